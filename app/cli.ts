@@ -1,0 +1,151 @@
+// The `edoc` CLI: administers the service. Each command prints what it did, or a message that says
+// what is wrong and exits non-zero.
+import "dotenv/config";
+import { readFile } from "node:fs/promises";
+import { parseArgs } from "node:util";
+import { verifyAuditChain } from "../core/audit/verify-audit-chain.ts";
+import { ConfigError, loadConfig } from "../core/config.ts";
+import { isDomainError } from "../core/errors.ts";
+import { issueLinkCode } from "../core/identity/issue-link-code.ts";
+import { t } from "../core/messages/index.ts";
+import { importOrganization } from "../core/org/import-organization.ts";
+import { openDatabase } from "../core/store/client.ts";
+import { openAppContext } from "./context.ts";
+import { createLogger } from "./logger.ts";
+
+const USAGE = `Usage: edoc <command> [options]
+
+  serve                        run the service (bots, jobs, HTTP)
+  migrate                      apply pending database migrations
+  org import FILE              import units and users from a YAML file (idempotent)
+  user link-code USER [--json] issue a one-time code to link a chat account
+  audit verify                 check the audit log's hash chain
+  demo                         import the example organisation (Quy Nhơn) and print link codes
+`;
+
+const quietLogger = () => createLogger(process.env.LOG_LEVEL ?? "warn");
+
+const commands: Record<string, (args: string[]) => Promise<number>> = {
+  serve: async () => {
+    const { serve } = await import("./serve.ts");
+    await serve();
+    return -1; // keeps running
+  },
+
+  migrate: async () => {
+    const config = loadConfig();
+    const db = await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.dataDir, migrate: false });
+    const { migrate } = await import("../core/store/migrate.ts");
+    const sql = await db.openSql();
+    try {
+      const result = await migrate(sql);
+      console.log(result.applied.length ? `Applied ${result.applied.length} migration(s): ${result.applied.join(", ")}` : "Nothing to apply: the database is up to date.");
+      for (const name of result.modified) console.warn(`Warning: migration ${name} was edited after it was applied.`);
+    } finally {
+      if (db.kind === "postgres") await sql.close();
+      await db.close();
+    }
+    return 0;
+  },
+
+  org: async (args) => {
+    if (args[0] !== "import" || !args[1]) {
+      console.error("Usage: edoc org import FILE");
+      return 2;
+    }
+    const text = await readFile(args[1], "utf8").catch(() => null);
+    if (text === null) {
+      console.error(`Cannot read ${args[1]}: check the path.`);
+      return 2;
+    }
+    const app = await openAppContext({ logger: quietLogger() });
+    try {
+      const r = await importOrganization(app.deps, { text });
+      console.log(`Imported: units ${r.units.created} new, ${r.units.updated} updated; users ${r.users.created} new, ${r.users.updated} updated.`);
+      return 0;
+    } finally {
+      await app.close();
+    }
+  },
+
+  user: async (args) => {
+    const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { json: { type: "boolean" } } });
+    if (positionals[0] !== "link-code" || !positionals[1]) {
+      console.error("Usage: edoc user link-code USER_CODE [--json]");
+      return 2;
+    }
+    const app = await openAppContext({ logger: quietLogger() });
+    try {
+      const r = await issueLinkCode(app.deps, { userCode: positionals[1] });
+      if (values.json) console.log(JSON.stringify({ user: r.userCode, code: r.code, expiresAt: r.expiresAt.toISOString() }));
+      else console.log(`${r.code}  (${r.userName}; send "/link ${r.code}" to the bot; valid until ${r.expiresAt.toISOString()})`);
+      return 0;
+    } finally {
+      await app.close();
+    }
+  },
+
+  audit: async (args) => {
+    if (args[0] !== "verify") {
+      console.error("Usage: edoc audit verify");
+      return 2;
+    }
+    const app = await openAppContext({ logger: quietLogger() });
+    try {
+      const r = await verifyAuditChain(app.db.prisma);
+      if (r.ok) {
+        console.log(`Audit log intact: ${r.count} event(s).`);
+        return 0;
+      }
+      console.error(
+        `Audit log broken at event #${r.seq}: ${r.reason === "hash" ? "its content does not match its hash (edited)" : "it does not follow the previous event (an event was deleted, inserted or reordered before it)"}.`,
+      );
+      return 1;
+    } finally {
+      await app.close();
+    }
+  },
+
+  demo: async () => {
+    const app = await openAppContext({ logger: quietLogger() });
+    try {
+      const text = await readFile(new URL("../examples/quy-nhon.yaml", import.meta.url), "utf8");
+      const r = await importOrganization(app.deps, { text });
+      console.log(`Demo organisation imported (units ${r.units.created} new, users ${r.users.created} new).`);
+      console.log("One-time link codes (send /link CODE to a bot):");
+      for (const userCode of ["vanthu", "chutich", "cvp", "tp.tckh", "cv.tckh", "tp.tp"]) {
+        const c = await issueLinkCode(app.deps, { userCode });
+        console.log(`  ${userCode.padEnd(10)} ${c.code}  ${c.userName}`);
+      }
+      return 0;
+    } finally {
+      await app.close();
+    }
+  },
+};
+
+const main = async (): Promise<number> => {
+  const [name, ...rest] = process.argv.slice(2);
+  if (!name || name === "help" || name === "--help" || name === "-h") {
+    console.log(USAGE);
+    return name ? 0 : 2;
+  }
+  const command = commands[name];
+  if (!command) {
+    console.error(`Unknown command "${name}".\n\n${USAGE}`);
+    return 2;
+  }
+  return command(rest);
+};
+
+main().then(
+  (code) => {
+    if (code >= 0) process.exit(code);
+  },
+  (err: unknown) => {
+    if (err instanceof ConfigError) console.error(err.message);
+    else if (isDomainError(err)) console.error(t("vi", err.messageKey, err.params));
+    else console.error(err instanceof Error ? (err.stack ?? err.message) : String(err));
+    process.exit(1);
+  },
+);

@@ -1,0 +1,25 @@
+// Opens what every command needs: validated config, logger, database (migrated), core deps.
+import { DEFAULT_SETTINGS, type CoreDeps } from "../core/deps.ts";
+import { loadConfig, type Config } from "../core/config.ts";
+import { openDatabase, type Database } from "../core/store/client.ts";
+import { createLogger, type Logger } from "./logger.ts";
+
+export type AppContext = { config: Config; logger: Logger; db: Database; deps: CoreDeps; close(): Promise<void> };
+
+export const openAppContext = async ({ config = loadConfig(), logger }: { config?: Config; logger?: Logger } = {}): Promise<AppContext> => {
+  const log = logger ?? createLogger(config.LOG_LEVEL);
+  const db = await openDatabase({
+    databaseUrl: config.DATABASE_URL,
+    dataDir: config.dataDir,
+    onMigrated: (r) => {
+      if (r.applied.length) log.info({ applied: r.applied }, "database migrated");
+      if (r.modified.length) log.warn({ modified: r.modified }, "applied migrations were edited afterwards; add a new migration instead of editing an old one");
+    },
+  });
+  const deps: CoreDeps = {
+    prisma: db.prisma,
+    clock: { now: () => new Date() },
+    settings: { ...DEFAULT_SETTINGS, linkCodeTtlHours: config.LINK_CODE_TTL_HOURS, officeTimeZone: config.OFFICE_TZ },
+  };
+  return { config, logger: log, db, deps, close: () => db.close() };
+};

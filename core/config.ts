@@ -1,0 +1,80 @@
+// Configuration from the environment (and `.env` when present), validated once at start-up.
+// A bad value stops start-up with a message naming the variable.
+import path from "node:path";
+import { z } from "zod";
+
+const optionalString = z
+  .string()
+  .optional()
+  .transform((v) => (v === undefined || v.trim() === "" ? undefined : v.trim()));
+
+const port = z.coerce.number().int().min(0).max(65535);
+
+const isValidTimeZone = (zone: string): boolean => {
+  try {
+    new Intl.DateTimeFormat("en-US", { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+export const ZConfig = z
+  .object({
+    /** PostgreSQL connection string; unset → embedded PGlite in `DATA_DIR/pg`. */
+    DATABASE_URL: optionalString.pipe(z.string().regex(/^postgres(ql)?:\/\//, "must start with postgres:// or postgresql://").optional()),
+    /** Embedded database and file store. @defaultValue ./data */
+    DATA_DIR: z.string().default("./data"),
+    /** Redis for BullMQ; unset → in-process jobs. */
+    REDIS_URL: optionalString.pipe(z.string().regex(/^rediss?:\/\//, "must start with redis:// or rediss://").optional()),
+    TELEGRAM_BOT_TOKEN: optionalString,
+    /** @defaultValue https://api.telegram.org */
+    TELEGRAM_API_ROOT: z.string().url().default("https://api.telegram.org").transform((v) => v.replace(/\/+$/, "")),
+    ZALO_BOT_TOKEN: optionalString,
+    /** @defaultValue https://bot-api.zaloplatforms.com */
+    ZALO_API_BASE: z.string().url().default("https://bot-api.zaloplatforms.com").transform((v) => v.replace(/\/+$/, "")),
+    /** @defaultValue polling */
+    BOT_MODE: z.enum(["polling", "webhook"]).default("polling"),
+    /** Where webhooks and signed file links point, e.g. https://edoc.example.gov.vn */
+    PUBLIC_BASE_URL: optionalString.pipe(z.string().url().optional()).transform((v) => v?.replace(/\/+$/, "")),
+    WEBHOOK_SECRET: optionalString.pipe(z.string().min(8, "must be at least 8 characters").optional()),
+    /** @defaultValue 8080 */
+    HTTP_PORT: port.default(8080),
+    /** Interface the HTTP server listens on. @defaultValue 0.0.0.0 */
+    HTTP_HOST: z.string().default("0.0.0.0"),
+    /** @defaultValue Asia/Ho_Chi_Minh */
+    OFFICE_TZ: z.string().default("Asia/Ho_Chi_Minh").refine(isValidTimeZone, "is not a known IANA time zone"),
+    /** pino level. @defaultValue info */
+    LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+    /** Lifetime of link codes, in hours. @defaultValue 72 */
+    LINK_CODE_TTL_HOURS: z.coerce.number().positive().max(24 * 30).default(72),
+    /** Largest accepted upload, in megabytes. @defaultValue 50 */
+    MAX_UPLOAD_MB: z.coerce.number().positive().max(2000).default(50),
+    /** Token for admin pages (queue dashboard); unset → admin pages off. */
+    ADMIN_TOKEN: optionalString.pipe(z.string().min(16, "must be at least 16 characters").optional()),
+  })
+  .superRefine((cfg, ctx) => {
+    if (cfg.BOT_MODE === "webhook") {
+      if (!cfg.WEBHOOK_SECRET) ctx.addIssue({ code: "custom", path: ["WEBHOOK_SECRET"], message: "is required when BOT_MODE=webhook" });
+      if (!cfg.PUBLIC_BASE_URL) ctx.addIssue({ code: "custom", path: ["PUBLIC_BASE_URL"], message: "is required when BOT_MODE=webhook" });
+    }
+  });
+
+export type Config = z.infer<typeof ZConfig> & { dataDir: string };
+
+/** A configuration problem, naming the variable(s) at fault. */
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+    this.name = "ConfigError";
+  }
+}
+
+/** Validates the environment. Throws `ConfigError` naming each bad variable. */
+export const loadConfig = (env: Record<string, string | undefined> = process.env): Config => {
+  const parsed = ZConfig.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((issue) => `${issue.path.join(".") || "environment"} ${issue.message}`));
+  }
+  return { ...parsed.data, dataDir: path.resolve(parsed.data.DATA_DIR) };
+};

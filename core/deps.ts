@@ -1,0 +1,27 @@
+import type { Db } from "./store/client.ts";
+
+/** What every use case needs, bound once by `createCore(deps)`. */
+export type CoreDeps = {
+  prisma: Db;
+  /** Core never calls `new Date()`: time comes from here (a fake clock in tests). */
+  clock: { now(): Date };
+  settings: CoreSettings;
+};
+
+export type CoreSettings = {
+  /** Lifetime of a link code. @defaultValue 72 */
+  linkCodeTtlHours: number;
+  /** Wrong link-code tries from one chat before it is locked. @defaultValue 5 */
+  linkMaxFailures: number;
+  /** How long a chat stays locked after too many wrong tries, in minutes. @defaultValue 30 */
+  linkLockMinutes: number;
+  /** Office time zone. @defaultValue Asia/Ho_Chi_Minh */
+  officeTimeZone: string;
+};
+
+export const DEFAULT_SETTINGS: CoreSettings = {
+  linkCodeTtlHours: 72,
+  linkMaxFailures: 5,
+  linkLockMinutes: 30,
+  officeTimeZone: "Asia/Ho_Chi_Minh",
+};

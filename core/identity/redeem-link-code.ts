@@ -1,0 +1,113 @@
+import { z } from "zod";
+import { appendAuditEvent } from "../audit/append-audit-event.ts";
+import type { CoreDeps } from "../deps.ts";
+import { DomainError } from "../errors.ts";
+import type { Channel } from "../store/generated/enums.ts";
+import { hashLinkCode } from "./link-code-format.ts";
+
+export const ZRedeemLinkCodeInput = z.object({
+  channel: z.enum(["TELEGRAM", "ZALO", "WEB"]),
+  /** The platform's user id. */
+  externalUserId: z.string().min(1).max(128),
+  /** Where to send this person messages. */
+  chatId: z.string().min(1).max(128),
+  displayName: z.string().max(256).optional(),
+  code: z.string().max(64),
+});
+export type RedeemLinkCodeInput = z.infer<typeof ZRedeemLinkCodeInput>;
+
+export type RedeemLinkCodeResult = {
+  identityId: string;
+  userId: string;
+  userName: string;
+  /** The identity was linked to another user before and has moved. */
+  moved: boolean;
+};
+
+/**
+ * Binds a chat identity (channel + external user id + chat id) to the user a link code was issued
+ * for. The code is single-use and expires. Wrong tries are counted per chat: after
+ * `settings.linkMaxFailures` the chat is locked for `settings.linkLockMinutes`. Every link and
+ * every failed try is audited. Re-linking an identity to another user moves it.
+ *
+ * @throws DomainError LINK_LOCKED | LINK_CODE_INVALID | LINK_CODE_EXPIRED
+ */
+export const redeemLinkCode = async (deps: CoreDeps, raw: RedeemLinkCodeInput): Promise<RedeemLinkCodeResult> => {
+  const input = ZRedeemLinkCodeInput.parse(raw);
+  const now = deps.clock.now();
+  const { prisma, settings } = deps;
+  const chatKey = { channel: input.channel as Channel, chatId: input.chatId };
+
+  const throttle = await prisma.linkThrottle.findUnique({ where: { channel_chatId: chatKey } });
+  if (throttle?.lockedUntil && throttle.lockedUntil > now) {
+    await prisma.$transaction((tx) =>
+      appendAuditEvent(tx, { type: "action.refused", at: now, entityType: "LinkThrottle", entityId: `${input.channel}:${input.chatId}`, data: { action: "link", code: "LINK_LOCKED" } }),
+    );
+    throw new DomainError("LINK_LOCKED", "link.locked", { minutes: Math.ceil((throttle.lockedUntil.getTime() - now.getTime()) / 60_000) });
+  }
+
+  const found = await prisma.linkCode.findUnique({
+    where: { codeHash: hashLinkCode(input.code) },
+    select: { id: true, userId: true, expiresAt: true, usedAt: true, user: { select: { name: true, orgId: true, active: true } } },
+  });
+  const failure = !found || found.usedAt !== null || !found.user.active ? "LINK_CODE_INVALID" : found.expiresAt <= now ? "LINK_CODE_EXPIRED" : null;
+  if (failure || !found) {
+    await recordFailure(deps, chatKey, now, failure ?? "LINK_CODE_INVALID");
+    throw new DomainError(failure ?? "LINK_CODE_INVALID", failure === "LINK_CODE_EXPIRED" ? "link.codeExpired" : "link.codeInvalid");
+  }
+
+  const result = await prisma.$transaction(async (tx) => {
+    // Compare-and-set: of two chats racing with one code, one wins.
+    const claimed = await tx.linkCode.updateMany({ where: { id: found.id, usedAt: null }, data: { usedAt: now } });
+    if (claimed.count === 0) return null;
+    const existing = await tx.chatIdentity.findUnique({
+      where: { channel_externalUserId: { channel: input.channel as Channel, externalUserId: input.externalUserId } },
+      select: { id: true, userId: true },
+    });
+    const moved = existing !== null && existing.userId !== found.userId;
+    const identity = await tx.chatIdentity.upsert({
+      where: { channel_externalUserId: { channel: input.channel as Channel, externalUserId: input.externalUserId } },
+      create: { userId: found.userId, channel: input.channel as Channel, externalUserId: input.externalUserId, chatId: input.chatId, displayName: input.displayName ?? null, linkedAt: now, lastSeenAt: now },
+      update: { userId: found.userId, chatId: input.chatId, displayName: input.displayName ?? null, status: "ACTIVE", linkedAt: now, lastSeenAt: now, unreachableAt: null },
+      select: { id: true },
+    });
+    await tx.linkCode.update({ where: { id: found.id }, data: { usedByIdentityId: identity.id } });
+    await tx.linkThrottle.deleteMany({ where: chatKey });
+    await appendAuditEvent(tx, {
+      type: moved ? "identity.moved" : "identity.linked",
+      at: now,
+      orgId: found.user.orgId,
+      actorUserId: found.userId,
+      entityType: "ChatIdentity",
+      entityId: identity.id,
+      data: { channel: input.channel, linkCodeId: found.id, ...(moved ? { fromUserId: existing!.userId } : {}) },
+    });
+    return { identityId: identity.id, userId: found.userId, userName: found.user.name, moved };
+  });
+  if (!result) {
+    await recordFailure(deps, chatKey, now, "LINK_CODE_INVALID");
+    throw new DomainError("LINK_CODE_INVALID", "link.codeInvalid");
+  }
+  return result;
+};
+
+/** Counts a wrong try for the chat (in its own transaction: it must survive the refusal). */
+const recordFailure = async (deps: CoreDeps, key: { channel: Channel; chatId: string }, now: Date, code: string): Promise<void> => {
+  const { linkMaxFailures, linkLockMinutes } = deps.settings;
+  await deps.prisma.$transaction(async (tx) => {
+    const windowStartFloor = new Date(now.getTime() - linkLockMinutes * 60_000);
+    const current = await tx.linkThrottle.findUnique({ where: { channel_chatId: key } });
+    // Tries older than the lock period are forgotten.
+    const failures = current && current.windowStart > windowStartFloor ? current.failures + 1 : 1;
+    const windowStart = current && current.windowStart > windowStartFloor ? current.windowStart : now;
+    const lockedUntil = failures >= linkMaxFailures ? new Date(now.getTime() + linkLockMinutes * 60_000) : null;
+    await tx.linkThrottle.upsert({
+      where: { channel_chatId: key },
+      create: { ...key, failures, windowStart, lockedUntil },
+      update: { failures, windowStart, lockedUntil },
+    });
+    const entityId = `${key.channel}:${key.chatId}`;
+    await appendAuditEvent(tx, { type: "link.failed", at: now, entityType: "LinkThrottle", entityId, data: { code, failures } });
+    if (lockedUntil) await appendAuditEvent(tx, { type: "link.locked", at: now, entityType: "LinkThrottle", entityId, data: { lockedUntil: lockedUntil.toISOString() } });
+  });
+};

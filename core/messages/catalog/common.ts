@@ -1,0 +1,16 @@
+import type { CatalogPart } from "../types.ts";
+
+export const common = {
+  vi: {
+    "error.internal": "Hệ thống đang gặp sự cố. Vui lòng thử lại sau ít phút; nếu vẫn lỗi, báo cho quản trị viên.",
+    "error.validation": "Thông tin chưa hợp lệ: {detail}",
+    "error.forbidden": "Bạn không có quyền thực hiện thao tác này.",
+    "error.notFound": "Không tìm thấy {what}.",
+  },
+  en: {
+    "error.internal": "Something went wrong on our side. Please try again in a few minutes; if it persists, tell the administrator.",
+    "error.validation": "Invalid input: {detail}",
+    "error.forbidden": "You are not allowed to do this.",
+    "error.notFound": "{what} was not found.",
+  },
+} satisfies CatalogPart;

@@ -1,0 +1,54 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { appendAuditEvent } from "../../../core/audit/append-audit-event.ts";
+import { verifyAuditChain } from "../../../core/audit/verify-audit-chain.ts";
+import { createTestDatabase, type TestDatabase } from "../../support/test-db.ts";
+
+let db: TestDatabase;
+beforeAll(async () => {
+  db = await createTestDatabase();
+});
+afterAll(async () => db.close());
+beforeEach(async () => {
+  await db.truncate();
+  for (let i = 1; i <= 5; i++) {
+    await db.prisma.$transaction((tx) =>
+      appendAuditEvent(tx, { type: "assignment.acknowledged", at: new Date(Date.UTC(2026, 11, i)), entityType: "Assignment", entityId: `a${i}`, data: { n: i, note: "Đã nhận", nested: { z: 1, a: [1, 2] } } }),
+    );
+  }
+});
+
+const sql = async (text: string) => {
+  const runner = await db.openSql();
+  try {
+    await runner.exec(text);
+  } finally {
+    if (db.kind === "postgres") await runner.close();
+  }
+};
+
+describe("verifyAuditChain", () => {
+  it("accepts an untouched chain", async () => {
+    expect(await verifyAuditChain(db.prisma)).toEqual({ ok: true, count: 5 });
+  });
+
+  it("names the edited event", async () => {
+    await sql(`UPDATE "AuditEvent" SET data = '{"n": 33, "note": "Đã nhận", "nested": {"z": 1, "a": [1, 2]}}' WHERE seq = 3`);
+    expect(await verifyAuditChain(db.prisma)).toMatchObject({ ok: false, seq: 3n, reason: "hash" });
+  });
+
+  it("names the event after a deleted one", async () => {
+    await sql(`DELETE FROM "AuditEvent" WHERE seq = 2`);
+    expect(await verifyAuditChain(db.prisma)).toMatchObject({ ok: false, seq: 3n, reason: "prevHash" });
+  });
+
+  it("names the first event of a reordering", async () => {
+    // Swap the content of events 2 and 4 (including their hashes): the order no longer chains.
+    await sql(`UPDATE "AuditEvent" SET seq = -2 WHERE seq = 2; UPDATE "AuditEvent" SET seq = 2 WHERE seq = 4; UPDATE "AuditEvent" SET seq = 4 WHERE seq = -2;`);
+    expect(await verifyAuditChain(db.prisma)).toMatchObject({ ok: false, seq: 2n, reason: "prevHash" });
+  });
+
+  it("names an edited actor or time, not only data", async () => {
+    await sql(`UPDATE "AuditEvent" SET "at" = "at" + interval '1 second' WHERE seq = 5`);
+    expect(await verifyAuditChain(db.prisma)).toMatchObject({ ok: false, seq: 5n, reason: "hash" });
+  });
+});
