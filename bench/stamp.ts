@@ -1,0 +1,130 @@
+// Benchmark: stamping "ĐẾN" on page 1 of a 50-page scanned PDF (50 full-page JPEGs), our pdf-lib
+// stamp vs `qpdf --overlay` of the same stamp (drawn as a one-page PDF, overlaid onto page 1), measured
+// in the same run. Each side runs in its own process so peak RSS is its own.
+//
+// Run alone: node --import tsx bench/stamp.ts
+import { execFile } from "node:child_process";
+import { existsSync } from "node:fs";
+import { mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
+import { PDFDocument } from "pdf-lib";
+import { embedStampFonts } from "../core/pdf/fonts.ts";
+import { drawReceivedStamp, stampReceived } from "../core/pdf/stamp-received.ts";
+import type { ReceivedStamp } from "../core/pdf/stamp-received.ts";
+import { generateLargeFixture } from "../test/fixtures/generate-fixtures.ts";
+
+const run = promisify(execFile);
+const SELF = fileURLToPath(import.meta.url);
+const GNU_TIME = "/usr/bin/time";
+
+const STAMP: ReceivedStamp = {
+  agencyName: "UBND thành phố Quy Nhơn",
+  registerNumber: 1234,
+  receivedAt: new Date("2026-12-10T07:35:00Z"),
+  routing: "Phòng Tài chính - Kế hoạch",
+};
+
+type WorkerResult = { ms: number; maxRssMb: number; baseRssMb: number; outBytes: number };
+
+/** Child-process side: stamp `input` into `output` with pdf-lib, report time and peak RSS. */
+const workerStamp = async (input: string, output: string): Promise<WorkerResult> => {
+  const baseRssMb = process.resourceUsage().maxRSS / 1024; // runtime + modules, before any PDF work
+  const started = performance.now();
+  const stamped = await stampReceived(new Uint8Array(await readFile(input)), STAMP);
+  await writeFile(output, stamped);
+  const ms = performance.now() - started;
+  return { ms, maxRssMb: process.resourceUsage().maxRSS / 1024, baseRssMb, outBytes: stamped.byteLength };
+};
+
+/** Page 1's size (read once, outside the timed part: qpdf does not need it). */
+const firstPageSize = async (input: Uint8Array): Promise<[number, number]> => {
+  const first = (await PDFDocument.load(input, { updateMetadata: false })).getPage(0);
+  return [first.getWidth(), first.getHeight()];
+};
+
+/** The same stamp alone on a blank page of page 1's size, for qpdf to overlay. */
+const makeStampPage = async (size: [number, number]): Promise<Uint8Array> => {
+  const doc = await PDFDocument.create();
+  const page = doc.addPage(size);
+  drawReceivedStamp(page, await embedStampFonts(doc), STAMP);
+  return doc.save();
+};
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+/** Runs the benchmark and returns its metrics (times in ms, memory in MB, ratios ours/qpdf). */
+export const runStampBench = async (options: { runs?: number } = {}): Promise<{ name: string; metrics: Record<string, number> }> => {
+  const runs = options.runs ?? 3;
+  const input = await generateLargeFixture("fifty-page-scan.pdf");
+  const dir = await mkdtemp(join(tmpdir(), "edoc-bench-stamp-"));
+  try {
+    const inputBytes = new Uint8Array(await readFile(input));
+    const hasGnuTime = existsSync(GNU_TIME);
+    const pageSize = await firstPageSize(inputBytes);
+
+    const ours: WorkerResult[] = [];
+    for (let i = 0; i < runs; i++) {
+      const { stdout } = await run(process.execPath, ["--import", "tsx", SELF, "--worker", input, join(dir, `ours-${i}.pdf`)], {
+        maxBuffer: 1024 * 1024,
+      });
+      ours.push(JSON.parse(stdout.trim().split("\n").at(-1)!) as WorkerResult);
+    }
+
+    // Baseline: drawing the one-page stamp PDF (in this process) is counted, then qpdf overlays it onto page 1.
+    const qpdfMs: number[] = [];
+    const qpdfRss: number[] = [];
+    let qpdfOutBytes = 0;
+    for (let i = 0; i < runs; i++) {
+      const started = performance.now();
+      const stampPdf = join(dir, `stamp-${i}.pdf`);
+      await writeFile(stampPdf, await makeStampPage(pageSize));
+      const out = join(dir, `qpdf-${i}.pdf`);
+      const qpdfArgs = [input, "--overlay", stampPdf, "--to=1", "--", out];
+      const { stderr } = hasGnuTime
+        ? await run(GNU_TIME, ["-f", "maxrss_kb=%M", "qpdf", ...qpdfArgs])
+        : await run("qpdf", qpdfArgs);
+      qpdfMs.push(performance.now() - started);
+      const rss = /maxrss_kb=(\d+)/.exec(stderr);
+      if (rss) qpdfRss.push(Number(rss[1]) / 1024);
+      qpdfOutBytes = (await stat(out)).size;
+    }
+
+    const oursMs = median(ours.map((r) => r.ms));
+    const oursRss = median(ours.map((r) => r.maxRssMb));
+    const oursBase = median(ours.map((r) => r.baseRssMb));
+    const baseMs = median(qpdfMs);
+    const metrics: Record<string, number> = {
+      input_mb: inputBytes.byteLength / 1024 / 1024,
+      ours_ms: oursMs,
+      ours_peak_rss_mb: oursRss,
+      ours_rss_over_runtime_mb: oursRss - oursBase,
+      ours_out_mb: ours[0]!.outBytes / 1024 / 1024,
+      qpdf_ms: baseMs,
+      qpdf_out_mb: qpdfOutBytes / 1024 / 1024,
+      time_ratio_ours_over_qpdf: oursMs / baseMs,
+    };
+    if (qpdfRss.length > 0) {
+      metrics.qpdf_peak_rss_mb = median(qpdfRss);
+      metrics.rss_ratio_ours_over_qpdf = oursRss / median(qpdfRss);
+    }
+    for (const [k, v] of Object.entries(metrics)) metrics[k] = Math.round(v * 100) / 100;
+    return { name: "stamp-page-1-of-50-page-scan", metrics };
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+};
+
+if (process.argv[1] === SELF) {
+  const workerAt = process.argv.indexOf("--worker");
+  if (workerAt >= 0) {
+    const [input, output] = process.argv.slice(workerAt + 1);
+    console.log(JSON.stringify(await workerStamp(input!, output!)));
+  } else {
+    const result = await runStampBench();
+    console.log(result.name);
+    for (const [k, v] of Object.entries(result.metrics)) console.log(`  ${k.padEnd(28)} ${v}`);
+  }
+}

@@ -1,0 +1,192 @@
+// The "ĐẾN" stamp (dấu ĐẾN, Decree 30 Appendix IV §V): a bordered box on page 1 with the agency's name,
+// "ĐẾN", "Số: <số đến>", "Ngày: dd/mm/yyyy HH:mm" (office time) and, once routed, "Chuyển: <routing>".
+//
+// The stamp is always drawn on the ORIGINAL bytes, never on an already stamped copy: adding the routing
+// later means stamping the original again with `routing` set. The input buffer is never modified.
+import { PDFDocument, popGraphicsState, pushGraphicsState, concatTransformationMatrix, rgb } from "pdf-lib";
+import type { PDFFont, PDFPage } from "pdf-lib";
+import { DomainError } from "../errors.ts";
+import { embedStampFonts } from "./fonts.ts";
+import { stripJavaScript } from "./javascript.ts";
+
+/** What the stamp says. */
+export type ReceivedStamp = {
+  /** The receiving agency, as printed on stamps (e.g. "UBND thành phố Quy Nhơn"); shown in capitals, wrapped. */
+  agencyName: string;
+  /** The incoming register number (số đến). */
+  registerNumber: number | string;
+  /** When the document was received (an instant; shown in `timeZone`). */
+  receivedAt: Date;
+  /** To whom it is routed (Chuyển); omitted until the leader has directed it. */
+  routing?: string;
+  /** Office time zone. @defaultValue "Asia/Ho_Chi_Minh" */
+  timeZone?: string;
+};
+
+/** Stamp ink: the dark red of a paper ĐẾN stamp. */
+const INK = rgb(0.78, 0.06, 0.06);
+/** Box width on an A4 page: 50 mm, as the paper stamp (Decree 30 Appendix IV §V). */
+const BOX_WIDTH_PT = (50 / 25.4) * 72;
+/** Distance from the visible page's top and right edges on A4: in the margin, above most headers. */
+const OFFSET_TOP_PT = (4 / 25.4) * 72;
+const OFFSET_RIGHT_PT = (8 / 25.4) * 72;
+const A4_SHORT_SIDE_PT = 595.28;
+const PADDING_PT = 3;
+const SIZE_AGENCY = 6.5;
+const SIZE_TITLE = 10;
+const SIZE_LINE = 7;
+const LEADING = 1.22;
+/** Long routings are cut after this many lines so the box stays in the corner. */
+const MAX_ROUTING_LINES = 4;
+const MAX_AGENCY_LINES = 3;
+
+/** "dd/mm/yyyy HH:mm" in the given zone, whatever the process TZ is. */
+export const formatStampDateTime = (at: Date, timeZone = "Asia/Ho_Chi_Minh"): string => {
+  const parts = new Intl.DateTimeFormat("en-GB", {
+    timeZone,
+    day: "2-digit",
+    month: "2-digit",
+    year: "numeric",
+    hour: "2-digit",
+    minute: "2-digit",
+    hourCycle: "h23",
+  }).formatToParts(at);
+  const get = (type: Intl.DateTimeFormatPartTypes) => parts.find((p) => p.type === type)?.value ?? "";
+  return `${get("day")}/${get("month")}/${get("year")} ${get("hour")}:${get("minute")}`;
+};
+
+/** Splits text into lines no wider than `maxWidth`, breaking at spaces, or inside a word too long for a line. */
+export const wrapText = (text: string, font: PDFFont, size: number, maxWidth: number): string[] => {
+  const lines: string[] = [];
+  let line = "";
+  const fits = (s: string) => font.widthOfTextAtSize(s, size) <= maxWidth;
+  for (const word of text.trim().split(/\s+/).filter(Boolean)) {
+    const candidate = line ? `${line} ${word}` : word;
+    if (fits(candidate)) {
+      line = candidate;
+      continue;
+    }
+    if (line) lines.push(line);
+    line = "";
+    let rest = word;
+    while (!fits(rest)) {
+      let cut = rest.length - 1;
+      while (cut > 1 && !fits(rest.slice(0, cut))) cut--;
+      lines.push(rest.slice(0, cut));
+      rest = rest.slice(cut);
+    }
+    line = rest;
+  }
+  if (line) lines.push(line);
+  return lines;
+};
+
+const limitLines = (lines: string[], max: number, font: PDFFont, size: number, maxWidth: number) => {
+  if (lines.length <= max) return lines;
+  const kept = lines.slice(0, max);
+  let last = `${kept[max - 1]}…`;
+  while (last.length > 1 && font.widthOfTextAtSize(last, size) > maxWidth) last = `${last.slice(0, -2)}…`;
+  kept[max - 1] = last;
+  return kept;
+};
+
+/**
+ * The page's visible frame (crop box, turned by /Rotate) and the matrix from that upright frame to the
+ * page's user space, so the stamp is drawn upright at the top right as the page is displayed.
+ */
+type Matrix = [number, number, number, number, number, number];
+
+const visibleFrame = (page: PDFPage): { width: number; height: number; matrix: Matrix } => {
+  const { x, y, width: w, height: h } = page.getCropBox();
+  const rotation = (((page.getRotation().angle % 360) + 360) % 360) as number;
+  switch (rotation) {
+    case 90:
+      return { width: h, height: w, matrix: [0, 1, -1, 0, x + w, y] };
+    case 180:
+      return { width: w, height: h, matrix: [-1, 0, 0, -1, x + w, y + h] };
+    case 270:
+      return { width: h, height: w, matrix: [0, -1, 1, 0, x, y + h] };
+    default:
+      return { width: w, height: h, matrix: [1, 0, 0, 1, x, y] };
+  }
+};
+
+/** `leading` is the line's height as a multiple of its size; the title gets more, for its capital accents. */
+type Line = { text: string; font: PDFFont; size: number; isCentered: boolean; leading?: number };
+
+/** Draws the stamp on `page` (mutates the page of a loaded document). */
+export const drawReceivedStamp = (page: PDFPage, fonts: { regular: PDFFont; bold: PDFFont }, stamp: ReceivedStamp): void => {
+  const frame = visibleFrame(page);
+  // Scale the stamp with the page: a scanner that writes 1 px = 1 pt makes a 2480-pt "A4" page.
+  const scale = Math.min(5, Math.max(0.5, Math.min(frame.width, frame.height) / A4_SHORT_SIDE_PT));
+  const boxW = BOX_WIDTH_PT * scale;
+  const pad = PADDING_PT * scale;
+  const inner = boxW - 2 * pad;
+
+  const lines: Line[] = [];
+  const agency = stamp.agencyName.trim().toLocaleUpperCase("vi-VN");
+  for (const text of limitLines(wrapText(agency, fonts.bold, SIZE_AGENCY * scale, inner), MAX_AGENCY_LINES, fonts.bold, SIZE_AGENCY * scale, inner)) {
+    lines.push({ text, font: fonts.bold, size: SIZE_AGENCY * scale, isCentered: true });
+  }
+  lines.push({ text: "ĐẾN", font: fonts.bold, size: SIZE_TITLE * scale, isCentered: true, leading: 1.45 });
+  lines.push({ text: `Số: ${stamp.registerNumber}`, font: fonts.regular, size: SIZE_LINE * scale, isCentered: false });
+  lines.push({ text: `Ngày: ${formatStampDateTime(stamp.receivedAt, stamp.timeZone)}`, font: fonts.regular, size: SIZE_LINE * scale, isCentered: false });
+  const routing = stamp.routing?.trim();
+  if (routing) {
+    const wrapped = wrapText(`Chuyển: ${routing}`, fonts.regular, SIZE_LINE * scale, inner);
+    for (const text of limitLines(wrapped, MAX_ROUTING_LINES, fonts.regular, SIZE_LINE * scale, inner)) {
+      lines.push({ text, font: fonts.regular, size: SIZE_LINE * scale, isCentered: false });
+    }
+  }
+
+  const boxH = 2 * pad + lines.reduce((sum, l) => sum + l.size * (l.leading ?? LEADING), 0);
+  const left = frame.width - OFFSET_RIGHT_PT * scale - boxW;
+  const top = frame.height - OFFSET_TOP_PT * scale;
+
+  page.pushOperators(pushGraphicsState(), concatTransformationMatrix(...frame.matrix));
+  page.drawRectangle({
+    x: left,
+    y: top - boxH,
+    width: boxW,
+    height: boxH,
+    color: rgb(1, 1, 1),
+    borderColor: INK,
+    borderWidth: 0.9 * scale,
+  });
+  let baseline = top - pad;
+  for (const line of lines) {
+    baseline -= line.size * (line.leading ?? LEADING);
+    const width = line.font.widthOfTextAtSize(line.text, line.size);
+    const x = line.isCentered ? left + (boxW - width) / 2 : left + pad;
+    // The descent sits inside the line's leading, so lift the baseline a little off the line box floor.
+    page.drawText(line.text, { x, y: baseline + line.size * 0.22, size: line.size, font: line.font, color: INK });
+  }
+  page.pushOperators(popGraphicsState());
+};
+
+/**
+ * Stamps "ĐẾN" on page 1 of `original` and returns the stamped copy (new bytes; `original` is not touched).
+ * The copy has the same pages, and any JavaScript removed (see javascript.ts). Throws
+ * `DomainError("PDF_CORRUPT" | "PDF_ENCRYPTED" | "PDF_EMPTY")` for input that validation would refuse.
+ *
+ * @example
+ * const stamped = await stampReceived(pdfBytes, { agencyName: "UBND thành phố Quy Nhơn", registerNumber: 7, receivedAt: new Date() });
+ */
+export const stampReceived = async (original: Uint8Array, stamp: ReceivedStamp): Promise<Uint8Array> => {
+  let doc: PDFDocument;
+  try {
+    // pdf-lib does not write into its input, but copy anyway so no code path can alter the caller's bytes.
+    doc = await PDFDocument.load(original.slice(), { updateMetadata: false });
+  } catch (err) {
+    const isEncrypted = err instanceof Error && /is encrypted/i.test(err.message);
+    throw isEncrypted
+      ? new DomainError("PDF_ENCRYPTED", "intake.pdfEncrypted", {}, { cause: err })
+      : new DomainError("PDF_CORRUPT", "intake.pdfCorrupt", {}, { cause: err });
+  }
+  const first = doc.getPages()[0];
+  if (!first) throw new DomainError("PDF_EMPTY", "intake.pdfEmpty");
+  stripJavaScript(doc);
+  const fonts = await embedStampFonts(doc);
+  drawReceivedStamp(first, fonts, stamp);
+  return doc.save({ addDefaultPage: false });
+};
