@@ -6,11 +6,13 @@ export const common = {
     "error.validation": "Thông tin chưa hợp lệ: {detail}",
     "error.forbidden": "Bạn không có quyền thực hiện thao tác này.",
     "error.notFound": "Không tìm thấy {what}.",
+    "error.actorUnknown": "Tài khoản của bạn chưa được liên kết hoặc đã ngừng hoạt động. Liên hệ quản trị viên.",
   },
   en: {
     "error.internal": "Something went wrong on our side. Please try again in a few minutes; if it persists, tell the administrator.",
     "error.validation": "Invalid input: {detail}",
     "error.forbidden": "You are not allowed to do this.",
     "error.notFound": "{what} was not found.",
+    "error.actorUnknown": "Your account is not linked or is inactive. Contact the administrator.",
   },
 } satisfies CatalogPart;

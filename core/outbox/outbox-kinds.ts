@@ -1,0 +1,48 @@
+// What an outbox row says happened. Payloads carry ids only; the message is rendered from current
+// data when it is sent. Renaming a kind orphans stored rows: add kinds, never rename.
+export type OutboxPayloads = {
+  /** A leader is asked to direct a newly registered document. */
+  "document.toDirect": { documentId: string };
+  /** A unit head (or delegated officer) gets an assignment. */
+  "assignment.new": { assignmentId: string };
+  /** The office learns that a unit without an account must get the document on paper. */
+  "assignment.paper": { assignmentId: string };
+  /** The directive on an assignment was replaced by a new one (the old assignment is cancelled). */
+  "assignment.cancelled": { assignmentId: string };
+  /** Someone acknowledged / progressed / completed / returned an assignment: tell the one who needs to know. */
+  "assignment.acknowledged": { assignmentId: string };
+  "assignment.progress": { assignmentId: string; reportId: string };
+  "assignment.completed": { assignmentId: string; reportId: string };
+  "assignment.returned": { assignmentId: string };
+  /** A leader is asked to decide on an extension; the requester learns the decision. */
+  "extension.requested": { extensionId: string };
+  "extension.decided": { extensionId: string };
+  /** A chase step of the reminder policy. */
+  "reminder.step": { assignmentId: string; step: string; at: string };
+  /** The office learns a person cannot be reached on any channel. */
+  "office.unreachable": { userId: string; outboxId: string };
+  /** Morning digest / weekly chart for office users. */
+  "office.digest": { date: string };
+  "office.weeklyChart": { weekStart: string };
+  /** The whole document is done (its main assignment completed). */
+  "document.done": { documentId: string };
+};
+
+export type OutboxKind = keyof OutboxPayloads;
+export const OUTBOX_KINDS = [
+  "document.toDirect",
+  "assignment.new",
+  "assignment.paper",
+  "assignment.cancelled",
+  "assignment.acknowledged",
+  "assignment.progress",
+  "assignment.completed",
+  "assignment.returned",
+  "extension.requested",
+  "extension.decided",
+  "reminder.step",
+  "office.unreachable",
+  "office.digest",
+  "office.weeklyChart",
+  "document.done",
+] as const satisfies readonly OutboxKind[];

@@ -1,0 +1,58 @@
+// The Sender port: how core-driven messages leave through a chat platform. Core decides who gets
+// what (outbox rows); each channel adapter (bots/<channel>/<channel>-sender.ts) decides how.
+import type { Channel } from "../store/generated/enums.ts";
+
+/** Where to deliver: one linked chat identity. */
+export type SendTarget = { identityId: string; channel: Channel; chatId: string; userId: string; locale: "vi" | "en" };
+
+/** An action the person can take from the message: a button on Telegram/web, a reply command on Zalo. */
+export type MessageAction = {
+  /** Button label (already in the person's language). */
+  label: string;
+  /** The exact text command that does the same, e.g. `/nhan D7-TCKH` (shown on channels without buttons). */
+  command: string;
+  /** Short, versioned callback payload for buttons, e.g. `a1:ack:<assignmentId>` (≤ 64 bytes). */
+  callback: string;
+};
+
+/** A file to attach: read from the file store by its SHA-256. */
+export type MessageAttachment = { sha256: string; fileName: string; mime: string; kind: "document" | "photo" };
+
+/**
+ * A channel-neutral message. `text` is plain text (no markup): adapters escape it for their
+ * format. `title` is shown emphasised where the channel can.
+ */
+export type OutboundMessage = {
+  title?: string;
+  text: string;
+  actions?: MessageAction[];
+  attachments?: MessageAttachment[];
+  /** A key that identifies the "living card" this message is (edited in place where possible). */
+  cardKey?: string;
+};
+
+export type SendResult = { platformMessageId: string };
+
+/**
+ * Why a send failed, as the delivery job needs to know it:
+ * - `rate_limited`: wait `retryAfterMs`, then retry without spending an attempt;
+ * - `blocked`: the person blocked the bot or the chat is gone (403): mark the identity unreachable;
+ * - `transient`: network, timeout, 5xx: retry with backoff;
+ * - `permanent`: the message itself is refused (400): do not retry.
+ */
+export class SendError extends Error {
+  constructor(
+    readonly kind: "rate_limited" | "blocked" | "transient" | "permanent",
+    message: string,
+    readonly retryAfterMs?: number,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = "SendError";
+  }
+}
+
+export type Sender = {
+  readonly channel: Channel;
+  send(target: SendTarget, message: OutboundMessage): Promise<SendResult>;
+};
