@@ -1,6 +1,8 @@
 // Opens what every command needs: validated config, logger, database (migrated), core deps.
 import { DEFAULT_SETTINGS, type CoreDeps } from "../core/deps.ts";
 import { loadConfig, type Config } from "../core/config.ts";
+import path from "node:path";
+import { createFsFileStore } from "../core/files/file-store.ts";
 import { openDatabase, type Database } from "../core/store/client.ts";
 import { createLogger, type Logger } from "./logger.ts";
 
@@ -19,7 +21,13 @@ export const openAppContext = async ({ config = loadConfig(), logger }: { config
   const deps: CoreDeps = {
     prisma: db.prisma,
     clock: { now: () => new Date() },
-    settings: { ...DEFAULT_SETTINGS, linkCodeTtlHours: config.LINK_CODE_TTL_HOURS, officeTimeZone: config.OFFICE_TZ },
+    files: createFsFileStore(path.join(config.dataDir, "files")),
+    settings: {
+      ...DEFAULT_SETTINGS,
+      linkCodeTtlHours: config.LINK_CODE_TTL_HOURS,
+      officeTimeZone: config.OFFICE_TZ,
+      maxUploadBytes: Math.round(config.MAX_UPLOAD_MB * 1024 * 1024),
+    },
   };
   return { config, logger: log, db, deps, close: () => db.close() };
 };

@@ -1,3 +1,4 @@
+import type { FileStore } from "./files/file-store.ts";
 import type { Db } from "./store/client.ts";
 
 /** What every use case needs, bound once by `createCore(deps)`. */
@@ -5,6 +6,8 @@ export type CoreDeps = {
   prisma: Db;
   /** Core never calls `new Date()`: time comes from here (a fake clock in tests). */
   clock: { now(): Date };
+  /** Content-addressed file store (originals, stamped copies, reports). */
+  files: FileStore;
   settings: CoreSettings;
 };
 
@@ -17,6 +20,8 @@ export type CoreSettings = {
   linkLockMinutes: number;
   /** Office time zone. @defaultValue Asia/Ho_Chi_Minh */
   officeTimeZone: string;
+  /** Largest accepted upload in bytes. @defaultValue 50 MiB */
+  maxUploadBytes: number;
 };
 
 export const DEFAULT_SETTINGS: CoreSettings = {
@@ -24,4 +29,5 @@ export const DEFAULT_SETTINGS: CoreSettings = {
   linkMaxFailures: 5,
   linkLockMinutes: 30,
   officeTimeZone: "Asia/Ho_Chi_Minh",
+  maxUploadBytes: 50 * 1024 * 1024,
 };

@@ -6,12 +6,14 @@ import { common } from "./catalog/common.ts";
 import { intake } from "./catalog/intake.ts";
 import { link } from "./catalog/link.ts";
 import { org } from "./catalog/org.ts";
+import { workflow } from "./catalog/workflow.ts";
+import { notify } from "./catalog/notify.ts";
 import type { CatalogPart, Locale, MessageParams } from "./types.ts";
 
 export type { CatalogPart, Locale, MessageParams } from "./types.ts";
 export { DEFAULT_LOCALE } from "./types.ts";
 
-const PARTS: CatalogPart[] = [calendar, common, intake, link, org];
+const PARTS: CatalogPart[] = [calendar, common, intake, link, org, workflow, notify];
 
 const merge = (locale: Locale): Record<string, string> => {
   const out: Record<string, string> = {};

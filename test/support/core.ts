@@ -1,4 +1,6 @@
 import { DEFAULT_SETTINGS, type CoreDeps, type CoreSettings } from "../../core/deps.ts";
+import { createMemoryFileStore } from "../../core/files/file-store.ts";
+import type { FileStore } from "../../core/files/file-store.ts";
 import type { Db } from "../../core/store/client.ts";
 
 /** A clock the test moves by hand. */
@@ -17,8 +19,12 @@ export const createTestClock = (start: Date | string = "2026-12-01T02:00:00Z"): 
   };
 };
 
-export const createTestDeps = (prisma: Db, opts: { clock?: TestClock; settings?: Partial<CoreSettings> } = {}): CoreDeps & { clock: TestClock } => ({
+export const createTestDeps = (
+  prisma: Db,
+  opts: { clock?: TestClock; settings?: Partial<CoreSettings>; files?: FileStore } = {},
+): CoreDeps & { clock: TestClock } => ({
   prisma,
   clock: opts.clock ?? createTestClock(),
+  files: opts.files ?? createMemoryFileStore(),
   settings: { ...DEFAULT_SETTINGS, ...opts.settings },
 });

@@ -7,15 +7,7 @@ const COMBINING_MARKS = /\p{M}+/gu;
 const foldChar = (ch: string): string =>
   ch.normalize("NFD").replace(COMBINING_MARKS, "").toLowerCase().replace(/đ/g, "d");
 
-/**
- * Lower-cases, strips diacritics (NFD, then removes combining marks; đ/Đ → d, which NFD does not
- * decompose), collapses runs of whitespace to one space and trims.
- *
- * @example foldVietnamese("  Trích   YẾU ") === "trich yeu"
- * @example foldVietnamese("Hoả tốc") === foldVietnamese("hỏa tốc") // "hoa toc"
- */
-export const foldVietnamese = (s: string): string =>
-  s.normalize("NFD").replace(COMBINING_MARKS, "").toLowerCase().replace(/đ/g, "d").replace(/\s+/g, " ").trim();
+export { foldVietnamese } from "../../../core/text/fold.ts";
 
 /** A folded string with, for each folded character, the index in the original it came from. */
 export type FoldedText = {

@@ -1,0 +1,60 @@
+import type { CoreDeps } from "../deps.ts";
+import { stampReceived } from "../pdf/stamp-received.ts";
+
+export type StampedCopy = { sha256: string; size: number; fileId: string };
+
+/** "TCKH (chủ trì); TP, VP (phối hợp); NB (để biết)" from the current directive's assignments. */
+export const routingText = (assignments: { role: "MAIN" | "COORDINATE" | "INFO"; unitCode: string }[]): string => {
+  const part = (role: "MAIN" | "COORDINATE" | "INFO", label: string) => {
+    const codes = assignments.filter((a) => a.role === role).map((a) => a.unitCode);
+    return codes.length ? `${codes.join(", ")} (${label})` : null;
+  };
+  return [part("MAIN", "chủ trì"), part("COORDINATE", "phối hợp"), part("INFO", "để biết")].filter(Boolean).join("; ");
+};
+
+/**
+ * Returns the document's current stamped copy, making it from the untouched original when there is
+ * none yet or when `restamp` is set (after a directive: the "Chuyển" line shows the routing).
+ * Returns null for a document without a scan. Idempotent; safe to call after a crash.
+ */
+export const ensureStampedCopy = async (deps: CoreDeps, documentId: string, { restamp = false } = {}): Promise<StampedCopy | null> => {
+  const doc = await deps.prisma.document.findUniqueOrThrow({
+    where: { id: documentId },
+    select: {
+      registerNumber: true,
+      arrivalAt: true,
+      createdAt: true,
+      isPaperOnly: true,
+      org: { select: { name: true, timeZone: true } },
+      files: { where: { kind: { in: ["ORIGINAL", "STAMPED"] } }, orderBy: { createdAt: "desc" }, select: { id: true, kind: true, sha256: true, size: true, fileName: true } },
+    },
+  });
+  if (doc.isPaperOnly) return null;
+  const original = doc.files.find((f) => f.kind === "ORIGINAL");
+  if (!original) return null;
+  const current = doc.files.find((f) => f.kind === "STAMPED");
+  if (current && !restamp) return { sha256: current.sha256, size: current.size, fileId: current.id };
+
+  const directive = await deps.prisma.directive.findFirst({
+    where: { documentId, supersededBy: null },
+    orderBy: { createdAt: "desc" },
+    select: { assignments: { where: { parentId: null, status: { not: "CANCELLED" } }, select: { role: true, unit: { select: { code: true } } } } },
+  });
+  const routing = directive ? routingText(directive.assignments.map((a) => ({ role: a.role, unitCode: a.unit.code }))) : undefined;
+  const stamped = await stampReceived(await deps.files.readBytes(original.sha256), {
+    agencyName: doc.org.name,
+    registerNumber: doc.registerNumber,
+    receivedAt: doc.arrivalAt ?? doc.createdAt,
+    timeZone: doc.org.timeZone,
+    ...(routing ? { routing } : {}),
+  });
+  const stored = await deps.files.put(stamped);
+  // One current stamped copy per document: a re-stamp replaces the row (the blob store keeps blobs).
+  const row = current
+    ? await deps.prisma.storedFile.update({ where: { id: current.id }, data: { sha256: stored.sha256, size: stored.size, createdAt: deps.clock.now() }, select: { id: true } })
+    : await deps.prisma.storedFile.create({
+        data: { sha256: stored.sha256, size: stored.size, mime: "application/pdf", kind: "STAMPED", fileName: original.fileName, documentId, createdAt: deps.clock.now() },
+        select: { id: true },
+      });
+  return { sha256: stored.sha256, size: stored.size, fileId: row.id };
+};

@@ -1,0 +1,190 @@
+import { z } from "zod";
+import { hasRole, loadActor } from "../actors/actor.ts";
+import { appendAuditEvent } from "../audit/append-audit-event.ts";
+import type { CoreDeps } from "../deps.ts";
+import { DomainError } from "../errors.ts";
+import { enqueueOutbox } from "../outbox/enqueue-outbox.ts";
+import { prepareIncoming } from "../pdf/prepare-incoming.ts";
+import { localDateOf, localDateToUtcMidnight } from "../time.ts";
+import { runUseCase } from "../use-case.ts";
+import { allocateRegisterNumber } from "./allocate-register-number.ts";
+import { ensureStampedCopy } from "./ensure-stamped-copy.ts";
+import { REF_PREFIX, displayRef, documentRef } from "./refs.ts";
+import { documentSearchText } from "./search-text.ts";
+
+const LOCAL_DATE = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "must be a date YYYY-MM-DD");
+
+export const ZRegisterIncomingInput = z.object({
+  actorUserId: z.string().min(1),
+  docType: z.string().trim().min(1).max(100).default("Công văn"),
+  codeNumber: z.string().trim().max(11).optional(),
+  codeNotation: z.string().trim().max(30).optional(),
+  issuer: z.string().trim().min(1).max(200),
+  issuedDate: LOCAL_DATE.optional(),
+  subject: z.string().trim().min(1).max(500),
+  urgency: z.enum(["NORMAL", "URGENT", "VERY_URGENT", "FLASH"]).default("NORMAL"),
+  secrecy: z.enum(["NONE", "CONFIDENTIAL", "SECRET", "TOP_SECRET"]).default("NONE"),
+  signerName: z.string().trim().max(50).optional(),
+  signerTitle: z.string().trim().max(100).optional(),
+  description: z.string().trim().max(500).optional(),
+  toPlaces: z.string().trim().max(1000).optional(),
+  /** The scan: one PDF, or photos of the pages in order. */
+  files: z.array(z.object({ bytes: z.instanceof(Uint8Array), fileName: z.string().optional(), mimeHint: z.string().optional() })).default([]),
+});
+export type RegisterIncomingInput = z.input<typeof ZRegisterIncomingInput>;
+
+export type DuplicateWarning = { kind: "sameFile" | "sameNumber"; documentId: string; ref: string };
+
+export type RegisterIncomingResult = {
+  documentId: string;
+  /** Canonical reference, e.g. `D7/2026`. */
+  ref: string;
+  /** As people type it this year, e.g. `D7`. */
+  displayRef: string;
+  registerNumber: number;
+  registerYear: number;
+  isPaperOnly: boolean;
+  pageCount: number | null;
+  /** SHA-256 of the stamped copy, when one could be made. */
+  stampedSha256: string | null;
+  warnings: DuplicateWarning[];
+};
+
+const SECRET = new Set(["CONFIDENTIAL", "SECRET", "TOP_SECRET"]);
+
+/**
+ * Registers an incoming document (clerk): allocates số đến in the year's register without gaps or
+ * duplicates, keeps the original scan and a stamped copy, warns on duplicates, and asks the leaders
+ * to direct it. A secret document (mật, tối mật, tuyệt mật) goes in its own register as metadata
+ * only, flagged paper-only; a file offered with it is refused and never stored.
+ *
+ * @example await registerIncomingDocument(deps, { actorUserId, issuer: "Sở Tài chính", subject: "V/v …", files: [{ bytes }] })
+ */
+export const registerIncomingDocument = (deps: CoreDeps, raw: RegisterIncomingInput): Promise<RegisterIncomingResult> =>
+  runUseCase(deps, { action: "document.register", actorUserId: raw.actorUserId, entityType: "Document" }, async () => {
+    const actor = await loadActor(deps.prisma, raw.actorUserId);
+    if (!hasRole(actor, "CLERK")) throw new DomainError("FORBIDDEN", "error.forbidden");
+    const input = ZRegisterIncomingInput.parse(raw);
+    const isSecret = SECRET.has(input.secrecy);
+    if (isSecret && input.files.length > 0) throw new DomainError("SECRET_FILE_REFUSED", "document.secretFileRefused");
+
+    const now = deps.clock.now();
+    const prepared = input.files.length > 0 ? await prepareIncoming(input.files, { limits: { maxBytes: deps.settings.maxUploadBytes } }) : null;
+    // The original goes to the content-addressed store before the transaction: a crash in between
+    // leaves an unreferenced blob (harmless), never a row pointing at nothing.
+    const original = prepared ? await deps.files.put(prepared.pdf) : null;
+
+    const org = await deps.prisma.organization.findUniqueOrThrow({ where: { id: actor.orgId }, select: { timeZone: true } });
+    const year = Number(localDateOf(now, org.timeZone).slice(0, 4));
+    const book = isSecret ? "IN_SECRET" : "IN";
+    const warnings = await findDuplicates(deps, actor.orgId, { sha256: original?.sha256, ...input });
+
+    const created = await deps.prisma.$transaction(async (tx) => {
+      const number = await allocateRegisterNumber(tx, { orgId: actor.orgId, book, year });
+      const ref = documentRef(isSecret ? REF_PREFIX.IN_SECRET : REF_PREFIX.IN, number, year);
+      const doc = await tx.document.create({
+        data: {
+          orgId: actor.orgId,
+          direction: "IN",
+          registerBook: book,
+          registerYear: year,
+          registerNumber: number,
+          ref,
+          docType: input.docType,
+          codeNumber: input.codeNumber ?? null,
+          codeNotation: input.codeNotation ?? null,
+          issuer: input.issuer,
+          issuedDate: input.issuedDate ? localDateToUtcMidnight(input.issuedDate) : null,
+          subject: input.subject,
+          pageCount: prepared?.pageCount ?? null,
+          description: input.description ?? null,
+          arrivalAt: now,
+          signerName: input.signerName ?? null,
+          signerTitle: input.signerTitle ?? null,
+          urgency: input.urgency,
+          secrecy: input.secrecy,
+          isPaperOnly: isSecret,
+          toPlaces: input.toPlaces ?? null,
+          createdById: actor.id,
+          searchText: documentSearchText({ ref, ...input }),
+          createdAt: now,
+        },
+        select: { id: true },
+      });
+      if (original && prepared) {
+        await tx.storedFile.create({
+          data: { sha256: original.sha256, size: original.size, mime: "application/pdf", kind: "ORIGINAL", fileName: `${ref.replace("/", "-")}.pdf`, pageCount: prepared.pageCount, documentId: doc.id, createdAt: now },
+        });
+      }
+      await appendAuditEvent(tx, {
+        type: "document.registered",
+        at: now,
+        orgId: actor.orgId,
+        actorUserId: actor.id,
+        entityType: "Document",
+        entityId: doc.id,
+        data: { ref, book, number, secrecy: input.secrecy, urgency: input.urgency, sha256: original?.sha256 ?? null, source: prepared?.source ?? null },
+      });
+      if (warnings.length > 0) {
+        await appendAuditEvent(tx, { type: "document.duplicateWarned", at: now, orgId: actor.orgId, actorUserId: actor.id, entityType: "Document", entityId: doc.id, data: { warnings } });
+      }
+      // Secret documents stay on paper: no message about them goes through any chat platform.
+      if (!isSecret) {
+        const leaders = await tx.user.findMany({ where: { orgId: actor.orgId, active: true, roles: { has: "LEADER" } }, select: { id: true } });
+        await enqueueOutbox(
+          tx,
+          now,
+          leaders
+            .filter((l) => l.id !== actor.id)
+            .map((l) => ({ userId: l.id, kind: "document.toDirect" as const, payload: { documentId: doc.id }, dedupeKey: `doc:${doc.id}:toDirect:${l.id}`, urgency: input.urgency })),
+        );
+      }
+      return { id: doc.id, ref, number };
+    });
+
+    const stamped = original ? await ensureStampedCopy(deps, created.id).catch(() => null) : null;
+    return {
+      documentId: created.id,
+      ref: created.ref,
+      displayRef: displayRef(created.ref, year),
+      registerNumber: created.number,
+      registerYear: year,
+      isPaperOnly: isSecret,
+      pageCount: prepared?.pageCount ?? null,
+      stampedSha256: stamped?.sha256 ?? null,
+      warnings,
+    };
+  });
+
+/** Same file already registered; same issuer + số/ký hiệu + date already registered. */
+export const findDuplicates = async (
+  deps: CoreDeps,
+  orgId: string,
+  q: { sha256?: string | undefined; issuer?: string; codeNumber?: string | undefined; codeNotation?: string | undefined; issuedDate?: string | undefined },
+): Promise<DuplicateWarning[]> => {
+  const warnings: DuplicateWarning[] = [];
+  if (q.sha256) {
+    const same = await deps.prisma.storedFile.findMany({
+      where: { sha256: q.sha256, kind: "ORIGINAL", document: { orgId, direction: "IN" } },
+      select: { document: { select: { id: true, ref: true } } },
+      take: 5,
+    });
+    for (const f of same) if (f.document) warnings.push({ kind: "sameFile", documentId: f.document.id, ref: f.document.ref });
+  }
+  if (q.issuer && q.codeNumber) {
+    const same = await deps.prisma.document.findMany({
+      where: {
+        orgId,
+        direction: "IN",
+        issuer: { equals: q.issuer, mode: "insensitive" },
+        codeNumber: q.codeNumber,
+        codeNotation: q.codeNotation ?? null,
+        ...(q.issuedDate ? { issuedDate: localDateToUtcMidnight(q.issuedDate) } : {}),
+      },
+      select: { id: true, ref: true },
+      take: 5,
+    });
+    for (const d of same) if (!warnings.some((w) => w.documentId === d.id)) warnings.push({ kind: "sameNumber", documentId: d.id, ref: d.ref });
+  }
+  return warnings;
+};
