@@ -57,7 +57,7 @@ export type DirectivePlan = {
   supersedesId: string | null;
 };
 
-export type IssueDirectiveResult = DirectivePlan & {
+export type IssueDirectiveResult = Omit<DirectivePlan, "assignments"> & {
   directiveId: string;
   assignments: (PlannedAssignment & { assignmentId: string; ref: string })[];
 };

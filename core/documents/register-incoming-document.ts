@@ -29,7 +29,7 @@ export const ZRegisterIncomingInput = z.object({
   description: z.string().trim().max(500).optional(),
   toPlaces: z.string().trim().max(1000).optional(),
   /** The scan: one PDF, or photos of the pages in order. */
-  files: z.array(z.object({ bytes: z.instanceof(Uint8Array), fileName: z.string().optional(), mimeHint: z.string().optional() })).default([]),
+  files: z.array(z.object({ bytes: z.custom<Uint8Array>((v) => v instanceof Uint8Array, "must be bytes"), fileName: z.string().optional(), mimeHint: z.string().optional() })).default([]),
 });
 export type RegisterIncomingInput = z.input<typeof ZRegisterIncomingInput>;
 
