@@ -1,11 +1,11 @@
 import { z } from "zod";
 import { hasRole, loadActor, type Actor } from "../actors/actor.ts";
 import { appendAuditEvent } from "../audit/append-audit-event.ts";
-import { loadShippedCalendar } from "../calendar/calendar.ts";
 import type { CoreDeps } from "../deps.ts";
 import { ensureStampedCopy } from "../documents/ensure-stamped-copy.ts";
 import { assignmentRef } from "../documents/refs.ts";
-import { nextReminder, resolveReminderPolicy } from "../domain/reminder-policy.ts";
+import { nextReminder } from "../domain/reminder-policy.ts";
+import { loadReminderContext } from "../reminders/reminder-context.ts";
 import { DomainError } from "../errors.ts";
 import { enqueueOutbox, type OutboxIntent } from "../outbox/enqueue-outbox.ts";
 import type { AssignmentRole } from "../store/generated/enums.ts";
@@ -110,8 +110,7 @@ const planDirective = async (deps: CoreDeps, actor: Actor, input: z.output<typeo
     if (!unit.active) throw new DomainError("UNIT_INACTIVE", "directive.unitInactive", { unit: unit.code });
   }
 
-  const zone = doc.org.timeZone;
-  const calendar = loadShippedCalendar({ zone });
+  const { calendar, zone } = await loadReminderContext(deps, { orgId: actor.orgId });
   const now = deps.clock.now();
   const today = localDateOf(now, zone);
   const resolve = (due: DueInput): Date => ("date" in due ? dueAtForDate(due.date, zone) : dueAtForDate(calendar.addWorkingDays(today, due.workingDays) as string, zone));
@@ -171,12 +170,11 @@ export const issueDirective = (deps: CoreDeps, raw: IssueDirectiveInput): Promis
     const input = ZIssueDirectiveInput.parse(raw);
     const plan = await planDirective(deps, actor, input);
     const now = deps.clock.now();
+    const { calendar, policy } = await loadReminderContext(deps, { orgId: actor.orgId });
 
     const result = await deps.prisma.$transaction(
       async (tx) => {
-        const doc = await tx.document.findUniqueOrThrow({ where: { id: plan.documentId }, select: { orgId: true, urgency: true, ref: true, org: { select: { policy: true, timeZone: true } } } });
-        const calendar = loadShippedCalendar({ zone: doc.org.timeZone });
-        const policy = resolveReminderPolicy(doc.org.policy);
+        const doc = await tx.document.findUniqueOrThrow({ where: { id: plan.documentId }, select: { orgId: true, urgency: true, ref: true } });
         const outbox: OutboxIntent[] = [];
 
         if (plan.supersedesId) {

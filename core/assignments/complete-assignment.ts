@@ -1,0 +1,86 @@
+import { z } from "zod";
+import { loadActor } from "../actors/actor.ts";
+import { appendAuditEvent } from "../audit/append-audit-event.ts";
+import type { CoreDeps } from "../deps.ts";
+import { DomainError } from "../errors.ts";
+import { enqueueOutbox, type OutboxIntent } from "../outbox/enqueue-outbox.ts";
+import { runUseCase } from "../use-case.ts";
+import { OPEN_STATUSES, conflictFor, loadAssignmentForAction, requireHolder, unitHeadIds } from "./assignment-access.ts";
+import { createReport, prepareReportFile } from "./store-report.ts";
+
+const ZFile = z.object({ bytes: z.custom<Uint8Array>((v) => v instanceof Uint8Array, "must be bytes"), fileName: z.string().optional(), mimeHint: z.string().optional() });
+
+export const ZCompleteAssignmentInput = z.object({
+  actorUserId: z.string().min(1),
+  assignmentId: z.string().min(1),
+  /** The completion report (báo cáo hoàn thành), verbatim. */
+  text: z.string().max(10_000),
+  files: z.array(ZFile).default([]),
+});
+export type CompleteAssignmentInput = z.input<typeof ZCompleteAssignmentInput>;
+export type CompleteAssignmentResult = { reportId: string; ref: string; documentDone: boolean };
+
+/**
+ * The holder reports the assignment completed, with a report (text and optional files).
+ * Compare-and-set: a second report gets ASSIGNMENT_ALREADY_COMPLETED. A delegated officer's
+ * completion is reported to the unit's heads (who then complete the unit's assignment); a unit's
+ * completion to the leader who directed it. The document is done when its main assignment is
+ * completed; coordinators' states stay as they are.
+ *
+ * @example await completeAssignment(deps, { actorUserId, assignmentId, text: "Đã tham mưu văn bản trả lời số 12/UBND-TCKH." })
+ */
+export const completeAssignment = (deps: CoreDeps, raw: CompleteAssignmentInput): Promise<CompleteAssignmentResult> =>
+  runUseCase(deps, { action: "assignment.complete", actorUserId: raw.actorUserId, entityType: "Assignment", entityId: raw.assignmentId }, async () => {
+    const input = ZCompleteAssignmentInput.parse(raw);
+    if (input.text.trim() === "") throw new DomainError("REPORT_TEXT_EMPTY", "assignment.reportTextEmpty");
+    const actor = await loadActor(deps.prisma, input.actorUserId);
+    const file = await prepareReportFile(deps, input.files);
+    const now = deps.clock.now();
+    return deps.prisma.$transaction(async (tx) => {
+      const a = await loadAssignmentForAction(tx, actor, input.assignmentId);
+      requireHolder(actor, a);
+      const done = await tx.assignment.updateMany({
+        where: { id: a.id, status: { in: OPEN_STATUSES } },
+        data: {
+          status: "COMPLETED",
+          completedAt: now,
+          completedById: actor.id,
+          nextReminderAt: null,
+          reminderStep: null,
+          ...(a.acknowledgedAt ? {} : { acknowledgedAt: now, acknowledgedById: actor.id }),
+        },
+      });
+      if (done.count === 0) throw conflictFor((await tx.assignment.findUniqueOrThrow({ where: { id: a.id }, select: { status: true } })).status, a.ref);
+      const reportId = await createReport(tx, now, { assignmentId: a.id, kind: "COMPLETION", text: input.text, authorId: actor.id, ref: a.ref, file });
+      await appendAuditEvent(tx, {
+        type: "assignment.completed",
+        at: now,
+        orgId: actor.orgId,
+        actorUserId: actor.id,
+        entityType: "Assignment",
+        entityId: a.id,
+        data: { ref: a.ref, reportId, sha256: file?.sha256 ?? null, late: a.dueAt ? now > a.dueAt : false },
+      });
+
+      const outbox: OutboxIntent[] = [];
+      const tell = (userIds: string[]) =>
+        userIds
+          .filter((id) => id !== actor.id)
+          .forEach((userId) => outbox.push({ userId, kind: "assignment.completed", payload: { assignmentId: a.id, reportId }, dedupeKey: `rep:${reportId}:${userId}` }));
+      let documentDone = false;
+      if (a.parentId) {
+        tell(await unitHeadIds(tx, a.unitId));
+      } else {
+        tell([a.directive.authorId]);
+        if (a.role === "MAIN") {
+          const closed = await tx.document.updateMany({ where: { id: a.documentId, status: { in: ["ASSIGNED", "IN_PROGRESS"] } }, data: { status: "DONE" } });
+          documentDone = closed.count === 1;
+          if (documentDone) {
+            await appendAuditEvent(tx, { type: "document.done", at: now, orgId: actor.orgId, actorUserId: actor.id, entityType: "Document", entityId: a.documentId, data: { ref: a.document.ref } });
+          }
+        }
+      }
+      await enqueueOutbox(tx, now, outbox);
+      return { reportId, ref: a.ref, documentDone };
+    });
+  });

@@ -1,0 +1,97 @@
+import { z } from "zod";
+import { hasRole, loadActor } from "../actors/actor.ts";
+import { appendAuditEvent } from "../audit/append-audit-event.ts";
+import type { CoreDeps } from "../deps.ts";
+import { assignmentRef } from "../documents/refs.ts";
+import { DomainError } from "../errors.ts";
+import { enqueueOutbox } from "../outbox/enqueue-outbox.ts";
+import { loadReminderContext } from "../reminders/reminder-context.ts";
+import { refreshAssignmentReminder } from "../reminders/schedule-reminder.ts";
+import { dueAtForDate, localDateOf } from "../time.ts";
+import { runUseCase } from "../use-case.ts";
+import { OPEN_STATUSES, conflictFor, loadAssignmentForAction } from "./assignment-access.ts";
+
+export const ZDelegateAssignmentInput = z.object({
+  actorUserId: z.string().min(1),
+  assignmentId: z.string().min(1),
+  /** The officer's user code, e.g. `cv.tckh`. */
+  officerUserCode: z.string().trim().min(1),
+  /** The officer's deadline: not later than the unit's. Defaults to it. */
+  due: z.union([z.object({ date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/) }), z.object({ workingDays: z.number().int().min(1).max(365) })]).optional(),
+  note: z.string().max(2000).optional(),
+});
+export type DelegateAssignmentInput = z.input<typeof ZDelegateAssignmentInput>;
+export type DelegateAssignmentResult = { assignmentId: string; ref: string; officerId: string; officerName: string; dueAt: Date | null };
+
+/**
+ * A unit head hands the unit's assignment to one of the unit's officers: a child assignment with
+ * its own deadline (not later than the parent's). The parent counts as received and in progress;
+ * the officer is told.
+ *
+ * @example await delegateAssignment(deps, { actorUserId, assignmentId, officerUserCode: "cv.tckh", due: { workingDays: 3 } })
+ */
+export const delegateAssignment = (deps: CoreDeps, raw: DelegateAssignmentInput): Promise<DelegateAssignmentResult> =>
+  runUseCase(deps, { action: "assignment.delegate", actorUserId: raw.actorUserId, entityType: "Assignment", entityId: raw.assignmentId }, async () => {
+    const input = ZDelegateAssignmentInput.parse(raw);
+    const actor = await loadActor(deps.prisma, input.actorUserId);
+    const now = deps.clock.now();
+    // Read outside the transaction: on PGlite (one session) a read through deps.prisma inside an
+    // open transaction would wait for that transaction to end.
+    const ctx = await loadReminderContext(deps, { orgId: actor.orgId });
+    return deps.prisma.$transaction(async (tx) => {
+      const a = await loadAssignmentForAction(tx, actor, input.assignmentId);
+      if (a.parentId !== null || actor.unitId !== a.unitId || !hasRole(actor, "UNIT_HEAD")) throw new DomainError("FORBIDDEN", "assignment.onlyHeadDelegates");
+      if (!OPEN_STATUSES.includes(a.status)) throw conflictFor(a.status, a.ref);
+      const officer = await tx.user.findFirst({
+        where: { orgId: actor.orgId, code: { equals: input.officerUserCode, mode: "insensitive" }, active: true },
+        select: { id: true, code: true, name: true, unitId: true },
+      });
+      if (!officer || officer.unitId !== a.unitId) throw new DomainError("OFFICER_NOT_IN_UNIT", "assignment.officerNotInUnit", { user: input.officerUserCode, unit: a.unit.code });
+      const open = await tx.assignment.count({ where: { parentId: a.id, assigneeUserId: officer.id, status: { in: OPEN_STATUSES } } });
+      if (open > 0) throw new DomainError("DELEGATION_EXISTS", "assignment.delegationExists", { user: officer.code });
+
+      let dueAt = a.dueAt;
+      if (input.due) {
+        const today = localDateOf(now, ctx.zone);
+        dueAt = "date" in input.due ? dueAtForDate(input.due.date, ctx.zone) : dueAtForDate(ctx.calendar.addWorkingDays(today, input.due.workingDays) as string, ctx.zone);
+        if (dueAt <= now) throw new DomainError("DEADLINE_IN_PAST", "directive.deadlineInPast");
+        if (a.dueAt && dueAt > a.dueAt) throw new DomainError("DELEGATE_DUE_AFTER_PARENT", "assignment.delegateDueAfterParent");
+      }
+      const ref = assignmentRef(a.document.ref, a.unit.code, officer.code);
+      const child = await tx.assignment.create({
+        data: {
+          directiveId: a.directiveId,
+          documentId: a.documentId,
+          unitId: a.unitId,
+          role: a.role,
+          ref,
+          dueAt,
+          originalDueAt: dueAt,
+          parentId: a.id,
+          assigneeUserId: officer.id,
+          sentAt: now,
+          createdAt: now,
+        },
+        select: { id: true },
+      });
+      await tx.assignment.update({
+        where: { id: a.id },
+        data: { status: "IN_PROGRESS", ...(a.acknowledgedAt ? {} : { acknowledgedAt: now, acknowledgedById: actor.id }) },
+      });
+      await refreshAssignmentReminder(tx, { assignmentId: child.id, calendar: ctx.calendar, policy: ctx.policy, now });
+      await refreshAssignmentReminder(tx, { assignmentId: a.id, calendar: ctx.calendar, policy: ctx.policy, now });
+      await appendAuditEvent(tx, {
+        type: "assignment.delegated",
+        at: now,
+        orgId: actor.orgId,
+        actorUserId: actor.id,
+        entityType: "Assignment",
+        entityId: child.id,
+        data: { parentId: a.id, ref, officerId: officer.id, dueAt: dueAt?.toISOString() ?? null, note: input.note ?? null },
+      });
+      await enqueueOutbox(tx, now, [
+        { userId: officer.id, kind: "assignment.new", payload: { assignmentId: child.id }, dedupeKey: `asg:${child.id}:assignment.new:${officer.id}`, urgency: a.document.urgency },
+      ]);
+      return { assignmentId: child.id, ref, officerId: officer.id, officerName: officer.name, dueAt };
+    });
+  });

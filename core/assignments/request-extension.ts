@@ -1,0 +1,58 @@
+import { z } from "zod";
+import { hasRole, loadActor } from "../actors/actor.ts";
+import { appendAuditEvent } from "../audit/append-audit-event.ts";
+import type { CoreDeps } from "../deps.ts";
+import { DomainError } from "../errors.ts";
+import { enqueueOutbox } from "../outbox/enqueue-outbox.ts";
+import { loadReminderContext } from "../reminders/reminder-context.ts";
+import { dueAtForDate } from "../time.ts";
+import { runUseCase } from "../use-case.ts";
+import { OPEN_STATUSES, conflictFor, loadAssignmentForAction } from "./assignment-access.ts";
+
+export const ZRequestExtensionInput = z.object({
+  actorUserId: z.string().min(1),
+  assignmentId: z.string().min(1),
+  reason: z.string().max(2000),
+  newDue: z.object({ date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "must be a date YYYY-MM-DD") }),
+});
+export type RequestExtensionInput = z.input<typeof ZRequestExtensionInput>;
+
+/**
+ * A unit head asks the leader who directed an assignment for a later deadline (xin gia hạn). One
+ * pending request at a time; the new date must be after the deadline in force.
+ */
+export const requestExtension = (deps: CoreDeps, raw: RequestExtensionInput): Promise<{ extensionId: string; ref: string; requestedDueAt: Date }> =>
+  runUseCase(deps, { action: "assignment.requestExtension", actorUserId: raw.actorUserId, entityType: "Assignment", entityId: raw.assignmentId }, async () => {
+    const input = ZRequestExtensionInput.parse(raw);
+    if (input.reason.trim() === "") throw new DomainError("EXTENSION_REASON_EMPTY", "assignment.extensionReasonEmpty");
+    const actor = await loadActor(deps.prisma, input.actorUserId);
+    const now = deps.clock.now();
+    // Read outside the transaction: on PGlite (one session) a read through deps.prisma inside an
+    // open transaction would wait for that transaction to end.
+    const ctx = await loadReminderContext(deps, { orgId: actor.orgId });
+    return deps.prisma.$transaction(async (tx) => {
+      const a = await loadAssignmentForAction(tx, actor, input.assignmentId);
+      if (a.parentId !== null || actor.unitId !== a.unitId || !hasRole(actor, "UNIT_HEAD")) throw new DomainError("FORBIDDEN", "assignment.onlyHeadExtends");
+      if (!OPEN_STATUSES.includes(a.status)) throw conflictFor(a.status, a.ref);
+      if (!a.dueAt) throw new DomainError("EXTENSION_NO_DEADLINE", "assignment.extensionNoDeadline");
+      const requestedDueAt = dueAtForDate(input.newDue.date, ctx.zone);
+      if (requestedDueAt <= a.dueAt) throw new DomainError("EXTENSION_NOT_LATER", "assignment.extensionNotLater");
+      if ((await tx.extensionRequest.count({ where: { assignmentId: a.id, status: "PENDING" } })) > 0)
+        throw new DomainError("EXTENSION_PENDING", "assignment.extensionPending", { ref: a.ref });
+      const ext = await tx.extensionRequest.create({
+        data: { assignmentId: a.id, requestedById: actor.id, reason: input.reason, requestedDueAt, previousDueAt: a.dueAt, createdAt: now },
+        select: { id: true },
+      });
+      await appendAuditEvent(tx, {
+        type: "assignment.extensionRequested",
+        at: now,
+        orgId: actor.orgId,
+        actorUserId: actor.id,
+        entityType: "ExtensionRequest",
+        entityId: ext.id,
+        data: { assignmentId: a.id, ref: a.ref, from: a.dueAt.toISOString(), to: requestedDueAt.toISOString() },
+      });
+      await enqueueOutbox(tx, now, [{ userId: a.directive.authorId, kind: "extension.requested", payload: { extensionId: ext.id }, dedupeKey: `ext:${ext.id}:requested` }]);
+      return { extensionId: ext.id, ref: a.ref, requestedDueAt };
+    });
+  });

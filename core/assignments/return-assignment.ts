@@ -1,0 +1,44 @@
+import { z } from "zod";
+import { hasRole, loadActor } from "../actors/actor.ts";
+import { appendAuditEvent } from "../audit/append-audit-event.ts";
+import type { CoreDeps } from "../deps.ts";
+import { DomainError } from "../errors.ts";
+import { enqueueOutbox } from "../outbox/enqueue-outbox.ts";
+import { runUseCase } from "../use-case.ts";
+import { conflictFor, loadAssignmentForAction } from "./assignment-access.ts";
+
+export const ZReturnAssignmentInput = z.object({
+  actorUserId: z.string().min(1),
+  assignmentId: z.string().min(1),
+  /** Why (e.g. not this unit's field); shown to the leader verbatim. */
+  reason: z.string().max(2000),
+});
+export type ReturnAssignmentInput = z.input<typeof ZReturnAssignmentInput>;
+
+/**
+ * A unit head returns an assignment to the leader who directed it (wrong unit), with a reason.
+ * Only before work has started (assigned or acknowledged). The leader can then give a new
+ * directive that supersedes the old one.
+ */
+export const returnAssignment = (deps: CoreDeps, raw: ReturnAssignmentInput): Promise<{ assignmentId: string; ref: string }> =>
+  runUseCase(deps, { action: "assignment.return", actorUserId: raw.actorUserId, entityType: "Assignment", entityId: raw.assignmentId }, async () => {
+    const input = ZReturnAssignmentInput.parse(raw);
+    if (input.reason.trim() === "") throw new DomainError("RETURN_REASON_EMPTY", "assignment.returnReasonEmpty");
+    const actor = await loadActor(deps.prisma, input.actorUserId);
+    const now = deps.clock.now();
+    return deps.prisma.$transaction(async (tx) => {
+      const a = await loadAssignmentForAction(tx, actor, input.assignmentId);
+      if (a.parentId !== null || actor.unitId !== a.unitId || !hasRole(actor, "UNIT_HEAD")) throw new DomainError("FORBIDDEN", "assignment.onlyHeadReturns");
+      const moved = await tx.assignment.updateMany({
+        where: { id: a.id, status: { in: ["ASSIGNED", "ACKNOWLEDGED"] } },
+        data: { status: "RETURNED", returnedAt: now, returnReason: input.reason, nextReminderAt: null, reminderStep: null },
+      });
+      if (moved.count === 0) throw conflictFor((await tx.assignment.findUniqueOrThrow({ where: { id: a.id }, select: { status: true } })).status, a.ref);
+      await appendAuditEvent(tx, { type: "assignment.returned", at: now, orgId: actor.orgId, actorUserId: actor.id, entityType: "Assignment", entityId: a.id, data: { ref: a.ref, reason: input.reason } });
+      const leader = a.directive.authorId;
+      if (leader !== actor.id) {
+        await enqueueOutbox(tx, now, [{ userId: leader, kind: "assignment.returned", payload: { assignmentId: a.id }, dedupeKey: `asg:${a.id}:returned:${leader}` }]);
+      }
+      return { assignmentId: a.id, ref: a.ref };
+    });
+  });

@@ -1,0 +1,143 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { acknowledgeAssignment } from "../../../core/assignments/acknowledge-assignment.ts";
+import { completeAssignment } from "../../../core/assignments/complete-assignment.ts";
+import { decideExtension } from "../../../core/assignments/decide-extension.ts";
+import { delegateAssignment } from "../../../core/assignments/delegate-assignment.ts";
+import { reportProgress } from "../../../core/assignments/report-progress.ts";
+import { requestExtension } from "../../../core/assignments/request-extension.ts";
+import { returnAssignment } from "../../../core/assignments/return-assignment.ts";
+import { issueDirective } from "../../../core/directives/issue-directive.ts";
+import type { DomainError } from "../../../core/errors.ts";
+import { createMemoryFileStore } from "../../../core/files/file-store.ts";
+import { createTestClock, createTestDeps, type TestClock } from "../../support/core.ts";
+import { createTestDatabase, type TestDatabase } from "../../support/test-db.ts";
+import { registerSample, samplePdf, setupExampleOrg, type OrgFixture } from "../../support/workflow.ts";
+
+let db: TestDatabase;
+let org: OrgFixture;
+let clock: TestClock;
+let files: ReturnType<typeof createMemoryFileStore>;
+let main: string;
+let coord: string;
+let docId: string;
+const deps = () => createTestDeps(db.prisma, { clock, files });
+const codeOf = async (p: Promise<unknown>) => ((await p.catch((e: unknown) => e)) as DomainError).code;
+const u = (code: string) => org.users[code]!;
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+});
+afterAll(async () => db.close());
+beforeEach(async () => {
+  await db.truncate();
+  clock = createTestClock("2026-12-01T02:00:00Z");
+  files = createMemoryFileStore();
+  org = await setupExampleOrg(deps());
+  docId = (await registerSample(deps(), org, { files: [{ bytes: await samplePdf() }] })).documentId;
+  const r = await issueDirective(deps(), { actorUserId: u("chutich"), documentId: docId, text: "Giao TCKH chủ trì.", main: "TCKH", coordinate: ["TP"], due: { date: "2026-12-20" } });
+  main = r.assignments[0]!.assignmentId;
+  coord = r.assignments[1]!.assignmentId;
+  await db.prisma.outboxMessage.deleteMany();
+});
+
+describe("acknowledgeAssignment", () => {
+  it("lets one of two concurrent taps win; the other gets 'already acknowledged' and changes nothing", async () => {
+    const results = await Promise.allSettled([
+      acknowledgeAssignment(deps(), { actorUserId: u("tp.tckh"), assignmentId: main, channel: "TELEGRAM", messageId: "101" }),
+      acknowledgeAssignment(deps(), { actorUserId: u("tp.tckh"), assignmentId: main, channel: "ZALO", messageId: "202" }),
+    ]);
+    expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
+    const rejected = results.find((r) => r.status === "rejected") as PromiseRejectedResult;
+    expect((rejected.reason as DomainError).code).toBe("ASSIGNMENT_ALREADY_ACKNOWLEDGED");
+    const a = await db.prisma.assignment.findUniqueOrThrow({ where: { id: main } });
+    expect(a.status).toBe("ACKNOWLEDGED");
+    // The winner's channel and message id are kept as evidence.
+    expect([["TELEGRAM", "101"], ["ZALO", "202"]]).toContainEqual([a.ackChannel, a.ackMessageId]);
+    expect(await db.prisma.auditEvent.count({ where: { type: "assignment.acknowledged" } })).toBe(1);
+    expect(await db.prisma.auditEvent.count({ where: { type: "action.refused", data: { path: ["code"], equals: "ASSIGNMENT_ALREADY_ACKNOWLEDGED" } } })).toBe(1);
+  });
+
+  it("refuses someone of another unit, and audits it", async () => {
+    expect(await codeOf(acknowledgeAssignment(deps(), { actorUserId: u("tp.tp"), assignmentId: main }))).toBe("FORBIDDEN");
+    expect(await codeOf(acknowledgeAssignment(deps(), { actorUserId: u("cv.tckh"), assignmentId: main }))).toBe("FORBIDDEN");
+    expect((await db.prisma.assignment.findUniqueOrThrow({ where: { id: main } })).status).toBe("ASSIGNED");
+    expect(await db.prisma.auditEvent.count({ where: { type: "action.refused" } })).toBe(2);
+  });
+
+  it("moves the next reminder from the acknowledgement step to the deadline steps", async () => {
+    const before = await db.prisma.assignment.findUniqueOrThrow({ where: { id: main } });
+    expect(before.reminderStep).toBe("ACK_REMINDER");
+    await acknowledgeAssignment(deps(), { actorUserId: u("tp.tckh"), assignmentId: main });
+    const after = await db.prisma.assignment.findUniqueOrThrow({ where: { id: main } });
+    expect(after.reminderStep).toBe("DUE_SOON");
+  });
+});
+
+describe("delegation, reports and completion", () => {
+  it("runs the whole story: delegate → officer acknowledges → completes with a photo → head completes → document done", async () => {
+    const child = await delegateAssignment(deps(), { actorUserId: u("tp.tckh"), assignmentId: main, officerUserCode: "cv.tckh", due: { date: "2026-12-15" } });
+    expect(child.ref).toBe("D1/2026-TCKH-cv.tckh");
+    expect((await db.prisma.assignment.findUniqueOrThrow({ where: { id: main } })).status).toBe("IN_PROGRESS");
+    expect(await db.prisma.outboxMessage.findMany({ select: { userId: true, kind: true } })).toEqual([{ userId: u("cv.tckh"), kind: "assignment.new" }]);
+
+    await acknowledgeAssignment(deps(), { actorUserId: u("cv.tckh"), assignmentId: child.assignmentId });
+    const photo = new Uint8Array(await (await import("node:fs/promises")).readFile("test/fixtures/photo-small.png"));
+    const done = await completeAssignment(deps(), { actorUserId: u("cv.tckh"), assignmentId: child.assignmentId, text: "Đã dự thảo văn bản trả lời.", files: [{ bytes: photo, fileName: "anh.png" }] });
+    expect(done.documentDone).toBe(false);
+    const report = await db.prisma.report.findUniqueOrThrow({ where: { id: done.reportId }, select: { text: true, files: { select: { kind: true, sha256: true } } } });
+    expect(report.text).toBe("Đã dự thảo văn bản trả lời.");
+    expect(report.files).toHaveLength(1);
+    expect(await files.has(report.files[0]!.sha256)).toBe(true);
+    const told = await db.prisma.outboxMessage.findMany({ where: { kind: { in: ["assignment.acknowledged", "assignment.completed"] } }, select: { userId: true, kind: true } });
+    expect(told).toEqual(expect.arrayContaining([{ userId: u("tp.tckh"), kind: "assignment.acknowledged" }, { userId: u("tp.tckh"), kind: "assignment.completed" }]));
+    expect(told.some((t) => t.userId === u("cv.tckh"))).toBe(false);
+
+    const final = await completeAssignment(deps(), { actorUserId: u("tp.tckh"), assignmentId: main, text: "Phòng TCKH đã hoàn thành." });
+    expect(final.documentDone).toBe(true);
+    expect((await db.prisma.document.findUniqueOrThrow({ where: { id: docId } })).status).toBe("DONE");
+    expect(await db.prisma.outboxMessage.count({ where: { kind: "assignment.completed", userId: u("chutich") } })).toBe(1);
+    // The coordinator's assignment stays as it was, visible.
+    expect((await db.prisma.assignment.findUniqueOrThrow({ where: { id: coord } })).status).toBe("ASSIGNED");
+    expect(await codeOf(completeAssignment(deps(), { actorUserId: u("tp.tckh"), assignmentId: main, text: "Lần nữa" }))).toBe("ASSIGNMENT_ALREADY_COMPLETED");
+  });
+
+  it("refuses a delegation to someone outside the unit or later than the unit's deadline", async () => {
+    expect(await codeOf(delegateAssignment(deps(), { actorUserId: u("tp.tckh"), assignmentId: main, officerUserCode: "cv.tp" }))).toBe("OFFICER_NOT_IN_UNIT");
+    expect(await codeOf(delegateAssignment(deps(), { actorUserId: u("tp.tckh"), assignmentId: main, officerUserCode: "cv.tckh", due: { date: "2026-12-21" } }))).toBe("DELEGATE_DUE_AFTER_PARENT");
+    expect(await codeOf(delegateAssignment(deps(), { actorUserId: u("cv.tckh"), assignmentId: main, officerUserCode: "cv.tckh" }))).toBe("FORBIDDEN");
+  });
+
+  it("tells the leader of the main unit's progress, nobody of their own action", async () => {
+    await reportProgress(deps(), { actorUserId: u("tp.tckh"), assignmentId: main, text: "Đang tổng hợp số liệu." });
+    expect(await db.prisma.outboxMessage.findMany({ select: { userId: true, kind: true } })).toEqual([{ userId: u("chutich"), kind: "assignment.progress" }]);
+    expect((await db.prisma.assignment.findUniqueOrThrow({ where: { id: main } })).status).toBe("IN_PROGRESS");
+  });
+});
+
+describe("returns and extensions", () => {
+  it("returns a wrongly assigned task to the leader with its reason", async () => {
+    await returnAssignment(deps(), { actorUserId: u("tp.tp"), assignmentId: coord, reason: "Không thuộc lĩnh vực của phòng." });
+    const a = await db.prisma.assignment.findUniqueOrThrow({ where: { id: coord } });
+    expect([a.status, a.returnReason, a.nextReminderAt]).toEqual(["RETURNED", "Không thuộc lĩnh vực của phòng.", null]);
+    expect(await db.prisma.outboxMessage.count({ where: { kind: "assignment.returned", userId: u("chutich") } })).toBe(1);
+    expect(await codeOf(returnAssignment(deps(), { actorUserId: u("tp.tp"), assignmentId: coord, reason: "x" }))).toBe("ASSIGNMENT_RETURNED");
+  });
+
+  it("keeps both the original and the extended deadline", async () => {
+    const ext = await requestExtension(deps(), { actorUserId: u("tp.tckh"), assignmentId: main, reason: "Chờ số liệu của phường.", newDue: { date: "2026-12-31" } });
+    expect(await codeOf(requestExtension(deps(), { actorUserId: u("tp.tckh"), assignmentId: main, reason: "x", newDue: { date: "2027-01-05" } }))).toBe("EXTENSION_PENDING");
+    expect(await codeOf(decideExtension(deps(), { actorUserId: u("tp.tckh"), extensionId: ext.extensionId, grant: true }))).toBe("FORBIDDEN");
+    await decideExtension(deps(), { actorUserId: u("chutich"), extensionId: ext.extensionId, grant: true });
+    const a = await db.prisma.assignment.findUniqueOrThrow({ where: { id: main } });
+    expect(a.originalDueAt?.toISOString()).toBe("2026-12-20T16:59:59.999Z");
+    expect(a.dueAt?.toISOString()).toBe("2026-12-31T16:59:59.999Z");
+    const row = await db.prisma.extensionRequest.findUniqueOrThrow({ where: { id: ext.extensionId } });
+    expect([row.status, row.previousDueAt?.toISOString()]).toEqual(["GRANTED", "2026-12-20T16:59:59.999Z"]);
+    expect(await db.prisma.outboxMessage.count({ where: { kind: "extension.decided", userId: u("tp.tckh") } })).toBe(1);
+    expect(await codeOf(decideExtension(deps(), { actorUserId: u("chutich"), extensionId: ext.extensionId, grant: false }))).toBe("EXTENSION_ALREADY_DECIDED");
+  });
+
+  it("refuses an extension that is not later than the deadline", async () => {
+    expect(await codeOf(requestExtension(deps(), { actorUserId: u("tp.tckh"), assignmentId: main, reason: "x", newDue: { date: "2026-12-19" } }))).toBe("EXTENSION_NOT_LATER");
+  });
+});

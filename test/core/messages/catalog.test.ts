@@ -1,0 +1,42 @@
+import { readFile, readdir } from "node:fs/promises";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { CATALOG, hasMessage, missingTranslations, t } from "../../../core/messages/index.ts";
+
+const sources = async (dir: string): Promise<string[]> => {
+  const out: string[] = [];
+  for (const e of await readdir(dir, { withFileTypes: true })) {
+    const full = path.join(dir, e.name);
+    if (e.isDirectory() && e.name !== "generated") out.push(...(await sources(full)));
+    else if (e.name.endsWith(".ts")) out.push(full);
+  }
+  return out;
+};
+
+describe("message catalog", () => {
+  it("has every key in Vietnamese and English", () => {
+    expect(missingTranslations()).toEqual([]);
+  });
+
+  it("has a message for every DomainError raised in core and bots", async () => {
+    const missing: string[] = [];
+    for (const root of ["core", "bots"]) {
+      for (const file of await sources(root).catch(() => [])) {
+        const text = await readFile(file, "utf8");
+        for (const m of text.matchAll(/new DomainError\(\s*"([A-Z0-9_]+)",\s*"([\w.]+)"/g)) if (!hasMessage(m[2]!)) missing.push(`${file}: ${m[1]} → ${m[2]}`);
+      }
+    }
+    expect(missing).toEqual([]);
+  });
+
+  it("uses the same placeholders in both languages", () => {
+    const names = (s: string) => [...s.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
+    const differing = Object.keys(CATALOG.vi).filter((k) => JSON.stringify(names(CATALOG.vi[k]!)) !== JSON.stringify(names(CATALOG.en[k] ?? "")));
+    expect(differing).toEqual([]);
+  });
+
+  it("fills placeholders and refuses unknown keys", () => {
+    expect(t("vi", "assignment.alreadyAcknowledged", { ref: "D7-TCKH" })).toBe("Việc D7-TCKH đã được nhận trước đó.");
+    expect(() => t("vi", "no.such.key")).toThrow(/Unknown message key/);
+  });
+});
