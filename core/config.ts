@@ -8,7 +8,11 @@ const optionalString = z
   .optional()
   .transform((v) => (v === undefined || v.trim() === "" ? undefined : v.trim()));
 
-const port = z.coerce.number().int().min(0).max(65535);
+const port = z
+  .string()
+  .regex(/^\d{1,5}$/, "must be a port number (0–65535)")
+  .transform(Number)
+  .refine((n) => n <= 65535, "must be a port number (0–65535)");
 
 const isValidTimeZone = (zone: string): boolean => {
   try {

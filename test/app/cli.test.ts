@@ -1,0 +1,86 @@
+// The service and the CLI as a person runs them: real processes, embedded defaults, no environment.
+import { spawn, spawnSync } from "node:child_process";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+let dataDir: string;
+const env = () => ({ PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", DATA_DIR: dataDir, LOG_LEVEL: "info" });
+const edoc = (args: string[], extra: Record<string, string> = {}) =>
+  spawnSync(process.execPath, ["bin/edoc.js", ...args], { env: { ...env(), ...extra }, encoding: "utf8", timeout: 60_000 });
+
+beforeAll(async () => {
+  dataDir = await mkdtemp(path.join(os.tmpdir(), "edoc-cli-"));
+});
+afterAll(async () => {
+  await rm(dataDir, { recursive: true, force: true });
+});
+
+describe("edoc serve (npm start)", () => {
+  it("starts on the embedded defaults, serves /healthz and /metrics, says which channels are off, and stops on SIGTERM", async () => {
+    const child = spawn(process.execPath, ["bin/edoc.js", "serve"], { env: { ...env(), HTTP_PORT: "0", HTTP_HOST: "127.0.0.1" }, stdio: ["ignore", "pipe", "pipe"] });
+    let out = "";
+    child.stdout.on("data", (d: Buffer) => (out += d.toString()));
+    child.stderr.on("data", (d: Buffer) => (out += d.toString()));
+    const port = await new Promise<number>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no port in:\n${out}`)), 50_000);
+      const check = () => {
+        const m = /"port":(\d+)/.exec(out);
+        if (m) {
+          clearTimeout(timer);
+          resolve(Number(m[1]));
+        } else setTimeout(check, 100);
+      };
+      check();
+    });
+    const health = await fetch(`http://127.0.0.1:${port}/healthz`);
+    expect(health.status).toBe(200);
+    expect(await health.json()).toMatchObject({ ok: true, database: "up", kind: "pglite" });
+    const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+    expect(metrics).toContain("process_resident_memory_bytes");
+    expect(out).toContain("set TELEGRAM_BOT_TOKEN to turn it on");
+    expect(out).toContain("set ZALO_BOT_TOKEN to turn it on");
+    const exit = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+    child.kill("SIGTERM");
+    expect(await exit).toBe(0);
+    expect(out).toContain('"msg":"stopped"');
+  }, 90_000);
+
+  it("refuses a bad configuration, naming the variable", () => {
+    const r = edoc(["serve"], { HTTP_PORT: "eighty" });
+    expect(r.status).not.toBe(0);
+    expect(r.stderr).toContain("HTTP_PORT must be a port number (0–65535)");
+    const webhook = edoc(["serve"], { BOT_MODE: "webhook" });
+    expect(webhook.status).not.toBe(0);
+    expect(webhook.stderr).toContain("WEBHOOK_SECRET is required when BOT_MODE=webhook");
+  });
+});
+
+describe("edoc CLI", () => {
+  it("migrates (nothing the second time), imports the demo, issues link codes and verifies the audit log", () => {
+    expect(edoc(["migrate"]).status).toBe(0);
+    const again = edoc(["migrate"]);
+    expect(again.stdout).toContain("Nothing to apply");
+    const demo = edoc(["demo"]);
+    expect(demo.status).toBe(0);
+    expect(demo.stdout).toMatch(/vanthu\s+[A-Z2-9]{4}-[A-Z2-9]{4}\s+Trần Thị Bình/);
+    const code = edoc(["user", "link-code", "cvp", "--json"]);
+    expect(JSON.parse(code.stdout)).toMatchObject({ user: "cvp", code: expect.stringMatching(/^[A-Z2-9]{4}-[A-Z2-9]{4}$/) });
+    const unknown = edoc(["user", "link-code", "nobody"]);
+    expect(unknown.status).toBe(1);
+    expect(unknown.stderr).toContain("Không có người dùng mã nobody");
+    const verify = edoc(["audit", "verify"]);
+    expect(verify.status).toBe(0);
+    expect(verify.stdout).toMatch(/Audit log intact: \d+ event/);
+  }, 120_000);
+
+  it("exits non-zero on a broken organisation file, naming the problem, and changes nothing", async () => {
+    const file = path.join(dataDir, "broken.yaml");
+    await writeFile(file, `organization: { name: "X", code: "BROKEN" }\nunits: [ { code: "A", name: "A", kind: OFFICE } ]\nusers: [ { code: "u", name: "U", unit: "NOPE", roles: [CLERK] } ]\n`);
+    const r = edoc(["org", "import", file]);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain('users[0] (code "u").unit: unknown unit "NOPE"');
+    expect(edoc(["user", "link-code", "u"]).status).toBe(1);
+  }, 60_000);
+});
