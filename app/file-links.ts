@@ -1,0 +1,56 @@
+// Serves signed download links (`GET /files/<token>`) and finds the secret that signs them.
+import { randomBytes } from "node:crypto";
+import { mkdir, readFile, writeFile } from "node:fs/promises";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import path from "node:path";
+import type { CoreDeps } from "../core/deps.ts";
+import { isDomainError } from "../core/errors.ts";
+import { verifyFileLink } from "../core/files/signed-links.ts";
+import { t } from "../core/messages/index.ts";
+
+/** FILE_LINK_SECRET, or a random secret kept in DATA_DIR/secrets (so links survive a restart). */
+export const loadFileLinkSecret = async (dataDir: string, fromEnv?: string): Promise<string> => {
+  if (fromEnv) return fromEnv;
+  const file = path.join(dataDir, "secrets", "file-link.key");
+  const existing = await readFile(file, "utf8").catch(() => null);
+  if (existing && existing.trim().length >= 32) return existing.trim();
+  await mkdir(path.dirname(file), { recursive: true, mode: 0o700 });
+  const secret = randomBytes(32).toString("base64url");
+  await writeFile(file, secret, { mode: 0o600 });
+  return secret;
+};
+
+const page = (res: ServerResponse, status: number, text: string) => {
+  const html = `<!doctype html><html lang="vi"><meta charset="utf-8"><meta name="viewport" content="width=device-width"><title>edoc</title><p>${text.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`)}</p></html>`;
+  res.writeHead(status, { "content-type": "text/html; charset=utf-8", "cache-control": "no-store" });
+  res.end(html);
+};
+
+/** `GET /files/<token>`: the file, if the token is authentic, unexpired, and its person still active. */
+export const createFileDownloadRoute =
+  (deps: CoreDeps, secret: string) =>
+  async (req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> => {
+    if (req.method !== "GET" && req.method !== "HEAD") {
+      res.writeHead(405, { allow: "GET, HEAD" }).end();
+      return;
+    }
+    const token = decodeURIComponent(url.pathname.slice("/files/".length));
+    try {
+      const claims = verifyFileLink(secret, token, deps.clock.now());
+      const user = await deps.prisma.user.findUnique({ where: { id: claims.userId }, select: { active: true } });
+      if (!user?.active) return page(res, 403, t("vi", "fileLink.invalid"));
+      if (!(await deps.files.has(claims.sha256))) return page(res, 404, t("vi", "error.notFound", { what: claims.name }));
+      const bytes = await deps.files.readBytes(claims.sha256);
+      res.writeHead(200, {
+        "content-type": claims.name.endsWith(".png") ? "image/png" : claims.name.endsWith(".jpg") ? "image/jpeg" : "application/pdf",
+        "content-length": bytes.byteLength,
+        "content-disposition": `inline; filename*=UTF-8''${encodeURIComponent(claims.name)}`,
+        "cache-control": "private, no-store",
+        "x-content-type-options": "nosniff",
+      });
+      res.end(req.method === "HEAD" ? undefined : Buffer.from(bytes));
+    } catch (err) {
+      if (isDomainError(err)) return page(res, 403, t("vi", err.messageKey, err.params));
+      throw err;
+    }
+  };
