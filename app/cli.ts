@@ -20,6 +20,7 @@ const USAGE = `Usage: edoc <command> [options]
   org import FILE              import units and users from a YAML file (idempotent)
   user link-code USER [--json] issue a one-time code to link a chat account
   audit verify                 check the audit log's hash chain
+  calendar import FILE         import a year of days off and make-up working days (YAML)
   demo                         import the example organisation (Quy Nhơn) and print link codes
 `;
 
@@ -101,6 +102,27 @@ const commands: Record<string, (args: string[]) => Promise<number>> = {
         `Audit log broken at event #${r.seq}: ${r.reason === "hash" ? "its content does not match its hash (edited)" : "it does not follow the previous event (an event was deleted, inserted or reordered before it)"}.`,
       );
       return 1;
+    } finally {
+      await app.close();
+    }
+  },
+
+  calendar: async (args) => {
+    if (args[0] !== "import" || !args[1]) {
+      console.error("Usage: edoc calendar import FILE");
+      return 2;
+    }
+    const text = await readFile(args[1], "utf8").catch(() => null);
+    if (text === null) {
+      console.error(`Cannot read ${args[1]}: check the path.`);
+      return 2;
+    }
+    const app = await openAppContext({ logger: quietLogger() });
+    try {
+      const { importCalendarFile } = await import("../core/calendar/load-org-calendar.ts");
+      const r = await importCalendarFile(app.deps, { text, name: args[1] });
+      console.log(`Calendar ${r.year} imported: ${r.days} day(s)${r.replaced ? `, replacing ${r.replaced} earlier row(s)` : ""}.`);
+      return 0;
     } finally {
       await app.close();
     }

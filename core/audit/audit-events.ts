@@ -26,6 +26,7 @@ export const AUDIT_EVENT_TYPES = [
   "document.done",
   "calendar.imported",
   "action.refused",
+  "outbox.failed",
 ] as const;
 
 export type AuditEventType = (typeof AUDIT_EVENT_TYPES)[number];

@@ -18,12 +18,23 @@ export type OutboxPayloads = {
   "extension.requested": { extensionId: string };
   "extension.decided": { extensionId: string };
   /** A chase step of the reminder policy. */
-  "reminder.step": { assignmentId: string; step: string; at: string };
+  "reminder.step": {
+    assignmentId: string;
+    step: string;
+    at: string;
+    /** Every step sent together (usually just `[step]`); see core/reminders/send-due-reminder.ts. */
+    steps?: string[];
+    /** Why this person is told: as the holder, as a head of the unit, or as the office. */
+    audience?: "HOLDER" | "HEADS" | "OFFICE";
+    /** OVERDUE: the working day overdue (1 = first). */
+    overdueDay?: number;
+  };
   /** The office learns a person cannot be reached on any channel. */
   "office.unreachable": { userId: string; outboxId: string };
   /** Morning digest / weekly chart for office users. */
-  "office.digest": { date: string };
-  "office.weeklyChart": { weekStart: string };
+  "office.digest": { date: string; orgId?: string };
+  /** `pngSha256`: the chart image in the file store (core/reports/weekly-chart.ts); `weekEnd` is inclusive. */
+  "office.weeklyChart": { weekStart: string; weekEnd?: string; orgId?: string; pngSha256?: string };
   /** The whole document is done (its main assignment completed). */
   "document.done": { documentId: string };
 };

@@ -84,3 +84,18 @@ describe("edoc CLI", () => {
     expect(edoc(["user", "link-code", "u"]).status).toBe(1);
   }, 60_000);
 });
+
+describe("edoc calendar import", () => {
+  it("imports a year of days off, and refuses a bad file naming the entry", async () => {
+    const good = path.join(dataDir, "2028.yaml");
+    await writeFile(good, `year: 2028\ndays:\n  - { date: "2028-01-01", kind: DAY_OFF, name: "Tết Dương lịch", source: "Bộ luật Lao động 2019, Điều 112" }\n`);
+    const r = edoc(["calendar", "import", good]);
+    expect(r.stderr).toBe("");
+    expect(r.stdout).toContain("Calendar 2028 imported: 1 day(s)");
+    const bad = path.join(dataDir, "bad.yaml");
+    await writeFile(bad, `year: 2028\ndays:\n  - { date: "2028-02-30", kind: DAY_OFF, name: "Sai", source: "x" }\n`);
+    const b = edoc(["calendar", "import", bad]);
+    expect(b.status).toBe(1);
+    expect(b.stderr).toContain("2028-02-30");
+  }, 60_000);
+});

@@ -1,0 +1,146 @@
+// The office's morning digest (DESIGN.md "Reminder policy": 07:30 every working day, MONITOR users,
+// overdue and due-today by unit, one message): the data, and the use case that queues it.
+import { loadOrgCalendar } from "../calendar/load-org-calendar.ts";
+import type { CoreDeps } from "../deps.ts";
+import { DomainError } from "../errors.ts";
+import { enqueueOutbox } from "../outbox/enqueue-outbox.ts";
+import { endOfLocalDay, localDateOf, startOfLocalDay, type LocalDate } from "../time.ts";
+
+// === Data
+
+/** One open assignment in the digest. */
+export type DigestItem = {
+  assignmentId: string;
+  /** The assignment's REF, e.g. "D7-TCKH". */
+  ref: string;
+  /** The document's REF, e.g. "D7". */
+  documentRef: string;
+  /** Trích yếu; null for a secret document (its metadata stays off chat messages). */
+  subject: string | null;
+  role: "MAIN" | "COORDINATE";
+  status: "ASSIGNED" | "ACKNOWLEDGED" | "IN_PROGRESS";
+  dueAt: Date;
+  /** Working days past the deadline day, at least 1 for an overdue item; 0 for due today. */
+  workingDaysOverdue: number;
+  /** Served on paper (the unit has no account). */
+  isPaper: boolean;
+};
+
+/** One unit's lines. */
+export type DigestUnit = { unitId: string; unitCode: string; unitName: string; overdue: DigestItem[]; dueToday: DigestItem[] };
+
+export type OfficeDigest = {
+  orgId: string;
+  /** The office day the digest is for, "YYYY-MM-DD". */
+  date: LocalDate;
+  totals: { overdue: number; dueToday: number };
+  /** Units with at least one line: most overdue first, then by name. Items by deadline. */
+  units: DigestUnit[];
+};
+
+const OPEN = ["ASSIGNED", "ACKNOWLEDGED", "IN_PROGRESS"] as const;
+
+/**
+ * The open assignments of an organisation that are overdue or due on `date` (an office day), by
+ * unit. Counts the unit-level assignments (not the officers' delegated copies) with role MAIN or
+ * COORDINATE (INFO is for information, never late). Overdue = the deadline was before `date`'s
+ * first instant; due today = the deadline falls on `date`.
+ *
+ * @example const digest = await buildOfficeDigest(deps, { orgId, date: "2026-02-23" });
+ */
+export const buildOfficeDigest = async (deps: Pick<CoreDeps, "prisma" | "settings">, input: { orgId: string; date: LocalDate }): Promise<OfficeDigest> => {
+  const org = await deps.prisma.organization.findUnique({ where: { id: input.orgId }, select: { id: true, timeZone: true } });
+  if (org === null) throw new DomainError("NOT_FOUND", "error.notFound", { what: `organization ${input.orgId}` });
+  const calendar = await loadOrgCalendar(deps, { zone: org.timeZone });
+  const dayStart = startOfLocalDay(input.date, org.timeZone);
+  const rows = await deps.prisma.assignment.findMany({
+    where: {
+      unit: { orgId: org.id },
+      status: { in: [...OPEN] },
+      role: { in: ["MAIN", "COORDINATE"] },
+      parentId: null,
+      dueAt: { lte: endOfLocalDay(input.date, org.timeZone) },
+    },
+    orderBy: [{ dueAt: "asc" }, { ref: "asc" }],
+    select: {
+      id: true,
+      ref: true,
+      role: true,
+      status: true,
+      dueAt: true,
+      isPaper: true,
+      unit: { select: { id: true, code: true, name: true } },
+      document: { select: { ref: true, subject: true, secrecy: true } },
+    },
+  });
+
+  const units = new Map<string, DigestUnit>();
+  for (const row of rows) {
+    const dueAt = row.dueAt!;
+    const isOverdue = dueAt.getTime() < dayStart.getTime();
+    const item: DigestItem = {
+      assignmentId: row.id,
+      ref: row.ref,
+      documentRef: row.document.ref,
+      subject: row.document.secrecy === "NONE" ? row.document.subject : null,
+      role: row.role as DigestItem["role"],
+      status: row.status as DigestItem["status"],
+      dueAt,
+      workingDaysOverdue: isOverdue ? Math.max(1, calendar.workingDaysBetween(localDateOf(dueAt, org.timeZone), input.date)) : 0,
+      isPaper: row.isPaper,
+    };
+    let unit = units.get(row.unit.id);
+    if (unit === undefined) {
+      unit = { unitId: row.unit.id, unitCode: row.unit.code, unitName: row.unit.name, overdue: [], dueToday: [] };
+      units.set(row.unit.id, unit);
+    }
+    (isOverdue ? unit.overdue : unit.dueToday).push(item);
+  }
+  const sorted = [...units.values()].sort((a, b) => b.overdue.length - a.overdue.length || a.unitName.localeCompare(b.unitName, "vi"));
+  return {
+    orgId: org.id,
+    date: input.date,
+    totals: { overdue: sorted.reduce((n, u) => n + u.overdue.length, 0), dueToday: sorted.reduce((n, u) => n + u.dueToday.length, 0) },
+    units: sorted,
+  };
+};
+
+// === Queueing the digest
+
+export type SendOfficeDigestResult =
+  | { status: "queued"; orgId: string; date: LocalDate; recipients: string[]; digest: OfficeDigest }
+  | { status: "skipped"; orgId: string; date: LocalDate; reason: "nonWorkingDay" | "empty" | "noMonitor" };
+
+/**
+ * The morning digest of one organisation: on a working day of its calendar (a Tết day sends
+ * nothing; a make-up working Saturday sends), when something is overdue or due today, one
+ * `office.digest` outbox row (payload `{ date, orgId }`) per active MONITOR user, dedupe key
+ * `digest:<date>:<userId>`, so a rerun of the job the same day queues nothing more.
+ *
+ * An empty digest is not sent: the office hears from the system only when there is something to
+ * chase.
+ *
+ * @example await sendOfficeDigest(deps, { orgId }); // at 07:30 office time
+ */
+export const sendOfficeDigest = async (deps: CoreDeps, input: { orgId: string }): Promise<SendOfficeDigestResult> => {
+  const now = deps.clock.now();
+  const org = await deps.prisma.organization.findUnique({ where: { id: input.orgId }, select: { id: true, timeZone: true } });
+  if (org === null) throw new DomainError("NOT_FOUND", "error.notFound", { what: `organization ${input.orgId}` });
+  const date = localDateOf(now, org.timeZone);
+  const calendar = await loadOrgCalendar(deps, { zone: org.timeZone });
+  if (!calendar.isWorkingDay(date)) return { status: "skipped", orgId: org.id, date, reason: "nonWorkingDay" };
+
+  const digest = await buildOfficeDigest(deps, { orgId: org.id, date });
+  if (digest.totals.overdue + digest.totals.dueToday === 0) return { status: "skipped", orgId: org.id, date, reason: "empty" };
+
+  const monitors = await deps.prisma.user.findMany({ where: { orgId: org.id, active: true, roles: { has: "MONITOR" } }, select: { id: true }, orderBy: { code: "asc" } });
+  if (monitors.length === 0) return { status: "skipped", orgId: org.id, date, reason: "noMonitor" };
+  await deps.prisma.$transaction((tx) =>
+    enqueueOutbox(
+      tx,
+      now,
+      monitors.map((m) => ({ userId: m.id, kind: "office.digest", payload: { date, orgId: org.id }, dedupeKey: `digest:${date}:${m.id}` })),
+    ),
+  );
+  return { status: "queued", orgId: org.id, date, recipients: monitors.map((m) => m.id), digest };
+};

@@ -1,0 +1,43 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { invalidateOrgCalendar } from "../../../core/calendar/load-org-calendar.ts";
+import { dueAtForDate } from "../../../core/time.ts";
+import type { JobContext } from "../../../jobs/definition.ts";
+import { digestDailyJob } from "../../../jobs/definitions/digest-daily.ts";
+import { createTestClock, createTestDeps } from "../../support/core.ts";
+import { buildAssignment, buildOrg } from "../../support/reminder-builders.ts";
+import { createTestDatabase, type TestDatabase } from "../../support/test-db.ts";
+
+let db: TestDatabase;
+beforeAll(async () => {
+  db = await createTestDatabase();
+});
+afterAll(async () => db.close());
+beforeEach(async () => {
+  await db.truncate();
+  invalidateOrgCalendar();
+});
+
+const silent = { info() {}, warn() {}, error() {}, debug() {} };
+const ctxOf = (deps: JobContext["deps"]): JobContext => ({ deps, senders: {}, logger: silent, enqueue: async () => {} });
+
+describe("digest.daily", () => {
+  it("is scheduled 07:30 Monday–Saturday office time (seconds first)", () => {
+    expect(digestDailyJob.schedule).toEqual({ pattern: "0 30 7 * * 1-6", tz: "Asia/Ho_Chi_Minh" });
+  });
+
+  it("sends nothing on a Tết day (17/02/2026) and one digest per MONITOR on the next working day, for every organisation", async () => {
+    const a = await buildOrg(db.prisma, { code: "A" });
+    const b = await buildOrg(db.prisma, { code: "B" });
+    for (const org of [a, b]) await buildAssignment(db.prisma, org, { sentAt: new Date("2026-02-02T02:00:00Z"), dueAt: dueAtForDate("2026-02-12") });
+    const clock = createTestClock(new Date("2026-02-17T07:30:00+07:00"));
+    const deps = createTestDeps(db.prisma, { clock });
+    await digestDailyJob.handler({}, ctxOf(deps));
+    expect(await db.prisma.outboxMessage.count()).toBe(0);
+
+    clock.set(new Date("2026-02-23T07:30:00+07:00"));
+    await digestDailyJob.handler(digestDailyJob.schema.parse({}), ctxOf(deps));
+    const rows = await db.prisma.outboxMessage.findMany({ select: { userId: true, dedupeKey: true } });
+    expect(rows.map((r) => r.userId).sort()).toEqual([a.users.cvp, a.users["cv.vp"], b.users.cvp, b.users["cv.vp"]].sort());
+    expect(rows.every((r) => r.dedupeKey.startsWith("digest:2026-02-23:"))).toBe(true);
+  });
+});
