@@ -30,7 +30,7 @@ export default defineConfig({
       },
       {
         extends: true,
-        test: { name: "redis", include: ["test/**/*.redis.test.ts"], exclude: [...BASE_EXCLUDE] },
+        test: { name: "redis", include: ["test/**/*.redis.test.ts"], exclude: [...BASE_EXCLUDE], globalSetup: ["test/support/db-global-setup.ts"] },
       },
       {
         extends: true,

@@ -4,7 +4,9 @@
 import type { ZodType } from "zod";
 import type { CoreDeps } from "../core/deps.ts";
 import type { Sender } from "../core/ports/sender.ts";
-import type { Channel } from "../core/store/generated/enums.ts";
+
+/** A chat platform, as the Sender port names it. */
+type Channel = Sender["channel"];
 
 export type JobLogger = {
   info(obj: object, msg?: string): void;
@@ -27,6 +29,8 @@ export type JobContext = {
   /** Adds another job (fan-out). */
   enqueue(name: string, payload: unknown, options?: EnqueueOptions): Promise<void>;
   logger: JobLogger;
+  /** Names this worker (process and runner), e.g. for the outbox claim's `lockedBy`. */
+  workerId?: string;
 };
 
 export type JobSchedule = { pattern: string; tz: string } | { every: number };
@@ -40,6 +44,12 @@ export type JobDefinition<P = unknown> = {
   schedule?: JobSchedule;
   /** Retries: attempts and exponential backoff base delay. @defaultValue { attempts: 5, backoffMs: 2000 } */
   retry?: { attempts: number; backoffMs: number };
+  /**
+   * How long a finished job is kept (it blocks its `jobId` while kept). `true` removes it at once:
+   * right for jobs whose id is re-used by a later sweep and whose real guard is a database claim.
+   * @defaultValue { age: 3600 }
+   */
+  removeOnComplete?: true | { age: number };
 };
 
 export const defineJob = <P>(def: JobDefinition<P>): JobDefinition<P> => def;

@@ -1,0 +1,255 @@
+// Delivers one outbox row: claim it, pick the person's chat identity, render, send, record.
+//
+// Guarantees
+// - Never twice while workers live: the row is claimed with a compare-and-set (PENDING and due, or
+//   SENDING whose claim expired → SENDING with a fresh claim token). Of two workers racing for the
+//   same row exactly one wins; the other gets `not_claimable` and sends nothing. Every later write
+//   is guarded by the claim token, so a worker whose claim was taken over cannot overwrite the
+//   new owner's outcome.
+// - Crash safety, at most one duplicate: a worker that dies after the platform accepted the message
+//   but before it recorded SENT leaves the row SENDING; once `lockedUntil` passes another worker
+//   claims it and sends again. The person may then get the message twice, never more often and never
+//   not at all. Sends are bounded by `sendTimeoutMs`, which stays well under `claimMs`, so a slow
+//   platform alone does not cause the duplicate.
+//
+// Outcomes (what the job layer does with them)
+// - sent: recorded SENT with channel, identity, platform message id and sentAt, in one guarded update;
+// - rate_limited (429): the claim is released (PENDING, nextAttemptAt = now + retryAfter) WITHOUT
+//   spending an attempt; the caller should pause the platform's queue for `retryAfterMs`;
+// - retry (transient: network, timeout, 5xx, no sender configured): attempts + 1 and PENDING with
+//   exponential backoff; after `maxAttempts` the row FAILS and the office is told;
+// - blocked (403) is handled here: the identity is marked UNREACHABLE (audited) and the person's
+//   next ACTIVE identity is tried at once; when none is left (or the person never linked one) the
+//   row FAILS and every MONITOR user of the organisation gets an `office.unreachable` row;
+// - failed (permanent, 400): FAILED and the office is told;
+// - cancelled: the subject vanished or became moot (see render-outbox-message.ts) or the person is
+//   inactive: the row is CANCELLED and nothing is sent.
+import { randomUUID } from "node:crypto";
+import { appendAuditEvent } from "../audit/append-audit-event.ts";
+import type { CoreDeps } from "../deps.ts";
+import type { OutboundMessage, SendResult, Sender, SendTarget } from "../ports/sender.ts";
+import { SendError } from "../ports/sender.ts";
+import type { Channel } from "../store/generated/enums.ts";
+import type { Tx } from "../store/tx.ts";
+import { enqueueOutbox, type OutboxIntent } from "./enqueue-outbox.ts";
+import { renderOutboxMessage } from "./render-outbox-message.ts";
+
+// === Public API
+
+/** Timing of delivery. */
+export type DeliveryPolicy = {
+  /** How long a claim holds; after it a crashed worker's row is claimable again. @defaultValue 120000 */
+  claimMs: number;
+  /** Longest wait for one platform call; a timeout counts as transient. Keep it well under claimMs. @defaultValue 30000 */
+  sendTimeoutMs: number;
+  /** Transient failures before the row fails and the office is told. @defaultValue 8 */
+  maxAttempts: number;
+  /** First retry delay; doubled on each further attempt. @defaultValue 30000 */
+  backoffBaseMs: number;
+  /** Longest retry delay. @defaultValue 3600000 */
+  backoffMaxMs: number;
+};
+
+export const DEFAULT_DELIVERY_POLICY: DeliveryPolicy = {
+  claimMs: 120_000,
+  sendTimeoutMs: 30_000,
+  maxAttempts: 8,
+  backoffBaseMs: 30_000,
+  backoffMaxMs: 3_600_000,
+};
+
+export type DeliverOutboxInput = {
+  outboxId: string;
+  /** The configured channel senders; an identity on a channel without a sender is not used. */
+  senders: Partial<Record<Channel, Sender>>;
+  /** Names the worker in `lockedBy` (logs, debugging): host/pid/queue worker. */
+  workerId: string;
+  policy?: Partial<DeliveryPolicy>;
+};
+
+export type DeliverOutcome =
+  | { outcome: "sent"; channel: Channel; identityId: string; platformMessageId: string; /** false: our claim expired before we recorded it. */ recorded: boolean }
+  | { outcome: "not_claimable" }
+  | { outcome: "cancelled"; reason: string }
+  | { outcome: "rate_limited"; channel: Channel; retryAfterMs: number }
+  | { outcome: "retry"; attempts: number; nextAttemptAt: Date; error: string }
+  | { outcome: "failed"; reason: "unreachable" | "permanent" | "attempts_exhausted"; error: string; officeNotified: number };
+
+/** The delay before attempt `attempts + 1`, after `attempts` transient failures (1 → base, 2 → 2·base, …, capped). */
+export const retryDelayMs = (attempts: number, policy: Pick<DeliveryPolicy, "backoffBaseMs" | "backoffMaxMs"> = DEFAULT_DELIVERY_POLICY): number =>
+  Math.min(policy.backoffMaxMs, policy.backoffBaseMs * 2 ** Math.max(0, attempts - 1));
+
+/**
+ * Delivers one outbox row (see the file header for the guarantees and outcomes).
+ *
+ * @example
+ * const r = await deliverOutboxMessage(deps, { outboxId, senders: { TELEGRAM: telegramSender }, workerId: "jobs-1" });
+ * if (r.outcome === "rate_limited") pauseQueue(r.retryAfterMs);
+ */
+export const deliverOutboxMessage = async (deps: CoreDeps, input: DeliverOutboxInput): Promise<DeliverOutcome> => {
+  const policy = { ...DEFAULT_DELIVERY_POLICY, ...input.policy };
+  const { prisma } = deps;
+  const claimedAt = deps.clock.now();
+  const token = `${input.workerId}#${randomUUID().slice(0, 8)}`;
+
+  // Compare-and-set claim. On PostgreSQL the second of two concurrent UPDATEs re-checks the WHERE
+  // after the first commits and matches nothing; so exactly one worker owns the row.
+  const claim = await prisma.outboxMessage.updateMany({
+    where: {
+      id: input.outboxId,
+      OR: [
+        { status: "PENDING", nextAttemptAt: { lte: claimedAt } },
+        { status: "SENDING", lockedUntil: { lt: claimedAt } },
+      ],
+    },
+    data: { status: "SENDING", lockedBy: token, lockedUntil: new Date(claimedAt.getTime() + policy.claimMs) },
+  });
+  if (claim.count === 0) return { outcome: "not_claimable" };
+
+  const guard = { id: input.outboxId, status: "SENDING" as const, lockedBy: token };
+  const row = await prisma.outboxMessage.findUniqueOrThrow({ where: { id: input.outboxId }, select: { id: true, userId: true, kind: true, payload: true, attempts: true, urgency: true } });
+  const user = await prisma.user.findUnique({ where: { id: row.userId }, select: { id: true, orgId: true, active: true, locale: true } });
+
+  const cancel = async (reason: string): Promise<DeliverOutcome> => {
+    await prisma.outboxMessage.updateMany({ where: guard, data: { status: "CANCELLED", lastError: reason, lockedBy: null, lockedUntil: null } });
+    return { outcome: "cancelled", reason };
+  };
+  if (!user || !user.active) return cancel(user ? "recipient inactive" : "recipient not found");
+
+  const locale = user.locale === "en" ? "en" : "vi";
+  const rendered = await renderOutboxMessage(deps, { kind: row.kind, payload: row.payload, userId: user.id, locale });
+  if (!rendered.ok) return cancel(rendered.reason);
+
+  const fail = async (reason: "unreachable" | "permanent" | "attempts_exhausted", error: string): Promise<DeliverOutcome> => {
+    const now = deps.clock.now();
+    const officeNotified = await prisma.$transaction(async (tx) => {
+      const done = await tx.outboxMessage.updateMany({ where: guard, data: { status: "FAILED", lastError: error, lockedBy: null, lockedUntil: null } });
+      if (done.count === 0) return 0;
+      await appendAuditEvent(tx, { type: "outbox.failed", at: now, orgId: user.orgId, entityType: "OutboxMessage", entityId: row.id, data: { kind: row.kind, userId: user.id, reason, error } });
+      return notifyOffice(tx, now, { orgId: user.orgId, personId: user.id, outboxId: row.id, kind: row.kind, urgency: row.urgency });
+    });
+    return { outcome: "failed", reason, error, officeNotified };
+  };
+
+  const retry = async (error: string): Promise<DeliverOutcome> => {
+    const attempts = row.attempts + 1;
+    if (attempts >= policy.maxAttempts) {
+      await prisma.outboxMessage.updateMany({ where: guard, data: { attempts } });
+      return fail("attempts_exhausted", error);
+    }
+    const nextAttemptAt = new Date(deps.clock.now().getTime() + retryDelayMs(attempts, policy));
+    await prisma.outboxMessage.updateMany({ where: guard, data: { status: "PENDING", attempts, nextAttemptAt, lastError: error, lockedBy: null, lockedUntil: null } });
+    return { outcome: "retry", attempts, nextAttemptAt, error };
+  };
+
+  // Most recently seen first; identities never seen by the order they were linked (newest first).
+  const identities = await prisma.chatIdentity.findMany({
+    where: { userId: user.id, status: "ACTIVE" },
+    orderBy: [{ lastSeenAt: { sort: "desc", nulls: "last" } }, { linkedAt: "desc" }],
+    select: { id: true, channel: true, chatId: true },
+  });
+  if (identities.length === 0) return fail("unreachable", "no active chat identity");
+  const usable = identities.filter((i) => input.senders[i.channel] !== undefined);
+  if (usable.length === 0) return retry(`no sender configured for ${[...new Set(identities.map((i) => i.channel))].join(", ")}`);
+
+  for (const identity of usable) {
+    const sender = input.senders[identity.channel] as Sender;
+    const target: SendTarget = { identityId: identity.id, channel: identity.channel, chatId: identity.chatId, userId: user.id, locale };
+    let result: SendResult;
+    try {
+      result = await sendWithTimeout(sender, target, rendered.message, policy.sendTimeoutMs);
+    } catch (err) {
+      const error = err instanceof SendError ? err : new SendError("transient", err instanceof Error ? err.message : String(err), undefined, { cause: err });
+      if (error.kind === "rate_limited") {
+        const retryAfterMs = Math.max(1, error.retryAfterMs ?? 1_000);
+        await prisma.outboxMessage.updateMany({
+          where: guard,
+          data: { status: "PENDING", nextAttemptAt: new Date(deps.clock.now().getTime() + retryAfterMs), lastError: `rate limited on ${identity.channel}`, lockedBy: null, lockedUntil: null },
+        });
+        return { outcome: "rate_limited", channel: identity.channel, retryAfterMs };
+      }
+      if (error.kind === "blocked") {
+        await markUnreachable(deps, { identityId: identity.id, orgId: user.orgId, userId: user.id, channel: identity.channel, outboxId: row.id, error: error.message });
+        continue; // the next identity, at once
+      }
+      if (error.kind === "permanent") return fail("permanent", `${identity.channel}: ${error.message}`);
+      return retry(`${identity.channel}: ${error.message}`);
+    }
+    const done = await prisma.outboxMessage.updateMany({
+      where: guard,
+      data: {
+        status: "SENT",
+        channel: identity.channel,
+        identityId: identity.id,
+        platformMessageId: result.platformMessageId,
+        sentAt: deps.clock.now(),
+        lastError: null,
+        lockedBy: null,
+        lockedUntil: null,
+      },
+    });
+    return { outcome: "sent", channel: identity.channel, identityId: identity.id, platformMessageId: result.platformMessageId, recorded: done.count === 1 };
+  }
+  return fail("unreachable", "every chat identity refused delivery");
+};
+
+// === Helpers
+
+const sendWithTimeout = (sender: Sender, target: SendTarget, message: OutboundMessage, timeoutMs: number): Promise<SendResult> =>
+  new Promise<SendResult>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new SendError("transient", `send timed out after ${timeoutMs} ms`)), timeoutMs);
+    sender.send(target, message).then(
+      (r) => {
+        clearTimeout(timer);
+        resolve(r);
+      },
+      (e: unknown) => {
+        clearTimeout(timer);
+        reject(e);
+      },
+    );
+  });
+
+const markUnreachable = async (
+  deps: CoreDeps,
+  input: { identityId: string; orgId: string; userId: string; channel: Channel; outboxId: string; error: string },
+): Promise<void> => {
+  const now = deps.clock.now();
+  await deps.prisma.$transaction(async (tx) => {
+    const changed = await tx.chatIdentity.updateMany({ where: { id: input.identityId, status: "ACTIVE" }, data: { status: "UNREACHABLE", unreachableAt: now } });
+    if (changed.count === 0) return;
+    await appendAuditEvent(tx, {
+      type: "identity.unreachable",
+      at: now,
+      orgId: input.orgId,
+      entityType: "ChatIdentity",
+      entityId: input.identityId,
+      data: { userId: input.userId, channel: input.channel, outboxId: input.outboxId, error: input.error },
+    });
+  });
+};
+
+/**
+ * Tells every active MONITOR user of the organisation (but the person themself) that a message
+ * could not be delivered. One row per failed row and monitor (dedupe key). A failed
+ * `office.unreachable` row tells nobody, so an unreachable office cannot loop.
+ */
+const notifyOffice = async (
+  tx: Tx,
+  now: Date,
+  input: { orgId: string; personId: string; outboxId: string; kind: string; urgency: OutboxIntent["urgency"] },
+): Promise<number> => {
+  if (input.kind === "office.unreachable") return 0;
+  const monitors = await tx.user.findMany({ where: { orgId: input.orgId, active: true, roles: { has: "MONITOR" }, id: { not: input.personId } }, select: { id: true } });
+  return enqueueOutbox(
+    tx,
+    now,
+    monitors.map((m) => ({
+      userId: m.id,
+      kind: "office.unreachable" as const,
+      payload: { userId: input.personId, outboxId: input.outboxId },
+      dedupeKey: `office.unreachable:${input.outboxId}:${m.id}`,
+      ...(input.urgency ? { urgency: input.urgency } : {}),
+    })),
+  );
+};

@@ -1,0 +1,540 @@
+// Renders an outbox row (kind + payload ids) for the person it is addressed to, from CURRENT data:
+// a message sent an hour late shows the deadline and status as they are now, not as they were when
+// the row was written. Every text comes from the catalog (core/messages/catalog/notify.ts).
+//
+// A row whose subject vanished or became moot (an assignment cancelled before its card went out, an
+// extension already decided, a reminder for work already done) renders as `{ ok: false, reason }`:
+// the delivery marks such a row CANCELLED instead of sending a stale message.
+import type { CoreDeps } from "../deps.ts";
+import { t, type Locale } from "../messages/index.ts";
+import type { MessageAction, MessageAttachment, OutboundMessage } from "../ports/sender.ts";
+import type { Db } from "../store/client.ts";
+import type { AssignmentRole, Urgency } from "../store/generated/enums.ts";
+import { daysBetween, formatDate, formatDateTime, formatDueAt, formatLocalDate, localDateOf, startOfLocalDay, endOfLocalDay, addDays } from "../time.ts";
+import { OUTBOX_KINDS, type OutboxKind, type OutboxPayloads } from "./outbox-kinds.ts";
+
+// === Public API
+
+export type RenderOutboxInput = {
+  kind: string;
+  payload: unknown;
+  /** The person the message is for (office.unreachable and digests read their organisation). */
+  userId: string;
+  locale: Locale;
+};
+
+export type RenderOutboxResult = { ok: true; message: OutboundMessage } | { ok: false; reason: string };
+
+/**
+ * Renders one outbox row into a channel-neutral message, or says why it must not be sent.
+ *
+ * @example
+ * const r = await renderOutboxMessage(deps, { kind: "assignment.new", payload: { assignmentId }, userId, locale: "vi" });
+ * if (r.ok) await sender.send(target, r.message);
+ */
+export const renderOutboxMessage = async (deps: CoreDeps, input: RenderOutboxInput): Promise<RenderOutboxResult> => {
+  if (!(OUTBOX_KINDS as readonly string[]).includes(input.kind)) return { ok: false, reason: `unknown kind ${input.kind}` };
+  const kind = input.kind as OutboxKind;
+  const user = await deps.prisma.user.findUnique({ where: { id: input.userId }, select: { orgId: true, org: { select: { timeZone: true } } } });
+  if (!user) return { ok: false, reason: "recipient not found" };
+  const zone = user.org.timeZone || deps.settings.officeTimeZone;
+  const now = deps.clock.now();
+  const ctx: RenderContext = { db: deps.prisma, locale: input.locale, zone, now, currentYear: Number(localDateOf(now, zone).slice(0, 4)), orgId: user.orgId };
+  const renderer = RENDERERS[kind] as Renderer<typeof kind>;
+  return renderer(ctx, (input.payload ?? {}) as OutboxPayloads[typeof kind]);
+};
+
+/**
+ * A reference as people read it: the year only when it is not the current year.
+ *
+ * @example displayRef("D7/2026-TCKH", 2026) // "D7-TCKH"
+ * @example displayRef("D7/2025", 2026) // "D7/2025"
+ */
+export const displayRef = (ref: string, currentYear: number): string => {
+  const m = /^([A-Za-z]+\d+)\/(\d{4})(.*)$/.exec(ref);
+  if (!m) return ref;
+  return Number(m[2]) === currentYear ? `${m[1]}${m[3]}` : ref;
+};
+
+// === Shared pieces
+
+type RenderContext = { db: Db; locale: Locale; zone: string; now: Date; currentYear: number; orgId: string };
+type Renderer<K extends OutboxKind> = (ctx: RenderContext, payload: OutboxPayloads[K]) => Promise<RenderOutboxResult>;
+
+const skip = (reason: string): RenderOutboxResult => ({ ok: false, reason });
+const ok = (message: OutboundMessage): RenderOutboxResult => ({ ok: true, message });
+const lines = (...parts: Array<string | null | undefined | false>): string => parts.filter((p): p is string => typeof p === "string" && p !== "").join("\n");
+
+const tag = (ctx: RenderContext, urgency: Urgency): string =>
+  urgency === "NORMAL" ? "" : t(ctx.locale, "notify.urgencyTag", { urgency: t(ctx.locale, `notify.urgency.${urgency}`).toUpperCase() });
+
+const DOCUMENT_SELECT = {
+  id: true,
+  ref: true,
+  docType: true,
+  codeNumber: true,
+  codeNotation: true,
+  issuer: true,
+  issuedDate: true,
+  subject: true,
+  urgency: true,
+  secrecy: true,
+  isPaperOnly: true,
+  registerNumber: true,
+  arrivalAt: true,
+  status: true,
+  direction: true,
+} as const;
+
+type DocView = {
+  id: string;
+  ref: string;
+  docType: string;
+  codeNumber: string | null;
+  codeNotation: string | null;
+  issuer: string | null;
+  issuedDate: Date | null;
+  subject: string;
+  urgency: Urgency;
+  secrecy: string;
+  isPaperOnly: boolean;
+  registerNumber: number;
+  arrivalAt: Date | null;
+};
+
+const isOffline = (doc: Pick<DocView, "isPaperOnly" | "secrecy">): boolean => doc.isPaperOnly || doc.secrecy !== "NONE";
+
+/** The document as officials cite it, its subject and urgency. */
+const documentLines = (ctx: RenderContext, doc: DocView): string => {
+  const code = doc.codeNumber ? (doc.codeNotation ? `${doc.codeNumber}/${doc.codeNotation}` : doc.codeNumber) : null;
+  // issuedDate is a DATE column (UTC midnight): format it in UTC, not in the office zone.
+  const issued = doc.issuedDate ? t(ctx.locale, "notify.line.issuedDate", { date: formatDate(doc.issuedDate, "UTC") }) : "";
+  const issuer = doc.issuer ? t(ctx.locale, "notify.line.issuer", { issuer: doc.issuer }) : "";
+  return lines(
+    code
+      ? t(ctx.locale, "notify.line.document", { docType: doc.docType, code, issued, issuer })
+      : t(ctx.locale, "notify.line.documentNoCode", { docType: doc.docType, issued, issuer }),
+    t(ctx.locale, "notify.line.subject", { subject: doc.subject }),
+    doc.urgency !== "NORMAL" && t(ctx.locale, "notify.line.urgency", { urgency: t(ctx.locale, `notify.urgency.${doc.urgency}`) }),
+    isOffline(doc) && t(ctx.locale, "notify.line.paperOnly"),
+  );
+};
+
+/** The stamped copy of a document, never for secret or paper-only documents. */
+const documentAttachments = async (ctx: RenderContext, doc: DocView): Promise<MessageAttachment[]> => {
+  if (isOffline(doc)) return [];
+  const file = await ctx.db.storedFile.findFirst({
+    where: { documentId: doc.id, kind: "STAMPED" },
+    orderBy: { createdAt: "desc" },
+    select: { sha256: true, fileName: true, mime: true },
+  });
+  if (!file) return [];
+  const name = file.fileName ?? `${displayRef(doc.ref, ctx.currentYear).replace(/[^A-Za-z0-9_-]/g, "_")}.pdf`;
+  return [{ sha256: file.sha256, fileName: name, mime: file.mime, kind: "document" }];
+};
+
+const reportAttachments = async (ctx: RenderContext, doc: DocView, reportId: string): Promise<MessageAttachment[]> => {
+  if (isOffline(doc)) return [];
+  const files = await ctx.db.storedFile.findMany({ where: { reportId }, orderBy: { createdAt: "asc" }, select: { sha256: true, fileName: true, mime: true } });
+  return files.map((f, i) => ({ sha256: f.sha256, fileName: f.fileName ?? `bao-cao-${i + 1}`, mime: f.mime, kind: "document" as const }));
+};
+
+const dueText = (ctx: RenderContext, dueAt: Date | null): string => (dueAt ? formatDueAt(dueAt, ctx.zone, ctx.locale) : t(ctx.locale, "notify.noDeadline"));
+const roleText = (ctx: RenderContext, role: AssignmentRole): string => t(ctx.locale, `notify.role.${role}`);
+const userName = async (ctx: RenderContext, id: string | null | undefined): Promise<string> => {
+  if (!id) return t(ctx.locale, "notify.none");
+  const u = await ctx.db.user.findUnique({ where: { id }, select: { name: true, title: true } });
+  if (!u) return t(ctx.locale, "notify.none");
+  return u.title ? `${u.title} ${u.name}` : u.name;
+};
+
+const loadAssignment = async (ctx: RenderContext, id: string) => {
+  const a = await ctx.db.assignment.findUnique({
+    where: { id },
+    select: {
+      id: true,
+      ref: true,
+      role: true,
+      status: true,
+      dueAt: true,
+      sentAt: true,
+      directiveId: true,
+      parentId: true,
+      assigneeUserId: true,
+      acknowledgedAt: true,
+      acknowledgedById: true,
+      completedAt: true,
+      completedById: true,
+      returnReason: true,
+      unit: { select: { name: true, code: true } },
+      document: { select: DOCUMENT_SELECT },
+      directive: { select: { text: true, authorId: true } },
+    },
+  });
+  return a;
+};
+type AssignmentView = NonNullable<Awaited<ReturnType<typeof loadAssignment>>>;
+
+const ackAction = (ctx: RenderContext, a: AssignmentView, ref: string): MessageAction => ({
+  label: t(ctx.locale, "notify.action.ack"),
+  command: `/nhan ${ref}`,
+  callback: `a1:ack:${a.id}`,
+});
+const doneAction = (ctx: RenderContext, a: AssignmentView, ref: string): MessageAction => ({
+  label: t(ctx.locale, "notify.action.done"),
+  command: `/xong ${ref}`,
+  callback: `a1:done:${a.id}`,
+});
+
+/** Actions that still make sense for an assignment in its current status. */
+const assignmentActions = (ctx: RenderContext, a: AssignmentView, ref: string): MessageAction[] => {
+  const actions: MessageAction[] = [];
+  if (a.status === "ASSIGNED") actions.push(ackAction(ctx, a, ref));
+  if (a.role !== "INFO" && (a.status === "ASSIGNED" || a.status === "ACKNOWLEDGED" || a.status === "IN_PROGRESS")) actions.push(doneAction(ctx, a, ref));
+  return actions;
+};
+
+const ASSIGNMENT_GONE = new Set(["CANCELLED"]);
+
+// === Renderers, one per kind
+
+const renderDocumentToDirect: Renderer<"document.toDirect"> = async (ctx, { documentId }) => {
+  const doc = await ctx.db.document.findUnique({ where: { id: documentId }, select: { ...DOCUMENT_SELECT, directives: { where: { supersededBy: { is: null } }, select: { id: true }, take: 1 } } });
+  if (!doc) return skip("document not found");
+  if (doc.status === "RECALLED" || doc.status === "RETURNED_TO_SENDER") return skip(`document ${doc.status}`);
+  if (doc.directives.length > 0) return skip("document already directed");
+  const ref = displayRef(doc.ref, ctx.currentYear);
+  return ok({
+    title: t(ctx.locale, "notify.documentToDirect.title", { tag: tag(ctx, doc.urgency), ref }),
+    text: lines(
+      documentLines(ctx, doc),
+      doc.arrivalAt && t(ctx.locale, "notify.line.arrived", { number: doc.registerNumber, date: formatDate(doc.arrivalAt, ctx.zone) }),
+      t(ctx.locale, "notify.documentToDirect.howTo", { command: `/chidao ${ref}` }),
+    ),
+    actions: [{ label: t(ctx.locale, "notify.action.direct"), command: `/chidao ${ref}`, callback: `a1:dir:${doc.id}` }],
+    attachments: await documentAttachments(ctx, doc),
+    cardKey: `document:${doc.id}`,
+  });
+};
+
+const renderAssignmentNew: Renderer<"assignment.new"> = async (ctx, { assignmentId }) => {
+  const a = await loadAssignment(ctx, assignmentId);
+  if (!a) return skip("assignment not found");
+  if (ASSIGNMENT_GONE.has(a.status)) return skip("assignment cancelled");
+  if (a.status === "COMPLETED") return skip("assignment already completed");
+  const ref = displayRef(a.ref, ctx.currentYear);
+  const siblings = await ctx.db.assignment.findMany({
+    where: { directiveId: a.directiveId, parentId: null, status: { not: "CANCELLED" } },
+    select: { role: true, unit: { select: { name: true } } },
+    orderBy: { createdAt: "asc" },
+  });
+  const unitsOf = (role: AssignmentRole) => siblings.filter((s) => s.role === role).map((s) => s.unit.name);
+  const mains = unitsOf("MAIN");
+  const coords = unitsOf("COORDINATE");
+  const infos = unitsOf("INFO");
+  const actions = assignmentActions(ctx, a, ref);
+  return ok({
+    title: t(ctx.locale, "notify.assignmentNew.title", { tag: tag(ctx, a.document.urgency), ref }),
+    text: lines(
+      documentLines(ctx, a.document),
+      t(ctx.locale, "notify.line.directive", { leader: await userName(ctx, a.directive.authorId) }),
+      t(ctx.locale, "notify.line.directiveText", { text: a.directive.text }),
+      t(ctx.locale, "notify.line.role", { unit: a.unit.name, role: roleText(ctx, a.role) }),
+      mains.length > 0 && a.role !== "MAIN" && t(ctx.locale, "notify.line.mainUnit", { units: mains.join(", ") }),
+      coords.length > 0 && t(ctx.locale, "notify.line.coordinators", { units: coords.join(", ") }),
+      infos.length > 0 && t(ctx.locale, "notify.line.infoUnits", { units: infos.join(", ") }),
+      a.assigneeUserId && t(ctx.locale, "notify.line.delegatedTo", { name: await userName(ctx, a.assigneeUserId) }),
+      a.role !== "INFO" && t(ctx.locale, "notify.line.due", { due: dueText(ctx, a.dueAt) }),
+      actions.some((x) => x.callback.startsWith("a1:ack:")) && t(ctx.locale, "notify.line.howToAck", { command: `/nhan ${ref}` }),
+      actions.some((x) => x.callback.startsWith("a1:done:")) && t(ctx.locale, "notify.line.howToDone", { command: `/xong ${ref}` }),
+    ),
+    actions,
+    attachments: await documentAttachments(ctx, a.document),
+    cardKey: `assignment:${a.id}`,
+  });
+};
+
+const renderAssignmentPaper: Renderer<"assignment.paper"> = async (ctx, { assignmentId }) => {
+  const a = await loadAssignment(ctx, assignmentId);
+  if (!a) return skip("assignment not found");
+  if (ASSIGNMENT_GONE.has(a.status)) return skip("assignment cancelled");
+  const ref = displayRef(a.ref, ctx.currentYear);
+  return ok({
+    title: t(ctx.locale, "notify.assignmentPaper.title", { tag: tag(ctx, a.document.urgency), ref }),
+    text: lines(
+      t(ctx.locale, "notify.assignmentPaper.body", { unit: a.unit.name, docRef: displayRef(a.document.ref, ctx.currentYear), role: roleText(ctx, a.role) }),
+      documentLines(ctx, a.document),
+      t(ctx.locale, "notify.line.directiveText", { text: a.directive.text }),
+      a.role !== "INFO" && t(ctx.locale, "notify.line.due", { due: dueText(ctx, a.dueAt) }),
+    ),
+    attachments: await documentAttachments(ctx, a.document),
+  });
+};
+
+const renderAssignmentCancelled: Renderer<"assignment.cancelled"> = async (ctx, { assignmentId }) => {
+  const a = await loadAssignment(ctx, assignmentId);
+  if (!a) return skip("assignment not found");
+  const ref = displayRef(a.ref, ctx.currentYear);
+  return ok({
+    title: t(ctx.locale, "notify.assignmentCancelled.title", { ref }),
+    text: t(ctx.locale, "notify.assignmentCancelled.body", { ref, unit: a.unit.name }),
+    cardKey: `assignment:${a.id}`,
+  });
+};
+
+const renderAssignmentAcknowledged: Renderer<"assignment.acknowledged"> = async (ctx, { assignmentId }) => {
+  const a = await loadAssignment(ctx, assignmentId);
+  if (!a) return skip("assignment not found");
+  if (ASSIGNMENT_GONE.has(a.status)) return skip("assignment cancelled");
+  if (!a.acknowledgedAt) return skip("assignment not acknowledged");
+  const ref = displayRef(a.ref, ctx.currentYear);
+  return ok({
+    title: t(ctx.locale, "notify.assignmentAcknowledged.title", { ref }),
+    text: lines(
+      t(ctx.locale, "notify.assignmentAcknowledged.body", { unit: a.unit.name, ref, at: formatDateTime(a.acknowledgedAt, ctx.zone), who: await userName(ctx, a.acknowledgedById) }),
+      t(ctx.locale, "notify.line.subject", { subject: a.document.subject }),
+    ),
+  });
+};
+
+const renderReport = (which: "progress" | "completed"): Renderer<"assignment.progress" | "assignment.completed"> => async (ctx, { assignmentId, reportId }) => {
+  const a = await loadAssignment(ctx, assignmentId);
+  if (!a) return skip("assignment not found");
+  if (ASSIGNMENT_GONE.has(a.status)) return skip("assignment cancelled");
+  const report = await ctx.db.report.findUnique({ where: { id: reportId }, select: { text: true, authorId: true, createdAt: true } });
+  if (!report) return skip("report not found");
+  const ref = displayRef(a.ref, ctx.currentYear);
+  const attachments = await reportAttachments(ctx, a.document, reportId);
+  const key = which === "progress" ? "assignmentProgress" : "assignmentCompleted";
+  let timeliness: string | null = null;
+  if (which === "completed" && a.dueAt) {
+    const late = daysBetween(localDateOf(a.dueAt, ctx.zone), localDateOf(a.completedAt ?? report.createdAt, ctx.zone));
+    timeliness = late > 0 ? t(ctx.locale, "notify.assignmentCompleted.late", { days: late }) : t(ctx.locale, "notify.assignmentCompleted.onTime");
+  }
+  return ok({
+    title: t(ctx.locale, `notify.${key}.title`, { ref }),
+    text: lines(
+      t(ctx.locale, `notify.${key}.body`, { who: await userName(ctx, report.authorId), unit: a.unit.name, ref, at: formatDateTime(report.createdAt, ctx.zone) }),
+      t(ctx.locale, "notify.line.subject", { subject: a.document.subject }),
+      t(ctx.locale, "notify.line.report", { text: report.text }),
+      attachments.length > 0 && t(ctx.locale, "notify.line.reportFiles", { count: attachments.length }),
+      timeliness,
+    ),
+    attachments,
+  });
+};
+
+const renderAssignmentReturned: Renderer<"assignment.returned"> = async (ctx, { assignmentId }) => {
+  const a = await loadAssignment(ctx, assignmentId);
+  if (!a) return skip("assignment not found");
+  if (ASSIGNMENT_GONE.has(a.status)) return skip("assignment cancelled");
+  const ref = displayRef(a.ref, ctx.currentYear);
+  return ok({
+    title: t(ctx.locale, "notify.assignmentReturned.title", { ref }),
+    text: lines(
+      t(ctx.locale, "notify.assignmentReturned.body", { unit: a.unit.name, ref, reason: a.returnReason ?? t(ctx.locale, "notify.none") }),
+      t(ctx.locale, "notify.line.subject", { subject: a.document.subject }),
+    ),
+  });
+};
+
+const loadExtension = (ctx: RenderContext, id: string) =>
+  ctx.db.extensionRequest.findUnique({
+    where: { id },
+    select: { id: true, status: true, reason: true, requestedDueAt: true, previousDueAt: true, requestedById: true, decidedById: true, decisionNote: true, assignmentId: true },
+  });
+
+const renderExtensionRequested: Renderer<"extension.requested"> = async (ctx, { extensionId }) => {
+  const ext = await loadExtension(ctx, extensionId);
+  if (!ext) return skip("extension not found");
+  if (ext.status !== "PENDING") return skip("extension already decided");
+  const a = await loadAssignment(ctx, ext.assignmentId);
+  if (!a || ASSIGNMENT_GONE.has(a.status)) return skip("assignment cancelled");
+  const ref = displayRef(a.ref, ctx.currentYear);
+  return ok({
+    title: t(ctx.locale, "notify.extensionRequested.title", { ref }),
+    text: lines(
+      t(ctx.locale, "notify.extensionRequested.body", {
+        who: await userName(ctx, ext.requestedById),
+        unit: a.unit.name,
+        ref,
+        from: dueText(ctx, ext.previousDueAt ?? a.dueAt),
+        to: dueText(ctx, ext.requestedDueAt),
+      }),
+      t(ctx.locale, "notify.line.subject", { subject: a.document.subject }),
+      t(ctx.locale, "notify.extensionRequested.reason", { reason: ext.reason }),
+    ),
+    actions: [
+      { label: t(ctx.locale, "notify.action.extensionGrant"), command: `/giahan ${ref} dong y`, callback: `a1:extok:${ext.id}` },
+      { label: t(ctx.locale, "notify.action.extensionRefuse"), command: `/giahan ${ref} khong`, callback: `a1:extno:${ext.id}` },
+    ],
+    cardKey: `extension:${ext.id}`,
+  });
+};
+
+const renderExtensionDecided: Renderer<"extension.decided"> = async (ctx, { extensionId }) => {
+  const ext = await loadExtension(ctx, extensionId);
+  if (!ext) return skip("extension not found");
+  if (ext.status === "PENDING") return skip("extension not decided");
+  const a = await loadAssignment(ctx, ext.assignmentId);
+  if (!a) return skip("assignment not found");
+  const ref = displayRef(a.ref, ctx.currentYear);
+  const granted = ext.status === "GRANTED";
+  return ok({
+    title: t(ctx.locale, "notify.extensionDecided.title", { ref }),
+    text: lines(
+      t(ctx.locale, granted ? "notify.extensionDecided.granted" : "notify.extensionDecided.refused", {
+        ref,
+        who: await userName(ctx, ext.decidedById),
+        due: dueText(ctx, granted ? ext.requestedDueAt : a.dueAt),
+      }),
+      ext.decisionNote && t(ctx.locale, "notify.extensionDecided.note", { note: ext.decisionNote }),
+    ),
+  });
+};
+
+const KNOWN_STEPS = new Set(["ACK_REMINDER", "ACK_ESCALATION_OFFICE", "DUE_SOON", "DUE_TODAY", "OVERDUE"]);
+
+const renderReminder: Renderer<"reminder.step"> = async (ctx, { assignmentId, step, overdueDay }) => {
+  const a = await loadAssignment(ctx, assignmentId);
+  if (!a) return skip("assignment not found");
+  if (a.status === "CANCELLED" || a.status === "COMPLETED") return skip(`assignment ${a.status.toLowerCase()}`);
+  const isAckStep = step === "ACK_REMINDER" || step === "ACK_ESCALATION_OFFICE";
+  if (isAckStep && a.status !== "ASSIGNED") return skip("assignment already acknowledged");
+  const ref = displayRef(a.ref, ctx.currentYear);
+  const key = KNOWN_STEPS.has(step) ? step : "generic";
+  // The sweep counts overdue working days (overdueDay); older rows fall back to calendar days.
+  const overdueDays = overdueDay ?? (a.dueAt ? Math.max(0, daysBetween(localDateOf(a.dueAt, ctx.zone), localDateOf(ctx.now, ctx.zone))) : 0);
+  const params = { tag: tag(ctx, a.document.urgency), ref, unit: a.unit.name, role: roleText(ctx, a.role), sentAt: formatDateTime(a.sentAt, ctx.zone), days: overdueDays };
+  return ok({
+    title: t(ctx.locale, `notify.reminder.${key}.title`, params),
+    text: lines(
+      t(ctx.locale, `notify.reminder.${key}.body`, params),
+      t(ctx.locale, "notify.line.subject", { subject: a.document.subject }),
+      a.role !== "INFO" && t(ctx.locale, "notify.line.due", { due: dueText(ctx, a.dueAt) }),
+      a.status === "ASSIGNED" && t(ctx.locale, "notify.line.howToAck", { command: `/nhan ${ref}` }),
+    ),
+    actions: assignmentActions(ctx, a, ref),
+  });
+};
+
+const renderOfficeUnreachable: Renderer<"office.unreachable"> = async (ctx, { userId, outboxId }) => {
+  const person = await ctx.db.user.findUnique({
+    where: { id: userId },
+    select: { name: true, code: true, unit: { select: { name: true } }, identities: { select: { channel: true, status: true } } },
+  });
+  if (!person) return skip("person not found");
+  const row = await ctx.db.outboxMessage.findUnique({ where: { id: outboxId }, select: { kind: true, lastError: true } });
+  const what = row && (OUTBOX_KINDS as readonly string[]).includes(row.kind) ? t(ctx.locale, `notify.what.${row.kind}`) : t(ctx.locale, "notify.none");
+  const linked = person.identities.filter((i) => i.status !== "UNLINKED");
+  const blocked = linked.filter((i) => i.status === "UNREACHABLE").map((i) => t(ctx.locale, `notify.channel.${i.channel}`));
+  const cause =
+    linked.length === 0
+      ? t(ctx.locale, "notify.officeUnreachable.noIdentity", { code: person.code })
+      : blocked.length === linked.length
+        ? t(ctx.locale, "notify.officeUnreachable.blocked", { channels: blocked.join(", ") })
+        : t(ctx.locale, "notify.officeUnreachable.failed", { error: row?.lastError ?? t(ctx.locale, "notify.none") });
+  return ok({
+    title: t(ctx.locale, "notify.officeUnreachable.title", { name: person.name }),
+    text: lines(t(ctx.locale, "notify.officeUnreachable.body", { what, name: person.name, unit: person.unit.name }), cause),
+  });
+};
+
+const OPEN_STATUSES = ["ASSIGNED", "ACKNOWLEDGED", "IN_PROGRESS"] as const;
+
+const renderOfficeDigest: Renderer<"office.digest"> = async (ctx, { date }) => {
+  const dayEnd = endOfLocalDay(date, ctx.zone);
+  const dayStart = startOfLocalDay(date, ctx.zone);
+  const open = await ctx.db.assignment.findMany({
+    where: { document: { orgId: ctx.orgId }, status: { in: [...OPEN_STATUSES] }, role: { not: "INFO" }, parentId: null, dueAt: { lte: dayEnd } },
+    select: { ref: true, dueAt: true, unit: { select: { name: true } } },
+    orderBy: [{ dueAt: "asc" }],
+  });
+  const byUnit = new Map<string, { overdue: number; dueToday: number; refs: string[] }>();
+  let overdue = 0;
+  let dueToday = 0;
+  for (const a of open) {
+    const entry = byUnit.get(a.unit.name) ?? { overdue: 0, dueToday: 0, refs: [] };
+    if (a.dueAt && a.dueAt < dayStart) {
+      entry.overdue += 1;
+      overdue += 1;
+    } else {
+      entry.dueToday += 1;
+      dueToday += 1;
+    }
+    entry.refs.push(displayRef(a.ref, ctx.currentYear));
+    byUnit.set(a.unit.name, entry);
+  }
+  const unitLines = [...byUnit.entries()]
+    .sort((x, y) => y[1].overdue - x[1].overdue || x[0].localeCompare(y[0], "vi"))
+    .map(([unit, e]) => t(ctx.locale, "notify.officeDigest.unit", { unit, overdue: e.overdue, dueToday: e.dueToday, refs: e.refs.join(", ") }));
+  return ok({
+    title: t(ctx.locale, "notify.officeDigest.title", { date: formatLocalDate(date) }),
+    text: open.length === 0 ? t(ctx.locale, "notify.officeDigest.empty") : lines(t(ctx.locale, "notify.officeDigest.summary", { overdue, dueToday }), ...unitLines),
+  });
+};
+
+const renderOfficeWeekly: Renderer<"office.weeklyChart"> = async (ctx, { weekStart, weekEnd: givenEnd, pngSha256 }) => {
+  const weekEnd = givenEnd ?? addDays(weekStart, 6);
+  const done = await ctx.db.assignment.findMany({
+    where: {
+      document: { orgId: ctx.orgId },
+      status: "COMPLETED",
+      role: { not: "INFO" },
+      parentId: null,
+      completedAt: { gte: startOfLocalDay(weekStart, ctx.zone), lte: endOfLocalDay(weekEnd, ctx.zone) },
+    },
+    select: { dueAt: true, completedAt: true, unit: { select: { name: true } } },
+  });
+  const byUnit = new Map<string, { onTime: number; late: number }>();
+  for (const a of done) {
+    const e = byUnit.get(a.unit.name) ?? { onTime: 0, late: 0 };
+    if (a.dueAt && a.completedAt && a.completedAt > a.dueAt) e.late += 1;
+    else e.onTime += 1;
+    byUnit.set(a.unit.name, e);
+  }
+  const unitLines = [...byUnit.entries()].sort((x, y) => x[0].localeCompare(y[0], "vi")).map(([unit, e]) => t(ctx.locale, "notify.officeWeekly.unit", { unit, ...e }));
+  return ok({
+    title: t(ctx.locale, "notify.officeWeekly.title", { from: formatLocalDate(weekStart), to: formatLocalDate(weekEnd) }),
+    text: unitLines.length === 0 ? t(ctx.locale, "notify.officeWeekly.empty") : lines(...unitLines),
+    // The chart image, when the weekly job rendered one (core/reports/weekly-chart.ts).
+    attachments: pngSha256 ? [{ sha256: pngSha256, fileName: `bao-cao-tuan-${weekStart}.png`, mime: "image/png", kind: "photo" }] : [],
+  });
+};
+
+const renderDocumentDone: Renderer<"document.done"> = async (ctx, { documentId }) => {
+  const doc = await ctx.db.document.findUnique({ where: { id: documentId }, select: DOCUMENT_SELECT });
+  if (!doc) return skip("document not found");
+  const main = await ctx.db.assignment.findFirst({
+    where: { documentId, role: "MAIN", parentId: null, status: "COMPLETED" },
+    orderBy: { completedAt: "desc" },
+    select: { completedAt: true, unit: { select: { name: true } } },
+  });
+  if (!main?.completedAt) return skip("document not done");
+  const ref = displayRef(doc.ref, ctx.currentYear);
+  return ok({
+    title: t(ctx.locale, "notify.documentDone.title", { ref }),
+    text: lines(
+      t(ctx.locale, "notify.documentDone.body", { ref, unit: main.unit.name, at: formatDateTime(main.completedAt, ctx.zone) }),
+      t(ctx.locale, "notify.line.subject", { subject: doc.subject }),
+    ),
+  });
+};
+
+const RENDERERS: { [K in OutboxKind]: Renderer<K> } = {
+  "document.toDirect": renderDocumentToDirect,
+  "assignment.new": renderAssignmentNew,
+  "assignment.paper": renderAssignmentPaper,
+  "assignment.cancelled": renderAssignmentCancelled,
+  "assignment.acknowledged": renderAssignmentAcknowledged,
+  "assignment.progress": renderReport("progress"),
+  "assignment.completed": renderReport("completed"),
+  "assignment.returned": renderAssignmentReturned,
+  "extension.requested": renderExtensionRequested,
+  "extension.decided": renderExtensionDecided,
+  "reminder.step": renderReminder,
+  "office.unreachable": renderOfficeUnreachable,
+  "office.digest": renderOfficeDigest,
+  "office.weeklyChart": renderOfficeWeekly,
+  "document.done": renderDocumentDone,
+};

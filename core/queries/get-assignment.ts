@@ -1,0 +1,119 @@
+import { z } from "zod";
+import { loadActor } from "../actors/actor.ts";
+import { OPEN_STATUSES } from "../assignments/assignment-access.ts";
+import type { CoreDeps } from "../deps.ts";
+import { assignmentRef } from "../documents/refs.ts";
+import { DomainError } from "../errors.ts";
+import type { AssignmentRole, AssignmentStatus, Urgency } from "../store/generated/enums.ts";
+import { runUseCase } from "../use-case.ts";
+import { allowedActions, type AssignmentAction } from "./allowed-actions.ts";
+import { codeOf, deadlineInfo, loadQueryContext, shownRef, type DeadlineInfo } from "./query-context.ts";
+import { ZAssignmentRefInput, canonicalDocumentRef } from "./refs-input.ts";
+import { visibleDocumentsWhere } from "./visibility.ts";
+
+export const ZGetAssignmentByRefInput = z.object({ actorUserId: z.string().min(1), ref: ZAssignmentRefInput });
+export type GetAssignmentByRefInput = z.input<typeof ZGetAssignmentByRefInput>;
+
+export type AssignmentDetail = DeadlineInfo & {
+  assignmentId: string;
+  documentId: string;
+  /** Canonical (`D7/2026-TCKH`) and displayed (`D7-TCKH`) refs. */
+  ref: string;
+  displayRef: string;
+  documentRef: string;
+  documentDisplayRef: string;
+  subject: string;
+  issuer: string | null;
+  code: string | null;
+  urgency: Urgency;
+  status: AssignmentStatus;
+  role: AssignmentRole;
+  originalDueAt: Date | null;
+  isPaper: boolean;
+  /** Set on a delegation: the unit's assignment it was handed down from. */
+  parentId: string | null;
+  unit: { id: string; code: string; name: string };
+  assignee: { id: string; code: string; name: string } | null;
+  directiveId: string;
+  /** The directive this assignment belongs to, verbatim. */
+  directiveText: string;
+  acknowledgedAt: Date | null;
+  hasPendingExtension: boolean;
+  /** What this person may do now: the bots show these as buttons or reply hints. */
+  actions: AssignmentAction[];
+};
+
+/**
+ * An assignment by its ref (`D7-TCKH`, `D7/2025-TCKH`, `D7-TCKH-cv.tckh`), with the ids the bots
+ * need and the actions this person may take. A ref without a year is this year's (office zone).
+ * When a unit had several assignments on the document (an earlier directive was superseded), the
+ * open one wins, else the newest. Not existing and not visible are both ASSIGNMENT_NOT_FOUND.
+ *
+ * @example await getAssignmentByRef(deps, { actorUserId, ref: { number: 7, unitCode: "TCKH" } })
+ */
+export const getAssignmentByRef = (deps: CoreDeps, raw: GetAssignmentByRefInput): Promise<AssignmentDetail> =>
+  runUseCase(deps, { action: "query.assignment", actorUserId: raw.actorUserId, entityType: "Assignment" }, async () => {
+    const input = ZGetAssignmentByRefInput.parse(raw);
+    const actor = await loadActor(deps.prisma, input.actorUserId);
+    const ctx = await loadQueryContext(deps, actor);
+    const docRef = canonicalDocumentRef(input.ref, ctx.currentYear);
+    const wanted = assignmentRef(docRef, input.ref.unitCode, input.ref.officerCode);
+    const notFound = () => new DomainError("ASSIGNMENT_NOT_FOUND", "queries.assignmentNotFound", { ref: shownRef(ctx, wanted) });
+
+    const candidates = await deps.prisma.assignment.findMany({
+      where: {
+        document: { AND: [{ orgId: actor.orgId, ref: docRef }, visibleDocumentsWhere(actor)] },
+        unit: { code: { equals: input.ref.unitCode, mode: "insensitive" } },
+        ...(input.ref.officerCode
+          ? { parentId: { not: null }, assigneeUserId: { not: null } }
+          : { parentId: null }),
+      },
+      select: {
+        id: true, ref: true, documentId: true, status: true, role: true, dueAt: true, originalDueAt: true, isPaper: true,
+        parentId: true, unitId: true, assigneeUserId: true, directiveId: true, acknowledgedAt: true, createdAt: true,
+        unit: { select: { id: true, code: true, name: true } },
+        directive: { select: { text: true } },
+        document: { select: { ref: true, subject: true, issuer: true, codeNumber: true, codeNotation: true, urgency: true } },
+        extensions: { where: { status: "PENDING" }, select: { id: true }, take: 1 },
+      },
+      orderBy: { createdAt: "desc" },
+    });
+    const assignees = await deps.prisma.user.findMany({
+      where: { id: { in: candidates.map((c) => c.assigneeUserId).filter((id): id is string => id !== null) } },
+      select: { id: true, code: true, name: true },
+    });
+    const assigneeById = new Map(assignees.map((u) => [u.id, u]));
+    const officer = input.ref.officerCode?.toLowerCase();
+    const matching = candidates.filter((c) => officer === undefined || assigneeById.get(c.assigneeUserId ?? "")?.code.toLowerCase() === officer);
+    // Newest first already; an open one beats a cancelled or closed one of an earlier directive.
+    const a = matching.find((c) => OPEN_STATUSES.includes(c.status)) ?? matching[0];
+    if (!a) throw notFound();
+
+    const hasPendingExtension = a.extensions.length > 0;
+    return {
+      ...deadlineInfo(ctx, OPEN_STATUSES.includes(a.status) ? a.dueAt : null),
+      dueAt: a.dueAt,
+      assignmentId: a.id,
+      documentId: a.documentId,
+      ref: a.ref,
+      displayRef: shownRef(ctx, a.ref),
+      documentRef: a.document.ref,
+      documentDisplayRef: shownRef(ctx, a.document.ref),
+      subject: a.document.subject,
+      issuer: a.document.issuer,
+      code: codeOf(a.document),
+      urgency: a.document.urgency,
+      status: a.status,
+      role: a.role,
+      originalDueAt: a.originalDueAt,
+      isPaper: a.isPaper,
+      parentId: a.parentId,
+      unit: a.unit,
+      assignee: a.assigneeUserId ? (assigneeById.get(a.assigneeUserId) ?? null) : null,
+      directiveId: a.directiveId,
+      directiveText: a.directive.text,
+      acknowledgedAt: a.acknowledgedAt,
+      hasPendingExtension,
+      actions: allowedActions(actor, { ...a, hasPendingExtension }),
+    };
+  });

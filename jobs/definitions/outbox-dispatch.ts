@@ -1,0 +1,32 @@
+// The outbox sweep: every few seconds, hand each due row to one `outbox.deliver` job. The job id
+// `outbox-<id>-<attempts>` keeps a row from being queued twice while a delivery of that attempt is
+// still queued; the delivery's compare-and-set claim is the real guard against double sends.
+import { z } from "zod";
+import { findDueOutboxMessages } from "../../core/outbox/find-due-outbox.ts";
+import { defineJob } from "../definition.ts";
+import { OUTBOX_DELIVER_JOB } from "./outbox-deliver.ts";
+
+export const OUTBOX_DISPATCH_JOB = "outbox.dispatch";
+
+export type OutboxDispatchOptions = {
+  /** Sweep interval. @defaultValue 5000 */
+  everyMs?: number;
+  /** Rows per sweep. @defaultValue 200 */
+  batchSize?: number;
+};
+
+export const createOutboxDispatchJob = (opts: OutboxDispatchOptions = {}) =>
+  defineJob({
+    name: OUTBOX_DISPATCH_JOB,
+    schema: z.object({}).passthrough(),
+    schedule: { every: opts.everyMs ?? 5_000 },
+    retry: { attempts: 1, backoffMs: 1_000 },
+    removeOnComplete: true,
+    handler: async (_payload, ctx) => {
+      const due = await findDueOutboxMessages(ctx.deps, { limit: opts.batchSize ?? 200 });
+      for (const row of due) await ctx.enqueue(OUTBOX_DELIVER_JOB, { outboxId: row.id }, { jobId: `outbox-${row.id}-${row.attempts}` });
+      if (due.length > 0) ctx.logger.debug({ count: due.length }, "outbox rows handed to delivery");
+    },
+  });
+
+export const outboxDispatchJob = createOutboxDispatchJob();

@@ -1,0 +1,71 @@
+// Per-platform pacing as a wrapper Sender: at most `overallPerSecond` sends per second on the
+// platform and one send per `perChatIntervalMs` per chat (Telegram: ~30/s overall, ~1/s per chat).
+// The pacing is per process: on Redis the delivery queue's BullMQ limiter caps the overall rate
+// across all workers, while per-chat pacing stays here (BullMQ has no per-group limits outside Pro).
+//
+// A send that would wait longer than `maxWaitMs` is not held (it would hold its outbox claim): it
+// fails at once as `rate_limited` with the wait as retry-after, so the row goes back to PENDING
+// without spending an attempt.
+import type { Sender } from "../core/ports/sender.ts";
+import { SendError } from "../core/ports/sender.ts";
+
+/** A chat platform, as the Sender port names it. */
+type Channel = Sender["channel"];
+
+export type PacingOptions = {
+  /** Sends per second on this platform from this process. */
+  overallPerSecond: number;
+  /** Smallest gap between two sends to one chat. @defaultValue 1000 */
+  perChatIntervalMs?: number;
+  /** Longest a send may wait for its slot before it is refused as rate_limited. @defaultValue 10000 */
+  maxWaitMs?: number;
+  /** Time source and sleep (tests). */
+  now?: () => number;
+  sleep?: (ms: number) => Promise<void>;
+};
+
+/** Defaults per channel. Zalo publishes no limit: stay conservative (override with ZALO pacing). */
+export const DEFAULT_PACING: Record<Channel, PacingOptions> = {
+  TELEGRAM: { overallPerSecond: 30, perChatIntervalMs: 1_000 },
+  ZALO: { overallPerSecond: 5, perChatIntervalMs: 1_000 },
+  WEB: { overallPerSecond: 100, perChatIntervalMs: 0 },
+};
+
+const realSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+/** Wraps a Sender so that its sends are paced. */
+export const createPacedSender = (sender: Sender, opts: PacingOptions): Sender => {
+  const now = opts.now ?? Date.now;
+  const sleep = opts.sleep ?? realSleep;
+  const spacing = 1_000 / opts.overallPerSecond;
+  const perChat = opts.perChatIntervalMs ?? 1_000;
+  const maxWait = opts.maxWaitMs ?? 10_000;
+  let nextGlobal = 0;
+  const nextChat = new Map<string, number>();
+  return {
+    channel: sender.channel,
+    send: async (target, message) => {
+      const t = now();
+      const slot = Math.max(t, nextGlobal, nextChat.get(target.chatId) ?? 0);
+      const wait = slot - t;
+      if (wait > maxWait) throw new SendError("rate_limited", `paced: next slot for this chat in ${Math.ceil(wait)} ms`, Math.ceil(wait));
+      nextGlobal = slot + spacing;
+      nextChat.set(target.chatId, slot + perChat);
+      if (nextChat.size > 10_000) for (const [chat, at] of nextChat) if (at < t) nextChat.delete(chat);
+      if (wait > 0) await sleep(wait);
+      return sender.send(target, message);
+    },
+  };
+};
+
+/** Paces every configured sender with the channel defaults, overridden per channel. */
+export const pacedSenders = (
+  senders: Partial<Record<Channel, Sender>>,
+  overrides: Partial<Record<Channel, Partial<PacingOptions>>> = {},
+): Partial<Record<Channel, Sender>> => {
+  const out: Partial<Record<Channel, Sender>> = {};
+  for (const [channel, sender] of Object.entries(senders) as Array<[Channel, Sender]>) {
+    out[channel] = createPacedSender(sender, { ...DEFAULT_PACING[channel], ...overrides[channel] });
+  }
+  return out;
+};

@@ -1,0 +1,205 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { deliverOutboxMessage } from "../../../core/outbox/deliver-outbox-message.ts";
+import { findDueOutboxMessages } from "../../../core/outbox/find-due-outbox.ts";
+import { createTestDeps } from "../../support/core.ts";
+import { buildIdentity, buildOutboxRow, buildScenario } from "../../support/outbox-builders.ts";
+import { createRecordingSender } from "../../support/recording-sender.ts";
+import { createTestDatabase, type TestDatabase } from "../../support/test-db.ts";
+
+let db: TestDatabase;
+beforeAll(async () => {
+  db = await createTestDatabase();
+});
+afterAll(async () => {
+  await db.close();
+});
+beforeEach(async () => {
+  await db.truncate();
+});
+
+const setup = async () => {
+  const deps = createTestDeps(db.prisma);
+  const s = await buildScenario(db.prisma);
+  const telegram = createRecordingSender("TELEGRAM");
+  const zalo = createRecordingSender("ZALO");
+  const senders = { TELEGRAM: telegram, ZALO: zalo };
+  const tg = await buildIdentity(db.prisma, s.users.head.id, { channel: "TELEGRAM", chatId: "tg-head", lastSeenAt: new Date("2026-11-30T02:00:00Z") });
+  const za = await buildIdentity(db.prisma, s.users.head.id, { channel: "ZALO", chatId: "za-head", lastSeenAt: new Date("2026-11-20T02:00:00Z") });
+  const row = await buildOutboxRow(db.prisma, { userId: s.users.head.id, kind: "assignment.new", payload: { assignmentId: s.main.id } });
+  return { deps, s, telegram, zalo, senders, tg, za, row };
+};
+const reload = (id: string) => db.prisma.outboxMessage.findUniqueOrThrow({ where: { id } });
+
+describe("deliverOutboxMessage", () => {
+  it("sends through the most recently seen identity and records everything in the row", async () => {
+    const { deps, senders, telegram, zalo, row, tg } = await setup();
+    const r = await deliverOutboxMessage(deps, { outboxId: row.id, senders, workerId: "w1" });
+    expect(r).toEqual({ outcome: "sent", channel: "TELEGRAM", identityId: tg.id, platformMessageId: "telegram-1", recorded: true });
+    expect(telegram.sentTo("tg-head")).toHaveLength(1);
+    expect(telegram.sent[0]?.message.title).toBe("[KHẨN] Giao việc D7-TCKH");
+    expect(zalo.sent).toHaveLength(0);
+    const after = await reload(row.id);
+    expect(after).toMatchObject({ status: "SENT", channel: "TELEGRAM", identityId: tg.id, platformMessageId: "telegram-1", lockedBy: null, lockedUntil: null, attempts: 0 });
+    expect(after.sentAt?.toISOString()).toBe(deps.clock.now().toISOString());
+    // Sent rows are never claimed again.
+    expect(await deliverOutboxMessage(deps, { outboxId: row.id, senders, workerId: "w2" })).toEqual({ outcome: "not_claimable" });
+    expect(telegram.sent).toHaveLength(1);
+  });
+
+  it("sends exactly once when two workers deliver the same rows concurrently", async () => {
+    const { deps, s, senders, telegram, row } = await setup();
+    telegram.delayMs = 20;
+    const rows = [row];
+    for (let i = 0; i < 7; i++) rows.push(await buildOutboxRow(db.prisma, { userId: s.users.head.id, kind: "assignment.new", payload: { assignmentId: s.main.id } }));
+    const results = await Promise.all(
+      rows.flatMap((r) => [
+        deliverOutboxMessage(deps, { outboxId: r.id, senders, workerId: "w1" }),
+        deliverOutboxMessage(deps, { outboxId: r.id, senders, workerId: "w2" }),
+      ]),
+    );
+    expect(results.filter((r) => r.outcome === "sent")).toHaveLength(rows.length);
+    expect(results.filter((r) => r.outcome === "not_claimable")).toHaveLength(rows.length);
+    expect(telegram.sent).toHaveLength(rows.length);
+    expect(await db.prisma.outboxMessage.count({ where: { status: "SENT" } })).toBe(rows.length);
+  });
+
+  it("on 429 releases the row for later without spending an attempt", async () => {
+    const { deps, senders, telegram, row } = await setup();
+    telegram.fail({ kind: "rate_limited", retryAfterMs: 5_000 });
+    const r = await deliverOutboxMessage(deps, { outboxId: row.id, senders, workerId: "w1" });
+    expect(r).toEqual({ outcome: "rate_limited", channel: "TELEGRAM", retryAfterMs: 5_000 });
+    const after = await reload(row.id);
+    expect(after).toMatchObject({ status: "PENDING", attempts: 0, lockedBy: null });
+    expect(after.nextAttemptAt.getTime()).toBe(deps.clock.now().getTime() + 5_000);
+    // Not due yet: nothing happens; once due it is sent.
+    expect(await deliverOutboxMessage(deps, { outboxId: row.id, senders, workerId: "w1" })).toEqual({ outcome: "not_claimable" });
+    deps.clock.advance(5_000);
+    expect((await findDueOutboxMessages(deps)).map((d) => d.id)).toEqual([row.id]);
+    expect((await deliverOutboxMessage(deps, { outboxId: row.id, senders, workerId: "w1" })).outcome).toBe("sent");
+    expect(telegram.sent).toHaveLength(1);
+    expect((await reload(row.id)).attempts).toBe(0);
+  });
+
+  it("retries 5xx with exponential backoff, then delivers", async () => {
+    const { deps, senders, telegram, row } = await setup();
+    telegram.fail({ kind: "transient", status: 502 }, { times: 2 });
+    const policy = { backoffBaseMs: 10_000 };
+    const first = await deliverOutboxMessage(deps, { outboxId: row.id, senders, workerId: "w1", policy });
+    expect(first).toMatchObject({ outcome: "retry", attempts: 1 });
+    expect((await reload(row.id)).nextAttemptAt.getTime()).toBe(deps.clock.now().getTime() + 10_000);
+    deps.clock.advance(10_000);
+    const second = await deliverOutboxMessage(deps, { outboxId: row.id, senders, workerId: "w1", policy });
+    expect(second).toMatchObject({ outcome: "retry", attempts: 2 });
+    expect((await reload(row.id)).nextAttemptAt.getTime()).toBe(deps.clock.now().getTime() + 20_000);
+    deps.clock.advance(19_999);
+    expect((await deliverOutboxMessage(deps, { outboxId: row.id, senders, workerId: "w1", policy })).outcome).toBe("not_claimable");
+    deps.clock.advance(1);
+    expect((await deliverOutboxMessage(deps, { outboxId: row.id, senders, workerId: "w1", policy })).outcome).toBe("sent");
+    expect(telegram.sent).toHaveLength(1);
+    expect(telegram.calls).toHaveLength(3);
+    expect(await reload(row.id)).toMatchObject({ status: "SENT", attempts: 2, lastError: null });
+  });
+
+  it("gives up after maxAttempts transient failures and tells the office", async () => {
+    const { deps, s, senders, telegram, row } = await setup();
+    telegram.fail({ kind: "transient" }, { times: Infinity });
+    const policy = { maxAttempts: 3, backoffBaseMs: 1_000 };
+    const outcomes = [];
+    for (let i = 0; i < 3; i++) {
+      outcomes.push((await deliverOutboxMessage(deps, { outboxId: row.id, senders, workerId: "w1", policy })).outcome);
+      deps.clock.advance(60_000);
+    }
+    expect(outcomes).toEqual(["retry", "retry", "failed"]);
+    expect(await reload(row.id)).toMatchObject({ status: "FAILED", attempts: 3 });
+    const office = await db.prisma.outboxMessage.findMany({ where: { kind: "office.unreachable" }, orderBy: { userId: "asc" } });
+    expect(office.map((o) => o.userId).sort()).toEqual([s.users.office.id, s.users.office2.id].sort());
+  });
+
+  it("on 403 marks the identity unreachable and falls back to the other channel at once", async () => {
+    const { deps, senders, telegram, zalo, row, tg, za } = await setup();
+    telegram.fail({ kind: "blocked" });
+    const r = await deliverOutboxMessage(deps, { outboxId: row.id, senders, workerId: "w1" });
+    expect(r).toMatchObject({ outcome: "sent", channel: "ZALO", identityId: za.id });
+    expect(zalo.sentTo("za-head")).toHaveLength(1);
+    expect(telegram.sent).toHaveLength(0);
+    expect(await db.prisma.chatIdentity.findUniqueOrThrow({ where: { id: tg.id } })).toMatchObject({ status: "UNREACHABLE" });
+    const audit = await db.prisma.auditEvent.findMany({ where: { type: "identity.unreachable" } });
+    expect(audit.map((a) => a.entityId)).toEqual([tg.id]);
+  });
+
+  it("when every channel refuses, fails the row and tells each MONITOR once", async () => {
+    const { deps, s, senders, telegram, zalo, row } = await setup();
+    telegram.fail({ kind: "blocked" });
+    zalo.fail({ kind: "blocked" });
+    const r = await deliverOutboxMessage(deps, { outboxId: row.id, senders, workerId: "w1" });
+    expect(r).toMatchObject({ outcome: "failed", reason: "unreachable", officeNotified: 2 });
+    expect(await reload(row.id)).toMatchObject({ status: "FAILED" });
+    const office = await db.prisma.outboxMessage.findMany({ where: { kind: "office.unreachable" } });
+    expect(office.map((o) => o.userId).sort()).toEqual([s.users.office.id, s.users.office2.id].sort());
+    expect(office.every((o) => (o.payload as { userId: string; outboxId: string }).outboxId === row.id)).toBe(true);
+    expect(await db.prisma.chatIdentity.count({ where: { userId: s.users.head.id, status: "ACTIVE" } })).toBe(0);
+    // The office's message names the person and says why.
+    await buildIdentity(db.prisma, s.users.office.id, { channel: "TELEGRAM", chatId: "tg-office" });
+    const officeRow = office.find((o) => o.userId === s.users.office.id);
+    expect((await deliverOutboxMessage(deps, { outboxId: officeRow!.id, senders, workerId: "w1" })).outcome).toBe("sent");
+    const note = telegram.sentTo("tg-office")[0]?.message;
+    expect(note?.title).toBe("Không gửi được tin nhắn tới Phạm Thị Dung");
+    expect(note?.text).toContain("chặn bot");
+    expect(note?.text).toContain("(giao việc)");
+  });
+
+  it("treats a person with no linked identity as unreachable", async () => {
+    const { deps, s, senders } = await setup();
+    const row = await buildOutboxRow(db.prisma, { userId: s.users.officer.id, kind: "assignment.new", payload: { assignmentId: s.main.id } });
+    const r = await deliverOutboxMessage(deps, { outboxId: row.id, senders, workerId: "w1" });
+    expect(r).toMatchObject({ outcome: "failed", reason: "unreachable", officeNotified: 2 });
+  });
+
+  it("fails a permanently refused message and tells the office", async () => {
+    const { deps, senders, telegram, row } = await setup();
+    telegram.fail({ kind: "permanent" });
+    const r = await deliverOutboxMessage(deps, { outboxId: row.id, senders, workerId: "w1" });
+    expect(r).toMatchObject({ outcome: "failed", reason: "permanent", officeNotified: 2 });
+    expect(telegram.sent).toHaveLength(0);
+  });
+
+  it("cancels a row whose subject vanished, sending nothing", async () => {
+    const { deps, s, senders, telegram, row } = await setup();
+    await db.prisma.assignment.update({ where: { id: s.main.id }, data: { status: "CANCELLED" } });
+    const r = await deliverOutboxMessage(deps, { outboxId: row.id, senders, workerId: "w1" });
+    expect(r).toEqual({ outcome: "cancelled", reason: "assignment cancelled" });
+    expect(await reload(row.id)).toMatchObject({ status: "CANCELLED" });
+    expect(telegram.calls).toHaveLength(0);
+  });
+
+  it("a hung platform call times out as transient before the claim expires", async () => {
+    const { deps, senders, telegram, row } = await setup();
+    telegram.fail({ kind: "hang" });
+    const r = await deliverOutboxMessage(deps, { outboxId: row.id, senders, workerId: "w1", policy: { sendTimeoutMs: 50 } });
+    expect(r).toMatchObject({ outcome: "retry", attempts: 1 });
+    telegram.releaseHung();
+  });
+
+  it("a worker killed mid-send: after lockedUntil another worker delivers; nothing lost, at most one duplicate", async () => {
+    const { deps, senders, telegram, s, row } = await setup();
+    await db.prisma.outboxMessage.delete({ where: { id: row.id } });
+    // The dead worker claimed the row and may or may not have reached the platform before dying.
+    const lockedUntil = new Date(deps.clock.now().getTime() + 120_000);
+    const reachedPlatform = await buildOutboxRow(db.prisma, { userId: s.users.head.id, kind: "assignment.new", payload: { assignmentId: s.main.id }, status: "SENDING", lockedUntil });
+    const diedBefore = await buildOutboxRow(db.prisma, { userId: s.users.head.id, kind: "assignment.new", payload: { assignmentId: s.coord.id }, status: "SENDING", lockedUntil });
+    await telegram.send({ identityId: "x", channel: "TELEGRAM", chatId: "tg-head", userId: s.users.head.id, locale: "vi" }, { text: "the dead worker's send" });
+
+    for (const r of [reachedPlatform, diedBefore]) expect(await deliverOutboxMessage(deps, { outboxId: r.id, senders, workerId: "w2" })).toEqual({ outcome: "not_claimable" });
+    expect(await findDueOutboxMessages(deps)).toEqual([]);
+
+    deps.clock.advance(120_001);
+    expect((await findDueOutboxMessages(deps)).map((d) => d.id).sort()).toEqual([reachedPlatform.id, diedBefore.id].sort());
+    for (const r of [reachedPlatform, diedBefore]) expect((await deliverOutboxMessage(deps, { outboxId: r.id, senders, workerId: "w2" })).outcome).toBe("sent");
+    // Each message arrived at least once; the one the dead worker had sent arrived twice, not more.
+    expect(telegram.sentTo("tg-head")).toHaveLength(3);
+    for (const r of [reachedPlatform, diedBefore]) {
+      expect(await reload(r.id)).toMatchObject({ status: "SENT" });
+      expect((await deliverOutboxMessage(deps, { outboxId: r.id, senders, workerId: "w3" })).outcome).toBe("not_claimable");
+    }
+  });
+});

@@ -1,0 +1,53 @@
+import { describe, expect, it } from "vitest";
+import { SendError } from "../../core/ports/sender.ts";
+import { createPacedSender, pacedSenders } from "../../jobs/pacing.ts";
+import { createRecordingSender } from "../support/recording-sender.ts";
+
+const target = (chatId: string) => ({ identityId: chatId, channel: "TELEGRAM" as const, chatId, userId: "u", locale: "vi" as const });
+
+/** A virtual clock: sleeping moves it forward, so waits are measured, not slept. */
+const virtualTime = () => {
+  let t = 1_000_000;
+  const sleeps: number[] = [];
+  return { now: () => t, sleep: async (ms: number) => void (sleeps.push(ms), (t += ms)), sleeps, at: () => t };
+};
+
+describe("createPacedSender", () => {
+  it("spaces sends to one chat by the per-chat interval", async () => {
+    const vt = virtualTime();
+    const inner = createRecordingSender("TELEGRAM");
+    const paced = createPacedSender(inner, { overallPerSecond: 30, perChatIntervalMs: 1_000, now: vt.now, sleep: vt.sleep });
+    const start = vt.at();
+    for (let i = 0; i < 3; i++) await paced.send(target("c1"), { text: `m${i}` });
+    expect(inner.sent).toHaveLength(3);
+    expect(vt.at() - start).toBe(2_000);
+  });
+
+  it("caps the overall rate across chats", async () => {
+    const vt = virtualTime();
+    const inner = createRecordingSender("TELEGRAM");
+    const paced = createPacedSender(inner, { overallPerSecond: 10, perChatIntervalMs: 1_000, now: vt.now, sleep: vt.sleep });
+    const start = vt.at();
+    for (let i = 0; i < 11; i++) await paced.send(target(`c${i}`), { text: "x" });
+    // 11 sends at 10/s: the 11th goes 1 s after the first.
+    expect(vt.at() - start).toBe(1_000);
+  });
+
+  it("refuses a send that would wait too long as rate_limited, with the wait as retry-after", async () => {
+    const vt = virtualTime();
+    const inner = createRecordingSender("TELEGRAM");
+    const paced = createPacedSender(inner, { overallPerSecond: 30, perChatIntervalMs: 5_000, maxWaitMs: 1_000, now: vt.now, sleep: vt.sleep });
+    await paced.send(target("c1"), { text: "first" });
+    const err = await paced.send(target("c1"), { text: "second" }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(SendError);
+    expect((err as SendError).kind).toBe("rate_limited");
+    expect((err as SendError).retryAfterMs).toBe(5_000);
+    expect(inner.sent).toHaveLength(1);
+  });
+
+  it("wraps each configured channel, keeping its channel", () => {
+    const senders = pacedSenders({ TELEGRAM: createRecordingSender("TELEGRAM"), ZALO: createRecordingSender("ZALO") }, { ZALO: { overallPerSecond: 2 } });
+    expect(Object.keys(senders).sort()).toEqual(["TELEGRAM", "ZALO"]);
+    expect(senders.ZALO?.channel).toBe("ZALO");
+  });
+});
