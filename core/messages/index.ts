@@ -3,17 +3,21 @@
 // time, that both locales have the same keys.
 import { calendar } from "./catalog/calendar.ts";
 import { common } from "./catalog/common.ts";
+import { files } from "./catalog/files.ts";
 import { intake } from "./catalog/intake.ts";
 import { link } from "./catalog/link.ts";
 import { org } from "./catalog/org.ts";
+import { reminders } from "./catalog/reminders.ts";
 import { workflow } from "./catalog/workflow.ts";
 import { notify } from "./catalog/notify.ts";
+import { bot } from "./catalog/bot.ts";
+import { queries } from "./catalog/queries.ts";
 import type { CatalogPart, Locale, MessageParams } from "./types.ts";
 
 export type { CatalogPart, Locale, MessageParams } from "./types.ts";
 export { DEFAULT_LOCALE } from "./types.ts";
 
-const PARTS: CatalogPart[] = [calendar, common, intake, link, org, workflow, notify];
+const PARTS: CatalogPart[] = [calendar, common, intake, link, org, workflow, notify, reminders, bot, queries, files];
 
 const merge = (locale: Locale): Record<string, string> => {
   const out: Record<string, string> = {};
