@@ -15,7 +15,7 @@ import { createLogger } from "./logger.ts";
 
 const USAGE = `Usage: edoc <command> [options]
 
-  serve                        run the service (bots, jobs, HTTP)
+  serve [--role bots|jobs|all] run the service (bots, jobs, HTTP); default all
   migrate                      apply pending database migrations
   org import FILE              import units and users from a YAML file (idempotent)
   user link-code USER [--json] issue a one-time code to link a chat account
@@ -27,9 +27,14 @@ const USAGE = `Usage: edoc <command> [options]
 const quietLogger = () => createLogger(process.env.LOG_LEVEL ?? "warn");
 
 const commands: Record<string, (args: string[]) => Promise<number>> = {
-  serve: async () => {
+  serve: async (args) => {
+    const { values } = parseArgs({ args, options: { role: { type: "string", default: "all" } } });
+    if (!["bots", "jobs", "all"].includes(values.role!)) {
+      console.error("Usage: edoc serve [--role bots|jobs|all]");
+      return 2;
+    }
     const { serve } = await import("./serve.ts");
-    await serve();
+    await serve(values.role as "bots" | "jobs" | "all");
     return -1; // keeps running
   },
 

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { hasRole, loadActor } from "../actors/actor.ts";
+import { isAgencyClerk, loadActor } from "../actors/actor.ts";
 import { appendAuditEvent } from "../audit/append-audit-event.ts";
 import type { CoreDeps } from "../deps.ts";
 import { DomainError } from "../errors.ts";
@@ -63,7 +63,8 @@ const SECRET = new Set(["CONFIDENTIAL", "SECRET", "TOP_SECRET"]);
 export const registerIncomingDocument = (deps: CoreDeps, raw: RegisterIncomingInput): Promise<RegisterIncomingResult> =>
   runUseCase(deps, { action: "document.register", actorUserId: raw.actorUserId, entityType: "Document" }, async () => {
     const actor = await loadActor(deps.prisma, raw.actorUserId);
-    if (!hasRole(actor, "CLERK")) throw new DomainError("FORBIDDEN", "error.forbidden");
+    // The agency's incoming register is kept by its clerks (the office's văn thư).
+    if (!isAgencyClerk(actor)) throw new DomainError("FORBIDDEN", "error.forbidden");
     const input = ZRegisterIncomingInput.parse(raw);
     const isSecret = SECRET.has(input.secrecy);
     if (isSecret && input.files.length > 0) throw new DomainError("SECRET_FILE_REFUSED", "document.secretFileRefused");

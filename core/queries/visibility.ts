@@ -21,14 +21,14 @@
 // - Whoever sees a document sees all its assignments (units, roles, statuses, deadlines) and
 //   delegations: the directive names the units anyway, and coordination needs them.
 // - A person with several roles sees the union.
-import { hasRole, seesAllDocuments, type Actor } from "../actors/actor.ts";
+import { hasRole, isAgencyClerk, seesAllDocuments, type Actor } from "../actors/actor.ts";
 import type { Prisma } from "../store/generated/client.ts";
 
 /** Roles that see the metadata of secret documents (never the content: there is none). */
 export const SECRET_METADATA_ROLES = ["CLERK", "LEADER", "MONITOR"] as const;
 
-/** True when the actor sees secret documents' metadata. */
-export const seesSecretMetadata = (actor: Pick<Actor, "roles">): boolean => hasRole(actor, ...SECRET_METADATA_ROLES);
+/** True when the actor sees secret documents' metadata (the agency's clerks, leaders, the office). */
+export const seesSecretMetadata = (actor: Pick<Actor, "roles" | "unitKind">): boolean => hasRole(actor, "LEADER", "MONITOR") || isAgencyClerk(actor);
 
 /** Assignment statuses that keep granting unit-level visibility (all but CANCELLED). */
 const VISIBLE_ASSIGNMENT = { not: "CANCELLED" } as const;
@@ -41,11 +41,11 @@ const VISIBLE_ASSIGNMENT = { not: "CANCELLED" } as const;
  * const doc = await deps.prisma.document.findFirst({ where: { AND: [{ ref }, visibleDocumentsWhere(actor)] } });
  * // null: unknown OR not visible; answer both the same way (do not leak existence).
  */
-export const visibleDocumentsWhere = (actor: Pick<Actor, "id" | "orgId" | "unitId" | "roles">): Prisma.DocumentWhereInput => {
+export const visibleDocumentsWhere = (actor: Pick<Actor, "id" | "orgId" | "unitId" | "roles" | "unitKind">): Prisma.DocumentWhereInput => {
   const anyOf: Prisma.DocumentWhereInput[] = [];
   // (Not `{}`: Prisma reads an empty object inside OR as matching nothing.)
   if (seesSecretMetadata(actor)) anyOf.push({ orgId: actor.orgId });
-  else if (seesAllDocuments(actor)) anyOf.push({ secrecy: "NONE" });
+  else if (seesAllDocuments(actor)) anyOf.push({ orgId: actor.orgId, secrecy: "NONE" });
   if (hasRole(actor, "UNIT_HEAD")) {
     anyOf.push({
       secrecy: "NONE",

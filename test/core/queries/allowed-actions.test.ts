@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { Actor } from "../../../core/actors/actor.ts";
 import { allowedActions, type AssignmentForActions } from "../../../core/queries/allowed-actions.ts";
 
-const actor = (over: Partial<Actor>): Actor => ({ id: "u1", orgId: "o", code: "x", name: "X", title: null, unitId: "TCKH", unitCode: "TCKH", roles: [], locale: "vi", ...over });
+const actor = (over: Partial<Actor>): Actor => ({ id: "u1", orgId: "o", code: "x", name: "X", title: null, unitId: "TCKH", unitCode: "TCKH", unitKind: "DEPARTMENT", roles: [], locale: "vi", ...over });
 const head = actor({ id: "head", roles: ["UNIT_HEAD"] });
 const officer = actor({ id: "officer", roles: ["OFFICER"] });
 const otherHead = actor({ id: "other", unitId: "TP", roles: ["UNIT_HEAD"] });

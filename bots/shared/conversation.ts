@@ -1,0 +1,82 @@
+// Conversation state per chat, kept in core's ConversationStore (key `conv:<channel>:<chatId>`),
+// with a short lifetime: a registration being filled in, a directive waiting for /ok, a report
+// being asked for. Files of a registration in progress are kept beside it (one entry per file) and
+// NOT in the file store: a scan that turns out to be secret must never be stored (DESIGN.md
+// principle 6), so only /ok of a non-secret document hands it to core.
+import { randomBytes } from "node:crypto";
+import { DomainError } from "../../core/errors.ts";
+import type { ConversationStore } from "../../core/conversations/conversation-store.ts";
+import type { IssueDirectiveInput } from "../../core/directives/issue-directive.ts";
+import type { RegistrationField, RegistrationFields } from "./text/index.ts";
+import type { BotChannel, IncomingFile } from "./types.ts";
+
+/** A stored file of a registration in progress (its bytes live under `key`). */
+export type PendingFile = { key: string; fileName?: string; mime?: string; size: number };
+
+export type RegisterState = {
+  kind: "register";
+  fields: Partial<RegistrationFields>;
+  files: PendingFile[];
+  /** The field the last question asked for. */
+  asking?: RegistrationField;
+  /** Set once the echo was shown: the confirmation buttons carry it. */
+  nonce?: string;
+};
+
+export type DirectState = {
+  kind: "direct";
+  /** Checked by previewDirective; issued as it is after /ok. */
+  input: IssueDirectiveInput;
+  nonce: string;
+};
+
+/** A "Chỉ đạo" button was pressed: the next text is the directive on this document. */
+export type DirectTextState = { kind: "directText"; documentId: string };
+
+/** A "Xong" button was pressed: the next text (and files) is the completion report. */
+export type DoneReportState = { kind: "doneReport"; assignmentId: string };
+
+export type ConversationState = RegisterState | DirectState | DirectTextState | DoneReportState;
+
+export const DEFAULT_CONVERSATION_TTL_MS = 30 * 60_000;
+
+/** A chat's conversation: its state, and the files of a registration in progress. */
+export type Conversation = {
+  get(): Promise<ConversationState | null>;
+  set(state: ConversationState): Promise<void>;
+  /** Forgets the state and any pending files. */
+  clear(): Promise<void>;
+  /** Keeps a file for the registration in progress. */
+  putFile(file: IncomingFile): Promise<PendingFile>;
+  readFile(file: PendingFile): Promise<IncomingFile>;
+};
+
+export const conversationKey = (channel: BotChannel, chatId: string): string => `conv:${channel}:${chatId}`;
+
+/** A short random token for confirmation buttons: a press on an older echo is recognised as stale. */
+export const newNonce = (): string => randomBytes(6).toString("base64url");
+
+export const openConversation = (store: ConversationStore, channel: BotChannel, chatId: string, ttlMs: number): Conversation => {
+  const key = conversationKey(channel, chatId);
+  const current = async (): Promise<ConversationState | null> => store.get<ConversationState>(key);
+  return {
+    get: current,
+    set: (state) => store.set(key, state, ttlMs),
+    clear: async () => {
+      const state = await current();
+      if (state?.kind === "register") for (const f of state.files) await store.delete(f.key);
+      await store.delete(key);
+    },
+    putFile: async (file) => {
+      const fileKey = `${key}:file:${newNonce()}`;
+      await store.set(fileKey, { b64: Buffer.from(file.bytes).toString("base64") }, ttlMs);
+      return { key: fileKey, size: file.bytes.byteLength, ...(file.fileName ? { fileName: file.fileName } : {}), ...(file.mime ? { mime: file.mime } : {}) };
+    },
+    readFile: async (f) => {
+      const stored = await store.get<{ b64: string }>(f.key);
+      // The conversation outlived its file: the clerk must send it again.
+      if (!stored) throw new DomainError("FILE_NOT_FOUND", "intake.fileNotFound");
+      return { bytes: new Uint8Array(Buffer.from(stored.b64, "base64")), ...(f.fileName ? { fileName: f.fileName } : {}), ...(f.mime ? { mime: f.mime } : {}) };
+    },
+  };
+};

@@ -1,0 +1,161 @@
+// The assignment commands and buttons: /nhan, /xong, /tiendo, /giao, /tralai, /giahan, and the
+// Nhận / Xong / gia hạn buttons. The REF (or the button's id) only names the assignment: core
+// checks, on every press, that this person holds it (a forged or replayed press is refused and
+// audited by runUseCase).
+import { acknowledgeAssignment } from "../../../core/assignments/acknowledge-assignment.ts";
+import { completeAssignment } from "../../../core/assignments/complete-assignment.ts";
+import { decideExtension } from "../../../core/assignments/decide-extension.ts";
+import { delegateAssignment } from "../../../core/assignments/delegate-assignment.ts";
+import { reportProgress } from "../../../core/assignments/report-progress.ts";
+import { requestExtension } from "../../../core/assignments/request-extension.ts";
+import { returnAssignment } from "../../../core/assignments/return-assignment.ts";
+import { displayRef } from "../../../core/documents/refs.ts";
+import { t } from "../../../core/messages/index.ts";
+import type { Locale } from "../../../core/messages/index.ts";
+import type { MessageAction } from "../../../core/ports/sender.ts";
+import type { AssignmentAction } from "../../../core/queries/allowed-actions.ts";
+import { getAssignmentByRef } from "../../../core/queries/get-assignment.ts";
+import type { AssignmentRefInput } from "../../../core/queries/refs-input.ts";
+import { formatDueAt } from "../../../core/time.ts";
+import { encodeCallback } from "../callback-data.ts";
+import { isoDate } from "../context.ts";
+import type { TurnContext } from "../context.ts";
+import { reply } from "../render.ts";
+import type { DocRef, ParsedCommand } from "../text/index.ts";
+import type { CardUpdate, IncomingFile, TurnResult } from "../types.ts";
+
+type RefCommand = Extract<ParsedCommand, { name: "ack" | "done" | "progress" | "return" | "extend" | "delegate" }>;
+
+const EXAMPLE: Record<RefCommand["name"], string> = {
+  ack: "/nhan D7-TCKH",
+  done: "/xong D7-TCKH …",
+  progress: "/tiendo D7-TCKH …",
+  return: "/tralai D7-TCKH …",
+  extend: "/giahan D7-TCKH 30/12/2026 …",
+  delegate: "/giao D7-TCKH cv.tckh 5 ngày",
+};
+
+/** A typed REF → the assignment's ref for core; `D7` alone means the person's own unit. */
+const refInput = (ctx: TurnContext, ref: DocRef): AssignmentRefInput => ({
+  kind: ref.kind,
+  number: ref.number,
+  year: ref.year,
+  unitCode: ref.unitCode ?? ctx.actor.unitCode,
+  ...(ref.suffix ? { officerCode: ref.suffix } : {}),
+});
+
+const PREFIX_KIND: Record<string, AssignmentRefInput["kind"]> = { D: "IN", P: "OUT", M: "IN_SECRET", PM: "OUT_SECRET" };
+
+/** A canonical assignment ref (`D7/2026-TCKH[-cv.tckh]`) → the query's ref input. */
+const canonicalToInput = (canonical: string): AssignmentRefInput | null => {
+  const m = /^([A-Z]+)(\d+)\/(\d{4})-([A-Za-z0-9_]+)(?:-(.+))?$/.exec(canonical);
+  const kind = m ? PREFIX_KIND[m[1]!] : undefined;
+  if (!m || !kind) return null;
+  return { kind, number: Number(m[2]), year: Number(m[3]), unitCode: m[4]!, ...(m[5] ? { officerCode: m[5] } : {}) };
+};
+
+/** The buttons an assignment card carries for this person now (the living card). */
+export const cardActions = (locale: Locale, assignmentId: string, shownRef: string, allowed: readonly AssignmentAction[]): MessageAction[] => {
+  const out: MessageAction[] = [];
+  if (allowed.includes("ack")) out.push({ label: t(locale, "bot.action.ack"), command: `/nhan ${shownRef}`, callback: encodeCallback({ kind: "ack", assignmentId }) });
+  if (allowed.includes("complete")) out.push({ label: t(locale, "bot.action.done"), command: `/xong ${shownRef}`, callback: encodeCallback({ kind: "done", assignmentId }) });
+  return out;
+};
+
+/** Re-reads the assignment after a change and returns its card's buttons for this person. */
+const refreshCard = async (ctx: TurnContext, canonicalRef: string): Promise<CardUpdate | undefined> => {
+  const input = canonicalToInput(canonicalRef);
+  if (!input) return undefined;
+  const detail = await getAssignmentByRef(ctx.env.deps, { actorUserId: ctx.actor.id, ref: input });
+  return { actions: cardActions(ctx.locale, detail.assignmentId, detail.displayRef, detail.actions) };
+};
+
+const shown = (ctx: TurnContext, canonical: string): string => displayRef(canonical, ctx.today.year);
+
+const filesForCore = (files: IncomingFile[] | undefined) =>
+  (files ?? []).map((f) => ({ bytes: f.bytes, ...(f.fileName ? { fileName: f.fileName } : {}), ...(f.mime ? { mimeHint: f.mime } : {}) }));
+
+/** A typed assignment command. */
+export const onAssignmentCommand = async (ctx: TurnContext, cmd: RefCommand, files?: IncomingFile[]): Promise<TurnResult> => {
+  const { locale } = ctx;
+  const deps = ctx.env.deps;
+  if (!cmd.ref) return { replies: [reply(locale, "bot.refMissing", { example: EXAMPLE[cmd.name] })] };
+  const typedRef = `${cmd.ref.kind === "IN" ? "D" : "P"}${cmd.ref.number}${cmd.ref.unitCode ? `-${cmd.ref.unitCode}` : ""}`;
+  // Check the texts a use case needs before looking anything up.
+  if (cmd.name === "done" && cmd.report.trim() === "") return { replies: [reply(locale, "bot.done.needText", { ref: typedRef })] };
+  if (cmd.name === "progress" && cmd.text.trim() === "") return { replies: [reply(locale, "bot.progress.needText", { ref: typedRef })] };
+  if (cmd.name === "return" && cmd.reason.trim() === "") return { replies: [reply(locale, "bot.return.needReason", { ref: typedRef })] };
+  if (cmd.name === "extend" && (!cmd.due || cmd.reason.trim() === "")) return { replies: [reply(locale, "bot.extend.needDate", { ref: typedRef })] };
+  if (cmd.name === "extend" && cmd.due?.kind !== "date") return { replies: [reply(locale, "bot.extend.needAbsoluteDate", { ref: typedRef })] };
+  if (cmd.name === "delegate" && !cmd.officerCode) return { replies: [reply(locale, "bot.delegate.needOfficer", { ref: typedRef })] };
+
+  const detail = await getAssignmentByRef(deps, { actorUserId: ctx.actor.id, ref: refInput(ctx, cmd.ref) });
+  const id = detail.assignmentId;
+  const actorUserId = ctx.actor.id;
+  switch (cmd.name) {
+    case "ack": {
+      const r = await acknowledgeAssignment(deps, { actorUserId, assignmentId: id, channel: ctx.turn.channel });
+      return { replies: [reply(locale, "bot.ack.done", { ref: shown(ctx, r.ref) })] };
+    }
+    case "done": {
+      const r = await completeAssignment(deps, { actorUserId, assignmentId: id, text: cmd.report, files: filesForCore(files) });
+      return { replies: [reply(locale, "bot.done.done", { ref: shown(ctx, r.ref) })] };
+    }
+    case "progress": {
+      const r = await reportProgress(deps, { actorUserId, assignmentId: id, text: cmd.text, files: filesForCore(files) });
+      return { replies: [reply(locale, "bot.progress.done", { ref: shown(ctx, r.ref) })] };
+    }
+    case "return": {
+      const r = await returnAssignment(deps, { actorUserId, assignmentId: id, reason: cmd.reason });
+      return { replies: [reply(locale, "bot.return.done", { ref: shown(ctx, r.ref) })] };
+    }
+    case "extend": {
+      const date = cmd.due!.kind === "date" ? cmd.due!.date : ctx.today;
+      const r = await requestExtension(deps, { actorUserId, assignmentId: id, reason: cmd.reason, newDue: { date: isoDate(date) } });
+      return { replies: [reply(locale, "bot.extend.done", { ref: shown(ctx, r.ref), due: formatDueAt(r.requestedDueAt, deps.settings.officeTimeZone, locale) })] };
+    }
+    case "delegate": {
+      const due = cmd.due ? (cmd.due.kind === "date" ? { date: isoDate(cmd.due.date) } : { workingDays: cmd.due.workingDays }) : undefined;
+      const r = await delegateAssignment(deps, {
+        actorUserId,
+        assignmentId: id,
+        officerUserCode: cmd.officerCode!,
+        ...(due ? { due } : {}),
+        ...(cmd.note.trim() !== "" ? { note: cmd.note } : {}),
+      });
+      return { replies: [reply(locale, "bot.delegate.done", { ref: shown(ctx, r.ref), officer: r.officerName })] };
+    }
+  }
+};
+
+/** The Nhận button: acknowledge, then the card keeps only the buttons that still apply. */
+export const onAckPress = async (ctx: TurnContext, assignmentId: string, messageId?: string): Promise<TurnResult> => {
+  const r = await acknowledgeAssignment(ctx.env.deps, {
+    actorUserId: ctx.actor.id,
+    assignmentId,
+    channel: ctx.turn.channel,
+    ...(messageId ? { messageId } : {}),
+  });
+  const text = t(ctx.locale, "bot.ack.done", { ref: shown(ctx, r.ref) });
+  const card = await refreshCard(ctx, r.ref).catch(() => undefined);
+  return { replies: [], callbackText: text, ...(card ? { card } : {}) };
+};
+
+/** The Xong button: the next message is the report. */
+export const onDonePress = async (ctx: TurnContext, assignmentId: string): Promise<TurnResult> => {
+  await ctx.conversation.set({ kind: "doneReport", assignmentId });
+  return { replies: [reply(ctx.locale, "bot.done.askReport")], callbackText: t(ctx.locale, "bot.done.askReport") };
+};
+
+/** The report typed after the Xong button. */
+export const onDoneReport = async (ctx: TurnContext, assignmentId: string, text: string, files?: IncomingFile[]): Promise<TurnResult> => {
+  const r = await completeAssignment(ctx.env.deps, { actorUserId: ctx.actor.id, assignmentId, text, files: filesForCore(files) });
+  await ctx.conversation.clear();
+  return { replies: [reply(ctx.locale, "bot.done.done", { ref: shown(ctx, r.ref) })] };
+};
+
+/** The leader's Đồng ý / Không buttons on an extension request. */
+export const onExtensionPress = async (ctx: TurnContext, extensionId: string, grant: boolean): Promise<TurnResult> => {
+  await decideExtension(ctx.env.deps, { actorUserId: ctx.actor.id, extensionId, grant });
+  return { replies: [], callbackText: t(ctx.locale, "bot.extend.decided"), card: { actions: [] } };
+};

@@ -1,0 +1,101 @@
+// /chidao: a leader's directive by text (DESIGN.md "References and the directive grammar"). The bot
+// echoes what core understood (units by full name, the deadline with its weekday and the working
+// days left) and records nothing before /ok.
+import { issueDirective, previewDirective } from "../../../core/directives/issue-directive.ts";
+import type { DirectivePlan, DueInput, IssueDirectiveInput } from "../../../core/directives/issue-directive.ts";
+import { displayRef } from "../../../core/documents/refs.ts";
+import { t } from "../../../core/messages/index.ts";
+import type { OutboundMessage } from "../../../core/ports/sender.ts";
+import { getDocumentByRef } from "../../../core/queries/get-document.ts";
+import { formatDueAt } from "../../../core/time.ts";
+import { encodeCallback } from "../callback-data.ts";
+import { isoDate } from "../context.ts";
+import type { TurnContext } from "../context.ts";
+import { newNonce } from "../conversation.ts";
+import type { DirectState } from "../conversation.ts";
+import { action, grammarErrorLines, lines, reply } from "../render.ts";
+import { parseDirectiveBody } from "../text/index.ts";
+import type { DateOrDuration, ParsedDirective } from "../text/index.ts";
+import type { TurnResult } from "../types.ts";
+
+const toDue = (d: DateOrDuration | undefined): DueInput | undefined =>
+  d === undefined ? undefined : d.kind === "date" ? { date: isoDate(d.date) } : { workingDays: d.workingDays };
+
+/** `/chidao REF …` typed: resolve the document, then preview. */
+export const onDirectCommand = async (ctx: TurnContext, directive: ParsedDirective): Promise<TurnResult> => {
+  if (!directive.ref) {
+    const errors = directive.errors.length > 0 ? directive.errors : [{ line: 0, messageKey: "grammar.missingRef" as const, value: "" }];
+    return { replies: [{ text: grammarErrorLines(ctx.locale, errors) }] };
+  }
+  const doc = await getDocumentByRef(ctx.env.deps, {
+    actorUserId: ctx.actor.id,
+    ref: { kind: directive.ref.kind, number: directive.ref.number, year: directive.ref.year },
+  });
+  return previewAndEcho(ctx, doc.documentId, directive);
+};
+
+/** The text after a "Chỉ đạo" button press: the directive on that document. */
+export const onDirectText = async (ctx: TurnContext, documentId: string, text: string): Promise<TurnResult> =>
+  previewAndEcho(ctx, documentId, parseDirectiveBody(text, { today: ctx.today }));
+
+const previewAndEcho = async (ctx: TurnContext, documentId: string, d: ParsedDirective): Promise<TurnResult> => {
+  const errors = d.errors.filter((e) => e.messageKey !== "grammar.missingRef");
+  if (errors.length > 0) return { replies: [{ text: grammarErrorLines(ctx.locale, errors) }] };
+  const due = toDue(d.dueByRole.main ?? d.due);
+  if (!due) return { replies: [reply(ctx.locale, "bot.direct.noDue")] };
+  const coordinateDue = toDue(d.dueByRole.coordinate);
+  const input: IssueDirectiveInput = {
+    actorUserId: ctx.actor.id,
+    documentId,
+    ...(d.onBehalfOf ? { onBehalfOfUserCode: d.onBehalfOf } : {}),
+    text: d.text,
+    main: d.main[0] ?? "",
+    coordinate: d.coordinate,
+    info: d.info,
+    due,
+    ...(coordinateDue ? { coordinateDue } : {}),
+  };
+  const plan = await previewDirective(ctx.env.deps, input);
+  const state: DirectState = { kind: "direct", input, nonce: newNonce() };
+  await ctx.conversation.set(state);
+  return { replies: [echo(ctx, plan, state.nonce)] };
+};
+
+const echo = (ctx: TurnContext, plan: DirectivePlan, nonce: string): OutboundMessage => {
+  const { locale } = ctx;
+  const zone = ctx.env.deps.settings.officeTimeZone;
+  const names = (role: string) => plan.assignments.filter((a) => a.role === role).map((a) => a.unitName);
+  const main = plan.assignments.find((a) => a.role === "MAIN");
+  const coord = plan.assignments.find((a) => a.role === "COORDINATE");
+  const paper = plan.assignments.filter((a) => a.isPaper).map((a) => a.unitName);
+  const dueLine = (key: string, a: typeof main) =>
+    a?.dueAt ? t(locale, key, { due: formatDueAt(new Date(a.dueAt), zone, locale), days: a.workingDaysLeft ?? 0 }) : false;
+  return {
+    title: t(locale, "bot.direct.echo.title", { ref: displayRef(plan.documentRef, ctx.today.year) }),
+    text: lines(
+      t(locale, plan.enteredById !== plan.authorId ? "bot.direct.echo.onBehalf" : "bot.direct.echo.author", { name: plan.authorName }),
+      t(locale, "bot.direct.echo.text", { text: plan.text }),
+      t(locale, "bot.direct.echo.main", { units: names("MAIN").join(", ") }),
+      names("COORDINATE").length > 0 && t(locale, "bot.direct.echo.coordinate", { units: names("COORDINATE").join(", ") }),
+      names("INFO").length > 0 && t(locale, "bot.direct.echo.info", { units: names("INFO").join(", ") }),
+      dueLine("bot.direct.echo.due", main),
+      coord?.dueAt && main?.dueAt && new Date(coord.dueAt).getTime() !== new Date(main.dueAt).getTime() && dueLine("bot.direct.echo.coordinateDue", coord),
+      paper.length > 0 && t(locale, "bot.direct.echo.paper", { units: paper.join(", ") }),
+      plan.supersedesId !== null && t(locale, "bot.direct.echo.supersedes"),
+      t(locale, "bot.direct.echo.howTo"),
+    ),
+    actions: [
+      action(locale, "bot.action.confirm", "/ok", encodeCallback({ kind: "confirm", nonce })),
+      action(locale, "bot.action.cancel", "/huy", encodeCallback({ kind: "cancel", nonce })),
+    ],
+  };
+};
+
+/** /ok on a directive echo: records it. */
+export const confirmDirective = async (ctx: TurnContext, state: DirectState): Promise<TurnResult> => {
+  const result = await issueDirective(ctx.env.deps, state.input);
+  await ctx.conversation.clear();
+  const year = ctx.today.year;
+  const assignments = result.assignments.map((a) => `${displayRef(a.ref, year)} (${t(ctx.locale, `bot.role.${a.role}`)})`).join(", ");
+  return { replies: [reply(ctx.locale, "bot.direct.done", { ref: displayRef(result.documentRef, year), assignments })] };
+};

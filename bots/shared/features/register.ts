@@ -1,0 +1,194 @@
+// /dangky: a clerk registers an incoming document by text (DESIGN.md "Registering by text"). Files
+// arrive first or with the metadata as caption; missing lines are asked for one by one; the echo
+// waits for /ok (or the Xác nhận button); then core registers it and the clerk gets số đến, REF and
+// the stamped PDF.
+import { hasRole } from "../../../core/actors/actor.ts";
+import { findDuplicates, registerIncomingDocument } from "../../../core/documents/register-incoming-document.ts";
+import { DomainError } from "../../../core/errors.ts";
+import { t } from "../../../core/messages/index.ts";
+import type { OutboundMessage } from "../../../core/ports/sender.ts";
+import { encodeCallback } from "../callback-data.ts";
+import { isoDate } from "../context.ts";
+import type { TurnContext } from "../context.ts";
+import { newNonce } from "../conversation.ts";
+import type { RegisterState } from "../conversation.ts";
+import { action, grammarErrorLines, lines, reply } from "../render.ts";
+import { formatDate, OFFICIAL_LETTER, parseRegistrationAnswer, parseRegistrationBody, REQUIRED_REGISTRATION_FIELDS } from "../text/index.ts";
+import type { GrammarError, ParsedRegistration, RegistrationField, RegistrationFields } from "../text/index.ts";
+import type { IncomingFile, TurnResult } from "../types.ts";
+
+/** Files per document at most (photos of the pages); core checks the real limits. */
+const MAX_PENDING_FILES = 60;
+
+const requireClerk = (ctx: TurnContext): void => {
+  if (!hasRole(ctx.actor, "CLERK")) throw new DomainError("FORBIDDEN", "error.forbidden");
+};
+
+const emptyState = (): RegisterState => ({ kind: "register", fields: {}, files: [] });
+
+const currentState = async (ctx: TurnContext): Promise<RegisterState | null> => {
+  const s = await ctx.conversation.get();
+  return s?.kind === "register" ? s : null;
+};
+
+const isSecret = (fields: Partial<RegistrationFields>): boolean => fields.secrecy !== undefined && fields.secrecy !== "NONE";
+
+/** Merges what was typed into the state; defaults never overwrite a value given earlier. */
+const merge = (state: RegisterState, parsed: Pick<ParsedRegistration, "fields" | "defaultsApplied">): void => {
+  for (const [k, v] of Object.entries(parsed.fields) as [RegistrationField, unknown][]) {
+    if (v === undefined) continue;
+    if (parsed.defaultsApplied.includes(k) && state.fields[k] !== undefined) continue;
+    (state.fields as Record<string, unknown>)[k] = v;
+  }
+  // "số: 45" after "số: 45/STC-NS" drops the notation, as the grammar does within one message.
+  if (parsed.fields.codeNumber !== undefined && parsed.fields.codeNotation === undefined) delete state.fields.codeNotation;
+};
+
+/** Asks for the next missing field, or shows the echo; `errors` are reported first. */
+const advance = async (ctx: TurnContext, state: RegisterState, errors: readonly GrammarError[] = [], notes: OutboundMessage[] = []): Promise<TurnResult> => {
+  const { locale } = ctx;
+  const errorText = grammarErrorLines(locale, errors);
+  const missing = REQUIRED_REGISTRATION_FIELDS.find((f) => state.fields[f] === undefined);
+  if (missing) {
+    state.asking = missing;
+    delete state.nonce;
+    await ctx.conversation.set(state);
+    return { replies: [...notes, { text: lines(errorText, t(locale, `bot.register.ask.${missing}`)) }] };
+  }
+  const f = state.fields;
+  f.issuedDate ??= { ...ctx.today };
+  f.docType ??= OFFICIAL_LETTER;
+  f.urgency ??= "NORMAL";
+  f.secrecy ??= "NONE";
+  delete state.asking;
+  state.nonce = newNonce();
+  await ctx.conversation.set(state);
+
+  const duplicates = await findDuplicates(ctx.env.deps, ctx.actor.orgId, {
+    issuer: f.issuer!,
+    codeNumber: f.codeNumber,
+    codeNotation: f.codeNotation,
+    issuedDate: isoDate(f.issuedDate),
+  }).catch(() => []);
+  const code = f.codeNotation ? `${f.codeNumber}/${f.codeNotation}` : f.codeNumber!;
+  const isPdf = state.files.length === 1 && (state.files[0]!.mime === "application/pdf" || /\.pdf$/i.test(state.files[0]!.fileName ?? ""));
+  const echo: OutboundMessage = {
+    title: t(locale, "bot.register.echo.title"),
+    text: lines(
+      errorText,
+      t(locale, "bot.register.echo.code", { value: code }),
+      t(locale, "bot.register.echo.issuer", { value: f.issuer! }),
+      t(locale, "bot.register.echo.issuedDate", { value: formatDate(f.issuedDate) }),
+      t(locale, "bot.register.echo.docType", { value: f.docType }),
+      t(locale, "bot.register.echo.subject", { value: f.subject! }),
+      t(locale, "bot.register.echo.urgency", { value: t(locale, `bot.urgency.${f.urgency}`) }),
+      t(locale, "bot.register.echo.secrecy", { value: t(locale, `bot.secrecy.${f.secrecy}`) }),
+      isSecret(f)
+        ? t(locale, "bot.register.echo.secret")
+        : state.files.length > 0
+          ? t(locale, "bot.register.echo.files", { count: state.files.length, pages: t(locale, isPdf ? "bot.register.echo.pdf" : "bot.register.echo.photos") })
+          : t(locale, "bot.register.echo.noFile"),
+      duplicates.length > 0 && t(locale, "bot.register.echo.duplicate", { refs: duplicates.map((d) => d.ref).join(", ") }),
+      t(locale, "bot.register.echo.howTo"),
+    ),
+    actions: [
+      action(locale, "bot.action.confirm", "/ok", encodeCallback({ kind: "confirm", nonce: state.nonce })),
+      action(locale, "bot.action.edit", "/sua", encodeCallback({ kind: "edit", nonce: state.nonce })),
+      action(locale, "bot.action.cancel", "/huy", encodeCallback({ kind: "cancel", nonce: state.nonce })),
+    ],
+  };
+  return { replies: [...notes, echo] };
+};
+
+/** `/dangky …` typed (or a caption of keyword lines without files). */
+export const onRegisterCommand = async (ctx: TurnContext, parsed: ParsedRegistration): Promise<TurnResult> => {
+  requireClerk(ctx);
+  const state = (await currentState(ctx)) ?? emptyState();
+  if (parsed.keywordLines === 0 && state.files.length === 0 && Object.keys(state.fields).length === 0) {
+    await ctx.conversation.set(state);
+    return { replies: [reply(ctx.locale, "bot.register.start")] };
+  }
+  merge(state, parsed);
+  return advance(ctx, state, parsed.errors);
+};
+
+/** Files arrived (with or without a caption of keyword lines). */
+export const onRegisterFiles = async (ctx: TurnContext, files: IncomingFile[], caption: ParsedRegistration | null): Promise<TurnResult> => {
+  requireClerk(ctx);
+  const state = (await currentState(ctx)) ?? emptyState();
+  if (caption) merge(state, caption);
+  // A secret document's scan is never kept, not even for a moment.
+  if (!isSecret(state.fields)) {
+    if (state.files.length + files.length > MAX_PENDING_FILES) return { replies: [reply(ctx.locale, "bot.register.tooManyFiles")] };
+    for (const file of files) state.files.push(await ctx.conversation.putFile(file));
+  }
+  const known = Object.keys(state.fields).length > 0;
+  if (!known) {
+    await ctx.conversation.set(state);
+    return { replies: [reply(ctx.locale, "bot.register.filesReceived", { count: state.files.length })] };
+  }
+  return advance(ctx, state, caption?.errors ?? []);
+};
+
+/**
+ * Plain text while a registration is in progress: keyword lines are merged (an edit), otherwise
+ * the text answers the last question. Returns null when the text is not for the registration.
+ */
+export const onRegisterText = async (ctx: TurnContext, text: string): Promise<TurnResult | null> => {
+  const state = await currentState(ctx);
+  if (!state) return null;
+  const asLines = parseRegistrationBody(text, { today: ctx.today, applyDefaults: false });
+  if (asLines.keywordLines > 0) {
+    merge(state, asLines);
+    return advance(ctx, state, asLines.errors);
+  }
+  if (!state.asking) return null;
+  const answer = parseRegistrationAnswer(state.asking, text, { today: ctx.today });
+  if ("error" in answer) return advance(ctx, state, [{ line: 0, messageKey: answer.error, value: text.trim() }]);
+  merge(state, { fields: answer.fields, defaultsApplied: [] });
+  return advance(ctx, state);
+};
+
+/** `/sua …`: the lines after it are merged; without lines, how to edit. */
+export const onRegisterEdit = async (ctx: TurnContext, body: string): Promise<TurnResult | null> => {
+  const state = await currentState(ctx);
+  if (!state) return null;
+  if (body.trim() === "") return { replies: [reply(ctx.locale, "bot.edit.how")] };
+  const parsed = parseRegistrationBody(body, { today: ctx.today, applyDefaults: false });
+  merge(state, parsed);
+  return advance(ctx, state, parsed.errors);
+};
+
+/** /ok on a shown echo: registers, and answers with số đến, REF and the stamped copy. */
+export const confirmRegistration = async (ctx: TurnContext, state: RegisterState): Promise<TurnResult> => {
+  const { locale } = ctx;
+  const f = state.fields;
+  const secret = isSecret(f);
+  if (!secret && state.files.length === 0) return { replies: [reply(locale, "bot.register.needFile")] };
+  const files = secret ? [] : await Promise.all(state.files.map((p) => ctx.conversation.readFile(p)));
+  const result = await registerIncomingDocument(ctx.env.deps, {
+    actorUserId: ctx.actor.id,
+    docType: f.docType ?? OFFICIAL_LETTER,
+    ...(f.codeNumber !== undefined ? { codeNumber: f.codeNumber } : {}),
+    ...(f.codeNotation !== undefined ? { codeNotation: f.codeNotation } : {}),
+    issuer: f.issuer!,
+    issuedDate: isoDate(f.issuedDate ?? ctx.today),
+    subject: f.subject!,
+    urgency: f.urgency ?? "NORMAL",
+    secrecy: f.secrecy ?? "NONE",
+    files: files.map((x) => ({ bytes: x.bytes, ...(x.fileName ? { fileName: x.fileName } : {}), ...(x.mime ? { mimeHint: x.mime } : {}) })),
+  });
+  await ctx.conversation.clear();
+  const params = { number: result.registerNumber, ref: result.displayRef };
+  const message: OutboundMessage = {
+    text: lines(
+      t(locale, result.isPaperOnly ? "bot.register.donePaper" : "bot.register.done", params),
+      !result.isPaperOnly && t(locale, result.stampedSha256 ? "bot.register.doneStamped" : "bot.register.doneNoStamp"),
+      result.warnings.length > 0 && t(locale, "bot.register.doneDuplicate", { refs: result.warnings.map((w) => w.ref).join(", ") }),
+    ),
+    ...(result.stampedSha256
+      ? { attachments: [{ sha256: result.stampedSha256, fileName: `${result.displayRef.replace(/\//g, "-")}.pdf`, mime: "application/pdf", kind: "document" as const }] }
+      : {}),
+  };
+  return { replies: [message] };
+};

@@ -1,0 +1,189 @@
+// The channel-neutral dispatcher: one turn (a message, a file or album, a button press) in, the
+// replies out. Order: skip re-delivered updates → who is this (a stranger only learns how to link)
+// → button press / files / command / text → core use case → replies from the catalog. Every
+// failure is turned into a reply by mapError.
+import { createConversationStore, markUpdateProcessed } from "../../core/conversations/conversation-store.ts";
+import { resolveIdentity } from "../../core/identity/resolve-identity.ts";
+import type { Locale } from "../../core/messages/index.ts";
+import { localDateOf } from "../../core/time.ts";
+import { decodeCallback } from "./callback-data.ts";
+import { parseIsoDate } from "./context.ts";
+import type { TurnContext } from "./context.ts";
+import { DEFAULT_CONVERSATION_TTL_MS, openConversation } from "./conversation.ts";
+import { onAckPress, onAssignmentCommand, onDonePress, onDoneReport, onExtensionPress } from "./features/assignments.ts";
+import { confirmDirective, onDirectCommand, onDirectText } from "./features/direct.ts";
+import { linkChat, linkCodeOf, onStranger } from "./features/link.ts";
+import { onOverdue, onSearch, onTasks, onView } from "./features/queries.ts";
+import { confirmRegistration, onRegisterCommand, onRegisterEdit, onRegisterFiles, onRegisterText } from "./features/register.ts";
+import { mapError } from "./map-error.ts";
+import { reply } from "./render.ts";
+import { parseMessage, parseRegistration } from "./text/index.ts";
+import type { ParsedCommand, ParsedMessage } from "./text/index.ts";
+import type { BotEnv, IncomingTurn, TurnResult } from "./types.ts";
+
+/**
+ * Handles one turn of a conversation on any channel and returns what to answer.
+ *
+ * @example
+ * const { replies } = await handleIncoming(env, { channel: "TELEGRAM", externalUserId: "42", chatId: "42", text: "/viec", updateKey: "tg:1001" });
+ */
+export const handleIncoming = async (env: BotEnv, turn: IncomingTurn): Promise<TurnResult> => {
+  let locale: Locale = "vi";
+  try {
+    if (!(await markUpdateProcessed(env.deps, turn.channel, turn.updateKey))) {
+      env.logger.debug({ updateKey: turn.updateKey }, "update already handled");
+      return { replies: [], duplicate: true };
+    }
+    const zone = env.deps.settings.officeTimeZone;
+    const today = parseIsoDate(localDateOf(env.deps.clock.now(), zone));
+    const parsed = turn.text !== undefined && turn.text.trim() !== "" ? parseMessage(turn.text, { today, ...(env.botUsername ? { botUsername: env.botUsername } : {}) }) : null;
+    if (parsed?.kind === "otherBot") return { replies: [] };
+
+    const identity = await resolveIdentity(env.deps, { channel: turn.channel, externalUserId: turn.externalUserId, chatId: turn.chatId });
+    if (!identity) return await onStranger(env, turn, parsed);
+    locale = identity.actor.locale;
+    const store = env.conversations ?? createConversationStore(env.deps);
+    const ctx: TurnContext = {
+      env,
+      turn,
+      actor: identity.actor,
+      locale,
+      today,
+      conversation: openConversation(store, turn.channel, turn.chatId, env.conversationTtlMs ?? DEFAULT_CONVERSATION_TTL_MS),
+    };
+    if (turn.callback !== undefined) return await onCallback(ctx, turn.callback);
+    if (turn.files && turn.files.length > 0) return await onFiles(ctx, parsed);
+    if (!parsed) return { replies: [] };
+    return await onMessage(ctx, parsed);
+  } catch (err) {
+    const message = mapError(err, { locale, updateKey: turn.updateKey, logger: env.logger });
+    return turn.callback !== undefined ? { replies: [], callbackText: message.text } : { replies: [message] };
+  }
+};
+
+// === Button presses
+
+const onCallback = async (ctx: TurnContext, data: string): Promise<TurnResult> => {
+  const press = decodeCallback(data);
+  if (!press) {
+    ctx.env.logger.warn({ updateKey: ctx.turn.updateKey }, "malformed callback data");
+    return { replies: [], callbackText: reply(ctx.locale, "bot.confirm.stale").text };
+  }
+  switch (press.kind) {
+    case "ack":
+      return onAckPress(ctx, press.assignmentId);
+    case "done":
+      return onDonePress(ctx, press.assignmentId);
+    case "direct":
+      await ctx.conversation.set({ kind: "directText", documentId: press.documentId });
+      return { replies: [reply(ctx.locale, "bot.direct.askText")] };
+    case "extensionGrant":
+    case "extensionRefuse":
+      return onExtensionPress(ctx, press.extensionId, press.kind === "extensionGrant");
+    case "confirm":
+    case "edit":
+    case "cancel": {
+      const state = await ctx.conversation.get();
+      const nonce = state && (state.kind === "register" || state.kind === "direct") ? state.nonce : undefined;
+      if (nonce === undefined || nonce !== press.nonce) return { replies: [], callbackText: reply(ctx.locale, "bot.confirm.stale").text, card: { actions: [] } };
+      const result = press.kind === "confirm" ? await onConfirm(ctx) : press.kind === "cancel" ? await onCancel(ctx) : { replies: [reply(ctx.locale, "bot.edit.how")] };
+      // The echo's buttons are spent once pressed (a new echo carries new ones).
+      return { ...result, card: { actions: [] } };
+    }
+  }
+};
+
+// === Files (a document to register, or a report's attachment)
+
+const onFiles = async (ctx: TurnContext, parsed: ParsedMessage | null): Promise<TurnResult> => {
+  const files = ctx.turn.files ?? [];
+  if (parsed?.kind === "command" && (parsed.name === "done" || parsed.name === "progress")) return onAssignmentCommand(ctx, parsed, files);
+  const state = await ctx.conversation.get();
+  if (state?.kind === "doneReport" && ctx.turn.text) return onDoneReport(ctx, state.assignmentId, ctx.turn.text, files);
+  const caption = ctx.turn.text && ctx.turn.text.trim() !== "" ? parseRegistration(ctx.turn.text, { today: ctx.today, applyDefaults: false }) : null;
+  return onRegisterFiles(ctx, files, caption);
+};
+
+// === Text
+
+const onMessage = async (ctx: TurnContext, parsed: ParsedMessage): Promise<TurnResult> => {
+  switch (parsed.kind) {
+    case "command":
+      return onCommand(ctx, parsed);
+    case "linkCode":
+      return linkChat(ctx.env, ctx.turn, parsed.code, ctx.locale);
+    case "unknownCommand":
+      return { replies: [reply(ctx.locale, "bot.unknownCommand", { word: parsed.word })] };
+    case "otherBot":
+      return { replies: [] };
+    case "choice":
+    case "text":
+      return onText(ctx, parsed.kind === "text" ? parsed.text : ctx.turn.text ?? "");
+  }
+};
+
+const onText = async (ctx: TurnContext, text: string): Promise<TurnResult> => {
+  const state = await ctx.conversation.get();
+  if (state?.kind === "doneReport") return onDoneReport(ctx, state.assignmentId, text);
+  if (state?.kind === "directText") return onDirectText(ctx, state.documentId, text);
+  const registration = await onRegisterText(ctx, text);
+  if (registration) return registration;
+  return { replies: [reply(ctx.locale, "bot.notUnderstood")] };
+};
+
+const onCommand = async (ctx: TurnContext, cmd: ParsedCommand): Promise<TurnResult> => {
+  const { locale } = ctx;
+  switch (cmd.name) {
+    case "help":
+      return { replies: [{ title: reply(locale, "bot.help.title").text, text: reply(locale, "bot.help.text").text }] };
+    case "start":
+    case "link": {
+      const code = linkCodeOf(cmd);
+      if (typeof code === "string") return linkChat(ctx.env, ctx.turn, code, locale);
+      if (code === null) return { replies: [reply(locale, "bot.link.badCode")] };
+      return { replies: [reply(locale, "bot.link.already", { name: ctx.actor.name }), { title: reply(locale, "bot.help.title").text, text: reply(locale, "bot.help.text").text }] };
+    }
+    case "tasks":
+      return onTasks(ctx);
+    case "overdue":
+      return onOverdue(ctx);
+    case "search":
+      return onSearch(ctx, cmd.query);
+    case "view":
+      return cmd.ref ? onView(ctx, cmd.ref) : { replies: [reply(locale, "bot.refMissing", { example: "/xem D7" })] };
+    case "ack":
+    case "done":
+    case "progress":
+    case "return":
+    case "extend":
+    case "delegate":
+      return onAssignmentCommand(ctx, cmd);
+    case "register":
+      return onRegisterCommand(ctx, cmd.registration);
+    case "direct":
+      return onDirectCommand(ctx, cmd.directive);
+    case "confirm":
+      return onConfirm(ctx);
+    case "cancel":
+      return onCancel(ctx);
+    case "edit":
+      return (await onRegisterEdit(ctx, cmd.args)) ?? { replies: [reply(locale, "bot.confirm.nothing")] };
+    case "issue":
+    case "report":
+      // TODO(issue "Outgoing documents" / "Reports"): /phathanh and /baocao are other issues' work.
+      return { replies: [reply(locale, "bot.notAvailable")] };
+  }
+};
+
+const onConfirm = async (ctx: TurnContext): Promise<TurnResult> => {
+  const state = await ctx.conversation.get();
+  if (state?.kind === "register" && state.nonce !== undefined) return confirmRegistration(ctx, state);
+  if (state?.kind === "direct") return confirmDirective(ctx, state);
+  return { replies: [reply(ctx.locale, "bot.confirm.nothing")] };
+};
+
+const onCancel = async (ctx: TurnContext): Promise<TurnResult> => {
+  const state = await ctx.conversation.get();
+  await ctx.conversation.clear();
+  return { replies: [reply(ctx.locale, state ? "bot.cancel.done" : "bot.cancel.nothing")] };
+};

@@ -1,0 +1,9 @@
+// The channel-neutral conversation layer shared by Telegram, Zalo and the web chat.
+export { handleIncoming } from "./handle-incoming.ts";
+export type { BotChannel, BotEnv, BotLogger, CardUpdate, IncomingFile, IncomingTurn, TurnResult } from "./types.ts";
+export { mapError } from "./map-error.ts";
+export { reply, lines, action, grammarErrorLines } from "./render.ts";
+export { CALLBACK_DATA_MAX_BYTES, decodeCallback, encodeCallback } from "./callback-data.ts";
+export type { CallbackAction } from "./callback-data.ts";
+export { conversationKey, DEFAULT_CONVERSATION_TTL_MS } from "./conversation.ts";
+export { splitText } from "./split-text.ts";

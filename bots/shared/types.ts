@@ -1,0 +1,76 @@
+// The channel-neutral shape of a conversation turn: what a person sent (any channel) and what the
+// bot answers. Telegram, Zalo and the web chat turn their platform updates into `IncomingTurn`
+// and render the `TurnResult` their own way.
+import type { CoreDeps } from "../../core/deps.ts";
+import type { ConversationStore } from "../../core/conversations/conversation-store.ts";
+import type { MessageAction, OutboundMessage } from "../../core/ports/sender.ts";
+
+/** The chat channels (as core names them). */
+export type BotChannel = "TELEGRAM" | "ZALO" | "WEB";
+
+/** A file the person sent, already downloaded. */
+export type IncomingFile = {
+  bytes: Uint8Array;
+  fileName?: string;
+  /** The platform's MIME type: a hint only; core sniffs the bytes. */
+  mime?: string;
+};
+
+/** One message or button press from a person, channel-neutral. */
+export type IncomingTurn = {
+  channel: BotChannel;
+  /** The platform's user id (the identity). */
+  externalUserId: string;
+  /** Where replies go (private chat id). */
+  chatId: string;
+  displayName?: string;
+  /** The text, or a file's caption. */
+  text?: string;
+  /** Files of this message (an album arrives as one turn with all its photos). */
+  files?: IncomingFile[];
+  /** The callback data of a pressed button (`a1:ack:<id>`); untrusted. */
+  callback?: string;
+  /** Unique per platform update (`tg:<update_id>`): a re-delivered update is ignored. */
+  updateKey: string;
+};
+
+/** What to do with the card whose button was pressed. */
+export type CardUpdate = {
+  /** The actions that still apply; [] removes the buttons. */
+  actions: MessageAction[];
+};
+
+/** The bot's answer to one turn. */
+export type TurnResult = {
+  /** Messages to send to the chat, in order. */
+  replies: OutboundMessage[];
+  /** For a button press: a short notice (toast) answering it. */
+  callbackText?: string;
+  /** For a button press: how the pressed message's buttons change; undefined = unchanged. */
+  card?: CardUpdate;
+  /** The update was seen before and skipped. */
+  duplicate?: boolean;
+};
+
+/** A structured logger (pino-compatible subset). Log ids and codes, never contents. */
+export type BotLogger = {
+  debug(obj: object, msg?: string): void;
+  info(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+  error(obj: object, msg?: string): void;
+};
+
+/** What the dispatcher needs. */
+export type BotEnv = {
+  deps: CoreDeps;
+  logger: BotLogger;
+  /** Conversation state; default: createConversationStore(deps). */
+  conversations?: ConversationStore;
+  /** The bot's username (Telegram `/cmd@Bot`). */
+  botUsername?: string;
+  /**
+   * How long a conversation (registration, directive waiting for /ok) is kept.
+   * @defaultValue 30 minutes
+   */
+  conversationTtlMs?: number;
+};

@@ -1,0 +1,62 @@
+// The core Sender port on Telegram (STYLE.md rule 15): the delivery jobs render outbox rows into
+// OutboundMessages and hand them here. Built on grammY's plain `Api`, so a jobs-only process can
+// send without a polling Bot. Short 429 waits and 5xx are retried in place (auto-retry); a longer
+// 429 is returned to the job layer as `rate_limited` so it pauses the queue instead of a worker.
+import { autoRetry } from "@grammyjs/auto-retry";
+import { apiThrottler } from "@grammyjs/transformer-throttler";
+import { Api, GrammyError, HttpError } from "grammy";
+import type { FileStore } from "../../core/files/file-store.ts";
+import { SendError } from "../../core/ports/sender.ts";
+import type { OutboundMessage, SendResult, Sender, SendTarget } from "../../core/ports/sender.ts";
+import { sendOutbound } from "./send-message.ts";
+
+export type TelegramSenderOptions = {
+  token: string;
+  /** Bot API root, e.g. a local telegram-bot-api server. @defaultValue https://api.telegram.org */
+  apiRoot?: string;
+  /** Where attachments are read from (by SHA-256). */
+  files?: FileStore;
+  /** Pace sends like Telegram allows (30/s overall, 1/s per chat). @defaultValue true */
+  throttle?: boolean;
+  /** Longest 429 wait retried in place, in seconds; longer ones become `rate_limited`. @defaultValue 5 */
+  maxRetryDelaySeconds?: number;
+  /** Retries in place (429 within the delay above, 5xx with backoff from 3 s). @defaultValue 2 */
+  maxRetryAttempts?: number;
+};
+
+/** A grammY error → the SendError kind the delivery job acts on. */
+export const toSendError = (err: unknown): SendError => {
+  if (err instanceof SendError) return err;
+  if (err instanceof GrammyError) {
+    const code = err.error_code;
+    if (code === 403) return new SendError("blocked", err.description, undefined, { cause: err });
+    if (code === 429) return new SendError("rate_limited", err.description, (err.parameters.retry_after ?? 1) * 1000, { cause: err });
+    if (code >= 500) return new SendError("transient", err.description, undefined, { cause: err });
+    return new SendError("permanent", err.description, undefined, { cause: err });
+  }
+  if (err instanceof HttpError) return new SendError("transient", err.message, undefined, { cause: err });
+  return new SendError("transient", err instanceof Error ? err.message : String(err), undefined, { cause: err });
+};
+
+/** Installs retries (and pacing) on an Api. */
+export const configureApi = (api: Api, opts: { throttle?: boolean; maxRetryDelaySeconds?: number; maxRetryAttempts?: number } = {}): Api => {
+  if (opts.throttle ?? true) api.config.use(apiThrottler());
+  api.config.use(autoRetry({ maxRetryAttempts: opts.maxRetryAttempts ?? 2, maxDelaySeconds: opts.maxRetryDelaySeconds ?? 5, rethrowHttpErrors: false }));
+  return api;
+};
+
+export const createTelegramSender = (opts: TelegramSenderOptions): Sender & { api: Api } => {
+  const api = configureApi(new Api(opts.token, opts.apiRoot ? { apiRoot: opts.apiRoot } : {}), opts);
+  return {
+    channel: "TELEGRAM",
+    api,
+    async send(target: SendTarget, message: OutboundMessage): Promise<SendResult> {
+      try {
+        const id = await sendOutbound(api, target.chatId, message, opts.files);
+        return { platformMessageId: String(id) };
+      } catch (err) {
+        throw toSendError(err);
+      }
+    },
+  };
+};
