@@ -12,6 +12,7 @@ import { pacedSenders } from "../jobs/pacing.ts";
 import { createJobRunner, rolesForServe, type JobRunner } from "../jobs/runner.ts";
 import { openAppContext, type AppContext } from "./context.ts";
 import { createFileDownloadRoute, loadFileLinkSecret } from "./file-links.ts";
+import { QUEUE_DASHBOARD_PATH, createQueueDashboardRoute } from "./queue-dashboard.ts";
 import { createHttpServer } from "./http-server.ts";
 import { createLogger, type Logger } from "./logger.ts";
 
@@ -63,6 +64,9 @@ export const startService = async ({ config, logger, role = "all" }: { config: C
     },
   });
   http.route("/files/", createFileDownloadRoute(app.deps, await loadFileLinkSecret(config.dataDir, process.env.FILE_LINK_SECRET)));
+  const queues = runner.queues?.() ?? [];
+  if (config.ADMIN_TOKEN && queues.length > 0) http.route(QUEUE_DASHBOARD_PATH, createQueueDashboardRoute({ token: config.ADMIN_TOKEN, queues }));
+  else logger.info({ dashboard: config.REDIS_URL ? "set ADMIN_TOKEN to open /admin/queues" : "needs REDIS_URL (BullMQ)" }, "queue dashboard off");
   if (telegram && config.BOT_MODE === "webhook") http.route("/webhook/telegram", telegram.webhookHandler(config.WEBHOOK_SECRET!));
   const port = await http.listen(config.HTTP_PORT, config.HTTP_HOST);
   logger.info({ port, healthz: `http://127.0.0.1:${port}/healthz` }, "http server listening");

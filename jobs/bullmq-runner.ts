@@ -111,5 +111,6 @@ export const createBullmqRunner = (opts: CreateJobRunnerOptions & { redisUrl: st
       started = false;
     },
     enqueue,
+    queues: () => [...queues.values()],
   };
 };

@@ -16,6 +16,8 @@ export type JobRunner = {
   stop(): Promise<void>;
   /** Adds a job by definition name. With a `jobId`, a job already queued under that id is not added again. */
   enqueue(name: string, payload: unknown, options?: EnqueueOptions): Promise<void>;
+  /** The BullMQ queues (for the dashboard); absent on the in-process runner. */
+  queues?(): import("bullmq").Queue[];
 };
 
 /**
