@@ -75,6 +75,23 @@ describe("edoc CLI", () => {
     expect(verify.stdout).toMatch(/Audit log intact: \d+ event/);
   }, 120_000);
 
+  it("names the first audit event that was edited or deleted", async () => {
+    const { PGlite } = await import("@electric-sql/pglite");
+    const tamper = async (sql: string) => {
+      const db = await PGlite.create(path.join(dataDir, "pg"));
+      await db.exec(sql);
+      await db.close();
+    };
+    await tamper(`UPDATE "AuditEvent" SET "actorUserId" = 'someone-else' WHERE seq = 3`);
+    const edited = edoc(["audit", "verify"]);
+    expect(edited.status).toBe(1);
+    expect(edited.stderr).toContain("Audit log broken at event #3: its content does not match its hash (edited)");
+    await tamper(`DELETE FROM "AuditEvent" WHERE seq = 3`);
+    const deleted = edoc(["audit", "verify"]);
+    expect(deleted.status).toBe(1);
+    expect(deleted.stderr).toContain("Audit log broken at event #4: it does not follow the previous event");
+  }, 120_000);
+
   it("exits non-zero on a broken organisation file, naming the problem, and changes nothing", async () => {
     const file = path.join(dataDir, "broken.yaml");
     await writeFile(file, `organization: { name: "X", code: "BROKEN" }\nunits: [ { code: "A", name: "A", kind: OFFICE } ]\nusers: [ { code: "u", name: "U", unit: "NOPE", roles: [CLERK] } ]\n`);
