@@ -3,6 +3,8 @@
 import type { Sender } from "../core/ports/sender.ts";
 import { loadConfig, type Config } from "../core/config.ts";
 import { createTelegramBot, createTelegramSender, type TelegramBot } from "../bots/telegram/index.ts";
+import { createZaloBot, createZaloClient, createZaloSender, type ZaloBot } from "../bots/zalo/index.ts";
+import { createWebChat, WEB_CHAT_PATH } from "../bots/web/index.ts";
 import { OUTBOX_JOB_DEFINITIONS } from "../jobs/definitions/index.ts";
 import { createDigestWeeklyJob } from "../jobs/definitions/digest-weekly.ts";
 import { digestDailyJob } from "../jobs/definitions/digest-daily.ts";
@@ -25,14 +27,36 @@ export const startService = async ({ config, logger, role = "all" }: { config: C
   logger.info({ role, database: config.DATABASE_URL ? "postgres" : `pglite (${config.dataDir}/pg)` }, "starting");
   const app = await openAppContext({ config, logger });
   const runsBots = role !== "jobs";
+  const fileLinkSecret = await loadFileLinkSecret(config.dataDir, process.env.FILE_LINK_SECRET);
+  const fileLinks = config.PUBLIC_BASE_URL ? { baseUrl: config.PUBLIC_BASE_URL, secret: fileLinkSecret } : null;
 
   // === Channels: senders for the delivery jobs, bots for incoming messages
   const senders: Partial<Record<Sender["channel"], Sender>> = {};
   let telegram: TelegramBot | null = null;
   if (config.TELEGRAM_BOT_TOKEN) {
-    senders.TELEGRAM = createTelegramSender({ token: config.TELEGRAM_BOT_TOKEN, apiRoot: config.TELEGRAM_API_ROOT, files: app.deps.files });
+    senders.TELEGRAM = createTelegramSender({ token: config.TELEGRAM_BOT_TOKEN, apiRoot: config.TELEGRAM_API_ROOT, files: app.deps.files, cards: app.deps });
     if (runsBots) telegram = createTelegramBot({ token: config.TELEGRAM_BOT_TOKEN, apiRoot: config.TELEGRAM_API_ROOT, deps: app.deps, logger: logger.child({ ns: "bot:telegram" }) });
   }
+  let zalo: ZaloBot | null = null;
+  if (config.ZALO_BOT_TOKEN) {
+    const zaloLogger = logger.child({ ns: "bot:zalo" });
+    const client = createZaloClient({ token: config.ZALO_BOT_TOKEN, apiBase: config.ZALO_API_BASE });
+    senders.ZALO = createZaloSender({ client, files: app.deps.files, fileLinks, clock: app.deps.clock, logger: zaloLogger });
+    if (runsBots) zalo = createZaloBot({ token: config.ZALO_BOT_TOKEN, apiBase: config.ZALO_API_BASE, deps: app.deps, logger: zaloLogger, fileLinks });
+    if (!fileLinks) zaloLogger.warn("PUBLIC_BASE_URL is not set: Zalo users cannot open documents (set it to the address where /files/ is reachable)");
+  }
+  // === Web chat (bots/web, issue 11): always on, it needs no platform token. Its sender stores the
+  // message and pushes it to open pages (in a jobs-only process it only stores; the bots process's
+  // pages pick it up by polling). The page and its API are served where bots run.
+  const webChat = createWebChat({
+    deps: app.deps,
+    logger: logger.child({ ns: "bot:web" }),
+    secret: await loadFileLinkSecret(config.dataDir, process.env.FILE_LINK_SECRET),
+    secureCookies: config.PUBLIC_BASE_URL?.startsWith("https://") ?? false,
+  });
+  senders.WEB = webChat.sender;
+  // === end web chat
+
   logger.info(
     {
       telegram: config.TELEGRAM_BOT_TOKEN ? `on (${config.BOT_MODE})` : "off (set TELEGRAM_BOT_TOKEN to turn it on)",
@@ -63,19 +87,31 @@ export const startService = async ({ config, logger, role = "all" }: { config: C
       return { ok: database, database: database ? "up" : "down", kind: app.db.kind, jobs: runner.kind, role };
     },
   });
-  http.route("/files/", createFileDownloadRoute(app.deps, await loadFileLinkSecret(config.dataDir, process.env.FILE_LINK_SECRET)));
+  http.route("/files/", createFileDownloadRoute(app.deps, fileLinkSecret));
   const queues = runner.queues?.() ?? [];
   if (config.ADMIN_TOKEN && queues.length > 0) http.route(QUEUE_DASHBOARD_PATH, createQueueDashboardRoute({ token: config.ADMIN_TOKEN, queues }));
   else logger.info({ dashboard: config.REDIS_URL ? "set ADMIN_TOKEN to open /admin/queues" : "needs REDIS_URL (BullMQ)" }, "queue dashboard off");
   if (telegram && config.BOT_MODE === "webhook") http.route("/webhook/telegram", telegram.webhookHandler(config.WEBHOOK_SECRET!));
+  if (zalo && config.BOT_MODE === "webhook") http.route("/webhook/zalo", zalo.webhookHandler(config.WEBHOOK_SECRET!));
+  if (runsBots) http.route(WEB_CHAT_PATH, webChat.handler); // web chat
   const port = await http.listen(config.HTTP_PORT, config.HTTP_HOST);
   logger.info({ port, healthz: `http://127.0.0.1:${port}/healthz` }, "http server listening");
+  if (runsBots) {
+    // web chat: where to open it; with no platform token it is the only front end.
+    const chatUrl = `${config.PUBLIC_BASE_URL ?? `http://127.0.0.1:${port}`}${WEB_CHAT_PATH}`;
+    if (!config.TELEGRAM_BOT_TOKEN && !config.ZALO_BOT_TOKEN) logger.info(`open ${chatUrl}, get a sign-in code with: npx edoc demo / npx edoc user link-code USER`);
+    else logger.info({ webChat: chatUrl }, "web chat on");
+  }
 
   // === Bots
   if (telegram) {
     await telegram.setCommands().catch((err: unknown) => logger.warn({ err }, "could not set the Telegram command menu; check TELEGRAM_BOT_TOKEN"));
     if (config.BOT_MODE === "polling") await telegram.startPolling();
     else await telegram.bot.api.setWebhook(`${config.PUBLIC_BASE_URL}/webhook/telegram`, { secret_token: config.WEBHOOK_SECRET! });
+  }
+  if (zalo) {
+    if (config.BOT_MODE === "polling") await zalo.startPolling();
+    else await zalo.client.setWebhook({ url: `${config.PUBLIC_BASE_URL}/webhook/zalo`, secret_token: config.WEBHOOK_SECRET! });
   }
 
   return {
@@ -85,7 +121,9 @@ export const startService = async ({ config, logger, role = "all" }: { config: C
     stop: async () => {
       // Workers finish their active job first; then bots, HTTP and the database.
       await runner.stop();
+      await webChat.stop();
       await telegram?.stop();
+      await zalo?.stop();
       await http.close();
       await app.close();
     },

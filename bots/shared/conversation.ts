@@ -9,6 +9,7 @@ import type { ConversationStore } from "../../core/conversations/conversation-st
 import type { IssueDirectiveInput } from "../../core/directives/issue-directive.ts";
 import type { RegistrationField, RegistrationFields } from "./text/index.ts";
 import type { BotChannel, IncomingFile } from "./types.ts";
+import type { IssueState } from "./features/issue.ts";
 
 /** A stored file of a registration in progress (its bytes live under `key`). */
 export type PendingFile = { key: string; fileName?: string; mime?: string; size: number };
@@ -21,6 +22,8 @@ export type RegisterState = {
   asking?: RegistrationField;
   /** Set once the echo was shown: the confirmation buttons carry it. */
   nonce?: string;
+  /** The echo's commands in order, for numbered replies ("1" = the first); see BotEnv.numberedChoices. */
+  choices?: string[];
 };
 
 export type DirectState = {
@@ -28,6 +31,8 @@ export type DirectState = {
   /** Checked by previewDirective; issued as it is after /ok. */
   input: IssueDirectiveInput;
   nonce: string;
+  /** The echo's commands in order, for numbered replies ("1" = the first); see BotEnv.numberedChoices. */
+  choices?: string[];
 };
 
 /** A "Chỉ đạo" button was pressed: the next text is the directive on this document. */
@@ -36,7 +41,7 @@ export type DirectTextState = { kind: "directText"; documentId: string };
 /** A "Xong" button was pressed: the next text (and files) is the completion report. */
 export type DoneReportState = { kind: "doneReport"; assignmentId: string };
 
-export type ConversationState = RegisterState | DirectState | DirectTextState | DoneReportState;
+export type ConversationState = RegisterState | DirectState | DirectTextState | DoneReportState | IssueState;
 
 export const DEFAULT_CONVERSATION_TTL_MS = 30 * 60_000;
 
@@ -64,7 +69,7 @@ export const openConversation = (store: ConversationStore, channel: BotChannel, 
     set: (state) => store.set(key, state, ttlMs),
     clear: async () => {
       const state = await current();
-      if (state?.kind === "register") for (const f of state.files) await store.delete(f.key);
+      if (state?.kind === "register" || state?.kind === "issue") for (const f of state.files) await store.delete(f.key);
       await store.delete(key);
     },
     putFile: async (file) => {

@@ -4,6 +4,7 @@
 import type { CoreDeps } from "../../core/deps.ts";
 import type { ConversationStore } from "../../core/conversations/conversation-store.ts";
 import type { MessageAction, OutboundMessage } from "../../core/ports/sender.ts";
+import type { AgencyCertificate } from "../../core/pdf/sign-pdf.ts";
 
 /** The chat channels (as core names them). */
 export type BotChannel = "TELEGRAM" | "ZALO" | "WEB";
@@ -34,10 +35,12 @@ export type IncomingTurn = {
   updateKey: string;
 };
 
-/** What to do with the card whose button was pressed. */
+/** What to do with the card whose button was pressed (or that a typed command changed). */
 export type CardUpdate = {
   /** The actions that still apply; [] removes the buttons. */
   actions: MessageAction[];
+  /** The living card this is (`assignment:<id>`): channels that remember cards update it too. */
+  cardKey?: string;
 };
 
 /** The bot's answer to one turn. */
@@ -73,4 +76,13 @@ export type BotEnv = {
    * @defaultValue 30 minutes
    */
   conversationTtlMs?: number;
+  /**
+   * The channel shows an echo's actions as numbered choices (Zalo: "1. Xác nhận (/ok)  2. Sửa (/sua)
+   * …"), so a reply "1", "2" … runs that command while the echo is open. Off where buttons exist,
+   * so a bare number never confirms anything the person was not shown.
+   * @defaultValue false
+   */
+  numberedChoices?: boolean;
+  /** The agency certificate for /phathanh (core/pdf/sign-pdf.ts); unset: seal block only, not signed. */
+  agencyCertificate?: AgencyCertificate;
 };

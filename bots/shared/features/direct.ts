@@ -57,8 +57,11 @@ const previewAndEcho = async (ctx: TurnContext, documentId: string, d: ParsedDir
   };
   const plan = await previewDirective(ctx.env.deps, input);
   const state: DirectState = { kind: "direct", input, nonce: newNonce() };
+  const message = echo(ctx, plan, state.nonce);
+  // Channels without buttons show these as numbered choices: "1" picks the first command.
+  state.choices = (message.actions ?? []).map((a) => a.command);
   await ctx.conversation.set(state);
-  return { replies: [echo(ctx, plan, state.nonce)] };
+  return { replies: [message] };
 };
 
 const echo = (ctx: TurnContext, plan: DirectivePlan, nonce: string): OutboundMessage => {

@@ -52,6 +52,7 @@ const advance = async (ctx: TurnContext, state: RegisterState, errors: readonly 
   if (missing) {
     state.asking = missing;
     delete state.nonce;
+    delete state.choices;
     await ctx.conversation.set(state);
     return { replies: [...notes, { text: lines(errorText, t(locale, `bot.register.ask.${missing}`)) }] };
   }
@@ -62,6 +63,13 @@ const advance = async (ctx: TurnContext, state: RegisterState, errors: readonly 
   f.secrecy ??= "NONE";
   delete state.asking;
   state.nonce = newNonce();
+  const actions = [
+    action(locale, "bot.action.confirm", "/ok", encodeCallback({ kind: "confirm", nonce: state.nonce })),
+    action(locale, "bot.action.edit", "/sua", encodeCallback({ kind: "edit", nonce: state.nonce })),
+    action(locale, "bot.action.cancel", "/huy", encodeCallback({ kind: "cancel", nonce: state.nonce })),
+  ];
+  // Channels without buttons show these as numbered choices: "1" picks the first command.
+  state.choices = actions.map((a) => a.command);
   await ctx.conversation.set(state);
 
   const duplicates = await findDuplicates(ctx.env.deps, ctx.actor.orgId, {
@@ -91,11 +99,7 @@ const advance = async (ctx: TurnContext, state: RegisterState, errors: readonly 
       duplicates.length > 0 && t(locale, "bot.register.echo.duplicate", { refs: duplicates.map((d) => d.ref).join(", ") }),
       t(locale, "bot.register.echo.howTo"),
     ),
-    actions: [
-      action(locale, "bot.action.confirm", "/ok", encodeCallback({ kind: "confirm", nonce: state.nonce })),
-      action(locale, "bot.action.edit", "/sua", encodeCallback({ kind: "edit", nonce: state.nonce })),
-      action(locale, "bot.action.cancel", "/huy", encodeCallback({ kind: "cancel", nonce: state.nonce })),
-    ],
+    actions,
   };
   return { replies: [...notes, echo] };
 };
