@@ -18,10 +18,13 @@ const USAGE = `Usage: edoc <command> [options]
   serve [--role bots|jobs|all] run the service (bots, jobs, HTTP); default all
   migrate                      apply pending database migrations
   org import FILE              import units and users from a YAML file (idempotent)
-  user link-code USER [--json] issue a one-time code to link a chat account
+  user link-code USER [--json] issue a one-time code to link a chat account (or sign in at /chat)
+  user logout USER             sign the person out of the web chat everywhere
   audit verify                 check the audit log's hash chain
   calendar import FILE         import a year of days off and make-up working days (YAML)
   demo                         import the example organisation (Quy Nhơn) and print link codes
+  report register|on-time …    registers (incoming, outgoing, tracking) as XLSX/CSV; the on-time report
+  archive list|export|verify … the year's case files; export a closed one for the archive; verify a package
 `;
 
 const quietLogger = () => createLogger(process.env.LOG_LEVEL ?? "warn");
@@ -76,6 +79,23 @@ const commands: Record<string, (args: string[]) => Promise<number>> = {
 
   user: async (args) => {
     const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { json: { type: "boolean" } } });
+    // --- user logout (web chat): revoke every web session of the person
+    if (positionals[0] === "logout") {
+      if (!positionals[1]) {
+        console.error("Usage: edoc user logout USER_CODE");
+        return 2;
+      }
+      const app = await openAppContext({ logger: quietLogger() });
+      try {
+        const { revokeWebSessions } = await import("../core/web/sign-out.ts");
+        const r = await revokeWebSessions(app.deps, { userCode: positionals[1] });
+        console.log(`Signed out ${r.userName} of the web chat: ${r.revoked} session(s) revoked.`);
+        return 0;
+      } finally {
+        await app.close();
+      }
+    }
+    // --- end user logout
     if (positionals[0] !== "link-code" || !positionals[1]) {
       console.error("Usage: edoc user link-code USER_CODE [--json]");
       return 2;
@@ -132,6 +152,11 @@ const commands: Record<string, (args: string[]) => Promise<number>> = {
       await app.close();
     }
   },
+
+  // === report (issue 9: registers and the on-time report; see app/office-commands.ts)
+  report: async (args) => (await import("./office-commands.ts")).reportCommand(args),
+  // === archive (issue 9: case files and the archive package; see app/office-commands.ts)
+  archive: async (args) => (await import("./office-commands.ts")).archiveCommand(args),
 
   demo: async () => {
     const app = await openAppContext({ logger: quietLogger() });

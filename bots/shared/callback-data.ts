@@ -11,6 +11,7 @@ const VERSION = "a1";
 /** A decoded button press. */
 export type CallbackAction =
   | { kind: "ack"; assignmentId: string }
+  | { kind: "outgoingAck"; recipientId: string }
   | { kind: "done"; assignmentId: string }
   | { kind: "direct"; documentId: string }
   | { kind: "extensionGrant"; extensionId: string }
@@ -21,6 +22,7 @@ export type CallbackAction =
 
 const VERBS = {
   ack: "ack",
+  outgoingAck: "oack",
   done: "done",
   direct: "dir",
   extensionGrant: "extok",
@@ -35,7 +37,7 @@ const BY_VERB = new Map<string, CallbackAction["kind"]>(Object.entries(VERBS).ma
 const ID = /^[A-Za-z0-9_-]{1,48}$/;
 
 const idOf = (a: CallbackAction): string =>
-  "assignmentId" in a ? a.assignmentId : "documentId" in a ? a.documentId : "extensionId" in a ? a.extensionId : a.nonce;
+  "assignmentId" in a ? a.assignmentId : "recipientId" in a ? a.recipientId : "documentId" in a ? a.documentId : "extensionId" in a ? a.extensionId : a.nonce;
 
 /** Encodes a press; throws on an id that would not round-trip or data over 64 bytes (a bug). */
 export const encodeCallback = (a: CallbackAction): string => {
@@ -59,6 +61,8 @@ export const decodeCallback = (data: string): CallbackAction | null => {
       return { kind, assignmentId: id };
     case "direct":
       return { kind, documentId: id };
+    case "outgoingAck":
+      return { kind, recipientId: id };
     case "extensionGrant":
     case "extensionRefuse":
       return { kind, extensionId: id };

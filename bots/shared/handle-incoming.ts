@@ -14,6 +14,8 @@ import { onAckPress, onAssignmentCommand, onDonePress, onDoneReport, onExtension
 import { confirmDirective, onDirectCommand, onDirectText } from "./features/direct.ts";
 import { linkChat, linkCodeOf, onStranger } from "./features/link.ts";
 import { onOverdue, onSearch, onTasks, onView } from "./features/queries.ts";
+import { onReportCommand } from "./features/report.ts";
+import { confirmIssue, onIssueCommand, onIssueEdit, onIssueFiles, onIssueText, onOutgoingAck, onOutgoingAckPress } from "./features/issue.ts";
 import { confirmRegistration, onRegisterCommand, onRegisterEdit, onRegisterFiles, onRegisterText } from "./features/register.ts";
 import { mapError } from "./map-error.ts";
 import { reply } from "./render.ts";
@@ -72,6 +74,8 @@ const onCallback = async (ctx: TurnContext, data: string): Promise<TurnResult> =
   switch (press.kind) {
     case "ack":
       return onAckPress(ctx, press.assignmentId);
+    case "outgoingAck":
+      return onOutgoingAckPress(ctx, press.recipientId);
     case "done":
       return onDonePress(ctx, press.assignmentId);
     case "direct":
@@ -84,7 +88,7 @@ const onCallback = async (ctx: TurnContext, data: string): Promise<TurnResult> =
     case "edit":
     case "cancel": {
       const state = await ctx.conversation.get();
-      const nonce = state && (state.kind === "register" || state.kind === "direct") ? state.nonce : undefined;
+      const nonce = state && (state.kind === "register" || state.kind === "direct" || state.kind === "issue") ? state.nonce : undefined;
       if (nonce === undefined || nonce !== press.nonce) return { replies: [], callbackText: reply(ctx.locale, "bot.confirm.stale").text, card: { actions: [] } };
       const result = press.kind === "confirm" ? await onConfirm(ctx) : press.kind === "cancel" ? await onCancel(ctx) : { replies: [reply(ctx.locale, "bot.edit.how")] };
       // The echo's buttons are spent once pressed (a new echo carries new ones).
@@ -100,6 +104,8 @@ const onFiles = async (ctx: TurnContext, parsed: ParsedMessage | null): Promise<
   if (parsed?.kind === "command" && (parsed.name === "done" || parsed.name === "progress")) return onAssignmentCommand(ctx, parsed, files);
   const state = await ctx.conversation.get();
   if (state?.kind === "doneReport" && ctx.turn.text) return onDoneReport(ctx, state.assignmentId, ctx.turn.text, files);
+  const issue = await onIssueFiles(ctx, files, parsed?.kind === "command" && parsed.name === "issue" ? { parsed: parsed.issue } : { ...(ctx.turn.text ? { text: ctx.turn.text } : {}) });
+  if (issue) return issue;
   const caption = ctx.turn.text && ctx.turn.text.trim() !== "" ? parseRegistration(ctx.turn.text, { today: ctx.today, applyDefaults: false }) : null;
   return onRegisterFiles(ctx, files, caption);
 };
@@ -116,16 +122,34 @@ const onMessage = async (ctx: TurnContext, parsed: ParsedMessage): Promise<TurnR
       return { replies: [reply(ctx.locale, "bot.unknownCommand", { word: parsed.word })] };
     case "otherBot":
       return { replies: [] };
-    case "choice":
+    case "choice": {
+      const picked = await chosenCommand(ctx, parsed.n);
+      if (picked) return onMessage(ctx, picked);
+      return onText(ctx, ctx.turn.text ?? "");
+    }
     case "text":
-      return onText(ctx, parsed.kind === "text" ? parsed.text : ctx.turn.text ?? "");
+      return onText(ctx, parsed.text);
   }
+};
+
+/** A numbered reply ("1") to an open echo → its command, on channels that number choices. */
+const chosenCommand = async (ctx: TurnContext, n: number): Promise<ParsedMessage | null> => {
+  if (!ctx.env.numberedChoices) return null;
+  const state = await ctx.conversation.get();
+  const choices = state && (state.kind === "register" || state.kind === "direct" || state.kind === "issue") ? state.choices : undefined;
+  const command = choices?.[n - 1];
+  if (command === undefined) return null;
+  const parsed = parseMessage(command, { today: ctx.today });
+  // Only a command may be chosen (never another number: no loop).
+  return parsed.kind === "command" ? parsed : null;
 };
 
 const onText = async (ctx: TurnContext, text: string): Promise<TurnResult> => {
   const state = await ctx.conversation.get();
   if (state?.kind === "doneReport") return onDoneReport(ctx, state.assignmentId, text);
   if (state?.kind === "directText") return onDirectText(ctx, state.documentId, text);
+  const issue = await onIssueText(ctx, text);
+  if (issue) return issue;
   const registration = await onRegisterText(ctx, text);
   if (registration) return registration;
   return { replies: [reply(ctx.locale, "bot.notUnderstood")] };
@@ -152,6 +176,8 @@ const onCommand = async (ctx: TurnContext, cmd: ParsedCommand): Promise<TurnResu
     case "view":
       return cmd.ref ? onView(ctx, cmd.ref) : { replies: [reply(locale, "bot.refMissing", { example: "/xem D7" })] };
     case "ack":
+      if (cmd.ref?.kind === "OUT") return onOutgoingAck(ctx, cmd.ref);
+    // falls through: an incoming ref names an assignment
     case "done":
     case "progress":
     case "return":
@@ -167,11 +193,11 @@ const onCommand = async (ctx: TurnContext, cmd: ParsedCommand): Promise<TurnResu
     case "cancel":
       return onCancel(ctx);
     case "edit":
-      return (await onRegisterEdit(ctx, cmd.args)) ?? { replies: [reply(locale, "bot.confirm.nothing")] };
+      return (await onRegisterEdit(ctx, cmd.args)) ?? (await onIssueEdit(ctx, cmd.args)) ?? { replies: [reply(locale, "bot.confirm.nothing")] };
     case "issue":
+      return onIssueCommand(ctx, cmd.issue);
     case "report":
-      // TODO(issue "Outgoing documents" / "Reports"): /phathanh and /baocao are other issues' work.
-      return { replies: [reply(locale, "bot.notAvailable")] };
+      return onReportCommand(ctx, cmd.args);
   }
 };
 
@@ -179,6 +205,7 @@ const onConfirm = async (ctx: TurnContext): Promise<TurnResult> => {
   const state = await ctx.conversation.get();
   if (state?.kind === "register" && state.nonce !== undefined) return confirmRegistration(ctx, state);
   if (state?.kind === "direct") return confirmDirective(ctx, state);
+  if (state?.kind === "issue") return (await confirmIssue(ctx)) ?? { replies: [reply(ctx.locale, "bot.confirm.nothing")] };
   return { replies: [reply(ctx.locale, "bot.confirm.nothing")] };
 };
 

@@ -27,6 +27,11 @@ export const AUDIT_EVENT_TYPES = [
   "calendar.imported",
   "action.refused",
   "outbox.failed",
+  "caseFile.opened", "caseFile.documentAdded", "caseFile.closed", "caseFile.exported",
+  "web.signedIn",
+  "web.signedOut",
+  "web.sessionsRevoked",
+  "outgoing.numbered", "outgoing.issued", "outgoing.acknowledged",
 ] as const;
 
 export type AuditEventType = (typeof AUDIT_EVENT_TYPES)[number];

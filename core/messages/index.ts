@@ -12,12 +12,16 @@ import { workflow } from "./catalog/workflow.ts";
 import { notify } from "./catalog/notify.ts";
 import { bot } from "./catalog/bot.ts";
 import { queries } from "./catalog/queries.ts";
+import { zalo } from "./catalog/zalo.ts";
+import { web } from "./catalog/web.ts";
+import { outgoing } from "./catalog/outgoing.ts";
+import { office } from "./catalog/office.ts";
 import type { CatalogPart, Locale, MessageParams } from "./types.ts";
 
 export type { CatalogPart, Locale, MessageParams } from "./types.ts";
 export { DEFAULT_LOCALE } from "./types.ts";
 
-const PARTS: CatalogPart[] = [calendar, common, intake, link, org, workflow, notify, reminders, bot, queries, files];
+const PARTS: CatalogPart[] = [calendar, common, intake, link, org, workflow, notify, reminders, bot, queries, files, zalo, outgoing, office, web];
 
 const merge = (locale: Locale): Record<string, string> => {
   const out: Record<string, string> = {};

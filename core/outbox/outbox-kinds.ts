@@ -37,6 +37,8 @@ export type OutboxPayloads = {
   "office.weeklyChart": { weekStart: string; weekEnd?: string; orgId?: string; pngSha256?: string };
   /** The whole document is done (its main assignment completed). */
   "document.done": { documentId: string };
+  /** A unit head receives an outgoing document of the agency (core/outgoing/render-outgoing-received.ts). */
+  "outgoing.received": { documentId: string; recipientId: string };
 };
 
 export type OutboxKind = keyof OutboxPayloads;
@@ -56,4 +58,5 @@ export const OUTBOX_KINDS = [
   "office.digest",
   "office.weeklyChart",
   "document.done",
+  "outgoing.received",
 ] as const satisfies readonly OutboxKind[];

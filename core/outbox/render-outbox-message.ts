@@ -5,13 +5,16 @@
 // A row whose subject vanished or became moot (an assignment cancelled before its card went out, an
 // extension already decided, a reminder for work already done) renders as `{ ok: false, reason }`:
 // the delivery marks such a row CANCELLED instead of sending a stale message.
+import { loadOrgCalendar } from "../calendar/load-org-calendar.ts";
 import type { CoreDeps } from "../deps.ts";
 import { t, type Locale } from "../messages/index.ts";
 import type { MessageAction, MessageAttachment, OutboundMessage } from "../ports/sender.ts";
 import type { Db } from "../store/client.ts";
 import type { AssignmentRole, Urgency } from "../store/generated/enums.ts";
+import type { Calendar } from "../calendar/calendar.ts";
 import { daysBetween, formatDate, formatDateTime, formatDueAt, formatLocalDate, localDateOf, startOfLocalDay, endOfLocalDay, addDays } from "../time.ts";
 import { OUTBOX_KINDS, type OutboxKind, type OutboxPayloads } from "./outbox-kinds.ts";
+import { renderOutgoingReceived } from "../outgoing/render-outgoing-received.ts";
 
 // === Public API
 
@@ -39,7 +42,15 @@ export const renderOutboxMessage = async (deps: CoreDeps, input: RenderOutboxInp
   if (!user) return { ok: false, reason: "recipient not found" };
   const zone = user.org.timeZone || deps.settings.officeTimeZone;
   const now = deps.clock.now();
-  const ctx: RenderContext = { db: deps.prisma, locale: input.locale, zone, now, currentYear: Number(localDateOf(now, zone).slice(0, 4)), orgId: user.orgId };
+  const ctx: RenderContext = {
+    db: deps.prisma,
+    locale: input.locale,
+    zone,
+    now,
+    currentYear: Number(localDateOf(now, zone).slice(0, 4)),
+    orgId: user.orgId,
+    calendar: () => loadOrgCalendar(deps, { zone }),
+  };
   const renderer = RENDERERS[kind] as Renderer<typeof kind>;
   return renderer(ctx, (input.payload ?? {}) as OutboxPayloads[typeof kind]);
 };
@@ -58,7 +69,7 @@ export const displayRef = (ref: string, currentYear: number): string => {
 
 // === Shared pieces
 
-type RenderContext = { db: Db; locale: Locale; zone: string; now: Date; currentYear: number; orgId: string };
+type RenderContext = { db: Db; locale: Locale; zone: string; now: Date; currentYear: number; orgId: string; calendar: () => Promise<Calendar> };
 type Renderer<K extends OutboxKind> = (ctx: RenderContext, payload: OutboxPayloads[K]) => Promise<RenderOutboxResult>;
 
 const skip = (reason: string): RenderOutboxResult => ({ ok: false, reason });
@@ -140,6 +151,12 @@ const reportAttachments = async (ctx: RenderContext, doc: DocView, reportId: str
 };
 
 const dueText = (ctx: RenderContext, dueAt: Date | null): string => (dueAt ? formatDueAt(dueAt, ctx.zone, ctx.locale) : t(ctx.locale, "notify.noDeadline"));
+/** The deadline with the working days left while it is ahead: "Thứ Ba, 08/12/2026 (còn 5 ngày làm việc)". */
+const dueTextWithDaysLeft = async (ctx: RenderContext, dueAt: Date | null): Promise<string> => {
+  if (!dueAt || dueAt.getTime() < ctx.now.getTime()) return dueText(ctx, dueAt);
+  const days = (await ctx.calendar()).workingDaysLeft(ctx.now, dueAt);
+  return `${dueText(ctx, dueAt)} (${t(ctx.locale, "queries.daysLeft", { days })})`;
+};
 const roleText = (ctx: RenderContext, role: AssignmentRole): string => t(ctx.locale, `notify.role.${role}`);
 const userName = async (ctx: RenderContext, id: string | null | undefined): Promise<string> => {
   if (!id) return t(ctx.locale, "notify.none");
@@ -244,7 +261,7 @@ const renderAssignmentNew: Renderer<"assignment.new"> = async (ctx, { assignment
       coords.length > 0 && t(ctx.locale, "notify.line.coordinators", { units: coords.join(", ") }),
       infos.length > 0 && t(ctx.locale, "notify.line.infoUnits", { units: infos.join(", ") }),
       a.assigneeUserId && t(ctx.locale, "notify.line.delegatedTo", { name: await userName(ctx, a.assigneeUserId) }),
-      a.role !== "INFO" && t(ctx.locale, "notify.line.due", { due: dueText(ctx, a.dueAt) }),
+      a.role !== "INFO" && t(ctx.locale, "notify.line.due", { due: await dueTextWithDaysLeft(ctx, a.dueAt) }),
       actions.some((x) => x.callback.startsWith("a1:ack:")) && t(ctx.locale, "notify.line.howToAck", { command: `/nhan ${ref}` }),
       actions.some((x) => x.callback.startsWith("a1:done:")) && t(ctx.locale, "notify.line.howToDone", { command: `/xong ${ref}` }),
     ),
@@ -537,4 +554,5 @@ const RENDERERS: { [K in OutboxKind]: Renderer<K> } = {
   "office.digest": renderOfficeDigest,
   "office.weeklyChart": renderOfficeWeekly,
   "document.done": renderDocumentDone,
+  "outgoing.received": (ctx, payload) => renderOutgoingReceived(ctx, payload),
 };

@@ -76,7 +76,14 @@ const openPglite = async (opts: OpenDatabaseOptions): Promise<Database> => {
     db = await PGlite.create(dir);
   }
   const pglite = db;
-  if (opts.migrate !== false) opts.onMigrated?.(await migrate(pgliteRunner(pglite)));
+  if (opts.migrate !== false) {
+    const migrated = await migrate(pgliteRunner(pglite));
+    // PGlite learns the array types (Role[] and other enum arrays) when it opens: types the
+    // migrations just created are unknown until refreshed, and array parameters then fail with
+    // "malformed array literal" (found by test/app/service-telegram.db.test.ts on a fresh DATA_DIR).
+    if (migrated.applied.length > 0) await pglite.refreshArrayTypes();
+    opts.onMigrated?.(migrated);
+  }
   const prisma = new PrismaClient({ adapter: new PrismaPGlite(pglite) });
   return {
     prisma,

@@ -121,6 +121,11 @@ describe("renderOutboxMessage", () => {
     });
     const failedRow = await buildOutboxRow(db.prisma, { userId: s.users.head.id, kind: "assignment.new", payload: { assignmentId: s.main.id } });
     const otherDoc = await buildScenario(db.prisma);
+    // An issued outgoing document with TCKH as an electronic recipient (core/outgoing).
+    const outDoc = await db.prisma.document.create({
+      data: { orgId: s.org.id, direction: "OUT", registerBook: "OUT", registerYear: 2026, registerNumber: 5, ref: "P5/2026", docType: "Công văn", codeNumber: "05", codeNotation: "UBND-VP", issuer: "UBND thành phố Quy Nhơn", subject: "V/v triển khai văn phòng điện tử", status: "ISSUED", createdById: s.users.clerk.id },
+    });
+    const outRecipient = await db.prisma.documentRecipient.create({ data: { documentId: outDoc.id, unitId: s.units.tckh.id } });
     const payloads: Record<OutboxKind, object> = {
       "document.toDirect": { documentId: otherDoc.doc.id },
       "assignment.new": { assignmentId: s.coord.id },
@@ -137,6 +142,7 @@ describe("renderOutboxMessage", () => {
       "office.digest": { date: "2026-12-18" },
       "office.weeklyChart": { weekStart: "2026-11-30" },
       "document.done": { documentId: s.doc.id },
+      "outgoing.received": { documentId: outDoc.id, recipientId: outRecipient.id },
     };
     // The directive of otherDoc must not exist for document.toDirect to be relevant.
     await db.prisma.assignment.deleteMany({ where: { documentId: otherDoc.doc.id } });

@@ -1,0 +1,152 @@
+// The office's CLI commands (issue 9), wired into app/cli.ts:
+//
+//   edoc report register --type in|out|tracking --from YYYY-MM-DD --to YYYY-MM-DD [--format xlsx|csv] --out FILE [--org CODE]
+//   edoc report on-time --from YYYY-MM-DD --to YYYY-MM-DD [--xlsx FILE] [--chart FILE.png] [--org CODE]
+//   edoc archive list --year YYYY [--out FILE.xlsx] [--org CODE]
+//   edoc archive export CODE --year YYYY --out DIR [--zip] [--org CODE]
+//   edoc archive verify DIR
+//
+// The CLI acts as the server's operator (office-scope.ts): it sees every document, secret ones as
+// metadata. With one organisation in the database, --org may be left out.
+import { writeFile } from "node:fs/promises";
+import { parseArgs } from "node:util";
+import { exportCaseFile } from "../core/office/export-case-file.ts";
+import { caseFileListTable, listCaseFiles } from "../core/office/list-case-files.ts";
+import { buildOnTimeReport, formatOnTimeText, onTimeReportXlsx, renderOnTimeChart } from "../core/office/on-time-report.ts";
+import { exportRegister, type RegisterType } from "../core/office/registers.ts";
+import { tablesToXlsx } from "../core/office/table-file.ts";
+import { verifyArchivePackage } from "../core/office/verify-archive-package.ts";
+import { openAppContext } from "./context.ts";
+import { createLogger } from "./logger.ts";
+
+const REPORT_USAGE = `Usage:
+  edoc report register --type in|out|tracking --from YYYY-MM-DD --to YYYY-MM-DD [--format xlsx|csv] --out FILE [--org CODE]
+  edoc report on-time --from YYYY-MM-DD --to YYYY-MM-DD [--xlsx FILE] [--chart FILE.png] [--org CODE]`;
+const ARCHIVE_USAGE = `Usage:
+  edoc archive list --year YYYY [--out FILE.xlsx] [--org CODE]
+  edoc archive export CODE --year YYYY --out DIR [--zip] [--org CODE]
+  edoc archive verify DIR`;
+
+const TYPES: Record<string, RegisterType> = { in: "IN", out: "OUT", tracking: "TRACKING" };
+
+const withApp = async <T>(fn: (app: Awaited<ReturnType<typeof openAppContext>>) => Promise<T>): Promise<T> => {
+  const app = await openAppContext({ logger: createLogger(process.env.LOG_LEVEL ?? "warn") });
+  try {
+    return await fn(app);
+  } finally {
+    await app.close();
+  }
+};
+
+/** `edoc report …` */
+export const reportCommand = async (args: string[]): Promise<number> => {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: {
+      type: { type: "string" },
+      from: { type: "string" },
+      to: { type: "string" },
+      format: { type: "string", default: "xlsx" },
+      out: { type: "string" },
+      xlsx: { type: "string" },
+      chart: { type: "string" },
+      org: { type: "string" },
+    },
+  });
+  const viewer = { orgCode: values.org };
+  if (!values.from || !values.to) {
+    console.error(REPORT_USAGE);
+    return 2;
+  }
+  const period = { from: values.from, to: values.to };
+  if (positionals[0] === "register") {
+    const type = TYPES[values.type ?? ""];
+    if (!type || !values.out || (values.format !== "xlsx" && values.format !== "csv")) {
+      console.error(REPORT_USAGE);
+      return 2;
+    }
+    const format = values.format;
+    const out = values.out;
+    return withApp(async (app) => {
+      const file = await exportRegister(app.deps, { viewer, type, period, format });
+      await writeFile(out, file.bytes);
+      console.log(`Register ${type} ${period.from} – ${period.to}: ${file.rowCount} row(s) written to ${out} (${format}).`);
+      return 0;
+    });
+  }
+  if (positionals[0] === "on-time") {
+    return withApp(async (app) => {
+      const report = await buildOnTimeReport(app.deps, { viewer, period });
+      console.log(formatOnTimeText(report, { limit: Number.MAX_SAFE_INTEGER }));
+      if (values.xlsx) {
+        await writeFile(values.xlsx, await onTimeReportXlsx(report));
+        console.log(`\nXLSX written to ${values.xlsx}.`);
+      }
+      if (values.chart) {
+        await writeFile(values.chart, (await renderOnTimeChart(report)).png);
+        console.log(`Chart written to ${values.chart}.`);
+      }
+      return 0;
+    });
+  }
+  console.error(REPORT_USAGE);
+  return 2;
+};
+
+/** `edoc archive …` */
+export const archiveCommand = async (args: string[]): Promise<number> => {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { year: { type: "string" }, out: { type: "string" }, zip: { type: "boolean", default: false }, org: { type: "string" } },
+  });
+  const viewer = { orgCode: values.org };
+  const year = values.year !== undefined && /^\d{4}$/.test(values.year) ? Number(values.year) : null;
+  switch (positionals[0]) {
+    case "verify": {
+      if (!positionals[1]) break;
+      const r = await verifyArchivePackage(positionals[1]);
+      if (r.manifestError) {
+        console.error(`Not a valid archive package: ${r.manifestError}.`);
+        return 1;
+      }
+      if (r.ok) {
+        console.log(`Archive package ${r.fileCode} intact: ${r.checked} file(s) match the manifest.`);
+        return 0;
+      }
+      for (const f of r.missing) console.error(`MISSING  ${f}`);
+      for (const f of r.altered) console.error(`ALTERED  ${f}`);
+      for (const f of r.unexpected) console.error(`UNLISTED ${f}`);
+      console.error(`Archive package ${r.fileCode} does NOT match its manifest: ${r.missing.length} missing, ${r.altered.length} altered, ${r.unexpected.length} not listed.`);
+      return 1;
+    }
+    case "export": {
+      const code = positionals[1];
+      if (!code || year === null || !values.out) break;
+      const outDir = values.out;
+      return withApp(async (app) => {
+        const r = await exportCaseFile(app.deps, { viewer, code, year, outDir, zip: values.zip ?? false });
+        console.log(`Case file ${r.fileCode} exported to ${r.outDir}: ${r.documentCount} document(s), ${r.fileCount} file(s), ${r.auditEventCount} audit event(s).`);
+        if (r.zipPath) console.log(`ZIP written to ${r.zipPath}.`);
+        return 0;
+      });
+    }
+    case "list": {
+      if (year === null) break;
+      const out = values.out;
+      return withApp(async (app) => {
+        const list = await listCaseFiles(app.deps, { viewer, year });
+        for (const i of list.items) console.log(`${i.code.padEnd(12)} ${i.status.padEnd(6)} ${String(i.documentCount).padStart(3)} vb  ${i.retention.padEnd(10)} ${i.title}`);
+        if (list.items.length === 0) console.log(`No case files in ${year}.`);
+        if (out) {
+          await writeFile(out, await tablesToXlsx([caseFileListTable(list)]));
+          console.log(`XLSX written to ${out}.`);
+        }
+        return 0;
+      });
+    }
+  }
+  console.error(ARCHIVE_USAGE);
+  return 2;
+};

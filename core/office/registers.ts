@@ -1,0 +1,356 @@
+// The registers of Decree 30 Appendix IV (DOMAIN.md §4) for a period: the incoming register (sổ
+// đăng ký văn bản đến, 10 columns), the outgoing register (sổ đăng ký văn bản đi, 10 columns) and
+// the resolution-tracking register (sổ theo dõi giải quyết văn bản đến, 7 columns), as XLSX or CSV.
+//
+// Decisions:
+// - The period is in office days (from and to inclusive), on the date the document came in (ngày
+//   đến) or was issued (ngày phát hành, `arrivalAt`; an outgoing row without it falls back to its
+//   registration time). The tracking register lists the incoming documents of the period that have
+//   a directive with a main unit.
+// - Rows go by register book, then number: the ordinary register first, the secret one (sổ mật,
+//   separate numbering, marked in "Ghi chú") after it. Secret documents appear as metadata only, and
+//   only for viewers who see secret metadata (office-scope.ts).
+// - "Đơn vị hoặc người nhận" are the units of the current directive (superseded ones are history);
+//   "Ngày chuyển" is the date the directive handed the document over; "Ký nhận" records the
+//   electronic acknowledgements (unit code and date) and "bản giấy" for units served on paper.
+// - "Số, ký hiệu văn bản trả lời" stays empty: the system does not link a reply to the document it
+//   answers yet (the outgoing-documents work may add it).
+// - The outgoing register reads Document rows with direction OUT directly (same ten columns as
+//   core/outgoing/list-outgoing-register.ts, which landed while this was written; moving onto it
+//   needs a system viewer there for the CLI).
+import { z } from "zod";
+import type { CoreDeps } from "../deps.ts";
+import { DomainError } from "../errors.ts";
+import { t, type Locale } from "../messages/index.ts";
+import { codeOf } from "../queries/query-context.ts";
+import type { AssignmentRole, AssignmentStatus, Secrecy, Urgency } from "../store/generated/enums.ts";
+import { daysBetween, endOfLocalDay, formatDate, formatLocalDate, isLocalDate, localDateOf, startOfLocalDay, utcMidnightToLocalDate, type LocalDate } from "../time.ts";
+import { runUseCase } from "../use-case.ts";
+import { resolveOfficeScope, viewerActorId, type OfficeScope, type OfficeViewer } from "./office-scope.ts";
+import { CSV_MIME, XLSX_MIME, tableToCsv, tablesToXlsx, type TableColumn, type TitledTable } from "./table-file.ts";
+
+export const REGISTER_TYPES = ["IN", "OUT", "TRACKING"] as const;
+export type RegisterType = (typeof REGISTER_TYPES)[number];
+
+const ZLocalDate = z.string().refine(isLocalDate, { message: "must be a date YYYY-MM-DD" });
+
+/** The longest period one export covers (a year and a bit: a yearly register plus slack). */
+export const MAX_PERIOD_DAYS = 400;
+
+export const ZRegisterPeriod = z
+  .object({ from: ZLocalDate, to: ZLocalDate })
+  .refine((p) => daysBetween(p.from, p.to) >= 0, { message: "from must not be after to" })
+  .refine((p) => daysBetween(p.from, p.to) <= MAX_PERIOD_DAYS, { message: `at most ${MAX_PERIOD_DAYS} days` });
+
+export const ZBuildRegisterInput = z.object({
+  type: z.enum(REGISTER_TYPES),
+  period: ZRegisterPeriod,
+  locale: z.enum(["vi", "en"]).default("vi"),
+});
+export type BuildRegisterInput = z.input<typeof ZBuildRegisterInput> & { viewer: OfficeViewer };
+
+// === Columns
+
+const IN_COLUMNS: { key: string; kind: TableColumn["kind"]; width: number }[] = [
+  { key: "arrivalDate", kind: "date", width: 12 },
+  { key: "arrivalNumber", kind: "number", width: 8 },
+  { key: "issuer", kind: "text", width: 28 },
+  { key: "code", kind: "text", width: 16 },
+  { key: "issuedDate", kind: "date", width: 12 },
+  { key: "typeSubject", kind: "text", width: 48 },
+  { key: "recipients", kind: "text", width: 32 },
+  { key: "handedOver", kind: "date", width: 12 },
+  { key: "receipt", kind: "text", width: 22 },
+  { key: "notes", kind: "text", width: 24 },
+];
+const OUT_COLUMNS: typeof IN_COLUMNS = [
+  { key: "code", kind: "text", width: 16 },
+  { key: "issuedDate", kind: "date", width: 12 },
+  { key: "typeSubject", kind: "text", width: 48 },
+  { key: "signer", kind: "text", width: 22 },
+  { key: "recipients", kind: "text", width: 32 },
+  { key: "copyKeeper", kind: "text", width: 24 },
+  { key: "copies", kind: "number", width: 8 },
+  { key: "sentDate", kind: "date", width: 12 },
+  { key: "receipt", kind: "text", width: 22 },
+  { key: "notes", kind: "text", width: 24 },
+];
+const TRACKING_COLUMNS: typeof IN_COLUMNS = [
+  { key: "arrivalNumber", kind: "number", width: 8 },
+  { key: "document", kind: "text", width: 52 },
+  { key: "recipients", kind: "text", width: 32 },
+  { key: "dueDate", kind: "date", width: 12 },
+  { key: "progress", kind: "text", width: 32 },
+  { key: "reply", kind: "text", width: 16 },
+  { key: "notes", kind: "text", width: 28 },
+];
+const COLUMNS: Record<RegisterType, typeof IN_COLUMNS> = { IN: IN_COLUMNS, OUT: OUT_COLUMNS, TRACKING: TRACKING_COLUMNS };
+const SLUG: Record<RegisterType, string> = { IN: "so-van-ban-den", OUT: "so-van-ban-di", TRACKING: "so-theo-doi-giai-quyet" };
+
+/** The Vietnamese (or English) column titles of a register, in order. */
+export const registerColumnTitles = (type: RegisterType, locale: Locale = "vi"): string[] => COLUMNS[type].map((c) => t(locale, `office.register.${type}.col.${c.key}`));
+
+// === Building
+
+type UnitAssignment = {
+  role: AssignmentRole;
+  status: AssignmentStatus;
+  parentId: string | null;
+  isPaper: boolean;
+  sentAt: Date;
+  dueAt: Date | null;
+  originalDueAt: Date | null;
+  acknowledgedAt: Date | null;
+  completedAt: Date | null;
+  unit: { code: string; name: string };
+};
+
+const ROLE_ORDER: Record<AssignmentRole, number> = { MAIN: 0, COORDINATE: 1, INFO: 2 };
+
+const secrecyNote = (locale: Locale, secrecy: Secrecy, registerBook: string): string | null =>
+  secrecy === "NONE" ? null : t(locale, "office.register.note.secret", { level: t(locale, `office.secrecy.${secrecy}`), book: registerBook });
+const urgencyNote = (locale: Locale, urgency: Urgency): string | null => (urgency === "NORMAL" ? null : t(locale, `office.urgency.${urgency}`));
+const joinNotes = (...parts: (string | null | undefined)[]): string => parts.filter((p): p is string => !!p && p.trim() !== "").join("; ");
+
+const typeAndSubject = (d: { docType: string; subject: string }): string => `${d.docType}: ${d.subject}`;
+
+const unitList = (locale: Locale, assignments: UnitAssignment[], roles: AssignmentRole[] = ["MAIN", "COORDINATE", "INFO"]): string =>
+  assignments
+    .filter((a) => a.parentId === null && roles.includes(a.role))
+    .sort((a, b) => ROLE_ORDER[a.role] - ROLE_ORDER[b.role] || a.unit.name.localeCompare(b.unit.name, "vi"))
+    .map((a) => t(locale, `office.register.role.${a.role}`, { unit: a.unit.name }))
+    .join("; ");
+
+const periodWhere = (scope: OfficeScope, period: { from: LocalDate; to: LocalDate }) => {
+  const range = { gte: startOfLocalDay(period.from, scope.zone), lte: endOfLocalDay(period.to, scope.zone) };
+  return { OR: [{ arrivalAt: range }, { arrivalAt: null, createdAt: range }] };
+};
+
+const ASSIGNMENT_SELECT = {
+  role: true,
+  status: true,
+  parentId: true,
+  isPaper: true,
+  sentAt: true,
+  dueAt: true,
+  originalDueAt: true,
+  acknowledgedAt: true,
+  completedAt: true,
+  unit: { select: { code: true, name: true } },
+} as const;
+
+export type RegisterData = TitledTable & { type: RegisterType; period: { from: LocalDate; to: LocalDate }; orgName: string };
+
+/**
+ * The rows of one register for a period, as a titled table (office.register.* titles). The
+ * viewer must be an office user (or the CLI operator).
+ *
+ * @example const reg = await buildRegister(deps, { viewer: { actorUserId }, type: "IN", period: { from: "2026-11-01", to: "2026-11-30" } });
+ */
+export const buildRegister = (deps: CoreDeps, raw: BuildRegisterInput): Promise<RegisterData> =>
+  runUseCase(deps, { action: "office.register", actorUserId: viewerActorId(raw.viewer), entityType: "Register" }, async () => {
+    const scope = await resolveOfficeScope(deps, raw.viewer);
+    const input = ZBuildRegisterInput.parse(raw);
+    return buildRegisterFor(deps, scope, input);
+  });
+
+const buildRegisterFor = async (deps: CoreDeps, scope: OfficeScope, input: z.output<typeof ZBuildRegisterInput>): Promise<RegisterData> => {
+  const { locale, period, type } = input;
+  const zone = scope.zone;
+  const day = (d: Date | null): LocalDate | null => (d ? localDateOf(d, zone) : null);
+  const secrecyFilter = scope.includeSecret ? {} : { secrecy: "NONE" as const };
+  let rows: (string | number | null)[][];
+
+  if (type === "IN" || type === "TRACKING") {
+    const docs = await deps.prisma.document.findMany({
+      where: { orgId: scope.orgId, direction: "IN", ...secrecyFilter, ...periodWhere(scope, period) },
+      orderBy: [{ registerBook: "asc" }, { registerYear: "asc" }, { registerNumber: "asc" }],
+      select: {
+        registerBook: true,
+        registerNumber: true,
+        arrivalAt: true,
+        createdAt: true,
+        issuer: true,
+        codeNumber: true,
+        codeNotation: true,
+        issuedDate: true,
+        docType: true,
+        subject: true,
+        secrecy: true,
+        urgency: true,
+        description: true,
+        toPlaces: true,
+        directives: { where: { supersededBy: null }, orderBy: { createdAt: "desc" }, take: 1, select: { createdAt: true, assignments: { select: ASSIGNMENT_SELECT } } },
+      },
+    });
+    if (type === "IN") {
+      rows = docs.map((d) => {
+        const directive = d.directives[0] ?? null;
+        const units = (directive?.assignments ?? []).filter((a) => a.parentId === null && a.status !== "CANCELLED");
+        const receipt = units
+          .sort((a, b) => ROLE_ORDER[a.role] - ROLE_ORDER[b.role])
+          .map((a) => (a.acknowledgedAt ? t(locale, "office.register.receipt.acknowledged", { unit: a.unit.code, date: formatDate(a.acknowledgedAt, zone) }) : a.isPaper ? t(locale, "office.register.receipt.paper", { unit: a.unit.code }) : null))
+          .filter((s): s is string => s !== null)
+          .join("; ");
+        return [
+          day(d.arrivalAt ?? d.createdAt),
+          d.registerNumber,
+          d.issuer,
+          codeOf(d),
+          d.issuedDate ? utcMidnightToLocalDate(d.issuedDate) : null,
+          typeAndSubject(d),
+          units.length > 0 ? unitList(locale, units) : (d.toPlaces ?? null),
+          day(directive?.createdAt ?? null),
+          receipt,
+          joinNotes(secrecyNote(locale, d.secrecy, d.registerBook), urgencyNote(locale, d.urgency), d.description),
+        ];
+      });
+    } else {
+      const now = deps.clock.now();
+      rows = docs.flatMap((d) => {
+        const units = (d.directives[0]?.assignments ?? []).filter((a) => a.parentId === null && a.status !== "CANCELLED");
+        const main = units.find((a) => a.role === "MAIN");
+        if (!main) return [];
+        const code = codeOf(d);
+        const doc = [
+          code && d.issuedDate ? t(locale, "office.register.document.codeDated", { code, date: formatLocalDate(utcMidnightToLocalDate(d.issuedDate)) }) : code,
+          d.issuer,
+          typeAndSubject(d),
+        ]
+          .filter((s): s is string => !!s)
+          .join(" — ");
+        const extended = main.originalDueAt && main.dueAt && main.originalDueAt.getTime() !== main.dueAt.getTime();
+        return [
+          [
+            d.registerNumber,
+            doc,
+            unitList(locale, units, ["MAIN", "COORDINATE"]),
+            day(main.dueAt),
+            progressText(locale, zone, main, now),
+            null,
+            joinNotes(
+              extended ? t(locale, "office.register.note.extended", { original: formatDate(main.originalDueAt!, zone) }) : null,
+              secrecyNote(locale, d.secrecy, d.registerBook),
+              urgencyNote(locale, d.urgency),
+            ),
+          ],
+        ];
+      });
+    }
+  } else {
+    const [docs, units] = await Promise.all([
+      deps.prisma.document.findMany({
+        where: { orgId: scope.orgId, direction: "OUT", ...secrecyFilter, ...periodWhere(scope, period) },
+        orderBy: [{ registerBook: "asc" }, { registerYear: "asc" }, { registerNumber: "asc" }],
+        select: {
+          registerBook: true,
+          registerNumber: true,
+          arrivalAt: true,
+          createdAt: true,
+          codeNumber: true,
+          codeNotation: true,
+          issuedDate: true,
+          docType: true,
+          subject: true,
+          signerName: true,
+          signerTitle: true,
+          toPlaces: true,
+          issuedAmount: true,
+          draftingUnitId: true,
+          secrecy: true,
+          urgency: true,
+          isPaperOnly: true,
+          requiresRedSeal: true,
+          description: true,
+          recipients: { orderBy: { createdAt: "asc" }, select: { unitId: true, externalName: true, isPaper: true, acknowledgedAt: true } },
+        },
+      }),
+      deps.prisma.unit.findMany({ where: { orgId: scope.orgId }, select: { id: true, code: true, name: true } }),
+    ]);
+    const unitById = new Map(units.map((u) => [u.id, u]));
+    rows = docs.map((d) => {
+      const recipients = d.recipients.map((r) => (r.unitId ? (unitById.get(r.unitId)?.name ?? r.externalName ?? "") : (r.externalName ?? ""))).filter((s) => s !== "");
+      const receipt = d.recipients
+        .map((r) => {
+          const code = r.unitId ? (unitById.get(r.unitId)?.code ?? null) : null;
+          if (r.acknowledgedAt && code) return t(locale, "office.register.receipt.acknowledged", { unit: code, date: formatDate(r.acknowledgedAt, zone) });
+          return null;
+        })
+        .filter((s): s is string => s !== null)
+        .join("; ");
+      return [
+        codeOf(d) ?? String(d.registerNumber).padStart(2, "0"),
+        d.issuedDate ? utcMidnightToLocalDate(d.issuedDate) : day(d.arrivalAt ?? d.createdAt),
+        typeAndSubject(d),
+        [d.signerName, d.signerTitle].filter(Boolean).join(", ") || null,
+        recipients.length > 0 ? recipients.join("; ") : (d.toPlaces ?? null),
+        d.draftingUnitId ? (unitById.get(d.draftingUnitId)?.name ?? null) : null,
+        d.issuedAmount,
+        day(d.arrivalAt),
+        receipt,
+        joinNotes(
+          secrecyNote(locale, d.secrecy, d.registerBook),
+          urgencyNote(locale, d.urgency),
+          d.requiresRedSeal ? t(locale, "office.register.note.redSeal") : null,
+          d.description,
+        ),
+      ];
+    });
+  }
+
+  return {
+    type,
+    period,
+    orgName: scope.orgName,
+    sheetName: t(locale, `office.register.${type}.sheet`),
+    titleLines: [
+      scope.orgName,
+      t(locale, `office.register.${type}.title`),
+      t(locale, "office.period", { from: formatLocalDate(period.from), to: formatLocalDate(period.to) }),
+    ],
+    columns: COLUMNS[type].map((c) => ({ title: t(locale, `office.register.${type}.col.${c.key}`), kind: c.kind, width: c.width })),
+    rows,
+  };
+};
+
+/** Tiến độ giải quyết of the main unit's assignment, as the tracking register writes it. */
+const progressText = (locale: Locale, zone: string, a: UnitAssignment, now: Date): string => {
+  if (a.status === "COMPLETED" && a.completedAt) {
+    const late = a.dueAt !== null && a.completedAt.getTime() > a.dueAt.getTime();
+    return t(locale, late ? "office.register.progress.completedLate" : "office.register.progress.completedOnTime", { date: formatDate(a.completedAt, zone) });
+  }
+  if (a.status === "RETURNED") return t(locale, "office.register.progress.returned");
+  const overdue = a.dueAt !== null && a.dueAt.getTime() < now.getTime();
+  if (a.status === "ASSIGNED") return t(locale, overdue ? "office.register.progress.notAcknowledgedOverdue" : "office.register.progress.notAcknowledged");
+  return t(locale, overdue ? "office.register.progress.inProgressOverdue" : "office.register.progress.inProgress");
+};
+
+// === Files
+
+export type RegisterFormat = "xlsx" | "csv";
+
+export type RegisterFile = {
+  bytes: Uint8Array;
+  /** e.g. "so-van-ban-den_2026-11-01_2026-11-30.xlsx". */
+  fileName: string;
+  mime: string;
+  rowCount: number;
+};
+
+/** A built register as a file. */
+export const registerToFile = async (data: RegisterData, format: RegisterFormat, now?: Date): Promise<RegisterFile> => {
+  const fileName = `${SLUG[data.type]}_${data.period.from}_${data.period.to}.${format}`;
+  if (format === "csv") return { bytes: new TextEncoder().encode(tableToCsv(data)), fileName, mime: CSV_MIME, rowCount: data.rows.length };
+  return { bytes: await tablesToXlsx([data], now ? { now } : {}), fileName, mime: XLSX_MIME, rowCount: data.rows.length };
+};
+
+/**
+ * A register for a period as an XLSX or CSV file.
+ *
+ * @example const file = await exportRegister(deps, { viewer: { orgCode: "UBND" }, type: "TRACKING", period: { from: "2026-11-01", to: "2026-11-30" }, format: "csv" });
+ */
+export const exportRegister = async (deps: CoreDeps, input: BuildRegisterInput & { format: RegisterFormat }): Promise<RegisterFile> => {
+  if (input.format !== "xlsx" && input.format !== "csv") throw new DomainError("VALIDATION", "error.validation", { detail: `format: ${String(input.format)}` });
+  const data = await buildRegister(deps, input);
+  return registerToFile(data, input.format, deps.clock.now());
+};

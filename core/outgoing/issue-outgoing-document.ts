@@ -1,0 +1,372 @@
+// Issuing an outgoing document (phát hành, DOMAIN.md §2 step 4–5 and §3): the clerk registers the
+// signed scan; core gives it số đi and ký hiệu, stamps the agency's seal block, signs it with the
+// agency certificate when one is configured, and delivers it to the recipient units.
+//
+// Decisions (see the report of issue "Outgoing documents"):
+// - Who issues: the agency's clerks (isAgencyClerk: CLERK of the office or leadership) for any
+//   drafting unit; the CLERK of another unit (a ward's văn thư) only documents drafted by their own
+//   unit. Both number in the agency's one outgoing register.
+// - Registers (sổ): "OUT" for every non-secret document (công văn and named types share one
+//   sequence, the administrative scheme of Decree 30 Art. 15.1), "OUT_SECRET" for mật / tối mật /
+//   tuyệt mật (own sequence, Art. 15.2; REF prefix PM). Normative legal documents (văn bản quy phạm
+//   pháp luật, number/year/notation under the Law on promulgation) are not issued here.
+// - Two steps so the numbering lock is never held while a PDF is stamped or signed: (1) one
+//   transaction numbers the document (status REGISTERED) with its recipients; (2) the sealed copy is
+//   made outside any transaction, then a second transaction stores it, marks the document ISSUED and
+//   queues the deliveries. A crash between them leaves a numbered REGISTERED document (no gap) that
+//   `finishOutgoingIssue` completes; the numbers stay consecutive either way.
+// - Red seal (dấu đỏ) and secret documents are paper only: every recipient is a paper recipient,
+//   nothing goes out through a chat platform, no sealed copy is made. A secret document's file is
+//   refused and never stored.
+import { randomUUID } from "node:crypto";
+import { z } from "zod";
+import { isAgencyClerk, hasRole, loadActor } from "../actors/actor.ts";
+import { appendAuditEvent } from "../audit/append-audit-event.ts";
+import type { CoreDeps } from "../deps.ts";
+import { allocateRegisterNumber } from "../documents/allocate-register-number.ts";
+import { REF_PREFIX, displayRef, documentRef } from "../documents/refs.ts";
+import { documentSearchText } from "../documents/search-text.ts";
+import { DomainError } from "../errors.ts";
+import { enqueueOutbox } from "../outbox/enqueue-outbox.ts";
+import { prepareIncoming } from "../pdf/prepare-incoming.ts";
+import { stampSeal } from "../pdf/seal-stamp.ts";
+import { checkAgencyCertificate, signPdf } from "../pdf/sign-pdf.ts";
+import type { AgencyCertificate } from "../pdf/sign-pdf.ts";
+import { localDateOf, localDateToUtcMidnight } from "../time.ts";
+import { runUseCase } from "../use-case.ts";
+import { OFFICIAL_LETTER, isKnownDocType } from "./doc-types.ts";
+import { formatOutgoingNumber, numberAndNotation, outgoingNotation } from "./notation.ts";
+
+// === Input and result
+
+const ZFile = z.object({
+  bytes: z.custom<Uint8Array>((v) => v instanceof Uint8Array, "must be bytes"),
+  fileName: z.string().optional(),
+  mimeHint: z.string().optional(),
+});
+
+export const ZIssueOutgoingInput = z.object({
+  actorUserId: z.string().min(1),
+  /** Canonical type name (Công văn, Quyết định, …; see core/outgoing/doc-types.ts). */
+  docType: z.string().trim().min(1).max(100).default(OFFICIAL_LETTER),
+  /** The drafting unit's code (a công văn's ký hiệu: `12/UBND-VP`); default: the clerk's own unit. */
+  draftingUnitCode: z.string().trim().min(1).max(50).optional(),
+  /** Trích yếu. */
+  subject: z.string().trim().min(1).max(500),
+  signerName: z.string().trim().min(1).max(50),
+  /** The signer's title with any authority marker ("KT. Chủ tịch, Phó Chủ tịch"). */
+  signerTitle: z.string().trim().min(1).max(100),
+  urgency: z.enum(["NORMAL", "URGENT", "VERY_URGENT", "FLASH"]).default("NORMAL"),
+  secrecy: z.enum(["NONE", "CONFIDENTIAL", "SECRET", "TOP_SECRET"]).default("NONE"),
+  /** Dấu đỏ: the document must carry the red seal, so it goes out on paper only. */
+  requiresRedSeal: z.boolean().default(false),
+  /** Internal recipients: unit codes of the organisation (any case). */
+  internalRecipients: z.array(z.string().trim().min(1).max(50)).max(200).default([]),
+  /** External recipients: agency names, verbatim. */
+  externalRecipients: z.array(z.string().trim().min(1).max(200)).max(200).default([]),
+  /** Số lượng bản (paper copies), when the clerk records it. */
+  issuedAmount: z.number().int().min(1).max(999).optional(),
+  /** Ghi chú. */
+  description: z.string().trim().max(500).optional(),
+  /** The signed scan: one PDF, or photos of the pages in order. Required unless paper-only. */
+  files: z.array(ZFile).default([]),
+  /** The agency certificate; without it the seal block is stamped and the copy is not signed. */
+  certificate: z.custom<AgencyCertificate>((v) => typeof v === "object" && v !== null && (v as AgencyCertificate).p12 instanceof Uint8Array, "must be a certificate").optional(),
+});
+export type IssueOutgoingInput = z.input<typeof ZIssueOutgoingInput>;
+
+/** How a recipient gets the document: through its unit heads' chat, or on paper / another channel. */
+export type OutgoingDelivery = "ELECTRONIC" | "PAPER" | "EXTERNAL";
+
+export type IssuedRecipient = {
+  recipientId: string;
+  /** Internal recipients: the unit's code; null for an external agency. */
+  unitCode: string | null;
+  name: string;
+  delivery: OutgoingDelivery;
+};
+
+export type IssueOutgoingResult = {
+  documentId: string;
+  /** Canonical reference, e.g. `P12/2026` (`PM3/2026` for a secret one). */
+  ref: string;
+  /** As people type it this year, e.g. `P12`. */
+  displayRef: string;
+  registerBook: "OUT" | "OUT_SECRET";
+  registerNumber: number;
+  registerYear: number;
+  /** "05" (leading zero below 10). */
+  codeNumber: string;
+  /** "UBND-VP" / "QĐ-UBND". */
+  codeNotation: string;
+  /** "05/UBND-VP". */
+  numberAndNotation: string;
+  isPaperOnly: boolean;
+  requiresRedSeal: boolean;
+  isSigned: boolean;
+  /** The sealed (and, with a certificate, signed) copy; null for paper-only documents. */
+  sealedSha256: string | null;
+  pageCount: number | null;
+  recipients: IssuedRecipient[];
+};
+
+const SECRET = new Set(["CONFIDENTIAL", "SECRET", "TOP_SECRET"]);
+/**
+ * The transactions are short, but they queue on the register counter and the audit chain lock, and
+ * the process's event loop is shared with the PDF work of other issues (stamping, signing): under a
+ * burst, waiting for the lock can exceed Prisma's 5 s default, so allow more.
+ */
+const TX_OPTIONS = { maxWait: 30_000, timeout: 30_000 } as const;
+
+// === The use case
+
+/**
+ * Issues an outgoing document (clerk). See the decisions at the top of this file.
+ *
+ * @example
+ * const r = await issueOutgoingDocument(deps, {
+ *   actorUserId, docType: "Công văn", draftingUnitCode: "VP", subject: "V/v …",
+ *   signerName: "Nguyễn Văn An", signerTitle: "Chủ tịch",
+ *   internalRecipients: ["TCKH", "NB"], externalRecipients: ["Sở Nội vụ tỉnh Bình Định"],
+ *   files: [{ bytes: pdf }], certificate,
+ * });
+ * // r.numberAndNotation === "05/UBND-VP", r.displayRef === "P5"
+ */
+export const issueOutgoingDocument = (deps: CoreDeps, raw: IssueOutgoingInput): Promise<IssueOutgoingResult> =>
+  runUseCase(deps, { action: "outgoing.issue", actorUserId: raw.actorUserId, entityType: "Document" }, async () => {
+    const actor = await loadActor(deps.prisma, raw.actorUserId);
+    if (!hasRole(actor, "CLERK")) throw new DomainError("FORBIDDEN", "error.forbidden");
+    const input = ZIssueOutgoingInput.parse(raw);
+    const docType = input.docType.normalize("NFC");
+    if (!isKnownDocType(docType)) throw new DomainError("OUTGOING_UNKNOWN_DOC_TYPE", "outgoing.unknownDocType", { docType });
+    const isSecret = SECRET.has(input.secrecy);
+    if (isSecret && input.files.length > 0) throw new DomainError("SECRET_FILE_REFUSED", "document.secretFileRefused");
+    const isPaperOnly = isSecret || input.requiresRedSeal;
+    if (!isPaperOnly && input.files.length === 0) throw new DomainError("OUTGOING_FILE_REQUIRED", "outgoing.fileRequired");
+    if (input.internalRecipients.length + input.externalRecipients.length === 0) throw new DomainError("OUTGOING_NO_RECIPIENTS", "outgoing.noRecipients");
+
+    const units = await deps.prisma.unit.findMany({ where: { orgId: actor.orgId, active: true }, select: { id: true, code: true, name: true, hasAccount: true } });
+    const unitByCode = new Map(units.map((u) => [u.code.toUpperCase(), u]));
+    const drafting = unitByCode.get((input.draftingUnitCode ?? actor.unitCode).toUpperCase());
+    if (!drafting) throw new DomainError("UNIT_UNKNOWN", "outgoing.unitUnknown", { codes: input.draftingUnitCode ?? actor.unitCode });
+    // A unit's own văn thư issues only what its unit drafted; the agency's văn thư issues for all.
+    if (!isAgencyClerk(actor) && drafting.id !== actor.unitId) throw new DomainError("FORBIDDEN", "error.forbidden");
+    const unknown = input.internalRecipients.filter((c) => !unitByCode.has(c.toUpperCase()));
+    if (unknown.length > 0) throw new DomainError("UNIT_UNKNOWN", "outgoing.unitUnknown", { codes: unknown.join(", ") });
+    const internal = [...new Map(input.internalRecipients.map((c) => [c.toUpperCase(), unitByCode.get(c.toUpperCase())!])).values()];
+    const external = [...new Set(input.externalRecipients)];
+
+    // A certificate that cannot sign is found before a number is taken.
+    if (input.certificate && !isPaperOnly) await checkAgencyCertificate(input.certificate);
+    const prepared = input.files.length > 0 ? await prepareIncoming(input.files, { limits: { maxBytes: deps.settings.maxUploadBytes } }) : null;
+    // The original goes to the content-addressed store before the transaction (as for incoming).
+    const original = prepared ? await deps.files.put(prepared.pdf) : null;
+
+    const org = await deps.prisma.organization.findUniqueOrThrow({ where: { id: actor.orgId }, select: { code: true, name: true, timeZone: true } });
+    const zone = org.timeZone || deps.settings.officeTimeZone;
+    const now = deps.clock.now();
+    const today = localDateOf(now, zone);
+    const year = Number(today.slice(0, 4));
+    const book = isSecret ? "OUT_SECRET" : "OUT";
+    const codeNotation = outgoingNotation({ docType, orgCode: org.code, draftingUnitCode: drafting.code });
+    const heads = await deps.prisma.user.findMany({
+      where: { unitId: { in: internal.map((u) => u.id) }, active: true, roles: { has: "UNIT_HEAD" } },
+      select: { id: true, unitId: true },
+    });
+    const isElectronic = (u: { id: string; hasAccount: boolean }) => !isPaperOnly && u.hasAccount && heads.some((h) => h.unitId === u.id);
+    const toPlaces = [...internal.map((u) => u.name), ...external].join("; ").slice(0, 1000);
+
+    const created = await deps.prisma.$transaction(async (tx) => {
+      const number = await allocateRegisterNumber(tx, { orgId: actor.orgId, book, year });
+      const ref = documentRef(isSecret ? REF_PREFIX.OUT_SECRET : REF_PREFIX.OUT, number, year);
+      const codeNumber = formatOutgoingNumber(number);
+      const doc = await tx.document.create({
+        data: {
+          orgId: actor.orgId,
+          direction: "OUT",
+          registerBook: book,
+          registerYear: year,
+          registerNumber: number,
+          ref,
+          docType,
+          codeNumber,
+          codeNotation,
+          issuer: org.name,
+          issuedDate: localDateToUtcMidnight(today),
+          subject: input.subject,
+          pageCount: prepared?.pageCount ?? null,
+          description: input.description ?? null,
+          arrivalAt: now,
+          signerName: input.signerName,
+          signerTitle: input.signerTitle,
+          urgency: input.urgency,
+          secrecy: input.secrecy,
+          isPaperOnly,
+          requiresRedSeal: input.requiresRedSeal,
+          isSigned: false,
+          toPlaces,
+          issuedAmount: input.issuedAmount ?? null,
+          status: "REGISTERED",
+          draftingUnitId: drafting.id,
+          createdById: actor.id,
+          searchText: documentSearchText({ ref, subject: input.subject, issuer: org.name, docType, codeNumber, codeNotation, extra: [input.signerName, toPlaces] }),
+          createdAt: now,
+        },
+        select: { id: true },
+      });
+      if (original && prepared) {
+        await tx.storedFile.create({
+          data: { sha256: original.sha256, size: original.size, mime: "application/pdf", kind: "ORIGINAL", fileName: `${ref.replace("/", "-")}.pdf`, pageCount: prepared.pageCount, documentId: doc.id, createdAt: now },
+        });
+      }
+      const recipients: IssuedRecipient[] = [
+        ...internal.map((u): IssuedRecipient => ({ recipientId: randomUUID(), unitCode: u.code, name: u.name, delivery: isElectronic(u) ? "ELECTRONIC" : "PAPER" })),
+        ...external.map((name): IssuedRecipient => ({ recipientId: randomUUID(), unitCode: null, name, delivery: "EXTERNAL" })),
+      ];
+      // One statement for all recipients (short transaction). createdAt steps by 1 ms so that lists
+      // ordered by createdAt keep nơi nhận in the order the clerk typed it.
+      await tx.documentRecipient.createMany({
+        data: recipients.map((r, i) => ({
+          id: r.recipientId,
+          documentId: doc.id,
+          unitId: r.unitCode ? unitByCode.get(r.unitCode.toUpperCase())!.id : null,
+          externalName: r.unitCode ? null : r.name,
+          isPaper: r.delivery !== "ELECTRONIC",
+          createdAt: new Date(now.getTime() + i),
+        })),
+      });
+      await appendAuditEvent(tx, {
+        type: "outgoing.numbered",
+        at: now,
+        orgId: actor.orgId,
+        actorUserId: actor.id,
+        entityType: "Document",
+        entityId: doc.id,
+        data: {
+          ref,
+          book,
+          number,
+          code: numberAndNotation(codeNumber, codeNotation),
+          docType,
+          secrecy: input.secrecy,
+          requiresRedSeal: input.requiresRedSeal,
+          sha256: original?.sha256 ?? null,
+          recipients: recipients.map((r) => ({ id: r.recipientId, unit: r.unitCode, name: r.unitCode ? null : r.name, delivery: r.delivery })),
+        },
+      });
+      return { id: doc.id, ref, number, codeNumber, recipients };
+    }, TX_OPTIONS);
+
+    const finished = await finishOutgoingIssue(deps, { documentId: created.id, ...(input.certificate ? { certificate: input.certificate } : {}) });
+    return {
+      documentId: created.id,
+      ref: created.ref,
+      displayRef: displayRef(created.ref, year),
+      registerBook: book,
+      registerNumber: created.number,
+      registerYear: year,
+      codeNumber: created.codeNumber,
+      codeNotation,
+      numberAndNotation: numberAndNotation(created.codeNumber, codeNotation),
+      isPaperOnly,
+      requiresRedSeal: input.requiresRedSeal,
+      isSigned: finished.isSigned,
+      sealedSha256: finished.sealedSha256,
+      pageCount: prepared?.pageCount ?? null,
+      recipients: created.recipients,
+    };
+  });
+
+// === Step 2: seal, sign, deliver
+
+export type FinishOutgoingIssueResult = { isSigned: boolean; sealedSha256: string | null };
+
+/**
+ * Completes a numbered outgoing document: makes the sealed copy (signed when `certificate` is
+ * given) from the untouched original, stores it as a SIGNED file, marks the document ISSUED and
+ * queues its delivery to the heads of the electronic recipient units. Idempotent: an ISSUED document
+ * is returned as it is (a crash between the two steps is repaired by calling this again).
+ */
+export const finishOutgoingIssue = async (deps: CoreDeps, { documentId, certificate }: { documentId: string; certificate?: AgencyCertificate }): Promise<FinishOutgoingIssueResult> => {
+  const doc = await deps.prisma.document.findUniqueOrThrow({
+    where: { id: documentId },
+    select: {
+      id: true,
+      orgId: true,
+      ref: true,
+      status: true,
+      urgency: true,
+      isPaperOnly: true,
+      isSigned: true,
+      codeNumber: true,
+      codeNotation: true,
+      createdById: true,
+      org: { select: { name: true, timeZone: true } },
+      files: { where: { kind: { in: ["ORIGINAL", "SIGNED"] } }, select: { kind: true, sha256: true, fileName: true, pageCount: true } },
+      recipients: { where: { isPaper: false, unitId: { not: null } }, select: { id: true, unitId: true } },
+    },
+  });
+  const existing = doc.files.find((f) => f.kind === "SIGNED");
+  if (doc.status !== "REGISTERED") return { isSigned: doc.isSigned, sealedSha256: existing?.sha256 ?? null };
+
+  const signedAt = deps.clock.now();
+  const original = doc.files.find((f) => f.kind === "ORIGINAL");
+  let sealed: { sha256: string; size: number } | null = null;
+  let isSigned = false;
+  if (!doc.isPaperOnly && original) {
+    const stamped = await stampSeal(await deps.files.readBytes(original.sha256), {
+      agencyName: doc.org.name,
+      numberAndNotation: numberAndNotation(doc.codeNumber, doc.codeNotation),
+      signedAt,
+      timeZone: doc.org.timeZone || deps.settings.officeTimeZone,
+    });
+    const bytes = certificate ? await signPdf(stamped, { certificate, signedAt, name: doc.org.name }) : stamped;
+    isSigned = certificate !== undefined;
+    sealed = await deps.files.put(bytes);
+  }
+
+  const unitIds = [...new Set(doc.recipients.map((r) => r.unitId!))];
+  const heads = unitIds.length
+    ? await deps.prisma.user.findMany({ where: { unitId: { in: unitIds }, active: true, roles: { has: "UNIT_HEAD" } }, select: { id: true, unitId: true } })
+    : [];
+
+  return deps.prisma.$transaction(async (tx) => {
+    const claimed = await tx.document.updateMany({ where: { id: doc.id, status: "REGISTERED" }, data: { status: "ISSUED", isSigned } });
+    if (claimed.count === 0) {
+      // Another call finished it first: report what it stored.
+      const current = await tx.document.findUniqueOrThrow({ where: { id: doc.id }, select: { isSigned: true, files: { where: { kind: "SIGNED" }, select: { sha256: true }, take: 1 } } });
+      return { isSigned: current.isSigned, sealedSha256: current.files[0]?.sha256 ?? null };
+    }
+    if (sealed && original) {
+      await tx.storedFile.create({
+        data: { sha256: sealed.sha256, size: sealed.size, mime: "application/pdf", kind: "SIGNED", fileName: original.fileName, pageCount: original.pageCount, documentId: doc.id, createdAt: signedAt },
+      });
+    }
+    // Paper-only documents have no electronic recipients (isPaper on every row): nothing is queued.
+    await enqueueOutbox(
+      tx,
+      signedAt,
+      doc.recipients.flatMap((r) =>
+        heads
+          .filter((h) => h.unitId === r.unitId && h.id !== doc.createdById)
+          .map((h) => ({
+            userId: h.id,
+            kind: "outgoing.received" as const,
+            payload: { documentId: doc.id, recipientId: r.id },
+            dedupeKey: `out:${doc.id}:recv:${r.id}:${h.id}`,
+            urgency: doc.urgency,
+          })),
+      ),
+    );
+    await appendAuditEvent(tx, {
+      type: "outgoing.issued",
+      at: signedAt,
+      orgId: doc.orgId,
+      actorUserId: doc.createdById,
+      entityType: "Document",
+      entityId: doc.id,
+      data: { ref: doc.ref, isSigned, sealedSha256: sealed?.sha256 ?? null, electronicRecipients: doc.recipients.map((r) => r.id) },
+    });
+    return { isSigned, sealedSha256: sealed?.sha256 ?? null };
+  }, TX_OPTIONS);
+};
