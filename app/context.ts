@@ -3,6 +3,7 @@ import { DEFAULT_SETTINGS, type CoreDeps } from "../core/deps.ts";
 import { loadConfig, type Config } from "../core/config.ts";
 import path from "node:path";
 import { createFsFileStore } from "../core/files/file-store.ts";
+import { agencyCertificateOptionsFromEnv, loadAgencyCertificate } from "../core/pdf/sign-pdf.ts";
 import { openDatabase, type Database } from "../core/store/client.ts";
 import { createLogger, type Logger } from "./logger.ts";
 
@@ -18,7 +19,11 @@ export const openAppContext = async ({ config = loadConfig(), logger }: { config
       if (r.modified.length) log.warn({ modified: r.modified }, "applied migrations were edited afterwards; add a new migration instead of editing an old one");
     },
   });
+  // A configured certificate that cannot be read stops start-up here, not at the first issue.
+  const certificateOptions = agencyCertificateOptionsFromEnv(process.env);
+  const agencyCertificate = certificateOptions ? await loadAgencyCertificate(certificateOptions) : undefined;
   const deps: CoreDeps = {
+    ...(agencyCertificate ? { agencyCertificate } : {}),
     prisma: db.prisma,
     clock: { now: () => new Date() },
     files: createFsFileStore(path.join(config.dataDir, "files")),

@@ -62,6 +62,7 @@ export const startService = async ({ config, logger, role = "all" }: { config: C
       telegram: config.TELEGRAM_BOT_TOKEN ? `on (${config.BOT_MODE})` : "off (set TELEGRAM_BOT_TOKEN to turn it on)",
       zalo: config.ZALO_BOT_TOKEN ? `on (${config.BOT_MODE})` : "off (set ZALO_BOT_TOKEN to turn it on)",
       jobs: config.REDIS_URL ? "BullMQ on Redis" : "in-process (set REDIS_URL to use BullMQ on Redis)",
+      agencySignature: app.deps.agencyCertificate ? "on" : "off: outgoing documents get the visible seal only (set AGENCY_P12_PATH and AGENCY_P12_PASSPHRASE to sign)",
     },
     "channels",
   );

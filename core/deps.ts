@@ -1,4 +1,5 @@
 import type { FileStore } from "./files/file-store.ts";
+import type { AgencyCertificate } from "./pdf/sign-pdf.ts";
 import type { Db } from "./store/client.ts";
 
 /** What every use case needs, bound once by `createCore(deps)`. */
@@ -9,6 +10,8 @@ export type CoreDeps = {
   /** Content-addressed file store (originals, stamped copies, reports). */
   files: FileStore;
   settings: CoreSettings;
+  /** The agency's signing certificate (P12), when configured: outgoing documents get a PAdES signature. */
+  agencyCertificate?: AgencyCertificate;
 };
 
 export type CoreSettings = {

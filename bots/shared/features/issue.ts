@@ -240,7 +240,7 @@ export const confirmIssue = async (ctx: TurnContext): Promise<TurnResult | null>
     internalRecipients: f.internalRecipients ?? [],
     externalRecipients: f.externalRecipients ?? [],
     files: files.map((x) => ({ bytes: x.bytes, ...(x.fileName ? { fileName: x.fileName } : {}), ...(x.mime ? { mimeHint: x.mime } : {}) })),
-    ...(ctx.env.agencyCertificate ? { certificate: ctx.env.agencyCertificate } : {}),
+    ...((ctx.env.agencyCertificate ?? ctx.env.deps.agencyCertificate) ? { certificate: ctx.env.agencyCertificate ?? ctx.env.deps.agencyCertificate } : {}),
   });
   await ctx.conversation.clear();
   const electronic = result.recipients.filter((r) => r.delivery === "ELECTRONIC").map((r) => r.unitCode!);
