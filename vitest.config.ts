@@ -36,6 +36,25 @@ export default defineConfig({
         extends: true,
         test: { name: "tz", include: ["test/**/*.tz.test.ts"], exclude: [...BASE_EXCLUDE] },
       },
+      {
+        extends: true,
+        // End to end: the running service driven by a real headless Chromium (Debian's, through playwright-core).
+        test: { name: "e2e", include: ["test/e2e/**/*.test.ts"], exclude: [...BASE_EXCLUDE], testTimeout: 180_000, hookTimeout: 120_000 },
+      },
+      {
+        extends: true,
+        // Reliability (issue 10): crashes, outages, platform faults, bad files and security probes against
+        // real processes and servers. Needs DATABASE_URL (PostgreSQL: spawned services share the database)
+        // and redis-server on PATH (the outage test runs its own throwaway instance).
+        test: {
+          name: "reliability",
+          include: ["test/reliability/**/*.test.ts"],
+          exclude: [...BASE_EXCLUDE],
+          globalSetup: ["test/support/db-global-setup.ts"],
+          testTimeout: 240_000,
+          hookTimeout: 120_000,
+        },
+      },
     ],
   },
 });

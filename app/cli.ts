@@ -164,7 +164,7 @@ const commands: Record<string, (args: string[]) => Promise<number>> = {
       const text = await readFile(new URL("../examples/quy-nhon.yaml", import.meta.url), "utf8");
       const r = await importOrganization(app.deps, { text });
       console.log(`Demo organisation imported (units ${r.units.created} new, users ${r.users.created} new).`);
-      console.log("One-time link codes (send /link CODE to a bot):");
+      console.log("One-time link codes (send /link CODE to a bot, or sign in with it at /chat):");
       for (const userCode of ["vanthu", "chutich", "cvp", "tp.tckh", "cv.tckh", "tp.tp"]) {
         const c = await issueLinkCode(app.deps, { userCode });
         console.log(`  ${userCode.padEnd(10)} ${c.code}  ${c.userName}`);

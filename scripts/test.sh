@@ -46,6 +46,7 @@ free_port() { node -e 'const s=require("net").createServer();s.listen(0,"127.0.0
 missing=()
 command -v pdftotext >/dev/null 2>&1 || missing+=(poppler-utils)
 command -v qpdf >/dev/null 2>&1 || missing+=(qpdf)
+command -v chromium >/dev/null 2>&1 || missing+=(chromium)   # the web chat's end-to-end tests (never a downloaded browser)
 if [ ${#missing[@]} -gt 0 ]; then log "installing ${missing[*]}"; apt_install "${missing[@]}"; fi
 
 # --- PostgreSQL ------------------------------------------------------------------------------
@@ -117,6 +118,7 @@ suite "time zones: UTC" TZ=UTC -- --project tz
 suite "time zones: Asia/Ho_Chi_Minh" TZ=Asia/Ho_Chi_Minh -- --project tz
 suite "database: PGlite" TZ=UTC -- --project db
 suite "database: PostgreSQL" TZ=UTC "DATABASE_URL=$PG_URL" -- --project db
+suite "end to end (web chat in Chromium)" TZ=UTC -- --project e2e
 suite "redis" TZ=UTC "REDIS_URL=$REDIS_URL_FOR_TESTS" "DATABASE_URL=$PG_URL" -- --project redis
 if [ -d test/reliability ]; then
   suite "reliability" TZ=UTC "REDIS_URL=$REDIS_URL_FOR_TESTS" "DATABASE_URL=$PG_URL" -- --project reliability

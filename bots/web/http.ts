@@ -1,0 +1,79 @@
+// Small node:http helpers of the web chat: bounded body reading, JSON answers, cookies, the
+// client's address. No framework: the service's HTTP server hands plain (req, res) pairs.
+import type { IncomingMessage, ServerResponse } from "node:http";
+
+/** The request body was larger than allowed. */
+export class BodyTooLargeError extends Error {
+  constructor(readonly limit: number) {
+    super(`request body larger than ${limit} bytes`);
+    this.name = "BodyTooLargeError";
+  }
+}
+
+/** Reads the whole body, refusing (before and while reading) more than `limit` bytes. */
+export const readBody = async (req: IncomingMessage, limit: number): Promise<Buffer> => {
+  const declared = Number(req.headers["content-length"] ?? "0");
+  if (Number.isFinite(declared) && declared > limit) throw new BodyTooLargeError(limit);
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    const buf = chunk as Buffer;
+    size += buf.byteLength;
+    if (size > limit) throw new BodyTooLargeError(limit);
+    chunks.push(buf);
+  }
+  return Buffer.concat(chunks);
+};
+
+export const sendJson = (res: ServerResponse, status: number, body: unknown, headers: Record<string, string | string[]> = {}): void => {
+  const text = JSON.stringify(body);
+  res.writeHead(status, {
+    "content-type": "application/json; charset=utf-8",
+    "content-length": Buffer.byteLength(text),
+    "cache-control": "no-store",
+    "x-content-type-options": "nosniff",
+    ...headers,
+  });
+  res.end(text);
+};
+
+export const parseCookies = (header: string | undefined): Record<string, string> => {
+  const out: Record<string, string> = {};
+  for (const part of (header ?? "").split(";")) {
+    const eq = part.indexOf("=");
+    if (eq < 0) continue;
+    const name = part.slice(0, eq).trim();
+    if (name && !(name in out)) out[name] = decodeURIComponent(part.slice(eq + 1).trim());
+  }
+  return out;
+};
+
+export type CookieOptions = { path: string; maxAgeSeconds: number; secure: boolean };
+
+/** An HttpOnly, SameSite=Strict cookie (Secure when the site is served over https). */
+export const serializeCookie = (name: string, value: string, opts: CookieOptions): string =>
+  [`${name}=${encodeURIComponent(value)}`, `Path=${opts.path}`, `Max-Age=${Math.max(0, Math.floor(opts.maxAgeSeconds))}`, "HttpOnly", "SameSite=Strict", ...(opts.secure ? ["Secure"] : [])].join("; ");
+
+/**
+ * The client's address: the socket's peer, or (only when the service sits behind a reverse proxy
+ * that sets it, `trustProxy`) the first X-Forwarded-For entry.
+ */
+export const clientIpOf = (req: IncomingMessage, trustProxy: boolean): string => {
+  const forwarded = trustProxy ? String(req.headers["x-forwarded-for"] ?? "").split(",")[0]?.trim() : "";
+  const ip = forwarded || req.socket.remoteAddress || "unknown";
+  return ip.startsWith("::ffff:") ? ip.slice(7) : ip;
+};
+
+/**
+ * A state-changing request must come from our own page: when the browser names an origin, it must
+ * be this host. (SameSite=Strict and the CSRF header are the main guards; this is belt and braces.)
+ */
+export const isSameOrigin = (req: IncomingMessage): boolean => {
+  const origin = req.headers.origin;
+  if (!origin) return true;
+  try {
+    return new URL(origin).host === req.headers.host;
+  } catch {
+    return false;
+  }
+};

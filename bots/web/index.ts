@@ -1,0 +1,9 @@
+// The web chat adapter: the bot in a browser at /chat (see create-web-chat.ts).
+export { createWebChat, DEFAULT_WEB_DIST_DIR, WEB_CHAT_PATH } from "./create-web-chat.ts";
+export type { WebChat, WebChatOptions } from "./create-web-chat.ts";
+export { createWebSender } from "./web-sender.ts";
+export type { WebSenderOptions } from "./web-sender.ts";
+export { createWebEventHub } from "./event-hub.ts";
+export type { WebEvent, WebEventHub } from "./event-hub.ts";
+export type { WebMessageView, WebAction, WebAttachment } from "./render-web.ts";
+export type { TaskView } from "./tasks-view.ts";

@@ -1,0 +1,39 @@
+// The tasks panel: the person's open tasks (core's listMyTasks, the same list as /viec), each with
+// a badge, its deadline and the command that opens it in the conversation.
+import type { Locale } from "../../core/messages/index.ts";
+import { t } from "../../core/messages/index.ts";
+import type { TaskItem } from "../../core/queries/list-my-tasks.ts";
+import { formatDueAt } from "../../core/time.ts";
+
+export type TaskView = {
+  kind: TaskItem["kind"];
+  ref: string;
+  title: string;
+  /** Short status: "Quá hạn", "Còn 3 ngày làm việc", "Chờ chỉ đạo"… */
+  badge: string;
+  tone: "overdue" | "soon" | "normal";
+  /** The deadline in words, when there is one. */
+  due?: string;
+  /** What clicking the task sends: `/xem D7-TCKH`, `/chidao D7`. */
+  command: string;
+};
+
+export const toTaskView = (item: TaskItem, locale: Locale, zone: string): TaskView => {
+  const due = item.dueAt ? t(locale, "web.tasks.due", { date: formatDueAt(item.dueAt, zone, locale) }) : undefined;
+  const tone = item.isOverdue ? "overdue" : item.workingDaysLeft !== null && item.workingDaysLeft <= 2 ? "soon" : "normal";
+  const deadlineBadge = item.isOverdue
+    ? t(locale, "web.tasks.overdue")
+    : item.workingDaysLeft === null
+      ? t(locale, "web.tasks.noDeadline")
+      : item.workingDaysLeft === 0
+        ? t(locale, "web.tasks.dueToday")
+        : t(locale, "web.tasks.daysLeft", { days: item.workingDaysLeft });
+  switch (item.kind) {
+    case "assignment":
+      return { kind: item.kind, ref: item.displayRef, title: item.subject, badge: deadlineBadge, tone, ...(due ? { due } : {}), command: `/xem ${item.displayRef}` };
+    case "toDirect":
+      return { kind: item.kind, ref: item.displayRef, title: item.subject, badge: t(locale, "web.tasks.toDirect"), tone, ...(due ? { due } : {}), command: `/xem ${item.displayRef}` };
+    case "extensionRequest":
+      return { kind: item.kind, ref: item.displayRef, title: item.reason, badge: t(locale, "web.tasks.extension"), tone, ...(due ? { due } : {}), command: `/xem ${item.displayRef}` };
+  }
+};

@@ -1,0 +1,7 @@
+// The web chat's storage in core: browser sessions (signed in with a one-time link code) and the
+// conversation history. The conversation itself is bots/shared's, as on every channel.
+export { signInWithCode, ZSignInWithCodeInput, type SignInWithCodeInput, type SignInWithCodeResult } from "./sign-in-with-code.ts";
+export { authenticateSession, isWebSessionActive, type AuthenticatedSession } from "./authenticate-session.ts";
+export { signOut, revokeWebSessions, ZSignOutInput, ZRevokeWebSessionsInput, type SignOutInput, type RevokeWebSessionsInput } from "./sign-out.ts";
+export { appendWebMessages, listWebMessages, getWebMessage, setWebMessageActions, WEB_HISTORY_PAGE, type StoredWebMessage, type WebIncomingPayload } from "./web-messages.ts";
+export { DEFAULT_WEB_SESSION_POLICY, hashSessionToken, type WebSessionPolicy } from "./session-token.ts";

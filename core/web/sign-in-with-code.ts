@@ -1,0 +1,134 @@
+import { z } from "zod";
+import { appendAuditEvent } from "../audit/append-audit-event.ts";
+import type { CoreDeps } from "../deps.ts";
+import { DomainError } from "../errors.ts";
+import { hashLinkCode } from "../identity/link-code-format.ts";
+import { DEFAULT_WEB_SESSION_POLICY, generateSessionToken, hashSessionToken, signInThrottleKey, type WebSessionPolicy } from "./session-token.ts";
+
+export const ZSignInWithCodeInput = z.object({
+  /** The one-time code from `edoc user link-code USER` (or `edoc demo`), e.g. `ABCD-2345`. */
+  code: z.string().max(64),
+  /** The browser's address: wrong tries are counted (and locked out) per address. */
+  clientIp: z.string().min(1).max(64),
+  userAgent: z.string().max(512).optional(),
+});
+export type SignInWithCodeInput = z.infer<typeof ZSignInWithCodeInput>;
+
+export type SignInWithCodeResult = {
+  sessionId: string;
+  /** The session token for the cookie; returned once, stored only as a hash. */
+  token: string;
+  userId: string;
+  userName: string;
+  expiresAt: Date;
+};
+
+/**
+ * Signs a person in to the web chat with a one-time link code: redeems the code (single-use: a
+ * code used here cannot link a chat, and the other way round), makes sure the person has a WEB
+ * chat identity (externalUserId = chatId = the user id) so the outbox can deliver to the browser,
+ * and opens a session. Wrong tries are counted per client address with the same lock-out as chat
+ * linking (`settings.linkMaxFailures` tries, then `settings.linkLockMinutes` locked). Every
+ * sign-in and every failed try is audited.
+ *
+ * @throws DomainError LINK_LOCKED | LINK_CODE_INVALID | LINK_CODE_EXPIRED | VALIDATION
+ * @example const s = await signInWithCode(deps, { code: "ABCD-2345", clientIp: "10.0.0.7" }); // → { token, … }
+ */
+export const signInWithCode = async (deps: CoreDeps, raw: SignInWithCodeInput, policy: WebSessionPolicy = DEFAULT_WEB_SESSION_POLICY): Promise<SignInWithCodeResult> => {
+  const input = ZSignInWithCodeInput.parse(raw);
+  const now = deps.clock.now();
+  const { prisma } = deps;
+  const throttleKey = { channel: "WEB" as const, chatId: signInThrottleKey(input.clientIp) };
+
+  const throttle = await prisma.linkThrottle.findUnique({ where: { channel_chatId: throttleKey } });
+  if (throttle?.lockedUntil && throttle.lockedUntil > now) {
+    await prisma.$transaction((tx) =>
+      appendAuditEvent(tx, { type: "action.refused", at: now, entityType: "LinkThrottle", entityId: `WEB:${throttleKey.chatId}`, data: { action: "web.signIn", code: "LINK_LOCKED" } }),
+    );
+    throw new DomainError("LINK_LOCKED", "link.locked", { minutes: Math.ceil((throttle.lockedUntil.getTime() - now.getTime()) / 60_000) });
+  }
+
+  const found = await prisma.linkCode.findUnique({
+    where: { codeHash: hashLinkCode(input.code) },
+    select: { id: true, userId: true, expiresAt: true, usedAt: true, user: { select: { name: true, orgId: true, active: true } } },
+  });
+  const failure = !found || found.usedAt !== null || !found.user.active ? "LINK_CODE_INVALID" : found.expiresAt <= now ? "LINK_CODE_EXPIRED" : null;
+  if (failure || !found) {
+    await recordFailure(deps, throttleKey, now, failure ?? "LINK_CODE_INVALID");
+    throw new DomainError(failure ?? "LINK_CODE_INVALID", failure === "LINK_CODE_EXPIRED" ? "link.codeExpired" : "link.codeInvalid");
+  }
+
+  const token = generateSessionToken();
+  const expiresAt = new Date(now.getTime() + policy.maxMs);
+  const result = await prisma.$transaction(async (tx) => {
+    // Compare-and-set: of two browsers (or a browser and a chat) racing with one code, one wins.
+    const claimed = await tx.linkCode.updateMany({ where: { id: found.id, usedAt: null }, data: { usedAt: now } });
+    if (claimed.count === 0) return null;
+    const key = { channel: "WEB" as const, externalUserId: found.userId };
+    const existing = await tx.chatIdentity.findUnique({ where: { channel_externalUserId: key }, select: { id: true, status: true } });
+    const identity = await tx.chatIdentity.upsert({
+      where: { channel_externalUserId: key },
+      create: { userId: found.userId, channel: "WEB", externalUserId: found.userId, chatId: found.userId, linkedAt: now, lastSeenAt: now },
+      update: { status: "ACTIVE", lastSeenAt: now, unreachableAt: null, ...(existing?.status === "ACTIVE" ? {} : { linkedAt: now }) },
+      select: { id: true },
+    });
+    await tx.linkCode.update({ where: { id: found.id }, data: { usedByIdentityId: identity.id } });
+    const session = await tx.webSession.create({
+      data: {
+        userId: found.userId,
+        tokenHash: hashSessionToken(token),
+        createdAt: now,
+        rotatedAt: now,
+        lastSeenAt: now,
+        expiresAt,
+        clientIp: input.clientIp,
+        userAgent: input.userAgent ?? null,
+      },
+      select: { id: true },
+    });
+    await tx.linkThrottle.deleteMany({ where: throttleKey });
+    if (existing?.status !== "ACTIVE")
+      await appendAuditEvent(tx, {
+        type: "identity.linked",
+        at: now,
+        orgId: found.user.orgId,
+        actorUserId: found.userId,
+        entityType: "ChatIdentity",
+        entityId: identity.id,
+        data: { channel: "WEB", linkCodeId: found.id },
+      });
+    await appendAuditEvent(tx, {
+      type: "web.signedIn",
+      at: now,
+      orgId: found.user.orgId,
+      actorUserId: found.userId,
+      entityType: "WebSession",
+      entityId: session.id,
+      data: { linkCodeId: found.id, clientIp: input.clientIp, expiresAt: expiresAt.toISOString() },
+    });
+    return { sessionId: session.id, token, userId: found.userId, userName: found.user.name, expiresAt };
+  });
+  if (!result) {
+    await recordFailure(deps, throttleKey, now, "LINK_CODE_INVALID");
+    throw new DomainError("LINK_CODE_INVALID", "link.codeInvalid");
+  }
+  return result;
+};
+
+/** Counts a wrong try from the address (its own transaction: it must survive the refusal). */
+const recordFailure = async (deps: CoreDeps, key: { channel: "WEB"; chatId: string }, now: Date, code: string): Promise<void> => {
+  const { linkMaxFailures, linkLockMinutes } = deps.settings;
+  await deps.prisma.$transaction(async (tx) => {
+    const windowStartFloor = new Date(now.getTime() - linkLockMinutes * 60_000);
+    const current = await tx.linkThrottle.findUnique({ where: { channel_chatId: key } });
+    // Tries older than the lock period are forgotten.
+    const recent = current !== null && current.windowStart > windowStartFloor;
+    const failures = recent ? current.failures + 1 : 1;
+    const windowStart = recent ? current.windowStart : now;
+    const lockedUntil = failures >= linkMaxFailures ? new Date(now.getTime() + linkLockMinutes * 60_000) : null;
+    await tx.linkThrottle.upsert({ where: { channel_chatId: key }, create: { ...key, failures, windowStart, lockedUntil }, update: { failures, windowStart, lockedUntil } });
+    const entityId = `WEB:${key.chatId}`;
+    await appendAuditEvent(tx, { type: "link.failed", at: now, entityType: "LinkThrottle", entityId, data: { code, failures, action: "web.signIn" } });
+    if (lockedUntil) await appendAuditEvent(tx, { type: "link.locked", at: now, entityType: "LinkThrottle", entityId, data: { lockedUntil: lockedUntil.toISOString() } });
+  });
+};

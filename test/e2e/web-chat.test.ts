@@ -1,0 +1,283 @@
+// The web chat end to end: the real service (startService: PGlite in a temp DATA_DIR, in-process
+// jobs, HTTP on a free port) driven by a real headless Chromium (Debian's /usr/bin/chromium through
+// playwright-core; no browser is ever downloaded). A clerk registers a PDF, the leader directs it,
+// the unit head acknowledges and completes it; deliveries arrive live (job runner → web sender →
+// server-sent events). Another unit's head sees none of it; an expired or revoked session and a
+// forged CSRF request are refused. Screenshots of the main screens go to docs/screenshots/.
+import { execFileSync } from "node:child_process";
+import { mkdir, mkdtemp, readFile, rm } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startService, type RunningService } from "../../app/serve.ts";
+import { createLogger } from "../../app/logger.ts";
+import { loadConfig } from "../../core/config.ts";
+import { issueLinkCode } from "../../core/identity/issue-link-code.ts";
+import { importOrganization } from "../../core/org/import-organization.ts";
+import { revokeWebSessions } from "../../core/web/sign-out.ts";
+
+const CHROMIUM = "/usr/bin/chromium";
+const CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
+const SHOTS = "docs/screenshots";
+const DESKTOP = { width: 1280, height: 800 };
+const PHONE = { width: 390, height: 844 };
+const LIVE_MS = 30_000;
+
+const CAPTION = [
+  "/dangky",
+  "số: 45/STC-NS",
+  "cơ quan: Sở Tài chính tỉnh Bình Định",
+  "ngày: 20/11/2026",
+  "loại: Công văn",
+  "trích yếu: V/v hướng dẫn lập dự toán ngân sách năm 2027",
+  "độ khẩn: khẩn",
+].join("\n");
+const DIRECTIVE = "Giao Phòng Tài chính - Kế hoạch chủ trì tham mưu UBND thành phố trả lời Sở Tài chính.";
+
+let dataDir: string;
+let service: RunningService;
+let browser: Browser;
+let base: string;
+const codes: Record<string, string> = {};
+const users: Record<string, string> = {};
+const contexts: BrowserContext[] = [];
+
+const newPage = async (viewport = DESKTOP): Promise<Page> => {
+  const context = await browser.newContext({ viewport, locale: "vi-VN", timezoneId: "Asia/Ho_Chi_Minh" });
+  contexts.push(context);
+  return context.newPage();
+};
+
+const signIn = async (page: Page, userCode: string): Promise<void> => {
+  await page.goto(`${base}/chat`);
+  await page.getByLabel("Mã đăng nhập").fill(codes[userCode]!);
+  await page.getByRole("button", { name: "Đăng nhập" }).click();
+  await page.locator(".composer textarea").waitFor();
+};
+
+const botMessage = (page: Page, text: string) => page.locator(".msg.bot").filter({ hasText: text }).last();
+
+const send = async (page: Page, text: string): Promise<void> => {
+  await page.locator(".composer textarea").fill(text);
+  await page.getByRole("button", { name: "Gửi" }).click();
+};
+
+const csrfOf = (page: Page): Promise<string> => page.evaluate(async () => ((await (await fetch("/chat/api/session")).json()) as { csrfToken: string }).csrfToken);
+
+beforeAll(async () => {
+  // The page under test is built from the current sources.
+  execFileSync("npx", ["vite", "build", "--config", "web/vite.config.ts"], { stdio: "pipe" });
+  await mkdir(SHOTS, { recursive: true });
+  dataDir = await mkdtemp(path.join(os.tmpdir(), "edoc-e2e-"));
+  const config = loadConfig({ DATA_DIR: dataDir, HTTP_PORT: "0", HTTP_HOST: "127.0.0.1", LOG_LEVEL: "warn" });
+  // "fatal": the outbox rightly logs errors for the people of the demo organisation who never signed in.
+  service = await startService({ config, logger: createLogger("fatal") });
+  base = `http://127.0.0.1:${service.port}`;
+  const deps = service.app.deps;
+  await importOrganization(deps, { text: await readFile("examples/quy-nhon.yaml", "utf8") });
+  for (const userCode of ["vanthu", "chutich", "tp.tckh", "tp.nv"]) {
+    const c = await issueLinkCode(deps, { userCode });
+    codes[userCode] = c.code;
+    users[userCode] = c.userId;
+  }
+  browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
+});
+
+afterAll(async () => {
+  for (const c of contexts) await c.close().catch(() => {});
+  await browser?.close();
+  await service?.stop();
+  await rm(dataDir, { recursive: true, force: true });
+});
+
+describe("the web chat in a browser", () => {
+  let clerk: Page;
+  let leader: Page;
+  let head: Page;
+  let otherHead: Page;
+
+  it("signs people in with their one-time codes (and shows the sign-in screen on a phone too)", async () => {
+    const phone = await newPage(PHONE);
+    await phone.goto(`${base}/chat`);
+    await phone.getByLabel("Mã đăng nhập").waitFor();
+    await phone.waitForLoadState("networkidle");
+    await phone.screenshot({ path: `${SHOTS}/sign-in-phone.png` });
+
+    clerk = await newPage();
+    await clerk.goto(`${base}/chat`);
+    await clerk.getByLabel("Mã đăng nhập").fill("ABCD-2345");
+    await clerk.getByRole("button", { name: "Đăng nhập" }).click();
+    await expect.poll(() => clerk.locator(".form-error").textContent()).toContain("Mã liên kết");
+    await clerk.getByLabel("Mã đăng nhập").fill(codes.vanthu!);
+    await clerk.screenshot({ path: `${SHOTS}/sign-in.png` });
+    await clerk.getByRole("button", { name: "Đăng nhập" }).click();
+    await clerk.locator(".composer textarea").waitFor();
+    await expect.poll(() => clerk.locator(".topbar").textContent()).toContain("Trần Thị Bình");
+
+    const cookies = await clerk.context().cookies();
+    const session = cookies.find((c) => c.name === "edoc_chat")!;
+    expect(session).toMatchObject({ httpOnly: true, sameSite: "Strict", path: "/chat" });
+    const stored = await service.app.db.prisma.webSession.findMany({ where: { userId: users.vanthu }, select: { tokenHash: true } });
+    expect(stored).toHaveLength(1);
+    expect(stored[0]!.tokenHash).not.toContain(session.value);
+
+    leader = await newPage();
+    await signIn(leader, "chutich");
+    head = await newPage();
+    // The head's page is in the background and may notify: a recording Notification stands in.
+    await head.addInitScript(() => {
+      const w = window as unknown as { __hidden: boolean; __notes: { title: string; body: string }[] };
+      w.__hidden = false;
+      w.__notes = [];
+      Object.defineProperty(document, "visibilityState", { get: () => (w.__hidden ? "hidden" : "visible") });
+      class RecordingNotification {
+        static permission = "granted";
+        static requestPermission = async () => "granted";
+        onclick: (() => void) | null = null;
+        constructor(title: string, opts: { body?: string } = {}) {
+          w.__notes.push({ title, body: opts.body ?? "" });
+        }
+        close() {}
+      }
+      Object.defineProperty(window, "Notification", { value: RecordingNotification, configurable: true });
+    });
+    await signIn(head, "tp.tckh");
+    otherHead = await newPage();
+    await signIn(otherHead, "tp.nv");
+
+    // A code is single-use: the clerk's code no longer works anywhere.
+    const again = await fetch(`${base}/chat/api/sign-in`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ code: codes.vanthu }) });
+    expect(again.status).toBe(400);
+  });
+
+  it("the clerk uploads a PDF with the /dangky lines, checks the echo and confirms: số đến, REF and the stamped PDF", async () => {
+    await clerk.getByTestId("file-input").setInputFiles("test/fixtures/sample-2-pages.pdf");
+    await expect.poll(() => clerk.locator(".chips").textContent()).toContain("sample-2-pages.pdf");
+    await clerk.locator(".composer textarea").fill(CAPTION);
+    const uploaded = clerk.waitForRequest((r) => r.url().endsWith("/chat/api/messages") && (r.headers()["content-type"] ?? "").startsWith("multipart/form-data"));
+    await clerk.getByRole("button", { name: "Gửi" }).click();
+    await uploaded;
+    const echo = botMessage(clerk, "Kiểm tra thông tin văn bản đến");
+    await echo.waitFor();
+    expect(await echo.textContent()).toContain("45/STC-NS");
+    await expect.poll(() => clerk.locator(".msg.me").last().textContent()).toContain("sample-2-pages.pdf");
+
+    await echo.getByRole("button", { name: "Xác nhận" }).click();
+    const done = botMessage(clerk, "REF: D1");
+    await done.waitFor();
+    expect(await done.textContent()).toContain("Số đến: 1");
+    // The echo's buttons are spent.
+    await expect.poll(() => echo.locator(".actions button").count()).toBe(0);
+
+    const link = clerk.locator(".attachments a", { hasText: "D1.pdf" }).first();
+    await link.waitFor();
+    const href = await link.getAttribute("href");
+    expect(href).toMatch(/^\/files\//);
+    const pdf = await clerk.request.get(`${base}${href}`);
+    expect(pdf.status()).toBe(200);
+    expect(pdf.headers()["content-type"]).toBe("application/pdf");
+    expect((await pdf.body()).subarray(0, 5).toString()).toBe("%PDF-");
+  });
+
+  it("the leader gets the document live, sees it in the tasks panel, and directs it", async () => {
+    await botMessage(leader, "D1").waitFor({ timeout: LIVE_MS });
+    await expect.poll(() => leader.locator(".tasks").textContent(), { timeout: LIVE_MS }).toContain("D1");
+    await expect.poll(() => leader.locator(".tasks").textContent()).toContain("Chờ chỉ đạo");
+
+    await head.evaluate(() => ((window as unknown as { __hidden: boolean }).__hidden = true));
+    await send(leader, `/chidao D1\n${DIRECTIVE}\nchủ trì: TCKH\nhạn: 5 ngày`);
+    const echo = botMessage(leader, "Phòng Tài chính - Kế hoạch");
+    await echo.getByRole("button", { name: "Xác nhận" }).waitFor();
+    await echo.getByRole("button", { name: "Xác nhận" }).click();
+    await botMessage(leader, "Đã ghi ý kiến chỉ đạo").waitFor();
+  });
+
+  it("the unit head gets the assignment card live (and a notification in the background), acknowledges and completes it", async () => {
+    const card = head.locator(".msg.bot").filter({ hasText: DIRECTIVE }).filter({ has: head.getByRole("button", { name: "Nhận" }) }).last();
+    await card.waitFor({ timeout: LIVE_MS });
+    expect(await card.textContent()).toContain("D1-TCKH");
+    const notes = await head.evaluate(() => (window as unknown as { __notes: { title: string; body: string }[] }).__notes);
+    expect(notes.map((n) => `${n.title} ${n.body}`).join("\n")).toContain("D1");
+    await head.evaluate(() => ((window as unknown as { __hidden: boolean }).__hidden = false));
+    await expect.poll(() => head.locator(".tasks").textContent(), { timeout: LIVE_MS }).toContain("D1-TCKH");
+
+    await head.screenshot({ path: `${SHOTS}/conversation-assignment-card.png` });
+    await head.setViewportSize(PHONE);
+    await head.screenshot({ path: `${SHOTS}/conversation-phone.png` });
+    await head.getByRole("button", { name: /^Việc/ }).click();
+    await head.locator(".tasks-panel").waitFor();
+    await head.screenshot({ path: `${SHOTS}/tasks-panel-phone.png` });
+    await head.getByRole("button", { name: /^Việc/ }).click();
+    await head.setViewportSize(DESKTOP);
+
+    await card.getByRole("button", { name: "Nhận" }).click();
+    await expect.poll(() => head.locator(".toast").textContent()).toContain("Đã xác nhận nhận việc D1-TCKH");
+    const liveCard = head.locator(".msg.bot").filter({ hasText: DIRECTIVE }).filter({ has: head.getByRole("button", { name: "Báo cáo hoàn thành" }) }).last();
+    await liveCard.waitFor();
+    expect(await liveCard.getByRole("button", { name: "Nhận" }).count()).toBe(0);
+
+    await liveCard.getByRole("button", { name: "Báo cáo hoàn thành" }).click();
+    await botMessage(head, "Gửi nội dung báo cáo hoàn thành").waitFor();
+    await send(head, "Đã tham mưu văn bản trả lời Sở Tài chính, số 12/TCKH-NS.");
+    await botMessage(head, "Đã báo cáo hoàn thành D1-TCKH").waitFor();
+    const a = await service.app.db.prisma.assignment.findFirstOrThrow({ where: { ref: { startsWith: "D1/" }, unit: { code: "TCKH" } }, select: { status: true, acknowledgedAt: true } });
+    expect(a.acknowledgedAt).not.toBeNull();
+    expect(a.status).toBe("COMPLETED");
+
+    // A reload shows the same conversation from the database.
+    await head.reload();
+    await botMessage(head, "Đã báo cáo hoàn thành D1-TCKH").waitFor();
+    expect(await head.locator(".msg.bot").filter({ hasText: DIRECTIVE }).count()).toBeGreaterThan(0);
+    await head.screenshot({ path: `${SHOTS}/conversation-completed.png` });
+  });
+
+  it("another unit's head sees none of it", async () => {
+    await send(otherHead, "/viec");
+    await botMessage(otherHead, "").waitFor();
+    await send(otherHead, "/xem D1-TCKH");
+    await expect.poll(() => otherHead.locator(".msg.bot").count()).toBeGreaterThanOrEqual(2);
+    const shown = (await otherHead.locator(".messages").textContent()) ?? "";
+    expect(shown).not.toContain(DIRECTIVE);
+    expect(shown).not.toContain("V/v hướng dẫn lập dự toán");
+    expect(await otherHead.locator(".tasks").textContent()).toContain("Không có việc nào đang chờ");
+    const rows = await service.app.db.prisma.webMessage.findMany({ where: { userId: users["tp.nv"], direction: "OUT" }, select: { payload: true } });
+    expect(JSON.stringify(rows)).not.toContain("lập dự toán");
+  });
+
+  it("refuses a forged or missing CSRF token, and a request from another origin, with 403", async () => {
+    const url = `${base}/chat/api/messages`;
+    const body = { text: "/viec", updateKey: "forgedcsrf0001" };
+    const forged = await clerk.request.post(url, { headers: { "content-type": "application/json", "x-csrf-token": "forged" }, data: body });
+    expect(forged.status()).toBe(403);
+    const missing = await clerk.request.post(url, { headers: { "content-type": "application/json" }, data: body });
+    expect(missing.status()).toBe(403);
+    const token = await csrfOf(clerk);
+    const foreign = await clerk.request.post(url, { headers: { "content-type": "application/json", "x-csrf-token": token, origin: "http://evil.example" }, data: body });
+    expect(foreign.status()).toBe(403);
+    const press = await clerk.request.post(`${base}/chat/api/press`, { headers: { "content-type": "application/json", "x-csrf-token": "forged" }, data: { messageId: "x", callback: "y", updateKey: "forgedcsrf0002" } });
+    expect(press.status()).toBe(403);
+    // The same request with the session's token goes through.
+    const ok = await clerk.request.post(url, { headers: { "content-type": "application/json", "x-csrf-token": token }, data: body });
+    expect(ok.status()).toBe(200);
+  });
+
+  it("an expired session is refused and the page asks to sign in again", async () => {
+    await service.app.db.prisma.webSession.updateMany({ where: { userId: users["tp.tckh"] }, data: { lastSeenAt: new Date(Date.now() - 13 * 3_600_000) } });
+    const api = await head.request.get(`${base}/chat/api/messages`);
+    expect(api.status()).toBe(401);
+    await head.reload();
+    await head.getByLabel("Mã đăng nhập").waitFor();
+  });
+
+  it("edoc user logout revokes every session of the person; their open page then signs out", async () => {
+    const r = await revokeWebSessions(service.app.deps, { userCode: "chutich" });
+    expect(r.revoked).toBe(1);
+    // The open page signs out by itself at its stream's next heartbeat, or at once on its next request.
+    await leader.locator(".composer textarea").fill("/viec", { timeout: 2_000 }).then(() => leader.getByRole("button", { name: "Gửi" }).click({ timeout: 2_000 })).catch(() => {});
+    await leader.getByLabel("Mã đăng nhập").waitFor();
+    expect(await leader.locator(".form-error").textContent()).toContain("đăng nhập lại");
+    const identity = await service.app.db.prisma.chatIdentity.findFirstOrThrow({ where: { userId: users.chutich, channel: "WEB" }, select: { status: true } });
+    expect(identity.status).toBe("UNLINKED");
+  });
+});
