@@ -12,11 +12,12 @@ import type { ConversationStore } from "../../core/conversations/conversation-st
 import { t } from "../../core/messages/index.ts";
 import { handleIncoming } from "../shared/handle-incoming.ts";
 import { mapError } from "../shared/map-error.ts";
-import type { BotEnv, BotLogger, IncomingFile, IncomingTurn, TurnResult } from "../shared/types.ts";
+import type { BotEnv, BotLogger, CardUpdate, IncomingFile, IncomingTurn, TurnResult } from "../shared/types.ts";
+import { telegramCards } from "./cards.ts";
 import type { BotContext } from "./context.ts";
 import { DEFAULT_MAX_DOWNLOAD_BYTES, FileTooLargeError, downloadTelegramFile } from "./download.ts";
 import { TELEGRAM_CALLBACK_TEXT_LIMIT, truncate } from "./html.ts";
-import { inlineKeyboard, sendOutbound } from "./send-message.ts";
+import { deliverCard, inlineKeyboard } from "./send-message.ts";
 import { configureApi } from "./telegram-sender.ts";
 
 export const DEFAULT_TELEGRAM_API_ROOT = "https://api.telegram.org";
@@ -88,8 +89,26 @@ export const createTelegramBot = (opts: TelegramBotOptions): TelegramBot => {
   const download = (fileId: string, size?: number): Promise<Uint8Array> =>
     downloadTelegramFile(bot.api, { token: opts.token, apiRoot, fileId, knownSize: size, maxBytes });
 
-  const deliver = async (chatId: number, result: TurnResult): Promise<void> => {
-    for (const message of result.replies) await sendOutbound(bot.api, chatId, message, opts.deps.files);
+  const cards = telegramCards(opts.deps);
+
+  /** The card keeps only the buttons that still apply (none: the keyboard goes). */
+  const editButtons = (chatId: number, messageId: number, card: CardUpdate, updateKey: string): Promise<unknown> =>
+    bot.api
+      .editMessageReplyMarkup(chatId, messageId, { reply_markup: inlineKeyboard(card.actions) })
+      .catch((err: unknown) => log.warn({ err, updateKey }, "card not updated"));
+
+  /**
+   * Sends the replies (a reply that is a living card, like `/xem D7-TCKH`, becomes the chat's card)
+   * and updates the card the turn changed: the pressed message, and the card remembered for this
+   * chat when a typed command or a report changed the assignment.
+   */
+  const deliver = async (chatId: number, result: TurnResult, updateKey: string, pressedMessageId?: number): Promise<void> => {
+    if (result.card && pressedMessageId !== undefined) await editButtons(chatId, pressedMessageId, result.card, updateKey);
+    if (result.card?.cardKey) {
+      const cardId = await cards.find(String(chatId), result.card.cardKey);
+      if (cardId !== null && cardId !== pressedMessageId) await editButtons(chatId, cardId, result.card, updateKey);
+    }
+    for (const message of result.replies) await deliverCard(bot.api, chatId, message, { cards, files: opts.deps.files, mode: "resend" });
   };
 
   const tooLarge = (err: FileTooLargeError): TurnResult => ({
@@ -129,7 +148,7 @@ export const createTelegramBot = (opts: TelegramBotOptions): TelegramBot => {
       for (const [i, item] of items.entries()) out.push({ bytes: await download(item.fileId, item.size), fileName: `photo-${i + 1}.jpg`, mime: "image/jpeg" });
       return out;
     });
-    await deliver(album.chatId, result);
+    await deliver(album.chatId, result, base.updateKey);
   };
   const track = (p: Promise<unknown>): void => {
     inFlight.add(p);
@@ -152,13 +171,7 @@ export const createTelegramBot = (opts: TelegramBotOptions): TelegramBot => {
       updateKey: `tg:${ctx.update.update_id}`,
     });
     await ctx.answerCallbackQuery(result.callbackText ? { text: truncate(result.callbackText, TELEGRAM_CALLBACK_TEXT_LIMIT) } : {});
-    if (result.card && q.message) {
-      // The pressed card keeps only the buttons that still apply (none: the keyboard goes).
-      await ctx.api
-        .editMessageReplyMarkup(q.message.chat.id, q.message.message_id, { reply_markup: inlineKeyboard(result.card.actions) })
-        .catch((err: unknown) => log.warn({ err, updateKey: `tg:${ctx.update.update_id}` }, "card not updated"));
-    }
-    await deliver(chatId, result);
+    await deliver(chatId, result, `tg:${ctx.update.update_id}`, q.message?.message_id);
   });
 
   bot.on("message", async (ctx) => {
@@ -195,7 +208,7 @@ export const createTelegramBot = (opts: TelegramBotOptions): TelegramBot => {
       if (photo) return [{ bytes: await download(photo.file_id, photo.file_size), fileName: "photo-1.jpg", mime: "image/jpeg" }];
       return [];
     });
-    await deliver(msg.chat.id, result);
+    await deliver(msg.chat.id, result, base.updateKey);
   });
 
   bot.catch((err) => {

@@ -2,13 +2,17 @@
 // OutboundMessages and hand them here. Built on grammY's plain `Api`, so a jobs-only process can
 // send without a polling Bot. Short 429 waits and 5xx are retried in place (auto-retry); a longer
 // 429 is returned to the job layer as `rate_limited` so it pauses the queue instead of a worker.
+// With `cards`, a message whose `cardKey` was sent to the chat before edits that card in place (one
+// living card per assignment and chat; see send-message.ts `deliverCard`).
 import { autoRetry } from "@grammyjs/auto-retry";
 import { apiThrottler } from "@grammyjs/transformer-throttler";
 import { Api, GrammyError, HttpError } from "grammy";
 import type { FileStore } from "../../core/files/file-store.ts";
+import type { CardRegistryDeps } from "../../core/outbox/card-registry.ts";
 import { SendError } from "../../core/ports/sender.ts";
 import type { OutboundMessage, SendResult, Sender, SendTarget } from "../../core/ports/sender.ts";
-import { sendOutbound } from "./send-message.ts";
+import { telegramCards } from "./cards.ts";
+import { deliverCard } from "./send-message.ts";
 
 export type TelegramSenderOptions = {
   token: string;
@@ -22,6 +26,11 @@ export type TelegramSenderOptions = {
   maxRetryDelaySeconds?: number;
   /** Retries in place (429 within the delay above, 5xx with backoff from 3 s). @defaultValue 2 */
   maxRetryAttempts?: number;
+  /**
+   * Where living cards are remembered (core's card registry). With it, a message whose `cardKey`
+   * was already sent to the chat edits that card in place. @defaultValue none: every message is new
+   */
+  cards?: CardRegistryDeps;
 };
 
 /** A grammY error → the SendError kind the delivery job acts on. */
@@ -47,12 +56,13 @@ export const configureApi = (api: Api, opts: { throttle?: boolean; maxRetryDelay
 
 export const createTelegramSender = (opts: TelegramSenderOptions): Sender & { api: Api } => {
   const api = configureApi(new Api(opts.token, opts.apiRoot ? { apiRoot: opts.apiRoot } : {}), opts);
+  const cards = opts.cards ? telegramCards(opts.cards) : undefined;
   return {
     channel: "TELEGRAM",
     api,
     async send(target: SendTarget, message: OutboundMessage): Promise<SendResult> {
       try {
-        const id = await sendOutbound(api, target.chatId, message, opts.files);
+        const id = await deliverCard(api, target.chatId, message, { cards, files: opts.files, mode: "edit" });
         return { platformMessageId: String(id) };
       } catch (err) {
         throw toSendError(err);

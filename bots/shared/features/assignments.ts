@@ -54,20 +54,36 @@ const canonicalToInput = (canonical: string): AssignmentRefInput | null => {
   return { kind, number: Number(m[2]), year: Number(m[3]), unitCode: m[4]!, ...(m[5] ? { officerCode: m[5] } : {}) };
 };
 
-/** The buttons an assignment card carries for this person now (the living card). */
+/**
+ * The buttons an assignment card carries for this person now (the living card), labelled like the
+ * card the outbox sent (core/outbox/render-outbox-message.ts), so an updated card keeps its labels.
+ */
 export const cardActions = (locale: Locale, assignmentId: string, shownRef: string, allowed: readonly AssignmentAction[]): MessageAction[] => {
   const out: MessageAction[] = [];
-  if (allowed.includes("ack")) out.push({ label: t(locale, "bot.action.ack"), command: `/nhan ${shownRef}`, callback: encodeCallback({ kind: "ack", assignmentId }) });
-  if (allowed.includes("complete")) out.push({ label: t(locale, "bot.action.done"), command: `/xong ${shownRef}`, callback: encodeCallback({ kind: "done", assignmentId }) });
+  if (allowed.includes("ack")) out.push({ label: t(locale, "notify.action.ack"), command: `/nhan ${shownRef}`, callback: encodeCallback({ kind: "ack", assignmentId }) });
+  if (allowed.includes("complete")) out.push({ label: t(locale, "notify.action.done"), command: `/xong ${shownRef}`, callback: encodeCallback({ kind: "done", assignmentId }) });
   return out;
 };
 
+/** The living card's key of an assignment (the outbox's cards carry the same). */
+export const assignmentCardKey = (assignmentId: string): string => `assignment:${assignmentId}`;
+
 /** Re-reads the assignment after a change and returns its card's buttons for this person. */
-const refreshCard = async (ctx: TurnContext, canonicalRef: string): Promise<CardUpdate | undefined> => {
+const cardFor = async (ctx: TurnContext, input: AssignmentRefInput): Promise<CardUpdate | undefined> => {
+  const detail = await getAssignmentByRef(ctx.env.deps, { actorUserId: ctx.actor.id, ref: input }).catch(() => null);
+  if (!detail) return undefined;
+  return { actions: cardActions(ctx.locale, detail.assignmentId, detail.displayRef, detail.actions), cardKey: assignmentCardKey(detail.assignmentId) };
+};
+
+const refreshCard = (ctx: TurnContext, canonicalRef: string): Promise<CardUpdate | undefined> => {
   const input = canonicalToInput(canonicalRef);
-  if (!input) return undefined;
-  const detail = await getAssignmentByRef(ctx.env.deps, { actorUserId: ctx.actor.id, ref: input });
-  return { actions: cardActions(ctx.locale, detail.assignmentId, detail.displayRef, detail.actions) };
+  return input ? cardFor(ctx, input) : Promise.resolve(undefined);
+};
+
+/** The reply, with the assignment's card as it is now (the channel updates the card it shows). */
+const withCard = async (ctx: TurnContext, input: AssignmentRefInput, result: TurnResult): Promise<TurnResult> => {
+  const card = await cardFor(ctx, input);
+  return card ? { ...result, card } : result;
 };
 
 const shown = (ctx: TurnContext, canonical: string): string => displayRef(canonical, ctx.today.year);
@@ -89,25 +105,26 @@ export const onAssignmentCommand = async (ctx: TurnContext, cmd: RefCommand, fil
   if (cmd.name === "extend" && cmd.due?.kind !== "date") return { replies: [reply(locale, "bot.extend.needAbsoluteDate", { ref: typedRef })] };
   if (cmd.name === "delegate" && !cmd.officerCode) return { replies: [reply(locale, "bot.delegate.needOfficer", { ref: typedRef })] };
 
-  const detail = await getAssignmentByRef(deps, { actorUserId: ctx.actor.id, ref: refInput(ctx, cmd.ref) });
+  const input = refInput(ctx, cmd.ref);
+  const detail = await getAssignmentByRef(deps, { actorUserId: ctx.actor.id, ref: input });
   const id = detail.assignmentId;
   const actorUserId = ctx.actor.id;
   switch (cmd.name) {
     case "ack": {
       const r = await acknowledgeAssignment(deps, { actorUserId, assignmentId: id, channel: ctx.turn.channel });
-      return { replies: [reply(locale, "bot.ack.done", { ref: shown(ctx, r.ref) })] };
+      return withCard(ctx, input, { replies: [reply(locale, "bot.ack.done", { ref: shown(ctx, r.ref) })] });
     }
     case "done": {
       const r = await completeAssignment(deps, { actorUserId, assignmentId: id, text: cmd.report, files: filesForCore(files) });
-      return { replies: [reply(locale, "bot.done.done", { ref: shown(ctx, r.ref) })] };
+      return withCard(ctx, input, { replies: [reply(locale, "bot.done.done", { ref: shown(ctx, r.ref) })] });
     }
     case "progress": {
       const r = await reportProgress(deps, { actorUserId, assignmentId: id, text: cmd.text, files: filesForCore(files) });
-      return { replies: [reply(locale, "bot.progress.done", { ref: shown(ctx, r.ref) })] };
+      return withCard(ctx, input, { replies: [reply(locale, "bot.progress.done", { ref: shown(ctx, r.ref) })] });
     }
     case "return": {
       const r = await returnAssignment(deps, { actorUserId, assignmentId: id, reason: cmd.reason });
-      return { replies: [reply(locale, "bot.return.done", { ref: shown(ctx, r.ref) })] };
+      return withCard(ctx, input, { replies: [reply(locale, "bot.return.done", { ref: shown(ctx, r.ref) })] });
     }
     case "extend": {
       const date = cmd.due!.kind === "date" ? cmd.due!.date : ctx.today;
@@ -123,7 +140,7 @@ export const onAssignmentCommand = async (ctx: TurnContext, cmd: RefCommand, fil
         ...(due ? { due } : {}),
         ...(cmd.note.trim() !== "" ? { note: cmd.note } : {}),
       });
-      return { replies: [reply(locale, "bot.delegate.done", { ref: shown(ctx, r.ref), officer: r.officerName })] };
+      return withCard(ctx, input, { replies: [reply(locale, "bot.delegate.done", { ref: shown(ctx, r.ref), officer: r.officerName })] });
     }
   }
 };
@@ -137,7 +154,7 @@ export const onAckPress = async (ctx: TurnContext, assignmentId: string, message
     ...(messageId ? { messageId } : {}),
   });
   const text = t(ctx.locale, "bot.ack.done", { ref: shown(ctx, r.ref) });
-  const card = await refreshCard(ctx, r.ref).catch(() => undefined);
+  const card = await refreshCard(ctx, r.ref);
   return { replies: [], callbackText: text, ...(card ? { card } : {}) };
 };
 
@@ -151,7 +168,8 @@ export const onDonePress = async (ctx: TurnContext, assignmentId: string): Promi
 export const onDoneReport = async (ctx: TurnContext, assignmentId: string, text: string, files?: IncomingFile[]): Promise<TurnResult> => {
   const r = await completeAssignment(ctx.env.deps, { actorUserId: ctx.actor.id, assignmentId, text, files: filesForCore(files) });
   await ctx.conversation.clear();
-  return { replies: [reply(ctx.locale, "bot.done.done", { ref: shown(ctx, r.ref) })] };
+  const card = await refreshCard(ctx, r.ref);
+  return { replies: [reply(ctx.locale, "bot.done.done", { ref: shown(ctx, r.ref) })], ...(card ? { card } : {}) };
 };
 
 /** The leader's Đồng ý / Không buttons on an extension request. */

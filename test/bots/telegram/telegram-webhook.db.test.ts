@@ -1,0 +1,89 @@
+// The Telegram bot behind a webhook, as the service wires it (app/serve.ts with BOT_MODE=webhook):
+// setWebhook with the secret at start, updates POSTed to /webhook/telegram are handled only with the
+// right `X-Telegram-Bot-Api-Secret-Token`; a wrong one gets 401 and changes nothing.
+import { mkdtemp, rm } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startService, type RunningService } from "../../../app/serve.ts";
+import { createLogger } from "../../../app/logger.ts";
+import { loadConfig } from "../../../core/config.ts";
+import { issueLinkCode } from "../../../core/identity/issue-link-code.ts";
+import { startFakeTelegramServer, type FakeTelegramServer, type FakeUser } from "../../support/fake-telegram-server.ts";
+import { createTestDatabase, type TestDatabase } from "../../support/test-db.ts";
+import { setupExampleOrg } from "../../support/workflow.ts";
+
+const TOKEN = "4545:webhook-token";
+const SECRET = "webhook-secret-1234";
+const CLERK: FakeUser = { id: 101, first_name: "Bình" };
+const STRANGER: FakeUser = { id: 999, first_name: "Người lạ" };
+
+let fake: FakeTelegramServer;
+let service: RunningService;
+let dataDir: string;
+let pgDb: TestDatabase | undefined;
+let hook: string;
+
+beforeAll(async () => {
+  fake = await startFakeTelegramServer({ token: TOKEN });
+  dataDir = await mkdtemp(path.join(os.tmpdir(), "edoc-webhook-tg-"));
+  if (process.env.DATABASE_URL) pgDb = await createTestDatabase();
+  const config = loadConfig({
+    TELEGRAM_BOT_TOKEN: TOKEN,
+    TELEGRAM_API_ROOT: fake.apiRoot,
+    BOT_MODE: "webhook",
+    WEBHOOK_SECRET: SECRET,
+    PUBLIC_BASE_URL: "https://edoc.example.gov.vn",
+    DATA_DIR: dataDir,
+    HTTP_PORT: "0",
+    HTTP_HOST: "127.0.0.1",
+    LOG_LEVEL: "silent",
+    DATABASE_URL: pgDb?.url,
+  });
+  service = await startService({ config, logger: createLogger("silent"), role: "bots" });
+  await setupExampleOrg(service.app.deps);
+  hook = `http://127.0.0.1:${service.port}/webhook/telegram`;
+}, 120_000);
+
+afterAll(async () => {
+  await service?.stop();
+  await fake?.close();
+  await pgDb?.close();
+  await rm(dataDir, { recursive: true, force: true });
+});
+
+describe("the webhook", () => {
+  it("is registered with the secret, never polled", () => {
+    expect(fake.webhook()).toMatchObject({ url: "https://edoc.example.gov.vn/webhook/telegram", secret_token: SECRET });
+    expect(fake.callsTo("getUpdates")).toHaveLength(0);
+  });
+
+  it("handles an update with the right secret: /start CODE links the chat", async () => {
+    const { code } = await issueLinkCode(service.app.deps, { userCode: "vanthu" });
+    const res = await fake.postWebhook(hook, fake.command(CLERK, "start", code.replace("-", "")), SECRET);
+    expect(res.status).toBe(200);
+    const [reply] = await fake.waitForMessages(CLERK.id, 1, 15_000);
+    expect(reply!.plain_text).toContain("Trần Thị Bình");
+    expect(await service.app.deps.prisma.chatIdentity.count({ where: { externalUserId: String(CLERK.id), status: "ACTIVE" } })).toBe(1);
+  });
+
+  it("refuses a wrong secret (or none) with 401 and changes nothing", async () => {
+    const { code } = await issueLinkCode(service.app.deps, { userCode: "chutich" });
+    const prisma = service.app.deps.prisma;
+    const before = { identities: await prisma.chatIdentity.count(), sends: fake.callsTo("sendMessage").length, updates: await prisma.processedUpdate.count() };
+    const wrong = await fake.postWebhook(hook, fake.command(STRANGER, "start", code.replace("-", "")), "not-the-secret");
+    expect(wrong.status).toBe(401);
+    const res = await fetch(hook, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(fake.command(STRANGER, "viec")) });
+    expect(res.status).toBe(401);
+    // Give a wrongly accepted update time to show up before checking that nothing happened.
+    await new Promise((r) => setTimeout(r, 500));
+    expect(fake.callsTo("sendMessage")).toHaveLength(before.sends);
+    expect(fake.messages(STRANGER.id)).toHaveLength(0);
+    expect(await prisma.chatIdentity.count()).toBe(before.identities);
+    expect(await prisma.processedUpdate.count()).toBe(before.updates);
+
+    // The code was not spent: the person can still link with it through the real webhook.
+    expect((await fake.postWebhook(hook, fake.command(STRANGER, "start", code.replace("-", "")), SECRET)).status).toBe(200);
+    expect((await fake.waitForMessages(STRANGER.id, 1, 15_000))[0]!.plain_text).toContain("Nguyễn Văn An");
+  });
+});
