@@ -6,7 +6,7 @@ import { enqueueOutbox } from "../outbox/enqueue-outbox.ts";
 import { loadReminderContext } from "../reminders/reminder-context.ts";
 import { refreshAssignmentReminder } from "../reminders/schedule-reminder.ts";
 import { runUseCase } from "../use-case.ts";
-import { conflictFor, loadAssignmentForAction, requireHolder, unitHeadIds } from "./assignment-access.ts";
+import { conflictFor, loadAssignmentForAction, requireHolder, unitHeadIds, shownRef } from "./assignment-access.ts";
 
 export const ZAcknowledgeAssignmentInput = z.object({
   actorUserId: z.string().min(1),
@@ -42,7 +42,7 @@ export const acknowledgeAssignment = (deps: CoreDeps, raw: AcknowledgeAssignment
       });
       if (claimed.count === 0) {
         const current = await tx.assignment.findUniqueOrThrow({ where: { id: a.id }, select: { status: true } });
-        throw conflictFor(current.status, a.ref);
+        throw conflictFor(current.status, shownRef(deps, a.ref));
       }
       await refreshAssignmentReminder(tx, { assignmentId: a.id, calendar: ctx.calendar, policy: ctx.policy, now });
       await appendAuditEvent(tx, {

@@ -1,7 +1,10 @@
 // Who may do what with an assignment, and the shared loading of one for a state change.
 import type { Actor } from "../actors/actor.ts";
 import { hasRole } from "../actors/actor.ts";
+import type { CoreDeps } from "../deps.ts";
+import { displayRef } from "../documents/refs.ts";
 import { DomainError } from "../errors.ts";
+import { localDateOf } from "../time.ts";
 import type { Tx } from "../store/tx.ts";
 import type { AssignmentStatus } from "../store/generated/enums.ts";
 
@@ -67,3 +70,7 @@ export const conflictFor = (status: AssignmentStatus, ref: string): DomainError 
 /** Active heads of a unit. */
 export const unitHeadIds = async (tx: Tx, unitId: string): Promise<string[]> =>
   (await tx.user.findMany({ where: { unitId, active: true, roles: { has: "UNIT_HEAD" } }, select: { id: true } })).map((u) => u.id);
+
+/** A stored ref as people type it now (`D7/2026-TCKH` → `D7-TCKH` during 2026, office time). */
+export const shownRef = (deps: Pick<CoreDeps, "clock" | "settings">, ref: string): string =>
+  displayRef(ref, Number(localDateOf(deps.clock.now(), deps.settings.officeTimeZone).slice(0, 4)));

@@ -5,7 +5,7 @@ import type { CoreDeps } from "../deps.ts";
 import { DomainError } from "../errors.ts";
 import { enqueueOutbox, type OutboxIntent } from "../outbox/enqueue-outbox.ts";
 import { runUseCase } from "../use-case.ts";
-import { OPEN_STATUSES, conflictFor, loadAssignmentForAction, requireHolder, unitHeadIds } from "./assignment-access.ts";
+import { OPEN_STATUSES, conflictFor, loadAssignmentForAction, requireHolder, unitHeadIds, shownRef } from "./assignment-access.ts";
 import { createReport, prepareReportFile } from "./store-report.ts";
 
 const ZFile = z.object({ bytes: z.custom<Uint8Array>((v) => v instanceof Uint8Array, "must be bytes"), fileName: z.string().optional(), mimeHint: z.string().optional() });
@@ -50,7 +50,7 @@ export const completeAssignment = (deps: CoreDeps, raw: CompleteAssignmentInput)
           ...(a.acknowledgedAt ? {} : { acknowledgedAt: now, acknowledgedById: actor.id }),
         },
       });
-      if (done.count === 0) throw conflictFor((await tx.assignment.findUniqueOrThrow({ where: { id: a.id }, select: { status: true } })).status, a.ref);
+      if (done.count === 0) throw conflictFor((await tx.assignment.findUniqueOrThrow({ where: { id: a.id }, select: { status: true } })).status, shownRef(deps, a.ref));
       const reportId = await createReport(tx, now, { assignmentId: a.id, kind: "COMPLETION", text: input.text, authorId: actor.id, ref: a.ref, file });
       await appendAuditEvent(tx, {
         type: "assignment.completed",

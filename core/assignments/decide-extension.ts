@@ -1,3 +1,4 @@
+import { shownRef } from "./assignment-access.ts";
 import { z } from "zod";
 import { hasRole, loadActor } from "../actors/actor.ts";
 import { appendAuditEvent } from "../audit/append-audit-event.ts";
@@ -40,7 +41,7 @@ export const decideExtension = (deps: CoreDeps, raw: DecideExtensionInput): Prom
         where: { id: ext.id, status: "PENDING" },
         data: { status, decidedById: actor.id, decidedAt: now, decisionNote: input.note ?? null },
       });
-      if (decided.count === 0) throw new DomainError("EXTENSION_ALREADY_DECIDED", "assignment.extensionAlreadyDecided", { ref: ext.assignment.ref });
+      if (decided.count === 0) throw new DomainError("EXTENSION_ALREADY_DECIDED", "assignment.extensionAlreadyDecided", { ref: shownRef(deps, ext.assignment.ref) });
       let dueAt = ext.assignment.dueAt;
       if (input.grant) {
         dueAt = ext.requestedDueAt;

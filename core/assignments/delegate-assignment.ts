@@ -9,7 +9,7 @@ import { loadReminderContext } from "../reminders/reminder-context.ts";
 import { refreshAssignmentReminder } from "../reminders/schedule-reminder.ts";
 import { dueAtForDate, localDateOf } from "../time.ts";
 import { runUseCase } from "../use-case.ts";
-import { OPEN_STATUSES, conflictFor, loadAssignmentForAction } from "./assignment-access.ts";
+import { OPEN_STATUSES, conflictFor, loadAssignmentForAction, shownRef } from "./assignment-access.ts";
 
 export const ZDelegateAssignmentInput = z.object({
   actorUserId: z.string().min(1),
@@ -41,7 +41,7 @@ export const delegateAssignment = (deps: CoreDeps, raw: DelegateAssignmentInput)
     return deps.prisma.$transaction(async (tx) => {
       const a = await loadAssignmentForAction(tx, actor, input.assignmentId);
       if (a.parentId !== null || actor.unitId !== a.unitId || !hasRole(actor, "UNIT_HEAD")) throw new DomainError("FORBIDDEN", "assignment.onlyHeadDelegates");
-      if (!OPEN_STATUSES.includes(a.status)) throw conflictFor(a.status, a.ref);
+      if (!OPEN_STATUSES.includes(a.status)) throw conflictFor(a.status, shownRef(deps, a.ref));
       const officer = await tx.user.findFirst({
         where: { orgId: actor.orgId, code: { equals: input.officerUserCode, mode: "insensitive" }, active: true },
         select: { id: true, code: true, name: true, unitId: true },

@@ -7,7 +7,7 @@ import { enqueueOutbox } from "../outbox/enqueue-outbox.ts";
 import { loadReminderContext } from "../reminders/reminder-context.ts";
 import { dueAtForDate } from "../time.ts";
 import { runUseCase } from "../use-case.ts";
-import { OPEN_STATUSES, conflictFor, loadAssignmentForAction } from "./assignment-access.ts";
+import { OPEN_STATUSES, conflictFor, loadAssignmentForAction, shownRef } from "./assignment-access.ts";
 
 export const ZRequestExtensionInput = z.object({
   actorUserId: z.string().min(1),
@@ -33,12 +33,12 @@ export const requestExtension = (deps: CoreDeps, raw: RequestExtensionInput): Pr
     return deps.prisma.$transaction(async (tx) => {
       const a = await loadAssignmentForAction(tx, actor, input.assignmentId);
       if (a.parentId !== null || actor.unitId !== a.unitId || !hasRole(actor, "UNIT_HEAD")) throw new DomainError("FORBIDDEN", "assignment.onlyHeadExtends");
-      if (!OPEN_STATUSES.includes(a.status)) throw conflictFor(a.status, a.ref);
+      if (!OPEN_STATUSES.includes(a.status)) throw conflictFor(a.status, shownRef(deps, a.ref));
       if (!a.dueAt) throw new DomainError("EXTENSION_NO_DEADLINE", "assignment.extensionNoDeadline");
       const requestedDueAt = dueAtForDate(input.newDue.date, ctx.zone);
       if (requestedDueAt <= a.dueAt) throw new DomainError("EXTENSION_NOT_LATER", "assignment.extensionNotLater");
       if ((await tx.extensionRequest.count({ where: { assignmentId: a.id, status: "PENDING" } })) > 0)
-        throw new DomainError("EXTENSION_PENDING", "assignment.extensionPending", { ref: a.ref });
+        throw new DomainError("EXTENSION_PENDING", "assignment.extensionPending", { ref: shownRef(deps, a.ref) });
       const ext = await tx.extensionRequest.create({
         data: { assignmentId: a.id, requestedById: actor.id, reason: input.reason, requestedDueAt, previousDueAt: a.dueAt, createdAt: now },
         select: { id: true },

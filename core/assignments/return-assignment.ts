@@ -5,7 +5,7 @@ import type { CoreDeps } from "../deps.ts";
 import { DomainError } from "../errors.ts";
 import { enqueueOutbox } from "../outbox/enqueue-outbox.ts";
 import { runUseCase } from "../use-case.ts";
-import { conflictFor, loadAssignmentForAction } from "./assignment-access.ts";
+import { conflictFor, loadAssignmentForAction, shownRef } from "./assignment-access.ts";
 
 export const ZReturnAssignmentInput = z.object({
   actorUserId: z.string().min(1),
@@ -33,7 +33,7 @@ export const returnAssignment = (deps: CoreDeps, raw: ReturnAssignmentInput): Pr
         where: { id: a.id, status: { in: ["ASSIGNED", "ACKNOWLEDGED"] } },
         data: { status: "RETURNED", returnedAt: now, returnReason: input.reason, nextReminderAt: null, reminderStep: null },
       });
-      if (moved.count === 0) throw conflictFor((await tx.assignment.findUniqueOrThrow({ where: { id: a.id }, select: { status: true } })).status, a.ref);
+      if (moved.count === 0) throw conflictFor((await tx.assignment.findUniqueOrThrow({ where: { id: a.id }, select: { status: true } })).status, shownRef(deps, a.ref));
       await appendAuditEvent(tx, { type: "assignment.returned", at: now, orgId: actor.orgId, actorUserId: actor.id, entityType: "Assignment", entityId: a.id, data: { ref: a.ref, reason: input.reason } });
       const leader = a.directive.authorId;
       if (leader !== actor.id) {

@@ -25,8 +25,8 @@ export type AssignmentForActions = {
  * The actions `actor` may take on an assignment now:
  * - `ack` (nhận): the holder (the unit's heads; for a delegation, the officer too) while ASSIGNED;
  * - `delegate` (giao): a head of the unit, on the unit's own (top-level) open assignment;
- * - `progress` / `complete` (báo cáo tiến độ / hoàn thành): the holder, once received
- *   (ACKNOWLEDGED or IN_PROGRESS);
+ * - `progress` / `complete` (báo cáo tiến độ / hoàn thành): the holder of an open assignment (a
+ *   report on one not yet acknowledged counts as its acknowledgement, as the use cases do);
  * - `return` (trả lại: not this unit's business): the holder of a top-level assignment before the
  *   work has started (ASSIGNED or ACKNOWLEDGED);
  * - `extend` (xin gia hạn): the holder of a top-level open assignment with a deadline, when no
@@ -39,12 +39,11 @@ export const allowedActions = (actor: Actor, a: AssignmentForActions): Assignmen
   if (!OPEN_STATUSES.includes(a.status)) return [];
   const holder = isHolder(actor, a);
   const isTopLevel = a.parentId === null;
-  const received = a.status === "ACKNOWLEDGED" || a.status === "IN_PROGRESS";
   const out = new Set<AssignmentAction>();
   if (holder && a.status === "ASSIGNED") out.add("ack");
   if (a.role !== "INFO") {
     if (isTopLevel && actor.unitId === a.unitId && hasRole(actor, "UNIT_HEAD")) out.add("delegate");
-    if (holder && received) {
+    if (holder) {
       out.add("progress");
       out.add("complete");
     }

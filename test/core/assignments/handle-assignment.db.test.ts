@@ -49,6 +49,8 @@ describe("acknowledgeAssignment", () => {
     expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
     const rejected = results.find((r) => r.status === "rejected") as PromiseRejectedResult;
     expect((rejected.reason as DomainError).code).toBe("ASSIGNMENT_ALREADY_ACKNOWLEDGED");
+    // The message shows the ref as people type it this year.
+    expect((rejected.reason as DomainError).params.ref).toBe("D1-TCKH");
     const a = await db.prisma.assignment.findUniqueOrThrow({ where: { id: main } });
     expect(a.status).toBe("ACKNOWLEDGED");
     // The winner's channel and message id are kept as evidence.

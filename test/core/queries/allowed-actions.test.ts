@@ -12,7 +12,7 @@ const child = (over: Partial<AssignmentForActions> = {}) => top({ parentId: "p",
 
 describe("allowedActions", () => {
   it("a unit head on the unit's own assignment, by status", () => {
-    expect(allowedActions(head, top())).toEqual(["ack", "delegate", "return", "extend"]);
+    expect(allowedActions(head, top())).toEqual(["ack", "delegate", "progress", "complete", "return", "extend"]);
     expect(allowedActions(head, top({ status: "ACKNOWLEDGED" }))).toEqual(["delegate", "progress", "complete", "return", "extend"]);
     expect(allowedActions(head, top({ status: "IN_PROGRESS" }))).toEqual(["delegate", "progress", "complete", "extend"]);
     expect(allowedActions(head, top({ status: "IN_PROGRESS", hasPendingExtension: true }))).toEqual(["delegate", "progress", "complete"]);
@@ -27,7 +27,7 @@ describe("allowedActions", () => {
 
   it("an officer acts on what is delegated to them, never on the unit's own assignment", () => {
     expect(allowedActions(officer, top())).toEqual([]);
-    expect(allowedActions(officer, child())).toEqual(["ack"]);
+    expect(allowedActions(officer, child())).toEqual(["ack", "progress", "complete"]);
     expect(allowedActions(officer, child({ status: "ACKNOWLEDGED" }))).toEqual(["progress", "complete"]);
     expect(allowedActions(actor({ id: "someone-else", roles: ["OFFICER"] }), child())).toEqual([]);
   });

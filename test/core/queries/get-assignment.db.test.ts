@@ -45,7 +45,7 @@ describe("getAssignmentByRef", () => {
       unit: { code: "TCKH", name: "Phòng Tài chính - Kế hoạch" },
       assignee: null,
       directiveText: DIRECTIVE_TEXT,
-      actions: ["ack", "delegate", "return", "extend"],
+      actions: ["ack", "delegate", "progress", "complete", "return", "extend"],
     });
   });
 
@@ -66,7 +66,7 @@ describe("getAssignmentByRef", () => {
     const parent = await assignmentIdOf(db.prisma, "D1/2026-TCKH");
     const child = await markDelegated(db.prisma, parent, org.users["cv.tckh"]!, clock.now());
     const a = await get("cv.tckh", { number: 1, unitCode: "TCKH", officerCode: "CV.TCKH" });
-    expect(a).toMatchObject({ assignmentId: child, parentId: parent, displayRef: "D1-TCKH-cv.tckh", assignee: { code: "cv.tckh", name: "Hoàng Văn Em" }, actions: ["ack"] });
+    expect(a).toMatchObject({ assignmentId: child, parentId: parent, displayRef: "D1-TCKH-cv.tckh", assignee: { code: "cv.tckh", name: "Hoàng Văn Em" }, actions: ["ack", "progress", "complete"] });
     // The unit's own assignment: visible to the officer (same document), but not theirs to act on.
     expect(await get("cv.tckh", { number: 1, unitCode: "TCKH" })).toMatchObject({ assignmentId: parent, status: "IN_PROGRESS", actions: [] });
     expect(await codeOf(get("cv.tckh", { number: 1, unitCode: "TCKH", officerCode: "cv.tp" }))).toBe("ASSIGNMENT_NOT_FOUND");

@@ -59,7 +59,7 @@ describe("listMyTasks", () => {
       isOverdue: false,
       isDelegated: false,
       directiveText: DIRECTIVE_TEXT,
-      actions: ["ack", "delegate", "return", "extend"],
+      actions: ["ack", "delegate", "progress", "complete", "return", "extend"],
     });
     expect(items[3]).toMatchObject({ role: "INFO", dueAt: null, workingDaysLeft: null, isOverdue: false });
     // Another unit's head sees only their own (TP is main on D4 and D6).
@@ -74,7 +74,7 @@ describe("listMyTasks", () => {
     await markDelegated(db.prisma, parent, org.users["cv.tckh"]!, clock.now(), new Date("2026-12-10T16:59:59.999Z"));
     const mine = await tasksOf("cv.tckh");
     expect(refs(mine)).toEqual(["assignment:D1-TCKH-cv.tckh"]);
-    expect(mine[0]).toMatchObject({ isDelegated: true, status: "ASSIGNED", actions: ["ack"], dueAt: new Date("2026-12-10T16:59:59.999Z") });
+    expect(mine[0]).toMatchObject({ isDelegated: true, status: "ASSIGNED", actions: ["ack", "progress", "complete"], dueAt: new Date("2026-12-10T16:59:59.999Z") });
     expect(refs(await tasksOf("tp.tckh"))).toEqual(["assignment:D1-TCKH"]);
     expect((await tasksOf("tp.tckh"))[0]).toMatchObject({ status: "IN_PROGRESS" });
   });

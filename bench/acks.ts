@@ -1,0 +1,200 @@
+// Benchmark: 1,000 acknowledgements through the core (acknowledgeAssignment: actor load, policy,
+// compare-and-set, next reminder, hash-chained audit row, all in one Prisma transaction) on
+// PostgreSQL, against the bare SQL an acknowledgement needs, sent through `pg` directly with the same
+// concurrency (10 in parallel, each side with a pool of 10 connections):
+//   - bare: BEGIN; the same compare-and-set UPDATE of "Assignment"; one INSERT into "AuditEvent"; COMMIT;
+//   - bare + chain: the same, plus what the audit hash chain costs in SQL (the advisory lock that
+//     serialises appends and the read of the previous hash), to tell the chain's price from the
+//     ORM's and the use case's.
+// A sequential pass (concurrency 1) of the core and the bare SQL is measured too.
+//
+// Run alone: node --import tsx bench/acks.ts
+import { fileURLToPath } from "node:url";
+import pg from "pg";
+import { acknowledgeAssignment } from "../core/assignments/acknowledge-assignment.ts";
+import { GENESIS_HASH, hashAuditEvent } from "../core/audit/append-audit-event.ts";
+import { DEFAULT_SETTINGS, type CoreDeps } from "../core/deps.ts";
+import { createMemoryFileStore } from "../core/files/file-store.ts";
+import { openDatabase } from "../core/store/client.ts";
+import { pgClientRunner } from "../core/store/sql.ts";
+import { buildBenchOrg, insertBareDirective, insertBulkAssignments } from "./support/org.ts";
+import { createBenchDatabase } from "./support/pg.ts";
+import { progress, roundAll, type BenchResult } from "./support/result.ts";
+
+const SELF = fileURLToPath(import.meta.url);
+const AUDIT_CHAIN_LOCK_KEY = 72041001; // core/audit/append-audit-event.ts
+/** Acknowledgements per side before timing (connections, Prisma's plans, the calendar cache). */
+const WARMUP = 30;
+
+export type AcksBenchOptions = {
+  /** Acknowledgements per parallel pass. @defaultValue 1000 */
+  count?: number;
+  /** Acknowledgements per sequential pass. @defaultValue 300 */
+  sequentialCount?: number;
+  /** Parallel acknowledgements in flight. @defaultValue 10 */
+  concurrency?: number;
+};
+
+/** This process's CPU time (user + system) in ms. */
+const cpuMs = () => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+};
+let lastCpuMs = 0;
+
+/**
+ * Runs `work(i)` for i in [0, n) with at most `concurrency` in flight; returns elapsed ms (and leaves
+ * the CPU ms this process spent in `lastCpuMs`: the part of the cost that is ours, not PostgreSQL's).
+ */
+const pool = async (n: number, concurrency: number, work: (i: number) => Promise<void>): Promise<number> => {
+  let next = 0;
+  const c = cpuMs();
+  const t = performance.now();
+  await Promise.all(
+    Array.from({ length: Math.min(concurrency, n) }, async () => {
+      while (next < n) await work(next++);
+    }),
+  );
+  lastCpuMs = cpuMs() - c;
+  return performance.now() - t;
+};
+
+export const runAcksBench = async (options: AcksBenchOptions = {}): Promise<BenchResult> => {
+  const count = options.count ?? 1000;
+  const seqCount = options.sequentialCount ?? 300;
+  const concurrency = options.concurrency ?? 10;
+  const bdb = await createBenchDatabase("acks");
+  const db = await openDatabase({ databaseUrl: bdb.url, migrate: false, poolSize: concurrency });
+  const pgPool = new pg.Pool({ connectionString: bdb.url, max: concurrency });
+  // pool.end() resolves before its sockets close; the DROP … WITH (FORCE) at the end may then
+  // terminate one, and an 'error' without a listener would kill the process.
+  pgPool.on("error", () => {});
+  try {
+    const org = await buildBenchOrg(db.prisma, { units: 60, headsPerUnit: 1 });
+    const now = new Date();
+    const { documentId, directiveId } = await insertBareDirective(db.prisma, org, now);
+    // Slices of fresh ASSIGNED rows, one per pass: [core ∥][bare ∥][chain ∥][core seq][bare seq][warm-ups].
+    const passes = { coreParallel: 0, bareParallel: count, chainParallel: 2 * count, coreSeq: 3 * count, bareSeq: 3 * count + seqCount, warmCore: 3 * count + 2 * seqCount, warmBare: 3 * count + 2 * seqCount + WARMUP };
+    const total = 3 * count + 2 * seqCount + 2 * WARMUP;
+    const client = new pg.Client({ connectionString: bdb.url });
+    await client.connect();
+    await insertBulkAssignments(pgClientRunner(client), org.unitIds, {
+      documentId, directiveId, from: 0, to: total - 1, dueAt: new Date(now.getTime() + 10 * 86_400_000),
+      nextReminderAtSql: `d.now + interval '1 day'`,
+    });
+    const rows = (await client.query<{ id: string; n: string; unitId: string }>(`SELECT id, substr(ref, 2) AS n, "unitId" FROM "Assignment"`)).rows;
+    await client.query(`ANALYZE`);
+    await client.end();
+    const idOf = new Array<string>(total);
+    for (const r of rows) idOf[Number(r.n)] = r.id;
+    const headOf = new Map(org.heads.map((h) => [h.unitId, h.userId]));
+    const actorOf = (n: number) => headOf.get(org.unitIds[n % org.unitIds.length]!)!;
+
+    const deps: CoreDeps = { prisma: db.prisma, clock: { now: () => new Date() }, files: createMemoryFileStore(), settings: DEFAULT_SETTINGS };
+    const core = (base: number) => async (i: number) => {
+      const n = base + i;
+      await acknowledgeAssignment(deps, { actorUserId: actorOf(n), assignmentId: idOf[n]!, channel: "TELEGRAM", messageId: String(n) });
+    };
+    // The bare SQL: one transaction, the compare-and-set UPDATE and the audit INSERT.
+    const bare = (base: number, chain: boolean) => async (i: number) => {
+      const n = base + i;
+      const c = await pgPool.connect();
+      try {
+        const at = new Date();
+        const actor = actorOf(n);
+        await c.query("BEGIN");
+        const upd = await c.query(
+          `UPDATE "Assignment" SET "status" = 'ACKNOWLEDGED', "acknowledgedAt" = $2, "acknowledgedById" = $3, "ackChannel" = 'TELEGRAM', "ackMessageId" = $4, "updatedAt" = $2
+           WHERE "id" = $1 AND "status" = 'ASSIGNED'`,
+          [idOf[n], at.toISOString().replace("T", " ").replace("Z", ""), actor, String(n)],
+        );
+        if (upd.rowCount !== 1) throw new Error(`bare ack ${n}: compare-and-set matched ${upd.rowCount}`);
+        let prevHash = GENESIS_HASH;
+        if (chain) {
+          await c.query(`SELECT pg_advisory_xact_lock(${AUDIT_CHAIN_LOCK_KEY})`);
+          prevHash = (await c.query<{ hash: string }>(`SELECT "hash" FROM "AuditEvent" ORDER BY "seq" DESC LIMIT 1`)).rows[0]?.hash ?? GENESIS_HASH;
+        }
+        const content = { at, orgId: org.orgId, actorUserId: actor, type: "assignment.acknowledged", entityType: "Assignment", entityId: idOf[n]!, data: { ref: `B${n}`, channel: "TELEGRAM", messageId: String(n) } };
+        await c.query(
+          `INSERT INTO "AuditEvent" ("at","orgId","actorUserId","type","entityType","entityId","data","prevHash","hash") VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9)`,
+          [content.at.toISOString().replace("T", " ").replace("Z", ""), content.orgId, content.actorUserId, content.type, content.entityType, content.entityId, content.data, prevHash, hashAuditEvent(prevHash, content)],
+        );
+        await c.query("COMMIT");
+      } catch (err) {
+        await c.query("ROLLBACK").catch(() => {});
+        throw err;
+      } finally {
+        c.release();
+      }
+    };
+
+    // Warm both paths on rows of their own.
+    progress("acks", `warming up`);
+    await pool(WARMUP, concurrency, core(passes.warmCore));
+    await pool(WARMUP, concurrency, bare(passes.warmBare, true));
+
+    progress("acks", `${count} through the core, ${concurrency} in parallel`);
+    const coreParMs = await pool(count, concurrency, core(passes.coreParallel));
+    const coreCpu = lastCpuMs;
+    progress("acks", `${count} bare SQL, ${concurrency} in parallel`);
+    const bareParMs = await pool(count, concurrency, bare(passes.bareParallel, false));
+    const bareCpu = lastCpuMs;
+    progress("acks", `${count} bare SQL + audit chain lock, ${concurrency} in parallel`);
+    const chainParMs = await pool(count, concurrency, bare(passes.chainParallel, true));
+    progress("acks", `${seqCount} through the core, sequential`);
+    const coreSeqMs = await pool(seqCount, 1, core(passes.coreSeq));
+    progress("acks", `${seqCount} bare SQL, sequential`);
+    const bareSeqMs = await pool(seqCount, 1, bare(passes.bareSeq, false));
+
+    // Check: every row acknowledged once, one audit row each (the core writes no others here).
+    const check = new pg.Client({ connectionString: bdb.url });
+    await check.connect();
+    const acked = Number((await check.query(`SELECT count(*) AS c FROM "Assignment" WHERE "status" = 'ACKNOWLEDGED'`)).rows[0].c);
+    const audits = Number((await check.query(`SELECT count(*) AS c FROM "AuditEvent" WHERE "type" = 'assignment.acknowledged'`)).rows[0].c);
+    await check.end();
+    if (acked !== total || audits !== total) throw new Error(`acks: expected ${total} acknowledged rows and audit events, found ${acked} and ${audits}`);
+
+    const perS = (n: number, ms: number) => n / (ms / 1000);
+    const metrics = roundAll({
+      count,
+      concurrency,
+      core_parallel_per_s: perS(count, coreParMs),
+      bare_parallel_per_s: perS(count, bareParMs),
+      bare_chain_parallel_per_s: perS(count, chainParMs),
+      throughput_ratio_core_over_bare: perS(count, coreParMs) / perS(count, bareParMs),
+      throughput_ratio_core_over_bare_chain: perS(count, coreParMs) / perS(count, chainParMs),
+      core_parallel_ms_per_ack: coreParMs / count,
+      core_node_cpu_ms_per_ack: coreCpu / count,
+      bare_node_cpu_ms_per_ack: bareCpu / count,
+      sequential_count: seqCount,
+      core_sequential_per_s: perS(seqCount, coreSeqMs),
+      bare_sequential_per_s: perS(seqCount, bareSeqMs),
+      throughput_ratio_sequential: perS(seqCount, coreSeqMs) / perS(seqCount, bareSeqMs),
+      core_sequential_ms_per_ack: coreSeqMs / seqCount,
+      bare_sequential_ms_per_ack: bareSeqMs / seqCount,
+    });
+    return {
+      name: "acks",
+      metrics,
+      comparisons: [
+        { metric: `acks/s core, ${concurrency} parallel`, value: metrics.core_parallel_per_s!, baseline: metrics.bare_parallel_per_s!, baselineIs: "bare UPDATE+INSERT via pg, same concurrency" },
+        { metric: `acks/s core, ${concurrency} parallel`, value: metrics.core_parallel_per_s!, baseline: metrics.bare_chain_parallel_per_s!, baselineIs: "bare + audit-chain lock & prev-hash read" },
+        { metric: "Node CPU ms per ack, core", value: metrics.core_node_cpu_ms_per_ack!, baseline: metrics.bare_node_cpu_ms_per_ack!, baselineIs: "bare via pg (client-side CPU only)" },
+        { metric: "acks/s core, sequential", value: metrics.core_sequential_per_s!, baseline: metrics.bare_sequential_per_s!, baselineIs: "bare UPDATE+INSERT via pg, sequential" },
+      ],
+      notes: [
+        `acks: ${count} per parallel pass at concurrency ${concurrency} (Prisma pool ${concurrency}, pg.Pool ${concurrency}); ${seqCount} per sequential pass; PostgreSQL; every row checked ACKNOWLEDGED with one audit row`,
+      ],
+    };
+  } finally {
+    await pgPool.end().catch(() => {});
+    await db.close().catch(() => {});
+    await bdb.drop();
+  }
+};
+
+if (process.argv[1] === SELF) {
+  const i = process.argv.indexOf("--count");
+  const result = await runAcksBench(i >= 0 ? { count: Number(process.argv[i + 1]) } : {});
+  console.log(JSON.stringify(result, null, 2));
+}
