@@ -1,9 +1,8 @@
 import { z } from "zod";
 import { appendAuditEvent } from "../audit/append-audit-event.ts";
 import type { CoreDeps } from "../deps.ts";
-import { DomainError } from "../errors.ts";
 import type { Channel } from "../store/generated/enums.ts";
-import { hashLinkCode } from "./link-code-format.ts";
+import { assertNotLocked, findUsableLinkCode, refuseLinkCode } from "./link-code-guard.ts";
 
 export const ZRedeemLinkCodeInput = z.object({
   channel: z.enum(["TELEGRAM", "ZALO", "WEB"]),
@@ -38,23 +37,8 @@ export const redeemLinkCode = async (deps: CoreDeps, raw: RedeemLinkCodeInput): 
   const { prisma, settings } = deps;
   const chatKey = { channel: input.channel as Channel, chatId: input.chatId };
 
-  const throttle = await prisma.linkThrottle.findUnique({ where: { channel_chatId: chatKey } });
-  if (throttle?.lockedUntil && throttle.lockedUntil > now) {
-    await prisma.$transaction((tx) =>
-      appendAuditEvent(tx, { type: "action.refused", at: now, entityType: "LinkThrottle", entityId: `${input.channel}:${input.chatId}`, data: { action: "link", code: "LINK_LOCKED" } }),
-    );
-    throw new DomainError("LINK_LOCKED", "link.locked", { minutes: Math.ceil((throttle.lockedUntil.getTime() - now.getTime()) / 60_000) });
-  }
-
-  const found = await prisma.linkCode.findUnique({
-    where: { codeHash: hashLinkCode(input.code) },
-    select: { id: true, userId: true, expiresAt: true, usedAt: true, user: { select: { name: true, orgId: true, active: true } } },
-  });
-  const failure = !found || found.usedAt !== null || !found.user.active ? "LINK_CODE_INVALID" : found.expiresAt <= now ? "LINK_CODE_EXPIRED" : null;
-  if (failure || !found) {
-    await recordFailure(deps, chatKey, now, failure ?? "LINK_CODE_INVALID");
-    throw new DomainError(failure ?? "LINK_CODE_INVALID", failure === "LINK_CODE_EXPIRED" ? "link.codeExpired" : "link.codeInvalid");
-  }
+  await assertNotLocked(deps, chatKey, now, "link");
+  const found = await findUsableLinkCode(deps, chatKey, input.code, now, "link");
 
   const result = await prisma.$transaction(async (tx) => {
     // Compare-and-set: of two chats racing with one code, one wins.
@@ -84,30 +68,6 @@ export const redeemLinkCode = async (deps: CoreDeps, raw: RedeemLinkCodeInput): 
     });
     return { identityId: identity.id, userId: found.userId, userName: found.user.name, moved };
   });
-  if (!result) {
-    await recordFailure(deps, chatKey, now, "LINK_CODE_INVALID");
-    throw new DomainError("LINK_CODE_INVALID", "link.codeInvalid");
-  }
+  if (!result) throw await refuseLinkCode(deps, chatKey, now, "LINK_CODE_INVALID", "link");
   return result;
-};
-
-/** Counts a wrong try for the chat (in its own transaction: it must survive the refusal). */
-const recordFailure = async (deps: CoreDeps, key: { channel: Channel; chatId: string }, now: Date, code: string): Promise<void> => {
-  const { linkMaxFailures, linkLockMinutes } = deps.settings;
-  await deps.prisma.$transaction(async (tx) => {
-    const windowStartFloor = new Date(now.getTime() - linkLockMinutes * 60_000);
-    const current = await tx.linkThrottle.findUnique({ where: { channel_chatId: key } });
-    // Tries older than the lock period are forgotten.
-    const failures = current && current.windowStart > windowStartFloor ? current.failures + 1 : 1;
-    const windowStart = current && current.windowStart > windowStartFloor ? current.windowStart : now;
-    const lockedUntil = failures >= linkMaxFailures ? new Date(now.getTime() + linkLockMinutes * 60_000) : null;
-    await tx.linkThrottle.upsert({
-      where: { channel_chatId: key },
-      create: { ...key, failures, windowStart, lockedUntil },
-      update: { failures, windowStart, lockedUntil },
-    });
-    const entityId = `${key.channel}:${key.chatId}`;
-    await appendAuditEvent(tx, { type: "link.failed", at: now, entityType: "LinkThrottle", entityId, data: { code, failures } });
-    if (lockedUntil) await appendAuditEvent(tx, { type: "link.locked", at: now, entityType: "LinkThrottle", entityId, data: { lockedUntil: lockedUntil.toISOString() } });
-  });
 };

@@ -1,8 +1,7 @@
 import { z } from "zod";
 import { appendAuditEvent } from "../audit/append-audit-event.ts";
 import type { CoreDeps } from "../deps.ts";
-import { DomainError } from "../errors.ts";
-import { hashLinkCode } from "../identity/link-code-format.ts";
+import { assertNotLocked, findUsableLinkCode, refuseLinkCode } from "../identity/link-code-guard.ts";
 import { DEFAULT_WEB_SESSION_POLICY, generateSessionToken, hashSessionToken, signInThrottleKey, type WebSessionPolicy } from "./session-token.ts";
 
 export const ZSignInWithCodeInput = z.object({
@@ -40,23 +39,8 @@ export const signInWithCode = async (deps: CoreDeps, raw: SignInWithCodeInput, p
   const { prisma } = deps;
   const throttleKey = { channel: "WEB" as const, chatId: signInThrottleKey(input.clientIp) };
 
-  const throttle = await prisma.linkThrottle.findUnique({ where: { channel_chatId: throttleKey } });
-  if (throttle?.lockedUntil && throttle.lockedUntil > now) {
-    await prisma.$transaction((tx) =>
-      appendAuditEvent(tx, { type: "action.refused", at: now, entityType: "LinkThrottle", entityId: `WEB:${throttleKey.chatId}`, data: { action: "web.signIn", code: "LINK_LOCKED" } }),
-    );
-    throw new DomainError("LINK_LOCKED", "link.locked", { minutes: Math.ceil((throttle.lockedUntil.getTime() - now.getTime()) / 60_000) });
-  }
-
-  const found = await prisma.linkCode.findUnique({
-    where: { codeHash: hashLinkCode(input.code) },
-    select: { id: true, userId: true, expiresAt: true, usedAt: true, user: { select: { name: true, orgId: true, active: true } } },
-  });
-  const failure = !found || found.usedAt !== null || !found.user.active ? "LINK_CODE_INVALID" : found.expiresAt <= now ? "LINK_CODE_EXPIRED" : null;
-  if (failure || !found) {
-    await recordFailure(deps, throttleKey, now, failure ?? "LINK_CODE_INVALID");
-    throw new DomainError(failure ?? "LINK_CODE_INVALID", failure === "LINK_CODE_EXPIRED" ? "link.codeExpired" : "link.codeInvalid");
-  }
+  await assertNotLocked(deps, throttleKey, now, "web.signIn");
+  const found = await findUsableLinkCode(deps, throttleKey, input.code, now, "web.signIn");
 
   const token = generateSessionToken();
   const expiresAt = new Date(now.getTime() + policy.maxMs);
@@ -108,27 +92,6 @@ export const signInWithCode = async (deps: CoreDeps, raw: SignInWithCodeInput, p
     });
     return { sessionId: session.id, token, userId: found.userId, userName: found.user.name, expiresAt };
   });
-  if (!result) {
-    await recordFailure(deps, throttleKey, now, "LINK_CODE_INVALID");
-    throw new DomainError("LINK_CODE_INVALID", "link.codeInvalid");
-  }
+  if (!result) throw await refuseLinkCode(deps, throttleKey, now, "LINK_CODE_INVALID", "web.signIn");
   return result;
-};
-
-/** Counts a wrong try from the address (its own transaction: it must survive the refusal). */
-const recordFailure = async (deps: CoreDeps, key: { channel: "WEB"; chatId: string }, now: Date, code: string): Promise<void> => {
-  const { linkMaxFailures, linkLockMinutes } = deps.settings;
-  await deps.prisma.$transaction(async (tx) => {
-    const windowStartFloor = new Date(now.getTime() - linkLockMinutes * 60_000);
-    const current = await tx.linkThrottle.findUnique({ where: { channel_chatId: key } });
-    // Tries older than the lock period are forgotten.
-    const recent = current !== null && current.windowStart > windowStartFloor;
-    const failures = recent ? current.failures + 1 : 1;
-    const windowStart = recent ? current.windowStart : now;
-    const lockedUntil = failures >= linkMaxFailures ? new Date(now.getTime() + linkLockMinutes * 60_000) : null;
-    await tx.linkThrottle.upsert({ where: { channel_chatId: key }, create: { ...key, failures, windowStart, lockedUntil }, update: { failures, windowStart, lockedUntil } });
-    const entityId = `WEB:${key.chatId}`;
-    await appendAuditEvent(tx, { type: "link.failed", at: now, entityType: "LinkThrottle", entityId, data: { code, failures, action: "web.signIn" } });
-    if (lockedUntil) await appendAuditEvent(tx, { type: "link.locked", at: now, entityType: "LinkThrottle", entityId, data: { lockedUntil: lockedUntil.toISOString() } });
-  });
 };
