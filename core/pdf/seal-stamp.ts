@@ -12,10 +12,9 @@ import { readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import fontkit from "@pdf-lib/fontkit";
-import { PDFDocument, concatTransformationMatrix, popGraphicsState, pushGraphicsState, rgb } from "pdf-lib";
+import { concatTransformationMatrix, popGraphicsState, pushGraphicsState, rgb } from "pdf-lib";
 import type { PDFFont, PDFPage } from "pdf-lib";
-import { DomainError } from "../errors.ts";
-import { stripJavaScript } from "./javascript.ts";
+import { openForStamp, visibleFrame } from "./stamp-page.ts";
 import { wrapText } from "./stamp-received.ts";
 
 /** What the seal block says. */
@@ -90,23 +89,6 @@ export const sealLines = (seal: SealStamp): string[] => [
   `Thời gian ký: ${formatSigningTime(seal.signedAt, seal.timeZone)}`,
 ];
 
-type Matrix = [number, number, number, number, number, number];
-
-/** The page as displayed (crop box turned by /Rotate) and the matrix into the page's user space. */
-const visibleFrame = (page: PDFPage): { width: number; height: number; matrix: Matrix } => {
-  const { x, y, width: w, height: h } = page.getCropBox();
-  const rotation = ((page.getRotation().angle % 360) + 360) % 360;
-  switch (rotation) {
-    case 90:
-      return { width: h, height: w, matrix: [0, 1, -1, 0, x + w, y] };
-    case 180:
-      return { width: w, height: h, matrix: [-1, 0, 0, -1, x + w, y + h] };
-    case 270:
-      return { width: h, height: w, matrix: [0, -1, 1, 0, x, y + h] };
-    default:
-      return { width: w, height: h, matrix: [1, 0, 0, 1, x, y] };
-  }
-};
 
 /** Draws the seal block on `page` (mutates the page of a loaded document). */
 export const drawSealStamp = (page: PDFPage, font: PDFFont, seal: SealStamp): void => {
@@ -145,18 +127,7 @@ export const drawSealStamp = (page: PDFPage, font: PDFFont, seal: SealStamp): vo
  * const sealed = await stampSeal(scan, { agencyName: "UBND thành phố Quy Nhơn", numberAndNotation: "05/UBND-VP", signedAt: now });
  */
 export const stampSeal = async (pdf: Uint8Array, seal: SealStamp): Promise<Uint8Array> => {
-  let doc: PDFDocument;
-  try {
-    doc = await PDFDocument.load(pdf.slice(), { updateMetadata: false });
-  } catch (err) {
-    const isEncrypted = err instanceof Error && /is encrypted/i.test(err.message);
-    throw isEncrypted
-      ? new DomainError("PDF_ENCRYPTED", "intake.pdfEncrypted", {}, { cause: err })
-      : new DomainError("PDF_CORRUPT", "intake.pdfCorrupt", {}, { cause: err });
-  }
-  const first = doc.getPages()[0];
-  if (!first) throw new DomainError("PDF_EMPTY", "intake.pdfEmpty");
-  stripJavaScript(doc);
+  const { doc, first } = await openForStamp(pdf);
   doc.registerFontkit(fontkit);
   const font = await doc.embedFont(await loadSerif(), { subset: true });
   drawSealStamp(first, font, seal);

@@ -3,11 +3,10 @@
 //
 // The stamp is always drawn on the ORIGINAL bytes, never on an already stamped copy: adding the routing
 // later means stamping the original again with `routing` set. The input buffer is never modified.
-import { PDFDocument, popGraphicsState, pushGraphicsState, concatTransformationMatrix, rgb } from "pdf-lib";
+import { popGraphicsState, pushGraphicsState, concatTransformationMatrix, rgb } from "pdf-lib";
 import type { PDFFont, PDFPage } from "pdf-lib";
-import { DomainError } from "../errors.ts";
 import { embedStampFonts } from "./fonts.ts";
-import { stripJavaScript } from "./javascript.ts";
+import { openForStamp, visibleFrame } from "./stamp-page.ts";
 
 /** What the stamp says. */
 export type ReceivedStamp = {
@@ -94,22 +93,6 @@ const limitLines = (lines: string[], max: number, font: PDFFont, size: number, m
  * The page's visible frame (crop box, turned by /Rotate) and the matrix from that upright frame to the
  * page's user space, so the stamp is drawn upright at the top right as the page is displayed.
  */
-type Matrix = [number, number, number, number, number, number];
-
-const visibleFrame = (page: PDFPage): { width: number; height: number; matrix: Matrix } => {
-  const { x, y, width: w, height: h } = page.getCropBox();
-  const rotation = (((page.getRotation().angle % 360) + 360) % 360) as number;
-  switch (rotation) {
-    case 90:
-      return { width: h, height: w, matrix: [0, 1, -1, 0, x + w, y] };
-    case 180:
-      return { width: w, height: h, matrix: [-1, 0, 0, -1, x + w, y + h] };
-    case 270:
-      return { width: h, height: w, matrix: [0, -1, 1, 0, x, y + h] };
-    default:
-      return { width: w, height: h, matrix: [1, 0, 0, 1, x, y] };
-  }
-};
 
 /** `leading` is the line's height as a multiple of its size; the title gets more, for its capital accents. */
 type Line = { text: string; font: PDFFont; size: number; isCentered: boolean; leading?: number };
@@ -173,19 +156,7 @@ export const drawReceivedStamp = (page: PDFPage, fonts: { regular: PDFFont; bold
  * const stamped = await stampReceived(pdfBytes, { agencyName: "UBND thành phố Quy Nhơn", registerNumber: 7, receivedAt: new Date() });
  */
 export const stampReceived = async (original: Uint8Array, stamp: ReceivedStamp): Promise<Uint8Array> => {
-  let doc: PDFDocument;
-  try {
-    // pdf-lib does not write into its input, but copy anyway so no code path can alter the caller's bytes.
-    doc = await PDFDocument.load(original.slice(), { updateMetadata: false });
-  } catch (err) {
-    const isEncrypted = err instanceof Error && /is encrypted/i.test(err.message);
-    throw isEncrypted
-      ? new DomainError("PDF_ENCRYPTED", "intake.pdfEncrypted", {}, { cause: err })
-      : new DomainError("PDF_CORRUPT", "intake.pdfCorrupt", {}, { cause: err });
-  }
-  const first = doc.getPages()[0];
-  if (!first) throw new DomainError("PDF_EMPTY", "intake.pdfEmpty");
-  stripJavaScript(doc);
+  const { doc, first } = await openForStamp(original);
   const fonts = await embedStampFonts(doc);
   drawReceivedStamp(first, fonts, stamp);
   return doc.save({ addDefaultPage: false });
