@@ -15,11 +15,10 @@ import { normalizeDocType, OFFICIAL_LETTER } from "./doc-types.ts";
 import {
   CODE_PATTERN,
   lineOffsetOf,
+  parseKeywordForm,
   parseSecrecy,
   parseUrgency,
   parseYesNo,
-  readKeywordLine,
-  splitLines,
   stripAnnotation,
 } from "./values.ts";
 import type { GrammarError, GrammarErrorKey, Secrecy, Urgency } from "./values.ts";
@@ -225,41 +224,20 @@ export const parseIssueAnswer = (
 /** Parses the lines after the /phathanh command word; `lineOffset` as in the other grammars. */
 export const parseIssueBody = (body: string, opts: IssueOptions, lineOffset = 0): ParsedIssue => {
   const fields: Partial<IssueFields> = {};
-  const errors: GrammarError[] = [];
-  const seen = new Set<Slot>();
-  const failed = new Set<Slot>();
-  let keywordLines = 0;
-  let previous: Slot | null = null;
-
-  splitLines(body).forEach((line, i) => {
-    const lineNo = lineOffset + i + 1;
-    if (line.trim() === "") {
-      previous = null;
-      return;
-    }
-    const kw = readKeywordLine(line);
-    const slot = kw ? ISSUE_KEYWORDS[kw.keyword] : undefined;
-    if (!kw || slot === undefined) {
-      if (previous === "subject" && fields.subject !== undefined) {
-        fields.subject = `${fields.subject} ${line.trim()}`;
-        return;
-      }
-      errors.push({ line: lineNo, messageKey: "grammar.unknownLine", value: line.trim() });
-      previous = null;
-      return;
-    }
-    keywordLines += 1;
-    if (slot !== "recipients" && seen.has(slot)) errors.push({ line: lineNo, messageKey: "grammar.duplicateField", value: kw.value });
-    seen.add(slot);
-    const error = applyValue(fields, slot, kw.value);
-    if (error) {
-      errors.push({ line: lineNo, messageKey: error, value: kw.value });
-      failed.add(slot);
-      if (slot !== "recipients") for (const f of SLOT_FIELDS[slot]) delete fields[f];
-    } else {
-      failed.delete(slot);
-    }
-    previous = slot;
+  const { errors, failed, keywordLines } = parseKeywordForm<Slot>(body, lineOffset, {
+    keywords: ISSUE_KEYWORDS,
+    apply: (slot, value) => applyValue(fields, slot, value),
+    clear: (slot) => {
+      for (const f of SLOT_FIELDS[slot]) delete fields[f];
+    },
+    continueSubject: (line) => {
+      if (fields.subject === undefined) return false;
+      fields.subject = `${fields.subject} ${line}`;
+      return true;
+    },
+    subjectSlot: "subject",
+    // Several "nơi nhận" lines add up.
+    repeatable: ["recipients"],
   });
 
   const defaultsApplied: IssueField[] = [];

@@ -14,7 +14,7 @@ import { bodyAfterCommand } from "./command-words.ts";
 import { parseDate } from "./dates.ts";
 import type { DateContext, LocalDate } from "./dates.ts";
 import { normalizeDocType, OFFICIAL_LETTER } from "./doc-types.ts";
-import { lineOffsetOf, parseSecrecy, parseUrgency, readKeywordLine, splitLines, stripAnnotation } from "./values.ts";
+import { lineOffsetOf, parseKeywordForm, parseSecrecy, parseUrgency, stripAnnotation } from "./values.ts";
 import type { GrammarError, GrammarErrorKey, Secrecy, Urgency } from "./values.ts";
 
 /** The metadata of an incoming document as registered by text. */
@@ -183,42 +183,18 @@ export const parseRegistrationAnswer = (
  */
 export const parseRegistrationBody = (body: string, opts: RegistrationOptions, lineOffset = 0): ParsedRegistration => {
   const fields: Partial<RegistrationFields> = {};
-  const errors: GrammarError[] = [];
-  const seen = new Set<Slot>();
-  const failed = new Set<Slot>();
-  let keywordLines = 0;
-  let previous: Slot | null = null;
-
-  splitLines(body).forEach((line, i) => {
-    const lineNo = lineOffset + i + 1;
-    if (line.trim() === "") {
-      previous = null;
-      return;
-    }
-    const kw = readKeywordLine(line);
-    const slot = kw ? REGISTRATION_KEYWORDS[kw.keyword] : undefined;
-    if (!kw || slot === undefined) {
-      // A long trích yếu wrapped onto the next line.
-      if (previous === "subject" && fields.subject !== undefined) {
-        fields.subject = `${fields.subject} ${line.trim()}`;
-        return;
-      }
-      errors.push({ line: lineNo, messageKey: "grammar.unknownLine", value: line.trim() });
-      previous = null;
-      return;
-    }
-    keywordLines += 1;
-    if (seen.has(slot)) errors.push({ line: lineNo, messageKey: "grammar.duplicateField", value: kw.value });
-    seen.add(slot);
-    const error = applyValue(fields, slot, kw.value, opts);
-    if (error) {
-      errors.push({ line: lineNo, messageKey: error, value: kw.value });
-      failed.add(slot);
+  const { errors, failed, keywordLines } = parseKeywordForm<Slot>(body, lineOffset, {
+    keywords: REGISTRATION_KEYWORDS,
+    apply: (slot, value) => applyValue(fields, slot, value, opts),
+    clear: (slot) => {
       for (const f of SLOT_FIELDS[slot]) delete fields[f];
-    } else {
-      failed.delete(slot);
-    }
-    previous = slot;
+    },
+    continueSubject: (line) => {
+      if (fields.subject === undefined) return false;
+      fields.subject = `${fields.subject} ${line}`;
+      return true;
+    },
+    subjectSlot: "subject",
   });
 
   const defaultsApplied: RegistrationField[] = [];

@@ -174,3 +174,62 @@ export const splitCodes = (typed: string): { codes: string[]; bad: string[] } =>
   }
   return { codes, bad };
 };
+
+/** What the keyword-line loop of a form found: the slots seen, those whose value failed, the errors. */
+export type KeywordFormResult<Slot> = { errors: GrammarError[]; failed: Set<Slot>; keywordLines: number };
+
+/**
+ * The loop shared by the `keyword: value` forms (/dangky, /phathanh): each line is a known keyword
+ * (its value applied by `apply`, which returns an error key or null), a continuation of a wrapped
+ * trích yếu, or an unknown line (reported). A slot given twice is reported unless it is in
+ * `repeatable`; a slot whose value failed has its fields cleared by `clear`.
+ */
+export const parseKeywordForm = <Slot extends string>(
+  body: string,
+  lineOffset: number,
+  spec: {
+    keywords: Record<string, Slot>;
+    apply(slot: Slot, value: string): GrammarErrorKey | null;
+    clear(slot: Slot): void;
+    /** Appends a wrapped line to the trích yếu; false when there is no trích yếu yet. */
+    continueSubject(line: string): boolean;
+    subjectSlot: Slot;
+    repeatable?: readonly Slot[];
+  },
+): KeywordFormResult<Slot> => {
+  const errors: GrammarError[] = [];
+  const seen = new Set<Slot>();
+  const failed = new Set<Slot>();
+  let keywordLines = 0;
+  let previous: Slot | null = null;
+  splitLines(body).forEach((line, i) => {
+    const lineNo = lineOffset + i + 1;
+    if (line.trim() === "") {
+      previous = null;
+      return;
+    }
+    const kw = readKeywordLine(line);
+    const slot = kw ? spec.keywords[kw.keyword] : undefined;
+    if (!kw || slot === undefined) {
+      // A long trích yếu wrapped onto the next line.
+      if (previous === spec.subjectSlot && spec.continueSubject(line.trim())) return;
+      errors.push({ line: lineNo, messageKey: "grammar.unknownLine", value: line.trim() });
+      previous = null;
+      return;
+    }
+    keywordLines += 1;
+    const repeatable = spec.repeatable?.includes(slot) ?? false;
+    if (!repeatable && seen.has(slot)) errors.push({ line: lineNo, messageKey: "grammar.duplicateField", value: kw.value });
+    seen.add(slot);
+    const error = spec.apply(slot, kw.value);
+    if (error) {
+      errors.push({ line: lineNo, messageKey: error, value: kw.value });
+      failed.add(slot);
+      if (!repeatable) spec.clear(slot);
+    } else {
+      failed.delete(slot);
+    }
+    previous = slot;
+  });
+  return { errors, failed, keywordLines };
+};
