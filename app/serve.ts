@@ -4,7 +4,7 @@ import type { Sender } from "../core/ports/sender.ts";
 import { loadConfig, type Config } from "../core/config.ts";
 import { createTelegramBot, createTelegramSender, type TelegramBot } from "../bots/telegram/index.ts";
 import { createZaloBot, createZaloClient, createZaloSender, type ZaloBot } from "../bots/zalo/index.ts";
-import { createWebChat, WEB_CHAT_PATH } from "../bots/web/index.ts";
+import { createWebChat, loadWebPushOptions, WEB_CHAT_PATH } from "../bots/web/index.ts";
 import { OUTBOX_JOB_DEFINITIONS } from "../jobs/definitions/index.ts";
 import { createDigestWeeklyJob } from "../jobs/definitions/digest-weekly.ts";
 import { digestDailyJob } from "../jobs/definitions/digest-daily.ts";
@@ -53,6 +53,8 @@ export const startService = async ({ config, logger, role = "all" }: { config: C
     logger: logger.child({ ns: "bot:web" }),
     secret: await loadFileLinkSecret(config.dataDir, process.env.FILE_LINK_SECRET),
     secureCookies: config.PUBLIC_BASE_URL?.startsWith("https://") ?? false,
+    // Web Push: VAPID keys from VAPID_PUBLIC_KEY/VAPID_PRIVATE_KEY, else generated once in DATA_DIR/secrets.
+    push: await loadWebPushOptions({ dataDir: config.dataDir, env: process.env, publicBaseUrl: config.PUBLIC_BASE_URL }),
   });
   senders.WEB = webChat.sender;
   // === end web chat

@@ -15,12 +15,15 @@
 //   POST /chat/api/press       { messageId, callback, updateKey }: a button press
 //   GET  /chat/api/tasks       the tasks panel (listMyTasks)
 //   GET  /chat/api/events      server-sent events: message, update, signedOut
+//   POST /chat/api/push/subscribe    the browser's PushSubscription (JSON) → Web Push for this person
+//   POST /chat/api/push/unsubscribe  { endpoint }: this browser stops getting pushes
 // Every POST needs the session's CSRF token in `X-CSRF-Token` (sign-in: a JSON body from our own
 // origin); a missing or forged one is refused with 403.
 import { createHmac, timingSafeEqual } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { z } from "zod";
 import type { ConversationStore } from "../../core/conversations/conversation-store.ts";
 import type { CoreDeps } from "../../core/deps.ts";
 import { isDomainError } from "../../core/errors.ts";
@@ -31,6 +34,7 @@ import { localDateOf } from "../../core/time.ts";
 import { authenticateSession, isWebSessionActive, type AuthenticatedSession } from "../../core/web/authenticate-session.ts";
 import { DEFAULT_WEB_SESSION_POLICY, type WebSessionPolicy } from "../../core/web/session-token.ts";
 import { signInWithCode } from "../../core/web/sign-in-with-code.ts";
+import { removeWebPushSubscription, saveWebPushSubscription } from "../../core/web/push-subscriptions.ts";
 import { signOut } from "../../core/web/sign-out.ts";
 import { appendWebMessages, getWebMessage, listWebMessages, WEB_HISTORY_PAGE, type StoredWebMessage } from "../../core/web/web-messages.ts";
 import { parseIsoDate } from "../shared/context.ts";
@@ -45,6 +49,7 @@ import { PAGE_SECURITY_HEADERS, sendStaticFile } from "./static-files.ts";
 import { applyCardUpdate, storeOutgoing } from "./store-outgoing.ts";
 import { toTaskView } from "./tasks-view.ts";
 import { createWebSender } from "./web-sender.ts";
+import { createWebPusher, type WebPusher, type WebPushOptions } from "./web-push.ts";
 
 // === Public API
 
@@ -73,6 +78,8 @@ export type WebChatOptions = {
   /** Lifetime of the file links in messages (renewed at every load). @defaultValue 24 h */
   fileLinkTtlSeconds?: number;
   conversations?: ConversationStore;
+  /** Web Push (VAPID keys, allowed push services; see loadWebPushOptions). @defaultValue off: the page only notifies while it is open */
+  push?: WebPushOptions;
 };
 
 export type WebChat = {
@@ -81,7 +88,9 @@ export type WebChat = {
   /** The outbox's Sender for channel WEB (stores and pushes). */
   sender: Sender;
   hub: WebEventHub;
-  /** Closes the open event streams. */
+  /** Web Push, when `push` was given (`push.idle()` waits for the pushes in flight). */
+  push: WebPusher | null;
+  /** Closes the open event streams and waits for the pushes in flight. */
   stop(): Promise<void>;
 };
 
@@ -111,6 +120,7 @@ export const createWebChat = (opts: WebChatOptions): WebChat => {
   const env = (): BotEnv => ({ deps, logger: log, ...(opts.conversations ? { conversations: opts.conversations } : {}) });
   const view = (m: StoredWebMessage): WebMessageView => toWebMessageView(m, links, deps.clock.now());
   const maxUpload = deps.settings.maxUploadBytes;
+  const pusher = opts.push ? createWebPusher({ deps, logger: log, options: opts.push }) : null;
 
   // === Sessions, cookies, CSRF
 
@@ -144,6 +154,8 @@ export const createWebChat = (opts: WebChatOptions): WebChat => {
     user: { name: s.actor.name, title: s.actor.title, unitCode: s.actor.unitCode, roles: s.actor.roles },
     csrfToken: csrfTokenOf(s.sessionId),
     maxUploadBytes: maxUpload,
+    /** The page's `applicationServerKey` when Web Push is on. */
+    ...(pusher ? { pushPublicKey: pusher.publicKey } : {}),
     texts: textsFor(s.actor.locale),
   });
 
@@ -236,6 +248,36 @@ export const createWebChat = (opts: WebChatOptions): WebChat => {
     }
     const result = await handleIncoming(env(), { channel: "WEB", externalUserId: s.actor.id, chatId: s.actor.id, displayName: s.actor.name, callback, updateKey });
     sendJson(res, 200, await finishTurn(s, result, messageId));
+  };
+
+  // === Web Push subscriptions
+
+  const postPushSubscribe = async (req: IncomingMessage, res: ServerResponse, s: Session): Promise<void> => {
+    const body = await readJson(req);
+    const endpoint = typeof body.endpoint === "string" ? body.endpoint : "";
+    const keys = (body.keys && typeof body.keys === "object" ? body.keys : {}) as Record<string, unknown>;
+    if (!pusher!.isAllowedEndpoint(endpoint)) {
+      const service = URL.canParse(endpoint) ? new URL(endpoint).host : "";
+      log.info({ userId: s.actor.id, service }, "web push subscription refused: not a known push service (WEB_PUSH_HOSTS adds one)");
+      throw new HttpRefusal(400, "PUSH_SERVICE_REFUSED", t(s.actor.locale, "web.push.serviceRefused"));
+    }
+    const input = { userId: s.actor.id, sessionId: s.sessionId, endpoint, p256dh: String(keys.p256dh ?? ""), auth: String(keys.auth ?? "") };
+    try {
+      await saveWebPushSubscription(deps, input);
+    } catch (err) {
+      if (err instanceof z.ZodError) throw new HttpRefusal(400, "BAD_REQUEST", t(s.actor.locale, "web.push.invalid"));
+      throw err;
+    }
+    log.info({ userId: s.actor.id, sessionId: s.sessionId, service: new URL(endpoint).host }, "web push subscribed");
+    sendJson(res, 200, { subscribed: true });
+  };
+
+  const postPushUnsubscribe = async (req: IncomingMessage, res: ServerResponse, s: Session): Promise<void> => {
+    const body = await readJson(req);
+    const endpoint = typeof body.endpoint === "string" ? body.endpoint : "";
+    if (!endpoint) throw new HttpRefusal(400, "BAD_REQUEST", t(s.actor.locale, "web.push.invalid"));
+    const { removed } = await removeWebPushSubscription(deps, { userId: s.actor.id, endpoint });
+    sendJson(res, 200, { subscribed: false, removed });
   };
 
   // === Event stream
@@ -347,6 +389,11 @@ export const createWebChat = (opts: WebChatOptions): WebChat => {
       const { items } = await listMyTasks(deps, { actorUserId: s.actor.id });
       return sendJson(res, 200, { tasks: items.map((i) => toTaskView(i, s.actor.locale, deps.settings.officeTimeZone)) });
     }
+    if ((route === "push/subscribe" || route === "push/unsubscribe") && method === "POST" && pusher) {
+      const s = await session(req, res);
+      checkCsrf(req, s);
+      return route === "push/subscribe" ? postPushSubscribe(req, res, s) : postPushUnsubscribe(req, res, s);
+    }
     if (route === "events" && method === "GET") {
       const s = await session(req, res, { rotate: false });
       return events(req, res, url, s);
@@ -373,7 +420,8 @@ export const createWebChat = (opts: WebChatOptions): WebChat => {
 
   return {
     hub,
-    sender: createWebSender({ deps, hub }),
+    push: pusher,
+    sender: createWebSender({ deps, hub, ...(pusher ? { push: pusher } : {}) }),
     handler: async (req, res, url) => {
       const prefix = `${WEB_CHAT_PATH}/api/`;
       if (!url.pathname.startsWith(prefix)) return page(req, res, url);
@@ -392,6 +440,7 @@ export const createWebChat = (opts: WebChatOptions): WebChat => {
     },
     stop: async () => {
       for (const close of [...streams]) close();
+      await pusher?.idle();
     },
   };
 };

@@ -1,28 +1,35 @@
 // The core Sender port on the web chat (STYLE.md rule 15): a delivered outbox message is stored in
 // the person's web history and pushed to their open pages. Delivery succeeds whether or not a page
-// is open: the person sees it on their next visit (and in the tasks panel). `edoc user logout`
-// unlinks the web identity, so the outbox then uses the person's other chats.
+// is open: the person sees it on their next visit (and in the tasks panel). With Web Push on, each
+// browser the person subscribed also gets a short notification (web-push.ts), in the background: a
+// push that fails never fails the delivery. `edoc user logout` unlinks the web identity, so the
+// outbox then uses the person's other chats.
 import type { CoreDeps } from "../../core/deps.ts";
 import type { OutboundMessage, SendResult, Sender, SendTarget } from "../../core/ports/sender.ts";
 import { SendError } from "../../core/ports/sender.ts";
 import type { WebEventHub } from "./event-hub.ts";
 import { storeOutgoing } from "./store-outgoing.ts";
+import type { WebPusher } from "./web-push.ts";
 
 export type WebSenderOptions = {
   deps: Pick<CoreDeps, "prisma" | "clock">;
   /** Where open pages listen (the same hub as the web chat's event streams). */
   hub: WebEventHub;
+  /** Web Push to the person's subscribed browsers. @defaultValue none (no push) */
+  push?: WebPusher;
 };
 
-export const createWebSender = ({ deps, hub }: WebSenderOptions): Sender => ({
+export const createWebSender = ({ deps, hub, push }: WebSenderOptions): Sender => ({
   channel: "WEB",
   async send(target: SendTarget, message: OutboundMessage): Promise<SendResult> {
+    let stored;
     try {
       // The web identity's chat is the person themself (chatId = userId); the user id is authoritative.
-      const { stored } = await storeOutgoing(deps, hub, target.userId, [message]);
-      return { platformMessageId: stored[0]?.id ?? "" };
+      ({ stored } = await storeOutgoing(deps, hub, target.userId, [message]));
     } catch (err) {
       throw new SendError("transient", err instanceof Error ? err.message : String(err), undefined, { cause: err });
     }
+    push?.notify(target.userId, target.locale, stored);
+    return { platformMessageId: stored[0]?.id ?? "" };
   },
 });

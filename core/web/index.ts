@@ -5,3 +5,13 @@ export { authenticateSession, isWebSessionActive, type AuthenticatedSession } fr
 export { signOut, revokeWebSessions, ZSignOutInput, ZRevokeWebSessionsInput, type SignOutInput, type RevokeWebSessionsInput } from "./sign-out.ts";
 export { appendWebMessages, listWebMessages, getWebMessage, setWebMessageActions, WEB_HISTORY_PAGE, type StoredWebMessage, type WebIncomingPayload } from "./web-messages.ts";
 export { DEFAULT_WEB_SESSION_POLICY, hashSessionToken, type WebSessionPolicy } from "./session-token.ts";
+export {
+  saveWebPushSubscription,
+  removeWebPushSubscription,
+  listWebPushSubscriptions,
+  recordWebPushOutcome,
+  ZSaveWebPushSubscriptionInput,
+  MAX_WEB_PUSH_SUBSCRIPTIONS,
+  type SaveWebPushSubscriptionInput,
+  type WebPushTarget,
+} from "./push-subscriptions.ts";

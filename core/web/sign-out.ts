@@ -7,7 +7,8 @@ export const ZSignOutInput = z.object({ sessionId: z.string().min(1) });
 export type SignOutInput = z.infer<typeof ZSignOutInput>;
 
 /**
- * Ends one web session (the person pressed "Đăng xuất"). Signing out twice is harmless.
+ * Ends one web session (the person pressed "Đăng xuất") and removes the push subscription that
+ * browser made in it. Signing out twice is harmless.
  *
  * @example await signOut(deps, { sessionId });
  */
@@ -18,6 +19,8 @@ export const signOut = async (deps: CoreDeps, raw: SignOutInput): Promise<{ sign
     const session = await tx.webSession.findUnique({ where: { id: input.sessionId }, select: { id: true, userId: true, revokedAt: true } });
     if (!session || session.revokedAt !== null) return { signedOut: false };
     await tx.webSession.update({ where: { id: session.id }, data: { revokedAt: now } });
+    // This browser stops getting push notifications for the person (a shared computer).
+    await tx.webPushSubscription.deleteMany({ where: { sessionId: session.id } });
     const user = await tx.user.findUnique({ where: { id: session.userId }, select: { orgId: true } });
     await appendAuditEvent(tx, { type: "web.signedOut", at: now, orgId: user?.orgId ?? null, actorUserId: session.userId, entityType: "WebSession", entityId: session.id });
     return { signedOut: true };
@@ -35,7 +38,8 @@ export type RevokeWebSessionsInput = z.infer<typeof ZRevokeWebSessionsInput>;
 /**
  * `edoc user logout USER`: ends every web session of the person at once (a lost phone, a person
  * leaving) and unlinks their web chat identity, so the outbox delivers to their other chats until
- * they sign in again. Open pages notice within a heartbeat and show the sign-in screen.
+ * they sign in again. Open pages notice within a heartbeat and show the sign-in screen; their browsers'
+ * push subscriptions are removed.
  *
  * @throws DomainError USER_NOT_FOUND
  * @example const { revoked } = await revokeWebSessions(deps, { userCode: "tp.tckh" });
@@ -48,6 +52,7 @@ export const revokeWebSessions = async (deps: CoreDeps, raw: RevokeWebSessionsIn
   return deps.prisma.$transaction(async (tx) => {
     const revoked = await tx.webSession.updateMany({ where: { userId: user.id, revokedAt: null }, data: { revokedAt: now } });
     const unlinked = await tx.chatIdentity.updateMany({ where: { userId: user.id, channel: "WEB", status: { not: "UNLINKED" } }, data: { status: "UNLINKED" } });
+    const pushes = await tx.webPushSubscription.deleteMany({ where: { userId: user.id } });
     await appendAuditEvent(tx, {
       type: "web.sessionsRevoked",
       at: now,
@@ -55,7 +60,7 @@ export const revokeWebSessions = async (deps: CoreDeps, raw: RevokeWebSessionsIn
       actorUserId: input.revokedById ?? null,
       entityType: "User",
       entityId: user.id,
-      data: { sessions: revoked.count, identityUnlinked: unlinked.count > 0 },
+      data: { sessions: revoked.count, identityUnlinked: unlinked.count > 0, pushSubscriptions: pushes.count },
     });
     return { userId: user.id, userName: user.name, revoked: revoked.count };
   });

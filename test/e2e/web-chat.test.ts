@@ -285,3 +285,62 @@ describe("the web chat in a browser", () => {
     expect(identity.status).toBe("UNLINKED");
   });
 });
+
+// Web Push (bots/web/web-push.ts, web/public/sw.js). Headless Chromium cannot reach a push service
+// (and these tests reach nothing but 127.0.0.1), so the browser never subscribes for real here: the
+// page must register its service worker and offer "Bật thông báo" without asking by itself, ask only
+// on a press, and the worker must show a pushed message (handed to it through the DevTools protocol).
+describe("Web Push in the browser", () => {
+  it("after sign-in the page registers its service worker and offers 'Bật thông báo'; permission is asked only on a press", async () => {
+    const page = await newPage();
+    // Counts permission requests; answers "denied" (as a person who refuses would).
+    await page.addInitScript(() => {
+      const w = window as unknown as { __asked: number };
+      w.__asked = 0;
+      Notification.requestPermission = async () => (w.__asked++, "denied");
+    });
+    codes["tp.nv"] = (await issueLinkCode(service.app.deps, { userCode: "tp.nv" })).code;
+    await signIn(page, "tp.nv");
+    const button = page.getByRole("button", { name: "Bật thông báo" });
+    await button.waitFor({ state: "visible" });
+    const scriptUrl = await page.evaluate(async () => {
+      const reg = await navigator.serviceWorker.getRegistration("/chat/");
+      return (reg?.active ?? reg?.waiting ?? reg?.installing)?.scriptURL ?? null;
+    });
+    expect(scriptUrl).toBe(`${base}/chat/sw.js`);
+    // The page subscribes with the server's VAPID key, generated once in DATA_DIR/secrets.
+    const vapid = JSON.parse(await readFile(path.join(dataDir, "secrets", "vapid.json"), "utf8")) as { publicKey: string };
+    expect((await page.evaluate(async () => (await (await fetch("/chat/api/session")).json()) as { pushPublicKey?: string })).pushPublicKey).toBe(vapid.publicKey);
+    expect(await page.evaluate(() => (window as unknown as { __asked: number }).__asked)).toBe(0);
+
+    await button.click();
+    await expect.poll(() => page.locator(".toast").textContent()).toContain("Trình duyệt đang chặn thông báo");
+    expect(await page.evaluate(() => (window as unknown as { __asked: number }).__asked)).toBe(1);
+    expect(await service.app.db.prisma.webPushSubscription.count()).toBe(0);
+  });
+
+  it("the service worker shows a pushed message as a notification (title and line)", async () => {
+    const page = await newPage();
+    await page.context().grantPermissions(["notifications"], { origin: base });
+    const cdp = await page.context().newCDPSession(page);
+    const registrations: { registrationId: string; scopeURL: string; isDeleted: boolean }[] = [];
+    cdp.on("ServiceWorker.workerRegistrationUpdated", (e: { registrations: typeof registrations }) => void registrations.push(...e.registrations));
+    // Registered by a chat page of this context; then a page that is not the chat (the worker stays
+    // quiet while a chat page is in front).
+    await page.goto(`${base}/chat`);
+    await page.evaluate(() => navigator.serviceWorker.register("/chat/sw.js", { scope: "/chat/" }).then(() => undefined));
+    await expect.poll(() => page.evaluate(async () => (await navigator.serviceWorker.getRegistration("/chat/"))?.active?.state)).toBe("activated");
+    await page.goto(`${base}/healthz`);
+    await cdp.send("ServiceWorker.enable");
+    const chatWorker = () => registrations.find((r) => r.scopeURL === `${base}/chat/` && !r.isDeleted)?.registrationId;
+    await expect.poll(chatWorker).toBeDefined();
+    const push = { title: "[HỎA TỐC] Giao việc D1-TCKH", body: "V/v hướng dẫn lập dự toán ngân sách năm 2027", tag: "m-1", url: "/chat" };
+    await cdp.send("ServiceWorker.deliverPushMessage", { origin: base, registrationId: chatWorker()!, data: JSON.stringify(push) });
+    const shown = () =>
+      page.evaluate(async () => {
+        const reg = await navigator.serviceWorker.getRegistration("/chat/");
+        return (await reg!.getNotifications()).map((n) => ({ title: n.title, body: n.body, tag: n.tag }));
+      });
+    await expect.poll(shown, { timeout: 10_000 }).toEqual([{ title: push.title, body: push.body, tag: push.tag }]);
+  });
+});

@@ -17,7 +17,7 @@ export type Task = { kind: string; ref: string; title: string; badge: string; to
 export type User = { name: string; title: string | null; unitCode: string; roles: string[] };
 export type Session =
   | { signedIn: false; texts: Record<string, string> }
-  | { signedIn: true; user: User; csrfToken: string; maxUploadBytes: number; texts: Record<string, string> };
+  | { signedIn: true; user: User; csrfToken: string; maxUploadBytes: number; pushPublicKey?: string; texts: Record<string, string> };
 export type TurnAnswer = { messages: Message[]; updates: Message[]; callbackText?: string };
 
 /** An answer that is not 2xx: the server's error code and its message for people. */
@@ -86,6 +86,9 @@ export const createApi = () => {
         xhr.onerror = () => reject(new ApiError(0, "NETWORK", ""));
         xhr.send(form);
       }),
+    /** Web Push: this browser's subscription (PushSubscription.toJSON()), for the signed-in person. */
+    pushSubscribe: (subscription: PushSubscriptionJSON) => post<{ subscribed: true }>("push/subscribe", subscription),
+    pushUnsubscribe: (endpoint: string) => post<{ subscribed: false }>("push/unsubscribe", { endpoint }),
     events: (after: number) => new EventSource(`${BASE}/events?after=${after}`),
   };
 };

@@ -5,6 +5,7 @@ import "./styles.css";
 import { ApiError, createApi, type Message, type Session, type Task, type TurnAnswer } from "./api.ts";
 import { fill, h } from "./dom.ts";
 import { icon } from "./icons.ts";
+import { currentSubscription, pushSupported, registerServiceWorker, subscribePush } from "./push.ts";
 
 const api = createApi();
 const root = document.getElementById("app")!;
@@ -98,7 +99,13 @@ const showChat = (session: Extract<Session, { signedIn: true }>): void => {
   );
   const tasksToggle = h("button", { class: "tasks-toggle", "aria-expanded": "false", onclick: () => toggleTasks() }, tr("web.tasks.toggle"), " ", h("span", { class: "count" }, "0"));
   const canNotify = "Notification" in window;
-  const bell = h("button", { class: "icon bell", title: tr("web.notify.enable"), "aria-label": tr("web.notify.enable"), hidden: !canNotify || Notification.permission === "granted", onclick: () => void askNotify() }, icon("bell"));
+  // Web Push when the server has it on and the browser can (service worker + push manager).
+  const pushKey = session.pushPublicKey ?? "";
+  const canPush = pushKey !== "" && pushSupported();
+  let registration: ServiceWorkerRegistration | null = null;
+  let pushOn = false;
+  const bellLabel = h("span", {}, tr("web.notify.enable"));
+  const bell = h("button", { type: "button", class: "notify-toggle", hidden: true, onclick: () => void (pushOn ? turnPushOff() : askNotify()) }, icon("bell"), bellLabel);
   const header = h(
     "header",
     { class: "topbar" },
@@ -106,7 +113,7 @@ const showChat = (session: Extract<Session, { signedIn: true }>): void => {
     h("div", { class: "who" }, h("strong", {}, tr("web.title")), h("span", {}, [session.user.name, session.user.title, session.user.unitCode].filter(Boolean).join(" · "))),
     tasksToggle,
     bell,
-    h("button", { class: "link signout", onclick: () => void api.signOut().finally(() => showSignIn()) }, tr("web.signOut")),
+    h("button", { class: "link signout", onclick: () => void forgetPushHere().finally(() => api.signOut().finally(() => showSignIn())) }, tr("web.signOut")),
   );
   const shell = h("div", { class: "shell" }, header, h("div", { class: "body" }, conversation, tasksPanel));
   root.replaceChildren(shell);
@@ -325,9 +332,67 @@ const showChat = (session: Extract<Session, { signedIn: true }>): void => {
     const n = new Notification(m.title ?? tr("web.bot"), { body: m.text.slice(0, 200), tag: m.id, icon: "/chat/favicon.svg" });
     n.onclick = () => (window.focus(), n.close());
   };
+  /** The button says what pressing it does: turn notifications on, or (push on) off. */
+  const showBell = (): void => {
+    const label = pushOn ? tr("web.push.disable") : tr("web.notify.enable");
+    bellLabel.textContent = label;
+    bell.title = label;
+    bell.hidden = !canNotify || (!canPush && Notification.permission === "granted");
+  };
+  /** "Bật thông báo": asks for permission (only here, when pressed), then subscribes to Web Push. */
   const askNotify = async (): Promise<void> => {
-    const result = await Notification.requestPermission();
-    if (result === "granted") (bell.hidden = true), showToast(tr("web.notify.on"));
+    const permission = Notification.permission === "granted" ? "granted" : await Notification.requestPermission();
+    if (permission !== "granted") {
+      if (permission === "denied") showToast(tr("web.push.denied"));
+      return showBell();
+    }
+    if (!canPush) return showToast(tr("web.notify.on")), showBell();
+    bell.disabled = true;
+    try {
+      registration ??= await registerServiceWorker();
+      if (!registration) throw new Error("no service worker");
+      const sub = await subscribePush(registration, pushKey);
+      await api.pushSubscribe(sub.toJSON());
+      pushOn = true;
+      showToast(tr("web.notify.on"));
+    } catch (err) {
+      if (err instanceof ApiError && err.status === 401) return showSignIn(err.message);
+      showToast(err instanceof ApiError && err.message ? err.message : tr("web.push.failed"));
+    } finally {
+      bell.disabled = false;
+      showBell();
+    }
+  };
+  const turnPushOff = async (): Promise<void> => {
+    bell.disabled = true;
+    try {
+      const sub = await registration?.pushManager.getSubscription();
+      if (sub) {
+        await api.pushUnsubscribe(sub.endpoint);
+        await sub.unsubscribe();
+      }
+      pushOn = false;
+      showToast(tr("web.push.off"));
+    } catch (err) {
+      failed(err);
+    } finally {
+      bell.disabled = false;
+      showBell();
+    }
+  };
+  /** On sign-out this browser stops being subscribed (the server drops the session's subscription too). */
+  const forgetPushHere = async (): Promise<void> => {
+    const sub = await registration?.pushManager.getSubscription().catch(() => null);
+    await sub?.unsubscribe().catch(() => false);
+  };
+  /** At start: registers the worker; a subscription this browser already has is re-sent for this session. */
+  const startPush = async (): Promise<void> => {
+    if (canPush) {
+      registration = await registerServiceWorker();
+      const sub = registration && Notification.permission === "granted" ? await currentSubscription(registration, pushKey).catch(() => null) : null;
+      if (sub) pushOn = await api.pushSubscribe(sub.toJSON()).then(() => true, () => false);
+    }
+    showBell();
   };
   const connect = (): void => {
     if (stopped) return;
@@ -373,6 +438,7 @@ const showChat = (session: Extract<Session, { signedIn: true }>): void => {
     connect();
     await loadTasks();
   })();
+  void startPush();
   textarea.focus();
 };
 
