@@ -10,6 +10,7 @@ import type { IssueDirectiveInput } from "../../core/directives/issue-directive.
 import type { RegistrationField, RegistrationFields } from "./text/index.ts";
 import type { BotChannel, IncomingFile } from "./types.ts";
 import type { IssueState } from "./features/issue.ts";
+import type { DirectGuideState } from "./features/direct-guide.ts";
 
 /** A stored file of a registration in progress (its bytes live under `key`). */
 export type PendingFile = { key: string; fileName?: string; mime?: string; size: number };
@@ -33,15 +34,20 @@ export type DirectState = {
   nonce: string;
   /** The echo's commands in order, for numbered replies ("1" = the first); see BotEnv.numberedChoices. */
   choices?: string[];
+  /** The echo ends a guided directive: "Sửa" goes back to it (features/direct-guide.ts). */
+  guide?: DirectGuideState;
 };
 
-/** A "Chỉ đạo" button was pressed: the next text is the directive on this document. */
+/**
+ * The next text is the directive on this document, in the grammar. Set by versions before the
+ * guided flow (features/direct-guide.ts); a state left from then is still honoured.
+ */
 export type DirectTextState = { kind: "directText"; documentId: string };
 
 /** A "Xong" button was pressed: the next text (and files) is the completion report. */
 export type DoneReportState = { kind: "doneReport"; assignmentId: string };
 
-export type ConversationState = RegisterState | DirectState | DirectTextState | DoneReportState | IssueState;
+export type ConversationState = RegisterState | DirectState | DirectTextState | DirectGuideState | DoneReportState | IssueState;
 
 export const DEFAULT_CONVERSATION_TTL_MS = 30 * 60_000;
 

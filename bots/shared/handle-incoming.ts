@@ -12,6 +12,7 @@ import type { TurnContext } from "./context.ts";
 import { DEFAULT_CONVERSATION_TTL_MS, openConversation } from "./conversation.ts";
 import { onAckPress, onAssignmentCommand, onDonePress, onDoneReport, onExtensionPress } from "./features/assignments.ts";
 import { confirmDirective, onDirectCommand, onDirectText } from "./features/direct.ts";
+import { isBareDirective, onGuideButton, onGuideCommand, onGuideEdit, onGuidePress, onGuideText } from "./features/direct-guide.ts";
 import { linkChat, linkCodeOf, onStranger } from "./features/link.ts";
 import { onOverdue, onSearch, onTasks, onView } from "./features/queries.ts";
 import { onReportCommand } from "./features/report.ts";
@@ -79,8 +80,9 @@ const onCallback = async (ctx: TurnContext, data: string): Promise<TurnResult> =
     case "done":
       return onDonePress(ctx, press.assignmentId);
     case "direct":
-      await ctx.conversation.set({ kind: "directText", documentId: press.documentId });
-      return { replies: [reply(ctx.locale, "bot.direct.askText")] };
+      return onGuidePress(ctx, press.documentId);
+    case "guide":
+      return onGuideButton(ctx, press);
     case "extensionGrant":
     case "extensionRefuse":
       return onExtensionPress(ctx, press.extensionId, press.kind === "extensionGrant");
@@ -90,7 +92,8 @@ const onCallback = async (ctx: TurnContext, data: string): Promise<TurnResult> =
       const state = await ctx.conversation.get();
       const nonce = state && (state.kind === "register" || state.kind === "direct" || state.kind === "issue") ? state.nonce : undefined;
       if (nonce === undefined || nonce !== press.nonce) return { replies: [], callbackText: reply(ctx.locale, "bot.confirm.stale").text, card: { actions: [] } };
-      const result = press.kind === "confirm" ? await onConfirm(ctx) : press.kind === "cancel" ? await onCancel(ctx) : { replies: [reply(ctx.locale, "bot.edit.how")] };
+      const result =
+        press.kind === "confirm" ? await onConfirm(ctx) : press.kind === "cancel" ? await onCancel(ctx) : ((await onGuideEdit(ctx, state)) ?? { replies: [reply(ctx.locale, "bot.edit.how")] });
       // The echo's buttons are spent once pressed (a new echo carries new ones).
       return { ...result, card: { actions: [] } };
     }
@@ -148,6 +151,7 @@ const onText = async (ctx: TurnContext, text: string): Promise<TurnResult> => {
   const state = await ctx.conversation.get();
   if (state?.kind === "doneReport") return onDoneReport(ctx, state.assignmentId, text);
   if (state?.kind === "directText") return onDirectText(ctx, state.documentId, text);
+  if (state?.kind === "directGuide") return onGuideText(ctx, state, text);
   const issue = await onIssueText(ctx, text);
   if (issue) return issue;
   const registration = await onRegisterText(ctx, text);
@@ -187,13 +191,13 @@ const onCommand = async (ctx: TurnContext, cmd: ParsedCommand): Promise<TurnResu
     case "register":
       return onRegisterCommand(ctx, cmd.registration);
     case "direct":
-      return onDirectCommand(ctx, cmd.directive);
+      return isBareDirective(cmd.directive) ? onGuideCommand(ctx, cmd.directive) : onDirectCommand(ctx, cmd.directive);
     case "confirm":
       return onConfirm(ctx);
     case "cancel":
       return onCancel(ctx);
     case "edit":
-      return (await onRegisterEdit(ctx, cmd.args)) ?? (await onIssueEdit(ctx, cmd.args)) ?? { replies: [reply(locale, "bot.confirm.nothing")] };
+      return (await onGuideEdit(ctx)) ?? (await onRegisterEdit(ctx, cmd.args)) ?? (await onIssueEdit(ctx, cmd.args)) ?? { replies: [reply(locale, "bot.confirm.nothing")] };
     case "issue":
       return onIssueCommand(ctx, cmd.issue);
     case "report":

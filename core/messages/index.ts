@@ -14,14 +14,16 @@ import { bot } from "./catalog/bot.ts";
 import { queries } from "./catalog/queries.ts";
 import { zalo } from "./catalog/zalo.ts";
 import { web } from "./catalog/web.ts";
+import { webPush } from "./catalog/web-push.ts";
 import { outgoing } from "./catalog/outgoing.ts";
 import { office } from "./catalog/office.ts";
+import { directGuide } from "./catalog/direct-guide.ts";
 import type { CatalogPart, Locale, MessageParams } from "./types.ts";
 
 export type { CatalogPart, Locale, MessageParams } from "./types.ts";
 export { DEFAULT_LOCALE } from "./types.ts";
 
-const PARTS: CatalogPart[] = [calendar, common, intake, link, org, workflow, notify, reminders, bot, queries, files, zalo, outgoing, office, web];
+const PARTS: CatalogPart[] = [calendar, common, intake, link, org, workflow, notify, reminders, bot, queries, files, zalo, outgoing, office, web, webPush, directGuide];
 
 const merge = (locale: Locale): Record<string, string> => {
   const out: Record<string, string> = {};

@@ -13,6 +13,7 @@ import { isoDate } from "../context.ts";
 import type { TurnContext } from "../context.ts";
 import { newNonce } from "../conversation.ts";
 import type { DirectState } from "../conversation.ts";
+import type { DirectGuideState } from "./direct-guide.ts";
 import { action, grammarErrorLines, lines, reply } from "../render.ts";
 import { parseDirectiveBody } from "../text/index.ts";
 import type { DateOrDuration, ParsedDirective } from "../text/index.ts";
@@ -55,16 +56,24 @@ const previewAndEcho = async (ctx: TurnContext, documentId: string, d: ParsedDir
     due,
     ...(coordinateDue ? { coordinateDue } : {}),
   };
+  return echoDirective(ctx, input);
+};
+
+/**
+ * Previews a directive and shows the echo that waits for /ok. The echo of a guided directive
+ * (features/direct-guide.ts) also offers "Sửa", which goes back to the guide.
+ */
+export const echoDirective = async (ctx: TurnContext, input: IssueDirectiveInput, guide?: DirectGuideState): Promise<TurnResult> => {
   const plan = await previewDirective(ctx.env.deps, input);
-  const state: DirectState = { kind: "direct", input, nonce: newNonce() };
-  const message = echo(ctx, plan, state.nonce);
+  const state: DirectState = { kind: "direct", input, nonce: newNonce(), ...(guide ? { guide } : {}) };
+  const message = echo(ctx, plan, state.nonce, guide !== undefined);
   // Channels without buttons show these as numbered choices: "1" picks the first command.
   state.choices = (message.actions ?? []).map((a) => a.command);
   await ctx.conversation.set(state);
   return { replies: [message] };
 };
 
-const echo = (ctx: TurnContext, plan: DirectivePlan, nonce: string): OutboundMessage => {
+const echo = (ctx: TurnContext, plan: DirectivePlan, nonce: string, isGuided = false): OutboundMessage => {
   const { locale } = ctx;
   const zone = ctx.env.deps.settings.officeTimeZone;
   const names = (role: string) => plan.assignments.filter((a) => a.role === role).map((a) => a.unitName);
@@ -85,10 +94,11 @@ const echo = (ctx: TurnContext, plan: DirectivePlan, nonce: string): OutboundMes
       coord?.dueAt && main?.dueAt && new Date(coord.dueAt).getTime() !== new Date(main.dueAt).getTime() && dueLine("bot.direct.echo.coordinateDue", coord),
       paper.length > 0 && t(locale, "bot.direct.echo.paper", { units: paper.join(", ") }),
       plan.supersedesId !== null && t(locale, "bot.direct.echo.supersedes"),
-      t(locale, "bot.direct.echo.howTo"),
+      t(locale, isGuided ? "guide.echo.howTo" : "bot.direct.echo.howTo"),
     ),
     actions: [
       action(locale, "bot.action.confirm", "/ok", encodeCallback({ kind: "confirm", nonce })),
+      ...(isGuided ? [action(locale, "bot.action.edit", "/sua", encodeCallback({ kind: "edit", nonce }))] : []),
       action(locale, "bot.action.cancel", "/huy", encodeCallback({ kind: "cancel", nonce })),
     ],
   };

@@ -163,13 +163,25 @@ export const onRegisterEdit = async (ctx: TurnContext, body: string): Promise<Tu
   return advance(ctx, state, parsed.errors);
 };
 
+/**
+ * A refused file (empty, corrupt, encrypted, too large…: an `intake.*` refusal) cannot be fixed by
+ * editing the draft: it is dropped and the typed details kept, so the clerk's next file starts
+ * afresh instead of joining the refused one (and being refused as MIXED_PARTS). Rethrows.
+ */
+const dropRefusedFiles =
+  (ctx: TurnContext, state: RegisterState) =>
+  async (err: unknown): Promise<never> => {
+    if (err instanceof DomainError && err.messageKey.startsWith("intake.")) await ctx.conversation.set({ ...state, files: [] });
+    throw err;
+  };
+
 /** /ok on a shown echo: registers, and answers with số đến, REF and the stamped copy. */
 export const confirmRegistration = async (ctx: TurnContext, state: RegisterState): Promise<TurnResult> => {
   const { locale } = ctx;
   const f = state.fields;
   const secret = isSecret(f);
   if (!secret && state.files.length === 0) return { replies: [reply(locale, "bot.register.needFile")] };
-  const files = secret ? [] : await Promise.all(state.files.map((p) => ctx.conversation.readFile(p)));
+  const files = secret ? [] : await Promise.all(state.files.map((p) => ctx.conversation.readFile(p))).catch(dropRefusedFiles(ctx, state));
   const result = await registerIncomingDocument(ctx.env.deps, {
     actorUserId: ctx.actor.id,
     docType: f.docType ?? OFFICIAL_LETTER,
@@ -181,7 +193,7 @@ export const confirmRegistration = async (ctx: TurnContext, state: RegisterState
     urgency: f.urgency ?? "NORMAL",
     secrecy: f.secrecy ?? "NONE",
     files: files.map((x) => ({ bytes: x.bytes, ...(x.fileName ? { fileName: x.fileName } : {}), ...(x.mime ? { mimeHint: x.mime } : {}) })),
-  });
+  }).catch(dropRefusedFiles(ctx, state));
   await ctx.conversation.clear();
   const params = { number: result.registerNumber, ref: result.displayRef };
   const message: OutboundMessage = {
