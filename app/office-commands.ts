@@ -2,6 +2,9 @@
 //
 //   edoc report register --type in|out|tracking --from YYYY-MM-DD --to YYYY-MM-DD [--format xlsx|csv] --out FILE [--org CODE]
 //   edoc report on-time --from YYYY-MM-DD --to YYYY-MM-DD [--xlsx FILE] [--chart FILE.png] [--org CODE]
+//   edoc archive open CODE --title T --retention R [--year YYYY] --as USER
+//   edoc archive add CODE REF [REF…] --year YYYY --as USER
+//   edoc archive close CODE --year YYYY --as USER
 //   edoc archive list --year YYYY [--out FILE.xlsx] [--org CODE]
 //   edoc archive export CODE --year YYYY --out DIR [--zip] [--org CODE]
 //   edoc archive verify DIR
@@ -10,7 +13,11 @@
 // metadata. With one organisation in the database, --org may be left out.
 import { writeFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
+import { addDocumentToCaseFile } from "../core/office/add-document-to-case-file.ts";
+import { closeCaseFile } from "../core/office/close-case-file.ts";
 import { exportCaseFile } from "../core/office/export-case-file.ts";
+import { openCaseFile } from "../core/office/open-case-file.ts";
+import { findUserIdByCode } from "../core/org/find-user.ts";
 import { caseFileListTable, listCaseFiles } from "../core/office/list-case-files.ts";
 import { buildOnTimeReport, formatOnTimeText, onTimeReportXlsx, renderOnTimeChart } from "../core/office/on-time-report.ts";
 import { exportRegister, type RegisterType } from "../core/office/registers.ts";
@@ -23,6 +30,9 @@ const REPORT_USAGE = `Usage:
   edoc report register --type in|out|tracking --from YYYY-MM-DD --to YYYY-MM-DD [--format xlsx|csv] --out FILE [--org CODE]
   edoc report on-time --from YYYY-MM-DD --to YYYY-MM-DD [--xlsx FILE] [--chart FILE.png] [--org CODE]`;
 const ARCHIVE_USAGE = `Usage:
+  edoc archive open CODE --title T --retention R [--year YYYY] --as USER
+  edoc archive add CODE REF [REF…] --year YYYY --as USER     (REF: D7/2026, P12/2026)
+  edoc archive close CODE --year YYYY --as USER
   edoc archive list --year YYYY [--out FILE.xlsx] [--org CODE]
   edoc archive export CODE --year YYYY --out DIR [--zip] [--org CODE]
   edoc archive verify DIR`;
@@ -99,7 +109,15 @@ export const archiveCommand = async (args: string[]): Promise<number> => {
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
-    options: { year: { type: "string" }, out: { type: "string" }, zip: { type: "boolean", default: false }, org: { type: "string" } },
+    options: {
+      year: { type: "string" },
+      out: { type: "string" },
+      zip: { type: "boolean", default: false },
+      org: { type: "string" },
+      as: { type: "string" },
+      title: { type: "string" },
+      retention: { type: "string" },
+    },
   });
   const viewer = { orgCode: values.org };
   const year = values.year !== undefined && /^\d{4}$/.test(values.year) ? Number(values.year) : null;
@@ -129,6 +147,42 @@ export const archiveCommand = async (args: string[]): Promise<number> => {
         const r = await exportCaseFile(app.deps, { viewer, code, year, outDir, zip: values.zip ?? false });
         console.log(`Case file ${r.fileCode} exported to ${r.outDir}: ${r.documentCount} document(s), ${r.fileCount} file(s), ${r.auditEventCount} audit event(s).`);
         if (r.zipPath) console.log(`ZIP written to ${r.zipPath}.`);
+        return 0;
+      });
+    }
+    // Opening, filling and closing a case file are an office user's acts (audited as that person).
+    case "open": {
+      const code = positionals[1];
+      if (!code || !values.as || !values.title || !values.retention) break;
+      const { as, title, retention } = values;
+      return withApp(async (app) => {
+        const actorUserId = await findUserIdByCode(app.deps, as);
+        const r = await openCaseFile(app.deps, { actorUserId, code, title, retention, ...(year !== null ? { year } : {}) });
+        console.log(`Case file ${r.fileCode} opened.`);
+        return 0;
+      });
+    }
+    case "add": {
+      const [, code, ...refs] = positionals;
+      if (!code || refs.length === 0 || year === null || !values.as) break;
+      const as = values.as;
+      return withApp(async (app) => {
+        const actorUserId = await findUserIdByCode(app.deps, as);
+        for (const documentRef of refs) {
+          const r = await addDocumentToCaseFile(app.deps, { actorUserId, code, year, documentRef });
+          console.log(`${r.documentRef} added to case file ${code}/${year} as document ${r.ordinal}.`);
+        }
+        return 0;
+      });
+    }
+    case "close": {
+      const code = positionals[1];
+      if (!code || year === null || !values.as) break;
+      const as = values.as;
+      return withApp(async (app) => {
+        const actorUserId = await findUserIdByCode(app.deps, as);
+        const r = await closeCaseFile(app.deps, { actorUserId, code, year });
+        console.log(`Case file ${code}/${year} closed with ${r.documentCount} document(s).`);
         return 0;
       });
     }

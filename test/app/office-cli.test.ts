@@ -106,3 +106,19 @@ describe("edoc archive", () => {
     expect(open.stderr).toContain("Không có hồ sơ 99-XX năm 2026.");
   }, 180_000);
 });
+
+describe("edoc archive open / add / close", () => {
+  it("opens a case file, adds documents by ref, closes it, as an office user; refuses someone else", () => {
+    const open = edoc(["archive", "open", "07-VP", "--title", "Hồ sơ quyết toán năm 2026", "--retention", "Vĩnh viễn", "--year", "2026", "--as", "vanthu"]);
+    expect(open.stderr).toBe("");
+    expect(open.stdout).toContain("Case file UBND.2026.07-VP opened.");
+    const add = edoc(["archive", "add", "07-VP", "D1/2026", "D2/2026", "--year", "2026", "--as", "vanthu"]);
+    expect(add.stdout).toContain("D1/2026 added to case file 07-VP/2026 as document 1.");
+    expect(add.stdout).toContain("D2/2026 added to case file 07-VP/2026 as document 2.");
+    const refused = edoc(["archive", "close", "07-VP", "--year", "2026", "--as", "tp.tckh"]);
+    expect(refused.status).toBe(1);
+    const close = edoc(["archive", "close", "07-VP", "--year", "2026", "--as", "vanthu"]);
+    expect(close.stdout).toContain("Case file 07-VP/2026 closed with 2 document(s).");
+    expect(edoc(["archive", "list", "--year", "2026"]).stdout).toMatch(/07-VP\s+CLOSED\s+2 vb\s+Vĩnh viễn\s+Hồ sơ quyết toán năm 2026/);
+  }, 180_000);
+});
