@@ -94,12 +94,25 @@ export const createBullmqRunner = (opts: CreateJobRunnerOptions & { redisUrl: st
       for (const def of opts.definitions) queues.set(def.name, new Queue(def.name, { connection, prefix }));
       started = true;
       if (roles.schedules) {
-        for (const def of opts.definitions) {
-          if (!def.schedule) continue;
-          const repeat = "every" in def.schedule ? { every: def.schedule.every } : { pattern: def.schedule.pattern, tz: def.schedule.tz };
-          const { jobId: _ignored, ...template } = jobOptions(def);
-          await queueOf(def.name).upsertJobScheduler(`sched-${def.name}`, repeat, { name: def.name, data: {}, opts: template });
-        }
+        const registerSchedules = async () => {
+          for (const def of opts.definitions) {
+            if (!def.schedule) continue;
+            const repeat = "every" in def.schedule ? { every: def.schedule.every } : { pattern: def.schedule.pattern, tz: def.schedule.tz };
+            const { jobId: _ignored, ...template } = jobOptions(def);
+            await queueOf(def.name).upsertJobScheduler(`sched-${def.name}`, repeat, { name: def.name, data: {}, opts: template });
+          }
+        };
+        await registerSchedules();
+        // A Redis that comes back empty (restarted without persistence, failed over to a fresh
+        // replica) has lost the schedulers, and with them the outbox sweep: nothing would ever be
+        // delivered again. Register them again on every reconnect (an upsert never duplicates);
+        // the sweep then finds in the database whatever the lost jobs were about.
+        connection.on("ready", () => {
+          if (!started) return;
+          registerSchedules().catch((err: unknown) =>
+            opts.logger.warn({ err: err instanceof Error ? err.message : String(err) }, "could not register the job schedules after a Redis reconnect; retrying on the next one"),
+          );
+        });
       }
       if (roles.workers) for (const def of opts.definitions) startWorker(def);
     },
