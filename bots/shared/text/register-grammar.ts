@@ -115,7 +115,18 @@ const SLOT_FIELDS: Record<Slot, RegistrationField[]> = {
 };
 
 /** Parses one value into `fields`; returns an error key when the value is not acceptable. */
+/** Field lengths of Decree 30, Appendix VI (what core accepts): refused here, in the person's language. */
+export const REGISTRATION_MAX_LENGTH = { codeNumber: 11, codeNotation: 30, issuer: 200, subject: 500 } as const;
+
+const tooLong = (fields: Partial<RegistrationFields>): boolean =>
+  (Object.keys(REGISTRATION_MAX_LENGTH) as (keyof typeof REGISTRATION_MAX_LENGTH)[]).some((k) => (fields[k]?.length ?? 0) > REGISTRATION_MAX_LENGTH[k]);
+
 const applyValue = (fields: Partial<RegistrationFields>, slot: Slot, value: string, ctx: DateContext): GrammarErrorKey | null => {
+  const error = applyValueUnchecked(fields, slot, value, ctx);
+  return error ?? (tooLong(fields) ? "grammar.tooLong" : null);
+};
+
+const applyValueUnchecked = (fields: Partial<RegistrationFields>, slot: Slot, value: string, ctx: DateContext): GrammarErrorKey | null => {
   if (value.trim() === "") return "grammar.emptyValue";
   switch (slot) {
     case "code": {
@@ -196,6 +207,12 @@ export const parseRegistrationBody = (body: string, opts: RegistrationOptions, l
     },
     subjectSlot: "subject",
   });
+  // A trích yếu that grew too long over continuation lines.
+  if (fields.subject !== undefined && fields.subject.length > REGISTRATION_MAX_LENGTH.subject) {
+    errors.push({ line: lineOffset + 1, messageKey: "grammar.tooLong", value: `${fields.subject.slice(0, 40)}…` });
+    delete fields.subject;
+    failed.add("subject");
+  }
 
   const defaultsApplied: RegistrationField[] = [];
   if (opts.applyDefaults ?? true) {

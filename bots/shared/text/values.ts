@@ -43,7 +43,8 @@ export type GrammarErrorKey =
   | "grammar.severalMainUnits"
   | "grammar.unitInSeveralRoles"
   | "grammar.dueForInfo"
-  | "grammar.emptyText";
+  | "grammar.emptyText"
+  | "grammar.tooLong";
 
 /** One problem found in a typed form. */
 export type GrammarError = {

@@ -131,6 +131,7 @@ export const bot = {
     // === Text grammar errors ({value} = what was typed; {line} = line number)
     "bot.grammar.atLine": "Dòng {line}: {message}",
     "grammar.emptyValue": "chưa có giá trị sau dấu hai chấm",
+    "grammar.tooLong": "quá dài (trích yếu tối đa 500 ký tự, cơ quan ban hành 200, số 11, ký hiệu 30): hãy rút gọn",
     "grammar.unknownLine": "không hiểu dòng \"{value}\" (viết dạng từ khóa: giá trị)",
     "grammar.duplicateField": "thông tin \"{value}\" được ghi hai lần; giữ giá trị sau",
     "grammar.badDate": "\"{value}\" không phải ngày hợp lệ (dd/mm/yyyy)",
@@ -269,6 +270,7 @@ export const bot = {
 
     "bot.grammar.atLine": "Line {line}: {message}",
     "grammar.emptyValue": "no value after the colon",
+    "grammar.tooLong": "too long (subject at most 500 characters, issuer 200, number 11, notation 30): shorten it",
     "grammar.unknownLine": "line \"{value}\" not understood (write keyword: value)",
     "grammar.duplicateField": "\"{value}\" is given twice; the later value is kept",
     "grammar.badDate": "\"{value}\" is not a valid date (dd/mm/yyyy)",

@@ -160,3 +160,23 @@ describe("parseRegistrationAnswer", () => {
     expect(parseRegistrationAnswer("urgency", "siêu khẩn", opts)).toEqual({ error: "grammar.unknownUrgency" });
   });
 });
+
+describe("field lengths (Decree 30, Appendix VI)", () => {
+  const today = { year: 2026, month: 12, day: 1 };
+  it("refuses a trích yếu over 500 characters in the person's language, keeping the rest", () => {
+    const long = "V/v ".padEnd(501, "x");
+    const r = parseRegistration(`/dangky\nsố: 45/STC-NS\ncơ quan: Sở Tài chính\ntrích yếu: ${long}`, { today });
+    expect(r.errors.map((e) => e.messageKey)).toEqual(["grammar.tooLong"]);
+    expect(r.fields.subject).toBeUndefined();
+    expect(r.missing).toContain("subject");
+    expect(r.fields.issuer).toBe("Sở Tài chính");
+    const exact = parseRegistration(`/dangky\nsố: 45/STC-NS\ncơ quan: Sở Tài chính\ntrích yếu: ${long.slice(0, 500)}`, { today });
+    expect(exact.errors).toEqual([]);
+  });
+
+  it("counts wrapped continuation lines too", () => {
+    const r = parseRegistration(`/dangky\ncơ quan: Sở Tài chính\ntrích yếu: ${"a".repeat(300)}\n${"b".repeat(300)}`, { today });
+    expect(r.errors.map((e) => e.messageKey)).toEqual(["grammar.tooLong"]);
+    expect(r.fields.subject).toBeUndefined();
+  });
+});
