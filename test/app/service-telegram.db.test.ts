@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startService, type RunningService } from "../../app/serve.ts";
 import { loadConfig } from "../../core/config.ts";
 import { issueLinkCode } from "../../core/identity/issue-link-code.ts";
-import { inlineButtons, startFakeTelegramServer, type FakeTelegramServer, type FakeUser, type StoredMessage } from "../support/fake-telegram-server.ts";
+import { inlineButtons, startFakeTelegramServer, type FakeTelegramServer, type FakeUser, type StoredMessage, shown } from "../support/fake-telegram-server.ts";
 import { createTestDatabase, type TestDatabase } from "../support/test-db.ts";
 import { samplePdf, setupExampleOrg } from "../support/workflow.ts";
 
@@ -36,7 +36,6 @@ let dataDir: string;
 let pgDb: TestDatabase | undefined;
 const logged: { level: number; msg?: string }[] = [];
 
-const shown = (m: StoredMessage | undefined) => m?.plain_text ?? m?.plain_caption ?? "";
 /** The first message to the chat that shows `text` (waits for it). */
 const untilText = (chat: FakeUser, text: string | RegExp): Promise<StoredMessage> =>
   fake

@@ -10,7 +10,7 @@ import { startService, type RunningService } from "../../app/serve.ts";
 import { loadConfig } from "../../core/config.ts";
 import { issueDirective } from "../../core/directives/issue-directive.ts";
 import { issueLinkCode } from "../../core/identity/issue-link-code.ts";
-import { startFakeTelegramServer, type FakeTelegramServer, type FakeUser, type PushableUpdate, type StoredMessage } from "../support/fake-telegram-server.ts";
+import { startFakeTelegramServer, type FakeTelegramServer, type FakeUser, type PushableUpdate, type StoredMessage, shown } from "../support/fake-telegram-server.ts";
 import { startFakeZaloServer, type FakeZaloServer } from "../support/fake-zalo-server.ts";
 import { createTestDatabase, type TestDatabase } from "../support/test-db.ts";
 import { registerSample, samplePdf, setupExampleOrg, type OrgFixture } from "../support/workflow.ts";
@@ -35,7 +35,6 @@ let dataDir: string;
 let org: OrgFixture;
 let base: string;
 
-const shown = (m: StoredMessage | undefined) => m?.plain_text ?? m?.plain_caption ?? "";
 /** Posts an update to our Telegram webhook like Telegram does (the secret set with setWebhook). */
 const tgPost = (update: PushableUpdate, secret?: string) => tg.postWebhook(`${base}/webhook/telegram`, update, secret);
 const rawPost = (url: string, body: unknown, headers: Record<string, string> = {}) =>

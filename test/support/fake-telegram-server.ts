@@ -1798,3 +1798,6 @@ function imageSize(bytes: Buffer): { width: number; height: number } {
   }
   return { width: 800, height: 600 };
 }
+
+/** What the person sees of a message: its text (or caption) as rendered, without markup. */
+export const shown = (m: StoredMessage | undefined): string => m?.plain_text ?? m?.plain_caption ?? "";

@@ -3,6 +3,8 @@ import { readFile } from "node:fs/promises";
 import { importOrganization } from "../../core/org/import-organization.ts";
 import type { CoreDeps } from "../../core/deps.ts";
 import { registerIncomingDocument, type RegisterIncomingInput } from "../../core/documents/register-incoming-document.ts";
+import { issueLinkCode } from "../../core/identity/issue-link-code.ts";
+import { redeemLinkCode } from "../../core/identity/redeem-link-code.ts";
 
 export type OrgFixture = { orgId: string; users: Record<string, string>; units: Record<string, string> };
 
@@ -27,3 +29,9 @@ export const registerSample = async (deps: CoreDeps, org: OrgFixture, over: Part
     subject: "V/v hướng dẫn lập dự toán ngân sách năm 2027",
     ...over,
   });
+
+/** Links a chat account to a user the way a person does: a fresh link code, redeemed from that chat. */
+export const linkChat = async (deps: CoreDeps, channel: "TELEGRAM" | "ZALO" | "WEB", externalId: string, userCode: string): Promise<void> => {
+  const { code } = await issueLinkCode(deps, { userCode });
+  await redeemLinkCode(deps, { channel, externalUserId: externalId, chatId: externalId, code });
+};

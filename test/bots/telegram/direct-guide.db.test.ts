@@ -2,8 +2,6 @@
 // through @grammyjs/runner) against the fake Bot API server, on a real database. The leader presses
 // "Chỉ đạo" on the delivered document card and is guided by buttons to the recorded directive.
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { issueLinkCode } from "../../../core/identity/issue-link-code.ts";
-import { redeemLinkCode } from "../../../core/identity/redeem-link-code.ts";
 import { createMemoryFileStore } from "../../../core/files/file-store.ts";
 import { deliverOutboxMessage } from "../../../core/outbox/deliver-outbox-message.ts";
 import { findDueOutboxMessages } from "../../../core/outbox/find-due-outbox.ts";
@@ -11,9 +9,9 @@ import { createTelegramBot, type TelegramBot } from "../../../bots/telegram/crea
 import { createTelegramSender } from "../../../bots/telegram/telegram-sender.ts";
 import type { BotLogger } from "../../../bots/shared/types.ts";
 import { createTestClock, createTestDeps, type TestClock } from "../../support/core.ts";
-import { inlineButtons, startFakeTelegramServer, type FakeTelegramServer, type FakeUser, type StoredMessage } from "../../support/fake-telegram-server.ts";
+import { inlineButtons, startFakeTelegramServer, type FakeTelegramServer, type FakeUser, type StoredMessage, shown } from "../../support/fake-telegram-server.ts";
 import { createTestDatabase, type TestDatabase } from "../../support/test-db.ts";
-import { registerSample, samplePdf, setupExampleOrg, type OrgFixture } from "../../support/workflow.ts";
+import { registerSample, samplePdf, setupExampleOrg, type OrgFixture, linkChat } from "../../support/workflow.ts";
 
 const TOKEN = "4242:test-token";
 const LEADER: FakeUser = { id: 202, first_name: "An" };
@@ -31,11 +29,7 @@ const errors: unknown[] = [];
 const logger: BotLogger = { debug: () => {}, info: () => {}, warn: () => {}, error: (obj) => errors.push(obj) };
 const deps = () => createTestDeps(db.prisma, { clock, files });
 
-const link = async (user: FakeUser, userCode: string) => {
-  const { code } = await issueLinkCode(deps(), { userCode });
-  await redeemLinkCode(deps(), { channel: "TELEGRAM", externalUserId: String(user.id), chatId: String(user.id), code });
-};
-const shown = (m: StoredMessage | undefined) => m?.plain_text ?? m?.plain_caption ?? "";
+const link = (user: FakeUser, userCode: string) => linkChat(deps(), "TELEGRAM", String(user.id), userCode);
 /** Waits for the chat's next message after the ones already there. */
 const nextMessage = async (chatId: number, act: () => void): Promise<StoredMessage> => {
   const before = fake.messages(chatId).length;

@@ -15,7 +15,7 @@ import { createTelegramBot, type TelegramBot } from "../../../bots/telegram/crea
 import { createTelegramSender } from "../../../bots/telegram/telegram-sender.ts";
 import type { BotLogger } from "../../../bots/shared/types.ts";
 import { createTestClock, createTestDeps, type TestClock } from "../../support/core.ts";
-import { inlineButtons, startFakeTelegramServer, type FakeTelegramServer, type FakeUser, type StoredMessage } from "../../support/fake-telegram-server.ts";
+import { inlineButtons, startFakeTelegramServer, type FakeTelegramServer, type FakeUser, type StoredMessage, shown } from "../../support/fake-telegram-server.ts";
 import { createTestDatabase, type TestDatabase } from "../../support/test-db.ts";
 import { registerSample, samplePdf, setupExampleOrg, type OrgFixture } from "../../support/workflow.ts";
 
@@ -32,7 +32,6 @@ let fake: FakeTelegramServer;
 const errors: unknown[] = [];
 const logger: BotLogger = { debug: () => {}, info: () => {}, warn: () => {}, error: (obj) => errors.push(obj) };
 const deps = () => createTestDeps(db.prisma, { clock, files });
-const shown = (m: StoredMessage | undefined) => m?.plain_text ?? m?.plain_caption ?? "";
 const labels = (m: StoredMessage | undefined) => inlineButtons(m).map((b) => b.text);
 const newSender = () => createTelegramSender({ token: TOKEN, apiRoot: fake.apiRoot, files, throttle: false, maxRetryAttempts: 0, cards: deps() });
 const target = (chatId: number): SendTarget => ({ identityId: "i1", channel: "TELEGRAM", chatId: String(chatId), userId: "u1", locale: "vi" });

@@ -3,7 +3,6 @@
 import { readFile } from "node:fs/promises";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { issueLinkCode } from "../../../core/identity/issue-link-code.ts";
-import { redeemLinkCode } from "../../../core/identity/redeem-link-code.ts";
 import { createMemoryFileStore } from "../../../core/files/file-store.ts";
 import { deliverOutboxMessage } from "../../../core/outbox/deliver-outbox-message.ts";
 import { findDueOutboxMessages } from "../../../core/outbox/find-due-outbox.ts";
@@ -11,9 +10,9 @@ import { createTelegramBot, type TelegramBot } from "../../../bots/telegram/crea
 import { createTelegramSender } from "../../../bots/telegram/telegram-sender.ts";
 import type { BotLogger } from "../../../bots/shared/types.ts";
 import { createTestClock, createTestDeps, type TestClock } from "../../support/core.ts";
-import { inlineButtons, startFakeTelegramServer, type FakeTelegramServer, type FakeUser, type StoredMessage } from "../../support/fake-telegram-server.ts";
+import { inlineButtons, startFakeTelegramServer, type FakeTelegramServer, type FakeUser, type StoredMessage, shown } from "../../support/fake-telegram-server.ts";
 import { createTestDatabase, type TestDatabase } from "../../support/test-db.ts";
-import { registerSample, samplePdf, setupExampleOrg, type OrgFixture } from "../../support/workflow.ts";
+import { registerSample, samplePdf, setupExampleOrg, type OrgFixture, linkChat } from "../../support/workflow.ts";
 
 const TOKEN = "4242:test-token";
 const CLERK: FakeUser = { id: 101, first_name: "Bình" };
@@ -32,10 +31,7 @@ const errors: unknown[] = [];
 const logger: BotLogger = { debug: () => {}, info: () => {}, warn: () => {}, error: (obj) => errors.push(obj) };
 const deps = () => createTestDeps(db.prisma, { clock, files });
 
-const link = async (user: FakeUser, userCode: string) => {
-  const { code } = await issueLinkCode(deps(), { userCode });
-  await redeemLinkCode(deps(), { channel: "TELEGRAM", externalUserId: String(user.id), chatId: String(user.id), code });
-};
+const link = (user: FakeUser, userCode: string) => linkChat(deps(), "TELEGRAM", String(user.id), userCode);
 const send = (update: ReturnType<FakeTelegramServer["textMessage"]>) => fake.pushUpdate(update);
 /** Waits for the chat's next `n` messages after the ones already there. */
 const next = async (chatId: number, n = 1, timeoutMs = 10_000): Promise<StoredMessage[]> => {
@@ -44,7 +40,6 @@ const next = async (chatId: number, n = 1, timeoutMs = 10_000): Promise<StoredMe
 };
 /** Waits until a message to the chat shows `text`. */
 const untilText = (chatId: number, text: string) => fake.waitFor(() => fake.messages(chatId).find((m) => shown(m).includes(text)), 10_000, text);
-const shown = (m: StoredMessage | undefined) => m?.plain_text ?? m?.plain_caption ?? "";
 const press = (user: FakeUser, data: string, message: StoredMessage) => fake.pushUpdate(fake.callbackQuery(user, data, message));
 const buttonData = (m: StoredMessage, label: string) => inlineButtons(m).find((b) => b.text === label)?.callback_data ?? "";
 

@@ -3,15 +3,13 @@
 // /viec; a file over the download limit; the command menu in Vietnamese and English.
 import { afterEach, beforeAll, afterAll, beforeEach, describe, expect, it } from "vitest";
 import { issueDirective } from "../../../core/directives/issue-directive.ts";
-import { issueLinkCode } from "../../../core/identity/issue-link-code.ts";
-import { redeemLinkCode } from "../../../core/identity/redeem-link-code.ts";
 import { createMemoryFileStore } from "../../../core/files/file-store.ts";
 import { createTelegramBot, type TelegramBot } from "../../../bots/telegram/create-telegram-bot.ts";
 import type { BotLogger } from "../../../bots/shared/types.ts";
 import { createTestClock, createTestDeps, type TestClock } from "../../support/core.ts";
-import { inlineButtons, startFakeTelegramServer, type FakeTelegramServer, type FakeUser, type StoredMessage } from "../../support/fake-telegram-server.ts";
+import { inlineButtons, startFakeTelegramServer, type FakeTelegramServer, type FakeUser, type StoredMessage, shown } from "../../support/fake-telegram-server.ts";
 import { createTestDatabase, type TestDatabase } from "../../support/test-db.ts";
-import { registerSample, samplePdf, setupExampleOrg, type OrgFixture } from "../../support/workflow.ts";
+import { registerSample, samplePdf, setupExampleOrg, type OrgFixture, linkChat } from "../../support/workflow.ts";
 
 const TOKEN = "4343:commands-token";
 const CLERK: FakeUser = { id: 101, first_name: "Bình" };
@@ -30,11 +28,7 @@ const errors: unknown[] = [];
 const logger: BotLogger = { debug: () => {}, info: () => {}, warn: () => {}, error: (obj) => errors.push(obj) };
 const deps = () => createTestDeps(db.prisma, { clock, files });
 
-const link = async (user: FakeUser, userCode: string) => {
-  const { code } = await issueLinkCode(deps(), { userCode });
-  await redeemLinkCode(deps(), { channel: "TELEGRAM", externalUserId: String(user.id), chatId: String(user.id), code });
-};
-const shown = (m: StoredMessage | undefined) => m?.plain_text ?? m?.plain_caption ?? "";
+const link = (user: FakeUser, userCode: string) => linkChat(deps(), "TELEGRAM", String(user.id), userCode);
 /** Sends a text and returns the bot's next reply to that chat. */
 const ask = async (user: FakeUser, text: string): Promise<StoredMessage> => {
   const before = fake.messages(user.id).length;
