@@ -13,6 +13,7 @@ import type { OutboundMessage } from "../../../core/ports/sender.ts";
 import { encodeCallback } from "../callback-data.ts";
 import type { TurnContext } from "../context.ts";
 import { newNonce } from "../conversation.ts";
+import { isSecret, keepPendingFiles } from "./pending-files.ts";
 import type { PendingFile } from "../conversation.ts";
 import { action, grammarErrorLines, lines, reply } from "../render.ts";
 import { OFFICIAL_LETTER, parseIssueAnswer, parseIssueBody } from "../text/index.ts";
@@ -32,14 +33,10 @@ export type IssueState = {
   choices?: string[];
 };
 
-/** Files per document at most (photos of the pages); core checks the real limits. */
-const MAX_PENDING_FILES = 60;
-
 const requireClerk = (ctx: TurnContext): void => {
   if (!hasRole(ctx.actor, "CLERK")) throw new DomainError("FORBIDDEN", "error.forbidden");
 };
 
-const isSecret = (f: Partial<IssueFields>): boolean => f.secrecy !== undefined && f.secrecy !== "NONE";
 const isPaperOnly = (f: Partial<IssueFields>): boolean => isSecret(f) || f.requiresRedSeal === true;
 
 const currentState = async (ctx: TurnContext): Promise<IssueState | null> => {
@@ -173,11 +170,8 @@ export const onIssueFiles = async (ctx: TurnContext, files: IncomingFile[], capt
   const state = existing ?? (await stateForCommand(ctx));
   const parsed = caption.parsed ?? (caption.text && caption.text.trim() !== "" ? parseIssueBody(caption.text, { today: ctx.today, applyDefaults: false }) : null);
   if (parsed) merge(state, parsed);
-  // A secret document's scan is never kept, not even for a moment.
-  if (!isSecret(state.fields)) {
-    if (state.files.length + files.length > MAX_PENDING_FILES) return { replies: [reply(ctx.locale, "outgoing.bot.tooManyFiles")] };
-    for (const file of files) state.files.push(await ctx.conversation.putFile(file));
-  }
+  const refused = await keepPendingFiles(ctx, state, files, "outgoing.bot.tooManyFiles");
+  if (refused) return refused;
   if (Object.keys(state.fields).length === 0) {
     await save(ctx, state);
     return { replies: [reply(ctx.locale, "outgoing.bot.filesReceived", { count: state.files.length })] };

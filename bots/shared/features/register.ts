@@ -11,14 +11,12 @@ import { encodeCallback } from "../callback-data.ts";
 import { isoDate } from "../context.ts";
 import type { TurnContext } from "../context.ts";
 import { newNonce } from "../conversation.ts";
+import { isSecret, keepPendingFiles } from "./pending-files.ts";
 import type { RegisterState } from "../conversation.ts";
 import { action, grammarErrorLines, lines, reply } from "../render.ts";
 import { formatDate, OFFICIAL_LETTER, parseRegistrationAnswer, parseRegistrationBody, REQUIRED_REGISTRATION_FIELDS } from "../text/index.ts";
 import type { GrammarError, ParsedRegistration, RegistrationField, RegistrationFields } from "../text/index.ts";
 import type { IncomingFile, TurnResult } from "../types.ts";
-
-/** Files per document at most (photos of the pages); core checks the real limits. */
-const MAX_PENDING_FILES = 60;
 
 const requireClerk = (ctx: TurnContext): void => {
   if (!hasRole(ctx.actor, "CLERK")) throw new DomainError("FORBIDDEN", "error.forbidden");
@@ -30,8 +28,6 @@ const currentState = async (ctx: TurnContext): Promise<RegisterState | null> => 
   const s = await ctx.conversation.get();
   return s?.kind === "register" ? s : null;
 };
-
-const isSecret = (fields: Partial<RegistrationFields>): boolean => fields.secrecy !== undefined && fields.secrecy !== "NONE";
 
 /** Merges what was typed into the state; defaults never overwrite a value given earlier. */
 const merge = (state: RegisterState, parsed: Pick<ParsedRegistration, "fields" | "defaultsApplied">): void => {
@@ -121,11 +117,8 @@ export const onRegisterFiles = async (ctx: TurnContext, files: IncomingFile[], c
   requireClerk(ctx);
   const state = (await currentState(ctx)) ?? emptyState();
   if (caption) merge(state, caption);
-  // A secret document's scan is never kept, not even for a moment.
-  if (!isSecret(state.fields)) {
-    if (state.files.length + files.length > MAX_PENDING_FILES) return { replies: [reply(ctx.locale, "bot.register.tooManyFiles")] };
-    for (const file of files) state.files.push(await ctx.conversation.putFile(file));
-  }
+  const refused = await keepPendingFiles(ctx, state, files, "bot.register.tooManyFiles");
+  if (refused) return refused;
   const known = Object.keys(state.fields).length > 0;
   if (!known) {
     await ctx.conversation.set(state);
