@@ -102,6 +102,9 @@ describe("Redis stopped for 30 s and started again", () => {
     await redis.start();
     const back = Date.now();
     await untilText(HEAD_NV, "Giao việc D2-NV", 90_000);
+    // The card is at the platform as soon as it is sent; the worker records SENT a moment later.
+    const unsettled = () => db.prisma.outboxMessage.count({ where: { status: { in: ["PENDING", "SENDING"] } } });
+    await waitUntil(async () => (await unsettled()) === 0, { timeoutMs: 30_000, what: "every outbox row settled" }).catch(() => {});
     const outbox = await db.prisma.outboxMessage.groupBy({ by: ["status"], _count: true });
     expect(outbox.filter((g) => g.status === "PENDING" || g.status === "SENDING" || g.status === "FAILED"), JSON.stringify(outbox)).toEqual([]);
     console.log(`reliability/redis: delivery resumed ${Date.now() - back} ms after Redis came back`);
