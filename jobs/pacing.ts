@@ -46,6 +46,7 @@ export const createPacedSender = (sender: Sender, opts: PacingOptions): Sender =
   const nextChat = new Map<string, number>();
   return {
     channel: sender.channel,
+    ...(sender.inbox ? { inbox: true } : {}),
     send: async (target, message) => {
       const t = now();
       const slot = Math.max(t, nextGlobal, nextChat.get(target.chatId) ?? 0);

@@ -2,8 +2,11 @@
 // the person's web history and pushed to their open pages. Delivery succeeds whether or not a page
 // is open: the person sees it on their next visit (and in the tasks panel). With Web Push on, each
 // browser the person subscribed also gets a short notification (web-push.ts), in the background: a
-// push that fails never fails the delivery. `edoc user logout` unlinks the web identity, so the
-// outbox then uses the person's other chats.
+// push that fails never fails the delivery.
+//
+// The web chat is every person's inbox (`inbox: true`): the outbox delivers here also to a person
+// who has not signed in yet (or was signed out by `edoc user logout`), after their linked chats, and
+// they find the message on their next sign-in, rendered for them, with its buttons.
 import type { CoreDeps } from "../../core/deps.ts";
 import type { OutboundMessage, SendResult, Sender, SendTarget } from "../../core/ports/sender.ts";
 import { SendError } from "../../core/ports/sender.ts";
@@ -21,10 +24,12 @@ export type WebSenderOptions = {
 
 export const createWebSender = ({ deps, hub, push }: WebSenderOptions): Sender => ({
   channel: "WEB",
+  inbox: true,
   async send(target: SendTarget, message: OutboundMessage): Promise<SendResult> {
     let stored;
     try {
-      // The web identity's chat is the person themself (chatId = userId); the user id is authoritative.
+      // The person's web chat is the person themself (chatId = userId), with or without a linked
+      // identity; the user id is authoritative.
       ({ stored } = await storeOutgoing(deps, hub, target.userId, [message]));
     } catch (err) {
       throw new SendError("transient", err instanceof Error ? err.message : String(err), undefined, { cause: err });

@@ -12,15 +12,24 @@
 //   not at all. Sends are bounded by `sendTimeoutMs`, which stays well under `claimMs`, so a slow
 //   platform alone does not cause the duplicate.
 //
+// Who gets it where: the person's ACTIVE linked chats on configured channels, most recently seen
+// first; then, as the last resort, their inbox on a channel that keeps messages for everyone
+// (`Sender.inbox`: the web chat), unless they have an ACTIVE identity there (tried in its turn). So
+// a person who has not signed in yet loses nothing: the message waits in their web chat. The first
+// that accepts the message ends the delivery: nothing is sent twice.
+//
 // Outcomes (what the job layer does with them)
-// - sent: recorded SENT with channel, identity, platform message id and sentAt, in one guarded update;
+// - sent: recorded SENT with channel, identity (null for an inbox), platform message id and sentAt,
+//   in one guarded update. Kept in an inbox because the person's linked chats refused it (403, now or
+//   before), the office is told as well (`inbox.officeNotified`): the person may not look there soon;
 // - rate_limited (429): the claim is released (PENDING, nextAttemptAt = now + retryAfter) WITHOUT
 //   spending an attempt; the caller should pause the platform's queue for `retryAfterMs`;
 // - retry (transient: network, timeout, 5xx, no sender configured): attempts + 1 and PENDING with
 //   exponential backoff; after `maxAttempts` the row FAILS and the office is told;
 // - blocked (403) is handled here: the identity is marked UNREACHABLE (audited) and the person's
-//   next ACTIVE identity is tried at once; when none is left (or the person never linked one) the
-//   row FAILS and every MONITOR user of the organisation gets an `office.unreachable` row;
+//   next ACTIVE identity (or the inbox) is tried at once; when none is left (or the person never
+//   linked one and no inbox is configured) the row FAILS and every other active MONITOR user of the
+//   organisation gets an `office.unreachable` row (`officeNotified` says how many were written);
 // - failed (permanent, 400): FAILED and the office is told;
 // - cancelled: the subject vanished or became moot (see render-outbox-message.ts) or the person is
 //   inactive: the row is CANCELLED and nothing is sent.
@@ -68,12 +77,29 @@ export type DeliverOutboxInput = {
 };
 
 export type DeliverOutcome =
-  | { outcome: "sent"; channel: Channel; identityId: string; platformMessageId: string; /** false: our claim expired before we recorded it. */ recorded: boolean }
+  | {
+      outcome: "sent";
+      channel: Channel;
+      /** null: kept in the person's inbox (no linked identity). */
+      identityId: string | null;
+      platformMessageId: string;
+      /** false: our claim expired before we recorded it. */
+      recorded: boolean;
+      /** Present when the message was kept in the person's inbox; `officeNotified` > 0 when their linked chats had refused it. */
+      inbox?: { officeNotified: number };
+    }
   | { outcome: "not_claimable" }
   | { outcome: "cancelled"; reason: string }
   | { outcome: "rate_limited"; channel: Channel; retryAfterMs: number }
   | { outcome: "retry"; attempts: number; nextAttemptAt: Date; error: string }
-  | { outcome: "failed"; reason: "unreachable" | "permanent" | "attempts_exhausted"; error: string; officeNotified: number };
+  | {
+      outcome: "failed";
+      reason: "unreachable" | "permanent" | "attempts_exhausted";
+      error: string;
+      /** `office.unreachable` rows written: 0 when no other active MONITOR user exists, or the row was itself one. */
+      officeNotified: number;
+      kind: string;
+    };
 
 /** The delay before attempt `attempts + 1`, after `attempts` transient failures (1 → base, 2 → 2·base, …, capped). */
 export const retryDelayMs = (attempts: number, policy: Pick<DeliveryPolicy, "backoffBaseMs" | "backoffMaxMs"> = DEFAULT_DELIVERY_POLICY): number =>
@@ -128,7 +154,7 @@ export const deliverOutboxMessage = async (deps: CoreDeps, input: DeliverOutboxI
       await appendAuditEvent(tx, { type: "outbox.failed", at: now, orgId: user.orgId, entityType: "OutboxMessage", entityId: row.id, data: { kind: row.kind, userId: user.id, reason, error } });
       return notifyOffice(tx, now, { orgId: user.orgId, personId: user.id, outboxId: row.id, kind: row.kind, urgency: row.urgency });
     });
-    return { outcome: "failed", reason, error, officeNotified };
+    return { outcome: "failed", reason, error, officeNotified, kind: row.kind };
   };
 
   const retry = async (error: string): Promise<DeliverOutcome> => {
@@ -143,18 +169,28 @@ export const deliverOutboxMessage = async (deps: CoreDeps, input: DeliverOutboxI
   };
 
   // Most recently seen first; identities never seen by the order they were linked (newest first).
+  // UNREACHABLE ones are not tried; they say that the person's chats refused before.
   const identities = await prisma.chatIdentity.findMany({
-    where: { userId: user.id, status: "ACTIVE" },
+    where: { userId: user.id, status: { in: ["ACTIVE", "UNREACHABLE"] } },
     orderBy: [{ lastSeenAt: { sort: "desc", nulls: "last" } }, { linkedAt: "desc" }],
-    select: { id: true, channel: true, chatId: true },
+    select: { id: true, channel: true, chatId: true, status: true },
   });
-  if (identities.length === 0) return fail("unreachable", "no active chat identity");
-  const usable = identities.filter((i) => input.senders[i.channel] !== undefined);
-  if (usable.length === 0) return retry(`no sender configured for ${[...new Set(identities.map((i) => i.channel))].join(", ")}`);
+  const active = identities.filter((i) => i.status === "ACTIVE");
+  const targets: Array<Pick<SendTarget, "identityId" | "channel" | "chatId">> = active
+    .filter((i) => input.senders[i.channel] !== undefined)
+    .map((i) => ({ identityId: i.id, channel: i.channel, chatId: i.chatId }));
+  // The last resort: the person's inbox, unless an ACTIVE identity on that channel is tried above.
+  const inbox = Object.values(input.senders).find((s) => s?.inbox === true && !active.some((i) => i.channel === s.channel));
+  if (inbox) targets.push({ identityId: null, channel: inbox.channel, chatId: user.id });
+  if (targets.length === 0) {
+    if (active.length === 0) return fail("unreachable", "no active chat identity");
+    return retry(`no sender configured for ${[...new Set(active.map((i) => i.channel))].join(", ")}`);
+  }
+  let refused = identities.some((i) => i.status === "UNREACHABLE");
 
-  for (const identity of usable) {
-    const sender = input.senders[identity.channel] as Sender;
-    const target: SendTarget = { identityId: identity.id, channel: identity.channel, chatId: identity.chatId, userId: user.id, locale };
+  for (const to of targets) {
+    const sender = input.senders[to.channel] as Sender;
+    const target: SendTarget = { ...to, userId: user.id, locale };
     let result: SendResult;
     try {
       result = await sendWithTimeout(sender, target, rendered.message, policy.sendTimeoutMs);
@@ -164,31 +200,45 @@ export const deliverOutboxMessage = async (deps: CoreDeps, input: DeliverOutboxI
         const retryAfterMs = Math.max(1, error.retryAfterMs ?? 1_000);
         await prisma.outboxMessage.updateMany({
           where: guard,
-          data: { status: "PENDING", nextAttemptAt: new Date(deps.clock.now().getTime() + retryAfterMs), lastError: `rate limited on ${identity.channel}`, lockedBy: null, lockedUntil: null },
+          data: { status: "PENDING", nextAttemptAt: new Date(deps.clock.now().getTime() + retryAfterMs), lastError: `rate limited on ${to.channel}`, lockedBy: null, lockedUntil: null },
         });
-        return { outcome: "rate_limited", channel: identity.channel, retryAfterMs };
+        return { outcome: "rate_limited", channel: to.channel, retryAfterMs };
       }
       if (error.kind === "blocked") {
-        await markUnreachable(deps, { identityId: identity.id, orgId: user.orgId, userId: user.id, channel: identity.channel, outboxId: row.id, error: error.message });
+        if (to.identityId !== null) {
+          await markUnreachable(deps, { identityId: to.identityId, orgId: user.orgId, userId: user.id, channel: to.channel, outboxId: row.id, error: error.message });
+          refused = true;
+        }
         continue; // the next identity, at once
       }
-      if (error.kind === "permanent") return fail("permanent", `${identity.channel}: ${error.message}`);
-      return retry(`${identity.channel}: ${error.message}`);
+      if (error.kind === "permanent") return fail("permanent", `${to.channel}: ${error.message}`);
+      return retry(`${to.channel}: ${error.message}`);
     }
-    const done = await prisma.outboxMessage.updateMany({
-      where: guard,
-      data: {
-        status: "SENT",
-        channel: identity.channel,
-        identityId: identity.id,
-        platformMessageId: result.platformMessageId,
-        sentAt: deps.clock.now(),
-        lastError: null,
-        lockedBy: null,
-        lockedUntil: null,
-      },
+    const now = deps.clock.now();
+    const data = {
+      status: "SENT" as const,
+      channel: to.channel,
+      identityId: to.identityId,
+      platformMessageId: result.platformMessageId,
+      sentAt: now,
+      lastError: null,
+      lockedBy: null,
+      lockedUntil: null,
+    };
+    const sent = { outcome: "sent" as const, channel: to.channel, identityId: to.identityId, platformMessageId: result.platformMessageId };
+    if (to.identityId !== null) {
+      const done = await prisma.outboxMessage.updateMany({ where: guard, data });
+      return { ...sent, recorded: done.count === 1 };
+    }
+    // Kept in the inbox. When the person's linked chats refused it, the office is told in the same
+    // transaction (the person may not open the inbox soon); only by the worker that records it.
+    const kept = await prisma.$transaction(async (tx) => {
+      const done = await tx.outboxMessage.updateMany({ where: guard, data });
+      if (done.count === 0) return { recorded: false, officeNotified: 0 };
+      const officeNotified = refused ? await notifyOffice(tx, now, { orgId: user.orgId, personId: user.id, outboxId: row.id, kind: row.kind, urgency: row.urgency }) : 0;
+      return { recorded: true, officeNotified };
     });
-    return { outcome: "sent", channel: identity.channel, identityId: identity.id, platformMessageId: result.platformMessageId, recorded: done.count === 1 };
+    return { ...sent, recorded: kept.recorded, inbox: { officeNotified: kept.officeNotified } };
   }
   return fail("unreachable", "every chat identity refused delivery");
 };

@@ -441,7 +441,7 @@ const renderOfficeUnreachable: Renderer<"office.unreachable"> = async (ctx, { us
     select: { name: true, code: true, unit: { select: { name: true } }, identities: { select: { channel: true, status: true } } },
   });
   if (!person) return skip("person not found");
-  const row = await ctx.db.outboxMessage.findUnique({ where: { id: outboxId }, select: { kind: true, lastError: true } });
+  const row = await ctx.db.outboxMessage.findUnique({ where: { id: outboxId }, select: { kind: true, lastError: true, status: true, channel: true, identityId: true } });
   const what = row && (OUTBOX_KINDS as readonly string[]).includes(row.kind) ? t(ctx.locale, `notify.what.${row.kind}`) : t(ctx.locale, "notify.none");
   const linked = person.identities.filter((i) => i.status !== "UNLINKED");
   const blocked = linked.filter((i) => i.status === "UNREACHABLE").map((i) => t(ctx.locale, `notify.channel.${i.channel}`));
@@ -453,7 +453,12 @@ const renderOfficeUnreachable: Renderer<"office.unreachable"> = async (ctx, { us
         : t(ctx.locale, "notify.officeUnreachable.failed", { error: row?.lastError ?? t(ctx.locale, "notify.none") });
   return ok({
     title: t(ctx.locale, "notify.officeUnreachable.title", { name: person.name }),
-    text: lines(t(ctx.locale, "notify.officeUnreachable.body", { what, name: person.name, unit: person.unit.name }), cause),
+    text: lines(
+      t(ctx.locale, "notify.officeUnreachable.body", { what, name: person.name, unit: person.unit.name }),
+      cause,
+      // Kept in the person's inbox (the web chat) after their linked chats refused it.
+      row?.status === "SENT" && row.identityId === null && row.channel && t(ctx.locale, "notify.officeUnreachable.keptInInbox", { channel: t(ctx.locale, `notify.channel.${row.channel}`) }),
+    ),
   });
 };
 

@@ -2,8 +2,11 @@
 // what (outbox rows); each channel adapter (bots/<channel>/<channel>-sender.ts) decides how.
 import type { Channel } from "../store/generated/enums.ts";
 
-/** Where to deliver: one linked chat identity. */
-export type SendTarget = { identityId: string; channel: Channel; chatId: string; userId: string; locale: "vi" | "en" };
+/**
+ * Where to deliver: one linked chat identity, or (`identityId` null) the person's inbox on a channel
+ * that keeps messages for everyone (`Sender.inbox`; there `chatId` is the user id).
+ */
+export type SendTarget = { identityId: string | null; channel: Channel; chatId: string; userId: string; locale: "vi" | "en" };
 
 /** An action the person can take from the message: a button on Telegram/web, a reply command on Zalo. */
 export type MessageAction = {
@@ -54,5 +57,12 @@ export class SendError extends Error {
 
 export type Sender = {
   readonly channel: Channel;
+  /**
+   * The channel keeps a message for any active person, linked or not, and shows it when they next
+   * open it (the web chat: everybody can sign in to it). Delivery uses it as the last resort, after
+   * the person's linked chats, so a message never waits on a first sign-in.
+   * @defaultValue false
+   */
+  readonly inbox?: boolean;
   send(target: SendTarget, message: OutboundMessage): Promise<SendResult>;
 };

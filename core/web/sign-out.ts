@@ -38,8 +38,9 @@ export type RevokeWebSessionsInput = z.infer<typeof ZRevokeWebSessionsInput>;
 /**
  * `edoc user logout USER`: ends every web session of the person at once (a lost phone, a person
  * leaving) and unlinks their web chat identity, so the outbox delivers to their other chats until
- * they sign in again. Open pages notice within a heartbeat and show the sign-in screen; their browsers'
- * push subscriptions are removed.
+ * they sign in again (with none, messages wait in their web chat, shown after the next sign-in).
+ * Open pages notice within a heartbeat and show the sign-in screen; their browsers' push
+ * subscriptions are removed.
  *
  * @throws DomainError USER_NOT_FOUND
  * @example const { revoked } = await revokeWebSessions(deps, { userCode: "tp.tckh" });

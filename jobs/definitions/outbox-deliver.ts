@@ -23,7 +23,13 @@ export const createOutboxDeliverJob = (policy: Partial<DeliveryPolicy> = {}) =>
       const result = await deliverOutboxMessage(ctx.deps, { outboxId, senders: ctx.senders, workerId: ctx.workerId ?? "jobs", policy });
       switch (result.outcome) {
         case "sent":
-          ctx.logger.info({ outboxId, channel: result.channel, recorded: result.recorded }, "outbox message sent");
+          if (!result.inbox) ctx.logger.info({ outboxId, channel: result.channel, recorded: result.recorded }, "outbox message sent");
+          else if (result.inbox.officeNotified > 0)
+            ctx.logger.warn(
+              { outboxId, channel: result.channel, recorded: result.recorded, officeNotified: result.inbox.officeNotified },
+              "the person's linked chats refused the message: kept in their inbox, and the office was told",
+            );
+          else ctx.logger.info({ outboxId, channel: result.channel, recorded: result.recorded }, "outbox message kept in the person's inbox (no linked chat took it): they see it when they sign in");
           if (!result.recorded) ctx.logger.warn({ outboxId }, "sent after the claim expired: the row may be sent once more; raise claimMs if this repeats");
           return;
         case "rate_limited":
@@ -32,9 +38,14 @@ export const createOutboxDeliverJob = (policy: Partial<DeliveryPolicy> = {}) =>
         case "retry":
           ctx.logger.warn({ outboxId, attempts: result.attempts, nextAttemptAt: result.nextAttemptAt.toISOString(), error: result.error }, "outbox send failed, will retry");
           return;
-        case "failed":
-          ctx.logger.error({ outboxId, reason: result.reason, error: result.error, officeNotified: result.officeNotified }, "outbox message failed; the office was told");
+        case "failed": {
+          const fields = { outboxId, reason: result.reason, error: result.error, officeNotified: result.officeNotified };
+          // Says "the office was told" only when office.unreachable rows were written.
+          if (result.officeNotified > 0) ctx.logger.error(fields, "outbox message failed; the office was told");
+          else if (result.kind === "office.unreachable") ctx.logger.error(fields, "an office notice failed; nobody else is told (it would loop)");
+          else ctx.logger.error(fields, "outbox message failed; nobody was told: the organisation has no other active MONITOR user");
           return;
+        }
         case "cancelled":
           ctx.logger.info({ outboxId, reason: result.reason }, "outbox message cancelled");
           return;

@@ -75,7 +75,7 @@ beforeAll(async () => {
   await mkdir(SHOTS, { recursive: true });
   dataDir = await mkdtemp(path.join(os.tmpdir(), "edoc-e2e-"));
   const config = loadConfig({ DATA_DIR: dataDir, HTTP_PORT: "0", HTTP_HOST: "127.0.0.1", LOG_LEVEL: "warn" });
-  // "fatal": the outbox rightly logs errors for the people of the demo organisation who never signed in.
+  // "fatal": keeps the output to the browser's story.
   service = await startService({ config, logger: createLogger("fatal") });
   base = `http://127.0.0.1:${service.port}`;
   const deps = service.app.deps;

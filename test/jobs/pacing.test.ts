@@ -50,4 +50,10 @@ describe("createPacedSender", () => {
     expect(Object.keys(senders).sort()).toEqual(["TELEGRAM", "ZALO"]);
     expect(senders.ZALO?.channel).toBe("ZALO");
   });
+
+  it("keeps a channel's inbox flag (the web chat stays every person's last resort)", () => {
+    const senders = pacedSenders({ TELEGRAM: createRecordingSender("TELEGRAM"), WEB: Object.assign(createRecordingSender("WEB"), { inbox: true }) });
+    expect(senders.WEB?.inbox).toBe(true);
+    expect(senders.TELEGRAM?.inbox).toBeUndefined();
+  });
 });

@@ -3,7 +3,7 @@ import { deliverOutboxMessage } from "../../../core/outbox/deliver-outbox-messag
 import { findDueOutboxMessages } from "../../../core/outbox/find-due-outbox.ts";
 import { createTestDeps } from "../../support/core.ts";
 import { buildIdentity, buildOutboxRow, buildScenario } from "../../support/outbox-builders.ts";
-import { createRecordingSender } from "../../support/recording-sender.ts";
+import { createRecordingSender, type RecordingSender } from "../../support/recording-sender.ts";
 import { createTestDatabase, type TestDatabase } from "../../support/test-db.ts";
 
 let db: TestDatabase;
@@ -201,5 +201,97 @@ describe("deliverOutboxMessage", () => {
       expect(await reload(r.id)).toMatchObject({ status: "SENT" });
       expect((await deliverOutboxMessage(deps, { outboxId: r.id, senders, workerId: "w3" })).outcome).toBe("not_claimable");
     }
+  });
+});
+
+// A channel that keeps messages for everyone (the web chat's `inbox: true`), recorded.
+const inboxSender = (): RecordingSender & { inbox: true } => Object.assign(createRecordingSender("WEB"), { inbox: true as const });
+
+describe("deliverOutboxMessage with an inbox channel (the web chat is every person's inbox)", () => {
+  it("keeps the message in the inbox of a person who never linked a chat: sent, no identity, nobody else told", async () => {
+    const { deps, s, senders } = await setup();
+    const web = inboxSender();
+    const row = await buildOutboxRow(db.prisma, { userId: s.users.officer.id, kind: "assignment.new", payload: { assignmentId: s.main.id } });
+    const r = await deliverOutboxMessage(deps, { outboxId: row.id, senders: { ...senders, WEB: web }, workerId: "w1" });
+    expect(r).toEqual({ outcome: "sent", channel: "WEB", identityId: null, platformMessageId: "web-1", recorded: true, inbox: { officeNotified: 0 } });
+    // Rendered for that person; addressed to them by user id.
+    expect(web.sent.map((x) => [x.target.userId, x.target.chatId, x.target.identityId, x.message.title])).toEqual([[s.users.officer.id, s.users.officer.id, null, "[KHẨN] Giao việc D7-TCKH"]]);
+    expect(await reload(row.id)).toMatchObject({ status: "SENT", channel: "WEB", identityId: null, platformMessageId: "web-1" });
+    expect(await db.prisma.outboxMessage.count({ where: { kind: "office.unreachable" } })).toBe(0);
+    expect(await db.prisma.auditEvent.count({ where: { type: "outbox.failed" } })).toBe(0);
+  });
+
+  it("a linked chat comes first: the inbox is not used, nothing is sent twice", async () => {
+    const { deps, senders, telegram, row, tg } = await setup();
+    const web = inboxSender();
+    const r = await deliverOutboxMessage(deps, { outboxId: row.id, senders: { ...senders, WEB: web }, workerId: "w1" });
+    expect(r).toEqual({ outcome: "sent", channel: "TELEGRAM", identityId: tg.id, platformMessageId: "telegram-1", recorded: true });
+    expect(telegram.sent).toHaveLength(1);
+    expect(web.calls).toHaveLength(0);
+  });
+
+  it("a transient failure on the linked chat retries later; it does not fall through to the inbox", async () => {
+    const { deps, senders, telegram, row } = await setup();
+    const web = inboxSender();
+    telegram.fail({ kind: "transient", status: 502 });
+    expect(await deliverOutboxMessage(deps, { outboxId: row.id, senders: { ...senders, WEB: web }, workerId: "w1" })).toMatchObject({ outcome: "retry", attempts: 1 });
+    expect(web.calls).toHaveLength(0);
+  });
+
+  it("every linked chat refuses (403): kept in the inbox, and the office is told so, once per monitor", async () => {
+    const { deps, s, senders, telegram, zalo, row } = await setup();
+    const web = inboxSender();
+    telegram.fail({ kind: "blocked" });
+    zalo.fail({ kind: "blocked" });
+    const r = await deliverOutboxMessage(deps, { outboxId: row.id, senders: { ...senders, WEB: web }, workerId: "w1" });
+    expect(r).toMatchObject({ outcome: "sent", channel: "WEB", identityId: null, recorded: true, inbox: { officeNotified: 2 } });
+    expect(web.sent).toHaveLength(1);
+    expect(await reload(row.id)).toMatchObject({ status: "SENT", channel: "WEB" });
+    const office = await db.prisma.outboxMessage.findMany({ where: { kind: "office.unreachable" } });
+    expect(office.map((o) => o.userId).sort()).toEqual([s.users.office.id, s.users.office2.id].sort());
+    // The office's notice says why, and that the message waits in the person's web inbox.
+    const officeRow = office.find((o) => o.userId === s.users.office.id)!;
+    await buildIdentity(db.prisma, s.users.office.id, { channel: "TELEGRAM", chatId: "tg-office" });
+    expect((await deliverOutboxMessage(deps, { outboxId: officeRow.id, senders: { ...senders, WEB: web }, workerId: "w1" })).outcome).toBe("sent");
+    const note = telegram.sentTo("tg-office")[0]?.message;
+    expect(note?.text).toContain("chặn bot");
+    expect(note?.text).toContain("Thông báo vẫn được giữ trong hộp thư web của người này: họ sẽ thấy khi đăng nhập.");
+  });
+
+  it("chats that refused before (UNREACHABLE) still make the office hear of the next message", async () => {
+    const { deps, s, senders, row, tg, za } = await setup();
+    const web = inboxSender();
+    await db.prisma.chatIdentity.updateMany({ where: { id: { in: [tg.id, za.id] } }, data: { status: "UNREACHABLE" } });
+    const r = await deliverOutboxMessage(deps, { outboxId: row.id, senders: { ...senders, WEB: web }, workerId: "w1" });
+    expect(r).toMatchObject({ outcome: "sent", channel: "WEB", inbox: { officeNotified: 2 } });
+    expect(await db.prisma.outboxMessage.count({ where: { kind: "office.unreachable", userId: { not: s.users.head.id } } })).toBe(2);
+  });
+
+  it("a person signed in to the web chat: that identity takes its turn by last use, and no inbox copy is added", async () => {
+    const { deps, s, senders, telegram, zalo, row } = await setup();
+    const web = inboxSender();
+    const webIdentity = await buildIdentity(db.prisma, s.users.head.id, { channel: "WEB", chatId: s.users.head.id, lastSeenAt: new Date("2026-11-01T02:00:00Z") });
+    telegram.fail({ kind: "blocked" });
+    zalo.fail({ kind: "blocked" });
+    const r = await deliverOutboxMessage(deps, { outboxId: row.id, senders: { ...senders, WEB: web }, workerId: "w1" });
+    expect(r).toEqual({ outcome: "sent", channel: "WEB", identityId: webIdentity.id, platformMessageId: "web-1", recorded: true });
+    expect(web.calls).toHaveLength(1);
+    expect(await db.prisma.outboxMessage.count({ where: { kind: "office.unreachable" } })).toBe(0);
+  });
+
+  it("a linked chat whose channel is not configured: the inbox takes it instead of retrying", async () => {
+    const { deps, s, row } = await setup();
+    const web = inboxSender();
+    const r = await deliverOutboxMessage(deps, { outboxId: row.id, senders: { WEB: web }, workerId: "w1" });
+    expect(r).toMatchObject({ outcome: "sent", channel: "WEB", identityId: null, inbox: { officeNotified: 0 } });
+    expect(web.sent.map((x) => x.target.userId)).toEqual([s.users.head.id]);
+  });
+
+  it("without an inbox channel nothing changes: a person with no linked chat fails, and says how many monitors were told", async () => {
+    const { deps, s, senders } = await setup();
+    await db.prisma.user.updateMany({ where: { id: { in: [s.users.office.id, s.users.office2.id] } }, data: { active: false } });
+    const row = await buildOutboxRow(db.prisma, { userId: s.users.officer.id, kind: "assignment.new", payload: { assignmentId: s.main.id } });
+    const r = await deliverOutboxMessage(deps, { outboxId: row.id, senders, workerId: "w1" });
+    expect(r).toMatchObject({ outcome: "failed", reason: "unreachable", officeNotified: 0, kind: "assignment.new" });
   });
 });
