@@ -24,7 +24,7 @@
 //   before), the office is told as well (`inbox.officeNotified`): the person may not look there soon;
 // - rate_limited (429): the claim is released (PENDING, nextAttemptAt = now + retryAfter) WITHOUT
 //   spending an attempt; the caller should pause the platform's queue for `retryAfterMs`;
-// - retry (transient: network, timeout, 5xx, no sender configured): attempts + 1 and PENDING with
+// - retry (transient: network, timeout, 5xx, no sender configured and no inbox): attempts + 1 and PENDING with
 //   exponential backoff; after `maxAttempts` the row FAILS and the office is told;
 // - blocked (403) is handled here: the identity is marked UNREACHABLE (audited) and the person's
 //   next ACTIVE identity (or the inbox) is tried at once; when none is left (or the person never
