@@ -31,6 +31,8 @@
 //   linked one and no inbox is configured) the row FAILS and every other active MONITOR user of the
 //   organisation gets an `office.unreachable` row (`officeNotified` says how many were written);
 // - failed (permanent, 400): FAILED and the office is told;
+// - deferred: bound for an inbox while an older row of the same person is due or being sent: the
+//   claim is released (PENDING, no attempt spent) so that the inbox keeps the order of addressing;
 // - cancelled: the subject vanished or became moot (see render-outbox-message.ts) or the person is
 //   inactive: the row is CANCELLED and nothing is sent.
 import { randomUUID } from "node:crypto";
@@ -89,6 +91,8 @@ export type DeliverOutcome =
       inbox?: { officeNotified: number };
     }
   | { outcome: "not_claimable" }
+  /** An older row of the person's is still on its way to their inbox: this one goes after it (next sweep). */
+  | { outcome: "deferred"; afterOutboxId: string }
   | { outcome: "cancelled"; reason: string }
   | { outcome: "rate_limited"; channel: Channel; retryAfterMs: number }
   | { outcome: "retry"; attempts: number; nextAttemptAt: Date; error: string }
@@ -133,7 +137,7 @@ export const deliverOutboxMessage = async (deps: CoreDeps, input: DeliverOutboxI
   if (claim.count === 0) return { outcome: "not_claimable" };
 
   const guard = { id: input.outboxId, status: "SENDING" as const, lockedBy: token };
-  const row = await prisma.outboxMessage.findUniqueOrThrow({ where: { id: input.outboxId }, select: { id: true, userId: true, kind: true, payload: true, attempts: true, urgency: true } });
+  const row = await prisma.outboxMessage.findUniqueOrThrow({ where: { id: input.outboxId }, select: { id: true, userId: true, kind: true, payload: true, attempts: true, urgency: true, createdAt: true } });
   const user = await prisma.user.findUnique({ where: { id: row.userId }, select: { id: true, orgId: true, active: true, locale: true } });
 
   const cancel = async (reason: string): Promise<DeliverOutcome> => {
@@ -187,6 +191,20 @@ export const deliverOutboxMessage = async (deps: CoreDeps, input: DeliverOutboxI
     return retry(`no sender configured for ${[...new Set(active.map((i) => i.channel))].join(", ")}`);
   }
   let refused = identities.some((i) => i.status === "UNREACHABLE");
+
+  // An inbox shows messages in the order they were addressed, however many are due at once (they
+  // are delivered in parallel): a newer row waits while an older one of the person's is due or
+  // being sent. Released without spending an attempt; the next sweep hands it over again.
+  if (targets[0]?.identityId === null) {
+    const older = await prisma.outboxMessage.findFirst({
+      where: { userId: user.id, createdAt: { lt: row.createdAt }, OR: [{ status: "PENDING", nextAttemptAt: { lte: claimedAt } }, { status: "SENDING" }] },
+      select: { id: true },
+    });
+    if (older) {
+      await prisma.outboxMessage.updateMany({ where: guard, data: { status: "PENDING", lockedBy: null, lockedUntil: null } });
+      return { outcome: "deferred", afterOutboxId: older.id };
+    }
+  }
 
   for (const to of targets) {
     const sender = input.senders[to.channel] as Sender;

@@ -49,6 +49,9 @@ export const createOutboxDeliverJob = (policy: Partial<DeliveryPolicy> = {}) =>
         case "cancelled":
           ctx.logger.info({ outboxId, reason: result.reason }, "outbox message cancelled");
           return;
+        case "deferred":
+          ctx.logger.debug({ outboxId, after: result.afterOutboxId }, "outbox row waits for an older one of the same person (their inbox keeps the order)");
+          return;
         case "not_claimable":
           ctx.logger.debug({ outboxId }, "outbox row not claimable (sent, not due, or claimed by another worker)");
           return;

@@ -93,7 +93,7 @@ export const buildDirective = async (
 
 export const buildOutboxRow = (
   prisma: Db,
-  o: { userId: string; kind: string; payload: object; dedupeKey?: string; nextAttemptAt?: Date; status?: "PENDING" | "SENDING"; attempts?: number; lockedUntil?: Date },
+  o: { userId: string; kind: string; payload: object; dedupeKey?: string; nextAttemptAt?: Date; status?: "PENDING" | "SENDING"; attempts?: number; lockedUntil?: Date; createdAt?: Date },
 ) =>
   prisma.outboxMessage.create({
     data: {
@@ -106,6 +106,7 @@ export const buildOutboxRow = (
       attempts: o.attempts ?? 0,
       lockedUntil: o.lockedUntil ?? null,
       lockedBy: o.status === "SENDING" ? "dead-worker#0" : null,
+      ...(o.createdAt ? { createdAt: o.createdAt } : {}),
     },
   });
 

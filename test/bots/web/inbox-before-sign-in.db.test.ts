@@ -161,10 +161,16 @@ describe("the web chat is every person's inbox", () => {
     expect(logged.filter((l) => l.level === "error")).toEqual([]);
   });
 
-  it("embedded mode: a leader who signs in late finds every document to direct, in order", { timeout: 120_000 }, async () => {
+  it("embedded mode: a leader who signs in late finds every document to direct, in order, also when all three were due at once", { timeout: 120_000 }, async () => {
     const org = await setupExampleOrg(deps);
+    // Registered while nothing delivered (the service was stopped): one sweep hands all of them to
+    // parallel deliveries, and the inbox still shows them in the order they were addressed.
+    for (const n of [1, 2, 3]) {
+      deps.clock.advance(60_000);
+      await registerSample(deps, org, { codeNumber: String(44 + n), subject: `V/v việc số ${n}` });
+    }
     await startDelivery({ WEB: chat.sender });
-    for (const n of [1, 2, 3]) await step(() => registerSample(deps, org, { codeNumber: String(44 + n), subject: `V/v việc số ${n}` }));
+    await settled();
     const b = await signIn("pct");
     expect((await history(b)).map((m) => m.title)).toEqual(["Văn bản mới cần chỉ đạo: D1", "Văn bản mới cần chỉ đạo: D2", "Văn bản mới cần chỉ đạo: D3"]);
     expect(logged.filter((l) => l.level === "error")).toEqual([]);

@@ -287,6 +287,35 @@ describe("deliverOutboxMessage with an inbox channel (the web chat is every pers
     expect(web.sent.map((x) => x.target.userId)).toEqual([s.users.head.id]);
   });
 
+  it("an inbox keeps the order of addressing: a newer row waits while an older one is due, without spending an attempt", async () => {
+    const { deps, s, senders } = await setup();
+    const web = inboxSender();
+    const all = { ...senders, WEB: web };
+    const at = (sec: number) => new Date(deps.clock.now().getTime() - 60_000 + sec * 1_000);
+    const rows = [];
+    for (const [i, a] of [s.main, s.coord, s.info].entries())
+      rows.push(await buildOutboxRow(db.prisma, { userId: s.users.officer.id, kind: "assignment.new", payload: { assignmentId: a.id }, createdAt: at(i) }));
+    const [first, second, third] = rows as [(typeof rows)[0], (typeof rows)[0], (typeof rows)[0]];
+    // The workers happen to take the newest first: it waits for the oldest still due.
+    expect(await deliverOutboxMessage(deps, { outboxId: third.id, senders: all, workerId: "w1" })).toEqual({ outcome: "deferred", afterOutboxId: first.id });
+    expect(await reload(third.id)).toMatchObject({ status: "PENDING", attempts: 0, lockedBy: null });
+    expect((await findDueOutboxMessages(deps)).map((d) => d.id)).toContain(third.id);
+    expect((await deliverOutboxMessage(deps, { outboxId: first.id, senders: all, workerId: "w1" })).outcome).toBe("sent");
+    expect(await deliverOutboxMessage(deps, { outboxId: third.id, senders: all, workerId: "w1" })).toEqual({ outcome: "deferred", afterOutboxId: second.id });
+    expect((await deliverOutboxMessage(deps, { outboxId: second.id, senders: all, workerId: "w1" })).outcome).toBe("sent");
+    expect((await deliverOutboxMessage(deps, { outboxId: third.id, senders: all, workerId: "w1" })).outcome).toBe("sent");
+    expect(web.sent.map((x) => x.message.title)).toEqual(["[KHẨN] Giao việc D7-TCKH", "[KHẨN] Giao việc D7-TP", "[KHẨN] Giao việc D7-VP"]);
+  });
+
+  it("an older row that is not due yet (a retry's backoff, a quiet-hours reminder) does not hold a newer one back", async () => {
+    const { deps, s } = await setup();
+    const web = inboxSender();
+    const earlier = new Date(deps.clock.now().getTime() - 60_000);
+    await buildOutboxRow(db.prisma, { userId: s.users.officer.id, kind: "assignment.new", payload: { assignmentId: s.main.id }, createdAt: earlier, nextAttemptAt: new Date(deps.clock.now().getTime() + 3_600_000) });
+    const row = await buildOutboxRow(db.prisma, { userId: s.users.officer.id, kind: "assignment.new", payload: { assignmentId: s.coord.id } });
+    expect((await deliverOutboxMessage(deps, { outboxId: row.id, senders: { WEB: web }, workerId: "w1" })).outcome).toBe("sent");
+  });
+
   it("without an inbox channel nothing changes: a person with no linked chat fails, and says how many monitors were told", async () => {
     const { deps, s, senders } = await setup();
     await db.prisma.user.updateMany({ where: { id: { in: [s.users.office.id, s.users.office2.id] } }, data: { active: false } });
