@@ -9,7 +9,9 @@ import { isDomainError } from "../core/errors.ts";
 import { issueLinkCode } from "../core/identity/issue-link-code.ts";
 import { t } from "../core/messages/index.ts";
 import { importOrganization } from "../core/org/import-organization.ts";
+import path from "node:path";
 import { openDatabase } from "../core/store/client.ts";
+import { DataDirLockedError } from "../core/store/data-dir-lock.ts";
 import { openAppContext } from "./context.ts";
 import { createLogger } from "./logger.ts";
 
@@ -43,15 +45,16 @@ const commands: Record<string, (args: string[]) => Promise<number>> = {
 
   migrate: async () => {
     const config = loadConfig();
-    const db = await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.dataDir, migrate: false });
+    const db = await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.dataDir, migrate: false, owner: { role: "command", command: "edoc migrate" } });
     const { migrate } = await import("../core/store/migrate.ts");
     const sql = await db.openSql();
     try {
       const result = await migrate(sql);
       console.log(result.applied.length ? `Applied ${result.applied.length} migration(s): ${result.applied.join(", ")}` : "Nothing to apply: the database is up to date.");
+      if (db.owner && !result.applied.length) console.log(`(The running service, pid ${db.owner.pid}, owns the embedded database and applied every migration when it started.)`);
       for (const name of result.modified) console.warn(`Warning: migration ${name} was edited after it was applied.`);
     } finally {
-      if (db.kind === "postgres") await sql.close();
+      if (db.via !== "pglite") await sql.close();
       await db.close();
     }
     return 0;
@@ -176,6 +179,15 @@ const commands: Record<string, (args: string[]) => Promise<number>> = {
   },
 };
 
+/** What to tell a person whose command found the embedded database held by someone else. */
+const lockedMessage = (err: DataDirLockedError): string => {
+  const dataDir = path.dirname(err.pgDir);
+  const holder = err.owner ? `pid ${err.owner.pid} (${err.owner.command}, since ${err.owner.startedAt})` : "another process";
+  if (err.owner?.role === "service")
+    return `DATA_DIR ${dataDir} is already in use by a running edoc service: ${holder}.\nOnly one service may own an embedded database. Stop that one first, or start this one with another DATA_DIR (or use PostgreSQL: DATABASE_URL). Admin commands (npx edoc …) work beside the running service.`;
+  return `DATA_DIR ${dataDir} is busy: ${holder} holds the embedded database. Try again when it has finished.`;
+};
+
 const main = async (): Promise<number> => {
   const [name, ...rest] = process.argv.slice(2);
   if (!name || name === "help" || name === "--help" || name === "-h") {
@@ -196,6 +208,7 @@ main().then(
   },
   (err: unknown) => {
     if (err instanceof ConfigError) console.error(err.message);
+    else if (err instanceof DataDirLockedError) console.error(lockedMessage(err));
     else if (isDomainError(err)) console.error(t("vi", err.messageKey, err.params));
     else console.error(err instanceof Error ? (err.stack ?? err.message) : String(err));
     process.exit(1);

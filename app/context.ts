@@ -9,11 +9,18 @@ import { createLogger, type Logger } from "./logger.ts";
 
 export type AppContext = { config: Config; logger: Logger; db: Database; deps: CoreDeps; close(): Promise<void> };
 
-export const openAppContext = async ({ config = loadConfig(), logger }: { config?: Config; logger?: Logger } = {}): Promise<AppContext> => {
+/** What a process is to the embedded database: its owner (the service) or a command (the CLI). */
+export type AppRole = { role: "service" | "command"; command: string };
+
+/** The CLI's role: a command named as the person typed it. */
+const commandRole = (): AppRole => ({ role: "command", command: ["edoc", ...process.argv.slice(2)].join(" ") });
+
+export const openAppContext = async ({ config = loadConfig(), logger, as = commandRole() }: { config?: Config; logger?: Logger; as?: AppRole } = {}): Promise<AppContext> => {
   const log = logger ?? createLogger(config.LOG_LEVEL);
   const db = await openDatabase({
     databaseUrl: config.DATABASE_URL,
     dataDir: config.dataDir,
+    owner: { ...as, log: log.child({ ns: "db" }) },
     onMigrated: (r) => {
       if (r.applied.length) log.info({ applied: r.applied }, "database migrated");
       if (r.modified.length) log.warn({ modified: r.modified }, "applied migrations were edited afterwards; add a new migration instead of editing an old one");

@@ -25,6 +25,22 @@ export const createHttpServer = ({ logger, health }: { logger: Logger; health: (
   const metrics = new Registry();
   collectDefaultMetrics({ register: metrics });
   const routes = new Map<string, RouteHandler>();
+  // A failure that repeats (a database gone away fails every request the same way) is logged in full
+  // once a minute, with how often it happened since, instead of once per request.
+  const recentFailures = new Map<string, { at: number; since: number }>();
+  const reportFailure = (err: unknown, path: string) => {
+    const key = err instanceof Error ? `${err.name}: ${err.message}`.slice(0, 500) : String(err);
+    const now = Date.now();
+    const seen = recentFailures.get(key);
+    if (seen && now - seen.at < 60_000) {
+      seen.since += 1;
+      logger.debug({ path, error: key }, "http handler failed again (logged in full once a minute)");
+      return;
+    }
+    if (recentFailures.size > 100) recentFailures.clear();
+    recentFailures.set(key, { at: now, since: 0 });
+    logger.error({ err, path, ...(seen ? { repeatedSinceLastReport: seen.since } : {}) }, "http handler failed");
+  };
   routes.set("/healthz", async (_req, res) => {
     const status = await health().catch((err: unknown) => ({ ok: false, error: err instanceof Error ? err.message : String(err) }));
     sendJson(res, status.ok ? 200 : 503, status);
@@ -43,7 +59,7 @@ export const createHttpServer = ({ logger, health }: { logger: Logger; health: (
       return;
     }
     Promise.resolve(handler(req, res, url)).catch((err: unknown) => {
-      logger.error({ err, path: url.pathname }, "http handler failed");
+      reportFailure(err, url.pathname);
       if (!res.headersSent) sendJson(res, 500, { ok: false, error: "internal error" });
       else res.end();
     });

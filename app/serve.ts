@@ -20,12 +20,27 @@ import { createLogger, type Logger } from "./logger.ts";
 
 export type ServeRole = "bots" | "jobs" | "all";
 
+const PING_TIMEOUT_MS = 5_000;
+
+/** Why the database does not answer a real query within a few seconds, or null when it does. */
+const databaseProblem = async (app: AppContext): Promise<string | null> => {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<string>((resolve) => {
+    timer = setTimeout(() => resolve(`no answer within ${PING_TIMEOUT_MS / 1000} s`), PING_TIMEOUT_MS);
+  });
+  try {
+    return await Promise.race([app.db.ping().then(() => null, (err: unknown) => (err instanceof Error ? err.message : String(err)).split("\n")[0]!.slice(0, 300)), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+};
+
 export type RunningService = { port: number; stop(): Promise<void>; app: AppContext; runner: JobRunner };
 
 /** Starts everything this process's role asks for; returns a handle to stop it (tests use it). */
 export const startService = async ({ config, logger, role = "all" }: { config: Config; logger: Logger; role?: ServeRole }): Promise<RunningService> => {
   logger.info({ role, database: config.DATABASE_URL ? "postgres" : `pglite (${config.dataDir}/pg)` }, "starting");
-  const app = await openAppContext({ config, logger });
+  const app = await openAppContext({ config, logger, as: { role: "service", command: `edoc serve --role ${role}` } });
   const runsBots = role !== "jobs";
   const fileLinkSecret = await loadFileLinkSecret(config.dataDir, process.env.FILE_LINK_SECRET);
   const fileLinks = config.PUBLIC_BASE_URL ? { baseUrl: config.PUBLIC_BASE_URL, secret: fileLinkSecret } : null;
@@ -83,11 +98,18 @@ export const startService = async ({ config, logger, role = "all" }: { config: C
   await runner.start();
 
   // === HTTP
+  let lastDatabaseProblem: string | null = null;
   const http = createHttpServer({
     logger,
     health: async () => {
-      const database = await app.db.ping().catch(() => false);
-      return { ok: database, database: database ? "up" : "down", kind: app.db.kind, jobs: runner.kind, role };
+      const problem = await databaseProblem(app);
+      if (problem !== lastDatabaseProblem) {
+        // Logged once when the database goes down (with the reason) and once when it is back.
+        if (problem) logger.error({ reason: problem }, "database unreachable: /healthz answers 503 until it is back");
+        else if (lastDatabaseProblem) logger.info("database reachable again");
+        lastDatabaseProblem = problem;
+      }
+      return { ok: !problem, database: problem ? "down" : "up", ...(problem ? { reason: problem } : {}), kind: app.db.kind, jobs: runner.kind, role };
     },
   });
   http.route("/files/", createFileDownloadRoute(app.deps, fileLinkSecret));

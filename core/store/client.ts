@@ -1,14 +1,18 @@
 // The database factory: PostgreSQL through @prisma/adapter-pg when DATABASE_URL is set, otherwise
 // PGlite (PostgreSQL compiled to WASM, in-process) with its data in DATA_DIR/pg. One schema, one
 // migration history, one SQL dialect.
+import { createHash } from "node:crypto";
 import { mkdir } from "node:fs/promises";
+import os from "node:os";
 import path from "node:path";
 import { PGlite } from "@electric-sql/pglite";
 import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaPGlite } from "pglite-prisma-adapter";
 import pg from "pg";
 import { PrismaClient } from "./generated/client.ts";
+import { acquireDataDirLock, DataDirLockedError, readOwnerInfo, type DataDirLock, type OwnerRole } from "./data-dir-lock.ts";
 import { migrate, type MigrateResult } from "./migrate.ts";
+import { startPgliteWireServer, type WireServer, type WireServerLog } from "./pglite-wire-server.ts";
 import { pgClientRunner, pgliteRunner, type SqlRunner } from "./sql.ts";
 
 export type Db = PrismaClient;
@@ -16,9 +20,13 @@ export type Db = PrismaClient;
 export type Database = {
   prisma: PrismaClient;
   kind: "postgres" | "pglite";
+  /** How this process reaches the database: its own connection, or through the embedded database's owner. */
+  via: "postgres" | "pglite" | "owner";
+  /** With `via: "owner"`: the process that owns the embedded database. */
+  owner?: { pid: number; command: string };
   /** Opens a raw SQL session (its own connection on PostgreSQL); close it when done. */
   openSql(): Promise<SqlRunner>;
-  /** Checks the connection answers. */
+  /** Checks the database answers a real query (throws with the reason when it does not). */
   ping(): Promise<boolean>;
   close(): Promise<void>;
 };
@@ -35,7 +43,19 @@ export type OpenDatabaseOptions = {
   /** Largest PostgreSQL pool. @defaultValue 10 */
   poolSize?: number;
   onMigrated?: (result: MigrateResult) => void;
+  /**
+   * Who opens the embedded database in `dataDir` (ignored with databaseUrl or pglite). A `service` owns it:
+   * it takes the data directory's lock (refusing when another service holds it) and serves it to other
+   * processes on a local socket. A `command` owns it while it runs when nobody else does; beside a running
+   * service it goes through that service's socket. @defaultValue { role: "command", command: "edoc" }
+   */
+  owner?: { role: OwnerRole; command: string; log?: WireServerLog };
+  /** How long to wait for a `command` that holds the embedded database to finish. @defaultValue 30 s */
+  lockWaitMs?: number;
 };
+
+/** A real read of the schema's bookkeeping: answers only when the database is there and migrated. */
+const PING_SQL = `SELECT count(*) FROM "_prisma_migrations" WHERE finished_at IS NOT NULL`;
 
 const openPostgres = async (url: string, opts: OpenDatabaseOptions): Promise<Database> => {
   const openSql = async (): Promise<SqlRunner> => {
@@ -56,9 +76,10 @@ const openPostgres = async (url: string, opts: OpenDatabaseOptions): Promise<Dat
   return {
     prisma,
     kind: "postgres",
+    via: "postgres",
     openSql,
     ping: async () => {
-      await prisma.$queryRawUnsafe("SELECT 1");
+      await prisma.$queryRawUnsafe(PING_SQL);
       return true;
     },
     close: async () => {
@@ -67,15 +88,15 @@ const openPostgres = async (url: string, opts: OpenDatabaseOptions): Promise<Dat
   };
 };
 
-const openPglite = async (opts: OpenDatabaseOptions): Promise<Database> => {
-  let db = opts.pglite;
-  const owned = db === undefined;
-  if (!db) {
-    const dir = path.resolve(opts.dataDir ?? "./data", "pg");
-    await mkdir(dir, { recursive: true });
-    db = await PGlite.create(dir);
-  }
-  const pglite = db;
+/** The socket directory of an owner of `dataDir` (short enough for a Unix socket path). */
+const socketDirFor = (dataDir: string): string => {
+  const dir = path.join(dataDir, "run");
+  if (Buffer.byteLength(path.join(dir, ".s.PGSQL.5432")) < 100) return dir;
+  return path.join(os.tmpdir(), `edoc-${createHash("sha256").update(dataDir).digest("hex").slice(0, 16)}`);
+};
+
+/** The embedded database, opened by its owner (this process). */
+const openOwnedPglite = async (opts: OpenDatabaseOptions, pglite: PGlite, close: () => Promise<void>): Promise<Database> => {
   if (opts.migrate !== false) {
     const migrated = await migrate(pgliteRunner(pglite));
     // PGlite learns the array types (Role[] and other enum arrays) when it opens: types the
@@ -88,17 +109,79 @@ const openPglite = async (opts: OpenDatabaseOptions): Promise<Database> => {
   return {
     prisma,
     kind: "pglite",
+    via: "pglite",
     // PGlite is a single session: the runner shares it (and must not close it).
     openSql: async () => pgliteRunner(pglite),
     ping: async () => {
-      await pglite.query("SELECT 1");
+      await pglite.query(PING_SQL);
       return true;
     },
     close: async () => {
       await prisma.$disconnect();
-      if (owned) await pglite.close();
+      await close();
     },
   };
+};
+
+/**
+ * PGlite's start parameters: its defaults less "-F", so that PostgreSQL's fsync stays on and a
+ * committed write is on disk when the commit returns (PGlite turns fsync off by default).
+ */
+const PGLITE_START_PARAMS = PGlite.defaultStartParams.filter((p) => p !== "-F");
+
+const openPglite = async (opts: OpenDatabaseOptions): Promise<Database> => {
+  if (opts.pglite) {
+    const given = opts.pglite;
+    return openOwnedPglite(opts, given, async () => undefined);
+  }
+  const dataDir = path.resolve(opts.dataDir ?? "./data");
+  const dir = path.join(dataDir, "pg");
+  await mkdir(dir, { recursive: true });
+  const who = opts.owner ?? { role: "command" as const, command: "edoc" };
+  const deadline = Date.now() + (opts.lockWaitMs ?? 30_000);
+  let lock: DataDirLock;
+  for (;;) {
+    try {
+      lock = await acquireDataDirLock(dir, who);
+      break;
+    } catch (err) {
+      if (!(err instanceof DataDirLockedError)) throw err;
+      const owner = err.owner ?? (await readOwnerInfo(dir));
+      // Beside a running service, a command reaches the database through the service.
+      if (who.role === "command" && owner?.role === "service" && owner.socketDir) return openThroughOwner(opts, owner.socketDir, owner);
+      // Another command holds it for a moment, or the service is still starting: wait. A second service is refused.
+      const waits = owner?.role === "command" || (who.role === "command" && owner?.role === "service");
+      if (!waits || Date.now() > deadline) throw err;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+  let pglite: PGlite | undefined;
+  let wire: WireServer | undefined;
+  try {
+    pglite = await PGlite.create(dir, { relaxedDurability: false, startParams: PGLITE_START_PARAMS });
+    const db = await openOwnedPglite(opts, pglite, async () => {
+      await wire?.close();
+      await pglite!.close();
+      await lock.release();
+    });
+    if (who.role === "service") {
+      wire = await startPgliteWireServer(pglite, socketDirFor(dataDir), { log: who.log });
+      await lock.setInfo({ socketDir: wire.socketDir });
+    }
+    return db;
+  } catch (err) {
+    await wire?.close().catch(() => undefined);
+    await pglite?.close().catch(() => undefined);
+    await lock.release();
+    throw err;
+  }
+};
+
+/** A command beside a running service: the same PostgreSQL driver, over the owner's local socket. */
+const openThroughOwner = async (opts: OpenDatabaseOptions, socketDir: string, owner: { pid: number; command: string }): Promise<Database> => {
+  const url = `postgresql://postgres@localhost/postgres?host=${encodeURIComponent(socketDir)}`;
+  const db = await openPostgres(url, { ...opts, poolSize: 2 });
+  return { ...db, kind: "pglite", via: "owner", owner: { pid: owner.pid, command: owner.command } };
 };
 
 /** Opens the configured database and (by default) applies pending migrations. */
