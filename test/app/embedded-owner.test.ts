@@ -1,0 +1,178 @@
+// The embedded database has one owner (issue 16): the README's quick start as a newcomer runs it — the
+// service in one terminal, `npx edoc …` in another — loses nothing, and a second service is refused.
+// Real processes, embedded defaults (PGlite in DATA_DIR), no other environment.
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdtemp, rm, stat, writeFile } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+const env = (dataDir: string) => ({ PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", DATA_DIR: dataDir, LOG_LEVEL: "info", TZ: "UTC" });
+/** Runs `edoc ARGS` as a second terminal would (asynchronously: the test keeps serving its own sockets meanwhile). */
+const edoc = (dataDir: string, args: string[], extra: Record<string, string> = {}) =>
+  new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
+    const child = spawn(process.execPath, ["bin/edoc.js", ...args], { env: { ...env(dataDir), ...extra }, stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+    child.on("exit", (status) => resolve({ status, stdout, stderr }));
+  });
+
+type Service = { child: ChildProcess; port: number; output(): string; exited: Promise<number | null> };
+
+const startService = async (dataDir: string): Promise<Service> => {
+  const child = spawn(process.execPath, ["bin/edoc.js", "serve"], { env: { ...env(dataDir), HTTP_PORT: "0", HTTP_HOST: "127.0.0.1" }, stdio: ["ignore", "pipe", "pipe"] });
+  let out = "";
+  child.stdout!.on("data", (d: Buffer) => (out += d.toString()));
+  child.stderr!.on("data", (d: Buffer) => (out += d.toString()));
+  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+  const port = await new Promise<number>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`the service did not listen:\n${out}`)), 90_000);
+    const check = () => {
+      const m = /"port":(\d+)/.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        resolve(Number(m[1]));
+      } else if (child.exitCode !== null) {
+        clearTimeout(timer);
+        reject(new Error(`the service exited:\n${out}`));
+      } else setTimeout(check, 100);
+    };
+    check();
+  });
+  return { child, port, output: () => out, exited };
+};
+
+const stopService = async (s: Service) => {
+  s.child.kill("SIGTERM");
+  expect(await s.exited).toBe(0);
+};
+
+/** Signs in to the web chat with a link code, as the page does; returns the session cookie. */
+const signIn = async (port: number, code: string) => {
+  const origin = `http://127.0.0.1:${port}`;
+  const res = await fetch(`${origin}/chat/api/sign-in`, { method: "POST", headers: { "content-type": "application/json", origin }, body: JSON.stringify({ code }) });
+  const body = (await res.json()) as { signedIn?: boolean; user?: { name: string; unitCode: string } };
+  return { status: res.status, body, cookie: (res.headers.get("set-cookie") ?? "").split(";")[0]! };
+};
+
+const codeOf = (stdout: string, user: string) => new RegExp(`${user.replace(".", "\\.")}\\s+([A-Z2-9]{4}-[A-Z2-9]{4})`).exec(stdout)?.[1];
+
+const NEW_UNIT_FILE = `organization: { name: "UBND thành phố Quy Nhơn", code: "UBND", timeZone: "Asia/Ho_Chi_Minh" }
+units:
+  - { code: "KT", name: "Phòng Kinh tế", kind: DEPARTMENT }
+users:
+  - { code: "tp.kt", name: "Đặng Văn Phúc", title: "Trưởng phòng", unit: "KT", roles: [UNIT_HEAD] }
+`;
+const CALENDAR_FILE = `year: 2028\ndays:\n  - { date: "2028-01-01", kind: DAY_OFF, name: "Tết Dương lịch", source: "Bộ luật Lao động 2019, Điều 112" }\n`;
+
+/** Row counts of what the commands write, read by the owner of a stopped DATA_DIR. */
+const countRows = async (dataDir: string) => {
+  const { openDatabase } = await import("../../core/store/client.ts");
+  const db = await openDatabase({ dataDir });
+  try {
+    const p = db.prisma;
+    return { organizations: await p.organization.count(), units: await p.unit.count(), users: await p.user.count(), linkCodes: await p.linkCode.count(), calendarDays: await p.calendarDay.count() };
+  } finally {
+    await db.close();
+  }
+};
+
+/** Every command of the README, in the order a newcomer would run them. */
+const runCommands = async (dataDir: string) => {
+  const files = path.join(dataDir, "..", `${path.basename(dataDir)}-files`);
+  await rm(files, { recursive: true, force: true });
+  await import("node:fs/promises").then((fs) => fs.mkdir(files, { recursive: true }));
+  await writeFile(path.join(files, "kt.yaml"), NEW_UNIT_FILE);
+  await writeFile(path.join(files, "2028.yaml"), CALENDAR_FILE);
+  const r = {
+    migrate: await edoc(dataDir, ["migrate"]),
+    demo: await edoc(dataDir, ["demo"]),
+    orgImport: await edoc(dataDir, ["org", "import", path.join(files, "kt.yaml")]),
+    linkCode: await edoc(dataDir, ["user", "link-code", "tp.kt", "--json"]),
+    logout: await edoc(dataDir, ["user", "logout", "vanthu"]),
+    calendar: await edoc(dataDir, ["calendar", "import", path.join(files, "2028.yaml")]),
+    audit: await edoc(dataDir, ["audit", "verify"]),
+    report: await edoc(dataDir, ["report", "register", "--type", "in", "--from", "2026-01-01", "--to", "2026-12-31", "--format", "csv", "--out", path.join(files, "so-den.csv")]),
+    archive: await edoc(dataDir, ["archive", "list", "--year", "2026"]),
+  };
+  return { r, files };
+};
+
+let root: string;
+beforeAll(async () => {
+  root = await mkdtemp(path.join(os.tmpdir(), "edoc-owner-"));
+});
+afterAll(async () => {
+  await rm(root, { recursive: true, force: true });
+});
+
+describe("the embedded database beside a running service", () => {
+  it("runs every CLI command through the service: effects visible at once and after a restart, row counts as with the service stopped", async () => {
+    // Baseline: the same commands with no service running.
+    const quiet = path.join(root, "quiet");
+    const baseline = await runCommands(quiet);
+    for (const [name, r] of Object.entries(baseline.r)) expect(r.status, `${name} (no service): ${r.stderr}`).toBe(0);
+    const expected = await countRows(quiet);
+
+    const dataDir = path.join(root, "busy");
+    const service = await startService(dataDir);
+    try {
+      const { r, files } = await runCommands(dataDir);
+      for (const [name, res] of Object.entries(r)) expect(res.status, `${name}: ${res.stderr}`).toBe(0);
+      // The service sees the writes at once: the demo's codes sign in (the incident: every sign-in failed),
+      // and a person of the unit just imported signs in with the code just issued.
+      const clerk = await signIn(service.port, codeOf(r.demo.stdout, "chutich")!);
+      expect(clerk.status).toBe(200);
+      expect(clerk.body.user?.name).toBe("Nguyễn Văn An");
+      const newcomer = await signIn(service.port, (JSON.parse(r.linkCode.stdout) as { code: string }).code);
+      expect(newcomer.status).toBe(200);
+      expect(newcomer.body.user).toMatchObject({ name: "Đặng Văn Phúc", unitCode: "KT" });
+
+      expect(r.migrate.stdout).toContain("Nothing to apply");
+      expect(r.migrate.stdout).toContain(`The running service, pid ${service.child.pid}, owns the embedded database`);
+      expect(r.demo.stdout).toContain("Demo organisation imported (units 13 new, users 13 new)");
+      expect(r.orgImport.stdout).toContain("units 1 new");
+      expect(r.calendar.stdout).toContain("Calendar 2028 imported: 1 day(s)");
+      expect(r.audit.stdout).toMatch(/Audit log intact: \d+ event/);
+      expect((await stat(path.join(files, "so-den.csv"))).size).toBeGreaterThan(0);
+      // Same output as without the service (codes aside).
+      expect(r.orgImport.stdout).toBe(baseline.r.orgImport.stdout);
+      expect(r.calendar.stdout).toBe(baseline.r.calendar.stdout);
+
+      // `user logout` beside the service ends a session the service issued.
+      const vanthu = await signIn(service.port, codeOf(r.demo.stdout, "vanthu")!);
+      expect(vanthu.status).toBe(200);
+      const before = await fetch(`http://127.0.0.1:${service.port}/chat/api/session`, { headers: { cookie: vanthu.cookie } });
+      expect(((await before.json()) as { signedIn: boolean }).signedIn).toBe(true);
+      const logout = await edoc(dataDir, ["user", "logout", "vanthu"]);
+      expect(logout.stdout).toContain("1 session(s) revoked");
+      const after = await fetch(`http://127.0.0.1:${service.port}/chat/api/session`, { headers: { cookie: vanthu.cookie } });
+      expect(((await after.json()) as { signedIn: boolean }).signedIn).toBe(false);
+
+      // A second service on the same DATA_DIR is refused, naming both, and the first keeps working.
+      const second = await edoc(dataDir, ["serve"], { HTTP_PORT: "0", HTTP_HOST: "127.0.0.1" });
+      expect(second.status).not.toBe(0);
+      expect(second.stderr).toContain(`DATA_DIR ${dataDir} is already in use by a running edoc service: pid ${service.child.pid}`);
+      const health = await fetch(`http://127.0.0.1:${service.port}/healthz`);
+      expect(health.status).toBe(200);
+      expect(await health.json()).toMatchObject({ ok: true, database: "up" });
+      expect(service.output()).not.toContain('"level":50');
+    } finally {
+      await stopService(service);
+    }
+    const counts = await countRows(dataDir);
+    expect(counts).toEqual(expected);
+    expect((await edoc(dataDir, ["audit", "verify"])).stdout).toMatch(/Audit log intact/);
+
+    // After a restart everything is still there: the imported person signs in with a fresh code.
+    const again = await startService(dataDir);
+    try {
+      const code = JSON.parse((await edoc(dataDir, ["user", "link-code", "tp.kt", "--json"])).stdout) as { code: string };
+      expect((await signIn(again.port, code.code)).status).toBe(200);
+    } finally {
+      await stopService(again);
+    }
+  }, 600_000);
+});
