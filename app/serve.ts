@@ -22,6 +22,12 @@ export type ServeRole = "bots" | "jobs" | "all";
 
 const PING_TIMEOUT_MS = 5_000;
 
+/** One line a person can act on: Prisma's errors start with where they were called and end with the cause. */
+const reasonOf = (err: unknown): string => {
+  const lines = (err instanceof Error ? err.message : String(err)).split("\n").map((l) => l.trim()).filter(Boolean);
+  return (lines.at(-1) ?? "the database did not answer").slice(0, 300);
+};
+
 /** Why the database does not answer a real query within a few seconds, or null when it does. */
 const databaseProblem = async (app: AppContext): Promise<string | null> => {
   let timer: NodeJS.Timeout | undefined;
@@ -29,7 +35,7 @@ const databaseProblem = async (app: AppContext): Promise<string | null> => {
     timer = setTimeout(() => resolve(`no answer within ${PING_TIMEOUT_MS / 1000} s`), PING_TIMEOUT_MS);
   });
   try {
-    return await Promise.race([app.db.ping().then(() => null, (err: unknown) => (err instanceof Error ? err.message : String(err)).split("\n")[0]!.slice(0, 300)), timeout]);
+    return await Promise.race([app.db.ping().then(() => null, reasonOf), timeout]);
   } finally {
     clearTimeout(timer);
   }

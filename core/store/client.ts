@@ -50,7 +50,7 @@ export type OpenDatabaseOptions = {
    * service it goes through that service's socket. @defaultValue { role: "command", command: "edoc" }
    */
   owner?: { role: OwnerRole; command: string; log?: WireServerLog };
-  /** How long to wait for a `command` that holds the embedded database to finish. @defaultValue 30 s */
+  /** How long to wait for a `command` that holds the embedded database to finish, or for a starting service. @defaultValue 60 s */
   lockWaitMs?: number;
 };
 
@@ -138,7 +138,7 @@ const openPglite = async (opts: OpenDatabaseOptions): Promise<Database> => {
   const dir = path.join(dataDir, "pg");
   await mkdir(dir, { recursive: true });
   const who = opts.owner ?? { role: "command" as const, command: "edoc" };
-  const deadline = Date.now() + (opts.lockWaitMs ?? 30_000);
+  const deadline = Date.now() + (opts.lockWaitMs ?? 60_000);
   let lock: DataDirLock;
   for (;;) {
     try {

@@ -47,7 +47,7 @@ describe("kill -9 of the embedded database's owner during a burst of writes", ()
   it("keeps every acknowledged write; the audit log stays intact; sign-in works after the restart", { timeout: 600_000 }, async () => {
     dataDir = await mkdtemp(path.join(os.tmpdir(), "edoc-embedded-crash-"));
     const env = { DATA_DIR: dataDir, LOG_LEVEL: "warn" };
-    service = await spawnServe(env);
+    service = await spawnServe(env, { startTimeoutMs: 300_000 });
     const port = service.port;
     // The test itself is a second process: it reaches the database through the owner, like the CLI.
     db = await openDatabase({ dataDir });
@@ -113,7 +113,7 @@ describe("kill -9 of the embedded database's owner during a burst of writes", ()
     db = undefined;
 
     // Restart: every acknowledged write is there.
-    service = await spawnServe(env);
+    service = await spawnServe(env, { startTimeoutMs: 300_000 });
     db = await openDatabase({ dataDir });
     const ackedRows = await db.prisma.assignment.findMany({ where: { id: { in: acked } }, select: { acknowledgedAt: true } });
     expect(ackedRows).toHaveLength(acked.length);
