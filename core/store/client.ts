@@ -42,6 +42,8 @@ export type OpenDatabaseOptions = {
   migrate?: boolean;
   /** Largest PostgreSQL pool. @defaultValue 10 */
   poolSize?: number;
+  /** How long a transaction may wait to start, and run (Prisma's maxWait and timeout). @defaultValue Prisma's (2 s, 5 s) */
+  transactionWaitMs?: number;
   onMigrated?: (result: MigrateResult) => void;
   /**
    * Who opens the embedded database in `dataDir` (ignored with databaseUrl or pglite). A `service` owns it:
@@ -72,7 +74,7 @@ const openPostgres = async (url: string, opts: OpenDatabaseOptions): Promise<Dat
     }
   }
   const adapter = new PrismaPg({ connectionString: url, max: opts.poolSize ?? 10 });
-  const prisma = new PrismaClient({ adapter });
+  const prisma = new PrismaClient({ adapter, ...(opts.transactionWaitMs ? { transactionOptions: { maxWait: opts.transactionWaitMs, timeout: opts.transactionWaitMs } } : {}) });
   return {
     prisma,
     kind: "postgres",
@@ -180,7 +182,9 @@ const openPglite = async (opts: OpenDatabaseOptions): Promise<Database> => {
 /** A command beside a running service: the same PostgreSQL driver, over the owner's local socket. */
 const openThroughOwner = async (opts: OpenDatabaseOptions, socketDir: string, owner: { pid: number; command: string }): Promise<Database> => {
   const url = `postgresql://postgres@localhost/postgres?host=${encodeURIComponent(socketDir)}`;
-  const db = await openPostgres(url, { ...opts, poolSize: 2 });
+  // The owner runs one statement at a time, and a transaction holds it until it ends: transactions queue
+  // behind each other (and behind the service's own), so they may wait longer than Prisma's 2 s to start.
+  const db = await openPostgres(url, { ...opts, poolSize: 4, transactionWaitMs: 60_000 });
   return { ...db, kind: "pglite", via: "owner", owner: { pid: owner.pid, command: owner.command } };
 };
 
