@@ -188,6 +188,17 @@ const lockedMessage = (err: DataDirLockedError): string => {
   return `DATA_DIR ${dataDir} is busy: ${holder} holds the embedded database. Try again when it has finished.`;
 };
 
+/** Each command's own usage, for `edoc COMMAND --help` and for a mistyped option. */
+const commandUsage = async (name: string): Promise<string> => {
+  if (name === "report") return (await import("./office-commands.ts")).REPORT_USAGE;
+  if (name === "archive") return (await import("./office-commands.ts")).ARCHIVE_USAGE;
+  const lines = USAGE.split("\n").filter((l) => l.startsWith(`  ${name} `) || l === `  ${name}`);
+  return lines.length ? `Usage:\n${lines.map((l) => `  edoc ${l.trimStart()}`).join("\n")}` : USAGE;
+};
+
+const isUsageError = (err: unknown): err is Error & { code: string } =>
+  err instanceof Error && typeof (err as unknown as { code?: unknown }).code === "string" && (err as unknown as { code: string }).code.startsWith("ERR_PARSE_ARGS_");
+
 const main = async (): Promise<number> => {
   const [name, ...rest] = process.argv.slice(2);
   if (!name || name === "help" || name === "--help" || name === "-h") {
@@ -199,7 +210,18 @@ const main = async (): Promise<number> => {
     console.error(`Unknown command "${name}".\n\n${USAGE}`);
     return 2;
   }
-  return command(rest);
+  if (rest.includes("--help") || rest.includes("-h")) {
+    console.log(await commandUsage(name));
+    return 0;
+  }
+  try {
+    return await command(rest);
+  } catch (err) {
+    // A mistyped option or a missing value: say which, then how the command is used (not a stack).
+    if (!isUsageError(err)) throw err;
+    console.error(`${err.message}\n\n${await commandUsage(name)}`);
+    return 2;
+  }
 };
 
 main().then(

@@ -26,10 +26,10 @@ import { verifyArchivePackage } from "../core/office/verify-archive-package.ts";
 import { openAppContext } from "./context.ts";
 import { createLogger } from "./logger.ts";
 
-const REPORT_USAGE = `Usage:
+export const REPORT_USAGE = `Usage:
   edoc report register --type in|out|tracking --from YYYY-MM-DD --to YYYY-MM-DD [--format xlsx|csv] --out FILE [--org CODE]
   edoc report on-time --from YYYY-MM-DD --to YYYY-MM-DD [--xlsx FILE] [--chart FILE.png] [--org CODE]`;
-const ARCHIVE_USAGE = `Usage:
+export const ARCHIVE_USAGE = `Usage:
   edoc archive open CODE --title T --retention R [--year YYYY] --as USER
   edoc archive add CODE REF [REF…] --year YYYY --as USER     (REF: D7/2026, P12/2026)
   edoc archive close CODE --year YYYY --as USER

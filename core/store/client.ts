@@ -125,12 +125,6 @@ const openOwnedPglite = async (opts: OpenDatabaseOptions, pglite: PGlite, close:
   };
 };
 
-/**
- * PGlite's start parameters: its defaults less "-F", so that PostgreSQL's fsync stays on and a
- * committed write is on disk when the commit returns (PGlite turns fsync off by default).
- */
-const PGLITE_START_PARAMS = PGlite.defaultStartParams.filter((p) => p !== "-F");
-
 const openPglite = async (opts: OpenDatabaseOptions): Promise<Database> => {
   if (opts.pglite) {
     const given = opts.pglite;
@@ -160,7 +154,12 @@ const openPglite = async (opts: OpenDatabaseOptions): Promise<Database> => {
   let pglite: PGlite | undefined;
   let wire: WireServer | undefined;
   try {
-    pglite = await PGlite.create(dir, { relaxedDurability: false, startParams: PGLITE_START_PARAMS });
+    // Durability, as PGlite behaves (0.4): with relaxedDurability off a query returns only after its
+    // writes reached the files, and its file system writes straight through to the operating system
+    // (nothing is cached inside the process), so a committed write survives a kill -9 of the service
+    // (test/reliability/embedded-crash.test.ts). It cannot fsync (its file layer has none), so a power
+    // cut may lose the last writes: PostgreSQL (DATABASE_URL) is the answer where that matters.
+    pglite = await PGlite.create(dir, { relaxedDurability: false });
     const db = await openOwnedPglite(opts, pglite, async () => {
       await wire?.close();
       await pglite!.close();

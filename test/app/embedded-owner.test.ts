@@ -176,3 +176,22 @@ describe("the embedded database beside a running service", () => {
     }
   }, 600_000);
 });
+
+describe("edoc --help and mistyped options", () => {
+  it("answers every command's --help with its usage, and a mistyped option with the usage, never a stack", async () => {
+    const dataDir = path.join(root, "help");
+    const help = await edoc(dataDir, ["report", "register", "--help"]);
+    expect(help.status).toBe(0);
+    expect(help.stdout).toContain("edoc report register --type in|out|tracking");
+    for (const name of ["serve", "migrate", "org", "user", "audit", "calendar", "demo", "archive"]) {
+      const r = await edoc(dataDir, [name, "--help"]);
+      expect(r.status, name).toBe(0);
+      expect(r.stdout, name).toContain(`edoc ${name}`);
+    }
+    const typo = await edoc(dataDir, ["report", "register", "--tpye", "in"]);
+    expect(typo.status).toBe(2);
+    expect(typo.stderr).toContain("Unknown option '--tpye'");
+    expect(typo.stderr).toContain("Usage:");
+    expect(typo.stderr).not.toMatch(/\n\s+at /); // no stack trace
+  }, 120_000);
+});
