@@ -12,6 +12,7 @@ import { importOrganization } from "../core/org/import-organization.ts";
 import path from "node:path";
 import { openDatabase } from "../core/store/client.ts";
 import { DataDirLockedError } from "../core/store/data-dir-lock.ts";
+import { describeCheckpointCheck } from "./audit-checkpoints.ts";
 import { openAppContext } from "./context.ts";
 import { createLogger } from "./logger.ts";
 
@@ -22,7 +23,7 @@ const USAGE = `Usage: edoc <command> [options]
   org import FILE              import units and users from a YAML file (idempotent)
   user link-code USER [--json] issue a one-time code to link a chat account (or sign in at /chat)
   user logout USER             sign the person out of the web chat everywhere
-  audit verify                 check the audit log's hash chain
+  audit verify                 check the audit log's hash chain and its last checkpoint
   calendar import FILE         import a year of days off and make-up working days (YAML)
   demo                         import the example organisation (Quy Nhơn) and print link codes
   report register|on-time …    registers (incoming, outgoing, tracking) as XLSX/CSV; the on-time report
@@ -121,14 +122,18 @@ const commands: Record<string, (args: string[]) => Promise<number>> = {
     }
     const app = await openAppContext({ logger: quietLogger() });
     try {
-      const r = await verifyAuditChain(app.db.prisma);
+      // The chain, then the table against the latest signed checkpoint of its head (a cut-off tail).
+      const r = await verifyAuditChain(app.db.prisma, { checkpoints: app.deps.auditCheckpoint?.store });
+      const checkpoint = r.checkpoint ? describeCheckpointCheck(r.checkpoint) : "";
       if (r.ok) {
-        console.log(`Audit log intact: ${r.count} event(s).`);
+        console.log(`Audit log intact: ${r.count} event(s). ${checkpoint}`.trim());
         return 0;
       }
-      console.error(
-        `Audit log broken at event #${r.seq}: ${r.reason === "hash" ? "its content does not match its hash (edited)" : "it does not follow the previous event (an event was deleted, inserted or reordered before it)"}.`,
-      );
+      if (r.reason === "checkpoint") console.error(`${checkpoint} The chain itself is intact: ${r.count} event(s).`);
+      else
+        console.error(
+          `Audit log broken at event #${r.seq}: ${r.reason === "hash" ? "its content does not match its hash (edited)" : "it does not follow the previous event (an event was deleted, inserted or reordered before it)"}.\n${checkpoint}`.trim(),
+        );
       return 1;
     } finally {
       await app.close();

@@ -5,6 +5,8 @@ import path from "node:path";
 import { createFsFileStore } from "../core/files/file-store.ts";
 import { agencyCertificateOptionsFromEnv, loadAgencyCertificate } from "../core/pdf/sign-pdf.ts";
 import { openDatabase, type Database } from "../core/store/client.ts";
+import { withAuditCommitHook } from "../core/audit/audit-checkpoint.ts";
+import { openAuditCheckpointer } from "./audit-checkpoints.ts";
 import { createLogger, type Logger } from "./logger.ts";
 
 export type AppContext = { config: Config; logger: Logger; db: Database; deps: CoreDeps; close(): Promise<void> };
@@ -29,10 +31,14 @@ export const openAppContext = async ({ config = loadConfig(), logger, as = comma
   // A configured certificate that cannot be read stops start-up here, not at the first issue.
   const certificateOptions = agencyCertificateOptionsFromEnv(process.env);
   const agencyCertificate = certificateOptions ? await loadAgencyCertificate(certificateOptions) : undefined;
+  const clock = { now: () => new Date() };
+  // Commits that appended audit events checkpoint the chain's head outside the database (issue 16).
+  const auditCheckpoint = await openAuditCheckpointer({ dataDir: config.dataDir, db: db.prisma, clock, logger: log });
   const deps: CoreDeps = {
     ...(agencyCertificate ? { agencyCertificate } : {}),
-    prisma: db.prisma,
-    clock: { now: () => new Date() },
+    prisma: withAuditCommitHook(db.prisma, auditCheckpoint.afterCommit),
+    auditCheckpoint,
+    clock,
     files: createFsFileStore(path.join(config.dataDir, "files")),
     settings: {
       ...DEFAULT_SETTINGS,
@@ -41,5 +47,14 @@ export const openAppContext = async ({ config = loadConfig(), logger, as = comma
       maxUploadBytes: Math.round(config.MAX_UPLOAD_MB * 1024 * 1024),
     },
   };
-  return { config, logger: log, db, deps, close: () => db.close() };
+  return {
+    config,
+    logger: log,
+    db,
+    deps,
+    close: async () => {
+      await auditCheckpoint.close();
+      await db.close();
+    },
+  };
 };

@@ -1,24 +1,13 @@
 // Serves signed download links (`GET /files/<token>`) and finds the secret that signs them.
-import { randomBytes } from "node:crypto";
-import { mkdir, readFile, writeFile } from "node:fs/promises";
 import type { IncomingMessage, ServerResponse } from "node:http";
-import path from "node:path";
 import type { CoreDeps } from "../core/deps.ts";
 import { isDomainError } from "../core/errors.ts";
 import { verifyFileLink } from "../core/files/signed-links.ts";
 import { t } from "../core/messages/index.ts";
+import { loadOrCreateSecret } from "./secrets.ts";
 
 /** FILE_LINK_SECRET, or a random secret kept in DATA_DIR/secrets (so links survive a restart). */
-export const loadFileLinkSecret = async (dataDir: string, fromEnv?: string): Promise<string> => {
-  if (fromEnv) return fromEnv;
-  const file = path.join(dataDir, "secrets", "file-link.key");
-  const existing = await readFile(file, "utf8").catch(() => null);
-  if (existing && existing.trim().length >= 32) return existing.trim();
-  await mkdir(path.dirname(file), { recursive: true, mode: 0o700 });
-  const secret = randomBytes(32).toString("base64url");
-  await writeFile(file, secret, { mode: 0o600 });
-  return secret;
-};
+export const loadFileLinkSecret = (dataDir: string, fromEnv?: string): Promise<string> => loadOrCreateSecret(dataDir, "file-link.key", fromEnv);
 
 const page = (res: ServerResponse, status: number, text: string) => {
   const html = `<!doctype html><html lang="vi"><meta charset="utf-8"><meta name="viewport" content="width=device-width"><title>edoc</title><p>${text.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`)}</p></html>`;

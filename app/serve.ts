@@ -47,6 +47,12 @@ export type RunningService = { port: number; stop(): Promise<void>; app: AppCont
 export const startService = async ({ config, logger, role = "all" }: { config: Config; logger: Logger; role?: ServeRole }): Promise<RunningService> => {
   logger.info({ role, database: config.DATABASE_URL ? "postgres" : `pglite (${config.dataDir}/pg)` }, "starting");
   const app = await openAppContext({ config, logger, as: { role: "service", command: `edoc serve --role ${role}` } });
+  // The audit chain's head, checkpointed outside the database at start and stop (and after commits).
+  const auditCheckpoint = async (when: "start" | "stop") => {
+    const outcome = await app.deps.auditCheckpoint?.checkpoint();
+    if (outcome?.status === "written") logger.info({ when, seq: outcome.checkpoint.seq, hash: outcome.checkpoint.hash.slice(0, 12) }, "audit checkpoint written");
+  };
+  await auditCheckpoint("start");
   const runsBots = role !== "jobs";
   const fileLinkSecret = await loadFileLinkSecret(config.dataDir, process.env.FILE_LINK_SECRET);
   const fileLinks = config.PUBLIC_BASE_URL ? { baseUrl: config.PUBLIC_BASE_URL, secret: fileLinkSecret } : null;
@@ -156,6 +162,7 @@ export const startService = async ({ config, logger, role = "all" }: { config: C
       await telegram?.stop();
       await zalo?.stop();
       await http.close();
+      await auditCheckpoint("stop");
       await app.close();
     },
   };

@@ -1,3 +1,4 @@
+import type { AuditCheckpointer } from "./audit/audit-checkpoint.ts";
 import type { FileStore } from "./files/file-store.ts";
 import type { AgencyCertificate } from "./pdf/sign-pdf.ts";
 import type { Db } from "./store/client.ts";
@@ -12,6 +13,12 @@ export type CoreDeps = {
   settings: CoreSettings;
   /** The agency's signing certificate (P12), when configured: outgoing documents get a PAdES signature. */
   agencyCertificate?: AgencyCertificate;
+  /**
+   * Signed checkpoints of the audit chain's head, kept outside the database (audit/audit-checkpoint.ts).
+   * The composition root hooks `prisma` so that commits that appended events call `afterCommit()`.
+   * Unset → no checkpoints (tests, tools).
+   */
+  auditCheckpoint?: AuditCheckpointer;
 };
 
 export type CoreSettings = {

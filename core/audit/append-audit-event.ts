@@ -11,6 +11,12 @@ const AUDIT_CHAIN_LOCK_KEY = 72041001;
 
 export const GENESIS_HASH = "0".repeat(64);
 
+/** Transactions that appended at least one event (read by the commit hook in audit-checkpoint.ts). */
+const appendedIn = new WeakSet<object>();
+
+/** True when `appendAuditEvent` ran in this transaction client. */
+export const appendedAuditEvents = (tx: object): boolean => appendedIn.has(tx);
+
 export type AuditEventInput = {
   type: AuditEventType;
   at: Date;
@@ -76,4 +82,5 @@ export const appendAuditEvent = async (tx: Tx, input: AuditEventInput): Promise<
       hash: hashAuditEvent(prevHash, content),
     },
   });
+  appendedIn.add(tx);
 };

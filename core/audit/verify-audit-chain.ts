@@ -1,9 +1,18 @@
 import type { Db } from "../store/client.ts";
 import { GENESIS_HASH, hashAuditEvent } from "./append-audit-event.ts";
+import { checkAuditCheckpoint, type AuditCheckpointStore, type CheckpointCheck } from "./audit-checkpoint.ts";
 
 export type AuditVerifyResult =
-  | { ok: true; count: number }
-  | { ok: false; count: number; seq: bigint; reason: "prevHash" | "hash" };
+  | { ok: true; count: number; checkpoint?: CheckpointCheck }
+  /** The chain breaks at `seq` (an event was edited, or deleted, inserted or reordered before it). */
+  | { ok: false; count: number; seq: bigint; reason: "prevHash" | "hash"; checkpoint?: CheckpointCheck }
+  /** The chain is intact but does not reach the stored checkpoint, or the checkpoint is not authentic. */
+  | { ok: false; count: number; reason: "checkpoint"; checkpoint: CheckpointCheck };
+
+export type AuditVerifyOptions = {
+  /** Where the chain's head was checkpointed (see audit-checkpoint.ts): a cut-off tail is caught there. */
+  checkpoints?: AuditCheckpointStore;
+};
 
 const PAGE = 1000;
 
@@ -11,8 +20,21 @@ const PAGE = 1000;
  * Walks the audit log in order and recomputes every hash. Returns the first event that does not
  * match: its stored prevHash differs from the previous event's hash (a row was deleted, inserted or
  * reordered before it), or its own hash does not cover its content (the row was edited).
+ *
+ * A chain cannot show that its last events were deleted; with `checkpoints`, the table is also
+ * compared with the latest signed checkpoint of its head (`checkpoint` in the result; with no
+ * checkpoint stored yet, `{ status: "none" }` and the result is the chain's alone).
  */
-export const verifyAuditChain = async (db: Db): Promise<AuditVerifyResult> => {
+export const verifyAuditChain = async (db: Db, options: AuditVerifyOptions = {}): Promise<AuditVerifyResult> => {
+  const chain = await verifyChain(db);
+  if (!options.checkpoints) return chain;
+  const checkpoint = await checkAuditCheckpoint(db, options.checkpoints);
+  if (!chain.ok) return { ...chain, checkpoint };
+  if (checkpoint.status === "none" || checkpoint.status === "matched") return { ...chain, checkpoint };
+  return { ok: false, count: chain.count, reason: "checkpoint", checkpoint };
+};
+
+const verifyChain = async (db: Db): Promise<Extract<AuditVerifyResult, { ok: true } | { reason: "prevHash" | "hash" }>> => {
   let prevHash = GENESIS_HASH;
   let count = 0;
   let after = -1n;
