@@ -32,7 +32,12 @@ export type OutboxPayloads = {
   /** The office learns a person cannot be reached on any channel. */
   "office.unreachable": { userId: string; outboxId: string };
   /** Morning digest / weekly chart for office users. */
-  "office.digest": { date: string; orgId?: string };
+  "office.digest": {
+    date: string;
+    orgId?: string;
+    /** The audit chain's head when the digest was queued (seq, hash): a copy of it outside the database. */
+    auditHead?: { seq: string; hash: string };
+  };
   /** `pngSha256`: the chart image in the file store (core/reports/weekly-chart.ts); `weekEnd` is inclusive. */
   "office.weeklyChart": { weekStart: string; weekEnd?: string; orgId?: string; pngSha256?: string };
   /** The whole document is done (its main assignment completed). */

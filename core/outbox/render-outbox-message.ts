@@ -464,7 +464,7 @@ const renderOfficeUnreachable: Renderer<"office.unreachable"> = async (ctx, { us
 
 const OPEN_STATUSES = ["ASSIGNED", "ACKNOWLEDGED", "IN_PROGRESS"] as const;
 
-const renderOfficeDigest: Renderer<"office.digest"> = async (ctx, { date }) => {
+const renderOfficeDigest: Renderer<"office.digest"> = async (ctx, { date, auditHead }) => {
   const dayEnd = endOfLocalDay(date, ctx.zone);
   const dayStart = startOfLocalDay(date, ctx.zone);
   const open = await ctx.db.assignment.findMany({
@@ -492,7 +492,11 @@ const renderOfficeDigest: Renderer<"office.digest"> = async (ctx, { date }) => {
     .map(([unit, e]) => t(ctx.locale, "notify.officeDigest.unit", { unit, overdue: e.overdue, dueToday: e.dueToday, refs: e.refs.join(", ") }));
   return ok({
     title: t(ctx.locale, "notify.officeDigest.title", { date: formatLocalDate(date) }),
-    text: open.length === 0 ? t(ctx.locale, "notify.officeDigest.empty") : lines(t(ctx.locale, "notify.officeDigest.summary", { overdue, dueToday }), ...unitLines),
+    text: lines(
+      open.length === 0 ? t(ctx.locale, "notify.officeDigest.empty") : lines(t(ctx.locale, "notify.officeDigest.summary", { overdue, dueToday }), ...unitLines),
+      // The audit chain's head, so a copy of it exists outside the database (core/audit/audit-checkpoint.ts).
+      auditHead && t(ctx.locale, "notify.officeDigest.auditHead", { seq: auditHead.seq, hash: auditHead.hash.slice(0, 12) }),
+    ),
   });
 };
 

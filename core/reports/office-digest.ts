@@ -1,5 +1,6 @@
 // The office's morning digest (DESIGN.md "Reminder policy": 07:30 every working day, MONITOR users,
 // overdue and due-today by unit, one message): the data, and the use case that queues it.
+import { readAuditHead } from "../audit/audit-checkpoint.ts";
 import { loadOrgCalendar } from "../calendar/load-org-calendar.ts";
 import type { CoreDeps } from "../deps.ts";
 import { DomainError } from "../errors.ts";
@@ -115,7 +116,8 @@ export type SendOfficeDigestResult =
  * The morning digest of one organisation: on a working day of its calendar (a Tết day sends
  * nothing; a make-up working Saturday sends), when something is overdue or due today, one
  * `office.digest` outbox row (payload `{ date, orgId }`) per active MONITOR user, dedupe key
- * `digest:<date>:<userId>`, so a rerun of the job the same day queues nothing more.
+ * `digest:<date>:<userId>`, so a rerun of the job the same day queues nothing more. The payload also
+ * carries the audit chain's head (seq and hash), which the message prints.
  *
  * An empty digest is not sent: the office hears from the system only when there is something to
  * chase.
@@ -135,11 +137,14 @@ export const sendOfficeDigest = async (deps: CoreDeps, input: { orgId: string })
 
   const monitors = await deps.prisma.user.findMany({ where: { orgId: org.id, active: true, roles: { has: "MONITOR" } }, select: { id: true }, orderBy: { code: "asc" } });
   if (monitors.length === 0) return { status: "skipped", orgId: org.id, date, reason: "noMonitor" };
+  // The audit chain's head goes with the digest: a copy in people's chats that a cut-off log cannot take along.
+  const head = await readAuditHead(deps.prisma);
+  const auditHead = head ? { auditHead: { seq: head.seq.toString(), hash: head.hash } } : {};
   await deps.prisma.$transaction((tx) =>
     enqueueOutbox(
       tx,
       now,
-      monitors.map((m) => ({ userId: m.id, kind: "office.digest", payload: { date, orgId: org.id }, dedupeKey: `digest:${date}:${m.id}` })),
+      monitors.map((m) => ({ userId: m.id, kind: "office.digest", payload: { date, orgId: org.id, ...auditHead }, dedupeKey: `digest:${date}:${m.id}` })),
     ),
   );
   return { status: "queued", orgId: org.id, date, recipients: monitors.map((m) => m.id), digest };

@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { appendAuditEvent } from "../../../core/audit/append-audit-event.ts";
 import { invalidateOrgCalendar } from "../../../core/calendar/load-org-calendar.ts";
+import { renderOutboxMessage } from "../../../core/outbox/render-outbox-message.ts";
 import { dueAtForDate } from "../../../core/time.ts";
 import type { JobContext } from "../../../jobs/definition.ts";
 import { digestDailyJob } from "../../../jobs/definitions/digest-daily.ts";
@@ -39,5 +41,25 @@ describe("digest.daily", () => {
     const rows = await db.prisma.outboxMessage.findMany({ select: { userId: true, dedupeKey: true } });
     expect(rows.map((r) => r.userId).sort()).toEqual([a.users.cvp, a.users["cv.vp"], b.users.cvp, b.users["cv.vp"]].sort());
     expect(rows.every((r) => r.dedupeKey.startsWith("digest:2026-02-23:"))).toBe(true);
+  });
+
+  it("prints the audit chain's head (seq and the first 12 hex of its hash), as it was when the digest was queued", async () => {
+    const org = await buildOrg(db.prisma);
+    await buildAssignment(db.prisma, org, { sentAt: new Date("2026-02-02T02:00:00Z"), dueAt: dueAtForDate("2026-02-12") });
+    for (let n = 1; n <= 4; n++)
+      await db.prisma.$transaction((tx) => appendAuditEvent(tx, { type: "assignment.acknowledged", at: new Date(Date.UTC(2026, 1, 20, 0, n)), entityType: "Assignment", entityId: `a${n}` }));
+    const head = await db.prisma.auditEvent.findFirstOrThrow({ orderBy: { seq: "desc" } });
+    const deps = createTestDeps(db.prisma, { clock: createTestClock(new Date("2026-02-23T07:30:00+07:00")) });
+    await digestDailyJob.handler({}, ctxOf(deps));
+    // Events after 07:30 do not change what the digest recorded.
+    await db.prisma.$transaction((tx) => appendAuditEvent(tx, { type: "assignment.acknowledged", at: new Date(), entityType: "Assignment", entityId: "later" }));
+
+    const row = await db.prisma.outboxMessage.findFirstOrThrow({ where: { userId: org.users.cvp } });
+    expect(row.payload).toMatchObject({ auditHead: { seq: String(head.seq), hash: head.hash } });
+    const vi = await renderOutboxMessage(deps, { kind: row.kind, payload: row.payload, userId: row.userId, locale: "vi" });
+    expect(vi.ok && vi.message.text).toContain(`Nhật ký hệ thống: sự kiện cuối #${head.seq}, mã ${head.hash.slice(0, 12)} `);
+    const en = await renderOutboxMessage(deps, { kind: row.kind, payload: row.payload, userId: row.userId, locale: "en" });
+    expect(en.ok && en.message.text).toContain(`Audit log: last event #${head.seq}, hash ${head.hash.slice(0, 12)} `);
+    expect(vi.ok && vi.message.text).not.toContain(head.hash.slice(0, 13));
   });
 });
