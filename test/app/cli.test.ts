@@ -1,6 +1,6 @@
 // The service and the CLI as a person runs them: real processes, embedded defaults, no environment.
 import { spawn, spawnSync } from "node:child_process";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -100,6 +100,57 @@ describe("edoc CLI", () => {
     expect(r.stderr).toContain('users[0] (code "u").unit: unknown unit "NOPE"');
     expect(edoc(["user", "link-code", "u"]).status).toBe(1);
   }, 60_000);
+});
+
+describe("edoc audit verify and the checkpoint (issue 16)", () => {
+  // Its own DATA_DIR: independent of the tests above.
+  let dir: string;
+  beforeAll(async () => {
+    dir = await mkdtemp(path.join(os.tmpdir(), "edoc-cli-audit-"));
+  });
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+  const run = (args: string[]) => edoc(args, { DATA_DIR: dir });
+  const sql = async <T,>(text: string): Promise<T[]> => {
+    const { PGlite } = await import("@electric-sql/pglite");
+    const db = await PGlite.create(path.join(dir, "pg"));
+    try {
+      return (await db.exec(text)).at(-1)?.rows as T[];
+    } finally {
+      await db.close();
+    }
+  };
+
+  it("fails when the last events were deleted and says how many are missing, even after new events; an edited checkpoint is not authentic", async () => {
+    expect(run(["demo"]).status).toBe(0);
+    const checkpointFile = path.join(dir, "audit", "checkpoint.json");
+    const stored = JSON.parse(await readFile(checkpointFile, "utf8")) as { latest: { seq: string; count: number; at: string } };
+    const intact = run(["audit", "verify"]);
+    expect(intact.status).toBe(0);
+    expect(intact.stdout).toContain(`Audit log intact: ${stored.latest.count} event(s). It reaches the checkpoint of ${stored.latest.at} (#${stored.latest.seq}).`);
+
+    // The incident: the last events of the table are gone. The chain that is left is valid.
+    await sql(`DELETE FROM "AuditEvent" WHERE seq IN (SELECT seq FROM "AuditEvent" ORDER BY seq DESC LIMIT 3)`);
+    const [left] = await sql<{ seq: number }>(`SELECT max(seq)::int AS seq FROM "AuditEvent"`);
+    const missing = `Audit log cut off: 3 event(s) missing after #${left!.seq}: the checkpoint of ${stored.latest.at} recorded #${stored.latest.seq}`;
+    const cut = run(["audit", "verify"]);
+    expect(cut.status).toBe(1);
+    expect(cut.stderr).toContain(missing);
+
+    // A command that appends (chaining onto what is left) does not move the checkpoint back over the gap.
+    expect(run(["user", "link-code", "cvp"]).status).toBe(0);
+    const after = run(["audit", "verify"]);
+    expect(after.status).toBe(1);
+    expect(after.stderr).toContain(missing);
+
+    // Moving the checkpoint back by hand breaks its signature.
+    const text = await readFile(checkpointFile, "utf8");
+    await writeFile(checkpointFile, text.replace(`"seq": "${stored.latest.seq}"`, `"seq": "${left!.seq}"`));
+    const forged = run(["audit", "verify"]);
+    expect(forged.status).toBe(1);
+    expect(forged.stderr).toContain(`The checkpoint file ${checkpointFile} is not authentic (its signature does not match`);
+  }, 180_000);
 });
 
 describe("edoc calendar import", () => {
