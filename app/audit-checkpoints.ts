@@ -6,12 +6,15 @@ import { createAuditCheckpointer, type AuditCheckpointer, type CheckpointCheck }
 import { createFileCheckpointStore } from "../core/audit/checkpoint-file-store.ts";
 import type { Db } from "../core/store/client.ts";
 import type { Logger } from "./logger.ts";
-import { loadOrCreateSecret } from "./secrets.ts";
+import { loadOrCreateSecret, readSecret } from "./secrets.ts";
 
 export const auditCheckpointFile = (dataDir: string): string => path.join(dataDir, "audit", "checkpoint.json");
 
-export const openAuditCheckpointer = async ({ dataDir, db, clock, logger }: { dataDir: string; db: Db; clock: { now(): Date }; logger: Logger }): Promise<AuditCheckpointer> => {
-  const secret = await loadOrCreateSecret(dataDir, "audit-checkpoint.key", process.env.AUDIT_CHECKPOINT_SECRET);
+/** The checkpointer of a process. Touches no file until it reads or writes a checkpoint. */
+export const openAuditCheckpointer = ({ dataDir, db, clock, logger }: { dataDir: string; db: Db; clock: { now(): Date }; logger: Logger }): AuditCheckpointer => {
+  const name = "audit-checkpoint.key";
+  const fromEnv = process.env.AUDIT_CHECKPOINT_SECRET;
+  const secret = ({ create }: { create: boolean }) => (create ? loadOrCreateSecret(dataDir, name, fromEnv) : readSecret(dataDir, name, fromEnv));
   return createAuditCheckpointer({
     db,
     store: createFileCheckpointStore({ file: auditCheckpointFile(dataDir), secret }),
@@ -30,7 +33,13 @@ export const describeCheckpointCheck = (check: CheckpointCheck): string => {
       return `No checkpoint yet (${check.location}): a cut-off tail cannot be detected until the service writes one.`;
     case "notAuthentic":
       return `The checkpoint file ${check.location} is not authentic (${
-        check.reason === "signature" ? "its signature does not match: edited, or signed with another key" : check.reason === "malformed" ? "not a signed checkpoint" : "unreadable"
+        check.reason === "signature"
+          ? "its signature does not match: edited, or signed with another key"
+          : check.reason === "noKey"
+            ? "the key that signed it is gone: DATA_DIR/secrets/audit-checkpoint.key or AUDIT_CHECKPOINT_SECRET"
+            : check.reason === "malformed"
+              ? "not a signed checkpoint"
+              : "unreadable"
       }): the table could not be compared with it.`;
     case "matched":
       return `It reaches the checkpoint of ${check.checkpoint.at} (#${check.checkpoint.seq}).`;

@@ -33,7 +33,7 @@ export const openAppContext = async ({ config = loadConfig(), logger, as = comma
   const agencyCertificate = certificateOptions ? await loadAgencyCertificate(certificateOptions) : undefined;
   const clock = { now: () => new Date() };
   // Commits that appended audit events checkpoint the chain's head outside the database (issue 16).
-  const auditCheckpoint = await openAuditCheckpointer({ dataDir: config.dataDir, db: db.prisma, clock, logger: log });
+  const auditCheckpoint = openAuditCheckpointer({ dataDir: config.dataDir, db: db.prisma, clock, logger: log });
   const deps: CoreDeps = {
     ...(agencyCertificate ? { agencyCertificate } : {}),
     prisma: withAuditCommitHook(db.prisma, auditCheckpoint.afterCommit),

@@ -11,14 +11,9 @@ import path from "node:path";
  * @example const secret = await loadOrCreateSecret(dataDir, "audit-checkpoint.key", process.env.AUDIT_CHECKPOINT_SECRET);
  */
 export const loadOrCreateSecret = async (dataDir: string, name: string, fromEnv?: string): Promise<string> => {
-  if (fromEnv) return fromEnv;
-  const file = path.join(dataDir, "secrets", name);
-  const read = async () => {
-    const existing = await readFile(file, "utf8").catch(() => null);
-    return existing && existing.trim().length >= 32 ? existing.trim() : null;
-  };
-  const existing = await read();
+  const existing = await readSecret(dataDir, name, fromEnv);
   if (existing) return existing;
+  const file = path.join(dataDir, "secrets", name);
   await mkdir(path.dirname(file), { recursive: true, mode: 0o700 });
   const secret = randomBytes(32).toString("base64url");
   try {
@@ -27,9 +22,16 @@ export const loadOrCreateSecret = async (dataDir: string, name: string, fromEnv?
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw err;
     // Another process created it first, or an earlier file was too short: theirs, else replace it.
-    const theirs = await read();
+    const theirs = await readSecret(dataDir, name);
     if (theirs) return theirs;
     await writeFile(file, secret, { mode: 0o600 });
     return secret;
   }
+};
+
+/** `fromEnv` when set; else the key in `DATA_DIR/secrets/<name>`, or null when there is none (creates nothing). */
+export const readSecret = async (dataDir: string, name: string, fromEnv?: string): Promise<string | null> => {
+  if (fromEnv) return fromEnv;
+  const existing = await readFile(path.join(dataDir, "secrets", name), "utf8").catch(() => null);
+  return existing && existing.trim().length >= 32 ? existing.trim() : null;
 };

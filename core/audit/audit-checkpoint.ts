@@ -59,11 +59,14 @@ export const signCheckpoints = (secret: string, latest: AuditCheckpoint, history
   mac: macOf(secret, latest, history),
 });
 
+/** Why stored checkpoints are not trusted; `noKey`: the key that signed them is gone. */
+export type CheckpointProblem = "unreadable" | "malformed" | "signature" | "noKey";
+
 /** What a store found: nothing yet, authentic checkpoints, or something it must not trust. */
 export type LoadedCheckpoints =
   | { status: "none" }
   | { status: "ok"; checkpoints: SignedCheckpoints }
-  | { status: "notAuthentic"; reason: "unreadable" | "malformed" | "signature" };
+  | { status: "notAuthentic"; reason: CheckpointProblem };
 
 /** Parses stored text and checks its signature. Anything but an intact, signed file is not authentic. */
 export const openSignedCheckpoints = (secret: string, text: string): LoadedCheckpoints => {
@@ -111,7 +114,7 @@ export const readAuditHead = (db: Db): Promise<AuditHead | null> =>
  */
 export type CheckpointCheck =
   | { status: "none"; location: string }
-  | { status: "notAuthentic"; location: string; reason: "unreadable" | "malformed" | "signature" }
+  | { status: "notAuthentic"; location: string; reason: CheckpointProblem }
   | { status: "matched"; checkpoint: AuditCheckpoint }
   | { status: "missing"; checkpoint: AuditCheckpoint; missing: number; lastSeq: bigint | null }
   | { status: "differs"; checkpoint: AuditCheckpoint; present: number };

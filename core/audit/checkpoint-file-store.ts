@@ -7,11 +7,18 @@ import path from "node:path";
 import { signCheckpoints, openSignedCheckpoints, type AuditCheckpointStore } from "./audit-checkpoint.ts";
 
 /**
+ * The signing key, or a function that finds it when it is first needed: with `create: false` (reading)
+ * it answers null when there is none; with `create: true` (writing) it makes one. So verifying a
+ * directory without checkpoints reads nothing and writes nothing.
+ */
+export type CheckpointSecret = string | ((options: { create: boolean }) => Promise<string | null>);
+
+/**
  * A checkpoint store in one JSON file.
  *
  * @example const store = createFileCheckpointStore({ file: path.join(dataDir, "audit", "checkpoint.json"), secret });
  */
-export const createFileCheckpointStore = ({ file, secret }: { file: string; secret: string }): AuditCheckpointStore => ({
+export const createFileCheckpointStore = ({ file, secret }: { file: string; secret: CheckpointSecret }): AuditCheckpointStore => ({
   location: file,
   load: async () => {
     let text: string;
@@ -21,16 +28,20 @@ export const createFileCheckpointStore = ({ file, secret }: { file: string; secr
       if ((err as NodeJS.ErrnoException).code === "ENOENT") return { status: "none" };
       throw err;
     }
-    return openSignedCheckpoints(secret, text);
+    const key = typeof secret === "string" ? secret : await secret({ create: false });
+    if (key === null) return { status: "notAuthentic", reason: "noKey" };
+    return openSignedCheckpoints(key, text);
   },
   save: async (latest, history) => {
+    const key = typeof secret === "string" ? secret : await secret({ create: true });
+    if (key === null) throw new Error("no key to sign the audit checkpoint");
     const dir = path.dirname(file);
     await mkdir(dir, { recursive: true, mode: 0o700 });
     const temp = path.join(dir, `.${path.basename(file)}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`);
     try {
       const handle = await open(temp, "wx", 0o600);
       try {
-        await handle.writeFile(`${JSON.stringify(signCheckpoints(secret, latest, history), null, 2)}\n`);
+        await handle.writeFile(`${JSON.stringify(signCheckpoints(key, latest, history), null, 2)}\n`);
         await handle.sync();
       } finally {
         await handle.close();

@@ -132,9 +132,13 @@ describe("the commit hook", () => {
 });
 
 describe("verify against the checkpoint", () => {
-  it("with no checkpoint yet verifies the chain as before and says so", async () => {
+  it("with no checkpoint yet verifies the chain as before and says so, without looking for a key", async () => {
     for (let n = 1; n <= 3; n++) await append(db.prisma, n);
     expect(await verifyAuditChain(db.prisma, { checkpoints: countingStore() })).toEqual({ ok: true, count: 3, checkpoint: { status: "none", location: file } });
+    const asked: boolean[] = [];
+    const lazy = createFileCheckpointStore({ file, secret: async ({ create }) => (asked.push(create), null) });
+    expect(await verifyAuditChain(db.prisma, { checkpoints: lazy })).toMatchObject({ ok: true, checkpoint: { status: "none" } });
+    expect(asked).toEqual([]);
   });
 
   it("an intact log reaches its checkpoint", async () => {
@@ -201,6 +205,11 @@ describe("verify against the checkpoint", () => {
     await writeFile(file, "{ not json");
     expect(await verifyAuditChain(db.prisma, { checkpoints: countingStore() })).toMatchObject({ ok: false, checkpoint: { status: "notAuthentic", reason: "unreadable" } });
     expect(await readFile(file, "utf8")).toBe("{ not json");
+
+    // ... or the key that signed it is gone.
+    await writeFile(file, JSON.stringify(original));
+    const keyless = createFileCheckpointStore({ file, secret: async ({ create }) => (create ? SECRET : null) });
+    expect(await verifyAuditChain(db.prisma, { checkpoints: keyless })).toMatchObject({ ok: false, checkpoint: { status: "notAuthentic", reason: "noKey" } });
 
     // The real file, put back: the cut-off tail shows again.
     await writeFile(file, JSON.stringify(original));
