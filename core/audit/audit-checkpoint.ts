@@ -197,7 +197,7 @@ export const createAuditCheckpointer = ({ db, store, clock, delayMs = 200, onPro
       lastProblem = null;
       return outcome;
     }
-    const key = outcome.status === "failed" ? `failed:${String(outcome.error)}` : `refused:${outcome.check.status}:${"checkpoint" in outcome.check ? outcome.check.checkpoint.seq : ""}`;
+    const key = outcome.status === "failed" ? `failed:${(outcome.error as { code?: string } | null)?.code ?? String(outcome.error)}` : `refused:${outcome.check.status}:${"checkpoint" in outcome.check ? outcome.check.checkpoint.seq : ""}`;
     if (key !== lastProblem) {
       lastProblem = key;
       try {

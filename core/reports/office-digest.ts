@@ -115,9 +115,10 @@ export type SendOfficeDigestResult =
 /**
  * The morning digest of one organisation: on a working day of its calendar (a Tết day sends
  * nothing; a make-up working Saturday sends), when something is overdue or due today, one
- * `office.digest` outbox row (payload `{ date, orgId }`) per active MONITOR user, dedupe key
- * `digest:<date>:<userId>`, so a rerun of the job the same day queues nothing more. The payload also
- * carries the audit chain's head (seq and hash), which the message prints.
+ * `office.digest` outbox row (payload `{ date, orgId, auditHead }`) per active MONITOR user, dedupe
+ * key `digest:<date>:<userId>`, so a rerun of the job the same day queues nothing more. `auditHead`
+ * is the audit chain's head at that moment (seq and hash; absent while the log is empty): the
+ * message prints it, so a copy exists outside the database.
  *
  * An empty digest is not sent: the office hears from the system only when there is something to
  * chase.
