@@ -129,6 +129,24 @@ describe("the commit hook", () => {
     expect(stored.latest.seq).toBe("12");
     expect((stored.history as Array<{ seq: string }>).map((c) => c.seq)).toEqual(["11", "10", "9", "8", "7", "6", "5", "4", "3"]);
   });
+
+  it("a store that cannot write fails neither the commit nor the caller: the failure is reported once", async () => {
+    const failing: AuditCheckpointStore = {
+      location: file,
+      load: async () => ({ status: "none" }),
+      save: async () => {
+        throw Object.assign(new Error("EACCES: permission denied"), { code: "EACCES" });
+      },
+    };
+    const { checkpointer, prisma, problems } = wire(failing);
+    await append(prisma, 1);
+    await append(prisma, 2);
+    expect(await checkpointer.checkpoint()).toMatchObject({ status: "failed" });
+    expect(await checkpointer.checkpoint()).toMatchObject({ status: "failed" });
+    await checkpointer.close();
+    expect(problems).toHaveLength(1);
+    expect(await db.prisma.auditEvent.count()).toBe(2);
+  });
 });
 
 describe("verify against the checkpoint", () => {
