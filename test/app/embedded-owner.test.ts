@@ -6,18 +6,10 @@ import { mkdtemp, rm, stat, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { isSignedIn, runEdoc, signInWithCode } from "../support/edoc-process.ts";
 
 const env = (dataDir: string) => ({ PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", DATA_DIR: dataDir, LOG_LEVEL: "info", TZ: "UTC" });
-/** Runs `edoc ARGS` as a second terminal would (asynchronously: the test keeps serving its own sockets meanwhile). */
-const edoc = (dataDir: string, args: string[], extra: Record<string, string> = {}) =>
-  new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
-    const child = spawn(process.execPath, ["bin/edoc.js", ...args], { env: { ...env(dataDir), ...extra }, stdio: ["ignore", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-    child.on("exit", (status) => resolve({ status, stdout, stderr }));
-  });
+const edoc = (dataDir: string, args: string[], extra: Record<string, string> = {}) => runEdoc(args, { DATA_DIR: dataDir, LOG_LEVEL: "info", ...extra });
 
 type Service = { child: ChildProcess; port: number; output(): string; exited: Promise<number | null> };
 
@@ -49,13 +41,7 @@ const stopService = async (s: Service) => {
   expect(await s.exited).toBe(0);
 };
 
-/** Signs in to the web chat with a link code, as the page does; returns the session cookie. */
-const signIn = async (port: number, code: string) => {
-  const origin = `http://127.0.0.1:${port}`;
-  const res = await fetch(`${origin}/chat/api/sign-in`, { method: "POST", headers: { "content-type": "application/json", origin }, body: JSON.stringify({ code }) });
-  const body = (await res.json()) as { signedIn?: boolean; user?: { name: string; unitCode: string } };
-  return { status: res.status, body, cookie: (res.headers.get("set-cookie") ?? "").split(";")[0]! };
-};
+const signIn = signInWithCode;
 
 const codeOf = (stdout: string, user: string) => new RegExp(`${user.replace(".", "\\.")}\\s+([A-Z2-9]{4}-[A-Z2-9]{4})`).exec(stdout)?.[1];
 
@@ -144,12 +130,10 @@ describe("the embedded database beside a running service", () => {
       // `user logout` beside the service ends a session the service issued.
       const vanthu = await signIn(service.port, codeOf(r.demo.stdout, "vanthu")!);
       expect(vanthu.status).toBe(200);
-      const before = await fetch(`http://127.0.0.1:${service.port}/chat/api/session`, { headers: { cookie: vanthu.cookie } });
-      expect(((await before.json()) as { signedIn: boolean }).signedIn).toBe(true);
+      expect(await isSignedIn(service.port, vanthu.cookie)).toBe(true);
       const logout = await edoc(dataDir, ["user", "logout", "vanthu"]);
       expect(logout.stdout).toContain("1 session(s) revoked");
-      const after = await fetch(`http://127.0.0.1:${service.port}/chat/api/session`, { headers: { cookie: vanthu.cookie } });
-      expect(((await after.json()) as { signedIn: boolean }).signedIn).toBe(false);
+      expect(await isSignedIn(service.port, vanthu.cookie)).toBe(false);
 
       // A second service on the same DATA_DIR is refused, naming both, and the first keeps working.
       const second = await edoc(dataDir, ["serve"], { HTTP_PORT: "0", HTTP_HOST: "127.0.0.1" });

@@ -2,7 +2,6 @@
 // of writes — acknowledgements, registrations and web sign-ins, through the owner's local socket and
 // through the service's own HTTP — then a restart: every write that was acknowledged is there, the audit
 // chain is intact, and signing in works (issue 16). PGlite only: this is about the embedded store.
-import { spawn } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
@@ -12,6 +11,7 @@ import { issueDirective } from "../../core/directives/issue-directive.ts";
 import { registerIncomingDocument } from "../../core/documents/register-incoming-document.ts";
 import { issueLinkCode } from "../../core/identity/issue-link-code.ts";
 import { openDatabase, type Database } from "../../core/store/client.ts";
+import { isSignedIn, runEdoc, signInWithCode } from "../support/edoc-process.ts";
 import { importBigOrg, realDeps, spawnServe, unitCode, type ServeProcess } from "./harness.ts";
 
 const UNITS = 60;
@@ -25,23 +25,11 @@ afterAll(async () => {
   if (dataDir) await rm(dataDir, { recursive: true, force: true });
 });
 
-const edoc = (args: string[]) =>
-  new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
-    const child = spawn(process.execPath, ["bin/edoc.js", ...args], { env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", DATA_DIR: dataDir, TZ: "UTC" }, stdio: ["ignore", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-    child.on("exit", (status) => resolve({ status, stdout, stderr }));
-  });
-
+const edoc = (args: string[]) => runEdoc(args, { DATA_DIR: dataDir });
 const signIn = async (port: number, code: string) => {
-  const origin = `http://127.0.0.1:${port}`;
-  const res = await fetch(`${origin}/chat/api/sign-in`, { method: "POST", headers: { "content-type": "application/json", origin }, body: JSON.stringify({ code }) });
-  return { ok: res.status === 200, cookie: (res.headers.get("set-cookie") ?? "").split(";")[0]! };
+  const r = await signInWithCode(port, code);
+  return { ok: r.status === 200, cookie: r.cookie };
 };
-const signedIn = async (port: number, cookie: string) =>
-  ((await (await fetch(`http://127.0.0.1:${port}/chat/api/session`, { headers: { cookie } })).json()) as { signedIn: boolean }).signedIn;
 
 describe("kill -9 of the embedded database's owner during a burst of writes", () => {
   it("keeps every acknowledged write; the audit log stays intact; sign-in works after the restart", { timeout: 600_000 }, async () => {
@@ -122,7 +110,7 @@ describe("kill -9 of the embedded database's owner during a burst of writes", ()
     for (const r of ackedRows) expect(r.acknowledgedAt).not.toBeNull();
     const docs = await db.prisma.document.findMany({ where: { registerNumber: { in: registered.map((r) => r.number) }, subject: { startsWith: "V/v số" } }, select: { registerNumber: true, subject: true } });
     expect(new Map(docs.map((d) => [d.registerNumber, d.subject]))).toEqual(new Map(registered.map((r) => [r.number, r.subject])));
-    for (const cookie of sessions) expect(await signedIn(service.port, cookie)).toBe(true);
+    for (const cookie of sessions) expect(await isSignedIn(service.port, cookie)).toBe(true);
     await db.close();
     db = undefined;
 
