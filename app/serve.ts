@@ -121,7 +121,10 @@ export const startService = async ({ config, logger, role = "all" }: { config: C
         else if (lastDatabaseProblem) logger.info("database reachable again");
         lastDatabaseProblem = problem;
       }
-      return { ok: !problem, database: problem ? "down" : "up", ...(problem ? { reason: problem } : {}), kind: app.db.kind, jobs: runner.kind, role };
+      // A bot that cannot hear people (issue 24) leaves the service up but degraded.
+      const zaloHearing = zalo?.hearing();
+      const degraded = zaloHearing?.deaf ? [`zalo: ${zaloHearing.problem} (${zaloHearing.detail}) since ${zaloHearing.since.toISOString()}`] : [];
+      return { ok: !problem, database: problem ? "down" : "up", ...(problem ? { reason: problem } : {}), kind: app.db.kind, jobs: runner.kind, role, ...(degraded.length > 0 ? { degraded } : {}) };
     },
   });
   http.route("/files/", createFileDownloadRoute(app.deps, fileLinkSecret));
@@ -148,7 +151,7 @@ export const startService = async ({ config, logger, role = "all" }: { config: C
   }
   if (zalo) {
     if (config.BOT_MODE === "polling") await zalo.startPolling();
-    else await zalo.client.setWebhook({ url: `${config.PUBLIC_BASE_URL}/webhook/zalo`, secret_token: config.WEBHOOK_SECRET! });
+    else await zalo.startWebhook({ url: `${config.PUBLIC_BASE_URL}/webhook/zalo`, secretToken: config.WEBHOOK_SECRET! });
   }
 
   return {

@@ -3,24 +3,33 @@
 // ends with the exact reply commands (Zalo has no buttons), files as signed download links with a
 // page-1 preview. A photo is downloaded and handed over as a file: photos sent one per message
 // accumulate in the chat's registration until the clerk sends /dangky (bots/shared register flow).
+// Reactions are not answered; a voice note gets the exact commands to type instead. A webhook
+// delivery is recorded (PendingUpdate) and answered at once, then handled; a restart replays what
+// was left. A hearing watch (hearing.ts) reports when the platform stops delivering to us.
 import type { ConversationStore } from "../../core/conversations/conversation-store.ts";
+import { forgetPendingUpdate, listPendingUpdates, markUpdateProcessed, recordPendingUpdate } from "../../core/conversations/conversation-store.ts";
+import { alertChannelDeaf } from "../../core/office/alert-channel-deaf.ts";
 import type { CoreDeps } from "../../core/deps.ts";
 import { resolveIdentity } from "../../core/identity/resolve-identity.ts";
 import { t } from "../../core/messages/index.ts";
 import type { OutboundMessage } from "../../core/ports/sender.ts";
 import { handleIncoming } from "../shared/handle-incoming.ts";
 import type { BotEnv, BotLogger, IncomingFile, IncomingTurn } from "../shared/types.ts";
+import { startZaloHearingWatch } from "./hearing.ts";
+import type { ZaloHearing, ZaloHearingWatch } from "./hearing.ts";
 import { createPdfPreviewer } from "./pdf-preview.ts";
 import type { PdfPreviewer } from "./pdf-preview.ts";
 import { startZaloPolling } from "./polling.ts";
 import type { ZaloPollingHandle } from "./polling.ts";
 import { sendZaloMessage } from "./send-zalo-message.ts";
 import type { ZaloFileLinks } from "./send-zalo-message.ts";
+import { normalizeZaloUpdate } from "./updates.ts";
 import type { ZaloUpdate } from "./updates.ts";
 import { createZaloWebhookHandler } from "./webhook.ts";
 import type { ZaloWebhookHandler } from "./webhook.ts";
 import { createZaloClient } from "./zalo-client.ts";
 import type { ZaloClient } from "./zalo-client.ts";
+import { ZaloApiError } from "./zalo-error.ts";
 
 /** Largest photo downloaded by default: 10 MB (phone photos are 1–5 MB). */
 export const DEFAULT_MAX_PHOTO_BYTES = 10 * 1024 * 1024;
@@ -41,20 +50,46 @@ export type ZaloBotOptions = {
   /** Seconds each getUpdates may wait. @defaultValue 30 */
   pollingTimeoutSeconds?: number;
   conversations?: ConversationStore;
+  /**
+   * Milliseconds between two checks that the platform still delivers to us (getWebhookInfo);
+   * 0: only at start (tests call `checkHearing()`).
+   * @defaultValue 300_000 (5 minutes)
+   */
+  hearingCheckMs?: number;
 };
 
 export type ZaloBot = {
   /** The API client (e.g. `client.setWebhook({ url, secret_token })` in webhook mode). */
   client: ZaloClient;
-  /** Deletes any webhook, then long-polls until `stop()`. */
+  /**
+   * Deletes any webhook, confirms with getWebhookInfo that none is left (reporting a deaf bot
+   * otherwise: error log, office alert, `hearing()` deaf), replays updates left pending, then
+   * long-polls until `stop()`.
+   */
   startPolling(): Promise<ZaloPollingHandle>;
+  /**
+   * Webhook mode: sets the webhook to `url` (HTTPS), replays updates left pending, and watches
+   * that the webhook stays ours. Mount `webhookHandler(secretToken)` at the URL's path first.
+   */
+  startWebhook(params: { url: string; secretToken: string }): Promise<void>;
+  /** What the hearing watch last found (`deaf: false` before it started). */
+  hearing(): ZaloHearing;
+  /** Checks now whether the platform delivers to us (getWebhookInfo) and reports a change. */
+  checkHearing(): Promise<ZaloHearing>;
   /** A node:http handler for the webhook path; answers 401 unless `X-Bot-Api-Secret-Token` is `secretToken`. */
   webhookHandler(secretToken: string): ZaloWebhookHandler;
-  /** Handles one normalised update (what polling and the webhook call). */
+  /** Handles one normalised update (what polling calls; the webhook records it first). */
   handleUpdate(update: ZaloUpdate): Promise<void>;
   /** Stops polling (when started) and waits for the updates being handled. */
   stop(): Promise<void>;
 };
+
+/** The deduplication key of an update (ProcessedUpdate, PendingUpdate). */
+const keyOf = (update: ZaloUpdate): string => `zl:${update.eventName}:${update.messageId}`;
+
+/** The platform's own code and description, logged with every error it answers. */
+const apiFields = (err: unknown): { code?: number; description?: string } =>
+  err instanceof ZaloApiError ? { code: err.error_code, description: err.description } : {};
 
 class PhotoTooLargeError extends Error {
   override name = "PhotoTooLargeError";
@@ -111,6 +146,7 @@ export const createZaloBot = (opts: ZaloBotOptions): ZaloBot => {
   /** Per chat, the tail of the updates being handled: one at a time per chat, in arrival order. */
   const chains = new Map<string, Promise<void>>();
   let polling: ZaloPollingHandle | null = null;
+  let watch: ZaloHearingWatch | null = null;
 
   const send = async (update: ZaloUpdate, replies: OutboundMessage[]): Promise<void> => {
     // Links are bound to the person: resolve who this is only when a reply carries a file.
@@ -136,15 +172,24 @@ export const createZaloBot = (opts: ZaloBotOptions): ZaloBot => {
 
   const say = (update: ZaloUpdate, key: string, params: Record<string, string | number> = {}) => send(update, [{ text: t("vi", key, params) }]);
 
+  /** A hint answered once per update (a redelivery says nothing more). */
+  const hint = async (update: ZaloUpdate, key: string): Promise<void> => {
+    if (!(await markUpdateProcessed(opts.deps, "ZALO", keyOf(update)))) return;
+    await say(update, key);
+  };
+
   const processUpdate = async (update: ZaloUpdate): Promise<void> => {
-    const updateKey = `zl:${update.eventName}:${update.messageId}`;
+    const updateKey = keyOf(update);
     if (update.fromIsBot) return;
+    // A reaction (an emoji on one of our messages) is not a message: nothing to answer.
+    if (update.isReaction) return log.debug({ updateKey }, "zalo reaction ignored");
     // Groups are experimental on Zalo and everyone there would read the answers: private chats only.
-    if (update.chatType === "GROUP") return say(update, "zalo.group");
-    if (update.isUnsupported) return say(update, "zalo.unsupported");
+    if (update.chatType === "GROUP") return hint(update, "zalo.group");
+    if (update.eventName.includes("voice") || update.voiceUrl !== undefined) return hint(update, "zalo.voice");
+    if (update.isUnsupported) return hint(update, "zalo.unsupported");
     const text = update.text ?? update.caption;
     if (update.photoUrl === undefined && (text === undefined || text.trim() === "")) {
-      return say(update, update.eventName.includes("sticker") ? "zalo.sticker" : "zalo.unsupported");
+      return hint(update, update.eventName.includes("sticker") ? "zalo.sticker" : "zalo.unsupported");
     }
 
     let files: IncomingFile[] = [];
@@ -180,7 +225,7 @@ export const createZaloBot = (opts: ZaloBotOptions): ZaloBot => {
     const current = previous.then(() =>
       processUpdate(update).catch((err: unknown) => {
         // The turn is recorded (or refused) by now: a redelivery would not help. Log, go on.
-        log.error({ err, updateKey: `zl:${update.eventName}:${update.messageId}` }, "zalo update failed");
+        log.error({ err, updateKey: keyOf(update), ...apiFields(err) }, "zalo update failed");
       }),
     );
     chains.set(key, current);
@@ -190,31 +235,85 @@ export const createZaloBot = (opts: ZaloBotOptions): ZaloBot => {
     return current;
   };
 
+  /** Handles a recorded update, then forgets it (also when handling failed: it was logged). */
+  const recorded = new Set<Promise<void>>();
+  const handleRecorded = (update: ZaloUpdate): Promise<void> => {
+    const done = handleUpdate(update).finally(() =>
+      forgetPendingUpdate(opts.deps, "ZALO", keyOf(update)).catch((err: unknown) => log.warn({ err, updateKey: keyOf(update) }, "could not forget a handled Zalo update")),
+    );
+    recorded.add(done);
+    void done.finally(() => recorded.delete(done));
+    return done;
+  };
+
+  /** A webhook delivery: recorded durably (the answer waits only for this), handled afterwards. */
+  const acceptDelivery = async (update: ZaloUpdate): Promise<void> => {
+    if (!(await recordPendingUpdate(opts.deps, "ZALO", keyOf(update), update.raw))) {
+      log.debug({ updateKey: keyOf(update) }, "zalo update already recorded or handled");
+      return;
+    }
+    void handleRecorded(update);
+  };
+
+  /** Replays updates recorded but not handled (a crash or stop between the answer and the turn). */
+  const resumePending = async (): Promise<void> => {
+    const pending = await listPendingUpdates(opts.deps, "ZALO");
+    if (pending.length > 0) log.info({ count: pending.length }, "handling Zalo updates left pending");
+    for (const row of pending) {
+      const update = normalizeZaloUpdate(row.payload);
+      if (update) void handleRecorded(update);
+      else await forgetPendingUpdate(opts.deps, "ZALO", row.updateKey);
+    }
+  };
+
+  const startWatch = (mode: "polling" | { webhookUrl: string }) => {
+    watch = startZaloHearingWatch({
+      client,
+      logger: log,
+      mode,
+      now: () => opts.deps.clock.now(),
+      alert: (alert) => alertChannelDeaf(opts.deps, alert),
+      ...(opts.hearingCheckMs !== undefined ? { everyMs: opts.hearingCheckMs } : {}),
+    });
+    return watch.check();
+  };
+
   return {
     client,
     handleUpdate,
+    hearing: () => watch?.status() ?? { deaf: false, checkedAt: null },
+    checkHearing: () => (watch ? watch.check() : Promise.resolve({ deaf: false, checkedAt: null })),
     startPolling: async () => {
       if (polling) throw new Error("createZaloBot: polling already started");
-      // getUpdates is refused while a webhook is set.
-      await client.deleteWebhook().catch((err: unknown) => log.warn({ err }, "could not delete the Zalo webhook; polling retries until it can. Check ZALO_BOT_TOKEN"));
+      // While a webhook is set getUpdates only ever answers 408: delete it, then make sure.
+      await client.deleteWebhook().catch((err: unknown) => log.error({ err, ...apiFields(err) }, "could not delete the Zalo webhook. Check ZALO_BOT_TOKEN"));
+      await startWatch("polling");
+      await resumePending();
       polling = startZaloPolling({
         client,
         onUpdate: handleUpdate,
         ...(opts.pollingTimeoutSeconds !== undefined ? { timeoutSeconds: opts.pollingTimeoutSeconds } : {}),
-        onError: (err, context) => log.warn({ err, kind: context.kind }, "zalo polling error"),
+        onError: (err, context) => log.warn({ err, kind: context.kind, ...apiFields(err) }, "zalo polling error"),
       });
       return polling;
+    },
+    startWebhook: async ({ url, secretToken }) => {
+      if (!url.startsWith("https://")) log.error({ url }, "the Zalo webhook URL must be HTTPS (set PUBLIC_BASE_URL to an https:// address): Zalo refuses others");
+      await client.setWebhook({ url, secret_token: secretToken }).catch((err: unknown) => log.error({ err, ...apiFields(err) }, "could not set the Zalo webhook"));
+      await startWatch({ webhookUrl: url });
+      await resumePending();
     },
     webhookHandler: (secretToken) =>
       createZaloWebhookHandler({
         secretToken,
-        onUpdate: handleUpdate,
+        onUpdate: acceptDelivery,
         onError: (err, context) => log.warn({ err, kind: context.kind }, "zalo webhook error"),
       }),
     stop: async () => {
+      await watch?.stop();
       await polling?.stop();
       polling = null;
-      await Promise.allSettled([...chains.values()]);
+      await Promise.allSettled([...chains.values(), ...recorded]);
     },
   };
 };

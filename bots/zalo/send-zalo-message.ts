@@ -1,6 +1,7 @@
 // Sending one channel-neutral message on Zalo, for the bot's replies and the delivery jobs alike:
 // page previews first (sendPhoto by signed URL), then the text with the download links and the
-// reply commands, split at 2,000 characters on line boundaries.
+// reply commands, split at 2,000 characters on line boundaries, references and the reply line in
+// bold (text_styles), sent plain instead when the platform refuses the styles.
 import type { FileStore } from "../../core/files/file-store.ts";
 import { makeFileLink } from "../../core/files/signed-links.ts";
 import { t } from "../../core/messages/index.ts";
@@ -8,8 +9,9 @@ import type { Locale } from "../../core/messages/index.ts";
 import type { MessageAttachment, OutboundMessage } from "../../core/ports/sender.ts";
 import type { BotLogger } from "../shared/types.ts";
 import type { PdfPreviewer } from "./pdf-preview.ts";
-import { renderZaloText, zaloTextParts } from "./render-zalo.ts";
-import type { ZaloClient } from "./zalo-client.ts";
+import { zaloStyledParts } from "./render-zalo.ts";
+import type { ZaloStyledPart } from "./render-zalo.ts";
+import type { ZaloClient, ZaloSentMessage } from "./zalo-client.ts";
 import { ZaloApiError } from "./zalo-error.ts";
 
 /** Where signed download links point (`PUBLIC_BASE_URL`) and the secret that signs them. */
@@ -26,6 +28,27 @@ export type ZaloFileLinks = {
 };
 
 export const DEFAULT_LINK_TTL_SECONDS = 7 * 24 * 3600;
+
+/** Clients whose platform refused `text_styles` once: they get plain text from then on. */
+const stylesRefused = new WeakSet<ZaloClient>();
+
+/**
+ * Sends one part with its bold ranges; when the platform refuses them (400), logs its
+ * description, sends the same text plain and stops styling for this client.
+ */
+const sendStyled = async (client: ZaloClient, chatId: string, part: ZaloStyledPart, logger?: BotLogger): Promise<ZaloSentMessage> => {
+  if (part.styles.length === 0 || stylesRefused.has(client)) return client.sendMessage({ chat_id: chatId, text: part.text });
+  try {
+    return await client.sendMessage({ chat_id: chatId, text: part.text, text_styles: part.styles });
+  } catch (err) {
+    if (!(err instanceof ZaloApiError && err.error_code === 400)) throw err;
+    const plain = await client.sendMessage({ chat_id: chatId, text: part.text });
+    // The same text went through without styles: it was the styles that were refused.
+    stylesRefused.add(client);
+    logger?.warn({ chatId, code: err.error_code, description: err.description }, "Zalo refused text_styles; sending plain text from now on");
+    return plain;
+  }
+};
 
 export type SendZaloMessageOptions = {
   client: ZaloClient;
@@ -90,14 +113,14 @@ export const sendZaloMessage = async (opts: SendZaloMessageOptions): Promise<str
     } catch (err) {
       // The preview is a courtesy: the link in the text is what matters.
       if (err instanceof ZaloApiError && (err.error_code === 400 || err.error_code === 404)) {
-        opts.logger?.warn({ chatId, code: err.error_code }, "photo preview refused by Zalo; the text keeps the link");
+        opts.logger?.warn({ chatId, code: err.error_code, description: err.description }, "photo preview refused by Zalo; the text keeps the link");
         continue;
       }
       throw err;
     }
   }
-  for (const part of zaloTextParts(renderZaloText(message, { locale, extraLines: linkLines }))) {
-    const sent = await client.sendMessage({ chat_id: chatId, text: part });
+  for (const part of zaloStyledParts(message, { locale, extraLines: linkLines })) {
+    const sent = await sendStyled(client, chatId, part, opts.logger);
     firstId ??= sent.message_id;
   }
   if (firstId === null) throw new Error("sendZaloMessage: nothing to send (empty message)");

@@ -1,8 +1,10 @@
 // Reads a Zalo Bot Platform update, whatever shape it arrives in (ZALO.md §1): wrapped
 // `{ ok, result: { event_name, message } }` (as documented for webhooks) or unwrapped
 // `{ event_name, message }` (as seen in real deliveries and from getUpdates); `photo` or
-// `photo_url`; `display_name` or `name`; ids as strings or numbers.
+// `photo_url`; `display_name`, `name` or `first_name`; ids as strings or numbers. The official
+// getUpdates sample has no `event_name`: it is then inferred from the fields present (issue 24).
 
+import { createHash } from "node:crypto";
 import { toEpochMs } from "./zalo-client.ts";
 
 /** The event names ZALO.md documents; others are passed through as strings. */
@@ -10,6 +12,7 @@ export type ZaloEventName =
   | "message.text.received"
   | "message.image.received"
   | "message.sticker.received"
+  | "message.voice.received"
   | "message.unsupported.received";
 
 /** A Zalo update in one channel-neutral-friendly shape. */
@@ -32,6 +35,10 @@ export type ZaloUpdate = {
   photoUrl?: string;
   /** The sticker id of a sticker message. */
   sticker?: string;
+  /** The audio URL of a voice note (`voice_url`, AAC). */
+  voiceUrl?: string;
+  /** A reaction to a message (an emoji on the bot's message): nothing to answer. */
+  isReaction: boolean;
   /** The platform withheld the content (e.g. a protected user): answer with a hint, not a parse. */
   isUnsupported: boolean;
   /** The update as received (after unwrapping), for logs of ids and debugging. */
@@ -55,17 +62,39 @@ const toPhotoUrl = (value: unknown): string | undefined => {
   return undefined;
 };
 
+/** An update has an event name or at least a message object. */
+const looksLikeUpdate = (value: unknown): boolean => isRecord(value) && (typeof value.event_name === "string" || isRecord(value.message));
+
 /** Removes the `{ ok, result }` envelope when there is one. */
 const unwrap = (body: unknown): Record<string, unknown> | null => {
   if (!isRecord(body)) return null;
-  if (typeof body.event_name === "string") return body;
-  if (isRecord(body.result) && typeof body.result.event_name === "string") return body.result;
+  if (looksLikeUpdate(body)) return body;
+  if (isRecord(body.result) && looksLikeUpdate(body.result)) return body.result;
   return null;
 };
 
+/** The event a message without `event_name` stands for, from the fields it carries. */
+const inferEventName = (message: Record<string, unknown>): string => {
+  if (message.reaction !== undefined || message.react_icon !== undefined) return "message.reaction.received";
+  if (message.voice !== undefined || message.voice_url !== undefined) return "message.voice.received";
+  if (message.photo !== undefined || message.photo_url !== undefined) return "message.image.received";
+  if (message.sticker !== undefined) return "message.sticker.received";
+  if (typeof message.text === "string") return "message.text.received";
+  if (typeof message.url === "string") return "message.link.received";
+  return "message.unsupported.received";
+};
+
+/**
+ * A stand-in for a missing `message_id`: a digest of the update, so that a redelivery of the same
+ * body gets the same key (and is deduplicated) while different messages do not collide.
+ */
+const digestId = (raw: Record<string, unknown>): string => `h${createHash("sha256").update(JSON.stringify(raw)).digest("hex").slice(0, 24)}`;
+
 /**
  * Turns a webhook body or a getUpdates result into a {@link ZaloUpdate}, or null when it is
- * not an update (no event name, no message, no message id, no chat or sender id).
+ * not an update (no message, or neither a chat nor a sender id: nobody to answer). A missing
+ * `event_name` is inferred from the fields; a missing `message_id` is replaced by a digest of
+ * the body; link events (`url`, no `text`) read the link as the text.
  *
  * @example
  * ```ts
@@ -76,11 +105,12 @@ const unwrap = (body: unknown): Record<string, unknown> | null => {
 export const normalizeZaloUpdate = (body: unknown): ZaloUpdate | null => {
   const raw = unwrap(body);
   if (!raw) return null;
-  const eventName = (raw.event_name as string).trim();
   const message = raw.message;
-  if (eventName.length === 0 || !isRecord(message)) return null;
+  if (!isRecord(message)) return null;
+  const named = typeof raw.event_name === "string" ? raw.event_name.trim() : "";
+  const eventName = named.length > 0 ? named : inferEventName(message);
 
-  const messageId = toId(message.message_id);
+  const messageId = toId(message.message_id) ?? digestId(raw);
   const from = isRecord(message.from) ? message.from : {};
   const chat = isRecord(message.chat) ? message.chat : {};
   // In a private chat the chat id is the user's id: either can stand in for a missing other.
@@ -96,12 +126,13 @@ export const normalizeZaloUpdate = (body: unknown): ZaloUpdate | null => {
     chatId,
     chatType: chatTypeRaw.includes("GROUP") ? "GROUP" : "PRIVATE",
     fromId,
-    fromName: toText(from.display_name) ?? toText(from.name) ?? "",
+    fromName: toText(from.display_name) ?? toText(from.name) ?? toText(from.first_name) ?? "",
     fromIsBot: from.is_bot === true,
     isUnsupported: eventName.includes("unsupported"),
+    isReaction: eventName.includes("reaction"),
     raw,
   };
-  const text = toText(message.text);
+  const text = toText(message.text) ?? (eventName.includes("link") ? toText(message.url) ?? toText(isRecord(message.link) ? message.link.url : undefined) : undefined);
   if (text !== undefined) update.text = text;
   const caption = toText(message.caption);
   if (caption !== undefined) update.caption = caption;
@@ -109,6 +140,8 @@ export const normalizeZaloUpdate = (body: unknown): ZaloUpdate | null => {
   if (photoUrl !== undefined) update.photoUrl = photoUrl;
   const sticker = toId(message.sticker) ?? (isRecord(message.sticker) ? toId(message.sticker.id) : undefined);
   if (sticker !== undefined) update.sticker = sticker;
+  const voiceUrl = toPhotoUrl(message.voice_url) ?? toPhotoUrl(message.voice);
+  if (voiceUrl !== undefined) update.voiceUrl = voiceUrl;
   return update;
 };
 

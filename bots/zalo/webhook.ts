@@ -14,13 +14,19 @@ export type ZaloWebhookErrorContext =
   /** `onUpdate` threw: the request was answered 500 so that the platform redelivers. */
   | { kind: "handler"; update: ZaloUpdate }
   /** Valid JSON that is not an update: answered 200 (a redelivery would not help) and skipped. */
-  | { kind: "invalid-update"; body: unknown };
+  | { kind: "invalid-update"; body: unknown }
+  /** An empty body (a reachability probe): answered 200 and ignored. */
+  | { kind: "empty-body" };
 
 /** Options of {@link createZaloWebhookHandler}. */
 export type ZaloWebhookOptions = {
   /** The `secret_token` given to `setWebhook` (`WEBHOOK_SECRET`). */
   secretToken: string;
-  /** Called once per accepted update; the answer (200) waits for it. */
+  /**
+   * Called once per accepted update; the answer (200) waits for it, so keep it short: record the
+   * update durably and handle it afterwards (create-zalo-bot.ts does), since Zalo's delivery
+   * timeout and retry rules are not published.
+   */
   onUpdate: (update: ZaloUpdate) => Promise<void> | void;
   /**
    * Largest accepted body in bytes; larger requests get 413.
@@ -87,9 +93,9 @@ const readBody = (req: IncomingMessage, limit: number): Promise<BodyResult> =>
  *
  * Answers: 405 for anything but POST; 401 (without reading the body, without calling
  * `onUpdate`) when `X-Bot-Api-Secret-Token` is missing or wrong; 413 above `maxBodyBytes`; 400 on
- * invalid JSON; 200 `{ ok: true }` once `onUpdate` has resolved (or when the body is JSON but not
- * an update); 500 when `onUpdate` throws, so that the platform redelivers (deduplicate with
- * `updateKey`).
+ * invalid JSON; 200 `{ ok: true }` once `onUpdate` has resolved (or when the body is empty, a
+ * probe, or JSON that is not an update); 500 when `onUpdate` throws, so that the platform
+ * redelivers (deduplicate with `updateKey`).
  *
  * @example
  * ```ts
@@ -133,9 +139,14 @@ export const createZaloWebhookHandler = ({
       return;
     }
 
+    const text = read.body.toString("utf8");
+    if (text.trim() === "") {
+      report(new Error("empty webhook body"), { kind: "empty-body" });
+      return reply(res, 200, { ok: true });
+    }
     let body: unknown;
     try {
-      body = JSON.parse(read.body.toString("utf8"));
+      body = JSON.parse(text);
     } catch {
       return reply(res, 400, { ok: false, error_code: 400, description: "Invalid JSON" });
     }

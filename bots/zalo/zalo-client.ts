@@ -89,10 +89,22 @@ export type ZaloSetWebhookParams = {
   secret_token: string;
 };
 
+/**
+ * A styled range of a text message: `start` and `len` in UTF-16 code units (JavaScript string
+ * indices), `st` the style: `"b"` bold, `"i"` italic. The platform's documentation names
+ * `text_styles` without a public schema we could check: callers must fall back to plain text
+ * when it is refused (send-zalo-message.ts does).
+ */
+export type ZaloTextStyle = { start: number; len: number; st: "b" | "i" | (string & {}) };
+
 export type ZaloSendMessageParams = {
   chat_id: ZaloChatId;
   /** 1–2,000 characters: split longer texts with `splitText`. */
   text: string;
+  /** `"markdown"` or `"html"`: the text carries the markup. Prefer `text_styles` (no escaping). */
+  parse_mode?: "markdown" | "html";
+  /** Bold/italic ranges of `text`. */
+  text_styles?: ZaloTextStyle[];
 };
 
 export type ZaloSendPhotoParams = {
@@ -120,8 +132,9 @@ export type ZaloClient = {
   getMe(options?: ZaloCallOptions): Promise<ZaloBotInfo>;
   /**
    * Long-polls for the next update. Returns ONE update (tolerated: an array, returned as is).
-   * Throws `ZaloApiError` 408 when nothing arrived within `timeout` seconds; refused while a
-   * webhook is set. Prefer `startZaloPolling` (`polling.ts`), which handles all of that.
+   * Throws `ZaloApiError` 408 when nothing arrived within `timeout` seconds, and also, forever and
+   * without any other sign, while a webhook is set: check `getWebhookInfo` (create-zalo-bot.ts
+   * does). Prefer `startZaloPolling` (`polling.ts`), which handles the 408s.
    */
   getUpdates(params?: ZaloGetUpdatesParams, options?: ZaloCallOptions): Promise<ZaloRawUpdate | ZaloRawUpdate[]>;
   setWebhook(params: ZaloSetWebhookParams, options?: ZaloCallOptions): Promise<ZaloWebhookInfo>;
@@ -130,7 +143,7 @@ export type ZaloClient = {
   sendMessage(params: ZaloSendMessageParams, options?: ZaloCallOptions): Promise<ZaloSentMessage>;
   sendPhoto(params: ZaloSendPhotoParams, options?: ZaloCallOptions): Promise<ZaloSentMessage>;
   sendSticker(params: ZaloSendStickerParams, options?: ZaloCallOptions): Promise<ZaloSentMessage>;
-  /** Shows "typing…" in the chat. Resolves to the API's `result` (normally `true`). */
+  /** Shows "typing…" in the chat. The API answers `{ ok: true }` with no `result`: resolves to true. */
   sendChatAction(params: ZaloSendChatActionParams, options?: ZaloCallOptions): Promise<boolean>;
   /**
    * Calls any method and returns its raw `result`: an escape hatch for methods this client
@@ -250,7 +263,12 @@ export const createZaloClient = ({
     deleteWebhook: async (options) => toWebhookInfo(await call("deleteWebhook", {}, options)),
     getWebhookInfo: async (options) => toWebhookInfo(await call("getWebhookInfo", {}, options)),
     sendMessage: (params, options) =>
-      send("sendMessage", { chat_id: String(params.chat_id), text: params.text }, options),
+      send("sendMessage", {
+        chat_id: String(params.chat_id),
+        text: params.text,
+        ...(params.parse_mode === undefined ? {} : { parse_mode: params.parse_mode }),
+        ...(params.text_styles === undefined || params.text_styles.length === 0 ? {} : { text_styles: params.text_styles }),
+      }, options),
     sendPhoto: (params, options) =>
       send("sendPhoto", {
         chat_id: String(params.chat_id),

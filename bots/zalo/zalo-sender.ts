@@ -39,7 +39,17 @@ export type ZaloSenderOptions = {
   logger?: BotLogger;
 };
 
-/** A Zalo client error → the SendError kind the delivery job acts on. */
+/**
+ * A 403 whose description says the person blocked or left the bot. No public source documents
+ * what a 403 means for a Zalo bot (ZALO.md), so only the platform's own words mark a person
+ * unreachable; any other 403 is a permanent failure of this message, logged with its description.
+ */
+const BLOCKED_DESCRIPTION = /block|chặn|unfollow|bỏ theo dõi|not a (?:friend|follower)|has left/i;
+
+/**
+ * A Zalo client error → the SendError kind the delivery job acts on. The message of every kind
+ * carries the platform's `error_code: description`.
+ */
 export const toZaloSendError = (err: unknown): SendError => {
   if (err instanceof SendError) return err;
   if (err instanceof ZaloApiError) {
@@ -49,7 +59,7 @@ export const toZaloSendError = (err: unknown): SendError => {
       const retryAfter = err.parameters.retry_after;
       return new SendError("rate_limited", why, retryAfter !== undefined && retryAfter > 0 ? retryAfter * 1000 : DEFAULT_ZALO_RETRY_AFTER_MS, { cause: err });
     }
-    if (code === 403) return new SendError("blocked", why, undefined, { cause: err });
+    if (code === 403) return new SendError(BLOCKED_DESCRIPTION.test(err.description) ? "blocked" : "permanent", why, undefined, { cause: err });
     // 408 on a send is a timeout: worth another try like a 5xx.
     if (code >= 500 || code === 408 || err.httpStatus >= 500) return new SendError("transient", why, undefined, { cause: err });
     // 400 (the message is refused), 401 (bad token: retrying cannot fix it), 404.

@@ -46,3 +46,29 @@ export const markUpdateProcessed = async (deps: Pick<CoreDeps, "prisma" | "clock
 /** Forgets processed updates older than `olderThan` (platforms stop re-delivering after a day). */
 export const pruneProcessedUpdates = async (deps: Pick<CoreDeps, "prisma">, olderThan: Date): Promise<number> =>
   (await deps.prisma.processedUpdate.deleteMany({ where: { processedAt: { lt: olderThan } } })).count;
+
+// === Updates answered before they are handled (a webhook that answers at once)
+
+/** An update recorded by {@link recordPendingUpdate}, not yet handled. */
+export type PendingUpdate = { updateKey: string; payload: unknown; receivedAt: Date };
+
+/**
+ * Records an incoming update before the platform gets its answer, so that a crash before it is
+ * handled loses nothing (the next start replays it). Returns false when it was already recorded
+ * (a redelivery) or already handled (a ProcessedUpdate row): the caller then skips it.
+ */
+export const recordPendingUpdate = async (deps: Pick<CoreDeps, "prisma" | "clock">, channel: Channel, updateKey: string, payload: unknown): Promise<boolean> => {
+  const done = await deps.prisma.processedUpdate.findUnique({ where: { channel_updateKey: { channel, updateKey } }, select: { updateKey: true } });
+  if (done) return false;
+  const r = await deps.prisma.pendingUpdate.createMany({ data: [{ channel, updateKey, payload: payload as object, receivedAt: deps.clock.now() }], skipDuplicates: true });
+  return r.count === 1;
+};
+
+/** Forgets a pending update once handled (or refused for good). */
+export const forgetPendingUpdate = async (deps: Pick<CoreDeps, "prisma">, channel: Channel, updateKey: string): Promise<void> => {
+  await deps.prisma.pendingUpdate.deleteMany({ where: { channel, updateKey } });
+};
+
+/** The updates of a channel recorded but not handled, oldest first (to replay at start). */
+export const listPendingUpdates = async (deps: Pick<CoreDeps, "prisma">, channel: Channel): Promise<PendingUpdate[]> =>
+  deps.prisma.pendingUpdate.findMany({ where: { channel }, orderBy: [{ receivedAt: "asc" }, { updateKey: "asc" }], select: { updateKey: true, payload: true, receivedAt: true } });

@@ -31,6 +31,11 @@ export type OutboxPayloads = {
   };
   /** The office learns a person cannot be reached on any channel. */
   "office.unreachable": { userId: string; outboxId: string };
+  /**
+   * The office learns that a bot cannot hear people (e.g. a Zalo webhook left set while polling).
+   * `problem` picks the explanation; `detail` is what the platform said (a URL, an error text).
+   */
+  "office.channelDeaf": { channel: "TELEGRAM" | "ZALO" | "WEB"; problem: "webhookSet" | "webhookLost" | "checkFailed"; detail: string; since: string };
   /** Morning digest / weekly chart for office users. */
   "office.digest": {
     date: string;
@@ -60,6 +65,7 @@ export const OUTBOX_KINDS = [
   "extension.decided",
   "reminder.step",
   "office.unreachable",
+  "office.channelDeaf",
   "office.digest",
   "office.weeklyChart",
   "document.done",

@@ -462,6 +462,14 @@ const renderOfficeUnreachable: Renderer<"office.unreachable"> = async (ctx, { us
   });
 };
 
+const renderOfficeChannelDeaf: Renderer<"office.channelDeaf"> = async (ctx, { channel, problem, detail, since }) => {
+  const params = { channel: t(ctx.locale, `notify.channel.${channel}`), detail, since: formatDateTime(new Date(since), ctx.zone) };
+  return ok({
+    title: t(ctx.locale, "notify.channelDeaf.title", params),
+    text: lines(t(ctx.locale, `notify.channelDeaf.${problem}`, params), t(ctx.locale, "notify.channelDeaf.since", params)),
+  });
+};
+
 const OPEN_STATUSES = ["ASSIGNED", "ACKNOWLEDGED", "IN_PROGRESS"] as const;
 
 const renderOfficeDigest: Renderer<"office.digest"> = async (ctx, { date, auditHead }) => {
@@ -560,6 +568,7 @@ const RENDERERS: { [K in OutboxKind]: Renderer<K> } = {
   "extension.decided": renderExtensionDecided,
   "reminder.step": renderReminder,
   "office.unreachable": renderOfficeUnreachable,
+  "office.channelDeaf": renderOfficeChannelDeaf,
   "office.digest": renderOfficeDigest,
   "office.weeklyChart": renderOfficeWeekly,
   "document.done": renderDocumentDone,

@@ -1,7 +1,11 @@
 // A fake Zalo Bot Platform API on 127.0.0.1 (random port), for tests that drive the real client
 // (`bots/zalo/zalo-client.ts`). It behaves like ZALO.md §1 describes: `POST /bot{token}/{method}`,
 // `{ ok, result }` / `{ ok: false, error_code, description }`, getUpdates returns ONE update or
-// answers 408 after holding the request `timeout` seconds, and is refused while a webhook is set.
+// answers 408 after holding the request `timeout` seconds. Like the real platform (issue 24):
+// while a webhook is set getUpdates raises no error, it just keeps answering 408 (updates go to the
+// webhook); webhook URLs must be HTTPS; sendChatAction answers `{ ok: true }` with no `result`;
+// captions and texts need at least one character. Deliveries to the HTTPS webhook reach a local
+// HTTP server through `proxyWebhooksTo` (what a TLS-terminating proxy does in production).
 
 import { createServer } from "node:http";
 import type { IncomingMessage, ServerResponse } from "node:http";
@@ -37,6 +41,9 @@ export type FakeZaloFailure = {
   delayMs?: number;
 };
 
+/** A bold/italic range of `sendMessage`'s `text_styles` (as our client sends it). */
+export type FakeZaloTextStyle = { start: number; len: number; st: string };
+
 export type FakeZaloServerOptions = {
   /** The only token accepted; others get 401. */
   token: string;
@@ -64,8 +71,17 @@ export type FakeZaloServer = {
    * default, `secret` when given, no header when `secret` is null.
    */
   deliverWebhook(body: unknown, secret?: string | null): Promise<{ status: number; body: unknown }>;
-  /** Number of getUpdates requests currently held open. */
+  /** Number of getUpdates requests currently held open (including those held while a webhook is set). */
   readonly waitingPolls: number;
+  /** How many getUpdates calls were answered 408 while a webhook was set (the "deaf" answers). */
+  readonly deafPollAnswers: number;
+  /**
+   * Deliveries to an `https://` webhook URL go to `localBase` (same path and query): the TLS
+   * proxy in front of our service. Without it `deliverWebhook` posts to the HTTPS URL itself.
+   */
+  proxyWebhooksTo(localBase: string): void;
+  /** From now on sendMessage refuses `text_styles` and `parse_mode` with 400 (true), or accepts them. */
+  refuseStyles(refuse: boolean): void;
   /** Answers held polls with 408, closes every connection and the server. */
   close(): Promise<void>;
 };
@@ -92,6 +108,10 @@ export const startFakeZaloServer = async ({ token, numericIds = false }: FakeZal
   const polls: Poll[] = [];
   const failures = new Map<string, FakeZaloFailure & { remaining: number }>();
   const blocked = new Set<string>();
+  let deafPolls = 0;
+  let deafPollAnswers = 0;
+  let webhookProxy: string | null = null;
+  let stylesRefused = false;
   let webhook: { url: string; secret: string; updatedAt: number } | null = null;
   let nextMessageId = 1000;
   const botId = token.split(":")[0] ?? "0";
@@ -120,6 +140,14 @@ export const startFakeZaloServer = async ({ token, numericIds = false }: FakeZal
 
   const isText = (value: unknown, min: number): value is string =>
     typeof value === "string" && value.length >= min && value.length <= TEXT_LIMIT;
+  /** Ranges inside the text, each with a style name. */
+  const validStyles = (value: unknown, textLength: number): boolean =>
+    Array.isArray(value) &&
+    value.every((r: unknown) => {
+      if (typeof r !== "object" || r === null) return false;
+      const { start, len, st } = r as Record<string, unknown>;
+      return Number.isInteger(start) && Number.isInteger(len) && (start as number) >= 0 && (len as number) > 0 && (start as number) + (len as number) <= textLength && typeof st === "string";
+    });
 
   const handleMethod = (method: string, body: Record<string, unknown>, res: ServerResponse) => {
     const chatId = typeof body.chat_id === "string" || typeof body.chat_id === "number" ? String(body.chat_id) : "";
@@ -131,10 +159,25 @@ export const startFakeZaloServer = async ({ token, numericIds = false }: FakeZal
       case "getMe":
         return ok(res, { id: numericIds ? Number(botId) : botId, account_name: "fake_zalo_bot", account_type: "BASIC", can_join_groups: false });
       case "getUpdates": {
-        if (webhook) return fail(res, 400, "Bot has a webhook set; call deleteWebhook to use getUpdates");
+        const seconds = Math.max(0, Math.min(Number(body.timeout ?? 30) || 0, 120));
+        if (webhook) {
+          // The real platform raises no error here: the poll just times out, again and again.
+          deafPolls += 1;
+          const timer = setTimeout(() => {
+            deafPolls -= 1;
+            deafPollAnswers += 1;
+            fail(res, 408, "Request timeout");
+          }, seconds * 1000);
+          res.once("close", () => {
+            if (!res.writableEnded) {
+              clearTimeout(timer);
+              deafPolls -= 1;
+            }
+          });
+          return;
+        }
         const update = queue.shift();
         if (update) return ok(res, update);
-        const seconds = Math.max(0, Math.min(Number(body.timeout ?? 30) || 0, 120));
         const poll: Poll = {
           res,
           timer: setTimeout(() => {
@@ -150,7 +193,7 @@ export const startFakeZaloServer = async ({ token, numericIds = false }: FakeZal
       case "setWebhook": {
         const url = body.url;
         const secret = body.secret_token;
-        if (typeof url !== "string" || !/^https?:\/\//.test(url)) return fail(res, 400, "url must be an http(s) URL");
+        if (typeof url !== "string" || !/^https:\/\/[^/\s]+/.test(url)) return fail(res, 400, "url must be an HTTPS URL");
         if (typeof secret !== "string" || secret.length < 8 || secret.length > 256) {
           return fail(res, 400, "secret_token must be 8-256 characters");
         }
@@ -162,12 +205,17 @@ export const startFakeZaloServer = async ({ token, numericIds = false }: FakeZal
         return ok(res, { url: "", updated_at: Date.now() });
       case "getWebhookInfo":
         return ok(res, { url: webhook?.url ?? "", updated_at: webhook?.updatedAt ?? 0 });
-      case "sendMessage":
+      case "sendMessage": {
         if (!isText(body.text, 1)) return fail(res, 400, "text must be 1-2000 characters");
+        const styled = body.text_styles !== undefined || body.parse_mode !== undefined;
+        if (styled && stylesRefused) return fail(res, 400, "text_styles is not supported");
+        if (body.parse_mode !== undefined && body.parse_mode !== "markdown" && body.parse_mode !== "html") return fail(res, 400, "parse_mode must be markdown or html");
+        if (body.text_styles !== undefined && !validStyles(body.text_styles, body.text.length)) return fail(res, 400, "text_styles is invalid");
         return sentMessage(res, method, chatId, body);
+      }
       case "sendPhoto":
         if (typeof body.photo !== "string" || !/^https?:\/\//.test(body.photo)) return fail(res, 400, "photo must be a URL");
-        if (body.caption !== undefined && !isText(body.caption, 0)) return fail(res, 400, "caption must be at most 2000 characters");
+        if (body.caption !== undefined && !isText(body.caption, 1)) return fail(res, 400, "caption must be 1-2000 characters");
         return sentMessage(res, method, chatId, body);
       case "sendSticker":
         if (typeof body.sticker !== "string" || body.sticker.length === 0) return fail(res, 400, "sticker is required");
@@ -175,7 +223,8 @@ export const startFakeZaloServer = async ({ token, numericIds = false }: FakeZal
       case "sendChatAction":
         if (body.action !== "typing") return fail(res, 400, "action must be typing");
         sent.push({ method, chat_id: chatId, body });
-        return ok(res, true);
+        // As documented: `{ "ok": true }` and nothing else.
+        return answer(res, 200, { ok: true });
       default:
         return fail(res, 404, "Method not found");
     }
@@ -237,7 +286,16 @@ export const startFakeZaloServer = async ({ token, numericIds = false }: FakeZal
       return webhook ? { url: webhook.url, secret: webhook.secret } : null;
     },
     get waitingPolls() {
-      return polls.length;
+      return polls.length + deafPolls;
+    },
+    get deafPollAnswers() {
+      return deafPollAnswers;
+    },
+    proxyWebhooksTo(localBase) {
+      webhookProxy = localBase.replace(/\/+$/, "");
+    },
+    refuseStyles(refuse) {
+      stylesRefused = refuse;
     },
     pushUpdate(update) {
       // Hand it to the oldest poll still open; otherwise queue it for the next getUpdates.
@@ -257,13 +315,15 @@ export const startFakeZaloServer = async ({ token, numericIds = false }: FakeZal
     async deliverWebhook(body, secret) {
       if (!webhook) throw new Error("fake zalo: no webhook is set");
       const headerSecret = secret === undefined ? webhook.secret : secret;
-      const response = await fetch(webhook.url, {
+      const target = new URL(webhook.url);
+      const url = webhookProxy ? `${webhookProxy}${target.pathname}${target.search}` : webhook.url;
+      const response = await fetch(url, {
         method: "POST",
         headers: {
           "content-type": "application/json",
           ...(headerSecret === null ? {} : { "x-bot-api-secret-token": headerSecret }),
         },
-        body: typeof body === "string" ? body : JSON.stringify(body),
+        body: typeof body === "string" ? body : body === undefined ? "" : JSON.stringify(body),
       });
       const text = await response.text();
       let parsed: unknown = text;

@@ -20,6 +20,8 @@ export const zalo = {
     "zalo.sticker": "Bot chỉ hiểu lệnh bằng chữ và ảnh chụp trang văn bản. Gõ /help để xem các lệnh.",
     "zalo.group": "Bot chỉ làm việc trong trò chuyện riêng. Hãy nhắn riêng cho bot.",
     "zalo.photo.failed": "Không tải được ảnh vừa gửi. Hãy gửi lại ảnh.",
+    "zalo.voice":
+      "Chưa đọc được tin nhắn thoại Zalo: hãy gửi bằng chữ.\nBáo cáo hoàn thành, gõ: /xong <mã việc> <nội dung báo cáo> (ví dụ /xong D7-TCKH Đã gửi văn bản trả lời)\nBáo cáo tiến độ, gõ: /tiendo <mã việc> <nội dung> (ví dụ /tiendo D7-TCKH Đang tổng hợp số liệu)\nXem mã việc của bạn, gõ: /viec",
   },
   en: {
     "zalo.reply": "Reply: {command}",
@@ -35,5 +37,7 @@ export const zalo = {
     "zalo.sticker": "The bot understands text commands and photos of document pages. Send /help for the commands.",
     "zalo.group": "The bot works in private chats only. Please message the bot directly.",
     "zalo.photo.failed": "The photo could not be downloaded. Please send it again.",
+    "zalo.voice":
+      "Zalo voice notes cannot be read yet: please send it as text.\nTo report completion, type: /xong <task ref> <report> (e.g. /xong D7-TCKH Reply letter sent)\nTo report progress, type: /tiendo <task ref> <text> (e.g. /tiendo D7-TCKH Collecting the figures)\nTo see your task refs, type: /viec",
   },
 } satisfies CatalogPart;

@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { SendError } from "../../../core/ports/sender.ts";
 import type { OutboundMessage } from "../../../core/ports/sender.ts";
 import { encodeCallback } from "../../../bots/shared/callback-data.ts";
-import { actionLines, renderZaloText, zaloTextParts } from "../../../bots/zalo/render-zalo.ts";
+import { actionLines, renderZaloText, zaloStyledParts, zaloTextParts } from "../../../bots/zalo/render-zalo.ts";
 import { ZaloApiError, ZaloHttpError } from "../../../bots/zalo/zalo-error.ts";
 import { DEFAULT_ZALO_RETRY_AFTER_MS, toZaloSendError } from "../../../bots/zalo/zalo-sender.ts";
 
@@ -46,17 +46,50 @@ describe("renderZaloText", () => {
   });
 });
 
+describe("zaloStyledParts", () => {
+  const bold = (part: { text: string; styles: { start: number; len: number }[] }) => part.styles.map((s) => part.text.slice(s.start, s.start + s.len));
+
+  it("bolds every reference and the exact reply lines, never inside a link", () => {
+    const [part, ...more] = zaloStyledParts(card, { locale: "vi", extraLines: ["Tải D7.pdf: https://x/files/D7-TCKH.abc"] });
+    expect(more).toEqual([]);
+    expect(part!.text).toBe(renderZaloText(card, { locale: "vi", extraLines: ["Tải D7.pdf: https://x/files/D7-TCKH.abc"] }));
+    expect(bold(part!)).toEqual(["D7-TCKH", "D7", "Báo cáo hoàn thành: /xong D7-TCKH", "Trả lời: /nhan D7-TCKH"]);
+    expect(part!.styles.every((s) => s.st === "b")).toBe(true);
+  });
+
+  it("bolds references with a year and outgoing ones, not words that merely contain them", () => {
+    const [part] = zaloStyledParts({ text: "Văn bản D12/2025 và P3-TCKH; mã ABD7 và D7x không phải." }, { locale: "vi" });
+    expect(bold(part!)).toEqual(["D12/2025", "P3-TCKH"]);
+  });
+
+  it("computes the ranges per part when a long text is split", () => {
+    const long = Array.from({ length: 50 }, (_, i) => `${i + 1}. Việc D${i + 1}-TCKH: ${"tham mưu trả lời. ".repeat(3)}`).join("\n");
+    const parts = zaloStyledParts({ ...card, text: long }, { locale: "vi" });
+    expect(parts.length).toBeGreaterThan(1);
+    for (const p of parts) for (const s of p.styles) expect(s.start + s.len).toBeLessThanOrEqual(p.text.length);
+    expect(bold(parts.at(-1)!).at(-1)).toBe("Trả lời: /nhan D7-TCKH");
+    expect(parts.flatMap(bold).filter((b) => /^D\d+-TCKH$/.test(b)).length).toBeGreaterThanOrEqual(50);
+  });
+});
+
 describe("toZaloSendError", () => {
-  const api = (code: number, retryAfter?: number, status = code) =>
-    new ZaloApiError("sendMessage", {}, { error_code: code, description: "x", ...(retryAfter !== undefined ? { parameters: { retry_after: retryAfter } } : {}) }, status);
+  const api = (code: number, retryAfter?: number, status = code, description = "x") =>
+    new ZaloApiError("sendMessage", {}, { error_code: code, description, ...(retryAfter !== undefined ? { parameters: { retry_after: retryAfter } } : {}) }, status);
 
   it("maps 429 to rate_limited with retry_after, else a conservative default", () => {
     expect(toZaloSendError(api(429, 7))).toMatchObject({ kind: "rate_limited", retryAfterMs: 7000 });
     expect(toZaloSendError(api(429))).toMatchObject({ kind: "rate_limited", retryAfterMs: DEFAULT_ZALO_RETRY_AFTER_MS });
   });
 
-  it("maps 403 to blocked, 5xx and network failures to transient, 400 to permanent", () => {
-    expect(toZaloSendError(api(403)).kind).toBe("blocked");
+  it("maps a 403 to blocked only when the platform's description says so; otherwise permanent, with its words", () => {
+    expect(toZaloSendError(api(403, undefined, 403, "User has blocked the bot")).kind).toBe("blocked");
+    expect(toZaloSendError(api(403, undefined, 403, "Người dùng đã chặn OA")).kind).toBe("blocked");
+    const other = toZaloSendError(api(403, undefined, 403, "Bot is not allowed to send to this chat type"));
+    expect(other.kind).toBe("permanent");
+    expect(other.message).toContain("403: Bot is not allowed to send to this chat type");
+  });
+
+  it("maps 5xx and network failures to transient, 400 to permanent", () => {
     expect(toZaloSendError(api(502)).kind).toBe("transient");
     expect(toZaloSendError(new ZaloHttpError("sendMessage", "network", "ECONNRESET")).kind).toBe("transient");
     expect(toZaloSendError(new ZaloHttpError("sendMessage", "invalid-response", "HTML", undefined, 502)).kind).toBe("transient");

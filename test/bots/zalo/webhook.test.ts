@@ -24,7 +24,10 @@ describe("createZaloWebhookHandler, fed by the fake Zalo server", () => {
   const received: ZaloUpdate[] = [];
   const errors: Array<{ error: unknown; context: ZaloWebhookErrorContext }> = [];
 
-  /** Serves a handler on 127.0.0.1 and registers it with the fake through the real client. */
+  /**
+   * Serves a handler on 127.0.0.1 and registers it with the fake through the real client, at an
+   * HTTPS address (Zalo refuses others) that the fake's "TLS proxy" maps to the local server.
+   */
   const serve = async (options: Partial<ZaloWebhookOptions> = {}) => {
     const handler = createZaloWebhookHandler({
       secretToken: SECRET,
@@ -35,8 +38,10 @@ describe("createZaloWebhookHandler, fed by the fake Zalo server", () => {
     const listening = createServer((req, res) => void handler(req, res));
     server = listening;
     await new Promise<void>((resolve) => listening.listen(0, "127.0.0.1", resolve));
-    url = `http://127.0.0.1:${(listening.address() as AddressInfo).port}/zalo/webhook`;
-    await createZaloClient({ token: TOKEN, apiBase: fake.apiBase }).setWebhook({ url, secret_token: SECRET });
+    const local = `http://127.0.0.1:${(listening.address() as AddressInfo).port}`;
+    url = `${local}/zalo/webhook`;
+    fake.proxyWebhooksTo(local);
+    await createZaloClient({ token: TOKEN, apiBase: fake.apiBase }).setWebhook({ url: "https://edoc.example.vn/zalo/webhook", secret_token: SECRET });
   };
 
   beforeEach(async () => {
@@ -101,6 +106,23 @@ describe("createZaloWebhookHandler, fed by the fake Zalo server", () => {
     const answer = await fake.deliverWebhook("{ not json");
     expect(answer.status).toBe(400);
     expect(received).toEqual([]);
+  });
+
+  it("answers 200 to an empty body (a probe) and ignores it", async () => {
+    await serve();
+    for (const body of [undefined, "", "  \n"]) {
+      const answer = await fake.deliverWebhook(body);
+      expect(answer).toEqual({ status: 200, body: { ok: true } });
+    }
+    expect(received).toEqual([]);
+    expect(errors.map((e) => e.context.kind)).toEqual(["empty-body", "empty-body", "empty-body"]);
+  });
+
+  it("reads an update without event_name (the official getUpdates sample) as a text", async () => {
+    await serve();
+    const sample = { message: { chat: { id: "e4ea", chat_type: "PRIVATE" }, text: "Xin chào", message_id: "16f6", date: 1766619597466, from: { id: "e4ea", first_name: "Nguyen Van A" } } };
+    expect((await fake.deliverWebhook({ ok: true, result: sample })).status).toBe(200);
+    expect(received.map((u) => [u.eventName, u.text, u.fromName])).toEqual([["message.text.received", "Xin chào", "Nguyen Van A"]]);
   });
 
   it("answers 200 to JSON that is not an update, skips it and reports it", async () => {

@@ -13,6 +13,15 @@ const TOKEN = "1234567890:s3cr3t-Zalo-token-value";
 /** Everything an error could show in a log: message, stack, fields, causes. */
 const shown = (err: unknown): string => `${String(err)}\n${inspect(err, { depth: 8 })}\n${JSON.stringify(err)}`;
 
+/** Polls `condition` every 10 ms until it holds (a deadline only against hanging forever). */
+const waitFor = async (condition: () => boolean, timeoutMs = 5_000): Promise<void> => {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error("condition not met in time");
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+};
+
 const catchError = async (promise: Promise<unknown>): Promise<unknown> => {
   try {
     await promise;
@@ -65,6 +74,37 @@ describe("createZaloClient against the fake Zalo server", () => {
     }
   });
 
+  it("sendChatAction resolves to true although the API answers { ok: true } with no result", async () => {
+    const raw = await fetch(`${fake.apiBase}/bot${TOKEN}/sendChatAction`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ chat_id: "u1", action: "typing" }),
+    }).then((r) => r.json());
+    expect(raw).toEqual({ ok: true });
+    await expect(zalo.sendChatAction({ chat_id: "u1" })).resolves.toBe(true);
+  });
+
+  it("sendPhoto refuses an empty caption (1-2,000 characters) and accepts none", async () => {
+    const err = await catchError(zalo.sendPhoto({ chat_id: "u1", photo: "https://files.example/p.jpg", caption: "" }));
+    expect((err as ZaloApiError).error_code).toBe(400);
+    await expect(zalo.sendPhoto({ chat_id: "u1", photo: "https://files.example/p.jpg" })).resolves.toBeDefined();
+    expect(fake.sent.map((m) => m.body.caption)).toEqual([undefined]);
+  });
+
+  it("sendMessage passes text_styles and parse_mode through; a refusal is a ZaloApiError 400 with the platform's words", async () => {
+    await zalo.sendMessage({ chat_id: "u1", text: "Việc D7-TCKH", text_styles: [{ start: 5, len: 7, st: "b" }] });
+    await zalo.sendMessage({ chat_id: "u1", text: "*D7*", parse_mode: "markdown" });
+    await zalo.sendMessage({ chat_id: "u1", text: "trơn", text_styles: [] });
+    expect(fake.sent.map((m) => m.body)).toEqual([
+      { chat_id: "u1", text: "Việc D7-TCKH", text_styles: [{ start: 5, len: 7, st: "b" }] },
+      { chat_id: "u1", text: "*D7*", parse_mode: "markdown" },
+      { chat_id: "u1", text: "trơn" },
+    ]);
+    fake.refuseStyles(true);
+    const err = await catchError(zalo.sendMessage({ chat_id: "u1", text: "Việc D7", text_styles: [{ start: 5, len: 2, st: "b" }] }));
+    expect(err).toMatchObject({ error_code: 400, description: "text_styles is not supported" });
+  });
+
   it("sendPhoto, sendSticker and sendChatAction reach the server with their fields", async () => {
     const photo = await zalo.sendPhoto({ chat_id: "u1", photo: "https://files.example/p1.jpg", caption: "Trang 1" });
     const sticker = await zalo.sendSticker({ chat_id: "u1", sticker: "sticker-123" });
@@ -90,6 +130,14 @@ describe("createZaloClient against the fake Zalo server", () => {
     expect((await zalo.getWebhookInfo()).url).toBe("");
   });
 
+  it("setWebhook refuses a URL that is not HTTPS", async () => {
+    for (const url of ["http://bot.example/zalo", "ftp://bot.example/zalo", "bot.example/zalo"]) {
+      const err = await catchError(zalo.setWebhook({ url, secret_token: "a-long-secret" }));
+      expect(err, url).toMatchObject({ error_code: 400 });
+    }
+    expect(fake.webhook).toBeNull();
+  });
+
   it("setWebhook with a too short secret is a ZaloApiError 400", async () => {
     const err = await catchError(zalo.setWebhook({ url: "https://bot.example/zalo", secret_token: "short" }));
     expect(err).toBeInstanceOf(ZaloApiError);
@@ -103,20 +151,28 @@ describe("createZaloClient against the fake Zalo server", () => {
     expect(fake.calls[0]?.body).toEqual({ timeout: "5" });
   });
 
-  it("getUpdates answers 408 when nothing arrives in time", async () => {
-    const started = Date.now();
-    const err = await catchError(zalo.getUpdates({ timeout: 1 }));
+  it("getUpdates is held by the server, then answers 408 when nothing arrived", async () => {
+    const pending = catchError(zalo.getUpdates({ timeout: 1 }));
+    // The server holds the poll (it did not answer at once)…
+    await waitFor(() => fake.waitingPolls === 1);
+    const err = await pending;
+    // …and answers 408 when its timeout ends.
     expect(err).toBeInstanceOf(ZaloApiError);
     expect((err as ZaloApiError).error_code).toBe(408);
     expect((err as ZaloApiError).method).toBe("getUpdates");
-    expect(Date.now() - started).toBeGreaterThanOrEqual(900);
+    expect(fake.waitingPolls).toBe(0);
   });
 
-  it("getUpdates is refused while a webhook is set", async () => {
+  it("while a webhook is set getUpdates raises no error: only 408, as when idle, and updates are not handed out", async () => {
     await zalo.setWebhook({ url: "https://bot.example/zalo", secret_token: "a-long-secret" });
+    fake.pushUpdate({ event_name: "message.text.received", message: { message_id: "m1", text: "hi" } });
     const err = await catchError(zalo.getUpdates({ timeout: 1 }));
-    expect(err).toBeInstanceOf(ZaloApiError);
-    expect((err as ZaloApiError).error_code).toBe(400);
+    expect(err).toMatchObject({ error_code: 408 });
+    expect(fake.deafPollAnswers).toBe(1);
+    // What getWebhookInfo tells is the only sign.
+    expect((await zalo.getWebhookInfo()).url).toBe("https://bot.example/zalo");
+    await zalo.deleteWebhook();
+    expect(await zalo.getUpdates({ timeout: 1 })).toMatchObject({ message: { message_id: "m1" } });
   });
 
   it("rejects empty and over-long texts with 400", async () => {

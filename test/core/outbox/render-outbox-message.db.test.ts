@@ -139,6 +139,7 @@ describe("renderOutboxMessage", () => {
       "extension.decided": { extensionId: extDecided.id },
       "reminder.step": { assignmentId: s.coord.id, step: "DUE_SOON", at: now.toISOString() },
       "office.unreachable": { userId: s.users.head.id, outboxId: failedRow.id },
+      "office.channelDeaf": { channel: "ZALO", problem: "webhookSet", detail: "https://other.example/hook", since: now.toISOString() },
       "office.digest": { date: "2026-12-18" },
       "office.weeklyChart": { weekStart: "2026-11-30" },
       "document.done": { documentId: s.doc.id },
