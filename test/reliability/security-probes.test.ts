@@ -59,10 +59,13 @@ beforeAll(async () => {
     ZALO_API_BASE: zalo.apiBase,
     BOT_MODE: "webhook",
     WEBHOOK_SECRET: SECRET,
-    PUBLIC_BASE_URL: base,
+    // Zalo accepts only HTTPS webhooks: the public address is HTTPS, and the fake's "TLS proxy"
+    // forwards its deliveries to the service on 127.0.0.1.
+    PUBLIC_BASE_URL: "https://edoc.example.gov.vn",
     HTTP_PORT: String(port),
     HTTP_HOST: "127.0.0.1",
   });
+  zalo.proxyWebhooksTo(base);
   service = await startService({ config, logger: pino({ level: "silent" }), role: "all" });
   org = await setupExampleOrg(service.app.deps);
   for (const [code, user] of [["vanthu", CLERK], ["chutich", LEADER], ["tp.tckh", HEAD_TCKH], ["tp.tp", HEAD_TP]] as const) await linkTelegram(service.app.deps, code, user.id);

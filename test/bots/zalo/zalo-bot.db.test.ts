@@ -5,6 +5,7 @@ import { readFile } from "node:fs/promises";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { issueDirective } from "../../../core/directives/issue-directive.ts";
 import { createMemoryFileStore } from "../../../core/files/file-store.ts";
+import { listPendingUpdates, recordPendingUpdate } from "../../../core/conversations/conversation-store.ts";
 import { issueLinkCode } from "../../../core/identity/issue-link-code.ts";
 import { redeemLinkCode } from "../../../core/identity/redeem-link-code.ts";
 import { deliverOutboxMessage } from "../../../core/outbox/deliver-outbox-message.ts";
@@ -21,7 +22,7 @@ import { startFakeTelegramServer, type FakeTelegramServer, type FakeUser } from 
 import { startFakeZaloServer, type FakeZaloServer } from "../../support/fake-zalo-server.ts";
 import { createTestDatabase, type TestDatabase } from "../../support/test-db.ts";
 import { registerSample, samplePdf, setupExampleOrg, type OrgFixture } from "../../support/workflow.ts";
-import { photoUpdate, sentTo, shown, startLocalService, stickerUpdate, textUpdate, urlsIn, waitFor, type LocalService } from "./zalo-harness.ts";
+import { photoUpdate, reactionUpdate, sentTo, shown, startLocalService, stickerUpdate, textUpdate, urlsIn, voiceUpdate, waitFor, type LocalService } from "./zalo-harness.ts";
 
 const TOKEN = "5151:zalo-test-token";
 const LINK_SECRET = "a-test-secret-for-signed-file-links-0123456789";
@@ -40,7 +41,19 @@ let fake: FakeZaloServer;
 let service: LocalService;
 let zalo: ZaloBot;
 const errors: unknown[] = [];
-const logger: BotLogger = { debug: () => {}, info: () => {}, warn: () => {}, error: (obj) => errors.push(obj) };
+/** Every line logged at warn or error, with its message. */
+const logged: Array<{ level: string; msg: string; obj: object }> = [];
+const logger: BotLogger = {
+  debug: () => {},
+  info: (obj, msg = "") => void logged.push({ level: "info", msg, obj }),
+  warn: (obj, msg = "") => void logged.push({ level: "warn", msg, obj }),
+  error: (obj, msg = "") => {
+    errors.push(obj);
+    logged.push({ level: "error", msg, obj });
+  },
+};
+/** The public HTTPS address of the webhook; the fake's "TLS proxy" forwards it to the local service. */
+const PUBLIC_WEBHOOK = "https://edoc.example.vn/webhook/zalo";
 const deps = () => createTestDeps(db.prisma, { clock, files });
 
 const link = async (chatId: string, userCode: string) => {
@@ -70,6 +83,7 @@ afterAll(async () => db.close());
 beforeEach(async () => {
   await db.truncate();
   errors.length = 0;
+  logged.length = 0;
   clock = createTestClock("2026-12-01T02:00:00Z"); // Tuesday 09:00 in Vietnam
   files = createMemoryFileStore();
   org = await setupExampleOrg(deps());
@@ -117,6 +131,105 @@ describe("linking", () => {
     await waitFor(() => sentTo(fake, CLERK).length === 1, "failed photo answer");
     expect(lastText(CLERK)).toContain("Không tải được ảnh");
     expect(await db.prisma.conversationState.count()).toBe(0);
+  });
+});
+
+describe("what Zalo sends besides messages", () => {
+  it("a reaction gets no answer; the next message does", async () => {
+    send(reactionUpdate(STRANGER));
+    send(textUpdate(STRANGER, "/viec"));
+    // Updates of a chat are handled in order: when /viec is answered, the reaction was handled.
+    await waitFor(() => sentTo(fake, STRANGER).length >= 1, "the answer to /viec");
+    expect(sentTo(fake, STRANGER).map(shown)).toHaveLength(1);
+    expect(lastText(STRANGER)).toContain("/link");
+  });
+
+  it("an update without event_name (the official sample, `first_name`) is handled", async () => {
+    const code = await issueLinkCode(deps(), { userCode: "vanthu" });
+    send({ message: { chat: { id: CLERK, chat_type: "PRIVATE" }, text: `/link ${code.code}`, message_id: "16f6366b3f02645a3d15", date: Date.now(), from: { id: CLERK, first_name: "Trần Thị Bình" } } });
+    await waitFor(() => sentTo(fake, CLERK).length === 1, "the answer to /link");
+    expect(lastText(CLERK)).toContain("Trần Thị Bình");
+    expect(await db.prisma.chatIdentity.count({ where: { channel: "ZALO", externalUserId: CLERK } })).toBe(1);
+  });
+
+  it("an unsupported event with only a chat id still gets the hint", async () => {
+    send({ event_name: "message.unsupported.received", message: { chat: { id: STRANGER } } });
+    await waitFor(() => sentTo(fake, STRANGER).length === 1, "the hint");
+    expect(lastText(STRANGER)).toContain("Zalo không cho bot đọc");
+  });
+
+  it("a voice note is answered with the exact commands to type, once", async () => {
+    await link(HEAD, "tp.tckh");
+    const voice = voiceUpdate(HEAD);
+    send(voice);
+    send(voice); // a redelivery
+    send(textUpdate(HEAD, "/help"));
+    await waitFor(() => sentTo(fake, HEAD).length >= 2, "the voice answer and /help");
+    const [answer, help] = sentTo(fake, HEAD).map(shown);
+    expect(answer).toContain("Chưa đọc được tin nhắn thoại Zalo: hãy gửi bằng chữ");
+    expect(answer).toContain("/xong D7-TCKH");
+    expect(answer).toContain("/tiendo D7-TCKH");
+    expect(answer).toContain("/viec");
+    expect(help).not.toContain("tin nhắn thoại");
+    expect(sentTo(fake, HEAD)).toHaveLength(2);
+  });
+});
+
+describe("a deaf bot is reported", () => {
+  const monitorAlerts = () => db.prisma.outboxMessage.findMany({ where: { kind: "office.channelDeaf" }, select: { userId: true, payload: true }, orderBy: { userId: "asc" } });
+  const monitors = async () => (await db.prisma.user.findMany({ where: { active: true, roles: { has: "MONITOR" } }, select: { id: true }, orderBy: { id: "asc" } })).map((u) => u.id);
+
+  it("polling with a webhook left set (deleteWebhook failed): error log, office alert, hearing deaf; sends still work", async () => {
+    await zalo.stop();
+    await link("zl-cvp", "cvp"); // MONITOR, on Zalo
+    await createZaloClient({ token: TOKEN, apiBase: fake.apiBase }).setWebhook({ url: "https://other.example/hook", secret_token: "another-process-secret" });
+    fake.failNext("deleteWebhook", { error_code: 500, description: "Internal error" });
+    zalo = createZaloBot({ token: TOKEN, apiBase: fake.apiBase, deps: deps(), logger, fileLinks: null, pollingTimeoutSeconds: 1, hearingCheckMs: 0 });
+    await zalo.startPolling();
+
+    expect(zalo.hearing()).toMatchObject({ deaf: true, problem: "webhookSet", detail: "https://other.example/hook" });
+    expect(logged.filter((l) => l.level === "error").map((l) => l.msg)).toEqual([expect.stringContaining("could not delete the Zalo webhook"), expect.stringContaining("DEAF")]);
+    expect(logged.find((l) => l.msg.includes("could not delete"))?.obj).toMatchObject({ code: 500, description: "Internal error" });
+    const alerts = await monitorAlerts();
+    expect(alerts.map((a) => a.userId)).toEqual(await monitors());
+    expect(alerts.map((a) => a.userId)).toContain(org.users.cvp);
+    for (const a of alerts) expect(a.payload).toMatchObject({ channel: "ZALO", problem: "webhookSet", detail: "https://other.example/hook" });
+    // The poller itself sees nothing but 408s: it idles.
+    send(textUpdate(CLERK, "/viec"));
+    await waitFor(() => fake.deafPollAnswers >= 1, "a deaf poll");
+    expect(sentTo(fake, CLERK)).toEqual([]);
+
+    // A second check of the same episode alerts nobody again.
+    await zalo.checkHearing();
+    expect(await monitorAlerts()).toHaveLength(alerts.length);
+    // The alert reaches the office (sending works while hearing does not).
+    await deliverAll({ ZALO: zaloSender() });
+    expect(lastText("zl-cvp")).toContain("Bot Zalo đang không nhận được tin nhắn");
+    expect(lastText("zl-cvp")).toContain("https://other.example/hook");
+
+    // Once the webhook is gone the bot hears again, and the queued message arrives.
+    await createZaloClient({ token: TOKEN, apiBase: fake.apiBase }).deleteWebhook();
+    expect(await zalo.checkHearing()).toMatchObject({ deaf: false });
+    await waitFor(() => sentTo(fake, CLERK).length === 1, "the answer to /viec");
+    errors.length = 0;
+  });
+
+  it("webhook mode: the webhook moved elsewhere is reported; set back, the bot hears again", async () => {
+    await zalo.stop();
+    fake.proxyWebhooksTo(service.baseUrl);
+    zalo = createZaloBot({ token: TOKEN, apiBase: fake.apiBase, deps: deps(), logger, fileLinks: null, hearingCheckMs: 0 });
+    service.setWebhook(zalo.webhookHandler(WEBHOOK_SECRET));
+    await zalo.startWebhook({ url: PUBLIC_WEBHOOK, secretToken: WEBHOOK_SECRET });
+    expect(zalo.hearing()).toMatchObject({ deaf: false });
+
+    await createZaloClient({ token: TOKEN, apiBase: fake.apiBase }).setWebhook({ url: "https://other.example/hook", secret_token: "another-process-secret" });
+    expect(await zalo.checkHearing()).toMatchObject({ deaf: true, problem: "webhookLost", detail: "https://other.example/hook" });
+    expect(logged.filter((l) => l.level === "error").map((l) => l.msg)).toEqual([expect.stringContaining("no longer points here")]);
+    expect((await monitorAlerts()).map((a) => a.userId)).toEqual(await monitors());
+
+    await zalo.client.setWebhook({ url: PUBLIC_WEBHOOK, secret_token: WEBHOOK_SECRET });
+    expect(await zalo.checkHearing()).toMatchObject({ deaf: false });
+    errors.length = 0;
   });
 });
 
@@ -271,7 +384,8 @@ describe("the webhook and the download links", () => {
   it("a forged webhook (wrong or missing secret) gets 401 and changes nothing; the real one is answered", async () => {
     await zalo.stop();
     service.setWebhook(zalo.webhookHandler(WEBHOOK_SECRET));
-    await zalo.client.setWebhook({ url: `${service.baseUrl}/webhook/zalo`, secret_token: WEBHOOK_SECRET });
+    fake.proxyWebhooksTo(service.baseUrl);
+    await zalo.startWebhook({ url: PUBLIC_WEBHOOK, secretToken: WEBHOOK_SECRET });
     await link(CLERK, "vanthu");
 
     for (const secret of ["wrong-secret-00", null]) {
@@ -283,8 +397,53 @@ describe("the webhook and the download links", () => {
 
     const r = await fake.deliverWebhook(textUpdate(CLERK, "/viec"));
     expect(r.status).toBe(200);
+    await waitFor(() => sentTo(fake, CLERK).length === 1, "the answer to /viec");
     expect(await db.prisma.processedUpdate.count()).toBe(1);
-    expect(sentTo(fake, CLERK)).toHaveLength(1);
+  });
+
+  it("a slow turn: the webhook is answered before the turn ends, a redelivery meanwhile is not handled again", async () => {
+    await zalo.stop();
+    service.setWebhook(zalo.webhookHandler(WEBHOOK_SECRET));
+    fake.proxyWebhooksTo(service.baseUrl);
+    await zalo.startWebhook({ url: PUBLIC_WEBHOOK, secretToken: WEBHOOK_SECRET });
+    await link(CLERK, "vanthu");
+    const held = service.heldPhoto("slow.png", new Uint8Array(await readFile("test/fixtures/photo-small.png")));
+    const update = photoUpdate(CLERK, held.url);
+
+    // Answered 200 while the turn cannot have ended: the photo is not downloaded yet.
+    expect((await fake.deliverWebhook(update)).status).toBe(200);
+    await waitFor(() => held.requests() === 1, "the download to start");
+    expect(sentTo(fake, CLERK)).toEqual([]);
+    expect((await listPendingUpdates(deps(), "ZALO")).map((p) => p.updateKey)).toEqual([`zl:message.image.received:${String(update.message.message_id)}`]);
+
+    // Zalo retries (its timeout rules are unpublished): answered, recorded once, not queued again.
+    expect((await fake.deliverWebhook(update)).status).toBe(200);
+    expect(await listPendingUpdates(deps(), "ZALO")).toHaveLength(1);
+
+    held.release();
+    await waitFor(() => sentTo(fake, CLERK).length === 1, "the answer to the photo");
+    expect(lastText(CLERK)).toContain("Đã nhận 1 tệp");
+    // A later message of the same chat is handled after anything queued before it: by its answer,
+    // a second copy of the photo would have been handled too.
+    expect((await fake.deliverWebhook(textUpdate(CLERK, "/viec"))).status).toBe(200);
+    await waitFor(() => sentTo(fake, CLERK).length === 2, "the answer to /viec");
+    expect(held.requests()).toBe(1);
+    expect(sentTo(fake, CLERK).filter((m) => shown(m).includes("Đã nhận"))).toHaveLength(1);
+    await zalo.stop(); // waits for the handled update to be forgotten
+    expect(await db.prisma.pendingUpdate.count()).toBe(0);
+  });
+
+  it("an update recorded but not handled before a restart is handled at the next start", async () => {
+    await zalo.stop();
+    await link(CLERK, "vanthu");
+    const update = textUpdate(CLERK, "/viec");
+    expect(await recordPendingUpdate(deps(), "ZALO", `zl:message.text.received:${String(update.message.message_id)}`, update)).toBe(true);
+    zalo = createZaloBot({ token: TOKEN, apiBase: fake.apiBase, deps: deps(), logger, fileLinks: null, pollingTimeoutSeconds: 2, hearingCheckMs: 0 });
+    await zalo.startPolling();
+    await waitFor(() => sentTo(fake, CLERK).length === 1, "the answer to the replayed /viec");
+    await zalo.stop();
+    expect(await db.prisma.pendingUpdate.count()).toBe(0);
+    expect(await db.prisma.processedUpdate.count()).toBe(1);
   });
 
   it("a tampered or expired link is refused by the download route", async () => {

@@ -14,6 +14,11 @@ export type LocalService = {
   baseUrl: string;
   /** Serves `bytes` at `/photos/<name>` and returns its URL. */
   photo(name: string, bytes: Uint8Array, mime?: string): string;
+  /**
+   * Serves `bytes` at `/held/<name>` only once `release()` is called: a download that takes as
+   * long as the test wants (a slow turn). `requests()` counts the requests received so far.
+   */
+  heldPhoto(name: string, bytes: Uint8Array): { url: string; requests(): number; release(): void };
   /** Mounts the Zalo webhook handler at `/webhook/zalo`. */
   setWebhook(handler: Handler): void;
   close(): Promise<void>;
@@ -22,6 +27,7 @@ export type LocalService = {
 export const startLocalService = async (deps: CoreDeps, secret: string): Promise<LocalService> => {
   const files = createFileDownloadRoute(deps, secret);
   const photos = new Map<string, { bytes: Uint8Array; mime: string }>();
+  const held = new Map<string, { bytes: Uint8Array; requests: number; gate: Promise<void> }>();
   let webhook: Handler | null = null;
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? "/", "http://localhost");
@@ -31,6 +37,11 @@ export const startLocalService = async (deps: CoreDeps, secret: string): Promise
       });
     if (url.pathname.startsWith("/files/")) return void done(files(req, res, url));
     if (url.pathname === "/webhook/zalo" && webhook) return void done(webhook(req, res));
+    const hold = url.pathname.startsWith("/held/") ? held.get(url.pathname.slice("/held/".length)) : undefined;
+    if (hold) {
+      hold.requests += 1;
+      return void done(hold.gate.then(() => void res.writeHead(200, { "content-type": "image/png", "content-length": hold.bytes.byteLength }).end(Buffer.from(hold.bytes))));
+    }
     const photo = url.pathname.startsWith("/photos/") ? photos.get(url.pathname.slice("/photos/".length)) : undefined;
     if (photo) {
       res.writeHead(200, { "content-type": photo.mime, "content-length": photo.bytes.byteLength }).end(Buffer.from(photo.bytes));
@@ -45,6 +56,12 @@ export const startLocalService = async (deps: CoreDeps, secret: string): Promise
     photo: (name, bytes, mime = "image/png") => {
       photos.set(name, { bytes, mime });
       return `${baseUrl}/photos/${name}`;
+    },
+    heldPhoto: (name, bytes) => {
+      let release = () => {};
+      const entry = { bytes, requests: 0, gate: new Promise<void>((resolve) => (release = resolve)) };
+      held.set(name, entry);
+      return { url: `${baseUrl}/held/${name}`, requests: () => entry.requests, release: () => release() };
     },
     setWebhook: (handler) => {
       webhook = handler;
@@ -76,6 +93,8 @@ export const textUpdate = (userId: string, text: string, name = "Người dùng"
 export const photoUpdate = (userId: string, photoUrl: string, caption?: string) =>
   envelope("message.image.received", userId, "Người dùng", { photo_url: photoUrl, ...(caption ? { caption } : {}) });
 export const stickerUpdate = (userId: string) => envelope("message.sticker.received", userId, "Người dùng", { sticker: "abc" });
+export const voiceUpdate = (userId: string) => envelope("message.voice.received", userId, "Người dùng", { voice_url: "https://cdn.example/voice.aac" });
+export const reactionUpdate = (userId: string) => envelope("message.reaction.received", userId, "Người dùng", { reaction: { icon: "/-strong" } });
 
 // === Reading what the bot sent
 
