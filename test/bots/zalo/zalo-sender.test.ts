@@ -47,6 +47,33 @@ describe("createZaloSender", () => {
     expect(String(fake.sent[1]!.body.text)).toContain("Tải tuan.png: https://edoc.example.vn/files/");
   });
 
+  it("sends the references and the exact reply line in bold (text_styles); refused, the same text goes plain and stays plain", async () => {
+    const logged: Array<{ msg: string; obj: object }> = [];
+    const logger = { debug: () => {}, info: () => {}, error: () => {}, warn: (obj: object, msg = "") => void logged.push({ msg, obj }) };
+    const client = createZaloClient({ token: TOKEN, apiBase: fake.apiBase });
+    const styled = createZaloSender({ client, files: createMemoryFileStore(), fileLinks: null, previews: false, logger });
+    const card = {
+      title: "Giao việc D7-TCKH",
+      text: "Trích yếu: V/v dự toán ngân sách",
+      actions: [{ label: "Nhận", command: "/nhan D7-TCKH", callback: "a1:ack:abc" }],
+    };
+    await styled.send(target, card);
+    const [first] = fake.sent;
+    const text = String(first!.body.text);
+    const bold = (first!.body.text_styles as Array<{ start: number; len: number; st: string }>).map((r) => [text.slice(r.start, r.start + r.len), r.st]);
+    expect(bold).toEqual([["D7-TCKH", "b"], ["Trả lời: /nhan D7-TCKH", "b"]]);
+
+    fake.refuseStyles(true);
+    await styled.send(target, card);
+    // Refused once (400, logged with the platform's words), then the same text without styles.
+    expect(fake.calls.filter((c) => c.method === "sendMessage").map((c) => c.body.text_styles !== undefined)).toEqual([true, true, false]);
+    expect(fake.sent.at(-1)!.body).toEqual({ chat_id: target.chatId, text });
+    expect(logged).toEqual([{ msg: expect.stringContaining("refused text_styles"), obj: expect.objectContaining({ code: 400, description: "text_styles is not supported" }) }]);
+    // From then on this client sends plain text at once.
+    await styled.send(target, card);
+    expect(fake.calls.filter((c) => c.method === "sendMessage").map((c) => c.body.text_styles !== undefined)).toEqual([true, true, false, false]);
+  });
+
   it("429 → rate_limited (retry_after, else the default), 403 → blocked, 500 → transient, 400 → permanent", async () => {
     fake.failNext("sendMessage", { error_code: 429, description: "quota", retry_after: 3 });
     expect(await failure(sender().send(target, { text: "a" }))).toMatchObject({ kind: "rate_limited", retryAfterMs: 3000 });
