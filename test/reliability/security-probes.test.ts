@@ -15,7 +15,7 @@ import { startFakeZaloServer, type FakeZaloServer } from "../support/fake-zalo-s
 import { createTestDatabase, type TestDatabase } from "../support/test-db.ts";
 import { registerSample, samplePdf, setupExampleOrg, type OrgFixture } from "../support/workflow.ts";
 import { textUpdate } from "../bots/zalo/zalo-harness.ts";
-import { freePort, linkTelegram, requirePostgres } from "./harness.ts";
+import { freePort, linkTelegram, requirePostgres, waitUntil } from "./harness.ts";
 
 const TG_TOKEN = "7005:security-tg-token";
 const ZALO_TOKEN = "7005:security-zalo-token";
@@ -104,7 +104,8 @@ describe("security probes", () => {
     // The genuine webhook is processed (the probe above was refused for its secret, not its shape).
     const ok = await zalo.deliverWebhook(textUpdate("zl-stranger", `/link ${code}`));
     expect(ok.status).toBe(200);
-    expect(await db.prisma.chatIdentity.count({ where: { userId: org.users.cvp, channel: "ZALO" } })).toBe(1);
+    // The webhook is answered once the update is recorded; the turn follows.
+    await waitUntil(async () => (await db.prisma.chatIdentity.count({ where: { userId: org.users.cvp, channel: "ZALO" } })) === 1, { timeoutMs: 15_000, what: "the Zalo link" });
   });
 
   it("a stranger learns nothing but how to link", async () => {
