@@ -1,5 +1,6 @@
 // Long polling for the Zalo Bot Platform. `getUpdates` returns ONE update per call, or error 408
-// when nothing arrived within `timeout` seconds: a 408 is the normal idle answer, not a failure.
+// when nothing arrived within `timeout` seconds: a 408 is the normal idle answer, not a failure
+// (and the only answer while a webhook is set: see hearing.ts).
 
 import { ZaloApiError } from "./zalo-error.ts";
 import type { ZaloClient, ZaloRawUpdate } from "./zalo-client.ts";
@@ -80,11 +81,13 @@ const sleep = (ms: number, signal: AbortSignal): Promise<void> =>
  *
  * - error 408: nothing arrived, poll again at once;
  * - 429: wait `retry_after` seconds when given, else back off;
- * - any other failure (network, 5xx, 401, webhook still set…): report it, back off
+ * - any other failure (network, 5xx, 401…): report it, back off
  *   (doubling from `initialBackoffMs` up to `maxBackoffMs`) and try again;
  * - a failing `onUpdate` is reported and the loop goes on.
  *
- * Polling is refused while a webhook is set: call `client.deleteWebhook()` first.
+ * While a webhook is set the platform raises no error: every poll answers 408, exactly as when
+ * idle, so this loop cannot tell. Call `client.deleteWebhook()` first and confirm with
+ * `getWebhookInfo` (createZaloBot's hearing watch does both and reports a deaf bot).
  *
  * @example
  * ```ts

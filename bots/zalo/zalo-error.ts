@@ -20,14 +20,16 @@ export type ZaloApiErrorBody = {
 /**
  * The Zalo Bot API answered `{ ok: false, … }` (or a non-2xx status with a JSON body).
  *
- * Documented codes: 400 (bad request, e.g. text too long), 401 (bad token), 403 (the user blocked
- * the bot / not allowed), 404, 408 (getUpdates: nothing arrived in time), 429 (quota: back off).
+ * Codes seen: 400 (bad request, e.g. text too long, styles refused), 401 (bad token), 404, 408
+ * (getUpdates: nothing arrived in time, and also, forever, while a webhook is set). No public
+ * source documents 403 or 429 for a bot, nor `retry_after`: log `description` with the code and act
+ * only as far as it says (zalo-sender.ts marks a person blocked only when it says so).
  *
  * @example
  * ```ts
  * try { await zalo.sendMessage({ chat_id, text }); }
  * catch (err) {
- *   if (err instanceof ZaloApiError && err.error_code === 403) markUnreachable(chat_id);
+ *   if (err instanceof ZaloApiError) log.warn({ code: err.error_code, description: err.description }, "Zalo refused");
  * }
  * ```
  */
