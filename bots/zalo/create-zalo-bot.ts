@@ -12,6 +12,7 @@ import { alertChannelDeaf } from "../../core/office/alert-channel-deaf.ts";
 import type { CoreDeps } from "../../core/deps.ts";
 import { resolveIdentity } from "../../core/identity/resolve-identity.ts";
 import { t } from "../../core/messages/index.ts";
+import { listMyTasks } from "../../core/queries/list-my-tasks.ts";
 import type { OutboundMessage } from "../../core/ports/sender.ts";
 import { handleIncoming } from "../shared/handle-incoming.ts";
 import type { BotEnv, BotLogger, IncomingFile, IncomingTurn } from "../shared/types.ts";
@@ -178,6 +179,18 @@ export const createZaloBot = (opts: ZaloBotOptions): ZaloBot => {
     await say(update, key);
   };
 
+  /**
+   * A voice note cannot be read (no offline Vietnamese speech-to-text is installable here): the
+   * answer gives the exact commands to type, with the person's own open task when there is one.
+   */
+  const answerVoice = async (update: ZaloUpdate): Promise<void> => {
+    if (!(await markUpdateProcessed(opts.deps, "ZALO", keyOf(update)))) return;
+    const who = await resolveIdentity(opts.deps, { channel: "ZALO", externalUserId: update.fromId });
+    const tasks = who ? (await listMyTasks(opts.deps, { actorUserId: who.actor.id })).items.filter((i) => i.kind === "assignment") : [];
+    const task = tasks.find((i) => i.status !== "ASSIGNED") ?? tasks[0];
+    await send(update, [{ text: task ? t("vi", "zalo.voice.task", { ref: task.displayRef }) : t("vi", "zalo.voice") }]);
+  };
+
   const processUpdate = async (update: ZaloUpdate): Promise<void> => {
     const updateKey = keyOf(update);
     if (update.fromIsBot) return;
@@ -185,7 +198,7 @@ export const createZaloBot = (opts: ZaloBotOptions): ZaloBot => {
     if (update.isReaction) return log.debug({ updateKey }, "zalo reaction ignored");
     // Groups are experimental on Zalo and everyone there would read the answers: private chats only.
     if (update.chatType === "GROUP") return hint(update, "zalo.group");
-    if (update.eventName.includes("voice") || update.voiceUrl !== undefined) return hint(update, "zalo.voice");
+    if (update.eventName.includes("voice") || update.voiceUrl !== undefined) return answerVoice(update);
     if (update.isUnsupported) return hint(update, "zalo.unsupported");
     const text = update.text ?? update.caption;
     if (update.photoUrl === undefined && (text === undefined || text.trim() === "")) {

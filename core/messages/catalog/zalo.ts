@@ -22,6 +22,8 @@ export const zalo = {
     "zalo.photo.failed": "Không tải được ảnh vừa gửi. Hãy gửi lại ảnh.",
     "zalo.voice":
       "Chưa đọc được tin nhắn thoại Zalo: hãy gửi bằng chữ.\nBáo cáo hoàn thành, gõ: /xong <mã việc> <nội dung báo cáo> (ví dụ /xong D7-TCKH Đã gửi văn bản trả lời)\nBáo cáo tiến độ, gõ: /tiendo <mã việc> <nội dung> (ví dụ /tiendo D7-TCKH Đang tổng hợp số liệu)\nXem mã việc của bạn, gõ: /viec",
+    "zalo.voice.task":
+      "Chưa đọc được tin nhắn thoại Zalo: hãy gửi bằng chữ.\nBáo cáo hoàn thành việc {ref}, gõ: /xong {ref} <nội dung báo cáo>\nBáo cáo tiến độ, gõ: /tiendo {ref} <nội dung>\nCác việc khác của bạn, gõ: /viec",
   },
   en: {
     "zalo.reply": "Reply: {command}",
@@ -39,5 +41,7 @@ export const zalo = {
     "zalo.photo.failed": "The photo could not be downloaded. Please send it again.",
     "zalo.voice":
       "Zalo voice notes cannot be read yet: please send it as text.\nTo report completion, type: /xong <task ref> <report> (e.g. /xong D7-TCKH Reply letter sent)\nTo report progress, type: /tiendo <task ref> <text> (e.g. /tiendo D7-TCKH Collecting the figures)\nTo see your task refs, type: /viec",
+    "zalo.voice.task":
+      "Zalo voice notes cannot be read yet: please send it as text.\nTo report task {ref} completed, type: /xong {ref} <report>\nTo report progress, type: /tiendo {ref} <text>\nYour other tasks: /viec",
   },
 } satisfies CatalogPart;

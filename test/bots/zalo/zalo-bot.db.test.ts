@@ -158,8 +158,17 @@ describe("what Zalo sends besides messages", () => {
     expect(lastText(STRANGER)).toContain("Zalo không cho bot đọc");
   });
 
-  it("a voice note is answered with the exact commands to type, once", async () => {
+  it("a voice note is answered with the exact commands to type (the person's own task when there is one), once", async () => {
+    // Someone without tasks (here a stranger) gets the general form with an example.
+    send(voiceUpdate(STRANGER));
+    await waitFor(() => sentTo(fake, STRANGER).length === 1, "the voice answer");
+    expect(lastText(STRANGER)).toContain("Chưa đọc được tin nhắn thoại Zalo: hãy gửi bằng chữ");
+    expect(lastText(STRANGER)).toContain("/xong <mã việc> <nội dung báo cáo>");
+    expect(lastText(STRANGER)).toContain("/viec");
+
     await link(HEAD, "tp.tckh");
+    const doc = await registerSample(deps(), org, { files: [{ bytes: await samplePdf() }] });
+    await issueDirective(deps(), { actorUserId: org.users.chutich!, documentId: doc.documentId, text: "Giao TCKH.", main: "TCKH", due: { workingDays: 5 } });
     const voice = voiceUpdate(HEAD);
     send(voice);
     send(voice); // a redelivery
@@ -167,9 +176,8 @@ describe("what Zalo sends besides messages", () => {
     await waitFor(() => sentTo(fake, HEAD).length >= 2, "the voice answer and /help");
     const [answer, help] = sentTo(fake, HEAD).map(shown);
     expect(answer).toContain("Chưa đọc được tin nhắn thoại Zalo: hãy gửi bằng chữ");
-    expect(answer).toContain("/xong D7-TCKH");
-    expect(answer).toContain("/tiendo D7-TCKH");
-    expect(answer).toContain("/viec");
+    expect(answer).toContain("/xong D1-TCKH <nội dung báo cáo>");
+    expect(answer).toContain("/tiendo D1-TCKH <nội dung>");
     expect(help).not.toContain("tin nhắn thoại");
     expect(sentTo(fake, HEAD)).toHaveLength(2);
   });
