@@ -222,6 +222,15 @@ describe("a deaf bot is reported", () => {
     errors.length = 0;
   });
 
+  it("a failed check is logged with the platform's words and shown as degraded, without alerting the office", async () => {
+    fake.failNext("getWebhookInfo", { error_code: 502, description: "Bad Gateway" });
+    expect(await zalo.checkHearing()).toMatchObject({ deaf: true, problem: "checkFailed", detail: "502: Bad Gateway" });
+    expect(logged.filter((l) => l.level === "error")).toEqual([expect.objectContaining({ msg: expect.stringContaining("could not check the Zalo webhook") })]);
+    expect(await monitorAlerts()).toEqual([]);
+    expect(await zalo.checkHearing()).toMatchObject({ deaf: false });
+    errors.length = 0;
+  });
+
   it("webhook mode: the webhook moved elsewhere is reported; set back, the bot hears again", async () => {
     await zalo.stop();
     fake.proxyWebhooksTo(service.baseUrl);
