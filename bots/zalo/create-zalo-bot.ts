@@ -57,6 +57,12 @@ export type ZaloBotOptions = {
    * @defaultValue 300_000 (5 minutes)
    */
   hearingCheckMs?: number;
+  /**
+   * While polling, also check after this many 408s in a row (a set webhook looks exactly like
+   * silence from the poller's side).
+   * @defaultValue 10 (about 5 minutes of 30-second polls)
+   */
+  idleChecksEvery?: number;
 };
 
 export type ZaloBot = {
@@ -148,6 +154,7 @@ export const createZaloBot = (opts: ZaloBotOptions): ZaloBot => {
   const chains = new Map<string, Promise<void>>();
   let polling: ZaloPollingHandle | null = null;
   let watch: ZaloHearingWatch | null = null;
+  const idleChecksEvery = Math.max(1, opts.idleChecksEvery ?? 10);
 
   const send = async (update: ZaloUpdate, replies: OutboundMessage[]): Promise<void> => {
     // Links are bound to the person: resolve who this is only when a reply carries a file.
@@ -305,6 +312,9 @@ export const createZaloBot = (opts: ZaloBotOptions): ZaloBot => {
       polling = startZaloPolling({
         client,
         onUpdate: handleUpdate,
+        onIdle: (consecutive) => {
+          if (consecutive % idleChecksEvery === 0) void watch?.check();
+        },
         ...(opts.pollingTimeoutSeconds !== undefined ? { timeoutSeconds: opts.pollingTimeoutSeconds } : {}),
         onError: (err, context) => log.warn({ err, kind: context.kind, ...apiFields(err) }, "zalo polling error"),
       });

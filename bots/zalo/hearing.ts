@@ -76,8 +76,11 @@ export const startZaloHearingWatch = (opts: ZaloHearingWatchOptions): ZaloHearin
     }
     const sameEpisode = state.deaf && state.problem === found.problem;
     const since = sameEpisode && state.deaf ? state.since : at;
-    state = { deaf: true, problem: found.problem, detail: found.detail, since, checkedAt: at };
-    if (sameEpisode) return state;
+    const next: ZaloHearing = { deaf: true, problem: found.problem, detail: found.detail, since, checkedAt: at };
+    if (sameEpisode) {
+      state = next;
+      return state;
+    }
     const mode = opts.mode === "polling" ? "polling" : "webhook";
     opts.logger.error(
       { problem: found.problem, detail: found.detail, mode },
@@ -92,6 +95,8 @@ export const startZaloHearingWatch = (opts: ZaloHearingWatchOptions): ZaloHearin
         opts.logger.error({ err }, "could not queue the office alert about the deaf Zalo bot"),
       );
     }
+    // Published once reported: whoever sees `deaf` can rely on the log line and the alert.
+    state = next;
     return state;
   };
 

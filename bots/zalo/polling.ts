@@ -14,7 +14,9 @@ export type ZaloPollingErrorContext =
   /** `onUpdate` threw for this update; the loop goes on with the next one. */
   | { kind: "handler"; update: ZaloUpdate }
   /** getUpdates returned something that is not an update; it was skipped. */
-  | { kind: "invalid-update"; raw: unknown };
+  | { kind: "invalid-update"; raw: unknown }
+  /** `onIdle` threw; the loop goes on. */
+  | { kind: "idle" };
 
 /** Options of {@link startZaloPolling}. */
 export type ZaloPollingOptions = {
@@ -35,6 +37,11 @@ export type ZaloPollingOptions = {
    * @defaultValue logs the error's name, code and message with `console.error` (never the token)
    */
   onError?: (error: unknown, context: ZaloPollingErrorContext) => void;
+  /**
+   * Called after each 408 with the number of 408s in a row. A long run of them is how a set
+   * webhook looks from here: the bot uses it to check `getWebhookInfo` (hearing.ts).
+   */
+  onIdle?: (consecutive: number) => void;
   /**
    * First wait after a failed `getUpdates`; doubles on each consecutive failure.
    * @defaultValue 1_000
@@ -101,6 +108,7 @@ export const startZaloPolling = ({
   timeoutSeconds = 30,
   signal,
   onError = defaultOnError,
+  onIdle,
   initialBackoffMs = 1_000,
   maxBackoffMs = 60_000,
 }: ZaloPollingOptions): ZaloPollingHandle => {
@@ -129,13 +137,22 @@ export const startZaloPolling = ({
 
   const loop = async () => {
     let backoffMs = initialBackoffMs;
+    let idle = 0;
     while (!stopSignal.aborted) {
       let result: ZaloRawUpdate | ZaloRawUpdate[];
       try {
         result = await client.getUpdates({ timeout: timeoutSeconds }, { signal: stopSignal });
       } catch (error) {
         if (stopSignal.aborted) break;
-        if (error instanceof ZaloApiError && error.error_code === 408) continue;
+        if (error instanceof ZaloApiError && error.error_code === 408) {
+          idle += 1;
+          try {
+            onIdle?.(idle);
+          } catch (err) {
+            report(err, { kind: "idle" });
+          }
+          continue;
+        }
         const retryAfterS = error instanceof ZaloApiError && error.error_code === 429 ? error.parameters.retry_after : undefined;
         const waitMs = retryAfterS !== undefined ? retryAfterS * 1000 : backoffMs;
         report(error, { kind: "fetch", retryInMs: waitMs });
@@ -144,6 +161,7 @@ export const startZaloPolling = ({
         continue;
       }
       backoffMs = initialBackoffMs;
+      idle = 0;
       // Updates already received are handled even if a stop arrives meanwhile: they are not lost.
       for (const raw of Array.isArray(result) ? result : [result]) await handle(raw);
     }

@@ -151,10 +151,21 @@ describe("startZaloPolling against the fake Zalo server", () => {
   it("while a webhook is set the loop gets only 408s and reports nothing: deaf without a sign (what the bot's hearing watch catches)", async () => {
     await client.setWebhook({ url: "https://elsewhere.example/hook", secret_token: "someone-elses-secret" });
     fake.pushUpdate(textUpdate("m6", "/viec"));
-    polling = startZaloPolling({ client, onUpdate: (u) => void received.push(u), timeoutSeconds: 1, onError });
+    const idle: number[] = [];
+    polling = startZaloPolling({ client, onUpdate: (u) => void received.push(u), timeoutSeconds: 1, onError, onIdle: (n) => void idle.push(n) });
 
-    await waitFor(() => fake.deafPollAnswers >= 2);
+    await waitFor(() => idle.length >= 2);
+    expect(fake.deafPollAnswers).toBeGreaterThanOrEqual(2);
+    // All the loop can tell is "idle N times in a row" (onIdle), which the bot turns into a check.
+    expect(idle.slice(0, 2)).toEqual([1, 2]);
     expect(received).toEqual([]);
     expect(errors).toEqual([]);
+
+    // An update resets the count.
+    await client.deleteWebhook();
+    await waitFor(() => received.length === 1);
+    const afterUpdate = idle.length;
+    await waitFor(() => idle.length > afterUpdate);
+    expect(idle[afterUpdate]).toBe(1);
   });
 });

@@ -222,6 +222,21 @@ describe("a deaf bot is reported", () => {
     errors.length = 0;
   });
 
+  it("the poller's run of 408s triggers the check: a webhook set by another process while polling is reported without anyone asking", async () => {
+    await zalo.stop();
+    zalo = createZaloBot({ token: TOKEN, apiBase: fake.apiBase, deps: deps(), logger, fileLinks: null, pollingTimeoutSeconds: 1, hearingCheckMs: 0, idleChecksEvery: 2 });
+    await zalo.startPolling();
+    expect(zalo.hearing()).toMatchObject({ deaf: false });
+    const checksBefore = fake.calls.filter((c) => c.method === "getWebhookInfo").length;
+
+    await createZaloClient({ token: TOKEN, apiBase: fake.apiBase }).setWebhook({ url: "https://other.example/hook", secret_token: "another-process-secret" });
+    await waitFor(() => zalo.hearing().deaf, "the poller to report the bot deaf");
+    expect(zalo.hearing()).toMatchObject({ deaf: true, problem: "webhookSet", detail: "https://other.example/hook" });
+    expect(fake.calls.filter((c) => c.method === "getWebhookInfo").length).toBeGreaterThan(checksBefore);
+    expect((await monitorAlerts()).map((a) => a.userId)).toEqual(await monitors());
+    errors.length = 0;
+  });
+
   it("a failed check is logged with the platform's words and shown as degraded, without alerting the office", async () => {
     fake.failNext("getWebhookInfo", { error_code: 502, description: "Bad Gateway" });
     expect(await zalo.checkHearing()).toMatchObject({ deaf: true, problem: "checkFailed", detail: "502: Bad Gateway" });
