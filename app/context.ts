@@ -1,6 +1,6 @@
 // Opens what every command needs: validated config, logger, database (migrated), core deps.
 import { DEFAULT_SETTINGS, type CoreDeps } from "../core/deps.ts";
-import { loadConfig, type Config } from "../core/config.ts";
+import { ConfigError, loadConfig, type Config } from "../core/config.ts";
 import path from "node:path";
 import { createFsFileStore } from "../core/files/file-store.ts";
 import { agencyCertificateOptionsFromEnv, loadAgencyCertificate } from "../core/pdf/sign-pdf.ts";
@@ -10,6 +10,18 @@ import { openAuditCheckpointer } from "./audit-checkpoints.ts";
 import { createLogger, type Logger } from "./logger.ts";
 
 export type AppContext = { config: Config; logger: Logger; db: Database; deps: CoreDeps; close(): Promise<void> };
+
+const CONNECTION_CODES = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "ETIMEDOUT", "EHOSTUNREACH", "ECONNRESET", "28P01", "28000", "3D000"]);
+const isConnectionError = (err: unknown): boolean => CONNECTION_CODES.has(String((err as { code?: unknown })?.code ?? ""));
+const errorText = (err: unknown): string => (err instanceof Error ? err.message : String(err)).split("\n")[0]!.slice(0, 200);
+const hostOf = (url: string): string => {
+  try {
+    const u = new URL(url);
+    return `${u.hostname}:${u.port || "5432"}${u.pathname}`;
+  } catch {
+    return "the given address";
+  }
+};
 
 /** What a process is to the embedded database: its owner (the service) or a command (the CLI). */
 export type AppRole = { role: "service" | "command"; command: string };
@@ -27,6 +39,10 @@ export const openAppContext = async ({ config = loadConfig(), logger, as = comma
       if (r.applied.length) log.info({ applied: r.applied }, "database migrated");
       if (r.modified.length) log.warn({ modified: r.modified }, "applied migrations were edited afterwards; add a new migration instead of editing an old one");
     },
+  }).catch((err: unknown) => {
+    // Unreachable PostgreSQL: one line naming the variable, not a stack.
+    if (config.DATABASE_URL && isConnectionError(err)) throw new ConfigError([`DATABASE_URL: cannot connect to PostgreSQL at ${hostOf(config.DATABASE_URL)} (${errorText(err)}). Check that the server runs and the URL is right.`]);
+    throw err;
   });
   // A configured certificate that cannot be read stops start-up here, not at the first issue.
   const certificateOptions = agencyCertificateOptionsFromEnv(process.env);

@@ -1,7 +1,7 @@
 // `edoc serve` (npm start): the long-running service. Wires config, database, file store, channel
 // senders and bots, the job runner and the HTTP server; stops them in reverse order on SIGINT/SIGTERM.
 import type { Sender } from "../core/ports/sender.ts";
-import { loadConfig, type Config } from "../core/config.ts";
+import { ConfigError, loadConfig, type Config } from "../core/config.ts";
 import { createTelegramBot, createTelegramSender, type TelegramBot } from "../bots/telegram/index.ts";
 import { createZaloBot, createZaloClient, createZaloSender, type ZaloBot } from "../bots/zalo/index.ts";
 import { createWebChat, loadWebPushOptions, WEB_CHAT_PATH } from "../bots/web/index.ts";
@@ -134,7 +134,15 @@ export const startService = async ({ config, logger, role = "all" }: { config: C
   if (telegram && config.BOT_MODE === "webhook") http.route("/webhook/telegram", telegram.webhookHandler(config.WEBHOOK_SECRET!));
   if (zalo && config.BOT_MODE === "webhook") http.route("/webhook/zalo", zalo.webhookHandler(config.WEBHOOK_SECRET!));
   if (runsBots) http.route(WEB_CHAT_PATH, webChat.handler); // web chat
-  const port = await http.listen(config.HTTP_PORT, config.HTTP_HOST);
+  const port = await http.listen(config.HTTP_PORT, config.HTTP_HOST).catch(async (err: unknown) => {
+    // The port is taken (often: the service already runs): say so in one line, and let go of what was opened.
+    await runner.stop().catch(() => undefined);
+    await app.close().catch(() => undefined);
+    const code = String((err as { code?: unknown })?.code ?? "");
+    if (code === "EADDRINUSE") throw new ConfigError([`HTTP_PORT ${config.HTTP_PORT}: the port is already in use on ${config.HTTP_HOST} (is edoc already running?). Stop what uses it, or set HTTP_PORT to a free port.`]);
+    if (code === "EACCES" || code === "EADDRNOTAVAIL") throw new ConfigError([`HTTP_PORT/HTTP_HOST: cannot listen on ${config.HTTP_HOST}:${config.HTTP_PORT} (${code}).`]);
+    throw err;
+  });
   logger.info({ port, healthz: `http://127.0.0.1:${port}/healthz` }, "http server listening");
   if (runsBots) {
     // web chat: where to open it; with no platform token it is the only front end.

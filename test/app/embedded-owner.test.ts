@@ -3,6 +3,7 @@
 // Real processes, embedded defaults (PGlite in DATA_DIR), no other environment.
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtemp, rm, stat, writeFile } from "node:fs/promises";
+import { createServer } from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -177,5 +178,30 @@ describe("edoc --help and mistyped options", () => {
     expect(typo.stderr).toContain("Unknown option '--tpye'");
     expect(typo.stderr).toContain("Usage:");
     expect(typo.stderr).not.toMatch(/\n\s+at /); // no stack trace
+  }, 120_000);
+
+  it("answers a port in use and an unreachable DATABASE_URL with one line naming the variable", async () => {
+    const busy = createServer();
+    await new Promise<void>((resolve) => busy.listen(0, "127.0.0.1", () => resolve()));
+    const port = (busy.address() as { port: number }).port;
+    try {
+      const r = await edoc(path.join(root, "port"), ["serve"], { HTTP_PORT: String(port), HTTP_HOST: "127.0.0.1", LOG_LEVEL: "warn" });
+      expect(r.status).toBe(1);
+      expect(r.stderr).toContain(`HTTP_PORT ${port}: the port is already in use`);
+      expect(r.stderr).not.toMatch(/\n\s+at /);
+    } finally {
+      busy.close();
+    }
+    const closed = await new Promise<number>((resolve) => {
+      const s = createServer();
+      s.listen(0, "127.0.0.1", () => {
+        const p = (s.address() as { port: number }).port;
+        s.close(() => resolve(p));
+      });
+    });
+    const db = await edoc(path.join(root, "pgdown"), ["serve"], { DATABASE_URL: `postgres://postgres@127.0.0.1:${closed}/edoc`, LOG_LEVEL: "warn" });
+    expect(db.status).toBe(1);
+    expect(db.stderr).toContain(`DATABASE_URL: cannot connect to PostgreSQL at 127.0.0.1:${closed}/edoc`);
+    expect(db.stderr).not.toMatch(/\n\s+at /);
   }, 120_000);
 });
