@@ -2,7 +2,8 @@
 import { DEFAULT_SETTINGS, type CoreDeps } from "../core/deps.ts";
 import { ConfigError, loadConfig, type Config } from "../core/config.ts";
 import path from "node:path";
-import { createFsFileStore } from "../core/files/file-store.ts";
+import { createDbFileStore, withLegacyFallback } from "../core/files/db-file-store.ts";
+import { createFsFileStore, type FileStore } from "../core/files/file-store.ts";
 import { agencyCertificateOptionsFromEnv, loadAgencyCertificate } from "../core/pdf/sign-pdf.ts";
 import { openDatabase, type Database } from "../core/store/client.ts";
 import { withAuditCommitHook } from "../core/audit/audit-checkpoint.ts";
@@ -55,7 +56,7 @@ export const openAppContext = async ({ config = loadConfig(), logger, as = comma
     prisma: withAuditCommitHook(db.prisma, auditCheckpoint.afterCommit),
     auditCheckpoint,
     clock,
-    files: createFsFileStore(path.join(config.dataDir, "files")),
+    files: openFileStore(config, db),
     settings: {
       ...DEFAULT_SETTINGS,
       linkCodeTtlHours: config.LINK_CODE_TTL_HOURS,
@@ -73,4 +74,15 @@ export const openAppContext = async ({ config = loadConfig(), logger, as = comma
       await db.close();
     },
   };
+};
+
+/**
+ * Where files live: in the database when FILE_STORE says so (the default with DATABASE_URL, so every
+ * process on every machine reaches them; files an older version kept in DATA_DIR/files are still
+ * read from there), else in DATA_DIR/files.
+ */
+export const openFileStore = (config: Config, db: Database): FileStore => {
+  const local = createFsFileStore(path.join(config.dataDir, "files"));
+  const kind = config.FILE_STORE ?? (config.DATABASE_URL ? "database" : "local");
+  return kind === "database" ? withLegacyFallback(createDbFileStore(db.prisma), local) : local;
 };

@@ -1,13 +1,25 @@
 // Serves signed download links (`GET /files/<token>`) and finds the secret that signs them.
+import { randomBytes } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { CoreDeps } from "../core/deps.ts";
 import { isDomainError } from "../core/errors.ts";
 import { verifyFileLink } from "../core/files/signed-links.ts";
 import { t } from "../core/messages/index.ts";
-import { loadOrCreateSecret } from "./secrets.ts";
+import type { Db } from "../core/store/client.ts";
+import { getOrCreateGeneratedSecret } from "../core/store/generated-secrets.ts";
+import { loadOrCreateSecret, readSecret } from "./secrets.ts";
 
-/** FILE_LINK_SECRET, or a random secret kept in DATA_DIR/secrets (so links survive a restart). */
-export const loadFileLinkSecret = (dataDir: string, fromEnv?: string): Promise<string> => loadOrCreateSecret(dataDir, "file-link.key", fromEnv);
+/**
+ * FILE_LINK_SECRET, or a random secret generated once. With `prisma` it lives in the database
+ * (`GeneratedSecret` "file-link-key"), so every process of the deployment, on any machine, signs and
+ * verifies with the same key; a key an older version kept in DATA_DIR/secrets is taken over, so links
+ * already sent keep working. Without `prisma`, DATA_DIR/secrets/file-link.key (links survive a restart).
+ */
+export const loadFileLinkSecret = async (dataDir: string, fromEnv?: string, prisma?: Db): Promise<string> => {
+  if (!prisma) return loadOrCreateSecret(dataDir, "file-link.key", fromEnv);
+  if (fromEnv) return fromEnv;
+  return getOrCreateGeneratedSecret(prisma, "file-link-key", async () => (await readSecret(dataDir, "file-link.key")) ?? randomBytes(32).toString("base64url"));
+};
 
 const page = (res: ServerResponse, status: number, text: string) => {
   const html = `<!doctype html><html lang="vi"><meta charset="utf-8"><meta name="viewport" content="width=device-width"><title>edoc</title><p>${text.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`)}</p></html>`;

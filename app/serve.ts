@@ -1,5 +1,6 @@
 // `edoc serve` (npm start): the long-running service. Wires config, database, file store, channel
 // senders and bots, the job runner and the HTTP server; stops them in reverse order on SIGINT/SIGTERM.
+import path from "node:path";
 import type { Sender } from "../core/ports/sender.ts";
 import { ConfigError, loadConfig, type Config } from "../core/config.ts";
 import { createTelegramBot, createTelegramSender, type TelegramBot } from "../bots/telegram/index.ts";
@@ -54,7 +55,8 @@ export const startService = async ({ config, logger, role = "all" }: { config: C
   };
   await auditCheckpoint("start");
   const runsBots = role !== "jobs";
-  const fileLinkSecret = await loadFileLinkSecret(config.dataDir, process.env.FILE_LINK_SECRET);
+  // Generated secrets live in the database, so every process on every machine shares them (issue 20).
+  const fileLinkSecret = await loadFileLinkSecret(config.dataDir, process.env.FILE_LINK_SECRET, app.db.prisma);
   const fileLinks = config.PUBLIC_BASE_URL ? { baseUrl: config.PUBLIC_BASE_URL, secret: fileLinkSecret } : null;
 
   // === Channels: senders for the delivery jobs, bots for incoming messages
@@ -78,10 +80,12 @@ export const startService = async ({ config, logger, role = "all" }: { config: C
   const webChat = createWebChat({
     deps: app.deps,
     logger: logger.child({ ns: "bot:web" }),
-    secret: await loadFileLinkSecret(config.dataDir, process.env.FILE_LINK_SECRET),
+    secret: fileLinkSecret,
     secureCookies: config.PUBLIC_BASE_URL?.startsWith("https://") ?? false,
-    // Web Push: VAPID keys from VAPID_PUBLIC_KEY/VAPID_PRIVATE_KEY, else generated once in DATA_DIR/secrets.
-    push: await loadWebPushOptions({ dataDir: config.dataDir, env: process.env, publicBaseUrl: config.PUBLIC_BASE_URL }),
+    // Web Push: VAPID keys from VAPID_PUBLIC_KEY/VAPID_PRIVATE_KEY, else generated once in the database.
+    push: await loadWebPushOptions({ dataDir: config.dataDir, env: process.env, publicBaseUrl: config.PUBLIC_BASE_URL, prisma: app.db.prisma }),
+    // Uploads are received into files on disk (not /tmp, which may be memory), a few at a time.
+    uploads: { dir: path.join(config.dataDir, "tmp", "uploads"), perUser: config.MAX_UPLOADS_PER_USER, overall: config.MAX_CONCURRENT_UPLOADS },
   });
   senders.WEB = webChat.sender;
   // === end web chat

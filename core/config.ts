@@ -54,6 +54,11 @@ export const ZConfig = z
     LINK_CODE_TTL_HOURS: z.coerce.number().positive().max(24 * 30).default(72),
     /** Largest accepted upload, in megabytes. @defaultValue 50 */
     MAX_UPLOAD_MB: z.coerce.number().positive().max(2000).default(50),
+    /** Where files live: `database` (every process on every machine reaches them) or `local` (DATA_DIR/files). @defaultValue database with DATABASE_URL, else local */
+    FILE_STORE: optionalString.pipe(z.enum(["database", "local"]).optional()),
+    /** Web-chat uploads being received at once, per person and overall; more are answered 429. @defaultValue 2 and 8 */
+    MAX_UPLOADS_PER_USER: z.coerce.number().int().positive().max(100).default(2),
+    MAX_CONCURRENT_UPLOADS: z.coerce.number().int().positive().max(1000).default(8),
     /** Token for admin pages (queue dashboard); unset → admin pages off. */
     ADMIN_TOKEN: optionalString.pipe(z.string().min(16, "must be at least 16 characters").optional()),
   })

@@ -20,6 +20,8 @@
 // Every POST needs the session's CSRF token in `X-CSRF-Token` (sign-in: a JSON body from our own
 // origin); a missing or forged one is refused with 403.
 import { createHmac, timingSafeEqual } from "node:crypto";
+import { readFile } from "node:fs/promises";
+import os from "node:os";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -44,6 +46,7 @@ import { parseMessage } from "../shared/text/index.ts";
 import type { BotEnv, BotLogger, IncomingFile, TurnResult } from "../shared/types.ts";
 import { createWebEventHub, type WebEventHub } from "./event-hub.ts";
 import { BodyTooLargeError, clientIpOf, isSameOrigin, parseCookies, readBody, sendJson, serializeCookie } from "./http.ts";
+import { createUploadGate, MalformedUploadError, receiveUpload } from "./receive-upload.ts";
 import { toWebMessageView, type FileLinkSigner, type WebMessageView } from "./render-web.ts";
 import { PAGE_SECURITY_HEADERS, sendStaticFile } from "./static-files.ts";
 import { applyCardUpdate, storeOutgoing } from "./store-outgoing.ts";
@@ -80,6 +83,12 @@ export type WebChatOptions = {
   conversations?: ConversationStore;
   /** Web Push (VAPID keys, allowed push services; see loadWebPushOptions). @defaultValue off: the page only notifies while it is open */
   push?: WebPushOptions;
+  /**
+   * Uploads: received into temporary files in `dir`; at most `perUser` at once per person and
+   * `overall` in this process, more are answered 429.
+   * @defaultValue dir: the system's temporary directory; perUser 2; overall 8
+   */
+  uploads?: { dir?: string; perUser?: number; overall?: number };
 };
 
 export type WebChat = {
@@ -96,6 +105,8 @@ export type WebChat = {
 
 const COOKIE = "edoc_chat";
 const JSON_LIMIT = 256 * 1024;
+/** Files of one message, at most (bots/shared keeps at most 60 pages of a form). */
+const MAX_FILES_PER_UPLOAD = 60;
 const UPDATE_KEY_RE = /^[A-Za-z0-9_-]{8,64}$/;
 
 type Session = AuthenticatedSession;
@@ -121,6 +132,8 @@ export const createWebChat = (opts: WebChatOptions): WebChat => {
   const view = (m: StoredWebMessage): WebMessageView => toWebMessageView(m, links, deps.clock.now());
   const maxUpload = deps.settings.maxUploadBytes;
   const pusher = opts.push ? createWebPusher({ deps, logger: log, options: opts.push }) : null;
+  const uploadDir = opts.uploads?.dir ?? path.join(os.tmpdir(), "edoc-uploads");
+  const uploadGate = createUploadGate({ perUser: opts.uploads?.perUser ?? 2, overall: opts.uploads?.overall ?? 8 });
 
   // === Sessions, cookies, CSRF
 
@@ -186,25 +199,33 @@ export const createWebChat = (opts: WebChatOptions): WebChat => {
 
   const postMessage = async (req: IncomingMessage, res: ServerResponse, s: Session): Promise<void> => {
     const type = String(req.headers["content-type"] ?? "");
-    let text = "";
-    let rawKey: unknown;
-    const files: IncomingFile[] = [];
     if (type.startsWith("multipart/form-data")) {
-      const body = await readBody(req, maxUpload + 1024 * 1024);
-      const form = await new Response(new Uint8Array(body), { headers: { "content-type": type } }).formData().catch(() => null);
-      if (!form) throw new HttpRefusal(400, "BAD_REQUEST", t(s.actor.locale, "web.error.badRequest"));
-      const formText = form.get("text");
-      text = typeof formText === "string" ? formText : "";
-      rawKey = form.get("updateKey");
-      for (const entry of form.getAll("files")) {
-        if (typeof entry === "string") continue;
-        files.push({ bytes: new Uint8Array(await entry.arrayBuffer()), fileName: entry.name, ...(entry.type ? { mime: entry.type } : {}) });
+      if (!uploadGate.tryEnter(s.actor.id)) {
+        log.info({ userId: s.actor.id, active: uploadGate.active() }, "web upload refused: too many at once");
+        throw new HttpRefusal(429, "UPLOADS_BUSY", t(s.actor.locale, "web.upload.busy"));
       }
-    } else {
-      const body = await readJson(req);
-      text = typeof body.text === "string" ? body.text : "";
-      rawKey = body.updateKey;
+      try {
+        const upload = await receiveUpload(req, { dir: uploadDir, maxBytes: maxUpload, maxFiles: MAX_FILES_PER_UPLOAD, maxFieldBytes: JSON_LIMIT }).catch((err: unknown) => {
+          if (err instanceof MalformedUploadError) throw new HttpRefusal(400, "BAD_REQUEST", t(s.actor.locale, "web.error.badRequest"));
+          throw err;
+        });
+        const files: IncomingFile[] = [];
+        try {
+          // The conversation works on bytes: each file is read back once, and the temporary copy goes.
+          for (const f of upload.files) files.push({ bytes: new Uint8Array(await readFile(f.path)), ...(f.fileName ? { fileName: f.fileName } : {}), ...(f.mime ? { mime: f.mime } : {}) });
+        } finally {
+          await upload.dispose();
+        }
+        return await answerMessage(res, s, upload.fields.text ?? "", upload.fields.updateKey, files);
+      } finally {
+        uploadGate.leave(s.actor.id);
+      }
     }
+    const body = await readJson(req);
+    return answerMessage(res, s, typeof body.text === "string" ? body.text : "", body.updateKey, []);
+  };
+
+  const answerMessage = async (res: ServerResponse, s: Session, text: string, rawKey: unknown, files: IncomingFile[]): Promise<void> => {
     const updateKey = updateKeyOf(s, rawKey);
     if (text.trim() === "" && files.length === 0) throw new HttpRefusal(400, "BAD_REQUEST", t(s.actor.locale, "web.error.badRequest"));
 
@@ -429,8 +450,11 @@ export const createWebChat = (opts: WebChatOptions): WebChat => {
         await api(req, res, url, url.pathname.slice(prefix.length));
       } catch (err) {
         if (res.headersSent) throw err;
-        if (err instanceof HttpRefusal) return sendJson(res, err.status, { error: { code: err.code, message: err.text } });
-        if (err instanceof BodyTooLargeError) return sendJson(res, 413, { error: { code: "TOO_LARGE", message: t("vi", "web.upload.tooLarge", { maxMb: Math.round(maxUpload / 1048576) }) } });
+        // A refused request whose body was not read to the end: close the connection after the answer
+        // rather than receive the rest.
+        const unread: Record<string, string> = req.readableEnded ? {} : { connection: "close" };
+        if (err instanceof HttpRefusal) return sendJson(res, err.status, { error: { code: err.code, message: err.text } }, unread);
+        if (err instanceof BodyTooLargeError) return sendJson(res, 413, { error: { code: "TOO_LARGE", message: t("vi", "web.upload.tooLarge", { maxMb: Math.round(maxUpload / 1048576) }) } }, unread);
         if (isDomainError(err)) {
           const status = err.code === "LINK_LOCKED" ? 429 : err.code === "VALIDATION" ? 400 : 400;
           return sendJson(res, status, { error: { code: err.code, message: t("vi", err.messageKey, err.params) } });

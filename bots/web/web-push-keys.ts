@@ -2,11 +2,15 @@
 // VAPID_PRIVATE_KEY, or else a key pair generated once and kept in DATA_DIR/secrets/vapid.json (so
 // browsers stay subscribed across restarts: new keys would silently end every subscription); the
 // contact from VAPID_SUBJECT, else PUBLIC_BASE_URL when it is https. Processes that share DATA_DIR
-// (roles "bots" and "jobs") share the file; on separate machines, set the variables.
+// (roles "bots" and "jobs") share the file. Given the database (`prisma`), the generated pair lives
+// there instead (`GeneratedSecret` "vapid-keys"; a pair already in DATA_DIR is taken over), so processes
+// on separate machines share it with nothing copied (issue 20).
 import { randomBytes } from "node:crypto";
 import { link, mkdir, readFile, unlink, writeFile } from "node:fs/promises";
 import path from "node:path";
 import webpush from "web-push";
+import type { Db } from "../../core/store/client.ts";
+import { getOrCreateGeneratedSecret } from "../../core/store/generated-secrets.ts";
 import { DEFAULT_PUSH_SERVICE_HOSTS, type VapidKeys, type WebPushOptions } from "./web-push.ts";
 
 /** Used when neither VAPID_SUBJECT nor an https PUBLIC_BASE_URL is set (push services accept it; set a real contact). */
@@ -28,18 +32,29 @@ const isKey = (s: unknown, bytes: number): s is string => typeof s === "string" 
  * @throws Error when only one of VAPID_PUBLIC_KEY / VAPID_PRIVATE_KEY is set, or either is malformed
  * @example const push = await loadWebPushOptions({ dataDir: config.dataDir, env: process.env, publicBaseUrl: config.PUBLIC_BASE_URL });
  */
-export const loadWebPushOptions = async ({ dataDir, env, publicBaseUrl }: { dataDir: string; env: WebPushEnv; publicBaseUrl?: string | undefined }): Promise<WebPushOptions & { keySource: "env" | "file" | "generated" }> => {
+export const loadWebPushOptions = async ({
+  dataDir,
+  env,
+  publicBaseUrl,
+  prisma,
+}: {
+  dataDir: string;
+  env: WebPushEnv;
+  publicBaseUrl?: string | undefined;
+  /** Keep a generated key pair in the database rather than in DATA_DIR. */
+  prisma?: Db;
+}): Promise<WebPushOptions & { keySource: "env" | "file" | "generated" | "database" }> => {
   const subject = env.VAPID_SUBJECT?.trim() || (publicBaseUrl?.startsWith("https://") ? publicBaseUrl : FALLBACK_VAPID_SUBJECT);
   const extra = (env.WEB_PUSH_HOSTS ?? "")
     .split(",")
     .map((h) => h.trim())
     .filter(Boolean);
   const allowedHosts = [...DEFAULT_PUSH_SERVICE_HOSTS, ...extra];
-  const { keys, source } = await loadVapidKeyPair(dataDir, env);
+  const { keys, source } = await loadVapidKeyPair(dataDir, env, prisma);
   return { vapid: { ...keys, subject }, allowedHosts, keySource: source };
 };
 
-const loadVapidKeyPair = async (dataDir: string, env: WebPushEnv): Promise<{ keys: Omit<VapidKeys, "subject">; source: "env" | "file" | "generated" }> => {
+const loadVapidKeyPair = async (dataDir: string, env: WebPushEnv, prisma?: Db): Promise<{ keys: Omit<VapidKeys, "subject">; source: "env" | "file" | "generated" | "database" }> => {
   const fromEnv = { publicKey: env.VAPID_PUBLIC_KEY?.trim() ?? "", privateKey: env.VAPID_PRIVATE_KEY?.trim() ?? "" };
   if (fromEnv.publicKey || fromEnv.privateKey) {
     if (!isKey(fromEnv.publicKey, 65) || !isKey(fromEnv.privateKey, 32))
@@ -47,6 +62,15 @@ const loadVapidKeyPair = async (dataDir: string, env: WebPushEnv): Promise<{ key
     return { keys: fromEnv, source: "env" };
   }
   const file = path.join(dataDir, "secrets", "vapid.json");
+  if (prisma) {
+    const stored = await getOrCreateGeneratedSecret(prisma, "vapid-keys", async () => {
+      const pair = (await readKeyFile(file)) ?? webpush.generateVAPIDKeys();
+      return JSON.stringify({ publicKey: pair.publicKey, privateKey: pair.privateKey });
+    });
+    const { publicKey, privateKey } = JSON.parse(stored) as { publicKey?: unknown; privateKey?: unknown };
+    if (!isKey(publicKey, 65) || !isKey(privateKey, 32)) throw new Error('the database\'s generated secret "vapid-keys" is not a VAPID key pair: delete that GeneratedSecret row to have a new one generated (browsers then subscribe again)');
+    return { keys: { publicKey, privateKey }, source: "database" };
+  }
   const existing = await readKeyFile(file);
   if (existing) return { keys: existing, source: "file" };
   await mkdir(path.dirname(file), { recursive: true, mode: 0o700 });
