@@ -27,7 +27,7 @@ export type FootprintBenchOptions = {
 
 type ProcMemory = { rssMb: number; hwmMb: number; name: string; cmdline: string; children: number[] };
 
-const readProc = async (pid: number): Promise<ProcMemory> => {
+export const readProc = async (pid: number): Promise<ProcMemory> => {
   const status = await readFile(`/proc/${pid}/status`, "utf8");
   const kb = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, "m").exec(status)?.[1] ?? NaN);
   const cmdline = (await readFile(`/proc/${pid}/cmdline`, "utf8")).split("\0").join(" ").trim();
@@ -40,7 +40,7 @@ const readProc = async (pid: number): Promise<ProcMemory> => {
 };
 
 /** SIGTERM, then SIGKILL if it is still there after `graceMs`; resolves with how long it took to exit. */
-const stop = async (child: ChildProcess, graceMs = 15_000): Promise<number> => {
+export const stop = async (child: ChildProcess, graceMs = 15_000): Promise<number> => {
   if (child.exitCode !== null || child.signalCode !== null) return 0;
   const t = performance.now();
   const exited = new Promise<void>((r) => child.once("exit", () => r()));
@@ -52,7 +52,7 @@ const stop = async (child: ChildProcess, graceMs = 15_000): Promise<number> => {
 };
 
 /** The env a child gets: PATH and HOME only, plus what is given (no stray tokens from our env). */
-const cleanEnv = (extra: Record<string, string>): NodeJS.ProcessEnv => ({ PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: process.env.HOME ?? "/tmp", TZ: "UTC", ...extra });
+export const cleanEnv = (extra: Record<string, string>): NodeJS.ProcessEnv => ({ PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: process.env.HOME ?? "/tmp", TZ: "UTC", ...extra });
 
 const measureService = async (kind: "pglite" | "postgres", opts: Required<FootprintBenchOptions>) => {
   const dataDir = await mkdtemp(join(tmpdir(), `edoc-bench-footprint-${kind}-`));

@@ -5,7 +5,7 @@
 // The machine may be shared and noisy: read the ratios, not the absolute figures.
 //
 //   npm run bench                 all benchmarks
-//   npm run bench -- sweep acks   only these (names: stamp, sweep, acks, fanout, footprint)
+//   npm run bench -- sweep acks   only these (names: stamp, sweep, acks, fanout, footprint, uploads)
 import { execFile } from "node:child_process";
 import { writeFile } from "node:fs/promises";
 import { cpus, freemem, loadavg, totalmem } from "node:os";
@@ -16,6 +16,7 @@ import { runFanoutBench } from "./fanout.ts";
 import { runFootprintBench } from "./footprint.ts";
 import { runStampBench } from "./stamp.ts";
 import { runSweepBench } from "./sweep.ts";
+import { runUploadsBench } from "./uploads.ts";
 import { serverVersion } from "./support/pg.ts";
 import { progress, round2, type BenchResult } from "./support/result.ts";
 
@@ -27,6 +28,7 @@ const BENCHES: Record<string, () => Promise<BenchResult>> = {
   acks: () => runAcksBench(),
   fanout: () => runFanoutBench(),
   footprint: () => runFootprintBench(),
+  uploads: () => runUploadsBench(),
 };
 
 const fmt = (n: number): string => (Number.isInteger(n) ? String(n) : n >= 100 ? n.toFixed(1) : n.toFixed(2));

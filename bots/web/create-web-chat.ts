@@ -212,7 +212,11 @@ export const createWebChat = (opts: WebChatOptions): WebChat => {
         const files: IncomingFile[] = [];
         try {
           // The conversation works on bytes: each file is read back once, and the temporary copy goes.
-          for (const f of upload.files) files.push({ bytes: new Uint8Array(await readFile(f.path)), ...(f.fileName ? { fileName: f.fileName } : {}), ...(f.mime ? { mime: f.mime } : {}) });
+          for (const f of upload.files) {
+            const buf = await readFile(f.path);
+            // A view, not `new Uint8Array(buf)`, which would copy the file a second time.
+            files.push({ bytes: new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength), ...(f.fileName ? { fileName: f.fileName } : {}), ...(f.mime ? { mime: f.mime } : {}) });
+          }
         } finally {
           await upload.dispose();
         }
