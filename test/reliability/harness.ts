@@ -72,8 +72,8 @@ export type ServeProcess = {
  * Spawns `node bin/edoc.js serve` with exactly `env` (plus PATH and HOME) and waits until its HTTP
  * server listens. The developer's own configuration never leaks in.
  */
-export const spawnServe = async (env: Record<string, string>, opts: { startTimeoutMs?: number } = {}): Promise<ServeProcess> => {
-  const child = spawn(process.execPath, ["bin/edoc.js", "serve"], {
+export const spawnServe = async (env: Record<string, string>, opts: { startTimeoutMs?: number; role?: "bots" | "jobs" | "all" } = {}): Promise<ServeProcess> => {
+  const child = spawn(process.execPath, ["bin/edoc.js", "serve", ...(opts.role ? ["--role", opts.role] : [])], {
     env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", TZ: "UTC", HTTP_PORT: "0", HTTP_HOST: "127.0.0.1", LOG_LEVEL: "info", ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
