@@ -1,6 +1,7 @@
 // Serves signed download links (`GET /files/<token>`) and finds the secret that signs them.
 import { randomBytes } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { pipeline } from "node:stream/promises";
 import type { CoreDeps } from "../core/deps.ts";
 import { isDomainError } from "../core/errors.ts";
 import { verifyFileLink } from "../core/files/signed-links.ts";
@@ -41,15 +42,23 @@ export const createFileDownloadRoute =
       const user = await deps.prisma.user.findUnique({ where: { id: claims.userId }, select: { active: true } });
       if (!user?.active) return page(res, 403, t("vi", "fileLink.invalid"));
       if (!(await deps.files.has(claims.sha256))) return page(res, 404, t("vi", "error.notFound", { what: claims.name }));
-      const bytes = await deps.files.readBytes(claims.sha256);
+      // Streamed from the store (a 50 MB scan in the database is never held whole); the size from
+      // its StoredFile row when there is one.
+      const known = await deps.prisma.storedFile.findFirst({ where: { sha256: claims.sha256 }, select: { size: true } });
+      const content = await deps.files.read(claims.sha256);
       res.writeHead(200, {
         "content-type": claims.name.endsWith(".png") ? "image/png" : claims.name.endsWith(".jpg") ? "image/jpeg" : "application/pdf",
-        "content-length": bytes.byteLength,
+        ...(known ? { "content-length": known.size } : {}),
         "content-disposition": `inline; filename*=UTF-8''${encodeURIComponent(claims.name)}`,
         "cache-control": "private, no-store",
         "x-content-type-options": "nosniff",
       });
-      res.end(req.method === "HEAD" ? undefined : Buffer.from(bytes));
+      if (req.method === "HEAD") {
+        content.destroy();
+        res.end();
+        return;
+      }
+      await pipeline(content, res);
     } catch (err) {
       if (isDomainError(err)) return page(res, 403, t("vi", err.messageKey, err.params));
       throw err;

@@ -294,7 +294,9 @@ describe("registering from photos sent one per message", () => {
     const pdf = await fetch(pdfUrl!);
     expect(pdf.status).toBe(200);
     expect(pdf.headers.get("content-type")).toBe("application/pdf");
-    expect(Buffer.from(await pdf.arrayBuffer()).subarray(0, 5).toString()).toBe("%PDF-");
+    const pdfBytes = Buffer.from(await pdf.arrayBuffer());
+    expect(pdfBytes.subarray(0, 5).toString()).toBe("%PDF-");
+    expect(Number(pdf.headers.get("content-length"))).toBe(pdfBytes.byteLength);
     const photoUrl = String(preview!.body.photo);
     expect(photoUrl.endsWith(".png")).toBe(true);
     const image = await fetch(photoUrl);
