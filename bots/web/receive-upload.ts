@@ -6,7 +6,7 @@ import { createWriteStream } from "node:fs";
 import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import type { IncomingMessage } from "node:http";
 import path from "node:path";
-import { Transform } from "node:stream";
+import { Transform, type Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { Busboy } from "@fastify/busboy";
 import { BodyTooLargeError } from "./http.ts";
@@ -64,6 +64,8 @@ export const receiveUpload = async (req: IncomingMessage, limits: UploadLimits):
   const fields: Record<string, string> = {};
   const files: ReceivedFile[] = [];
   const writes: Promise<void>[] = [];
+  /** File parts still being written: a refusal ends them, so every write settles and its file can go. */
+  const open = new Set<Readable>();
   let total = 0;
 
   try {
@@ -74,6 +76,7 @@ export const receiveUpload = async (req: IncomingMessage, limits: UploadLimits):
         failed = true;
         req.unpipe(parser);
         parser.removeAllListeners("file");
+        for (const stream of open) stream.destroy(err);
         reject(err);
       };
       parser.on("file", (_field, stream, fileName, _encoding, mime) => {
@@ -91,7 +94,8 @@ export const receiveUpload = async (req: IncomingMessage, limits: UploadLimits):
             else done(null, chunk);
           },
         });
-        const write = pipeline(stream, count, createWriteStream(file.path, { flags: "wx" }));
+        open.add(stream);
+        const write = pipeline(stream, count, createWriteStream(file.path, { flags: "wx" })).finally(() => open.delete(stream));
         write.catch((err: unknown) => {
           stream.resume();
           fail(err instanceof Error ? err : new Error(String(err)));
@@ -111,8 +115,10 @@ export const receiveUpload = async (req: IncomingMessage, limits: UploadLimits):
           if (!failed) resolve();
         });
       });
-      req.on("aborted", () => fail(new MalformedUploadError("the client went away")));
-      req.on("error", (err) => fail(err));
+      req.on("close", () => {
+        if (!req.complete) fail(new MalformedUploadError("the client went away"));
+      });
+      req.on("error", (err) => fail(new MalformedUploadError(`the client went away (${err.message})`)));
       req.pipe(parser);
     });
     // Every write has settled (or the refusal came first: wait for them before deleting).

@@ -150,6 +150,26 @@ describe("web chat uploads", () => {
     expect(await leftInUploadDir()).toEqual([]);
   });
 
+  it("a client that goes away mid-upload leaves no file and frees its slot", async () => {
+    const b = await signIn("vanthu");
+    const req = http.request({
+      host: "127.0.0.1",
+      port,
+      method: "POST",
+      path: "/chat/api/messages",
+      headers: { cookie: b.cookie, "x-csrf-token": b.csrf, "content-type": `multipart/form-data; boundary=${BOUNDARY}` },
+    });
+    req.on("error", () => {});
+    req.write(partsHead("/dangky", "half.pdf"));
+    req.write(Buffer.alloc(256 * 1024, 0x42));
+    await expect.poll(async () => (await leftInUploadDir()).length, { timeout: 10_000 }).toBe(2);
+    req.destroy();
+    await expect.poll(async () => (await leftInUploadDir()).length, { timeout: 10_000 }).toBe(0);
+    // One upload at a time per person: the slot is free again.
+    const pdf = await readFile("test/fixtures/sample-2-pages.pdf");
+    expect((await upload(b, [partsHead("/dangky", "a.pdf"), pdf, partsTail])).status).toBe(200);
+  });
+
   it("takes at most one upload at once per person and two overall: the rest get 429 in Vietnamese; slots free up after", async () => {
     const [a, b, c] = [await signIn("vanthu"), await signIn("tp.tckh"), await signIn("cv.tckh")];
     let release!: () => void;
