@@ -26,6 +26,11 @@ export type CoreSettings = {
   linkCodeTtlHours: number;
   /** Wrong link-code tries from one chat before it is locked. @defaultValue 5 */
   linkMaxFailures: number;
+  /**
+   * Wrong web sign-in tries from one client address (all its browsers together) before the address is
+   * locked: several people behind one office NAT each get their own `linkMaxFailures`. @defaultValue 50
+   */
+  linkMaxFailuresPerAddress: number;
   /** How long a chat stays locked after too many wrong tries, in minutes. @defaultValue 30 */
   linkLockMinutes: number;
   /** Office time zone. @defaultValue Asia/Ho_Chi_Minh */
@@ -37,6 +42,7 @@ export type CoreSettings = {
 export const DEFAULT_SETTINGS: CoreSettings = {
   linkCodeTtlHours: 72,
   linkMaxFailures: 5,
+  linkMaxFailuresPerAddress: 50,
   linkLockMinutes: 30,
   officeTimeZone: "Asia/Ho_Chi_Minh",
   maxUploadBytes: 50 * 1024 * 1024,

@@ -34,7 +34,7 @@ import type { Sender } from "../../core/ports/sender.ts";
 import { listMyTasks } from "../../core/queries/list-my-tasks.ts";
 import { localDateOf } from "../../core/time.ts";
 import { authenticateSession, isWebSessionActive, type AuthenticatedSession } from "../../core/web/authenticate-session.ts";
-import { DEFAULT_WEB_SESSION_POLICY, type WebSessionPolicy } from "../../core/web/session-token.ts";
+import { DEFAULT_WEB_SESSION_POLICY, generateBrowserId, type WebSessionPolicy } from "../../core/web/session-token.ts";
 import { signInWithCode } from "../../core/web/sign-in-with-code.ts";
 import { removeWebPushSubscription, saveWebPushSubscription } from "../../core/web/push-subscriptions.ts";
 import { signOut } from "../../core/web/sign-out.ts";
@@ -104,6 +104,10 @@ export type WebChat = {
 };
 
 const COOKIE = "edoc_chat";
+/** The browser's own random id, kept across sign-ins: wrong codes are counted per browser, not per office NAT. */
+const BROWSER_COOKIE = "edoc_browser";
+const BROWSER_ID = /^[A-Za-z0-9_-]{16,64}$/;
+const BROWSER_COOKIE_MAX_AGE_SECONDS = 365 * 24 * 3600;
 const JSON_LIMIT = 256 * 1024;
 /** Files of one message, at most (bots/shared keeps at most 60 pages of a form). */
 const MAX_FILES_PER_UPLOAD = 60;
@@ -141,6 +145,12 @@ export const createWebChat = (opts: WebChatOptions): WebChat => {
   const cookieFor = (token: string, expiresAt: Date): string =>
     serializeCookie(COOKIE, token, { path: WEB_CHAT_PATH, maxAgeSeconds: (expiresAt.getTime() - deps.clock.now().getTime()) / 1000, secure: opts.secureCookies ?? false });
   const clearCookie = (): string => serializeCookie(COOKIE, "", { path: WEB_CHAT_PATH, maxAgeSeconds: 0, secure: opts.secureCookies ?? false });
+  /** The browser id from its cookie, or a new one; with the cookie that keeps it. */
+  const browserOf = (req: IncomingMessage): { id: string; cookie: string } => {
+    const given = parseCookies(req.headers.cookie)[BROWSER_COOKIE] ?? "";
+    const id = BROWSER_ID.test(given) ? given : generateBrowserId();
+    return { id, cookie: serializeCookie(BROWSER_COOKIE, id, { path: WEB_CHAT_PATH, maxAgeSeconds: BROWSER_COOKIE_MAX_AGE_SECONDS, secure: opts.secureCookies ?? false }) };
+  };
 
   const session = async (req: IncomingMessage, res: ServerResponse, { rotate = true }: { rotate?: boolean } = {}): Promise<Session> => {
     const token = parseCookies(req.headers.cookie)[COOKIE] ?? "";
@@ -379,10 +389,16 @@ export const createWebChat = (opts: WebChatOptions): WebChat => {
       if (!isSameOrigin(req)) throw new HttpRefusal(403, "CSRF", t("vi", "web.error.csrf"));
       const body = await readJson(req);
       const userAgent = String(req.headers["user-agent"] ?? "").slice(0, 512);
-      const r = await signInWithCode(deps, { code: typeof body.code === "string" ? body.code : "", clientIp: clientIpOf(req, opts.trustProxy ?? false), ...(userAgent ? { userAgent } : {}) }, policy);
+      const browser = browserOf(req);
+      res.setHeader("set-cookie", browser.cookie); // kept on a refusal too: the next try counts for the same browser
+      const r = await signInWithCode(
+        deps,
+        { code: typeof body.code === "string" ? body.code : "", clientIp: clientIpOf(req, opts.trustProxy ?? false), browserId: browser.id, ...(userAgent ? { userAgent } : {}) },
+        policy,
+      );
       const s = await authenticateSession(deps, { token: r.token, rotate: false }, policy);
       if (!s) throw new HttpRefusal(401, "SIGNED_OUT", t("vi", "web.signedOut"));
-      res.setHeader("set-cookie", cookieFor(r.token, r.expiresAt));
+      res.setHeader("set-cookie", cookieFor(r.token, r.expiresAt)); // signed in: the browser's count was reset
       log.info({ userId: r.userId, sessionId: r.sessionId }, "web chat sign-in");
       return sendJson(res, 200, me(s));
     }

@@ -2,7 +2,7 @@ import { z } from "zod";
 import { appendAuditEvent } from "../audit/append-audit-event.ts";
 import type { CoreDeps } from "../deps.ts";
 import type { Channel } from "../store/generated/enums.ts";
-import { assertNotLocked, findUsableLinkCode, refuseLinkCode } from "./link-code-guard.ts";
+import { chargeLinkTry, findUsableLinkCode, refuseLinkCode, settleLinkTries } from "./link-code-guard.ts";
 
 export const ZRedeemLinkCodeInput = z.object({
   channel: z.enum(["TELEGRAM", "ZALO", "WEB"]),
@@ -25,8 +25,9 @@ export type RedeemLinkCodeResult = {
 
 /**
  * Binds a chat identity (channel + external user id + chat id) to the user a link code was issued
- * for. The code is single-use and expires. Wrong tries are counted per chat: after
- * `settings.linkMaxFailures` the chat is locked for `settings.linkLockMinutes`. Every link and
+ * for. The code is single-use and expires. Tries are counted per chat, atomically and before the
+ * code is looked at: after `settings.linkMaxFailures` wrong ones (or that many at once) the chat is
+ * locked for `settings.linkLockMinutes`. Every link and
  * every failed try is audited. Re-linking an identity to another user moves it.
  *
  * @throws DomainError LINK_LOCKED | LINK_CODE_INVALID | LINK_CODE_EXPIRED
@@ -37,8 +38,8 @@ export const redeemLinkCode = async (deps: CoreDeps, raw: RedeemLinkCodeInput): 
   const { prisma, settings } = deps;
   const chatKey = { channel: input.channel as Channel, chatId: input.chatId };
 
-  await assertNotLocked(deps, chatKey, now, "link");
-  const found = await findUsableLinkCode(deps, chatKey, input.code, now, "link");
+  const tries = await chargeLinkTry(deps, [{ key: chatKey, maxTries: settings.linkMaxFailures, onSuccess: "reset" }], now, "link");
+  const found = await findUsableLinkCode(deps, tries, input.code, now, "link");
 
   const result = await prisma.$transaction(async (tx) => {
     // Compare-and-set: of two chats racing with one code, one wins.
@@ -56,7 +57,7 @@ export const redeemLinkCode = async (deps: CoreDeps, raw: RedeemLinkCodeInput): 
       select: { id: true },
     });
     await tx.linkCode.update({ where: { id: found.id }, data: { usedByIdentityId: identity.id } });
-    await tx.linkThrottle.deleteMany({ where: chatKey });
+    await settleLinkTries(tx, tries);
     await appendAuditEvent(tx, {
       type: moved ? "identity.moved" : "identity.linked",
       at: now,
@@ -68,6 +69,6 @@ export const redeemLinkCode = async (deps: CoreDeps, raw: RedeemLinkCodeInput): 
     });
     return { identityId: identity.id, userId: found.userId, userName: found.user.name, moved };
   });
-  if (!result) throw await refuseLinkCode(deps, chatKey, now, "LINK_CODE_INVALID", "link");
+  if (!result) throw await refuseLinkCode(deps, tries, now, "LINK_CODE_INVALID", "link");
   return result;
 };

@@ -29,3 +29,9 @@ export const hashSessionToken = (token: string): string => createHash("sha256").
 
 /** The throttle key of sign-in attempts from one client address (LinkThrottle, channel WEB). */
 export const signInThrottleKey = (clientIp: string): string => `ip:${clientIp}`;
+
+/** The throttle key of sign-in attempts from one browser (its sign-in cookie; LinkThrottle, channel WEB). */
+export const signInBrowserKey = (browserId: string): string => `browser:${browserId}`;
+
+/** A new browser id for the sign-in cookie: 16 random bytes, base64url (22 characters). */
+export const generateBrowserId = (): string => randomBytes(16).toString("base64url");

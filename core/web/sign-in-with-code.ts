@@ -1,14 +1,19 @@
 import { z } from "zod";
 import { appendAuditEvent } from "../audit/append-audit-event.ts";
 import type { CoreDeps } from "../deps.ts";
-import { assertNotLocked, findUsableLinkCode, refuseLinkCode } from "../identity/link-code-guard.ts";
-import { DEFAULT_WEB_SESSION_POLICY, generateSessionToken, hashSessionToken, signInThrottleKey, type WebSessionPolicy } from "./session-token.ts";
+import { chargeLinkTry, findUsableLinkCode, refuseLinkCode, settleLinkTries, type ThrottleRule } from "../identity/link-code-guard.ts";
+import { DEFAULT_WEB_SESSION_POLICY, generateSessionToken, hashSessionToken, signInBrowserKey, signInThrottleKey, type WebSessionPolicy } from "./session-token.ts";
 
 export const ZSignInWithCodeInput = z.object({
   /** The one-time code from `edoc user link-code USER` (or `edoc demo`), e.g. `ABCD-2345`. */
   code: z.string().max(64),
-  /** The browser's address: wrong tries are counted (and locked out) per address. */
+  /** The browser's address: all its browsers' tries together have a higher ceiling (an office behind one NAT). */
   clientIp: z.string().min(1).max(64),
+  /**
+   * The browser's own random id (a cookie of the sign-in page): its wrong tries are counted and locked
+   * out on their own. Without it, the address alone is counted with the strict per-chat ceiling.
+   */
+  browserId: z.string().min(16).max(64).optional(),
   userAgent: z.string().max(512).optional(),
 });
 export type SignInWithCodeInput = z.infer<typeof ZSignInWithCodeInput>;
@@ -26,9 +31,10 @@ export type SignInWithCodeResult = {
  * Signs a person in to the web chat with a one-time link code: redeems the code (single-use: a
  * code used here cannot link a chat, and the other way round), makes sure the person has a WEB
  * chat identity (externalUserId = chatId = the user id) so the outbox can deliver to the browser,
- * and opens a session. Wrong tries are counted per client address with the same lock-out as chat
- * linking (`settings.linkMaxFailures` tries, then `settings.linkLockMinutes` locked). Every
- * sign-in and every failed try is audited.
+ * and opens a session. Tries are counted per browser with the same lock-out as chat linking
+ * (`settings.linkMaxFailures` wrong tries, then `settings.linkLockMinutes` locked), and per client
+ * address with `settings.linkMaxFailuresPerAddress` (so five typos behind an office's NAT lock one
+ * browser, not the office). Every sign-in and every failed try is audited.
  *
  * @throws DomainError LINK_LOCKED | LINK_CODE_INVALID | LINK_CODE_EXPIRED | VALIDATION
  * @example const s = await signInWithCode(deps, { code: "ABCD-2345", clientIp: "10.0.0.7" }); // → { token, … }
@@ -37,10 +43,16 @@ export const signInWithCode = async (deps: CoreDeps, raw: SignInWithCodeInput, p
   const input = ZSignInWithCodeInput.parse(raw);
   const now = deps.clock.now();
   const { prisma } = deps;
-  const throttleKey = { channel: "WEB" as const, chatId: signInThrottleKey(input.clientIp) };
+  const address = { channel: "WEB" as const, chatId: signInThrottleKey(input.clientIp) };
+  const rules: ThrottleRule[] = input.browserId
+    ? [
+        { key: { channel: "WEB", chatId: signInBrowserKey(input.browserId) }, maxTries: deps.settings.linkMaxFailures, onSuccess: "reset" },
+        { key: address, maxTries: deps.settings.linkMaxFailuresPerAddress, onSuccess: "release" },
+      ]
+    : [{ key: address, maxTries: deps.settings.linkMaxFailures, onSuccess: "reset" }];
 
-  await assertNotLocked(deps, throttleKey, now, "web.signIn");
-  const found = await findUsableLinkCode(deps, throttleKey, input.code, now, "web.signIn");
+  const tries = await chargeLinkTry(deps, rules, now, "web.signIn");
+  const found = await findUsableLinkCode(deps, tries, input.code, now, "web.signIn");
 
   const token = generateSessionToken();
   const expiresAt = new Date(now.getTime() + policy.maxMs);
@@ -70,7 +82,7 @@ export const signInWithCode = async (deps: CoreDeps, raw: SignInWithCodeInput, p
       },
       select: { id: true },
     });
-    await tx.linkThrottle.deleteMany({ where: throttleKey });
+    await settleLinkTries(tx, tries);
     if (existing?.status !== "ACTIVE")
       await appendAuditEvent(tx, {
         type: "identity.linked",
@@ -92,6 +104,6 @@ export const signInWithCode = async (deps: CoreDeps, raw: SignInWithCodeInput, p
     });
     return { sessionId: session.id, token, userId: found.userId, userName: found.user.name, expiresAt };
   });
-  if (!result) throw await refuseLinkCode(deps, throttleKey, now, "LINK_CODE_INVALID", "web.signIn");
+  if (!result) throw await refuseLinkCode(deps, tries, now, "LINK_CODE_INVALID", "web.signIn");
   return result;
 };

@@ -85,6 +85,24 @@ describe("link codes", () => {
     expect(await db.prisma.auditEvent.count({ where: { type: "identity.linked" } })).toBe(1);
   });
 
+  // Race test: it means something on PostgreSQL (49 connections really run at once; the db project runs
+  // on PostgreSQL in `npm test`). On PGlite (one session) the tries interleave only between statements.
+  it("49 parallel wrong tries from one chat: at most 5 are evaluated, the rest are refused as locked", async () => {
+    const deps = createTestDeps(db.prisma);
+    const tries = await Promise.all(Array.from({ length: 49 }, () => codeOf(redeemLinkCode(deps, chat("99", "WRNG-CODE")))));
+    const evaluated = tries.filter((c) => c === "LINK_CODE_INVALID").length;
+    expect(evaluated).toBeGreaterThanOrEqual(1);
+    expect(evaluated).toBeLessThanOrEqual(5);
+    expect(tries.filter((c) => c === "LINK_LOCKED")).toHaveLength(49 - evaluated);
+    // Each evaluated try is audited once; the count the chat is judged by is not lost.
+    expect(await db.prisma.auditEvent.count({ where: { type: "link.failed", entityId: "TELEGRAM:99" } })).toBe(evaluated);
+    const throttle = await db.prisma.linkThrottle.findUniqueOrThrow({ where: { channel_chatId: { channel: "TELEGRAM", chatId: "99" } } });
+    expect(throttle.failures).toBeGreaterThanOrEqual(5);
+    // The chat stays locked afterwards, even for a right code.
+    const { code } = await issueLinkCode(deps, { userCode: "cvp" });
+    expect(await codeOf(redeemLinkCode(deps, chat("99", code)))).toBe("LINK_LOCKED");
+  });
+
   it("lets one of two chats racing with the same code win", async () => {
     const deps = createTestDeps(db.prisma);
     const { code } = await issueLinkCode(deps, { userCode: "cvp" });

@@ -53,7 +53,57 @@ describe("signing in to the web chat with a link code", () => {
     expect(await codeOf(signInWithCode(deps, { code: b.code, clientIp: "10.0.0.1" }))).toBe("LINK_CODE_INVALID");
   });
 
-  it("locks an address after 5 wrong codes (audited), while another address still signs in", async () => {
+  it("locks a browser after 5 wrong codes (audited); another browser behind the same office address still signs in", async () => {
+    const deps = createTestDeps(db.prisma);
+    const NAT = "203.0.113.50";
+    const typist = "browser-of-the-typist-0001";
+    for (let i = 0; i < 5; i++) expect(await codeOf(signInWithCode(deps, { code: "WRNG-CODE", clientIp: NAT, browserId: typist }))).toBe("LINK_CODE_INVALID");
+    const mine = await issueLinkCode(deps, { userCode: "vanthu" });
+    expect(await codeOf(signInWithCode(deps, { code: mine.code, clientIp: NAT, browserId: typist }))).toBe("LINK_LOCKED");
+    // The colleague at the next desk, same NAT address, own browser: not locked out.
+    const theirs = await issueLinkCode(deps, { userCode: "cvp" });
+    expect((await signInWithCode(deps, { code: theirs.code, clientIp: NAT, browserId: "browser-of-the-colleague-01" })).userName).toBe("Lê Văn Cường");
+    const audit = await db.prisma.auditEvent.findMany({ where: { entityId: `WEB:browser:${typist}` }, orderBy: { seq: "asc" }, select: { type: true, data: true } });
+    expect(audit.map((a) => a.type)).toEqual(["link.failed", "link.failed", "link.failed", "link.failed", "link.failed", "link.locked", "action.refused"]);
+    expect(audit[4]!.data).toMatchObject({ failures: 5, also: { [`WEB:ip:${NAT}`]: 5 } });
+  });
+
+  it("an address is locked after settings.linkMaxFailuresPerAddress wrong codes, whatever browsers they came from", async () => {
+    const deps = createTestDeps(db.prisma, { settings: { linkMaxFailuresPerAddress: 8 } });
+    const NAT = "203.0.113.51";
+    // A prober that drops its cookie every time: each try looks like a new browser.
+    for (let i = 0; i < 8; i++) expect(await codeOf(signInWithCode(deps, { code: "WRNG-CODE", clientIp: NAT, browserId: `fresh-browser-${String(i).padStart(6, "0")}` }))).toBe("LINK_CODE_INVALID");
+    const { code } = await issueLinkCode(deps, { userCode: "vanthu" });
+    expect(await codeOf(signInWithCode(deps, { code, clientIp: NAT, browserId: "an-honest-browser-000001" }))).toBe("LINK_LOCKED");
+    expect(await db.prisma.auditEvent.count({ where: { type: "link.locked", entityId: `WEB:ip:${NAT}` } })).toBe(1);
+    expect((await signInWithCode(deps, { code, clientIp: "198.51.100.9", browserId: "an-honest-browser-000001" })).userName).toBe("Trần Thị Bình");
+  });
+
+  it("right codes give the shared address its tries back: a busy office is never locked by its own sign-ins", async () => {
+    const deps = createTestDeps(db.prisma, { settings: { linkMaxFailuresPerAddress: 3 } });
+    for (let i = 0; i < 6; i++) {
+      const { code } = await issueLinkCode(deps, { userCode: "vanthu" });
+      await signInWithCode(deps, { code, clientIp: "203.0.113.52", browserId: `office-browser-${String(i).padStart(8, "0")}` });
+    }
+    const row = await db.prisma.linkThrottle.findUniqueOrThrow({ where: { channel_chatId: { channel: "WEB", chatId: "ip:203.0.113.52" } } });
+    expect(row).toMatchObject({ failures: 0, lockedUntil: null });
+  });
+
+  // Race test: it means something on PostgreSQL (the tries really run at once on 49 connections; the db
+  // project runs on PostgreSQL in `npm test`); on PGlite (one session) they interleave between statements.
+  it("49 parallel wrong codes from one browser: at most 5 evaluated", async () => {
+    const deps = createTestDeps(db.prisma);
+    const tries = await Promise.all(
+      Array.from({ length: 49 }, () => codeOf(signInWithCode(deps, { code: "WRNG-CODE", clientIp: "203.0.113.53", browserId: "browser-racing-000000001" }))),
+    );
+    const evaluated = tries.filter((c) => c === "LINK_CODE_INVALID").length;
+    expect(evaluated).toBeGreaterThanOrEqual(1);
+    expect(evaluated).toBeLessThanOrEqual(5);
+    expect(tries.filter((c) => c === "LINK_LOCKED")).toHaveLength(49 - evaluated);
+    expect(await db.prisma.auditEvent.count({ where: { type: "link.failed" } })).toBe(evaluated);
+  });
+
+  it("without a browser id, an address is locked after 5 wrong codes (audited), while another address still signs in", async () => {
     const deps = createTestDeps(db.prisma);
     for (let i = 0; i < 5; i++) expect(await codeOf(signInWithCode(deps, { code: "WRNG-CODE", clientIp: "203.0.113.9" }))).toBe("LINK_CODE_INVALID");
     const { code } = await issueLinkCode(deps, { userCode: "vanthu" });
