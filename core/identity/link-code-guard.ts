@@ -34,9 +34,9 @@ const entityIdOf = (key: ThrottleKey): string => `${key.channel}:${key.chatId}`;
 const ts = (d: Date): string => d.toISOString();
 
 /**
- * Charges one try to every rule (each in one atomic statement) and refuses it, audited, with
- * LINK_LOCKED when a key is locked or already has `maxTries` tries in this window (evaluated or still
- * in flight). Returns the charged tries, which the caller hands to `findUsableLinkCode`,
+ * Charges one try to each rule in order (each in one atomic statement) and refuses it, audited, with
+ * LINK_LOCKED at the first key that is locked or already has `maxTries` tries in this window
+ * (evaluated or still in flight); the keys after it are not charged. Returns the charged tries, which the caller hands to `findUsableLinkCode`,
  * `refuseLinkCode` and, on success, `settleLinkTries`.
  */
 export const chargeLinkTry = async (deps: Pick<CoreDeps, "prisma" | "settings">, rules: ThrottleRule[], now: Date, action: string): Promise<LinkTry[]> => {
@@ -64,13 +64,13 @@ export const chargeLinkTry = async (deps: Pick<CoreDeps, "prisma" | "settings">,
     const row = rows[0];
     if (!row) throw new Error("LinkThrottle upsert returned no row");
     charged.push({ ...rule, tries: Number(row.tries) });
-    if (row.lockedUntilMs !== null && row.lockedUntilMs > now.getTime()) {
-      lockedUntil = Math.max(lockedUntil ?? 0, row.lockedUntilMs);
-      refusedKey ??= rule.key;
-    } else if (Number(row.tries) > rule.maxTries) {
-      // More tries than allowed are in flight: the last allowed one decides whether the key locks.
-      lockedUntil = Math.max(lockedUntil ?? 0, now.getTime() + deps.settings.linkLockMinutes * 60_000);
-      refusedKey ??= rule.key;
+    if (row.lockedUntilMs !== null && row.lockedUntilMs > now.getTime()) lockedUntil = row.lockedUntilMs;
+    // More tries than allowed are in flight: the last allowed one decides whether the key locks.
+    else if (Number(row.tries) > rule.maxTries) lockedUntil = now.getTime() + deps.settings.linkLockMinutes * 60_000;
+    if (lockedUntil !== null) {
+      // Refused here: the later keys are not charged (a locked browser does not use up its address's tries).
+      refusedKey = rule.key;
+      break;
     }
   }
   if (refusedKey && lockedUntil !== null) {

@@ -113,6 +113,38 @@ describe("web chat over HTTP", () => {
     expect((await fetch(`${base}/chat/api/tasks`, { headers: { cookie: b.cookie } })).status).toBe(401);
   });
 
+  // Race test: it means something on PostgreSQL (the requests really run at once on the pool's
+  // connections; the db project runs on PostgreSQL in `npm test`). On PGlite they interleave between statements.
+  it("sign-in lock-out over HTTP: 49 wrong codes at once from one browser → at most 5 evaluated, the rest 429; a colleague behind the same address signs in", async () => {
+    const signInWith = (code: string, cookie?: string) =>
+      fetch(`${base}/chat/api/sign-in`, { method: "POST", headers: { "content-type": "application/json", ...(cookie ? { cookie } : {}) }, body: JSON.stringify({ code }) });
+    // The first wrong try gives the browser its id cookie (HttpOnly, kept on a refusal).
+    const first = await signInWith("WRNG-CODE");
+    expect(first.status).toBe(400);
+    const browserCookie = (first.headers.get("set-cookie") ?? "").split(";")[0]!;
+    expect(browserCookie).toMatch(/^edoc_browser=[A-Za-z0-9_-]{22}$/);
+    expect(first.headers.get("set-cookie")).toContain("HttpOnly");
+
+    const answers = await Promise.all(Array.from({ length: 49 }, () => signInWith("WRNG-CODE", browserCookie)));
+    const statuses = answers.map((r) => r.status);
+    const evaluated = statuses.filter((st) => st === 400).length;
+    expect(evaluated).toBeLessThanOrEqual(4); // the first try above was the 1st of 5
+    expect(statuses.filter((st) => st === 429)).toHaveLength(49 - evaluated);
+    const locked = (await answers.find((r) => r.status === 429)!.json()) as { error: { code: string; message: string } };
+    expect(locked.error.code).toBe("LINK_LOCKED");
+    expect(locked.error.message).toMatch(/khóa|thử lại sau/i);
+    expect(await db.prisma.auditEvent.count({ where: { type: "link.failed" } })).toBe(1 + evaluated);
+
+    // Even the right code is refused to this browser meanwhile…
+    const mine = await issueLinkCode(deps(), { userCode: "vanthu" });
+    expect((await signInWith(mine.code, browserCookie)).status).toBe(429);
+    // …but the colleague at the next desk (same address 127.0.0.1, another browser) is not locked out.
+    const theirs = await issueLinkCode(deps(), { userCode: "cvp" });
+    const colleague = await signInWith(theirs.code);
+    expect(colleague.status).toBe(200);
+    expect(colleague.headers.get("set-cookie")).toMatch(/^edoc_chat=/);
+  });
+
   it("tells the operator to build the page when web/dist is missing", async () => {
     const res = await fetch(`${base}/chat`);
     expect(res.status).toBe(503);
