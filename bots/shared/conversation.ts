@@ -60,6 +60,8 @@ export type Conversation = {
   /** Keeps a file for the registration in progress. */
   putFile(file: IncomingFile): Promise<PendingFile>;
   readFile(file: PendingFile): Promise<IncomingFile>;
+  /** Deletes kept files (a document that turned out to be secret: its scan is never kept). */
+  discardFiles(files: readonly PendingFile[]): Promise<void>;
 };
 
 export const conversationKey = (channel: BotChannel, chatId: string): string => `conv:${channel}:${chatId}`;
@@ -88,6 +90,9 @@ export const openConversation = (store: ConversationStore, channel: BotChannel, 
       // The conversation outlived its file: the clerk must send it again.
       if (!stored) throw new DomainError("FILE_NOT_FOUND", "intake.fileNotFound");
       return { bytes: new Uint8Array(Buffer.from(stored.b64, "base64")), ...(f.fileName ? { fileName: f.fileName } : {}), ...(f.mime ? { mime: f.mime } : {}) };
+    },
+    discardFiles: async (files) => {
+      for (const f of files) await store.delete(f.key);
     },
   };
 };

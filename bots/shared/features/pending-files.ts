@@ -27,3 +27,14 @@ export const keepPendingFiles = async (
   for (const file of files) state.files.push(await ctx.conversation.putFile(file));
   return null;
 };
+
+/**
+ * Once the details say the document is secret, the files kept so far (sent before "độ mật: mật")
+ * are deleted from the conversation store at once, not at /ok (which may never come). Call it
+ * before the state is written again.
+ */
+export const discardFilesIfSecret = async (ctx: TurnContext, state: { files: PendingFile[]; fields: { secrecy?: string | undefined } }): Promise<void> => {
+  if (!isSecret(state.fields) || state.files.length === 0) return;
+  await ctx.conversation.discardFiles(state.files);
+  state.files = [];
+};

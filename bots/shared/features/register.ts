@@ -11,7 +11,7 @@ import { encodeCallback } from "../callback-data.ts";
 import { isoDate } from "../context.ts";
 import type { TurnContext } from "../context.ts";
 import { newNonce } from "../conversation.ts";
-import { isSecret, keepPendingFiles } from "./pending-files.ts";
+import { discardFilesIfSecret, isSecret, keepPendingFiles } from "./pending-files.ts";
 import type { RegisterState } from "../conversation.ts";
 import { action, grammarErrorLines, lines, reply } from "../render.ts";
 import { formatDate, OFFICIAL_LETTER, parseRegistrationAnswer, parseRegistrationBody, REQUIRED_REGISTRATION_FIELDS } from "../text/index.ts";
@@ -43,6 +43,7 @@ const merge = (state: RegisterState, parsed: Pick<ParsedRegistration, "fields" |
 /** Asks for the next missing field, or shows the echo; `errors` are reported first. */
 const advance = async (ctx: TurnContext, state: RegisterState, errors: readonly GrammarError[] = [], notes: OutboundMessage[] = []): Promise<TurnResult> => {
   const { locale } = ctx;
+  await discardFilesIfSecret(ctx, state);
   const errorText = grammarErrorLines(locale, errors);
   const missing = REQUIRED_REGISTRATION_FIELDS.find((f) => state.fields[f] === undefined);
   if (missing) {

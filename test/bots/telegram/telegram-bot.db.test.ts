@@ -135,6 +135,66 @@ describe("registering by /dangky", () => {
     expect(shown((await next(CLERK.id, 2))[0])).toContain("REF: D1");
   });
 
+  /** Conversation-store rows that hold a kept file (`conv:…:file:…`). */
+  const keptFiles = () => db.prisma.conversationState.findMany({ where: { key: { contains: ":file:" } }, select: { key: true } });
+  const sha256 = async (bytes: Uint8Array) => (await import("node:crypto")).createHash("sha256").update(bytes).digest("hex");
+
+  it("/dangky marked secret (độ mật: mật) with the scan as caption: metadata only, the scan kept nowhere", async () => {
+    await link(CLERK, "vanthu");
+    const pdf = await samplePdf();
+    send(fake.documentMessage(CLERK, { fileName: "mat.pdf", bytes: pdf, mime: "application/pdf", caption: `${CAPTION}\nđộ mật: mật` }));
+    const [echo] = await next(CLERK.id);
+    expect(shown(echo)).toContain("Độ mật: mật");
+    expect(shown(echo)).toContain("KHÔNG lưu tệp");
+    expect(await keptFiles()).toEqual([]);
+    press(CLERK, buttonData(echo!, "Xác nhận"), echo!);
+    const [done] = await next(CLERK.id);
+    expect(shown(done)).toContain("REF: M1"); // the register of secret documents
+    expect(shown(done)).toMatch(/bản giấy/i);
+    const docs = await db.prisma.document.findMany({ select: { secrecy: true, isPaperOnly: true, files: { select: { id: true } } } });
+    expect(docs).toEqual([{ secrecy: "CONFIDENTIAL", isPaperOnly: true, files: [] }]);
+    expect(await files.has(await sha256(pdf))).toBe(false);
+    expect(files.size()).toBe(0);
+    // Nothing came back to the chat but the confirmation: no PDF.
+    expect(fake.messages(CLERK.id).filter((m) => m.document)).toEqual([]);
+  });
+
+  it("files first, then độ mật: mật: the kept scan is discarded from the conversation store at once and never reaches the file store", async () => {
+    await link(CLERK, "vanthu");
+    const pdf = await samplePdf();
+    send(fake.documentMessage(CLERK, { fileName: "scan.pdf", bytes: pdf, mime: "application/pdf" }));
+    expect(shown((await next(CLERK.id))[0])).toContain("Đã nhận 1 tệp");
+    expect(await keptFiles()).toHaveLength(1); // kept for the form, as for any document so far
+
+    send(fake.textMessage(CLERK, `${CAPTION}\nđộ mật: mật`));
+    const [echo] = await next(CLERK.id);
+    expect(shown(echo)).toContain("KHÔNG lưu tệp");
+    // Discarded as soon as the document is known to be secret, not at /ok (which may never come).
+    expect(await keptFiles()).toEqual([]);
+    const b64 = Buffer.from(pdf).toString("base64").slice(0, 200);
+    const rows = await db.prisma.conversationState.findMany({ select: { value: true } });
+    expect(rows.some((r) => JSON.stringify(r.value).includes(b64))).toBe(false);
+
+    send(fake.command(CLERK, "ok"));
+    const [done] = await next(CLERK.id);
+    expect(shown(done)).toContain("REF: M1");
+    expect(await db.prisma.document.findMany({ select: { isPaperOnly: true, files: { select: { id: true } } } })).toEqual([{ isPaperOnly: true, files: [] }]);
+    expect(await files.has(await sha256(pdf))).toBe(false);
+    expect(files.size()).toBe(0);
+
+    // Marked "không" again afterwards: the scan is gone, the clerk is asked to send it again.
+    send(fake.documentMessage(CLERK, { fileName: "scan2.pdf", bytes: pdf, mime: "application/pdf" }));
+    expect(shown((await next(CLERK.id))[0])).toContain("Đã nhận 1 tệp");
+    send(fake.textMessage(CLERK, `${CAPTION.replace("45/STC-NS", "46/STC-NS")}\nđộ mật: mật`));
+    await next(CLERK.id);
+    send(fake.textMessage(CLERK, "/sua\nđộ mật: không"));
+    const [again] = await next(CLERK.id);
+    expect(shown(again)).toContain("Độ mật: không");
+    send(fake.command(CLERK, "ok"));
+    expect(shown((await next(CLERK.id))[0])).toContain("Chưa có tệp văn bản");
+    expect(files.size()).toBe(0);
+  });
+
   it("an album of 5 photos becomes one 5-page document", async () => {
     await link(CLERK, "vanthu");
     const png = await readFile("test/fixtures/photo-small.png");
