@@ -6,7 +6,9 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { issueDirective } from "../../../core/directives/issue-directive.ts";
 import { createMemoryFileStore } from "../../../core/files/file-store.ts";
 import { listPendingUpdates, recordPendingUpdate } from "../../../core/conversations/conversation-store.ts";
+import { signFileLink } from "../../../core/files/signed-links.ts";
 import { issueLinkCode } from "../../../core/identity/issue-link-code.ts";
+import { t } from "../../../core/messages/index.ts";
 import { redeemLinkCode } from "../../../core/identity/redeem-link-code.ts";
 import { deliverOutboxMessage } from "../../../core/outbox/deliver-outbox-message.ts";
 import { findDueOutboxMessages } from "../../../core/outbox/find-due-outbox.ts";
@@ -480,7 +482,7 @@ describe("the webhook and the download links", () => {
     expect(await db.prisma.processedUpdate.count()).toBe(1);
   });
 
-  it("a tampered or expired link is refused by the download route", async () => {
+  it("a tampered, foreign-key, cut, expired link, or one whose person was deactivated, is refused by the download route over HTTP", async () => {
     await link(HEAD, "tp.tckh");
     const doc = await registerSample(deps(), org, { files: [{ bytes: await samplePdf() }] });
     await issueDirective(deps(), { actorUserId: org.users.chutich!, documentId: doc.documentId, text: "Giao TCKH.", main: "TCKH", due: { workingDays: 5 } });
@@ -499,10 +501,34 @@ describe("the webhook and the download links", () => {
     expect(await tampered.text()).toContain("không hợp lệ");
     const flipped = await fetch(url!.replace(token, `${body}.${mac.slice(0, -2)}${mac.endsWith("AA") ? "BB" : "AA"}`));
     expect(flipped.status).toBe(403);
+    // The page shows the catalog's text (HTML-escaped: its first sentence has nothing to escape).
+    const said = (key: "fileLink.invalid" | "fileLink.expired") => t("vi", key).split(". ")[0]!;
+    // Signed with another key, signature cut off, an extra part: all refused, never the file.
+    const [sha256, userId, exp, name] = JSON.parse(Buffer.from(body, "base64url").toString("utf8")) as [string, string, number, string];
+    for (const forged of [signFileLink("not-the-service-secret-0123456789abcdef", { sha256, userId, exp, name }), body, `${body}.${mac}.x`]) {
+      const res = await fetch(url!.replace(token, forged));
+      expect(res.status).toBe(403);
+      const text = await res.text();
+      expect(text).toContain(said("fileLink.invalid"));
+      expect(text).not.toContain("%PDF");
+    }
 
-    clock.advance(8 * 24 * 3600 * 1000);
+    // The person the link was made for leaves (deactivated): the genuine, unexpired link is refused.
+    await db.prisma.user.update({ where: { id: userId }, data: { active: false } });
+    const inactive = await fetch(url!);
+    expect(inactive.status).toBe(403);
+    expect(await inactive.text()).toContain(said("fileLink.invalid"));
+    await db.prisma.user.update({ where: { id: userId }, data: { active: true } });
+    expect((await fetch(url!)).status).toBe(200);
+
+    // Expired: a second after its expiry (and not a second before).
+    clock.set(new Date((exp - 1) * 1000));
+    expect((await fetch(url!)).status).toBe(200);
+    clock.set(new Date((exp + 1) * 1000));
     const expired = await fetch(url!);
     expect(expired.status).toBe(403);
-    expect(await expired.text()).toContain("hết hạn");
+    const expiredText = await expired.text();
+    expect(expiredText).toContain(said("fileLink.expired"));
+    expect(expiredText).not.toContain("%PDF");
   });
 });
