@@ -43,6 +43,37 @@ export const waitFor = async (check: () => Promise<boolean> | boolean, timeoutMs
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/**
+ * Wraps a job definition so a test can count its finished runs: the positive signal that the runner
+ * went on working (instead of sleeping and hoping nothing happened meanwhile).
+ */
+const counted = <P>(def: JobDefinition<P>): { def: JobDefinition<P>; started: () => number; finished: () => number } => {
+  let started = 0;
+  let finished = 0;
+  return {
+    def: {
+      ...def,
+      handler: async (payload, ctx) => {
+        started += 1;
+        try {
+          await def.handler(payload, ctx);
+        } finally {
+          finished += 1;
+        }
+      },
+    },
+    started: () => started,
+    finished: () => finished,
+  };
+};
+
+/**
+ * Adds `label` to `events` after `ms`: a marker on the same event loop as the runner's own timers,
+ * so a test asserts the ORDER of "the wait had not ended" and "the job ran" instead of comparing
+ * elapsed times (a threshold fails or passes for the wrong reason on a loaded machine).
+ */
+const markAfter = (events: string[], ms: number, label: string): void => void setTimeout(() => events.push(label), ms);
+
 export const runnerContract = (label: string, makeRunner: MakeRunner) => {
   describe(`${label}: job runner contract`, () => {
     let db: TestDatabase;
@@ -66,6 +97,8 @@ export const runnerContract = (label: string, makeRunner: MakeRunner) => {
     });
     beforeEach(async () => {
       await db.truncate();
+      sweeps = { started: () => 0, finished: () => 0 };
+      deliveries = { started: () => 0, finished: () => 0 };
       group += 1;
       groupName = `g${group}${Math.random().toString(36).slice(2, 8)}`;
     });
@@ -84,7 +117,22 @@ export const runnerContract = (label: string, makeRunner: MakeRunner) => {
       for (let i = 0; i < 3; i++) rows.push(await buildOutboxRow(db.prisma, { userId: s.users.head.id, kind: "assignment.new", payload: { assignmentId: s.main.id }, nextAttemptAt: new Date(Date.now() - 1000) }));
       return { s, telegram, zalo, senders: { TELEGRAM: telegram, ZALO: zalo } as Partial<Record<Channel, RecordingSender>>, rows };
     };
-    const outboxJobs = (policy = {}) => [createOutboxDispatchJob({ everyMs: 50 }), createOutboxDeliverJob({ backoffBaseMs: 100, ...policy })];
+    /** The outbox jobs, counted: `sweeps` finished dispatch runs, `deliveries` started/finished delivery runs (all runners made with them). */
+    let sweeps = { started: () => 0, finished: () => 0 };
+    let deliveries = { started: () => 0, finished: () => 0 };
+    const outboxJobs = (policy = {}) => {
+      const dispatch = counted(createOutboxDispatchJob({ everyMs: 50 }));
+      const deliver = counted(createOutboxDeliverJob({ backoffBaseMs: 100, ...policy }));
+      const [ps, pd] = [sweeps, deliveries];
+      sweeps = { started: () => ps.started() + dispatch.started(), finished: () => ps.finished() + dispatch.finished() };
+      deliveries = { started: () => pd.started() + deliver.started(), finished: () => pd.finished() + deliver.finished() };
+      return [dispatch.def, deliver.def];
+    };
+    /** Waits until `n` more sweeps have finished and no delivery is running: whatever could still go out has. */
+    const settled = async (n = 3) => {
+      const from = sweeps.finished();
+      await waitFor(() => sweeps.finished() >= from + n && deliveries.started() === deliveries.finished(), 15_000, `${n} more sweeps and idle deliveries`);
+    };
     const statuses = async () => (await db.prisma.outboxMessage.findMany({ where: { kind: "assignment.new" } })).map((r) => r.status);
 
     it("sweeps due rows and delivers each exactly once, with two runners racing", async () => {
@@ -93,7 +141,7 @@ export const runnerContract = (label: string, makeRunner: MakeRunner) => {
       const b = await make({ definitions: outboxJobs(), deps, senders, logger: silentLogger() });
       await Promise.all([a.start(), b.start()]);
       await waitFor(async () => (await statuses()).every((s) => s === "SENT"), 15_000, "all rows sent");
-      await sleep(300); // more sweeps: nothing more goes out
+      await settled(); // more sweeps ran on both runners after every row was SENT, and no delivery is in flight
       expect(telegram.sent).toHaveLength(rows.length);
       expect(new Set(telegram.sent.map((m) => m.message.title))).toEqual(new Set(["[KHẨN] Giao việc D7-TCKH"]));
     });
@@ -101,12 +149,31 @@ export const runnerContract = (label: string, makeRunner: MakeRunner) => {
     it("a 429 pauses delivery and re-sends without spending an attempt", async () => {
       const { senders, telegram, rows } = await outboxSetup();
       await db.prisma.outboxMessage.deleteMany({ where: { id: { in: rows.slice(1).map((r) => r.id) } } });
-      telegram.fail({ kind: "rate_limited", retryAfterMs: 400 });
-      const r = await make({ definitions: outboxJobs(), deps, senders, logger: silentLogger() });
-      const started = Date.now();
+      telegram.fail({ kind: "rate_limited", retryAfterMs: 600 });
+      // The order of events, not a duration: a marker set when the 429 comes back, at half the pause,
+      // must come before the re-send (the runner's own pause ends 300 ms after it).
+      const events: string[] = [];
+      const observed: Partial<Record<Channel, Sender>> = {
+        ...senders,
+        TELEGRAM: {
+          channel: "TELEGRAM",
+          send: async (target, message) => {
+            try {
+              const result = await telegram.send(target, message);
+              events.push("sent");
+              return result;
+            } catch (err) {
+              events.push("429");
+              markAfter(events, 300, "half of the pause");
+              throw err;
+            }
+          },
+        },
+      };
+      const r = await make({ definitions: outboxJobs(), deps, senders: observed, logger: silentLogger() });
       await r.start();
       await waitFor(async () => (await statuses()).every((s) => s === "SENT"), 15_000, "row sent after 429");
-      expect(Date.now() - started).toBeGreaterThanOrEqual(380);
+      expect(events).toEqual(["429", "half of the pause", "sent"]);
       expect(telegram.calls).toHaveLength(2);
       expect(telegram.sent).toHaveLength(1);
       const row = await db.prisma.outboxMessage.findUniqueOrThrow({ where: { id: rows[0]!.id } });
@@ -143,28 +210,39 @@ export const runnerContract = (label: string, makeRunner: MakeRunner) => {
       expect(await db.prisma.chatIdentity.count({ where: { userId: s.users.head.id, status: "UNREACHABLE" } })).toBe(2);
     });
 
-    it("a worker killed mid-job: the row is delivered after its claim expires", async () => {
+    it("a worker killed mid-job: the row is left alone while its claim holds, and delivered once it expires", async () => {
       const { senders, telegram, rows } = await outboxSetup();
       await db.prisma.outboxMessage.deleteMany({ where: { id: { in: rows.slice(1).map((r) => r.id) } } });
-      // A worker claimed the row and died: SENDING, claim valid for 500 ms more.
-      await db.prisma.outboxMessage.update({ where: { id: rows[0]!.id }, data: { status: "SENDING", lockedBy: "dead#1", lockedUntil: new Date(Date.now() + 500) } });
+      // A worker claimed the row and died: SENDING, its claim valid for ten more minutes.
+      await db.prisma.outboxMessage.update({ where: { id: rows[0]!.id }, data: { status: "SENDING", lockedBy: "dead#1", lockedUntil: new Date(Date.now() + 600_000) } });
       const r = await make({ definitions: outboxJobs(), deps, senders, logger: silentLogger() });
-      const started = Date.now();
       await r.start();
+      await settled(); // sweeps ran while the claim held: none took the row
+      expect(telegram.calls).toHaveLength(0);
+      expect(await db.prisma.outboxMessage.findUniqueOrThrow({ where: { id: rows[0]!.id }, select: { status: true, lockedBy: true } })).toEqual({ status: "SENDING", lockedBy: "dead#1" });
+      // The claim runs out (as ten minutes later).
+      await db.prisma.outboxMessage.update({ where: { id: rows[0]!.id }, data: { lockedUntil: new Date(Date.now() - 1_000) } });
       await waitFor(async () => (await statuses()).every((s) => s === "SENT"), 15_000, "abandoned row sent");
-      expect(Date.now() - started).toBeGreaterThanOrEqual(400);
+      await settled();
       expect(telegram.sent).toHaveLength(1);
     });
 
     it("retries a failing job with exponential backoff and fails a DomainError at once", async () => {
-      const calls: Record<string, number[]> = { flaky: [], refused: [] };
+      // Backoff 200 ms: the waits are 200 then 400 ms. Markers at 100 ms after the first failure and
+      // 300 ms after the second must each come before the next try: the second wait is longer than
+      // the first (exponential, not constant). Order of events, no elapsed-time comparison.
+      const events: string[] = [];
+      let refusedCalls = 0;
       const flaky = defineJob({
         name: "test.flaky",
         schema: z.object({ n: z.number() }),
-        retry: { attempts: 3, backoffMs: 100 },
+        retry: { attempts: 3, backoffMs: 200 },
         handler: async () => {
-          calls.flaky!.push(Date.now());
-          if (calls.flaky!.length < 3) throw new Error("boom");
+          const n = events.filter((e) => e.startsWith("try")).length + 1;
+          events.push(`try ${n}`);
+          if (n === 1) markAfter(events, 100, "half of the 1st wait");
+          if (n === 2) markAfter(events, 300, "3/4 of the 2nd wait");
+          if (n < 3) throw new Error("boom");
         },
       });
       const refused = defineJob({
@@ -172,33 +250,36 @@ export const runnerContract = (label: string, makeRunner: MakeRunner) => {
         schema: z.object({}),
         retry: { attempts: 5, backoffMs: 50 },
         handler: async () => {
-          calls.refused!.push(Date.now());
+          refusedCalls += 1;
           throw new DomainError("ASSIGNMENT_NOT_FOUND", "error.notFound");
         },
       });
-      const r = await make({ definitions: [flaky, refused], deps, senders: {}, logger: silentLogger() });
+      const logger = silentLogger();
+      const r = await make({ definitions: [flaky, refused], deps, senders: {}, logger });
       await r.start();
-      await r.enqueue("test.flaky", { n: 1 });
       await r.enqueue("test.refused", {});
-      await waitFor(() => calls.flaky!.length === 3, 10_000, "three tries");
-      const [t1, t2, t3] = calls.flaky as [number, number, number];
-      expect(t2 - t1).toBeGreaterThanOrEqual(90);
-      expect(t3 - t2).toBeGreaterThanOrEqual(190);
-      await sleep(400);
-      expect(calls.refused).toHaveLength(1);
+      await r.enqueue("test.flaky", { n: 1 });
+      await waitFor(() => events.includes("try 3"), 10_000, "three tries");
+      expect(events).toEqual(["try 1", "half of the 1st wait", "try 2", "3/4 of the 2nd wait", "try 3"]);
+      // The DomainError's job failed (logged) and was not tried again, although a retry (50 ms
+      // backoff) would have come long before the flaky job's third try (600 ms of backoff later).
+      await waitFor(() => logger.entries.some((e) => (e.obj as { job?: string }).job === "test.refused" && e.msg === "job failed"), 10_000, "the refused job's failure");
+      expect(refusedCalls).toBe(1);
     });
 
     it("does not queue a jobId twice while it is queued", async () => {
-      let runs = 0;
-      const slow = defineJob({ name: "test.slow", schema: z.object({}), handler: async () => void (runs += 1) });
+      const runs: string[] = [];
+      const slow = defineJob({ name: "test.slow", schema: z.object({ tag: z.string() }), handler: async ({ tag }) => void runs.push(tag) });
       const r = await make({ definitions: [slow], deps, senders: {}, logger: silentLogger() });
       await r.start();
-      await r.enqueue("test.slow", {}, { jobId: "same-1", delayMs: 200 });
-      await r.enqueue("test.slow", {}, { jobId: "same-1", delayMs: 200 });
-      await r.enqueue("test.slow", {}, { jobId: "other-1", delayMs: 200 });
-      await waitFor(() => runs >= 2, 10_000, "two runs");
-      await sleep(300);
-      expect(runs).toBe(2);
+      await r.enqueue("test.slow", { tag: "first" }, { jobId: "same-1", delayMs: 200 });
+      await r.enqueue("test.slow", { tag: "duplicate" }, { jobId: "same-1", delayMs: 200 });
+      await r.enqueue("test.slow", { tag: "other" }, { jobId: "other-1", delayMs: 200 });
+      // A later job on the same queue (one at a time): when it has run, a queued duplicate would have run before it.
+      await r.enqueue("test.slow", { tag: "last" }, { jobId: "last-1", delayMs: 400 });
+      await waitFor(() => runs.includes("last"), 10_000, "the last job");
+      expect(runs.slice(0, 2).sort()).toEqual(["first", "other"]);
+      expect(runs.slice(2)).toEqual(["last"]);
     });
 
     it("runs an interval schedule, and stop() waits for the active job", async () => {
@@ -221,14 +302,28 @@ export const runnerContract = (label: string, makeRunner: MakeRunner) => {
       expect(finished).toBe(runs);
     });
 
-    it("a bots-only process runs nothing", async () => {
+    it("a bots-only process runs nothing: it has no worker; the job waits for a jobs process", async () => {
       let runs = 0;
       const job = defineJob({ name: "test.none", schema: z.object({}), handler: async () => void (runs += 1) });
-      const r = await make({ definitions: [job], deps, senders: {}, logger: silentLogger(), roles: { workers: false, schedules: false } });
+      const logger = silentLogger();
+      const r = await make({ definitions: [job], deps, senders: {}, logger, roles: { workers: false, schedules: false } });
       await r.start();
       await r.enqueue("test.none", {});
-      await sleep(300);
-      expect(runs).toBe(0);
+      const queues = r.queues?.() ?? [];
+      if (r.kind === "bullmq") {
+        // Proof that it could not run: no worker is connected to the queue, and the job sits there waiting.
+        expect(queues.map((q) => q.name)).toEqual(["test.none"]);
+        expect(await queues[0]!.getWorkersCount()).toBe(0);
+        expect(await queues[0]!.getJobCounts("waiting", "active", "completed")).toEqual({ waiting: 1, active: 0, completed: 0 });
+        // A jobs process sharing the queue runs it: it was kept for one, not lost.
+        const worker = await make({ definitions: [job], deps, senders: {}, logger: silentLogger() });
+        await worker.start();
+        await waitFor(() => runs === 1, 10_000, "the job run by a jobs process");
+      } else {
+        // In-process: nothing is queued at all (no timer, nothing to run); the database keeps what matters.
+        expect(logger.entries).toContainEqual({ level: "debug", obj: { job: "test.none" }, msg: "no workers in this process: job not queued" });
+        expect(runs).toBe(0);
+      }
     });
   });
 };

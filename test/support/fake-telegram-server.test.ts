@@ -55,11 +55,20 @@ describe("fake Telegram server with the real grammY client", () => {
     expect(fake.callsTo("deleteWebhook")).toHaveLength(1);
   });
 
-  it("holds getUpdates until the timeout when nothing arrives", async () => {
-    const started = Date.now();
+  it("holds getUpdates until the timeout when nothing arrives, and answers a held request when an update comes", async () => {
+    // Order of events, not elapsed time: a marker at half the 1 s timeout comes before the empty answer.
+    const events: string[] = [];
+    setTimeout(() => events.push("half of the timeout"), 500);
     const updates = await api.getUpdates({ timeout: 1 });
+    events.push("answered");
     expect(updates).toEqual([]);
-    expect(Date.now() - started).toBeGreaterThanOrEqual(900);
+    expect(events).toEqual(["half of the timeout", "answered"]);
+
+    // Held (a long timeout), it is answered by the update pushed once the request is waiting.
+    const held = api.getUpdates({ timeout: 50 });
+    await fake.waitFor(() => fake.callsTo("getUpdates").length === 2, 5_000, "the held request");
+    const pushed = fake.pushUpdate(fake.textMessage(LAN, "đến rồi"));
+    expect((await held).map((u) => u.update_id)).toEqual([pushed.update_id]);
   });
 
   it("respects offset: updates below it are confirmed and dropped", async () => {
