@@ -71,6 +71,26 @@ describe("fake Telegram server with the real grammY client", () => {
     expect((await held).map((u) => u.update_id)).toEqual([pushed.update_id]);
   });
 
+  it("holds a send's answer (the message already exists) until released, or until the client goes away", async () => {
+    fake.holdNext("sendMessage");
+    const first = api.sendMessage(LAN.id, "một");
+    await fake.waitFor(() => fake.heldCalls() === 1, 5_000, "the held send");
+    expect(fake.messages(LAN.id).map((m) => m.text)).toEqual(["một"]); // it took effect at once
+    expect(fake.releaseHeld()).toBe(1);
+    expect((await first).text).toBe("một");
+
+    // A client that gives up (a killed process) frees its held call.
+    fake.holdNext("sendMessage");
+    const controller = new AbortController();
+    const second = api.sendMessage(LAN.id, "hai", undefined, controller.signal as Parameters<Api["sendMessage"]>[3]).catch((e: unknown) => e);
+    await fake.waitFor(() => fake.heldCalls() === 1, 5_000, "the second held send");
+    controller.abort();
+    await second;
+    await fake.waitFor(() => fake.heldCalls() === 0, 5_000, "the held call freed");
+    // No hold left: the next send is answered at once.
+    expect((await api.sendMessage(LAN.id, "ba")).text).toBe("ba");
+  });
+
   it("respects offset: updates below it are confirmed and dropped", async () => {
     const first = fake.pushUpdate(fake.textMessage(LAN, "một"));
     const second = fake.pushUpdate(fake.textMessage(LAN, "hai"));

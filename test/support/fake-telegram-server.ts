@@ -377,6 +377,8 @@ export class FakeTelegramServer {
 
   private failures: Array<{ method: string; spec: FailSpec; left: number }> = [];
   private delays: Array<{ method: string; ms: number; mode: "response" | "request"; left: number }> = [];
+  private holds: Array<{ method: string; left: number }> = [];
+  private held = new Set<() => void>();
   private blocked = new Set<number>();
   private globalSends: number[] = [];
   private chatSends = new Map<number, number[]>();
@@ -516,6 +518,7 @@ export class FakeTelegramServer {
     this.updates = [];
     this.failures = [];
     this.delays = [];
+    this.releaseHeld();
     this.blocked.clear();
     this.globalSends = [];
     this.chatSends.clear();
@@ -541,6 +544,28 @@ export class FakeTelegramServer {
   /** Delays the next `times` calls of `method` ("*" = any) by `ms`. */
   delayNext(method: string, ms: number, spec: DelaySpec = {}): void {
     this.delays.push({ method: method.toLowerCase(), ms, mode: spec.mode ?? "response", left: spec.times ?? 1 });
+  }
+
+  /**
+   * The next `times` calls of `method` take effect at once (the message exists) but their answers are
+   * held until `releaseHeld()`, or until the client goes away (a killed process): a send caught in
+   * flight, deterministically.
+   */
+  holdNext(method: string, spec: { times?: number } = {}): void {
+    this.holds.push({ method: method.toLowerCase(), left: spec.times ?? 1 });
+  }
+
+  /** How many calls are being held right now. */
+  heldCalls(): number {
+    return this.held.size;
+  }
+
+  /** Answers every held call and forgets the holds still to come; returns how many were held. */
+  releaseHeld(): number {
+    this.holds = [];
+    const n = this.held.size;
+    for (const release of [...this.held]) release();
+    return n;
   }
 
   setRateLimit(limit: RateLimit | false): void {
@@ -921,6 +946,7 @@ export class FakeTelegramServer {
     }
 
     if (delay !== undefined && delay.mode === "response") await this.sleep(delay.ms);
+    if (this.takeHold(lower)) await this.holdUntilReleased(signal);
 
     this.counters.requests++;
     call.status = status;
@@ -938,6 +964,31 @@ export class FakeTelegramServer {
     entry.left--;
     if (entry.left <= 0) this.failures.splice(index, 1);
     return entry.spec;
+  }
+
+  private takeHold(method: string): boolean {
+    const index = this.holds.findIndex((h) => h.method === method || h.method === "*");
+    if (index < 0) return false;
+    const entry = this.holds[index]!;
+    entry.left--;
+    if (entry.left <= 0) this.holds.splice(index, 1);
+    return true;
+  }
+
+  /** Waits for `releaseHeld()`, the client going away, or the server closing (all abort or release). */
+  private holdUntilReleased(signal: AbortSignal): Promise<void> {
+    return new Promise((resolve) => {
+      const release = (): void => {
+        if (!this.held.delete(release)) return;
+        signal.removeEventListener("abort", release);
+        resolve();
+        this.changed();
+      };
+      this.held.add(release);
+      if (signal.aborted) return release();
+      signal.addEventListener("abort", release);
+      this.changed();
+    });
   }
 
   private takeDelay(method: string): { ms: number; mode: "response" | "request" } | undefined {

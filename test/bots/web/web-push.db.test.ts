@@ -137,8 +137,10 @@ describe("the web sender's pushes", () => {
     const other = await signIn("tp.nv");
     const otherSub = await subscribe(other);
 
+    const sendingFrom = Date.now();
     const result = await chat.sender.send(targetOf(b), ASSIGNMENT);
     await chat.push!.idle();
+    const sendingUntil = Date.now();
     expect(result.platformMessageId).not.toBe("");
     expect(push.received.map((r) => r.path).sort()).toEqual([pathOf(phone), pathOf(laptop)].sort());
     expect(push.received.some((r) => r.path === pathOf(otherSub))).toBe(false);
@@ -152,8 +154,9 @@ describe("the web sender's pushes", () => {
       const claims = verifyVapid(r.headers.authorization!, VAPID.publicKey);
       expect(claims.aud).toBe(push.origin);
       expect(claims.sub).toBe(VAPID.subject);
-      expect(claims.exp * 1000).toBeGreaterThan(Date.now());
-      expect(claims.exp * 1000).toBeLessThanOrEqual(Date.now() + 24 * 3_600_000);
+      // The token expires after it was signed (during the send) and at most 24 h after (RFC 8292).
+      expect(claims.exp * 1000).toBeGreaterThan(sendingFrom);
+      expect(claims.exp * 1000).toBeLessThanOrEqual(sendingUntil + 24 * 3_600_000);
       const payload = JSON.parse(decryptPush(r.body, sub)) as Record<string, string>;
       expect(payload).toEqual({ title: ASSIGNMENT.title, body: "V/v hướng dẫn lập dự toán ngân sách năm 2027", tag: result.platformMessageId, url: "/chat" });
       // A subscription's keys decrypt only its own push.
