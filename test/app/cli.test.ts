@@ -3,17 +3,19 @@ import { spawn, spawnSync } from "node:child_process";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
 
+// Each test has its own DATA_DIR (its own embedded database): none depends on what another left
+// behind, so they pass in any order (the suite runs shuffled).
 let dataDir: string;
 const env = () => ({ PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", DATA_DIR: dataDir, LOG_LEVEL: "info" });
 const edoc = (args: string[], extra: Record<string, string> = {}) =>
   spawnSync(process.execPath, ["bin/edoc.js", ...args], { env: { ...env(), ...extra }, encoding: "utf8", timeout: 60_000 });
 
-beforeAll(async () => {
+beforeEach(async () => {
   dataDir = await mkdtemp(path.join(os.tmpdir(), "edoc-cli-"));
 });
-afterAll(async () => {
+afterEach(async () => {
   await rm(dataDir, { recursive: true, force: true });
 });
 
@@ -76,6 +78,9 @@ describe("edoc CLI", () => {
   }, 120_000);
 
   it("names the first audit event that was edited or deleted", async () => {
+    // Its own history: the demo organisation's import writes the audit events tampered with below.
+    expect(edoc(["demo"]).status).toBe(0);
+    expect(edoc(["audit", "verify"]).status).toBe(0);
     const { PGlite } = await import("@electric-sql/pglite");
     const tamper = async (sql: string) => {
       const db = await PGlite.create(path.join(dataDir, "pg"));
@@ -95,10 +100,13 @@ describe("edoc CLI", () => {
   it("exits non-zero on a broken organisation file, naming the problem, and changes nothing", async () => {
     const file = path.join(dataDir, "broken.yaml");
     await writeFile(file, `organization: { name: "X", code: "BROKEN" }\nunits: [ { code: "A", name: "A", kind: OFFICE } ]\nusers: [ { code: "u", name: "U", unit: "NOPE", roles: [CLERK] } ]\n`);
+    expect(edoc(["migrate"]).status).toBe(0);
     const r = edoc(["org", "import", file]);
     expect(r.status).toBe(1);
     expect(r.stderr).toContain('users[0] (code "u").unit: unknown unit "NOPE"');
-    expect(edoc(["user", "link-code", "u"]).status).toBe(1);
+    const u = edoc(["user", "link-code", "u"]);
+    expect(u.status).toBe(1);
+    expect(u.stderr).toContain("Không có người dùng mã u"); // nothing of the broken file was imported
   }, 60_000);
 });
 
