@@ -4,9 +4,15 @@ import { defineConfig } from "vitest/config";
 // default, PostgreSQL when DATABASE_URL is set); .redis = Redis; .tz = run under several TZ values.
 const BASE_EXCLUDE = ["node_modules/**", "data/**"];
 
+// Files and tests run in random order, so no test can lean on another's leftovers. The seed comes
+// from TEST_SEED (scripts/test.sh picks one and prints it) or is drawn here and printed: a failure
+// is replayed with TEST_SEED=<seed>.
+const SEED = /^\d+$/.test(process.env.TEST_SEED ?? "") ? Number(process.env.TEST_SEED) : Math.floor(Math.random() * 2 ** 31);
+if (!process.env.TEST_SEED) console.log(`vitest: random order, seed ${SEED} (replay with TEST_SEED=${SEED})`);
+
 export default defineConfig({
   test: {
-    sequence: { seed: 20261126 },
+    sequence: { shuffle: true, seed: SEED },
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: "forks",

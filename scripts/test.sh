@@ -95,6 +95,11 @@ export TEST_REDIS_URL="$REDIS_URL_FOR_TESTS"
 # Tests must not see the developer's own configuration.
 unset DATABASE_URL REDIS_URL TELEGRAM_BOT_TOKEN ZALO_BOT_TOKEN
 export TZ="${TZ:-UTC}"
+# Every suite runs its files and tests in random order (vitest.config.ts); one seed for the whole run,
+# printed here and in the summary, so a failure can be replayed with TEST_SEED=<seed> npm test.
+if ! [[ "${TEST_SEED:-}" =~ ^[0-9]+$ ]]; then TEST_SEED="$(node -e 'console.log(require("crypto").randomInt(2 ** 31))')"; fi
+export TEST_SEED
+log "random order, seed $TEST_SEED (replay: TEST_SEED=$TEST_SEED npm test)"
 REPORTS=()
 STATUS=0
 suite() { # name, env assignments, --, vitest arguments
@@ -105,7 +110,8 @@ suite() { # name, env assignments, --, vitest arguments
   log "$name"
   local report="$WORK/report-${#REPORTS[@]}.json"
   REPORTS+=("$report")
-  env "${vars[@]}" npx vitest run --reporter=default --reporter=json --outputFile.json="$report" --passWithNoTests "$@" || STATUS=1
+  # No --passWithNoTests: a project that finds no test file fails instead of passing silently.
+  env "${vars[@]}" npx vitest run --reporter=default --reporter=json --outputFile.json="$report" "$@" || STATUS=1
 }
 
 log "type-check (tsc --noEmit)"
@@ -125,5 +131,6 @@ if [ -d test/reliability ]; then
 fi
 
 log "summary"
+echo "random order, seed $TEST_SEED (replay: TEST_SEED=$TEST_SEED npm test)"
 node scripts/sum-results.mjs "${REPORTS[@]}" || STATUS=1
 exit $STATUS
