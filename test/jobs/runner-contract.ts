@@ -135,6 +135,9 @@ export const runnerContract = (label: string, makeRunner: MakeRunner) => {
     };
     const statuses = async () => (await db.prisma.outboxMessage.findMany({ where: { kind: "assignment.new" } })).map((r) => r.status);
 
+    // Race test: it means something on PostgreSQL, where the two runners' claims run on separate
+    // connections (the in-process contract runs on PostgreSQL too in `npm test`, the BullMQ one always
+    // does); on PGlite (one session) the claims interleave only between statements.
     it("sweeps due rows and delivers each exactly once, with two runners racing", async () => {
       const { senders, telegram, rows } = await outboxSetup();
       const a = await make({ definitions: outboxJobs(), deps, senders, logger: silentLogger() });

@@ -41,6 +41,9 @@ beforeEach(async () => {
 });
 
 describe("acknowledgeAssignment", () => {
+  // Race test: it means something on PostgreSQL, where the two taps really run at once on separate
+  // connections (the db project runs on PostgreSQL too in `npm test`); on PGlite (one session) they
+  // interleave only between statements.
   it("lets one of two concurrent taps win; the other gets 'already acknowledged' and changes nothing", async () => {
     const results = await Promise.allSettled([
       acknowledgeAssignment(deps(), { actorUserId: u("tp.tckh"), assignmentId: main, channel: "TELEGRAM", messageId: "101" }),

@@ -24,6 +24,9 @@ beforeEach(async () => {
 const codeOf = async (p: Promise<unknown>) => ((await p.catch((e: unknown) => e)) as DomainError).code;
 
 describe("registerIncomingDocument", () => {
+  // Race test: it means something on PostgreSQL, where the 50 registrations really run at once on separate
+  // connections (the db project runs on PostgreSQL too in `npm test`); on PGlite (one session) they
+  // interleave only between statements.
   it("numbers 50 concurrent registrations 1–50 with no gap or duplicate", async () => {
     const results = await Promise.all(Array.from({ length: 50 }, (_, i) => registerSample(deps(), org, { codeNumber: String(100 + i) })));
     expect(results.map((r) => r.registerNumber).sort((a, b) => a - b)).toEqual(Array.from({ length: 50 }, (_, i) => i + 1));

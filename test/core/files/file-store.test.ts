@@ -41,6 +41,7 @@ describe("createFsFileStore", () => {
     expect(listFiles(dir)).toEqual([]);
   });
 
+  // Race test on the file system (no database): the puts overlap on the event loop's I/O, on any machine.
   it("keeps concurrent puts of the same content consistent", async () => {
     const store = createFsFileStore(dir);
     const results = await Promise.all(Array.from({ length: 8 }, () => store.put(content)));

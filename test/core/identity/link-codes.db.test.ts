@@ -103,6 +103,9 @@ describe("link codes", () => {
     expect(await codeOf(redeemLinkCode(deps, chat("99", code)))).toBe("LINK_LOCKED");
   });
 
+  // Race test: it means something on PostgreSQL, where the two redemptions really run at once on separate
+  // connections (the db project runs on PostgreSQL too in `npm test`); on PGlite (one session) they
+  // interleave only between statements.
   it("lets one of two chats racing with the same code win", async () => {
     const deps = createTestDeps(db.prisma);
     const { code } = await issueLinkCode(deps, { userCode: "cvp" });

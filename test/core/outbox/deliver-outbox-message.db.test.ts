@@ -46,6 +46,9 @@ describe("deliverOutboxMessage", () => {
     expect(telegram.sent).toHaveLength(1);
   });
 
+  // Race test: it means something on PostgreSQL, where the two workers' claims really run at once on separate
+  // connections (the db project runs on PostgreSQL too in `npm test`); on PGlite (one session) they
+  // interleave only between statements.
   it("sends exactly once when two workers deliver the same rows concurrently", async () => {
     const { deps, s, senders, telegram, row } = await setup();
     telegram.delayMs = 20;

@@ -46,6 +46,9 @@ const issue = (over: Partial<IssueOutgoingInput> = {}) =>
   });
 
 describe("issueOutgoingDocument", () => {
+  // Race test: it means something on PostgreSQL, where the 30 issues really run at once on separate
+  // connections (the db project runs on PostgreSQL too in `npm test`); on PGlite (one session) they
+  // interleave only between statements.
   it("numbers 30 concurrent issues 01–30 with their notations, no gap or duplicate", async () => {
     const results = await Promise.all(
       Array.from({ length: 30 }, (_, i) => issue(i % 3 === 0 ? { docType: "Quyết định" } : { draftingUnitCode: i % 3 === 1 ? "VP" : "TCKH" })),

@@ -125,6 +125,9 @@ describe("sendDueReminder: the chase along a timeline (fake clock)", () => {
     expect((await row()).nextReminderAt).toBeNull();
   });
 
+  // Race test: it means something on PostgreSQL, where the two sends really run at once on separate
+  // connections (the db project runs on PostgreSQL too in `npm test`); on PGlite (one session) they
+  // interleave only between statements.
   it("two concurrent sends for the same assignment write one set of outbox rows", async () => {
     const { clock, deps, org, calendar, policy } = await setup();
     const a = await buildAssignment(db.prisma, org, { sentAt: clock.now(), dueAt: dueAtForDate("2026-03-20"), schedule: { calendar, policy, now: clock.now() } });
