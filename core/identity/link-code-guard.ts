@@ -36,8 +36,8 @@ const ts = (d: Date): string => d.toISOString();
 /**
  * Charges one try to each rule in order (each in one atomic statement) and refuses it, audited, with
  * LINK_LOCKED at the first key that is locked or already has `maxTries` tries in this window
- * (evaluated or still in flight); the keys after it are not charged. Returns the charged tries, which the caller hands to `findUsableLinkCode`,
- * `refuseLinkCode` and, on success, `settleLinkTries`.
+ * (evaluated or still in flight); the keys after it are not charged. Returns the charged tries,
+ * which the caller hands to `findUsableLinkCode`, `refuseLinkCode` and, on success, `settleLinkTries`.
  */
 export const chargeLinkTry = async (deps: Pick<CoreDeps, "prisma" | "settings">, rules: ThrottleRule[], now: Date, action: string): Promise<LinkTry[]> => {
   const windowFloor = new Date(now.getTime() - deps.settings.linkLockMinutes * 60_000);
@@ -64,7 +64,7 @@ export const chargeLinkTry = async (deps: Pick<CoreDeps, "prisma" | "settings">,
     const row = rows[0];
     if (!row) throw new Error("LinkThrottle upsert returned no row");
     charged.push({ ...rule, tries: Number(row.tries) });
-    if (row.lockedUntilMs !== null && row.lockedUntilMs > now.getTime()) lockedUntil = row.lockedUntilMs;
+    if (row.lockedUntilMs !== null && Number(row.lockedUntilMs) > now.getTime()) lockedUntil = Number(row.lockedUntilMs);
     // More tries than allowed are in flight: the last allowed one decides whether the key locks.
     else if (Number(row.tries) > rule.maxTries) lockedUntil = now.getTime() + deps.settings.linkLockMinutes * 60_000;
     if (lockedUntil !== null) {
