@@ -12,21 +12,30 @@ const env = () => ({ PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "",
 const edoc = (args: string[], extra: Record<string, string> = {}) =>
   spawnSync(process.execPath, ["bin/edoc.js", ...args], { env: { ...env(), ...extra }, encoding: "utf8", timeout: 60_000 });
 
+let service: ReturnType<typeof spawn> | undefined;
 beforeEach(async () => {
   dataDir = await mkdtemp(path.join(os.tmpdir(), "edoc-cli-"));
 });
 afterEach(async () => {
-  await rm(dataDir, { recursive: true, force: true });
+  // A service left running by a failed test would keep writing into the directory removed here.
+  if (service && service.exitCode === null && service.signalCode === null) {
+    const gone = new Promise((resolve) => service!.once("exit", resolve));
+    service.kill("SIGKILL");
+    await gone;
+  }
+  service = undefined;
+  await rm(dataDir, { recursive: true, force: true, maxRetries: 5 });
 });
 
 describe("edoc serve (npm start)", () => {
   it("starts on the embedded defaults, serves /healthz and /metrics, says which channels are off, and stops on SIGTERM", async () => {
     const child = spawn(process.execPath, ["bin/edoc.js", "serve"], { env: { ...env(), HTTP_PORT: "0", HTTP_HOST: "127.0.0.1" }, stdio: ["ignore", "pipe", "pipe"] });
+    service = child;
     let out = "";
     child.stdout.on("data", (d: Buffer) => (out += d.toString()));
     child.stderr.on("data", (d: Buffer) => (out += d.toString()));
     const port = await new Promise<number>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no port in:\n${out}`)), 50_000);
+      const timer = setTimeout(() => reject(new Error(`no port in:\n${out}`)), 150_000);
       const check = () => {
         const m = /"port":(\d+)/.exec(out);
         if (m) {
@@ -47,9 +56,9 @@ describe("edoc serve (npm start)", () => {
     child.kill("SIGTERM");
     expect(await exit).toBe(0);
     expect(out).toContain('"msg":"stopped"');
-  }, 90_000);
+  }, 180_000);
 
-  it("refuses a bad configuration, naming the variable", () => {
+  it("refuses a bad configuration, naming the variable", { timeout: 120_000 }, () => {
     const r = edoc(["serve"], { HTTP_PORT: "eighty" });
     expect(r.status).not.toBe(0);
     expect(r.stderr).toContain("HTTP_PORT must be a port number (0–65535)");
