@@ -27,7 +27,9 @@ export const createTestDatabase = async (): Promise<TestDatabase> => {
     await admin.query(`CREATE DATABASE ${name} TEMPLATE ${tpl.template}`);
     await admin.end();
     url = withDatabase(tpl.adminUrl, name);
-    db = await openDatabase({ databaseUrl: url, migrate: false, poolSize: 20 });
+    // The machine is shared and loaded: a transaction may wait longer than Prisma's 2 s for one of the
+    // pool's connections when a race test opens 50 at once (it failed "Unable to start a transaction").
+    db = await openDatabase({ databaseUrl: url, migrate: false, poolSize: 20, transactionWaitMs: 30_000 });
     drop = async () => {
       const a = new pg.Client({ connectionString: tpl.adminUrl });
       await a.connect();
