@@ -10,7 +10,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 let dataDir: string;
 const env = () => ({ PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", DATA_DIR: dataDir, LOG_LEVEL: "info" });
 const edoc = (args: string[], extra: Record<string, string> = {}) =>
-  spawnSync(process.execPath, ["bin/edoc.js", ...args], { env: { ...env(), ...extra }, encoding: "utf8", timeout: 60_000 });
+  spawnSync(process.execPath, ["bin/edoc.js", ...args], { env: { ...env(), ...extra }, encoding: "utf8", timeout: 240_000 });
 
 let service: ReturnType<typeof spawn> | undefined;
 beforeEach(async () => {
@@ -56,9 +56,9 @@ describe("edoc serve (npm start)", () => {
     child.kill("SIGTERM");
     expect(await exit).toBe(0);
     expect(out).toContain('"msg":"stopped"');
-  }, 180_000);
+  }, 400_000);
 
-  it("refuses a bad configuration, naming the variable", { timeout: 120_000 }, () => {
+  it("refuses a bad configuration, naming the variable", { timeout: 400_000 }, () => {
     const r = edoc(["serve"], { HTTP_PORT: "eighty" });
     expect(r.status).not.toBe(0);
     expect(r.stderr).toContain("HTTP_PORT must be a port number (0–65535)");
@@ -84,7 +84,7 @@ describe("edoc CLI", () => {
     const verify = edoc(["audit", "verify"]);
     expect(verify.status).toBe(0);
     expect(verify.stdout).toMatch(/Audit log intact: \d+ event/);
-  }, 120_000);
+  }, 400_000);
 
   it("names the first audit event that was edited or deleted", async () => {
     // Its own history: the demo organisation's import writes the audit events tampered with below.
@@ -104,7 +104,7 @@ describe("edoc CLI", () => {
     const deleted = edoc(["audit", "verify"]);
     expect(deleted.status).toBe(1);
     expect(deleted.stderr).toContain("Audit log broken at event #4: it does not follow the previous event");
-  }, 120_000);
+  }, 400_000);
 
   it("exits non-zero on a broken organisation file, naming the problem, and changes nothing", async () => {
     const file = path.join(dataDir, "broken.yaml");
@@ -116,7 +116,7 @@ describe("edoc CLI", () => {
     const u = edoc(["user", "link-code", "u"]);
     expect(u.status).toBe(1);
     expect(u.stderr).toContain("Không có người dùng mã u"); // nothing of the broken file was imported
-  }, 60_000);
+  }, 400_000);
 });
 
 describe("edoc audit verify and the checkpoint (issue 16)", () => {
@@ -167,7 +167,7 @@ describe("edoc audit verify and the checkpoint (issue 16)", () => {
     const forged = run(["audit", "verify"]);
     expect(forged.status).toBe(1);
     expect(forged.stderr).toContain(`The checkpoint file ${checkpointFile} is not authentic (its signature does not match`);
-  }, 180_000);
+  }, 400_000);
 });
 
 describe("edoc calendar import", () => {
@@ -182,5 +182,5 @@ describe("edoc calendar import", () => {
     const b = edoc(["calendar", "import", bad]);
     expect(b.status).toBe(1);
     expect(b.stderr).toContain("2028-02-30");
-  }, 60_000);
+  }, 400_000);
 });
