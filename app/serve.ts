@@ -11,6 +11,7 @@ import { createDigestWeeklyJob } from "../jobs/definitions/digest-weekly.ts";
 import { digestDailyJob } from "../jobs/definitions/digest-daily.ts";
 import { reminderSendJob } from "../jobs/definitions/reminder-send.ts";
 import { reminderSweepJob } from "../jobs/definitions/reminder-sweep.ts";
+import { updatesPruneJob } from "../jobs/definitions/updates-prune.ts";
 import { pacedSenders } from "../jobs/pacing.ts";
 import { createJobRunner, rolesForServe, type JobRunner } from "../jobs/runner.ts";
 import { openAppContext, type AppContext } from "./context.ts";
@@ -105,7 +106,7 @@ export const startService = async ({ config, logger, role = "all" }: { config: C
   // === Jobs
   const runner = await createJobRunner({
     redisUrl: config.REDIS_URL,
-    definitions: [...OUTBOX_JOB_DEFINITIONS, reminderSweepJob, reminderSendJob, digestDailyJob, createDigestWeeklyJob({ files: app.deps.files })],
+    definitions: [...OUTBOX_JOB_DEFINITIONS, reminderSweepJob, reminderSendJob, digestDailyJob, createDigestWeeklyJob({ files: app.deps.files }), updatesPruneJob],
     deps: app.deps,
     senders: pacedSenders(senders),
     logger: logger.child({ ns: "jobs" }),
@@ -186,6 +187,9 @@ export const startService = async ({ config, logger, role = "all" }: { config: C
 export const serve = async (role: ServeRole = "all"): Promise<void> => {
   const config = loadConfig();
   const logger = createLogger(config.LOG_LEVEL);
+  // A promise rejected with nobody listening (a library's background task) must not end the
+  // service: its HTTP, web chat and other channels keep serving. Logged so that it gets fixed.
+  process.on("unhandledRejection", (reason) => logger.error({ err: reason }, "unhandled promise rejection; the service keeps running"));
   const service = await startService({ config, logger, role });
   let stopping = false;
   const stop = async (signal: string) => {

@@ -4,7 +4,7 @@
 // document. Runs with long polling (@grammyjs/runner, sequential per chat) or behind a webhook.
 import { run, sequentialize } from "@grammyjs/runner";
 import type { RunnerHandle } from "@grammyjs/runner";
-import { Bot, webhookCallback } from "grammy";
+import { Bot, webhookCallback, type Transformer } from "grammy";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Message, UserFromGetMe } from "grammy/types";
 import type { CoreDeps } from "../../core/deps.ts";
@@ -37,13 +37,24 @@ export type TelegramBotOptions = {
   /** Pace the bot's own sends (1/s per chat). @defaultValue true */
   throttle?: boolean;
   conversations?: ConversationStore;
+  /**
+   * Polling while another process polls the same token (Telegram answers 409): the wait before the
+   * next poll, doubled after each conflict from `minMs` up to `maxMs`. The same waits restart a
+   * runner that stopped on an error (a revoked token).
+   * @defaultValue { minMs: 1000, maxMs: 60000 }
+   */
+  pollBackoff?: { minMs: number; maxMs: number };
 };
 
 export type TelegramBot = {
   bot: Bot<BotContext>;
   /** Sets the command menu in Vietnamese (default) and English. */
   setCommands(): Promise<void>;
-  /** Long polling with @grammyjs/runner (deletes any webhook first). */
+  /**
+   * Long polling with @grammyjs/runner (deletes any webhook first). Never ends the process: a 409
+   * (another process polls this token) is logged once and polled again with backoff, and a runner
+   * that stops on an error is logged and restarted. The handle follows the restarts.
+   */
   startPolling(): Promise<RunnerHandle>;
   /** A node:http handler for the webhook path; checks `X-Telegram-Bot-Api-Secret-Token`. */
   webhookHandler(secretToken: string): (req: IncomingMessage, res: ServerResponse) => Promise<void>;
@@ -66,6 +77,9 @@ const MENU: [command: string, key: string][] = [
   ["link", "bot.cmd.link"],
 ];
 
+/** The bot's id: the part of its token before the colon (`123456:ABC…` → `123456`). */
+export const telegramBotIdOf = (token: string): string => token.split(":")[0] || "bot";
+
 const displayNameOf = (from: { first_name: string; last_name?: string | undefined; username?: string | undefined }): string =>
   [from.first_name, from.last_name].filter(Boolean).join(" ") || from.username || "";
 
@@ -74,6 +88,10 @@ export const createTelegramBot = (opts: TelegramBotOptions): TelegramBot => {
   const maxBytes = opts.maxDownloadBytes ?? DEFAULT_MAX_DOWNLOAD_BYTES;
   const debounceMs = opts.albumDebounceMs ?? 1000;
   const log = opts.logger;
+  // Update ids are per bot (a new token, or Telegram restarting them after a quiet week, repeats
+  // them): the dedupe key names the bot too.
+  const botId = telegramBotIdOf(opts.token);
+  const keyOf = (updateId: number | string): string => `tg:${botId}:${updateId}`;
   const bot = new Bot<BotContext>(opts.token, { client: { apiRoot }, ...(opts.botInfo ? { botInfo: opts.botInfo } : {}) });
   configureApi(bot.api, { ...(opts.throttle !== undefined ? { throttle: opts.throttle } : {}) });
   const env = (): BotEnv => ({
@@ -85,6 +103,9 @@ export const createTelegramBot = (opts: TelegramBotOptions): TelegramBot => {
   const albums = new Map<string, Album>();
   const inFlight = new Set<Promise<unknown>>();
   let runner: RunnerHandle | undefined;
+  let polling = false;
+  let restartTimer: NodeJS.Timeout | undefined;
+  const backoff = opts.pollBackoff ?? { minMs: 1_000, maxMs: 60_000 };
 
   const download = (fileId: string, size?: number): Promise<Uint8Array> =>
     downloadTelegramFile(bot.api, { token: opts.token, apiRoot, fileId, knownSize: size, maxBytes });
@@ -140,7 +161,7 @@ export const createTelegramBot = (opts: TelegramBotOptions): TelegramBot => {
       externalUserId: String(album.from.id),
       chatId: String(album.chatId),
       displayName: displayNameOf(album.from),
-      updateKey: `tg:mg:${key}`,
+      updateKey: keyOf(`mg:${key}`),
       ...(caption !== undefined ? { text: caption } : {}),
     };
     const result = await dispatch(base, async () => {
@@ -168,10 +189,10 @@ export const createTelegramBot = (opts: TelegramBotOptions): TelegramBot => {
       chatId: String(chatId),
       displayName: displayNameOf(q.from),
       callback: q.data,
-      updateKey: `tg:${ctx.update.update_id}`,
+      updateKey: keyOf(ctx.update.update_id),
     });
     await ctx.answerCallbackQuery(result.callbackText ? { text: truncate(result.callbackText, TELEGRAM_CALLBACK_TEXT_LIMIT) } : {});
-    await deliver(chatId, result, `tg:${ctx.update.update_id}`, q.message?.message_id);
+    await deliver(chatId, result, keyOf(ctx.update.update_id), q.message?.message_id);
   });
 
   bot.on("message", async (ctx) => {
@@ -197,7 +218,7 @@ export const createTelegramBot = (opts: TelegramBotOptions): TelegramBot => {
       externalUserId: String(msg.from.id),
       chatId: String(msg.chat.id),
       displayName: displayNameOf(msg.from),
-      updateKey: `tg:${ctx.update.update_id}`,
+      updateKey: keyOf(ctx.update.update_id),
       ...(text !== undefined ? { text } : {}),
     };
     const result = await dispatch(base, async () => {
@@ -212,8 +233,88 @@ export const createTelegramBot = (opts: TelegramBotOptions): TelegramBot => {
   });
 
   bot.catch((err) => {
-    log.error({ err: err.error, updateKey: `tg:${err.ctx.update.update_id}` }, "telegram update failed");
+    log.error({ err: err.error, updateKey: keyOf(err.ctx.update.update_id) }, "telegram update failed");
   });
+
+  // === Polling that survives a second process on the same token
+  // Telegram answers a getUpdates with 409 when a newer one from elsewhere replaces it (or while a
+  // webhook is set). @grammyjs/runner treats 409 as fatal and rejects its task, which ended the whole
+  // process. Here a 409 never reaches the runner: it is logged once, then the poll is repeated after a
+  // growing wait (the other process keeps polling meanwhile; updates are deduplicated by key).
+  let conflicts = 0;
+  let conflictWarned = false;
+  const pause = (ms: number, signal?: AbortSignal): Promise<void> =>
+    new Promise((resolve) => {
+      if (signal?.aborted) return resolve();
+      const timer = setTimeout(done, ms);
+      function done() {
+        clearTimeout(timer);
+        signal?.removeEventListener("abort", done);
+        resolve();
+      }
+      signal?.addEventListener("abort", done);
+    });
+  const delayAfter = (failures: number): number => Math.min(backoff.maxMs, backoff.minMs * 2 ** Math.max(0, failures - 1));
+  const pollGuard: Transformer = async (prev, method, payload, signal) => {
+    if (method !== "getUpdates") return prev(method, payload, signal);
+    for (;;) {
+      const res = await prev(method, payload, signal);
+      if (res.ok || res.error_code !== 409 || signal?.aborted || !polling) {
+        if (res.ok && conflicts > 0) {
+          log.info({ conflicts }, "telegram polling: no conflict on this poll");
+          conflicts = 0;
+        }
+        return res;
+      }
+      conflicts += 1;
+      const retryInMs = delayAfter(conflicts);
+      if (!conflictWarned) {
+        conflictWarned = true;
+        log.warn({ description: res.description, retryInMs }, "another process polls this token: use BOT_MODE=webhook to run several. This process keeps serving and polls again with backoff");
+      } else {
+        log.debug({ description: res.description, retryInMs, conflicts }, "telegram polling conflict (409)");
+      }
+      await pause(retryInMs, signal as unknown as AbortSignal | undefined);
+    }
+  };
+
+  const launch = (): void => {
+    const handle = run(bot, { runner: { fetch: { allowed_updates: ["message", "callback_query"] }, silent: true } });
+    runner = handle;
+    let failures = 0;
+    handle.task()?.then(
+      () => undefined,
+      (err: unknown) => {
+        if (!polling || runner !== handle) return;
+        failures += 1;
+        const retryInMs = delayAfter(failures + 3);
+        log.error({ err, retryInMs }, "telegram polling stopped on an error; restarting it (check TELEGRAM_BOT_TOKEN if this repeats)");
+        restartTimer = setTimeout(() => {
+          restartTimer = undefined;
+          if (polling && runner === handle) launch();
+        }, retryInMs);
+      },
+    );
+  };
+  /** A handle that follows the runner across restarts. */
+  const pollingHandle: RunnerHandle = {
+    start: () => {
+      if (!polling) {
+        polling = true;
+        launch();
+      }
+    },
+    stop: async () => {
+      polling = false;
+      if (restartTimer) clearTimeout(restartTimer);
+      restartTimer = undefined;
+      const current = runner;
+      if (current?.isRunning()) await current.stop().catch(() => undefined);
+    },
+    size: () => runner?.size() ?? 0,
+    task: () => runner?.task(),
+    isRunning: () => polling,
+  };
 
   return {
     bot,
@@ -227,8 +328,9 @@ export const createTelegramBot = (opts: TelegramBotOptions): TelegramBot => {
     startPolling: async () => {
       await bot.init();
       await bot.api.deleteWebhook();
-      runner = run(bot, { runner: { fetch: { allowed_updates: ["message", "callback_query"] } } });
-      return runner;
+      bot.api.config.use(pollGuard);
+      pollingHandle.start();
+      return pollingHandle;
     },
     webhookHandler: (secretToken) => {
       const handle = webhookCallback(bot, "http", { secretToken, onTimeout: "return", timeoutMilliseconds: 55_000 });
@@ -237,7 +339,7 @@ export const createTelegramBot = (opts: TelegramBotOptions): TelegramBot => {
       };
     },
     stop: async () => {
-      if (runner?.isRunning()) await runner.stop();
+      await pollingHandle.stop();
       for (const key of [...albums.keys()]) await flushAlbum(key).catch((err: unknown) => log.error({ err, album: key }, "album failed"));
       await Promise.allSettled([...inFlight]);
     },

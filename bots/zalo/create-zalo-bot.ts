@@ -91,8 +91,11 @@ export type ZaloBot = {
   stop(): Promise<void>;
 };
 
-/** The deduplication key of an update (ProcessedUpdate, PendingUpdate). */
-const keyOf = (update: ZaloUpdate): string => `zl:${update.eventName}:${update.messageId}`;
+/**
+ * The deduplication key of an update (ProcessedUpdate, PendingUpdate). Message ids are the
+ * platform's; the key still names the bot (its token's id), so a new token never meets an old bot's keys.
+ */
+const updateKeyOf = (botId: string, update: ZaloUpdate): string => `zl:${botId}:${update.eventName}:${update.messageId}`;
 
 /** The platform's own code and description, logged with every error it answers. */
 const apiFields = (err: unknown): { code?: number; description?: string } =>
@@ -141,6 +144,8 @@ const downloadPhoto = async (url: string, maxBytes: number): Promise<{ bytes: Ui
  */
 export const createZaloBot = (opts: ZaloBotOptions): ZaloBot => {
   const log = opts.logger;
+  const botId = opts.token.split(":")[0] || "bot";
+  const keyOf = (update: ZaloUpdate): string => updateKeyOf(botId, update);
   const client = createZaloClient({ token: opts.token, ...(opts.apiBase ? { apiBase: opts.apiBase } : {}) });
   const maxPhotoBytes = opts.maxPhotoBytes ?? DEFAULT_MAX_PHOTO_BYTES;
   const previews = opts.previews === false ? null : (opts.previews ?? createPdfPreviewer({ files: opts.deps.files, logger: log }));

@@ -450,7 +450,7 @@ describe("the webhook and the download links", () => {
     expect((await fake.deliverWebhook(update)).status).toBe(200);
     await waitFor(() => held.requests() === 1, "the download to start");
     expect(sentTo(fake, CLERK)).toEqual([]);
-    expect((await listPendingUpdates(deps(), "ZALO")).map((p) => p.updateKey)).toEqual([`zl:message.image.received:${String(update.message.message_id)}`]);
+    expect((await listPendingUpdates(deps(), "ZALO")).map((p) => p.updateKey)).toEqual([`zl:5151:message.image.received:${String(update.message.message_id)}`]);
 
     // Zalo retries (its timeout rules are unpublished): answered, recorded once, not queued again.
     expect((await fake.deliverWebhook(update)).status).toBe(200);
@@ -473,7 +473,7 @@ describe("the webhook and the download links", () => {
     await zalo.stop();
     await link(CLERK, "vanthu");
     const update = textUpdate(CLERK, "/viec");
-    expect(await recordPendingUpdate(deps(), "ZALO", `zl:message.text.received:${String(update.message.message_id)}`, update)).toBe(true);
+    expect(await recordPendingUpdate(deps(), "ZALO", `zl:5151:message.text.received:${String(update.message.message_id)}`, update)).toBe(true);
     zalo = createZaloBot({ token: TOKEN, apiBase: fake.apiBase, deps: deps(), logger, fileLinks: null, pollingTimeoutSeconds: 2, hearingCheckMs: 0 });
     await zalo.startPolling();
     await waitFor(() => sentTo(fake, CLERK).length === 1, "the answer to the replayed /viec");
