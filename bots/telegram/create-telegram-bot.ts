@@ -4,7 +4,7 @@
 // document. Runs with long polling (@grammyjs/runner, sequential per chat) or behind a webhook.
 import { run, sequentialize } from "@grammyjs/runner";
 import type { RunnerHandle } from "@grammyjs/runner";
-import { Bot, webhookCallback, type Transformer } from "grammy";
+import { Bot, type Transformer } from "grammy";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Message, UserFromGetMe } from "grammy/types";
 import type { CoreDeps } from "../../core/deps.ts";
@@ -19,6 +19,7 @@ import { DEFAULT_MAX_DOWNLOAD_BYTES, FileTooLargeError, downloadTelegramFile } f
 import { TELEGRAM_CALLBACK_TEXT_LIMIT, truncate } from "./html.ts";
 import { deliverCard, inlineKeyboard } from "./send-message.ts";
 import { configureApi } from "./telegram-sender.ts";
+import { createTelegramWebhookHandler } from "./webhook.ts";
 
 export const DEFAULT_TELEGRAM_API_ROOT = "https://api.telegram.org";
 
@@ -56,7 +57,10 @@ export type TelegramBot = {
    * that stops on an error is logged and restarted. The handle follows the restarts.
    */
   startPolling(): Promise<RunnerHandle>;
-  /** A node:http handler for the webhook path; checks `X-Telegram-Bot-Api-Secret-Token`. */
+  /**
+   * A node:http handler for the webhook path (webhook.ts): `X-Telegram-Bot-Api-Secret-Token` checked
+   * before the body is read, bodies up to 1 MB, 400 for a body that is not an update.
+   */
   webhookHandler(secretToken: string): (req: IncomingMessage, res: ServerResponse) => Promise<void>;
   /** Stops polling (when started) and flushes albums still being collected. */
   stop(): Promise<void>;
@@ -332,12 +336,7 @@ export const createTelegramBot = (opts: TelegramBotOptions): TelegramBot => {
       pollingHandle.start();
       return pollingHandle;
     },
-    webhookHandler: (secretToken) => {
-      const handle = webhookCallback(bot, "http", { secretToken, onTimeout: "return", timeoutMilliseconds: 55_000 });
-      return async (req, res) => {
-        await handle(req, res);
-      };
-    },
+    webhookHandler: (secretToken) => createTelegramWebhookHandler(bot, { secretToken }),
     stop: async () => {
       await pollingHandle.stop();
       for (const key of [...albums.keys()]) await flushAlbum(key).catch((err: unknown) => log.error({ err, album: key }, "album failed"));
