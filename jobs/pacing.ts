@@ -7,7 +7,7 @@
 // fails at once as `rate_limited` with the wait as retry-after, so the row goes back to PENDING
 // without spending an attempt.
 import type { Sender } from "../core/ports/sender.ts";
-import { SendError } from "../core/ports/sender.ts";
+import { SendError, abortedSendError } from "../core/ports/sender.ts";
 
 /** A chat platform, as the Sender port names it. */
 type Channel = Sender["channel"];
@@ -21,7 +21,7 @@ export type PacingOptions = {
   maxWaitMs?: number;
   /** Time source and sleep (tests). */
   now?: () => number;
-  sleep?: (ms: number) => Promise<void>;
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
 };
 
 /** Defaults per channel. Zalo publishes no limit: stay conservative (override with ZALO pacing). */
@@ -33,7 +33,17 @@ export const DEFAULT_PACING: Record<Channel, PacingOptions> = {
   WEB: { overallPerSecond: 100, perChatIntervalMs: 0 },
 };
 
-const realSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+/** Waits `ms`; an abort ends the wait early (the caller then checks the signal). */
+const realSleep = (ms: number, signal?: AbortSignal) =>
+  new Promise<void>((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      signal?.removeEventListener("abort", done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener("abort", done);
+  });
 
 /** Wraps a Sender so that its sends are paced. */
 export const createPacedSender = (sender: Sender, opts: PacingOptions): Sender => {
@@ -47,7 +57,9 @@ export const createPacedSender = (sender: Sender, opts: PacingOptions): Sender =
   return {
     channel: sender.channel,
     ...(sender.inbox ? { inbox: true } : {}),
-    send: async (target, message) => {
+    send: async (target, message, options) => {
+      const signal = options?.signal;
+      if (signal?.aborted) throw abortedSendError(signal);
       const t = now();
       const slot = Math.max(t, nextGlobal, nextChat.get(target.chatId) ?? 0);
       const wait = slot - t;
@@ -55,8 +67,10 @@ export const createPacedSender = (sender: Sender, opts: PacingOptions): Sender =
       nextGlobal = slot + spacing;
       nextChat.set(target.chatId, slot + perChat);
       if (nextChat.size > 10_000) for (const [chat, at] of nextChat) if (at < t) nextChat.delete(chat);
-      if (wait > 0) await sleep(wait);
-      return sender.send(target, message);
+      if (wait > 0) await sleep(wait, signal);
+      // Cancelled while waiting for its slot: nothing was sent.
+      if (signal?.aborted) throw abortedSendError(signal);
+      return sender.send(target, message, options);
     },
   };
 };

@@ -21,36 +21,47 @@ export const inlineKeyboard = (actions: readonly MessageAction[]): InlineKeyboar
   return { inline_keyboard: rows };
 };
 
+/** grammY types its signals with the abort-controller polyfill; at run time it is the platform's. */
+type GrammySignal = Parameters<Api["sendMessage"]>[3];
+const grammySignal = (signal: AbortSignal | undefined): GrammySignal => signal as unknown as GrammySignal;
+
 /** What was sent: the text parts' message ids (the last one carries the keyboard) and the last id. */
 type Sent = { textIds: number[]; lastId: number };
 
-const sendParts = async (api: Api, chatId: string | number, message: OutboundMessage, files?: FileStore): Promise<Sent> => {
+const sendParts = async (api: Api, chatId: string | number, message: OutboundMessage, files?: FileStore, signal?: AbortSignal): Promise<Sent> => {
   const parts = renderHtmlParts(message);
   const actions = message.actions ?? [];
   const textIds: number[] = [];
   let lastId = 0;
   for (const [i, html] of parts.entries()) {
     const isLast = i === parts.length - 1;
-    const sent = await api.sendMessage(chatId, html, {
-      parse_mode: "HTML",
-      link_preview_options: { is_disabled: true },
-      ...(isLast && actions.length > 0 ? { reply_markup: inlineKeyboard(actions) } : {}),
-    });
+    signal?.throwIfAborted();
+    const sent = await api.sendMessage(
+      chatId,
+      html,
+      {
+        parse_mode: "HTML",
+        link_preview_options: { is_disabled: true },
+        ...(isLast && actions.length > 0 ? { reply_markup: inlineKeyboard(actions) } : {}),
+      },
+      grammySignal(signal),
+    );
     textIds.push(sent.message_id);
     lastId = sent.message_id;
   }
   for (const a of message.attachments ?? []) {
     if (!files) throw new Error("sendOutbound: a message with attachments needs a file store");
     const bytes = await files.readBytes(a.sha256);
-    const sent = await api.sendDocument(chatId, new InputFile(bytes, a.fileName));
+    signal?.throwIfAborted();
+    const sent = await api.sendDocument(chatId, new InputFile(bytes, a.fileName), {}, grammySignal(signal));
     lastId = sent.message_id;
   }
   return { textIds, lastId };
 };
 
 /** Sends the message; returns the id of the message carrying the keyboard (else the last one). */
-export const sendOutbound = async (api: Api, chatId: string | number, message: OutboundMessage, files?: FileStore): Promise<number> => {
-  const sent = await sendParts(api, chatId, message, files);
+export const sendOutbound = async (api: Api, chatId: string | number, message: OutboundMessage, files?: FileStore, signal?: AbortSignal): Promise<number> => {
+  const sent = await sendParts(api, chatId, message, files, signal);
   return (message.actions ?? []).length > 0 ? (sent.textIds.at(-1) ?? sent.lastId) : sent.lastId;
 };
 
@@ -74,6 +85,8 @@ export type CardDelivery = {
    * @defaultValue "edit"
    */
   mode?: "edit" | "resend";
+  /** Cancels what is not sent yet: no request starts once it is aborted (and grammY aborts the one in flight). */
+  signal?: AbortSignal | undefined;
 };
 
 /**
@@ -84,18 +97,26 @@ export type CardDelivery = {
  */
 export const deliverCard = async (api: Api, chatId: string | number, message: OutboundMessage, opts: CardDelivery = {}): Promise<number> => {
   const { cards, cardKey } = { cards: opts.cards, cardKey: message.cardKey };
-  if (!cards || !cardKey) return sendOutbound(api, chatId, message, opts.files);
+  const signal = opts.signal;
+  if (!cards || !cardKey) return sendOutbound(api, chatId, message, opts.files, signal);
   const chat = String(chatId);
   const parts = renderHtmlParts(message);
   const existing = await cards.find(chat, cardKey);
   if (existing !== null && (opts.mode ?? "edit") === "edit" && parts.length === 1) {
     try {
-      await api.editMessageText(chatId, existing, parts[0]!, {
-        parse_mode: "HTML",
-        link_preview_options: { is_disabled: true },
-        // Without reply_markup Telegram removes the keyboard: that is what a card without actions wants.
-        ...((message.actions ?? []).length > 0 ? { reply_markup: inlineKeyboard(message.actions ?? []) } : {}),
-      });
+      signal?.throwIfAborted();
+      await api.editMessageText(
+        chatId,
+        existing,
+        parts[0]!,
+        {
+          parse_mode: "HTML",
+          link_preview_options: { is_disabled: true },
+          // Without reply_markup Telegram removes the keyboard: that is what a card without actions wants.
+          ...((message.actions ?? []).length > 0 ? { reply_markup: inlineKeyboard(message.actions ?? []) } : {}),
+        },
+        grammySignal(signal),
+      );
       return existing;
     } catch (err) {
       if (isNotModified(err)) return existing;
@@ -104,9 +125,9 @@ export const deliverCard = async (api: Api, chatId: string | number, message: Ou
     }
   } else if (existing !== null) {
     // A new version of the card goes to the bottom of the chat: the old one keeps no live buttons.
-    await api.editMessageReplyMarkup(chatId, existing, { reply_markup: { inline_keyboard: [] } }).catch(() => undefined);
+    await api.editMessageReplyMarkup(chatId, existing, { reply_markup: { inline_keyboard: [] } }, grammySignal(signal)).catch(() => undefined);
   }
-  const sent = await sendParts(api, chatId, message, opts.files);
+  const sent = await sendParts(api, chatId, message, opts.files, signal);
   const cardId = sent.textIds.at(-1);
   if (parts.length === 1 && cardId !== undefined) await cards.remember(chat, cardKey, cardId);
   else await cards.forget(chat, cardKey);

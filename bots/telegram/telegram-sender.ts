@@ -9,8 +9,8 @@ import { apiThrottler } from "@grammyjs/transformer-throttler";
 import { Api, GrammyError, HttpError } from "grammy";
 import type { FileStore } from "../../core/files/file-store.ts";
 import type { CardRegistryDeps } from "../../core/outbox/card-registry.ts";
-import { SendError } from "../../core/ports/sender.ts";
-import type { OutboundMessage, SendResult, Sender, SendTarget } from "../../core/ports/sender.ts";
+import { SendError, abortedSendError } from "../../core/ports/sender.ts";
+import type { OutboundMessage, SendOptions, SendResult, Sender, SendTarget } from "../../core/ports/sender.ts";
 import { telegramCards } from "./cards.ts";
 import { deliverCard } from "./send-message.ts";
 
@@ -60,11 +60,14 @@ export const createTelegramSender = (opts: TelegramSenderOptions): Sender & { ap
   return {
     channel: "TELEGRAM",
     api,
-    async send(target: SendTarget, message: OutboundMessage): Promise<SendResult> {
+    async send(target: SendTarget, message: OutboundMessage, options: SendOptions = {}): Promise<SendResult> {
+      const { signal } = options;
       try {
-        const id = await deliverCard(api, target.chatId, message, { cards, files: opts.files, mode: "edit" });
+        const id = await deliverCard(api, target.chatId, message, { cards, files: opts.files, mode: "edit", ...(signal ? { signal } : {}) });
         return { platformMessageId: String(id) };
       } catch (err) {
+        // Cancelled (the delivery's deadline): auto-retry's wait or the request itself was aborted.
+        if (signal?.aborted) throw abortedSendError(signal);
         throw toSendError(err);
       }
     },

@@ -8,8 +8,8 @@
 // who has not signed in yet (or was signed out by `edoc user logout`), after their linked chats, and
 // they find the message on their next sign-in, rendered for them, with its buttons.
 import type { CoreDeps } from "../../core/deps.ts";
-import type { OutboundMessage, SendResult, Sender, SendTarget } from "../../core/ports/sender.ts";
-import { SendError } from "../../core/ports/sender.ts";
+import type { OutboundMessage, SendOptions, SendResult, Sender, SendTarget } from "../../core/ports/sender.ts";
+import { SendError, abortedSendError } from "../../core/ports/sender.ts";
 import type { WebEventHub } from "./event-hub.ts";
 import { storeOutgoing } from "./store-outgoing.ts";
 import type { WebPusher } from "./web-push.ts";
@@ -25,7 +25,9 @@ export type WebSenderOptions = {
 export const createWebSender = ({ deps, hub, push }: WebSenderOptions): Sender => ({
   channel: "WEB",
   inbox: true,
-  async send(target: SendTarget, message: OutboundMessage): Promise<SendResult> {
+  async send(target: SendTarget, message: OutboundMessage, { signal }: SendOptions = {}): Promise<SendResult> {
+    // A cancelled send stores nothing. (Storing is one write: once it began, the message is there.)
+    if (signal?.aborted) throw abortedSendError(signal);
     let stored;
     try {
       // The person's web chat is the person themself (chatId = userId), with or without a linked

@@ -36,13 +36,14 @@ const stylesRefused = new WeakSet<ZaloClient>();
  * Sends one part with its bold ranges; when the platform refuses them (400), logs its
  * description, sends the same text plain and stops styling for this client.
  */
-const sendStyled = async (client: ZaloClient, chatId: string, part: ZaloStyledPart, logger?: BotLogger): Promise<ZaloSentMessage> => {
-  if (part.styles.length === 0 || stylesRefused.has(client)) return client.sendMessage({ chat_id: chatId, text: part.text });
+const sendStyled = async (client: ZaloClient, chatId: string, part: ZaloStyledPart, logger?: BotLogger, signal?: AbortSignal): Promise<ZaloSentMessage> => {
+  const call = signal ? { signal } : undefined;
+  if (part.styles.length === 0 || stylesRefused.has(client)) return client.sendMessage({ chat_id: chatId, text: part.text }, call);
   try {
-    return await client.sendMessage({ chat_id: chatId, text: part.text, text_styles: part.styles });
+    return await client.sendMessage({ chat_id: chatId, text: part.text, text_styles: part.styles }, call);
   } catch (err) {
-    if (!(err instanceof ZaloApiError && err.error_code === 400)) throw err;
-    const plain = await client.sendMessage({ chat_id: chatId, text: part.text });
+    if (!(err instanceof ZaloApiError && err.error_code === 400) || signal?.aborted) throw err;
+    const plain = await client.sendMessage({ chat_id: chatId, text: part.text }, call);
     // The same text went through without styles: it was the styles that were refused.
     stylesRefused.add(client);
     logger?.warn({ chatId, code: err.error_code, description: err.description }, "Zalo refused text_styles; sending plain text from now on");
@@ -62,6 +63,8 @@ export type SendZaloMessageOptions = {
   previews: PdfPreviewer | null;
   now: () => Date;
   logger?: BotLogger;
+  /** Cancels what is not sent yet (the client aborts the call in flight). */
+  signal?: AbortSignal;
 };
 
 const isPdf = (a: MessageAttachment): boolean => a.mime === "application/pdf" || /\.pdf$/i.test(a.fileName);
@@ -105,14 +108,17 @@ export const sendZaloMessage = async (opts: SendZaloMessageOptions): Promise<str
     }
   }
 
+  const { signal } = opts;
+  const call = signal ? { signal } : undefined;
   let firstId: string | null = null;
   for (const photo of photos) {
     try {
-      const sent = await client.sendPhoto({ chat_id: chatId, photo: photo.url, caption: photo.caption });
+      signal?.throwIfAborted();
+      const sent = await client.sendPhoto({ chat_id: chatId, photo: photo.url, caption: photo.caption }, call);
       firstId ??= sent.message_id;
     } catch (err) {
       // The preview is a courtesy: the link in the text is what matters.
-      if (err instanceof ZaloApiError && (err.error_code === 400 || err.error_code === 404)) {
+      if (err instanceof ZaloApiError && (err.error_code === 400 || err.error_code === 404) && !signal?.aborted) {
         opts.logger?.warn({ chatId, code: err.error_code, description: err.description }, "photo preview refused by Zalo; the text keeps the link");
         continue;
       }
@@ -120,7 +126,8 @@ export const sendZaloMessage = async (opts: SendZaloMessageOptions): Promise<str
     }
   }
   for (const part of zaloStyledParts(message, { locale, extraLines: linkLines })) {
-    const sent = await sendStyled(client, chatId, part, opts.logger);
+    signal?.throwIfAborted();
+    const sent = await sendStyled(client, chatId, part, opts.logger, signal);
     firstId ??= sent.message_id;
   }
   if (firstId === null) throw new Error("sendZaloMessage: nothing to send (empty message)");

@@ -3,8 +3,8 @@
 // plain text ending with the reply commands, files as signed links bound to the person, page 1 of a
 // PDF as a photo preview. Platform failures become the SendError kinds the delivery job acts on.
 import type { FileStore } from "../../core/files/file-store.ts";
-import { SendError } from "../../core/ports/sender.ts";
-import type { OutboundMessage, SendResult, Sender, SendTarget } from "../../core/ports/sender.ts";
+import { SendError, abortedSendError } from "../../core/ports/sender.ts";
+import type { OutboundMessage, SendOptions, SendResult, Sender, SendTarget } from "../../core/ports/sender.ts";
 import type { BotLogger } from "../shared/types.ts";
 import { createPdfPreviewer } from "./pdf-preview.ts";
 import type { PdfPreviewer } from "./pdf-preview.ts";
@@ -82,7 +82,8 @@ export const createZaloSender = (opts: ZaloSenderOptions): Sender & { client: Za
   return {
     channel: "ZALO",
     client: opts.client,
-    async send(target: SendTarget, message: OutboundMessage): Promise<SendResult> {
+    async send(target: SendTarget, message: OutboundMessage, options: SendOptions = {}): Promise<SendResult> {
+      const { signal } = options;
       try {
         const id = await sendZaloMessage({
           client: opts.client,
@@ -94,9 +95,11 @@ export const createZaloSender = (opts: ZaloSenderOptions): Sender & { client: Za
           previews,
           now: () => clock.now(),
           ...(opts.logger ? { logger: opts.logger } : {}),
+          ...(signal ? { signal } : {}),
         });
         return { platformMessageId: id };
       } catch (err) {
+        if (signal?.aborted) throw abortedSendError(signal);
         throw toZaloSendError(err);
       }
     },

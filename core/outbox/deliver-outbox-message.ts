@@ -263,10 +263,20 @@ export const deliverOutboxMessage = async (deps: CoreDeps, input: DeliverOutboxI
 
 // === Helpers
 
+/**
+ * Sends with a deadline. At the deadline the send's signal is aborted, so the sender starts nothing
+ * more for this message (no retry in place, no further part): the row is retried later by the sweep
+ * and the abandoned attempt cannot arrive after it.
+ */
 const sendWithTimeout = (sender: Sender, target: SendTarget, message: OutboundMessage, timeoutMs: number): Promise<SendResult> =>
   new Promise<SendResult>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new SendError("transient", `send timed out after ${timeoutMs} ms`)), timeoutMs);
-    sender.send(target, message).then(
+    const controller = new AbortController();
+    const timer = setTimeout(() => {
+      const error = new SendError("transient", `send timed out after ${timeoutMs} ms`);
+      controller.abort(error);
+      reject(error);
+    }, timeoutMs);
+    sender.send(target, message, { signal: controller.signal }).then(
       (r) => {
         clearTimeout(timer);
         resolve(r);

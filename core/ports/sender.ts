@@ -55,6 +55,16 @@ export class SendError extends Error {
   }
 }
 
+/** Per-send options. */
+export type SendOptions = {
+  /**
+   * Cancels the send: once aborted, the sender starts no further platform call for this message (no
+   * retry in place, no next part) and rejects with a `transient` SendError. The delivery aborts it when
+   * its `sendTimeoutMs` passes, so a send given up on cannot still arrive later, next to its retry.
+   */
+  signal?: AbortSignal;
+};
+
 export type Sender = {
   readonly channel: Channel;
   /**
@@ -64,5 +74,9 @@ export type Sender = {
    * @defaultValue false
    */
   readonly inbox?: boolean;
-  send(target: SendTarget, message: OutboundMessage): Promise<SendResult>;
+  send(target: SendTarget, message: OutboundMessage, options?: SendOptions): Promise<SendResult>;
 };
+
+/** The SendError for a send that was cancelled through its signal. */
+export const abortedSendError = (signal: AbortSignal): SendError =>
+  signal.reason instanceof SendError ? signal.reason : new SendError("transient", "send cancelled", undefined, { cause: signal.reason });

@@ -57,3 +57,32 @@ describe("createPacedSender", () => {
     expect(senders.TELEGRAM?.inbox).toBeUndefined();
   });
 });
+
+describe("a paced send cancelled through its signal", () => {
+  it("while waiting for its slot: rejects at once with the abort's reason and never reaches the platform", async () => {
+    const inner = createRecordingSender("TELEGRAM");
+    const t = 1_000_000;
+    const paced = createPacedSender(inner, {
+      overallPerSecond: 30,
+      perChatIntervalMs: 1_000,
+      now: () => t,
+      // A wait that only an abort ends: the slot never comes within this test.
+      sleep: (_ms, signal) => new Promise<void>((resolve) => signal?.addEventListener("abort", () => resolve())),
+    });
+    await paced.send(target("c1"), { text: "first" });
+    const controller = new AbortController();
+    const waiting = paced.send(target("c1"), { text: "second" }, { signal: controller.signal });
+    const reason = new SendError("transient", "send timed out after 30000 ms");
+    controller.abort(reason);
+    await expect(waiting).rejects.toBe(reason);
+    expect(inner.sent.map((s) => s.message.text)).toEqual(["first"]);
+  });
+
+  it("passes the signal on to the channel's sender", async () => {
+    const inner = createRecordingSender("TELEGRAM");
+    const paced = createPacedSender(inner, { overallPerSecond: 30, perChatIntervalMs: 0, now: () => 0, sleep: async () => {} });
+    const controller = new AbortController();
+    await paced.send(target("c1"), { text: "x" }, { signal: controller.signal });
+    expect(inner.signals).toEqual([controller.signal]);
+  });
+});

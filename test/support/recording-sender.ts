@@ -1,7 +1,7 @@
 // A real implementation of the Sender port for tests: it records every message per target and can be
 // told to fail like a platform does (429 with retry-after, 5xx, 403, 400) or to hang.
 import type { OutboundMessage, SendResult, Sender, SendTarget } from "../../core/ports/sender.ts";
-import { SendError } from "../../core/ports/sender.ts";
+import { SendError, abortedSendError } from "../../core/ports/sender.ts";
 import type { Channel } from "../../core/store/generated/enums.ts";
 
 export type SenderFailure =
@@ -9,7 +9,7 @@ export type SenderFailure =
   | { kind: "transient"; status?: number }
   | { kind: "blocked" }
   | { kind: "permanent" }
-  /** Never answers until `releaseHung()` (then it succeeds): a platform that times out. */
+  /** Never answers until `releaseHung()` (then it succeeds) or its signal aborts (then nothing is sent): a platform that times out. */
   | { kind: "hang" };
 
 export type SentRecord = { target: SendTarget; message: OutboundMessage; platformMessageId: string };
@@ -19,6 +19,8 @@ export type RecordingSender = Sender & {
   readonly sent: SentRecord[];
   /** Every call, accepted or failed. */
   readonly calls: SendTarget[];
+  /** The signal each call was given (undefined: none), in call order. */
+  readonly signals: Array<AbortSignal | undefined>;
   /** Messages accepted for one chat. */
   sentTo(chatId: string): SentRecord[];
   /**
@@ -37,6 +39,7 @@ type Rule = { failure: SenderFailure; chatId?: string; remaining: number };
 export const createRecordingSender = (channel: Channel): RecordingSender => {
   const sent: SentRecord[] = [];
   const calls: SendTarget[] = [];
+  const signals: Array<AbortSignal | undefined> = [];
   const rules: Rule[] = [];
   const hung: Array<() => void> = [];
   let counter = 0;
@@ -44,6 +47,7 @@ export const createRecordingSender = (channel: Channel): RecordingSender => {
     channel,
     sent,
     calls,
+    signals,
     delayMs: 0,
     sentTo: (chatId) => sent.filter((s) => s.target.chatId === chatId),
     fail: (failure, opts = {}) => {
@@ -52,8 +56,10 @@ export const createRecordingSender = (channel: Channel): RecordingSender => {
     releaseHung: () => {
       for (const resume of hung.splice(0)) resume();
     },
-    send: async (target, message): Promise<SendResult> => {
+    send: async (target, message, options = {}): Promise<SendResult> => {
+      const { signal } = options;
       calls.push(target);
+      signals.push(signal);
       if (self.delayMs > 0) await new Promise((r) => setTimeout(r, self.delayMs));
       const rule = rules.find((r) => r.remaining > 0 && (r.chatId === undefined || r.chatId === target.chatId));
       if (rule) {
@@ -63,8 +69,13 @@ export const createRecordingSender = (channel: Channel): RecordingSender => {
         if (f.kind === "transient") throw new SendError("transient", `${f.status ?? 502}: Bad Gateway`);
         if (f.kind === "blocked") throw new SendError("blocked", "403: Forbidden: bot was blocked by the user");
         if (f.kind === "permanent") throw new SendError("permanent", "400: Bad Request: message is too long");
-        await new Promise<void>((resume) => hung.push(resume));
+        await new Promise<void>((resume) => {
+          hung.push(resume);
+          signal?.addEventListener("abort", () => resume());
+        });
       }
+      // A cancelled send sends nothing, as the channel senders do.
+      if (signal?.aborted) throw abortedSendError(signal);
       counter += 1;
       const platformMessageId = `${channel.toLowerCase()}-${counter}`;
       sent.push({ target, message, platformMessageId });

@@ -48,4 +48,25 @@ describe("createTelegramSender", () => {
     fake.failNext("sendMessage", { error_code: 400, description: "Bad Request: chat not found" });
     expect((await kindOf()).kind).toBe("permanent");
   });
+
+  it("a send cancelled while auto-retry waits after a 502 starts no further request: the message never arrives", async () => {
+    const retrying = createTelegramSender({ token: TOKEN, apiRoot: fake.apiRoot, throttle: false, maxRetryAttempts: 2 });
+    fake.failNext("sendMessage", { error_code: 502, description: "Bad Gateway" });
+    const controller = new AbortController();
+    const sending = retrying.send(target, { text: "Giao việc D7-TCKH" }, { signal: controller.signal });
+    // The first call was refused; auto-retry now waits 3 s before the next one.
+    await fake.waitFor(() => fake.callsTo("sendMessage").find((c) => c.status === 502), 10_000, "the refused first call");
+    const reason = new SendError("transient", "send timed out after 30000 ms");
+    controller.abort(reason);
+    await expect(sending).rejects.toBe(reason);
+    expect(fake.callsTo("sendMessage")).toHaveLength(1);
+    expect(fake.messages(55)).toHaveLength(0);
+  });
+
+  it("a send already cancelled sends nothing", async () => {
+    const controller = new AbortController();
+    controller.abort(new SendError("transient", "send timed out after 30000 ms"));
+    await expect(sender().send(target, { text: "x" }, { signal: controller.signal })).rejects.toMatchObject({ kind: "transient" });
+    expect(fake.callsTo("sendMessage")).toHaveLength(0);
+  });
 });

@@ -84,4 +84,21 @@ describe("createZaloSender", () => {
     fake.block(target.chatId);
     expect((await failure(sender().send(target, { text: "a" }))).kind).toBe("blocked");
   });
+
+  it("a send cancelled while a part is in flight aborts that call and sends none of the others", async () => {
+    const long = Array.from({ length: 90 }, (_, i) => `Dòng ${i + 1}: chỉ đạo các phòng rà soát số liệu, báo cáo đúng hạn.`).join("\n");
+    // The platform holds the first part's call (a slow network), answering only after 10 s.
+    fake.failNext("sendMessage", { error_code: 500, delayMs: 10_000 });
+    const controller = new AbortController();
+    const sending = sender().send(target, { text: long }, { signal: controller.signal });
+    await new Promise<void>((resolve) => {
+      const check = () => (fake.calls.some((c) => c.method === "sendMessage") ? resolve() : setTimeout(check, 5));
+      check();
+    });
+    const reason = new SendError("transient", "send timed out after 30000 ms");
+    controller.abort(reason);
+    await expect(sending).rejects.toBe(reason);
+    expect(fake.calls.filter((c) => c.method === "sendMessage")).toHaveLength(1);
+    expect(fake.sent).toHaveLength(0);
+  });
 });

@@ -183,6 +183,18 @@ describe("deliverOutboxMessage", () => {
     telegram.releaseHung();
   });
 
+  it("a timed-out send is cancelled through its signal: the platform answering later delivers nothing", async () => {
+    const { deps, senders, telegram, row } = await setup();
+    telegram.fail({ kind: "hang" });
+    const r = await deliverOutboxMessage(deps, { outboxId: row.id, senders, workerId: "w1", policy: { sendTimeoutMs: 50 } });
+    expect(r).toMatchObject({ outcome: "retry", attempts: 1, error: "TELEGRAM: send timed out after 50 ms" });
+    expect(telegram.signals).toHaveLength(1);
+    expect(telegram.signals[0]?.aborted).toBe(true);
+    telegram.releaseHung();
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(telegram.sent).toHaveLength(0);
+  });
+
   it("a worker killed mid-send: after lockedUntil another worker delivers; nothing lost, at most one duplicate", async () => {
     const { deps, senders, telegram, s, row } = await setup();
     await db.prisma.outboxMessage.delete({ where: { id: row.id } });
