@@ -36,7 +36,13 @@ export const createFileDownloadRoute =
       res.writeHead(405, { allow: "GET, HEAD" }).end();
       return;
     }
-    const token = decodeURIComponent(url.pathname.slice("/files/".length));
+    let token: string;
+    try {
+      token = decodeURIComponent(url.pathname.slice("/files/".length));
+    } catch {
+      // `%ZZ`, a lone `%`: no link we made looks like that.
+      return page(res, 400, t("vi", "fileLink.invalid"));
+    }
     try {
       const claims = verifyFileLink(secret, token, deps.clock.now());
       const user = await deps.prisma.user.findUnique({ where: { id: claims.userId }, select: { active: true } });

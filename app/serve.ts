@@ -43,6 +43,9 @@ const databaseProblem = async (app: AppContext): Promise<string | null> => {
   }
 };
 
+/** How long a stopping service lets the HTTP requests in flight finish. */
+export const SHUTDOWN_GRACE_MS = 10_000;
+
 export type RunningService = { port: number; stop(): Promise<void>; app: AppContext; runner: JobRunner };
 
 /** Starts everything this process's role asks for; returns a handle to stop it (tests use it). */
@@ -172,9 +175,14 @@ export const startService = async ({ config, logger, role = "all" }: { config: C
     app,
     runner,
     stop: async () => {
-      // Workers finish their active job first; then bots, HTTP and the database.
-      await runner.stop();
+      // HTTP first: new requests get 503 from now on, those in flight (uploads too) may finish for
+      // up to 10 s while the database is still open; the web chat's event streams close at once.
+      const drained = http.drain(SHUTDOWN_GRACE_MS);
       await webChat.stop();
+      const { unfinished } = await drained;
+      if (unfinished > 0) logger.warn({ unfinished, graceMs: SHUTDOWN_GRACE_MS }, "http requests still running at shutdown were cut off");
+      // Workers finish their active job; then bots, HTTP and the database.
+      await runner.stop();
       await telegram?.stop();
       await zalo?.stop();
       await http.close();

@@ -474,6 +474,8 @@ export const createWebChat = (opts: WebChatOptions): WebChat => {
         // rather than receive the rest.
         const unread: Record<string, string> = req.readableEnded ? {} : { connection: "close" };
         if (err instanceof HttpRefusal) return sendJson(res, err.status, { error: { code: err.code, message: err.text } }, unread);
+        if (err instanceof BodyTooLargeError && err.limit === JSON_LIMIT)
+          return sendJson(res, 413, { error: { code: "TOO_LARGE", message: t("vi", "web.error.bodyTooLarge", { maxKb: Math.round(JSON_LIMIT / 1024) }) } }, unread);
         if (err instanceof BodyTooLargeError) return sendJson(res, 413, { error: { code: "TOO_LARGE", message: t("vi", "web.upload.tooLarge", { maxMb: Math.round(maxUpload / 1048576) }) } }, unread);
         if (isDomainError(err)) {
           const status = err.code === "LINK_LOCKED" ? 429 : err.code === "VALIDATION" ? 400 : 400;

@@ -43,7 +43,14 @@ export const parseCookies = (header: string | undefined): Record<string, string>
     const eq = part.indexOf("=");
     if (eq < 0) continue;
     const name = part.slice(0, eq).trim();
-    if (name && !(name in out)) out[name] = decodeURIComponent(part.slice(eq + 1).trim());
+    if (!name || name in out) continue;
+    const raw = part.slice(eq + 1).trim();
+    // A malformed escape (`%ZZ`) is kept as it is: it then matches no session, instead of failing the request.
+    try {
+      out[name] = decodeURIComponent(raw);
+    } catch {
+      out[name] = raw;
+    }
   }
   return out;
 };
