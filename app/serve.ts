@@ -13,7 +13,8 @@ import { reminderSendJob } from "../jobs/definitions/reminder-send.ts";
 import { reminderSweepJob } from "../jobs/definitions/reminder-sweep.ts";
 import { updatesPruneJob } from "../jobs/definitions/updates-prune.ts";
 import { pacedSenders } from "../jobs/pacing.ts";
-import { createJobRunner, rolesForServe, type JobRunner } from "../jobs/runner.ts";
+import { createJobRunner, isProcessGone, rolesForServe, serviceInstanceId, type JobRunner } from "../jobs/runner.ts";
+import { releaseAbandonedClaims } from "../core/outbox/release-abandoned-claims.ts";
 import { openAppContext, type AppContext } from "./context.ts";
 import { createFileDownloadRoute, loadFileLinkSecret } from "./file-links.ts";
 import { QUEUE_DASHBOARD_PATH, createQueueDashboardRoute } from "./queue-dashboard.ts";
@@ -107,13 +108,22 @@ export const startService = async ({ config, logger, role = "all" }: { config: C
     logger.warn("role 'bots' without REDIS_URL and DATABASE_URL: nothing delivers messages. Run role 'all', or share PostgreSQL with a 'jobs' process.");
 
   // === Jobs
+  // Claims carry this machine's instance id, so that after a crash the restarted process gives back
+  // at once the rows its predecessor held (instead of their 120 s claim running out).
+  const instanceId = serviceInstanceId(config.dataDir);
+  const roles = rolesForServe(role);
+  if (roles.workers) {
+    const released = await releaseAbandonedClaims(app.deps, { instanceId, isGone: isProcessGone });
+    if (released > 0) logger.warn({ released }, "outbox rows claimed by a previous process of this instance released: they are delivered now (a row that was in flight may arrive twice)");
+  }
   const runner = await createJobRunner({
     redisUrl: config.REDIS_URL,
     definitions: [...OUTBOX_JOB_DEFINITIONS, reminderSweepJob, reminderSendJob, digestDailyJob, createDigestWeeklyJob({ files: app.deps.files }), updatesPruneJob],
     deps: app.deps,
     senders: pacedSenders(senders),
     logger: logger.child({ ns: "jobs" }),
-    roles: rolesForServe(role),
+    roles,
+    workerId: `${instanceId}/${process.pid}`,
   });
   await runner.start();
 

@@ -1,7 +1,8 @@
 // The outbox sweep's query: rows due for a delivery attempt, oldest first, in a bounded batch.
 import type { CoreDeps } from "../deps.ts";
 
-export type DueOutboxRow = { id: string; attempts: number };
+/** A row due for delivery; `dueAt` is when it became due (its next attempt, or the end of an abandoned claim). */
+export type DueOutboxRow = { id: string; attempts: number; dueAt: Date };
 
 /**
  * Rows to hand to delivery now: PENDING with `nextAttemptAt <= now` (index `status, nextAttemptAt`),
@@ -15,13 +16,16 @@ export const findDueOutboxMessages = async (deps: CoreDeps, { limit = 200 }: { l
     where: { status: "PENDING", nextAttemptAt: { lte: now } },
     orderBy: { nextAttemptAt: "asc" },
     take: limit,
-    select: { id: true, attempts: true },
+    select: { id: true, attempts: true, nextAttemptAt: true },
   });
   const abandoned = await deps.prisma.outboxMessage.findMany({
     where: { status: "SENDING", lockedUntil: { lt: now } },
     orderBy: { lockedUntil: "asc" },
     take: limit,
-    select: { id: true, attempts: true },
+    select: { id: true, attempts: true, lockedUntil: true },
   });
-  return [...pending, ...abandoned];
+  return [
+    ...pending.map((r) => ({ id: r.id, attempts: r.attempts, dueAt: r.nextAttemptAt })),
+    ...abandoned.map((r) => ({ id: r.id, attempts: r.attempts, dueAt: r.lockedUntil ?? now })),
+  ];
 };

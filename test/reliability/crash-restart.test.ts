@@ -1,6 +1,7 @@
 // The service killed with SIGKILL in the middle of a 200-message fan-out (deterministically: while the
 // fake platform holds sends in flight), then restarted: the rows caught mid-send are recovered, every
-// message is delivered, none more than twice (core/outbox/deliver-outbox-message.ts, "Crash safety").
+// message is delivered, none more than twice (core/outbox/deliver-outbox-message.ts, "Crash safety"),
+// and the restarted process releases the killed one's claims at once (release-abandoned-claims.ts).
 //
 // Real processes: `node bin/edoc.js serve` (in-process job runner, Telegram sender) against the fake
 // Bot API server in this process, on a throwaway PostgreSQL database shared with the test.
@@ -85,6 +86,7 @@ describe("SIGKILL in the middle of a fan-out", () => {
     await fake.waitFor(() => fake.heldCalls() >= 1, 60_000, "a send held in flight");
     const heldAtKill = fake.heldCalls();
 
+    const deadPid = service.child.pid!;
     service.child.kill("SIGKILL");
     expect(await service.exited).toBe("SIGKILL");
     service = undefined;
@@ -101,11 +103,11 @@ describe("SIGKILL in the middle of a fan-out", () => {
     const dbNow = (await db.prisma.$queryRawUnsafe<{ now: Date }[]>("SELECT now() AS now"))[0]!.now;
     for (const r of sendingAtKill) expect(r.lockedUntil!.getTime()).toBeGreaterThan(dbNow.getTime());
 
-    // Fast-forward the claims' expiry (claimMs, 120 s by default) instead of waiting it out: the
-    // restarted service must find the abandoned rows by themselves (findDueOutboxMessages).
-    await db.prisma.outboxMessage.updateMany({ where: { status: "SENDING" }, data: { lockedUntil: new Date(Date.now() - 1_000) } });
-
+    // The restarted service (same machine, same DATA_DIR) gives its dead predecessor's claims back
+    // before it serves, instead of leaving them to the claims' 120 s expiry.
     service = await spawnServe(serveEnv());
+    const stillHeld = await db.prisma.outboxMessage.count({ where: { status: "SENDING", lockedBy: { contains: `/${deadPid}#` }, lockedUntil: { gt: new Date() } } });
+    expect(stillHeld, service.output().slice(-3000)).toBe(0);
     const explain = async () => `${JSON.stringify(await db.prisma.outboxMessage.groupBy({ by: ["status"], _count: true }))}\n${service?.output().slice(-3000)}`;
     const t0 = Date.now();
     await waitUntil(async () => (await db.prisma.outboxMessage.count({ where: { status: { in: ["PENDING", "SENDING"] } } })) === 0, { timeoutMs: 150_000, what: "every outbox row settled", everyMs: 500, explain });
