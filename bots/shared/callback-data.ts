@@ -14,6 +14,10 @@ export type CallbackAction =
   | { kind: "ack"; assignmentId: string }
   | { kind: "outgoingAck"; recipientId: string }
   | { kind: "done"; assignmentId: string }
+  | { kind: "progress"; assignmentId: string }
+  | { kind: "return"; assignmentId: string }
+  | { kind: "extend"; assignmentId: string }
+  | { kind: "delegate"; assignmentId: string }
   | { kind: "direct"; documentId: string }
   | { kind: "extensionGrant"; extensionId: string }
   | { kind: "extensionRefuse"; extensionId: string }
@@ -38,6 +42,10 @@ const VERBS = {
   ack: "ack",
   outgoingAck: "oack",
   done: "done",
+  progress: "prog",
+  return: "ret",
+  extend: "ext",
+  delegate: "dlg",
   direct: "dir",
   extensionGrant: "extok",
   extensionRefuse: "extno",
@@ -78,6 +86,10 @@ export const decodeCallback = (data: string): CallbackAction | null => {
   switch (kind) {
     case "ack":
     case "done":
+    case "progress":
+    case "return":
+    case "extend":
+    case "delegate":
       return { kind, assignmentId: id };
     case "direct":
       return { kind, documentId: id };

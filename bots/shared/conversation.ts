@@ -47,7 +47,10 @@ export type DirectTextState = { kind: "directText"; documentId: string };
 /** A "Xong" button was pressed: the next text (and files) is the completion report. */
 export type DoneReportState = { kind: "doneReport"; assignmentId: string };
 
-export type ConversationState = RegisterState | DirectState | DirectTextState | DirectGuideState | DoneReportState | IssueState;
+/** A progress / return / extend / delegate button was pressed: the next text is its words. */
+export type AssignmentArgState = { kind: "assignmentArg"; action: "progress" | "return" | "extend" | "delegate"; assignmentId: string; ref: string };
+
+export type ConversationState = RegisterState | DirectState | DirectTextState | DirectGuideState | DoneReportState | AssignmentArgState | IssueState;
 
 export const DEFAULT_CONVERSATION_TTL_MS = 30 * 60_000;
 

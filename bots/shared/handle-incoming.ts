@@ -10,7 +10,7 @@ import { decodeCallback } from "./callback-data.ts";
 import { parseIsoDate } from "./context.ts";
 import type { TurnContext } from "./context.ts";
 import { DEFAULT_CONVERSATION_TTL_MS, openConversation } from "./conversation.ts";
-import { onAckPress, onAssignmentCommand, onDonePress, onDoneReport, onExtensionPress } from "./features/assignments.ts";
+import { onAssignmentArgText, onAssignmentCommand, onAssignmentPress, onDoneReport, onExtensionPress } from "./features/assignments.ts";
 import { confirmDirective, onDirectCommand, onDirectText } from "./features/direct.ts";
 import { isBareDirective, onGuideButton, onGuideCommand, onGuideEdit, onGuidePress, onGuideText } from "./features/direct-guide.ts";
 import { linkChat, linkCodeOf, onStranger } from "./features/link.ts";
@@ -74,11 +74,16 @@ const onCallback = async (ctx: TurnContext, data: string): Promise<TurnResult> =
   }
   switch (press.kind) {
     case "ack":
-      return onAckPress(ctx, press.assignmentId);
+      return onAssignmentPress(ctx, "ack", press.assignmentId);
     case "outgoingAck":
       return onOutgoingAckPress(ctx, press.recipientId);
     case "done":
-      return onDonePress(ctx, press.assignmentId);
+      return onAssignmentPress(ctx, "complete", press.assignmentId);
+    case "progress":
+    case "return":
+    case "extend":
+    case "delegate":
+      return onAssignmentPress(ctx, press.kind, press.assignmentId);
     case "direct":
       return onGuidePress(ctx, press.documentId);
     case "guide":
@@ -107,6 +112,7 @@ const onFiles = async (ctx: TurnContext, parsed: ParsedMessage | null): Promise<
   if (parsed?.kind === "command" && (parsed.name === "done" || parsed.name === "progress")) return onAssignmentCommand(ctx, parsed, files);
   const state = await ctx.conversation.get();
   if (state?.kind === "doneReport" && ctx.turn.text) return onDoneReport(ctx, state.assignmentId, ctx.turn.text, files);
+  if (state?.kind === "assignmentArg" && state.action === "progress" && ctx.turn.text) return onAssignmentArgText(ctx, state, ctx.turn.text, files);
   const issue = await onIssueFiles(ctx, files, parsed?.kind === "command" && parsed.name === "issue" ? { parsed: parsed.issue } : { ...(ctx.turn.text ? { text: ctx.turn.text } : {}) });
   if (issue) return issue;
   const caption = ctx.turn.text && ctx.turn.text.trim() !== "" ? parseRegistration(ctx.turn.text, { today: ctx.today, applyDefaults: false }) : null;
@@ -150,6 +156,7 @@ const chosenCommand = async (ctx: TurnContext, n: number): Promise<ParsedMessage
 const onText = async (ctx: TurnContext, text: string): Promise<TurnResult> => {
   const state = await ctx.conversation.get();
   if (state?.kind === "doneReport") return onDoneReport(ctx, state.assignmentId, text);
+  if (state?.kind === "assignmentArg") return onAssignmentArgText(ctx, state, text);
   if (state?.kind === "directText") return onDirectText(ctx, state.documentId, text);
   if (state?.kind === "directGuide") return onGuideText(ctx, state, text);
   const issue = await onIssueText(ctx, text);

@@ -6,7 +6,8 @@ import { enqueueOutbox } from "../outbox/enqueue-outbox.ts";
 import { loadReminderContext } from "../reminders/reminder-context.ts";
 import { refreshAssignmentReminder } from "../reminders/schedule-reminder.ts";
 import { runUseCase } from "../use-case.ts";
-import { conflictFor, loadAssignmentForAction, requireHolder, unitHeadIds, shownRef } from "./assignment-access.ts";
+import { conflictFor, fromStatuses, requireAssignmentAction } from "../workflow/state-machine.ts";
+import { factsOf, loadAssignmentForAction, unitHeadIds, shownRef } from "./assignment-access.ts";
 
 export const ZAcknowledgeAssignmentInput = z.object({
   actorUserId: z.string().min(1),
@@ -35,9 +36,9 @@ export const acknowledgeAssignment = (deps: CoreDeps, raw: AcknowledgeAssignment
     const ctx = await loadReminderContext(deps, { orgId: actor.orgId });
     return deps.prisma.$transaction(async (tx) => {
       const a = await loadAssignmentForAction(tx, actor, input.assignmentId);
-      requireHolder(actor, a);
+      requireAssignmentAction(actor, factsOf(a), "ack", shownRef(deps, a.ref));
       const claimed = await tx.assignment.updateMany({
-        where: { id: a.id, status: "ASSIGNED" },
+        where: { id: a.id, status: { in: fromStatuses("ack") } },
         data: { status: "ACKNOWLEDGED", acknowledgedAt: now, acknowledgedById: actor.id, ackChannel: input.channel ?? null, ackMessageId: input.messageId ?? null },
       });
       if (claimed.count === 0) {

@@ -5,7 +5,9 @@ import type { CoreDeps } from "../deps.ts";
 import { DomainError } from "../errors.ts";
 import { enqueueOutbox, type OutboxIntent } from "../outbox/enqueue-outbox.ts";
 import { runUseCase } from "../use-case.ts";
-import { OPEN_STATUSES, conflictFor, loadAssignmentForAction, requireHolder, unitHeadIds, shownRef } from "./assignment-access.ts";
+import { DOCUMENT_TRANSITIONS, conflictFor, fromStatuses, requireAssignmentAction } from "../workflow/state-machine.ts";
+import { factsOf, loadAssignmentForAction, unitHeadIds, shownRef } from "./assignment-access.ts";
+import { closePendingExtensions } from "./close-extensions.ts";
 import { createReport, prepareReportFile } from "./store-report.ts";
 
 const ZFile = z.object({ bytes: z.custom<Uint8Array>((v) => v instanceof Uint8Array, "must be bytes"), fileName: z.string().optional(), mimeHint: z.string().optional() });
@@ -38,9 +40,9 @@ export const completeAssignment = (deps: CoreDeps, raw: CompleteAssignmentInput)
     const now = deps.clock.now();
     return deps.prisma.$transaction(async (tx) => {
       const a = await loadAssignmentForAction(tx, actor, input.assignmentId);
-      requireHolder(actor, a);
+      requireAssignmentAction(actor, factsOf(a), "complete", shownRef(deps, a.ref));
       const done = await tx.assignment.updateMany({
-        where: { id: a.id, status: { in: OPEN_STATUSES } },
+        where: { id: a.id, status: { in: fromStatuses("complete") } },
         data: {
           status: "COMPLETED",
           completedAt: now,
@@ -51,6 +53,7 @@ export const completeAssignment = (deps: CoreDeps, raw: CompleteAssignmentInput)
         },
       });
       if (done.count === 0) throw conflictFor((await tx.assignment.findUniqueOrThrow({ where: { id: a.id }, select: { status: true } })).status, shownRef(deps, a.ref));
+      await closePendingExtensions(tx, now, { assignmentIds: [a.id], orgId: actor.orgId, actorUserId: actor.id, because: "COMPLETED" });
       const reportId = await createReport(tx, now, { assignmentId: a.id, kind: "COMPLETION", text: input.text, authorId: actor.id, ref: a.ref, file });
       await appendAuditEvent(tx, {
         type: "assignment.completed",
@@ -73,7 +76,7 @@ export const completeAssignment = (deps: CoreDeps, raw: CompleteAssignmentInput)
       } else {
         tell([a.directive.authorId]);
         if (a.role === "MAIN") {
-          const closed = await tx.document.updateMany({ where: { id: a.documentId, status: { in: ["ASSIGNED", "IN_PROGRESS"] } }, data: { status: "DONE" } });
+          const closed = await tx.document.updateMany({ where: { id: a.documentId, status: { in: [...DOCUMENT_TRANSITIONS.complete.from] } }, data: { status: DOCUMENT_TRANSITIONS.complete.to } });
           documentDone = closed.count === 1;
           if (documentDone) {
             await appendAuditEvent(tx, { type: "document.done", at: now, orgId: actor.orgId, actorUserId: actor.id, entityType: "Document", entityId: a.documentId, data: { ref: a.document.ref } });

@@ -1,6 +1,6 @@
 import { shownRef } from "./assignment-access.ts";
 import { z } from "zod";
-import { hasRole, loadActor } from "../actors/actor.ts";
+import { loadActor } from "../actors/actor.ts";
 import { appendAuditEvent } from "../audit/append-audit-event.ts";
 import type { CoreDeps } from "../deps.ts";
 import { DomainError } from "../errors.ts";
@@ -8,6 +8,7 @@ import { enqueueOutbox } from "../outbox/enqueue-outbox.ts";
 import { loadReminderContext } from "../reminders/reminder-context.ts";
 import { refreshAssignmentReminder } from "../reminders/schedule-reminder.ts";
 import { runUseCase } from "../use-case.ts";
+import { EXTENSION_TRANSITIONS, OPEN_STATUSES, checkExtensionAction, extensionStaleError } from "../workflow/state-machine.ts";
 
 export const ZDecideExtensionInput = z.object({
   actorUserId: z.string().min(1),
@@ -25,7 +26,6 @@ export const decideExtension = (deps: CoreDeps, raw: DecideExtensionInput): Prom
   runUseCase(deps, { action: "assignment.decideExtension", actorUserId: raw.actorUserId, entityType: "ExtensionRequest", entityId: raw.extensionId }, async () => {
     const input = ZDecideExtensionInput.parse(raw);
     const actor = await loadActor(deps.prisma, input.actorUserId);
-    if (!hasRole(actor, "LEADER")) throw new DomainError("FORBIDDEN", "error.forbidden");
     const now = deps.clock.now();
     // Read outside the transaction: on PGlite (one session) a read through deps.prisma inside an
     // open transaction would wait for that transaction to end.
@@ -33,19 +33,32 @@ export const decideExtension = (deps: CoreDeps, raw: DecideExtensionInput): Prom
     return deps.prisma.$transaction(async (tx) => {
       const ext = await tx.extensionRequest.findUnique({
         where: { id: input.extensionId },
-        select: { id: true, requestedById: true, requestedDueAt: true, assignment: { select: { id: true, ref: true, dueAt: true, unit: { select: { orgId: true } } } } },
+        select: { id: true, status: true, requestedById: true, requestedDueAt: true, assignment: { select: { id: true, ref: true, status: true, dueAt: true, unit: { select: { orgId: true } } } } },
       });
       if (!ext || ext.assignment.unit.orgId !== actor.orgId) throw new DomainError("EXTENSION_NOT_FOUND", "assignment.extensionNotFound");
-      const status = input.grant ? "GRANTED" : "REFUSED";
+      const action = input.grant ? "grant" : "refuse";
+      const ref = shownRef(deps, ext.assignment.ref);
+      const refusal = checkExtensionAction(actor, { status: ext.status, assignmentStatus: ext.assignment.status }, action);
+      if (refusal === "forbidden") throw new DomainError("FORBIDDEN", "error.forbidden");
+      if (refusal === "state") throw extensionStaleError({ status: ext.status, assignmentStatus: ext.assignment.status }, ref);
+      const status = EXTENSION_TRANSITIONS[action].to;
+      // Compare-and-set on both rows: the request still waits AND its assignment is still open.
       const decided = await tx.extensionRequest.updateMany({
-        where: { id: ext.id, status: "PENDING" },
+        where: { id: ext.id, status: { in: [...EXTENSION_TRANSITIONS[action].from] }, assignment: { status: { in: [...OPEN_STATUSES] } } },
         data: { status, decidedById: actor.id, decidedAt: now, decisionNote: input.note ?? null },
       });
-      if (decided.count === 0) throw new DomainError("EXTENSION_ALREADY_DECIDED", "assignment.extensionAlreadyDecided", { ref: shownRef(deps, ext.assignment.ref) });
+      if (decided.count === 0) {
+        const current = await tx.extensionRequest.findUniqueOrThrow({ where: { id: ext.id }, select: { status: true, assignment: { select: { status: true } } } });
+        throw extensionStaleError({ status: current.status, assignmentStatus: current.assignment.status }, ref);
+      }
       let dueAt = ext.assignment.dueAt;
       if (input.grant) {
         dueAt = ext.requestedDueAt;
-        await tx.assignment.update({ where: { id: ext.assignment.id }, data: { dueAt } });
+        const moved = await tx.assignment.updateMany({ where: { id: ext.assignment.id, status: { in: [...OPEN_STATUSES] } }, data: { dueAt } });
+        if (moved.count === 0) {
+          const current = await tx.assignment.findUniqueOrThrow({ where: { id: ext.assignment.id }, select: { status: true } });
+          throw extensionStaleError({ status: "CLOSED", assignmentStatus: current.status }, ref);
+        }
         await refreshAssignmentReminder(tx, { assignmentId: ext.assignment.id, calendar: ctx.calendar, policy: ctx.policy, now });
       }
       await appendAuditEvent(tx, {

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { hasRole, loadActor } from "../actors/actor.ts";
+import { loadActor } from "../actors/actor.ts";
 import { appendAuditEvent } from "../audit/append-audit-event.ts";
 import type { CoreDeps } from "../deps.ts";
 import { assignmentRef } from "../documents/refs.ts";
@@ -9,7 +9,8 @@ import { loadReminderContext } from "../reminders/reminder-context.ts";
 import { refreshAssignmentReminder } from "../reminders/schedule-reminder.ts";
 import { dueAtForDate, localDateOf } from "../time.ts";
 import { runUseCase } from "../use-case.ts";
-import { OPEN_STATUSES, conflictFor, loadAssignmentForAction, shownRef } from "./assignment-access.ts";
+import { OPEN_STATUSES, conflictFor, fromStatuses, requireAssignmentAction } from "../workflow/state-machine.ts";
+import { factsOf, loadAssignmentForAction, shownRef } from "./assignment-access.ts";
 
 export const ZDelegateAssignmentInput = z.object({
   actorUserId: z.string().min(1),
@@ -40,8 +41,7 @@ export const delegateAssignment = (deps: CoreDeps, raw: DelegateAssignmentInput)
     const ctx = await loadReminderContext(deps, { orgId: actor.orgId });
     return deps.prisma.$transaction(async (tx) => {
       const a = await loadAssignmentForAction(tx, actor, input.assignmentId);
-      if (a.parentId !== null || actor.unitId !== a.unitId || !hasRole(actor, "UNIT_HEAD")) throw new DomainError("FORBIDDEN", "assignment.onlyHeadDelegates");
-      if (!OPEN_STATUSES.includes(a.status)) throw conflictFor(a.status, shownRef(deps, a.ref));
+      requireAssignmentAction(actor, factsOf(a), "delegate", shownRef(deps, a.ref));
       const officer = await tx.user.findFirst({
         where: { orgId: actor.orgId, code: { equals: input.officerUserCode, mode: "insensitive" }, active: true },
         select: { id: true, code: true, name: true, unitId: true },
@@ -74,10 +74,11 @@ export const delegateAssignment = (deps: CoreDeps, raw: DelegateAssignmentInput)
         },
         select: { id: true },
       });
-      await tx.assignment.update({
-        where: { id: a.id },
+      const moved = await tx.assignment.updateMany({
+        where: { id: a.id, status: { in: fromStatuses("delegate") } },
         data: { status: "IN_PROGRESS", ...(a.acknowledgedAt ? {} : { acknowledgedAt: now, acknowledgedById: actor.id }) },
       });
+      if (moved.count === 0) throw conflictFor((await tx.assignment.findUniqueOrThrow({ where: { id: a.id }, select: { status: true } })).status, shownRef(deps, a.ref));
       await refreshAssignmentReminder(tx, { assignmentId: child.id, calendar: ctx.calendar, policy: ctx.policy, now });
       await refreshAssignmentReminder(tx, { assignmentId: a.id, calendar: ctx.calendar, policy: ctx.policy, now });
       await appendAuditEvent(tx, {

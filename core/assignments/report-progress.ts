@@ -7,7 +7,8 @@ import { enqueueOutbox } from "../outbox/enqueue-outbox.ts";
 import { loadReminderContext } from "../reminders/reminder-context.ts";
 import { refreshAssignmentReminder } from "../reminders/schedule-reminder.ts";
 import { runUseCase } from "../use-case.ts";
-import { OPEN_STATUSES, conflictFor, loadAssignmentForAction, requireHolder, unitHeadIds, shownRef } from "./assignment-access.ts";
+import { conflictFor, fromStatuses, requireAssignmentAction } from "../workflow/state-machine.ts";
+import { factsOf, loadAssignmentForAction, unitHeadIds, shownRef } from "./assignment-access.ts";
 import { createReport, prepareReportFile } from "./store-report.ts";
 
 const ZFile = z.object({ bytes: z.custom<Uint8Array>((v) => v instanceof Uint8Array, "must be bytes"), fileName: z.string().optional(), mimeHint: z.string().optional() });
@@ -37,9 +38,9 @@ export const reportProgress = (deps: CoreDeps, raw: ReportProgressInput): Promis
     const ctx = await loadReminderContext(deps, { orgId: actor.orgId });
     return deps.prisma.$transaction(async (tx) => {
       const a = await loadAssignmentForAction(tx, actor, input.assignmentId);
-      requireHolder(actor, a);
+      requireAssignmentAction(actor, factsOf(a), "progress", shownRef(deps, a.ref));
       const moved = await tx.assignment.updateMany({
-        where: { id: a.id, status: { in: OPEN_STATUSES } },
+        where: { id: a.id, status: { in: fromStatuses("progress") } },
         data: { status: "IN_PROGRESS", ...(a.acknowledgedAt ? {} : { acknowledgedAt: now, acknowledgedById: actor.id }) },
       });
       if (moved.count === 0) throw conflictFor((await tx.assignment.findUniqueOrThrow({ where: { id: a.id }, select: { status: true } })).status, shownRef(deps, a.ref));

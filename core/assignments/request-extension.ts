@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { hasRole, loadActor } from "../actors/actor.ts";
+import { loadActor } from "../actors/actor.ts";
 import { appendAuditEvent } from "../audit/append-audit-event.ts";
 import type { CoreDeps } from "../deps.ts";
 import { DomainError } from "../errors.ts";
@@ -7,7 +7,8 @@ import { enqueueOutbox } from "../outbox/enqueue-outbox.ts";
 import { loadReminderContext } from "../reminders/reminder-context.ts";
 import { dueAtForDate } from "../time.ts";
 import { runUseCase } from "../use-case.ts";
-import { OPEN_STATUSES, conflictFor, loadAssignmentForAction, shownRef } from "./assignment-access.ts";
+import { requireAssignmentAction } from "../workflow/state-machine.ts";
+import { factsOf, loadAssignmentForAction, shownRef } from "./assignment-access.ts";
 
 export const ZRequestExtensionInput = z.object({
   actorUserId: z.string().min(1),
@@ -32,8 +33,7 @@ export const requestExtension = (deps: CoreDeps, raw: RequestExtensionInput): Pr
     const ctx = await loadReminderContext(deps, { orgId: actor.orgId });
     return deps.prisma.$transaction(async (tx) => {
       const a = await loadAssignmentForAction(tx, actor, input.assignmentId);
-      if (a.parentId !== null || actor.unitId !== a.unitId || !hasRole(actor, "UNIT_HEAD")) throw new DomainError("FORBIDDEN", "assignment.onlyHeadExtends");
-      if (!OPEN_STATUSES.includes(a.status)) throw conflictFor(a.status, shownRef(deps, a.ref));
+      requireAssignmentAction(actor, factsOf(a), "extend", shownRef(deps, a.ref));
       if (!a.dueAt) throw new DomainError("EXTENSION_NO_DEADLINE", "assignment.extensionNoDeadline");
       const requestedDueAt = dueAtForDate(input.newDue.date, ctx.zone);
       if (requestedDueAt <= a.dueAt) throw new DomainError("EXTENSION_NOT_LATER", "assignment.extensionNotLater");

@@ -1,11 +1,13 @@
 import { z } from "zod";
-import { hasRole, loadActor } from "../actors/actor.ts";
+import { loadActor } from "../actors/actor.ts";
 import { appendAuditEvent } from "../audit/append-audit-event.ts";
 import type { CoreDeps } from "../deps.ts";
 import { DomainError } from "../errors.ts";
 import { enqueueOutbox } from "../outbox/enqueue-outbox.ts";
 import { runUseCase } from "../use-case.ts";
-import { conflictFor, loadAssignmentForAction, shownRef } from "./assignment-access.ts";
+import { conflictFor, fromStatuses, requireAssignmentAction } from "../workflow/state-machine.ts";
+import { factsOf, loadAssignmentForAction, shownRef } from "./assignment-access.ts";
+import { closePendingExtensions } from "./close-extensions.ts";
 
 export const ZReturnAssignmentInput = z.object({
   actorUserId: z.string().min(1),
@@ -28,12 +30,13 @@ export const returnAssignment = (deps: CoreDeps, raw: ReturnAssignmentInput): Pr
     const now = deps.clock.now();
     return deps.prisma.$transaction(async (tx) => {
       const a = await loadAssignmentForAction(tx, actor, input.assignmentId);
-      if (a.parentId !== null || actor.unitId !== a.unitId || !hasRole(actor, "UNIT_HEAD")) throw new DomainError("FORBIDDEN", "assignment.onlyHeadReturns");
+      requireAssignmentAction(actor, factsOf(a), "return", shownRef(deps, a.ref));
       const moved = await tx.assignment.updateMany({
-        where: { id: a.id, status: { in: ["ASSIGNED", "ACKNOWLEDGED"] } },
+        where: { id: a.id, status: { in: fromStatuses("return") } },
         data: { status: "RETURNED", returnedAt: now, returnReason: input.reason, nextReminderAt: null, reminderStep: null },
       });
       if (moved.count === 0) throw conflictFor((await tx.assignment.findUniqueOrThrow({ where: { id: a.id }, select: { status: true } })).status, shownRef(deps, a.ref));
+      await closePendingExtensions(tx, now, { assignmentIds: [a.id], orgId: actor.orgId, actorUserId: actor.id, because: "RETURNED" });
       await appendAuditEvent(tx, { type: "assignment.returned", at: now, orgId: actor.orgId, actorUserId: actor.id, entityType: "Assignment", entityId: a.id, data: { ref: a.ref, reason: input.reason } });
       const leader = a.directive.authorId;
       if (leader !== actor.id) {

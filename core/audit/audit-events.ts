@@ -22,6 +22,7 @@ export const AUDIT_EVENT_TYPES = [
   "assignment.extensionRequested",
   "assignment.extensionGranted",
   "assignment.extensionRefused",
+  "assignment.extensionClosed",
   "assignment.reminderSent",
   "document.done",
   "calendar.imported",

@@ -11,6 +11,8 @@ import { enqueueOutbox, type OutboxIntent } from "../outbox/enqueue-outbox.ts";
 import type { AssignmentRole } from "../store/generated/enums.ts";
 import { dueAtForDate, localDateOf } from "../time.ts";
 import { runUseCase } from "../use-case.ts";
+import { closePendingExtensions } from "../assignments/close-extensions.ts";
+import { DOCUMENT_TRANSITIONS, SUPERSEDE_TRANSITION, isSecret } from "../workflow/state-machine.ts";
 
 const ZDue = z.union([
   z.object({ date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "must be a date YYYY-MM-DD") }),
@@ -62,7 +64,6 @@ export type IssueDirectiveResult = Omit<DirectivePlan, "assignments"> & {
   assignments: (PlannedAssignment & { assignmentId: string; ref: string })[];
 };
 
-const OPEN_DOC = new Set(["REGISTERED", "ASSIGNED", "IN_PROGRESS"]);
 
 /** Validates a directive and works out exactly what would be recorded (the echo before /ok). */
 const planDirective = async (deps: CoreDeps, actor: Actor, input: z.output<typeof ZIssueDirectiveInput>): Promise<DirectivePlan> => {
@@ -85,8 +86,8 @@ const planDirective = async (deps: CoreDeps, actor: Actor, input: z.output<typeo
     select: { id: true, ref: true, direction: true, secrecy: true, status: true, urgency: true, org: { select: { timeZone: true } } },
   });
   if (!doc || doc.direction !== "IN") throw new DomainError("DOCUMENT_NOT_FOUND", "document.notFound");
-  if (doc.secrecy !== "NONE") throw new DomainError("DOCUMENT_SECRET", "directive.documentSecret", { ref: doc.ref });
-  if (!OPEN_DOC.has(doc.status)) throw new DomainError("DOCUMENT_CLOSED", "directive.documentClosed", { ref: doc.ref });
+  if (isSecret(doc.secrecy)) throw new DomainError("DOCUMENT_SECRET", "directive.documentSecret", { ref: doc.ref });
+  if (!DOCUMENT_TRANSITIONS.direct.from.includes(doc.status)) throw new DomainError("DOCUMENT_CLOSED", "directive.documentClosed", { ref: doc.ref });
 
   const wanted: { code: string; role: AssignmentRole }[] = [
     { code: input.main, role: "MAIN" },
@@ -182,10 +183,11 @@ export const issueDirective = (deps: CoreDeps, raw: IssueDirectiveInput): Promis
           const stillCurrent = await tx.directive.count({ where: { supersedesId: plan.supersedesId } });
           if (stillCurrent > 0) throw new DomainError("DIRECTIVE_CHANGED", "directive.changedMeanwhile");
           const cancelled = await tx.assignment.findMany({
-            where: { directiveId: plan.supersedesId, status: { in: ["ASSIGNED", "ACKNOWLEDGED", "IN_PROGRESS"] } },
+            where: { directiveId: plan.supersedesId, status: { in: [...SUPERSEDE_TRANSITION.from] } },
             select: { id: true, unitId: true, isPaper: true, parentId: true, assigneeUserId: true },
           });
-          await tx.assignment.updateMany({ where: { id: { in: cancelled.map((c) => c.id) } }, data: { status: "CANCELLED", nextReminderAt: null, reminderStep: null } });
+          await tx.assignment.updateMany({ where: { id: { in: cancelled.map((c) => c.id) } }, data: { status: SUPERSEDE_TRANSITION.to, nextReminderAt: null, reminderStep: null } });
+          await closePendingExtensions(tx, now, { assignmentIds: cancelled.map((c) => c.id), orgId: doc.orgId, actorUserId: actor.id, because: "CANCELLED" });
           for (const c of cancelled.filter((c) => !c.isPaper)) {
             const people = c.assigneeUserId ? [{ id: c.assigneeUserId }] : await unitHeads(tx, c.unitId);
             for (const p of people.filter((p) => p.id !== actor.id))
@@ -240,7 +242,7 @@ export const issueDirective = (deps: CoreDeps, raw: IssueDirectiveInput): Promis
             outbox.push({ userId: r.id, kind: r.kind, payload: { assignmentId: row.id }, dedupeKey: `asg:${row.id}:${r.kind}:${r.id}`, urgency: doc.urgency });
         }
         const main = plan.assignments.find((a) => a.role === "MAIN")!;
-        await tx.document.update({ where: { id: plan.documentId }, data: { status: "ASSIGNED", dueAt: main.dueAt } });
+        await tx.document.update({ where: { id: plan.documentId }, data: { status: DOCUMENT_TRANSITIONS.direct.to, dueAt: main.dueAt } });
         await appendAuditEvent(tx, {
           type: plan.supersedesId ? "directive.superseded" : "directive.issued",
           at: now,

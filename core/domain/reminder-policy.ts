@@ -17,6 +17,7 @@ import { z } from "zod";
 
 import type { Calendar } from "../calendar/calendar.ts";
 import { DomainError } from "../errors.ts";
+import { isOpenStatus } from "../workflow/state-machine.ts";
 import { atLocalTime, isLocalTime, localDateOf, localMinuteOfDay, minutesOfLocalTime } from "../time.ts";
 
 // === Vocabulary
@@ -204,8 +205,6 @@ export type ReminderPlan = {
 type Track = "ACK" | "DEADLINE";
 type PlannedStep = { step: ReminderStep; track: Track; plannedAt: Date; at: Date; audience: ReminderAudience[]; overdueDay?: number };
 
-const OPEN_STATUSES: ReadonlySet<ReminderAssignmentStatus> = new Set(["ASSIGNED", "ACKNOWLEDGED", "IN_PROGRESS"]);
-
 /**
  * Every reminder the table gives for an assignment, in time order, quiet hours applied, steps at the
  * same instant merged — ignoring what was already sent and what `now` is. For reports and tests;
@@ -215,7 +214,7 @@ export const reminderSchedule = (input: { assignment: ReminderAssignment; calend
   merge(plannedSteps(input.assignment, input.calendar, input.policy ?? DEFAULT_REMINDER_POLICY));
 
 const plannedSteps = (a: ReminderAssignment, calendar: Calendar, policy: ReminderPolicy): PlannedStep[] => {
-  if (!OPEN_STATUSES.has(a.status) || a.role === "INFO" || a.isPaper === true) return [];
+  if (!isOpenStatus(a.status) || a.role === "INFO" || a.isPaper === true) return [];
   const zone = calendar.zone;
   const out: PlannedStep[] = [];
   const push = (step: ReminderStep, track: Track, plannedAt: Date, audience: ReminderAudience[], overdueDay?: number): void => {

@@ -18,12 +18,13 @@ import { webPush } from "./catalog/web-push.ts";
 import { outgoing } from "./catalog/outgoing.ts";
 import { office } from "./catalog/office.ts";
 import { directGuide } from "./catalog/direct-guide.ts";
+import { state } from "./catalog/state.ts";
 import type { CatalogPart, Locale, MessageParams } from "./types.ts";
 
 export type { CatalogPart, Locale, MessageParams } from "./types.ts";
 export { DEFAULT_LOCALE } from "./types.ts";
 
-const PARTS: CatalogPart[] = [calendar, common, intake, link, org, workflow, notify, reminders, bot, queries, files, zalo, outgoing, office, web, webPush, directGuide];
+const PARTS: CatalogPart[] = [calendar, common, intake, link, org, workflow, notify, reminders, bot, queries, files, zalo, outgoing, office, web, webPush, directGuide, state];
 
 const merge = (locale: Locale): Record<string, string> => {
   const out: Record<string, string> = {};

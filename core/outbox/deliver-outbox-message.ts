@@ -137,7 +137,16 @@ export const deliverOutboxMessage = async (deps: CoreDeps, input: DeliverOutboxI
   if (claim.count === 0) return { outcome: "not_claimable" };
 
   const guard = { id: input.outboxId, status: "SENDING" as const, lockedBy: token };
-  const row = await prisma.outboxMessage.findUniqueOrThrow({ where: { id: input.outboxId }, select: { id: true, userId: true, kind: true, payload: true, attempts: true, urgency: true, createdAt: true } });
+  const row = await prisma.outboxMessage.findUniqueOrThrow({ where: { id: input.outboxId }, select: { id: true, userId: true, kind: true, payload: true, attempts: true, urgency: true, createdAt: true, seq: true } });
+  // One person's messages leave in the order they were written: while an earlier row of theirs is
+  // due or being sent, this one waits for the next sweep (events reach people in the order they happened).
+  const earlier = await prisma.outboxMessage.count({
+    where: { userId: row.userId, seq: { lt: row.seq }, OR: [{ status: "PENDING", nextAttemptAt: { lte: claimedAt } }, { status: "SENDING" }] },
+  });
+  if (earlier > 0) {
+    await prisma.outboxMessage.updateMany({ where: guard, data: { status: "PENDING", lockedBy: null, lockedUntil: null } });
+    return { outcome: "not_claimable" };
+  }
   const user = await prisma.user.findUnique({ where: { id: row.userId }, select: { id: true, orgId: true, active: true, locale: true } });
 
   const cancel = async (reason: string): Promise<DeliverOutcome> => {

@@ -14,7 +14,7 @@ export const findDueOutboxMessages = async (deps: CoreDeps, { limit = 200 }: { l
   const now = deps.clock.now();
   const pending = await deps.prisma.outboxMessage.findMany({
     where: { status: "PENDING", nextAttemptAt: { lte: now } },
-    orderBy: { nextAttemptAt: "asc" },
+    orderBy: [{ nextAttemptAt: "asc" }, { seq: "asc" }],
     take: limit,
     select: { id: true, attempts: true, nextAttemptAt: true },
   });

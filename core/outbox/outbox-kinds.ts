@@ -17,6 +17,8 @@ export type OutboxPayloads = {
   /** A leader is asked to decide on an extension; the requester learns the decision. */
   "extension.requested": { extensionId: string };
   "extension.decided": { extensionId: string };
+  /** A waiting request was closed because its assignment was returned, completed or cancelled. */
+  "extension.closed": { extensionId: string };
   /** A chase step of the reminder policy. */
   "reminder.step": {
     assignmentId: string;
@@ -63,6 +65,7 @@ export const OUTBOX_KINDS = [
   "assignment.returned",
   "extension.requested",
   "extension.decided",
+  "extension.closed",
   "reminder.step",
   "office.unreachable",
   "office.channelDeaf",

@@ -15,6 +15,10 @@ import type { Calendar } from "../calendar/calendar.ts";
 import { daysBetween, formatDate, formatDateTime, formatDueAt, formatLocalDate, localDateOf, startOfLocalDay, endOfLocalDay, addDays } from "../time.ts";
 import { OUTBOX_KINDS, type OutboxKind, type OutboxPayloads } from "./outbox-kinds.ts";
 import { renderOutgoingReceived } from "../outgoing/render-outgoing-received.ts";
+import { displayRef } from "../documents/refs.ts";
+import type { Role, Secrecy } from "../store/generated/enums.ts";
+import { OPEN_STATUSES, assignmentActionsFor, documentActionsFor, extensionActionsFor, isOffline } from "../workflow/state-machine.ts";
+import { assignmentMessageActions, documentMessageActions, extensionMessageActions } from "../workflow/action-messages.ts";
 
 // === Public API
 
@@ -38,7 +42,7 @@ export type RenderOutboxResult = { ok: true; message: OutboundMessage } | { ok: 
 export const renderOutboxMessage = async (deps: CoreDeps, input: RenderOutboxInput): Promise<RenderOutboxResult> => {
   if (!(OUTBOX_KINDS as readonly string[]).includes(input.kind)) return { ok: false, reason: `unknown kind ${input.kind}` };
   const kind = input.kind as OutboxKind;
-  const user = await deps.prisma.user.findUnique({ where: { id: input.userId }, select: { orgId: true, org: { select: { timeZone: true } } } });
+  const user = await deps.prisma.user.findUnique({ where: { id: input.userId }, select: { id: true, orgId: true, unitId: true, roles: true, org: { select: { timeZone: true } } } });
   if (!user) return { ok: false, reason: "recipient not found" };
   const zone = user.org.timeZone || deps.settings.officeTimeZone;
   const now = deps.clock.now();
@@ -49,27 +53,29 @@ export const renderOutboxMessage = async (deps: CoreDeps, input: RenderOutboxInp
     now,
     currentYear: Number(localDateOf(now, zone).slice(0, 4)),
     orgId: user.orgId,
+    viewer: { id: user.id, unitId: user.unitId, roles: user.roles },
     calendar: () => loadOrgCalendar(deps, { zone }),
   };
   const renderer = RENDERERS[kind] as Renderer<typeof kind>;
   return renderer(ctx, (input.payload ?? {}) as OutboxPayloads[typeof kind]);
 };
 
-/**
- * A reference as people read it: the year only when it is not the current year.
- *
- * @example displayRef("D7/2026-TCKH", 2026) // "D7-TCKH"
- * @example displayRef("D7/2025", 2026) // "D7/2025"
- */
-export const displayRef = (ref: string, currentYear: number): string => {
-  const m = /^([A-Za-z]+\d+)\/(\d{4})(.*)$/.exec(ref);
-  if (!m) return ref;
-  return Number(m[2]) === currentYear ? `${m[1]}${m[3]}` : ref;
-};
+/** A reference as people read it: the year only when it is not the current year (core/documents/refs.ts). */
+export { displayRef };
 
 // === Shared pieces
 
-type RenderContext = { db: Db; locale: Locale; zone: string; now: Date; currentYear: number; orgId: string; calendar: () => Promise<Calendar> };
+type RenderContext = {
+  db: Db;
+  locale: Locale;
+  zone: string;
+  now: Date;
+  currentYear: number;
+  orgId: string;
+  /** The person the message is for: the actions it offers are theirs (core/workflow/state-machine.ts). */
+  viewer: { id: string; unitId: string; roles: Role[] };
+  calendar: () => Promise<Calendar>;
+};
 type Renderer<K extends OutboxKind> = (ctx: RenderContext, payload: OutboxPayloads[K]) => Promise<RenderOutboxResult>;
 
 const skip = (reason: string): RenderOutboxResult => ({ ok: false, reason });
@@ -107,13 +113,12 @@ type DocView = {
   issuedDate: Date | null;
   subject: string;
   urgency: Urgency;
-  secrecy: string;
+  secrecy: Secrecy;
   isPaperOnly: boolean;
   registerNumber: number;
   arrivalAt: Date | null;
 };
 
-const isOffline = (doc: Pick<DocView, "isPaperOnly" | "secrecy">): boolean => doc.isPaperOnly || doc.secrecy !== "NONE";
 
 /** The document as officials cite it, its subject and urgency. */
 const documentLines = (ctx: RenderContext, doc: DocView): string => {
@@ -177,6 +182,7 @@ const loadAssignment = async (ctx: RenderContext, id: string) => {
       sentAt: true,
       directiveId: true,
       parentId: true,
+      unitId: true,
       assigneeUserId: true,
       acknowledgedAt: true,
       acknowledgedById: true,
@@ -186,30 +192,16 @@ const loadAssignment = async (ctx: RenderContext, id: string) => {
       unit: { select: { name: true, code: true } },
       document: { select: DOCUMENT_SELECT },
       directive: { select: { text: true, authorId: true } },
+      extensions: { where: { status: "PENDING" }, select: { id: true } },
     },
   });
   return a;
 };
 type AssignmentView = NonNullable<Awaited<ReturnType<typeof loadAssignment>>>;
 
-const ackAction = (ctx: RenderContext, a: AssignmentView, ref: string): MessageAction => ({
-  label: t(ctx.locale, "notify.action.ack"),
-  command: `/nhan ${ref}`,
-  callback: `a1:ack:${a.id}`,
-});
-const doneAction = (ctx: RenderContext, a: AssignmentView, ref: string): MessageAction => ({
-  label: t(ctx.locale, "notify.action.done"),
-  command: `/xong ${ref}`,
-  callback: `a1:done:${a.id}`,
-});
-
-/** Actions that still make sense for an assignment in its current status. */
-const assignmentActions = (ctx: RenderContext, a: AssignmentView, ref: string): MessageAction[] => {
-  const actions: MessageAction[] = [];
-  if (a.status === "ASSIGNED") actions.push(ackAction(ctx, a, ref));
-  if (a.role !== "INFO" && (a.status === "ASSIGNED" || a.status === "ACKNOWLEDGED" || a.status === "IN_PROGRESS")) actions.push(doneAction(ctx, a, ref));
-  return actions;
-};
+/** The actions the table allows the recipient on this assignment now, as buttons / reply lines. */
+const assignmentActions = (ctx: RenderContext, a: AssignmentView, ref: string): MessageAction[] =>
+  assignmentMessageActions(ctx.locale, { id: a.id, shownRef: ref }, assignmentActionsFor(ctx.viewer, { ...a, unitId: a.unitId, hasPendingExtension: a.extensions.length > 0 }));
 
 const ASSIGNMENT_GONE = new Set(["CANCELLED"]);
 
@@ -228,7 +220,7 @@ const renderDocumentToDirect: Renderer<"document.toDirect"> = async (ctx, { docu
       doc.arrivalAt && t(ctx.locale, "notify.line.arrived", { number: doc.registerNumber, date: formatDate(doc.arrivalAt, ctx.zone) }),
       t(ctx.locale, "notify.documentToDirect.howTo", { command: `/chidao ${ref}` }),
     ),
-    actions: [{ label: t(ctx.locale, "notify.action.direct"), command: `/chidao ${ref}`, callback: `a1:dir:${doc.id}` }],
+    actions: documentMessageActions(ctx.locale, { id: doc.id, shownRef: ref }, documentActionsFor(ctx.viewer, doc)),
     attachments: await documentAttachments(ctx, doc),
     cardKey: `document:${doc.id}`,
   });
@@ -262,8 +254,8 @@ const renderAssignmentNew: Renderer<"assignment.new"> = async (ctx, { assignment
       infos.length > 0 && t(ctx.locale, "notify.line.infoUnits", { units: infos.join(", ") }),
       a.assigneeUserId && t(ctx.locale, "notify.line.delegatedTo", { name: await userName(ctx, a.assigneeUserId) }),
       a.role !== "INFO" && t(ctx.locale, "notify.line.due", { due: await dueTextWithDaysLeft(ctx, a.dueAt) }),
-      actions.some((x) => x.callback.startsWith("a1:ack:")) && t(ctx.locale, "notify.line.howToAck", { command: `/nhan ${ref}` }),
-      actions.some((x) => x.callback.startsWith("a1:done:")) && t(ctx.locale, "notify.line.howToDone", { command: `/xong ${ref}` }),
+      actions.some((x) => x.command === `/nhan ${ref}`) && t(ctx.locale, "notify.line.howToAck", { command: `/nhan ${ref}` }),
+      actions.some((x) => x.command === `/xong ${ref}`) && t(ctx.locale, "notify.line.howToDone", { command: `/xong ${ref}` }),
     ),
     actions,
     attachments: await documentAttachments(ctx, a.document),
@@ -328,6 +320,16 @@ const renderReport = (which: "progress" | "completed"): Renderer<"assignment.pro
     const late = daysBetween(localDateOf(a.dueAt, ctx.zone), localDateOf(a.completedAt ?? report.createdAt, ctx.zone));
     timeliness = late > 0 ? t(ctx.locale, "notify.assignmentCompleted.late", { days: late }) : t(ctx.locale, "notify.assignmentCompleted.onTime");
   }
+  // The next step: an officer finished delegated work; the head may now close the unit's own task.
+  const next: MessageAction[] = [];
+  if (which === "completed" && a.parentId) {
+    const parent = await loadAssignment(ctx, a.parentId);
+    if (parent && assignmentActionsFor(ctx.viewer, { ...parent, hasPendingExtension: parent.extensions.length > 0 }).includes("complete")) {
+      const parentRef = displayRef(parent.ref, ctx.currentYear);
+      const [complete] = assignmentMessageActions(ctx.locale, { id: parent.id, shownRef: parentRef }, ["complete"]);
+      next.push({ ...complete!, label: t(ctx.locale, "action.closeUnitTask") });
+    }
+  }
   return ok({
     title: t(ctx.locale, `notify.${key}.title`, { ref }),
     text: lines(
@@ -338,6 +340,7 @@ const renderReport = (which: "progress" | "completed"): Renderer<"assignment.pro
       timeliness,
     ),
     attachments,
+    ...(next.length > 0 ? { actions: next } : {}),
   });
 };
 
@@ -381,10 +384,7 @@ const renderExtensionRequested: Renderer<"extension.requested"> = async (ctx, { 
       t(ctx.locale, "notify.line.subject", { subject: a.document.subject }),
       t(ctx.locale, "notify.extensionRequested.reason", { reason: ext.reason }),
     ),
-    actions: [
-      { label: t(ctx.locale, "notify.action.extensionGrant"), command: `/giahan ${ref} dong y`, callback: `a1:extok:${ext.id}` },
-      { label: t(ctx.locale, "notify.action.extensionRefuse"), command: `/giahan ${ref} khong`, callback: `a1:extno:${ext.id}` },
-    ],
+    actions: extensionMessageActions(ctx.locale, { id: ext.id, assignmentShownRef: ref }, extensionActionsFor(ctx.viewer, { status: ext.status, assignmentStatus: a.status })),
     cardKey: `extension:${ext.id}`,
   });
 };
@@ -407,6 +407,27 @@ const renderExtensionDecided: Renderer<"extension.decided"> = async (ctx, { exte
       }),
       ext.decisionNote && t(ctx.locale, "notify.extensionDecided.note", { note: ext.decisionNote }),
     ),
+  });
+};
+
+const renderExtensionClosed: Renderer<"extension.closed"> = async (ctx, { extensionId }) => {
+  const ext = await loadExtension(ctx, extensionId);
+  if (!ext) return skip("extension not found");
+  if (ext.status !== "CLOSED") return skip("extension not closed");
+  const a = await loadAssignment(ctx, ext.assignmentId);
+  if (!a) return skip("assignment not found");
+  const ref = displayRef(a.ref, ctx.currentYear);
+  const why = a.status === "COMPLETED" || a.status === "RETURNED" || a.status === "CANCELLED" ? a.status : "OTHER";
+  return ok({
+    title: t(ctx.locale, "notify.extensionClosed.title", { ref }),
+    text: lines(
+      t(ctx.locale, `assignment.extensionClosed.${why}`, { ref }),
+      t(ctx.locale, "notify.line.subject", { subject: a.document.subject }),
+      a.role !== "INFO" && t(ctx.locale, "notify.extensionClosed.due", { due: dueText(ctx, a.dueAt) }),
+    ),
+    // The leader's request card is edited in place: it now says the request is closed, with no buttons.
+    actions: [],
+    cardKey: `extension:${ext.id}`,
   });
 };
 
@@ -469,8 +490,6 @@ const renderOfficeChannelDeaf: Renderer<"office.channelDeaf"> = async (ctx, { ch
     text: lines(t(ctx.locale, `notify.channelDeaf.${problem}`, params), t(ctx.locale, "notify.channelDeaf.since", params)),
   });
 };
-
-const OPEN_STATUSES = ["ASSIGNED", "ACKNOWLEDGED", "IN_PROGRESS"] as const;
 
 const renderOfficeDigest: Renderer<"office.digest"> = async (ctx, { date, auditHead }) => {
   const dayEnd = endOfLocalDay(date, ctx.zone);
@@ -566,6 +585,7 @@ const RENDERERS: { [K in OutboxKind]: Renderer<K> } = {
   "assignment.returned": renderAssignmentReturned,
   "extension.requested": renderExtensionRequested,
   "extension.decided": renderExtensionDecided,
+  "extension.closed": renderExtensionClosed,
   "reminder.step": renderReminder,
   "office.unreachable": renderOfficeUnreachable,
   "office.channelDeaf": renderOfficeChannelDeaf,

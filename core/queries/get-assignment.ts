@@ -1,15 +1,25 @@
 import { z } from "zod";
-import { loadActor } from "../actors/actor.ts";
-import { OPEN_STATUSES } from "../assignments/assignment-access.ts";
+import { loadActor, type Actor } from "../actors/actor.ts";
+import type { Prisma } from "../store/generated/client.ts";
+import { OPEN_STATUSES } from "../workflow/state-machine.ts";
 import type { CoreDeps } from "../deps.ts";
 import { assignmentRef } from "../documents/refs.ts";
 import { DomainError } from "../errors.ts";
 import type { AssignmentRole, AssignmentStatus, Urgency } from "../store/generated/enums.ts";
 import { runUseCase } from "../use-case.ts";
-import { allowedActions, type AssignmentAction } from "./allowed-actions.ts";
-import { codeOf, deadlineInfo, loadQueryContext, shownRef, type DeadlineInfo } from "./query-context.ts";
+import { assignmentActionsFor, type AssignmentAction } from "../workflow/state-machine.ts";
+import { codeOf, deadlineInfo, loadQueryContext, shownRef, type DeadlineInfo, type QueryContext } from "./query-context.ts";
 import { ZAssignmentRefInput, canonicalDocumentRef } from "./refs-input.ts";
 import { visibleDocumentsWhere } from "./visibility.ts";
+
+const DETAIL_SELECT = {
+  id: true, ref: true, documentId: true, status: true, role: true, dueAt: true, originalDueAt: true, isPaper: true,
+  parentId: true, unitId: true, assigneeUserId: true, directiveId: true, acknowledgedAt: true, createdAt: true,
+  unit: { select: { id: true, code: true, name: true } },
+  directive: { select: { text: true } },
+  document: { select: { ref: true, subject: true, issuer: true, codeNumber: true, codeNotation: true, urgency: true } },
+  extensions: { where: { status: "PENDING" }, select: { id: true }, take: 1 },
+} as const;
 
 export const ZGetAssignmentByRefInput = z.object({ actorUserId: z.string().min(1), ref: ZAssignmentRefInput });
 export type GetAssignmentByRefInput = z.input<typeof ZGetAssignmentByRefInput>;
@@ -39,6 +49,8 @@ export type AssignmentDetail = DeadlineInfo & {
   directiveText: string;
   acknowledgedAt: Date | null;
   hasPendingExtension: boolean;
+  /** The extension request waiting for the leader, if any. */
+  pendingExtensionId: string | null;
   /** What this person may do now: the bots show these as buttons or reply hints. */
   actions: AssignmentAction[];
 };
@@ -68,14 +80,7 @@ export const getAssignmentByRef = (deps: CoreDeps, raw: GetAssignmentByRefInput)
           ? { parentId: { not: null }, assigneeUserId: { not: null } }
           : { parentId: null }),
       },
-      select: {
-        id: true, ref: true, documentId: true, status: true, role: true, dueAt: true, originalDueAt: true, isPaper: true,
-        parentId: true, unitId: true, assigneeUserId: true, directiveId: true, acknowledgedAt: true, createdAt: true,
-        unit: { select: { id: true, code: true, name: true } },
-        directive: { select: { text: true } },
-        document: { select: { ref: true, subject: true, issuer: true, codeNumber: true, codeNotation: true, urgency: true } },
-        extensions: { where: { status: "PENDING" }, select: { id: true }, take: 1 },
-      },
+      select: DETAIL_SELECT,
       orderBy: { createdAt: "desc" },
     });
     const assignees = await deps.prisma.user.findMany({
@@ -89,31 +94,59 @@ export const getAssignmentByRef = (deps: CoreDeps, raw: GetAssignmentByRefInput)
     const a = matching.find((c) => OPEN_STATUSES.includes(c.status)) ?? matching[0];
     if (!a) throw notFound();
 
-    const hasPendingExtension = a.extensions.length > 0;
-    return {
-      ...deadlineInfo(ctx, OPEN_STATUSES.includes(a.status) ? a.dueAt : null),
-      dueAt: a.dueAt,
-      assignmentId: a.id,
-      documentId: a.documentId,
-      ref: a.ref,
-      displayRef: shownRef(ctx, a.ref),
-      documentRef: a.document.ref,
-      documentDisplayRef: shownRef(ctx, a.document.ref),
-      subject: a.document.subject,
-      issuer: a.document.issuer,
-      code: codeOf(a.document),
-      urgency: a.document.urgency,
-      status: a.status,
-      role: a.role,
-      originalDueAt: a.originalDueAt,
-      isPaper: a.isPaper,
-      parentId: a.parentId,
-      unit: a.unit,
-      assignee: a.assigneeUserId ? (assigneeById.get(a.assigneeUserId) ?? null) : null,
-      directiveId: a.directiveId,
-      directiveText: a.directive.text,
-      acknowledgedAt: a.acknowledgedAt,
-      hasPendingExtension,
-      actions: allowedActions(actor, { ...a, hasPendingExtension }),
-    };
+    return detailOf(ctx, actor, a, a.assigneeUserId ? (assigneeById.get(a.assigneeUserId) ?? null) : null);
+  });
+
+type DetailRow = Prisma.AssignmentGetPayload<{ select: typeof DETAIL_SELECT }>;
+
+const detailOf = (ctx: QueryContext, actor: Actor, a: DetailRow, assignee: AssignmentDetail["assignee"]): AssignmentDetail => {
+  const hasPendingExtension = a.extensions.length > 0;
+  return {
+    ...deadlineInfo(ctx, OPEN_STATUSES.includes(a.status) ? a.dueAt : null),
+    dueAt: a.dueAt,
+    assignmentId: a.id,
+    documentId: a.documentId,
+    ref: a.ref,
+    displayRef: shownRef(ctx, a.ref),
+    documentRef: a.document.ref,
+    documentDisplayRef: shownRef(ctx, a.document.ref),
+    subject: a.document.subject,
+    issuer: a.document.issuer,
+    code: codeOf(a.document),
+    urgency: a.document.urgency,
+    status: a.status,
+    role: a.role,
+    originalDueAt: a.originalDueAt,
+    isPaper: a.isPaper,
+    parentId: a.parentId,
+    unit: a.unit,
+    assignee,
+    directiveId: a.directiveId,
+    directiveText: a.directive.text,
+    acknowledgedAt: a.acknowledgedAt,
+    hasPendingExtension,
+    pendingExtensionId: a.extensions[0]?.id ?? null,
+    actions: assignmentActionsFor(actor, { ...a, hasPendingExtension }),
+  };
+};
+
+export const ZGetAssignmentByIdInput = z.object({ actorUserId: z.string().min(1), assignmentId: z.string().min(1) });
+export type GetAssignmentByIdInput = z.input<typeof ZGetAssignmentByIdInput>;
+
+/**
+ * An assignment by its id (what a button carries), as {@link getAssignmentByRef} gives it: a stale
+ * button is answered from here with the assignment's current state and actions.
+ */
+export const getAssignmentById = (deps: CoreDeps, raw: GetAssignmentByIdInput): Promise<AssignmentDetail> =>
+  runUseCase(deps, { action: "query.assignment", actorUserId: raw.actorUserId, entityType: "Assignment", entityId: raw.assignmentId }, async () => {
+    const input = ZGetAssignmentByIdInput.parse(raw);
+    const actor = await loadActor(deps.prisma, input.actorUserId);
+    const ctx = await loadQueryContext(deps, actor);
+    const a = await deps.prisma.assignment.findFirst({
+      where: { id: input.assignmentId, document: { AND: [{ orgId: actor.orgId }, visibleDocumentsWhere(actor)] } },
+      select: DETAIL_SELECT,
+    });
+    if (!a) throw new DomainError("ASSIGNMENT_NOT_FOUND", "assignment.notFound");
+    const assignee = a.assigneeUserId ? await deps.prisma.user.findUnique({ where: { id: a.assigneeUserId }, select: { id: true, code: true, name: true } }) : null;
+    return detailOf(ctx, actor, a, assignee);
   });

@@ -5,8 +5,8 @@ import { DomainError } from "../errors.ts";
 import type { AssignmentRole, AssignmentStatus, Channel, Direction, DocumentStatus, FileKind, Secrecy, Urgency } from "../store/generated/enums.ts";
 import { utcMidnightToLocalDate, type LocalDate } from "../time.ts";
 import { runUseCase } from "../use-case.ts";
-import { OPEN_STATUSES } from "../assignments/assignment-access.ts";
-import { allowedActions, type AssignmentAction } from "./allowed-actions.ts";
+import { OPEN_STATUSES } from "../workflow/state-machine.ts";
+import { assignmentActionsFor, type AssignmentAction } from "../workflow/state-machine.ts";
 import { codeOf, deadlineInfo, loadQueryContext, shownRef } from "./query-context.ts";
 import { ZDocumentRefInput, canonicalDocumentRef } from "./refs-input.ts";
 import { visibleDocumentsWhere } from "./visibility.ts";
@@ -188,7 +188,7 @@ export const getDocumentByRef = (deps: CoreDeps, raw: GetDocumentByRefInput): Pr
         returnedAt: a.returnedAt,
         returnReason: a.returnReason,
         assignee: assignee ? { code: assignee.code, name: assignee.name } : null,
-        actions: allowedActions(actor, { ...a, hasPendingExtension: a.extensions.length > 0 }),
+        actions: assignmentActionsFor(actor, { ...a, hasPendingExtension: a.extensions.length > 0 }),
         children: assignments.filter((c) => c.parentId === a.id).map(view),
       };
     };

@@ -1,11 +1,11 @@
 import { z } from "zod";
 import { hasRole, loadActor } from "../actors/actor.ts";
-import { OPEN_STATUSES } from "../assignments/assignment-access.ts";
+import { OPEN_STATUSES } from "../workflow/state-machine.ts";
 import type { CoreDeps } from "../deps.ts";
 import type { Prisma } from "../store/generated/client.ts";
 import type { AssignmentRole, AssignmentStatus, Urgency } from "../store/generated/enums.ts";
 import { runUseCase } from "../use-case.ts";
-import { allowedActions, type AssignmentAction } from "./allowed-actions.ts";
+import { assignmentActionsFor, type AssignmentAction } from "../workflow/state-machine.ts";
 import { byDueThenUrgency, codeOf, deadlineInfo, loadQueryContext, namesOf, shownRef, type DeadlineInfo } from "./query-context.ts";
 import { visibleDocumentsWhere } from "./visibility.ts";
 
@@ -118,7 +118,7 @@ export const listMyTasks = (deps: CoreDeps, raw: ListMyTasksInput): Promise<List
       status: a.status,
       isDelegated: a.parentId !== null,
       directiveText: a.directive.text,
-      actions: allowedActions(actor, { ...a, hasPendingExtension: a.extensions.length > 0 }),
+      actions: assignmentActionsFor(actor, { ...a, hasPendingExtension: a.extensions.length > 0 }),
     }));
 
     if (hasRole(actor, "LEADER")) {

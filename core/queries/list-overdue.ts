@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { hasRole, loadActor, seesAllDocuments } from "../actors/actor.ts";
-import { OPEN_STATUSES } from "../assignments/assignment-access.ts";
+import { OPEN_STATUSES } from "../workflow/state-machine.ts";
 import type { CoreDeps } from "../deps.ts";
 import { DomainError } from "../errors.ts";
 import type { Prisma } from "../store/generated/client.ts";

@@ -6,6 +6,7 @@ import type { CoreDeps } from "../deps.ts";
 import { DomainError } from "../errors.ts";
 import { enqueueOutbox } from "../outbox/enqueue-outbox.ts";
 import { endOfLocalDay, localDateOf, startOfLocalDay, type LocalDate } from "../time.ts";
+import { OPEN_STATUSES } from "../workflow/state-machine.ts";
 
 // === Data
 
@@ -39,8 +40,6 @@ export type OfficeDigest = {
   units: DigestUnit[];
 };
 
-const OPEN = ["ASSIGNED", "ACKNOWLEDGED", "IN_PROGRESS"] as const;
-
 /**
  * The open assignments of an organisation that are overdue or due on `date` (an office day), by
  * unit. Counts the unit-level assignments (not the officers' delegated copies) with role MAIN or
@@ -57,7 +56,7 @@ export const buildOfficeDigest = async (deps: Pick<CoreDeps, "prisma" | "setting
   const rows = await deps.prisma.assignment.findMany({
     where: {
       unit: { orgId: org.id },
-      status: { in: [...OPEN] },
+      status: { in: [...OPEN_STATUSES] },
       role: { in: ["MAIN", "COORDINATE"] },
       parentId: null,
       dueAt: { lte: endOfLocalDay(input.date, org.timeZone) },

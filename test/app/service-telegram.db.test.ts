@@ -151,7 +151,7 @@ describe("the Telegram service, end to end", () => {
       expect(shown(card)).toContain(DIRECTIVE);
       expect(shown(card)).toContain(role);
       expect(shown(card)).toMatch(/Hạn xử lý: Thứ .*\d\d\/\d\d\/\d{4} \(còn \d+ ngày làm việc\)/);
-      expect(inlineButtons(card).map((b) => b.text)).toEqual(["Nhận", "Báo cáo hoàn thành"]);
+      expect(inlineButtons(card).map((b) => b.text)).toEqual(["Nhận", "Giao chuyên viên", "Báo cáo tiến độ", "Báo cáo hoàn thành", "Trả lại", "Xin gia hạn"]);
     }
     expect(shown(coordCard)).toContain("Chủ trì: Phòng Tài chính - Kế hoạch");
     expect(buttonData(mainCard, "Nhận")).toBe(`a1:ack:${mainId}`);

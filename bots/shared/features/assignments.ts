@@ -13,11 +13,15 @@ import { displayRef } from "../../../core/documents/refs.ts";
 import { t } from "../../../core/messages/index.ts";
 import type { Locale } from "../../../core/messages/index.ts";
 import type { MessageAction } from "../../../core/ports/sender.ts";
-import type { AssignmentAction } from "../../../core/queries/allowed-actions.ts";
-import { getAssignmentByRef } from "../../../core/queries/get-assignment.ts";
+import { getAssignmentById, getAssignmentByRef, type AssignmentDetail } from "../../../core/queries/get-assignment.ts";
+import { ASSIGNMENT_COMMANDS, assignmentMessageActions } from "../../../core/workflow/action-messages.ts";
+import { requireAssignmentAction, type AssignmentAction } from "../../../core/workflow/state-machine.ts";
+import { DomainError } from "../../../core/errors.ts";
+import { foldVietnamese } from "../text/fold.ts";
+import { mapError } from "../map-error.ts";
+import { parseMessage } from "../text/index.ts";
 import type { AssignmentRefInput } from "../../../core/queries/refs-input.ts";
 import { formatDueAt } from "../../../core/time.ts";
-import { encodeCallback } from "../callback-data.ts";
 import { isoDate } from "../context.ts";
 import type { TurnContext } from "../context.ts";
 import { reply } from "../render.ts";
@@ -55,15 +59,11 @@ const canonicalToInput = (canonical: string): AssignmentRefInput | null => {
 };
 
 /**
- * The buttons an assignment card carries for this person now (the living card), labelled like the
- * card the outbox sent (core/outbox/render-outbox-message.ts), so an updated card keeps its labels.
+ * The buttons an assignment card carries for this person now (the living card): exactly the
+ * actions the transition table allows, built by the same core function as the outbox's cards.
  */
-export const cardActions = (locale: Locale, assignmentId: string, shownRef: string, allowed: readonly AssignmentAction[]): MessageAction[] => {
-  const out: MessageAction[] = [];
-  if (allowed.includes("ack")) out.push({ label: t(locale, "notify.action.ack"), command: `/nhan ${shownRef}`, callback: encodeCallback({ kind: "ack", assignmentId }) });
-  if (allowed.includes("complete")) out.push({ label: t(locale, "notify.action.done"), command: `/xong ${shownRef}`, callback: encodeCallback({ kind: "done", assignmentId }) });
-  return out;
-};
+export const cardActions = (locale: Locale, assignmentId: string, shownRef: string, allowed: readonly AssignmentAction[]): MessageAction[] =>
+  assignmentMessageActions(locale, { id: assignmentId, shownRef }, allowed);
 
 /** The living card's key of an assignment (the outbox's cards carry the same). */
 export const assignmentCardKey = (assignmentId: string): string => `assignment:${assignmentId}`;
@@ -101,6 +101,8 @@ export const onAssignmentCommand = async (ctx: TurnContext, cmd: RefCommand, fil
   if (cmd.name === "done" && cmd.report.trim() === "") return { replies: [reply(locale, "bot.done.needText", { ref: typedRef })] };
   if (cmd.name === "progress" && cmd.text.trim() === "") return { replies: [reply(locale, "bot.progress.needText", { ref: typedRef })] };
   if (cmd.name === "return" && cmd.reason.trim() === "") return { replies: [reply(locale, "bot.return.needReason", { ref: typedRef })] };
+  const decision = cmd.name === "extend" && !cmd.due ? extensionDecisionOf(cmd.reason) : null;
+  if (decision !== null) return onExtensionDecisionText(ctx, cmd.ref, decision);
   if (cmd.name === "extend" && (!cmd.due || cmd.reason.trim() === "")) return { replies: [reply(locale, "bot.extend.needDate", { ref: typedRef })] };
   if (cmd.name === "extend" && cmd.due?.kind !== "date") return { replies: [reply(locale, "bot.extend.needAbsoluteDate", { ref: typedRef })] };
   if (cmd.name === "delegate" && !cmd.officerCode) return { replies: [reply(locale, "bot.delegate.needOfficer", { ref: typedRef })] };
@@ -172,8 +174,87 @@ export const onDoneReport = async (ctx: TurnContext, assignmentId: string, text:
   return { replies: [reply(ctx.locale, "bot.done.done", { ref: shown(ctx, r.ref) })], ...(card ? { card } : {}) };
 };
 
-/** The leader's Đồng ý / Không buttons on an extension request. */
+/** The decision words of `/giahan REF dong y` / `/giahan REF khong` (the extension card's reply lines). */
+const extensionDecisionOf = (text: string): boolean | null => {
+  const folded = foldVietnamese(text).toLowerCase().trim().replace(/\s+/g, " ");
+  if (/^(dong y|dong y gia han|co|ok)$/.test(folded)) return true;
+  if (/^(khong|khong dong y|tu choi)$/.test(folded)) return false;
+  return null;
+};
+
+/** A leader answers an extension request by text (Zalo's way; works everywhere). */
+const onExtensionDecisionText = async (ctx: TurnContext, ref: DocRef, grant: boolean): Promise<TurnResult> => {
+  const detail = await getAssignmentByRef(ctx.env.deps, { actorUserId: ctx.actor.id, ref: refInput(ctx, ref) });
+  if (detail.pendingExtensionId === null) throw new DomainError("EXTENSION_NOT_FOUND", "assignment.extensionNotFound");
+  await decideExtension(ctx.env.deps, { actorUserId: ctx.actor.id, extensionId: detail.pendingExtensionId, grant });
+  return { replies: [reply(ctx.locale, "bot.extend.decided")] };
+};
+
+/**
+ * The leader's Đồng ý / Không buttons on an extension request. A press on a request that is no
+ * longer waiting (decided, or closed with its assignment) changes nothing and answers with the
+ * request's current state; the card loses its buttons either way.
+ */
 export const onExtensionPress = async (ctx: TurnContext, extensionId: string, grant: boolean): Promise<TurnResult> => {
-  await decideExtension(ctx.env.deps, { actorUserId: ctx.actor.id, extensionId, grant });
+  try {
+    await decideExtension(ctx.env.deps, { actorUserId: ctx.actor.id, extensionId, grant });
+  } catch (err) {
+    if (err instanceof DomainError && (err.code === "EXTENSION_CLOSED" || err.code === "EXTENSION_ALREADY_DECIDED")) {
+      const message = mapError(err, { locale: ctx.locale, updateKey: ctx.turn.updateKey, logger: ctx.env.logger });
+      return { replies: [message], callbackText: message.text, card: { actions: [] } };
+    }
+    throw err;
+  }
   return { replies: [], callbackText: t(ctx.locale, "bot.extend.decided"), card: { actions: [] } };
+};
+
+/** What a button of an action that needs words (progress, return, extend, delegate) asks for. */
+export type AssignmentArgAction = Exclude<AssignmentAction, "ack" | "complete">;
+
+/**
+ * A press of any assignment button. It acts only when the table still allows this person the action;
+ * otherwise it answers with the assignment's current state (why not) and the card shows the actions
+ * that do apply now. Ack acts at once; complete and the others ask for their words first.
+ */
+export const onAssignmentPress = async (ctx: TurnContext, action: AssignmentAction, assignmentId: string, messageId?: string): Promise<TurnResult> => {
+  const detail = await getAssignmentById(ctx.env.deps, { actorUserId: ctx.actor.id, assignmentId });
+  if (!detail.actions.includes(action)) {
+    const card = { actions: cardActions(ctx.locale, detail.assignmentId, detail.displayRef, detail.actions), cardKey: assignmentCardKey(detail.assignmentId) };
+    const message = mapError(staleReason(ctx, detail, action), { locale: ctx.locale, updateKey: ctx.turn.updateKey, logger: ctx.env.logger });
+    return { replies: [message], callbackText: message.text, card };
+  }
+  switch (action) {
+    case "ack":
+      return onAckPress(ctx, assignmentId, messageId);
+    case "complete":
+      return onDonePress(ctx, assignmentId);
+    default: {
+      await ctx.conversation.set({ kind: "assignmentArg", action, assignmentId, ref: detail.displayRef });
+      const ask = reply(ctx.locale, `bot.press.${action}`, { ref: detail.displayRef });
+      return { replies: [ask], callbackText: ask.text };
+    }
+  }
+};
+
+/** Why the table refuses the action now, as the error the use case would give. */
+const staleReason = (ctx: TurnContext, d: AssignmentDetail, action: AssignmentAction): unknown => {
+  try {
+    requireAssignmentAction(
+      ctx.actor,
+      { unitId: d.unit.id, parentId: d.parentId, assigneeUserId: d.assignee?.id ?? null, status: d.status, role: d.role, dueAt: d.dueAt, hasPendingExtension: d.hasPendingExtension },
+      action,
+      d.displayRef,
+    );
+  } catch (err) {
+    return err;
+  }
+  return new DomainError("ASSIGNMENT_CONFLICT", "assignment.changedMeanwhile", { ref: d.displayRef });
+};
+
+/** The words typed after a progress / return / extend / delegate button: run as the typed command. */
+export const onAssignmentArgText = async (ctx: TurnContext, state: { action: AssignmentArgAction; ref: string }, text: string, files?: IncomingFile[]): Promise<TurnResult> => {
+  await ctx.conversation.clear();
+  const parsed = parseMessage(`${ASSIGNMENT_COMMANDS[state.action]} ${state.ref} ${text}`, { today: ctx.today });
+  if (parsed.kind !== "command" || !["progress", "return", "extend", "delegate"].includes(parsed.name)) return { replies: [reply(ctx.locale, "bot.notUnderstood")] };
+  return onAssignmentCommand(ctx, parsed as RefCommand, files);
 };

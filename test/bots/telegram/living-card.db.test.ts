@@ -129,11 +129,12 @@ describe("an assignment's card through the outbox and the bot", () => {
     const { documentId } = await registerSample(deps(), org, { files: [{ bytes: await samplePdf() }] });
     await direct(documentId, "TCKH");
     const card = fake.messages(HEAD_TCKH.id).find((m) => shown(m).includes("Giao việc D1-TCKH"))!;
-    expect(labels(card)).toEqual(["Nhận", "Báo cáo hoàn thành"]);
+    // Exactly what the transition table allows a unit head on the unit's new assignment.
+    expect(labels(card)).toEqual(["Nhận", "Giao chuyên viên", "Báo cáo tiến độ", "Báo cáo hoàn thành", "Trả lại", "Xin gia hạn"]);
 
     expect(shown(await ask(HEAD_TCKH, "/nhan D1-TCKH"))).toContain("Đã xác nhận nhận việc D1-TCKH");
     await fake.waitFor(() => card.edits.length === 1, 10_000, "the first edit");
-    expect(labels(card)).toEqual(["Báo cáo hoàn thành"]);
+    expect(labels(card)).toEqual(["Giao chuyên viên", "Báo cáo tiến độ", "Báo cáo hoàn thành", "Trả lại", "Xin gia hạn"]);
 
     expect(shown(await ask(HEAD_TCKH, "/xong D1-TCKH Đã trình UBND ký công văn trả lời"))).toContain("Đã báo cáo hoàn thành D1-TCKH");
     await fake.waitFor(() => card.edits.length === 2, 10_000, "the second edit");

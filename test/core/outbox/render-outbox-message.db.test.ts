@@ -46,7 +46,11 @@ describe("renderOutboxMessage", () => {
     expect(m.text).toContain("/nhan D7-TCKH");
     expect(m.actions).toEqual([
       { label: "Nhận", command: "/nhan D7-TCKH", callback: `a1:ack:${s.main.id}` },
+      { label: "Giao chuyên viên", command: "/giao D7-TCKH", callback: `a1:dlg:${s.main.id}` },
+      { label: "Báo cáo tiến độ", command: "/tiendo D7-TCKH", callback: `a1:prog:${s.main.id}` },
       { label: "Báo cáo hoàn thành", command: "/xong D7-TCKH", callback: `a1:done:${s.main.id}` },
+      { label: "Trả lại", command: "/tralai D7-TCKH", callback: `a1:ret:${s.main.id}` },
+      { label: "Xin gia hạn", command: "/giahan D7-TCKH", callback: `a1:ext:${s.main.id}` },
     ]);
     expect(m.attachments).toEqual([{ sha256: "a".repeat(64), fileName: "D7-den.pdf", mime: "application/pdf", kind: "document" }]);
     for (const a of m.actions ?? []) expect(Buffer.byteLength(a.callback)).toBeLessThanOrEqual(64);
@@ -119,6 +123,9 @@ describe("renderOutboxMessage", () => {
     const extDecided = await db.prisma.extensionRequest.create({
       data: { assignmentId: s.coord.id, requestedById: s.users.tpHead.id, reason: "x", requestedDueAt: new Date("2026-12-25T16:59:59.999Z"), status: "GRANTED", decidedById: s.users.leader.id, decidedAt: now },
     });
+    const extClosed = await db.prisma.extensionRequest.create({
+      data: { assignmentId: returned.main.id, requestedById: s.users.head.id, reason: "x", requestedDueAt: new Date("2026-12-25T16:59:59.999Z"), status: "CLOSED", decidedAt: now },
+    });
     const failedRow = await buildOutboxRow(db.prisma, { userId: s.users.head.id, kind: "assignment.new", payload: { assignmentId: s.main.id } });
     const otherDoc = await buildScenario(db.prisma);
     // An issued outgoing document with TCKH as an electronic recipient (core/outgoing).
@@ -137,6 +144,7 @@ describe("renderOutboxMessage", () => {
       "assignment.returned": { assignmentId: returned.main.id },
       "extension.requested": { extensionId: extPending.id },
       "extension.decided": { extensionId: extDecided.id },
+      "extension.closed": { extensionId: extClosed.id },
       "reminder.step": { assignmentId: s.coord.id, step: "DUE_SOON", at: now.toISOString() },
       "office.unreachable": { userId: s.users.head.id, outboxId: failedRow.id },
       "office.channelDeaf": { channel: "ZALO", problem: "webhookSet", detail: "https://other.example/hook", since: now.toISOString() },

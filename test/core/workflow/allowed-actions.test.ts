@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { Actor } from "../../../core/actors/actor.ts";
-import { allowedActions, type AssignmentForActions } from "../../../core/queries/allowed-actions.ts";
+import { assignmentActionsFor as allowedActions, type AssignmentFacts as AssignmentForActions } from "../../../core/workflow/state-machine.ts";
 
 const actor = (over: Partial<Actor>): Actor => ({ id: "u1", orgId: "o", code: "x", name: "X", title: null, unitId: "TCKH", unitCode: "TCKH", unitKind: "DEPARTMENT", roles: [], locale: "vi", ...over });
 const head = actor({ id: "head", roles: ["UNIT_HEAD"] });

@@ -1,0 +1,5 @@
+-- AlterEnum
+ALTER TYPE "ExtensionStatus" ADD VALUE 'CLOSED';
+
+-- AlterTable
+ALTER TABLE "OutboxMessage" ADD COLUMN     "seq" BIGSERIAL NOT NULL;
