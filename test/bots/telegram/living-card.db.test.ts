@@ -144,6 +144,39 @@ describe("an assignment's card through the outbox and the bot", () => {
     expect(fake.messages(HEAD_TCKH.id).filter((m) => shown(m).includes("Giao việc D1-TCKH"))).toHaveLength(1);
   });
 
+  it("an extension request dies with its returned assignment: the leader's card says so, the old button answers with the current state, the deadline stays", async () => {
+    const { documentId } = await registerSample(deps(), org, { files: [{ bytes: await samplePdf() }] });
+    await issueDirective(deps(), { actorUserId: org.users.chutich!, documentId, text: "Giao TCKH chủ trì tham mưu trả lời.", main: "TCKH", due: { date: "2026-12-18" } });
+    await deliverAll();
+    expect(shown(await ask(HEAD_TCKH, "/giahan D1-TCKH 23/12/2026 Cần thêm số liệu của các phường"))).toContain("Đã gửi đề nghị gia hạn D1-TCKH");
+    await deliverAll();
+    const extCard = fake.messages(LEADER.id).find((m) => shown(m).includes("Xin gia hạn D1-TCKH"))!;
+    expect(labels(extCard)).toEqual(["Đồng ý gia hạn", "Không đồng ý"]);
+    const grantData = inlineButtons(extCard).find((b) => b.text === "Đồng ý gia hạn")!.callback_data!;
+
+    expect(shown(await ask(HEAD_TCKH, "/tralai D1-TCKH Không thuộc lĩnh vực của phòng"))).toContain("Đã trả lại việc D1-TCKH");
+    await deliverAll();
+    // The request card, edited in place, now says it is closed and offers nothing; the return is a
+    // new message below it (events in the order they happened).
+    await fake.waitFor(() => labels(fake.message(LEADER.id, extCard.message_id)).length === 0, 10_000, "the request card without buttons");
+    expect(shown(fake.message(LEADER.id, extCard.message_id))).toContain("đã đóng vì việc đã được trả lại lãnh đạo");
+    const leaderChat = fake.messages(LEADER.id).map(shown);
+    const cardAt = fake.messages(LEADER.id).findIndex((m) => m.message_id === extCard.message_id);
+    expect(leaderChat.findIndex((t) => t.startsWith("Trả lại việc D1-TCKH"))).toBeGreaterThan(cardAt);
+    const ext = await db.prisma.extensionRequest.findFirstOrThrow({ select: { status: true, assignment: { select: { dueAt: true, status: true } } } });
+    expect(ext).toEqual({ status: "CLOSED", assignment: { status: "RETURNED", dueAt: new Date("2026-12-18T16:59:59.999Z") } });
+
+    // The old "Đồng ý gia hạn" pressed anyway (a stale copy of the card): nothing changes, the
+    // answer is the request's current state.
+    fake.pushUpdate(fake.callbackQuery(LEADER, grantData, extCard));
+    await fake.waitFor(() => fake.callbackAnswers.length > 0, 10_000, "the press answered");
+    expect(fake.callbackAnswers.at(-1)!.text).toContain("đã đóng vì việc đã được trả lại lãnh đạo; hạn xử lý không đổi");
+    expect(await db.prisma.extensionRequest.findFirstOrThrow({ select: { status: true, assignment: { select: { dueAt: true } } } })).toEqual({
+      status: "CLOSED",
+      assignment: { dueAt: new Date("2026-12-18T16:59:59.999Z") },
+    });
+  });
+
   it("a superseding directive turns the old card into the cancellation notice, in place", async () => {
     const { documentId } = await registerSample(deps(), org, { files: [{ bytes: await samplePdf() }] });
     await direct(documentId, "TCKH");

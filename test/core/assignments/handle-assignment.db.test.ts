@@ -142,6 +142,27 @@ describe("returns and extensions", () => {
     expect(await codeOf(decideExtension(deps(), { actorUserId: u("chutich"), extensionId: ext.extensionId, grant: false }))).toBe("EXTENSION_ALREADY_DECIDED");
   });
 
+  it("closes a waiting request when the assignment is cancelled or completed; whoever did not act is told; a late decision changes nothing", async () => {
+    const first = await requestExtension(deps(), { actorUserId: u("tp.tp"), assignmentId: coord, reason: "Chờ ý kiến Sở Tư pháp.", newDue: { date: "2026-12-30" } });
+    // The leader gives a new directive: the old assignments are cancelled, and so is the waiting request.
+    const next = await issueDirective(deps(), { actorUserId: u("chutich"), documentId: docId, text: "Giao TCKH chủ trì.", main: "TCKH", due: { date: "2026-12-21" } });
+    expect((await db.prisma.assignment.findUniqueOrThrow({ where: { id: coord } })).status).toBe("CANCELLED");
+    expect((await db.prisma.extensionRequest.findUniqueOrThrow({ where: { id: first.extensionId } })).status).toBe("CLOSED");
+    // The leader acted: only the requester is told.
+    expect(await db.prisma.outboxMessage.findMany({ where: { kind: "extension.closed" }, select: { userId: true } })).toEqual([{ userId: u("tp.tp") }]);
+    expect(await codeOf(decideExtension(deps(), { actorUserId: u("chutich"), extensionId: first.extensionId, grant: false }))).toBe("EXTENSION_CLOSED");
+
+    await db.prisma.outboxMessage.deleteMany();
+    const newMain = next.assignments[0]!.assignmentId;
+    const second = await requestExtension(deps(), { actorUserId: u("tp.tckh"), assignmentId: newMain, reason: "Chờ số liệu.", newDue: { date: "2026-12-31" } });
+    await completeAssignment(deps(), { actorUserId: u("tp.tckh"), assignmentId: newMain, text: "Đã tham mưu văn bản trả lời." });
+    expect((await db.prisma.extensionRequest.findUniqueOrThrow({ where: { id: second.extensionId } })).status).toBe("CLOSED");
+    // The head completed (their own action): only the leader who was to decide is told.
+    expect(await db.prisma.outboxMessage.findMany({ where: { kind: "extension.closed" }, select: { userId: true } })).toEqual([{ userId: u("chutich") }]);
+    expect(await codeOf(decideExtension(deps(), { actorUserId: u("chutich"), extensionId: second.extensionId, grant: true }))).toBe("EXTENSION_CLOSED");
+    expect((await db.prisma.assignment.findUniqueOrThrow({ where: { id: newMain } })).dueAt?.toISOString()).toBe("2026-12-21T16:59:59.999Z");
+  });
+
   it("refuses an extension that is not later than the deadline", async () => {
     expect(await codeOf(requestExtension(deps(), { actorUserId: u("tp.tckh"), assignmentId: main, reason: "x", newDue: { date: "2026-12-19" } }))).toBe("EXTENSION_NOT_LATER");
   });
