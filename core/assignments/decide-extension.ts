@@ -8,6 +8,8 @@ import { enqueueOutbox } from "../outbox/enqueue-outbox.ts";
 import { loadReminderContext } from "../reminders/reminder-context.ts";
 import { refreshAssignmentReminder } from "../reminders/schedule-reminder.ts";
 import { runUseCase } from "../use-case.ts";
+import { localDateOf } from "../time.ts";
+import { requireWorkingDay } from "../workflow/deadlines.ts";
 import { EXTENSION_TRANSITIONS, OPEN_STATUSES, checkExtensionAction, extensionStaleError } from "../workflow/state-machine.ts";
 
 export const ZDecideExtensionInput = z.object({
@@ -53,6 +55,8 @@ export const decideExtension = (deps: CoreDeps, raw: DecideExtensionInput): Prom
       }
       let dueAt = ext.assignment.dueAt;
       if (input.grant) {
+        // The calendar may have changed since the request: a granted deadline is a working day too.
+        requireWorkingDay(ctx.calendar, localDateOf(ext.requestedDueAt, ctx.zone));
         dueAt = ext.requestedDueAt;
         const moved = await tx.assignment.updateMany({ where: { id: ext.assignment.id, status: { in: [...OPEN_STATUSES] } }, data: { dueAt } });
         if (moved.count === 0) {

@@ -11,6 +11,7 @@ import { dueAtForDate, localDateOf } from "../time.ts";
 import { runUseCase } from "../use-case.ts";
 import { OPEN_STATUSES, conflictFor, fromStatuses, requireAssignmentAction } from "../workflow/state-machine.ts";
 import { factsOf, loadAssignmentForAction, shownRef } from "./assignment-access.ts";
+import { requireWorkingDay } from "../workflow/deadlines.ts";
 
 export const ZDelegateAssignmentInput = z.object({
   actorUserId: z.string().min(1),
@@ -53,6 +54,7 @@ export const delegateAssignment = (deps: CoreDeps, raw: DelegateAssignmentInput)
       let dueAt = a.dueAt;
       if (input.due) {
         const today = localDateOf(now, ctx.zone);
+        if ("date" in input.due) requireWorkingDay(ctx.calendar, input.due.date);
         dueAt = "date" in input.due ? dueAtForDate(input.due.date, ctx.zone) : dueAtForDate(ctx.calendar.addWorkingDays(today, input.due.workingDays) as string, ctx.zone);
         if (dueAt <= now) throw new DomainError("DEADLINE_IN_PAST", "directive.deadlineInPast");
         if (a.dueAt && dueAt > a.dueAt) throw new DomainError("DELEGATE_DUE_AFTER_PARENT", "assignment.delegateDueAfterParent");

@@ -8,6 +8,7 @@ import { loadReminderContext } from "../reminders/reminder-context.ts";
 import { dueAtForDate } from "../time.ts";
 import { runUseCase } from "../use-case.ts";
 import { requireAssignmentAction } from "../workflow/state-machine.ts";
+import { requireWorkingDay } from "../workflow/deadlines.ts";
 import { factsOf, loadAssignmentForAction, shownRef } from "./assignment-access.ts";
 
 export const ZRequestExtensionInput = z.object({
@@ -35,6 +36,7 @@ export const requestExtension = (deps: CoreDeps, raw: RequestExtensionInput): Pr
       const a = await loadAssignmentForAction(tx, actor, input.assignmentId);
       requireAssignmentAction(actor, factsOf(a), "extend", shownRef(deps, a.ref));
       if (!a.dueAt) throw new DomainError("EXTENSION_NO_DEADLINE", "assignment.extensionNoDeadline");
+      requireWorkingDay(ctx.calendar, input.newDue.date);
       const requestedDueAt = dueAtForDate(input.newDue.date, ctx.zone);
       if (requestedDueAt <= a.dueAt) throw new DomainError("EXTENSION_NOT_LATER", "assignment.extensionNotLater");
       if ((await tx.extensionRequest.count({ where: { assignmentId: a.id, status: "PENDING" } })) > 0)

@@ -13,6 +13,7 @@ import { dueAtForDate, localDateOf } from "../time.ts";
 import { runUseCase } from "../use-case.ts";
 import { closePendingExtensions } from "../assignments/close-extensions.ts";
 import { DOCUMENT_TRANSITIONS, SUPERSEDE_TRANSITION, isSecret } from "../workflow/state-machine.ts";
+import { requireWorkingDay } from "../workflow/deadlines.ts";
 
 const ZDue = z.union([
   z.object({ date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "must be a date YYYY-MM-DD") }),
@@ -114,7 +115,10 @@ const planDirective = async (deps: CoreDeps, actor: Actor, input: z.output<typeo
   const { calendar, zone } = await loadReminderContext(deps, { orgId: actor.orgId });
   const now = deps.clock.now();
   const today = localDateOf(now, zone);
-  const resolve = (due: DueInput): Date => ("date" in due ? dueAtForDate(due.date, zone) : dueAtForDate(calendar.addWorkingDays(today, due.workingDays) as string, zone));
+  const resolve = (due: DueInput): Date => {
+    if ("date" in due) requireWorkingDay(calendar, due.date);
+    return "date" in due ? dueAtForDate(due.date, zone) : dueAtForDate(calendar.addWorkingDays(today, due.workingDays) as string, zone);
+  };
   const mainDue = resolve(input.due);
   if (mainDue <= now) throw new DomainError("DEADLINE_IN_PAST", "directive.deadlineInPast");
   const coordinateDue = input.coordinateDue ? resolve(input.coordinateDue) : mainDue;

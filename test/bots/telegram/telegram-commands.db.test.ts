@@ -102,6 +102,11 @@ describe("assignment commands", () => {
     await directed();
     expect(shown(await ask(HEAD_TCKH, "/giahan D1-TCKH 5 ngày cần thêm số liệu"))).toContain("/giahan");
     expect(await db.prisma.extensionRequest.count()).toBe(0);
+    // Sunday 20/12/2026 is refused, and the answer names the next working day.
+    expect(shown(await ask(HEAD_TCKH, "/giahan D1-TCKH 20/12/2026 Cần thêm số liệu của các phường"))).toBe(
+      "Ngày 20/12/2026 là ngày nghỉ, không phải ngày làm việc. Hãy chọn ngày làm việc, ví dụ ngày làm việc kế tiếp: 21/12/2026.",
+    );
+    expect(await db.prisma.extensionRequest.count()).toBe(0);
     expect(shown(await ask(HEAD_TCKH, "/giahan D1-TCKH 18/12/2026 Cần thêm số liệu của các phường"))).toMatch(/Đã gửi đề nghị gia hạn D1-TCKH đến .*18\/12\/2026/);
     const ext = await db.prisma.extensionRequest.findFirstOrThrow({ select: { status: true, reason: true } });
     expect(ext).toEqual({ status: "PENDING", reason: "Cần thêm số liệu của các phường" });

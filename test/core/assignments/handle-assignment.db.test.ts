@@ -34,7 +34,7 @@ beforeEach(async () => {
   files = createMemoryFileStore();
   org = await setupExampleOrg(deps());
   docId = (await registerSample(deps(), org, { files: [{ bytes: await samplePdf() }] })).documentId;
-  const r = await issueDirective(deps(), { actorUserId: u("chutich"), documentId: docId, text: "Giao TCKH chủ trì.", main: "TCKH", coordinate: ["TP"], due: { date: "2026-12-20" } });
+  const r = await issueDirective(deps(), { actorUserId: u("chutich"), documentId: docId, text: "Giao TCKH chủ trì.", main: "TCKH", coordinate: ["TP"], due: { date: "2026-12-21" } });
   main = r.assignments[0]!.assignmentId;
   coord = r.assignments[1]!.assignmentId;
   await db.prisma.outboxMessage.deleteMany();
@@ -108,7 +108,7 @@ describe("delegation, reports and completion", () => {
 
   it("refuses a delegation to someone outside the unit or later than the unit's deadline", async () => {
     expect(await codeOf(delegateAssignment(deps(), { actorUserId: u("tp.tckh"), assignmentId: main, officerUserCode: "cv.tp" }))).toBe("OFFICER_NOT_IN_UNIT");
-    expect(await codeOf(delegateAssignment(deps(), { actorUserId: u("tp.tckh"), assignmentId: main, officerUserCode: "cv.tckh", due: { date: "2026-12-21" } }))).toBe("DELEGATE_DUE_AFTER_PARENT");
+    expect(await codeOf(delegateAssignment(deps(), { actorUserId: u("tp.tckh"), assignmentId: main, officerUserCode: "cv.tckh", due: { date: "2026-12-22" } }))).toBe("DELEGATE_DUE_AFTER_PARENT");
     expect(await codeOf(delegateAssignment(deps(), { actorUserId: u("cv.tckh"), assignmentId: main, officerUserCode: "cv.tckh" }))).toBe("FORBIDDEN");
   });
 
@@ -134,10 +134,10 @@ describe("returns and extensions", () => {
     expect(await codeOf(decideExtension(deps(), { actorUserId: u("tp.tckh"), extensionId: ext.extensionId, grant: true }))).toBe("FORBIDDEN");
     await decideExtension(deps(), { actorUserId: u("chutich"), extensionId: ext.extensionId, grant: true });
     const a = await db.prisma.assignment.findUniqueOrThrow({ where: { id: main } });
-    expect(a.originalDueAt?.toISOString()).toBe("2026-12-20T16:59:59.999Z");
+    expect(a.originalDueAt?.toISOString()).toBe("2026-12-21T16:59:59.999Z");
     expect(a.dueAt?.toISOString()).toBe("2026-12-31T16:59:59.999Z");
     const row = await db.prisma.extensionRequest.findUniqueOrThrow({ where: { id: ext.extensionId } });
-    expect([row.status, row.previousDueAt?.toISOString()]).toEqual(["GRANTED", "2026-12-20T16:59:59.999Z"]);
+    expect([row.status, row.previousDueAt?.toISOString()]).toEqual(["GRANTED", "2026-12-21T16:59:59.999Z"]);
     expect(await db.prisma.outboxMessage.count({ where: { kind: "extension.decided", userId: u("tp.tckh") } })).toBe(1);
     expect(await codeOf(decideExtension(deps(), { actorUserId: u("chutich"), extensionId: ext.extensionId, grant: false }))).toBe("EXTENSION_ALREADY_DECIDED");
   });
@@ -163,7 +163,31 @@ describe("returns and extensions", () => {
     expect((await db.prisma.assignment.findUniqueOrThrow({ where: { id: newMain } })).dueAt?.toISOString()).toBe("2026-12-21T16:59:59.999Z");
   });
 
+  it("refuses a deadline on a day off, everywhere a date is given, and names the next working day", async () => {
+    const refusal = async (p: Promise<unknown>) => {
+      const e = (await p.catch((err: unknown) => err)) as DomainError;
+      return [e.code, e.params];
+    };
+    // Sunday 27/12/2026 → Monday 28/12/2026.
+    expect(await refusal(requestExtension(deps(), { actorUserId: u("tp.tckh"), assignmentId: main, reason: "x", newDue: { date: "2026-12-27" } }))).toEqual([
+      "DEADLINE_NOT_WORKING_DAY",
+      { date: "27/12/2026", next: "28/12/2026" },
+    ]);
+    // Saturday 12/12/2026 for an officer → Monday 14/12/2026.
+    expect(await refusal(delegateAssignment(deps(), { actorUserId: u("tp.tckh"), assignmentId: main, officerUserCode: "cv.tckh", due: { date: "2026-12-12" } }))).toEqual([
+      "DEADLINE_NOT_WORKING_DAY",
+      { date: "12/12/2026", next: "14/12/2026" },
+    ]);
+    // New Year's Day (Friday 01/01/2027) → Monday 04/01/2027.
+    expect(await refusal(issueDirective(deps(), { actorUserId: u("chutich"), documentId: docId, text: "x", main: "TCKH", due: { date: "2027-01-01" } }))).toEqual([
+      "DEADLINE_NOT_WORKING_DAY",
+      { date: "01/01/2027", next: "04/01/2027" },
+    ]);
+    expect(await db.prisma.extensionRequest.count()).toBe(0);
+    expect(await db.prisma.assignment.count({ where: { parentId: main } })).toBe(0);
+  });
+
   it("refuses an extension that is not later than the deadline", async () => {
-    expect(await codeOf(requestExtension(deps(), { actorUserId: u("tp.tckh"), assignmentId: main, reason: "x", newDue: { date: "2026-12-19" } }))).toBe("EXTENSION_NOT_LATER");
+    expect(await codeOf(requestExtension(deps(), { actorUserId: u("tp.tckh"), assignmentId: main, reason: "x", newDue: { date: "2026-12-18" } }))).toBe("EXTENSION_NOT_LATER");
   });
 });

@@ -29,7 +29,7 @@ beforeEach(async () => {
 
 const TEXT = "Giao Phòng Tài chính - Kế hoạch chủ trì, phối hợp Phòng Tư pháp tham mưu UBND thành phố trả lời trước ngày 20/12.";
 const direct = (over: Partial<IssueDirectiveInput> = {}) =>
-  issueDirective(deps(), { actorUserId: org.users.chutich!, documentId: docId, text: TEXT, main: "TCKH", coordinate: ["TP", "VP"], info: ["NB"], due: { date: "2026-12-20" }, ...over });
+  issueDirective(deps(), { actorUserId: org.users.chutich!, documentId: docId, text: TEXT, main: "TCKH", coordinate: ["TP", "VP"], info: ["NB"], due: { date: "2026-12-21" }, ...over });
 const codeOf = async (p: Promise<unknown>) => ((await p.catch((e: unknown) => e)) as DomainError).code;
 
 describe("issueDirective", () => {
@@ -43,8 +43,8 @@ describe("issueDirective", () => {
     ]);
     const rows = await db.prisma.assignment.findMany({ orderBy: { createdAt: "asc" }, select: { ref: true, dueAt: true, originalDueAt: true, nextReminderAt: true, reminderStep: true, status: true } });
     const main = rows.find((a) => a.ref === "D1/2026-TCKH")!;
-    // 20/12/2026 ends at 23:59:59.999 Hà Nội time.
-    expect(main.dueAt?.toISOString()).toBe("2026-12-20T16:59:59.999Z");
+    // 21/12/2026 ends at 23:59:59.999 Hà Nội time.
+    expect(main.dueAt?.toISOString()).toBe("2026-12-21T16:59:59.999Z");
     expect(main.originalDueAt).toEqual(main.dueAt);
     // Not acknowledged 4 working hours after 09:00 (lunch 11:30–13:00) → 14:30 the same day.
     expect(main).toMatchObject({ status: "ASSIGNED", reminderStep: "ACK_REMINDER" });
@@ -92,7 +92,7 @@ describe("issueDirective", () => {
     expect(await codeOf(direct({ main: "XYZ" }))).toBe("UNIT_NOT_FOUND");
     expect(await codeOf(direct({ coordinate: ["TCKH"] }))).toBe("UNIT_TWICE");
     expect(await codeOf(direct({ due: { date: "2026-11-30" } }))).toBe("DEADLINE_IN_PAST");
-    expect(await codeOf(direct({ coordinateDue: { date: "2026-12-21" } }))).toBe("COORDINATE_DUE_AFTER_MAIN");
+    expect(await codeOf(direct({ coordinateDue: { date: "2026-12-22" } }))).toBe("COORDINATE_DUE_AFTER_MAIN");
     expect(await codeOf(direct({ text: "   " }))).toBe("DIRECTIVE_TEXT_EMPTY");
     const secret = await registerSample(deps(), org, { secrecy: "TOP_SECRET" });
     expect(await codeOf(direct({ documentId: secret.documentId }))).toBe("DOCUMENT_SECRET");

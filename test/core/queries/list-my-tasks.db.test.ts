@@ -26,7 +26,7 @@ beforeEach(async () => {
 const directed = async (subject: string, urgency: "NORMAL" | "FLASH", due: string | null, role: "main" | "info" = "main") => {
   const doc = await registerSample(deps(), org, { subject, urgency });
   clock.advance(60_000);
-  await directSample(deps(), org, doc.documentId, role === "main" ? { main: "TCKH", due: { date: due! } } : { main: "TP", info: ["TCKH"], due: { date: "2026-12-20" } });
+  await directSample(deps(), org, doc.documentId, role === "main" ? { main: "TCKH", due: { date: due! } } : { main: "TP", info: ["TCKH"], due: { date: "2026-12-21" } });
   return doc;
 };
 
