@@ -5,9 +5,9 @@ import { OPEN_STATUSES } from "../workflow/state-machine.ts";
 import type { CoreDeps } from "../deps.ts";
 import { assignmentRef } from "../documents/refs.ts";
 import { DomainError } from "../errors.ts";
-import type { AssignmentRole, AssignmentStatus, Urgency } from "../store/generated/enums.ts";
+import type { AssignmentRole, AssignmentStatus, FileKind, Urgency } from "../store/generated/enums.ts";
 import { runUseCase } from "../use-case.ts";
-import { assignmentActionsFor, type AssignmentAction } from "../workflow/state-machine.ts";
+import { assignmentActionsFor, assignmentStateKey, isOffline, type AssignmentAction, type AssignmentStateKey } from "../workflow/state-machine.ts";
 import { codeOf, deadlineInfo, loadQueryContext, shownRef, type DeadlineInfo, type QueryContext } from "./query-context.ts";
 import { ZAssignmentRefInput, canonicalDocumentRef } from "./refs-input.ts";
 import { visibleDocumentsWhere } from "./visibility.ts";
@@ -15,11 +15,31 @@ import { visibleDocumentsWhere } from "./visibility.ts";
 const DETAIL_SELECT = {
   id: true, ref: true, documentId: true, status: true, role: true, dueAt: true, originalDueAt: true, isPaper: true,
   parentId: true, unitId: true, assigneeUserId: true, directiveId: true, acknowledgedAt: true, createdAt: true,
+  sentAt: true, acknowledgedById: true, completedAt: true, completedById: true, returnedAt: true, returnReason: true,
   unit: { select: { id: true, code: true, name: true } },
   directive: { select: { text: true } },
-  document: { select: { ref: true, subject: true, issuer: true, codeNumber: true, codeNotation: true, urgency: true } },
-  extensions: { where: { status: "PENDING" }, select: { id: true }, take: 1 },
+  document: {
+    select: {
+      ref: true, subject: true, issuer: true, codeNumber: true, codeNotation: true, urgency: true, secrecy: true, isPaperOnly: true,
+      files: { where: { kind: { in: ["STAMPED", "ORIGINAL"] as FileKind[] } }, select: { kind: true, sha256: true, fileName: true, mime: true }, orderBy: { createdAt: "desc" } },
+    },
+  },
+  extensions: { select: { id: true, status: true, createdAt: true, requestedById: true, requestedDueAt: true, decidedAt: true, decidedById: true }, orderBy: { createdAt: "asc" } },
+  reports: { select: { kind: true, text: true, authorId: true, createdAt: true } },
+  children: { select: { createdAt: true, assigneeUserId: true, status: true, reports: { select: { kind: true, text: true, authorId: true, createdAt: true } } } },
 } as const;
+
+/** One line of an assignment's history (received, delegated, progress, extension, completed…), oldest first. */
+export type AssignmentHistoryEntry = {
+  at: Date;
+  kind: "received" | "acknowledged" | "delegated" | "progress" | "completed" | "returned" | "extensionRequested" | "extensionGranted" | "extensionRefused" | "extensionClosed";
+  /** Who did it (a person's name), when known. */
+  who: string | null;
+  /** A report's or reason's text, verbatim. */
+  text: string | null;
+  /** The date asked for, for an extension request. */
+  date: Date | null;
+};
 
 export const ZGetAssignmentByRefInput = z.object({ actorUserId: z.string().min(1), ref: ZAssignmentRefInput });
 export type GetAssignmentByRefInput = z.input<typeof ZGetAssignmentByRefInput>;
@@ -53,6 +73,13 @@ export type AssignmentDetail = DeadlineInfo & {
   pendingExtensionId: string | null;
   /** What this person may do now: the bots show these as buttons or reply hints. */
   actions: AssignmentAction[];
+  /** Where it stands (chờ nhận, đang xử lý, đề nghị gia hạn, hoàn thành quá hạn, …). */
+  state: AssignmentStateKey;
+  /** Who holds it now: the officers of open delegations, else the unit's heads. */
+  holders: string[];
+  history: AssignmentHistoryEntry[];
+  /** The document's stamped PDF (or the original), never for a secret or paper-only document. */
+  pdf: { sha256: string; fileName: string | null; mime: string } | null;
 };
 
 /**
@@ -94,13 +121,53 @@ export const getAssignmentByRef = (deps: CoreDeps, raw: GetAssignmentByRefInput)
     const a = matching.find((c) => OPEN_STATUSES.includes(c.status)) ?? matching[0];
     if (!a) throw notFound();
 
-    return detailOf(ctx, actor, a, a.assigneeUserId ? (assigneeById.get(a.assigneeUserId) ?? null) : null);
+    return detailOf(ctx, actor, a, a.assigneeUserId ? (assigneeById.get(a.assigneeUserId) ?? null) : null, await namesFor(deps, a));
   });
 
 type DetailRow = Prisma.AssignmentGetPayload<{ select: typeof DETAIL_SELECT }>;
 
-const detailOf = (ctx: QueryContext, actor: Actor, a: DetailRow, assignee: AssignmentDetail["assignee"]): AssignmentDetail => {
-  const hasPendingExtension = a.extensions.length > 0;
+/** The names of everyone the history and the holders mention, and the unit's heads. */
+const namesFor = async (deps: CoreDeps, a: DetailRow): Promise<{ names: Map<string, string>; heads: string[] }> => {
+  const ids = [
+    a.acknowledgedById,
+    a.completedById,
+    ...a.reports.map((r) => r.authorId),
+    ...a.children.flatMap((c) => [c.assigneeUserId, ...c.reports.map((r) => r.authorId)]),
+    ...a.extensions.flatMap((e) => [e.requestedById, e.decidedById]),
+  ].filter((id): id is string => id !== null);
+  const people = await deps.prisma.user.findMany({ where: { id: { in: ids } }, select: { id: true, name: true } });
+  const heads = await deps.prisma.user.findMany({ where: { unitId: a.unitId, active: true, roles: { has: "UNIT_HEAD" } }, select: { name: true }, orderBy: { name: "asc" } });
+  return { names: new Map(people.map((p) => [p.id, p.name])), heads: heads.map((h) => h.name) };
+};
+
+const historyOf = (a: DetailRow, names: Map<string, string>): AssignmentHistoryEntry[] => {
+  const who = (id: string | null) => (id ? (names.get(id) ?? null) : null);
+  const entry = (at: Date | null, kind: AssignmentHistoryEntry["kind"], by: string | null, text: string | null = null, date: Date | null = null): AssignmentHistoryEntry[] =>
+    at ? [{ at, kind, who: who(by), text, date }] : [];
+  const reports = [...a.reports, ...a.children.flatMap((c) => c.reports)];
+  return [
+    ...entry(a.sentAt, "received", null),
+    ...entry(a.acknowledgedAt, "acknowledged", a.acknowledgedById),
+    ...a.children.flatMap((c) => entry(c.createdAt, "delegated", c.assigneeUserId)),
+    ...reports.filter((r) => r.kind === "PROGRESS").flatMap((r) => entry(r.createdAt, "progress", r.authorId, r.text)),
+    ...a.extensions.flatMap((e) => [
+      ...entry(e.createdAt, "extensionRequested", e.requestedById, null, e.requestedDueAt),
+      ...(e.status === "GRANTED" ? entry(e.decidedAt, "extensionGranted", e.decidedById, null, e.requestedDueAt) : []),
+      ...(e.status === "REFUSED" ? entry(e.decidedAt, "extensionRefused", e.decidedById) : []),
+      ...(e.status === "CLOSED" ? entry(e.decidedAt, "extensionClosed", null) : []),
+    ]),
+    // An officer's completion of delegated work, then the unit's own.
+    ...reports.filter((r) => r.kind === "COMPLETION" && !a.reports.includes(r)).flatMap((r) => entry(r.createdAt, "completed", r.authorId, r.text)),
+    ...entry(a.completedAt, "completed", a.completedById, a.reports.find((r) => r.kind === "COMPLETION")?.text ?? null),
+    ...entry(a.returnedAt, "returned", null, a.returnReason),
+  ].sort((x, y) => x.at.getTime() - y.at.getTime());
+};
+
+const detailOf = (ctx: QueryContext, actor: Actor, a: DetailRow, assignee: AssignmentDetail["assignee"], people: { names: Map<string, string>; heads: string[] }): AssignmentDetail => {
+  const pending = a.extensions.filter((e) => e.status === "PENDING");
+  const hasPendingExtension = pending.length > 0;
+  const openDelegates = a.children.filter((c) => OPEN_STATUSES.includes(c.status) && c.assigneeUserId).map((c) => people.names.get(c.assigneeUserId!) ?? "");
+  const pdf = isOffline(a.document) ? null : (a.document.files.find((f) => f.kind === "STAMPED") ?? a.document.files[0] ?? null);
   return {
     ...deadlineInfo(ctx, OPEN_STATUSES.includes(a.status) ? a.dueAt : null),
     dueAt: a.dueAt,
@@ -125,8 +192,12 @@ const detailOf = (ctx: QueryContext, actor: Actor, a: DetailRow, assignee: Assig
     directiveText: a.directive.text,
     acknowledgedAt: a.acknowledgedAt,
     hasPendingExtension,
-    pendingExtensionId: a.extensions[0]?.id ?? null,
+    pendingExtensionId: pending[0]?.id ?? null,
     actions: assignmentActionsFor(actor, { ...a, hasPendingExtension }),
+    state: assignmentStateKey({ ...a, hasPendingExtension }),
+    holders: assignee ? [assignee.name] : openDelegates.length > 0 ? openDelegates : people.heads,
+    history: historyOf(a, people.names),
+    pdf: pdf ? { sha256: pdf.sha256, fileName: pdf.fileName, mime: pdf.mime } : null,
   };
 };
 
@@ -148,5 +219,5 @@ export const getAssignmentById = (deps: CoreDeps, raw: GetAssignmentByIdInput): 
     });
     if (!a) throw new DomainError("ASSIGNMENT_NOT_FOUND", "assignment.notFound");
     const assignee = a.assigneeUserId ? await deps.prisma.user.findUnique({ where: { id: a.assigneeUserId }, select: { id: true, code: true, name: true } }) : null;
-    return detailOf(ctx, actor, a, assignee);
+    return detailOf(ctx, actor, a, assignee, await namesFor(deps, a));
   });

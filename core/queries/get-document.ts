@@ -6,7 +6,7 @@ import type { AssignmentRole, AssignmentStatus, Channel, Direction, DocumentStat
 import { utcMidnightToLocalDate, type LocalDate } from "../time.ts";
 import { runUseCase } from "../use-case.ts";
 import { OPEN_STATUSES } from "../workflow/state-machine.ts";
-import { assignmentActionsFor, type AssignmentAction } from "../workflow/state-machine.ts";
+import { assignmentActionsFor, assignmentStateKey, type AssignmentAction, type AssignmentStateKey } from "../workflow/state-machine.ts";
 import { codeOf, deadlineInfo, loadQueryContext, shownRef } from "./query-context.ts";
 import { ZDocumentRefInput, canonicalDocumentRef } from "./refs-input.ts";
 import { visibleDocumentsWhere } from "./visibility.ts";
@@ -54,6 +54,10 @@ export type AssignmentView = {
   assignee: { code: string; name: string } | null;
   /** What the viewer may do with it now (bots' buttons). */
   actions: AssignmentAction[];
+  /** Where it stands (chờ nhận, đang xử lý, đề nghị gia hạn, hoàn thành quá hạn, …). */
+  state: AssignmentStateKey;
+  /** Who holds it now: the officer of a delegation; for a unit's, its open delegations' officers, else the unit's heads. */
+  holders: string[];
   /** Delegations to officers (only on a unit's own assignment). */
   children: AssignmentView[];
 };
@@ -148,6 +152,13 @@ export const getDocumentByRef = (deps: CoreDeps, raw: GetDocumentByRefInput): Pr
       select: { id: true, code: true, name: true },
     });
     const person = new Map(people.map((p) => [p.id, p]));
+    const headsByUnit = new Map<string, string[]>();
+    for (const h of await deps.prisma.user.findMany({
+      where: { unitId: { in: [...new Set(assignments.map((a) => a.unitId))] }, active: true, roles: { has: "UNIT_HEAD" } },
+      select: { unitId: true, name: true },
+      orderBy: { name: "asc" },
+    }))
+      headsByUnit.set(h.unitId, [...(headsByUnit.get(h.unitId) ?? []), h.name]);
     const nameOf = (id: string | null) => (id ? (person.get(id)?.name ?? null) : null);
 
     const replaced = new Set(doc.directives.map((d) => d.supersedesId).filter((id): id is string => id !== null));
@@ -189,9 +200,16 @@ export const getDocumentByRef = (deps: CoreDeps, raw: GetDocumentByRefInput): Pr
         returnReason: a.returnReason,
         assignee: assignee ? { code: assignee.code, name: assignee.name } : null,
         actions: assignmentActionsFor(actor, { ...a, hasPendingExtension: a.extensions.length > 0 }),
+        state: assignmentStateKey({ ...a, hasPendingExtension: a.extensions.length > 0 }),
+        holders: holdersOf(a),
         children: assignments.filter((c) => c.parentId === a.id).map(view),
       };
     };
+    function holdersOf(a: (typeof assignments)[number]): string[] {
+      if (a.assigneeUserId) return [nameOf(a.assigneeUserId) ?? ""];
+      const delegates = assignments.filter((c) => c.parentId === a.id && c.assigneeUserId && OPEN_STATUSES.includes(c.status)).map((c) => nameOf(c.assigneeUserId) ?? "");
+      return delegates.length > 0 ? delegates : (headsByUnit.get(a.unitId) ?? []);
+    }
     const topLevel = assignments
       .filter((a) => a.parentId === null)
       .sort((a, b) => Number(b.directiveId === current?.id) - Number(a.directiveId === current?.id) || ROLE_ORDER[a.role] - ROLE_ORDER[b.role] || a.createdAt.getTime() - b.createdAt.getTime());

@@ -140,6 +140,19 @@ export const requireAssignmentAction = (actor: ActorFacts, a: AssignmentFacts, a
 /** The states a compare-and-set for `action` may start from (`where: { status: { in: fromStatuses(action) } }`). */
 export const fromStatuses = (action: AssignmentAction): AssignmentStatus[] => [...ASSIGNMENT_TRANSITIONS[action].from];
 
+/** Where an assignment stands, as people name it (catalog `state.<key>`, DOMAIN.md terms). */
+export type AssignmentStateKey = "ASSIGNED" | "ACKNOWLEDGED" | "IN_PROGRESS" | "COMPLETED_ON_TIME" | "COMPLETED_LATE" | "RETURNED" | "CANCELLED" | "EXTENSION_PENDING";
+
+/**
+ * The state to show: chờ nhận / đã nhận / đang xử lý / đề nghị gia hạn (an open one with a request
+ * waiting) / đã hoàn thành đúng hạn / hoàn thành quá hạn / trả lại / thay bằng chỉ đạo mới.
+ */
+export const assignmentStateKey = (a: { status: AssignmentStatus; dueAt: Date | null; completedAt: Date | null; hasPendingExtension?: boolean }): AssignmentStateKey => {
+  if (a.status === "COMPLETED") return a.dueAt !== null && a.completedAt !== null && a.completedAt > a.dueAt ? "COMPLETED_LATE" : "COMPLETED_ON_TIME";
+  if (isOpenStatus(a.status) && a.hasPendingExtension) return "EXTENSION_PENDING";
+  return a.status as Exclude<AssignmentStatus, "COMPLETED">;
+};
+
 // === Extension requests (đề nghị gia hạn)
 
 export const EXTENSION_ACTIONS = ["grant", "refuse"] as const;

@@ -1,15 +1,15 @@
 // Read-only commands: /viec (my tasks), /quahan (overdue), /tim (search), /xem REF (a document or
 // an assignment). Core decides what this person may see; the bot lists it.
-import { hasRole } from "../../../core/actors/actor.ts";
 import { t } from "../../../core/messages/index.ts";
 import type { OutboundMessage } from "../../../core/ports/sender.ts";
-import { getAssignmentByRef } from "../../../core/queries/get-assignment.ts";
-import { getDocumentByRef } from "../../../core/queries/get-document.ts";
+import { getAssignmentByRef, type AssignmentHistoryEntry } from "../../../core/queries/get-assignment.ts";
+import { getDocumentByRef, type AssignmentView } from "../../../core/queries/get-document.ts";
+import { documentMessageActions } from "../../../core/workflow/action-messages.ts";
+import { documentActionsFor } from "../../../core/workflow/state-machine.ts";
 import { listMyTasks } from "../../../core/queries/list-my-tasks.ts";
 import { listOverdue } from "../../../core/queries/list-overdue.ts";
 import { searchDocuments } from "../../../core/queries/search-documents.ts";
-import { formatDueAt } from "../../../core/time.ts";
-import { encodeCallback } from "../callback-data.ts";
+import { formatDateTime, formatDueAt } from "../../../core/time.ts";
 import type { TurnContext } from "../context.ts";
 import { lines, reply } from "../render.ts";
 import type { DocRef } from "../text/index.ts";
@@ -48,9 +48,26 @@ export const onSearch = async (ctx: TurnContext, query: string): Promise<TurnRes
   return { replies: [{ title: t(ctx.locale, "bot.search.title", { count: r.hits.length }), text }] };
 };
 
-/** /xem D7 shows the document; /xem D7-TCKH the assignment, with its buttons. */
+const deadlineText = (ctx: TurnContext, at: Date | null): string => (at ? t(ctx.locale, "view.due", { due: formatDueAt(at, ctx.env.deps.settings.officeTimeZone, ctx.locale) }) : t(ctx.locale, "view.noDeadline"));
+const holdersText = (ctx: TurnContext, names: string[]): string => (names.length > 0 ? names.join(", ") : t(ctx.locale, "notify.none"));
+
+/** One line of an assignment's history, with who and when. */
+const historyLine = (ctx: TurnContext, h: AssignmentHistoryEntry): string =>
+  t(ctx.locale, `history.${h.kind}`, {
+    at: formatDateTime(h.at, ctx.env.deps.settings.officeTimeZone),
+    who: h.who ?? t(ctx.locale, "notify.none"),
+    text: h.text ?? "",
+    date: h.date ? formatDueAt(h.date, ctx.env.deps.settings.officeTimeZone, ctx.locale) : "",
+  });
+
+/**
+ * /xem D7 shows the document with every assignment's state, holder and deadline; /xem D7-TCKH the
+ * assignment: its state, holder, labelled deadline, the PDF, its history and every action this
+ * person may take (the table's list, as buttons or reply lines).
+ */
 export const onView = async (ctx: TurnContext, ref: DocRef): Promise<TurnResult> => {
   const deps = ctx.env.deps;
+  const zone = deps.settings.officeTimeZone;
   if (ref.unitCode) {
     const a = await getAssignmentByRef(deps, {
       actorUserId: ctx.actor.id,
@@ -62,27 +79,39 @@ export const onView = async (ctx: TurnContext, ref: DocRef): Promise<TurnResult>
         a.code && `${a.code}${a.issuer ? ` · ${a.issuer}` : ""}`,
         `${a.unit.name} (${t(ctx.locale, `bot.role.${a.role}`)})`,
         a.directiveText,
-        due(ctx, a.dueAt),
+        t(ctx.locale, "view.state", { state: t(ctx.locale, `state.${a.state}`) }),
+        t(ctx.locale, "view.holders", { holders: holdersText(ctx, a.holders) }),
+        a.dueAt ? t(ctx.locale, "view.dueLine", { due: formatDueAt(a.dueAt, zone, ctx.locale) }) : t(ctx.locale, "view.noDeadline"),
+        a.originalDueAt && a.dueAt && a.originalDueAt.getTime() !== a.dueAt.getTime() && t(ctx.locale, "view.originalDue", { due: formatDueAt(a.originalDueAt, zone, ctx.locale) }),
+        a.pdf && t(ctx.locale, "view.pdf", { name: a.pdf.fileName ?? `${a.documentDisplayRef}.pdf` }),
+        a.history.length > 0 && t(ctx.locale, "view.history"),
+        ...a.history.map((h) => historyLine(ctx, h)),
       ),
       actions: cardActions(ctx.locale, a.assignmentId, a.displayRef, a.actions),
+      ...(a.pdf ? { attachments: [{ sha256: a.pdf.sha256, fileName: a.pdf.fileName ?? `${a.documentDisplayRef}.pdf`, mime: a.pdf.mime, kind: "document" as const }] } : {}),
       cardKey: `assignment:${a.assignmentId}`,
     };
     return { replies: [message] };
   }
   const d = await getDocumentByRef(deps, { actorUserId: ctx.actor.id, ref: { kind: ref.kind, number: ref.number, year: ref.year } });
   const stamped = d.files.find((f) => f.kind === "STAMPED") ?? d.files.find((f) => f.kind === "ORIGINAL");
+  const line = (a: AssignmentView, key: "view.assignmentLine" | "view.delegationLine") =>
+    t(ctx.locale, key, {
+      ref: a.displayRef,
+      role: t(ctx.locale, `bot.role.${a.role}`),
+      state: t(ctx.locale, `state.${a.state}`),
+      holders: holdersText(ctx, a.holders),
+      due: deadlineText(ctx, a.dueAt),
+    });
   const message: OutboundMessage = {
     title: `${d.displayRef}: ${d.subject}`,
     text: lines(
       d.code && `${d.code}${d.issuer ? ` · ${d.issuer}` : ""}`,
       d.directive && d.directive.text,
-      ...d.assignments.filter((a) => a.isCurrent).map((a) => `• ${a.displayRef} (${t(ctx.locale, `bot.role.${a.role}`)})${a.dueAt ? `: ${due(ctx, a.dueAt)}` : ""}`),
+      ...d.assignments.filter((a) => a.isCurrent).flatMap((a) => [line(a, "view.assignmentLine"), ...a.children.map((c) => line(c, "view.delegationLine"))]),
     ),
     ...(stamped ? { attachments: [{ sha256: stamped.sha256, fileName: stamped.fileName ?? `${d.displayRef}.pdf`, mime: stamped.mime, kind: "document" as const }] } : {}),
-    ...(d.directive === null && d.direction === "IN" && !d.isPaperOnly && hasRole(ctx.actor, "LEADER")
-      ? { actions: [{ label: t(ctx.locale, "bot.cmd.direct"), command: `/chidao ${d.displayRef}`, callback: encodeCallback({ kind: "direct", documentId: d.documentId }) }] }
-      : {}),
+    actions: documentMessageActions(ctx.locale, { id: d.documentId, shownRef: d.displayRef }, documentActionsFor(ctx.actor, d)),
   };
   return { replies: [message] };
 };
-

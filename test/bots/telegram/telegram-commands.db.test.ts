@@ -35,6 +35,14 @@ const ask = async (user: FakeUser, text: string): Promise<StoredMessage> => {
   fake.pushUpdate(fake.textMessage(user, text));
   return (await fake.waitForMessages(user.id, before + 1, 15_000))[before]!;
 };
+/** A card that comes with the document's PDF (/xem REF-UNIT): waits for both, returns the card. */
+const askCard = async (user: FakeUser, text: string): Promise<StoredMessage> => {
+  const before = fake.messages(user.id).length;
+  fake.pushUpdate(fake.textMessage(user, text));
+  const [card, pdf] = (await fake.waitForMessages(user.id, before + 2, 15_000)).slice(before);
+  expect(pdf!.document?.bytes.subarray(0, 5).toString()).toBe("%PDF-");
+  return card!;
+};
 const statusOf = async (ref: string) => (await db.prisma.assignment.findFirstOrThrow({ where: { ref }, select: { status: true } })).status;
 
 /** D1 registered and directed: TCKH leads, TP coordinates, due in 5 working days (08/12/2026). */
@@ -143,11 +151,11 @@ describe("queries", () => {
 
   it("/xem D1-TCKH is the assignment's card with its buttons; asking again moves the card down", async () => {
     await directed();
-    const first = await ask(HEAD_TCKH, "/xem D1-TCKH");
+    const first = await askCard(HEAD_TCKH, "/xem D1-TCKH");
     expect(shown(first)).toContain("Phòng Tài chính - Kế hoạch (chủ trì)");
     // What the transition table allows the unit head now (core/workflow/state-machine.ts).
     expect(inlineButtons(first).map((b) => b.text)).toEqual(["Nhận", "Giao chuyên viên", "Báo cáo tiến độ", "Báo cáo hoàn thành", "Trả lại", "Xin gia hạn"]);
-    const second = await ask(HEAD_TCKH, "/xem D1-TCKH");
+    const second = await askCard(HEAD_TCKH, "/xem D1-TCKH");
     expect(inlineButtons(second).map((b) => b.text)).toEqual(["Nhận", "Giao chuyên viên", "Báo cáo tiến độ", "Báo cáo hoàn thành", "Trả lại", "Xin gia hạn"]);
     // One live card: the older copy lost its buttons.
     await fake.waitFor(() => inlineButtons(fake.message(HEAD_TCKH.id, first.message_id)).length === 0, 10_000, "old card without buttons");
