@@ -48,6 +48,8 @@ export type RegisterIncomingResult = {
   /** SHA-256 of the stamped copy, when one could be made. */
   stampedSha256: string | null;
   warnings: DuplicateWarning[];
+  /** The leaders the document was sent to for direction (title and name); none for a secret one. */
+  sentTo: string[];
 };
 
 const SECRET = new Set(["CONFIDENTIAL", "SECRET", "TOP_SECRET"]);
@@ -130,8 +132,10 @@ export const registerIncomingDocument = (deps: CoreDeps, raw: RegisterIncomingIn
         await appendAuditEvent(tx, { type: "document.duplicateWarned", at: now, orgId: actor.orgId, actorUserId: actor.id, entityType: "Document", entityId: doc.id, data: { warnings } });
       }
       // Secret documents stay on paper: no message about them goes through any chat platform.
+      let sentTo: string[] = [];
       if (!isSecret) {
-        const leaders = await tx.user.findMany({ where: { orgId: actor.orgId, active: true, roles: { has: "LEADER" } }, select: { id: true } });
+        const leaders = await tx.user.findMany({ where: { orgId: actor.orgId, active: true, roles: { has: "LEADER" } }, select: { id: true, name: true, title: true }, orderBy: { name: "asc" } });
+        sentTo = leaders.filter((l) => l.id !== actor.id).map((l) => (l.title ? `${l.title} ${l.name}` : l.name));
         await enqueueOutbox(
           tx,
           now,
@@ -140,7 +144,7 @@ export const registerIncomingDocument = (deps: CoreDeps, raw: RegisterIncomingIn
             .map((l) => ({ userId: l.id, kind: "document.toDirect" as const, payload: { documentId: doc.id }, dedupeKey: `doc:${doc.id}:toDirect:${l.id}`, urgency: input.urgency })),
         );
       }
-      return { id: doc.id, ref, number };
+      return { id: doc.id, ref, number, sentTo };
     });
 
     const stamped = original ? await ensureStampedCopy(deps, created.id).catch(() => null) : null;
@@ -154,6 +158,7 @@ export const registerIncomingDocument = (deps: CoreDeps, raw: RegisterIncomingIn
       pageCount: prepared?.pageCount ?? null,
       stampedSha256: stamped?.sha256 ?? null,
       warnings,
+      sentTo: created.sentTo,
     };
   });
 

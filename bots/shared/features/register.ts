@@ -194,6 +194,7 @@ export const confirmRegistration = async (ctx: TurnContext, state: RegisterState
     text: lines(
       t(locale, result.isPaperOnly ? "bot.register.donePaper" : "bot.register.done", params),
       !result.isPaperOnly && t(locale, result.stampedSha256 ? "bot.register.doneStamped" : "bot.register.doneNoStamp"),
+      result.sentTo.length > 0 && t(locale, "bot.register.sentTo", { leaders: result.sentTo.join(", ") }),
       result.warnings.length > 0 && t(locale, "bot.register.doneDuplicate", { refs: result.warnings.map((w) => w.ref).join(", ") }),
     ),
     ...(result.stampedSha256

@@ -287,6 +287,8 @@ describe("registering from photos sent one per message", () => {
     const done = replies.find((m) => m.method === "sendMessage");
     expect(shown(done)).toContain("Số đến: 1");
     expect(shown(done)).toContain("REF: D1");
+    // The clerk learns who got the document to direct.
+    expect(shown(done)).toContain("Đã chuyển lãnh đạo cho ý kiến chỉ đạo: Chủ tịch Nguyễn Văn An, Phó Chủ tịch Đặng Thị Hạnh.");
     const docs = await db.prisma.document.findMany({ select: { ref: true, pageCount: true } });
     expect(docs).toEqual([{ ref: "D1/2026", pageCount: 3 }]);
 
