@@ -11,6 +11,7 @@ import { allocateRegisterNumber } from "./allocate-register-number.ts";
 import { ensureStampedCopy } from "./ensure-stamped-copy.ts";
 import { REF_PREFIX, displayRef, documentRef } from "./refs.ts";
 import { documentSearchText } from "./search-text.ts";
+import { isSecret as isSecretLevel } from "../workflow/state-machine.ts";
 
 const LOCAL_DATE = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "must be a date YYYY-MM-DD");
 
@@ -52,7 +53,6 @@ export type RegisterIncomingResult = {
   sentTo: string[];
 };
 
-const SECRET = new Set(["CONFIDENTIAL", "SECRET", "TOP_SECRET"]);
 
 /**
  * Registers an incoming document (clerk): allocates số đến in the year's register without gaps or
@@ -68,7 +68,7 @@ export const registerIncomingDocument = (deps: CoreDeps, raw: RegisterIncomingIn
     // The agency's incoming register is kept by its clerks (the office's văn thư).
     if (!isAgencyClerk(actor)) throw new DomainError("FORBIDDEN", "error.forbidden");
     const input = ZRegisterIncomingInput.parse(raw);
-    const isSecret = SECRET.has(input.secrecy);
+    const isSecret = isSecretLevel(input.secrecy);
     if (isSecret && input.files.length > 0) throw new DomainError("SECRET_FILE_REFUSED", "document.secretFileRefused");
 
     const now = deps.clock.now();

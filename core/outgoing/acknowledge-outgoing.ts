@@ -7,6 +7,7 @@ import { DomainError } from "../errors.ts";
 import { localDateOf } from "../time.ts";
 import { runUseCase } from "../use-case.ts";
 import { ZOutgoingRefInput, canonicalOutgoingRef } from "./outgoing-ref.ts";
+import { isSecret } from "../workflow/state-machine.ts";
 
 export const ZAcknowledgeOutgoingInput = z
   .object({
@@ -68,7 +69,7 @@ export const acknowledgeOutgoing = (deps: CoreDeps, raw: AcknowledgeOutgoingInpu
         document: { select: { id: true, ref: true, secrecy: true, status: true } },
       },
     });
-    if (!recipient || !recipient.unitId || recipient.document.secrecy !== "NONE" || recipient.document.status !== "ISSUED") throw notFound();
+    if (!recipient || !recipient.unitId || isSecret(recipient.document.secrecy) || recipient.document.status !== "ISSUED") throw notFound();
     const unit = await deps.prisma.unit.findUniqueOrThrow({ where: { id: recipient.unitId }, select: { code: true } });
     const isHead = hasRole(actor, "UNIT_HEAD") && actor.unitId === recipient.unitId;
     const isPaperReceipt = recipient.isPaper && isAgencyClerk(actor);

@@ -10,6 +10,7 @@ import { runUseCase } from "../use-case.ts";
 import type { OutgoingDelivery } from "./issue-outgoing-document.ts";
 import { numberAndNotation } from "./notation.ts";
 import { ZOutgoingRefInput, canonicalOutgoingRef } from "./outgoing-ref.ts";
+import { isSecret as isSecretLevel } from "../workflow/state-machine.ts";
 
 export const ZGetOutgoingStatusInput = z.object({ actorUserId: z.string().min(1), ref: ZOutgoingRefInput });
 export type GetOutgoingStatusInput = z.input<typeof ZGetOutgoingStatusInput>;
@@ -88,7 +89,7 @@ export const getOutgoingStatus = (deps: CoreDeps, raw: GetOutgoingStatusInput): 
       },
     });
     if (!doc) throw notFound();
-    const isSecret = doc.secrecy !== "NONE";
+    const isSecret = isSecretLevel(doc.secrecy);
     const mayView =
       (isSecret ? seesSecretMetadata(actor) : seesAllDocuments(actor)) ||
       doc.createdById === actor.id ||

@@ -36,6 +36,7 @@ import { localDateOf, localDateToUtcMidnight } from "../time.ts";
 import { runUseCase } from "../use-case.ts";
 import { OFFICIAL_LETTER, isKnownDocType } from "./doc-types.ts";
 import { formatOutgoingNumber, numberAndNotation, outgoingNotation } from "./notation.ts";
+import { isSecret as isSecretLevel } from "../workflow/state-machine.ts";
 
 // === Input and result
 
@@ -110,7 +111,6 @@ export type IssueOutgoingResult = {
   recipients: IssuedRecipient[];
 };
 
-const SECRET = new Set(["CONFIDENTIAL", "SECRET", "TOP_SECRET"]);
 /**
  * The transactions are short, but they queue on the register counter and the audit chain lock, and
  * the process's event loop is shared with the PDF work of other issues (stamping, signing): under a
@@ -139,7 +139,7 @@ export const issueOutgoingDocument = (deps: CoreDeps, raw: IssueOutgoingInput): 
     const input = ZIssueOutgoingInput.parse(raw);
     const docType = input.docType.normalize("NFC");
     if (!isKnownDocType(docType)) throw new DomainError("OUTGOING_UNKNOWN_DOC_TYPE", "outgoing.unknownDocType", { docType });
-    const isSecret = SECRET.has(input.secrecy);
+    const isSecret = isSecretLevel(input.secrecy);
     if (isSecret && input.files.length > 0) throw new DomainError("SECRET_FILE_REFUSED", "document.secretFileRefused");
     const isPaperOnly = isSecret || input.requiresRedSeal;
     if (!isPaperOnly && input.files.length === 0) throw new DomainError("OUTGOING_FILE_REQUIRED", "outgoing.fileRequired");

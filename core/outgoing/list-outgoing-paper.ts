@@ -9,6 +9,7 @@ import { localDateOf } from "../time.ts";
 import { runUseCase } from "../use-case.ts";
 import type { OutgoingDelivery } from "./issue-outgoing-document.ts";
 import { numberAndNotation } from "./notation.ts";
+import { isSecret } from "../workflow/state-machine.ts";
 
 export const ZListOutgoingPaperInput = z.object({ actorUserId: z.string().min(1) });
 export type ListOutgoingPaperInput = z.input<typeof ZListOutgoingPaperInput>;
@@ -72,7 +73,7 @@ export const listOutgoingPaper = (deps: CoreDeps, raw: ListOutgoingPaperInput): 
         numberAndNotation: numberAndNotation(d.codeNumber, d.codeNotation),
         subject: d.subject,
         urgency: d.urgency,
-        reason: d.secrecy !== "NONE" ? "SECRET" : d.requiresRedSeal ? "RED_SEAL" : r.unitId ? "NO_ACCOUNT" : "EXTERNAL",
+        reason: isSecret(d.secrecy) ? "SECRET" : d.requiresRedSeal ? "RED_SEAL" : r.unitId ? "NO_ACCOUNT" : "EXTERNAL",
         delivery: r.unitId ? "PAPER" : "EXTERNAL",
         unitCode: unit?.code ?? null,
         name: unit?.name ?? r.externalName ?? "",

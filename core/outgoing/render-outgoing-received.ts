@@ -9,6 +9,7 @@ import type { Db } from "../store/client.ts";
 import { formatDate } from "../time.ts";
 import { displayRef } from "../documents/refs.ts";
 import { numberAndNotation } from "./notation.ts";
+import { isOffline } from "../workflow/state-machine.ts";
 
 /** What the outbox renderer hands over (a subset of its own context). */
 export type OutgoingRenderContext = { db: Db; locale: Locale; zone: string; currentYear: number };
@@ -47,7 +48,7 @@ export const renderOutgoingReceived = async (ctx: OutgoingRenderContext, { docum
   });
   if (!r || r.document.id !== documentId || !r.unitId) return { ok: false, reason: "recipient not found" };
   const doc = r.document;
-  if (doc.isPaperOnly || doc.secrecy !== "NONE" || r.isPaper) return { ok: false, reason: "paper only" };
+  if (isOffline(doc) || r.isPaper) return { ok: false, reason: "paper only" };
   if (doc.status !== "ISSUED") return { ok: false, reason: `document ${doc.status}` };
   if (r.acknowledgedAt) return { ok: false, reason: "already acknowledged" };
   const unit = await ctx.db.unit.findUnique({ where: { id: r.unitId }, select: { code: true, name: true } });

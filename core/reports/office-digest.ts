@@ -6,7 +6,7 @@ import type { CoreDeps } from "../deps.ts";
 import { DomainError } from "../errors.ts";
 import { enqueueOutbox } from "../outbox/enqueue-outbox.ts";
 import { endOfLocalDay, localDateOf, startOfLocalDay, type LocalDate } from "../time.ts";
-import { OPEN_STATUSES } from "../workflow/state-machine.ts";
+import { OPEN_STATUSES, isSecret } from "../workflow/state-machine.ts";
 
 // === Data
 
@@ -82,7 +82,7 @@ export const buildOfficeDigest = async (deps: Pick<CoreDeps, "prisma" | "setting
       assignmentId: row.id,
       ref: row.ref,
       documentRef: row.document.ref,
-      subject: row.document.secrecy === "NONE" ? row.document.subject : null,
+      subject: isSecret(row.document.secrecy) ? null : row.document.subject,
       role: row.role as DigestItem["role"],
       status: row.status as DigestItem["status"],
       dueAt,

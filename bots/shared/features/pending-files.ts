@@ -4,12 +4,14 @@ import type { TurnContext } from "../context.ts";
 import type { PendingFile } from "../conversation.ts";
 import { reply } from "../render.ts";
 import type { IncomingFile, TurnResult } from "../types.ts";
+import { isSecret as isSecretLevel } from "../../../core/workflow/state-machine.ts";
+import type { Secrecy } from "../text/values.ts";
 
 /** Photos of one document's pages, at most. */
 export const MAX_PENDING_FILES = 60;
 
 /** Anything but "không" (mật, tối mật, tuyệt mật) keeps the document off the system. */
-export const isSecret = (fields: { secrecy?: string | undefined }): boolean => fields.secrecy !== undefined && fields.secrecy !== "NONE";
+export const isSecret = (fields: { secrecy?: Secrecy | undefined }): boolean => fields.secrecy !== undefined && isSecretLevel(fields.secrecy);
 
 /**
  * Adds `files` to the form's pending files (nothing for a secret document). Returns the refusal to
@@ -17,7 +19,7 @@ export const isSecret = (fields: { secrecy?: string | undefined }): boolean => f
  */
 export const keepPendingFiles = async (
   ctx: TurnContext,
-  state: { files: PendingFile[]; fields: { secrecy?: string | undefined } },
+  state: { files: PendingFile[]; fields: { secrecy?: Secrecy | undefined } },
   files: IncomingFile[],
   tooManyKey: string,
 ): Promise<TurnResult | null> => {
