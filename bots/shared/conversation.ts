@@ -13,7 +13,15 @@ import type { IssueState } from "./features/issue.ts";
 import type { DirectGuideState } from "./features/direct-guide.ts";
 
 /** A stored file of a registration in progress (its bytes live under `key`). */
-export type PendingFile = { key: string; fileName?: string; mime?: string; size: number };
+export type PendingFile = {
+  key: string;
+  fileName?: string;
+  mime?: string;
+  size: number;
+  /** What its bytes are (checked on arrival: core/pdf/check-arrival.ts), and a PDF's pages. */
+  kind?: "pdf" | "jpeg" | "png";
+  pageCount?: number | null;
+};
 
 export type RegisterState = {
   kind: "register";

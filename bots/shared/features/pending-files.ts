@@ -1,11 +1,15 @@
 // Files a clerk sends before a form (/dangky, /phathanh) is confirmed: kept in the conversation's
 // pending files until /ok — except for a secret document, whose scan is never kept at all.
 import type { TurnContext } from "../context.ts";
-import type { PendingFile } from "../conversation.ts";
+import type { ConversationState, PendingFile } from "../conversation.ts";
 import { reply } from "../render.ts";
 import type { IncomingFile, TurnResult } from "../types.ts";
 import { isSecret as isSecretLevel } from "../../../core/workflow/state-machine.ts";
 import type { Secrecy } from "../text/values.ts";
+import { DomainError } from "../../../core/errors.ts";
+import { checkArrivedFile } from "../../../core/pdf/check-arrival.ts";
+import type { OutboundMessage } from "../../../core/ports/sender.ts";
+import { mapError } from "../map-error.ts";
 
 /** Photos of one document's pages, at most. */
 export const MAX_PENDING_FILES = 60;
@@ -14,8 +18,10 @@ export const MAX_PENDING_FILES = 60;
 export const isSecret = (fields: { secrecy?: Secrecy | undefined }): boolean => fields.secrecy !== undefined && isSecretLevel(fields.secrecy);
 
 /**
- * Adds `files` to the form's pending files (nothing for a secret document). Returns the refusal to
- * answer when there would be too many, else null.
+ * Adds `files` to the form's pending files (nothing for a secret document). Each file is checked on
+ * arrival: a bad one (empty, corrupt, encrypted, oversized, HTML, bomb) is refused at once, as a
+ * message in the conversation, and not kept; the good ones of the same album are kept. Returns the
+ * refusals (or "too many") to answer, else null.
  */
 export const keepPendingFiles = async (
   ctx: TurnContext,
@@ -26,8 +32,21 @@ export const keepPendingFiles = async (
   // A secret document's scan is never kept, not even for a moment.
   if (isSecret(state.fields)) return null;
   if (state.files.length + files.length > MAX_PENDING_FILES) return { replies: [reply(ctx.locale, tooManyKey)] };
-  for (const file of files) state.files.push(await ctx.conversation.putFile(file));
-  return null;
+  const refusals: OutboundMessage[] = [];
+  for (const file of files) {
+    try {
+      const arrived = await checkArrivedFile(ctx.env.deps, { bytes: file.bytes, ...(file.fileName ? { fileName: file.fileName } : {}), ...(file.mime ? { mimeHint: file.mime } : {}) });
+      state.files.push({ ...(await ctx.conversation.putFile(file)), kind: arrived.kind, pageCount: arrived.pageCount });
+    } catch (err) {
+      if (!(err instanceof DomainError)) throw err;
+      const refusal = mapError(err, { locale: ctx.locale, updateKey: ctx.turn.updateKey, logger: ctx.env.logger });
+      refusals.push(file.fileName ? { ...refusal, title: file.fileName } : refusal);
+    }
+  }
+  if (refusals.length === 0) return null;
+  // Keep what the form already has (the good files, a caption's fields); a form with nothing yet is not started.
+  if (state.files.length > 0 || Object.keys(state.fields).length > 0) await ctx.conversation.set(state as unknown as ConversationState);
+  return { replies: refusals };
 };
 
 /**

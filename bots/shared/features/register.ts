@@ -5,14 +5,14 @@
 import { hasRole } from "../../../core/actors/actor.ts";
 import { findDuplicates, registerIncomingDocument } from "../../../core/documents/register-incoming-document.ts";
 import { DomainError } from "../../../core/errors.ts";
-import { t } from "../../../core/messages/index.ts";
+import { t, type Locale } from "../../../core/messages/index.ts";
 import type { OutboundMessage } from "../../../core/ports/sender.ts";
 import { encodeCallback } from "../callback-data.ts";
 import { isoDate } from "../context.ts";
 import type { TurnContext } from "../context.ts";
 import { newNonce } from "../conversation.ts";
 import { discardFilesIfSecret, isSecret, keepPendingFiles } from "./pending-files.ts";
-import type { RegisterState } from "../conversation.ts";
+import type { PendingFile, RegisterState } from "../conversation.ts";
 import { action, grammarErrorLines, lines, reply } from "../render.ts";
 import { formatDate, OFFICIAL_LETTER, parseRegistrationAnswer, parseRegistrationBody, REQUIRED_REGISTRATION_FIELDS } from "../text/index.ts";
 import type { GrammarError, ParsedRegistration, RegistrationField, RegistrationFields } from "../text/index.ts";
@@ -76,7 +76,6 @@ const advance = async (ctx: TurnContext, state: RegisterState, errors: readonly 
     issuedDate: isoDate(f.issuedDate),
   }).catch(() => []);
   const code = f.codeNotation ? `${f.codeNumber}/${f.codeNotation}` : f.codeNumber!;
-  const isPdf = state.files.length === 1 && (state.files[0]!.mime === "application/pdf" || /\.pdf$/i.test(state.files[0]!.fileName ?? ""));
   const echo: OutboundMessage = {
     title: t(locale, "bot.register.echo.title"),
     text: lines(
@@ -91,7 +90,7 @@ const advance = async (ctx: TurnContext, state: RegisterState, errors: readonly 
       isSecret(f)
         ? t(locale, "bot.register.echo.secret")
         : state.files.length > 0
-          ? t(locale, "bot.register.echo.files", { count: state.files.length, pages: t(locale, isPdf ? "bot.register.echo.pdf" : "bot.register.echo.photos") })
+          ? t(locale, "bot.register.echo.fileList", { count: state.files.length, files: state.files.map((p, i) => fileLabel(locale, p, i)).join("; ") })
           : t(locale, "bot.register.echo.noFile"),
       duplicates.length > 0 && t(locale, "bot.register.echo.duplicate", { refs: duplicates.map((d) => d.ref).join(", ") }),
       t(locale, "bot.register.echo.howTo"),
@@ -99,6 +98,14 @@ const advance = async (ctx: TurnContext, state: RegisterState, errors: readonly 
     actions,
   };
   return { replies: [...notes, echo] };
+};
+
+/** A kept file as the form shows it: its name, its real type (from its bytes) and a PDF's pages. */
+export const fileLabel = (locale: Locale, f: PendingFile, i: number): string => {
+  const name = f.fileName ?? t(locale, "bot.register.echo.fileN", { n: i + 1 });
+  if (f.kind === "pdf") return t(locale, "bot.register.echo.pdfFile", { name, pages: f.pageCount ?? "?" });
+  if (f.kind === "jpeg" || f.kind === "png") return t(locale, "bot.register.echo.photoFile", { name, kind: f.kind.toUpperCase() });
+  return name;
 };
 
 /** `/dangky …` typed (or a caption of keyword lines without files). */
