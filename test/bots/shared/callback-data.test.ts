@@ -2,6 +2,8 @@ import { describe, expect, it } from "vitest";
 import { CALLBACK_DATA_MAX_BYTES, decodeCallback, encodeCallback } from "../../../bots/shared/callback-data.ts";
 import { mapError } from "../../../bots/shared/map-error.ts";
 import { DomainError } from "../../../core/errors.ts";
+import { assignmentMessageActions, documentMessageActions, extensionMessageActions } from "../../../core/workflow/action-messages.ts";
+import { ASSIGNMENT_ACTIONS } from "../../../core/workflow/state-machine.ts";
 
 describe("callback data codec", () => {
   it("round-trips every kind under 64 bytes and decodes core's own data", () => {
@@ -19,6 +21,19 @@ describe("callback data codec", () => {
       expect(decodeCallback(data)).toEqual(a);
     }
     expect(decodeCallback(`a1:ack:${id}`)).toEqual({ kind: "ack", assignmentId: id });
+  });
+
+  it("decodes every button core's action messages write, back to the same action", () => {
+    const id = "0f8fad5b-d9cb-469f-a165-70867728950e";
+    const kinds = assignmentMessageActions("vi", { id, shownRef: "D7-TCKH" }, [...ASSIGNMENT_ACTIONS]).map((a) => decodeCallback(a.callback));
+    expect(kinds).toEqual(
+      (["ack", "delegate", "progress", "done", "return", "extend"] as const).map((kind) => ({ kind, assignmentId: id })),
+    );
+    expect(extensionMessageActions("vi", { id, assignmentShownRef: "D7-TCKH" }, ["grant", "refuse"]).map((a) => decodeCallback(a.callback))).toEqual([
+      { kind: "extensionGrant", extensionId: id },
+      { kind: "extensionRefuse", extensionId: id },
+    ]);
+    expect(documentMessageActions("vi", { id, shownRef: "D7" }, ["direct"]).map((a) => decodeCallback(a.callback))).toEqual([{ kind: "direct", documentId: id }]);
   });
 
   it("refuses forged shapes: other versions, unknown verbs, odd ids, oversize data", () => {

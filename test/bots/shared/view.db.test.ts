@@ -116,4 +116,21 @@ describe("/xem, state by state", () => {
     expect(view).toContain("Trạng thái: đã thay bằng chỉ đạo mới");
     expect(textOf(await xem("chutich", "D2"))).toContain("• D2-TP (chủ trì): chờ nhận · Bùi Quang Khải · hạn xử lý: Thứ Tư, 30/12/2026");
   });
+
+  it("the extension card's reply lines work as typed text (Zalo's way): /giahan REF dong y decides the request", async () => {
+    clock.set("2026-12-21T03:00:00Z");
+    const d3 = (await registerSample(deps(), org, { codeNumber: "47", files: [{ bytes: await samplePdf() }] })).documentId;
+    const r = await issueDirective(deps(), { actorUserId: u("chutich"), documentId: d3, text: "Giao TCKH chủ trì.", main: "TCKH", due: { date: "2026-12-30" } });
+    const ext = await requestExtension(deps(), { actorUserId: u("tp.tckh"), assignmentId: r.assignments[0]!.assignmentId, reason: "Chờ số liệu.", newDue: { date: "2027-01-05" } });
+    const row = await db.prisma.outboxMessage.findFirstOrThrow({ where: { kind: "extension.requested", userId: u("chutich"), payload: { path: ["extensionId"], equals: ext.extensionId } } });
+    const card = await renderOutboxMessage(deps(), { kind: row.kind, payload: row.payload, userId: u("chutich"), locale: "vi" });
+    expect(card).toMatchObject({ ok: true });
+    expect(card.ok && card.message.actions?.map((a) => a.command)).toEqual(["/giahan D3-TCKH dong y", "/giahan D3-TCKH khong"]);
+    const said = await handleIncoming(env(), { channel: "WEB", externalUserId: CHATS.chutich.id, chatId: CHATS.chutich.id, updateKey: `v:${++seq}`, text: "/giahan D3-TCKH đồng ý" });
+    expect(textOf(said)).toContain("Đã trả lời đề nghị gia hạn.");
+    expect(await db.prisma.extensionRequest.findUniqueOrThrow({ where: { id: ext.extensionId }, select: { status: true, assignment: { select: { dueAt: true } } } })).toEqual({
+      status: "GRANTED",
+      assignment: { dueAt: new Date("2027-01-05T16:59:59.999Z") },
+    });
+  });
 });
