@@ -31,8 +31,8 @@
 //   linked one and no inbox is configured) the row FAILS and every other active MONITOR user of the
 //   organisation gets an `office.unreachable` row (`officeNotified` says how many were written);
 // - failed (permanent, 400): FAILED and the office is told;
-// - deferred: bound for an inbox while an older row of the same person is due or being sent: the
-//   claim is released (PENDING, no attempt spent) so that the inbox keeps the order of addressing;
+// - deferred: an older row of the same person is due or being sent: the claim is released (PENDING,
+//   no attempt spent) so that every chat and inbox keeps the order in which events happened;
 // - cancelled: the subject vanished or became moot (see render-outbox-message.ts) or the person is
 //   inactive: the row is CANCELLED and nothing is sent.
 import { randomUUID } from "node:crypto";
@@ -138,15 +138,6 @@ export const deliverOutboxMessage = async (deps: CoreDeps, input: DeliverOutboxI
 
   const guard = { id: input.outboxId, status: "SENDING" as const, lockedBy: token };
   const row = await prisma.outboxMessage.findUniqueOrThrow({ where: { id: input.outboxId }, select: { id: true, userId: true, kind: true, payload: true, attempts: true, urgency: true, createdAt: true, seq: true } });
-  // One person's messages leave in the order they were written: while an earlier row of theirs is
-  // due or being sent, this one waits for the next sweep (events reach people in the order they happened).
-  const earlier = await prisma.outboxMessage.count({
-    where: { userId: row.userId, seq: { lt: row.seq }, OR: [{ status: "PENDING", nextAttemptAt: { lte: claimedAt } }, { status: "SENDING" }] },
-  });
-  if (earlier > 0) {
-    await prisma.outboxMessage.updateMany({ where: guard, data: { status: "PENDING", lockedBy: null, lockedUntil: null } });
-    return { outcome: "not_claimable" };
-  }
   const user = await prisma.user.findUnique({ where: { id: row.userId }, select: { id: true, orgId: true, active: true, locale: true } });
 
   const cancel = async (reason: string): Promise<DeliverOutcome> => {
@@ -201,18 +192,17 @@ export const deliverOutboxMessage = async (deps: CoreDeps, input: DeliverOutboxI
   }
   let refused = identities.some((i) => i.status === "UNREACHABLE");
 
-  // An inbox shows messages in the order they were addressed, however many are due at once (they
-  // are delivered in parallel): a newer row waits while an older one of the person's is due or
-  // being sent. Released without spending an attempt; the next sweep hands it over again.
-  if (targets[0]?.identityId === null) {
-    const older = await prisma.outboxMessage.findFirst({
-      where: { userId: user.id, createdAt: { lt: row.createdAt }, OR: [{ status: "PENDING", nextAttemptAt: { lte: claimedAt } }, { status: "SENDING" }] },
-      select: { id: true },
-    });
-    if (older) {
-      await prisma.outboxMessage.updateMany({ where: guard, data: { status: "PENDING", lockedBy: null, lockedUntil: null } });
-      return { outcome: "deferred", afterOutboxId: older.id };
-    }
+  // A person reads messages in the order they were written (an inbox, a chat alike), however many
+  // are due at once (they are delivered in parallel): a newer row waits while an older one of the
+  // person's is due or being sent. `seq` orders rows written in the same instant. Released without
+  // spending an attempt; the next sweep hands it over again.
+  const older = await prisma.outboxMessage.findFirst({
+    where: { userId: user.id, seq: { lt: row.seq }, OR: [{ status: "PENDING", nextAttemptAt: { lte: claimedAt } }, { status: "SENDING" }] },
+    select: { id: true },
+  });
+  if (older) {
+    await prisma.outboxMessage.updateMany({ where: guard, data: { status: "PENDING", lockedBy: null, lockedUntil: null } });
+    return { outcome: "deferred", afterOutboxId: older.id };
   }
 
   for (const to of targets) {
