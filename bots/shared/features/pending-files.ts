@@ -54,7 +54,7 @@ export const keepPendingFiles = async (
  * are deleted from the conversation store at once, not at /ok (which may never come). Call it
  * before the state is written again.
  */
-export const discardFilesIfSecret = async (ctx: TurnContext, state: { files: PendingFile[]; fields: { secrecy?: string | undefined } }): Promise<void> => {
+export const discardFilesIfSecret = async (ctx: TurnContext, state: { files: PendingFile[]; fields: { secrecy?: Secrecy | undefined } }): Promise<void> => {
   if (!isSecret(state.fields) || state.files.length === 0) return;
   await ctx.conversation.discardFiles(state.files);
   state.files = [];
