@@ -52,6 +52,7 @@ afterAll(async () => db?.close());
 
 describe("/xem, state by state", () => {
   it("follows every state of the document's assignments, with holder and labelled deadline", async () => {
+    clock.set("2026-12-01T02:00:00Z"); // its own start: the tests run in any order and share the clock
     const tckh = await assignmentIdOf(db.prisma, "D1/2026-TCKH");
     const tp = await assignmentIdOf(db.prisma, "D1/2026-TP");
     expect(textOf(await xem("chutich", "D1"))).toContain("• D1-TCKH (chủ trì): chờ nhận · Phạm Thị Dung · hạn xử lý: Thứ Sáu, 18/12/2026");
