@@ -45,7 +45,8 @@ export default defineConfig({
       {
         extends: true,
         // End to end: the running service driven by a real headless Chromium (Debian's, through playwright-core).
-        test: { name: "e2e", include: ["test/e2e/**/*.test.ts"], exclude: [...BASE_EXCLUDE], testTimeout: 180_000, hookTimeout: 120_000 },
+        // One story in order (each step continues the pages of the one before): not shuffled.
+        test: { name: "e2e", include: ["test/e2e/**/*.test.ts"], exclude: [...BASE_EXCLUDE], testTimeout: 180_000, hookTimeout: 120_000, sequence: { shuffle: false } },
       },
       {
         extends: true,

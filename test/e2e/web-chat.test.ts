@@ -95,7 +95,8 @@ afterAll(async () => {
   await rm(dataDir, { recursive: true, force: true });
 });
 
-describe("the web chat in a browser", () => {
+// One story in order: each step continues the pages of the one before (not shuffled).
+describe("the web chat in a browser", { shuffle: false }, () => {
   let clerk: Page;
   let leader: Page;
   let head: Page;
@@ -308,8 +309,9 @@ describe("Web Push in the browser", () => {
       return (reg?.active ?? reg?.waiting ?? reg?.installing)?.scriptURL ?? null;
     });
     expect(scriptUrl).toBe(`${base}/chat/sw.js`);
-    // The page subscribes with the server's VAPID key, generated once in DATA_DIR/secrets.
-    const vapid = JSON.parse(await readFile(path.join(dataDir, "secrets", "vapid.json"), "utf8")) as { publicKey: string };
+    // The page subscribes with the server's VAPID key, generated once and kept in the database.
+    const stored = await service.app.db.prisma.generatedSecret.findUniqueOrThrow({ where: { name: "vapid-keys" } });
+    const vapid = JSON.parse(stored.value) as { publicKey: string };
     expect((await page.evaluate(async () => (await (await fetch("/chat/api/session")).json()) as { pushPublicKey?: string })).pushPublicKey).toBe(vapid.publicKey);
     expect(await page.evaluate(() => (window as unknown as { __asked: number }).__asked)).toBe(0);
 
