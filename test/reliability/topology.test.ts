@@ -104,16 +104,18 @@ describe("two bots processes (webhook) and two jobs processes on one PostgreSQL 
     });
     await waitUntil(() => totalCards() >= 40, { timeoutMs: 180_000, what: "40 cards before the kills", explain: () => `${jobs1.output().slice(-2000)}\n${jobs2.output().slice(-2000)}` });
 
-    const deadWorker = `${hostname()}/${jobs1.child.pid}`;
+    // A claim is `<host>~<data dir hash>/<pid>#<nonce>` (jobs/runner.ts serviceInstanceId): the dead
+    // worker's claims are those of its pid.
+    const deadClaims = { startsWith: `${hostname()}~`, contains: `/${jobs1.child.pid}#` };
     jobs1.child.kill("SIGKILL");
     bots1.child.kill("SIGKILL");
     expect(await jobs1.exited).toBe("SIGKILL");
     expect(await bots1.exited).toBe("SIGKILL");
-    const inFlight = await db.prisma.outboxMessage.findMany({ where: { status: "SENDING", lockedBy: { startsWith: deadWorker } }, select: { id: true } });
+    const inFlight = await db.prisma.outboxMessage.findMany({ where: { status: "SENDING", lockedBy: deadClaims }, select: { id: true } });
     expect(await db.prisma.outboxMessage.count({ where: { kind: "assignment.new", status: "SENT" } })).toBeLessThan(UNITS);
     // The dead worker's claims would hold for claimMs (120 s): expire them now instead of waiting
     // (only its own; the survivor's claims stay).
-    await db.prisma.outboxMessage.updateMany({ where: { status: "SENDING", lockedBy: { startsWith: deadWorker } }, data: { lockedUntil: new Date(Date.now() - 1_000) } });
+    await db.prisma.outboxMessage.updateMany({ where: { status: "SENDING", lockedBy: deadClaims }, data: { lockedUntil: new Date(Date.now() - 1_000) } });
 
     // The surviving bots process still answers.
     expect((await fake.postWebhook(hookOf(bots2), fake.command(head(3), "viec"), SECRET)).status).toBe(200);
