@@ -50,11 +50,19 @@ export const ensureStampedCopy = async (deps: CoreDeps, documentId: string, { re
   });
   const stored = await deps.files.put(stamped);
   // One current stamped copy per document: a re-stamp replaces the row (the blob store keeps blobs).
-  const row = current
-    ? await deps.prisma.storedFile.update({ where: { id: current.id }, data: { sha256: stored.sha256, size: stored.size, createdAt: deps.clock.now() }, select: { id: true } })
-    : await deps.prisma.storedFile.create({
-        data: { sha256: stored.sha256, size: stored.size, mime: "application/pdf", kind: "STAMPED", fileName: original.fileName, documentId, createdAt: deps.clock.now() },
-        select: { id: true },
-      });
-  return { sha256: stored.sha256, size: stored.size, fileId: row.id };
+  // Two processes may stamp at once (registration right after its commit, and a worker delivering the
+  // leaders' card): the document row is locked while the row is written, and a copy made meanwhile wins
+  // unless this is a re-stamp.
+  return deps.prisma.$transaction(async (tx) => {
+    await tx.$executeRaw`SELECT 1 FROM "Document" WHERE id = ${documentId} FOR UPDATE`;
+    const latest = await tx.storedFile.findFirst({ where: { documentId, kind: "STAMPED" }, orderBy: { createdAt: "desc" }, select: { id: true, sha256: true, size: true } });
+    if (latest && !restamp) return { sha256: latest.sha256, size: latest.size, fileId: latest.id };
+    const row = latest
+      ? await tx.storedFile.update({ where: { id: latest.id }, data: { sha256: stored.sha256, size: stored.size, createdAt: deps.clock.now() }, select: { id: true } })
+      : await tx.storedFile.create({
+          data: { sha256: stored.sha256, size: stored.size, mime: "application/pdf", kind: "STAMPED", fileName: original.fileName, documentId, createdAt: deps.clock.now() },
+          select: { id: true },
+        });
+    return { sha256: stored.sha256, size: stored.size, fileId: row.id };
+  });
 };

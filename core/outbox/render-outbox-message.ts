@@ -55,6 +55,8 @@ export const renderOutboxMessage = async (deps: CoreDeps, input: RenderOutboxInp
     orgId: user.orgId,
     viewer: { id: user.id, unitId: user.unitId, roles: user.roles },
     calendar: () => loadOrgCalendar(deps, { zone }),
+    // Loaded when first needed: stamping pulls in the PDF libraries.
+    stampedCopy: async (documentId) => (await import("../documents/ensure-stamped-copy.ts")).ensureStampedCopy(deps, documentId),
   };
   const renderer = RENDERERS[kind] as Renderer<typeof kind>;
   return renderer(ctx, (input.payload ?? {}) as OutboxPayloads[typeof kind]);
@@ -75,6 +77,8 @@ type RenderContext = {
   /** The person the message is for: the actions it offers are theirs (core/workflow/state-machine.ts). */
   viewer: { id: string; unitId: string; roles: Role[] };
   calendar: () => Promise<Calendar>;
+  /** Makes the document's stamped copy when it is not there yet (a card delivered before the registration stamped it). */
+  stampedCopy: (documentId: string) => Promise<unknown>;
 };
 type Renderer<K extends OutboxKind> = (ctx: RenderContext, payload: OutboxPayloads[K]) => Promise<RenderOutboxResult>;
 
@@ -139,11 +143,15 @@ const documentLines = (ctx: RenderContext, doc: DocView): string => {
 /** The stamped copy of a document, never for secret or paper-only documents. */
 const documentAttachments = async (ctx: RenderContext, doc: DocView): Promise<MessageAttachment[]> => {
   if (isOffline(doc)) return [];
-  const file = await ctx.db.storedFile.findFirst({
-    where: { documentId: doc.id, kind: "STAMPED" },
-    orderBy: { createdAt: "desc" },
-    select: { sha256: true, fileName: true, mime: true },
-  });
+  const stampedFile = () =>
+    ctx.db.storedFile.findFirst({ where: { documentId: doc.id, kind: "STAMPED" }, orderBy: { createdAt: "desc" }, select: { sha256: true, fileName: true, mime: true } });
+  let file = await stampedFile();
+  // The registration stamps its copy right after its commit; a worker may get here first. A scan that
+  // cannot be stamped is delivered without the file, as before (the registration said why).
+  if (!file && (await ctx.db.storedFile.count({ where: { documentId: doc.id, kind: "ORIGINAL" } })) > 0) {
+    await ctx.stampedCopy(doc.id).catch(() => null);
+    file = await stampedFile();
+  }
   if (!file) return [];
   const name = file.fileName ?? `${displayRef(doc.ref, ctx.currentYear).replace(/[^A-Za-z0-9_-]/g, "_")}.pdf`;
   return [{ sha256: file.sha256, fileName: name, mime: file.mime, kind: "document" }];

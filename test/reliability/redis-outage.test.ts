@@ -111,7 +111,7 @@ describe("Redis stopped for 30 s and started again", () => {
     const acks = await db.prisma.auditEvent.count({ where: { type: "assignment.acknowledged" } });
     expect(acks).toBe(2);
     await service.stop();
-    expect(await service.exited).toBe(0);
+    expect(await service.exited, service.output().slice(-4000)).toBe(0);
     service = undefined;
   });
 });

@@ -4,6 +4,7 @@ import { displayRef, renderOutboxMessage } from "../../../core/outbox/render-out
 import { createTestDeps } from "../../support/core.ts";
 import { buildOutboxRow, buildScenario } from "../../support/outbox-builders.ts";
 import { createTestDatabase, type TestDatabase } from "../../support/test-db.ts";
+import { registerSample, samplePdf, setupExampleOrg } from "../../support/workflow.ts";
 
 let db: TestDatabase;
 beforeAll(async () => {
@@ -88,6 +89,24 @@ describe("renderOutboxMessage", () => {
     if (!r.ok) return;
     expect(r.message.attachments).toEqual([]);
     expect(r.message.text).toContain("không gửi kèm tệp");
+  });
+
+  it("stamps the copy itself when it delivers the leaders' card before the registration has stamped it", async () => {
+    const deps = createTestDeps(db.prisma);
+    const org = await setupExampleOrg(deps);
+    const doc = await registerSample(deps, org, { files: [{ bytes: await samplePdf(), fileName: "cv.pdf" }] });
+    // A worker that takes the leaders' row between the registration's commit and its stamping sees no copy.
+    await db.prisma.storedFile.deleteMany({ where: { documentId: doc.documentId, kind: "STAMPED" } });
+    const render = () => renderOutboxMessage(deps, { kind: "document.toDirect", payload: { documentId: doc.documentId }, userId: org.users.chutich!, locale: "vi" });
+    const [a, b] = await Promise.all([render(), render()]);
+    for (const r of [a, b]) {
+      expect(r.ok).toBe(true);
+      if (r.ok) expect(r.message.attachments).toEqual([expect.objectContaining({ mime: "application/pdf", kind: "document" })]);
+    }
+    // Two workers at once make one current copy, and it is the one both cards carry.
+    const stamped = await db.prisma.storedFile.findMany({ where: { documentId: doc.documentId, kind: "STAMPED" }, select: { sha256: true } });
+    expect(stamped).toHaveLength(1);
+    if (a.ok) expect(a.message.attachments?.[0]?.sha256).toBe(stamped[0]!.sha256);
   });
 
   it("renders English for an English-speaking person", async () => {
