@@ -15,25 +15,39 @@ import { issueLinkCode } from "../../core/identity/issue-link-code.ts";
 import { createTestDatabase, type TestDatabase } from "../support/test-db.ts";
 import { samplePdf, setupExampleOrg } from "../support/workflow.ts";
 
-let service: RunningService | undefined;
-let dataDir: string;
-let pgDb: TestDatabase | undefined;
-let base: string;
-
-beforeAll(async () => {
-  dataDir = await mkdtemp(path.join(os.tmpdir(), "edoc-http-hostile-"));
-  if (process.env.DATABASE_URL) pgDb = await createTestDatabase();
+type Started = { service: RunningService; base: string; stop(): Promise<void>; close(): Promise<void> };
+/** A service of its own (data directory, and database on PostgreSQL runs) with the example organisation. */
+const startOwnService = async (): Promise<Started> => {
+  const dataDir = await mkdtemp(path.join(os.tmpdir(), "edoc-http-hostile-"));
+  const pgDb: TestDatabase | undefined = process.env.DATABASE_URL ? await createTestDatabase() : undefined;
   const config = loadConfig({ DATA_DIR: dataDir, HTTP_PORT: "0", HTTP_HOST: "127.0.0.1", LOG_LEVEL: "silent", DATABASE_URL: pgDb?.url });
-  service = await startService({ config, logger: createLogger("silent"), role: "all" });
+  const service = await startService({ config, logger: createLogger("silent"), role: "all" });
   await setupExampleOrg(service.app.deps);
-  base = `http://127.0.0.1:${service.port}`;
-}, 120_000);
+  let stopped: Promise<void> | undefined;
+  const stop = () => (stopped ??= service.stop());
+  return {
+    service,
+    base: `http://127.0.0.1:${service.port}`,
+    stop,
+    close: async () => {
+      await stop();
+      await pgDb?.close();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+};
 
-afterAll(async () => {
-  await service?.stop();
-  await pgDb?.close();
-  await rm(dataDir, { recursive: true, force: true });
-});
+// The malformed requests share one service; the stopping test stops a service of its own (tests run in
+// random order).
+let shared: Started;
+let service: RunningService;
+let base: string;
+beforeAll(async () => {
+  shared = await startOwnService();
+  service = shared.service;
+  base = shared.base;
+}, 120_000);
+afterAll(async () => shared?.close());
 
 /** Sends raw bytes and returns the status line's code. */
 const rawRequest = (port: number, text: string): Promise<number> =>
@@ -63,9 +77,9 @@ const getOnNewConnection = (url: string): Promise<{ status: number; text: string
       .on("error", reject);
   });
 
-const signIn = async (userCode: string): Promise<{ cookie: string; csrf: string }> => {
-  const { code } = await issueLinkCode(service!.app.deps, { userCode });
-  const res = await fetch(`${base}/chat/api/sign-in`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ code }) });
+const signIn = async (on: Started, userCode: string): Promise<{ cookie: string; csrf: string }> => {
+  const { code } = await issueLinkCode(on.service.app.deps, { userCode });
+  const res = await fetch(`${on.base}/chat/api/sign-in`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ code }) });
   expect(res.status).toBe(200);
   const cookie = (res.headers.get("set-cookie") ?? "").split(";")[0]!;
   const body = (await res.json()) as { csrfToken: string };
@@ -81,7 +95,7 @@ describe("malformed requests", () => {
   });
 
   it("a request target that is no URL (`GET //[`) is a 400 and the service keeps serving", async () => {
-    expect(await rawRequest(service!.port, "GET //[ HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")).toBe(400);
+    expect(await rawRequest(service.port, "GET //[ HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")).toBe(400);
     expect((await fetch(`${base}/healthz`)).status).toBe(200);
   });
 
@@ -101,47 +115,57 @@ describe("malformed requests", () => {
 });
 
 describe("stopping the service", () => {
-  it("lets an upload in flight finish, answers new requests 503, then stops", { timeout: 60_000 }, async () => {
-    const { cookie, csrf } = await signIn("vanthu");
-    const boundary = "----edoc-drain-test";
-    const pdf = Buffer.from(await samplePdf());
-    const body = Buffer.concat([
-      Buffer.from(`--${boundary}\r\ncontent-disposition: form-data; name="updateKey"\r\n\r\ndrain-upload-0001\r\n`),
-      Buffer.from(`--${boundary}\r\ncontent-disposition: form-data; name="files"; filename="cv.pdf"\r\ncontent-type: application/pdf\r\n\r\n`),
-      pdf,
-      Buffer.from(`\r\n--${boundary}--\r\n`),
-    ]);
-    const half = Math.floor(body.length / 2);
-    let uploading: http.ClientRequest | undefined;
-    let flushed!: Promise<void>;
-    const answer = new Promise<{ status: number; text: string }>((resolve, reject) => {
-      const req = http.request(`${base}/chat/api/messages`, {
-        method: "POST",
-        headers: { cookie, "x-csrf-token": csrf, "content-type": `multipart/form-data; boundary=${boundary}`, "content-length": String(body.length) },
-      });
-      req.on("response", (res) => {
-        let text = "";
-        res.on("data", (d: Buffer) => (text += d.toString()));
-        res.on("end", () => resolve({ status: res.statusCode ?? 0, text }));
-      });
-      req.on("error", reject);
-      flushed = new Promise<void>((written) => req.write(body.subarray(0, half), () => written()));
-      uploading = req;
-    });
-    // The upload's headers and first half are on the wire; a request on another connection after
-    // that makes sure the service has taken it in before it is told to stop.
-    await flushed;
-    expect((await fetch(`${base}/healthz`)).status).toBe(200);
-
-    const stopping = service!.stop();
-    service = undefined;
-    const refused = await getOnNewConnection(`${base}/healthz`);
-    expect(refused.status).toBe(503);
-    expect((JSON.parse(refused.text) as { error: { message: string } }).error.message).toContain("khởi động lại");
-
-    uploading!.end(body.subarray(half));
-    const done = await answer;
-    expect(done.status, done.text).toBe(200);
-    await stopping;
+  it("lets an upload in flight finish, answers new requests 503, then stops", { timeout: 120_000 }, async () => {
+    const own = await startOwnService();
+    try {
+      await stopsGracefully(own);
+    } finally {
+      await own.close();
+    }
   });
 });
+
+/** Stops `own` while an upload is half sent: new requests get 503, the upload finishes with 200. */
+const stopsGracefully = async (own: Started) => {
+  const base = own.base;
+  const { cookie, csrf } = await signIn(own, "vanthu");
+  const boundary = "----edoc-drain-test";
+  const pdf = Buffer.from(await samplePdf());
+  const body = Buffer.concat([
+    Buffer.from(`--${boundary}\r\ncontent-disposition: form-data; name="updateKey"\r\n\r\ndrain-upload-0001\r\n`),
+    Buffer.from(`--${boundary}\r\ncontent-disposition: form-data; name="files"; filename="cv.pdf"\r\ncontent-type: application/pdf\r\n\r\n`),
+    pdf,
+    Buffer.from(`\r\n--${boundary}--\r\n`),
+  ]);
+  const half = Math.floor(body.length / 2);
+  let uploading: http.ClientRequest | undefined;
+  let flushed!: Promise<void>;
+  const answer = new Promise<{ status: number; text: string }>((resolve, reject) => {
+    const req = http.request(`${base}/chat/api/messages`, {
+      method: "POST",
+      headers: { cookie, "x-csrf-token": csrf, "content-type": `multipart/form-data; boundary=${boundary}`, "content-length": String(body.length) },
+    });
+    req.on("response", (res) => {
+      let text = "";
+      res.on("data", (d: Buffer) => (text += d.toString()));
+      res.on("end", () => resolve({ status: res.statusCode ?? 0, text }));
+    });
+    req.on("error", reject);
+    flushed = new Promise<void>((written) => req.write(body.subarray(0, half), () => written()));
+    uploading = req;
+  });
+  // The upload's headers and first half are on the wire; a request on another connection after
+  // that makes sure the service has taken it in before it is told to stop.
+  await flushed;
+  expect((await fetch(`${base}/healthz`)).status).toBe(200);
+
+  const stopping = own.stop();
+  const refused = await getOnNewConnection(`${base}/healthz`);
+  expect(refused.status).toBe(503);
+  expect((JSON.parse(refused.text) as { error: { message: string } }).error.message).toContain("khởi động lại");
+
+  uploading!.end(body.subarray(half));
+  const done = await answer;
+  expect(done.status, done.text).toBe(200);
+  await stopping;
+};
