@@ -7,7 +7,7 @@ import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { openAppContext, type AppContext } from "../../app/context.ts";
 import { loadFileLinkSecret } from "../../app/file-links.ts";
 import { createLogger } from "../../app/logger.ts";
@@ -82,12 +82,17 @@ describe("generated secrets in the database", () => {
     db = await createTestDatabase();
     dir = await mkdtemp(path.join(os.tmpdir(), "edoc-secrets-"));
   });
+  // Each test starts from a database that holds no key yet (tests run in random order).
+  beforeEach(async () => {
+    await db.prisma.generatedSecret.deleteMany();
+  });
   afterAll(async () => {
     await db.close();
     await rm(dir, { recursive: true, force: true });
   });
 
   it("takes over the keys an older version kept in DATA_DIR/secrets, so links and push subscriptions already out keep working", async () => {
+    await rm(path.join(dir, "secrets"), { recursive: true, force: true });
     const legacyLinkKey = await loadFileLinkSecret(dir);
     const legacyPush = await loadWebPushOptions({ dataDir: dir, env: {} });
     expect(legacyPush.keySource).toBe("generated");
