@@ -1,7 +1,8 @@
 import { defineConfig } from "vitest/config";
 
 // Projects by what a test needs (STYLE.md rule 23): no suffix = pure; .db = a database (PGlite by
-// default, PostgreSQL when DATABASE_URL is set); .redis = Redis; .tz = run under several TZ values.
+// default, PostgreSQL when DATABASE_URL is set); .pg = PostgreSQL only (run by the db project when
+// DATABASE_URL is set, never skipped); .redis = Redis; .tz = run under several TZ values.
 const BASE_EXCLUDE = ["node_modules/**", "data/**"];
 
 // Files and tests run in random order, so no test can lean on another's leftovers. The seed comes
@@ -22,14 +23,14 @@ export default defineConfig({
         test: {
           name: "unit",
           include: ["test/**/*.test.ts"],
-          exclude: [...BASE_EXCLUDE, "test/**/*.db.test.ts", "test/**/*.redis.test.ts", "test/**/*.tz.test.ts", "test/reliability/**", "test/e2e/**"],
+          exclude: [...BASE_EXCLUDE, "test/**/*.db.test.ts", "test/**/*.pg.test.ts", "test/**/*.redis.test.ts", "test/**/*.tz.test.ts", "test/reliability/**", "test/e2e/**"],
         },
       },
       {
         extends: true,
         test: {
           name: "db",
-          include: ["test/**/*.db.test.ts"],
+          include: ["test/**/*.db.test.ts", ...(process.env.DATABASE_URL ? ["test/**/*.pg.test.ts"] : [])],
           exclude: [...BASE_EXCLUDE, "test/reliability/**"],
           globalSetup: ["test/support/db-global-setup.ts"],
         },
