@@ -46,7 +46,7 @@ import { parseMessage } from "../shared/text/index.ts";
 import type { BotEnv, BotLogger, IncomingFile, TurnResult } from "../shared/types.ts";
 import { createWebEventHub, type WebEventHub } from "./event-hub.ts";
 import { BodyTooLargeError, clientIpOf, isSameOrigin, parseCookies, readBody, sendJson, serializeCookie } from "./http.ts";
-import { createUploadGate, MalformedUploadError, receiveUpload } from "./receive-upload.ts";
+import { createUploadGate, MalformedUploadError, receiveUpload, UploadTooLargeError } from "./receive-upload.ts";
 import { toWebMessageView, type FileLinkSigner, type WebMessageView } from "./render-web.ts";
 import { PAGE_SECURITY_HEADERS, sendStaticFile } from "./static-files.ts";
 import { applyCardUpdate, storeOutgoing } from "./store-outgoing.ts";
@@ -119,6 +119,8 @@ class HttpRefusal extends Error {
     readonly status: number,
     readonly code: string,
     readonly text: string,
+    /** The conversation messages the refusal added (an upload too large: told where it stays). */
+    readonly messages: WebMessageView[] = [],
   ) {
     super(code);
     this.name = "HttpRefusal";
@@ -215,8 +217,9 @@ export const createWebChat = (opts: WebChatOptions): WebChat => {
         throw new HttpRefusal(429, "UPLOADS_BUSY", t(s.actor.locale, "web.upload.busy"));
       }
       try {
-        const upload = await receiveUpload(req, { dir: uploadDir, maxBytes: maxUpload, maxFiles: MAX_FILES_PER_UPLOAD, maxFieldBytes: JSON_LIMIT }).catch((err: unknown) => {
+        const upload = await receiveUpload(req, { dir: uploadDir, maxBytes: maxUpload, maxFiles: MAX_FILES_PER_UPLOAD, maxFieldBytes: JSON_LIMIT }).catch(async (err: unknown) => {
           if (err instanceof MalformedUploadError) throw new HttpRefusal(400, "BAD_REQUEST", t(s.actor.locale, "web.error.badRequest"));
+          if (err instanceof UploadTooLargeError) throw await refuseTooLarge(s, err);
           throw err;
         });
         const files: IncomingFile[] = [];
@@ -237,6 +240,24 @@ export const createWebChat = (opts: WebChatOptions): WebChat => {
     }
     const body = await readJson(req);
     return answerMessage(res, s, typeof body.text === "string" ? body.text : "", body.updateKey, []);
+  };
+
+  /**
+   * An upload over the limit is refused in the conversation, like every other bad file: what was
+   * sent (its text, its files with the bytes received before the refusal) and the refusal are kept in the history and shown at
+   * once; nothing of the file is kept. The answer is still 413, carrying those messages.
+   */
+  const refuseTooLarge = async (s: Session, err: UploadTooLargeError): Promise<HttpRefusal> => {
+    const text = t(s.actor.locale, "web.upload.tooLarge", { maxMb: Math.round(maxUpload / 1048576) });
+    const sent = err.fields.text?.trim() ?? "";
+    const files = err.files.filter((f) => f.name !== "").map((f) => ({ name: f.name, size: f.received }));
+    const incoming =
+      sent !== "" || files.length > 0
+        ? await appendWebMessages(deps, { userId: s.actor.id, direction: "IN", payloads: [{ ...(sent ? { text: sent } : {}), ...(files.length ? { files } : {}) }] })
+        : [];
+    const { stored } = await storeOutgoing(deps, hub, s.actor.id, [{ text }]);
+    log.info({ userId: s.actor.id, limit: err.limit }, "web upload refused: too large");
+    return new HttpRefusal(413, "TOO_LARGE", text, [...incoming, ...stored].map(view));
   };
 
   const answerMessage = async (res: ServerResponse, s: Session, text: string, rawKey: unknown, files: IncomingFile[]): Promise<void> => {
@@ -473,7 +494,8 @@ export const createWebChat = (opts: WebChatOptions): WebChat => {
         // A refused request whose body was not read to the end: close the connection after the answer
         // rather than receive the rest.
         const unread: Record<string, string> = req.readableEnded ? {} : { connection: "close" };
-        if (err instanceof HttpRefusal) return sendJson(res, err.status, { error: { code: err.code, message: err.text } }, unread);
+        if (err instanceof HttpRefusal)
+          return sendJson(res, err.status, { error: { code: err.code, message: err.text }, ...(err.messages.length ? { messages: err.messages, updates: [] } : {}) }, unread);
         if (err instanceof BodyTooLargeError && err.limit === JSON_LIMIT)
           return sendJson(res, 413, { error: { code: "TOO_LARGE", message: t("vi", "web.error.bodyTooLarge", { maxKb: Math.round(JSON_LIMIT / 1024) }) } }, unread);
         if (err instanceof BodyTooLargeError) return sendJson(res, 413, { error: { code: "TOO_LARGE", message: t("vi", "web.upload.tooLarge", { maxMb: Math.round(maxUpload / 1048576) }) } }, unread);

@@ -21,6 +21,22 @@ export class MalformedUploadError extends Error {
 
 export type ReceivedFile = { path: string; fileName: string; mime: string; size: number };
 
+/**
+ * The upload passed the size limit. Carries what was read before the refusal (the text fields, the
+ * files begun), so the refusal can be told in the conversation, where it stays.
+ */
+export class UploadTooLargeError extends BodyTooLargeError {
+  constructor(
+    limit: number,
+    readonly fields: Record<string, string>,
+    /** The files begun, with the bytes received of each before the refusal. */
+    readonly files: { name: string; received: number }[],
+  ) {
+    super(limit);
+    this.name = "UploadTooLargeError";
+  }
+}
+
 export type ReceivedUpload = {
   /** The first value of each text field. */
   fields: Record<string, string>;
@@ -42,13 +58,13 @@ export type UploadLimits = {
 /**
  * Streams the files of `req` into temporary files under `limits.dir`. Refuses a declared
  * Content-Length over the limit before reading, and any upload the moment its files pass
- * `maxBytes` (BodyTooLargeError); anything it cannot parse → MalformedUploadError. Whatever it
+ * `maxBytes` (UploadTooLargeError); anything it cannot parse → MalformedUploadError. Whatever it
  * refuses, it leaves no file behind.
  */
 export const receiveUpload = async (req: IncomingMessage, limits: UploadLimits): Promise<ReceivedUpload> => {
   const slack = limits.maxFieldBytes * 4 + 64 * 1024;
   const declared = Number(req.headers["content-length"] ?? "0");
-  if (Number.isFinite(declared) && declared > limits.maxBytes + slack) throw new BodyTooLargeError(limits.maxBytes);
+  if (Number.isFinite(declared) && declared > limits.maxBytes + slack) throw new UploadTooLargeError(limits.maxBytes, {}, []);
   let parser: ReturnType<typeof Busboy>;
   try {
     parser = Busboy({
@@ -127,6 +143,7 @@ export const receiveUpload = async (req: IncomingMessage, limits: UploadLimits):
   } catch (err) {
     await Promise.all(writes);
     await dispose();
+    if (err instanceof BodyTooLargeError) throw new UploadTooLargeError(limits.maxBytes, fields, files.map((f) => ({ name: f.fileName, received: f.size })));
     throw err;
   }
 };

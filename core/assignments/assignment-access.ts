@@ -25,6 +25,7 @@ export const ASSIGNMENT_FOR_ACTION = {
   document: { select: { ref: true, orgId: true, urgency: true } },
   directive: { select: { authorId: true } },
   extensions: { where: { status: "PENDING" }, select: { id: true } },
+  parent: { select: { status: true } },
 } as const;
 
 export type AssignmentForAction = NonNullable<Awaited<ReturnType<typeof loadAssignmentForAction>>>;

@@ -7,6 +7,7 @@ import { enqueueOutbox } from "../outbox/enqueue-outbox.ts";
 import { runUseCase } from "../use-case.ts";
 import { conflictFor, fromStatuses, requireAssignmentAction } from "../workflow/state-machine.ts";
 import { factsOf, loadAssignmentForAction, shownRef } from "./assignment-access.ts";
+import { closeDelegatedWork } from "./close-delegated-work.ts";
 import { closePendingExtensions } from "./close-extensions.ts";
 
 export const ZReturnAssignmentInput = z.object({
@@ -20,7 +21,7 @@ export type ReturnAssignmentInput = z.input<typeof ZReturnAssignmentInput>;
 /**
  * A unit head returns an assignment to the leader who directed it (wrong unit), with a reason.
  * Only before work has started (assigned or acknowledged). The leader can then give a new
- * directive that supersedes the old one.
+ * directive that supersedes the old one. Open delegations under it close with it.
  */
 export const returnAssignment = (deps: CoreDeps, raw: ReturnAssignmentInput): Promise<{ assignmentId: string; ref: string }> =>
   runUseCase(deps, { action: "assignment.return", actorUserId: raw.actorUserId, entityType: "Assignment", entityId: raw.assignmentId }, async () => {
@@ -37,6 +38,7 @@ export const returnAssignment = (deps: CoreDeps, raw: ReturnAssignmentInput): Pr
       });
       if (moved.count === 0) throw conflictFor((await tx.assignment.findUniqueOrThrow({ where: { id: a.id }, select: { status: true } })).status, shownRef(deps, a.ref));
       await closePendingExtensions(tx, now, { assignmentIds: [a.id], orgId: actor.orgId, actorUserId: actor.id, because: "RETURNED" });
+      await closeDelegatedWork(tx, now, { parentIds: [a.id], orgId: actor.orgId, actorUserId: actor.id, because: "RETURNED" });
       await appendAuditEvent(tx, { type: "assignment.returned", at: now, orgId: actor.orgId, actorUserId: actor.id, entityType: "Assignment", entityId: a.id, data: { ref: a.ref, reason: input.reason } });
       const leader = a.directive.authorId;
       if (leader !== actor.id) {

@@ -23,6 +23,7 @@ export const AUDIT_EVENT_TYPES = [
   "assignment.extensionGranted",
   "assignment.extensionRefused",
   "assignment.extensionClosed",
+  "assignment.delegationClosed",
   "assignment.reminderSent",
   "document.done",
   "calendar.imported",

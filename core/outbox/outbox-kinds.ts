@@ -7,7 +7,10 @@ export type OutboxPayloads = {
   "assignment.new": { assignmentId: string };
   /** The office learns that a unit without an account must get the document on paper. */
   "assignment.paper": { assignmentId: string };
-  /** The directive on an assignment was replaced by a new one (the old assignment is cancelled). */
+  /**
+   * The directive on an assignment was replaced by a new one (the old assignment is cancelled), or
+   * an officer's delegation closed because the unit returned its assignment.
+   */
   "assignment.cancelled": { assignmentId: string };
   /** Someone acknowledged / progressed / completed / returned an assignment: tell the one who needs to know. */
   "assignment.acknowledged": { assignmentId: string };

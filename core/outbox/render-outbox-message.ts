@@ -292,6 +292,15 @@ const renderAssignmentCancelled: Renderer<"assignment.cancelled"> = async (ctx, 
   const a = await loadAssignment(ctx, assignmentId);
   if (!a) return skip("assignment not found");
   const ref = displayRef(a.ref, ctx.currentYear);
+  // A delegation closed because the unit returned its assignment (core/assignments/close-delegated-work.ts).
+  const parent = a.parentId ? await ctx.db.assignment.findUnique({ where: { id: a.parentId }, select: { status: true, ref: true, returnReason: true } }) : null;
+  if (parent?.status === "RETURNED") {
+    return ok({
+      title: t(ctx.locale, "notify.delegationClosed.title", { ref }),
+      text: t(ctx.locale, "notify.delegationClosed.RETURNED", { ref, unit: a.unit.name, parentRef: displayRef(parent.ref, ctx.currentYear), reason: parent.returnReason ?? "" }),
+      cardKey: `assignment:${a.id}`,
+    });
+  }
   return ok({
     title: t(ctx.locale, "notify.assignmentCancelled.title", { ref }),
     text: t(ctx.locale, "notify.assignmentCancelled.body", { ref, unit: a.unit.name }),

@@ -7,7 +7,7 @@ import { assignmentRef } from "../documents/refs.ts";
 import { DomainError } from "../errors.ts";
 import type { AssignmentRole, AssignmentStatus, FileKind, Urgency } from "../store/generated/enums.ts";
 import { runUseCase } from "../use-case.ts";
-import { assignmentActionsFor, assignmentStateKey, isOffline, type AssignmentAction, type AssignmentStateKey } from "../workflow/state-machine.ts";
+import { assignmentActionsFor, assignmentStateKey, conflictFor, isHolder, isOffline, type AssignmentAction, type AssignmentStateKey } from "../workflow/state-machine.ts";
 import { codeOf, deadlineInfo, loadQueryContext, shownRef, type DeadlineInfo, type QueryContext } from "./query-context.ts";
 import { ZAssignmentRefInput, canonicalDocumentRef } from "./refs-input.ts";
 import { visibleDocumentsWhere } from "./visibility.ts";
@@ -201,6 +201,21 @@ const detailOf = (ctx: QueryContext, actor: Actor, a: DetailRow, assignee: Assig
   };
 };
 
+/**
+ * Why an assignment the actor cannot see is not shown. A cancelled one stops making its document
+ * visible (./visibility.ts), but whoever held it (its unit's heads, the officer of a delegation)
+ * still has its card: their press is answered with its state (cancelled, or closed because the unit
+ * returned it), naming nothing but the ref they already have. Anyone else: not found.
+ */
+const goneOrNotFound = async (deps: CoreDeps, ctx: QueryContext, actor: Actor, assignmentId: string): Promise<DomainError> => {
+  const gone = await deps.prisma.assignment.findFirst({
+    where: { id: assignmentId, status: "CANCELLED", document: { orgId: actor.orgId } },
+    select: { ref: true, status: true, unitId: true, assigneeUserId: true, parent: { select: { status: true } } },
+  });
+  if (gone && isHolder(actor, gone)) return conflictFor(gone.status, shownRef(ctx, gone.ref), gone.parent?.status);
+  return new DomainError("ASSIGNMENT_NOT_FOUND", "assignment.notFound");
+};
+
 export const ZGetAssignmentByIdInput = z.object({ actorUserId: z.string().min(1), assignmentId: z.string().min(1) });
 export type GetAssignmentByIdInput = z.input<typeof ZGetAssignmentByIdInput>;
 
@@ -217,7 +232,7 @@ export const getAssignmentById = (deps: CoreDeps, raw: GetAssignmentByIdInput): 
       where: { id: input.assignmentId, document: { AND: [{ orgId: actor.orgId }, visibleDocumentsWhere(actor)] } },
       select: DETAIL_SELECT,
     });
-    if (!a) throw new DomainError("ASSIGNMENT_NOT_FOUND", "assignment.notFound");
+    if (!a) throw await goneOrNotFound(deps, ctx, actor, input.assignmentId);
     const assignee = a.assigneeUserId ? await deps.prisma.user.findUnique({ where: { id: a.assigneeUserId }, select: { id: true, code: true, name: true } }) : null;
     return detailOf(ctx, actor, a, assignee, await namesFor(deps, a));
   });

@@ -47,6 +47,20 @@ export const ASSIGNMENT_TRANSITIONS: { readonly [A in AssignmentAction]: Assignm
 /** A new directive on the document cancels the open assignments of the one it supersedes. */
 export const SUPERSEDE_TRANSITION = { from: OPEN_STATUSES, to: "CANCELLED" } as const;
 
+/**
+ * Delegated work closes with its parent: when the unit's assignment is returned or cancelled, the
+ * officers' open delegations under it are CANCELLED. Not a person's action. A return closes them in
+ * core/assignments/close-delegated-work.ts; a cancellation (SUPERSEDE_TRANSITION) cancels every
+ * open assignment of the superseded directive, delegations included (they share the directive).
+ * A return is allowed only before work starts and delegating starts it, so today a returned
+ * assignment has no open delegation; the rule holds whatever the table comes to allow.
+ */
+export const DELEGATION_CLOSE_TRANSITION = { parentTo: ["RETURNED", "CANCELLED"], from: OPEN_STATUSES, to: "CANCELLED" } as const satisfies {
+  parentTo: readonly AssignmentStatus[];
+  from: readonly AssignmentStatus[];
+  to: AssignmentStatus;
+};
+
 /** The facts about an assignment that decide what may be done with it. */
 export type AssignmentFacts = {
   unitId: string;
@@ -57,6 +71,8 @@ export type AssignmentFacts = {
   dueAt: Date | null;
   /** An extension request is waiting for the leader. @defaultValue false */
   hasPendingExtension?: boolean;
+  /** A delegation's parent (the unit's assignment), to tell why a closed delegation closed. */
+  parent?: { status: AssignmentStatus } | null;
 };
 
 type ActorFacts = Pick<Actor, "id" | "unitId" | "roles">;
@@ -102,8 +118,12 @@ const FORBIDDEN_KEY: { [A in AssignmentAction]: string } = {
   extend: "assignment.onlyHeadExtends",
 };
 
-/** Explains, from the assignment's status as it is now, why a state change cannot happen. */
-export const conflictFor = (status: AssignmentStatus, ref: string): DomainError => {
+/**
+ * Explains, from the assignment's status as it is now, why a state change cannot happen. A
+ * delegation cancelled because its unit returned the parent says so.
+ */
+export const conflictFor = (status: AssignmentStatus, ref: string, parentStatus?: AssignmentStatus | null): DomainError => {
+  if (status === "CANCELLED" && parentStatus === "RETURNED") return new DomainError("ASSIGNMENT_CANCELLED", "assignment.delegationClosed.RETURNED", { ref });
   switch (status) {
     case "ACKNOWLEDGED":
     case "IN_PROGRESS":
@@ -127,7 +147,7 @@ export const requireAssignmentAction = (actor: ActorFacts, a: AssignmentFacts, a
     case "forbidden":
       throw new DomainError("FORBIDDEN", FORBIDDEN_KEY[action]);
     case "state":
-      throw conflictFor(a.status, ref);
+      throw conflictFor(a.status, ref, a.parent?.status);
     case "info":
       throw new DomainError("ASSIGNMENT_INFO_ONLY", "assignment.infoOnly", { ref });
     case "noDeadline":

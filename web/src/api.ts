@@ -20,12 +20,16 @@ export type Session =
   | { signedIn: true; user: User; csrfToken: string; maxUploadBytes: number; pushPublicKey?: string; texts: Record<string, string> };
 export type TurnAnswer = { messages: Message[]; updates: Message[]; callbackText?: string };
 
-/** An answer that is not 2xx: the server's error code and its message for people. */
+/**
+ * An answer that is not 2xx: the server's error code and its message for people, and the
+ * conversation messages the refusal added (an upload too large is refused in the conversation).
+ */
 export class ApiError extends Error {
   constructor(
     readonly status: number,
     readonly code: string,
     message: string,
+    readonly answer?: TurnAnswer,
   ) {
     super(message);
     this.name = "ApiError";
@@ -81,7 +85,7 @@ export const createApi = () => {
             body = null;
           }
           if (xhr.status >= 200 && xhr.status < 300 && body) resolve(body);
-          else reject(new ApiError(xhr.status, body?.error?.code ?? "HTTP", body?.error?.message ?? `HTTP ${xhr.status}`));
+          else reject(new ApiError(xhr.status, body?.error?.code ?? "HTTP", body?.error?.message ?? `HTTP ${xhr.status}`, body?.messages ? { messages: body.messages, updates: body.updates ?? [] } : undefined));
         };
         xhr.onerror = () => reject(new ApiError(0, "NETWORK", ""));
         xhr.send(form);

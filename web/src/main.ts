@@ -185,6 +185,8 @@ const showChat = (session: Extract<Session, { signedIn: true }>): void => {
 
   const failed = (err: unknown): void => {
     if (err instanceof ApiError && err.status === 401) return showSignIn(err.message);
+    // A refusal told in the conversation (an upload too large) stays there, not in a toast.
+    if (err instanceof ApiError && err.answer && err.answer.messages.length > 0) return merge(err.answer);
     showToast(err instanceof ApiError && err.message ? err.message : tr("web.upload.failed"));
   };
 

@@ -13,7 +13,7 @@ import type { OutboundMessage } from "../../../core/ports/sender.ts";
 import { encodeCallback } from "../callback-data.ts";
 import type { TurnContext } from "../context.ts";
 import { newNonce } from "../conversation.ts";
-import { isSecret, keepPendingFiles } from "./pending-files.ts";
+import { isSecret, keepPendingFiles, keptFilesLine } from "./pending-files.ts";
 import type { PendingFile } from "../conversation.ts";
 import { action, grammarErrorLines, lines, reply } from "../render.ts";
 import { OFFICIAL_LETTER, parseIssueAnswer, parseIssueBody } from "../text/index.ts";
@@ -137,7 +137,7 @@ const advance = async (ctx: TurnContext, state: IssueState, errors: readonly Gra
       isSecret(f)
         ? t(locale, "outgoing.bot.echo.secret")
         : state.files.length > 0
-          ? t(locale, "outgoing.bot.echo.files", { count: state.files.length })
+          ? keptFilesLine(locale, state.files)
           : !isPaperOnly(f) && t(locale, "outgoing.bot.echo.noFile"),
       t(locale, "outgoing.bot.echo.howTo"),
     ),

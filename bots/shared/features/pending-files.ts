@@ -10,6 +10,7 @@ import { DomainError } from "../../../core/errors.ts";
 import { checkArrivedFile } from "../../../core/pdf/check-arrival.ts";
 import type { OutboundMessage } from "../../../core/ports/sender.ts";
 import { mapError } from "../map-error.ts";
+import { t, type Locale } from "../../../core/messages/index.ts";
 
 /** Photos of one document's pages, at most. */
 export const MAX_PENDING_FILES = 60;
@@ -59,3 +60,18 @@ export const discardFilesIfSecret = async (ctx: TurnContext, state: { files: Pen
   await ctx.conversation.discardFiles(state.files);
   state.files = [];
 };
+
+/** A kept file as a form shows it: its name, its real type (from its bytes) and a PDF's pages. */
+export const fileLabel = (locale: Locale, f: PendingFile, i: number): string => {
+  const name = f.fileName ?? t(locale, "bot.register.echo.fileN", { n: i + 1 });
+  if (f.kind === "pdf") return t(locale, "bot.register.echo.pdfFile", { name, pages: f.pageCount ?? "?" });
+  if (f.kind === "jpeg" || f.kind === "png") return t(locale, "bot.register.echo.photoFile", { name, kind: f.kind.toUpperCase() });
+  return name;
+};
+
+/**
+ * The echo's line for the kept files, the same in every form (/dangky, /phathanh):
+ * "Tệp: 1 tệp: x.pdf (PDF, 2 trang)".
+ */
+export const keptFilesLine = (locale: Locale, files: PendingFile[]): string =>
+  t(locale, "bot.register.echo.fileList", { count: files.length, files: files.map((f, i) => fileLabel(locale, f, i)).join("; ") });

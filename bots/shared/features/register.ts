@@ -11,7 +11,7 @@ import { encodeCallback } from "../callback-data.ts";
 import { isoDate } from "../context.ts";
 import type { TurnContext } from "../context.ts";
 import { newNonce } from "../conversation.ts";
-import { discardFilesIfSecret, isSecret, keepPendingFiles } from "./pending-files.ts";
+import { discardFilesIfSecret, isSecret, keepPendingFiles, keptFilesLine } from "./pending-files.ts";
 import type { PendingFile, RegisterState } from "../conversation.ts";
 import { action, grammarErrorLines, lines, reply } from "../render.ts";
 import { formatDate, OFFICIAL_LETTER, parseRegistrationAnswer, parseRegistrationBody, REQUIRED_REGISTRATION_FIELDS } from "../text/index.ts";
@@ -90,7 +90,7 @@ const advance = async (ctx: TurnContext, state: RegisterState, errors: readonly 
       isSecret(f)
         ? t(locale, "bot.register.echo.secret")
         : state.files.length > 0
-          ? t(locale, "bot.register.echo.fileList", { count: state.files.length, files: state.files.map((p, i) => fileLabel(locale, p, i)).join("; ") })
+          ? keptFilesLine(locale, state.files)
           : t(locale, "bot.register.echo.noFile"),
       duplicates.length > 0 && t(locale, "bot.register.echo.duplicate", { refs: duplicates.map((d) => d.ref).join(", ") }),
       t(locale, "bot.register.echo.howTo"),
@@ -98,14 +98,6 @@ const advance = async (ctx: TurnContext, state: RegisterState, errors: readonly 
     actions,
   };
   return { replies: [...notes, echo] };
-};
-
-/** A kept file as the form shows it: its name, its real type (from its bytes) and a PDF's pages. */
-export const fileLabel = (locale: Locale, f: PendingFile, i: number): string => {
-  const name = f.fileName ?? t(locale, "bot.register.echo.fileN", { n: i + 1 });
-  if (f.kind === "pdf") return t(locale, "bot.register.echo.pdfFile", { name, pages: f.pageCount ?? "?" });
-  if (f.kind === "jpeg" || f.kind === "png") return t(locale, "bot.register.echo.photoFile", { name, kind: f.kind.toUpperCase() });
-  return name;
 };
 
 /** `/dangky …` typed (or a caption of keyword lines without files). */

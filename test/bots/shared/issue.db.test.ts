@@ -1,5 +1,5 @@
 import { execFile } from "node:child_process";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
@@ -73,6 +73,8 @@ describe("/phathanh through handleIncoming", () => {
     expect(shown).toContain("…-VP");
     expect(shown).toContain("Nơi nhận trong cơ quan: TCKH, NB");
     expect(shown).toContain("Nơi nhận bên ngoài (bản giấy/kênh khác): Sở Nội vụ tỉnh Bình Định");
+    // The kept scan is labelled as the /dangky form labels it: its real type and page count.
+    expect(shown).toContain("Tệp: 1 tệp: cv.pdf (PDF, 2 trang)");
     expect(echo.replies.at(-1)?.actions?.map((a) => a.command)).toEqual(["/ok", "/sua", "/huy"]);
     expect(await db.prisma.document.count()).toBe(0);
 
@@ -114,13 +116,22 @@ describe("/phathanh through handleIncoming", () => {
     expect(textOf(signer)).toContain("Nơi nhận?");
     const echo = await send("vanthu", { text: "TCKH" });
     expect(textOf(echo)).toContain("QĐ-…");
-    expect(textOf(echo)).toContain("Tệp: 1 tệp");
+    expect(textOf(echo)).toContain("Tệp: 1 tệp: scan.pdf (PDF, 2 trang)");
     const done = await send("vanthu", { text: "/ok" });
     expect(textOf(done)).toContain("Số, ký hiệu: 01/QĐ-UBND");
     expect(textOf(done)).toContain("chưa ký số");
     const doc = await db.prisma.document.findFirstOrThrow({ where: { direction: "OUT" }, select: { signerName: true, signerTitle: true, isSigned: true } });
     expect(doc).toEqual({ signerName: "Đặng Thị Hạnh", signerTitle: "KT. Chủ tịch Phó Chủ tịch", isSigned: false });
   }, 60_000);
+
+  it("labels each kept file with its real type: a photo renamed .pdf is a JPEG photo, a file without a name is numbered", async () => {
+    await send("vanthu", { files: [{ bytes: pdf, fileName: "to-trinh.pdf" }] });
+    await send("vanthu", { files: [{ bytes: new Uint8Array(await readFile("test/fixtures/bad/photo-named.pdf")), fileName: "photo-named.pdf" }] });
+    await send("vanthu", { files: [{ bytes: pdf }] });
+    const echo = await send("vanthu", { text: FORM });
+    expect(textOf(echo)).toContain("Tệp: 3 tệp: to-trinh.pdf (PDF, 2 trang); photo-named.pdf (ảnh JPEG); tệp 3 (PDF, 2 trang)");
+    await send("vanthu", { text: "/huy" });
+  });
 
   it("a secret document keeps no file and goes to nobody; a unit head cannot issue", async () => {
     const secretForm = FORM.replace("độ mật: không", "độ mật: mật");

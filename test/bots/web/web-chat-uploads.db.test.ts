@@ -126,7 +126,13 @@ describe("web chat uploads", () => {
     expect(answer.body.error).toEqual({ code: "TOO_LARGE", message: "Tệp gửi lên quá lớn (tối đa 1 MB)." });
     expect(answer.written).toBeLessThan(50 * 1024 * 1024);
     expect(await leftInUploadDir()).toEqual([]);
-    expect(await db.prisma.webMessage.count()).toBe(0);
+    // Refused in the conversation, where it stays: what was sent (no bytes of it) and the refusal.
+    expect(answer.body.messages!.map((m) => m.direction)).toEqual(["in", "out"]);
+    expect(answer.body.messages![0]!.files!.map((f) => f.name)).toEqual(["scan.pdf"]);
+    const kept = await db.prisma.webMessage.findMany({ orderBy: { seq: "asc" }, select: { direction: true, payload: true } });
+    expect(kept.map((m) => m.direction)).toEqual(["IN", "OUT"]);
+    expect((kept[1]!.payload as { text: string }).text).toBe("Tệp gửi lên quá lớn (tối đa 1 MB).");
+    expect(await db.prisma.conversationState.count({ where: { key: { contains: ":file:" } } })).toBe(0);
   });
 
   it("refuses a declared Content-Length over the limit before reading", async () => {
@@ -136,10 +142,40 @@ describe("web chat uploads", () => {
       headers: { cookie: b.cookie, "x-csrf-token": b.csrf, "content-type": `multipart/form-data; boundary=${BOUNDARY}` },
       body: Buffer.concat([partsHead("", "big.pdf"), Buffer.alloc(2 * MAX_UPLOAD), partsTail]),
     }).catch((err: unknown) => err);
-    // The service closes the connection after answering; either way nothing was kept.
+    // The service closes the connection after answering; either way no file was kept, and the
+    // conversation ends with the refusal.
     if (res instanceof Response) expect(res.status).toBe(413);
     expect(await leftInUploadDir()).toEqual([]);
-    expect(await db.prisma.webMessage.count()).toBe(0);
+    const kept = await db.prisma.webMessage.findMany({ orderBy: { seq: "asc" }, select: { direction: true, payload: true } });
+    expect(kept.at(-1)).toEqual({ direction: "OUT", payload: expect.objectContaining({ text: "Tệp gửi lên quá lớn (tối đa 1 MB)." }) });
+    expect(await db.prisma.conversationState.count({ where: { key: { contains: ":file:" } } })).toBe(0);
+  });
+
+  it("refuses a declared Content-Length far over the limit without reading a byte; the refusal is in the conversation", async () => {
+    const b = await signIn("vanthu");
+    const answer = await new Promise<{ status: number; body: Answer["body"] }>((resolve, reject) => {
+      const req = http.request({
+        host: "127.0.0.1",
+        port,
+        method: "POST",
+        path: "/chat/api/messages",
+        headers: { cookie: b.cookie, "x-csrf-token": b.csrf, "content-type": `multipart/form-data; boundary=${BOUNDARY}`, "content-length": String(10 * MAX_UPLOAD) },
+      });
+      req.on("response", (res) => {
+        let text = "";
+        res.setEncoding("utf8");
+        res.on("data", (c: string) => (text += c));
+        res.on("end", () => resolve({ status: res.statusCode ?? 0, body: JSON.parse(text) as Answer["body"] }));
+      });
+      req.on("error", reject);
+      req.write(partsHead("/dangky", "big.pdf")); // the rest is never sent: the answer comes first
+    });
+    expect(answer.status).toBe(413);
+    // Nothing of the body was read: only the refusal, no message of the sender's.
+    expect(answer.body.messages!.map((m) => m.direction)).toEqual(["out"]);
+    const kept = await db.prisma.webMessage.findMany({ select: { direction: true, payload: true } });
+    expect(kept).toEqual([{ direction: "OUT", payload: expect.objectContaining({ text: "Tệp gửi lên quá lớn (tối đa 1 MB)." }) }]);
+    expect(await leftInUploadDir()).toEqual([]);
   });
 
   it("answers a malformed multipart body 400 and leaves nothing", async () => {

@@ -6,6 +6,8 @@ import { delegateAssignment } from "../../../core/assignments/delegate-assignmen
 import { reportProgress } from "../../../core/assignments/report-progress.ts";
 import { requestExtension } from "../../../core/assignments/request-extension.ts";
 import { returnAssignment } from "../../../core/assignments/return-assignment.ts";
+import { renderOutboxMessage } from "../../../core/outbox/render-outbox-message.ts";
+import { ASSIGNMENT_TRANSITIONS } from "../../../core/workflow/state-machine.ts";
 import { issueDirective } from "../../../core/directives/issue-directive.ts";
 import type { DomainError } from "../../../core/errors.ts";
 import { createMemoryFileStore } from "../../../core/files/file-store.ts";
@@ -116,6 +118,62 @@ describe("delegation, reports and completion", () => {
     await reportProgress(deps(), { actorUserId: u("tp.tckh"), assignmentId: main, text: "Đang tổng hợp số liệu." });
     expect(await db.prisma.outboxMessage.findMany({ select: { userId: true, kind: true } })).toEqual([{ userId: u("chutich"), kind: "assignment.progress" }]);
     expect((await db.prisma.assignment.findUniqueOrThrow({ where: { id: main } })).status).toBe("IN_PROGRESS");
+  });
+});
+
+describe("delegated work closes with its parent", () => {
+  const renderFor = (userId: string, assignmentId: string) =>
+    renderOutboxMessage(deps(), { kind: "assignment.cancelled", payload: { assignmentId }, userId, locale: "vi" }).then((r) => (r.ok ? `${r.message.title}\n${r.message.text}` : r.reason));
+  const messageKeyOf = async (p: Promise<unknown>) => ((await p.catch((e: unknown) => e)) as DomainError).messageKey;
+
+  it("a cancelled unit assignment (new directive) cancels its officer's delegation; the officer is told; their actions answer with that state", async () => {
+    const child = await delegateAssignment(deps(), { actorUserId: u("tp.tckh"), assignmentId: main, officerUserCode: "cv.tckh" });
+    await db.prisma.outboxMessage.deleteMany();
+    await issueDirective(deps(), { actorUserId: u("chutich"), documentId: docId, text: "Giao TP chủ trì.", main: "TP", due: { date: "2026-12-21" } });
+    expect((await db.prisma.assignment.findUniqueOrThrow({ where: { id: child.assignmentId } })).status).toBe("CANCELLED");
+    expect(await db.prisma.outboxMessage.findMany({ where: { userId: u("cv.tckh") }, select: { kind: true } })).toEqual([{ kind: "assignment.cancelled" }]);
+    expect(await renderFor(u("cv.tckh"), child.assignmentId)).toContain("Hủy giao việc D1-TCKH-cv.tckh");
+    expect(await codeOf(acknowledgeAssignment(deps(), { actorUserId: u("cv.tckh"), assignmentId: child.assignmentId }))).toBe("ASSIGNMENT_CANCELLED");
+    expect(await messageKeyOf(completeAssignment(deps(), { actorUserId: u("cv.tckh"), assignmentId: child.assignmentId, text: "Xong" }))).toBe("assignment.cancelled");
+  });
+
+  it("a returned unit assignment closes the open delegation under it: cancelled, reminders stopped, the officer told why, their actions refused with it", async () => {
+    // The table lets a unit return only before work starts, and delegating starts it: a returned
+    // assignment cannot get a delegation through the use cases. The rule is kept whatever the table
+    // comes to allow, so the state is set up by hand: a delegation under an assignment that is back
+    // to "acknowledged".
+    expect(ASSIGNMENT_TRANSITIONS.return.from).not.toContain(ASSIGNMENT_TRANSITIONS.delegate.to);
+    const child = await delegateAssignment(deps(), { actorUserId: u("tp.tp"), assignmentId: coord, officerUserCode: "cv.tp" });
+    await db.prisma.assignment.update({ where: { id: coord }, data: { status: "ACKNOWLEDGED" } });
+    await db.prisma.outboxMessage.deleteMany();
+    await returnAssignment(deps(), { actorUserId: u("tp.tp"), assignmentId: coord, reason: "Không thuộc lĩnh vực của phòng." });
+
+    const closed = await db.prisma.assignment.findUniqueOrThrow({ where: { id: child.assignmentId }, select: { status: true, nextReminderAt: true } });
+    expect(closed).toEqual({ status: "CANCELLED", nextReminderAt: null });
+    expect(await db.prisma.auditEvent.count({ where: { type: "assignment.delegationClosed", entityId: child.assignmentId } })).toBe(1);
+    expect(await db.prisma.outboxMessage.findMany({ where: { userId: u("cv.tp") }, select: { kind: true } })).toEqual([{ kind: "assignment.cancelled" }]);
+    // The head who returned it is not told of their own action.
+    expect(await db.prisma.outboxMessage.count({ where: { userId: u("tp.tp") } })).toBe(0);
+    expect(await renderFor(u("cv.tp"), child.assignmentId)).toBe(
+      "Đóng việc D1-TP-cv.tp\nViệc D1-TP-cv.tp đã đóng vì Phòng Tư pháp đã trả lại việc D1-TP cho lãnh đạo (lý do: Không thuộc lĩnh vực của phòng.). Không cần xử lý tiếp.",
+    );
+    const en = await renderOutboxMessage(deps(), { kind: "assignment.cancelled", payload: { assignmentId: child.assignmentId }, userId: u("cv.tp"), locale: "en" });
+    expect(en.ok && en.message.text).toContain("returned D1-TP to the leader");
+    for (const attempt of [
+      acknowledgeAssignment(deps(), { actorUserId: u("cv.tp"), assignmentId: child.assignmentId }),
+      reportProgress(deps(), { actorUserId: u("cv.tp"), assignmentId: child.assignmentId, text: "Đang làm" }),
+      completeAssignment(deps(), { actorUserId: u("cv.tp"), assignmentId: child.assignmentId, text: "Xong" }),
+    ])
+      expect(await messageKeyOf(attempt)).toBe("assignment.delegationClosed.RETURNED");
+  });
+
+  it("a completed delegation stays completed when its unit's assignment is cancelled", async () => {
+    const child = await delegateAssignment(deps(), { actorUserId: u("tp.tckh"), assignmentId: main, officerUserCode: "cv.tckh" });
+    await completeAssignment(deps(), { actorUserId: u("cv.tckh"), assignmentId: child.assignmentId, text: "Đã dự thảo." });
+    await db.prisma.outboxMessage.deleteMany();
+    await issueDirective(deps(), { actorUserId: u("chutich"), documentId: docId, text: "Giao TP chủ trì.", main: "TP", due: { date: "2026-12-21" } });
+    expect((await db.prisma.assignment.findUniqueOrThrow({ where: { id: child.assignmentId } })).status).toBe("COMPLETED");
+    expect(await db.prisma.outboxMessage.count({ where: { userId: u("cv.tckh") } })).toBe(0);
   });
 });
 
