@@ -1,18 +1,22 @@
 // Benchmark: the service's resident memory while six people each upload a 49 MB file to the web chat
 // at once (issue 20, point 3: the whole body used to be copied four times, 332 MB → 1,470 MB). Spawns
 // `node bin/edoc.js serve` on a fresh PostgreSQL database (no chat platform, no Redis), signs six
-// officers in, waits until idle, then sends the six uploads together (multipart, as the page does)
+// clerks in (by default; officers are refused before their file is looked at, so they measure the
+// transport only), waits until idle, then sends the six uploads together (multipart, as the page does)
+// of a valid 49 MB PDF (one page and a 49 MB stream of random bytes), so each file is checked on
+// arrival (parsed by pdf-lib) and kept as the clerk's pending file, as a real scan would be,
 // while sampling the service's VmRSS every 50 ms; then waits a few seconds and reads it again; then all
 // of that a second time.
 // Baseline: the same service's idle VmRSS just before the uploads, in the same run.
 //
-// Run alone: node --import tsx bench/uploads.ts
+// Run alone: node --import tsx bench/uploads.ts [--officers]
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdtemp, readFile, readdir, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { PDFDocument, PDFName } from "pdf-lib";
 import { DEFAULT_SETTINGS } from "../core/deps.ts";
 import { issueLinkCode } from "../core/identity/issue-link-code.ts";
 import { importOrganization } from "../core/org/import-organization.ts";
@@ -32,14 +36,34 @@ export type UploadsBenchOptions = {
   fileMb?: number;
   /** Idle time before the baseline reading, and again after the uploads. @defaultValue 5000 */
   idleMs?: number;
+  /**
+   * Who uploads: clerks (the file is checked and kept for their registration) or officers (refused
+   * before the file is read: the transport alone). @defaultValue "clerks"
+   */
+  uploaders?: "clerks" | "officers";
 };
 
-const PEOPLE = ["cv.tckh", "cv.tp", "cv.vp", "tp.tckh", "tp.tp", "tp.nv", "ct.nb", "cvp"];
+const OFFICERS = ["cv.tckh", "cv.tp", "cv.vp", "tp.tckh", "tp.tp", "tp.nv", "ct.nb", "cvp"];
+const CLERKS = Array.from({ length: 8 }, (_, i) => `vt.bench${i + 1}`);
+/** The bench clerks, added to the example organisation's users. */
+const CLERK_LINES = CLERKS.map((code, i) => `  - { code: "${code}", name: "Văn thư ${i + 1}", title: "Văn thư", unit: "VP", roles: [CLERK] }`).join("\n");
+
+/** A valid PDF of `bytes` bytes: one page, and the rest a stream of random bytes the catalog points to. */
+const bigPdf = async (bytes: number): Promise<Uint8Array<ArrayBuffer>> => {
+  const doc = await PDFDocument.create();
+  doc.addPage([595, 842]);
+  const head = (await doc.save()).byteLength;
+  const padding = doc.context.register(doc.context.stream(randomBytes(Math.max(0, bytes - head - 120))));
+  doc.catalog.set(PDFName.of("EdocBenchPadding"), padding);
+  return new Uint8Array(await doc.save({ useObjectStreams: false }));
+};
 
 export const runUploadsBench = async (options: UploadsBenchOptions = {}): Promise<BenchResult> => {
   const uploads = options.uploads ?? 6;
   const fileMb = options.fileMb ?? 49;
   const idleMs = options.idleMs ?? 5_000;
+  const uploaders = options.uploaders ?? "clerks";
+  const PEOPLE = uploaders === "clerks" ? CLERKS : OFFICERS;
   if (uploads > PEOPLE.length) throw new Error(`uploads: at most ${PEOPLE.length} people`);
   const pgdb = await createBenchDatabase("uploads");
   const dataDir = await mkdtemp(join(tmpdir(), "edoc-bench-uploads-"));
@@ -48,7 +72,8 @@ export const runUploadsBench = async (options: UploadsBenchOptions = {}): Promis
     // The organisation and one sign-in code per person, written straight into the service's database.
     const db = await openDatabase({ databaseUrl: pgdb.url, migrate: false });
     const deps = { prisma: db.prisma, clock: { now: () => new Date() }, files: undefined as never, settings: { ...DEFAULT_SETTINGS } };
-    await importOrganization(deps, { text: await readFile(join(ROOT, "examples/quy-nhon.yaml"), "utf8") });
+    const orgText = (await readFile(join(ROOT, "examples/quy-nhon.yaml"), "utf8")).replace(/^users:\n/m, `users:\n${CLERK_LINES}\n`);
+    await importOrganization(deps, { text: orgText });
     const codes: string[] = [];
     for (const userCode of PEOPLE.slice(0, uploads)) codes.push((await issueLinkCode(deps, { userCode })).code);
     await db.close();
@@ -76,8 +101,8 @@ export const runUploadsBench = async (options: UploadsBenchOptions = {}): Promis
       browsers.push({ cookie: res.headers.get("set-cookie")!.split(";")[0]!, csrf: ((await res.json()) as { csrfToken: string }).csrfToken });
     }
 
-    // One scan-sized file (a PDF header, then incompressible bytes), shared by every request body.
-    const file = Buffer.concat([Buffer.from("%PDF-1.7\n"), randomBytes(fileMb * 1024 * 1024 - 9)]);
+    // One scan-sized PDF (incompressible bytes), shared by every request body.
+    const file = await bigPdf(fileMb * 1024 * 1024);
     await sleep(idleMs);
     const idle = await readProc(proc.pid!);
     if (idle.name !== "node" || !idle.cmdline.includes("bin/edoc.js")) throw new Error(`uploads: pid ${proc.pid} is "${idle.name}", not the service`);
@@ -152,7 +177,7 @@ export const runUploadsBench = async (options: UploadsBenchOptions = {}): Promis
       ],
       highlights: ["peak_over_idle_mb", "after_over_idle_mb", "answered_200", "temp_files_left"],
       notes: [
-        `uploads: ${uploads} officers each sent one ${fileMb} MB file at once, twice through POST /chat/api/messages (multipart, as the page does); service on PostgreSQL, VmRSS sampled every 50 ms; the conversation answered: "${answers[0]?.reply.slice(0, 100) ?? ""}"`,
+        `uploads: ${uploads} ${uploaders} each sent one ${fileMb} MB file at once, twice through POST /chat/api/messages (multipart, as the page does); service on PostgreSQL, VmRSS sampled every 50 ms; the conversation answered: "${answers[0]?.reply.slice(0, 100) ?? ""}"`,
       ],
     };
   } finally {
@@ -163,6 +188,6 @@ export const runUploadsBench = async (options: UploadsBenchOptions = {}): Promis
 };
 
 if (process.argv[1] === SELF) {
-  const result = await runUploadsBench();
+  const result = await runUploadsBench({ uploaders: process.argv.includes("--officers") ? "officers" : "clerks" });
   console.log(JSON.stringify(result, null, 2));
 }

@@ -6,15 +6,23 @@
 import { randomBytes } from "node:crypto";
 import { DomainError } from "../../core/errors.ts";
 import type { ConversationStore } from "../../core/conversations/conversation-store.ts";
+import { forgetQueryArgs } from "../../core/store/forget-query-args.ts";
 import type { IssueDirectiveInput } from "../../core/directives/issue-directive.ts";
 import type { RegistrationField, RegistrationFields } from "./text/index.ts";
-import type { BotChannel, IncomingFile } from "./types.ts";
+import { incomingFileChunks, incomingFileSize, isInMemory } from "./incoming-files.ts";
+import type { BotChannel, FileInMemory, IncomingFile } from "./types.ts";
 import type { IssueState } from "./features/issue.ts";
 import type { DirectGuideState } from "./features/direct-guide.ts";
 
-/** A stored file of a registration in progress (its bytes live under `key`). */
+/**
+ * A stored file of a registration in progress. Its bytes live under `key` (base64), or, for a file
+ * larger than one chunk, in `chunks` entries `key:0`, `key:1`, … of at most 1 MiB each, so keeping a
+ * 50 MB scan never holds it whole (nor its base64) in memory.
+ */
 export type PendingFile = {
   key: string;
+  /** Number of chunk entries; absent: the bytes are under `key` itself. */
+  chunks?: number;
   fileName?: string;
   mime?: string;
   size: number;
@@ -70,7 +78,7 @@ export type Conversation = {
   clear(): Promise<void>;
   /** Keeps a file for the registration in progress. */
   putFile(file: IncomingFile): Promise<PendingFile>;
-  readFile(file: PendingFile): Promise<IncomingFile>;
+  readFile(file: PendingFile): Promise<FileInMemory>;
   /** Deletes kept files (a document that turned out to be secret: its scan is never kept). */
   discardFiles(files: readonly PendingFile[]): Promise<void>;
 };
@@ -80,30 +88,81 @@ export const conversationKey = (channel: BotChannel, chatId: string): string => 
 /** A short random token for confirmation buttons: a press on an older echo is recognised as stale. */
 export const newNonce = (): string => randomBytes(6).toString("base64url");
 
+/** Size of one stored chunk of a pending file. @defaultValue 1 MiB */
+export const PENDING_FILE_CHUNK_BYTES = 1024 * 1024;
+
+/** The store entries holding a pending file's bytes. */
+const entriesOf = (f: Pick<PendingFile, "key" | "chunks">): string[] => (f.chunks === undefined ? [f.key] : Array.from({ length: f.chunks }, (_, i) => `${f.key}:${i}`));
+
+/** Cuts a stream of byte chunks into pieces of at most `size` bytes. */
+const pieces = async function* (chunks: AsyncIterable<Uint8Array>, size: number): AsyncIterable<Buffer> {
+  let held: Buffer[] = [];
+  let heldBytes = 0;
+  for await (const chunk of chunks) {
+    let rest = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    while (heldBytes + rest.byteLength >= size) {
+      const take = size - heldBytes;
+      yield Buffer.concat([...held, rest.subarray(0, take)]);
+      held = [];
+      heldBytes = 0;
+      rest = rest.subarray(take);
+    }
+    if (rest.byteLength > 0) {
+      held.push(rest);
+      heldBytes += rest.byteLength;
+    }
+  }
+  if (heldBytes > 0) yield Buffer.concat(held);
+};
+
 export const openConversation = (store: ConversationStore, channel: BotChannel, chatId: string, ttlMs: number): Conversation => {
   const key = conversationKey(channel, chatId);
   const current = async (): Promise<ConversationState | null> => store.get<ConversationState>(key);
+  const deleteFiles = async (files: readonly PendingFile[]) => {
+    for (const f of files) for (const entry of entriesOf(f)) await store.delete(entry);
+  };
   return {
     get: current,
     set: (state) => store.set(key, state, ttlMs),
     clear: async () => {
       const state = await current();
-      if (state?.kind === "register" || state?.kind === "issue") for (const f of state.files) await store.delete(f.key);
+      if (state?.kind === "register" || state?.kind === "issue") await deleteFiles(state.files);
       await store.delete(key);
     },
     putFile: async (file) => {
       const fileKey = `${key}:file:${newNonce()}`;
-      await store.set(fileKey, { b64: Buffer.from(file.bytes).toString("base64") }, ttlMs);
-      return { key: fileKey, size: file.bytes.byteLength, ...(file.fileName ? { fileName: file.fileName } : {}), ...(file.mime ? { mime: file.mime } : {}) };
+      const meta = { ...(file.fileName ? { fileName: file.fileName } : {}), ...(file.mime ? { mime: file.mime } : {}) };
+      const size = incomingFileSize(file);
+      // One entry for a file of one chunk (the common photo or short scan), chunks for a larger one.
+      if (isInMemory(file) && size <= PENDING_FILE_CHUNK_BYTES) {
+        await store.set(fileKey, { b64: Buffer.from(file.bytes.buffer, file.bytes.byteOffset, file.bytes.byteLength).toString("base64") }, ttlMs);
+        return { key: fileKey, size, ...meta };
+      }
+      let chunks = 0;
+      try {
+        for await (const piece of pieces(incomingFileChunks(file), PENDING_FILE_CHUNK_BYTES)) {
+          await store.set(`${fileKey}:${chunks}`, { b64: piece.toString("base64") }, ttlMs);
+          chunks += 1;
+        }
+      } catch (err) {
+        await deleteFiles([{ key: fileKey, chunks: chunks + 1, size: 0 }]).catch(() => {});
+        throw err;
+      } finally {
+        forgetQueryArgs();
+      }
+      return { key: fileKey, chunks, size, ...meta };
     },
     readFile: async (f) => {
-      const stored = await store.get<{ b64: string }>(f.key);
-      // The conversation outlived its file: the clerk must send it again.
-      if (!stored) throw new DomainError("FILE_NOT_FOUND", "intake.fileNotFound");
-      return { bytes: new Uint8Array(Buffer.from(stored.b64, "base64")), ...(f.fileName ? { fileName: f.fileName } : {}), ...(f.mime ? { mime: f.mime } : {}) };
+      const parts: Buffer[] = [];
+      for (const entry of entriesOf(f)) {
+        const stored = await store.get<{ b64: string }>(entry);
+        // The conversation outlived its file: the clerk must send it again.
+        if (!stored) throw new DomainError("FILE_NOT_FOUND", "intake.fileNotFound");
+        parts.push(Buffer.from(stored.b64, "base64"));
+      }
+      const whole = parts.length === 1 ? parts[0]! : Buffer.concat(parts);
+      return { bytes: new Uint8Array(whole.buffer, whole.byteOffset, whole.byteLength), ...(f.fileName ? { fileName: f.fileName } : {}), ...(f.mime ? { mime: f.mime } : {}) };
     },
-    discardFiles: async (files) => {
-      for (const f of files) await store.delete(f.key);
-    },
+    discardFiles: deleteFiles,
   };
 };

@@ -1,6 +1,6 @@
 // The channel-neutral conversation layer shared by Telegram, Zalo and the web chat.
 export { handleIncoming } from "./handle-incoming.ts";
-export type { BotChannel, BotEnv, BotLogger, CardUpdate, IncomingFile, IncomingTurn, TurnResult } from "./types.ts";
+export type { BotChannel, BotEnv, BotLogger, CardUpdate, FileInMemory, FileOnDisk, IncomingFile, IncomingTurn, TurnResult } from "./types.ts";
 export { mapError } from "./map-error.ts";
 export { reply, lines, action, grammarErrorLines } from "./render.ts";
 export { CALLBACK_DATA_MAX_BYTES, decodeCallback, encodeCallback } from "./callback-data.ts";

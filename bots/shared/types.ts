@@ -9,13 +9,30 @@ import type { AgencyCertificate } from "../../core/pdf/sign-pdf.ts";
 /** The chat channels (as core names them). */
 export type BotChannel = "TELEGRAM" | "ZALO" | "WEB";
 
-/** A file the person sent, already downloaded. */
-export type IncomingFile = {
+/** A file the person sent, downloaded into memory (a chat platform's file, a kept pending file). */
+export type FileInMemory = {
   bytes: Uint8Array;
   fileName?: string;
   /** The platform's MIME type: a hint only; core sniffs the bytes. */
   mime?: string;
 };
+
+/**
+ * A file the person sent, received into a temporary file (a web-chat upload): read only when needed,
+ * through `bots/shared/incoming-files.ts`, so a large upload is not held in memory while it waits.
+ * The file exists until the turn is answered.
+ */
+export type FileOnDisk = {
+  path: string;
+  /** Size in bytes. */
+  size: number;
+  fileName?: string;
+  /** The sender's MIME type: a hint only; core sniffs the bytes. */
+  mime?: string;
+};
+
+/** A file the person sent. */
+export type IncomingFile = FileInMemory | FileOnDisk;
 
 /** One message or button press from a person, channel-neutral. */
 export type IncomingTurn = {

@@ -20,7 +20,6 @@
 // Every POST needs the session's CSRF token in `X-CSRF-Token` (sign-in: a JSON body from our own
 // origin); a missing or forged one is refused with 403.
 import { createHmac, timingSafeEqual } from "node:crypto";
-import { readFile } from "node:fs/promises";
 import os from "node:os";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import path from "node:path";
@@ -42,6 +41,7 @@ import { appendWebMessages, getWebMessage, listWebMessages, WEB_HISTORY_PAGE, ty
 import { parseIsoDate } from "../shared/context.ts";
 import { linkCodeOf } from "../shared/features/link.ts";
 import { handleIncoming } from "../shared/handle-incoming.ts";
+import { incomingFileSize } from "../shared/incoming-files.ts";
 import { parseMessage } from "../shared/text/index.ts";
 import type { BotEnv, BotLogger, IncomingFile, TurnResult } from "../shared/types.ts";
 import { createWebEventHub, type WebEventHub } from "./event-hub.ts";
@@ -222,24 +222,23 @@ export const createWebChat = (opts: WebChatOptions): WebChat => {
           if (err instanceof UploadTooLargeError) throw await refuseTooLarge(s, err);
           throw err;
         });
-        const files: IncomingFile[] = [];
+        // The files stay in their temporary files for the turn: read only where they must be parsed
+        // (one large file at a time, bots/shared/incoming-files.ts), streamed where they are kept.
+        const files: IncomingFile[] = upload.files.map((f) => ({ path: f.path, size: f.size, ...(f.fileName ? { fileName: f.fileName } : {}), ...(f.mime ? { mime: f.mime } : {}) }));
+        let answer: object;
         try {
-          // The conversation works on bytes: each file is read back once, and the temporary copy goes.
-          for (const f of upload.files) {
-            const buf = await readFile(f.path);
-            // A view, not `new Uint8Array(buf)`, which would copy the file a second time.
-            files.push({ bytes: new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength), ...(f.fileName ? { fileName: f.fileName } : {}), ...(f.mime ? { mime: f.mime } : {}) });
-          }
+          answer = await answerMessage(s, upload.fields.text ?? "", upload.fields.updateKey, files);
         } finally {
+          // Gone before the page hears back.
           await upload.dispose();
         }
-        return await answerMessage(res, s, upload.fields.text ?? "", upload.fields.updateKey, files);
+        return sendJson(res, 200, answer);
       } finally {
         uploadGate.leave(s.actor.id);
       }
     }
     const body = await readJson(req);
-    return answerMessage(res, s, typeof body.text === "string" ? body.text : "", body.updateKey, []);
+    sendJson(res, 200, await answerMessage(s, typeof body.text === "string" ? body.text : "", body.updateKey, []));
   };
 
   /**
@@ -260,14 +259,15 @@ export const createWebChat = (opts: WebChatOptions): WebChat => {
     return new HttpRefusal(413, "TOO_LARGE", text, [...incoming, ...stored].map(view));
   };
 
-  const answerMessage = async (res: ServerResponse, s: Session, text: string, rawKey: unknown, files: IncomingFile[]): Promise<void> => {
+  /** Runs the turn; returns what the page is answered. */
+  const answerMessage = async (s: Session, text: string, rawKey: unknown, files: IncomingFile[]): Promise<object> => {
     const updateKey = updateKeyOf(s, rawKey);
     if (text.trim() === "" && files.length === 0) throw new HttpRefusal(400, "BAD_REQUEST", t(s.actor.locale, "web.error.badRequest"));
 
     const [incoming] = await appendWebMessages(deps, {
       userId: s.actor.id,
       direction: "IN",
-      payloads: [{ ...(text ? { text } : {}), ...(files.length ? { files: files.map((f) => ({ name: f.fileName ?? "", size: f.bytes.byteLength })) } : {}) }],
+      payloads: [{ ...(text ? { text } : {}), ...(files.length ? { files: files.map((f) => ({ name: f.fileName ?? "", size: incomingFileSize(f) })) } : {}) }],
     });
     hub.publish(s.actor.id, { type: "nudge" });
 
@@ -287,7 +287,7 @@ export const createWebChat = (opts: WebChatOptions): WebChat => {
       });
     }
     const out = await finishTurn(s, result);
-    sendJson(res, 200, { ...out, messages: [...(incoming ? [view(incoming)] : []), ...out.messages] });
+    return { ...out, messages: [...(incoming ? [view(incoming)] : []), ...out.messages] };
   };
 
   const postPress = async (req: IncomingMessage, res: ServerResponse, s: Session): Promise<void> => {

@@ -6,6 +6,7 @@ import { createHash, randomUUID } from "node:crypto";
 import { Readable } from "node:stream";
 import { DomainError } from "../errors.ts";
 import type { Db } from "../store/client.ts";
+import { forgetQueryArgs } from "../store/forget-query-args.ts";
 import { isSha256Hex, type FileContent, type FileStore } from "./file-store.ts";
 
 /** Size of one stored chunk. @defaultValue 1 MiB */
@@ -72,6 +73,8 @@ export const createDbFileStore = (prisma: Db, { chunkBytes = DB_FILE_CHUNK_BYTES
       } catch (err) {
         await prisma.fileBlobChunk.deleteMany({ where: { blobId } }).catch(() => {});
         throw err;
+      } finally {
+        if (seq > 1) forgetQueryArgs();
       }
     },
 

@@ -17,6 +17,8 @@ import { getAssignmentById, getAssignmentByRef, type AssignmentDetail } from "..
 import { ASSIGNMENT_COMMANDS, assignmentMessageActions } from "../../../core/workflow/action-messages.ts";
 import { requireAssignmentAction, type AssignmentAction } from "../../../core/workflow/state-machine.ts";
 import { DomainError } from "../../../core/errors.ts";
+import type { UploadPart } from "../../../core/pdf/validate-upload.ts";
+import { withFilesInMemory } from "../incoming-files.ts";
 import { foldVietnamese } from "../text/fold.ts";
 import { mapError } from "../map-error.ts";
 import { parseMessage } from "../text/index.ts";
@@ -88,8 +90,9 @@ const withCard = async (ctx: TurnContext, input: AssignmentRefInput, result: Tur
 
 const shown = (ctx: TurnContext, canonical: string): string => displayRef(canonical, ctx.today.year);
 
-const filesForCore = (files: IncomingFile[] | undefined) =>
-  (files ?? []).map((f) => ({ bytes: f.bytes, ...(f.fileName ? { fileName: f.fileName } : {}), ...(f.mime ? { mimeHint: f.mime } : {}) }));
+/** Runs a report use case with the report's files in memory (inside the large-file gate). */
+const withCoreFiles = <T>(files: IncomingFile[] | undefined, fn: (files: UploadPart[]) => Promise<T>): Promise<T> =>
+  withFilesInMemory(files ?? [], (inMemory) => fn(inMemory.map((f) => ({ bytes: f.bytes, ...(f.fileName ? { fileName: f.fileName } : {}), ...(f.mime ? { mimeHint: f.mime } : {}) }))));
 
 /** A typed assignment command. */
 export const onAssignmentCommand = async (ctx: TurnContext, cmd: RefCommand, files?: IncomingFile[]): Promise<TurnResult> => {
@@ -117,11 +120,11 @@ export const onAssignmentCommand = async (ctx: TurnContext, cmd: RefCommand, fil
       return withCard(ctx, input, { replies: [reply(locale, "bot.ack.done", { ref: shown(ctx, r.ref) })] });
     }
     case "done": {
-      const r = await completeAssignment(deps, { actorUserId, assignmentId: id, text: cmd.report, files: filesForCore(files) });
+      const r = await withCoreFiles(files, (parts) => completeAssignment(deps, { actorUserId, assignmentId: id, text: cmd.report, files: parts }));
       return withCard(ctx, input, { replies: [reply(locale, "bot.done.done", { ref: shown(ctx, r.ref) })] });
     }
     case "progress": {
-      const r = await reportProgress(deps, { actorUserId, assignmentId: id, text: cmd.text, files: filesForCore(files) });
+      const r = await withCoreFiles(files, (parts) => reportProgress(deps, { actorUserId, assignmentId: id, text: cmd.text, files: parts }));
       return withCard(ctx, input, { replies: [reply(locale, "bot.progress.done", { ref: shown(ctx, r.ref) })] });
     }
     case "return": {
@@ -168,7 +171,7 @@ export const onDonePress = async (ctx: TurnContext, assignmentId: string): Promi
 
 /** The report typed after the Xong button. */
 export const onDoneReport = async (ctx: TurnContext, assignmentId: string, text: string, files?: IncomingFile[]): Promise<TurnResult> => {
-  const r = await completeAssignment(ctx.env.deps, { actorUserId: ctx.actor.id, assignmentId, text, files: filesForCore(files) });
+  const r = await withCoreFiles(files, (parts) => completeAssignment(ctx.env.deps, { actorUserId: ctx.actor.id, assignmentId, text, files: parts }));
   await ctx.conversation.clear();
   const card = await refreshCard(ctx, r.ref);
   return { replies: [reply(ctx.locale, "bot.done.done", { ref: shown(ctx, r.ref) })], ...(card ? { card } : {}) };

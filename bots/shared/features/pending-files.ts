@@ -9,6 +9,8 @@ import type { Secrecy } from "../text/values.ts";
 import { DomainError } from "../../../core/errors.ts";
 import { checkArrivedFile } from "../../../core/pdf/check-arrival.ts";
 import type { OutboundMessage } from "../../../core/ports/sender.ts";
+import { largeFileGate } from "../../../core/files/large-file-gate.ts";
+import { incomingFileSize, loadIncomingFile } from "../incoming-files.ts";
 import { mapError } from "../map-error.ts";
 import { t, type Locale } from "../../../core/messages/index.ts";
 
@@ -36,8 +38,13 @@ export const keepPendingFiles = async (
   const refusals: OutboundMessage[] = [];
   for (const file of files) {
     try {
-      const arrived = await checkArrivedFile(ctx.env.deps, { bytes: file.bytes, ...(file.fileName ? { fileName: file.fileName } : {}), ...(file.mime ? { mimeHint: file.mime } : {}) });
-      state.files.push({ ...(await ctx.conversation.putFile(file)), kind: arrived.kind, pageCount: arrived.pageCount });
+      // One large file at a time in this process: checked with its bytes in memory, then kept as it
+      // arrived (a file on disk streams into the conversation store in chunks, its bytes let go).
+      const kept = await largeFileGate.run(incomingFileSize(file), async () => {
+        const arrived = await checkIncoming(ctx, file);
+        return { ...(await ctx.conversation.putFile(file)), kind: arrived.kind, pageCount: arrived.pageCount };
+      });
+      state.files.push(kept);
     } catch (err) {
       if (!(err instanceof DomainError)) throw err;
       const refusal = mapError(err, { locale: ctx.locale, updateKey: ctx.turn.updateKey, logger: ctx.env.logger });
@@ -48,6 +55,12 @@ export const keepPendingFiles = async (
   // Keep what the form already has (the good files, a caption's fields); a form with nothing yet is not started.
   if (state.files.length > 0 || Object.keys(state.fields).length > 0) await ctx.conversation.set(state as unknown as ConversationState);
   return { replies: refusals };
+};
+
+/** The arrival check of one file; its bytes are dropped when it returns. */
+const checkIncoming = async (ctx: TurnContext, file: IncomingFile) => {
+  const f = await loadIncomingFile(file);
+  return checkArrivedFile(ctx.env.deps, { bytes: f.bytes, ...(f.fileName ? { fileName: f.fileName } : {}), ...(f.mime ? { mimeHint: f.mime } : {}) });
 };
 
 /**
