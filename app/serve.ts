@@ -187,17 +187,25 @@ export const startService = async ({ config, logger, role = "all" }: { config: C
     stop: async () => {
       // HTTP first: new requests get 503 from now on, those in flight (uploads too) may finish for
       // up to 10 s while the database is still open; the web chat's event streams close at once.
-      const drained = http.drain(SHUTDOWN_GRACE_MS);
-      await webChat.stop();
-      const { unfinished } = await drained;
-      if (unfinished > 0) logger.warn({ unfinished, graceMs: SHUTDOWN_GRACE_MS }, "http requests still running at shutdown were cut off");
+      // Each step is logged, so a shutdown that hangs names the step it hangs in.
+      const step = async (name: string, run: () => Promise<unknown> | undefined) => {
+        const started = Date.now();
+        await run();
+        logger.info({ step: name, ms: Date.now() - started }, "shutdown step done");
+      };
+      await step("http drain", async () => {
+        const drained = http.drain(SHUTDOWN_GRACE_MS);
+        await webChat.stop();
+        const { unfinished } = await drained;
+        if (unfinished > 0) logger.warn({ unfinished, graceMs: SHUTDOWN_GRACE_MS }, "http requests still running at shutdown were cut off");
+      });
       // Workers finish their active job; then bots, HTTP and the database.
-      await runner.stop();
-      await telegram?.stop();
-      await zalo?.stop();
-      await http.close();
-      await auditCheckpoint("stop");
-      await app.close();
+      await step("jobs", () => runner.stop());
+      await step("telegram", () => telegram?.stop());
+      await step("zalo", () => zalo?.stop());
+      await step("http", () => http.close());
+      await step("audit checkpoint", () => auditCheckpoint("stop"));
+      await step("database", () => app.close());
     },
   };
 };

@@ -16,6 +16,8 @@ import { DEFAULT_CONCURRENCY, DEFAULT_LIMITERS, DEFAULT_RETRY, defaultWorkerId, 
 /** Failed jobs are kept a week for inspection. */
 const KEEP_FAILED = { age: 7 * 24 * 3600 };
 const KEEP_COMPLETED = { age: 3600 };
+/** How long stop() waits for the workers to close before it cuts their connections. */
+const STOP_GRACE_MS = 8_000;
 
 export const createBullmqRunner = (opts: CreateJobRunnerOptions & { redisUrl: string }): JobRunner => {
   const roles = opts.roles ?? { workers: true, schedules: true };
@@ -118,10 +120,24 @@ export const createBullmqRunner = (opts: CreateJobRunnerOptions & { redisUrl: st
     },
     stop: async () => {
       if (!started) return;
-      await Promise.all(workers.map((w) => w.close()));
-      await Promise.all([...queues.values()].map((q) => q.close()));
-      await connection?.quit();
       started = false;
+      // Workers finish their active jobs. A worker whose Redis connection is reconnecting (Redis gone,
+      // or back after an outage) may never report closed (BullMQ issues #2430, #4656): after
+      // STOP_GRACE_MS the connections are cut instead. Nothing is lost: a job cut off mid-way left its
+      // outbox row claimed, and the claim runs out or is released when the service starts again.
+      const graceful = (async () => {
+        await Promise.all(workers.map((w) => w.close()));
+        await Promise.all([...queues.values()].map((q) => q.close()));
+        await connection?.quit();
+      })();
+      const done = await Promise.race([graceful.then(() => true), new Promise<false>((resolve) => setTimeout(resolve, STOP_GRACE_MS, false).unref())]);
+      if (!done) {
+        opts.logger.warn({ graceMs: STOP_GRACE_MS }, "job workers did not close in time (check the Redis connection); their connections are cut");
+        graceful.catch(() => undefined);
+        await Promise.all(workers.map((w) => w.disconnect().catch(() => undefined)));
+        await Promise.all([...queues.values()].map((q) => q.disconnect().catch(() => undefined)));
+        connection?.disconnect();
+      }
     },
     enqueue,
     queues: () => [...queues.values()],

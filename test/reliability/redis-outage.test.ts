@@ -111,7 +111,10 @@ describe("Redis stopped for 30 s and started again", () => {
     const acks = await db.prisma.auditEvent.count({ where: { type: "assignment.acknowledged" } });
     expect(acks).toBe(2);
     await service.stop();
-    expect(await service.exited, service.output().slice(-4000)).toBe(0);
+    const code = await service.exited;
+    // How long each shutdown step took (a stop that hangs names its step).
+    console.log(service.output().split("\n").filter((l) => /shutdown step done|did not close in time/.test(l)).join("\n"));
+    expect(code, service.output().slice(-4000)).toBe(0);
     service = undefined;
   });
 });

@@ -159,12 +159,13 @@ describe("delegated work closes with its parent", () => {
     );
     const en = await renderOutboxMessage(deps(), { kind: "assignment.cancelled", payload: { assignmentId: child.assignmentId }, userId: u("cv.tp"), locale: "en" });
     expect(en.ok && en.message.text).toContain("returned D1-TP to the leader");
+    // One after another: an attempt started before its refusal is awaited would reject unobserved.
     for (const attempt of [
-      acknowledgeAssignment(deps(), { actorUserId: u("cv.tp"), assignmentId: child.assignmentId }),
-      reportProgress(deps(), { actorUserId: u("cv.tp"), assignmentId: child.assignmentId, text: "Đang làm" }),
-      completeAssignment(deps(), { actorUserId: u("cv.tp"), assignmentId: child.assignmentId, text: "Xong" }),
+      () => acknowledgeAssignment(deps(), { actorUserId: u("cv.tp"), assignmentId: child.assignmentId }),
+      () => reportProgress(deps(), { actorUserId: u("cv.tp"), assignmentId: child.assignmentId, text: "Đang làm" }),
+      () => completeAssignment(deps(), { actorUserId: u("cv.tp"), assignmentId: child.assignmentId, text: "Xong" }),
     ])
-      expect(await messageKeyOf(attempt)).toBe("assignment.delegationClosed.RETURNED");
+      expect(await messageKeyOf(attempt())).toBe("assignment.delegationClosed.RETURNED");
   });
 
   it("a completed delegation stays completed when its unit's assignment is cancelled", async () => {
