@@ -1,14 +1,14 @@
 // Delegated work closes with its parent (core/workflow/state-machine.ts, DELEGATION_CLOSE_TRANSITION):
-// when a unit's assignment is returned or cancelled, the officers' open delegations under it are
-// cancelled in the same transaction, reminders stop, and each officer is told why. A press on an
-// old card of theirs answers with that state (conflictFor).
+// when a unit's assignment is returned, completed or cancelled, the officers' open delegations under
+// it are cancelled in the same transaction, reminders stop, and each officer is told why. A press on
+// an old card of theirs answers with that state (conflictFor).
 import { appendAuditEvent } from "../audit/append-audit-event.ts";
 import { enqueueOutbox, type OutboxIntent } from "../outbox/enqueue-outbox.ts";
 import type { Tx } from "../store/tx.ts";
 import { DELEGATION_CLOSE_TRANSITION } from "../workflow/state-machine.ts";
 
 /**
- * Cancels the open delegations under these (returned or cancelled) assignments; returns how many.
+ * Cancels the open delegations under these (returned, completed or cancelled) assignments; returns how many.
  * Delegations carry no extension requests (only a unit's own assignment may ask), so none to close.
  * `actorUserId` is not told (nobody is told about their own action).
  */

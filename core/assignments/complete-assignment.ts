@@ -7,6 +7,7 @@ import { enqueueOutbox, type OutboxIntent } from "../outbox/enqueue-outbox.ts";
 import { runUseCase } from "../use-case.ts";
 import { DOCUMENT_TRANSITIONS, conflictFor, fromStatuses, requireAssignmentAction } from "../workflow/state-machine.ts";
 import { factsOf, loadAssignmentForAction, unitHeadIds, shownRef } from "./assignment-access.ts";
+import { closeDelegatedWork } from "./close-delegated-work.ts";
 import { closePendingExtensions } from "./close-extensions.ts";
 import { createReport, prepareReportFile } from "./store-report.ts";
 
@@ -27,7 +28,9 @@ export type CompleteAssignmentResult = { reportId: string; ref: string; document
  * Compare-and-set: a second report gets ASSIGNMENT_ALREADY_COMPLETED. A delegated officer's
  * completion is reported to the unit's heads (who then complete the unit's assignment); a unit's
  * completion to the leader who directed it. The document is done when its main assignment is
- * completed; coordinators' states stay as they are.
+ * completed; coordinators' states stay as they are. When a head completes the unit's assignment
+ * while an officer's delegation under it is still open, the delegation closes with it (the officer
+ * is told; their old buttons answer with that state).
  *
  * @example await completeAssignment(deps, { actorUserId, assignmentId, text: "Đã tham mưu văn bản trả lời số 12/UBND-TCKH." })
  */
@@ -54,6 +57,7 @@ export const completeAssignment = (deps: CoreDeps, raw: CompleteAssignmentInput)
       });
       if (done.count === 0) throw conflictFor((await tx.assignment.findUniqueOrThrow({ where: { id: a.id }, select: { status: true } })).status, shownRef(deps, a.ref));
       await closePendingExtensions(tx, now, { assignmentIds: [a.id], orgId: actor.orgId, actorUserId: actor.id, because: "COMPLETED" });
+      if (a.parentId === null) await closeDelegatedWork(tx, now, { parentIds: [a.id], orgId: actor.orgId, actorUserId: actor.id, because: "COMPLETED" });
       const reportId = await createReport(tx, now, { assignmentId: a.id, kind: "COMPLETION", text: input.text, authorId: actor.id, ref: a.ref, file });
       await appendAuditEvent(tx, {
         type: "assignment.completed",

@@ -9,7 +9,7 @@ export type OutboxPayloads = {
   "assignment.paper": { assignmentId: string };
   /**
    * The directive on an assignment was replaced by a new one (the old assignment is cancelled), or
-   * an officer's delegation closed because the unit returned its assignment.
+   * an officer's delegation closed because the unit returned or completed its assignment.
    */
   "assignment.cancelled": { assignmentId: string };
   /** Someone acknowledged / progressed / completed / returned an assignment: tell the one who needs to know. */

@@ -17,7 +17,7 @@ import { OUTBOX_KINDS, type OutboxKind, type OutboxPayloads } from "./outbox-kin
 import { renderOutgoingReceived } from "../outgoing/render-outgoing-received.ts";
 import { displayRef } from "../documents/refs.ts";
 import type { Role, Secrecy } from "../store/generated/enums.ts";
-import { OPEN_STATUSES, assignmentActionsFor, documentActionsFor, extensionActionsFor, isOffline } from "../workflow/state-machine.ts";
+import { OPEN_STATUSES, assignmentActionsFor, cancelReasonOf, documentActionsFor, extensionActionsFor, isOffline } from "../workflow/state-machine.ts";
 import { assignmentMessageActions, documentMessageActions, extensionMessageActions } from "../workflow/action-messages.ts";
 
 // === Public API
@@ -292,12 +292,17 @@ const renderAssignmentCancelled: Renderer<"assignment.cancelled"> = async (ctx, 
   const a = await loadAssignment(ctx, assignmentId);
   if (!a) return skip("assignment not found");
   const ref = displayRef(a.ref, ctx.currentYear);
-  // A delegation closed because the unit returned its assignment (core/assignments/close-delegated-work.ts).
-  const parent = a.parentId ? await ctx.db.assignment.findUnique({ where: { id: a.parentId }, select: { status: true, ref: true, returnReason: true } }) : null;
-  if (parent?.status === "RETURNED") {
+  // A delegation closed because the unit returned or completed its assignment (core/assignments/close-delegated-work.ts).
+  const parent = a.parentId ? await ctx.db.assignment.findUnique({ where: { id: a.parentId }, select: { status: true, ref: true, returnReason: true, completedById: true } }) : null;
+  const why = parent ? cancelReasonOf(parent.status) : "SUPERSEDED";
+  if (parent && why !== "SUPERSEDED") {
+    const parentRef = displayRef(parent.ref, ctx.currentYear);
     return ok({
       title: t(ctx.locale, "notify.delegationClosed.title", { ref }),
-      text: t(ctx.locale, "notify.delegationClosed.RETURNED", { ref, unit: a.unit.name, parentRef: displayRef(parent.ref, ctx.currentYear), reason: parent.returnReason ?? "" }),
+      text:
+        why === "RETURNED"
+          ? t(ctx.locale, "notify.delegationClosed.RETURNED", { ref, unit: a.unit.name, parentRef, reason: parent.returnReason ?? "" })
+          : t(ctx.locale, "notify.delegationClosed.COMPLETED", { ref, unit: a.unit.name, parentRef, head: await userName(ctx, parent.completedById) }),
       cardKey: `assignment:${a.id}`,
     });
   }

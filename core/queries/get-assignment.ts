@@ -27,6 +27,8 @@ const DETAIL_SELECT = {
   extensions: { select: { id: true, status: true, createdAt: true, requestedById: true, requestedDueAt: true, decidedAt: true, decidedById: true }, orderBy: { createdAt: "asc" } },
   reports: { select: { kind: true, text: true, authorId: true, createdAt: true } },
   children: { select: { createdAt: true, assigneeUserId: true, status: true, reports: { select: { kind: true, text: true, authorId: true, createdAt: true } } } },
+  /** A delegation's parent: why a closed delegation closed (core/workflow/state-machine.ts cancelReasonOf). */
+  parent: { select: { status: true } },
 } as const;
 
 /** One line of an assignment's history (received, delegated, progress, extension, completed…), oldest first. */

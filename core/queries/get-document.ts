@@ -200,7 +200,8 @@ export const getDocumentByRef = (deps: CoreDeps, raw: GetDocumentByRefInput): Pr
         returnReason: a.returnReason,
         assignee: assignee ? { code: assignee.code, name: assignee.name } : null,
         actions: assignmentActionsFor(actor, { ...a, hasPendingExtension: a.extensions.length > 0 }),
-        state: assignmentStateKey({ ...a, hasPendingExtension: a.extensions.length > 0 }),
+        // A delegation's parent is on the same document: it tells why a closed delegation closed.
+        state: assignmentStateKey({ ...a, hasPendingExtension: a.extensions.length > 0, parent: assignments.find((p) => p.id === a.parentId) ?? null }),
         holders: holdersOf(a),
         children: assignments.filter((c) => c.parentId === a.id).map(view),
       };

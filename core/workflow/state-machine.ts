@@ -48,18 +48,34 @@ export const ASSIGNMENT_TRANSITIONS: { readonly [A in AssignmentAction]: Assignm
 export const SUPERSEDE_TRANSITION = { from: OPEN_STATUSES, to: "CANCELLED" } as const;
 
 /**
- * Delegated work closes with its parent: when the unit's assignment is returned or cancelled, the
- * officers' open delegations under it are CANCELLED. Not a person's action. A return closes them in
+ * Delegated work closes with its parent: when the unit's assignment is returned, completed (by its
+ * head, while an officer's delegation under it is still open) or cancelled, the officers' open
+ * delegations under it are CANCELLED. Not a person's action. A return or a completion closes them in
  * core/assignments/close-delegated-work.ts; a cancellation (SUPERSEDE_TRANSITION) cancels every
  * open assignment of the superseded directive, delegations included (they share the directive).
  * A return is allowed only before work starts and delegating starts it, so today a returned
  * assignment has no open delegation; the rule holds whatever the table comes to allow.
  */
-export const DELEGATION_CLOSE_TRANSITION = { parentTo: ["RETURNED", "CANCELLED"], from: OPEN_STATUSES, to: "CANCELLED" } as const satisfies {
+export const DELEGATION_CLOSE_TRANSITION = { parentTo: ["RETURNED", "COMPLETED", "CANCELLED"], from: OPEN_STATUSES, to: "CANCELLED" } as const satisfies {
   parentTo: readonly AssignmentStatus[];
   from: readonly AssignmentStatus[];
   to: AssignmentStatus;
 };
+
+/** Why a cancelled assignment closed: with its unit's assignment (returned, completed), or replaced by a new directive. */
+export type CancelReason = "RETURNED" | "COMPLETED" | "SUPERSEDED";
+
+/**
+ * Why a CANCELLED assignment was cancelled, derived from its parent's state (no field records it):
+ * a delegation whose unit's assignment was returned or completed closed with it
+ * (DELEGATION_CLOSE_TRANSITION); anything else cancelled was replaced by a new directive (a
+ * superseded directive cancels only open assignments, so a returned or completed parent keeps its
+ * state and its delegations were closed with it, before). One caveat: a delegation left open under
+ * a completed parent before completions closed delegations (data older than that rule) and later
+ * cancelled by a new directive reads as "completed".
+ */
+export const cancelReasonOf = (parentStatus: AssignmentStatus | null | undefined): CancelReason =>
+  parentStatus === "RETURNED" || parentStatus === "COMPLETED" ? parentStatus : "SUPERSEDED";
 
 /** The facts about an assignment that decide what may be done with it. */
 export type AssignmentFacts = {
@@ -120,10 +136,11 @@ const FORBIDDEN_KEY: { [A in AssignmentAction]: string } = {
 
 /**
  * Explains, from the assignment's status as it is now, why a state change cannot happen. A
- * delegation cancelled because its unit returned the parent says so.
+ * delegation cancelled because its unit returned or completed the parent says so.
  */
 export const conflictFor = (status: AssignmentStatus, ref: string, parentStatus?: AssignmentStatus | null): DomainError => {
-  if (status === "CANCELLED" && parentStatus === "RETURNED") return new DomainError("ASSIGNMENT_CANCELLED", "assignment.delegationClosed.RETURNED", { ref });
+  const reason = status === "CANCELLED" ? cancelReasonOf(parentStatus) : null;
+  if (reason === "RETURNED" || reason === "COMPLETED") return new DomainError("ASSIGNMENT_CANCELLED", `assignment.delegationClosed.${reason}`, { ref });
   switch (status) {
     case "ACKNOWLEDGED":
     case "IN_PROGRESS":
@@ -161,16 +178,37 @@ export const requireAssignmentAction = (actor: ActorFacts, a: AssignmentFacts, a
 export const fromStatuses = (action: AssignmentAction): AssignmentStatus[] => [...ASSIGNMENT_TRANSITIONS[action].from];
 
 /** Where an assignment stands, as people name it (catalog `state.<key>`, DOMAIN.md terms). */
-export type AssignmentStateKey = "ASSIGNED" | "ACKNOWLEDGED" | "IN_PROGRESS" | "COMPLETED_ON_TIME" | "COMPLETED_LATE" | "RETURNED" | "CANCELLED" | "EXTENSION_PENDING";
+export type AssignmentStateKey =
+  | "ASSIGNED"
+  | "ACKNOWLEDGED"
+  | "IN_PROGRESS"
+  | "COMPLETED_ON_TIME"
+  | "COMPLETED_LATE"
+  | "RETURNED"
+  | "CANCELLED"
+  | "CLOSED_UNIT_RETURNED"
+  | "CLOSED_UNIT_COMPLETED"
+  | "EXTENSION_PENDING";
+
+const CANCELLED_STATE: { [R in CancelReason]: AssignmentStateKey } = { SUPERSEDED: "CANCELLED", RETURNED: "CLOSED_UNIT_RETURNED", COMPLETED: "CLOSED_UNIT_COMPLETED" };
 
 /**
  * The state to show: chờ nhận / đã nhận / đang xử lý / đề nghị gia hạn (an open one with a request
- * waiting) / đã hoàn thành đúng hạn / hoàn thành quá hạn / trả lại / thay bằng chỉ đạo mới.
+ * waiting) / đã hoàn thành đúng hạn / hoàn thành quá hạn / trả lại / thay bằng chỉ đạo mới; a
+ * delegation closed with its unit's assignment says why (đóng vì đơn vị trả lại / đã hoàn thành),
+ * from `parent` (see {@link cancelReasonOf}).
  */
-export const assignmentStateKey = (a: { status: AssignmentStatus; dueAt: Date | null; completedAt: Date | null; hasPendingExtension?: boolean }): AssignmentStateKey => {
+export const assignmentStateKey = (a: {
+  status: AssignmentStatus;
+  dueAt: Date | null;
+  completedAt: Date | null;
+  hasPendingExtension?: boolean;
+  parent?: { status: AssignmentStatus } | null;
+}): AssignmentStateKey => {
   if (a.status === "COMPLETED") return a.dueAt !== null && a.completedAt !== null && a.completedAt > a.dueAt ? "COMPLETED_LATE" : "COMPLETED_ON_TIME";
+  if (a.status === "CANCELLED") return CANCELLED_STATE[cancelReasonOf(a.parent?.status)];
   if (isOpenStatus(a.status) && a.hasPendingExtension) return "EXTENSION_PENDING";
-  return a.status as Exclude<AssignmentStatus, "COMPLETED">;
+  return a.status;
 };
 
 // === Extension requests (đề nghị gia hạn)

@@ -7,7 +7,7 @@ import { reportProgress } from "../../../core/assignments/report-progress.ts";
 import { requestExtension } from "../../../core/assignments/request-extension.ts";
 import { returnAssignment } from "../../../core/assignments/return-assignment.ts";
 import { renderOutboxMessage } from "../../../core/outbox/render-outbox-message.ts";
-import { ASSIGNMENT_TRANSITIONS } from "../../../core/workflow/state-machine.ts";
+import { ASSIGNMENT_TRANSITIONS, DELEGATION_CLOSE_TRANSITION } from "../../../core/workflow/state-machine.ts";
 import { issueDirective } from "../../../core/directives/issue-directive.ts";
 import type { DomainError } from "../../../core/errors.ts";
 import { createMemoryFileStore } from "../../../core/files/file-store.ts";
@@ -125,6 +125,11 @@ describe("delegated work closes with its parent", () => {
   const renderFor = (userId: string, assignmentId: string) =>
     renderOutboxMessage(deps(), { kind: "assignment.cancelled", payload: { assignmentId }, userId, locale: "vi" }).then((r) => (r.ok ? `${r.message.title}\n${r.message.text}` : r.reason));
   const messageKeyOf = async (p: Promise<unknown>) => ((await p.catch((e: unknown) => e)) as DomainError).messageKey;
+  /** The TCKH head as the notices name people (title and name). */
+  const headName = async () => {
+    const head = await db.prisma.user.findUniqueOrThrow({ where: { id: u("tp.tckh") }, select: { name: true, title: true } });
+    return head.title ? `${head.title} ${head.name}` : head.name;
+  };
 
   it("a cancelled unit assignment (new directive) cancels its officer's delegation; the officer is told; their actions answer with that state", async () => {
     const child = await delegateAssignment(deps(), { actorUserId: u("tp.tckh"), assignmentId: main, officerUserCode: "cv.tckh" });
@@ -166,6 +171,49 @@ describe("delegated work closes with its parent", () => {
       () => completeAssignment(deps(), { actorUserId: u("cv.tp"), assignmentId: child.assignmentId, text: "Xong" }),
     ])
       expect(await messageKeyOf(attempt())).toBe("assignment.delegationClosed.RETURNED");
+  });
+
+  it("a head completing the unit's assignment closes the officer's open delegation under it: cancelled, reminders stopped, audited, the officer told who completed it, their actions refused with it", async () => {
+    const child = await delegateAssignment(deps(), { actorUserId: u("tp.tckh"), assignmentId: main, officerUserCode: "cv.tckh" });
+    expect((await db.prisma.assignment.findUniqueOrThrow({ where: { id: child.assignmentId }, select: { nextReminderAt: true } })).nextReminderAt).not.toBeNull();
+    await db.prisma.outboxMessage.deleteMany();
+    // The rule is the table's: a completion is one of the parent states that close delegations.
+    expect(DELEGATION_CLOSE_TRANSITION.parentTo).toContain(ASSIGNMENT_TRANSITIONS.complete.to);
+    await completeAssignment(deps(), { actorUserId: u("tp.tckh"), assignmentId: main, text: "Phòng đã tự hoàn thành." });
+
+    const closed = await db.prisma.assignment.findUniqueOrThrow({ where: { id: child.assignmentId }, select: { status: true, nextReminderAt: true, reminderStep: true } });
+    expect(closed).toEqual({ status: "CANCELLED", nextReminderAt: null, reminderStep: null });
+    expect(await db.prisma.auditEvent.findMany({ where: { type: "assignment.delegationClosed", entityId: child.assignmentId }, select: { actorUserId: true, data: true } })).toEqual([
+      { actorUserId: u("tp.tckh"), data: { ref: "D1/2026-TCKH-cv.tckh", because: "COMPLETED" } },
+    ]);
+    expect(await db.prisma.outboxMessage.findMany({ where: { userId: u("cv.tckh") }, select: { kind: true } })).toEqual([{ kind: "assignment.cancelled" }]);
+    // The head is not told of their own action; the leader is told of the completion as before.
+    expect(await db.prisma.outboxMessage.count({ where: { userId: u("tp.tckh") } })).toBe(0);
+    expect(await db.prisma.outboxMessage.findMany({ where: { userId: u("chutich") }, select: { kind: true } })).toEqual([{ kind: "assignment.completed" }]);
+    expect(await renderFor(u("cv.tckh"), child.assignmentId)).toBe(
+      `Đóng việc D1-TCKH-cv.tckh\nViệc D1-TCKH-cv.tckh đã đóng vì ${await headName()} đã báo cáo hoàn thành việc D1-TCKH của Phòng Tài chính - Kế hoạch. Không cần xử lý tiếp.`,
+    );
+    const en = await renderOutboxMessage(deps(), { kind: "assignment.cancelled", payload: { assignmentId: child.assignmentId }, userId: u("cv.tckh"), locale: "en" });
+    expect(en.ok && en.message.text).toContain("reported Phòng Tài chính - Kế hoạch's task D1-TCKH completed");
+    for (const attempt of [
+      acknowledgeAssignment(deps(), { actorUserId: u("cv.tckh"), assignmentId: child.assignmentId }),
+      reportProgress(deps(), { actorUserId: u("cv.tckh"), assignmentId: child.assignmentId, text: "Đang làm" }),
+      completeAssignment(deps(), { actorUserId: u("cv.tckh"), assignmentId: child.assignmentId, text: "Xong" }),
+    ]) {
+      const refused = (await attempt.catch((e: unknown) => e)) as DomainError;
+      expect([refused.code, refused.messageKey]).toEqual(["ASSIGNMENT_CANCELLED", "assignment.delegationClosed.COMPLETED"]);
+    }
+    expect((await db.prisma.assignment.findUniqueOrThrow({ where: { id: child.assignmentId }, select: { status: true } })).status).toBe("CANCELLED");
+  });
+
+  it("a delegation the officer completed stays completed when the head completes the unit's assignment; the officer is not told", async () => {
+    const child = await delegateAssignment(deps(), { actorUserId: u("tp.tckh"), assignmentId: main, officerUserCode: "cv.tckh" });
+    await completeAssignment(deps(), { actorUserId: u("cv.tckh"), assignmentId: child.assignmentId, text: "Đã dự thảo." });
+    await db.prisma.outboxMessage.deleteMany();
+    await completeAssignment(deps(), { actorUserId: u("tp.tckh"), assignmentId: main, text: "Phòng đã hoàn thành." });
+    expect((await db.prisma.assignment.findUniqueOrThrow({ where: { id: child.assignmentId } })).status).toBe("COMPLETED");
+    expect(await db.prisma.auditEvent.count({ where: { type: "assignment.delegationClosed" } })).toBe(0);
+    expect(await db.prisma.outboxMessage.count({ where: { userId: u("cv.tckh") } })).toBe(0);
   });
 
   it("a completed delegation stays completed when its unit's assignment is cancelled", async () => {
