@@ -4,6 +4,7 @@
 // real sender against the fake Bot API, on a real database.
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { acknowledgeAssignment } from "../../../core/assignments/acknowledge-assignment.ts";
+import { completeAssignment } from "../../../core/assignments/complete-assignment.ts";
 import { delegateAssignment } from "../../../core/assignments/delegate-assignment.ts";
 import { returnAssignment } from "../../../core/assignments/return-assignment.ts";
 import { issueDirective } from "../../../core/directives/issue-directive.ts";
@@ -85,7 +86,7 @@ afterEach(async () => {
   expect(errors).toEqual([]);
 });
 
-describe("the officer's delegation closes with the unit's assignment, on Telegram", () => {
+describe("the officer's delegation closes with the unit's assignment (returned, completed, replaced), on Telegram", () => {
   it("returned: the card becomes 'Đóng việc' with the reason and no buttons; an old press answers with the closed state", async () => {
     const { parentId, childId, card, ackData } = await delegated();
     // Delegating starts the work and the table lets a unit return only before that: put the unit's
@@ -102,6 +103,21 @@ describe("the officer's delegation closes with the unit's assignment, on Telegra
     expect((await db.prisma.assignment.findUniqueOrThrow({ where: { id: childId }, select: { status: true } })).status).toBe("CANCELLED");
     // The typed command says the same.
     await expect(acknowledgeAssignment(deps(), { actorUserId: u("cv.tp"), assignmentId: childId })).rejects.toMatchObject({ messageKey: "assignment.delegationClosed.RETURNED" });
+  });
+
+  it("completed by the unit's head: the card becomes 'Đóng việc' naming the head, without buttons; an old press answers with the closed state", async () => {
+    const { parentId, childId, card, ackData } = await delegated();
+    await completeAssignment(deps(), { actorUserId: u("tp.tp"), assignmentId: parentId, text: "Phòng đã tổng hợp ý kiến phối hợp." });
+    await deliverToOfficer();
+
+    const head = await db.prisma.user.findUniqueOrThrow({ where: { id: u("tp.tp") }, select: { name: true } });
+    const now = fake.message(OFFICER.id, card.message_id);
+    expect(shown(now)).toContain("Đóng việc D1-TP-cv.tp");
+    expect(shown(now)).toContain(`${head.name} đã báo cáo hoàn thành việc D1-TP của Phòng Tư pháp. Không cần xử lý tiếp.`);
+    expect(inlineButtons(now)).toEqual([]);
+    expect(await pressOldAck(card, ackData)).toBe("Việc D1-TP-cv.tp đã đóng vì thủ trưởng đơn vị đã báo cáo hoàn thành việc của đơn vị; không cần xử lý tiếp.");
+    expect((await db.prisma.assignment.findUniqueOrThrow({ where: { id: childId }, select: { status: true } })).status).toBe("CANCELLED");
+    await expect(acknowledgeAssignment(deps(), { actorUserId: u("cv.tp"), assignmentId: childId })).rejects.toMatchObject({ messageKey: "assignment.delegationClosed.COMPLETED" });
   });
 
   it("cancelled by a new directive: the card becomes 'Hủy giao việc' without buttons; an old press answers with the cancelled state", async () => {
