@@ -1,6 +1,7 @@
 // /xem shows where the work stands: on a document, every assignment's state (chờ nhận, đã nhận,
 // đang xử lý, đề nghị gia hạn, trả lại, đã hoàn thành đúng hạn, hoàn thành quá hạn, thay bằng chỉ
-// đạo mới), who holds it and its labelled deadline; on an assignment, also the PDF, the history
+// đạo mới; a delegation closed with its unit's assignment: đóng vì đơn vị trả lại / đã hoàn thành),
+// who holds it and its labelled deadline; on an assignment, also the PDF, the history
 // with who and when, and every action the person may take. Driven by the real use cases through
 // the channel-neutral dispatcher, on a real database.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -118,16 +119,74 @@ describe("/xem, state by state", () => {
     expect(textOf(await xem("chutich", "D2"))).toContain("• D2-TP (chủ trì): chờ nhận · Bùi Quang Khải · hạn xử lý: Thứ Tư, 30/12/2026");
   });
 
+  describe("a delegation closed with its unit's assignment says why", () => {
+    /** A fresh document: TCKH leads it, and its head delegates it to the officer. */
+    const delegatedDoc = async (codeNumber: string) => {
+      clock.set("2026-12-01T02:00:00Z"); // its own start: the tests run in any order and share the clock
+      const reg = await registerSample(deps(), org, { codeNumber, files: [{ bytes: await samplePdf() }] });
+      const r = await issueDirective(deps(), { actorUserId: u("chutich"), documentId: reg.documentId, text: "Giao TCKH chủ trì.", main: "TCKH", due: { date: "2026-12-18" } });
+      const parentId = r.assignments[0]!.assignmentId;
+      await delegateAssignment(deps(), { actorUserId: u("tp.tckh"), assignmentId: parentId, officerUserCode: "cv.tckh", due: { date: "2026-12-16" } });
+      const view = textOf(await xem("chutich", reg.displayRef));
+      expect(view).toContain(`– ${reg.displayRef}-TCKH-cv.tckh: chờ nhận · Hoàng Văn Em · hạn xử lý: Thứ Tư, 16/12/2026`);
+      return { doc: reg.displayRef, documentId: reg.documentId, parentId };
+    };
+    /** The delegation as the leader (web chat) and the unit's head (Zalo) see it: its state line and its actions. */
+    const delegationCard = async (who: keyof typeof CHATS, ref: string) => {
+      const r = await xem(who, ref);
+      return { text: textOf(r), actions: r.replies[0]!.actions ?? [] };
+    };
+
+    it("completed by the unit's head: đóng vì đơn vị đã hoàn thành", async () => {
+      const { doc, parentId } = await delegatedDoc("48");
+      clock.set("2026-12-03T03:00:00Z");
+      await completeAssignment(deps(), { actorUserId: u("tp.tckh"), assignmentId: parentId, text: "Phòng đã hoàn thành." });
+      const view = textOf(await xem("chutich", doc));
+      expect(view).toContain(`• ${doc}-TCKH (chủ trì): đã hoàn thành đúng hạn · Phạm Thị Dung`);
+      expect(view).toContain(`– ${doc}-TCKH-cv.tckh: đóng vì đơn vị đã hoàn thành · Hoàng Văn Em`);
+      expect(view).not.toContain("thay bằng chỉ đạo mới");
+      for (const who of ["chutich", "tp.tckh"] as const) {
+        const card = await delegationCard(who, `${doc}-TCKH-cv.tckh`);
+        expect(card.text).toContain("Trạng thái: đóng vì đơn vị đã hoàn thành");
+        expect(card.actions).toEqual([]);
+      }
+    });
+
+    it("returned by the unit: đóng vì đơn vị trả lại", async () => {
+      const { doc, parentId } = await delegatedDoc("49");
+      // Delegating starts the work and the table lets a unit return only before that: put the unit's
+      // assignment back to "acknowledged" by hand, as if the table allowed it (the rule must hold).
+      await db.prisma.assignment.update({ where: { id: parentId }, data: { status: "ACKNOWLEDGED" } });
+      await returnAssignment(deps(), { actorUserId: u("tp.tckh"), assignmentId: parentId, reason: "Không thuộc lĩnh vực." });
+      const view = textOf(await xem("chutich", doc));
+      expect(view).toContain(`• ${doc}-TCKH (chủ trì): trả lại · Phạm Thị Dung`);
+      expect(view).toContain(`– ${doc}-TCKH-cv.tckh: đóng vì đơn vị trả lại · Hoàng Văn Em`);
+      expect(view).not.toContain("thay bằng chỉ đạo mới");
+      for (const who of ["chutich", "tp.tckh"] as const) expect((await delegationCard(who, `${doc}-TCKH-cv.tckh`)).text).toContain("Trạng thái: đóng vì đơn vị trả lại");
+    });
+
+    it("replaced by a new directive: đã thay bằng chỉ đạo mới, as before", async () => {
+      const { doc, documentId } = await delegatedDoc("50");
+      await issueDirective(deps(), { actorUserId: u("chutich"), documentId, text: "Giao TP chủ trì.", main: "TP", due: { date: "2026-12-18" } });
+      const card = await delegationCard("chutich", `${doc}-TCKH-cv.tckh`);
+      expect(card.text).toContain("Trạng thái: đã thay bằng chỉ đạo mới");
+      expect(card.text).not.toContain("đóng vì đơn vị");
+      expect(textOf(await xem("chutich", `${doc}-TCKH`))).toContain("Trạng thái: đã thay bằng chỉ đạo mới");
+    });
+  });
+
   it("the extension card's reply lines work as typed text (Zalo's way): /giahan REF dong y decides the request", async () => {
     clock.set("2026-12-21T03:00:00Z");
-    const d3 = (await registerSample(deps(), org, { codeNumber: "47", files: [{ bytes: await samplePdf() }] })).documentId;
-    const r = await issueDirective(deps(), { actorUserId: u("chutich"), documentId: d3, text: "Giao TCKH chủ trì.", main: "TCKH", due: { date: "2026-12-30" } });
+    // Its own document's ref: other tests of this file register documents too, in any order.
+    const d3 = await registerSample(deps(), org, { codeNumber: "47", files: [{ bytes: await samplePdf() }] });
+    const ref = `${d3.displayRef}-TCKH`;
+    const r = await issueDirective(deps(), { actorUserId: u("chutich"), documentId: d3.documentId, text: "Giao TCKH chủ trì.", main: "TCKH", due: { date: "2026-12-30" } });
     const ext = await requestExtension(deps(), { actorUserId: u("tp.tckh"), assignmentId: r.assignments[0]!.assignmentId, reason: "Chờ số liệu.", newDue: { date: "2027-01-05" } });
     const row = await db.prisma.outboxMessage.findFirstOrThrow({ where: { kind: "extension.requested", userId: u("chutich"), payload: { path: ["extensionId"], equals: ext.extensionId } } });
     const card = await renderOutboxMessage(deps(), { kind: row.kind, payload: row.payload, userId: u("chutich"), locale: "vi" });
     expect(card).toMatchObject({ ok: true });
-    expect(card.ok && card.message.actions?.map((a) => a.command)).toEqual(["/giahan D3-TCKH dong y", "/giahan D3-TCKH khong"]);
-    const said = await handleIncoming(env(), { channel: "WEB", externalUserId: CHATS.chutich.id, chatId: CHATS.chutich.id, updateKey: `v:${++seq}`, text: "/giahan D3-TCKH đồng ý" });
+    expect(card.ok && card.message.actions?.map((a) => a.command)).toEqual([`/giahan ${ref} dong y`, `/giahan ${ref} khong`]);
+    const said = await handleIncoming(env(), { channel: "WEB", externalUserId: CHATS.chutich.id, chatId: CHATS.chutich.id, updateKey: `v:${++seq}`, text: `/giahan ${ref} đồng ý` });
     expect(textOf(said)).toContain("Đã trả lời đề nghị gia hạn.");
     expect(await db.prisma.extensionRequest.findUniqueOrThrow({ where: { id: ext.extensionId }, select: { status: true, assignment: { select: { dueAt: true } } } })).toEqual({
       status: "GRANTED",

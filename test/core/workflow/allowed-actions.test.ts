@@ -1,6 +1,12 @@
 import { describe, expect, it } from "vitest";
 import type { Actor } from "../../../core/actors/actor.ts";
-import { assignmentActionsFor as allowedActions, type AssignmentFacts as AssignmentForActions } from "../../../core/workflow/state-machine.ts";
+import { t } from "../../../core/messages/index.ts";
+import {
+  assignmentActionsFor as allowedActions,
+  assignmentStateKey,
+  conflictFor,
+  type AssignmentFacts as AssignmentForActions,
+} from "../../../core/workflow/state-machine.ts";
 
 const actor = (over: Partial<Actor>): Actor => ({ id: "u1", orgId: "o", code: "x", name: "X", title: null, unitId: "TCKH", unitCode: "TCKH", unitKind: "DEPARTMENT", roles: [], locale: "vi", ...over });
 const head = actor({ id: "head", roles: ["UNIT_HEAD"] });
@@ -39,5 +45,30 @@ describe("allowedActions", () => {
   it("people outside the unit and leaders get no actions", () => {
     expect(allowedActions(otherHead, top())).toEqual([]);
     expect(allowedActions(leader, top())).toEqual([]);
+  });
+});
+
+describe("why a cancelled assignment closed, from its parent's state", () => {
+  const cancelled = (parent: AssignmentForActions["parent"]) => ({ status: "CANCELLED" as const, dueAt: null, completedAt: null, parent });
+
+  it("a delegation closed with its unit's returned or completed assignment says so; anything else was replaced by a new directive", () => {
+    const cases = [
+      [{ status: "RETURNED" }, "CLOSED_UNIT_RETURNED", "đóng vì đơn vị trả lại", "closed: the unit returned its task", "assignment.delegationClosed.RETURNED"],
+      [{ status: "COMPLETED" }, "CLOSED_UNIT_COMPLETED", "đóng vì đơn vị đã hoàn thành", "closed: the unit completed its task", "assignment.delegationClosed.COMPLETED"],
+      [{ status: "CANCELLED" }, "CANCELLED", "đã thay bằng chỉ đạo mới", "replaced by a new directive", "assignment.cancelled"],
+      [null, "CANCELLED", "đã thay bằng chỉ đạo mới", "replaced by a new directive", "assignment.cancelled"],
+    ] as const;
+    for (const [parent, key, vi, en, conflict] of cases) {
+      expect(assignmentStateKey(cancelled(parent)), String(parent?.status)).toBe(key);
+      expect(t("vi", `state.${key}`)).toBe(vi);
+      expect(t("en", `state.${key}`)).toBe(en);
+      const refused = conflictFor("CANCELLED", "D1-TCKH-cv.tckh", parent?.status);
+      expect([refused.code, refused.messageKey]).toEqual(["ASSIGNMENT_CANCELLED", conflict]);
+    }
+  });
+
+  it("only a cancelled assignment takes its reason from the parent", () => {
+    expect(assignmentStateKey({ status: "IN_PROGRESS", dueAt: null, completedAt: null, parent: { status: "COMPLETED" } })).toBe("IN_PROGRESS");
+    expect(conflictFor("COMPLETED", "D1-TCKH-cv.tckh", "RETURNED").messageKey).toBe("assignment.alreadyCompleted");
   });
 });
