@@ -196,11 +196,11 @@ describe("delegated work closes with its parent", () => {
     const en = await renderOutboxMessage(deps(), { kind: "assignment.cancelled", payload: { assignmentId: child.assignmentId }, userId: u("cv.tckh"), locale: "en" });
     expect(en.ok && en.message.text).toContain("reported Phòng Tài chính - Kế hoạch's task D1-TCKH completed");
     for (const attempt of [
-      acknowledgeAssignment(deps(), { actorUserId: u("cv.tckh"), assignmentId: child.assignmentId }),
-      reportProgress(deps(), { actorUserId: u("cv.tckh"), assignmentId: child.assignmentId, text: "Đang làm" }),
-      completeAssignment(deps(), { actorUserId: u("cv.tckh"), assignmentId: child.assignmentId, text: "Xong" }),
+      () => acknowledgeAssignment(deps(), { actorUserId: u("cv.tckh"), assignmentId: child.assignmentId }),
+      () => reportProgress(deps(), { actorUserId: u("cv.tckh"), assignmentId: child.assignmentId, text: "Đang làm" }),
+      () => completeAssignment(deps(), { actorUserId: u("cv.tckh"), assignmentId: child.assignmentId, text: "Xong" }),
     ]) {
-      const refused = (await attempt.catch((e: unknown) => e)) as DomainError;
+      const refused = (await attempt().catch((e: unknown) => e)) as DomainError;
       expect([refused.code, refused.messageKey]).toEqual(["ASSIGNMENT_CANCELLED", "assignment.delegationClosed.COMPLETED"]);
     }
     expect((await db.prisma.assignment.findUniqueOrThrow({ where: { id: child.assignmentId }, select: { status: true } })).status).toBe("CANCELLED");
