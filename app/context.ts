@@ -60,6 +60,8 @@ export const openAppContext = async ({ config = loadConfig(), logger, as = comma
     settings: {
       ...DEFAULT_SETTINGS,
       linkCodeTtlHours: config.LINK_CODE_TTL_HOURS,
+      linkServiceMaxFailures: config.LINK_SERVICE_MAX_FAILURES,
+      linkServiceWindowMinutes: config.LINK_SERVICE_WINDOW_MINUTES,
       officeTimeZone: config.OFFICE_TZ,
       maxUploadBytes: Math.round(config.MAX_UPLOAD_MB * 1024 * 1024),
     },

@@ -52,6 +52,10 @@ export const ZConfig = z
     LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
     /** Lifetime of link codes, in hours. @defaultValue 72 */
     LINK_CODE_TTL_HOURS: z.coerce.number().positive().max(24 * 30).default(72),
+    /** Wrong link codes from all chats and browsers together per window before every redemption is refused for the window. @defaultValue 50 */
+    LINK_SERVICE_MAX_FAILURES: z.coerce.number().int().positive().max(100_000).default(50),
+    /** That window, in minutes. @defaultValue 30 */
+    LINK_SERVICE_WINDOW_MINUTES: z.coerce.number().int().positive().max(24 * 60).default(30),
     /** Largest accepted upload, in megabytes. @defaultValue 50 */
     MAX_UPLOAD_MB: z.coerce.number().positive().max(2000).default(50),
     /** Where files live: `database` (every process on every machine reaches them) or `local` (DATA_DIR/files). @defaultValue database with DATABASE_URL, else local */

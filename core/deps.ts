@@ -33,6 +33,15 @@ export type CoreSettings = {
   linkMaxFailuresPerAddress: number;
   /** How long a chat stays locked after too many wrong tries, in minutes. @defaultValue 30 */
   linkLockMinutes: number;
+  /**
+   * Wrong link-code tries from everywhere together (all chats, browsers and addresses) per
+   * `linkServiceWindowMinutes` before every redemption is refused for the rest of that time: an attacker
+   * who rotates chats gets a fresh per-chat allowance each time, but not a fresh service budget.
+   * @defaultValue 50
+   */
+  linkServiceMaxFailures: number;
+  /** The service budget's window, and how long redemptions stay refused once it is spent, in minutes. @defaultValue 30 */
+  linkServiceWindowMinutes: number;
   /** Office time zone. @defaultValue Asia/Ho_Chi_Minh */
   officeTimeZone: string;
   /** Largest accepted upload in bytes. @defaultValue 50 MiB */
@@ -44,6 +53,8 @@ export const DEFAULT_SETTINGS: CoreSettings = {
   linkMaxFailures: 5,
   linkMaxFailuresPerAddress: 50,
   linkLockMinutes: 30,
+  linkServiceMaxFailures: 50,
+  linkServiceWindowMinutes: 30,
   officeTimeZone: "Asia/Ho_Chi_Minh",
   maxUploadBytes: 50 * 1024 * 1024,
 };

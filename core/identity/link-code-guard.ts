@@ -8,9 +8,18 @@
 // numbered 1…49 by the database; 5 are evaluated and 44 refused as locked. (Reading the counter and
 // writing it back in two steps let every one of them through: the writes overwrote each other.)
 // A right code resets a chat's count; a wrong one that reaches the ceiling locks the key.
+//
+// Besides the caller's keys (a chat; a browser and its address), every try is charged last to one
+// service-wide key: the budget of wrong tries of the whole service per window
+// (`settings.linkServiceMaxFailures` per `settings.linkServiceWindowMinutes`). Without it an attacker
+// who opens new chats or browsers gets five fresh guesses each time, so guessing is unbounded. A right
+// code gives its try back to the budget (it never resets other people's wrong tries). When the budget
+// is spent, every redemption is refused until the window ends; the lock is taken by one
+// compare-and-set, so it is audited once and the office (MONITOR users) is told once per window.
 import { appendAuditEvent } from "../audit/append-audit-event.ts";
-import type { CoreDeps } from "../deps.ts";
+import type { CoreDeps, CoreSettings } from "../deps.ts";
 import { DomainError } from "../errors.ts";
+import { enqueueOutbox } from "../outbox/enqueue-outbox.ts";
 import type { Channel } from "../store/generated/enums.ts";
 import type { Tx } from "../store/tx.ts";
 import { hashLinkCode } from "./link-code-format.ts";
@@ -23,7 +32,15 @@ export type ThrottleKey = { channel: Channel; chatId: string };
  * reset (`reset`: a chat, a browser) or only given its try back (`release`: a shared address, whose
  * other people's wrong tries still count).
  */
-export type ThrottleRule = { key: ThrottleKey; maxTries: number; onSuccess: "reset" | "release" };
+export type ThrottleRule = {
+  key: ThrottleKey;
+  maxTries: number;
+  onSuccess: "reset" | "release";
+  /** The key's window, and how long it stays locked, in minutes. @defaultValue settings.linkLockMinutes */
+  windowMinutes?: number;
+  /** The service-wide budget: its lock refuses everyone, is audited once and announced to the office. */
+  scope?: "service";
+};
 
 /** A try charged to a rule: `tries` is its number within the rule's current window. */
 export type LinkTry = ThrottleRule & { tries: number };
@@ -34,17 +51,72 @@ const entityIdOf = (key: ThrottleKey): string => `${key.channel}:${key.chatId}`;
 const ts = (d: Date): string => d.toISOString();
 
 /**
- * Charges one try to each rule in order (each in one atomic statement) and refuses it, audited, with
- * LINK_LOCKED at the first key that is locked or already has `maxTries` tries in this window
- * (evaluated or still in flight); the keys after it are not charged. Returns the charged tries,
- * which the caller hands to `findUsableLinkCode`, `refuseLinkCode` and, on success, `settleLinkTries`.
+ * The service-wide budget's key. The table is keyed by channel; it is stored as a WEB key, whose other
+ * keys are `ip:…` and `browser:…` (core/web/session-token.ts), so nothing else can count on it.
  */
-export const chargeLinkTry = async (deps: Pick<CoreDeps, "prisma" | "settings">, rules: ThrottleRule[], now: Date, action: string): Promise<LinkTry[]> => {
-  const windowFloor = new Date(now.getTime() - deps.settings.linkLockMinutes * 60_000);
+export const SERVICE_THROTTLE_KEY: ThrottleKey = { channel: "WEB", chatId: "service:link-codes" };
+
+/** The rule `chargeLinkTry` adds after the caller's: every try counts against the service's budget. */
+export const serviceThrottleRule = (settings: CoreSettings): ThrottleRule => ({
+  key: SERVICE_THROTTLE_KEY,
+  maxTries: settings.linkServiceMaxFailures,
+  onSuccess: "release",
+  windowMinutes: settings.linkServiceWindowMinutes,
+  scope: "service",
+});
+
+const lockMsOf = (rule: ThrottleRule, settings: CoreSettings): number => (rule.windowMinutes ?? settings.linkLockMinutes) * 60_000;
+
+/**
+ * Locks the service budget's key until `until` unless it is locked already (compare-and-set: of many
+ * tries finding the budget spent at once, one takes the lock), and for that one audits the lock and
+ * tells every active MONITOR user, in the same transaction. Returns whether this call took the lock.
+ */
+const lockServiceBudget = async (tx: Tx, t: LinkTry, now: Date, until: Date, action: string): Promise<boolean> => {
+  const taken = await tx.linkThrottle.updateMany({
+    where: { channel: t.key.channel, chatId: t.key.chatId, OR: [{ lockedUntil: null }, { lockedUntil: { lte: now } }] },
+    data: { lockedUntil: until },
+  });
+  if (taken.count === 0) return false;
+  const windowMinutes = Math.round((until.getTime() - now.getTime()) / 60_000);
+  await appendAuditEvent(tx, {
+    type: "link.locked",
+    at: now,
+    entityType: "LinkThrottle",
+    entityId: entityIdOf(t.key),
+    data: { scope: "service", lockedUntil: until.toISOString(), tries: t.tries, maxTries: t.maxTries, windowMinutes, action },
+  });
+  const monitors = await tx.user.findMany({ where: { active: true, roles: { has: "MONITOR" } }, select: { id: true } });
+  await enqueueOutbox(
+    tx,
+    now,
+    monitors.map((m) => ({
+      userId: m.id,
+      kind: "office.linkCodesLocked" as const,
+      payload: { lockedUntil: until.toISOString(), maxTries: t.maxTries, windowMinutes },
+      dedupeKey: `office.linkCodesLocked:${until.toISOString()}:${m.id}`,
+      urgency: "URGENT" as const,
+    })),
+  );
+  return true;
+};
+
+/**
+ * Charges one try to each rule in order, then to the service's budget (`serviceThrottleRule`), each in
+ * one atomic statement, and refuses it with LINK_LOCKED at the first key that is locked or already has
+ * `maxTries` tries in its window (evaluated or still in flight); the keys after it are not charged. A
+ * refusal by a caller's key is audited; one by the service budget is audited once per window, when it
+ * locks. Returns the charged tries, which the caller hands to `findUsableLinkCode`, `refuseLinkCode`
+ * and, on success, `settleLinkTries`.
+ */
+export const chargeLinkTry = async (deps: Pick<CoreDeps, "prisma" | "settings">, callerRules: ThrottleRule[], now: Date, action: string): Promise<LinkTry[]> => {
+  const rules = [...callerRules, serviceThrottleRule(deps.settings)];
   const charged: LinkTry[] = [];
   let lockedUntil: number | null = null;
-  let refusedKey: ThrottleKey | null = null;
+  let lockStored = false;
+  let refused: LinkTry | null = null;
   for (const rule of rules) {
+    const windowFloor = new Date(now.getTime() - lockMsOf(rule, deps.settings));
     // While locked, or within the window, the try is added; otherwise a new window starts with it.
     const rows = await deps.prisma.$queryRawUnsafe<{ tries: number; lockedUntilMs: number | null }[]>(
       `INSERT INTO "LinkThrottle" ("channel", "chatId", "failures", "windowStart", "lockedUntil")
@@ -63,21 +135,35 @@ export const chargeLinkTry = async (deps: Pick<CoreDeps, "prisma" | "settings">,
     );
     const row = rows[0];
     if (!row) throw new Error("LinkThrottle upsert returned no row");
-    charged.push({ ...rule, tries: Number(row.tries) });
-    if (row.lockedUntilMs !== null && Number(row.lockedUntilMs) > now.getTime()) lockedUntil = Number(row.lockedUntilMs);
+    const t: LinkTry = { ...rule, tries: Number(row.tries) };
+    charged.push(t);
+    if (row.lockedUntilMs !== null && Number(row.lockedUntilMs) > now.getTime()) {
+      lockedUntil = Number(row.lockedUntilMs);
+      lockStored = true;
+    }
     // More tries than allowed are in flight: the last allowed one decides whether the key locks.
-    else if (Number(row.tries) > rule.maxTries) lockedUntil = now.getTime() + deps.settings.linkLockMinutes * 60_000;
+    else if (t.tries > rule.maxTries) lockedUntil = now.getTime() + lockMsOf(rule, deps.settings);
     if (lockedUntil !== null) {
       // Refused here: the later keys are not charged (a locked browser does not use up its address's tries).
-      refusedKey = rule.key;
+      refused = t;
       break;
     }
   }
-  if (refusedKey && lockedUntil !== null) {
+  if (refused && lockedUntil !== null) {
+    const minutes = Math.ceil((lockedUntil - now.getTime()) / 60_000);
+    if (refused.scope === "service") {
+      // The budget is spent: the first try to find it so locks it (and is audited, and the office told);
+      // the tries after it, while it is locked, are refused without a record each.
+      const until = new Date(lockedUntil);
+      const t = refused;
+      if (!lockStored) await deps.prisma.$transaction((tx) => lockServiceBudget(tx, t, now, until, action));
+      throw new DomainError("LINK_LOCKED", "link.serviceLocked", { minutes });
+    }
+    const refusedKey = refused.key;
     await deps.prisma.$transaction((tx) =>
       appendAuditEvent(tx, { type: "action.refused", at: now, entityType: "LinkThrottle", entityId: entityIdOf(refusedKey), data: { action, code: "LINK_LOCKED" } }),
     );
-    throw new DomainError("LINK_LOCKED", "link.locked", { minutes: Math.ceil((lockedUntil - now.getTime()) / 60_000) });
+    throw new DomainError("LINK_LOCKED", "link.locked", { minutes });
   }
   return charged;
 };
@@ -98,7 +184,8 @@ export const findUsableLinkCode = async (deps: Pick<CoreDeps, "prisma" | "settin
 
 /**
  * Records a wrong try (in its own transaction: it must survive the refusal), locks every key whose
- * ceiling this try reached, and returns the refusal to throw. The try was counted by `chargeLinkTry`.
+ * ceiling this try reached (the service budget only if it is not locked already), and returns the
+ * refusal to throw. The try was counted by `chargeLinkTry`.
  */
 export const refuseLinkCode = async (
   deps: Pick<CoreDeps, "prisma" | "settings">,
@@ -107,7 +194,6 @@ export const refuseLinkCode = async (
   code: "LINK_CODE_INVALID" | "LINK_CODE_EXPIRED",
   action: string,
 ): Promise<DomainError> => {
-  const lockedUntil = new Date(now.getTime() + deps.settings.linkLockMinutes * 60_000);
   await deps.prisma.$transaction(async (tx) => {
     const [first, ...others] = tries;
     if (!first) return;
@@ -121,6 +207,11 @@ export const refuseLinkCode = async (
     });
     for (const t of tries) {
       if (t.tries < t.maxTries) continue;
+      const lockedUntil = new Date(now.getTime() + lockMsOf(t, deps.settings));
+      if (t.scope === "service") {
+        await lockServiceBudget(tx, t, now, lockedUntil, action);
+        continue;
+      }
       await tx.linkThrottle.updateMany({ where: { channel: t.key.channel, chatId: t.key.chatId }, data: { lockedUntil } });
       await appendAuditEvent(tx, { type: "link.locked", at: now, entityType: "LinkThrottle", entityId: entityIdOf(t.key), data: { lockedUntil: lockedUntil.toISOString() } });
     }

@@ -41,6 +41,11 @@ export type OutboxPayloads = {
    * `problem` picks the explanation; `detail` is what the platform said (a URL, an error text).
    */
   "office.channelDeaf": { channel: "TELEGRAM" | "ZALO" | "WEB"; problem: "webhookSet" | "webhookLost" | "checkFailed"; detail: string; since: string };
+  /**
+   * The office learns that the service-wide budget of wrong link codes is spent (someone is guessing
+   * codes from many chats or browsers): every redemption is refused until `lockedUntil`.
+   */
+  "office.linkCodesLocked": { lockedUntil: string; maxTries: number; windowMinutes: number };
   /** Morning digest / weekly chart for office users. */
   "office.digest": {
     date: string;
@@ -72,6 +77,7 @@ export const OUTBOX_KINDS = [
   "reminder.step",
   "office.unreachable",
   "office.channelDeaf",
+  "office.linkCodesLocked",
   "office.digest",
   "office.weeklyChart",
   "document.done",

@@ -513,6 +513,14 @@ const renderOfficeChannelDeaf: Renderer<"office.channelDeaf"> = async (ctx, { ch
   });
 };
 
+const renderOfficeLinkCodesLocked: Renderer<"office.linkCodesLocked"> = async (ctx, { lockedUntil, maxTries, windowMinutes }) => {
+  const params = { until: formatDateTime(new Date(lockedUntil), ctx.zone), maxTries, windowMinutes };
+  return ok({
+    title: t(ctx.locale, "notify.linkCodesLocked.title", params),
+    text: lines(t(ctx.locale, "notify.linkCodesLocked.body", params), t(ctx.locale, "notify.linkCodesLocked.advice", params)),
+  });
+};
+
 const renderOfficeDigest: Renderer<"office.digest"> = async (ctx, { date, auditHead }) => {
   const dayEnd = endOfLocalDay(date, ctx.zone);
   const dayStart = startOfLocalDay(date, ctx.zone);
@@ -611,6 +619,7 @@ const RENDERERS: { [K in OutboxKind]: Renderer<K> } = {
   "reminder.step": renderReminder,
   "office.unreachable": renderOfficeUnreachable,
   "office.channelDeaf": renderOfficeChannelDeaf,
+  "office.linkCodesLocked": renderOfficeLinkCodesLocked,
   "office.digest": renderOfficeDigest,
   "office.weeklyChart": renderOfficeWeekly,
   "document.done": renderDocumentDone,

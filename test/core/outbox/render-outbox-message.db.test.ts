@@ -167,6 +167,7 @@ describe("renderOutboxMessage", () => {
       "reminder.step": { assignmentId: s.coord.id, step: "DUE_SOON", at: now.toISOString() },
       "office.unreachable": { userId: s.users.head.id, outboxId: failedRow.id },
       "office.channelDeaf": { channel: "ZALO", problem: "webhookSet", detail: "https://other.example/hook", since: now.toISOString() },
+      "office.linkCodesLocked": { lockedUntil: new Date(now.getTime() + 30 * 60_000).toISOString(), maxTries: 50, windowMinutes: 30 },
       "office.digest": { date: "2026-12-18" },
       "office.weeklyChart": { weekStart: "2026-11-30" },
       "document.done": { documentId: s.doc.id },
