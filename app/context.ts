@@ -4,6 +4,7 @@ import { ConfigError, loadConfig, type Config } from "../core/config.ts";
 import path from "node:path";
 import { createDbFileStore, withLegacyFallback } from "../core/files/db-file-store.ts";
 import { createFsFileStore, type FileStore } from "../core/files/file-store.ts";
+import { createS3FileStore } from "../core/files/s3-file-store.ts";
 import { agencyCertificateOptionsFromEnv, loadAgencyCertificate } from "../core/pdf/sign-pdf.ts";
 import { openDatabase, type Database } from "../core/store/client.ts";
 import { withAuditCommitHook } from "../core/audit/audit-checkpoint.ts";
@@ -56,7 +57,7 @@ export const openAppContext = async ({ config = loadConfig(), logger, as = comma
     prisma: withAuditCommitHook(db.prisma, auditCheckpoint.afterCommit),
     auditCheckpoint,
     clock,
-    files: openFileStore(config, db),
+    files: await openFileStore(config, db),
     settings: {
       ...DEFAULT_SETTINGS,
       linkCodeTtlHours: config.LINK_CODE_TTL_HOURS,
@@ -81,10 +82,25 @@ export const openAppContext = async ({ config = loadConfig(), logger, as = comma
 /**
  * Where files live: in the database when FILE_STORE says so (the default with DATABASE_URL, so every
  * process on every machine reaches them; files an older version kept in DATA_DIR/files are still
- * read from there), else in DATA_DIR/files.
+ * read from there), in an S3-compatible bucket with FILE_STORE=s3 (files not found there are still
+ * read from the database, with DATABASE_URL, and from DATA_DIR/files: a deployment can switch without
+ * losing its old files), else in DATA_DIR/files.
  */
-export const openFileStore = (config: Config, db: Database): FileStore => {
+export const openFileStore = async (config: Config, db: Database): Promise<FileStore> => {
   const local = createFsFileStore(path.join(config.dataDir, "files"));
   const kind = config.FILE_STORE ?? (config.DATABASE_URL ? "database" : "local");
+  if (kind === "s3") {
+    const s3 = await createS3FileStore({
+      ...(config.S3_ENDPOINT ? { endpoint: config.S3_ENDPOINT } : {}),
+      // Checked by loadConfig when FILE_STORE=s3.
+      bucket: config.S3_BUCKET!,
+      region: config.S3_REGION,
+      accessKeyId: config.S3_ACCESS_KEY_ID!,
+      secretAccessKey: config.S3_SECRET_ACCESS_KEY!,
+      forcePathStyle: config.S3_FORCE_PATH_STYLE ?? Boolean(config.S3_ENDPOINT),
+      tmpDir: path.join(config.dataDir, "tmp", "s3"),
+    });
+    return withLegacyFallback(s3, config.DATABASE_URL ? withLegacyFallback(createDbFileStore(db.prisma), local) : local);
+  }
   return kind === "database" ? withLegacyFallback(createDbFileStore(db.prisma), local) : local;
 };

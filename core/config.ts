@@ -58,8 +58,22 @@ export const ZConfig = z
     LINK_SERVICE_WINDOW_MINUTES: z.coerce.number().int().positive().max(24 * 60).default(30),
     /** Largest accepted upload, in megabytes. @defaultValue 50 */
     MAX_UPLOAD_MB: z.coerce.number().positive().max(2000).default(50),
-    /** Where files live: `database` (every process on every machine reaches them) or `local` (DATA_DIR/files). @defaultValue database with DATABASE_URL, else local */
-    FILE_STORE: optionalString.pipe(z.enum(["database", "local"]).optional()),
+    /**
+     * Where files live: `database` (every process on every machine reaches them), `s3` (an S3-compatible
+     * bucket, every process reaches it; see S3_*) or `local` (DATA_DIR/files).
+     * @defaultValue database with DATABASE_URL, else local
+     */
+    FILE_STORE: optionalString.pipe(z.enum(["database", "s3", "local"]).optional()),
+    /** FILE_STORE=s3: the store's address, e.g. https://s3.example.gov.vn or http://minio:9000; unset → AWS S3. */
+    S3_ENDPOINT: optionalString.pipe(z.string().url().optional()),
+    /** FILE_STORE=s3: the bucket (it must exist). */
+    S3_BUCKET: optionalString,
+    /** FILE_STORE=s3: the region. @defaultValue us-east-1 (what MinIO and most S3-compatible stores expect) */
+    S3_REGION: optionalString.transform((v) => v ?? "us-east-1"),
+    S3_ACCESS_KEY_ID: optionalString,
+    S3_SECRET_ACCESS_KEY: optionalString,
+    /** FILE_STORE=s3: address buckets as ENDPOINT/BUCKET/KEY. @defaultValue true with S3_ENDPOINT, else false */
+    S3_FORCE_PATH_STYLE: optionalString.pipe(z.enum(["true", "false", "1", "0"], { message: "must be true or false" }).optional()).transform((v) => (v === undefined ? undefined : v === "true" || v === "1")),
     /** Web-chat uploads being received at once, per person and overall; more are answered 429. @defaultValue 2 and 8 */
     MAX_UPLOADS_PER_USER: z.coerce.number().int().positive().max(100).default(2),
     MAX_CONCURRENT_UPLOADS: z.coerce.number().int().positive().max(1000).default(8),
@@ -67,6 +81,10 @@ export const ZConfig = z
     ADMIN_TOKEN: optionalString.pipe(z.string().min(16, "must be at least 16 characters").optional()),
   })
   .superRefine((cfg, ctx) => {
+    if (cfg.FILE_STORE === "s3") {
+      for (const name of ["S3_BUCKET", "S3_ACCESS_KEY_ID", "S3_SECRET_ACCESS_KEY"] as const)
+        if (!cfg[name]) ctx.addIssue({ code: "custom", path: [name], message: "is required when FILE_STORE=s3" });
+    }
     if (cfg.BOT_MODE === "webhook") {
       if (!cfg.WEBHOOK_SECRET) ctx.addIssue({ code: "custom", path: ["WEBHOOK_SECRET"], message: "is required when BOT_MODE=webhook" });
       if (!cfg.PUBLIC_BASE_URL) ctx.addIssue({ code: "custom", path: ["PUBLIC_BASE_URL"], message: "is required when BOT_MODE=webhook" });

@@ -19,9 +19,9 @@ export type StoredFile = {
 export type FileContent = Uint8Array | AsyncIterable<Uint8Array>;
 
 /**
- * The file-store port. Implemented on the local filesystem by `createFsFileStore`; an S3-compatible
- * store can implement it too (upload to a temporary key, then copy to `<sha256>`, since S3 has no rename;
- * `has` = HEAD; `read` = GET body stream).
+ * The file-store port. Implemented on the local filesystem by `createFsFileStore`, in the database by
+ * `createDbFileStore` (db-file-store.ts) and in an S3-compatible bucket by `createS3FileStore`
+ * (s3-file-store.ts).
  */
 export type FileStore = {
   /**
