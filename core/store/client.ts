@@ -12,6 +12,7 @@ import pg from "pg";
 import { PrismaClient } from "./generated/client.ts";
 import { acquireDataDirLock, DataDirLockedError, readOwnerInfo, type DataDirLock, type OwnerRole } from "./data-dir-lock.ts";
 import { attachDirectSql } from "./direct-sql.ts";
+import { initPgliteDataDir, PGLITE_OPTIONS } from "./pglite-options.ts";
 import { migrate, type MigrateResult } from "./migrate.ts";
 import { startPgliteWireServer, type WireServer, type WireServerLog } from "./pglite-wire-server.ts";
 import { pgClientRunner, pgliteRunner, type SqlRunner } from "./sql.ts";
@@ -168,7 +169,8 @@ const openPglite = async (opts: OpenDatabaseOptions): Promise<Database> => {
     // (nothing is cached inside the process), so a committed write survives a kill -9 of the service
     // (test/reliability/embedded-crash.test.ts). It cannot fsync (its file layer has none), so a power
     // cut may lose the last writes: PostgreSQL (DATABASE_URL) is the answer where that matters.
-    pglite = await PGlite.create(dir, { relaxedDurability: false });
+    await initPgliteDataDir(dir);
+    pglite = await PGlite.create(dir, PGLITE_OPTIONS);
     const db = await openOwnedPglite(opts, pglite, async () => {
       await wire?.close();
       await pglite!.close();
