@@ -69,6 +69,7 @@ type AckRow = {
   lastReminderAt: number | null;
   escalationLevel: number;
   urgency: string;
+  parentStatus: string | null;
 };
 
 /** A timestamp column as epoch milliseconds (pg would read a timestamp without zone in the process's zone). */
@@ -82,11 +83,11 @@ SELECT u."id" AS "actorId", u."orgId" AS "actorOrgId", u."code" AS "actorCode", 
        a."id", a."ref", a."status"::text AS "status", a."role"::text AS "role", a."unitId", un."orgId" AS "unitOrgId",
        a."parentId", a."assigneeUserId", ${epochMs('a."dueAt"')} AS "dueAt", ${epochMs('a."sentAt"')} AS "sentAt", a."isPaper",
        ${epochMs('a."lastReminderAt"')} AS "lastReminderAt", a."escalationLevel",
-       d."urgency"::text AS "urgency"
+       d."urgency"::text AS "urgency", pa."status"::text AS "parentStatus"
 FROM "User" u
 JOIN "Unit" au ON au."id" = u."unitId"
 JOIN "Organization" o ON o."id" = u."orgId"
-LEFT JOIN ("Assignment" a JOIN "Unit" un ON un."id" = a."unitId" JOIN "Document" d ON d."id" = a."documentId") ON a."id" = $2
+LEFT JOIN ("Assignment" a JOIN "Unit" un ON un."id" = a."unitId" JOIN "Document" d ON d."id" = a."documentId" LEFT JOIN "Assignment" pa ON pa."id" = a."parentId") ON a."id" = $2
 WHERE u."id" = $1` };
 
 // $1–$7 are the audit event's (auditInsertParams: at, orgId, actor, type, entityType, entityId, data).
@@ -147,7 +148,7 @@ const acknowledgeDirect = async (deps: CoreDeps, input: AckInput): Promise<Ackno
   const dueAt = dateOf(r.dueAt);
   const sentAt = new Date(r.sentAt);
   const lastReminderAt = dateOf(r.lastReminderAt);
-  const facts: AssignmentFacts = { unitId: r.unitId, parentId: r.parentId, assigneeUserId: r.assigneeUserId, status: r.status as AssignmentStatus, role: r.role as AssignmentRole, dueAt };
+  const facts: AssignmentFacts = { unitId: r.unitId, parentId: r.parentId, assigneeUserId: r.assigneeUserId, status: r.status as AssignmentStatus, role: r.role as AssignmentRole, dueAt, parent: r.parentStatus === null ? null : { status: r.parentStatus as AssignmentStatus } };
   const now = deps.clock.now();
   requireAssignmentAction(actor, facts, "ack", shownRef(deps, r.ref));
   if (r.parentId !== null) return null;
