@@ -3,8 +3,9 @@
 import path from "node:path";
 import type { Sender } from "../core/ports/sender.ts";
 import { ConfigError, loadConfig, type Config } from "../core/config.ts";
-import { createTelegramBot, createTelegramSender, type TelegramBot } from "../bots/telegram/index.ts";
-import { createZaloBot, createZaloClient, createZaloSender, type ZaloBot } from "../bots/zalo/index.ts";
+// The Telegram and Zalo adapters (grammy and its plugins) are loaded only when their token is set.
+import type { TelegramBot } from "../bots/telegram/index.ts";
+import type { ZaloBot } from "../bots/zalo/index.ts";
 import { createWebChat, loadWebPushOptions, WEB_CHAT_PATH } from "../bots/web/index.ts";
 import { OUTBOX_JOB_DEFINITIONS } from "../jobs/definitions/index.ts";
 import { createDigestWeeklyJob } from "../jobs/definitions/digest-weekly.ts";
@@ -17,7 +18,6 @@ import { createJobRunner, isProcessGone, rolesForServe, serviceInstanceId, type 
 import { releaseAbandonedClaims } from "../core/outbox/release-abandoned-claims.ts";
 import { openAppContext, type AppContext } from "./context.ts";
 import { createFileDownloadRoute, loadFileLinkSecret } from "./file-links.ts";
-import { QUEUE_DASHBOARD_PATH, createQueueDashboardRoute } from "./queue-dashboard.ts";
 import { createHttpServer } from "./http-server.ts";
 import { createLogger, type Logger } from "./logger.ts";
 
@@ -68,11 +68,13 @@ export const startService = async ({ config, logger, role = "all" }: { config: C
   const senders: Partial<Record<Sender["channel"], Sender>> = {};
   let telegram: TelegramBot | null = null;
   if (config.TELEGRAM_BOT_TOKEN) {
+    const { createTelegramBot, createTelegramSender } = await import("../bots/telegram/index.ts");
     senders.TELEGRAM = createTelegramSender({ token: config.TELEGRAM_BOT_TOKEN, apiRoot: config.TELEGRAM_API_ROOT, files: app.deps.files, cards: app.deps });
     if (runsBots) telegram = createTelegramBot({ token: config.TELEGRAM_BOT_TOKEN, apiRoot: config.TELEGRAM_API_ROOT, deps: app.deps, logger: logger.child({ ns: "bot:telegram" }) });
   }
   let zalo: ZaloBot | null = null;
   if (config.ZALO_BOT_TOKEN) {
+    const { createZaloBot, createZaloClient, createZaloSender } = await import("../bots/zalo/index.ts");
     const zaloLogger = logger.child({ ns: "bot:zalo" });
     const client = createZaloClient({ token: config.ZALO_BOT_TOKEN, apiBase: config.ZALO_API_BASE });
     senders.ZALO = createZaloSender({ client, files: app.deps.files, fileLinks, clock: app.deps.clock, logger: zaloLogger });
@@ -147,7 +149,11 @@ export const startService = async ({ config, logger, role = "all" }: { config: C
   });
   http.route("/files/", createFileDownloadRoute(app.deps, fileLinkSecret));
   const queues = runner.queues?.() ?? [];
-  if (config.ADMIN_TOKEN && queues.length > 0) http.route(QUEUE_DASHBOARD_PATH, createQueueDashboardRoute({ token: config.ADMIN_TOKEN, queues }));
+  if (config.ADMIN_TOKEN && queues.length > 0) {
+    // bull-board and Express are loaded only with BullMQ's queues (REDIS_URL).
+    const { QUEUE_DASHBOARD_PATH, createQueueDashboardRoute } = await import("./queue-dashboard.ts");
+    http.route(QUEUE_DASHBOARD_PATH, createQueueDashboardRoute({ token: config.ADMIN_TOKEN, queues }));
+  }
   else logger.info({ dashboard: config.REDIS_URL ? "set ADMIN_TOKEN to open /admin/queues" : "needs REDIS_URL (BullMQ)" }, "queue dashboard off");
   if (telegram && config.BOT_MODE === "webhook") http.route("/webhook/telegram", telegram.webhookHandler(config.WEBHOOK_SECRET!));
   if (zalo && config.BOT_MODE === "webhook") http.route("/webhook/zalo", zalo.webhookHandler(config.WEBHOOK_SECRET!));

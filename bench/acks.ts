@@ -1,5 +1,6 @@
-// Benchmark: 1,000 acknowledgements through the core (acknowledgeAssignment: actor load, policy,
-// compare-and-set, next reminder, hash-chained audit row, all in one Prisma transaction) on
+// Benchmark: 1,000 acknowledgements through the core (acknowledgeAssignment: one joined read of actor,
+// policy and assignment, then one statement with the compare-and-set, the next reminder and the
+// audit row; the checkpointer links the audit rows into the hash chain after the commits) on
 // PostgreSQL, against the bare SQL an acknowledgement needs, sent through `pg` directly with the same
 // concurrency (10 in parallel, each side with a pool of 10 connections):
 //   - bare: BEGIN; the same compare-and-set UPDATE of "Assignment"; one INSERT into "AuditEvent"; COMMIT;
@@ -9,10 +10,15 @@
 // A sequential pass (concurrency 1) of the core and the bare SQL is measured too.
 //
 // Run alone: node --import tsx bench/acks.ts
+import { mkdtemp, rm } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
 import { fileURLToPath } from "node:url";
 import pg from "pg";
 import { acknowledgeAssignment } from "../core/assignments/acknowledge-assignment.ts";
 import { GENESIS_HASH, hashAuditEvent } from "../core/audit/append-audit-event.ts";
+import { createAuditCheckpointer, withAuditCommitHook } from "../core/audit/audit-checkpoint.ts";
+import { createFileCheckpointStore } from "../core/audit/checkpoint-file-store.ts";
 import { DEFAULT_SETTINGS, type CoreDeps } from "../core/deps.ts";
 import { createMemoryFileStore } from "../core/files/file-store.ts";
 import { openDatabase } from "../core/store/client.ts";
@@ -24,7 +30,7 @@ import { progress, roundAll, type BenchResult } from "./support/result.ts";
 const SELF = fileURLToPath(import.meta.url);
 const AUDIT_CHAIN_LOCK_KEY = 72041001; // core/audit/append-audit-event.ts
 /** Acknowledgements per side before timing (connections, Prisma's plans, the calendar cache). */
-const WARMUP = 30;
+const WARMUP = 300;
 
 export type AcksBenchOptions = {
   /** Acknowledgements per parallel pass. @defaultValue 1000 */
@@ -64,6 +70,7 @@ export const runAcksBench = async (options: AcksBenchOptions = {}): Promise<Benc
   const seqCount = options.sequentialCount ?? 300;
   const concurrency = options.concurrency ?? 10;
   const bdb = await createBenchDatabase("acks");
+  const checkpointDir = await mkdtemp(path.join(os.tmpdir(), "edoc-bench-acks-"));
   const db = await openDatabase({ databaseUrl: bdb.url, migrate: false, poolSize: concurrency });
   const pgPool = new pg.Pool({ connectionString: bdb.url, max: concurrency });
   // pool.end() resolves before its sockets close; the DROP … WITH (FORCE) at the end may then
@@ -90,7 +97,23 @@ export const runAcksBench = async (options: AcksBenchOptions = {}): Promise<Benc
     const headOf = new Map(org.heads.map((h) => [h.unitId, h.userId]));
     const actorOf = (n: number) => headOf.get(org.unitIds[n % org.unitIds.length]!)!;
 
-    const deps: CoreDeps = { prisma: db.prisma, clock: { now: () => new Date() }, files: createMemoryFileStore(), settings: DEFAULT_SETTINGS };
+    // Wired as the service is: the commit hook and the checkpointer, which links the audit events
+    // the core appends into the chain (core/audit/link-audit-chain.ts) 200 ms after a burst of commits.
+    const checkpointer = createAuditCheckpointer({
+      db: db.prisma,
+      store: createFileCheckpointStore({ file: path.join(checkpointDir, "checkpoint.json"), secret: "bench-secret-bench-secret-bench-secret-0" }),
+      clock: { now: () => new Date() },
+    });
+    const deps: CoreDeps = { prisma: withAuditCommitHook(db.prisma, checkpointer.afterCommit), auditCheckpoint: checkpointer, clock: { now: () => new Date() }, files: createMemoryFileStore(), settings: DEFAULT_SETTINGS };
+    // A core pass ends when the checkpointer has linked its last audit rows (counted in its time).
+    const corePass = async (n: number, concurrency: number, base: number): Promise<number> => {
+      const t = performance.now();
+      const c = cpuMs();
+      await pool(n, concurrency, core(base));
+      await checkpointer.checkpoint();
+      lastCpuMs = cpuMs() - c;
+      return performance.now() - t;
+    };
     const core = (base: number) => async (i: number) => {
       const n = base + i;
       await acknowledgeAssignment(deps, { actorUserId: actorOf(n), assignmentId: idOf[n]!, channel: "TELEGRAM", messageId: String(n) });
@@ -130,11 +153,11 @@ export const runAcksBench = async (options: AcksBenchOptions = {}): Promise<Benc
 
     // Warm both paths on rows of their own.
     progress("acks", `warming up`);
-    await pool(WARMUP, concurrency, core(passes.warmCore));
+    await corePass(WARMUP, concurrency, passes.warmCore);
     await pool(WARMUP, concurrency, bare(passes.warmBare, true));
 
     progress("acks", `${count} through the core, ${concurrency} in parallel`);
-    const coreParMs = await pool(count, concurrency, core(passes.coreParallel));
+    const coreParMs = await corePass(count, concurrency, passes.coreParallel);
     const coreCpu = lastCpuMs;
     progress("acks", `${count} bare SQL, ${concurrency} in parallel`);
     const bareParMs = await pool(count, concurrency, bare(passes.bareParallel, false));
@@ -142,17 +165,21 @@ export const runAcksBench = async (options: AcksBenchOptions = {}): Promise<Benc
     progress("acks", `${count} bare SQL + audit chain lock, ${concurrency} in parallel`);
     const chainParMs = await pool(count, concurrency, bare(passes.chainParallel, true));
     progress("acks", `${seqCount} through the core, sequential`);
-    const coreSeqMs = await pool(seqCount, 1, core(passes.coreSeq));
+    const coreSeqMs = await corePass(seqCount, 1, passes.coreSeq);
     progress("acks", `${seqCount} bare SQL, sequential`);
     const bareSeqMs = await pool(seqCount, 1, bare(passes.bareSeq, false));
 
-    // Check: every row acknowledged once, one audit row each (the core writes no others here).
+    // Check: every row acknowledged once, one audit row each (the core writes no others here), and
+    // every event the core appended linked into the chain once the checkpointer has run.
+    await checkpointer.close();
     const check = new pg.Client({ connectionString: bdb.url });
     await check.connect();
     const acked = Number((await check.query(`SELECT count(*) AS c FROM "Assignment" WHERE "status" = 'ACKNOWLEDGED'`)).rows[0].c);
     const audits = Number((await check.query(`SELECT count(*) AS c FROM "AuditEvent" WHERE "type" = 'assignment.acknowledged'`)).rows[0].c);
+    const unlinked = Number((await check.query(`SELECT count(*) AS c FROM "AuditEvent" WHERE "hash" IS NULL`)).rows[0].c);
     await check.end();
     if (acked !== total || audits !== total) throw new Error(`acks: expected ${total} acknowledged rows and audit events, found ${acked} and ${audits}`);
+    if (unlinked !== 0) throw new Error(`acks: ${unlinked} audit events left unlinked after the checkpointer closed`);
 
     const perS = (n: number, ms: number) => n / (ms / 1000);
     const metrics = roundAll({
@@ -183,10 +210,11 @@ export const runAcksBench = async (options: AcksBenchOptions = {}): Promise<Benc
         { metric: "acks/s core, sequential", value: metrics.core_sequential_per_s!, baseline: metrics.bare_sequential_per_s!, baselineIs: "bare UPDATE+INSERT via pg, sequential" },
       ],
       notes: [
-        `acks: ${count} per parallel pass at concurrency ${concurrency} (Prisma pool ${concurrency}, pg.Pool ${concurrency}); ${seqCount} per sequential pass; PostgreSQL; every row checked ACKNOWLEDGED with one audit row`,
+        `acks: ${count} per parallel pass at concurrency ${concurrency} (Prisma pool ${concurrency}, pg.Pool ${concurrency}); ${seqCount} per sequential pass; PostgreSQL; every row checked ACKNOWLEDGED with one audit row, every core audit row linked into the chain by the checkpointer (counted in the core's time)`,
       ],
     };
   } finally {
+    await rm(checkpointDir, { recursive: true, force: true });
     await pgPool.end().catch(() => {});
     await db.close().catch(() => {});
     await bdb.drop();

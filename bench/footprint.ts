@@ -11,6 +11,7 @@ import { mkdtemp, readFile, readdir, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { PGLITE_OPTIONS } from "../core/store/pglite-options.ts";
 import { createBenchDatabase } from "./support/pg.ts";
 import { progress, roundAll, type BenchResult } from "./support/result.ts";
 
@@ -19,6 +20,12 @@ const ROOT = resolve(fileURLToPath(new URL("..", import.meta.url)));
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 export type FootprintBenchOptions = {
+  /** RSS is read again after this long idle (0: not). @defaultValue 60000 */
+  longIdleMs?: number;
+  /** Internal: keep the DATA_DIR for a reopen. */
+  keepDataDir?: boolean;
+  /** Also measure on PostgreSQL. @defaultValue true */
+  postgres?: boolean;
   /** Idle time after /healthz answers, before reading RSS. @defaultValue 5000 */
   idleMs?: number;
   /** Longest wait for /healthz (a fresh PGlite data directory is migrated first). @defaultValue 90000 */
@@ -54,8 +61,8 @@ export const stop = async (child: ChildProcess, graceMs = 15_000): Promise<numbe
 /** The env a child gets: PATH and HOME only, plus what is given (no stray tokens from our env). */
 export const cleanEnv = (extra: Record<string, string>): NodeJS.ProcessEnv => ({ PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: process.env.HOME ?? "/tmp", TZ: "UTC", ...extra });
 
-const measureService = async (kind: "pglite" | "postgres", opts: Required<FootprintBenchOptions>) => {
-  const dataDir = await mkdtemp(join(tmpdir(), `edoc-bench-footprint-${kind}-`));
+const measureService = async (kind: "pglite" | "postgres", opts: Required<FootprintBenchOptions>, reuse?: { dataDir: string }) => {
+  const dataDir = reuse?.dataDir ?? (await mkdtemp(join(tmpdir(), `edoc-bench-footprint-${kind}-`)));
   const pgdb = kind === "postgres" ? await createBenchDatabase("footprint", { migrated: false }) : undefined;
   let child: ChildProcess | undefined;
   try {
@@ -86,6 +93,12 @@ const measureService = async (kind: "pglite" | "postgres", opts: Required<Footpr
     const readyMs = performance.now() - started;
     await sleep(opts.idleMs);
     const mem = await readProc(proc.pid!);
+    // And after a longer idle (timers, jobs polling, a GC or two), as an agency's service spends its nights.
+    let longIdle: ProcMemory | null = null;
+    if (opts.longIdleMs > opts.idleMs) {
+      await sleep(opts.longIdleMs - opts.idleMs);
+      longIdle = await readProc(proc.pid!);
+    }
     if (mem.name !== "node" || !mem.cmdline.includes("bin/edoc.js")) throw new Error(`footprint: pid ${proc.pid} is "${mem.name}" (${mem.cmdline}), not the node service`);
     let childrenRssMb = 0;
     const childNames: string[] = [];
@@ -98,11 +111,11 @@ const measureService = async (kind: "pglite" | "postgres", opts: Required<Footpr
     const stopMs = await stop(proc);
     const exitCode = proc.exitCode;
     child = undefined;
-    progress("footprint", `${kind}: ready in ${(readyMs / 1000).toFixed(1)} s, idle VmRSS ${mem.rssMb.toFixed(1)} MB (peak ${mem.hwmMb.toFixed(1)} MB), ${mem.children.length} child processes${childNames.length ? ` [${childNames.join(", ")}]` : ""}, SIGTERM → exit ${exitCode} in ${stopMs.toFixed(0)} ms`);
-    return { ...mem, childrenRssMb, childNames, readyMs, stopMs, exitCode: exitCode ?? -1 };
+    progress("footprint", `${kind}${reuse ? " (reopened)" : ""}: ready in ${(readyMs / 1000).toFixed(1)} s, idle VmRSS ${mem.rssMb.toFixed(1)} MB${longIdle ? `, ${longIdle.rssMb.toFixed(1)} MB after ${opts.longIdleMs / 1000} s` : ""} (peak ${(longIdle ?? mem).hwmMb.toFixed(1)} MB), ${mem.children.length} child processes${childNames.length ? ` [${childNames.join(", ")}]` : ""}, SIGTERM → exit ${exitCode} in ${stopMs.toFixed(0)} ms`);
+    return { ...mem, hwmMb: (longIdle ?? mem).hwmMb, longIdleRssMb: longIdle?.rssMb ?? mem.rssMb, childrenRssMb, childNames, readyMs, stopMs, exitCode: exitCode ?? -1, dataDir };
   } finally {
     if (child) await stop(child).catch(() => {});
-    await rm(dataDir, { recursive: true, force: true });
+    if (!opts.keepDataDir || reuse) await rm(dataDir, { recursive: true, force: true });
     await pgdb?.drop();
   }
 };
@@ -119,45 +132,87 @@ const measureBareNode = async (idleMs: number) => {
   }
 };
 
+/**
+ * Bare PGlite: a node process that opens PGlite on a data directory (created there, then reopened)
+ * with the options the service uses (core/store/client.ts `PGLITE_OPTIONS`), runs one query and idles.
+ */
+const measureBarePglite = async (idleMs: number) => {
+  const dataDir = await mkdtemp(join(tmpdir(), "edoc-bench-footprint-bare-pglite-"));
+  // Plain JavaScript (no TypeScript loader): the options come as JSON.
+  const script = `
+    import { PGlite } from "@electric-sql/pglite";
+    const db = await PGlite.create(process.argv.at(-1), JSON.parse(process.env.PGLITE_OPTIONS));
+    await db.query("SELECT 1");
+    if (process.argv.at(-2) === "create") { await db.close(); process.exit(0); }
+    console.log("ready");
+    setInterval(() => {}, 1000);`;
+  try {
+    const create = spawn(process.execPath, ["--input-type=module", "-e", script, "create", dataDir], { cwd: ROOT, env: cleanEnv({ PGLITE_OPTIONS: JSON.stringify(PGLITE_OPTIONS) }), stdio: "ignore" });
+    await new Promise<void>((r) => create.once("exit", () => r()));
+    const child = spawn(process.execPath, ["--input-type=module", "-e", script, "open", dataDir], { cwd: ROOT, env: cleanEnv({ PGLITE_OPTIONS: JSON.stringify(PGLITE_OPTIONS) }), stdio: ["ignore", "pipe", "inherit"] });
+    try {
+      await new Promise<void>((r, reject) => {
+        child.stdout!.on("data", (b: Buffer) => b.toString().includes("ready") && r());
+        child.once("exit", (code) => reject(new Error(`bare PGlite exited with ${code}`)));
+      });
+      await sleep(idleMs);
+      return await readProc(child.pid!);
+    } finally {
+      await stop(child);
+    }
+  } finally {
+    await rm(dataDir, { recursive: true, force: true });
+  }
+};
+
 export const runFootprintBench = async (options: FootprintBenchOptions = {}): Promise<BenchResult> => {
-  const opts = { idleMs: options.idleMs ?? 5_000, startTimeoutMs: options.startTimeoutMs ?? 90_000 };
+  const opts = { idleMs: options.idleMs ?? 5_000, startTimeoutMs: options.startTimeoutMs ?? 90_000, longIdleMs: options.longIdleMs ?? 60_000, keepDataDir: false, postgres: options.postgres ?? true };
   progress("footprint", "bare node baseline");
   const bare = await measureBareNode(opts.idleMs);
+  progress("footprint", "bare PGlite baseline (reopened data directory)");
+  const barePglite = await measureBarePglite(opts.idleMs);
   progress("footprint", "edoc serve on PGlite (fresh DATA_DIR)");
-  const lite = await measureService("pglite", opts);
-  progress("footprint", "edoc serve on PostgreSQL (fresh database)");
-  const pg = await measureService("postgres", opts);
+  const lite = await measureService("pglite", { ...opts, keepDataDir: true });
+  progress("footprint", "edoc serve on PGlite (the same DATA_DIR reopened)");
+  const reopened = await measureService("pglite", opts, { dataDir: lite.dataDir });
+  const pg = opts.postgres ? (progress("footprint", "edoc serve on PostgreSQL (fresh database)"), await measureService("postgres", { ...opts, longIdleMs: 0 })) : null;
   const metrics = roundAll({
     bare_node_rss_mb: bare.rssMb,
+    bare_pglite_rss_mb: barePglite.rssMb,
     pglite_rss_mb: lite.rssMb,
+    pglite_long_idle_rss_mb: lite.longIdleRssMb,
     pglite_peak_rss_mb: lite.hwmMb,
     pglite_ratio_over_bare: lite.rssMb / bare.rssMb,
     pglite_ready_s: lite.readyMs / 1000,
     pglite_stop_ms: lite.stopMs,
-    postgres_rss_mb: pg.rssMb,
-    postgres_peak_rss_mb: pg.hwmMb,
-    postgres_ratio_over_bare: pg.rssMb / bare.rssMb,
-    postgres_ready_s: pg.readyMs / 1000,
-    postgres_stop_ms: pg.stopMs,
-    child_processes: lite.children.length + pg.children.length,
-    children_rss_mb: lite.childrenRssMb + pg.childrenRssMb,
-    exit_codes_nonzero: (lite.exitCode !== 0 ? 1 : 0) + (pg.exitCode !== 0 ? 1 : 0),
+    pglite_reopened_rss_mb: reopened.rssMb,
+    pglite_reopened_long_idle_rss_mb: reopened.longIdleRssMb,
+    pglite_reopened_peak_rss_mb: reopened.hwmMb,
+    pglite_reopened_ready_s: reopened.readyMs / 1000,
+    ...(pg ? { postgres_rss_mb: pg.rssMb, postgres_peak_rss_mb: pg.hwmMb, postgres_ratio_over_bare: pg.rssMb / bare.rssMb, postgres_ready_s: pg.readyMs / 1000, postgres_stop_ms: pg.stopMs } : {}),
+    child_processes: lite.children.length + reopened.children.length + (pg?.children.length ?? 0),
+    children_rss_mb: lite.childrenRssMb + reopened.childrenRssMb + (pg?.childrenRssMb ?? 0),
+    exit_codes_nonzero: [lite, reopened, pg].filter((r) => r && r.exitCode !== 0).length,
   });
   return {
     name: "footprint",
     metrics,
     comparisons: [
       { metric: "idle VmRSS MB, PGlite", value: metrics.pglite_rss_mb!, baseline: metrics.bare_node_rss_mb!, baselineIs: "bare node setInterval" },
-      { metric: "idle VmRSS MB, PostgreSQL", value: metrics.postgres_rss_mb!, baseline: metrics.bare_node_rss_mb!, baselineIs: "bare node setInterval" },
+      { metric: "idle VmRSS MB, PGlite", value: metrics.pglite_rss_mb!, baseline: metrics.bare_pglite_rss_mb!, baselineIs: "bare node + bare PGlite (same options)" },
+      { metric: `VmRSS MB after ${opts.longIdleMs / 1000} s idle, PGlite`, value: metrics.pglite_long_idle_rss_mb!, baseline: metrics.bare_pglite_rss_mb!, baselineIs: "bare node + bare PGlite (same options)" },
+      { metric: "idle VmRSS MB, PGlite reopened", value: metrics.pglite_reopened_rss_mb!, baseline: metrics.bare_pglite_rss_mb!, baselineIs: "bare node + bare PGlite (same options)" },
+      { metric: `VmRSS MB after ${opts.longIdleMs / 1000} s idle, PGlite reopened`, value: metrics.pglite_reopened_long_idle_rss_mb!, baseline: metrics.bare_pglite_rss_mb!, baselineIs: "bare node + bare PGlite (same options)" },
+      ...(pg ? [{ metric: "idle VmRSS MB, PostgreSQL", value: metrics.postgres_rss_mb!, baseline: metrics.bare_node_rss_mb!, baselineIs: "bare node setInterval" }] : []),
     ],
-    highlights: ["pglite_ready_s", "postgres_ready_s"],
+    highlights: ["pglite_ready_s", "pglite_reopened_ready_s", "postgres_ready_s"],
     notes: [
-      `footprint: pid checked to be node running bin/edoc.js; child processes: PGlite ${lite.childNames.join(", ") || "none"}, PostgreSQL ${pg.childNames.join(", ") || "none"} (not counted in VmRSS); idle ${opts.idleMs / 1000} s after /healthz; no chat platform, no Redis (in-process jobs, web chat on); PGlite on a fresh DATA_DIR (migrated at start)`,
+      `footprint: pid checked to be node running bin/edoc.js; child processes: PGlite ${lite.childNames.join(", ") || "none"}, PostgreSQL ${pg?.childNames.join(", ") || "none"} (not counted in VmRSS); idle ${opts.idleMs / 1000} s after /healthz (and ${opts.longIdleMs / 1000} s for PGlite); no chat platform, no Redis (in-process jobs, web chat on); PGlite on a fresh DATA_DIR (migrated at start)`,
     ],
   };
 };
 
 if (process.argv[1] === SELF) {
-  const result = await runFootprintBench();
+  const result = await runFootprintBench({ postgres: !process.argv.includes("--no-postgres"), ...(process.argv.includes("--short") ? { longIdleMs: 0 } : {}) });
   console.log(JSON.stringify(result, null, 2));
 }

@@ -55,16 +55,47 @@ export const fixedClock = (at: Date | string): Clock => {
 
 // === Validation
 
+// Luxon validates a zone name by building an `Intl.DateTimeFormat` on every call (≈0.2 ms), and a
+// `DateTime` given a zone *name* validates it again each time: the answers and the zone objects are
+// kept here, per name (a process sees a handful of zones).
+const zoneValidity = new Map<string, boolean>();
+const zoneObjects = new Map<string, IANAZone>();
+
 /** True for an IANA zone name Luxon knows (e.g. "Asia/Ho_Chi_Minh"). */
-export const isValidTimeZone = (zone: string): boolean => IANAZone.isValidZone(zone);
+export const isValidTimeZone = (zone: string): boolean => {
+  let valid = zoneValidity.get(zone);
+  if (valid === undefined) {
+    valid = IANAZone.isValidZone(zone);
+    if (zoneValidity.size < 1000) zoneValidity.set(zone, valid);
+  }
+  return valid;
+};
+
+/** The Luxon zone object of a valid zone name (cached); an invalid name throws TIME_ZONE_INVALID. */
+const zoneOf = (zone: string): IANAZone => {
+  let z = zoneObjects.get(zone);
+  if (z === undefined) {
+    assertTimeZone(zone);
+    z = IANAZone.create(zone);
+    zoneObjects.set(zone, z);
+  }
+  return z;
+};
 
 /** Throws `TIME_ZONE_INVALID` for an unknown zone (it may come from an organisation file). */
 export const assertTimeZone = (zone: string): void => {
   if (!isValidTimeZone(zone)) throw new DomainError("TIME_ZONE_INVALID", "calendar.timeZoneInvalid", { zone });
 };
 
+// The calendar arithmetic (working days, reminders) converts the same few hundred dates over and
+// over: the conversions are kept both ways (bounded).
+const epochDays = new Map<string, number>();
+const dayStrings = new Map<number, LocalDate>();
+const DAY_CACHE_MAX = 20_000;
+
 /** True for a real calendar day written "YYYY-MM-DD" ("2025-02-29" is false). */
 export const isLocalDate = (value: string): boolean => {
+  if (epochDays.has(value)) return true;
   const m = LOCAL_DATE_RE.exec(value);
   if (!m) return false;
   const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
@@ -89,12 +120,25 @@ export const minutesOfLocalTime = (time: LocalTime): number => {
 // === Local-date arithmetic (zone-free)
 
 const epochDay = (date: LocalDate): number => {
+  const cached = epochDays.get(date);
+  if (cached !== undefined) return cached;
   assertLocalDate(date);
   const [y, m, d] = date.split("-").map(Number) as [number, number, number];
-  return Date.UTC(y, m - 1, d) / MS_PER_DAY;
+  const day = Date.UTC(y, m - 1, d) / MS_PER_DAY;
+  if (epochDays.size >= DAY_CACHE_MAX) epochDays.clear();
+  epochDays.set(date, day);
+  return day;
 };
 
-const fromEpochDay = (day: number): LocalDate => new Date(day * MS_PER_DAY).toISOString().slice(0, 10);
+const fromEpochDay = (day: number): LocalDate => {
+  let date = dayStrings.get(day);
+  if (date === undefined) {
+    date = new Date(day * MS_PER_DAY).toISOString().slice(0, 10);
+    if (dayStrings.size >= DAY_CACHE_MAX) dayStrings.clear();
+    dayStrings.set(day, date);
+  }
+  return date;
+};
 
 /** The date `days` calendar days after `date` (negative: before). */
 export const addDays = (date: LocalDate, days: number): LocalDate => fromEpochDay(epochDay(date) + days);
@@ -132,39 +176,87 @@ export const utcMidnightToLocalDate = (value: Date): LocalDate => value.toISOStr
 // === Instants ↔ office wall clock
 
 const inZone = (instant: Date, zone: string): DateTime => {
-  const dt = DateTime.fromJSDate(instant, { zone });
-  if (!dt.isValid) {
-    if (!isValidTimeZone(zone)) assertTimeZone(zone);
-    throw new Error(`Invalid instant: ${String(instant)}`);
-  }
+  const dt = DateTime.fromJSDate(instant, { zone: zoneOf(zone) });
+  if (!dt.isValid) throw new Error(`Invalid instant: ${String(instant)}`);
   return dt;
 };
 
+// Luxon asks `Intl` for a zone's offset at every instant it converts (≈0.05 ms each, and the reminder
+// arithmetic converts dozens per use case). Offsets change only at a zone's transitions, which fall on
+// whole minutes: the offset is kept per zone and 15-minute slot when it is the same at both ends of
+// the slot (a slot with a transition inside is never kept, and is asked about each time).
+const OFFSET_SLOT_MS = 15 * MS_PER_MINUTE;
+const offsetCache = new Map<string, Map<number, number>>();
+
+/** The zone's offset from UTC in minutes at an instant (ms since the epoch), as Luxon computes it. */
+const offsetAt = (zone: string, ts: number): number => {
+  const z = zoneOf(zone);
+  let slots = offsetCache.get(zone);
+  if (slots === undefined) offsetCache.set(zone, (slots = new Map()));
+  const slot = Math.floor(ts / OFFSET_SLOT_MS);
+  const cached = slots.get(slot);
+  if (cached !== undefined) return cached;
+  const start = z.offset(slot * OFFSET_SLOT_MS);
+  const end = z.offset((slot + 1) * OFFSET_SLOT_MS - 1);
+  if (start !== end) return z.offset(ts);
+  if (slots.size >= 50_000) slots.clear();
+  slots.set(slot, start);
+  return start;
+};
+
+/** The wall clock of an instant in a zone, as the UTC fields of a shifted Date. */
+const wallClock = (instant: Date, zone: string): Date => {
+  const ts = instant.getTime();
+  if (Number.isNaN(ts)) throw new Error(`Invalid instant: ${String(instant)}`);
+  return new Date(ts + offsetAt(zone, ts) * MS_PER_MINUTE);
+};
+
+const pad2 = (n: number): string => (n < 10 ? `0${n}` : String(n));
+
+/** "YYYY-MM-DD" of a shifted Date's UTC fields (years 0–9999, as the rest of this module). */
+const isoDateOf = (w: Date): string => `${String(w.getUTCFullYear()).padStart(4, "0")}-${pad2(w.getUTCMonth() + 1)}-${pad2(w.getUTCDate())}`;
+
+/**
+ * The instant whose wall clock in `zone` is `localTs` (a wall clock written as if it were UTC).
+ * Luxon's rule (its `fixOffset`) for times a transition skips or repeats: a skipped time moves
+ * forward by the gap; a repeated one takes the offset in force at that wall clock read as UTC (where
+ * Luxon starts from the offset of the current moment, so it may pick the other of the two).
+ */
+const instantOfWallClock = (localTs: number, zone: string): number => {
+  const o = offsetAt(zone, localTs);
+  let utcGuess = localTs - o * MS_PER_MINUTE;
+  const o2 = offsetAt(zone, utcGuess);
+  if (o === o2) return utcGuess;
+  utcGuess -= (o2 - o) * MS_PER_MINUTE;
+  const o3 = offsetAt(zone, utcGuess);
+  if (o2 === o3) return utcGuess;
+  return localTs - Math.min(o2, o3) * MS_PER_MINUTE;
+};
+
 /** The office's calendar day at an instant. */
-export const localDateOf = (instant: Date, zone: string = DEFAULT_TIME_ZONE): LocalDate =>
-  inZone(instant, zone).toFormat("yyyy-MM-dd");
+export const localDateOf = (instant: Date, zone: string = DEFAULT_TIME_ZONE): LocalDate => isoDateOf(wallClock(instant, zone));
 
 /** The office's wall-clock time at an instant, "HH:mm" (seconds dropped). */
-export const localTimeOf = (instant: Date, zone: string = DEFAULT_TIME_ZONE): LocalTime =>
-  inZone(instant, zone).toFormat("HH:mm");
+export const localTimeOf = (instant: Date, zone: string = DEFAULT_TIME_ZONE): LocalTime => {
+  const w = wallClock(instant, zone);
+  return `${pad2(w.getUTCHours())}:${pad2(w.getUTCMinutes())}`;
+};
 
 /**
  * Minutes after local midnight at an instant, with the fraction for seconds and milliseconds
  * (07:30:30 → 450.5). Used by the working-hours arithmetic.
  */
 export const localMinuteOfDay = (instant: Date, zone: string = DEFAULT_TIME_ZONE): number => {
-  const dt = inZone(instant, zone);
-  return dt.hour * 60 + dt.minute + dt.second / 60 + dt.millisecond / MS_PER_MINUTE;
+  const w = wallClock(instant, zone);
+  return w.getUTCHours() * 60 + w.getUTCMinutes() + w.getUTCSeconds() / 60 + w.getUTCMilliseconds() / MS_PER_MINUTE;
 };
 
 /** The instant of a wall-clock time on a local date in a zone. */
 export const atLocalTime = (date: LocalDate, time: LocalTime, zone: string = DEFAULT_TIME_ZONE): Date => {
-  assertLocalDate(date);
-  assertTimeZone(zone);
+  const day = epochDay(date);
+  zoneOf(zone);
   const minutes = minutesOfLocalTime(time);
-  const [year, month, day] = date.split("-").map(Number) as [number, number, number];
-  const dt = DateTime.fromObject({ year, month, day, hour: Math.floor(minutes / 60), minute: minutes % 60 }, { zone });
-  return dt.toJSDate();
+  return new Date(instantOfWallClock(day * MS_PER_DAY + minutes * MS_PER_MINUTE, zone));
 };
 
 /** 00:00:00.000 of a local date in a zone. */
@@ -172,9 +264,10 @@ export const startOfLocalDay = (date: LocalDate, zone: string = DEFAULT_TIME_ZON
 
 /** 23:59:59.999 of a local date in a zone (the last instant of that day). */
 export const endOfLocalDay = (date: LocalDate, zone: string = DEFAULT_TIME_ZONE): Date => {
-  assertLocalDate(date);
-  assertTimeZone(zone);
-  return DateTime.fromISO(date, { zone }).endOf("day").toJSDate();
+  const day = epochDay(date);
+  zoneOf(zone);
+  // As Luxon's endOf("day"): the next day's start, less one millisecond.
+  return new Date(instantOfWallClock((day + 1) * MS_PER_DAY, zone) - 1);
 };
 
 /**
@@ -285,11 +378,11 @@ export const formatLocalDate = (date: LocalDate): string => {
 };
 
 /** "dd/mm/yyyy" of an instant in the office zone. */
-export const formatDate = (instant: Date, zone: string = DEFAULT_TIME_ZONE): string => inZone(instant, zone).toFormat("dd/MM/yyyy");
+export const formatDate = (instant: Date, zone: string = DEFAULT_TIME_ZONE): string => formatLocalDate(localDateOf(instant, zone));
 
 /** "HH:mm dd/mm/yyyy" of an instant in the office zone (as Vietnamese documents write it). */
 export const formatDateTime = (instant: Date, zone: string = DEFAULT_TIME_ZONE): string =>
-  inZone(instant, zone).toFormat("HH:mm dd/MM/yyyy");
+  `${localTimeOf(instant, zone)} ${formatDate(instant, zone)}`;
 
 /** The weekday name of a local date: "Thứ Hai" … "Chủ Nhật" (vi), "Monday" … "Sunday" (en). */
 export const weekdayName = (date: LocalDate, locale: Locale = "vi"): string => {

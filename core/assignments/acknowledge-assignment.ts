@@ -1,10 +1,16 @@
 import { z } from "zod";
-import { loadActor } from "../actors/actor.ts";
-import { appendAuditEvent } from "../audit/append-audit-event.ts";
+import { loadActor, type Actor } from "../actors/actor.ts";
+import { appendAuditEvent, auditContentOf, auditInsertParams, auditInsertSql } from "../audit/append-audit-event.ts";
+import { loadOrgCalendar } from "../calendar/load-org-calendar.ts";
+import { resolveReminderPolicy, type ReminderPolicy } from "../domain/reminder-policy.ts";
+import { DomainError } from "../errors.ts";
+import { runSql, type HotStatement } from "../store/direct-sql.ts";
+import type { AssignmentRole, AssignmentStatus, Role, UnitKind, Urgency } from "../store/generated/enums.ts";
+import type { AssignmentFacts } from "../workflow/state-machine.ts";
 import type { CoreDeps } from "../deps.ts";
 import { enqueueOutbox } from "../outbox/enqueue-outbox.ts";
 import { loadReminderContext } from "../reminders/reminder-context.ts";
-import { refreshAssignmentReminder } from "../reminders/schedule-reminder.ts";
+import { computeReminderState, refreshAssignmentReminder } from "../reminders/schedule-reminder.ts";
 import { runUseCase } from "../use-case.ts";
 import { conflictFor, fromStatuses, requireAssignmentAction } from "../workflow/state-machine.ts";
 import { factsOf, loadAssignmentForAction, unitHeadIds, shownRef } from "./assignment-access.ts";
@@ -29,6 +35,176 @@ export type AcknowledgeAssignmentResult = { assignmentId: string; ref: string; a
 export const acknowledgeAssignment = (deps: CoreDeps, raw: AcknowledgeAssignmentInput): Promise<AcknowledgeAssignmentResult> =>
   runUseCase(deps, { action: "assignment.acknowledge", actorUserId: raw.actorUserId, entityType: "Assignment", entityId: raw.assignmentId }, async () => {
     const input = ZAcknowledgeAssignmentInput.parse(raw);
+    return (await acknowledgeDirect(deps, input)) ?? acknowledgeInTransaction(deps, input);
+  });
+
+type AckInput = z.output<typeof ZAcknowledgeAssignmentInput>;
+
+/** One row: the actor, their unit and organisation, and the assignment as the rules and the reminder need it. */
+type AckRow = {
+  actorId: string;
+  actorOrgId: string;
+  actorCode: string;
+  actorName: string;
+  actorTitle: string | null;
+  actorUnitId: string;
+  actorRoles: string[] | string;
+  actorLocale: string;
+  actorActive: boolean;
+  actorUnitCode: string;
+  actorUnitKind: string;
+  orgTimeZone: string;
+  orgPolicy: string;
+  id: string | null;
+  ref: string;
+  status: string;
+  role: string;
+  unitId: string;
+  unitOrgId: string;
+  parentId: string | null;
+  assigneeUserId: string | null;
+  dueAt: number | null;
+  sentAt: number;
+  isPaper: boolean;
+  lastReminderAt: number | null;
+  escalationLevel: number;
+  urgency: string;
+  parentStatus: string | null;
+};
+
+/** A timestamp column as epoch milliseconds (pg would read a timestamp without zone in the process's zone). */
+const epochMs = (col: string) => `(extract(epoch from ${col}) * 1000)::float8`;
+
+const ACK_READ: HotStatement = { name: "edoc_ack_read", kind: "query", text: `
+SELECT u."id" AS "actorId", u."orgId" AS "actorOrgId", u."code" AS "actorCode", u."name" AS "actorName",
+       u."title" AS "actorTitle", u."unitId" AS "actorUnitId", array_to_string(u."roles", ',') AS "actorRoles",
+       u."locale" AS "actorLocale", u."active" AS "actorActive", au."code" AS "actorUnitCode", au."kind"::text AS "actorUnitKind",
+       o."timeZone" AS "orgTimeZone", o."policy"::text AS "orgPolicy",
+       a."id", a."ref", a."status"::text AS "status", a."role"::text AS "role", a."unitId", un."orgId" AS "unitOrgId",
+       a."parentId", a."assigneeUserId", ${epochMs('a."dueAt"')} AS "dueAt", ${epochMs('a."sentAt"')} AS "sentAt", a."isPaper",
+       ${epochMs('a."lastReminderAt"')} AS "lastReminderAt", a."escalationLevel",
+       d."urgency"::text AS "urgency", pa."status"::text AS "parentStatus"
+FROM "User" u
+JOIN "Unit" au ON au."id" = u."unitId"
+JOIN "Organization" o ON o."id" = u."orgId"
+LEFT JOIN ("Assignment" a JOIN "Unit" un ON un."id" = a."unitId" JOIN "Document" d ON d."id" = a."documentId" LEFT JOIN "Assignment" pa ON pa."id" = a."parentId") ON a."id" = $2
+WHERE u."id" = $1` };
+
+// $1–$7 are the audit event's (auditInsertParams: at, orgId, actor, type, entityType, entityId, data).
+// The compare-and-set, guarded by every value the rules and the reminder were computed from (a row
+// changed since the read matches nothing and the transactional path decides), and the audit event
+// in the same statement (one implicit transaction; see append-audit-event.ts for the chain).
+const ACK_WRITE: HotStatement = { name: "edoc_ack_write", kind: "execute", text: `
+WITH upd AS (
+  UPDATE "Assignment" AS a
+  SET "status" = 'ACKNOWLEDGED', "acknowledgedAt" = $1::timestamp(3), "acknowledgedById" = $3, "ackChannel" = $8::"Channel",
+      "ackMessageId" = $9, "nextReminderAt" = $10::timestamp(3), "reminderStep" = $11, "escalationLevel" = $12::int, "updatedAt" = $1::timestamp(3)
+  WHERE a."id" = $6 AND a."status" = 'ASSIGNED' AND a."parentId" IS NULL AND a."unitId" = $13
+    AND a."assigneeUserId" IS NOT DISTINCT FROM $14 AND a."role"::text = $15 AND a."dueAt" IS NOT DISTINCT FROM $16::timestamp(3)
+    AND a."sentAt" = $17::timestamp(3) AND a."isPaper" = $18::boolean AND a."lastReminderAt" IS NOT DISTINCT FROM $19::timestamp(3)
+    AND a."escalationLevel" = $20::int
+    AND EXISTS (SELECT 1 FROM "Document" d WHERE d."id" = a."documentId" AND d."urgency"::text = $21)
+  RETURNING a."id"
+)
+${auditInsertSql((n) => `$${n}`, "upd")}` };
+
+const policyCache = new Map<string, ReminderPolicy>();
+const policyOf = (text: string): ReminderPolicy => {
+  let policy = policyCache.get(text);
+  if (policy === undefined) {
+    policy = resolveReminderPolicy(JSON.parse(text));
+    if (policyCache.size > 100) policyCache.clear();
+    policyCache.set(text, policy);
+  }
+  return policy;
+};
+
+const iso = (d: Date | null): string | null => (d === null ? null : d.toISOString());
+const dateOf = (ms: number | null): Date | null => (ms === null ? null : new Date(ms));
+
+/**
+ * The acknowledgement in two statements: one joined read, then one statement that does the
+ * compare-and-set, the reminder columns and the audit event. Returns null (nothing written) when the
+ * transactional path must decide: delegated work (the heads are told through the outbox), or a row
+ * that changed between the read and the write (that path then re-reads it and names the conflict).
+ */
+const acknowledgeDirect = async (deps: CoreDeps, input: AckInput): Promise<AcknowledgeAssignmentResult | null> => {
+  const { rows } = await runSql<AckRow>(deps.prisma, ACK_READ, [input.actorUserId, input.assignmentId]);
+  const r = rows[0];
+  if (!r || !r.actorActive) throw new DomainError("ACTOR_UNKNOWN", "error.actorUnknown");
+  const actor: Actor = {
+    id: r.actorId,
+    orgId: r.actorOrgId,
+    code: r.actorCode,
+    name: r.actorName,
+    title: r.actorTitle,
+    unitId: r.actorUnitId,
+    unitCode: r.actorUnitCode,
+    unitKind: r.actorUnitKind as UnitKind,
+    roles: (Array.isArray(r.actorRoles) ? r.actorRoles : r.actorRoles === "" ? [] : r.actorRoles.split(",")) as Role[],
+    locale: r.actorLocale === "en" ? "en" : "vi",
+  };
+  if (r.id === null || r.unitOrgId !== actor.orgId) throw new DomainError("ASSIGNMENT_NOT_FOUND", "assignment.notFound");
+  const dueAt = dateOf(r.dueAt);
+  const sentAt = new Date(r.sentAt);
+  const lastReminderAt = dateOf(r.lastReminderAt);
+  const facts: AssignmentFacts = { unitId: r.unitId, parentId: r.parentId, assigneeUserId: r.assigneeUserId, status: r.status as AssignmentStatus, role: r.role as AssignmentRole, dueAt, parent: r.parentStatus === null ? null : { status: r.parentStatus as AssignmentStatus } };
+  const now = deps.clock.now();
+  requireAssignmentAction(actor, facts, "ack", shownRef(deps, r.ref));
+  if (r.parentId !== null) return null;
+  const calendar = await loadOrgCalendar(deps, { zone: r.orgTimeZone });
+  const state = computeReminderState({
+    assignment: {
+      status: "ACKNOWLEDGED",
+      role: facts.role,
+      urgency: r.urgency as Urgency,
+      sentAt,
+      acknowledgedAt: now,
+      dueAt,
+      isPaper: r.isPaper,
+      lastReminderAt,
+      escalationLevel: r.escalationLevel,
+    },
+    calendar,
+    policy: policyOf(r.orgPolicy),
+    now,
+  });
+  const audit = auditInsertParams(
+    auditContentOf({
+      type: "assignment.acknowledged",
+      at: now,
+      orgId: actor.orgId,
+      actorUserId: actor.id,
+      entityType: "Assignment",
+      entityId: r.id,
+      data: { ref: r.ref, channel: input.channel ?? null, messageId: input.messageId ?? null },
+    }),
+  );
+  const { count: written } = await runSql(deps.prisma, ACK_WRITE, [
+    ...audit,
+    input.channel ?? null,
+    input.messageId ?? null,
+    iso(state.nextReminderAt),
+    state.reminderStep,
+    state.escalationLevel,
+    r.unitId,
+    r.assigneeUserId,
+    r.role,
+    iso(dueAt),
+    sentAt.toISOString(),
+    r.isPaper,
+    iso(lastReminderAt),
+    r.escalationLevel,
+    r.urgency,
+  ]);
+  if (written !== 1) return null;
+  deps.auditCheckpoint?.afterCommit();
+  return { assignmentId: r.id, ref: r.ref, acknowledgedAt: now };
+};
+
+/** The acknowledgement in one interactive transaction (delegated work, or a row changed meanwhile). */
+const acknowledgeInTransaction = async (deps: CoreDeps, input: AckInput): Promise<AcknowledgeAssignmentResult> => {
+  {
     const actor = await loadActor(deps.prisma, input.actorUserId);
     const now = deps.clock.now();
     // Read outside the transaction: on PGlite (one session) a read through deps.prisma inside an
@@ -61,4 +237,5 @@ export const acknowledgeAssignment = (deps: CoreDeps, raw: AcknowledgeAssignment
       }
       return { assignmentId: a.id, ref: a.ref, acknowledgedAt: now };
     });
-  });
+  }
+};

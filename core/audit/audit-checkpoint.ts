@@ -14,6 +14,7 @@ import { z } from "zod";
 import type { Db } from "../store/client.ts";
 import { appendedAuditEvents } from "./append-audit-event.ts";
 import { canonicalJson } from "./canonical-json.ts";
+import { linkAuditChain } from "./link-audit-chain.ts";
 
 // === The checkpoint and its signature
 
@@ -97,9 +98,14 @@ export type AuditCheckpointStore = {
 
 export type AuditHead = { seq: bigint; hash: string };
 
-/** The last event of the chain, or null when the log is empty. */
-export const readAuditHead = (db: Db): Promise<AuditHead | null> =>
-  db.auditEvent.findFirst({ orderBy: { seq: "desc" }, select: { seq: true, hash: true } });
+/**
+ * The last linked event of the chain, or null when nothing is linked yet. Events appended since the
+ * last link (see link-audit-chain.ts) come after it; call `linkAuditChain` first to include them.
+ */
+export const readAuditHead = async (db: Db): Promise<AuditHead | null> => {
+  const head = await db.auditEvent.findFirst({ where: { hash: { not: null } }, orderBy: { seq: "desc" }, select: { seq: true, hash: true } });
+  return head === null || head.hash === null ? null : { seq: head.seq, hash: head.hash };
+};
 
 /**
  * The table against the checkpoints:
@@ -211,6 +217,8 @@ export const createAuditCheckpointer = ({ db, store, clock, delayMs = 200, onPro
 
   const writeOnce = async (): Promise<CheckpointOutcome> => {
     try {
+      // Link what was appended since the last run: the checkpoint is taken at the linked head.
+      await linkAuditChain(db);
       const loaded = await store.load();
       if (loaded.status === "notAuthentic") return { status: "refused", check: { status: "notAuthentic", location: store.location, reason: loaded.reason } };
       const head = await readAuditHead(db);

@@ -33,8 +33,11 @@ const generationOf = new WeakMap<Db, number>();
  * The yearly data in force: shipped files, each year replaced by the table's rows for that year
  * when the table has any. Sorted by year.
  */
-export const loadOrgCalendarFiles = async (deps: Pick<CoreDeps, "prisma">): Promise<CalendarFile[]> => {
-  const db = deps.prisma;
+export const loadOrgCalendarFiles = async (deps: Pick<CoreDeps, "prisma">): Promise<CalendarFile[]> =>
+  (await mergedFiles(deps.prisma)).map((f) => ({ year: f.year, days: f.days.map((d) => ({ ...d })) }));
+
+/** The cached read (shared: never hand it out to be changed). */
+const mergedFiles = (db: Db): Promise<CalendarFile[]> => {
   if (generationOf.get(db) !== generation) {
     cache.delete(db);
     generationOf.set(db, generation);
@@ -46,8 +49,11 @@ export const loadOrgCalendarFiles = async (deps: Pick<CoreDeps, "prisma">): Prom
     // A failed read (database down) must not stay cached.
     pending.catch(() => cache.delete(db));
   }
-  return (await pending).map((f) => ({ year: f.year, days: f.days.map((d) => ({ ...d })) }));
+  return pending;
 };
+
+/** Calendars built from one cached read, per zone (only those with the default options). */
+const calendars = new WeakMap<Promise<CalendarFile[]>, Map<string, Promise<Calendar>>>();
 
 const readMergedFiles = async (db: Db): Promise<CalendarFile[]> => {
   const rows = await db.calendarDay.findMany({ orderBy: { date: "asc" }, select: { date: true, kind: true, name: true, source: true } });
@@ -84,8 +90,23 @@ export type LoadOrgCalendarInput = {
  * calendar.isWorkingDay("2026-02-17"); // false: Tết
  */
 export const loadOrgCalendar = async (deps: Pick<CoreDeps, "prisma" | "settings">, input: LoadOrgCalendarInput = {}): Promise<Calendar> => {
+  const zone = input.zone ?? deps.settings.officeTimeZone;
+  if (input.workingHours === undefined && input.onUncoveredYear === undefined) {
+    // The common case (every use case): one calendar per cached read and zone. A Calendar hands out
+    // copies of its entries, so sharing it is safe.
+    const pending = mergedFiles(deps.prisma);
+    let byZone = calendars.get(pending);
+    if (byZone === undefined) calendars.set(pending, (byZone = new Map()));
+    let calendar = byZone.get(zone);
+    if (calendar === undefined) {
+      calendar = pending.then((files) => createCalendar({ files, zone }));
+      byZone.set(zone, calendar);
+      calendar.catch(() => byZone.delete(zone));
+    }
+    return calendar;
+  }
   const files = await loadOrgCalendarFiles(deps);
-  const options: CalendarOptions = { files, zone: input.zone ?? deps.settings.officeTimeZone };
+  const options: CalendarOptions = { files, zone };
   if (input.workingHours !== undefined) options.workingHours = input.workingHours;
   if (input.onUncoveredYear !== undefined) options.onUncoveredYear = input.onUncoveredYear;
   return createCalendar(options);

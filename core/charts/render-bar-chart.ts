@@ -1,17 +1,31 @@
 // Stacked horizontal bar charts as PNG: a Vega-Lite spec compiled and rendered to SVG by Vega in
 // Node (no canvas), text turned into DejaVu Sans outlines (chart-fonts.ts), rasterised by sharp.
-import sharp from "sharp";
-import * as vega from "vega";
-import { compile, type TopLevelSpec } from "vega-lite";
+//
+// Vega, Vega-Lite, sharp and the fonts (≈100 MB resident) are loaded on the first chart, not when
+// the service starts: an idle service never draws one.
+import type { TopLevelSpec } from "vega-lite";
 
-import { CHART_FONT_FAMILY, measureChartText, svgTextToPaths } from "./chart-fonts.ts";
+/** The chart font's family name (chart-fonts.ts, repeated here so that the spec needs no font loaded). */
+const CHART_FONT_FAMILY = "DejaVu Sans";
 
 // Vega measures text through this hook when no canvas is installed; without it, it guesses
 // 0.8 em per character. Measuring the real font keeps labels and legends where they belong.
 type TextMetrics = { width: (item: { fontSize?: number; fontWeight?: unknown }, text: unknown) => number };
-// `textMetrics` is exported at run time (vega-scenegraph) but missing from vega's typings.
-(vega as unknown as { textMetrics: TextMetrics }).textMetrics.width = (item, text) =>
-  measureChartText(text == null ? "" : String(text).trim(), item.fontSize != null ? Number(item.fontSize) || 0 : 11, item.fontWeight);
+
+const makeRenderer = async () => {
+    const [vega, { compile }, { default: sharp }, fonts] = await Promise.all([import("vega"), import("vega-lite"), import("sharp"), import("./chart-fonts.ts")]);
+    if (fonts.CHART_FONT_FAMILY !== CHART_FONT_FAMILY) throw new Error(`chart font family: ${fonts.CHART_FONT_FAMILY}`);
+    // `textMetrics` is exported at run time (vega-scenegraph) but missing from vega's typings.
+    (vega as unknown as { textMetrics: TextMetrics }).textMetrics.width = (item, text) =>
+      fonts.measureChartText(text == null ? "" : String(text).trim(), item.fontSize != null ? Number(item.fontSize) || 0 : 11, item.fontWeight);
+    return { vega, compile, sharp, svgTextToPaths: fonts.svgTextToPaths };
+};
+let renderer: ReturnType<typeof makeRenderer> | undefined;
+const loadRenderer = () => {
+  renderer ??= makeRenderer();
+  renderer.catch(() => (renderer = undefined));
+  return renderer;
+};
 
 /** One series (a stacked segment of each bar). */
 export type BarSeries = { key: string; label: string; color: string };
@@ -110,6 +124,7 @@ export const renderStackedBarChart = async (input: StackedBarChartInput): Promis
     config: { font: CHART_FONT_FAMILY, view: { stroke: null } },
   };
 
+  const { vega, compile, sharp, svgTextToPaths } = await loadRenderer();
   const view = new vega.View(vega.parse(compile(spec).spec), { renderer: "none" });
   try {
     const svg = svgTextToPaths(await view.toSVG());

@@ -26,6 +26,7 @@ import { pipeline } from "node:stream/promises";
 import yazl from "yazl";
 import { z } from "zod";
 import { appendAuditEvent } from "../audit/append-audit-event.ts";
+import { linkAuditChain } from "../audit/link-audit-chain.ts";
 import type { CoreDeps } from "../deps.ts";
 import { DomainError } from "../errors.ts";
 import { codeOf } from "../queries/query-context.ts";
@@ -266,6 +267,8 @@ export const exportCaseFile = (deps: CoreDeps, raw: ExportCaseFileInput): Promis
       ExtensionRequest: links.flatMap((l) => l.document.assignments.flatMap((x) => x.extensions.map((e) => e.id))),
       CaseFile: [file.id],
     };
+    // The events appended since the last link get their hashes first (core/audit/link-audit-chain.ts).
+    await linkAuditChain(deps.prisma);
     const events = await deps.prisma.auditEvent.findMany({
       where: { OR: Object.entries(entityIds).map(([entityType, ids]) => ({ entityType, entityId: { in: ids } })) },
       orderBy: { seq: "asc" },

@@ -5,7 +5,8 @@
 // columns numbers. CSV: the header row and the entries only (no title block, so it loads as a
 // table), UTF-8 with a byte-order mark (Excel guesses the encoding from it and shows Vietnamese
 // correctly), RFC 4180 quoting, CRLF line ends, dates as dd/mm/yyyy.
-import ExcelJS from "exceljs";
+// exceljs (≈30 MB resident) is loaded when a workbook is written, not when the service starts.
+import type ExcelJS from "exceljs";
 import { formatLocalDate, localDateToUtcMidnight, type LocalDate } from "../time.ts";
 
 /** How a column's cells are typed: text, a number, or a local date "YYYY-MM-DD". */
@@ -80,7 +81,8 @@ export const addTableSheet = (workbook: ExcelJS.Workbook, table: TitledTable): E
 
 /** The tables as one XLSX workbook (one worksheet each). */
 export const tablesToXlsx = async (tables: TitledTable[], meta: { creator?: string; now?: Date } = {}): Promise<Uint8Array> => {
-  const workbook = new ExcelJS.Workbook();
+  const { default: Excel } = await import("exceljs");
+  const workbook = new Excel.Workbook();
   workbook.creator = meta.creator ?? "edoc";
   if (meta.now) {
     workbook.created = meta.now;

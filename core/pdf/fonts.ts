@@ -2,11 +2,13 @@
 // The standard PDF fonts cannot encode Vietnamese (STACK.md); DejaVu Sans from the npm package
 // dejavu-fonts-ttf can. Font files are read once per process; each document embeds a subset
 // (only the glyphs used: ~8 KB instead of ~400 KB).
-import fontkit from "@pdf-lib/fontkit";
 import { readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import type { PDFDocument, PDFFont } from "pdf-lib";
+
+/** fontkit (≈35 MB resident once loaded), loaded by the first stamp rather than at start. */
+export const loadFontkit = async () => (await import("@pdf-lib/fontkit")).default;
 
 /** The two weights a stamp uses. */
 export type StampFonts = { regular: PDFFont; bold: PDFFont };
@@ -30,7 +32,7 @@ export const loadStampFontBytes = (): Promise<{ regular: Uint8Array; bold: Uint8
 
 /** Embeds DejaVu Sans regular and bold into `doc`, subset, and returns them for drawing. */
 export const embedStampFonts = async (doc: PDFDocument): Promise<StampFonts> => {
-  const bytes = await loadStampFontBytes();
+  const [bytes, fontkit] = await Promise.all([loadStampFontBytes(), loadFontkit()]);
   doc.registerFontkit(fontkit);
   const [regular, bold] = await Promise.all([
     doc.embedFont(bytes.regular, { subset: true }),

@@ -5,7 +5,7 @@
 // scans) and keeps 20 noisy 12-megapixel phone photos under 20 MB (STACK.md: embedded as sent, 50 photos
 // made 82 MB). Photos are processed one at a time to bound memory.
 import { PDFDocument } from "pdf-lib";
-import sharp from "sharp";
+import type sharpType from "sharp";
 import { DomainError } from "../errors.ts";
 import type { ValidatedImage } from "./validate-upload.ts";
 
@@ -29,7 +29,12 @@ const QUALITY_STEPS = [80, 70, 60, 50, 40] as const;
 
 type PreparedPhoto = { jpeg: Uint8Array; width: number; height: number };
 
+// sharp (libvips) is loaded by the first photo, not when the service starts.
+let sharpModule: Promise<typeof sharpType> | undefined;
+const loadSharp = (): Promise<typeof sharpType> => (sharpModule ??= import("sharp").then((m) => m.default));
+
 const preparePhoto = async (photo: ValidatedImage, opts: Required<PhotosToPdfOptions>): Promise<PreparedPhoto> => {
+  const sharp = await loadSharp();
   try {
     const source = sharp(photo.bytes, { failOn: "truncated", limitInputPixels: opts.maxImagePixels });
     const meta = await source.metadata();

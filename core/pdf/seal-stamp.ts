@@ -11,7 +11,7 @@
 import { readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
-import fontkit from "@pdf-lib/fontkit";
+import { loadFontkit } from "./fonts.ts";
 import { concatTransformationMatrix, popGraphicsState, pushGraphicsState, rgb } from "pdf-lib";
 import type { PDFFont, PDFPage } from "pdf-lib";
 import { openForStamp, visibleFrame } from "./stamp-page.ts";
@@ -128,7 +128,7 @@ export const drawSealStamp = (page: PDFPage, font: PDFFont, seal: SealStamp): vo
  */
 export const stampSeal = async (pdf: Uint8Array, seal: SealStamp): Promise<Uint8Array> => {
   const { doc, first } = await openForStamp(pdf);
-  doc.registerFontkit(fontkit);
+  doc.registerFontkit(await loadFontkit());
   const font = await doc.embedFont(await loadSerif(), { subset: true });
   drawSealStamp(first, font, seal);
   return doc.save({ addDefaultPage: false });

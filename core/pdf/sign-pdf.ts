@@ -7,9 +7,7 @@
 // AGENCY_P12_PASSPHRASE or AGENCY_P12_PASSPHRASE_FILE, read by `agencyCertificateOptionsFromEnv`)
 // and handed to core as an option; core never reads the environment itself.
 import { readFile } from "node:fs/promises";
-import { pdflibAddPlaceholder } from "@signpdf/placeholder-pdf-lib";
-import { P12Signer } from "@signpdf/signer-p12";
-import { SignPdf } from "@signpdf/signpdf";
+// @signpdf and node-forge are loaded by the first signature, not when the service starts.
 import { PDFDocument } from "pdf-lib";
 import { DomainError } from "../errors.ts";
 
@@ -114,6 +112,7 @@ export const checkAgencyCertificate = (certificate: AgencyCertificate): Promise<
  * const signed = await signPdf(sealed, { certificate, signedAt: now });
  */
 export const signPdf = async (pdf: Uint8Array, options: SignPdfOptions): Promise<Uint8Array> => {
+  const [{ pdflibAddPlaceholder }, { P12Signer }, { SignPdf }] = await Promise.all([import("@signpdf/placeholder-pdf-lib"), import("@signpdf/signer-p12"), import("@signpdf/signpdf")]);
   let doc: PDFDocument;
   try {
     doc = await PDFDocument.load(pdf.slice(), { updateMetadata: false });

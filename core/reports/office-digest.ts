@@ -1,6 +1,7 @@
 // The office's morning digest (DESIGN.md "Reminder policy": 07:30 every working day, MONITOR users,
 // overdue and due-today by unit, one message): the data, and the use case that queues it.
 import { readAuditHead } from "../audit/audit-checkpoint.ts";
+import { linkAuditChain } from "../audit/link-audit-chain.ts";
 import { loadOrgCalendar } from "../calendar/load-org-calendar.ts";
 import type { CoreDeps } from "../deps.ts";
 import { DomainError } from "../errors.ts";
@@ -138,6 +139,7 @@ export const sendOfficeDigest = async (deps: CoreDeps, input: { orgId: string })
   const monitors = await deps.prisma.user.findMany({ where: { orgId: org.id, active: true, roles: { has: "MONITOR" } }, select: { id: true }, orderBy: { code: "asc" } });
   if (monitors.length === 0) return { status: "skipped", orgId: org.id, date, reason: "noMonitor" };
   // The audit chain's head goes with the digest: a copy in people's chats that a cut-off log cannot take along.
+  await linkAuditChain(deps.prisma);
   const head = await readAuditHead(deps.prisma);
   const auditHead = head ? { auditHead: { seq: head.seq.toString(), hash: head.hash } } : {};
   await deps.prisma.$transaction((tx) =>

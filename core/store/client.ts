@@ -11,6 +11,8 @@ import { PrismaPGlite } from "pglite-prisma-adapter";
 import pg from "pg";
 import { PrismaClient } from "./generated/client.ts";
 import { acquireDataDirLock, DataDirLockedError, readOwnerInfo, type DataDirLock, type OwnerRole } from "./data-dir-lock.ts";
+import { attachDirectSql } from "./direct-sql.ts";
+import { initPgliteDataDir, PGLITE_OPTIONS } from "./pglite-options.ts";
 import { migrate, type MigrateResult } from "./migrate.ts";
 import { startPgliteWireServer, type WireServer, type WireServerLog } from "./pglite-wire-server.ts";
 import { pgClientRunner, pgliteRunner, type SqlRunner } from "./sql.ts";
@@ -73,8 +75,16 @@ const openPostgres = async (url: string, opts: OpenDatabaseOptions): Promise<Dat
       await runner.close();
     }
   }
-  const adapter = new PrismaPg({ connectionString: url, max: opts.poolSize ?? 10 });
+  // One pool for Prisma's adapter and the hot statements sent directly (core/store/direct-sql.ts);
+  // the adapter ends it on $disconnect.
+  const pool = new pg.Pool({ connectionString: url, max: opts.poolSize ?? 10 });
+  // An idle connection the server ends (restart, a dropped database) is removed from the pool and
+  // replaced on the next query; the pool's 'error' event must have a listener or it kills the
+  // process, also after $disconnect (pool.end() resolves before the sockets close).
+  pool.on("error", () => {});
+  const adapter = new PrismaPg(pool);
   const prisma = new PrismaClient({ adapter, ...(opts.transactionWaitMs ? { transactionOptions: { maxWait: opts.transactionWaitMs, timeout: opts.transactionWaitMs } } : {}) });
+  attachDirectSql(prisma, pool);
   return {
     prisma,
     kind: "postgres",
@@ -159,7 +169,8 @@ const openPglite = async (opts: OpenDatabaseOptions): Promise<Database> => {
     // (nothing is cached inside the process), so a committed write survives a kill -9 of the service
     // (test/reliability/embedded-crash.test.ts). It cannot fsync (its file layer has none), so a power
     // cut may lose the last writes: PostgreSQL (DATABASE_URL) is the answer where that matters.
-    pglite = await PGlite.create(dir, { relaxedDurability: false });
+    await initPgliteDataDir(dir);
+    pglite = await PGlite.create(dir, PGLITE_OPTIONS);
     const db = await openOwnedPglite(opts, pglite, async () => {
       await wire?.close();
       await pglite!.close();

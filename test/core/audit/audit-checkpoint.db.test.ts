@@ -14,6 +14,7 @@ import {
   type CheckpointOutcome,
 } from "../../../core/audit/audit-checkpoint.ts";
 import { createFileCheckpointStore } from "../../../core/audit/checkpoint-file-store.ts";
+import { linkAuditChain } from "../../../core/audit/link-audit-chain.ts";
 import { verifyAuditChain } from "../../../core/audit/verify-audit-chain.ts";
 import type { Db } from "../../../core/store/client.ts";
 import { createTestClock } from "../../support/core.ts";
@@ -195,6 +196,7 @@ describe("verify against the checkpoint", () => {
     await checkpointer.checkpoint();
     await sql(`DELETE FROM "AuditEvent" WHERE seq > 7; SELECT setval(pg_get_serial_sequence('"AuditEvent"', 'seq'), 7)`);
     for (let n = 21; n <= 23; n++) await append(prisma, n);
+    await linkAuditChain(db.prisma);
     expect((await readAuditHead(db.prisma))!.seq).toBe(10n);
     const r = await verifyAuditChain(db.prisma, { checkpoints: countingStore() });
     expect(r).toMatchObject({ ok: false, count: 10, reason: "checkpoint", checkpoint: { status: "differs", present: 10, checkpoint: { seq: "10", count: 10 } } });
@@ -218,7 +220,7 @@ describe("verify against the checkpoint", () => {
     const { mac: _mac, ...unsigned } = { ...original, latest: { ...original.latest, seq: "7", hash: row7.hash, count: 7 } };
     await writeFile(file, JSON.stringify(unsigned));
     expect(await verifyAuditChain(db.prisma, { checkpoints: countingStore() })).toMatchObject({ ok: false, checkpoint: { status: "notAuthentic", reason: "malformed" } });
-    await writeFile(file, JSON.stringify(signCheckpoints("another-key-another-key-another-key", { ...original.latest, seq: "7", hash: row7.hash, count: 7 }, [])));
+    await writeFile(file, JSON.stringify(signCheckpoints("another-key-another-key-another-key", { ...original.latest, seq: "7", hash: row7.hash!, count: 7 }, [])));
     expect(await verifyAuditChain(db.prisma, { checkpoints: countingStore() })).toMatchObject({ ok: false, checkpoint: { status: "notAuthentic", reason: "signature" } });
     await writeFile(file, "{ not json");
     expect(await verifyAuditChain(db.prisma, { checkpoints: countingStore() })).toMatchObject({ ok: false, checkpoint: { status: "notAuthentic", reason: "unreadable" } });

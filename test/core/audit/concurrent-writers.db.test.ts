@@ -1,12 +1,12 @@
-// Issue 25 point 4: the audit chain under concurrent writers. appendAuditEvent reads the last hash and
-// inserts after it; only its advisory lock keeps two transactions from chaining onto the same event.
+// Issue 25 point 4 / issue 23: the audit chain under concurrent writers. Writers append unlinked
+// events under a shared lock; the linker (run by the checkpointer after commits, and by verify)
+// links them in seq order under the exclusive lock, so no event it links can be followed by a
+// smaller seq committed later, and no two events chain onto the same one.
 //
 // Which database gives this test meaning: PostgreSQL (DATABASE_URL set), where the 20 writers hold
-// 20 pooled connections and their transactions overlap (asserted below). On PGlite (one session)
-// the transactions run one after another, so there it only checks the bookkeeping.
-// Checked by hand (issue 25): with the pg_advisory_xact_lock line removed, this test failed on
-// PostgreSQL in 5 runs out of 5 (verify reports a prevHash break: among 200 events only 35–46
-// distinct previous hashes, the rest chained onto an event another writer had chained onto).
+// 20 pooled connections and their transactions overlap (asserted below), while the checkpointer
+// links and checkpoints between their commits. On PGlite (one session) the transactions run one
+// after another, so there it only checks the bookkeeping.
 import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";

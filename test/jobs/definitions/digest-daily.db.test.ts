@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { linkAuditChain } from "../../../core/audit/link-audit-chain.ts";
 import { appendAuditEvent } from "../../../core/audit/append-audit-event.ts";
 import { invalidateOrgCalendar } from "../../../core/calendar/load-org-calendar.ts";
 import { renderOutboxMessage } from "../../../core/outbox/render-outbox-message.ts";
@@ -48,7 +49,9 @@ describe("digest.daily", () => {
     await buildAssignment(db.prisma, org, { sentAt: new Date("2026-02-02T02:00:00Z"), dueAt: dueAtForDate("2026-02-12") });
     for (let n = 1; n <= 4; n++)
       await db.prisma.$transaction((tx) => appendAuditEvent(tx, { type: "assignment.acknowledged", at: new Date(Date.UTC(2026, 1, 20, 0, n)), entityType: "Assignment", entityId: `a${n}` }));
-    const head = await db.prisma.auditEvent.findFirstOrThrow({ orderBy: { seq: "desc" } });
+    await linkAuditChain(db.prisma);
+    const linked = await db.prisma.auditEvent.findFirstOrThrow({ orderBy: { seq: "desc" } });
+    const head = { seq: linked.seq, hash: linked.hash! };
     const deps = createTestDeps(db.prisma, { clock: createTestClock(new Date("2026-02-23T07:30:00+07:00")) });
     await digestDailyJob.handler({}, ctxOf(deps));
     // Events after 07:30 do not change what the digest recorded.

@@ -1,0 +1,37 @@
+// One statement straight through the PostgreSQL pool that Prisma's adapter uses, for the few hot
+// paths (an acknowledgement) where Prisma's per-statement cost is most of the request's CPU.
+//
+// Only on PostgreSQL: on PGlite every statement shares one session, and a statement sent beside
+// Prisma could land inside a transaction Prisma holds open, so there the callers use Prisma's
+// `$queryRawUnsafe`/`$executeRawUnsafe` (see `runSql`). Values pg parses by the process time zone
+// (timestamp without time zone) must not be selected through it: select them as epoch milliseconds.
+import type pg from "pg";
+import type { Db } from "./client.ts";
+import type { Tx } from "./tx.ts";
+
+const DIRECT = Symbol.for("edoc.directSql");
+
+/** Attaches the pool to the client (it stays reachable through proxies of the client). */
+export const attachDirectSql = (prisma: object, pool: pg.Pool): void => {
+  Object.defineProperty(prisma, DIRECT, { value: pool, enumerable: false });
+};
+
+const poolOf = (db: Db | Tx): pg.Pool | null => ((db as unknown as Record<symbol, pg.Pool | undefined>)[DIRECT] ?? null);
+
+/** A statement run often: on PostgreSQL it is prepared once per connection under `name` (no planning per call). */
+export type HotStatement = { name: string; text: string; kind: "query" | "execute" };
+
+/** Runs one statement: through the pool on PostgreSQL, through Prisma otherwise. Returns rows and the affected count. */
+export const runSql = async <R>(db: Db, statement: HotStatement, params: unknown[]): Promise<{ rows: R[]; count: number }> => {
+  const { name, text, kind } = statement;
+  const pool = poolOf(db);
+  if (pool !== null) {
+    const r = await pool.query({ name, text, values: params });
+    return { rows: r.rows as R[], count: r.rowCount ?? 0 };
+  }
+  if (kind === "query") {
+    const rows = await db.$queryRawUnsafe<R[]>(text, ...params);
+    return { rows, count: rows.length };
+  }
+  return { rows: [], count: await db.$executeRawUnsafe(text, ...params) };
+};

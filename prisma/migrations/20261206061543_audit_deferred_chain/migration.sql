@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "AuditEvent" ALTER COLUMN "prevHash" DROP NOT NULL,
+ALTER COLUMN "hash" DROP NOT NULL;
