@@ -6,7 +6,7 @@
 import { randomBytes } from "node:crypto";
 import { DomainError } from "../../core/errors.ts";
 import type { ConversationStore } from "../../core/conversations/conversation-store.ts";
-import { forgetQueryArgs } from "../../core/store/forget-query-args.ts";
+import { rechunk } from "../../core/files/rechunk.ts";
 import type { IssueDirectiveInput } from "../../core/directives/issue-directive.ts";
 import type { RegistrationField, RegistrationFields } from "./text/index.ts";
 import { incomingFileChunks, incomingFileSize, isInMemory } from "./incoming-files.ts";
@@ -94,27 +94,6 @@ export const PENDING_FILE_CHUNK_BYTES = 1024 * 1024;
 /** The store entries holding a pending file's bytes. */
 const entriesOf = (f: Pick<PendingFile, "key" | "chunks">): string[] => (f.chunks === undefined ? [f.key] : Array.from({ length: f.chunks }, (_, i) => `${f.key}:${i}`));
 
-/** Cuts a stream of byte chunks into pieces of at most `size` bytes. */
-const pieces = async function* (chunks: AsyncIterable<Uint8Array>, size: number): AsyncIterable<Buffer> {
-  let held: Buffer[] = [];
-  let heldBytes = 0;
-  for await (const chunk of chunks) {
-    let rest = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
-    while (heldBytes + rest.byteLength >= size) {
-      const take = size - heldBytes;
-      yield Buffer.concat([...held, rest.subarray(0, take)]);
-      held = [];
-      heldBytes = 0;
-      rest = rest.subarray(take);
-    }
-    if (rest.byteLength > 0) {
-      held.push(rest);
-      heldBytes += rest.byteLength;
-    }
-  }
-  if (heldBytes > 0) yield Buffer.concat(held);
-};
-
 export const openConversation = (store: ConversationStore, channel: BotChannel, chatId: string, ttlMs: number): Conversation => {
   const key = conversationKey(channel, chatId);
   const current = async (): Promise<ConversationState | null> => store.get<ConversationState>(key);
@@ -140,15 +119,13 @@ export const openConversation = (store: ConversationStore, channel: BotChannel, 
       }
       let chunks = 0;
       try {
-        for await (const piece of pieces(incomingFileChunks(file), PENDING_FILE_CHUNK_BYTES)) {
-          await store.set(`${fileKey}:${chunks}`, { b64: piece.toString("base64") }, ttlMs);
+        for await (const piece of rechunk(incomingFileChunks(file), PENDING_FILE_CHUNK_BYTES)) {
+          await store.set(`${fileKey}:${chunks}`, { b64: Buffer.from(piece.buffer, piece.byteOffset, piece.byteLength).toString("base64") }, ttlMs);
           chunks += 1;
         }
       } catch (err) {
         await deleteFiles([{ key: fileKey, chunks: chunks + 1, size: 0 }]).catch(() => {});
         throw err;
-      } finally {
-        forgetQueryArgs();
       }
       return { key: fileKey, chunks, size, ...meta };
     },

@@ -2,6 +2,7 @@
 // for /ok) and for the deduplication of incoming platform updates. Adapters reach the database only
 // through these functions.
 import type { CoreDeps } from "../deps.ts";
+import { forgetQueryArgs } from "../store/forget-query-args.ts";
 import type { Channel } from "../store/generated/enums.ts";
 
 export type ConversationStore = {
@@ -28,6 +29,8 @@ export const createConversationStore = (deps: Pick<CoreDeps, "prisma" | "clock">
       create: { key, value: value as object, expiresAt },
       update: { value: value as object, expiresAt },
     });
+    // A value can be a 1 MiB piece of a pending file: Prisma's debug history must not keep it.
+    forgetQueryArgs();
   },
   delete: async (key) => {
     await deps.prisma.conversationState.deleteMany({ where: { key } });

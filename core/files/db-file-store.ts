@@ -8,37 +8,12 @@ import { DomainError } from "../errors.ts";
 import type { Db } from "../store/client.ts";
 import { forgetQueryArgs } from "../store/forget-query-args.ts";
 import { isSha256Hex, type FileContent, type FileStore } from "./file-store.ts";
+import { rechunk } from "./rechunk.ts";
 
 /** Size of one stored chunk. @defaultValue 1 MiB */
 export const DB_FILE_CHUNK_BYTES = 1024 * 1024;
 
 const notFound = (sha256: string) => new DomainError("FILE_NOT_FOUND", "intake.fileNotFound", { sha256 });
-
-/** Re-cuts a stream of byte chunks of any size into chunks of exactly `size` bytes (the last one shorter). */
-const rechunk = async function* (content: FileContent, size: number): AsyncIterable<Uint8Array> {
-  if (content instanceof Uint8Array) {
-    for (let at = 0; at < content.byteLength; at += size) yield content.subarray(at, at + size);
-    return;
-  }
-  let parts: Uint8Array[] = [];
-  let held = 0;
-  for await (const chunk of content) {
-    let rest = chunk;
-    while (held + rest.byteLength >= size) {
-      const take = size - held;
-      parts.push(rest.subarray(0, take));
-      yield Buffer.concat(parts);
-      parts = [];
-      held = 0;
-      rest = rest.subarray(take);
-    }
-    if (rest.byteLength > 0) {
-      parts.push(rest);
-      held += rest.byteLength;
-    }
-  }
-  if (held > 0) yield Buffer.concat(parts);
-};
 
 /**
  * A `FileStore` in the database's `FileBlob` / `FileBlobChunk` tables. `put` writes the chunks under
