@@ -6,7 +6,8 @@
 // - a platform 429 (RateLimitedError): `await worker.rateLimit(ms); throw Worker.RateLimitError()`:
 //   the queue waits and the job runs again without spending an attempt;
 // - the delivery queue's limiter caps the overall send rate across all workers;
-// - stop(): workers first (each waits for its active job), then queues, then the connection.
+// - stop(): workers stop taking jobs, their active jobs finish (up to STOP_GRACE_MS), then workers,
+//   queues and the connection close.
 import { Queue, UnrecoverableError, Worker, type Job, type JobsOptions } from "bullmq";
 import { Redis } from "ioredis";
 import type { EnqueueOptions, JobContext, JobDefinition } from "./definition.ts";
@@ -16,8 +17,14 @@ import { DEFAULT_CONCURRENCY, DEFAULT_LIMITERS, DEFAULT_RETRY, defaultWorkerId, 
 /** Failed jobs are kept a week for inspection. */
 const KEEP_FAILED = { age: 7 * 24 * 3600 };
 const KEEP_COMPLETED = { age: 3600 };
-/** How long stop() waits for the workers to close before it cuts their connections. */
+/** How long stop() waits for active jobs to finish before it cuts them off. */
 const STOP_GRACE_MS = 8_000;
+/** How long stop() waits for a connection to close politely before it drops it. */
+const CLOSE_GRACE_MS = 2_000;
+
+/** Whether `promise` settled within `ms` (it is left running either way). */
+const settlesWithin = (promise: Promise<unknown>, ms: number): Promise<boolean> =>
+  Promise.race([promise.then(() => true, () => true), new Promise<false>((resolve) => setTimeout(resolve, ms, false).unref())]);
 
 export const createBullmqRunner = (opts: CreateJobRunnerOptions & { redisUrl: string }): JobRunner => {
   const roles = opts.roles ?? { workers: true, schedules: true };
@@ -26,6 +33,8 @@ export const createBullmqRunner = (opts: CreateJobRunnerOptions & { redisUrl: st
   const defs = new Map(opts.definitions.map((d) => [d.name, d]));
   const queues = new Map<string, Queue>();
   const workers: Worker[] = [];
+  /** Handlers running in this process (stop() waits for them itself, see there). */
+  const active = new Set<Promise<unknown>>();
   let connection: Redis | undefined;
   let started = false;
 
@@ -60,9 +69,10 @@ export const createBullmqRunner = (opts: CreateJobRunnerOptions & { redisUrl: st
     const worker: Worker = new Worker(
       def.name,
       async (job: Job) => {
+        const run = (async () => def.handler(def.schema.parse(job.data ?? {}), ctx))();
+        active.add(run);
         try {
-          const payload = def.schema.parse(job.data ?? {});
-          await def.handler(payload, ctx);
+          await run;
         } catch (err) {
           if (err instanceof RateLimitedError) {
             await worker.rateLimit(err.retryAfterMs);
@@ -70,6 +80,8 @@ export const createBullmqRunner = (opts: CreateJobRunnerOptions & { redisUrl: st
           }
           if (isUnrecoverable(err)) throw new UnrecoverableError(err instanceof Error ? err.message : String(err));
           throw err;
+        } finally {
+          active.delete(run);
         }
       },
       {
@@ -93,7 +105,12 @@ export const createBullmqRunner = (opts: CreateJobRunnerOptions & { redisUrl: st
     start: async () => {
       if (started) return;
       connection = new Redis(opts.redisUrl, { maxRetriesPerRequest: null });
-      for (const def of opts.definitions) queues.set(def.name, new Queue(def.name, { connection, prefix }));
+      for (const def of opts.definitions) {
+        const queue = new Queue(def.name, { connection, prefix });
+        // Connection errors: the workers already log them (once per worker); unheard, BullMQ prints each one.
+        queue.on("error", (err) => opts.logger.debug({ job: def.name, err: err.message }, "queue error"));
+        queues.set(def.name, queue);
+      }
       started = true;
       if (roles.schedules) {
         const registerSchedules = async () => {
@@ -121,21 +138,23 @@ export const createBullmqRunner = (opts: CreateJobRunnerOptions & { redisUrl: st
     stop: async () => {
       if (!started) return;
       started = false;
-      // Workers finish their active jobs. A worker whose Redis connection is reconnecting (Redis gone,
-      // or back after an outage) may never report closed (BullMQ issues #2430, #4656): after
-      // STOP_GRACE_MS the connections are cut instead. Nothing is lost: a job cut off mid-way left its
-      // outbox row claimed, and the claim runs out or is released when the service starts again.
-      const graceful = (async () => {
-        await Promise.all(workers.map((w) => w.close()));
-        await Promise.all([...queues.values()].map((q) => q.close()));
-        await connection?.quit();
-      })();
-      const done = await Promise.race([graceful.then(() => true), new Promise<false>((resolve) => setTimeout(resolve, STOP_GRACE_MS, false).unref())]);
-      if (!done) {
-        opts.logger.warn({ graceMs: STOP_GRACE_MS }, "job workers did not close in time (check the Redis connection); their connections are cut");
-        graceful.catch(() => undefined);
-        await Promise.all(workers.map((w) => w.disconnect().catch(() => undefined)));
-        await Promise.all([...queues.values()].map((q) => q.disconnect().catch(() => undefined)));
+      // BullMQ's own graceful close (`worker.close()`) never returns when called while a worker's
+      // connection is reconnecting (Redis gone, or just back from an outage: BullMQ issues #2430,
+      // #4656). So the runner does the waiting itself: the workers stop taking jobs, the handlers
+      // running here finish (up to STOP_GRACE_MS), then the workers are closed without waiting
+      // (`close(true)`). A job cut off loses nothing: its outbox row stays claimed until the claim
+      // runs out, and BullMQ gives a stalled job to another worker.
+      await Promise.all(workers.map((w) => w.pause(true).catch(() => undefined)));
+      if (!(await settlesWithin(Promise.allSettled([...active]), STOP_GRACE_MS))) {
+        opts.logger.warn({ graceMs: STOP_GRACE_MS, running: active.size }, "jobs still running at shutdown were cut off; they run again after a restart");
+      }
+      const closed = await settlesWithin(Promise.all(workers.map((w) => w.close(true))), CLOSE_GRACE_MS);
+      const queuesClosed = await settlesWithin(Promise.all([...queues.values()].map((q) => q.close())), CLOSE_GRACE_MS);
+      const quit = connection ? await settlesWithin(connection.quit(), CLOSE_GRACE_MS) : true;
+      if (!closed || !queuesClosed || !quit) {
+        opts.logger.warn({}, "the Redis connections did not close in time (check the Redis connection); they are dropped");
+        for (const w of workers) void w.disconnect().catch(() => undefined);
+        for (const q of queues.values()) void q.disconnect().catch(() => undefined);
         connection?.disconnect();
       }
     },

@@ -113,7 +113,7 @@ describe("Redis stopped for 30 s and started again", () => {
     await service.stop();
     const code = await service.exited;
     // How long each shutdown step took (a stop that hangs names its step).
-    console.log(service.output().split("\n").filter((l) => /shutdown step done|did not close in time/.test(l)).join("\n"));
+    console.log(service.output().split("\n").filter((l) => /shutdown step done|did not close in time|were cut off/.test(l)).join("\n"));
     expect(code, service.output().slice(-4000)).toBe(0);
     service = undefined;
   });
