@@ -1,5 +1,11 @@
+import { createReadStream, createWriteStream } from "node:fs";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { pipeline } from "node:stream/promises";
 import type { CoreDeps } from "../deps.ts";
-import { stampReceived } from "../pdf/stamp-received.ts";
+import type { StoredFile } from "../files/file-store.ts";
+import { stampReceivedFrom } from "../pdf/stamp-received.ts";
 
 export type StampedCopy = { sha256: string; size: number; fileId: string };
 
@@ -41,14 +47,34 @@ export const ensureStampedCopy = async (deps: CoreDeps, documentId: string, { re
     select: { assignments: { where: { parentId: null, status: { not: "CANCELLED" } }, select: { role: true, unit: { select: { code: true } } } } },
   });
   const routing = directive ? routingText(directive.assignments.map((a) => ({ role: a.role, unitCode: a.unit.code }))) : undefined;
-  const stamped = await stampReceived(await deps.files.readBytes(original.sha256), {
-    agencyName: doc.org.name,
-    registerNumber: doc.registerNumber,
-    receivedAt: doc.arrivalAt ?? doc.createdAt,
-    timeZone: doc.org.timeZone,
-    ...(routing ? { routing } : {}),
-  });
-  const stored = await deps.files.put(stamped);
+  // The original goes through a temporary file: the stamp is usually an incremental update that reads
+  // a few objects of it by offset and appends a few kilobytes, so a scan's size never sits in memory.
+  const dir = await mkdtemp(join(tmpdir(), "edoc-stamp-"));
+  let stored: StoredFile;
+  try {
+    const path = join(dir, "original.pdf");
+    await pipeline(await deps.files.read(original.sha256), createWriteStream(path));
+    const result = await stampReceivedFrom(
+      { path },
+      {
+        agencyName: doc.org.name,
+        registerNumber: doc.registerNumber,
+        receivedAt: doc.arrivalAt ?? doc.createdAt,
+        timeZone: doc.org.timeZone,
+        ...(routing ? { routing } : {}),
+      },
+    );
+    stored = await deps.files.put(
+      "rewritten" in result
+        ? result.rewritten
+        : (async function* () {
+            yield* createReadStream(path);
+            yield result.appended;
+          })(),
+    );
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
   // One current stamped copy per document: a re-stamp replaces the row (the blob store keeps blobs).
   // Two processes may stamp at once (registration right after its commit, and a worker delivering the
   // leaders' card): the document row is locked while the row is written, and a copy made meanwhile wins

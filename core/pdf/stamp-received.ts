@@ -6,7 +6,8 @@
 import { popGraphicsState, pushGraphicsState, concatTransformationMatrix, rgb } from "pdf-lib";
 import type { PDFFont, PDFPage } from "pdf-lib";
 import { embedStampFonts } from "./fonts.ts";
-import { openForStamp, visibleFrame } from "./stamp-page.ts";
+import { stampedBytes, stampFirstPage, type StampedResult, type StampSource } from "./stamp-first-page.ts";
+import { visibleFrame } from "./stamp-page.ts";
 
 /** What the stamp says. */
 export type ReceivedStamp = {
@@ -155,9 +156,12 @@ export const drawReceivedStamp = (page: PDFPage, fonts: { regular: PDFFont; bold
  * @example
  * const stamped = await stampReceived(pdfBytes, { agencyName: "UBND thành phố Quy Nhơn", registerNumber: 7, receivedAt: new Date() });
  */
-export const stampReceived = async (original: Uint8Array, stamp: ReceivedStamp): Promise<Uint8Array> => {
-  const { doc, first } = await openForStamp(original);
-  const fonts = await embedStampFonts(doc);
-  drawReceivedStamp(first, fonts, stamp);
-  return doc.save({ addDefaultPage: false });
-};
+export const stampReceived = async (original: Uint8Array, stamp: ReceivedStamp): Promise<Uint8Array> =>
+  stampedBytes(original, await stampReceivedFrom({ bytes: original }, stamp));
+
+/**
+ * The same from a file or bytes, without holding a file in memory when the stamp can be appended as an
+ * incremental update (see stamp-first-page.ts).
+ */
+export const stampReceivedFrom = (source: StampSource, stamp: ReceivedStamp): Promise<StampedResult> =>
+  stampFirstPage(source, async (page, doc) => drawReceivedStamp(page, await embedStampFonts(doc), stamp));
