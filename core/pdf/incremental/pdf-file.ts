@@ -58,7 +58,7 @@ export type FirstPage = {
 /** Largest stream this reader decodes (cross-reference and object streams are small in practice). */
 const MAX_STREAM_BYTES = 16 * 1024 * 1024;
 /** Largest window read to parse one object or one cross-reference table. */
-const MAX_WINDOW_BYTES = 32 * 1024 * 1024;
+const MAX_WINDOW_BYTES = 4 * 1024 * 1024;
 const INHERITABLE = ["Resources", "MediaBox", "CropBox", "Rotate"] as const;
 
 const latin1 = (buf: Buffer) => buf.toString("latin1");
@@ -363,6 +363,38 @@ export class PdfFile {
       nodeRef = next;
     }
     throw new PdfSyntaxError("page tree too deep");
+  }
+
+  /**
+   * How many pages the page tree holds (its leaves, not its /Count, which a file may get wrong); past
+   * `stopAfter` it stops counting and says the larger of what it counted and the declared /Count.
+   */
+  async pageCount(stopAfter: number): Promise<number> {
+    const root = await this.resolve(this.trailer.entries.get("Root"));
+    const visited = new Set<number>();
+    let count = 0;
+    const walk = async (node: PdfValue | undefined, depth: number): Promise<void> => {
+      if (depth > 64) throw new PdfSyntaxError("page tree too deep");
+      if (node?.kind === "ref") {
+        if (visited.has(node.num)) throw new PdfSyntaxError("page tree loops");
+        visited.add(node.num);
+      }
+      const dict = await this.resolve(node);
+      if (dict?.kind !== "dict") throw new PdfSyntaxError("page tree node is not a dictionary");
+      if (isName(dict.entries.get("Type"), "Page") || !dict.entries.has("Kids")) {
+        count++;
+        return;
+      }
+      const kids = await this.resolve(dict.entries.get("Kids"));
+      if (kids?.kind !== "array") throw new PdfSyntaxError("page tree node without /Kids");
+      for (const kid of kids.items) {
+        if (count > stopAfter) return;
+        await walk(kid, depth + 1);
+      }
+    };
+    const pages = dictGet(root, "Pages");
+    await walk(pages, 0);
+    return count > stopAfter ? Math.max(count, numberOf(dictGet(await this.resolve(pages), "Count")) ?? 0) : count;
   }
 
   /**

@@ -11,6 +11,7 @@ import { bytesSource, PdfFile, type ByteSource } from "../../../core/pdf/increme
 import { stampReceivedFrom, type ReceivedStamp } from "../../../core/pdf/stamp-received.ts";
 import { stampedBytes } from "../../../core/pdf/stamp-first-page.ts";
 import { BAD_DIR, FIXTURES_DIR, makeTextPdf } from "../../fixtures/generate-fixtures.ts";
+import { handWrittenPdf as handPdf, streamObject } from "../../fixtures/hand-pdf.ts";
 
 const workDir = mkdtempSync(join(tmpdir(), "edoc-incremental-test-"));
 afterAll(() => rmSync(workDir, { recursive: true, force: true }));
@@ -26,34 +27,24 @@ const qpdfCheck = (bytes: Uint8Array) => execFileSync("qpdf", ["--check", writeT
 const STAMP: ReceivedStamp = { agencyName: "UBND phường Quy Nhơn", registerNumber: 321, receivedAt: new Date("2026-12-10T07:35:00Z"), routing: "TCKH (chủ trì)" };
 
 /**
- * A PDF written by hand (not by pdf-lib), classic cross-reference table: a page tree whose root holds
- * the MediaBox, the Rotate and a shared, indirect Resources dictionary; page 1 inherits them and has two
- * content streams; its resources already hold an XObject named EdocStamp.
+ * A PDF written by hand, classic cross-reference table: a page tree whose root holds the MediaBox, the
+ * Rotate and a shared, indirect Resources dictionary; page 1 inherits them and has two content streams;
+ * its resources already hold an XObject named EdocStamp.
  */
 const handWrittenPdf = (options: { rotate?: number } = {}): Uint8Array => {
-  const text = (s: string) => `BT /F1 14 Tf 72 700 Td (${s}) Tj ET`;
-  const objects: string[] = [
+  const text = (s: string, y = 700) => `BT /F1 14 Tf 72 ${y} Td (${s}) Tj ET`;
+  return handPdf([
     "<< /Type /Catalog /Pages 2 0 R >>",
     `<< /Type /Pages /Kids [3 0 R 4 0 R] /Count 2 /MediaBox [0 0 595 842] /Rotate ${options.rotate ?? 0} /Resources 5 0 R >>`,
     "<< /Type /Page /Parent 2 0 R /Contents [6 0 R 7 0 R] >>",
     "<< /Type /Page /Parent 2 0 R /Contents 8 0 R >>",
     "<< /Font << /F1 9 0 R >> /XObject << /EdocStamp 10 0 R >> >>",
-    `<< /Length ${text("Hand written first").length} >>\nstream\n${text("Hand written first")}\nendstream`,
-    `<< /Length ${"BT /F1 14 Tf 72 650 Td (second stream) Tj ET".length} >>\nstream\nBT /F1 14 Tf 72 650 Td (second stream) Tj ET\nendstream`,
-    `<< /Length ${text("Page two").length} >>\nstream\n${text("Page two")}\nendstream`,
+    streamObject(text("Hand written first")),
+    streamObject(text("second stream", 650)),
+    streamObject(text("Page two")),
     "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
-    "<< /Type /XObject /Subtype /Form /BBox [0 0 10 10] /Length 0 >>\nstream\n\nendstream",
-  ];
-  let body = "%PDF-1.4\n%\u00e2\u00e3\u00cf\u00d3\n";
-  const offsets: number[] = [];
-  objects.forEach((o, i) => {
-    offsets.push(body.length);
-    body += `${i + 1} 0 obj\n${o}\nendobj\n`;
-  });
-  const xref = body.length;
-  body += `xref\n0 ${objects.length + 1}\n0000000000 65535 f\r\n${offsets.map((o) => `${String(o).padStart(10, "0")} 00000 n\r\n`).join("")}`;
-  body += `trailer\n<< /Size ${objects.length + 1} /Root 1 0 R >>\nstartxref\n${xref}\n%%EOF\n`;
-  return new Uint8Array(Buffer.from(body, "latin1"));
+    streamObject("", "/Type /XObject /Subtype /Form /BBox [0 0 10 10]"),
+  ]);
 };
 
 /** Counts the bytes a source hands out. */
