@@ -161,7 +161,7 @@ export const streamEdxml = async <Stored>(
   let attachmentChars = 0;
 
   // The attachment being read, if any.
-  let capture: { index: number; decoder: Base64Decoder; bytes: number; open: boolean } | undefined;
+  let capture: { index: number; decoder: Base64Decoder; bytes: number; open: boolean; afterGt: boolean } | undefined;
   let attachmentCount = 0;
 
   const fail = (code: "xml_invalid", message: string): never => {
@@ -189,7 +189,17 @@ export const streamEdxml = async <Stored>(
    */
   const scanFrom = (from: number) => {
     if (!capture) return;
-    const start = Math.max(0, from - chunkStart);
+    let start = Math.max(0, from - chunkStart);
+    if (capture.afterGt) {
+      // saxes reports a comment at its "--", before the closing ">".
+      const gt = chunk.indexOf(">", start);
+      if (gt < 0) {
+        capture.open = true;
+        return;
+      }
+      capture.afterGt = false;
+      start = gt + 1;
+    }
     const lt = chunk.indexOf("<", start);
     takeBase64(chunk.slice(start, lt < 0 ? chunk.length : lt));
     capture.open = lt < 0;
@@ -215,7 +225,9 @@ export const streamEdxml = async <Stored>(
     } else onText(text);
   });
   parser.on("comment", () => {
-    if (capture) scanFrom(parser.position);
+    if (!capture) return;
+    capture.afterGt = true;
+    scanFrom(parser.position);
   });
   parser.on("processinginstruction", () => {
     if (capture) scanFrom(parser.position);
@@ -236,7 +248,7 @@ export const streamEdxml = async <Stored>(
     if (isAttachmentContent(stack, tag) && !tag.isSelfClosing) {
       if (attachmentCount >= maxAttachments) throw new EdxmlError("too_large", `more than ${maxAttachments} attachments`);
       element.attachmentIndex = attachmentCount;
-      capture = { index: attachmentCount, decoder: new Base64Decoder(`Attachment[${attachmentCount + 1}]`), bytes: 0, open: false };
+      capture = { index: attachmentCount, decoder: new Base64Decoder(`Attachment[${attachmentCount + 1}]`), bytes: 0, open: false, afterGt: false };
       attachmentCount++;
       actions.push({ kind: "begin", index: element.attachmentIndex });
       parser.off("text");
