@@ -43,8 +43,12 @@ export const createDirectorySink = (dir: string, prefix = "attachment-"): Attach
         return { path: file };
       },
       async discard() {
-        stream.destroy();
-        await once(stream, "close").catch(() => undefined);
+        // An attachment already ended has a closed stream: "close" will not come again.
+        if (!stream.closed) {
+          const closed = once(stream, "close").catch(() => undefined);
+          stream.destroy();
+          await closed;
+        }
         await rm(file, { force: true });
       },
     };
