@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { buildEdxmlPackage, createDirectorySink, EdxmlError, parseEdxmlPackage } from "../../../core/interchange/edxml.ts";
-import { inPieces } from "../../support/edxml-sinks.ts";
+import { inPieces } from "../../support/edxml-fixtures.ts";
 
 const pdf = Buffer.concat([Buffer.from("%PDF-1.5\n"), Buffer.alloc(300_000, 0x41)]);
 const header = {

@@ -1,7 +1,7 @@
 // Every bad package of issue 19 is refused with its own code, and nothing it carried stays stored.
 import { describe, expect, it } from "vitest";
 import { buildEdxmlPackage, EdxmlError, parseEdxmlPackage, parseEdxmlStatus, type EdxmlPackageInput } from "../../../core/interchange/edxml.ts";
-import { createMemorySink, inPieces, type MemorySink } from "../../support/edxml-sinks.ts";
+import { createMemorySink, inPieces, type MemorySink } from "../../support/edxml-fixtures.ts";
 
 const NS = "http://www.mic.gov.vn/TBT/QCVN_102_2016";
 const PDF = Buffer.from("%PDF-1.4\n%%EOF\n", "latin1");

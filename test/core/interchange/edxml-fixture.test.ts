@@ -2,7 +2,7 @@
 // attributes in another order, CDATA, comments, entities, CRLF line breaks, foreign elements.
 import { describe, expect, it } from "vitest";
 import { parseEdxmlPackage, parseEdxmlStatus } from "../../../core/interchange/edxml.ts";
-import { createMemorySink, inPieces } from "../../support/edxml-sinks.ts";
+import { createMemorySink, inPieces } from "../../support/edxml-fixtures.ts";
 
 const PDF = Buffer.from("%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << >>\n%%EOF\n", "latin1");
 const JPEG = Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10, 0x4a, 0x46, 0x49, 0x46, 0x00, 0x01, 0x01, 0x00, 0x00, 0x01, 0x00, 0x01, 0x00, 0x00, 0xff, 0xd9]);

@@ -1,44 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { buildEdxmlPackage, buildEdxmlStatus, parseEdxmlPackage, parseEdxmlStatus, type EdxmlPackageInput, type EdxmlStatus } from "../../../core/interchange/edxml.ts";
-import { createMemorySink, inPieces } from "../../support/edxml-sinks.ts";
+import { buildEdxmlPackage, buildEdxmlStatus, parseEdxmlPackage, parseEdxmlStatus, type EdxmlStatus } from "../../../core/interchange/edxml.ts";
+import { createMemorySink, inPieces, samplePackage, SAMPLE_FILES } from "../../support/edxml-fixtures.ts";
 
-const pdf = Buffer.concat([Buffer.from("%PDF-1.7\n%\xE2\xE3\xCF\xD3\n", "latin1"), Buffer.alloc(5000, 7), Buffer.from("\n%%EOF\n")]);
-const png = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.from(Array.from({ length: 777 }, (_, i) => i % 256))]);
-
-export const samplePackage = (): EdxmlPackageInput => ({
-  header: {
-    from: { organId: "000.00.31.H10", organName: "Sở Tài chính tỉnh Bình Định", organizationInCharge: "UBND tỉnh Bình Định", organAdd: "123 Lê Lợi, Quy Nhơn", email: "stc@binhdinh.gov.vn", telephone: "0256 3822 000", fax: "0256 3822 001", website: "https://stc.binhdinh.gov.vn" },
-    to: [
-      { organId: "000.00.32.H10", organName: "UBND thành phố Quy Nhơn" },
-      { organId: "000.00.33.H10", organName: "UBND thị xã An Nhơn & \"các\" <đơn vị>" },
-    ],
-    code: { codeNumber: "45", codeNotation: "STC-NS" },
-    promulgationInfo: { place: "Bình Định", promulgationDate: "2026-12-10" },
-    documentType: { type: "1", typeName: "Công văn" },
-    subject: "V/v hướng dẫn lập dự toán ngân sách năm 2027 (ký tự đặc biệt: < > & ' \" ]]> )",
-    content: "Nội dung tóm tắt\nhai dòng",
-    signerInfo: { competence: "KT. Giám đốc", position: "Phó Giám đốc", fullName: "Nguyễn Văn Bình" },
-    dueDate: "2026-12-20",
-    toPlaces: ["Như trên;", "Lưu: VT, NS."],
-    otherInfo: { priority: "1", sphereOfPromulgation: "Địa phương", typerNotation: "NVB", promulgationAmount: "5", pageAmount: "3", appendixes: ["Phụ lục I: Biểu mẫu", "Phụ lục II"] },
-    steeringType: "0",
-    documentId: "000.00.31.H10,2026/12/10,45/STC-NS",
-  },
-  traceHeaderList: {
-    traceHeaders: [{ organId: "000.00.31.H10", timestamp: "10/12/2026 08:05:00" }],
-    business: {
-      bussinessDocType: "0",
-      bussinessDocReason: "Văn bản mới",
-      paper: "0",
-      staffInfo: { department: "Phòng Ngân sách", staff: "Trần Thị Cúc", mobile: "0905000000", email: "cuc@stc.gov.vn" },
-      replacementInfoList: [{ documentId: "000.00.31.H10,2026/11/01,30/STC-NS", organIds: ["000.00.32.H10", "000.00.33.H10"] }],
-    },
-  },
-  attachments: [
-    { contentType: "application/pdf", name: "45-STC-NS.pdf", description: "Văn bản chính", bytes: pdf },
-    { contentId: "phuluc", contentType: "image/png", name: "Phụ lục ảnh.png", bytes: png },
-  ],
-});
+const { pdf, png } = SAMPLE_FILES;
 
 describe("edXML builder and parser round trip", () => {
   for (const pieceSize of [1 << 20, 7, 1]) {
