@@ -5,3 +5,4 @@ export { buildEdxmlPackage, buildEdxmlStatus, escapeXml, formatEdxmlDate, format
 export { parseEdxmlPackage, parseEdxmlStatus, parseEdxmlDate, parseEdxmlDateTime, type EdxmlInput, type ParseEdxmlPackageOptions } from "./edxml-parse.ts";
 export type { AttachmentSink, AttachmentTarget, EdxmlLimits } from "./edxml-stream.ts";
 export { createDirectorySink, type StoredFile } from "./directory-sink.ts";
+export { edxmlRefusalMessage } from "./edxml-refusal.ts";
