@@ -128,12 +128,11 @@ async function* pieces(input: AsyncIterable<Uint8Array | string>): AsyncGenerato
   }
 }
 
-const isAttachmentContent = (stack: XmlElement[], tag: SaxesTagNS) =>
-  tag.uri === EDXML_NAMESPACE &&
-  tag.local === "ContentTransferEncoded" &&
-  stack.length === 3 &&
-  stack[1]!.local === "AttachmentEncoded" &&
-  stack[2]!.local === "Attachment";
+/** `ContentTransferEncoded` directly inside an `Attachment`, both in the edXML namespace. */
+const isAttachmentContent = (stack: XmlElement[], tag: SaxesTagNS) => {
+  const parent = stack[stack.length - 1];
+  return tag.uri === EDXML_NAMESPACE && tag.local === "ContentTransferEncoded" && parent?.uri === EDXML_NAMESPACE && parent.local === "Attachment";
+};
 
 /**
  * Reads an XML document from `input`: the metadata as an element tree, the attachments (the contents of
@@ -244,7 +243,12 @@ export const streamEdxml = async <Stored>(
     };
     const parent = stack[stack.length - 1];
     if (parent) parent.children.push(element);
-    else root = element;
+    else {
+      // Checked at once, so that a foreign document is refused for what it is before its body is read.
+      if (tag.uri !== EDXML_NAMESPACE) throw new EdxmlError("namespace", `the root element is in namespace ${JSON.stringify(tag.uri)}, not ${EDXML_NAMESPACE}`);
+      if (tag.local !== "edXML") throw new EdxmlError("root", `the root element is ${tag.local}, not edXML`);
+      root = element;
+    }
     if (isAttachmentContent(stack, tag) && !tag.isSelfClosing) {
       if (attachmentCount >= maxAttachments) throw new EdxmlError("too_large", `more than ${maxAttachments} attachments`);
       element.attachmentIndex = attachmentCount;

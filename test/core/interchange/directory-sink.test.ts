@@ -1,4 +1,5 @@
-import { mkdtemp, readFile, readdir, rm } from "node:fs/promises";
+import { createReadStream } from "node:fs";
+import { mkdtemp, readFile, readdir, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -30,6 +31,13 @@ describe("createDirectorySink", () => {
     expect((await readFile(parsed.attachments[0]!.stored.path)).equals(pdf)).toBe(true);
     expect(await readFile(parsed.attachments[1]!.stored.path, "utf8")).toBe("ghi chú");
     expect((await readdir(dir)).sort()).toEqual(["attachment-0.bin", "attachment-1.bin"]);
+  });
+
+  it("reads a package from a Node Readable (a file stream) into files", async () => {
+    const source = path.join(dir, "package.xml");
+    await writeFile(source, buildEdxmlPackage({ header, attachments: [{ contentType: "application/pdf", name: "a.pdf", bytes: pdf }] }));
+    const parsed = await parseEdxmlPackage(createReadStream(source, { highWaterMark: 4096 }), { sink: createDirectorySink(path.join(dir, "out")), maxAttachmentBytes: 1_000_000 });
+    expect((await readFile(parsed.attachments[0]!.stored.path)).equals(pdf)).toBe(true);
   });
 
   it("leaves no file behind when the package is refused after its first attachment", async () => {

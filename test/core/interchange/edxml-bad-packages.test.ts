@@ -84,6 +84,16 @@ describe("edXML parser refuses bad packages", () => {
     expect((await refusal(otherRoot)).code).toBe("root");
   });
 
+  it("a wrong namespace is refused at the root, before a large body is read", async () => {
+    let produced = 0;
+    async function* foreign() {
+      yield Buffer.from('<edXML xmlns="urn:other"><AttachmentEncoded><Attachment><ContentTransferEncoded>');
+      for (; produced < 1000; produced++) yield Buffer.alloc(100_000, 0x41);
+    }
+    expect((await refusal(foreign())).code).toBe("namespace");
+    expect(produced).toBeLessThan(3);
+  });
+
   const missingCases: [string, string, Parts][] = [
     ["From.OrganId", "the sender's OrganId", { header: headerWith({ from: "<From><OrganName>Sở</OrganName></From>" }) }],
     ["From", "the sender", { header: headerWith({ from: "" }) }],
