@@ -13,6 +13,8 @@ export type FakeAxisPackage = { docId: string; from: string; messageType: "edoc"
 export type FakeAxisSent = { docId: string; from: string; to: string[]; messageType: string; bytes: Buffer };
 export type FakeAxisRequest = { call: string; status: number; headers: Record<string, string> };
 export type FakeAxisFailure = "500" | "fail" | "hang";
+/** One `getEdoc` transfer: `aborted` when the client stopped reading and closed the connection. */
+export type FakeAxisDownload = { docId: string; sentBytes: number; outcome: "pending" | "complete" | "aborted" };
 
 export type FakeAxisServer = {
   /** Base URL to give the adapter (`AXIS_URL`). */
@@ -31,6 +33,8 @@ export type FakeAxisServer = {
   agencies: Record<string, unknown>[];
   /** Every request, in order. */
   requests: FakeAxisRequest[];
+  /** Every package transfer, in order. */
+  downloads: FakeAxisDownload[];
   /** The next `n` calls fail: HTTP 500, a `FAIL` answer, or no answer at all until the client gives up. */
   failNext(n: number, how: FakeAxisFailure): void;
   /** `getEdoc` answers without content-length (chunked), as some platforms do. */
@@ -80,6 +84,7 @@ export const startFakeAxisServer = async ({ systemId, secret }: { systemId: stri
     statuses: [],
     agencies: [],
     requests: [],
+    downloads: [],
     chunkedDownloads: false,
     deliver(bytes, { from, messageType = "edoc" }) {
       const docId = String(nextId++);
@@ -141,11 +146,18 @@ export const startFakeAxisServer = async ({ systemId, secret }: { systemId: stri
         record(200);
         const head: Record<string, string | number> = { "content-type": "application/octet-stream" };
         if (!fake.chunkedDownloads) head["content-length"] = pkg.bytes.length;
+        const download: FakeAxisDownload = { docId: pkg.docId, sentBytes: 0, outcome: "pending" };
+        fake.downloads.push(download);
+        res.once("close", () => {
+          download.outcome = res.writableFinished ? "complete" : "aborted";
+        });
         res.writeHead(200, head);
         // In pieces, so that a client that stops reading really stops the transfer.
         for (let i = 0; i < pkg.bytes.length; i += 64 * 1024) {
           if (res.destroyed) return;
-          if (!res.write(pkg.bytes.subarray(i, i + 64 * 1024))) await new Promise<void>((r) => { res.once("drain", r); res.once("close", r); });
+          const piece = pkg.bytes.subarray(i, i + 64 * 1024);
+          download.sentBytes += piece.length;
+          if (!res.write(piece)) await new Promise<void>((r) => { res.once("drain", r); res.once("close", r); });
         }
         res.end();
         return;

@@ -1,5 +1,5 @@
 // The HTTP adapter against the fake interchange: real fetch, real sockets on 127.0.0.1.
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { createAxisHttpTransport, type AxisHttpTransportOptions } from "../../../core/interchange/axis-http-transport.ts";
 import { buildEdxmlPackage, buildEdxmlStatus, EdxmlError, parseEdxmlPackage } from "../../../core/interchange/edxml.ts";
 import { InterchangeError } from "../../../core/ports/interchange-transport.ts";
@@ -46,6 +46,7 @@ describe("createAxisHttpTransport against the fake interchange", () => {
     expect((await axis.listReceived("status")).map((p) => p.docId)).toEqual([statusMessage]);
 
     expect((await collect(await axis.fetch(first))).equals(Buffer.from(bytes))).toBe(true);
+    await vi.waitFor(() => expect(fake.downloads.map((d) => d.outcome)).toEqual(["complete"]));
     await axis.updateStatus(first, "done");
     await axis.updateStatus(second, "fail");
     expect(fake.statusUpdates).toEqual([{ docId: first, status: "done" }, { docId: second, status: "fail" }]);
@@ -73,6 +74,9 @@ describe("createAxisHttpTransport against the fake interchange", () => {
     const axis = transport();
     const err = await parseEdxmlPackage(await axis.fetch(docId), { sink: createMemorySink(), maxAttachmentBytes: 100_000 }).catch((e: unknown) => e);
     expect((err as EdxmlError).code).toBe("too_large");
+    // The client closed the transfer: the fake never sent the whole 8 MB package (~11 MB of base64).
+    await vi.waitFor(() => expect(fake.downloads[0]!.outcome).toBe("aborted"));
+    expect(fake.downloads[0]!.sentBytes).toBeLessThan(fake.packages[0]!.bytes.length);
     expect((await axis.listReceived("edoc")).map((p) => p.docId)).toEqual([docId]);
   });
 
