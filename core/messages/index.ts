@@ -19,12 +19,13 @@ import { outgoing } from "./catalog/outgoing.ts";
 import { office } from "./catalog/office.ts";
 import { directGuide } from "./catalog/direct-guide.ts";
 import { state } from "./catalog/state.ts";
+import { interchange } from "./catalog/interchange.ts";
 import type { CatalogPart, Locale, MessageParams } from "./types.ts";
 
 export type { CatalogPart, Locale, MessageParams } from "./types.ts";
 export { DEFAULT_LOCALE } from "./types.ts";
 
-const PARTS: CatalogPart[] = [calendar, common, intake, link, org, workflow, notify, reminders, bot, queries, files, zalo, outgoing, office, web, webPush, directGuide, state];
+const PARTS: CatalogPart[] = [calendar, common, intake, link, org, workflow, notify, reminders, bot, queries, files, zalo, outgoing, office, web, webPush, directGuide, state, interchange];
 
 const merge = (locale: Locale): Record<string, string> => {
   const out: Record<string, string> = {};
