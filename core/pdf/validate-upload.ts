@@ -17,7 +17,7 @@ import { PDFDocument } from "pdf-lib";
 import { DomainError } from "../errors.ts";
 import { readImageHeader, sniffFileType } from "../files/sniff-file-type.ts";
 import { hasJavaScript } from "./javascript.ts";
-import { bytesSource, PdfFile } from "./incremental/pdf-file.ts";
+import { bytesSource, PdfFile, type ByteSource } from "./incremental/pdf-file.ts";
 import { PdfSyntaxError } from "./incremental/pdf-syntax.ts";
 import { decryptOwnerOnly } from "./qpdf.ts";
 
@@ -109,19 +109,26 @@ const loadPdf = async (bytes: Uint8Array): Promise<PDFDocument> => {
 /**
  * The structure read without loading the document (./incremental/pdf-file.ts): every object's
  * dictionary parsed, the page tree walked, no stream decoded but object streams. Null when that reader
- * cannot follow the file (broken cross-reference, a filter it does not decode, encryption…): pdf-lib
- * then loads it whole, repairing what it can.
+ * cannot follow the file (broken cross-reference, a filter it does not decode, encryption, no pages…):
+ * pdf-lib then loads it whole, repairing what it can, and gives the verdict. Throws the refusal for too
+ * many pages.
  */
-const inspectQuickly = async (bytes: Uint8Array, maxPages: number): Promise<{ pageCount: number; hasJavaScript: boolean } | null> => {
+export const inspectPdfStructure = async (source: ByteSource, limits: IntakeLimits): Promise<{ pageCount: number; hasJavaScript: boolean } | null> => {
+  let found: { pageCount: number; hasJavaScript: boolean };
   try {
-    const file = await PdfFile.open(bytesSource(bytes));
+    const file = await PdfFile.open(source);
     if (file.trailer.entries.has("Encrypt")) return null;
-    const pageCount = await file.pageCount(maxPages);
-    return { pageCount, hasJavaScript: await file.hasActiveContent() };
+    const pageCount = await file.pageCount(limits.maxPdfPages);
+    if (pageCount === 0) return null;
+    found = { pageCount, hasJavaScript: await file.hasActiveContent() };
   } catch (err) {
     if (err instanceof PdfSyntaxError || err instanceof RangeError) return null;
     throw err;
   }
+  if (found.pageCount > limits.maxPdfPages) {
+    throw new DomainError("PDF_TOO_MANY_PAGES", "intake.pdfTooManyPages", { pages: found.pageCount, max: limits.maxPdfPages });
+  }
+  return found;
 };
 
 /** Parses and checks a PDF; returns it with its page count. */
@@ -129,13 +136,8 @@ export const validatePdf = async (bytes: Uint8Array, options: IntakeOptions = {}
   const limits = resolveLimits(options);
   assertUploadSize(bytes.byteLength, limits);
   // Most files (scans, exports of office software) are read by offset, without pdf-lib's copy of them.
-  const quick = await inspectQuickly(bytes, limits.maxPdfPages);
-  if (quick && quick.pageCount > 0) {
-    if (quick.pageCount > limits.maxPdfPages) {
-      throw new DomainError("PDF_TOO_MANY_PAGES", "intake.pdfTooManyPages", { pages: quick.pageCount, max: limits.maxPdfPages });
-    }
-    return { kind: "pdf", bytes, pageCount: quick.pageCount, wasDecrypted: false, hasJavaScript: quick.hasJavaScript };
-  }
+  const quick = await inspectPdfStructure(bytesSource(bytes), limits);
+  if (quick) return { kind: "pdf", bytes, pageCount: quick.pageCount, wasDecrypted: false, hasJavaScript: quick.hasJavaScript };
   let doc: PDFDocument;
   let kept = bytes;
   let wasDecrypted = false;

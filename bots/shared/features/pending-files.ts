@@ -10,7 +10,7 @@ import { DomainError } from "../../../core/errors.ts";
 import { checkArrivedFile } from "../../../core/pdf/check-arrival.ts";
 import type { OutboundMessage } from "../../../core/ports/sender.ts";
 import { largeFileGate } from "../../../core/files/large-file-gate.ts";
-import { incomingFileSize, loadIncomingFile } from "../incoming-files.ts";
+import { incomingFileSize, isInMemory } from "../incoming-files.ts";
 import { mapError } from "../map-error.ts";
 import { t, type Locale } from "../../../core/messages/index.ts";
 
@@ -38,11 +38,14 @@ export const keepPendingFiles = async (
   const refusals: OutboundMessage[] = [];
   for (const file of files) {
     try {
-      // One large file at a time in this process: checked with its bytes in memory, then kept as it
-      // arrived (a file on disk streams into the conversation store in chunks, its bytes let go).
+      // One large file at a time is checked and kept in this process. A file on disk (web chat) is
+      // checked first, outside the gate: core reads its structure by offset, and takes the gate itself
+      // when it must read the file whole; then it streams into the conversation store in chunks, one
+      // large file at a time (six concurrent chunked writes cost more than one after the other).
+      const arrived = isInMemory(file) ? null : await checkIncoming(ctx, file);
       const kept = await largeFileGate.run(incomingFileSize(file), async () => {
-        const arrived = await checkIncoming(ctx, file);
-        return { ...(await ctx.conversation.putFile(file)), kind: arrived.kind, pageCount: arrived.pageCount };
+        const checked = arrived ?? (await checkIncoming(ctx, file));
+        return { ...(await ctx.conversation.putFile(file)), kind: checked.kind, pageCount: checked.pageCount };
       });
       state.files.push(kept);
     } catch (err) {
@@ -57,10 +60,10 @@ export const keepPendingFiles = async (
   return { replies: refusals };
 };
 
-/** The arrival check of one file; its bytes are dropped when it returns. */
+/** The arrival check of one file. */
 const checkIncoming = async (ctx: TurnContext, file: IncomingFile) => {
-  const f = await loadIncomingFile(file);
-  return checkArrivedFile(ctx.env.deps, { bytes: f.bytes, ...(f.fileName ? { fileName: f.fileName } : {}), ...(f.mime ? { mimeHint: f.mime } : {}) });
+  const hints = { ...(file.fileName ? { fileName: file.fileName } : {}), ...(file.mime ? { mimeHint: file.mime } : {}) };
+  return checkArrivedFile(ctx.env.deps, isInMemory(file) ? { bytes: file.bytes, ...hints } : { path: file.path, size: file.size, ...hints });
 };
 
 /**
