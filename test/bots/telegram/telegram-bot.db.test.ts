@@ -92,6 +92,28 @@ describe("linking", () => {
   });
 });
 
+describe("/help", () => {
+  it("lists the commands each person may use: the clerk's /dangky, /phathanh, /baocao; a head's /giao, /giahan; the leader's /chidao", async () => {
+    await link(CLERK, "vanthu");
+    await link(HEAD_TCKH, "tp.tckh");
+    await link(LEADER, "chutich");
+    const help = async (user: FakeUser) => {
+      send(fake.command(user, "help"));
+      return shown((await next(user.id))[0]);
+    };
+    const clerk = await help(CLERK);
+    for (const cmd of ["/dangky", "/phathanh", "/baocao", "/chidao MÃ thay:", "/viec", "/tim", "mã tham chiếu"]) expect(clerk).toContain(cmd);
+    for (const cmd of ["/giao ", "/giahan"]) expect(clerk).not.toContain(cmd);
+    const head = await help(HEAD_TCKH);
+    for (const cmd of ["/nhan MÃ", "/xong MÃ", "/giao MÃ", "/tralai MÃ", "/giahan MÃ ngày lý do: đề nghị gia hạn"]) expect(head).toContain(cmd);
+    for (const cmd of ["/dangky", "/phathanh", "/baocao", "/chidao"]) expect(head).not.toContain(cmd);
+    const leader = await help(LEADER);
+    expect(leader).toContain("/chidao MÃ: ghi ý kiến chỉ đạo");
+    for (const cmd of ["/dangky", "/phathanh", "/giao "]) expect(leader).not.toContain(cmd);
+    for (const text of [clerk, head, leader]) expect(text).not.toMatch(/\bREF\b/);
+  });
+});
+
 describe("registering by /dangky", () => {
   const CAPTION = "/dangky\nsố: 45/STC-NS\ncơ quan: Sở Tài chính tỉnh Bình Định\nngày: 20/11/2026\ntrích yếu: V/v hướng dẫn lập dự toán ngân sách năm 2027";
 
@@ -108,7 +130,7 @@ describe("registering by /dangky", () => {
     press(CLERK, buttonData(echo!, "Xác nhận"), echo!);
     const [done, doc] = await next(CLERK.id, 2);
     expect(shown(done)).toContain("Số đến: 1");
-    expect(shown(done)).toContain("REF: D1");
+    expect(shown(done)).toContain("Mã tham chiếu: D1");
     expect(doc!.document?.file_name).toBe("D1.pdf");
     const bytes = doc!.document!.bytes;
     expect(bytes.subarray(0, 5).toString()).toBe("%PDF-");
@@ -132,7 +154,7 @@ describe("registering by /dangky", () => {
     expect(shown(echo)).toContain("Ngày văn bản: 01/12/2026");
     expect(shown(echo)).toContain("Độ khẩn: thường");
     send(fake.command(CLERK, "ok"));
-    expect(shown((await next(CLERK.id, 2))[0])).toContain("REF: D1");
+    expect(shown((await next(CLERK.id, 2))[0])).toContain("Mã tham chiếu: D1");
   });
 
   /** Conversation-store rows that hold a kept file (`conv:…:file:…`). */
@@ -149,7 +171,7 @@ describe("registering by /dangky", () => {
     expect(await keptFiles()).toEqual([]);
     press(CLERK, buttonData(echo!, "Xác nhận"), echo!);
     const [done] = await next(CLERK.id);
-    expect(shown(done)).toContain("REF: M1"); // the register of secret documents
+    expect(shown(done)).toContain("Mã tham chiếu: M1"); // the register of secret documents
     expect(shown(done)).toMatch(/bản giấy/i);
     const docs = await db.prisma.document.findMany({ select: { secrecy: true, isPaperOnly: true, files: { select: { id: true } } } });
     expect(docs).toEqual([{ secrecy: "CONFIDENTIAL", isPaperOnly: true, files: [] }]);
@@ -177,7 +199,7 @@ describe("registering by /dangky", () => {
 
     send(fake.command(CLERK, "ok"));
     const [done] = await next(CLERK.id);
-    expect(shown(done)).toContain("REF: M1");
+    expect(shown(done)).toContain("Mã tham chiếu: M1");
     expect(await db.prisma.document.findMany({ select: { isPaperOnly: true, files: { select: { id: true } } } })).toEqual([{ isPaperOnly: true, files: [] }]);
     expect(await files.has(await sha256(pdf))).toBe(false);
     expect(files.size()).toBe(0);
@@ -203,7 +225,7 @@ describe("registering by /dangky", () => {
     expect(shown(echo)).toContain("5 tệp");
     send(fake.command(CLERK, "ok"));
     const [done] = await next(CLERK.id, 2);
-    expect(shown(done)).toContain("REF: D1");
+    expect(shown(done)).toContain("Mã tham chiếu: D1");
     const docs = await db.prisma.document.findMany({ select: { pageCount: true } });
     expect(docs).toEqual([{ pageCount: 5 }]);
   });
@@ -220,7 +242,7 @@ describe("directives", () => {
     expect(shown(echo)).toContain(text);
     expect(shown(echo)).toContain("Phòng Tài chính - Kế hoạch");
     expect(shown(echo)).toContain("Phòng Tư pháp");
-    expect(shown(echo)).toMatch(/Hạn: Thứ .*08\/12\/2026 \(còn 5 ngày làm việc\)/);
+    expect(shown(echo)).toMatch(/Hạn xử lý: Thứ .*08\/12\/2026 \(còn 5 ngày làm việc\)/);
     expect(await db.prisma.directive.count()).toBe(0);
 
     send(fake.command(LEADER, "ok"));
@@ -257,8 +279,8 @@ describe("assignment cards", () => {
     press(HEAD_TCKH, `a1:ack:${id}`, card!);
     await fake.waitFor(() => fake.callbackAnswers.length === 2);
     const answers = fake.callbackAnswers.map((a) => a.text ?? "");
-    expect(answers[0]).toContain("Đã xác nhận nhận việc D1-TCKH");
-    expect(answers[1]).not.toContain("Đã xác nhận nhận việc");
+    expect(answers[0]).toContain("Đã xác nhận đã nhận việc D1-TCKH");
+    expect(answers[1]).not.toContain("Đã xác nhận đã nhận việc");
     expect(await db.prisma.assignment.findUniqueOrThrow({ where: { id }, select: { status: true } })).toEqual({ status: "ACKNOWLEDGED" });
     expect(await db.prisma.auditEvent.count({ where: { type: "assignment.acknowledged", entityId: id } })).toBe(1);
     await fake.waitFor(() => !inlineButtons(fake.message(HEAD_TCKH.id, card!.message_id)).some((b) => b.callback_data?.startsWith("a1:ack:")));

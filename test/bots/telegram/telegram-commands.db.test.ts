@@ -154,9 +154,9 @@ describe("queries", () => {
     const first = await askCard(HEAD_TCKH, "/xem D1-TCKH");
     expect(shown(first)).toContain("Phòng Tài chính - Kế hoạch (chủ trì)");
     // What the transition table allows the unit head now (core/workflow/state-machine.ts).
-    expect(inlineButtons(first).map((b) => b.text)).toEqual(["Nhận", "Giao chuyên viên", "Báo cáo tiến độ", "Báo cáo hoàn thành", "Trả lại", "Xin gia hạn"]);
+    expect(inlineButtons(first).map((b) => b.text)).toEqual(["Nhận", "Giao chuyên viên", "Báo cáo tiến độ", "Báo cáo hoàn thành", "Trả lại", "Đề nghị gia hạn"]);
     const second = await askCard(HEAD_TCKH, "/xem D1-TCKH");
-    expect(inlineButtons(second).map((b) => b.text)).toEqual(["Nhận", "Giao chuyên viên", "Báo cáo tiến độ", "Báo cáo hoàn thành", "Trả lại", "Xin gia hạn"]);
+    expect(inlineButtons(second).map((b) => b.text)).toEqual(["Nhận", "Giao chuyên viên", "Báo cáo tiến độ", "Báo cáo hoàn thành", "Trả lại", "Đề nghị gia hạn"]);
     // One live card: the older copy lost its buttons.
     await fake.waitFor(() => inlineButtons(fake.message(HEAD_TCKH.id, first.message_id)).length === 0, 10_000, "old card without buttons");
     // The head of a unit that has no part in the document sees nothing of it.

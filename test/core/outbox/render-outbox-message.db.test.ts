@@ -42,7 +42,7 @@ describe("renderOutboxMessage", () => {
     expect(m.text).toContain(`«${s.directive.text}»`);
     expect(m.text).toContain("Đơn vị Phòng Tài chính - Kế hoạch: chủ trì");
     expect(m.text).toContain("Phối hợp: Phòng Tư pháp");
-    expect(m.text).toContain("Để biết: Văn phòng HĐND và UBND thành phố");
+    expect(m.text).toContain("Nhận để biết: Văn phòng HĐND và UBND thành phố");
     expect(m.text).toContain("Hạn xử lý: Thứ Sáu, 18/12/2026");
     expect(m.text).toContain("/nhan D7-TCKH");
     expect(m.actions).toEqual([
@@ -51,7 +51,7 @@ describe("renderOutboxMessage", () => {
       { label: "Báo cáo tiến độ", command: "/tiendo D7-TCKH", callback: `a1:prog:${s.main.id}` },
       { label: "Báo cáo hoàn thành", command: "/xong D7-TCKH", callback: `a1:done:${s.main.id}` },
       { label: "Trả lại", command: "/tralai D7-TCKH", callback: `a1:ret:${s.main.id}` },
-      { label: "Xin gia hạn", command: "/giahan D7-TCKH", callback: `a1:ext:${s.main.id}` },
+      { label: "Đề nghị gia hạn", command: "/giahan D7-TCKH", callback: `a1:ext:${s.main.id}` },
     ]);
     expect(m.attachments).toEqual([{ sha256: "a".repeat(64), fileName: "D7-den.pdf", mime: "application/pdf", kind: "document" }]);
     for (const a of m.actions ?? []) expect(Buffer.byteLength(a.callback)).toBeLessThanOrEqual(64);
