@@ -40,6 +40,7 @@ export const workflow = {
     "assignment.extensionReasonEmpty": "Hãy ghi lý do đề nghị gia hạn, ví dụ: /giahan D7-TCKH 30/12/2026 Chờ số liệu của phường.",
     "assignment.extensionNotFound": "Không tìm thấy đề nghị gia hạn.",
     "assignment.extensionAlreadyDecided": "Đề nghị gia hạn việc {ref} đã được quyết định trước đó.",
+    "document.completeNotSecret": "Văn bản {ref} không phải văn bản mật: thông tin của văn bản thường được nhập khi đăng ký.",
   },
   en: {
     "document.notFound": "Document not found. Check the reference (e.g. D7).",
@@ -78,5 +79,6 @@ export const workflow = {
     "assignment.extensionReasonEmpty": "Give a reason, e.g. /giahan D7-TCKH 30/12/2026 Waiting for the ward's figures.",
     "assignment.extensionNotFound": "Extension request not found.",
     "assignment.extensionAlreadyDecided": "The extension request for {ref} was already decided.",
+    "document.completeNotSecret": "{ref} is not a classified document: an ordinary document's details are entered when it is registered.",
   },
 } satisfies CatalogPart;

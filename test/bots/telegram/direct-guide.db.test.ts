@@ -106,7 +106,7 @@ describe("the guided directive on Telegram", () => {
     expect(shown(echo)).toContain(TEXT);
     expect(shown(echo)).toContain("Chủ trì: Phòng Tài chính - Kế hoạch");
     expect(shown(echo)).toContain("Phối hợp: Phòng Tư pháp");
-    expect(shown(echo)).toMatch(/Hạn xử lý: Thứ Ba, 08\/12\/2026 \(còn 5 ngày làm việc\)/);
+    expect(shown(echo)).toMatch(/Hạn xử lý: 5 ngày làm việc → Thứ Ba, 08\/12\/2026/);
     expect(inlineButtons(echo).map((b) => b.text)).toEqual(["Xác nhận", "Sửa", "Hủy"]);
     expect(await db.prisma.directive.count()).toBe(0);
 

@@ -157,6 +157,20 @@ describe("registering by /dangky", () => {
     expect(shown((await next(CLERK.id, 2))[0])).toContain("Mã tham chiếu: D1");
   });
 
+  it("registers an incoming decree, law or petition: every type is taken (Art. 22.1), known names in their canonical form", async () => {
+    await link(CLERK, "vanthu");
+    const types: [typed: string, stored: string][] = [["Nghị định", "Nghị định"], ["thong tu lien tich", "Thông tư liên tịch"], ["Luật", "Luật"], ["Đơn", "Đơn"], ["Tờ khai", "Tờ khai"]];
+    for (const [i, [typed, stored]] of types.entries()) {
+      send(fake.documentMessage(CLERK, { fileName: `vb${i}.pdf`, bytes: await samplePdf(), mime: "application/pdf", caption: `/dangky\nsố: ${i + 1}/2026/NĐ-CP\ncơ quan: Chính phủ\nngày: 20/11/2026\nloại: ${typed}\ntrích yếu: Quy định chi tiết` }));
+      const [echo] = await next(CLERK.id);
+      expect(shown(echo)).toContain(`Loại văn bản: ${stored}`);
+      send(fake.command(CLERK, "ok"));
+      expect(shown((await next(CLERK.id, 2))[0])).toContain(`Mã tham chiếu: D${i + 1}`);
+    }
+    const stored = await db.prisma.document.findMany({ orderBy: { createdAt: "asc" }, select: { docType: true } });
+    expect(stored.map((d) => d.docType)).toEqual(types.map(([, s]) => s));
+  });
+
   /** Conversation-store rows that hold a kept file (`conv:…:file:…`). */
   const keptFiles = () => db.prisma.conversationState.findMany({ where: { key: { contains: ":file:" } }, select: { key: true } });
   const sha256 = async (bytes: Uint8Array) => (await import("node:crypto")).createHash("sha256").update(bytes).digest("hex");
@@ -232,6 +246,24 @@ describe("registering by /dangky", () => {
 });
 
 describe("directives", () => {
+  it("/chidao reads \"hạn: trước ngày …\" and \"chậm nhất ngày …\" as the deadline date; \"5 ngày\" is echoed as working days with its date", async () => {
+    await link(LEADER, "chutich");
+    await registerSample(deps(), org, { files: [{ bytes: await samplePdf() }] });
+    send(fake.textMessage(LEADER, "/chidao D1\nGiao TCKH.\nchủ trì: TCKH\nhạn: trước ngày 10/12/2026"));
+    expect(shown((await next(LEADER.id))[0])).toContain("Hạn xử lý: Thứ Năm, 10/12/2026 (còn 7 ngày làm việc)");
+    send(fake.textMessage(LEADER, "/huy"));
+    await next(LEADER.id);
+    send(fake.textMessage(LEADER, "/chidao D1\nGiao TCKH.\nchủ trì: TCKH\nphối hợp: TP\nhạn chủ trì: chậm nhất ngày 15/12/2026\nhạn phối hợp: 5 ngày"));
+    const both = shown((await next(LEADER.id))[0]);
+    expect(both).toContain("Hạn xử lý: Thứ Ba, 15/12/2026 (còn 10 ngày làm việc)");
+    expect(both).toContain("Hạn xử lý của đơn vị phối hợp: 5 ngày làm việc → Thứ Ba, 08/12/2026");
+    send(fake.textMessage(LEADER, "/huy"));
+    await next(LEADER.id);
+    send(fake.textMessage(LEADER, "/chidao D1\nGiao TCKH.\nchủ trì: TCKH\nhạn: sớm"));
+    expect(shown((await next(LEADER.id))[0])).toContain("không phải hạn hợp lệ (20/12/2026, \"trước ngày 20/12/2026\" hoặc \"5 ngày làm việc\")");
+    expect(await db.prisma.directive.count()).toBe(0);
+  });
+
   it("/chidao → echo → /ok records the directive; HTML in the text shows as text", async () => {
     await link(LEADER, "chutich");
     await registerSample(deps(), org, { files: [{ bytes: await samplePdf() }] });
@@ -242,7 +274,7 @@ describe("directives", () => {
     expect(shown(echo)).toContain(text);
     expect(shown(echo)).toContain("Phòng Tài chính - Kế hoạch");
     expect(shown(echo)).toContain("Phòng Tư pháp");
-    expect(shown(echo)).toMatch(/Hạn xử lý: Thứ .*08\/12\/2026 \(còn 5 ngày làm việc\)/);
+    expect(shown(echo)).toMatch(/Hạn xử lý: 5 ngày làm việc → Thứ .*08\/12\/2026/);
     expect(await db.prisma.directive.count()).toBe(0);
 
     send(fake.command(LEADER, "ok"));

@@ -196,7 +196,7 @@ describe("files and menu", () => {
     const vi = fake.commands({ type: "default" }, "vi") as { command: string; description: string }[];
     const en = fake.commands({ type: "default" }, "en") as { command: string; description: string }[];
     const byDefault = fake.commands({ type: "default" }, "") as { command: string; description: string }[];
-    expect(vi.map((c) => c.command)).toEqual(["viec", "nhan", "xong", "quahan", "tim", "dangky", "chidao", "help", "link"]);
+    expect(vi.map((c) => c.command)).toEqual(["viec", "nhan", "xong", "quahan", "tim", "dangky", "chidao", "phathanh", "baocao", "help", "link"]);
     expect(en.map((c) => c.command)).toEqual(vi.map((c) => c.command));
     expect(vi.find((c) => c.command === "viec")?.description).toBe("Việc của tôi");
     expect(en.find((c) => c.command === "viec")?.description).toBe("My tasks");

@@ -124,7 +124,7 @@ describe("renderOutboxMessage", () => {
     const r = await renderOutboxMessage(deps, { kind: "assignment.new", payload: { assignmentId: s.main.id }, userId: s.users.head.id, locale: "vi" });
     expect(r).toEqual({ ok: false, reason: "assignment cancelled" });
     const note = await renderOutboxMessage(deps, { kind: "assignment.cancelled", payload: { assignmentId: s.main.id }, userId: s.users.head.id, locale: "vi" });
-    expect(note.ok && note.message.text).toContain("Việc D7-TCKH giao Phòng Tài chính - Kế hoạch đã được hủy");
+    expect(note.ok && note.message.text).toContain("Việc D7-TCKH giao cho Phòng Tài chính - Kế hoạch đã được hủy");
   });
 
   it("renders every outbox kind in both locales", async () => {
