@@ -175,20 +175,33 @@ describe("registering by /dangky", () => {
   const keptFiles = () => db.prisma.conversationState.findMany({ where: { key: { contains: ":file:" } }, select: { key: true } });
   const sha256 = async (bytes: Uint8Array) => (await import("node:crypto")).createHash("sha256").update(bytes).digest("hex");
 
-  it("/dangky marked secret (độ mật: mật) with the scan as caption: metadata only, the scan kept nowhere", async () => {
+  /** Whether any conversation-store row holds this text. */
+  const stateHolds = async (text: string) => (await db.prisma.conversationState.findMany({ select: { value: true } })).some((r) => JSON.stringify(r.value).includes(text));
+
+  it("/dangky marked secret (độ mật: mật) with the scan as caption: metadata only, the scan kept nowhere, the trích yếu refused", async () => {
     await link(CLERK, "vanthu");
     const pdf = await samplePdf();
     send(fake.documentMessage(CLERK, { fileName: "mat.pdf", bytes: pdf, mime: "application/pdf", caption: `${CAPTION}\nđộ mật: mật` }));
-    const [echo] = await next(CLERK.id);
+    const [refused, echo] = await next(CLERK.id, 2);
+    // The trích yếu and the date typed for a secret document are refused, with where to enter them.
+    expect(shown(refused)).toContain("Văn bản mật: qua chat chỉ ghi số, ký hiệu, cơ quan ban hành và độ mật");
+    expect(shown(refused)).toContain("Đã bỏ, không lưu: trích yếu, ngày văn bản.");
+    expect(shown(refused)).toContain("trên máy tính của văn phòng");
     expect(shown(echo)).toContain("Độ mật: mật");
+    expect(shown(echo)).toContain("45/STC-NS");
+    expect(shown(echo)).toContain("Sở Tài chính tỉnh Bình Định");
+    expect(shown(echo)).not.toContain("dự toán");
+    expect(shown(echo)).toContain("Trích yếu, ngày, loại văn bản, độ khẩn: nhập trên máy tính của văn phòng");
     expect(shown(echo)).toContain("KHÔNG lưu tệp");
     expect(await keptFiles()).toEqual([]);
+    expect(await stateHolds("dự toán")).toBe(false);
     press(CLERK, buttonData(echo!, "Xác nhận"), echo!);
     const [done] = await next(CLERK.id);
     expect(shown(done)).toContain("Mã tham chiếu: M1"); // the register of secret documents
     expect(shown(done)).toMatch(/bản giấy/i);
-    const docs = await db.prisma.document.findMany({ select: { secrecy: true, isPaperOnly: true, files: { select: { id: true } } } });
-    expect(docs).toEqual([{ secrecy: "CONFIDENTIAL", isPaperOnly: true, files: [] }]);
+    expect(shown(done)).toContain("Nhập trích yếu và các thông tin còn lại trên máy tính của văn phòng");
+    const docs = await db.prisma.document.findMany({ select: { secrecy: true, isPaperOnly: true, subject: true, issuedDate: true, codeNotation: true, issuer: true, files: { select: { id: true } } } });
+    expect(docs).toEqual([{ secrecy: "CONFIDENTIAL", isPaperOnly: true, subject: "", issuedDate: null, codeNotation: "STC-NS", issuer: "Sở Tài chính tỉnh Bình Định", files: [] }]);
     expect(await files.has(await sha256(pdf))).toBe(false);
     expect(files.size()).toBe(0);
     // Nothing came back to the chat but the confirmation: no PDF.
@@ -203,7 +216,8 @@ describe("registering by /dangky", () => {
     expect(await keptFiles()).toHaveLength(1); // kept for the form, as for any document so far
 
     send(fake.textMessage(CLERK, `${CAPTION}\nđộ mật: mật`));
-    const [echo] = await next(CLERK.id);
+    const [refused, echo] = await next(CLERK.id, 2);
+    expect(shown(refused)).toContain("Đã bỏ, không lưu: trích yếu, ngày văn bản.");
     expect(shown(echo)).toContain("KHÔNG lưu tệp");
     // Discarded as soon as the document is known to be secret, not at /ok (which may never come).
     expect(await keptFiles()).toEqual([]);
@@ -222,13 +236,49 @@ describe("registering by /dangky", () => {
     send(fake.documentMessage(CLERK, { fileName: "scan2.pdf", bytes: pdf, mime: "application/pdf" }));
     expect(shown((await next(CLERK.id))[0])).toContain("Đã nhận 1 tệp");
     send(fake.textMessage(CLERK, `${CAPTION.replace("45/STC-NS", "46/STC-NS")}\nđộ mật: mật`));
-    await next(CLERK.id);
+    await next(CLERK.id, 2);
+    // Made ordinary again: the refused trích yếu was not kept either, so it is asked for.
     send(fake.textMessage(CLERK, "/sua\nđộ mật: không"));
+    expect(shown((await next(CLERK.id))[0])).toContain("Trích yếu?");
+    send(fake.textMessage(CLERK, "V/v hướng dẫn lập dự toán ngân sách năm 2027"));
     const [again] = await next(CLERK.id);
     expect(shown(again)).toContain("Độ mật: không");
     send(fake.command(CLERK, "ok"));
     expect(shown((await next(CLERK.id))[0])).toContain("Chưa có tệp văn bản");
     expect(files.size()).toBe(0);
+  });
+
+  it("the trích yếu typed first, \"độ mật: tối mật\" afterwards: the trích yếu is dropped from the conversation; a secret form with only its four fields asks nothing more", async () => {
+    await link(CLERK, "vanthu");
+    send(fake.textMessage(CLERK, "/dangky\nsố: 7/BCA-A05\ncơ quan: Công an tỉnh\ntrích yếu: Kế hoạch bảo vệ mục tiêu X\nđộ khẩn: khẩn"));
+    const [echo] = await next(CLERK.id);
+    expect(shown(echo)).toContain("Kế hoạch bảo vệ mục tiêu X");
+    expect(await stateHolds("mục tiêu X")).toBe(true);
+    send(fake.textMessage(CLERK, "/sua\nđộ mật: tối mật"));
+    const [refused, secretEcho] = await next(CLERK.id, 2);
+    expect(shown(refused)).toContain("Đã bỏ, không lưu: trích yếu, độ khẩn.");
+    expect(shown(secretEcho)).toContain("Độ mật: tối mật");
+    expect(shown(secretEcho)).not.toContain("mục tiêu X");
+    expect(await stateHolds("mục tiêu X")).toBe(false);
+    // Typed again while the form is secret: refused again, never kept.
+    send(fake.textMessage(CLERK, "/sua\ntrích yếu: Kế hoạch bảo vệ mục tiêu X"));
+    expect(shown((await next(CLERK.id, 2))[0])).toContain("Đã bỏ, không lưu: trích yếu.");
+    expect(await stateHolds("mục tiêu X")).toBe(false);
+    send(fake.command(CLERK, "ok"));
+    expect(shown((await next(CLERK.id))[0])).toContain("Mã tham chiếu: M1");
+
+    // Four fields only: no question, no refusal, straight to the echo.
+    send(fake.textMessage(CLERK, "/dangky\nsố: 8/BCA-A05\ncơ quan: Công an tỉnh\nđộ mật: mật"));
+    const [plain] = await next(CLERK.id);
+    expect(shown(plain)).toContain("Kiểm tra thông tin văn bản đến");
+    expect(shown(plain)).not.toContain("Đã bỏ");
+    send(fake.command(CLERK, "ok"));
+    expect(shown((await next(CLERK.id))[0])).toContain("Mã tham chiếu: M2");
+    const docs = await db.prisma.document.findMany({ orderBy: { registerNumber: "asc" }, select: { ref: true, subject: true, urgency: true, secrecy: true } });
+    expect(docs).toEqual([
+      { ref: "M1/2026", subject: "", urgency: "NORMAL", secrecy: "SECRET" },
+      { ref: "M2/2026", subject: "", urgency: "NORMAL", secrecy: "CONFIDENTIAL" },
+    ]);
   });
 
   it("an album of 5 photos becomes one 5-page document", async () => {
