@@ -28,6 +28,7 @@ const USAGE = `Usage: edoc <command> [options]
   demo                         import the example organisation (Quy Nhơn) and print link codes
   report register|on-time …    registers (incoming, outgoing, tracking) as XLSX/CSV; the on-time report
   archive list|export|verify … the year's case files; export a closed one for the archive; verify a package
+  document complete REF …      enter a secret incoming document's trích yếu and details (chat does not carry them)
 `;
 
 const quietLogger = () => createLogger(process.env.LOG_LEVEL ?? "warn");
@@ -165,6 +166,8 @@ const commands: Record<string, (args: string[]) => Promise<number>> = {
   report: async (args) => (await import("./office-commands.ts")).reportCommand(args),
   // === archive (issue 9: case files and the archive package; see app/office-commands.ts)
   archive: async (args) => (await import("./office-commands.ts")).archiveCommand(args),
+  // === document (issue 21: a secret document's details, entered on the office's machine; see app/document-commands.ts)
+  document: async (args) => (await import("./document-commands.ts")).documentCommand(args),
 
   demo: async () => {
     const app = await openAppContext({ logger: quietLogger() });
@@ -197,6 +200,7 @@ const lockedMessage = (err: DataDirLockedError): string => {
 const commandUsage = async (name: string): Promise<string> => {
   if (name === "report") return (await import("./office-commands.ts")).REPORT_USAGE;
   if (name === "archive") return (await import("./office-commands.ts")).ARCHIVE_USAGE;
+  if (name === "document") return (await import("./document-commands.ts")).DOCUMENT_USAGE;
   const lines = USAGE.split("\n").filter((l) => l.startsWith(`  ${name} `) || l === `  ${name}`);
   return lines.length ? `Usage:\n${lines.map((l) => `  edoc ${l.trimStart()}`).join("\n")}` : USAGE;
 };

@@ -13,6 +13,7 @@ import { DEFAULT_CONVERSATION_TTL_MS, openConversation } from "./conversation.ts
 import { onAssignmentArgText, onAssignmentCommand, onAssignmentPress, onDoneReport, onExtensionPress } from "./features/assignments.ts";
 import { confirmDirective, onDirectCommand, onDirectText } from "./features/direct.ts";
 import { isBareDirective, onGuideButton, onGuideCommand, onGuideEdit, onGuidePress, onGuideText } from "./features/direct-guide.ts";
+import { helpMessage } from "./features/help.ts";
 import { linkChat, linkCodeOf, onStranger } from "./features/link.ts";
 import { onOverdue, onSearch, onTasks, onView } from "./features/queries.ts";
 import { onReportCommand } from "./features/report.ts";
@@ -170,13 +171,13 @@ const onCommand = async (ctx: TurnContext, cmd: ParsedCommand): Promise<TurnResu
   const { locale } = ctx;
   switch (cmd.name) {
     case "help":
-      return { replies: [{ title: reply(locale, "bot.help.title").text, text: reply(locale, "bot.help.text").text }] };
+      return { replies: [helpMessage(locale, ctx.actor)] };
     case "start":
     case "link": {
       const code = linkCodeOf(cmd);
       if (typeof code === "string") return linkChat(ctx.env, ctx.turn, code, locale);
       if (code === null) return { replies: [reply(locale, "bot.link.badCode")] };
-      return { replies: [reply(locale, "bot.link.already", { name: ctx.actor.name }), { title: reply(locale, "bot.help.title").text, text: reply(locale, "bot.help.text").text }] };
+      return { replies: [reply(locale, "bot.link.already", { name: ctx.actor.name }), helpMessage(locale, ctx.actor)] };
     }
     case "tasks":
       return onTasks(ctx);

@@ -77,6 +77,8 @@ const MENU: [command: string, key: string][] = [
   ["tim", "bot.cmd.search"],
   ["dangky", "bot.cmd.register"],
   ["chidao", "bot.cmd.direct"],
+  ["phathanh", "bot.cmd.issue"],
+  ["baocao", "bot.cmd.report"],
   ["help", "bot.cmd.help"],
   ["link", "bot.cmd.link"],
 ];

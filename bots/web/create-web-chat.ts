@@ -472,6 +472,8 @@ export const createWebChat = (opts: WebChatOptions): WebChat => {
     const rel = url.pathname.slice(WEB_CHAT_PATH.length).replace(/^\/+/, "");
     if (rel === "" || rel === "index.html") {
       if (await sendStaticFile(res, distDir, "index.html", { immutable: false, head })) return;
+      // The person opening the page learns that an administrator must act; the operator's log says how.
+      log.warn({ distDir }, "web chat page not built: run npm run build:web");
       const text = t("vi", "web.error.notBuilt");
       res.writeHead(503, { ...PAGE_SECURITY_HEADERS, "content-type": "text/plain; charset=utf-8" }).end(text);
       return;

@@ -11,6 +11,7 @@ export const AUDIT_EVENT_TYPES = [
   "link.locked",
   "document.registered",
   "document.duplicateWarned",
+  "document.completed",
   "directive.issued",
   "directive.superseded",
   "assignment.created",

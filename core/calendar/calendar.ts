@@ -20,6 +20,7 @@ import {
   type LocalTime,
 } from "../time.ts";
 import { loadShippedCalendarFiles, type CalendarEntry, type CalendarFile } from "./calendar-file.ts";
+import { workingDaysLate } from "./lateness.ts";
 
 // === Working hours
 
@@ -294,7 +295,7 @@ export const createCalendar = (options: CalendarOptions = {}): Calendar => {
     const today = localDateOf(now, zone);
     const dueDay = localDateOf(dueAt, zone);
     if (now.getTime() <= dueAt.getTime()) return Math.max(0, workingDaysBetween(today, dueDay));
-    return -Math.max(1, workingDaysBetween(dueDay, today));
+    return -workingDaysLate({ zone, workingDaysBetween }, dueAt, now);
   };
 
   const nextWorkingMorning = (from: Date, at: LocalTime = "07:00"): Date => {

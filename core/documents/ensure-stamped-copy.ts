@@ -9,13 +9,13 @@ import { stampReceivedFrom } from "../pdf/stamp-received.ts";
 
 export type StampedCopy = { sha256: string; size: number; fileId: string };
 
-/** "TCKH (chủ trì); TP, VP (phối hợp); NB (để biết)" from the current directive's assignments. */
+/** "TCKH (chủ trì); TP, VP (phối hợp); NB (nhận để biết)" from the current directive's assignments. */
 export const routingText = (assignments: { role: "MAIN" | "COORDINATE" | "INFO"; unitCode: string }[]): string => {
   const part = (role: "MAIN" | "COORDINATE" | "INFO", label: string) => {
     const codes = assignments.filter((a) => a.role === role).map((a) => a.unitCode);
     return codes.length ? `${codes.join(", ")} (${label})` : null;
   };
-  return [part("MAIN", "chủ trì"), part("COORDINATE", "phối hợp"), part("INFO", "để biết")].filter(Boolean).join("; ");
+  return [part("MAIN", "chủ trì"), part("COORDINATE", "phối hợp"), part("INFO", "nhận để biết")].filter(Boolean).join("; ");
 };
 
 /**

@@ -22,7 +22,12 @@ export const ZRegisterIncomingInput = z.object({
   codeNotation: z.string().trim().max(30).optional(),
   issuer: z.string().trim().min(1).max(200),
   issuedDate: LOCAL_DATE.optional(),
-  subject: z.string().trim().min(1).max(500),
+  /**
+   * Trích yếu. Required, except for a secret document registered from chat, where it is left out
+   * (it may itself disclose the secret) and entered later on the office's machine
+   * (completeSecretDocument, `edoc document complete`).
+   */
+  subject: z.string().trim().max(500).default(""),
   urgency: z.enum(["NORMAL", "URGENT", "VERY_URGENT", "FLASH"]).default("NORMAL"),
   secrecy: z.enum(["NONE", "CONFIDENTIAL", "SECRET", "TOP_SECRET"]).default("NONE"),
   signerName: z.string().trim().max(50).optional(),
@@ -31,7 +36,7 @@ export const ZRegisterIncomingInput = z.object({
   toPlaces: z.string().trim().max(1000).optional(),
   /** The scan: one PDF, or photos of the pages in order. */
   files: z.array(z.object({ bytes: z.custom<Uint8Array>((v) => v instanceof Uint8Array, "must be bytes"), fileName: z.string().optional(), mimeHint: z.string().optional() })).default([]),
-});
+}).refine((v) => v.subject !== "" || isSecretLevel(v.secrecy), { path: ["subject"], message: "required" });
 export type RegisterIncomingInput = z.input<typeof ZRegisterIncomingInput>;
 
 export type DuplicateWarning = { kind: "sameFile" | "sameNumber"; documentId: string; ref: string };

@@ -12,7 +12,8 @@ import type { MessageAction, MessageAttachment, OutboundMessage } from "../ports
 import type { Db } from "../store/client.ts";
 import type { AssignmentRole, Urgency } from "../store/generated/enums.ts";
 import type { Calendar } from "../calendar/calendar.ts";
-import { daysBetween, formatDate, formatDateTime, formatDueAt, formatLocalDate, localDateOf, startOfLocalDay, endOfLocalDay, addDays } from "../time.ts";
+import { workingDaysLate } from "../calendar/lateness.ts";
+import { formatDate, formatDateTime, formatDueAt, formatLocalDate, localDateOf, startOfLocalDay, endOfLocalDay, addDays } from "../time.ts";
 import { OUTBOX_KINDS, type OutboxKind, type OutboxPayloads } from "./outbox-kinds.ts";
 import { renderOutgoingReceived } from "../outgoing/render-outgoing-received.ts";
 import { displayRef } from "../documents/refs.ts";
@@ -339,7 +340,7 @@ const renderReport = (which: "progress" | "completed"): Renderer<"assignment.pro
   const key = which === "progress" ? "assignmentProgress" : "assignmentCompleted";
   let timeliness: string | null = null;
   if (which === "completed" && a.dueAt) {
-    const late = daysBetween(localDateOf(a.dueAt, ctx.zone), localDateOf(a.completedAt ?? report.createdAt, ctx.zone));
+    const late = workingDaysLate(await ctx.calendar(), a.dueAt, a.completedAt ?? report.createdAt);
     timeliness = late > 0 ? t(ctx.locale, "notify.assignmentCompleted.late", { days: late }) : t(ctx.locale, "notify.assignmentCompleted.onTime");
   }
   // The next step: an officer finished delegated work; the head may now close the unit's own task.
@@ -463,8 +464,8 @@ const renderReminder: Renderer<"reminder.step"> = async (ctx, { assignmentId, st
   if (isAckStep && a.status !== "ASSIGNED") return skip("assignment already acknowledged");
   const ref = displayRef(a.ref, ctx.currentYear);
   const key = KNOWN_STEPS.has(step) ? step : "generic";
-  // The sweep counts overdue working days (overdueDay); older rows fall back to calendar days.
-  const overdueDays = overdueDay ?? (a.dueAt ? Math.max(0, daysBetween(localDateOf(a.dueAt, ctx.zone), localDateOf(ctx.now, ctx.zone))) : 0);
+  // The sweep counts overdue working days (overdueDay); older rows count them now, the same way.
+  const overdueDays = overdueDay ?? (a.dueAt ? workingDaysLate(await ctx.calendar(), a.dueAt, ctx.now) : 0);
   const params = { tag: tag(ctx, a.document.urgency), ref, unit: a.unit.name, role: roleText(ctx, a.role), sentAt: formatDateTime(a.sentAt, ctx.zone), days: overdueDays };
   return ok({
     title: t(ctx.locale, `notify.reminder.${key}.title`, params),

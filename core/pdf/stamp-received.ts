@@ -8,6 +8,7 @@ import type { PDFFont, PDFPage } from "pdf-lib";
 import { embedStampFonts } from "./fonts.ts";
 import { stampedBytes, stampFirstPage, type StampedResult, type StampSource } from "./stamp-first-page.ts";
 import { visibleFrame } from "./stamp-page.ts";
+import { formatDateTime } from "../time.ts";
 
 /** What the stamp says. */
 export type ReceivedStamp = {
@@ -40,20 +41,11 @@ const LEADING = 1.22;
 const MAX_ROUTING_LINES = 4;
 const MAX_AGENCY_LINES = 3;
 
-/** "dd/mm/yyyy HH:mm" in the given zone, whatever the process TZ is. */
-export const formatStampDateTime = (at: Date, timeZone = "Asia/Ho_Chi_Minh"): string => {
-  const parts = new Intl.DateTimeFormat("en-GB", {
-    timeZone,
-    day: "2-digit",
-    month: "2-digit",
-    year: "numeric",
-    hour: "2-digit",
-    minute: "2-digit",
-    hourCycle: "h23",
-  }).formatToParts(at);
-  const get = (type: Intl.DateTimeFormatPartTypes) => parts.find((p) => p.type === type)?.value ?? "";
-  return `${get("day")}/${get("month")}/${get("year")} ${get("hour")}:${get("minute")}`;
-};
+/**
+ * "HH:mm dd/mm/yyyy" in the given zone, whatever the process TZ is: the one date-time order of the
+ * messages too (core/time.ts formatDateTime).
+ */
+export const formatStampDateTime = (at: Date, timeZone = "Asia/Ho_Chi_Minh"): string => formatDateTime(at, timeZone);
 
 /** Splits text into lines no wider than `maxWidth`, breaking at spaces, or inside a word too long for a line. */
 export const wrapText = (text: string, font: PDFFont, size: number, maxWidth: number): string[] => {

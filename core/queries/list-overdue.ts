@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { hasRole, loadActor, seesAllDocuments } from "../actors/actor.ts";
+import { workingDaysLate } from "../calendar/lateness.ts";
 import { OPEN_STATUSES } from "../workflow/state-machine.ts";
 import type { CoreDeps } from "../deps.ts";
 import { DomainError } from "../errors.ts";
@@ -98,7 +99,7 @@ export const listOverdue = (deps: CoreDeps, raw: ListOverdueInput): Promise<List
         status: r.status,
         urgency: r.document.urgency,
         dueAt,
-        daysOverdue: Math.max(1, -ctx.calendar.workingDaysLeft(ctx.now, dueAt)),
+        daysOverdue: Math.max(1, workingDaysLate(ctx.calendar, dueAt, ctx.now)),
         isPaper: r.isPaper,
         assignee: r.assigneeUserId ? (assigneeById.get(r.assigneeUserId) ?? null) : null,
       };

@@ -3,6 +3,7 @@
 import { readAuditHead } from "../audit/audit-checkpoint.ts";
 import { linkAuditChain } from "../audit/link-audit-chain.ts";
 import { loadOrgCalendar } from "../calendar/load-org-calendar.ts";
+import { workingDaysLate } from "../calendar/lateness.ts";
 import type { CoreDeps } from "../deps.ts";
 import { DomainError } from "../errors.ts";
 import { enqueueOutbox } from "../outbox/enqueue-outbox.ts";
@@ -87,7 +88,7 @@ export const buildOfficeDigest = async (deps: Pick<CoreDeps, "prisma" | "setting
       role: row.role as DigestItem["role"],
       status: row.status as DigestItem["status"],
       dueAt,
-      workingDaysOverdue: isOverdue ? Math.max(1, calendar.workingDaysBetween(localDateOf(dueAt, org.timeZone), input.date)) : 0,
+      workingDaysOverdue: workingDaysLate(calendar, dueAt, dayStart),
       isPaper: row.isPaper,
     };
     let unit = units.get(row.unit.id);

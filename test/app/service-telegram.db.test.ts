@@ -115,7 +115,7 @@ describe("the Telegram service, end to end", () => {
     expect(shown(echo)).toContain("45/STC-NS");
     const yearBefore = officeYear(new Date());
     press(CLERK, buttonData(echo, "Xác nhận"), echo);
-    const registered = await untilText(CLERK, "REF: D1");
+    const registered = await untilText(CLERK, "Mã tham chiếu: D1");
     // Read, not fixed when the module loaded: a run across New Year registers in the new year.
     const { registerYear: YEAR } = await prisma.document.findFirstOrThrow({ select: { registerYear: true } });
     expect([yearBefore, officeYear(new Date())]).toContain(YEAR);
@@ -151,7 +151,7 @@ describe("the Telegram service, end to end", () => {
       expect(shown(card)).toContain(DIRECTIVE);
       expect(shown(card)).toContain(role);
       expect(shown(card)).toMatch(/Hạn xử lý: Thứ .*\d\d\/\d\d\/\d{4} \(còn \d+ ngày làm việc\)/);
-      expect(inlineButtons(card).map((b) => b.text)).toEqual(["Nhận", "Giao chuyên viên", "Báo cáo tiến độ", "Báo cáo hoàn thành", "Trả lại", "Xin gia hạn"]);
+      expect(inlineButtons(card).map((b) => b.text)).toEqual(["Nhận", "Giao chuyên viên", "Báo cáo tiến độ", "Báo cáo hoàn thành", "Trả lại", "Đề nghị gia hạn"]);
     }
     expect(shown(coordCard)).toContain("Chủ trì: Phòng Tài chính - Kế hoạch");
     expect(buttonData(mainCard, "Nhận")).toBe(`a1:ack:${mainId}`);
@@ -159,7 +159,7 @@ describe("the Telegram service, end to end", () => {
     // === The TCKH head acknowledges (the card loses Nhận) and delegates to cv.tckh by text.
     press(HEAD_TCKH, `a1:ack:${mainId}`, mainCard);
     await answersCount(3);
-    expect(fake.callbackAnswers[2]!.text).toContain("Đã xác nhận nhận việc D1-TCKH");
+    expect(fake.callbackAnswers[2]!.text).toContain("Đã xác nhận đã nhận việc D1-TCKH");
     await until(() => inlineButtons(fake.message(HEAD_TCKH.id, mainCard.message_id)).every((b) => b.text !== "Nhận"), "Nhận gone");
     fake.pushUpdate(fake.textMessage(HEAD_TCKH, "/giao D1-TCKH cv.tckh"));
     await untilText(HEAD_TCKH, "Đã giao D1-TCKH-cv.tckh cho Hoàng Văn Em");
@@ -171,7 +171,7 @@ describe("the Telegram service, end to end", () => {
     expect(shown(officerCard)).toContain(DIRECTIVE);
     press(OFFICER, buttonData(officerCard, "Nhận"), officerCard);
     await answersCount(4);
-    expect(fake.callbackAnswers[3]!.text).toContain("Đã xác nhận nhận việc D1-TCKH-cv.tckh");
+    expect(fake.callbackAnswers[3]!.text).toContain("Đã xác nhận đã nhận việc D1-TCKH-cv.tckh");
     await untilText(HEAD_TCKH, "Đã nhận việc D1-TCKH-cv.tckh");
 
     // === The officer completes with a photo: /xong as its caption. The head is told, with the file.
@@ -206,7 +206,7 @@ describe("the Telegram service, end to end", () => {
     await answersCount(6);
     press(HEAD_TP, `a1:ack:${coordId}`, coordCard);
     await answersCount(7);
-    expect(fake.callbackAnswers[5]!.text).toContain("Đã xác nhận nhận việc D1-TP");
+    expect(fake.callbackAnswers[5]!.text).toContain("Đã xác nhận đã nhận việc D1-TP");
     expect(fake.callbackAnswers[6]!.text).toMatch(/Việc D1(\/\d{4})?-TP đã được nhận trước đó/);
     expect(await prisma.auditEvent.count({ where: { type: "assignment.acknowledged", entityId: coordId } })).toBe(1);
 

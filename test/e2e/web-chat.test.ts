@@ -169,7 +169,7 @@ describe("the web chat in a browser", { shuffle: false }, () => {
     await expect.poll(() => clerk.locator(".msg.me").last().textContent()).toContain("sample-2-pages.pdf");
 
     await echo.getByRole("button", { name: "Xác nhận" }).click();
-    const done = botMessage(clerk, "REF: D1");
+    const done = botMessage(clerk, "Mã tham chiếu: D1");
     await done.waitFor();
     expect(await done.textContent()).toContain("Số đến: 1");
     // The echo's buttons are spent.
@@ -217,7 +217,7 @@ describe("the web chat in a browser", { shuffle: false }, () => {
     await head.setViewportSize(DESKTOP);
 
     await card.getByRole("button", { name: "Nhận" }).click();
-    await expect.poll(() => head.locator(".toast").textContent()).toContain("Đã xác nhận nhận việc D1-TCKH");
+    await expect.poll(() => head.locator(".toast").textContent()).toContain("Đã xác nhận đã nhận việc D1-TCKH");
     const liveCard = head.locator(".msg.bot").filter({ hasText: DIRECTIVE }).filter({ has: head.getByRole("button", { name: "Báo cáo hoàn thành" }) }).last();
     await liveCard.waitFor();
     expect(await liveCard.getByRole("button", { name: "Nhận" }).count()).toBe(0);

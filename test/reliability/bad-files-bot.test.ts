@@ -105,7 +105,7 @@ describe("the bad-file corpus through the Telegram bot", () => {
       }
       if (EXPECTED[name] === "accepted") {
         accepted += 1;
-        expect(answer, name).toContain(`REF: D${accepted}`);
+        expect(answer, name).toContain(`Mã tham chiếu: D${accepted}`);
       } else {
         expect(answer, name).toContain(EXPECTED[name]);
         expect(answer, name).not.toMatch(/Error|undefined|\{|stack|…$/);

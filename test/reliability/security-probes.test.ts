@@ -168,9 +168,9 @@ describe("security probes", () => {
     expect(shown(echo)).toContain(issuer);
     before = tg.messages(CLERK.id).length;
     await tgPost(tg.command(CLERK, "ok"));
-    const done = since(CLERK, before).find((m) => shown(m).includes("REF:"));
+    const done = since(CLERK, before).find((m) => shown(m).includes("Mã tham chiếu:"));
     expect(done, since(CLERK, before).map(shown).join(" | ")).toBeDefined();
-    const ref = /REF: (D\d+)/.exec(shown(done))![1]!;
+    const ref = /Mã tham chiếu: (D\d+)/.exec(shown(done))![1]!;
     // By number, not by a year fixed when the module loaded (a run across New Year registers in the new one).
     const doc = await db.prisma.document.findFirstOrThrow({ where: { ref: { startsWith: `${ref}/` } }, orderBy: { createdAt: "desc" }, select: { id: true, subject: true, issuer: true } });
     expect(doc.subject).toBe(subject.trim());

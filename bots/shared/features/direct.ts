@@ -66,22 +66,28 @@ const previewAndEcho = async (ctx: TurnContext, documentId: string, d: ParsedDir
 export const echoDirective = async (ctx: TurnContext, input: IssueDirectiveInput, guide?: DirectGuideState): Promise<TurnResult> => {
   const plan = await previewDirective(ctx.env.deps, input);
   const state: DirectState = { kind: "direct", input, nonce: newNonce(), ...(guide ? { guide } : {}) };
-  const message = echo(ctx, plan, state.nonce, guide !== undefined);
+  const message = echo(ctx, plan, input, state.nonce, guide !== undefined);
   // Channels without buttons show these as numbered choices: "1" picks the first command.
   state.choices = (message.actions ?? []).map((a) => a.command);
   await ctx.conversation.set(state);
   return { replies: [message] };
 };
 
-const echo = (ctx: TurnContext, plan: DirectivePlan, nonce: string, isGuided = false): OutboundMessage => {
+const echo = (ctx: TurnContext, plan: DirectivePlan, input: IssueDirectiveInput, nonce: string, isGuided = false): OutboundMessage => {
   const { locale } = ctx;
   const zone = ctx.env.deps.settings.officeTimeZone;
   const names = (role: string) => plan.assignments.filter((a) => a.role === role).map((a) => a.unitName);
   const main = plan.assignments.find((a) => a.role === "MAIN");
   const coord = plan.assignments.find((a) => a.role === "COORDINATE");
   const paper = plan.assignments.filter((a) => a.isPaper).map((a) => a.unitName);
-  const dueLine = (key: string, a: typeof main) =>
-    a?.dueAt ? t(locale, key, { due: formatDueAt(new Date(a.dueAt), zone, locale), days: a.workingDaysLeft ?? 0 }) : false;
+  // A deadline typed as working days ("5 ngày") is echoed as "5 ngày làm việc → Thứ Năm, 17/12/2026";
+  // a date as the date with the working days left.
+  const dueLine = (key: string, a: typeof main, typed: DueInput | undefined) => {
+    if (!a?.dueAt) return false;
+    const due = formatDueAt(new Date(a.dueAt), zone, locale);
+    if (typed && "workingDays" in typed) return t(locale, `${key}WorkingDays`, { workingDays: typed.workingDays, due });
+    return t(locale, key, { due, days: a.workingDaysLeft ?? 0 });
+  };
   return {
     title: t(locale, "bot.direct.echo.title", { ref: displayRef(plan.documentRef, ctx.today.year) }),
     text: lines(
@@ -90,8 +96,8 @@ const echo = (ctx: TurnContext, plan: DirectivePlan, nonce: string, isGuided = f
       t(locale, "bot.direct.echo.main", { units: names("MAIN").join(", ") }),
       names("COORDINATE").length > 0 && t(locale, "bot.direct.echo.coordinate", { units: names("COORDINATE").join(", ") }),
       names("INFO").length > 0 && t(locale, "bot.direct.echo.info", { units: names("INFO").join(", ") }),
-      dueLine("bot.direct.echo.due", main),
-      coord?.dueAt && main?.dueAt && new Date(coord.dueAt).getTime() !== new Date(main.dueAt).getTime() && dueLine("bot.direct.echo.coordinateDue", coord),
+      dueLine("bot.direct.echo.due", main, input.due),
+      coord?.dueAt && main?.dueAt && new Date(coord.dueAt).getTime() !== new Date(main.dueAt).getTime() && dueLine("bot.direct.echo.coordinateDue", coord, input.coordinateDue),
       paper.length > 0 && t(locale, "bot.direct.echo.paper", { units: paper.join(", ") }),
       plan.supersedesId !== null && t(locale, "bot.direct.echo.supersedes"),
       t(locale, isGuided ? "guide.echo.howTo" : "bot.direct.echo.howTo"),

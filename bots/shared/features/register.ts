@@ -1,7 +1,12 @@
 // /dangky: a clerk registers an incoming document by text (DESIGN.md "Registering by text"). Files
 // arrive first or with the metadata as caption; missing lines are asked for one by one; the echo
-// waits for /ok (or the Xác nhận button); then core registers it and the clerk gets số đến, REF and
-// the stamped PDF.
+// waits for /ok (or the Xác nhận button); then core registers it and the clerk gets số đến, the
+// mã tham chiếu and the stamped PDF.
+//
+// A secret document (độ mật: mật, tối mật, tuyệt mật) is registered in chat with its số/ký hiệu,
+// issuer and độ mật only: its trích yếu (and date, type, urgency) may disclose the secret, so they
+// are refused, dropped from the conversation at once, and entered on the office's own machine
+// (`edoc document complete`, README "Secret documents"). A scan sent with it is discarded too.
 import { hasRole } from "../../../core/actors/actor.ts";
 import { findDuplicates, registerIncomingDocument } from "../../../core/documents/register-incoming-document.ts";
 import { DomainError } from "../../../core/errors.ts";
@@ -29,11 +34,19 @@ const currentState = async (ctx: TurnContext): Promise<RegisterState | null> => 
   return s?.kind === "register" ? s : null;
 };
 
-/** Merges what was typed into the state; defaults never overwrite a value given earlier. */
+/** What chat may carry of a secret document: số/ký hiệu, issuer, độ mật (and the số đến it gets). */
+const SECRET_REFUSED_IN_CHAT: readonly RegistrationField[] = ["subject", "issuedDate", "docType", "urgency"];
+const SECRET_REQUIRED: readonly RegistrationField[] = ["codeNumber", "issuer"];
+
+/**
+ * Merges what was typed into the state. Only typed values are kept: defaults (today, Công văn,
+ * thường, không mật) are applied when shown and when registering, so the state says what the clerk
+ * typed (what a secret document refuses).
+ */
 const merge = (state: RegisterState, parsed: Pick<ParsedRegistration, "fields" | "defaultsApplied">): void => {
   for (const [k, v] of Object.entries(parsed.fields) as [RegistrationField, unknown][]) {
     if (v === undefined) continue;
-    if (parsed.defaultsApplied.includes(k) && state.fields[k] !== undefined) continue;
+    if (parsed.defaultsApplied.includes(k)) continue;
     (state.fields as Record<string, unknown>)[k] = v;
   }
   // "số: 45" after "số: 45/STC-NS" drops the notation, as the grammar does within one message.
@@ -44,8 +57,18 @@ const merge = (state: RegisterState, parsed: Pick<ParsedRegistration, "fields" |
 const advance = async (ctx: TurnContext, state: RegisterState, errors: readonly GrammarError[] = [], notes: OutboundMessage[] = []): Promise<TurnResult> => {
   const { locale } = ctx;
   await discardFilesIfSecret(ctx, state);
+  const secret = isSecret(state.fields);
+  if (secret) {
+    // Dropped before the state is saved below: the secret's trích yếu is never kept.
+    const refused = SECRET_REFUSED_IN_CHAT.filter((f) => state.fields[f] !== undefined);
+    for (const f of refused) delete state.fields[f];
+    if (refused.length > 0) {
+      const names = refused.map((f) => t(locale, `bot.register.field.${f}`)).join(", ");
+      notes = [...notes, reply(locale, "bot.register.secretRefused", { fields: names })];
+    }
+  }
   const errorText = grammarErrorLines(locale, errors);
-  const missing = REQUIRED_REGISTRATION_FIELDS.find((f) => state.fields[f] === undefined);
+  const missing = (secret ? SECRET_REQUIRED : REQUIRED_REGISTRATION_FIELDS).find((f) => state.fields[f] === undefined);
   if (missing) {
     state.asking = missing;
     delete state.nonce;
@@ -54,10 +77,7 @@ const advance = async (ctx: TurnContext, state: RegisterState, errors: readonly 
     return { replies: [...notes, { text: lines(errorText, t(locale, `bot.register.ask.${missing}`)) }] };
   }
   const f = state.fields;
-  f.issuedDate ??= { ...ctx.today };
-  f.docType ??= OFFICIAL_LETTER;
-  f.urgency ??= "NORMAL";
-  f.secrecy ??= "NONE";
+  const issuedDate = f.issuedDate ?? ctx.today;
   delete state.asking;
   state.nonce = newNonce();
   const actions = [
@@ -73,7 +93,7 @@ const advance = async (ctx: TurnContext, state: RegisterState, errors: readonly 
     issuer: f.issuer!,
     codeNumber: f.codeNumber,
     codeNotation: f.codeNotation,
-    issuedDate: isoDate(f.issuedDate),
+    issuedDate: isoDate(issuedDate),
   }).catch(() => []);
   const code = f.codeNotation ? `${f.codeNumber}/${f.codeNotation}` : f.codeNumber!;
   const echo: OutboundMessage = {
@@ -82,12 +102,13 @@ const advance = async (ctx: TurnContext, state: RegisterState, errors: readonly 
       errorText,
       t(locale, "bot.register.echo.code", { value: code }),
       t(locale, "bot.register.echo.issuer", { value: f.issuer! }),
-      t(locale, "bot.register.echo.issuedDate", { value: formatDate(f.issuedDate) }),
-      t(locale, "bot.register.echo.docType", { value: f.docType }),
-      t(locale, "bot.register.echo.subject", { value: f.subject! }),
-      t(locale, "bot.register.echo.urgency", { value: t(locale, `bot.urgency.${f.urgency}`) }),
-      t(locale, "bot.register.echo.secrecy", { value: t(locale, `bot.secrecy.${f.secrecy}`) }),
-      isSecret(f)
+      !secret && t(locale, "bot.register.echo.issuedDate", { value: formatDate(issuedDate) }),
+      !secret && t(locale, "bot.register.echo.docType", { value: f.docType ?? OFFICIAL_LETTER }),
+      !secret && t(locale, "bot.register.echo.subject", { value: f.subject! }),
+      !secret && t(locale, "bot.register.echo.urgency", { value: t(locale, `bot.urgency.${f.urgency ?? "NORMAL"}`) }),
+      t(locale, "bot.register.echo.secrecy", { value: t(locale, `bot.secrecy.${f.secrecy ?? "NONE"}`) }),
+      secret && t(locale, "bot.register.echo.secretPending"),
+      secret
         ? t(locale, "bot.register.echo.secret")
         : state.files.length > 0
           ? keptFilesLine(locale, state.files)
@@ -177,14 +198,14 @@ export const confirmRegistration = async (ctx: TurnContext, state: RegisterState
   const files = secret ? [] : await Promise.all(state.files.map((p) => ctx.conversation.readFile(p))).catch(dropRefusedFiles(ctx, state));
   const result = await registerIncomingDocument(ctx.env.deps, {
     actorUserId: ctx.actor.id,
-    docType: f.docType ?? OFFICIAL_LETTER,
     ...(f.codeNumber !== undefined ? { codeNumber: f.codeNumber } : {}),
     ...(f.codeNotation !== undefined ? { codeNotation: f.codeNotation } : {}),
     issuer: f.issuer!,
-    issuedDate: isoDate(f.issuedDate ?? ctx.today),
-    subject: f.subject!,
-    urgency: f.urgency ?? "NORMAL",
     secrecy: f.secrecy ?? "NONE",
+    // A secret document's other fields are entered on the office's machine, never from chat.
+    ...(secret
+      ? {}
+      : { docType: f.docType ?? OFFICIAL_LETTER, issuedDate: isoDate(f.issuedDate ?? ctx.today), subject: f.subject!, urgency: f.urgency ?? "NORMAL" }),
     files: files.map((x) => ({ bytes: x.bytes, ...(x.fileName ? { fileName: x.fileName } : {}), ...(x.mime ? { mimeHint: x.mime } : {}) })),
   }).catch(dropRefusedFiles(ctx, state));
   await ctx.conversation.clear();
@@ -192,6 +213,7 @@ export const confirmRegistration = async (ctx: TurnContext, state: RegisterState
   const message: OutboundMessage = {
     text: lines(
       t(locale, result.isPaperOnly ? "bot.register.donePaper" : "bot.register.done", params),
+      result.isPaperOnly && t(locale, "bot.register.donePaperPending"),
       !result.isPaperOnly && t(locale, result.stampedSha256 ? "bot.register.doneStamped" : "bot.register.doneNoStamp"),
       result.sentTo.length > 0 && t(locale, "bot.register.sentTo", { leaders: result.sentTo.join(", ") }),
       result.warnings.length > 0 && t(locale, "bot.register.doneDuplicate", { refs: result.warnings.map((w) => w.ref).join(", ") }),

@@ -107,15 +107,28 @@ export const parseDuration = (text: string): WorkingDays | null => {
   return r && isBlankTail(r.rest) ? r.duration : null;
 };
 
-/** Reads a deadline at the start of `text`: a date, or a number of working days. */
+// How a deadline is introduced in directives (folded): "trước ngày 20/12/2026", "chậm nhất (là) ngày
+// 20/12/2026", "không quá ngày …", "hạn chót …" before a date; "trong (vòng) 5 ngày làm việc" before
+// a duration. "Trước ngày X" and "chậm nhất ngày X" both make X the deadline date (hạn xử lý ngày X,
+// until the end of that day), as directives use them; the echo shows the date before /ok.
+const DATE_LEAD = /^(?:truoc|cham\s+nhat(?:\s+la)?|khong\s+qua|han\s+chot(?:\s+la)?|before|by|no\s+later\s+than)\s+(?=\d|ngay\b|hom\b|today|tomorrow)/d;
+const DURATION_LEAD = /^(?:trong(?:\s+vong)?|within)\s+(?=\d)/d;
+
+/**
+ * Reads a deadline at the start of `text`: a date ("20/12/2026", "trước ngày 20/12/2026", "chậm
+ * nhất ngày 20/12/2026"), or a number of working days ("5 ngày", "5 ngày làm việc", "trong 5 ngày").
+ */
 export const readDateOrDuration = (
   text: string,
   ctx: DateContext,
 ): { value: DateOrDuration; rest: string } | null => {
+  const durLead = matchFoldedPrefix(text, DURATION_LEAD);
+  const durText = durLead ? text.slice(durLead.end) : text;
   // Duration first: "5 ngày" must not be mistaken for anything else, and no date starts "N ngay".
-  const dur = readDuration(text);
+  const dur = readDuration(durText);
   if (dur) return { value: { kind: "duration", workingDays: dur.duration.workingDays }, rest: dur.rest };
-  const date = readDate(text, ctx);
+  const dateLead = matchFoldedPrefix(text, DATE_LEAD);
+  const date = readDate(dateLead ? text.slice(dateLead.end) : text, ctx);
   if (date) return { value: { kind: "date", date: date.date }, rest: date.rest };
   return null;
 };

@@ -116,3 +116,66 @@ export const docTypeAbbreviation = (name: string): string | null =>
 /** The canonical type name of an abbreviation ("QĐ" → "Quyết định"; exact, case-insensitive). */
 export const docTypeByAbbreviation = (abbreviation: string): string | null =>
   BY_ABBREVIATION.get(abbreviation.trim().normalize("NFC").toUpperCase()) ?? null;
+
+// === Incoming documents: every type, not only the agency's own
+//
+// Decree 30 Art. 22.1: every document that arrives is registered. Appendix III lists only the types
+// an agency itself issues (above); what arrives may also be a law or another legal normative
+// document of the Law on the Promulgation of Legal Documents (Luật Ban hành văn bản quy phạm pháp
+// luật), a conclusion, a citizen's petition, a letter… so an incoming document takes these names
+// too, and otherwise the type exactly as typed. Outgoing documents keep Appendix III's list.
+
+/** Types an incoming document may have beyond Appendix III, with the abbreviation of their ký hiệu. */
+export const INCOMING_ONLY_DOC_TYPES: readonly DocTypeEntry[] = [
+  { name: "Hiến pháp", abbreviation: null },
+  { name: "Bộ luật", abbreviation: null },
+  { name: "Luật", abbreviation: null },
+  { name: "Pháp lệnh", abbreviation: "PL" },
+  { name: "Lệnh", abbreviation: "L-CTN" },
+  { name: "Nghị định", abbreviation: "NĐ" },
+  { name: "Nghị quyết liên tịch", abbreviation: "NQLT" },
+  { name: "Thông tư", abbreviation: "TT" },
+  { name: "Thông tư liên tịch", abbreviation: "TTLT" },
+  { name: "Kết luận", abbreviation: "KL" },
+  { name: "Thông báo kết luận", abbreviation: null },
+  { name: "Đơn", abbreviation: null },
+  { name: "Thư", abbreviation: null },
+];
+
+/** The longest type name kept (core's limit). */
+export const MAX_DOC_TYPE_LENGTH = 100;
+
+const INCOMING_BY_FOLDED_NAME = new Map(INCOMING_ONLY_DOC_TYPES.map((t) => [foldVietnamese(t.name), t.name]));
+const INCOMING_BY_ABBREVIATION = new Map(
+  INCOMING_ONLY_DOC_TYPES.filter((t) => t.abbreviation !== null).map((t) => [foldVietnamese(t.abbreviation!), t.name]),
+);
+const INCOMING_ALIASES: Record<string, string> = {
+  "nghi dinh chinh phu": "Nghị định",
+  decree: "Nghị định",
+  law: "Luật",
+  circular: "Thông tư",
+  "joint circular": "Thông tư liên tịch",
+  conclusion: "Kết luận",
+  petition: "Đơn",
+  "don thu": "Đơn",
+  "don khieu nai": "Đơn",
+  "don to cao": "Đơn",
+  "don kien nghi": "Đơn",
+};
+
+/**
+ * The type of an incoming document as it will be registered: a known name in its canonical form
+ * (Appendix III's types as {@link normalizeDocType} reads them, and the types of legal documents,
+ * conclusions and petitions: "nghi dinh" → "Nghị định", "TTLT" → "Thông tư liên tịch"), or else the
+ * text as typed, spaces tidied ("Tờ khai"). Null only when nothing is typed or it is longer than
+ * {@link MAX_DOC_TYPE_LENGTH}.
+ */
+export const normalizeIncomingDocType = (typed: string): string | null => {
+  const tidy = typed.trim().replace(/\s+/g, " ").replace(/\.$/, "").normalize("NFC");
+  if (tidy === "" || tidy.length > MAX_DOC_TYPE_LENGTH) return null;
+  const folded = foldVietnamese(tidy);
+  // The legal types first: "ND" is Nghị định, not an unknown abbreviation.
+  const legal = INCOMING_BY_FOLDED_NAME.get(folded) ?? INCOMING_BY_ABBREVIATION.get(folded) ?? INCOMING_ALIASES[folded];
+  if (legal) return legal;
+  return normalizeDocType(tidy) ?? tidy.charAt(0).toLocaleUpperCase("vi") + tidy.slice(1);
+};

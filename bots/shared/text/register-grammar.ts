@@ -6,14 +6,15 @@
 //   số: 45/STC-NS                  → codeNumber "45", codeNotation "STC-NS"
 //   cơ quan: Sở Tài chính tỉnh Bình Định
 //   ngày: 10/12/2026               → issuedDate (default: today)
-//   loại: Công văn                 → docType, canonical name (default: Công văn)
+//   loại: Công văn                 → docType: a known type in its canonical name, any other as typed
+//                                    (every incoming document is registered; default: Công văn)
 //   trích yếu: V/v …               → subject; a following line without a keyword continues it
 //   độ khẩn: khẩn                  → urgency (default NORMAL)
 //   độ mật: không                  → secrecy (default NONE)
 import { bodyAfterCommand } from "./command-words.ts";
 import { parseDate } from "./dates.ts";
 import type { DateContext, LocalDate } from "./dates.ts";
-import { normalizeDocType, OFFICIAL_LETTER } from "./doc-types.ts";
+import { normalizeIncomingDocType, OFFICIAL_LETTER } from "./doc-types.ts";
 import { lineOffsetOf, parseKeywordForm, parseSecrecy, parseUrgency, stripAnnotation } from "./values.ts";
 import type { GrammarError, GrammarErrorKey, Secrecy, Urgency } from "./values.ts";
 
@@ -153,8 +154,10 @@ const applyValueUnchecked = (fields: Partial<RegistrationFields>, slot: Slot, va
       return null;
     }
     case "docType": {
-      const t = normalizeDocType(stripAnnotation(value));
-      if (!t) return "grammar.unknownDocType";
+      // Every incoming document is registered (Decree 30 Art. 22.1): any type is taken, known names
+      // in their canonical form; only an over-long one is refused.
+      const t = normalizeIncomingDocType(stripAnnotation(value));
+      if (!t) return "grammar.tooLong";
       fields.docType = t;
       return null;
     }

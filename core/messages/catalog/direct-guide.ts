@@ -31,7 +31,7 @@ export const directGuide = {
     "guide.summary.coordinate": "Phối hợp: {units}",
     "guide.summary.coordinateNone": "Phối hợp: chưa chọn đơn vị nào",
     "guide.summary.coordinateSkipped": "Phối hợp: không",
-    "guide.summary.due": "Hạn: {due}",
+    "guide.summary.due": "Hạn xử lý: {due}",
     "guide.due.days": "{days} ngày làm việc",
     "guide.due.label": "{days} ngày",
     "guide.action.more": "Thêm…",

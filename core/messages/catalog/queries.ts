@@ -3,7 +3,7 @@ import type { CatalogPart } from "../types.ts";
 /** The read side: task lists, overdue lists, document and assignment views, search. */
 export const queries = {
   vi: {
-    "queries.assignmentNotFound": "Không tìm thấy việc {ref}. Kiểm tra lại số tham chiếu (ví dụ D7-TCKH); gõ /viec để xem việc của bạn.",
+    "queries.assignmentNotFound": "Không tìm thấy việc {ref}. Kiểm tra lại mã tham chiếu (ví dụ D7-TCKH); gõ /viec để xem việc của bạn.",
     "queries.searchQueryEmpty": "Hãy ghi từ cần tìm sau lệnh, ví dụ: /tim ngân sách 2027",
     "queries.overdueOtherUnit": "Bạn chỉ xem được việc quá hạn của đơn vị mình. Gõ /quahan để xem.",
     "queries.myTasks.title": "Việc cần xử lý ({count})",
@@ -25,7 +25,7 @@ export const queries = {
     "queries.action.progress": "Báo cáo tiến độ",
     "queries.action.complete": "Hoàn thành",
     "queries.action.return": "Trả lại",
-    "queries.action.extend": "Xin gia hạn",
+    "queries.action.extend": "Đề nghị gia hạn",
   },
   en: {
     "queries.assignmentNotFound": "Task {ref} was not found. Check the reference (e.g. D7-TCKH); send /viec to see your tasks.",
@@ -50,6 +50,6 @@ export const queries = {
     "queries.action.progress": "Report progress",
     "queries.action.complete": "Done",
     "queries.action.return": "Return",
-    "queries.action.extend": "Ask for more time",
+    "queries.action.extend": "Request an extension",
   },
 } satisfies CatalogPart;

@@ -6,11 +6,11 @@ import type { CatalogPart } from "../types.ts";
 export const reminders = {
   vi: {
     "reports.weeklyChart.title": "Kết quả xử lý việc tuần {from} – {to}",
-    "reports.weeklyChart.subtitle": "{org}: việc hoàn thành theo đơn vị, đúng hạn và chậm hạn",
+    "reports.weeklyChart.subtitle": "{org}: việc hoàn thành theo đơn vị, đúng hạn và quá hạn",
     "reports.weeklyChart.valueAxis": "Số việc hoàn thành",
     "reports.weeklyChart.legend": "Tiến độ",
     "reports.weeklyChart.onTime": "Đúng hạn",
-    "reports.weeklyChart.late": "Chậm hạn",
+    "reports.weeklyChart.late": "Hoàn thành quá hạn",
     "reports.weeklyChart.fileName": "ket-qua-xu-ly-tuan-{from}.png",
   },
   en: {

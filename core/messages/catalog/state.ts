@@ -19,7 +19,7 @@ export const state = {
     "action.progress": "Báo cáo tiến độ",
     "action.complete": "Báo cáo hoàn thành",
     "action.return": "Trả lại",
-    "action.extend": "Xin gia hạn",
+    "action.extend": "Đề nghị gia hạn",
     "action.grant": "Đồng ý gia hạn",
     "action.refuse": "Không đồng ý",
     "action.direct": "Chỉ đạo",
@@ -62,7 +62,7 @@ export const state = {
     "deadline.notWorkingDay": "Ngày {date} là ngày nghỉ, không phải ngày làm việc. Hãy chọn ngày làm việc, ví dụ ngày làm việc kế tiếp: {next}.",
     "bot.press.progress": "Gửi nội dung báo cáo tiến độ việc {ref} (có thể kèm tệp), hoặc /huy.",
     "bot.press.return": "Gửi lý do trả lại việc {ref}, hoặc /huy.",
-    "bot.press.extend": "Gửi ngày xin gia hạn và lý do cho việc {ref}, ví dụ: 30/12/2026 Chờ số liệu của phường. Hoặc /huy.",
+    "bot.press.extend": "Gửi ngày đề nghị gia hạn và lý do cho việc {ref}, ví dụ: 30/12/2026 Chờ số liệu của phường. Hoặc /huy.",
     "bot.press.delegate": "Gửi mã chuyên viên và hạn (nếu có) cho việc {ref}, ví dụ: cv.tckh 5 ngày. Hoặc /huy.",
   },
   en: {

@@ -3,7 +3,7 @@ import type { CatalogPart } from "../types.ts";
 /** Refusals and results of the document workflow use cases. */
 export const workflow = {
   vi: {
-    "document.notFound": "Không tìm thấy văn bản. Kiểm tra lại số tham chiếu (ví dụ D7).",
+    "document.notFound": "Không tìm thấy văn bản. Kiểm tra lại mã tham chiếu (ví dụ D7).",
     "document.secretFileRefused":
       "Văn bản mật, tối mật, tuyệt mật không được đưa tệp lên hệ thống. Hãy đăng ký lại chỉ với thông tin (không kèm tệp); bản giấy chuyển trực tiếp.",
     "directive.leaderUnknown": "Không có lãnh đạo mã {user}. Ghi \"thay: <mã lãnh đạo>\", ví dụ thay: chutich.",
@@ -11,10 +11,10 @@ export const workflow = {
     "directive.textEmpty": "Chưa có nội dung ý kiến chỉ đạo. Hãy viết nội dung chỉ đạo trên các dòng sau lệnh.",
     "directive.documentSecret": "Văn bản {ref} là văn bản mật: xử lý trên bản giấy, không giao việc qua hệ thống.",
     "directive.documentClosed": "Văn bản {ref} đã hoàn thành hoặc đã đóng; không thể giao thêm.",
-    "directive.unitTwice": "Đơn vị {unit} được ghi nhiều lần. Mỗi đơn vị chỉ giữ một vai trò (chủ trì, phối hợp hoặc để biết).",
-    "directive.unitNotFound": "Không có đơn vị mã {unit}. Gõ /donvi để xem danh sách mã đơn vị.",
+    "directive.unitTwice": "Đơn vị {unit} được ghi nhiều lần. Mỗi đơn vị chỉ giữ một vai trò (chủ trì, phối hợp hoặc nhận để biết).",
+    "directive.unitNotFound": "Không có đơn vị mã {unit}. Kiểm tra lại mã đơn vị, hoặc gửi /chidao kèm mã tham chiếu văn bản (ví dụ /chidao D7) để chọn đơn vị trong danh sách.",
     "directive.unitInactive": "Đơn vị {unit} đã ngừng hoạt động; hãy chọn đơn vị khác.",
-    "directive.deadlineInPast": "Hạn xử lý phải sau thời điểm hiện tại. Hãy ghi một ngày trong tương lai, ví dụ \"hạn: 5 ngày\".",
+    "directive.deadlineInPast": "Hạn xử lý phải sau thời điểm hiện tại. Hãy ghi một ngày trong tương lai, ví dụ \"hạn: 5 ngày làm việc\".",
     "directive.coordinateDueAfterMain": "Hạn của đơn vị phối hợp không được muộn hơn hạn của đơn vị chủ trì.",
     "directive.changedMeanwhile": "Văn bản vừa có ý kiến chỉ đạo khác. Hãy xem lại văn bản rồi chỉ đạo lại.",
     "assignment.notFound": "Không tìm thấy việc được giao. Gõ /viec để xem các việc của bạn.",
@@ -33,13 +33,14 @@ export const workflow = {
     "assignment.reportTextEmpty": "Báo cáo chưa có nội dung. Ví dụ: /xong D7-TCKH Đã tham mưu văn bản trả lời.",
     "assignment.onlyHeadReturns": "Chỉ thủ trưởng đơn vị được trả lại việc cho lãnh đạo.",
     "assignment.returnReasonEmpty": "Hãy ghi lý do trả lại, ví dụ: /tralai D7-TCKH Không thuộc lĩnh vực của phòng.",
-    "assignment.onlyHeadExtends": "Chỉ thủ trưởng đơn vị được xin gia hạn.",
+    "assignment.onlyHeadExtends": "Chỉ thủ trưởng đơn vị được đề nghị gia hạn.",
     "assignment.extensionNoDeadline": "Việc này không có hạn xử lý nên không cần gia hạn.",
-    "assignment.extensionNotLater": "Ngày xin gia hạn phải sau hạn hiện tại.",
+    "assignment.extensionNotLater": "Ngày đề nghị gia hạn phải sau hạn hiện tại.",
     "assignment.extensionPending": "Việc {ref} đang có một đề nghị gia hạn chờ lãnh đạo quyết định.",
-    "assignment.extensionReasonEmpty": "Hãy ghi lý do xin gia hạn, ví dụ: /giahan D7-TCKH 30/12/2026 Chờ số liệu của phường.",
+    "assignment.extensionReasonEmpty": "Hãy ghi lý do đề nghị gia hạn, ví dụ: /giahan D7-TCKH 30/12/2026 Chờ số liệu của phường.",
     "assignment.extensionNotFound": "Không tìm thấy đề nghị gia hạn.",
     "assignment.extensionAlreadyDecided": "Đề nghị gia hạn việc {ref} đã được quyết định trước đó.",
+    "document.completeNotSecret": "Văn bản {ref} không phải văn bản mật: thông tin của văn bản thường được nhập khi đăng ký.",
   },
   en: {
     "document.notFound": "Document not found. Check the reference (e.g. D7).",
@@ -50,7 +51,7 @@ export const workflow = {
     "directive.documentSecret": "Document {ref} is confidential: it is handled on paper, not assigned through the system.",
     "directive.documentClosed": "Document {ref} is done or closed; it cannot be assigned again.",
     "directive.unitTwice": "Unit {unit} is listed more than once. Each unit has one role (lead, coordinating or for information).",
-    "directive.unitNotFound": "There is no unit with code {unit}. Send /donvi to see the unit codes.",
+    "directive.unitNotFound": "There is no unit with code {unit}. Check the code, or send /chidao with the document's reference (e.g. /chidao D7) to pick the unit from a list.",
     "directive.unitInactive": "Unit {unit} is inactive; choose another unit.",
     "directive.deadlineInPast": "The deadline must be in the future, e.g. \"hạn: 5 ngày\".",
     "directive.coordinateDueAfterMain": "Coordinating units' deadline may not be later than the lead unit's.",
@@ -78,5 +79,6 @@ export const workflow = {
     "assignment.extensionReasonEmpty": "Give a reason, e.g. /giahan D7-TCKH 30/12/2026 Waiting for the ward's figures.",
     "assignment.extensionNotFound": "Extension request not found.",
     "assignment.extensionAlreadyDecided": "The extension request for {ref} was already decided.",
+    "document.completeNotSecret": "{ref} is not a classified document: an ordinary document's details are entered when it is registered.",
   },
 } satisfies CatalogPart;

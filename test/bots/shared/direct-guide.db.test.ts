@@ -123,14 +123,14 @@ describe("the guided directive on Zalo (numbered answers)", () => {
     expect(due.text).toContain("Phối hợp: Phòng Tư pháp, Văn phòng HĐND và UBND thành phố");
     const ask = only(await say("zaloLeader", numberOf(due, "5 ngày")));
     expect(shown(ask)).toContain("Chỉ đạo D1: nội dung");
-    expect(ask.text).toContain("Hạn: 5 ngày làm việc");
+    expect(ask.text).toContain("Hạn xử lý: 5 ngày làm việc");
 
     const echo = only(await say("zaloLeader", TEXT));
     expect(shown(echo)).toContain("Kiểm tra ý kiến chỉ đạo trên D1");
     expect(echo.text).toContain(TEXT);
     expect(echo.text).toContain("Chủ trì: Phòng Tài chính - Kế hoạch");
     expect(echo.text).toContain("Phối hợp: Phòng Tư pháp, Văn phòng HĐND và UBND thành phố");
-    expect(echo.text).toMatch(/Hạn: Thứ Ba, 08\/12\/2026 \(còn 5 ngày làm việc\)/);
+    expect(echo.text).toMatch(/Hạn xử lý: 5 ngày làm việc → Thứ Ba, 08\/12\/2026/);
     expect(echo.actions?.map((a) => a.command)).toEqual(["/ok", "/sua", "/huy"]);
     expect(await db.prisma.directive.count()).toBe(0);
 
@@ -160,7 +160,7 @@ describe("the guided directive on Zalo (numbered answers)", () => {
     expect(due.text).toContain("Phối hợp: không");
     expect(only(await say("zaloLeader", "30/11/2026")).text).toContain("Hạn xử lý phải sau thời điểm hiện tại");
     const ask = only(await say("zaloLeader", "15/12/2026"));
-    expect(ask.text).toContain("Hạn: 15/12/2026");
+    expect(ask.text).toContain("Hạn xử lý: 15/12/2026");
     expect(only(await say("zaloLeader", "/huy")).text).toBe("Đã hủy.");
     expect(await db.prisma.conversationState.count({ where: { key: "conv:ZALO:z-1" } })).toBe(0);
     // The text after /huy is no directive any more.
@@ -217,7 +217,7 @@ describe("the guided directive on Telegram (buttons)", () => {
     const ask = only(await press("tgLeader", button(due, "7 ngày")));
     expect(ask.actions).toBeUndefined();
     const echo = only(await say("tgLeader", TEXT));
-    expect(echo.text).toMatch(/Hạn: Thứ Năm, 10\/12\/2026 \(còn 7 ngày làm việc\)/);
+    expect(echo.text).toMatch(/Hạn xử lý: 7 ngày làm việc → Thứ Năm, 10\/12\/2026/);
     expect(echo.actions!.map((a) => a.label)).toEqual(["Xác nhận", "Sửa", "Hủy"]);
 
     // Sửa → the deadline only; the text typed before is kept.
@@ -228,7 +228,7 @@ describe("the guided directive on Telegram (buttons)", () => {
     const due2 = only(await press("tgLeader", button(parts, "Hạn xử lý")));
     const echo2 = only(await press("tgLeader", button(due2, "10 ngày")));
     expect(echo2.text).toContain(TEXT);
-    expect(echo2.text).toMatch(/Hạn: Thứ Ba, 15\/12\/2026 \(còn 10 ngày làm việc\)/);
+    expect(echo2.text).toMatch(/Hạn xử lý: 10 ngày làm việc → Thứ Ba, 15\/12\/2026/);
     // The first echo's Xác nhận is stale now.
     expect((await press("tgLeader", button(echo, "Xác nhận"))).callbackText).toContain("bản kiểm tra cũ");
     expect(await db.prisma.directive.count()).toBe(0);
@@ -252,7 +252,7 @@ describe("the guided directive on Telegram (buttons)", () => {
     only(await say("tgLeader", "3"));
     const echo = only(await say("tgLeader", "Giao TCKH."));
     expect(echo.text).toContain("Phối hợp: Phòng Tư pháp, Phòng Nội vụ");
-    expect(echo.text).toMatch(/Hạn: Thứ Sáu, 04\/12\/2026 \(còn 3 ngày làm việc\)/);
+    expect(echo.text).toMatch(/Hạn xử lý: 3 ngày làm việc → Thứ Sáu, 04\/12\/2026/);
     expect(only(await say("tgLeader", "/huy")).text).toBe("Đã hủy.");
 
     only(await press("tgLeader", `a1:dir:${documentId}`));

@@ -81,7 +81,7 @@ describe("/phathanh through handleIncoming", () => {
     const done = await send("vanthu", { text: "/ok" }, env({ agencyCertificate: certificate }));
     const doneText = textOf(done);
     expect(doneText).toContain("Số, ký hiệu: 01/UBND-VP");
-    expect(doneText).toContain("REF: P1");
+    expect(doneText).toContain("Mã tham chiếu: P1");
     expect(doneText).toContain("Bản đã đóng dấu số và ký số của cơ quan gửi kèm.");
     expect(doneText).toContain("Đã gửi đến: TCKH, NB");
     expect(doneText).toContain("Gửi bản giấy/kênh khác: Sở Nội vụ tỉnh Bình Định");
@@ -96,13 +96,13 @@ describe("/phathanh through handleIncoming", () => {
 
     // The TCKH head on Zalo types the reply command; a second time is "already".
     const ack = await send("tp.tckh", { text: "/nhan P1-TCKH" });
-    expect(textOf(ack)).toContain("Đã xác nhận nhận văn bản P1-TCKH.");
+    expect(textOf(ack)).toContain("Đã xác nhận đã nhận văn bản P1-TCKH.");
     const again = await send("tp.tckh", { text: "/nhan P1-TCKH" });
-    expect(textOf(again)).toContain("Văn bản P1-TCKH đã được xác nhận nhận trước đó.");
+    expect(textOf(again)).toContain("Văn bản P1-TCKH đã được xác nhận đã nhận trước đó.");
     // The NB head presses the button of the delivered message.
     const rcp = await db.prisma.documentRecipient.findFirstOrThrow({ where: { unitId: org.units.NB! } });
     const press = await send("ct.nb", { callback: `a1:oack:${rcp.id}` });
-    expect(press.callbackText).toBe("Đã xác nhận nhận văn bản P1-NB.");
+    expect(press.callbackText).toBe("Đã xác nhận đã nhận văn bản P1-NB.");
     const acked = await db.prisma.documentRecipient.count({ where: { acknowledgedAt: { not: null } } });
     expect(acked).toBe(2);
   }, 60_000);

@@ -100,13 +100,13 @@ describe("the guided directive on Telegram", () => {
     expect(inlineButtons(due).map((b) => b.text)).toEqual(["3 ngày", "5 ngày", "7 ngày", "10 ngày"]);
     const ask = await pressFor(LEADER, due, "5 ngày");
     expect(shown(ask)).toContain("Gửi nội dung ý kiến chỉ đạo");
-    expect(shown(ask)).toContain("Hạn: 5 ngày làm việc");
+    expect(shown(ask)).toContain("Hạn xử lý: 5 ngày làm việc");
 
     const echo = await nextMessage(LEADER.id, () => fake.pushUpdate(fake.textMessage(LEADER, TEXT)));
     expect(shown(echo)).toContain(TEXT);
     expect(shown(echo)).toContain("Chủ trì: Phòng Tài chính - Kế hoạch");
     expect(shown(echo)).toContain("Phối hợp: Phòng Tư pháp");
-    expect(shown(echo)).toMatch(/Hạn: Thứ Ba, 08\/12\/2026 \(còn 5 ngày làm việc\)/);
+    expect(shown(echo)).toMatch(/Hạn xử lý: 5 ngày làm việc → Thứ Ba, 08\/12\/2026/);
     expect(inlineButtons(echo).map((b) => b.text)).toEqual(["Xác nhận", "Sửa", "Hủy"]);
     expect(await db.prisma.directive.count()).toBe(0);
 

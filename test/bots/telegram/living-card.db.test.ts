@@ -130,11 +130,11 @@ describe("an assignment's card through the outbox and the bot", () => {
     await direct(documentId, "TCKH");
     const card = fake.messages(HEAD_TCKH.id).find((m) => shown(m).includes("Giao việc D1-TCKH"))!;
     // Exactly what the transition table allows a unit head on the unit's new assignment.
-    expect(labels(card)).toEqual(["Nhận", "Giao chuyên viên", "Báo cáo tiến độ", "Báo cáo hoàn thành", "Trả lại", "Xin gia hạn"]);
+    expect(labels(card)).toEqual(["Nhận", "Giao chuyên viên", "Báo cáo tiến độ", "Báo cáo hoàn thành", "Trả lại", "Đề nghị gia hạn"]);
 
-    expect(shown(await ask(HEAD_TCKH, "/nhan D1-TCKH"))).toContain("Đã xác nhận nhận việc D1-TCKH");
+    expect(shown(await ask(HEAD_TCKH, "/nhan D1-TCKH"))).toContain("Đã xác nhận đã nhận việc D1-TCKH");
     await fake.waitFor(() => card.edits.length === 1, 10_000, "the first edit");
-    expect(labels(card)).toEqual(["Giao chuyên viên", "Báo cáo tiến độ", "Báo cáo hoàn thành", "Trả lại", "Xin gia hạn"]);
+    expect(labels(card)).toEqual(["Giao chuyên viên", "Báo cáo tiến độ", "Báo cáo hoàn thành", "Trả lại", "Đề nghị gia hạn"]);
 
     expect(shown(await ask(HEAD_TCKH, "/xong D1-TCKH Đã trình UBND ký công văn trả lời"))).toContain("Đã báo cáo hoàn thành D1-TCKH");
     await fake.waitFor(() => card.edits.length === 2, 10_000, "the second edit");
@@ -150,7 +150,7 @@ describe("an assignment's card through the outbox and the bot", () => {
     await deliverAll();
     expect(shown(await ask(HEAD_TCKH, "/giahan D1-TCKH 23/12/2026 Cần thêm số liệu của các phường"))).toContain("Đã gửi đề nghị gia hạn D1-TCKH");
     await deliverAll();
-    const extCard = fake.messages(LEADER.id).find((m) => shown(m).includes("Xin gia hạn D1-TCKH"))!;
+    const extCard = fake.messages(LEADER.id).find((m) => shown(m).includes("Đề nghị gia hạn D1-TCKH"))!;
     expect(labels(extCard)).toEqual(["Đồng ý gia hạn", "Không đồng ý"]);
     const grantData = inlineButtons(extCard).find((b) => b.text === "Đồng ý gia hạn")!.callback_data!;
 

@@ -92,6 +92,28 @@ describe("linking", () => {
   });
 });
 
+describe("/help", () => {
+  it("lists the commands each person may use: the clerk's /dangky, /phathanh, /baocao; a head's /giao, /giahan; the leader's /chidao", async () => {
+    await link(CLERK, "vanthu");
+    await link(HEAD_TCKH, "tp.tckh");
+    await link(LEADER, "chutich");
+    const help = async (user: FakeUser) => {
+      send(fake.command(user, "help"));
+      return shown((await next(user.id))[0]);
+    };
+    const clerk = await help(CLERK);
+    for (const cmd of ["/dangky", "/phathanh", "/baocao", "/chidao MÃ thay:", "/viec", "/tim", "mã tham chiếu"]) expect(clerk).toContain(cmd);
+    for (const cmd of ["/giao ", "/giahan"]) expect(clerk).not.toContain(cmd);
+    const head = await help(HEAD_TCKH);
+    for (const cmd of ["/nhan MÃ", "/xong MÃ", "/giao MÃ", "/tralai MÃ", "/giahan MÃ ngày lý do: đề nghị gia hạn"]) expect(head).toContain(cmd);
+    for (const cmd of ["/dangky", "/phathanh", "/baocao", "/chidao"]) expect(head).not.toContain(cmd);
+    const leader = await help(LEADER);
+    expect(leader).toContain("/chidao MÃ: ghi ý kiến chỉ đạo");
+    for (const cmd of ["/dangky", "/phathanh", "/giao "]) expect(leader).not.toContain(cmd);
+    for (const text of [clerk, head, leader]) expect(text).not.toMatch(/\bREF\b/);
+  });
+});
+
 describe("registering by /dangky", () => {
   const CAPTION = "/dangky\nsố: 45/STC-NS\ncơ quan: Sở Tài chính tỉnh Bình Định\nngày: 20/11/2026\ntrích yếu: V/v hướng dẫn lập dự toán ngân sách năm 2027";
 
@@ -108,7 +130,7 @@ describe("registering by /dangky", () => {
     press(CLERK, buttonData(echo!, "Xác nhận"), echo!);
     const [done, doc] = await next(CLERK.id, 2);
     expect(shown(done)).toContain("Số đến: 1");
-    expect(shown(done)).toContain("REF: D1");
+    expect(shown(done)).toContain("Mã tham chiếu: D1");
     expect(doc!.document?.file_name).toBe("D1.pdf");
     const bytes = doc!.document!.bytes;
     expect(bytes.subarray(0, 5).toString()).toBe("%PDF-");
@@ -132,27 +154,54 @@ describe("registering by /dangky", () => {
     expect(shown(echo)).toContain("Ngày văn bản: 01/12/2026");
     expect(shown(echo)).toContain("Độ khẩn: thường");
     send(fake.command(CLERK, "ok"));
-    expect(shown((await next(CLERK.id, 2))[0])).toContain("REF: D1");
+    expect(shown((await next(CLERK.id, 2))[0])).toContain("Mã tham chiếu: D1");
+  });
+
+  it("registers an incoming decree, law or petition: every type is taken (Art. 22.1), known names in their canonical form", async () => {
+    await link(CLERK, "vanthu");
+    const types: [typed: string, stored: string][] = [["Nghị định", "Nghị định"], ["thong tu lien tich", "Thông tư liên tịch"], ["Luật", "Luật"], ["Đơn", "Đơn"], ["Tờ khai", "Tờ khai"]];
+    for (const [i, [typed, stored]] of types.entries()) {
+      send(fake.documentMessage(CLERK, { fileName: `vb${i}.pdf`, bytes: await samplePdf(), mime: "application/pdf", caption: `/dangky\nsố: ${i + 1}/2026/NĐ-CP\ncơ quan: Chính phủ\nngày: 20/11/2026\nloại: ${typed}\ntrích yếu: Quy định chi tiết` }));
+      const [echo] = await next(CLERK.id);
+      expect(shown(echo)).toContain(`Loại văn bản: ${stored}`);
+      send(fake.command(CLERK, "ok"));
+      expect(shown((await next(CLERK.id, 2))[0])).toContain(`Mã tham chiếu: D${i + 1}`);
+    }
+    const stored = await db.prisma.document.findMany({ orderBy: { createdAt: "asc" }, select: { docType: true } });
+    expect(stored.map((d) => d.docType)).toEqual(types.map(([, s]) => s));
   });
 
   /** Conversation-store rows that hold a kept file (`conv:…:file:…`). */
   const keptFiles = () => db.prisma.conversationState.findMany({ where: { key: { contains: ":file:" } }, select: { key: true } });
   const sha256 = async (bytes: Uint8Array) => (await import("node:crypto")).createHash("sha256").update(bytes).digest("hex");
 
-  it("/dangky marked secret (độ mật: mật) with the scan as caption: metadata only, the scan kept nowhere", async () => {
+  /** Whether any conversation-store row holds this text. */
+  const stateHolds = async (text: string) => (await db.prisma.conversationState.findMany({ select: { value: true } })).some((r) => JSON.stringify(r.value).includes(text));
+
+  it("/dangky marked secret (độ mật: mật) with the scan as caption: metadata only, the scan kept nowhere, the trích yếu refused", async () => {
     await link(CLERK, "vanthu");
     const pdf = await samplePdf();
     send(fake.documentMessage(CLERK, { fileName: "mat.pdf", bytes: pdf, mime: "application/pdf", caption: `${CAPTION}\nđộ mật: mật` }));
-    const [echo] = await next(CLERK.id);
+    const [refused, echo] = await next(CLERK.id, 2);
+    // The trích yếu and the date typed for a secret document are refused, with where to enter them.
+    expect(shown(refused)).toContain("Văn bản mật: qua chat chỉ ghi số, ký hiệu, cơ quan ban hành và độ mật");
+    expect(shown(refused)).toContain("Đã bỏ, không lưu: trích yếu, ngày văn bản.");
+    expect(shown(refused)).toContain("trên máy tính của văn phòng");
     expect(shown(echo)).toContain("Độ mật: mật");
+    expect(shown(echo)).toContain("45/STC-NS");
+    expect(shown(echo)).toContain("Sở Tài chính tỉnh Bình Định");
+    expect(shown(echo)).not.toContain("dự toán");
+    expect(shown(echo)).toContain("Trích yếu, ngày, loại văn bản, độ khẩn: nhập trên máy tính của văn phòng");
     expect(shown(echo)).toContain("KHÔNG lưu tệp");
     expect(await keptFiles()).toEqual([]);
+    expect(await stateHolds("dự toán")).toBe(false);
     press(CLERK, buttonData(echo!, "Xác nhận"), echo!);
     const [done] = await next(CLERK.id);
-    expect(shown(done)).toContain("REF: M1"); // the register of secret documents
+    expect(shown(done)).toContain("Mã tham chiếu: M1"); // the register of secret documents
     expect(shown(done)).toMatch(/bản giấy/i);
-    const docs = await db.prisma.document.findMany({ select: { secrecy: true, isPaperOnly: true, files: { select: { id: true } } } });
-    expect(docs).toEqual([{ secrecy: "CONFIDENTIAL", isPaperOnly: true, files: [] }]);
+    expect(shown(done)).toContain("Nhập trích yếu và các thông tin còn lại trên máy tính của văn phòng");
+    const docs = await db.prisma.document.findMany({ select: { secrecy: true, isPaperOnly: true, subject: true, issuedDate: true, codeNotation: true, issuer: true, files: { select: { id: true } } } });
+    expect(docs).toEqual([{ secrecy: "CONFIDENTIAL", isPaperOnly: true, subject: "", issuedDate: null, codeNotation: "STC-NS", issuer: "Sở Tài chính tỉnh Bình Định", files: [] }]);
     expect(await files.has(await sha256(pdf))).toBe(false);
     expect(files.size()).toBe(0);
     // Nothing came back to the chat but the confirmation: no PDF.
@@ -167,7 +216,8 @@ describe("registering by /dangky", () => {
     expect(await keptFiles()).toHaveLength(1); // kept for the form, as for any document so far
 
     send(fake.textMessage(CLERK, `${CAPTION}\nđộ mật: mật`));
-    const [echo] = await next(CLERK.id);
+    const [refused, echo] = await next(CLERK.id, 2);
+    expect(shown(refused)).toContain("Đã bỏ, không lưu: trích yếu, ngày văn bản.");
     expect(shown(echo)).toContain("KHÔNG lưu tệp");
     // Discarded as soon as the document is known to be secret, not at /ok (which may never come).
     expect(await keptFiles()).toEqual([]);
@@ -177,7 +227,7 @@ describe("registering by /dangky", () => {
 
     send(fake.command(CLERK, "ok"));
     const [done] = await next(CLERK.id);
-    expect(shown(done)).toContain("REF: M1");
+    expect(shown(done)).toContain("Mã tham chiếu: M1");
     expect(await db.prisma.document.findMany({ select: { isPaperOnly: true, files: { select: { id: true } } } })).toEqual([{ isPaperOnly: true, files: [] }]);
     expect(await files.has(await sha256(pdf))).toBe(false);
     expect(files.size()).toBe(0);
@@ -186,13 +236,49 @@ describe("registering by /dangky", () => {
     send(fake.documentMessage(CLERK, { fileName: "scan2.pdf", bytes: pdf, mime: "application/pdf" }));
     expect(shown((await next(CLERK.id))[0])).toContain("Đã nhận 1 tệp");
     send(fake.textMessage(CLERK, `${CAPTION.replace("45/STC-NS", "46/STC-NS")}\nđộ mật: mật`));
-    await next(CLERK.id);
+    await next(CLERK.id, 2);
+    // Made ordinary again: the refused trích yếu was not kept either, so it is asked for.
     send(fake.textMessage(CLERK, "/sua\nđộ mật: không"));
+    expect(shown((await next(CLERK.id))[0])).toContain("Trích yếu?");
+    send(fake.textMessage(CLERK, "V/v hướng dẫn lập dự toán ngân sách năm 2027"));
     const [again] = await next(CLERK.id);
     expect(shown(again)).toContain("Độ mật: không");
     send(fake.command(CLERK, "ok"));
     expect(shown((await next(CLERK.id))[0])).toContain("Chưa có tệp văn bản");
     expect(files.size()).toBe(0);
+  });
+
+  it("the trích yếu typed first, \"độ mật: tối mật\" afterwards: the trích yếu is dropped from the conversation; a secret form with only its four fields asks nothing more", async () => {
+    await link(CLERK, "vanthu");
+    send(fake.textMessage(CLERK, "/dangky\nsố: 7/BCA-A05\ncơ quan: Công an tỉnh\ntrích yếu: Kế hoạch bảo vệ mục tiêu X\nđộ khẩn: khẩn"));
+    const [echo] = await next(CLERK.id);
+    expect(shown(echo)).toContain("Kế hoạch bảo vệ mục tiêu X");
+    expect(await stateHolds("mục tiêu X")).toBe(true);
+    send(fake.textMessage(CLERK, "/sua\nđộ mật: tối mật"));
+    const [refused, secretEcho] = await next(CLERK.id, 2);
+    expect(shown(refused)).toContain("Đã bỏ, không lưu: trích yếu, độ khẩn.");
+    expect(shown(secretEcho)).toContain("Độ mật: tối mật");
+    expect(shown(secretEcho)).not.toContain("mục tiêu X");
+    expect(await stateHolds("mục tiêu X")).toBe(false);
+    // Typed again while the form is secret: refused again, never kept.
+    send(fake.textMessage(CLERK, "/sua\ntrích yếu: Kế hoạch bảo vệ mục tiêu X"));
+    expect(shown((await next(CLERK.id, 2))[0])).toContain("Đã bỏ, không lưu: trích yếu.");
+    expect(await stateHolds("mục tiêu X")).toBe(false);
+    send(fake.command(CLERK, "ok"));
+    expect(shown((await next(CLERK.id))[0])).toContain("Mã tham chiếu: M1");
+
+    // Four fields only: no question, no refusal, straight to the echo.
+    send(fake.textMessage(CLERK, "/dangky\nsố: 8/BCA-A05\ncơ quan: Công an tỉnh\nđộ mật: mật"));
+    const [plain] = await next(CLERK.id);
+    expect(shown(plain)).toContain("Kiểm tra thông tin văn bản đến");
+    expect(shown(plain)).not.toContain("Đã bỏ");
+    send(fake.command(CLERK, "ok"));
+    expect(shown((await next(CLERK.id))[0])).toContain("Mã tham chiếu: M2");
+    const docs = await db.prisma.document.findMany({ orderBy: { registerNumber: "asc" }, select: { ref: true, subject: true, urgency: true, secrecy: true } });
+    expect(docs).toEqual([
+      { ref: "M1/2026", subject: "", urgency: "NORMAL", secrecy: "SECRET" },
+      { ref: "M2/2026", subject: "", urgency: "NORMAL", secrecy: "CONFIDENTIAL" },
+    ]);
   });
 
   it("an album of 5 photos becomes one 5-page document", async () => {
@@ -203,13 +289,31 @@ describe("registering by /dangky", () => {
     expect(shown(echo)).toContain("5 tệp");
     send(fake.command(CLERK, "ok"));
     const [done] = await next(CLERK.id, 2);
-    expect(shown(done)).toContain("REF: D1");
+    expect(shown(done)).toContain("Mã tham chiếu: D1");
     const docs = await db.prisma.document.findMany({ select: { pageCount: true } });
     expect(docs).toEqual([{ pageCount: 5 }]);
   });
 });
 
 describe("directives", () => {
+  it("/chidao reads \"hạn: trước ngày …\" and \"chậm nhất ngày …\" as the deadline date; \"5 ngày\" is echoed as working days with its date", async () => {
+    await link(LEADER, "chutich");
+    await registerSample(deps(), org, { files: [{ bytes: await samplePdf() }] });
+    send(fake.textMessage(LEADER, "/chidao D1\nGiao TCKH.\nchủ trì: TCKH\nhạn: trước ngày 10/12/2026"));
+    expect(shown((await next(LEADER.id))[0])).toContain("Hạn xử lý: Thứ Năm, 10/12/2026 (còn 7 ngày làm việc)");
+    send(fake.textMessage(LEADER, "/huy"));
+    await next(LEADER.id);
+    send(fake.textMessage(LEADER, "/chidao D1\nGiao TCKH.\nchủ trì: TCKH\nphối hợp: TP\nhạn chủ trì: chậm nhất ngày 15/12/2026\nhạn phối hợp: 5 ngày"));
+    const both = shown((await next(LEADER.id))[0]);
+    expect(both).toContain("Hạn xử lý: Thứ Ba, 15/12/2026 (còn 10 ngày làm việc)");
+    expect(both).toContain("Hạn xử lý của đơn vị phối hợp: 5 ngày làm việc → Thứ Ba, 08/12/2026");
+    send(fake.textMessage(LEADER, "/huy"));
+    await next(LEADER.id);
+    send(fake.textMessage(LEADER, "/chidao D1\nGiao TCKH.\nchủ trì: TCKH\nhạn: sớm"));
+    expect(shown((await next(LEADER.id))[0])).toContain("không phải hạn hợp lệ (20/12/2026, \"trước ngày 20/12/2026\" hoặc \"5 ngày làm việc\")");
+    expect(await db.prisma.directive.count()).toBe(0);
+  });
+
   it("/chidao → echo → /ok records the directive; HTML in the text shows as text", async () => {
     await link(LEADER, "chutich");
     await registerSample(deps(), org, { files: [{ bytes: await samplePdf() }] });
@@ -220,7 +324,7 @@ describe("directives", () => {
     expect(shown(echo)).toContain(text);
     expect(shown(echo)).toContain("Phòng Tài chính - Kế hoạch");
     expect(shown(echo)).toContain("Phòng Tư pháp");
-    expect(shown(echo)).toMatch(/Hạn: Thứ .*08\/12\/2026 \(còn 5 ngày làm việc\)/);
+    expect(shown(echo)).toMatch(/Hạn xử lý: 5 ngày làm việc → Thứ .*08\/12\/2026/);
     expect(await db.prisma.directive.count()).toBe(0);
 
     send(fake.command(LEADER, "ok"));
@@ -257,8 +361,8 @@ describe("assignment cards", () => {
     press(HEAD_TCKH, `a1:ack:${id}`, card!);
     await fake.waitFor(() => fake.callbackAnswers.length === 2);
     const answers = fake.callbackAnswers.map((a) => a.text ?? "");
-    expect(answers[0]).toContain("Đã xác nhận nhận việc D1-TCKH");
-    expect(answers[1]).not.toContain("Đã xác nhận nhận việc");
+    expect(answers[0]).toContain("Đã xác nhận đã nhận việc D1-TCKH");
+    expect(answers[1]).not.toContain("Đã xác nhận đã nhận việc");
     expect(await db.prisma.assignment.findUniqueOrThrow({ where: { id }, select: { status: true } })).toEqual({ status: "ACKNOWLEDGED" });
     expect(await db.prisma.auditEvent.count({ where: { type: "assignment.acknowledged", entityId: id } })).toBe(1);
     await fake.waitFor(() => !inlineButtons(fake.message(HEAD_TCKH.id, card!.message_id)).some((b) => b.callback_data?.startsWith("a1:ack:")));

@@ -154,9 +154,9 @@ describe("queries", () => {
     const first = await askCard(HEAD_TCKH, "/xem D1-TCKH");
     expect(shown(first)).toContain("Phòng Tài chính - Kế hoạch (chủ trì)");
     // What the transition table allows the unit head now (core/workflow/state-machine.ts).
-    expect(inlineButtons(first).map((b) => b.text)).toEqual(["Nhận", "Giao chuyên viên", "Báo cáo tiến độ", "Báo cáo hoàn thành", "Trả lại", "Xin gia hạn"]);
+    expect(inlineButtons(first).map((b) => b.text)).toEqual(["Nhận", "Giao chuyên viên", "Báo cáo tiến độ", "Báo cáo hoàn thành", "Trả lại", "Đề nghị gia hạn"]);
     const second = await askCard(HEAD_TCKH, "/xem D1-TCKH");
-    expect(inlineButtons(second).map((b) => b.text)).toEqual(["Nhận", "Giao chuyên viên", "Báo cáo tiến độ", "Báo cáo hoàn thành", "Trả lại", "Xin gia hạn"]);
+    expect(inlineButtons(second).map((b) => b.text)).toEqual(["Nhận", "Giao chuyên viên", "Báo cáo tiến độ", "Báo cáo hoàn thành", "Trả lại", "Đề nghị gia hạn"]);
     // One live card: the older copy lost its buttons.
     await fake.waitFor(() => inlineButtons(fake.message(HEAD_TCKH.id, first.message_id)).length === 0, 10_000, "old card without buttons");
     // The head of a unit that has no part in the document sees nothing of it.
@@ -196,7 +196,7 @@ describe("files and menu", () => {
     const vi = fake.commands({ type: "default" }, "vi") as { command: string; description: string }[];
     const en = fake.commands({ type: "default" }, "en") as { command: string; description: string }[];
     const byDefault = fake.commands({ type: "default" }, "") as { command: string; description: string }[];
-    expect(vi.map((c) => c.command)).toEqual(["viec", "nhan", "xong", "quahan", "tim", "dangky", "chidao", "help", "link"]);
+    expect(vi.map((c) => c.command)).toEqual(["viec", "nhan", "xong", "quahan", "tim", "dangky", "chidao", "phathanh", "baocao", "help", "link"]);
     expect(en.map((c) => c.command)).toEqual(vi.map((c) => c.command));
     expect(vi.find((c) => c.command === "viec")?.description).toBe("Việc của tôi");
     expect(en.find((c) => c.command === "viec")?.description).toBe("My tasks");

@@ -10,7 +10,8 @@ import { importOrganization } from "../../../core/org/import-organization.ts";
 import { createTestDeps } from "../../support/core.ts";
 import { createTestDatabase, type TestDatabase } from "../../support/test-db.ts";
 
-const silent = { debug() {}, info() {}, warn() {}, error() {} };
+const warnings: string[] = [];
+const silent = { debug() {}, info() {}, warn: (_obj: object, msg?: string) => void warnings.push(msg ?? ""), error() {} };
 let db: TestDatabase;
 let chat: WebChat;
 let server: http.Server;
@@ -148,6 +149,9 @@ describe("web chat over HTTP", () => {
   it("tells the operator to build the page when web/dist is missing", async () => {
     const res = await fetch(`${base}/chat`);
     expect(res.status).toBe(503);
-    expect(await res.text()).toContain("npm run build:web");
+    const text = await res.text();
+    expect(text).toContain("Đề nghị quản trị viên dựng giao diện web");
+    expect(text).not.toMatch(/npm|npx|edoc /); // no command in a text a person reads: the log has it
+    expect(warnings.some((w) => w.includes("npm run build:web"))).toBe(true);
   });
 });

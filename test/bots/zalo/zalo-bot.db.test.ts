@@ -286,7 +286,7 @@ describe("registering from photos sent one per message", () => {
     const preview = replies.find((m) => m.method === "sendPhoto");
     const done = replies.find((m) => m.method === "sendMessage");
     expect(shown(done)).toContain("Số đến: 1");
-    expect(shown(done)).toContain("REF: D1");
+    expect(shown(done)).toContain("Mã tham chiếu: D1");
     // The clerk learns who got the document to direct.
     expect(shown(done)).toContain("Đã chuyển lãnh đạo cho ý kiến chỉ đạo: Chủ tịch Nguyễn Văn An, Phó Chủ tịch Đặng Thị Hạnh.");
     const docs = await db.prisma.document.findMany({ select: { ref: true, pageCount: true } });
@@ -343,8 +343,8 @@ describe("the assignment story on Zalo", () => {
 
     const [first] = await say(HEAD, "nhan D1-TCKH");
     const [second] = await say(HEAD, "nhan D1-TCKH");
-    expect(shown(first)).toContain("Đã xác nhận nhận việc D1-TCKH");
-    expect(shown(second)).not.toContain("Đã xác nhận nhận việc");
+    expect(shown(first)).toContain("Đã xác nhận đã nhận việc D1-TCKH");
+    expect(shown(second)).not.toContain("Đã xác nhận đã nhận việc");
     const assignment = await db.prisma.assignment.findFirstOrThrow({ where: { ref: "D1/2026-TCKH" }, select: { id: true, status: true } });
     expect(assignment.status).toBe("ACKNOWLEDGED");
     expect(await db.prisma.auditEvent.count({ where: { type: "assignment.acknowledged", entityId: assignment.id } })).toBe(1);
@@ -408,7 +408,7 @@ describe("a leader on Telegram, units on Zalo", () => {
 
     await deliverAll(senders);
     await waitFor(() => sentTo(fake, HEAD).some((m) => shown(m).endsWith("Trả lời: /nhan D1-TCKH")), "the card on Zalo");
-    expect(shown((await say(HEAD, "nhan D1-TCKH"))[0])).toContain("Đã xác nhận nhận việc D1-TCKH");
+    expect(shown((await say(HEAD, "nhan D1-TCKH"))[0])).toContain("Đã xác nhận đã nhận việc D1-TCKH");
     expect(shown((await say(HEAD, "xong D1-TCKH Đã trình UBND dự thảo văn bản trả lời"))[0])).toContain("Đã báo cáo hoàn thành D1-TCKH");
     await deliverAll(senders);
     await tgFake.waitFor(() => tgShown().some((s) => s.includes("Hoàn thành D1-TCKH")), 10_000, "completion on Telegram");

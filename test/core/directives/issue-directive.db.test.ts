@@ -127,6 +127,6 @@ describe("issueDirective", () => {
     const { execFileSync } = await import("node:child_process");
     const latest = stamped[0]!;
     const text = execFileSync("pdftotext", ["-l", "1", "-", "-"], { input: Buffer.from(await files.readBytes(latest.sha256)) }).toString();
-    expect(text.replace(/\s+/g, " ")).toContain("TCKH (chủ trì); TP, VP (phối hợp); NB (để biết)");
+    expect(text.replace(/\s+/g, " ")).toContain("TCKH (chủ trì); TP, VP (phối hợp); NB (nhận để biết)");
   });
 });

@@ -58,6 +58,15 @@ describe("registerIncomingDocument", () => {
     expect(await db.prisma.outboxMessage.count({ where: { payload: { equals: { documentId: r.documentId } } } })).toBe(0);
   });
 
+  it("takes a secret document without its trích yếu (entered later on the office's machine), never an ordinary one", async () => {
+    const secret = await registerSample(deps(), org, { secrecy: "TOP_SECRET", subject: "", issuedDate: undefined });
+    expect(secret.ref).toBe("M1/2026");
+    expect(await db.prisma.document.findUniqueOrThrow({ where: { id: secret.documentId }, select: { subject: true, issuedDate: true } })).toEqual({ subject: "", issuedDate: null });
+    expect(await codeOf(registerSample(deps(), org, { subject: "" }))).toBe("VALIDATION");
+    expect(await codeOf(registerSample(deps(), org, { subject: "   " }))).toBe("VALIDATION");
+    expect(await db.prisma.document.count()).toBe(1);
+  });
+
   it("refuses a file offered with a secret document, and never stores it", async () => {
     const pdf = await samplePdf();
     expect(await codeOf(registerSample(deps(), org, { secrecy: "CONFIDENTIAL", files: [{ bytes: pdf }] }))).toBe("SECRET_FILE_REFUSED");

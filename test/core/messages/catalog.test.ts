@@ -2,6 +2,7 @@ import { readFile, readdir } from "node:fs/promises";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { CATALOG, hasMessage, missingTranslations, t } from "../../../core/messages/index.ts";
+import { COMMAND_WORDS } from "../../../bots/shared/text/command-words.ts";
 
 const sources = async (dir: string): Promise<string[]> => {
   const out: string[] = [];
@@ -48,5 +49,52 @@ describe("message catalog", () => {
   it("fills placeholders and refuses unknown keys", () => {
     expect(t("vi", "assignment.alreadyAcknowledged", { ref: "D7-TCKH" })).toBe("Việc D7-TCKH đã được nhận trước đó.");
     expect(() => t("vi", "no.such.key")).toThrow(/Unknown message key/);
+  });
+});
+
+// Issue 21 "Wording": one term each, everywhere in the Vietnamese catalog.
+describe("Vietnamese catalog wording", () => {
+  // [what is banned, the term to use]. Case-sensitive where a capital marks a label ("Hạn:", "Loại:").
+  const BANNED: [RegExp, string][] = [
+    [/số tham chiếu/i, "mã tham chiếu"],
+    [/\bREF\b/, "mã tham chiếu (MÃ in a command's syntax)"],
+    [/(xin|yêu cầu) gia hạn/i, "đề nghị gia hạn"],
+    [/chậm hạn|trễ hạn|xong trễ|hoàn thành chậm/i, "hoàn thành quá hạn"],
+    // The role label, not the verb ("để biết các lần nhập sai đến từ đâu").
+    [/(?<!nhận )để biết(?=\s*[:),]|\s*$)|đơn vị để biết/i, "nhận để biết"],
+    [/xác nhận nhận/i, "xác nhận đã nhận việc"],
+    [/(^|[^\p{L}])Loại:/u, "Loại văn bản:"],
+    [/(^|[^\p{L}])Hạn:/u, "Hạn xử lý:"],
+    [/giao \{unit\}/, "giao cho {unit}"],
+    [/\bedoc\b|\bnpx\b|\bnpm\b/, "no CLI command in a text a person reads"],
+  ];
+  // "đang mở" is banned for tasks only: a case file is open, a web page is open.
+  const OPEN_ALLOWED = new Set(["office.caseFile.status.OPEN", "web.push.failed", "web.push.serviceRefused"]);
+
+  it("has none of the banned variants", () => {
+    const found: string[] = [];
+    for (const [key, text] of Object.entries(CATALOG.vi)) {
+      for (const [re, use] of BANNED) if (re.test(text)) found.push(`${key}: ${re} → ${use}`);
+      if (/đang mở/i.test(text) && !OPEN_ALLOWED.has(key)) found.push(`${key}: "đang mở" → "đang xử lý"`);
+    }
+    expect(found).toEqual([]);
+  });
+
+  it("the check itself catches each variant", () => {
+    const samples = ["Thiếu số tham chiếu", "REF: D7", "xin gia hạn", "Hoàn thành chậm 2 ngày", "xong trễ 3", "Để biết: TP", "TCKH (để biết)", "đơn vị để biết không có hạn", "đã xác nhận nhận việc", "Loại: Công văn", "Hạn: 20/12", "Việc D7 giao {unit}", "lệnh edoc user link-code"];
+    for (const s of samples) expect(BANNED.some(([re]) => re.test(s)), s).toBe(true);
+    for (const s of ["mã tham chiếu", "nhận để biết: TP", "Loại văn bản: Công văn", "Hạn xử lý: 20/12", "hạn: 5 ngày", "giao cho {unit}", "để biết các lần nhập sai"]) {
+      expect(BANNED.some(([re]) => re.test(s)), s).toBe(false);
+    }
+  });
+
+  it("names only commands that exist", () => {
+    const known = new Set(Object.values(COMMAND_WORDS).flatMap((words) => words.map((w) => w.replace(/ /g, ""))));
+    const unknown: string[] = [];
+    for (const [key, text] of Object.entries(CATALOG.vi)) {
+      // A slash command: "/" at a word start, not a date ("20/12") nor a fraction of a code ("45/STC-NS").
+      for (const m of text.matchAll(/(?<![\p{L}\p{N}/.])\/([a-z]+)(?![\p{L}\p{N}\-])/gu)) if (!known.has(m[1]!)) unknown.push(`${key}: /${m[1]}`);
+    }
+    expect(unknown).toEqual([]);
   });
 });

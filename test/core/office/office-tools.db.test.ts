@@ -227,8 +227,8 @@ describe("on-time report", () => {
     const report = await buildOnTimeReport(deps(), { viewer: { actorUserId: u("vanthu") }, period: NOV });
     const text = formatOnTimeText(report);
     expect(text.length).toBeLessThanOrEqual(4096);
-    expect(text).toContain("Phòng Tài chính - Kế hoạch: giao 4 · nhận đúng hạn 3 · xong đúng hạn 1 (tính cả gia hạn 2) · xong trễ 0 · đang mở 2 · quá hạn 1");
-    expect(text).toContain("Tổng cộng: giao 9 · nhận đúng hạn 5 · xong đúng hạn 2 (tính cả gia hạn 3) · xong trễ 1 · đang mở 4 · quá hạn 2");
+    expect(text).toContain("Phòng Tài chính - Kế hoạch: giao 4 · nhận đúng hạn 3 · hoàn thành đúng hạn 1 (tính cả gia hạn 2) · hoàn thành quá hạn 0 · đang xử lý 2 · quá hạn 1");
+    expect(text).toContain("Tổng cộng: giao 9 · nhận đúng hạn 5 · hoàn thành đúng hạn 2 (tính cả gia hạn 3) · hoàn thành quá hạn 1 · đang xử lý 4 · quá hạn 2");
     const short = formatOnTimeText(report, { limit: 700 });
     expect(short.length).toBeLessThanOrEqual(700);
     expect(short).toMatch(/… và \d+ đơn vị khác/);

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { OUTBOX_KINDS, type OutboxKind } from "../../../core/outbox/outbox-kinds.ts";
 import { displayRef, renderOutboxMessage } from "../../../core/outbox/render-outbox-message.ts";
-import { createTestDeps } from "../../support/core.ts";
+import { createTestClock, createTestDeps } from "../../support/core.ts";
 import { buildOutboxRow, buildScenario } from "../../support/outbox-builders.ts";
 import { createTestDatabase, type TestDatabase } from "../../support/test-db.ts";
 import { registerSample, samplePdf, setupExampleOrg } from "../../support/workflow.ts";
@@ -42,7 +42,7 @@ describe("renderOutboxMessage", () => {
     expect(m.text).toContain(`«${s.directive.text}»`);
     expect(m.text).toContain("Đơn vị Phòng Tài chính - Kế hoạch: chủ trì");
     expect(m.text).toContain("Phối hợp: Phòng Tư pháp");
-    expect(m.text).toContain("Để biết: Văn phòng HĐND và UBND thành phố");
+    expect(m.text).toContain("Nhận để biết: Văn phòng HĐND và UBND thành phố");
     expect(m.text).toContain("Hạn xử lý: Thứ Sáu, 18/12/2026");
     expect(m.text).toContain("/nhan D7-TCKH");
     expect(m.actions).toEqual([
@@ -51,7 +51,7 @@ describe("renderOutboxMessage", () => {
       { label: "Báo cáo tiến độ", command: "/tiendo D7-TCKH", callback: `a1:prog:${s.main.id}` },
       { label: "Báo cáo hoàn thành", command: "/xong D7-TCKH", callback: `a1:done:${s.main.id}` },
       { label: "Trả lại", command: "/tralai D7-TCKH", callback: `a1:ret:${s.main.id}` },
-      { label: "Xin gia hạn", command: "/giahan D7-TCKH", callback: `a1:ext:${s.main.id}` },
+      { label: "Đề nghị gia hạn", command: "/giahan D7-TCKH", callback: `a1:ext:${s.main.id}` },
     ]);
     expect(m.attachments).toEqual([{ sha256: "a".repeat(64), fileName: "D7-den.pdf", mime: "application/pdf", kind: "document" }]);
     for (const a of m.actions ?? []) expect(Buffer.byteLength(a.callback)).toBeLessThanOrEqual(64);
@@ -124,7 +124,23 @@ describe("renderOutboxMessage", () => {
     const r = await renderOutboxMessage(deps, { kind: "assignment.new", payload: { assignmentId: s.main.id }, userId: s.users.head.id, locale: "vi" });
     expect(r).toEqual({ ok: false, reason: "assignment cancelled" });
     const note = await renderOutboxMessage(deps, { kind: "assignment.cancelled", payload: { assignmentId: s.main.id }, userId: s.users.head.id, locale: "vi" });
-    expect(note.ok && note.message.text).toContain("Việc D7-TCKH giao Phòng Tài chính - Kế hoạch đã được hủy");
+    expect(note.ok && note.message.text).toContain("Việc D7-TCKH giao cho Phòng Tài chính - Kế hoạch đã được hủy");
+  });
+
+  it("counts lateness in working days and says so: completion after a weekend, an overdue reminder without the sweep's count", async () => {
+    // Due Friday 18/12/2026 (end of day); Tuesday 22/12 is 4 calendar days but 2 working days later.
+    const deps = createTestDeps(db.prisma, { clock: createTestClock("2026-12-22T03:00:00Z") });
+    const s = await buildScenario(db.prisma);
+    const now = deps.clock.now();
+    const report = await db.prisma.report.create({ data: { assignmentId: s.main.id, kind: "COMPLETION", text: "Đã xong.", authorId: s.users.head.id, createdAt: now } });
+    await db.prisma.assignment.update({ where: { id: s.main.id }, data: { status: "COMPLETED", completedAt: now, completedById: s.users.head.id } });
+    const completed = await renderOutboxMessage(deps, { kind: "assignment.completed", payload: { assignmentId: s.main.id, reportId: report.id }, userId: s.users.leader.id, locale: "vi" });
+    expect(completed.ok && completed.message.text).toContain("Hoàn thành quá hạn 2 ngày làm việc.");
+    const en = await renderOutboxMessage(deps, { kind: "assignment.completed", payload: { assignmentId: s.main.id, reportId: report.id }, userId: s.users.leader.id, locale: "en" });
+    expect(en.ok && en.message.text).toContain("Completed 2 working day(s) late.");
+    // A reminder row written before the sweep counted days (no overdueDay) is counted the same way.
+    const overdue = await renderOutboxMessage(deps, { kind: "reminder.step", payload: { assignmentId: s.coord.id, step: "OVERDUE", at: now.toISOString() }, userId: s.users.tpHead.id, locale: "vi" });
+    expect(overdue.ok && overdue.message.text).toContain("đã quá hạn 2 ngày làm việc.");
   });
 
   it("renders every outbox kind in both locales", async () => {
@@ -196,7 +212,7 @@ describe("renderOutboxMessage", () => {
     const chart = await renderOutboxMessage(deps, { kind: "office.weeklyChart", payload: { weekStart: "2026-11-30", pngSha256: "c".repeat(64) }, userId: s.users.office.id, locale: "vi" });
     expect(chart.ok && chart.message.attachments).toEqual([{ sha256: "c".repeat(64), fileName: "bao-cao-tuan-2026-11-30.png", mime: "image/png", kind: "photo" }]);
     const overdue = await renderOutboxMessage(deps, { kind: "reminder.step", payload: { assignmentId: s.coord.id, step: "OVERDUE", at: now.toISOString(), overdueDay: 3 }, userId: s.users.tpHead.id, locale: "vi" });
-    expect(overdue.ok && overdue.message.text).toContain("đã quá hạn 3 ngày");
+    expect(overdue.ok && overdue.message.text).toContain("đã quá hạn 3 ngày làm việc.");
     // A reminder about work that is done is not sent.
     const stale = await renderOutboxMessage(deps, { kind: "reminder.step", payload: { assignmentId: s.main.id, step: "OVERDUE", at: now.toISOString() }, userId: s.users.head.id, locale: "vi" });
     expect(stale.ok).toBe(false);

@@ -46,7 +46,7 @@ describe("stampReceived", () => {
     expect(text).toContain("UBND THÀNH PHỐ QUY NHƠN");
     expect(text).toContain("ĐẾN");
     expect(text).toContain("Số: 123");
-    expect(text).toContain("Ngày: 10/12/2026 14:35");
+    expect(text).toContain("Ngày: 14:35 10/12/2026");
     expect(text).not.toContain("Chuyển");
     expect(text).toContain("Sample page 1"); // the page's own content is still there
   });
@@ -109,8 +109,8 @@ describe("stampReceived", () => {
 
 describe("formatStampDateTime", () => {
   it("shows Vietnam time whatever the process time zone, across a day and year boundary", () => {
-    expect(formatStampDateTime(new Date("2026-12-31T17:30:00Z"))).toBe("01/01/2027 00:30");
-    expect(formatStampDateTime(new Date("2026-03-05T01:05:00Z"))).toBe("05/03/2026 08:05");
-    expect(formatStampDateTime(new Date("2026-03-05T01:05:00Z"), "UTC")).toBe("05/03/2026 01:05");
+    expect(formatStampDateTime(new Date("2026-12-31T17:30:00Z"))).toBe("00:30 01/01/2027");
+    expect(formatStampDateTime(new Date("2026-03-05T01:05:00Z"))).toBe("08:05 05/03/2026");
+    expect(formatStampDateTime(new Date("2026-03-05T01:05:00Z"), "UTC")).toBe("01:05 05/03/2026");
   });
 });

@@ -113,6 +113,42 @@ describe("parseDateOrDuration", () => {
   });
 });
 
+describe("deadline phrasing (issue 21)", () => {
+  it.each([
+    ["trước ngày 20/12/2026", d(20, 12, 2026)],
+    ["Trước ngày 20/12/2026", d(20, 12, 2026)],
+    ["truoc ngay 20/12/2026", d(20, 12, 2026)],
+    ["trước 20/12/2026", d(20, 12, 2026)],
+    ["chậm nhất ngày 20/12/2026", d(20, 12, 2026)],
+    ["chậm nhất là ngày 20 tháng 12 năm 2026", d(20, 12, 2026)],
+    ["cham nhat ngay 20/12", d(20, 12, 2026)],
+    ["không quá ngày 20/12/2026", d(20, 12, 2026)],
+  ])("reads %j as the deadline date", (text, date) => {
+    expect(parseDateOrDuration(text, ctx)).toEqual({ kind: "date", date });
+  });
+
+  it.each([
+    ["5 ngày làm việc", 5],
+    ["5 ngay lam viec", 5],
+    ["trong 5 ngày làm việc", 5],
+    ["trong vòng 10 ngày", 10],
+  ])("reads %j as working days", (text, workingDays) => {
+    expect(parseDateOrDuration(text, ctx)).toEqual({ kind: "duration", workingDays });
+  });
+
+  it.each(["trước ngày", "chậm nhất", "trước ngày 31/02/2026", "trong 5 tuần", "trước khi họp"])("rejects %j", (text) => {
+    expect(parseDateOrDuration(text, ctx)).toBeNull();
+  });
+
+  it("keeps what follows a phrased deadline (the reason of /giahan, the officer of /giao)", () => {
+    expect(readDateOrDuration("trước ngày 20/12/2026 chờ số liệu", ctx)).toEqual({ value: { kind: "date", date: d(20, 12, 2026) }, rest: " chờ số liệu" });
+  });
+
+  it("leaves an issue date alone: only a deadline takes the lead words", () => {
+    expect(parseDate("trước ngày 20/12/2026", ctx)).toBeNull();
+  });
+});
+
 describe("calendar helpers", () => {
   it("validates dates", () => {
     expect(isValidDate(d(28, 2, 2027))).toBe(true);

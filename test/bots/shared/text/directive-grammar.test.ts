@@ -21,6 +21,17 @@ describe("parseDirective: DESIGN.md example", () => {
     });
   });
 
+  it.each([
+    ["hạn: trước ngày 20/12/2026", { kind: "date", date: { year: 2026, month: 12, day: 20 } }],
+    ["hạn: chậm nhất ngày 20/12/2026", { kind: "date", date: { year: 2026, month: 12, day: 20 } }],
+    ["hạn: 5 ngày làm việc", { kind: "duration", workingDays: 5 }],
+    ["hạn xử lý: trong 5 ngày làm việc", { kind: "duration", workingDays: 5 }],
+  ])("reads the deadline line %j", (line, due) => {
+    const d = parseDirective(DIRECTIVE_EXAMPLE.replace(/hạn: .*$/m, line), opts);
+    expect(d.errors).toEqual([]);
+    expect(d.due).toEqual(due);
+  });
+
   it("reads 'hạn: 5 ngày' as five working days", () => {
     const d = parseDirective(DIRECTIVE_EXAMPLE.replace(/hạn: .*$/m, "hạn: 5 ngày"), opts);
     expect(d.due).toEqual({ kind: "duration", workingDays: 5 });

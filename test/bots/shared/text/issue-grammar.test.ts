@@ -113,5 +113,8 @@ describe("parseIssueAnswer", () => {
     });
     expect(parseIssueAnswer("requiresRedSeal", "không")).toEqual({ fields: { requiresRedSeal: false } });
     expect(parseIssueAnswer("docType", "thư")).toEqual({ error: "grammar.unknownDocType" });
+    // Outgoing documents keep Appendix III's own types: a decree or a law is never issued here.
+    expect(parseIssueAnswer("docType", "Nghị định")).toEqual({ error: "grammar.unknownDocType" });
+    expect(parseIssueAnswer("docType", "Luật")).toEqual({ error: "grammar.unknownDocType" });
   });
 });

@@ -102,12 +102,12 @@ describe("parseRegistration", () => {
 
   it("reports bad values with their message line, and applies no default over them", () => {
     const r = parseRegistration(
-      "/dangky\nsố: 45/STC\nngày: 31/02/2026\nloại: Thư tay\nđộ khẩn: gấp\nđộ mật: bí mật\nxin anh xem giúp",
+      `/dangky\nsố: 45/STC\nngày: 31/02/2026\nloại: ${"Thư tay ".repeat(13)}\nđộ khẩn: gấp\nđộ mật: bí mật\nxin anh xem giúp`,
       opts,
     );
     expect(r.errors).toEqual([
       { line: 3, messageKey: "grammar.badDate", value: "31/02/2026" },
-      { line: 4, messageKey: "grammar.unknownDocType", value: "Thư tay" },
+      { line: 4, messageKey: "grammar.tooLong", value: "Thư tay ".repeat(13).trim() },
       { line: 5, messageKey: "grammar.unknownUrgency", value: "gấp" },
       { line: 6, messageKey: "grammar.unknownSecrecy", value: "bí mật" },
       { line: 7, messageKey: "grammar.unknownLine", value: "xin anh xem giúp" },
@@ -150,6 +150,41 @@ describe("splitCodeNotation", () => {
     expect(splitCodeNotation("45/STC-NS")).toEqual({ codeNumber: "45", codeNotation: "STC-NS" });
     expect(splitCodeNotation("30/2020/NĐ-CP")).toEqual({ codeNumber: "30", codeNotation: "2020/NĐ-CP" });
     expect(splitCodeNotation("45")).toEqual({ codeNumber: "45" });
+  });
+});
+
+describe("incoming document types (Decree 30 Art. 22.1: every incoming document is registered)", () => {
+  it.each([
+    ["Nghị định", "Nghị định"],
+    ["nghi dinh", "Nghị định"],
+    ["NĐ", "Nghị định"],
+    ["Luật", "Luật"],
+    ["Bộ luật", "Bộ luật"],
+    ["thông tư", "Thông tư"],
+    ["Thông tư liên tịch", "Thông tư liên tịch"],
+    ["TTLT", "Thông tư liên tịch"],
+    ["Nghị quyết liên tịch", "Nghị quyết liên tịch"],
+    ["Pháp lệnh", "Pháp lệnh"],
+    ["Hiến pháp", "Hiến pháp"],
+    ["Kết luận", "Kết luận"],
+    ["Thông báo kết luận", "Thông báo kết luận"],
+    ["Đơn", "Đơn"],
+    ["đơn khiếu nại", "Đơn"],
+    ["quyết định", "Quyết định"],
+    ["QĐ", "Quyết định"],
+    ["CV", "Công văn"],
+    ["Tờ khai", "Tờ khai"],
+    ["phiếu  lấy ý kiến", "Phiếu lấy ý kiến"],
+  ])("takes \"loại: %s\" as %j", (typed, docType) => {
+    const r = parseRegistration(`/dangky\nsố: 12/2026/NĐ-CP\ncơ quan: Chính phủ\nloại: ${typed}\ntrích yếu: Quy định chi tiết`, opts);
+    expect(r.errors).toEqual([]);
+    expect(r.fields.docType).toBe(docType);
+    expect(r.defaultsApplied).not.toContain("docType");
+  });
+
+  it("answers the type question the same way", () => {
+    expect(parseRegistrationAnswer("docType", "Nghị định", opts)).toEqual({ fields: { docType: "Nghị định" } });
+    expect(parseRegistrationAnswer("docType", "x".repeat(101), opts)).toEqual({ error: "grammar.tooLong" });
   });
 });
 
