@@ -1,7 +1,8 @@
 // A titled table (a register, a report) written as XLSX (exceljs) or CSV. Pure: no database.
 //
 // XLSX: a title block (agency name, the register's title, the period), then the header row, then
-// one row per entry; date columns hold real dates (Excel date cells, shown dd/mm/yyyy), number
+// one row per entry, then the footer lines (a closing line across the sheet, then the signature
+// block centred on the right half, as on a printed register); date columns hold real dates (Excel date cells, shown dd/mm/yyyy), number
 // columns numbers. CSV: the header row and the entries only (no title block, so it loads as a
 // table), UTF-8 with a byte-order mark (Excel guesses the encoding from it and shows Vietnamese
 // correctly), RFC 4180 quoting, CRLF line ends, dates as dd/mm/yyyy.
@@ -29,6 +30,8 @@ export type TitledTable = {
   titleLines: string[];
   columns: TableColumn[];
   rows: TableCell[][];
+  /** Lines below the rows (XLSX only): a closing line, then the signature block. */
+  footerLines?: string[];
 };
 
 /** Rows of the title block, then the header; data starts on the row after `headerRowNumber`. */
@@ -74,6 +77,19 @@ export const addTableSheet = (workbook: ExcelJS.Workbook, table: TitledTable): E
       cell.alignment = { vertical: "top", wrapText: c.kind === "text" };
       cell.border = { top: { style: "thin" }, left: { style: "thin" }, bottom: { style: "thin" }, right: { style: "thin" } };
     });
+  });
+  const footerAt = headerAt + table.rows.length + 2;
+  const rightHalf = Math.max(1, Math.ceil(lastColumn / 2) + 1);
+  (table.footerLines ?? []).forEach((line, i) => {
+    // The closing line spans the sheet; the signature block sits on the right half, a blank row below the closing line.
+    const rowNumber = footerAt + (i === 0 ? 0 : i + 1);
+    const firstColumn = i === 0 ? 1 : Math.min(rightHalf, lastColumn);
+    const cell = sheet.getRow(rowNumber).getCell(firstColumn);
+    cell.value = line;
+    // Upper-case lines (the signer's title) bold, bracketed hints italic, as on a printed form.
+    cell.font = { bold: i > 0 && line === line.toUpperCase(), italic: line.startsWith("(") };
+    cell.alignment = { horizontal: i === 0 ? "left" : "center" };
+    if (lastColumn > firstColumn) sheet.mergeCells(rowNumber, firstColumn, rowNumber, lastColumn);
   });
   sheet.views = [{ state: "frozen", ySplit: headerAt }];
   return sheet;

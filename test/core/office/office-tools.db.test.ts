@@ -267,17 +267,37 @@ const readSheet = async (bytes: Uint8Array) => {
   return { sheet, row };
 };
 
+/** Decree 30 Appendix IV's column headings, as the forms word them (issue 21). */
+const APP_IV = {
+  IN: ["Ngày đến", "Số đến", "Tác giả", "Số, ký hiệu văn bản", "Ngày tháng văn bản", "Tên loại và trích yếu nội dung", "Đơn vị hoặc người nhận", "Ngày chuyển", "Ký nhận", "Ghi chú"],
+  OUT: ["Số, ký hiệu văn bản", "Ngày tháng văn bản", "Tên loại và trích yếu nội dung văn bản", "Người ký", "Nơi nhận văn bản", "Đơn vị, người nhận bản lưu", "Số lượng bản", "Ngày chuyển", "Ký nhận", "Ghi chú"],
+  TRACKING: ["Số đến", "Tên loại, số, ký hiệu, ngày, tháng và tên cơ quan, tổ chức ban hành văn bản", "Đơn vị hoặc người nhận", "Thời hạn giải quyết", "Tiến độ giải quyết", "Số, ký hiệu văn bản trả lời", "Ghi chú"],
+};
+/** The title block (agency, title, năm, từ ngày, từ số, quyển số) takes rows 1–6; the header is row 8. */
+const HEADER = 8;
+
 describe("registers", () => {
-  it("incoming: 10 Vietnamese columns, a title block, real dates, the secret document as metadata after the ordinary ones", async () => {
+  it("the column headings are Decree 30 Appendix IV's words", () => {
+    expect(registerColumnTitles("IN")).toEqual(APP_IV.IN);
+    expect(registerColumnTitles("OUT")).toEqual(APP_IV.OUT);
+    expect(registerColumnTitles("TRACKING")).toEqual(APP_IV.TRACKING);
+  });
+
+  it("incoming: the cover lines of the printed book, 10 columns, real dates, no secret document, the clerk's signature block", async () => {
     const file = await exportRegister(deps(), { viewer: { actorUserId: u("vanthu") }, type: "IN", period: NOV, format: "xlsx" });
     expect(file.fileName).toBe("so-van-ban-den_2026-11-01_2026-11-30.xlsx");
     const { row, sheet } = await readSheet(file.bytes);
-    expect(row(1)[0]).toBe("UBND thành phố Quy Nhơn");
-    expect(row(2)[0]).toBe("SỔ ĐĂNG KÝ VĂN BẢN ĐẾN");
-    expect(row(3)[0]).toBe("Từ ngày 01/11/2026 đến ngày 30/11/2026");
-    expect(row(5)).toEqual(["Ngày đến", "Số đến", "Tác giả", "Số, ký hiệu", "Ngày tháng", "Tên loại và trích yếu nội dung", "Đơn vị hoặc người nhận", "Ngày chuyển", "Ký nhận", "Ghi chú"]);
-    expect(file.rowCount).toBe(8); // D2–D8 and M1 (D1 came in October)
-    const a = row(6);
+    expect([1, 2, 3, 4, 5, 6].map((n) => row(n)[0])).toEqual([
+      "UBND thành phố Quy Nhơn",
+      "SỔ ĐĂNG KÝ VĂN BẢN ĐẾN",
+      "Năm: 2026",
+      "Từ ngày 01/11/2026 đến ngày 30/11/2026",
+      "Từ số 02 đến số 08",
+      "Quyển số: ……",
+    ]);
+    expect(row(HEADER)).toEqual(APP_IV.IN);
+    expect(file.rowCount).toBe(7); // D2–D8 (D1 came in October; M1 is in the secret register)
+    const a = row(HEADER + 1);
     expect(a[0]).toEqual(localDateToUtcMidnight("2026-11-02"));
     expect(a[0]).toBeInstanceOf(Date);
     expect(a.slice(1, 4)).toEqual([2, "Sở Tài chính tỉnh Bình Định", "11/STC-NS"]);
@@ -286,12 +306,43 @@ describe("registers", () => {
     expect(a[6]).toBe("Phòng Tài chính - Kế hoạch (chủ trì); Phòng Tư pháp (phối hợp)");
     expect(a[7]).toEqual(localDateToUtcMidnight("2026-11-02"));
     expect(a[8]).toBe("TCKH đã nhận 02/11/2026; TP đã nhận 03/11/2026");
-    expect(sheet.getRow(6).getCell(1).numFmt).toBe("dd/mm/yyyy");
+    expect(sheet.getRow(HEADER + 1).getCell(1).numFmt).toBe("dd/mm/yyyy");
     // F: the superseding directive's unit only.
-    expect(row(11)[6]).toBe("Văn phòng HĐND và UBND thành phố (chủ trì)");
-    const secret = row(13);
+    expect(row(HEADER + 6)[6]).toBe("Văn phòng HĐND và UBND thành phố (chủ trì)");
+    const cells = (n: number) => row(n).filter((v) => v !== null && v !== undefined);
+    expect(cells(HEADER + 8)).toEqual([]); // the blank row after D8
+    expect(cells(HEADER + 9)[0]).toBe("Sổ này gồm 7 văn bản.");
+    expect(cells(HEADER + 11)[0]).toBe("Ngày …… tháng …… năm ……");
+    expect(cells(HEADER + 12)[0]).toBe("VĂN THƯ CƠ QUAN");
+    expect(cells(HEADER + 13)[0]).toBe("(Ký, ghi rõ họ tên)");
+    const text = JSON.stringify(sheet.getSheetValues());
+    expect(text).not.toMatch(/Công an tỉnh|IN_SECRET|OUT_SECRET|Tối mật/);
+  });
+
+  it("the secret incoming register is a separate book: its own title and file, metadata only, no register code", async () => {
+    const file = await exportRegister(deps(), { viewer: { actorUserId: u("vanthu") }, type: "IN", period: NOV, format: "xlsx", secret: true, volume: 2 });
+    expect(file.fileName).toBe("so-van-ban-mat-den_2026-11-01_2026-11-30.xlsx");
+    const { row, sheet } = await readSheet(file.bytes);
+    expect(sheet.name).toBe("Sổ văn bản mật đến");
+    expect([2, 3, 5, 6].map((n) => row(n)[0])).toEqual(["SỔ ĐĂNG KÝ VĂN BẢN MẬT ĐẾN", "Năm: 2026", "Từ số 01 đến số 01", "Quyển số: 02"]);
+    expect(row(HEADER)).toEqual(APP_IV.IN);
+    expect(file.rowCount).toBe(1);
+    const secret = row(HEADER + 1);
     expect(secret.slice(1, 3)).toEqual([1, "Công an tỉnh Bình Định"]);
-    expect(secret[9]).toBe("Tối mật: chỉ có bản giấy (sổ IN_SECRET)");
+    expect(secret[9]).toBe("Tối mật: chỉ có bản giấy");
+    const text = JSON.stringify(sheet.getSheetValues());
+    expect(text).not.toMatch(/IN_SECRET|OUT_SECRET|V\/v việc [A-H]"/);
+    const csv = await exportRegister(deps(), { viewer: { orgCode: "UBND" }, type: "IN", period: NOV, format: "csv", secret: true });
+    expect(new TextDecoder().decode(csv.bytes)).not.toMatch(/_SECRET/);
+  });
+
+  it("a period over two years names the year beside each number on the cover", async () => {
+    const file = await exportRegister(deps(), { viewer: { orgCode: "UBND" }, type: "IN", period: { from: "2025-12-01", to: "2026-11-30" }, format: "xlsx" });
+    const { row } = await readSheet(file.bytes);
+    expect(row(3)[0]).toBe("Năm: 2025–2026");
+    expect(row(5)[0]).toBe("Từ số 01 đến số 08"); // every row is of 2026
+    const empty = await exportRegister(deps(), { viewer: { orgCode: "UBND" }, type: "OUT", period: { from: "2026-01-01", to: "2026-01-31" }, format: "xlsx" });
+    expect((await readSheet(empty.bytes)).row(5)[0]).toBe("Từ số …… đến số …… (không có văn bản trong kỳ)");
   });
 
   it("incoming as CSV: UTF-8 with BOM, the header, dates as dd/mm/yyyy", async () => {
@@ -300,32 +351,31 @@ describe("registers", () => {
     const raw = new TextDecoder("utf-8", { ignoreBOM: true }).decode(file.bytes);
     expect(raw.startsWith("\uFEFFNgày đến,")).toBe(true);
     const lines = raw.slice(1).split("\r\n");
-    expect(lines[0]!.split(",").length).toBe(registerColumnTitles("IN").length + 1); // "Số, ký hiệu" holds a comma, hence quoted
-    expect(lines[0]).toBe("Ngày đến,Số đến,Tác giả,\"Số, ký hiệu\",Ngày tháng,Tên loại và trích yếu nội dung,Đơn vị hoặc người nhận,Ngày chuyển,Ký nhận,Ghi chú");
+    expect(lines[0]).toBe('Ngày đến,Số đến,Tác giả,"Số, ký hiệu văn bản",Ngày tháng văn bản,Tên loại và trích yếu nội dung,Đơn vị hoặc người nhận,Ngày chuyển,Ký nhận,Ghi chú');
     expect(lines[1]!.startsWith("02/11/2026,2,Sở Tài chính tỉnh Bình Định,11/STC-NS,30/10/2026,Công văn: V/v việc A,")).toBe(true);
-    expect(lines).toHaveLength(10); // header, 8 rows, the empty string after the last CRLF
+    expect(lines).toHaveLength(9); // header, 7 rows, the empty string after the last CRLF
   });
 
   it("resolution tracking: 7 columns, deadline in force as a date, progress and the extension noted", async () => {
     const file = await exportRegister(deps(), { viewer: { actorUserId: u("cvp") }, type: "TRACKING", period: NOV, format: "xlsx" });
     const { row } = await readSheet(file.bytes);
-    expect(row(5)).toEqual(["Số đến", "Văn bản", "Đơn vị nhận", "Thời hạn", "Tiến độ giải quyết", "Số, ký hiệu văn bản trả lời", "Ghi chú"]);
-    expect(file.rowCount).toBe(7); // D2–D8; the secret one has no directive
-    const b = row(7);
+    expect(row(HEADER)).toEqual(APP_IV.TRACKING);
+    expect(file.rowCount).toBe(7); // D2–D8
+    const b = row(HEADER + 2);
     expect(b[0]).toBe(3);
     expect(b[1]).toBe("12/STC-NS ngày 28/10/2026 — Sở Tài chính tỉnh Bình Định — Công văn: V/v việc B");
     expect(b[3]).toEqual(localDateToUtcMidnight("2026-11-13"));
     expect(b[4]).toBe("Hoàn thành ngày 12/11/2026, đúng hạn");
     expect(b[6]).toBe("Đã gia hạn (hạn ban đầu 10/11/2026)");
-    expect(row(8)[4]).toBe("Chưa nhận, quá hạn"); // C: NV never acknowledged
-    expect(row(12)[4]).toBe("Đơn vị đã trả lại"); // G
+    expect(row(HEADER + 3)[4]).toBe("Chưa nhận, quá hạn"); // C: NV never acknowledged
+    expect(row(HEADER + 7)[4]).toBe("Đơn vị đã trả lại"); // G
   });
 
   it("outgoing: the outgoing register's 10 columns from OUT documents", async () => {
     const file = await exportRegister(deps(), { viewer: { actorUserId: u("cvp") }, type: "OUT", period: NOV, format: "xlsx" });
     const { row } = await readSheet(file.bytes);
-    expect(row(5)).toEqual(["Số, ký hiệu văn bản", "Ngày tháng văn bản", "Tên loại và trích yếu nội dung văn bản", "Người ký", "Nơi nhận văn bản", "Đơn vị, người nhận bản lưu", "Số lượng bản", "Ngày chuyển", "Ký nhận", "Ghi chú"]);
-    expect(row(6)).toEqual([
+    expect(row(HEADER)).toEqual(APP_IV.OUT);
+    expect(row(HEADER + 1)).toEqual([
       "01/UBND-VP",
       localDateToUtcMidnight("2026-11-10"),
       "Công văn: V/v triển khai phần mềm văn phòng điện tử",
@@ -342,6 +392,7 @@ describe("registers", () => {
     expect((await errorOf(exportRegister(deps(), { viewer: { actorUserId: u("tp.tckh") }, type: "IN", period: NOV, format: "xlsx" }))).code).toBe("FORBIDDEN");
     expect((await errorOf(exportRegister(deps(), { viewer: { actorUserId: u("vt.nb") }, type: "IN", period: NOV, format: "csv" }))).code).toBe("FORBIDDEN");
     expect((await errorOf(exportRegister(deps(), { viewer: { actorUserId: u("cvp") }, type: "IN", period: { from: "2026-11-30", to: "2026-11-01" }, format: "csv" }))).code).toBe("VALIDATION");
+    expect((await errorOf(exportRegister(deps(), { viewer: { actorUserId: u("cvp") }, type: "IN", period: NOV, format: "csv", volume: 0 }))).code).toBe("VALIDATION");
   });
 });
 
@@ -449,9 +500,10 @@ describe("/baocao", () => {
     const reg = await send("cvp", "/baocao den 01/11/2026 30/11/2026");
     const att = reg.replies[0]!.attachments![0]!;
     expect(att).toMatchObject({ fileName: "so-van-ban-den_2026-11-01_2026-11-30.xlsx", kind: "document" });
-    expect(reg.replies[0]!.text).toContain("8 dòng");
+    expect(reg.replies[0]!.text).toContain("7 dòng");
     const { row } = await readSheet(await files.readBytes(att.sha256));
-    expect(row(5)[0]).toBe("Ngày đến");
+    expect(row(2)[0]).toBe("SỔ ĐĂNG KÝ VĂN BẢN ĐẾN");
+    expect(row(HEADER)[0]).toBe("Ngày đến");
 
     const csv = await send("cvp", "/baocao theodoi 11/2026 csv");
     expect(csv.replies[0]!.attachments![0]!.fileName).toBe("so-theo-doi-giai-quyet_2026-11-01_2026-11-30.csv");
