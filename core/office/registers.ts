@@ -259,9 +259,11 @@ const buildRegisterFor = async (deps: CoreDeps, scope: OfficeScope, input: z.out
   } else {
     const [docs, units] = await Promise.all([
       deps.prisma.document.findMany({
-        where: { orgId: scope.orgId, direction: "OUT", ...secrecyFilter, ...periodWhere(scope, period) },
+        // The agency's own register: a ward with its own seal keeps its own (issuerUnitId).
+        where: { orgId: scope.orgId, direction: "OUT", issuerUnitId: null, ...secrecyFilter, ...periodWhere(scope, period) },
         orderBy: [{ registerBook: "asc" }, { registerYear: "asc" }, { registerNumber: "asc" }],
         select: {
+          registerBook: true,
           registerNumber: true,
           registerYear: true,
           arrivalAt: true,
@@ -287,7 +289,9 @@ const buildRegisterFor = async (deps: CoreDeps, scope: OfficeScope, input: z.out
       deps.prisma.unit.findMany({ where: { orgId: scope.orgId }, select: { id: true, code: true, name: true } }),
     ]);
     const unitById = new Map(units.map((u) => [u.id, u]));
-    numbers = docs.map((d) => ({ number: d.registerNumber, year: d.registerYear }));
+    // "Từ số … đến số …" counts the administrative series; legal normative documents (their own
+    // series per type, 15/2026/QĐ-UBND) are listed after it with their full number.
+    numbers = docs.filter((d) => d.registerBook === "OUT" || d.registerBook === "OUT_SECRET").map((d) => ({ number: d.registerNumber, year: d.registerYear }));
     rows = docs.map((d) => {
       const recipients = d.recipients.map((r) => (r.unitId ? (unitById.get(r.unitId)?.name ?? r.externalName ?? "") : (r.externalName ?? ""))).filter((s) => s !== "");
       const receipt = d.recipients

@@ -128,6 +128,9 @@ export const office = {
     "office.caseFile.list.col.status": "Tình trạng",
     "office.archive.targetExists": "Thư mục {dir} đã có nội dung: hãy chọn thư mục mới.",
 
+    "numbering.ownSealUnit": "Văn bản do {unit} soạn thảo được phát hành bằng con dấu và số văn bản của chính {unit}: văn thư của {unit} phát hành văn bản này.",
+    "numbering.notNormativeType": "{docType} không phải là văn bản quy phạm pháp luật. Văn bản quy phạm pháp luật có các loại: {types}.",
+
     "office.bot.usage":
       "Cách dùng /baocao:\n/baocao — tình hình đúng hạn tháng này\n/baocao dunghan 11/2026 — tình hình đúng hạn tháng 11/2026\n/baocao den 11/2026 — sổ văn bản đến (Excel)\n/baocao di 01/11/2026 30/11/2026 — sổ văn bản đi\n/baocao theodoi 11/2026 csv — sổ theo dõi giải quyết, dạng CSV",
     "office.bot.badPeriod": "Không hiểu kỳ báo cáo «{value}». Ví dụ: 11/2026 hoặc 01/11/2026 30/11/2026.",
@@ -258,6 +261,9 @@ export const office = {
     "office.caseFile.list.col.documents": "Documents",
     "office.caseFile.list.col.status": "Status",
     "office.archive.targetExists": "The folder {dir} is not empty: choose a new one.",
+
+    "numbering.ownSealUnit": "A document drafted by {unit} is issued under {unit}'s own seal and number series: {unit}'s clerk issues it.",
+    "numbering.notNormativeType": "{docType} is not a legal normative document. Legal normative documents are: {types}.",
 
     "office.bot.usage":
       "How to use /baocao:\n/baocao — this month's on-time report\n/baocao dunghan 11/2026 — the on-time report for November 2026\n/baocao den 11/2026 — the incoming register (Excel)\n/baocao di 01/11/2026 30/11/2026 — the outgoing register\n/baocao theodoi 11/2026 csv — the resolution tracking register as CSV",
