@@ -39,6 +39,8 @@ export const ZOrganizationFile = z.object({
         ownSeal: z.boolean().optional(),
         /** The cơ quan's abbreviation in a ký hiệu; default for WARD and COMMUNE: "UBND", else the unit code. */
         notation: z.string().trim().regex(/^[\p{Lu}\p{Ll}0-9]{1,20}$/u, "must be 1–20 letters or digits, no spaces").optional(),
+        /** An own-seal unit's electronic identifier (mã định danh điện tử), e.g. "000.31.32.H23". */
+        organId: z.string().trim().max(13).regex(/^[A-Z0-9]+(\.[A-Z0-9]+)*$/, "must be capital letters and digits in dot-separated groups").optional(),
         active: z.boolean().default(true),
       }),
     )
@@ -148,7 +150,7 @@ export const importOrganization = async (deps: CoreDeps, { text, actorUserId }: 
         const known = unitIds.get(u.code.toLowerCase());
         const ownSeal = u.ownSeal ?? OWN_SEAL_KINDS.has(u.kind);
         const notation = ownSeal ? (u.notation ?? (OWN_SEAL_KINDS.has(u.kind) ? "UBND" : u.code)) : null;
-        const data = { name: u.name, kind: u.kind, hasAccount: u.hasAccount, ownSeal, notation, active: u.active };
+        const data = { name: u.name, kind: u.kind, hasAccount: u.hasAccount, ownSeal, notation, organId: ownSeal ? (u.organId ?? null) : null, active: u.active };
         if (known) {
           await tx.unit.update({ where: { id: known }, data });
           result.units.updated++;

@@ -1,7 +1,7 @@
 // Issue 9: a month of activity (November 2026) in the example organisation, then the office's
 // tools over it: the on-time report (every figure computed by hand below), the registers as XLSX
 // and CSV, case files and the archive package, and /baocao in chat.
-import { mkdtemp, readFile, rm, unlink, writeFile } from "node:fs/promises";
+import { mkdtemp, readFile, readdir, rm, unlink, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import ExcelJS from "exceljs";
@@ -25,6 +25,7 @@ import { openCaseFile } from "../../../core/office/open-case-file.ts";
 import { exportRegister, registerColumnTitles } from "../../../core/office/registers.ts";
 import { verifyArchivePackage } from "../../../core/office/verify-archive-package.ts";
 import { localDateToUtcMidnight } from "../../../core/time.ts";
+import { t } from "../../../core/messages/index.ts";
 import { handleIncoming } from "../../../bots/shared/handle-incoming.ts";
 import { createTestClock, createTestDeps, type TestClock } from "../../support/core.ts";
 import { createTestDatabase, type TestDatabase } from "../../support/test-db.ts";
@@ -35,7 +36,9 @@ let org: OrgFixture;
 let clock: TestClock;
 let files: ReturnType<typeof createMemoryFileStore>;
 let tmp: string;
-const deps = () => createTestDeps(db.prisma, { clock, files });
+/** The agency's electronic identifier (AGENCY_ORGAN_ID): OrganId of the archive package. */
+const ORGAN_ID = "000.00.31.H23";
+const deps = () => createTestDeps(db.prisma, { clock, files, settings: { agencyOrganId: ORGAN_ID } });
 const u = (code: string) => org.users[code]!;
 const vn = (local: string) => new Date(`${local}+07:00`);
 const at = (local: string) => clock.set(vn(local));
@@ -403,7 +406,7 @@ describe("case files and archive export", () => {
     const d = deps();
     at("2026-11-30T14:00:00");
     const opened = await openCaseFile(d, { actorUserId: u("vanthu"), code: "05-VP", title: "Hồ sơ xây dựng dự toán ngân sách năm 2027", retention: "10 năm" });
-    expect(opened).toMatchObject({ code: "05-VP", year: 2026, fileCode: "UBND.2026.05-VP" });
+    expect(opened).toMatchObject({ code: "05-VP", year: 2026, fileCode: "000.00.31.H23.2026.05-VP" });
     await openCaseFile(d, { actorUserId: u("cvp"), code: "06-VP", title: "Hồ sơ chuyển đổi số", retention: "Vĩnh viễn", year: 2026 });
     expect((await errorOf(openCaseFile(d, { actorUserId: u("vanthu"), code: "05-vp", title: "x", retention: "5 năm" }))).code).toBe("CASE_FILE_EXISTS");
     expect((await errorOf(openCaseFile(d, { actorUserId: u("tp.tckh"), code: "07-TCKH", title: "x", retention: "5 năm" }))).code).toBe("FORBIDDEN");
@@ -416,7 +419,7 @@ describe("case files and archive export", () => {
     expect((await errorOf(add("05-VP", "D2/2026"))).code).toBe("CASE_FILE_HAS_DOCUMENT");
     expect((await errorOf(add("05-VP", "D99/2026"))).code).toBe("DOCUMENT_NOT_FOUND");
 
-    const outDir = path.join(tmp, "UBND.2026.05-VP");
+    const outDir = path.join(tmp, "000.00.31.H23.2026.05-VP");
     expect((await errorOf(exportCaseFile(d, { viewer: { actorUserId: u("cvp") }, code: "05-VP", year: 2026, outDir }))).code).toBe("CASE_FILE_NOT_CLOSED");
     at("2026-11-30T15:00:00");
     expect(await closeCaseFile(d, { actorUserId: u("vanthu"), code: "05-VP", year: 2026 })).toMatchObject({ documentCount: 3 });
@@ -430,18 +433,39 @@ describe("case files and archive export", () => {
       ["06-VP", "OPEN", 1, "Vĩnh viễn", "Lê Văn Cường"],
     ]);
 
+    // Without the agency's electronic identifier there is no file code: refused, nothing written.
+    const noId = createTestDeps(db.prisma, { clock, files });
+    const refusal = await errorOf(exportCaseFile(noId, { viewer: { actorUserId: u("cvp") }, code: "05-VP", year: 2026, outDir }));
+    expect(refusal.code).toBe("ARCHIVE_ORGAN_ID_MISSING");
+    expect(t("vi", refusal.messageKey)).toContain("mã định danh điện tử của cơ quan");
+    expect(await readdir(outDir).catch(() => null)).toBeNull();
+
     const r = await exportCaseFile(d, { viewer: { actorUserId: u("cvp") }, code: "05-VP", year: 2026, outDir, zip: true });
-    expect(r).toMatchObject({ fileCode: "UBND.2026.05-VP", documentCount: 3, zipPath: `${outDir}.zip` });
+    expect(r).toMatchObject({ fileCode: "000.00.31.H23.2026.05-VP", documentCount: 3, zipPath: `${outDir}.zip` });
     const read = (rel: string) => readFile(path.join(outDir, rel), "utf8");
     const caseMeta = JSON.parse(await read("ho-so.json"));
-    expect(caseMeta).toMatchObject({ FileCode: "UBND.2026.05-VP", Title: "Hồ sơ xây dựng dự toán ngân sách năm 2027", Maintenance: "10 năm", Creator: "Trần Thị Bình", DocTotal: 3, PageTotal: 2, StartDate: "2026-10-28", EndDate: "2026-10-30" });
+    const FileCode = { OrganId: ORGAN_ID, FileCatalog: 2026, FileNotation: "05-VP" };
+    expect(caseMeta).toMatchObject({ FileCode, Title: "Hồ sơ xây dựng dự toán ngân sách năm 2027", Maintenance: "10 năm", Creator: "Trần Thị Bình", DocTotal: 3, PageTotal: 2, StartDate: "2026-10-28", EndDate: "2026-10-30" });
     expect(Object.keys(caseMeta).slice(0, 11)).toEqual(["FileCode", "Title", "Maintenance", "Rights", "Creator", "Language", "StartDate", "EndDate", "DocTotal", "PageTotal", "Description"]);
-    expect(await read("ho-so.xml")).toContain("<FileCode>UBND.2026.05-VP</FileCode>");
+    expect(await read("ho-so.xml")).toContain("<FileCode>\n    <OrganId>000.00.31.H23</OrganId>\n    <FileCatalog>2026</FileCatalog>\n    <FileNotation>05-VP</FileNotation>\n  </FileCode>");
+    expect(await read("ho-so.xml")).not.toMatch(/>UBND[.<]/);
 
     const meta = JSON.parse(await read("van-ban/001-D2-2026/metadata.json"));
-    expect(meta).toMatchObject({ FileCode: "UBND.2026.05-VP", DocOrdinal: 1, TypeName: "Công văn", CodeNumber: "11", CodeNotation: "STC-NS", IssuedDate: "2026-10-30", OrganName: "Sở Tài chính tỉnh Bình Định", Language: "Tiếng Việt", PageAmount: 2, ArrivalNumber: 2, Priority: 0, DueDate: "2026-11-06" });
-    expect(meta.ArrivalDate).toBe("2026-11-02T07:45:00.000+07:00");
-    expect(meta.TraceHeaderList.map((h: { Action: string }) => h.Action)).toEqual(expect.arrayContaining(["DIRECTIVE", "ASSIGNED_MAIN", "ASSIGNED_COORDINATE", "ACKNOWLEDGED", "DELEGATED", "COMPLETED"]));
+    expect(meta).toMatchObject({ FileCode, DocOrdinal: 1, TypeName: "Công văn", CodeNumber: "11", CodeNotation: "STC-NS", IssuedDate: "2026-10-30", OrganName: "Sở Tài chính tỉnh Bình Định", Language: "Tiếng Việt", PageAmount: 2, ArrivalNumber: 2, Priority: 0, DueDate: "2026-11-06" });
+    expect(meta.ArrivalDate).toBe("2026-11-02");
+    type Trace = { Action: string; ActionCode: string; Unit: string | null; Content: string | null };
+    const trace = meta.TraceHeaderList as Trace[];
+    expect(trace.map((h) => h.ActionCode)).toEqual(expect.arrayContaining(["DIRECTIVE", "ASSIGNED_MAIN", "ASSIGNED_COORDINATE", "ACKNOWLEDGED", "DELEGATED", "COMPLETED"]));
+    // The history reads in Vietnamese: labels, unit names, deadlines as dd/mm/yyyy.
+    expect(trace.find((h) => h.ActionCode === "ASSIGNED_MAIN")).toMatchObject({ Action: "Giao chủ trì xử lý", Unit: "Phòng Tài chính - Kế hoạch", Content: "Hạn xử lý: 06/11/2026" });
+    expect(trace.filter((h) => h.ActionCode === "ACKNOWLEDGED").every((h) => h.Action === "Xác nhận đã nhận việc")).toBe(true);
+    expect(trace.find((h) => h.ActionCode === "COMPLETED")!.Action).toBe("Báo cáo hoàn thành");
+    expect(trace.every((h) => /[a-zà-ỹ]/.test(h.Action) && !/_/.test(h.Action))).toBe(true);
+    const metaB = JSON.parse(await read("van-ban/003-D3-2026/metadata.json"));
+    expect((metaB.TraceHeaderList as Trace[]).filter((h) => h.ActionCode.startsWith("EXTENSION_")).map((h) => [h.Action, h.Content])).toEqual([
+      ["Đề nghị gia hạn", "Đề nghị gia hạn đến 13/11/2026: Cần thêm thời gian lấy ý kiến."],
+      ["Đồng ý gia hạn", "Hạn xử lý: 13/11/2026"],
+    ]);
     const xml = await read("van-ban/001-D2-2026/metadata.xml");
     expect(xml).toContain("<ArrivalNumber>2</ArrivalNumber>");
     expect(xml).toMatch(/<TraceHeaderList>\s*<TraceHeader>/);
@@ -450,13 +474,30 @@ describe("case files and archive export", () => {
 
     const manifest = JSON.parse(await read("manifest.json"));
     const paths = manifest.files.map((f: { path: string }) => f.path);
-    expect(paths).toEqual(expect.arrayContaining(["ho-so.json", "ho-so.xml", "nhat-ky.jsonl", "van-ban/001-D2-2026/original.pdf", "van-ban/001-D2-2026/stamped.pdf", "van-ban/002-M1-2026/metadata.xml", "van-ban/003-D3-2026/metadata.json"]));
+    expect(paths).toEqual(expect.arrayContaining(["ho-so.json", "ho-so.xml", "muc-luc-van-ban.xlsx", "nhat-ky.jsonl", "van-ban/001-D2-2026/original.pdf", "van-ban/001-D2-2026/stamped.pdf", "van-ban/002-M1-2026/metadata.xml", "van-ban/003-D3-2026/metadata.json"]));
     expect(paths.some((p: string) => p.startsWith("van-ban/002-M1-2026/") && p.endsWith(".pdf"))).toBe(false); // secret: no file, ever
     const audit = (await read("nhat-ky.jsonl")).trim().split("\n").map((l) => JSON.parse(l));
     expect(audit.some((e) => e.type === "document.registered" && e.entityId === docs.A)).toBe(true);
     expect(audit.some((e) => e.type === "assignment.extensionGranted")).toBe(true);
     expect(audit.some((e) => e.type === "caseFile.closed")).toBe(true);
     expect(audit.every((e) => /^[0-9a-f]{64}$/.test(e.hash))).toBe(true);
+    // The printable "Mục lục văn bản trong hồ sơ".
+    const index = await readSheet(await readFile(path.join(outDir, "muc-luc-van-ban.xlsx")));
+    expect(index.sheet.name).toBe("Mục lục văn bản");
+    expect([1, 2, 3, 4, 5].map((n) => index.row(n)[0])).toEqual([
+      "UBND thành phố Quy Nhơn",
+      "MỤC LỤC VĂN BẢN TRONG HỒ SƠ",
+      "Hồ sơ số: 05-VP (mã hồ sơ 000.00.31.H23.2026.05-VP)",
+      "Hồ sơ xây dựng dự toán ngân sách năm 2027",
+      "Năm: 2026 · Thời hạn bảo quản: 10 năm",
+    ]);
+    expect(index.row(7)).toEqual(["Số TT", "Số, ký hiệu văn bản", "Ngày tháng năm văn bản", "Tên loại và trích yếu nội dung văn bản", "Tác giả văn bản", "Tờ số", "Ghi chú"]);
+    expect(index.row(8)).toEqual([1, "11/STC-NS", localDateToUtcMidnight("2026-10-30"), "Công văn: V/v việc A", "Sở Tài chính tỉnh Bình Định", "1–2"]);
+    expect(index.row(9).slice(0, 2)).toEqual([2, expect.any(String)]);
+    expect(index.row(9)[6]).toBe("Tối mật: chỉ có bản giấy");
+    expect(index.row(10)[0]).toBe(3);
+    expect(index.row(12).filter(Boolean)[0]).toBe("Mục lục này gồm 3 văn bản, 2 trang.");
+
     const zip = await readFile(`${outDir}.zip`);
     expect(zip.subarray(0, 2).toString()).toBe("PK");
     expect(await db.prisma.auditEvent.count({ where: { type: "caseFile.exported" } })).toBe(1);

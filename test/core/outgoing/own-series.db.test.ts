@@ -3,7 +3,14 @@
 // own series per type and year (15/2026/QĐ-UBND); concurrent issues stay gapless in every series.
 // The race test means something on PostgreSQL (DATABASE_URL), where the issues run on separate
 // connections at once; on PGlite they interleave between statements.
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { addDocumentToCaseFile } from "../../../core/office/add-document-to-case-file.ts";
+import { closeCaseFile } from "../../../core/office/close-case-file.ts";
+import { exportCaseFile } from "../../../core/office/export-case-file.ts";
+import { openCaseFile } from "../../../core/office/open-case-file.ts";
 import type { DomainError } from "../../../core/errors.ts";
 import { createMemoryFileStore } from "../../../core/files/file-store.ts";
 import { t } from "../../../core/messages/index.ts";
@@ -17,7 +24,8 @@ import { samplePdf, setupExampleOrg, type OrgFixture } from "../../support/workf
 let db: TestDatabase;
 let org: OrgFixture;
 let pdf: Uint8Array;
-const deps = () => createTestDeps(db.prisma, { files: createMemoryFileStore() });
+const files = createMemoryFileStore();
+const deps = () => createTestDeps(db.prisma, { files, settings: { agencyOrganId: "000.00.31.H23" } });
 const errorOf = async (p: Promise<unknown>) => (await p.then(() => null, (e: unknown) => e)) as DomainError;
 
 beforeAll(async () => {
@@ -144,4 +152,32 @@ units:
     expect(results.map((r) => Number(/^P(\d+)\//.exec(r.ref)![1])).sort((a, b) => a - b)).toEqual(Array.from({ length: 24 }, (_, i) => i + 1));
     expect(new Set(results.map((r) => `${r.registerBook} ${r.numberAndNotation}`)).size).toBe(24);
   }, 180_000);
+
+  it("the archive package names each issuer and recipient by its electronic identifier: the agency's, a ward's own, none for an outside agency", async () => {
+    await importOrganization(deps(), { text: `organization: { name: "UBND thành phố Quy Nhơn", code: "UBND" }\nunits:\n  - { code: "NB", name: "UBND phường Nhơn Bình", kind: WARD, organId: "000.31.32.H23" }\n` });
+    const city = await issue({ internalRecipients: ["TCKH", "NB"], externalRecipients: ["Sở Nội vụ tỉnh Gia Lai"] });
+    const w = await ward({ internalRecipients: ["VP"] });
+    const d = deps();
+    await openCaseFile(d, { actorUserId: org.users.vanthu!, code: "01-VP", title: "Hồ sơ phần mềm văn phòng điện tử", retention: "10 năm" });
+    for (const ref of [city.ref, w.ref]) await addDocumentToCaseFile(d, { actorUserId: org.users.vanthu!, code: "01-VP", year: 2026, documentRef: ref });
+    await closeCaseFile(d, { actorUserId: org.users.vanthu!, code: "01-VP", year: 2026 });
+    const tmp = await mkdtemp(path.join(os.tmpdir(), "edoc-organ-"));
+    try {
+      const out = path.join(tmp, "pkg");
+      await exportCaseFile(d, { viewer: { orgCode: "UBND" }, code: "01-VP", year: 2026, outDir: out });
+      const meta = async (folder: string) => JSON.parse(await readFile(path.join(out, "van-ban", folder, "metadata.json"), "utf8"));
+      const first = await meta(`001-${city.ref.replace("/", "-")}`);
+      expect(first.FileCode).toEqual({ OrganId: "000.00.31.H23", FileCatalog: 2026, FileNotation: "01-VP" });
+      expect(first.OrganName).toBe("UBND thành phố Quy Nhơn");
+      expect(first.To).toEqual([
+        { OrganId: "000.00.31.H23", OrganName: "Phòng Tài chính - Kế hoạch" },
+        { OrganId: "000.31.32.H23", OrganName: "UBND phường Nhơn Bình" },
+        { OrganId: null, OrganName: "Sở Nội vụ tỉnh Gia Lai" },
+      ]);
+      const second = await meta(`002-${w.ref.replace("/", "-")}`);
+      expect(second).toMatchObject({ OrganName: "UBND phường Nhơn Bình", CodeNumber: "01", CodeNotation: "UBND" });
+    } finally {
+      await rm(tmp, { recursive: true, force: true });
+    }
+  });
 });

@@ -3,6 +3,7 @@ ALTER TABLE "Document" ADD COLUMN     "issuerUnitId" TEXT;
 
 -- AlterTable
 ALTER TABLE "Unit" ADD COLUMN     "notation" TEXT,
+ADD COLUMN     "organId" TEXT,
 ADD COLUMN     "ownSeal" BOOLEAN NOT NULL DEFAULT false;
 
 -- AddForeignKey
