@@ -20,7 +20,7 @@ import { addDocumentToCaseFile } from "../../../core/office/add-document-to-case
 import { closeCaseFile } from "../../../core/office/close-case-file.ts";
 import { exportCaseFile } from "../../../core/office/export-case-file.ts";
 import { listCaseFiles } from "../../../core/office/list-case-files.ts";
-import { buildOnTimeReport, formatOnTimeText, onTimeReportXlsx, renderOnTimeChart, type OnTimeFigures } from "../../../core/office/on-time-report.ts";
+import { buildOnTimeReport, formatOnTimeText, formatRate, onTimeReportXlsx, renderOnTimeChart, summaryOf, type OnTimeFigures } from "../../../core/office/on-time-report.ts";
 import { openCaseFile } from "../../../core/office/open-case-file.ts";
 import { exportRegister, registerColumnTitles } from "../../../core/office/registers.ts";
 import { verifyArchivePackage } from "../../../core/office/verify-archive-package.ts";
@@ -226,16 +226,35 @@ describe("on-time report", () => {
     expect(report.totals).toEqual(TOTALS);
   });
 
+  // The office's layout, by hand from the figures above: total = assigned − returned; done on time /
+  // late against the deadline in force (B, done within its extension, is on time); in progress in
+  // time / overdue; rate = on time ÷ (done + overdue in progress).
+  it("in the office's layout: total, done on time / late (an extension counts), in progress in time / overdue, the on-time rate", async () => {
+    const report = await buildOnTimeReport(deps(), { viewer: { actorUserId: u("cvp") }, period: NOV });
+    const byCode = Object.fromEntries(report.units.map((x) => [x.unitCode, summaryOf(x)]));
+    expect(byCode).toEqual({
+      TCKH: { total: 4, doneOnTime: 2, doneLate: 0, inProgressInTime: 1, inProgressOverdue: 1, onTimeRate: 66.7 },
+      TP: { total: 2, doneOnTime: 0, doneLate: 1, inProgressInTime: 1, inProgressOverdue: 0, onTimeRate: 0 },
+      NV: { total: 1, doneOnTime: 0, doneLate: 0, inProgressInTime: 0, inProgressOverdue: 1, onTimeRate: 0 },
+      VP: { total: 1, doneOnTime: 1, doneLate: 0, inProgressInTime: 0, inProgressOverdue: 0, onTimeRate: 100 },
+    });
+    expect(summaryOf(report.totals)).toEqual({ total: 8, doneOnTime: 3, doneLate: 1, inProgressInTime: 2, inProgressOverdue: 2, onTimeRate: 50 });
+    for (const s of [...Object.values(byCode), summaryOf(report.totals)]) expect(s.doneOnTime + s.doneLate + s.inProgressInTime + s.inProgressOverdue).toBe(s.total);
+    expect(summaryOf(figures({ assigned: 2, open: 2 })).onTimeRate).toBeNull(); // nothing judged yet
+    expect([formatRate(66.7), formatRate(100), formatRate(null), formatRate(66.7, "en")]).toEqual(["66,7%", "100%", "—", "66.7%"]);
+  });
+
   it("as plain text fits a chat message, and drops units that do not fit into a last line", async () => {
     const report = await buildOnTimeReport(deps(), { viewer: { actorUserId: u("vanthu") }, period: NOV });
     const text = formatOnTimeText(report);
     expect(text.length).toBeLessThanOrEqual(4096);
-    expect(text).toContain("Phòng Tài chính - Kế hoạch: giao 4 · nhận đúng hạn 3 · xong đúng hạn 1 (tính cả gia hạn 2) · xong trễ 0 · đang mở 2 · quá hạn 1");
-    expect(text).toContain("Tổng cộng: giao 9 · nhận đúng hạn 5 · xong đúng hạn 2 (tính cả gia hạn 3) · xong trễ 1 · đang mở 4 · quá hạn 2");
+    expect(text).toContain("Phòng Tài chính - Kế hoạch: giao 4 · hoàn thành đúng hạn 2 · hoàn thành quá hạn 0 · đang thực hiện trong hạn 1 · đang thực hiện quá hạn 1 · tỷ lệ đúng hạn 66,7%");
+    expect(text).toContain("Tổng cộng: giao 8 · hoàn thành đúng hạn 3 · hoàn thành quá hạn 1 · đang thực hiện trong hạn 2 · đang thực hiện quá hạn 2 · tỷ lệ đúng hạn 50%");
+    expect(text).toContain("Hoàn thành trong thời hạn đã được gia hạn tính là đúng hạn.");
     const short = formatOnTimeText(report, { limit: 700 });
     expect(short.length).toBeLessThanOrEqual(700);
     expect(short).toMatch(/… và \d+ đơn vị khác/);
-    expect(short).toContain("Tổng cộng: giao 9");
+    expect(short).toContain("Tổng cộng: giao 8");
   });
 
   it("as XLSX (read back) and as a chart", async () => {
@@ -244,11 +263,16 @@ describe("on-time report", () => {
     await wb.xlsx.load(Buffer.from(await onTimeReportXlsx(report)) as unknown as ArrayBuffer);
     const sheet = wb.worksheets[0]!;
     expect(sheet.getRow(1).getCell(1).value).toBe("UBND thành phố Quy Nhơn");
-    const header = (sheet.getRow(5).values as unknown[]).slice(1);
-    expect(header.slice(0, 6)).toEqual(["Đơn vị", "Được giao", "Nhận đúng hạn", "Đã hoàn thành", "Xong đúng hạn (hạn ban đầu)", "Xong đúng hạn (hạn gia hạn)"]);
-    const tckh = (sheet.getRow(7).values as unknown[]).slice(1);
-    expect(tckh).toEqual(["Phòng Tài chính - Kế hoạch", 4, 3, 2, 1, 2, 1, 0, 2, 0, 2, 1, 2]);
-    expect((sheet.getRow(10).values as unknown[]).slice(1, 3)).toEqual(["Tổng cộng", 9]);
+    // Two header rows: the groups over their columns, the other titles spanning both rows.
+    const groups = (sheet.getRow(5).values as unknown[]).slice(1);
+    const header = (sheet.getRow(6).values as unknown[]).slice(1);
+    expect(groups.slice(0, 7)).toEqual(["Đơn vị", "Tổng số giao", "Đã hoàn thành", "Đã hoàn thành", "Đang thực hiện", "Đang thực hiện", "Tỷ lệ đúng hạn (%)"]);
+    expect(header.slice(2, 6)).toEqual(["Đúng hạn", "Quá hạn", "Trong hạn", "Quá hạn"]);
+    expect(sheet.getCell("C5").isMerged && sheet.getCell("D5").master.address).toBe("C5");
+    expect(sheet.getCell("A6").master.address).toBe("A5");
+    const tckh = (sheet.getRow(8).values as unknown[]).slice(1);
+    expect(tckh).toEqual(["Phòng Tài chính - Kế hoạch", 4, 2, 0, 1, 1, 66.7, 0, 2, 3, 1]);
+    expect((sheet.getRow(11).values as unknown[]).slice(1)).toEqual(["Tổng cộng", 8, 3, 1, 2, 2, 50, 1, 2, 5, 2]);
     const chart = await renderOnTimeChart(report);
     expect(chart.png.subarray(0, 4).toString("hex")).toBe("89504e47");
   });
@@ -368,7 +392,7 @@ describe("registers", () => {
     expect(b[0]).toBe(3);
     expect(b[1]).toBe("12/STC-NS ngày 28/10/2026 — Sở Tài chính tỉnh Bình Định — Công văn: V/v việc B");
     expect(b[3]).toEqual(localDateToUtcMidnight("2026-11-13"));
-    expect(b[4]).toBe("Hoàn thành ngày 12/11/2026, đúng hạn");
+    expect(b[4]).toBe("Hoàn thành đúng hạn, ngày 12/11/2026");
     expect(b[6]).toBe("Đã gia hạn (hạn ban đầu 10/11/2026)");
     expect(row(HEADER + 3)[4]).toBe("Chưa nhận, quá hạn"); // C: NV never acknowledged
     expect(row(HEADER + 7)[4]).toBe("Đơn vị đã trả lại"); // G
@@ -531,7 +555,7 @@ describe("/baocao", () => {
   it("gives the office the on-time report (text, chart, Excel) and a register as an Excel attachment", async () => {
     const onTime = await send("cvp", "/baocao dunghan 11/2026");
     const msg = onTime.replies[0]!;
-    expect(msg.text).toContain("Tổng cộng: giao 9");
+    expect(msg.text).toContain("Tổng cộng: giao 8");
     expect(msg.attachments?.map((a) => [a.kind, a.mime])).toEqual([
       ["photo", "image/png"],
       ["document", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"],
