@@ -163,6 +163,16 @@ export const office = {
     "numbering.ownSealUnit": "Văn bản do {unit} soạn thảo được phát hành bằng con dấu và số văn bản của chính {unit}: văn thư của {unit} phát hành văn bản này.",
     "numbering.notNormativeType": "{docType} không phải là văn bản quy phạm pháp luật. Văn bản quy phạm pháp luật có các loại: {types}.",
 
+    "office.digest.awaitingDirective": "Chờ ý kiến chỉ đạo ({count} văn bản):",
+    "office.digest.unacknowledged": "Chưa xác nhận đã nhận việc ({count} việc):",
+    "office.digest.unacknowledgedLine": "• {ref} — {unit}, giao ngày {sent}",
+    "office.digest.unacknowledgedPaper": "• {ref} — {unit} (nhận bản giấy), giao ngày {sent}",
+    "office.digest.received": "Văn bản đến từ ngày {since} ({count} văn bản):",
+    "office.digest.document": "• {ref}{urgency} — {code}, {issuer}: {subject}",
+    "office.digest.documentSecret": "• {ref}{urgency} — {code}, {issuer}: văn bản có độ mật «{level}», trích yếu không gửi qua tin nhắn",
+    "office.digest.noCode": "không số",
+    "office.digest.more": "… và {count} mục khác",
+
     "office.bot.usage":
       "Cách dùng /baocao:\n/baocao — tình hình đúng hạn tháng này\n/baocao dunghan 11/2026 — tình hình đúng hạn tháng 11/2026\n/baocao den 11/2026 — sổ văn bản đến (Excel)\n/baocao di 01/11/2026 30/11/2026 — sổ văn bản đi\n/baocao theodoi 11/2026 csv — sổ theo dõi giải quyết, dạng CSV",
     "office.bot.badPeriod": "Không hiểu kỳ báo cáo «{value}». Ví dụ: 11/2026 hoặc 01/11/2026 30/11/2026.",
@@ -328,6 +338,16 @@ export const office = {
 
     "numbering.ownSealUnit": "A document drafted by {unit} is issued under {unit}'s own seal and number series: {unit}'s clerk issues it.",
     "numbering.notNormativeType": "{docType} is not a legal normative document. Legal normative documents are: {types}.",
+
+    "office.digest.awaitingDirective": "Waiting for a directive ({count} documents):",
+    "office.digest.unacknowledged": "Not yet acknowledged ({count} assignments):",
+    "office.digest.unacknowledgedLine": "• {ref} — {unit}, assigned {sent}",
+    "office.digest.unacknowledgedPaper": "• {ref} — {unit} (on paper), assigned {sent}",
+    "office.digest.received": "Incoming documents since {since} ({count} documents):",
+    "office.digest.document": "• {ref}{urgency} — {code}, {issuer}: {subject}",
+    "office.digest.documentSecret": "• {ref}{urgency} — {code}, {issuer}: a document classified «{level}»; its summary is not sent in messages",
+    "office.digest.noCode": "no number",
+    "office.digest.more": "… and {count} more",
 
     "office.bot.usage":
       "How to use /baocao:\n/baocao — this month's on-time report\n/baocao dunghan 11/2026 — the on-time report for November 2026\n/baocao den 11/2026 — the incoming register (Excel)\n/baocao di 01/11/2026 30/11/2026 — the outgoing register\n/baocao theodoi 11/2026 csv — the resolution tracking register as CSV",
