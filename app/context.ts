@@ -65,6 +65,7 @@ export const openAppContext = async ({ config = loadConfig(), logger, as = comma
       linkServiceWindowMinutes: config.LINK_SERVICE_WINDOW_MINUTES,
       officeTimeZone: config.OFFICE_TZ,
       maxUploadBytes: Math.round(config.MAX_UPLOAD_MB * 1024 * 1024),
+      agencyOrganId: config.AGENCY_ORGAN_ID,
     },
   };
   return {

@@ -1,6 +1,6 @@
 // The office's CLI commands (issue 9), wired into app/cli.ts:
 //
-//   edoc report register --type in|out|tracking --from YYYY-MM-DD --to YYYY-MM-DD [--format xlsx|csv] --out FILE [--org CODE]
+//   edoc report register --type in|out|tracking --from YYYY-MM-DD --to YYYY-MM-DD [--secret] [--volume N] [--format xlsx|csv] --out FILE [--org CODE]
 //   edoc report on-time --from YYYY-MM-DD --to YYYY-MM-DD [--xlsx FILE] [--chart FILE.png] [--org CODE]
 //   edoc archive open CODE --title T --retention R [--year YYYY] --as USER
 //   edoc archive add CODE REF [REF…] --year YYYY --as USER
@@ -10,7 +10,9 @@
 //   edoc archive verify DIR
 //
 // The CLI acts as the server's operator (office-scope.ts): it sees every document, secret ones as
-// metadata. With one organisation in the database, --org may be left out.
+// metadata. `--secret` exports the secret register (sổ mật) instead of the ordinary one: a separate
+// book, printed on the office's machine and never sent through a chat; `--volume N` prints the
+// volume number (quyển số) on the cover. With one organisation in the database, --org may be left out.
 import { writeFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
 import { addDocumentToCaseFile } from "../core/office/add-document-to-case-file.ts";
@@ -27,7 +29,7 @@ import { openAppContext } from "./context.ts";
 import { createLogger } from "./logger.ts";
 
 export const REPORT_USAGE = `Usage:
-  edoc report register --type in|out|tracking --from YYYY-MM-DD --to YYYY-MM-DD [--format xlsx|csv] --out FILE [--org CODE]
+  edoc report register --type in|out|tracking --from YYYY-MM-DD --to YYYY-MM-DD [--secret] [--volume N] [--format xlsx|csv] --out FILE [--org CODE]
   edoc report on-time --from YYYY-MM-DD --to YYYY-MM-DD [--xlsx FILE] [--chart FILE.png] [--org CODE]`;
 export const ARCHIVE_USAGE = `Usage:
   edoc archive open CODE --title T --retention R [--year YYYY] --as USER
@@ -62,10 +64,12 @@ export const reportCommand = async (args: string[]): Promise<number> => {
       xlsx: { type: "string" },
       chart: { type: "string" },
       org: { type: "string" },
+      secret: { type: "boolean", default: false },
+      volume: { type: "string" },
     },
   });
   const viewer = { orgCode: values.org };
-  if (!values.from || !values.to) {
+  if (!values.from || !values.to || (values.volume !== undefined && !/^\d{1,3}$/.test(values.volume))) {
     console.error(REPORT_USAGE);
     return 2;
   }
@@ -79,9 +83,11 @@ export const reportCommand = async (args: string[]): Promise<number> => {
     const format = values.format;
     const out = values.out;
     return withApp(async (app) => {
-      const file = await exportRegister(app.deps, { viewer, type, period, format });
+      const secret = values.secret;
+      const volume = values.volume === undefined ? undefined : Number(values.volume);
+      const file = await exportRegister(app.deps, { viewer, type, period, format, secret, ...(volume === undefined ? {} : { volume }) });
       await writeFile(out, file.bytes);
-      console.log(`Register ${type} ${period.from} – ${period.to}: ${file.rowCount} row(s) written to ${out} (${format}).`);
+      console.log(`Register ${type}${secret ? " (secret)" : ""} ${period.from} – ${period.to}: ${file.rowCount} row(s) written to ${out} (${format}).`);
       return 0;
     });
   }

@@ -77,6 +77,18 @@ export const ZConfig = z
     /** Web-chat uploads being received at once, per person and overall; more are answered 429. @defaultValue 2 and 8 */
     MAX_UPLOADS_PER_USER: z.coerce.number().int().positive().max(100).default(2),
     MAX_CONCURRENT_UPLOADS: z.coerce.number().int().positive().max(1000).default(8),
+    /**
+     * The agency's electronic identifier (mã định danh điện tử of Decision 20/2020/QĐ-TTg, e.g.
+     * 000.00.31.H23): OrganId of the archive metadata (Decree 30 App. VI) and of document interchange.
+     * Unset → the archive export refuses (the organisation's short code is no identifier).
+     */
+    AGENCY_ORGAN_ID: optionalString.pipe(
+      z
+        .string()
+        .max(13, "must be at most 13 characters (Decree 30 App. VI)")
+        .regex(/^[A-Z0-9]+(\.[A-Z0-9]+)*$/, "must be capital letters and digits in dot-separated groups, e.g. 000.00.31.H23")
+        .optional(),
+    ),
     /** Token for admin pages (queue dashboard); unset → admin pages off. */
     ADMIN_TOKEN: optionalString.pipe(z.string().min(16, "must be at least 16 characters").optional()),
   })

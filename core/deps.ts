@@ -46,6 +46,12 @@ export type CoreSettings = {
   officeTimeZone: string;
   /** Largest accepted upload in bytes. @defaultValue 50 MiB */
   maxUploadBytes: number;
+  /**
+   * The agency's electronic identifier (mã định danh điện tử, Decision 20/2020/QĐ-TTg; at most 13
+   * characters, e.g. "000.00.31.H23"): OrganId in the archive metadata (Decree 30 App. VI) and in
+   * document interchange. Unset → the archive export refuses. @defaultValue undefined
+   */
+  agencyOrganId?: string | undefined;
 };
 
 export const DEFAULT_SETTINGS: CoreSettings = {

@@ -16,11 +16,16 @@ export const ZCaseFileKey = z.object({
 export type CaseFileKey = z.infer<typeof ZCaseFileKey>;
 
 /**
- * The file code of Decree 30 App. VI (mã hồ sơ): the agency's identifier, the year of the file
- * list and the file's notation, joined by dots, e.g. "UBND.2026.05-VP". We use the organisation's
- * code as OrganId (the national agency identifier is not recorded yet).
+ * The file code of Decree 30 App. VI (mã hồ sơ) as one string: the agency's identifier, the year of
+ * the file list and the file's notation, joined by dots, e.g. "000.00.31.H23.2026.05-VP". The
+ * identifier is AGENCY_ORGAN_ID (mã định danh điện tử); where it is not configured, lists and
+ * messages show the organisation's code instead, and the archive export refuses. The archive
+ * metadata writes the three parts as separate fields (`fileCodeParts`).
  */
 export const fileCodeOf = (orgCode: string, year: number, code: string): string => `${orgCode}.${year}.${code}`;
+
+/** The three fields of App. VI's file code: OrganId (13), FileCatalog (the year, 4), FileNotation (20). */
+export const fileCodeParts = (organId: string, year: number, code: string): { OrganId: string; FileCatalog: number; FileNotation: string } => ({ OrganId: organId, FileCatalog: year, FileNotation: code });
 
 export const CASE_FILE_SELECT = {
   id: true,

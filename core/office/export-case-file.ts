@@ -3,6 +3,9 @@
 //   <out>/
 //     manifest.json                    SHA-256 and size of every other file (verify-archive-package.ts)
 //     ho-so.json, ho-so.xml            the file's own metadata (the 11 file fields of Decree 30 App. VI)
+//     muc-luc-van-ban.xlsx             "Mục lục văn bản trong hồ sơ": the printable list of the
+//                                      file's documents (STT, số ký hiệu, ngày, trích yếu, tác giả,
+//                                      tờ số, ghi chú), with the file's title block
 //     nhat-ky.jsonl                    the audit events of the file, its documents, directives,
 //                                      assignments and extension requests (one JSON object a line)
 //     van-ban/001-D7-2026/             one folder per document, by ordinal
@@ -11,13 +14,22 @@
 //   <out>.zip                          optionally, the same folder zipped
 //
 // Decisions (fields the schema does not hold yet):
-// - FileCode = "<org code>.<year>.<file code>" (case-file-access.ts); Rights = "Hạn chế" (the
+// - FileCode is App. VI's three fields, { OrganId, FileCatalog, FileNotation }: the agency's
+//   electronic identifier (AGENCY_ORGAN_ID; the export refuses without it: the organisation's short
+//   code "UBND" identifies nothing outside this system), the year of the file list, the file's code.
+//   The manifest keeps the joined string ("000.00.31.H23.2026.05-VP"). Rights = "Hạn chế" (the
 //   archive decides what becomes public); Language = the documents' language ("vi" → "Tiếng Việt");
 //   StartDate / EndDate = the earliest / latest document date in the file; Creator = who opened it.
 // - Priority (❓ the decree's numeric codes are not known): the urgency as one digit, 0 thường,
 //   1 khẩn, 2 thượng khẩn, 3 hỏa tốc; the secrecy in an extra field SecurityLevel (0 none … 3 tuyệt mật).
 // - TraceHeaderList: directives (superseded ones too), assignments, acknowledgements, delegations,
-//   extension requests and decisions, completions and returns, in time order.
+//   extension requests and decisions, completions and returns, in time order. Each entry has the
+//   Vietnamese label a reader of the archive sees (Action, from the catalog, office.archive.trace.*)
+//   and a stable code for programs (ActionCode); deadlines in Content as dd/mm/yyyy.
+// - ArrivalDate (ngày đến) is a date, as App. VI has it; the exact time is in the audit log.
+// - To.OrganId: the agency's identifier for its own units; an own-seal unit's (a ward's) own
+//   identifier when the organisation file gives it; empty for an external agency (not recorded).
+// - OrganName of an outgoing document: its issuer (a ward issues under its own name).
 import { createHash } from "node:crypto";
 import { createWriteStream } from "node:fs";
 import { mkdir, readdir, writeFile } from "node:fs/promises";
@@ -31,10 +43,12 @@ import type { CoreDeps } from "../deps.ts";
 import { DomainError } from "../errors.ts";
 import { codeOf } from "../queries/query-context.ts";
 import type { Secrecy, Urgency } from "../store/generated/enums.ts";
-import { localDateOf, toIsoWithOffset, utcMidnightToLocalDate } from "../time.ts";
+import { t } from "../messages/index.ts";
+import { formatLocalDate, localDateOf, toIsoWithOffset, utcMidnightToLocalDate } from "../time.ts";
 import { runUseCase } from "../use-case.ts";
 import { toXmlDocument } from "./archive-xml.ts";
-import { ZCaseFileKey, fileCodeOf, loadCaseFile } from "./case-file-access.ts";
+import { ZCaseFileKey, fileCodeOf, fileCodeParts, loadCaseFile } from "./case-file-access.ts";
+import { tablesToXlsx, type TableCell, type TitledTable } from "./table-file.ts";
 import { resolveOfficeScope, viewerActorId, type OfficeViewer } from "./office-scope.ts";
 import { ARCHIVE_FORMAT, MANIFEST_NAME, type Manifest } from "./verify-archive-package.ts";
 
@@ -61,7 +75,10 @@ const SECRECY_CODE: Record<Secrecy, number> = { NONE: 0, CONFIDENTIAL: 1, SECRET
 const LANGUAGE_NAME: Record<string, string> = { vi: "Tiếng Việt", en: "Tiếng Anh" };
 const EXPORTED_KINDS = ["ORIGINAL", "STAMPED", "SIGNED"] as const;
 
-type TraceHeader = { Time: string; Action: string; Actor: string | null; Unit: string | null; Content: string | null };
+type TraceHeader = { Time: string; Action: string; ActionCode: string; Actor: string | null; Unit: string | null; Content: string | null };
+
+/** The name of the printable list of the file's documents in the package. */
+export const DOCUMENT_INDEX_NAME = "muc-luc-van-ban.xlsx";
 
 /**
  * Writes the archive package of a CLOSED case file (office users, or the CLI operator) and records
@@ -73,6 +90,8 @@ export const exportCaseFile = (deps: CoreDeps, raw: ExportCaseFileInput): Promis
   runUseCase(deps, { action: "caseFile.export", actorUserId: viewerActorId(raw.viewer), entityType: "CaseFile" }, async () => {
     const scope = await resolveOfficeScope(deps, raw.viewer);
     const input = ZExportCaseFileInput.parse(raw);
+    const organId = deps.settings.agencyOrganId;
+    if (!organId) throw new DomainError("ARCHIVE_ORGAN_ID_MISSING", "office.archive.organIdMissing");
     const file = await loadCaseFile(deps.prisma, scope.orgId, input);
     if (file.status !== "CLOSED") throw new DomainError("CASE_FILE_NOT_CLOSED", "office.caseFile.notClosed", { code: file.code, year: file.year });
     const outDir = path.resolve(input.outDir);
@@ -81,7 +100,9 @@ export const exportCaseFile = (deps: CoreDeps, raw: ExportCaseFileInput): Promis
 
     const zone = scope.zone;
     const iso = (d: Date | null | undefined): string | null => (d ? toIsoWithOffset(d, zone) : null);
-    const fileCode = fileCodeOf(scope.orgCode, file.year, file.code);
+    const day = (d: Date | null | undefined): string | null => (d ? formatLocalDate(localDateOf(d, zone)) : null);
+    const fileCode = fileCodeOf(organId, file.year, file.code);
+    const FileCode = fileCodeParts(organId, file.year, file.code);
     const links = await deps.prisma.caseFileDocument.findMany({
       where: { caseFileId: file.id, ...(scope.includeSecret ? {} : { document: { secrecy: "NONE" } }) },
       orderBy: { ordinal: "asc" },
@@ -140,7 +161,7 @@ export const exportCaseFile = (deps: CoreDeps, raw: ExportCaseFileInput): Promis
         },
       },
     });
-    const units = await deps.prisma.unit.findMany({ where: { orgId: scope.orgId }, select: { id: true, code: true, name: true } });
+    const units = await deps.prisma.unit.findMany({ where: { orgId: scope.orgId }, select: { id: true, code: true, name: true, ownSeal: true, organId: true } });
     const unitById = new Map(units.map((u) => [u.id, u]));
     const users = await deps.prisma.user.findMany({ where: { orgId: scope.orgId }, select: { id: true, name: true, title: true } });
     const nameOf = (id: string | null | undefined): string | null => (id ? (users.find((u) => u.id === id)?.name ?? null) : null);
@@ -156,42 +177,47 @@ export const exportCaseFile = (deps: CoreDeps, raw: ExportCaseFileInput): Promis
     await mkdir(outDir, { recursive: true });
 
     const docDates: string[] = [];
+    const indexRows: IndexRow[] = [];
     let pageTotal = 0;
     const languages = new Set<string>();
     for (const { ordinal, document: d } of links) {
       const docDate = d.issuedDate ? utcMidnightToLocalDate(d.issuedDate) : localDateOf(d.arrivalAt ?? d.createdAt, zone);
       docDates.push(docDate);
+      indexRows.push({ ordinal, code: codeOf(d), date: docDate, typeSubject: `${d.docType}: ${d.subject}`, author: d.direction === "OUT" ? (d.issuer ?? scope.orgName) : d.issuer, firstPage: d.pageCount ? pageTotal + 1 : null, pageCount: d.pageCount, secrecy: d.secrecy });
       pageTotal += d.pageCount ?? 0;
       languages.add(d.language);
       const trace: TraceHeader[] = [];
+      const push = (at: Date, code: string, actor: string | null, unit: string | null, content: string | null): void => {
+        trace.push({ Time: iso(at)!, Action: t("vi", `office.archive.trace.${code}`), ActionCode: code, Actor: actor, Unit: unit, Content: content });
+      };
+      const dueText = (due: Date | null): string | null => (due ? t("vi", "office.archive.trace.due", { date: day(due)! }) : null);
       for (const dir of d.directives) {
-        trace.push({ Time: iso(dir.createdAt)!, Action: dir.supersedesId ? "DIRECTIVE_SUPERSEDING" : "DIRECTIVE", Actor: nameOf(dir.authorId), Unit: null, Content: dir.text });
-        if (dir.enteredById !== dir.authorId) trace.push({ Time: iso(dir.createdAt)!, Action: "DIRECTIVE_ENTERED_BY", Actor: nameOf(dir.enteredById), Unit: null, Content: null });
+        push(dir.createdAt, dir.supersedesId ? "DIRECTIVE_SUPERSEDING" : "DIRECTIVE", nameOf(dir.authorId), null, dir.text);
+        if (dir.enteredById !== dir.authorId) push(dir.createdAt, "DIRECTIVE_ENTERED_BY", nameOf(dir.enteredById), null, null);
       }
       for (const a of d.assignments) {
-        const unit = `${a.unit.name} (${a.unit.code})`;
-        const due = a.originalDueAt ? ` ${iso(a.originalDueAt)}` : "";
-        if (a.parentId === null) trace.push({ Time: iso(a.sentAt)!, Action: `ASSIGNED_${a.role}`, Actor: null, Unit: unit, Content: due.trim() || null });
-        else trace.push({ Time: iso(a.sentAt)!, Action: "DELEGATED", Actor: nameOf(a.assigneeUserId), Unit: unit, Content: due.trim() || null });
-        if (a.acknowledgedAt) trace.push({ Time: iso(a.acknowledgedAt)!, Action: "ACKNOWLEDGED", Actor: nameOf(a.acknowledgedById), Unit: unit, Content: null });
+        const unit = a.unit.name;
+        if (a.parentId === null) push(a.sentAt, `ASSIGNED_${a.role}`, null, unit, dueText(a.originalDueAt));
+        else push(a.sentAt, "DELEGATED", nameOf(a.assigneeUserId), unit, dueText(a.originalDueAt));
+        if (a.acknowledgedAt) push(a.acknowledgedAt, "ACKNOWLEDGED", nameOf(a.acknowledgedById), unit, null);
         for (const e of a.extensions) {
-          trace.push({ Time: iso(e.createdAt)!, Action: "EXTENSION_REQUESTED", Actor: nameOf(e.requestedById), Unit: unit, Content: `${iso(e.requestedDueAt)} — ${e.reason}` });
-          if (e.decidedAt) trace.push({ Time: iso(e.decidedAt)!, Action: `EXTENSION_${e.status}`, Actor: nameOf(e.decidedById), Unit: unit, Content: iso(e.requestedDueAt) });
+          push(e.createdAt, "EXTENSION_REQUESTED", nameOf(e.requestedById), unit, t("vi", "office.archive.trace.extensionTo", { date: day(e.requestedDueAt)!, reason: e.reason }));
+          if (e.decidedAt) push(e.decidedAt, `EXTENSION_${e.status}`, nameOf(e.decidedById), unit, dueText(e.requestedDueAt));
         }
-        if (a.completedAt) trace.push({ Time: iso(a.completedAt)!, Action: "COMPLETED", Actor: nameOf(a.completedById), Unit: unit, Content: a.reports.at(-1)?.text ?? null });
-        if (a.returnedAt) trace.push({ Time: iso(a.returnedAt)!, Action: "RETURNED", Actor: null, Unit: unit, Content: a.returnReason });
-        if (a.status === "CANCELLED") trace.push({ Time: iso(a.sentAt)!, Action: "CANCELLED_BY_LATER_DIRECTIVE", Actor: null, Unit: unit, Content: null });
+        if (a.completedAt) push(a.completedAt, "COMPLETED", nameOf(a.completedById), unit, a.reports.at(-1)?.text ?? null);
+        if (a.returnedAt) push(a.returnedAt, "RETURNED", null, unit, a.returnReason);
+        if (a.status === "CANCELLED") push(a.sentAt, "CANCELLED_BY_LATER_DIRECTIVE", null, unit, null);
       }
       trace.sort((x, y) => x.Time.localeCompare(y.Time));
 
       const common = {
-        FileCode: fileCode,
+        FileCode,
         DocOrdinal: ordinal,
         TypeName: d.docType,
         CodeNumber: d.codeNumber ?? (d.direction === "OUT" ? String(d.registerNumber).padStart(2, "0") : null),
         CodeNotation: d.codeNotation,
         IssuedDate: d.issuedDate ? utcMidnightToLocalDate(d.issuedDate) : null,
-        OrganName: d.direction === "OUT" ? scope.orgName : d.issuer,
+        OrganName: d.direction === "OUT" ? (d.issuer ?? scope.orgName) : d.issuer,
         Subject: d.subject,
         Language: LANGUAGE_NAME[d.language] ?? d.language,
         PageAmount: d.pageCount,
@@ -202,7 +228,7 @@ export const exportCaseFile = (deps: CoreDeps, raw: ExportCaseFileInput): Promis
         d.direction === "IN"
           ? {
               ...common,
-              ArrivalDate: iso(d.arrivalAt),
+              ArrivalDate: d.arrivalAt ? localDateOf(d.arrivalAt, zone) : null,
               ArrivalNumber: d.registerNumber,
               SignerInfo: signer,
               Priority: URGENCY_CODE[d.urgency],
@@ -222,7 +248,7 @@ export const exportCaseFile = (deps: CoreDeps, raw: ExportCaseFileInput): Promis
               SignerInfo: signer,
               To: d.recipients.map((r) => {
                 const u = r.unitId ? unitById.get(r.unitId) : undefined;
-                return { OrganId: u?.code ?? null, OrganName: u?.name ?? r.externalName ?? null };
+                return { OrganId: u ? (u.ownSeal ? u.organId : organId) : null, OrganName: u?.name ?? r.externalName ?? null };
               }),
               Priority: URGENCY_CODE[d.urgency],
               SecurityLevel: SECRECY_CODE[d.secrecy],
@@ -241,7 +267,7 @@ export const exportCaseFile = (deps: CoreDeps, raw: ExportCaseFileInput): Promis
     docDates.sort();
     const creator = users.find((u) => u.id === file.createdById);
     const caseMeta = {
-      FileCode: fileCode,
+      FileCode,
       Title: file.title,
       Maintenance: file.retention,
       Rights: "Hạn chế",
@@ -259,6 +285,7 @@ export const exportCaseFile = (deps: CoreDeps, raw: ExportCaseFileInput): Promis
     };
     await put("ho-so.json", text(`${JSON.stringify(caseMeta, null, 2)}\n`));
     await put("ho-so.xml", text(toXmlDocument("CaseFile", caseMeta)));
+    await put(DOCUMENT_INDEX_NAME, await tablesToXlsx([documentIndexTable({ orgName: scope.orgName, file, fileCode, documents: indexRows })], { now: deps.clock.now() }));
 
     const entityIds = {
       Document: links.map((l) => l.document.id),
@@ -306,4 +333,47 @@ const writeZip = async (dir: string, zipPath: string, files: string[], mtime: Da
   for (const rel of files) zip.addFile(path.join(dir, ...rel.split("/")), `${top}/${rel}`, { mtime });
   zip.end();
   await pipeline(zip.outputStream, createWriteStream(zipPath));
+};
+
+// === Mục lục văn bản trong hồ sơ
+
+type IndexRow = { ordinal: number; code: string | null; date: string; typeSubject: string; author: string | null; firstPage: number | null; pageCount: number | null; secrecy: Secrecy };
+
+/**
+ * The printable list of a file's documents (mục lục văn bản): one row per document in file order,
+ * the pages it takes in the file ("Tờ số": from–to, counted through the file), a note for a secret
+ * document kept on paper only; under it, the totals.
+ */
+const documentIndexTable = ({ orgName, file, fileCode, documents }: { orgName: string; file: { code: string; title: string; year: number; retention: string }; fileCode: string; documents: IndexRow[] }): TitledTable => {
+  const pages = documents.reduce((n, d) => n + (d.pageCount ?? 0), 0);
+  const col = (key: string) => t("vi", `office.archive.index.col.${key}`);
+  return {
+    sheetName: t("vi", "office.archive.index.sheet"),
+    titleLines: [
+      orgName,
+      t("vi", "office.archive.index.title"),
+      t("vi", "office.archive.index.file", { code: file.code, fileCode }),
+      file.title,
+      t("vi", "office.archive.index.yearRetention", { year: file.year, retention: file.retention }),
+    ],
+    columns: [
+      { title: col("ordinal"), kind: "number", width: 6 },
+      { title: col("code"), kind: "text", width: 18 },
+      { title: col("date"), kind: "date", width: 12 },
+      { title: col("typeSubject"), kind: "text", width: 52 },
+      { title: col("author"), kind: "text", width: 28 },
+      { title: col("pages"), kind: "text", width: 10 },
+      { title: col("notes"), kind: "text", width: 24 },
+    ],
+    rows: documents.map((d): TableCell[] => [
+      d.ordinal,
+      d.code,
+      d.date,
+      d.typeSubject,
+      d.author,
+      d.firstPage !== null && d.pageCount ? (d.pageCount === 1 ? String(d.firstPage) : `${d.firstPage}–${d.firstPage + d.pageCount - 1}`) : null,
+      d.secrecy === "NONE" ? null : t("vi", "office.register.note.secret", { level: t("vi", `office.secrecy.${d.secrecy}`) }),
+    ]),
+    footerLines: [t("vi", "office.archive.index.total", { count: documents.length, pages }), t("vi", "office.register.signedOn"), t("vi", "office.archive.index.signer"), t("vi", "office.register.signerHint")],
+  };
 };

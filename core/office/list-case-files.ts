@@ -47,7 +47,7 @@ export const listCaseFiles = (deps: CoreDeps, raw: ListCaseFilesInput): Promise<
       items: files.map((f) => ({
         caseFileId: f.id,
         code: f.code,
-        fileCode: fileCodeOf(scope.orgCode, year, f.code),
+        fileCode: fileCodeOf(deps.settings.agencyOrganId ?? scope.orgCode, year, f.code),
         title: f.title,
         retention: f.retention,
         status: f.status,

@@ -18,6 +18,13 @@
 //   any granted extension. Each completion is judged against both: "on time (original)" = completed
 //   at or before originalDueAt, "on time (extended)" = at or before dueAt. Late = after; an
 //   assignment without a deadline is on time. "Overdue now" likewise has both counts.
+// - The layout a Chánh Văn phòng reads (issue 21), `summaryOf`: Tổng số giao | Đã hoàn thành: đúng
+//   hạn / quá hạn | Đang thực hiện: trong hạn / quá hạn | Tỷ lệ đúng hạn (%). A completion within an
+//   approved extension is on time (judged against the deadline in force); "quá hạn" likewise.
+//   Returned assignments (trả lại: not the unit's work) are left out of Tổng số giao and shown in a
+//   column of their own, so the four counts add up to the total. Tỷ lệ đúng hạn = completed on
+//   time ÷ (completed + in progress past the deadline): work still within its deadline is not
+//   judged yet; with nothing judged there is no rate ("—").
 import type { Calendar } from "../calendar/calendar.ts";
 import { renderStackedBarChart, type RenderedChart } from "../charts/render-bar-chart.ts";
 import type { CoreDeps } from "../deps.ts";
@@ -199,22 +206,58 @@ export const buildOnTimeReport = (deps: CoreDeps, raw: BuildOnTimeReportInput): 
     };
   });
 
+// === The office's layout
+
+/** The figures as the office reads them (see the rules at the top). */
+export type OnTimeSummary = {
+  /** Tổng số giao: assigned, returned ones left out. */
+  total: number;
+  /** Đã hoàn thành đúng hạn (an approved extension counts). */
+  doneOnTime: number;
+  /** Đã hoàn thành quá hạn. */
+  doneLate: number;
+  /** Đang thực hiện, trong hạn. */
+  inProgressInTime: number;
+  /** Đang thực hiện, quá hạn. */
+  inProgressOverdue: number;
+  /** Tỷ lệ đúng hạn in percent, one decimal; null when nothing is judged yet. */
+  onTimeRate: number | null;
+};
+
+/** The office's layout of a unit's figures. Pure. */
+export const summaryOf = (f: OnTimeFigures): OnTimeSummary => {
+  const judged = f.completed + f.overdueNow;
+  return {
+    total: f.assigned - f.returned,
+    doneOnTime: f.completedOnTimeExtended,
+    doneLate: f.completedLateExtended,
+    inProgressInTime: f.open - f.overdueNow,
+    inProgressOverdue: f.overdueNow,
+    onTimeRate: judged === 0 ? null : Math.round((1000 * f.completedOnTimeExtended) / judged) / 10,
+  };
+};
+
+/** "66,7%" (Vietnamese decimal comma), "100%", "—" without a rate. */
+export const formatRate = (rate: number | null, locale: Locale = "vi"): string =>
+  rate === null ? "—" : `${new Intl.NumberFormat(locale === "vi" ? "vi-VN" : "en-GB", { maximumFractionDigits: 1 }).format(rate)}%`;
+
 // === Outputs
 
 /** Telegram's limit on one message; Zalo's is lower per bubble but the bots split long text. */
 export const CHAT_TEXT_LIMIT = 4096;
 
-const unitLine = (locale: Locale, name: string, f: OnTimeFigures): string =>
-  t(locale, "office.onTime.line", {
+const unitLine = (locale: Locale, name: string, f: OnTimeFigures): string => {
+  const s = summaryOf(f);
+  return t(locale, "office.onTime.line", {
     unit: name,
-    assigned: f.assigned,
-    ack: f.acknowledgedInTime,
-    onTimeOriginal: f.completedOnTimeOriginal,
-    onTimeExtended: f.completedOnTimeExtended,
-    late: f.completedLateExtended,
-    open: f.open,
-    overdue: f.overdueNow,
+    total: s.total,
+    doneOnTime: s.doneOnTime,
+    doneLate: s.doneLate,
+    inTime: s.inProgressInTime,
+    overdue: s.inProgressOverdue,
+    rate: formatRate(s.onTimeRate, locale),
   });
+};
 
 /**
  * The report as plain text for a chat message: a heading, one line per unit (by name), the totals,
@@ -242,20 +285,44 @@ export const formatOnTimeText = (report: OnTimeReport, options: { locale?: Local
   return [...head, t(locale, "office.onTime.more", { count: lines.length }), ...tail].join("\n").slice(0, limit);
 };
 
-/** The report as a titled table (units by name, then the totals). */
-export const onTimeTable = (report: OnTimeReport, locale: Locale = "vi"): TitledTable => ({
-  sheetName: t(locale, "office.onTime.sheet"),
-  titleLines: [
-    report.orgName,
-    t(locale, "office.onTime.title", { from: formatLocalDate(report.period.from), to: formatLocalDate(report.period.to) }),
-    t(locale, "office.onTime.asOfShort", { at: formatDateTime(report.asOf, report.zone) }),
-  ],
-  columns: [
-    { title: t(locale, "office.onTime.col.unit"), kind: "text", width: 36 },
-    ...FIGURE_KEYS.map((k) => ({ title: t(locale, `office.onTime.col.${k}`), kind: "number" as const, width: 13 })),
-  ],
-  rows: [...report.units.map((u) => [u.unitName, ...FIGURE_KEYS.map((k) => u[k])]), [t(locale, "office.onTime.total"), ...FIGURE_KEYS.map((k) => report.totals[k])]],
-});
+/** The columns after the unit: the office's layout, then the supporting figures. */
+const SUMMARY_COLUMNS = [
+  { key: "total", group: null },
+  { key: "doneOnTime", group: "done" },
+  { key: "doneLate", group: "done" },
+  { key: "inProgressInTime", group: "inProgress" },
+  { key: "inProgressOverdue", group: "inProgress" },
+] as const satisfies readonly { key: keyof OnTimeSummary; group: string | null }[];
+/** Supporting figures beside the layout: returned, extended, acknowledged in time, on time by the original deadline. */
+const DETAIL_KEYS = ["returned", "extended", "acknowledgedInTime", "completedOnTimeOriginal"] as const satisfies readonly (keyof OnTimeFigures)[];
+
+/**
+ * The report as a titled table (units by name, then the totals): Đơn vị | Tổng số giao | Đã hoàn
+ * thành: đúng hạn, quá hạn | Đang thực hiện: trong hạn, quá hạn | Tỷ lệ đúng hạn (%) | the
+ * supporting figures. The rate is a number (66.7), shown with one decimal.
+ */
+export const onTimeTable = (report: OnTimeReport, locale: Locale = "vi"): TitledTable => {
+  const row = (name: string, f: OnTimeFigures) => {
+    const s = summaryOf(f);
+    return [name, ...SUMMARY_COLUMNS.map((c) => s[c.key]), s.onTimeRate, ...DETAIL_KEYS.map((k) => f[k])];
+  };
+  return {
+    sheetName: t(locale, "office.onTime.sheet"),
+    titleLines: [
+      report.orgName,
+      t(locale, "office.onTime.title", { from: formatLocalDate(report.period.from), to: formatLocalDate(report.period.to) }),
+      t(locale, "office.onTime.asOfShort", { at: formatDateTime(report.asOf, report.zone) }),
+    ],
+    columns: [
+      { title: t(locale, "office.onTime.col.unit"), kind: "text", width: 36 },
+      ...SUMMARY_COLUMNS.map((c) => ({ title: t(locale, `office.onTime.col.${c.key}`), kind: "number" as const, width: 13, ...(c.group ? { group: t(locale, `office.onTime.group.${c.group}`) } : {}) })),
+      { title: t(locale, "office.onTime.col.onTimeRate"), kind: "number" as const, width: 13 },
+      ...DETAIL_KEYS.map((k) => ({ title: t(locale, `office.onTime.col.${k}`), kind: "number" as const, width: 13 })),
+    ],
+    rows: [...report.units.map((u) => row(u.unitName, u)), row(t(locale, "office.onTime.total"), report.totals)],
+    footerLines: [t(locale, "office.onTime.legend")],
+  };
+};
 
 /** The report as an XLSX workbook. */
 export const onTimeReportXlsx = (report: OnTimeReport, locale: Locale = "vi"): Promise<Uint8Array> => tablesToXlsx([onTimeTable(report, locale)], { now: report.asOf });

@@ -48,6 +48,6 @@ export const openCaseFile = (deps: CoreDeps, raw: OpenCaseFileInput): Promise<Op
         entityId: file.id,
         data: { code: input.code, year, title: input.title, retention: input.retention },
       });
-      return { caseFileId: file.id, code: input.code, year, fileCode: fileCodeOf(scope.orgCode, year, input.code) };
+      return { caseFileId: file.id, code: input.code, year, fileCode: fileCodeOf(deps.settings.agencyOrganId ?? scope.orgCode, year, input.code) };
     });
   });

@@ -7,9 +7,16 @@
 //   đến) or was issued (ngày phát hành, `arrivalAt`; an outgoing row without it falls back to its
 //   registration time). The tracking register lists the incoming documents of the period that have
 //   a directive with a main unit.
-// - Rows go by register book, then number: the ordinary register first, the secret one (sổ mật,
-//   separate numbering, marked in "Ghi chú") after it. Secret documents appear as metadata only, and
-//   only for viewers who see secret metadata (office-scope.ts).
+// - The ordinary register and the secret one (sổ mật: separate numbering, Decree 30 Art. 15.2 and
+//   22.4) are separate exports (`secret: true`), as they are separate books on paper. The secret
+//   register holds metadata only and is given only to viewers who see secret metadata
+//   (office-scope.ts); the chat command /baocao never asks for it. No register code ("IN_SECRET")
+//   is printed: the title says which book it is.
+// - The column headings are Decree 30 Appendix IV's words; above them the cover lines of the
+//   printed book (agency, title, năm, từ ngày … đến ngày, từ số … đến số, quyển số) and below the
+//   rows the clerk's closing line and signature block, so the printout can be signed and bound
+//   (Art. 22.3.b). The volume number (quyển số) is not kept by the system: the caller may give it,
+//   otherwise a dotted space is left to fill in by hand.
 // - "Đơn vị hoặc người nhận" are the units of the current directive (superseded ones are history);
 //   "Ngày chuyển" is the date the directive handed the document over; "Ký nhận" records the
 //   electronic acknowledgements (unit code and date) and "bản giấy" for units served on paper.
@@ -45,6 +52,10 @@ export const ZRegisterPeriod = z
 export const ZBuildRegisterInput = z.object({
   type: z.enum(REGISTER_TYPES),
   period: ZRegisterPeriod,
+  /** The secret register (sổ mật) instead of the ordinary one. */
+  secret: z.boolean().default(false),
+  /** The volume number (quyển số) printed on the cover; left to fill in by hand when absent. */
+  volume: z.number().int().min(1).max(999).optional(),
   locale: z.enum(["vi", "en"]).default("vi"),
 });
 export type BuildRegisterInput = z.input<typeof ZBuildRegisterInput> & { viewer: OfficeViewer };
@@ -86,6 +97,9 @@ const TRACKING_COLUMNS: typeof IN_COLUMNS = [
 ];
 const COLUMNS: Record<RegisterType, typeof IN_COLUMNS> = { IN: IN_COLUMNS, OUT: OUT_COLUMNS, TRACKING: TRACKING_COLUMNS };
 const SLUG: Record<RegisterType, string> = { IN: "so-van-ban-den", OUT: "so-van-ban-di", TRACKING: "so-theo-doi-giai-quyet" };
+const SECRET_SLUG: Record<RegisterType, string> = { IN: "so-van-ban-mat-den", OUT: "so-van-ban-mat-di", TRACKING: "so-theo-doi-giai-quyet-van-ban-mat" };
+/** The catalog key prefix of a register's sheet name and title: the secret books have their own. */
+const titleKey = (type: RegisterType, secret: boolean): string => `office.register.${type}${secret ? ".secret" : ""}`;
 
 /** The Vietnamese (or English) column titles of a register, in order. */
 export const registerColumnTitles = (type: RegisterType, locale: Locale = "vi"): string[] => COLUMNS[type].map((c) => t(locale, `office.register.${type}.col.${c.key}`));
@@ -107,8 +121,7 @@ type UnitAssignment = {
 
 const ROLE_ORDER: Record<AssignmentRole, number> = { MAIN: 0, COORDINATE: 1, INFO: 2 };
 
-const secrecyNote = (locale: Locale, secrecy: Secrecy, registerBook: string): string | null =>
-  secrecy === "NONE" ? null : t(locale, "office.register.note.secret", { level: t(locale, `office.secrecy.${secrecy}`), book: registerBook });
+const secrecyNote = (locale: Locale, secrecy: Secrecy): string | null => (secrecy === "NONE" ? null : t(locale, "office.register.note.secret", { level: t(locale, `office.secrecy.${secrecy}`) }));
 const urgencyNote = (locale: Locale, urgency: Urgency): string | null => (urgency === "NORMAL" ? null : t(locale, `office.urgency.${urgency}`));
 const joinNotes = (...parts: (string | null | undefined)[]): string => parts.filter((p): p is string => !!p && p.trim() !== "").join("; ");
 
@@ -139,7 +152,7 @@ const ASSIGNMENT_SELECT = {
   unit: { select: { code: true, name: true } },
 } as const;
 
-export type RegisterData = TitledTable & { type: RegisterType; period: { from: LocalDate; to: LocalDate }; orgName: string };
+export type RegisterData = TitledTable & { type: RegisterType; secret: boolean; period: { from: LocalDate; to: LocalDate }; orgName: string };
 
 /**
  * The rows of one register for a period, as a titled table (office.register.* titles). The
@@ -151,6 +164,7 @@ export const buildRegister = (deps: CoreDeps, raw: BuildRegisterInput): Promise<
   runUseCase(deps, { action: "office.register", actorUserId: viewerActorId(raw.viewer), entityType: "Register" }, async () => {
     const scope = await resolveOfficeScope(deps, raw.viewer);
     const input = ZBuildRegisterInput.parse(raw);
+    if (input.secret && !scope.includeSecret) throw new DomainError("FORBIDDEN", "office.register.secretForbidden");
     return buildRegisterFor(deps, scope, input);
   });
 
@@ -158,16 +172,18 @@ const buildRegisterFor = async (deps: CoreDeps, scope: OfficeScope, input: z.out
   const { locale, period, type } = input;
   const zone = scope.zone;
   const day = (d: Date | null): LocalDate | null => (d ? localDateOf(d, zone) : null);
-  const secrecyFilter = scope.includeSecret ? {} : { secrecy: "NONE" as const };
+  const secrecyFilter = input.secret ? { secrecy: { not: "NONE" as const } } : { secrecy: "NONE" as const };
   let rows: (string | number | null)[][];
+  /** The register numbers of the rows, for the cover's "từ số … đến số …". */
+  let numbers: { number: number; year: number }[];
 
   if (type === "IN" || type === "TRACKING") {
     const docs = await deps.prisma.document.findMany({
       where: { orgId: scope.orgId, direction: "IN", ...secrecyFilter, ...periodWhere(scope, period) },
       orderBy: [{ registerBook: "asc" }, { registerYear: "asc" }, { registerNumber: "asc" }],
       select: {
-        registerBook: true,
         registerNumber: true,
+        registerYear: true,
         arrivalAt: true,
         createdAt: true,
         issuer: true,
@@ -183,6 +199,7 @@ const buildRegisterFor = async (deps: CoreDeps, scope: OfficeScope, input: z.out
         directives: { where: { supersededBy: null }, orderBy: { createdAt: "desc" }, take: 1, select: { createdAt: true, assignments: { select: ASSIGNMENT_SELECT } } },
       },
     });
+    numbers = docs.map((d) => ({ number: d.registerNumber, year: d.registerYear }));
     if (type === "IN") {
       rows = docs.map((d) => {
         const directive = d.directives[0] ?? null;
@@ -202,15 +219,17 @@ const buildRegisterFor = async (deps: CoreDeps, scope: OfficeScope, input: z.out
           units.length > 0 ? unitList(locale, units) : (d.toPlaces ?? null),
           day(directive?.createdAt ?? null),
           receipt,
-          joinNotes(secrecyNote(locale, d.secrecy, d.registerBook), urgencyNote(locale, d.urgency), d.description),
+          joinNotes(secrecyNote(locale, d.secrecy), urgencyNote(locale, d.urgency), d.description),
         ];
       });
     } else {
       const now = deps.clock.now();
+      numbers = [];
       rows = docs.flatMap((d) => {
         const units = (d.directives[0]?.assignments ?? []).filter((a) => a.parentId === null && a.status !== "CANCELLED");
         const main = units.find((a) => a.role === "MAIN");
         if (!main) return [];
+        numbers.push({ number: d.registerNumber, year: d.registerYear });
         const code = codeOf(d);
         const doc = [
           code && d.issuedDate ? t(locale, "office.register.document.codeDated", { code, date: formatLocalDate(utcMidnightToLocalDate(d.issuedDate)) }) : code,
@@ -230,7 +249,7 @@ const buildRegisterFor = async (deps: CoreDeps, scope: OfficeScope, input: z.out
             null,
             joinNotes(
               extended ? t(locale, "office.register.note.extended", { original: formatDate(main.originalDueAt!, zone) }) : null,
-              secrecyNote(locale, d.secrecy, d.registerBook),
+              secrecyNote(locale, d.secrecy),
               urgencyNote(locale, d.urgency),
             ),
           ],
@@ -240,11 +259,13 @@ const buildRegisterFor = async (deps: CoreDeps, scope: OfficeScope, input: z.out
   } else {
     const [docs, units] = await Promise.all([
       deps.prisma.document.findMany({
-        where: { orgId: scope.orgId, direction: "OUT", ...secrecyFilter, ...periodWhere(scope, period) },
+        // The agency's own register: a ward with its own seal keeps its own (issuerUnitId).
+        where: { orgId: scope.orgId, direction: "OUT", issuerUnitId: null, ...secrecyFilter, ...periodWhere(scope, period) },
         orderBy: [{ registerBook: "asc" }, { registerYear: "asc" }, { registerNumber: "asc" }],
         select: {
           registerBook: true,
           registerNumber: true,
+          registerYear: true,
           arrivalAt: true,
           createdAt: true,
           codeNumber: true,
@@ -268,6 +289,9 @@ const buildRegisterFor = async (deps: CoreDeps, scope: OfficeScope, input: z.out
       deps.prisma.unit.findMany({ where: { orgId: scope.orgId }, select: { id: true, code: true, name: true } }),
     ]);
     const unitById = new Map(units.map((u) => [u.id, u]));
+    // "Từ số … đến số …" counts the administrative series; legal normative documents (their own
+    // series per type, 15/2026/QĐ-UBND) are listed after it with their full number.
+    numbers = docs.filter((d) => d.registerBook === "OUT" || d.registerBook === "OUT_SECRET").map((d) => ({ number: d.registerNumber, year: d.registerYear }));
     rows = docs.map((d) => {
       const recipients = d.recipients.map((r) => (r.unitId ? (unitById.get(r.unitId)?.name ?? r.externalName ?? "") : (r.externalName ?? ""))).filter((s) => s !== "");
       const receipt = d.recipients
@@ -289,7 +313,7 @@ const buildRegisterFor = async (deps: CoreDeps, scope: OfficeScope, input: z.out
         day(d.arrivalAt),
         receipt,
         joinNotes(
-          secrecyNote(locale, d.secrecy, d.registerBook),
+          secrecyNote(locale, d.secrecy),
           urgencyNote(locale, d.urgency),
           d.requiresRedSeal ? t(locale, "office.register.note.redSeal") : null,
           d.description,
@@ -298,19 +322,41 @@ const buildRegisterFor = async (deps: CoreDeps, scope: OfficeScope, input: z.out
     });
   }
 
+  const key = titleKey(type, input.secret);
   return {
     type,
+    secret: input.secret,
     period,
     orgName: scope.orgName,
-    sheetName: t(locale, `office.register.${type}.sheet`),
-    titleLines: [
-      scope.orgName,
-      t(locale, `office.register.${type}.title`),
-      t(locale, "office.period", { from: formatLocalDate(period.from), to: formatLocalDate(period.to) }),
-    ],
+    sheetName: t(locale, `${key}.sheet`),
+    titleLines: [scope.orgName, t(locale, `${key}.title`), ...coverLines(locale, period, numbers, input.volume)],
     columns: COLUMNS[type].map((c) => ({ title: t(locale, `office.register.${type}.col.${c.key}`), kind: c.kind, width: c.width })),
     rows,
+    footerLines: [t(locale, "office.register.closing", { count: rows.length }), t(locale, "office.register.signedOn"), t(locale, "office.register.signer"), t(locale, "office.register.signerHint")],
   };
+};
+
+const pad2 = (n: number): string => String(n).padStart(2, "0");
+
+/**
+ * The cover lines of a printed register (Decree 30 App. IV): năm; từ ngày … đến ngày; từ số … đến
+ * số; quyển số. A period over two years names the year beside each number (numbering restarts on
+ * 1 January).
+ */
+export const coverLines = (locale: Locale, period: { from: LocalDate; to: LocalDate }, numbers: { number: number; year: number }[], volume?: number): string[] => {
+  const fromYear = period.from.slice(0, 4);
+  const toYear = period.to.slice(0, 4);
+  const sorted = [...numbers].sort((a, b) => a.year - b.year || a.number - b.number);
+  const first = sorted[0];
+  const last = sorted[sorted.length - 1];
+  const twoYears = first !== undefined && last !== undefined && first.year !== last.year;
+  const num = (n: { number: number; year: number }): string => (twoYears ? `${pad2(n.number)}/${n.year}` : pad2(n.number));
+  return [
+    t(locale, "office.register.cover.year", { year: fromYear === toYear ? fromYear : `${fromYear}–${toYear}` }),
+    t(locale, "office.period", { from: formatLocalDate(period.from), to: formatLocalDate(period.to) }),
+    first && last ? t(locale, "office.register.cover.numbers", { from: num(first), to: num(last) }) : t(locale, "office.register.cover.noNumbers"),
+    t(locale, "office.register.cover.volume", { volume: volume === undefined ? "……" : pad2(volume) }),
+  ];
 };
 
 /** Tiến độ giải quyết of the main unit's assignment, as the tracking register writes it. */
@@ -339,7 +385,7 @@ export type RegisterFile = {
 
 /** A built register as a file. */
 export const registerToFile = async (data: RegisterData, format: RegisterFormat, now?: Date): Promise<RegisterFile> => {
-  const fileName = `${SLUG[data.type]}_${data.period.from}_${data.period.to}.${format}`;
+  const fileName = `${(data.secret ? SECRET_SLUG : SLUG)[data.type]}_${data.period.from}_${data.period.to}.${format}`;
   if (format === "csv") return { bytes: new TextEncoder().encode(tableToCsv(data)), fileName, mime: CSV_MIME, rowCount: data.rows.length };
   return { bytes: await tablesToXlsx([data], now ? { now } : {}), fileName, mime: XLSX_MIME, rowCount: data.rows.length };
 };

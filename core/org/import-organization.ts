@@ -8,6 +8,8 @@ import type { CoreDeps } from "../deps.ts";
 import { DomainError } from "../errors.ts";
 
 const UNIT_KINDS = ["LEADERSHIP", "OFFICE", "DEPARTMENT", "WARD", "COMMUNE", "OTHER"] as const;
+/** Kinds of unit that are a cơ quan of their own (a People's Committee with its own seal) unless the file says otherwise. */
+const OWN_SEAL_KINDS: ReadonlySet<string> = new Set(["WARD", "COMMUNE"]);
 const ROLES = ["CLERK", "LEADER", "UNIT_HEAD", "OFFICER", "MONITOR", "ADMIN"] as const;
 const CODE = z.string().trim().regex(/^[A-Za-z0-9._-]{1,32}$/, "must be 1–32 ASCII letters, digits, '.', '_' or '-'");
 
@@ -33,6 +35,12 @@ export const ZOrganizationFile = z.object({
         name: z.string().trim().min(1),
         kind: z.enum(UNIT_KINDS),
         hasAccount: z.boolean().default(true),
+        /** A separate cơ quan with its own seal; default: true for WARD and COMMUNE. */
+        ownSeal: z.boolean().optional(),
+        /** The cơ quan's abbreviation in a ký hiệu; default for WARD and COMMUNE: "UBND", else the unit code. */
+        notation: z.string().trim().regex(/^[\p{Lu}\p{Ll}0-9]{1,20}$/u, "must be 1–20 letters or digits, no spaces").optional(),
+        /** An own-seal unit's electronic identifier (mã định danh điện tử), e.g. "000.31.32.H23". */
+        organId: z.string().trim().max(13).regex(/^[A-Z0-9]+(\.[A-Z0-9]+)*$/, "must be capital letters and digits in dot-separated groups").optional(),
         active: z.boolean().default(true),
       }),
     )
@@ -140,7 +148,9 @@ export const importOrganization = async (deps: CoreDeps, { text, actorUserId }: 
       const result: ImportOrganizationResult = { orgId: org.id, units: { created: 0, updated: 0 }, users: { created: 0, updated: 0 } };
       for (const u of file.units) {
         const known = unitIds.get(u.code.toLowerCase());
-        const data = { name: u.name, kind: u.kind, hasAccount: u.hasAccount, active: u.active };
+        const ownSeal = u.ownSeal ?? OWN_SEAL_KINDS.has(u.kind);
+        const notation = ownSeal ? (u.notation ?? (OWN_SEAL_KINDS.has(u.kind) ? "UBND" : u.code)) : null;
+        const data = { name: u.name, kind: u.kind, hasAccount: u.hasAccount, ownSeal, notation, organId: ownSeal ? (u.organId ?? null) : null, active: u.active };
         if (known) {
           await tx.unit.update({ where: { id: known }, data });
           result.units.updated++;

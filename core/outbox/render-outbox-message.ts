@@ -15,6 +15,7 @@ import type { Calendar } from "../calendar/calendar.ts";
 import { workingDaysLate } from "../calendar/lateness.ts";
 import { formatDate, formatDateTime, formatDueAt, formatLocalDate, localDateOf, startOfLocalDay, endOfLocalDay, addDays } from "../time.ts";
 import { OUTBOX_KINDS, type OutboxKind, type OutboxPayloads } from "./outbox-kinds.ts";
+import { buildOfficeDigest, type DigestDocument } from "../reports/office-digest.ts";
 import { renderOutgoingReceived } from "../outgoing/render-outgoing-received.ts";
 import { displayRef } from "../documents/refs.ts";
 import type { Role, Secrecy } from "../store/generated/enums.ts";
@@ -522,38 +523,53 @@ const renderOfficeLinkCodesLocked: Renderer<"office.linkCodesLocked"> = async (c
   });
 };
 
+/** At most this many lines per list of the digest; the rest are counted in a last line. */
+const DIGEST_LIST_LIMIT = 10;
+/** A trích yếu longer than this is cut in the digest (the document card has it whole). */
+const DIGEST_SUBJECT_CHARS = 90;
+
 const renderOfficeDigest: Renderer<"office.digest"> = async (ctx, { date, auditHead }) => {
-  const dayEnd = endOfLocalDay(date, ctx.zone);
-  const dayStart = startOfLocalDay(date, ctx.zone);
-  const open = await ctx.db.assignment.findMany({
-    where: { document: { orgId: ctx.orgId }, status: { in: [...OPEN_STATUSES] }, role: { not: "INFO" }, parentId: null, dueAt: { lte: dayEnd } },
-    select: { ref: true, dueAt: true, unit: { select: { name: true } } },
-    orderBy: [{ dueAt: "asc" }],
-  });
-  const byUnit = new Map<string, { overdue: number; dueToday: number; refs: string[] }>();
-  let overdue = 0;
-  let dueToday = 0;
-  for (const a of open) {
-    const entry = byUnit.get(a.unit.name) ?? { overdue: 0, dueToday: 0, refs: [] };
-    if (a.dueAt && a.dueAt < dayStart) {
-      entry.overdue += 1;
-      overdue += 1;
-    } else {
-      entry.dueToday += 1;
-      dueToday += 1;
-    }
-    entry.refs.push(displayRef(a.ref, ctx.currentYear));
-    byUnit.set(a.unit.name, entry);
-  }
-  const unitLines = [...byUnit.entries()]
-    .sort((x, y) => y[1].overdue - x[1].overdue || x[0].localeCompare(y[0], "vi"))
-    .map(([unit, e]) => t(ctx.locale, "notify.officeDigest.unit", { unit, overdue: e.overdue, dueToday: e.dueToday, refs: e.refs.join(", ") }));
+  const digest = await buildOfficeDigest({ prisma: ctx.db }, { orgId: ctx.orgId, date, calendar: await ctx.calendar() });
+  const unitLines = digest.units.map((u) =>
+    t(ctx.locale, "notify.officeDigest.unit", {
+      unit: u.unitName,
+      overdue: u.overdue.length,
+      dueToday: u.dueToday.length,
+      refs: [...u.overdue, ...u.dueToday].map((i) => displayRef(i.ref, ctx.currentYear)).join(", "),
+    }),
+  );
+  const list = <T,>(headingKey: string, params: Record<string, string | number>, items: T[], line: (item: T) => string): string | null =>
+    items.length === 0
+      ? null
+      : // A blank line before each list.
+        "\n" +
+        lines(
+          t(ctx.locale, headingKey, { ...params, count: items.length }),
+          ...items.slice(0, DIGEST_LIST_LIMIT).map(line),
+          items.length > DIGEST_LIST_LIMIT && t(ctx.locale, "office.digest.more", { count: items.length - DIGEST_LIST_LIMIT }),
+        );
+  const cut = (text: string): string => (text.length > DIGEST_SUBJECT_CHARS ? `${text.slice(0, DIGEST_SUBJECT_CHARS - 1).trimEnd()}…` : text);
+  const documentLine = (d: DigestDocument): string =>
+    t(ctx.locale, d.subject === null ? "office.digest.documentSecret" : "office.digest.document", {
+      ref: displayRef(d.ref, ctx.currentYear),
+      code: d.code ?? t(ctx.locale, "office.digest.noCode"),
+      issuer: d.issuer ?? "",
+      subject: d.subject === null ? "" : cut(d.subject),
+      level: t(ctx.locale, `office.secrecy.${d.secrecy === "NONE" ? "CONFIDENTIAL" : d.secrecy}`),
+      urgency: d.urgency === "NORMAL" ? "" : ` [${t(ctx.locale, `notify.urgency.${d.urgency}`).toUpperCase()}]`,
+    });
+  const nothingDue = digest.totals.overdue + digest.totals.dueToday === 0;
   return ok({
     title: t(ctx.locale, "notify.officeDigest.title", { date: formatLocalDate(date) }),
     text: lines(
-      open.length === 0 ? t(ctx.locale, "notify.officeDigest.empty") : lines(t(ctx.locale, "notify.officeDigest.summary", { overdue, dueToday }), ...unitLines),
+      nothingDue ? t(ctx.locale, "notify.officeDigest.empty") : lines(t(ctx.locale, "notify.officeDigest.summary", digest.totals), ...unitLines),
+      list("office.digest.awaitingDirective", {}, digest.awaitingDirective, documentLine),
+      list("office.digest.unacknowledged", {}, digest.unacknowledged, (a) =>
+        t(ctx.locale, a.isPaper ? "office.digest.unacknowledgedPaper" : "office.digest.unacknowledgedLine", { ref: displayRef(a.ref, ctx.currentYear), unit: a.unitName, sent: formatDate(a.sentAt, ctx.zone) }),
+      ),
+      list("office.digest.received", { since: formatLocalDate(digest.receivedSince) }, digest.received, documentLine),
       // The audit chain's head, so a copy of it exists outside the database (core/audit/audit-checkpoint.ts).
-      auditHead && t(ctx.locale, "notify.officeDigest.auditHead", { seq: auditHead.seq, hash: auditHead.hash.slice(0, 12) }),
+      auditHead && `\n${t(ctx.locale, "notify.officeDigest.auditHead", { seq: auditHead.seq, hash: auditHead.hash.slice(0, 12) })}`,
     ),
   });
 };

@@ -4,12 +4,21 @@
 //
 // Decisions (see the report of issue "Outgoing documents"):
 // - Who issues: the agency's clerks (isAgencyClerk: CLERK of the office or leadership) for any
-//   drafting unit; the CLERK of another unit (a ward's văn thư) only documents drafted by their own
-//   unit. Both number in the agency's one outgoing register.
-// - Registers (sổ): "OUT" for every non-secret document (công văn and named types share one
-//   sequence, the administrative scheme of Decree 30 Art. 15.1), "OUT_SECRET" for mật / tối mật /
-//   tuyệt mật (own sequence, Art. 15.2; REF prefix PM). Normative legal documents (văn bản quy phạm
-//   pháp luật, number/year/notation under the Law on promulgation) are not issued here.
+//   drafting unit of the agency; the CLERK of another unit only documents drafted by their own unit.
+//   A unit with its own seal (`Unit.ownSeal`: a ward's or commune's People's Committee) is a cơ
+//   quan of its own (Decree 30 Art. 15.1): what it drafts is issued by its own văn thư only (the
+//   agency's clerk is refused: the ward's seal is not theirs), in its own series and ký hiệu
+//   (`05/UBND`, its `Unit.notation` where the agency's code would go), with the ward as issuer.
+// - Series (sổ, core/outgoing/notation.ts `outgoingSeries`): "OUT" for the agency's non-secret
+//   documents (công văn and named types share one sequence, the administrative scheme of Art.
+//   15.1), "OUT_SECRET" for mật / tối mật / tuyệt mật (own sequence, Art. 15.2), each with ":UNIT"
+//   for an own-seal unit; legal normative documents (`normative: true`: Nghị quyết, Quyết định,
+//   Thông tư) one series per type and year, `15/2026/QĐ-UBND` (Art. 15.1.a).
+// - The REF people type (P12, PM3) is a handle, no longer the số: it comes from one counter per
+//   prefix and year over all series ("REF:P", "REF:PM"), so a ward's P-refs never collide with the
+//   agency's. The counter starts after the highest number of the "OUT"/"OUT_SECRET" book of the year
+//   (refs issued before this rule were those numbers), so while only the agency's ordinary series
+//   is used, P12 is still số 12.
 // - Two steps so the numbering lock is never held while a PDF is stamped or signed: (1) one
 //   transaction numbers the document (status REGISTERED) with its recipients; (2) the sealed copy is
 //   made outside any transaction, then a second transaction stores it, marks the document ISSUED and
@@ -23,7 +32,7 @@ import { z } from "zod";
 import { isAgencyClerk, hasRole, loadActor } from "../actors/actor.ts";
 import { appendAuditEvent } from "../audit/append-audit-event.ts";
 import type { CoreDeps } from "../deps.ts";
-import { allocateRegisterNumber } from "../documents/allocate-register-number.ts";
+import { allocateRefNumber, allocateRegisterNumber } from "../documents/allocate-register-number.ts";
 import { REF_PREFIX, displayRef, documentRef } from "../documents/refs.ts";
 import { documentSearchText } from "../documents/search-text.ts";
 import { DomainError } from "../errors.ts";
@@ -34,8 +43,8 @@ import { checkAgencyCertificate, signPdf } from "../pdf/sign-pdf.ts";
 import type { AgencyCertificate } from "../pdf/sign-pdf.ts";
 import { localDateOf, localDateToUtcMidnight } from "../time.ts";
 import { runUseCase } from "../use-case.ts";
-import { OFFICIAL_LETTER, isKnownDocType } from "./doc-types.ts";
-import { formatOutgoingNumber, numberAndNotation, outgoingNotation } from "./notation.ts";
+import { OFFICIAL_LETTER, docTypeAbbreviation, isKnownDocType } from "./doc-types.ts";
+import { NORMATIVE_DOC_TYPES, formatOutgoingNumber, isNormativeType, numberAndNotation, outgoingNotation, outgoingSeries } from "./notation.ts";
 import { isSecret as isSecretLevel } from "../workflow/state-machine.ts";
 
 // === Input and result
@@ -50,6 +59,8 @@ export const ZIssueOutgoingInput = z.object({
   actorUserId: z.string().min(1),
   /** Canonical type name (Công văn, Quyết định, …; see core/outgoing/doc-types.ts). */
   docType: z.string().trim().min(1).max(100).default(OFFICIAL_LETTER),
+  /** A legal normative document (văn bản quy phạm pháp luật): its own series per type, `15/2026/QĐ-UBND`. */
+  normative: z.boolean().default(false),
   /** The drafting unit's code (a công văn's ký hiệu: `12/UBND-VP`); default: the clerk's own unit. */
   draftingUnitCode: z.string().trim().min(1).max(50).optional(),
   /** Trích yếu. */
@@ -93,7 +104,8 @@ export type IssueOutgoingResult = {
   ref: string;
   /** As people type it this year, e.g. `P12`. */
   displayRef: string;
-  registerBook: "OUT" | "OUT_SECRET";
+  /** The series (see core/outgoing/notation.ts): "OUT", "OUT_SECRET", "OUT:NB", "OUT_QPPL:QĐ", … */
+  registerBook: string;
   registerNumber: number;
   registerYear: number;
   /** "05" (leading zero below 10). */
@@ -139,17 +151,21 @@ export const issueOutgoingDocument = (deps: CoreDeps, raw: IssueOutgoingInput): 
     const input = ZIssueOutgoingInput.parse(raw);
     const docType = input.docType.normalize("NFC");
     if (!isKnownDocType(docType)) throw new DomainError("OUTGOING_UNKNOWN_DOC_TYPE", "outgoing.unknownDocType", { docType });
+    if (input.normative && !isNormativeType(docType)) throw new DomainError("OUTGOING_NOT_NORMATIVE", "numbering.notNormativeType", { docType, types: NORMATIVE_DOC_TYPES.join(", ") });
     const isSecret = isSecretLevel(input.secrecy);
     if (isSecret && input.files.length > 0) throw new DomainError("SECRET_FILE_REFUSED", "document.secretFileRefused");
     const isPaperOnly = isSecret || input.requiresRedSeal;
     if (!isPaperOnly && input.files.length === 0) throw new DomainError("OUTGOING_FILE_REQUIRED", "outgoing.fileRequired");
     if (input.internalRecipients.length + input.externalRecipients.length === 0) throw new DomainError("OUTGOING_NO_RECIPIENTS", "outgoing.noRecipients");
 
-    const units = await deps.prisma.unit.findMany({ where: { orgId: actor.orgId, active: true }, select: { id: true, code: true, name: true, hasAccount: true } });
+    const units = await deps.prisma.unit.findMany({ where: { orgId: actor.orgId, active: true }, select: { id: true, code: true, name: true, hasAccount: true, ownSeal: true, notation: true } });
     const unitByCode = new Map(units.map((u) => [u.code.toUpperCase(), u]));
     const drafting = unitByCode.get((input.draftingUnitCode ?? actor.unitCode).toUpperCase());
     if (!drafting) throw new DomainError("UNIT_UNKNOWN", "outgoing.unitUnknown", { codes: input.draftingUnitCode ?? actor.unitCode });
-    // A unit's own văn thư issues only what its unit drafted; the agency's văn thư issues for all.
+    // A unit's own văn thư issues only what its unit drafted; the agency's văn thư issues for the
+    // agency's units, not for a cơ quan with its own seal.
+    const issuerUnit = drafting.ownSeal ? drafting : null;
+    if (issuerUnit && drafting.id !== actor.unitId) throw new DomainError("FORBIDDEN", "numbering.ownSealUnit", { unit: issuerUnit.name });
     if (!isAgencyClerk(actor) && drafting.id !== actor.unitId) throw new DomainError("FORBIDDEN", "error.forbidden");
     const unknown = input.internalRecipients.filter((c) => !unitByCode.has(c.toUpperCase()));
     if (unknown.length > 0) throw new DomainError("UNIT_UNKNOWN", "outgoing.unitUnknown", { codes: unknown.join(", ") });
@@ -167,8 +183,15 @@ export const issueOutgoingDocument = (deps: CoreDeps, raw: IssueOutgoingInput): 
     const now = deps.clock.now();
     const today = localDateOf(now, zone);
     const year = Number(today.slice(0, 4));
-    const book = isSecret ? "OUT_SECRET" : "OUT";
-    const codeNotation = outgoingNotation({ docType, orgCode: org.code, draftingUnitCode: drafting.code });
+    const normative = input.normative && !isSecret;
+    const book = outgoingSeries({ secret: isSecret, issuerUnitCode: issuerUnit?.code ?? null, normativeType: normative ? docTypeAbbreviation(docType) : null });
+    const codeNotation = outgoingNotation({
+      docType,
+      orgCode: issuerUnit ? (issuerUnit.notation ?? issuerUnit.code) : org.code,
+      draftingUnitCode: issuerUnit ? null : drafting.code,
+      ...(normative ? { normativeYear: year } : {}),
+    });
+    const issuerName = issuerUnit?.name ?? org.name;
     const heads = await deps.prisma.user.findMany({
       where: { unitId: { in: internal.map((u) => u.id) }, active: true, roles: { has: "UNIT_HEAD" } },
       select: { id: true, unitId: true },
@@ -177,8 +200,11 @@ export const issueOutgoingDocument = (deps: CoreDeps, raw: IssueOutgoingInput): 
     const toPlaces = [...internal.map((u) => u.name), ...external].join("; ").slice(0, 1000);
 
     const created = await deps.prisma.$transaction(async (tx) => {
+      // The series first, then the REF handle: every issue takes the two locks in this order.
       const number = await allocateRegisterNumber(tx, { orgId: actor.orgId, book, year });
-      const ref = documentRef(isSecret ? REF_PREFIX.OUT_SECRET : REF_PREFIX.OUT, number, year);
+      const prefix = isSecret ? REF_PREFIX.OUT_SECRET : REF_PREFIX.OUT;
+      const handle = await allocateRefNumber(tx, { orgId: actor.orgId, prefix, year, seedBook: isSecret ? "OUT_SECRET" : "OUT" });
+      const ref = documentRef(prefix, handle, year);
       const codeNumber = formatOutgoingNumber(number);
       const doc = await tx.document.create({
         data: {
@@ -191,7 +217,8 @@ export const issueOutgoingDocument = (deps: CoreDeps, raw: IssueOutgoingInput): 
           docType,
           codeNumber,
           codeNotation,
-          issuer: org.name,
+          issuer: issuerName,
+          issuerUnitId: issuerUnit?.id ?? null,
           issuedDate: localDateToUtcMidnight(today),
           subject: input.subject,
           pageCount: prepared?.pageCount ?? null,
@@ -209,7 +236,7 @@ export const issueOutgoingDocument = (deps: CoreDeps, raw: IssueOutgoingInput): 
           status: "REGISTERED",
           draftingUnitId: drafting.id,
           createdById: actor.id,
-          searchText: documentSearchText({ ref, subject: input.subject, issuer: org.name, docType, codeNumber, codeNotation, extra: [input.signerName, toPlaces] }),
+          searchText: documentSearchText({ ref, subject: input.subject, issuer: issuerName, docType, codeNumber, codeNotation, extra: [input.signerName, toPlaces] }),
           createdAt: now,
         },
         select: { id: true },
@@ -300,6 +327,7 @@ export const finishOutgoingIssue = async (deps: CoreDeps, { documentId, certific
       isSigned: true,
       codeNumber: true,
       codeNotation: true,
+      issuer: true,
       createdById: true,
       org: { select: { name: true, timeZone: true } },
       files: { where: { kind: { in: ["ORIGINAL", "SIGNED"] } }, select: { kind: true, sha256: true, fileName: true, pageCount: true } },
@@ -315,12 +343,12 @@ export const finishOutgoingIssue = async (deps: CoreDeps, { documentId, certific
   let isSigned = false;
   if (!doc.isPaperOnly && original) {
     const stamped = await stampSeal(await deps.files.readBytes(original.sha256), {
-      agencyName: doc.org.name,
+      agencyName: doc.issuer ?? doc.org.name,
       numberAndNotation: numberAndNotation(doc.codeNumber, doc.codeNotation),
       signedAt,
       timeZone: doc.org.timeZone || deps.settings.officeTimeZone,
     });
-    const bytes = certificate ? await signPdf(stamped, { certificate, signedAt, name: doc.org.name }) : stamped;
+    const bytes = certificate ? await signPdf(stamped, { certificate, signedAt, name: doc.issuer ?? doc.org.name }) : stamped;
     isSigned = certificate !== undefined;
     sealed = await deps.files.put(bytes);
   }

@@ -1,13 +1,24 @@
 // The office's morning digest (DESIGN.md "Reminder policy": 07:30 every working day, MONITOR users,
 // overdue and due-today by unit, one message): the data, and the use case that queues it.
+//
+// Besides overdue and due today (issue 21), what a Chánh Văn phòng checks first thing:
+// - incoming documents waiting for a directive (registered, no directive yet; secret ones are
+//   directed on paper and are not listed);
+// - assignments sent before today that the unit has not acknowledged (xác nhận đã nhận việc);
+// - the documents that came in since the previous working day began (Monday's digest covers
+//   Friday and the weekend), secret ones included but without their trích yếu: the digest goes
+//   through Telegram and Zalo, and a secret document's trích yếu never does.
+// The digest is for MONITOR users, who see every document (queries/visibility.ts).
 import { readAuditHead } from "../audit/audit-checkpoint.ts";
 import { linkAuditChain } from "../audit/link-audit-chain.ts";
+import type { Calendar } from "../calendar/calendar.ts";
 import { loadOrgCalendar } from "../calendar/load-org-calendar.ts";
 import { workingDaysLate } from "../calendar/lateness.ts";
-import type { CoreDeps } from "../deps.ts";
+import { DEFAULT_SETTINGS, type CoreDeps } from "../deps.ts";
 import { DomainError } from "../errors.ts";
 import { enqueueOutbox } from "../outbox/enqueue-outbox.ts";
-import { endOfLocalDay, localDateOf, startOfLocalDay, type LocalDate } from "../time.ts";
+import type { Secrecy, Urgency } from "../store/generated/enums.ts";
+import { addDays, endOfLocalDay, localDateOf, startOfLocalDay, type LocalDate } from "../time.ts";
 import { OPEN_STATUSES, isSecret } from "../workflow/state-machine.ts";
 
 // === Data
@@ -33,6 +44,24 @@ export type DigestItem = {
 /** One unit's lines. */
 export type DigestUnit = { unitId: string; unitCode: string; unitName: string; overdue: DigestItem[]; dueToday: DigestItem[] };
 
+/** An incoming document in the digest. */
+export type DigestDocument = {
+  documentId: string;
+  /** "D12" as stored ("D12/2026"). */
+  ref: string;
+  /** "45/STC-NS", or null. */
+  code: string | null;
+  issuer: string | null;
+  /** Trích yếu; null for a secret document (never in a chat message). */
+  subject: string | null;
+  secrecy: Secrecy;
+  urgency: Urgency;
+  arrivalAt: Date;
+};
+
+/** An assignment not yet acknowledged. */
+export type DigestUnacknowledged = { assignmentId: string; ref: string; unitName: string; sentAt: Date; isPaper: boolean };
+
 export type OfficeDigest = {
   orgId: string;
   /** The office day the digest is for, "YYYY-MM-DD". */
@@ -40,7 +69,32 @@ export type OfficeDigest = {
   totals: { overdue: number; dueToday: number };
   /** Units with at least one line: most overdue first, then by name. Items by deadline. */
   units: DigestUnit[];
+  /** Incoming documents registered and not yet directed (non-secret), oldest first. */
+  awaitingDirective: DigestDocument[];
+  /** Unit-level MAIN and COORDINATE assignments sent before `date` and not acknowledged, oldest first. */
+  unacknowledged: DigestUnacknowledged[];
+  /** The first day of `receivedSince`: the previous working day. */
+  receivedSince: LocalDate;
+  /** Incoming documents that arrived from the previous working day's start to `date`'s start, in order. */
+  received: DigestDocument[];
 };
+
+/** Whether the digest has anything for the office. */
+export const isDigestEmpty = (d: OfficeDigest): boolean =>
+  d.totals.overdue + d.totals.dueToday + d.awaitingDirective.length + d.unacknowledged.length + d.received.length === 0;
+
+const DOCUMENT_SELECT = { id: true, ref: true, codeNumber: true, codeNotation: true, issuer: true, subject: true, secrecy: true, urgency: true, arrivalAt: true, createdAt: true } as const;
+
+const digestDocument = (d: { id: string; ref: string; codeNumber: string | null; codeNotation: string | null; issuer: string | null; subject: string; secrecy: Secrecy; urgency: Urgency; arrivalAt: Date | null; createdAt: Date }): DigestDocument => ({
+  documentId: d.id,
+  ref: d.ref,
+  code: d.codeNumber ? (d.codeNotation ? `${d.codeNumber}/${d.codeNotation}` : d.codeNumber) : (d.codeNotation ?? null),
+  issuer: d.issuer,
+  subject: isSecret(d.secrecy) ? null : d.subject,
+  secrecy: d.secrecy,
+  urgency: d.urgency,
+  arrivalAt: d.arrivalAt ?? d.createdAt,
+});
 
 /**
  * The open assignments of an organisation that are overdue or due on `date` (an office day), by
@@ -50,10 +104,13 @@ export type OfficeDigest = {
  *
  * @example const digest = await buildOfficeDigest(deps, { orgId, date: "2026-02-23" });
  */
-export const buildOfficeDigest = async (deps: Pick<CoreDeps, "prisma" | "settings">, input: { orgId: string; date: LocalDate }): Promise<OfficeDigest> => {
+export const buildOfficeDigest = async (
+  deps: Pick<CoreDeps, "prisma"> & Partial<Pick<CoreDeps, "settings">>,
+  input: { orgId: string; date: LocalDate; calendar?: Calendar },
+): Promise<OfficeDigest> => {
   const org = await deps.prisma.organization.findUnique({ where: { id: input.orgId }, select: { id: true, timeZone: true } });
   if (org === null) throw new DomainError("NOT_FOUND", "error.notFound", { what: `organization ${input.orgId}` });
-  const calendar = await loadOrgCalendar(deps, { zone: org.timeZone });
+  const calendar = input.calendar ?? (await loadOrgCalendar({ prisma: deps.prisma, settings: deps.settings ?? DEFAULT_SETTINGS }, { zone: org.timeZone }));
   const dayStart = startOfLocalDay(input.date, org.timeZone);
   const rows = await deps.prisma.assignment.findMany({
     where: {
@@ -99,11 +156,34 @@ export const buildOfficeDigest = async (deps: Pick<CoreDeps, "prisma" | "setting
     (isOverdue ? unit.overdue : unit.dueToday).push(item);
   }
   const sorted = [...units.values()].sort((a, b) => b.overdue.length - a.overdue.length || a.unitName.localeCompare(b.unitName, "vi"));
+
+  const receivedSince = calendar.workingDayOnOrBefore(addDays(input.date, -1));
+  const [waiting, unacknowledged, received] = await Promise.all([
+    deps.prisma.document.findMany({
+      where: { orgId: org.id, direction: "IN", status: "REGISTERED", secrecy: "NONE", directives: { none: {} } },
+      orderBy: [{ createdAt: "asc" }, { ref: "asc" }],
+      select: DOCUMENT_SELECT,
+    }),
+    deps.prisma.assignment.findMany({
+      where: { unit: { orgId: org.id }, status: "ASSIGNED", role: { in: ["MAIN", "COORDINATE"] }, parentId: null, sentAt: { lt: dayStart } },
+      orderBy: [{ sentAt: "asc" }, { ref: "asc" }],
+      select: { id: true, ref: true, sentAt: true, isPaper: true, unit: { select: { name: true } } },
+    }),
+    deps.prisma.document.findMany({
+      where: { orgId: org.id, direction: "IN", arrivalAt: { gte: startOfLocalDay(receivedSince, org.timeZone), lt: dayStart } },
+      orderBy: [{ arrivalAt: "asc" }, { ref: "asc" }],
+      select: DOCUMENT_SELECT,
+    }),
+  ]);
   return {
     orgId: org.id,
     date: input.date,
     totals: { overdue: sorted.reduce((n, u) => n + u.overdue.length, 0), dueToday: sorted.reduce((n, u) => n + u.dueToday.length, 0) },
     units: sorted,
+    awaitingDirective: waiting.map(digestDocument),
+    unacknowledged: unacknowledged.map((a) => ({ assignmentId: a.id, ref: a.ref, unitName: a.unit.name, sentAt: a.sentAt, isPaper: a.isPaper })),
+    receivedSince,
+    received: received.map(digestDocument),
   };
 };
 
@@ -115,7 +195,7 @@ export type SendOfficeDigestResult =
 
 /**
  * The morning digest of one organisation: on a working day of its calendar (a Tết day sends
- * nothing; a make-up working Saturday sends), when something is overdue or due today, one
+ * nothing; a make-up working Saturday sends), when there is anything to report (see the top), one
  * `office.digest` outbox row (payload `{ date, orgId, auditHead }`) per active MONITOR user, dedupe
  * key `digest:<date>:<userId>`, so a rerun of the job the same day queues nothing more. `auditHead`
  * is the audit chain's head at that moment (seq and hash; absent while the log is empty): the
@@ -135,7 +215,7 @@ export const sendOfficeDigest = async (deps: CoreDeps, input: { orgId: string })
   if (!calendar.isWorkingDay(date)) return { status: "skipped", orgId: org.id, date, reason: "nonWorkingDay" };
 
   const digest = await buildOfficeDigest(deps, { orgId: org.id, date });
-  if (digest.totals.overdue + digest.totals.dueToday === 0) return { status: "skipped", orgId: org.id, date, reason: "empty" };
+  if (isDigestEmpty(digest)) return { status: "skipped", orgId: org.id, date, reason: "empty" };
 
   const monitors = await deps.prisma.user.findMany({ where: { orgId: org.id, active: true, roles: { has: "MONITOR" } }, select: { id: true }, orderBy: { code: "asc" } });
   if (monitors.length === 0) return { status: "skipped", orgId: org.id, date, reason: "noMonitor" };

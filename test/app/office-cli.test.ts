@@ -17,8 +17,10 @@ import { createTestClock } from "../support/core.ts";
 import { registerSample, samplePdf, setupExampleOrg } from "../support/workflow.ts";
 
 let dataDir: string;
-const env = () => ({ PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", DATA_DIR: dataDir, LOG_LEVEL: "warn" });
-const edoc = (args: string[]) => spawnSync(process.execPath, ["bin/edoc.js", ...args], { env: env(), encoding: "utf8", timeout: 90_000 });
+/** The agency's electronic identifier (OrganId of the archive package). */
+const ORGAN_ID = "000.00.31.H23";
+const env = (extra: Record<string, string> = { AGENCY_ORGAN_ID: ORGAN_ID }) => ({ PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", DATA_DIR: dataDir, LOG_LEVEL: "warn", ...extra });
+const edoc = (args: string[], extra?: Record<string, string>) => spawnSync(process.execPath, ["bin/edoc.js", ...args], { env: env(extra), encoding: "utf8", timeout: 90_000 });
 
 beforeAll(async () => {
   dataDir = await mkdtemp(path.join(os.tmpdir(), "edoc-office-cli-"));
@@ -51,15 +53,24 @@ describe("edoc report", () => {
     expect(r.stdout).toContain("2 row(s) written");
     const csv = await readFile(csvPath);
     expect([...csv.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
-    expect(csv.toString("utf8").slice(1).split("\r\n")[0]).toBe('Ngày đến,Số đến,Tác giả,"Số, ký hiệu",Ngày tháng,Tên loại và trích yếu nội dung,Đơn vị hoặc người nhận,Ngày chuyển,Ký nhận,Ghi chú');
+    expect(csv.toString("utf8").slice(1).split("\r\n")[0]).toBe('Ngày đến,Số đến,Tác giả,"Số, ký hiệu văn bản",Ngày tháng văn bản,Tên loại và trích yếu nội dung,Đơn vị hoặc người nhận,Ngày chuyển,Ký nhận,Ghi chú');
 
     const xlsxPath = path.join(dataDir, "theo-doi.xlsx");
     expect(edoc(["report", "register", "--type", "tracking", "--from", "2026-11-01", "--to", "2026-11-30", "--out", xlsxPath]).status).toBe(0);
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load((await readFile(xlsxPath)) as unknown as ArrayBuffer);
     const sheet = wb.worksheets[0]!;
-    expect(sheet.getRow(5).getCell(1).value).toBe("Số đến");
-    expect(sheet.getRow(6).getCell(4).value).toEqual(new Date("2026-11-10T00:00:00Z"));
+    expect(sheet.getRow(8).getCell(1).value).toBe("Số đến");
+    expect(sheet.getRow(9).getCell(4).value).toEqual(new Date("2026-11-10T00:00:00Z"));
+
+    // The secret register: a book of its own, with the volume number on its cover.
+    const secretPath = path.join(dataDir, "mat-den.xlsx");
+    const secret = edoc(["report", "register", "--type", "in", "--secret", "--volume", "3", "--from", "2026-01-01", "--to", "2026-12-31", "--out", secretPath]);
+    expect(secret.stderr).toBe("");
+    expect(secret.stdout).toContain("Register IN (secret) 2026-01-01 – 2026-12-31: 0 row(s)");
+    const secretBook = new ExcelJS.Workbook();
+    await secretBook.xlsx.load((await readFile(secretPath)) as unknown as ArrayBuffer);
+    expect([2, 6].map((n) => secretBook.worksheets[0]!.getRow(n).getCell(1).value)).toEqual(["SỔ ĐĂNG KÝ VĂN BẢN MẬT ĐẾN", "Quyển số: 03"]);
 
     const bad = edoc(["report", "register", "--type", "sideways", "--from", "2026-11-01", "--to", "2026-11-30", "--out", xlsxPath]);
     expect(bad.status).toBe(2);
@@ -71,7 +82,7 @@ describe("edoc report", () => {
     const chart = path.join(dataDir, "dung-han.png");
     const r = edoc(["report", "on-time", "--from", "2026-11-01", "--to", "2026-11-30", "--xlsx", xlsx, "--chart", chart]);
     expect(r.stderr).toBe("");
-    expect(r.stdout).toContain("Phòng Tài chính - Kế hoạch: giao 1 · nhận đúng hạn 0");
+    expect(r.stdout).toContain("Phòng Tài chính - Kế hoạch: giao 1 · hoàn thành đúng hạn 0 · hoàn thành quá hạn 0 · đang thực hiện trong hạn 0 · đang thực hiện quá hạn 1 · tỷ lệ đúng hạn 0%"); // due 10/11/2026, the CLI runs on the real clock
     expect((await readFile(chart)).subarray(1, 4).toString()).toBe("PNG");
     expect((await readFile(xlsx)).subarray(0, 2).toString()).toBe("PK");
   }, 120_000);
@@ -82,15 +93,19 @@ describe("edoc archive", () => {
     const list = edoc(["archive", "list", "--year", "2026"]);
     expect(list.stdout).toMatch(/05-VP\s+CLOSED\s+2 vb\s+10 năm\s+Hồ sơ dự toán ngân sách năm 2027/);
 
-    const out = path.join(dataDir, "nop-luu", "UBND.2026.05-VP");
+    const out = path.join(dataDir, "nop-luu", "000.00.31.H23.2026.05-VP");
+    // Without AGENCY_ORGAN_ID: refused in Vietnamese, nothing written.
+    const noId = edoc(["archive", "export", "05-VP", "--year", "2026", "--out", out], {});
+    expect(noId.status).toBe(1);
+    expect(noId.stderr).toContain("Chưa khai báo mã định danh điện tử của cơ quan (AGENCY_ORGAN_ID)");
     const r = edoc(["archive", "export", "05-VP", "--year", "2026", "--out", out, "--zip"]);
     expect(r.stderr).toBe("");
-    expect(r.stdout).toContain("Case file UBND.2026.05-VP exported");
+    expect(r.stdout).toContain("Case file 000.00.31.H23.2026.05-VP exported");
     expect(r.stdout).toContain(`ZIP written to ${out}.zip`);
 
     const ok = edoc(["archive", "verify", out]);
     expect(ok.status).toBe(0);
-    expect(ok.stdout).toMatch(/Archive package UBND\.2026\.05-VP intact: \d+ file\(s\)/);
+    expect(ok.stdout).toMatch(/Archive package 000\.00\.31\.H23\.2026\.05-VP intact: \d+ file\(s\)/);
 
     const file = path.join(out, "van-ban", "001-D1-2026", "metadata.json");
     const bytes = await readFile(file);
@@ -111,7 +126,7 @@ describe("edoc archive open / add / close", () => {
   it("opens a case file, adds documents by ref, closes it, as an office user; refuses someone else", () => {
     const open = edoc(["archive", "open", "07-VP", "--title", "Hồ sơ quyết toán năm 2026", "--retention", "Vĩnh viễn", "--year", "2026", "--as", "vanthu"]);
     expect(open.stderr).toBe("");
-    expect(open.stdout).toContain("Case file UBND.2026.07-VP opened.");
+    expect(open.stdout).toContain("Case file 000.00.31.H23.2026.07-VP opened.");
     const add = edoc(["archive", "add", "07-VP", "D1/2026", "D2/2026", "--year", "2026", "--as", "vanthu"]);
     expect(add.stdout).toContain("D1/2026 added to case file 07-VP/2026 as document 1.");
     expect(add.stdout).toContain("D2/2026 added to case file 07-VP/2026 as document 2.");

@@ -106,19 +106,19 @@ describe("issueOutgoingDocument", () => {
     ]);
   });
 
-  it("names a type by TYPE-ORG and a công văn by ORG-UNIT; a ward's clerk issues only for the ward", async () => {
+  it("names a type by TYPE-ORG and a công văn by ORG-UNIT; a ward's clerk issues only for the ward, in the ward's own series", async () => {
     const qd = await issue({ docType: "Quyết định", draftingUnitCode: "TCKH" });
     expect(qd.numberAndNotation).toBe("01/QĐ-UBND");
     const ward = await issue({ actorUserId: org.users["vt.nb"]!, draftingUnitCode: undefined, internalRecipients: ["TCKH"], externalRecipients: [] });
-    expect(ward.numberAndNotation).toBe("02/UBND-NB");
+    expect(ward).toMatchObject({ numberAndNotation: "01/UBND", registerBook: "OUT:NB", registerNumber: 1, ref: "P2/2026" });
     expect(await codeOf(issue({ actorUserId: org.users["vt.nb"]!, draftingUnitCode: "VP" }))).toBe("FORBIDDEN");
     expect(await codeOf(issue({ actorUserId: org.users["tp.tckh"]! }))).toBe("FORBIDDEN");
     expect(await codeOf(issue({ internalRecipients: ["XYZ"] }))).toBe("UNIT_UNKNOWN");
     expect(await codeOf(issue({ internalRecipients: [], externalRecipients: [] }))).toBe("OUTGOING_NO_RECIPIENTS");
     expect(await codeOf(issue({ files: [] }))).toBe("OUTGOING_FILE_REQUIRED");
     expect(await codeOf(issue({ docType: "Thư tình" }))).toBe("OUTGOING_UNKNOWN_DOC_TYPE");
-    // Refusals take no number: the next one is 03.
-    expect((await issue()).numberAndNotation).toBe("03/UBND-VP");
+    // Refusals take no number; the ward's number is not the agency's: the next one is 02.
+    expect((await issue()).numberAndNotation).toBe("02/UBND-VP");
   });
 
   it("sends a red-seal document to nobody and lists every recipient for paper", async () => {
