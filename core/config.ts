@@ -91,11 +91,24 @@ export const ZConfig = z
     ),
     /** Token for admin pages (queue dashboard); unset → admin pages off. */
     ADMIN_TOKEN: optionalString.pipe(z.string().min(16, "must be at least 16 characters").optional()),
+    /** The national document interchange (trục liên thông): its endpoint's base URL; unset → interchange off. */
+    AXIS_URL: optionalString.pipe(z.string().url().optional()).transform((v) => v?.replace(/\/+$/, "")),
+    /** The agency's credentials on the interchange (required with AXIS_URL). */
+    AXIS_SYSTEM_ID: optionalString,
+    AXIS_SECRET: optionalString,
+    /** How often to ask the interchange for new packages, in seconds. @defaultValue 60 */
+    AXIS_POLL_SECONDS: z.coerce.number().int().min(5).max(24 * 3600).default(60),
+    /** The agency's electronic identifier (mã định danh điện tử, e.g. 000.00.32.H10); required with AXIS_URL. */
+    AGENCY_ORGAN_ID: z.string().optional(),
   })
   .superRefine((cfg, ctx) => {
     if (cfg.FILE_STORE === "s3") {
       for (const name of ["S3_BUCKET", "S3_ACCESS_KEY_ID", "S3_SECRET_ACCESS_KEY"] as const)
         if (!cfg[name]) ctx.addIssue({ code: "custom", path: [name], message: "is required when FILE_STORE=s3" });
+    }
+    if (cfg.AXIS_URL) {
+      for (const name of ["AXIS_SYSTEM_ID", "AXIS_SECRET", "AGENCY_ORGAN_ID"] as const)
+        if (!cfg[name]?.trim()) ctx.addIssue({ code: "custom", path: [name], message: "is required when AXIS_URL is set" });
     }
     if (cfg.BOT_MODE === "webhook") {
       if (!cfg.WEBHOOK_SECRET) ctx.addIssue({ code: "custom", path: ["WEBHOOK_SECRET"], message: "is required when BOT_MODE=webhook" });
