@@ -13,6 +13,8 @@ import { digestDailyJob } from "../jobs/definitions/digest-daily.ts";
 import { reminderSendJob } from "../jobs/definitions/reminder-send.ts";
 import { reminderSweepJob } from "../jobs/definitions/reminder-sweep.ts";
 import { updatesPruneJob } from "../jobs/definitions/updates-prune.ts";
+import { createInterchangeJobs } from "../jobs/definitions/interchange.ts";
+import { createAxisHttpTransport } from "../core/interchange/axis-http-transport.ts";
 import { pacedSenders } from "../jobs/pacing.ts";
 import { createJobRunner, isProcessGone, rolesForServe, serviceInstanceId, type JobRunner } from "../jobs/runner.ts";
 import { releaseAbandonedClaims } from "../core/outbox/release-abandoned-claims.ts";
@@ -102,6 +104,7 @@ export const startService = async ({ config, logger, role = "all" }: { config: C
       telegram: config.TELEGRAM_BOT_TOKEN ? `on (${config.BOT_MODE})` : "off (set TELEGRAM_BOT_TOKEN to turn it on)",
       zalo: config.ZALO_BOT_TOKEN ? `on (${config.BOT_MODE})` : "off (set ZALO_BOT_TOKEN to turn it on)",
       jobs: config.REDIS_URL ? "BullMQ on Redis" : "in-process (set REDIS_URL to use BullMQ on Redis)",
+      interchange: config.AXIS_URL ? `on (${config.AXIS_URL}, every ${config.AXIS_POLL_SECONDS} s)` : "off (set AXIS_URL, AXIS_SYSTEM_ID, AXIS_SECRET and AGENCY_ORGAN_ID to turn it on)",
       agencySignature: app.deps.agencyCertificate ? "on" : "off: outgoing documents get the visible seal only (set AGENCY_P12_PATH and AGENCY_P12_PASSPHRASE to sign)",
     },
     "channels",
@@ -118,9 +121,18 @@ export const startService = async ({ config, logger, role = "all" }: { config: C
     const released = await releaseAbandonedClaims(app.deps, { instanceId, isGone: isProcessGone });
     if (released > 0) logger.warn({ released }, "outbox rows claimed by a previous process of this instance released: they are delivered now (a row that was in flight may arrive twice)");
   }
+  // The document interchange (trục liên thông): on when AXIS_URL is set (credentials checked by loadConfig).
+  const interchangeJobs = config.AXIS_URL
+    ? createInterchangeJobs({
+        transport: createAxisHttpTransport({ baseUrl: config.AXIS_URL, systemId: config.AXIS_SYSTEM_ID!, secret: config.AXIS_SECRET! }),
+        agencyOrganId: config.AGENCY_ORGAN_ID!.trim(),
+        tmpDir: path.join(config.dataDir, "tmp", "interchange"),
+        pollEveryMs: config.AXIS_POLL_SECONDS * 1000,
+      })
+    : [];
   const runner = await createJobRunner({
     redisUrl: config.REDIS_URL,
-    definitions: [...OUTBOX_JOB_DEFINITIONS, reminderSweepJob, reminderSendJob, digestDailyJob, createDigestWeeklyJob({ files: app.deps.files }), updatesPruneJob],
+    definitions: [...OUTBOX_JOB_DEFINITIONS, reminderSweepJob, reminderSendJob, digestDailyJob, createDigestWeeklyJob({ files: app.deps.files }), updatesPruneJob, ...interchangeJobs],
     deps: app.deps,
     senders: pacedSenders(senders),
     logger: logger.child({ ns: "jobs" }),

@@ -7,6 +7,7 @@ import { enqueueOutbox } from "../outbox/enqueue-outbox.ts";
 import { prepareIncoming } from "../pdf/prepare-incoming.ts";
 import { localDateOf, localDateToUtcMidnight } from "../time.ts";
 import { runUseCase } from "../use-case.ts";
+import type { Tx } from "../store/tx.ts";
 import { allocateRegisterNumber } from "./allocate-register-number.ts";
 import { ensureStampedCopy } from "./ensure-stamped-copy.ts";
 import { REF_PREFIX, displayRef, documentRef } from "./refs.ts";
@@ -34,10 +35,27 @@ export const ZRegisterIncomingInput = z.object({
   signerTitle: z.string().trim().max(100).optional(),
   description: z.string().trim().max(500).optional(),
   toPlaces: z.string().trim().max(1000).optional(),
+  /** The issuer's electronic identifier (mã định danh), when known (an interchange package's From/OrganId). */
+  issuerOrganId: z.string().trim().min(1).max(100).optional(),
+  /** The deadline the issuer asks for (an interchange package's DueDate), offered for the directive. */
+  requestedDueDate: LOCAL_DATE.optional(),
   /** The scan: one PDF, or photos of the pages in order. */
   files: z.array(z.object({ bytes: z.custom<Uint8Array>((v) => v instanceof Uint8Array, "must be bytes"), fileName: z.string().optional(), mimeHint: z.string().optional() })).default([]),
 }).refine((v) => v.subject !== "" || isSecretLevel(v.secrecy), { path: ["subject"], message: "required" });
 export type RegisterIncomingInput = z.input<typeof ZRegisterIncomingInput>;
+
+/** What a caller's own step inside the registration's transaction gets. */
+export type RegisteredInTransaction = { documentId: string; ref: string; registerNumber: number; registerYear: number; orgId: string; now: Date };
+
+/** Options of {@link registerIncomingDocument} for callers other than a clerk's form (the interchange). */
+export type RegisterIncomingOptions = {
+  /**
+   * Runs inside the registration's transaction, after the document and its files: the caller's own rows
+   * (e.g. the interchange package that became this document, its status messages) commit or roll back
+   * with the registration, so a retry after a crash finds either both or neither.
+   */
+  inTransaction?: (tx: Tx, created: RegisteredInTransaction) => Promise<void>;
+};
 
 export type DuplicateWarning = { kind: "sameFile" | "sameNumber"; documentId: string; ref: string };
 
@@ -67,7 +85,7 @@ export type RegisterIncomingResult = {
  *
  * @example await registerIncomingDocument(deps, { actorUserId, issuer: "Sở Tài chính", subject: "V/v …", files: [{ bytes }] })
  */
-export const registerIncomingDocument = (deps: CoreDeps, raw: RegisterIncomingInput): Promise<RegisterIncomingResult> =>
+export const registerIncomingDocument = (deps: CoreDeps, raw: RegisterIncomingInput, options: RegisterIncomingOptions = {}): Promise<RegisterIncomingResult> =>
   runUseCase(deps, { action: "document.register", actorUserId: raw.actorUserId, entityType: "Document" }, async () => {
     const actor = await loadActor(deps.prisma, raw.actorUserId);
     // The agency's incoming register is kept by its clerks (the office's văn thư).
@@ -113,6 +131,8 @@ export const registerIncomingDocument = (deps: CoreDeps, raw: RegisterIncomingIn
           secrecy: input.secrecy,
           isPaperOnly: isSecret,
           toPlaces: input.toPlaces ?? null,
+          issuerOrganId: input.issuerOrganId ?? null,
+          requestedDueDate: input.requestedDueDate ? localDateToUtcMidnight(input.requestedDueDate) : null,
           createdById: actor.id,
           searchText: documentSearchText({ ref, ...input }),
           createdAt: now,
@@ -133,6 +153,7 @@ export const registerIncomingDocument = (deps: CoreDeps, raw: RegisterIncomingIn
         entityId: doc.id,
         data: { ref, book, number, secrecy: input.secrecy, urgency: input.urgency, sha256: original?.sha256 ?? null, source: prepared?.source ?? null },
       });
+      if (options.inTransaction) await options.inTransaction(tx, { documentId: doc.id, ref, registerNumber: number, registerYear: year, orgId: actor.orgId, now });
       if (warnings.length > 0) {
         await appendAuditEvent(tx, { type: "document.duplicateWarned", at: now, orgId: actor.orgId, actorUserId: actor.id, entityType: "Document", entityId: doc.id, data: { warnings } });
       }

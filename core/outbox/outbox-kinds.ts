@@ -57,6 +57,8 @@ export type OutboxPayloads = {
   "office.weeklyChart": { weekStart: string; weekEnd?: string; orgId?: string; pngSha256?: string };
   /** The whole document is done (its main assignment completed). */
   "document.done": { documentId: string };
+  /** The office learns that a package from the document interchange was refused (core/interchange/receive-package.ts). */
+  "office.interchangeRefused": { packageId: string };
   /** A unit head receives an outgoing document of the agency (core/outgoing/render-outgoing-received.ts). */
   "outgoing.received": { documentId: string; recipientId: string };
 };
@@ -82,4 +84,5 @@ export const OUTBOX_KINDS = [
   "office.weeklyChart",
   "document.done",
   "outgoing.received",
+  "office.interchangeRefused",
 ] as const satisfies readonly OutboxKind[];

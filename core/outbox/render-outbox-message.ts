@@ -13,7 +13,7 @@ import type { Db } from "../store/client.ts";
 import type { AssignmentRole, Urgency } from "../store/generated/enums.ts";
 import type { Calendar } from "../calendar/calendar.ts";
 import { workingDaysLate } from "../calendar/lateness.ts";
-import { formatDate, formatDateTime, formatDueAt, formatLocalDate, localDateOf, startOfLocalDay, endOfLocalDay, addDays } from "../time.ts";
+import { utcMidnightToLocalDate, formatDate, formatDateTime, formatDueAt, formatLocalDate, localDateOf, startOfLocalDay, endOfLocalDay, addDays } from "../time.ts";
 import { OUTBOX_KINDS, type OutboxKind, type OutboxPayloads } from "./outbox-kinds.ts";
 import { buildOfficeDigest, type DigestDocument } from "../reports/office-digest.ts";
 import { renderOutgoingReceived } from "../outgoing/render-outgoing-received.ts";
@@ -523,6 +523,25 @@ const renderOfficeLinkCodesLocked: Renderer<"office.linkCodesLocked"> = async (c
   });
 };
 
+const renderOfficeInterchangeRefused: Renderer<"office.interchangeRefused"> = async (ctx, { packageId }) => {
+  const pkg = await ctx.db.interchangePackage.findUnique({
+    where: { id: packageId },
+    select: { axisDocId: true, fromOrganId: true, fromOrganName: true, refusalReason: true, axisAnswer: true, statuses: { where: { statusCode: "02" }, select: { responseCode: true, responseDate: true }, take: 1 } },
+  });
+  if (!pkg) return skip("package not found");
+  const returned = pkg.statuses[0];
+  return ok({
+    title: t(ctx.locale, "notify.interchangeRefused.title"),
+    text: lines(
+      returned
+        ? t(ctx.locale, "notify.interchangeRefused.document", { code: returned.responseCode, date: formatLocalDate(utcMidnightToLocalDate(returned.responseDate)), sender: pkg.fromOrganName ?? pkg.fromOrganId, organId: pkg.fromOrganId })
+        : t(ctx.locale, "notify.interchangeRefused.unknownDocument", { docId: pkg.axisDocId, organId: pkg.fromOrganId }),
+      pkg.refusalReason && t(ctx.locale, "notify.interchangeRefused.reason", { reason: pkg.refusalReason }),
+      t(ctx.locale, returned ? "notify.interchangeRefused.returned" : "notify.interchangeRefused.failed"),
+    ),
+  });
+};
+
 /** At most this many lines per list of the digest; the rest are counted in a last line. */
 const DIGEST_LIST_LIMIT = 10;
 /** A trích yếu longer than this is cut in the digest (the document card has it whole). */
@@ -641,4 +660,5 @@ const RENDERERS: { [K in OutboxKind]: Renderer<K> } = {
   "office.weeklyChart": renderOfficeWeekly,
   "document.done": renderDocumentDone,
   "outgoing.received": (ctx, payload) => renderOutgoingReceived(ctx, payload),
+  "office.interchangeRefused": renderOfficeInterchangeRefused,
 };

@@ -168,6 +168,10 @@ describe("renderOutboxMessage", () => {
       data: { orgId: s.org.id, direction: "OUT", registerBook: "OUT", registerYear: 2026, registerNumber: 5, ref: "P5/2026", docType: "Công văn", codeNumber: "05", codeNotation: "UBND-VP", issuer: "UBND thành phố Quy Nhơn", subject: "V/v triển khai văn phòng điện tử", status: "ISSUED", createdById: s.users.clerk.id },
     });
     const outRecipient = await db.prisma.documentRecipient.create({ data: { documentId: outDoc.id, unitId: s.units.tckh.id } });
+    // A package from the document interchange refused (core/interchange/receive-package.ts).
+    const refusedPackage = await db.prisma.interchangePackage.create({
+      data: { orgId: s.org.id, axisDocId: "1001", fromOrganId: "000.00.31.H10", state: "REFUSED", refusalKey: "interchange.refused.namespace", refusalReason: "Gói tin không theo không gian tên edXML.", receivedAt: now },
+    });
     const payloads: Record<OutboxKind, object> = {
       "document.toDirect": { documentId: otherDoc.doc.id },
       "assignment.new": { assignmentId: s.coord.id },
@@ -188,6 +192,7 @@ describe("renderOutboxMessage", () => {
       "office.weeklyChart": { weekStart: "2026-11-30" },
       "document.done": { documentId: s.doc.id },
       "outgoing.received": { documentId: outDoc.id, recipientId: outRecipient.id },
+      "office.interchangeRefused": { packageId: refusedPackage.id },
     };
     // The directive of otherDoc must not exist for document.toDirect to be relevant.
     await db.prisma.assignment.deleteMany({ where: { documentId: otherDoc.doc.id } });

@@ -25,6 +25,7 @@ CREATE TABLE "InterchangePackage" (
     "orgId" TEXT NOT NULL,
     "axisDocId" TEXT NOT NULL,
     "fromOrganId" TEXT NOT NULL,
+    "fromOrganName" TEXT,
     "codeNumber" TEXT,
     "codeNotation" TEXT,
     "promulgationDate" DATE,
