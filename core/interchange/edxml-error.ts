@@ -14,6 +14,8 @@
  * - `attachment_encoding`: an attachment's content is not base64;
  * - `type_mismatch`: an attachment's bytes are not what its ContentType declares.
  */
+import type { EdxmlMessageHeader } from "./edxml-types.ts";
+
 export type EdxmlErrorCode =
   | "xml_invalid"
   | "doctype"
@@ -27,6 +29,12 @@ export type EdxmlErrorCode =
   | "type_mismatch";
 
 export class EdxmlError extends Error {
+  /**
+   * The package's MessageHeader, when the refusal came after it was read (e.g. `type_mismatch`): the
+   * receiver can then name the sender's document in the status 02 it sends back.
+   */
+  header?: EdxmlMessageHeader;
+
   constructor(
     readonly code: EdxmlErrorCode,
     message: string,

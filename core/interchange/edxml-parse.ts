@@ -239,6 +239,16 @@ const mapPackage = <Stored>(root: XmlElement, streamed: StreamedAttachment<Store
   const documentId = text(mh, "DocumentId");
   if (documentId !== undefined) messageHeader.documentId = documentId;
 
+  try {
+    return { header: messageHeader, ...mapBody(root, header, envelope, streamed) };
+  } catch (err) {
+    // Past the header, a refusal can name the sender's document (for the status 02 sent back).
+    if (err instanceof EdxmlError) err.header = messageHeader;
+    throw err;
+  }
+};
+
+const mapBody = <Stored>(root: XmlElement, header: XmlElement, envelope: XmlElement, streamed: StreamedAttachment<Stored>[]): Omit<EdxmlPackage<Stored>, "header"> => {
   const references: EdxmlReference[] = children(child(child(envelope, "edXMLBody"), "edXMLManifest"), "Reference").map((r) => ({
     href: r.attributes.find((a) => a.local === "href")?.value.trim() ?? "",
     ...defined({ description: text(r, "Description"), attachmentName: text(r, "AttachmentName"), contentType: text(r, "ContentType") }),
@@ -265,7 +275,7 @@ const mapPackage = <Stored>(root: XmlElement, streamed: StreamedAttachment<Store
   });
 
   const trace = traceHeaderList(child(header, "TraceHeaderList"));
-  return { header: messageHeader, ...(trace ? { traceHeaderList: trace } : {}), references, attachments };
+  return { ...(trace ? { traceHeaderList: trace } : {}), references, attachments };
 };
 
 // === Status

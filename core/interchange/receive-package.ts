@@ -130,7 +130,7 @@ export const receiveInterchangePackage = async (deps: CoreDeps, receiver: Interc
     } catch (err) {
       if (err instanceof EdxmlError) {
         const { key, params } = edxmlRefusalMessage(err);
-        return await refuse(deps, receiver, { docId, orgId: clerk.orgId, listedFrom: item.from, header: undefined, reasonKey: key, reason: t("vi", key, params) });
+        return await refuse(deps, receiver, { docId, orgId: clerk.orgId, listedFrom: item.from, header: err.header, reasonKey: key, reason: t("vi", key, params) });
       }
       // The download broke off or the axis failed: nothing recorded, the package is fetched again next time.
       if (err instanceof InterchangeError) return { docId, outcome: "skipped", error: err.message };

@@ -187,6 +187,8 @@ describe("edXML parser refuses bad packages", () => {
     const sink = createMemorySink();
     const err = await refusal(pkg({ attachments: attachment() + attachment("application/pdf", html) }), sink);
     expect([err.code, err.field]).toEqual(["type_mismatch", "Attachment[2]"]);
+    // Refused after the header was read: the refusal names the sender's document (for the status 02).
+    expect(err.header).toMatchObject({ from: { organId: "000.00.31.H10" }, code: { codeNumber: "45", codeNotation: "STC-NS" }, promulgationInfo: { promulgationDate: "2026-12-10" } });
     expect(sink.began).toEqual([0, 1]);
     expect(sink.discarded.sort()).toEqual([0, 1]);
 
