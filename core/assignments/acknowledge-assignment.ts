@@ -8,6 +8,8 @@ import { runSql, type HotStatement } from "../store/direct-sql.ts";
 import type { AssignmentRole, AssignmentStatus, Role, UnitKind, Urgency } from "../store/generated/enums.ts";
 import type { AssignmentFacts } from "../workflow/state-machine.ts";
 import type { CoreDeps } from "../deps.ts";
+import { enqueueInterchangeProgress } from "../interchange/enqueue-status.ts";
+import { t } from "../messages/index.ts";
 import { enqueueOutbox } from "../outbox/enqueue-outbox.ts";
 import { loadReminderContext } from "../reminders/reminder-context.ts";
 import { computeReminderState, refreshAssignmentReminder } from "../reminders/schedule-reminder.ts";
@@ -104,7 +106,15 @@ WITH upd AS (
     AND a."sentAt" = $17::timestamp(3) AND a."isPaper" = $18::boolean AND a."lastReminderAt" IS NOT DISTINCT FROM $19::timestamp(3)
     AND a."escalationLevel" = $20::int
     AND EXISTS (SELECT 1 FROM "Document" d WHERE d."id" = a."documentId" AND d."urgency"::text = $21)
-  RETURNING a."id"
+  RETURNING a."id", a."role", a."documentId"
+),
+-- A document from the interchange: its sender hears the main unit is at work (status 05; ../interchange/enqueue-status.ts).
+ix AS (
+  INSERT INTO "InterchangeStatusMessage" ("id","dedupeKey","packageId","statusCode","description","toOrganId","responseCode","responseDate","responseDocumentId","nextAttemptAt","createdAt")
+  SELECT gen_random_uuid()::text, p."id" || ':05', p."id", '05', $22, p."fromOrganId", p."codeNumber" || '/' || p."codeNotation", p."promulgationDate", p."edxmlDocumentId", $1::timestamp(3), $1::timestamp(3)
+  FROM upd JOIN "InterchangePackage" p ON p."documentId" = upd."documentId"
+  WHERE upd."role" = 'MAIN' AND p."state" = 'REGISTERED' AND p."codeNumber" IS NOT NULL AND p."codeNotation" IS NOT NULL AND p."promulgationDate" IS NOT NULL
+  ON CONFLICT ("dedupeKey") DO NOTHING
 )
 ${auditInsertSql((n) => `$${n}`, "upd")}` };
 
@@ -196,6 +206,7 @@ const acknowledgeDirect = async (deps: CoreDeps, input: AckInput): Promise<Ackno
     iso(lastReminderAt),
     r.escalationLevel,
     r.urgency,
+    t("vi", "interchange.status.05"),
   ]);
   if (written !== 1) return null;
   deps.auditCheckpoint?.afterCommit();
@@ -231,6 +242,8 @@ const acknowledgeInTransaction = async (deps: CoreDeps, input: AckInput): Promis
         entityId: a.id,
         data: { ref: a.ref, channel: input.channel ?? null, messageId: input.messageId ?? null },
       });
+      // A document from the interchange: its sender hears the main unit is at work (status 05).
+      if (!a.parentId && a.role === "MAIN") await enqueueInterchangeProgress(tx, now, { documentId: a.documentId, statusCode: "05" });
       if (a.parentId) {
         const heads = (await unitHeadIds(tx, a.unitId)).filter((id) => id !== actor.id);
         await enqueueOutbox(tx, now, heads.map((userId) => ({ userId, kind: "assignment.acknowledged" as const, payload: { assignmentId: a.id }, dedupeKey: `asg:${a.id}:ack:${userId}` })));

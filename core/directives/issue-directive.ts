@@ -7,6 +7,7 @@ import { assignmentRef } from "../documents/refs.ts";
 import { nextReminder } from "../domain/reminder-policy.ts";
 import { loadReminderContext } from "../reminders/reminder-context.ts";
 import { DomainError } from "../errors.ts";
+import { enqueueInterchangeProgress } from "../interchange/enqueue-status.ts";
 import { enqueueOutbox, type OutboxIntent } from "../outbox/enqueue-outbox.ts";
 import type { AssignmentRole } from "../store/generated/enums.ts";
 import { dueAtForDate, localDateOf } from "../time.ts";
@@ -263,6 +264,8 @@ export const issueDirective = (deps: CoreDeps, raw: IssueDirectiveInput): Promis
           },
         });
         await enqueueOutbox(tx, now, outbox);
+        // A document from the interchange: its sender hears it was assigned (status 04).
+        await enqueueInterchangeProgress(tx, now, { documentId: plan.documentId, statusCode: "04", unit: main.unitName });
         return { ...plan, directiveId: directive.id, assignments: created };
       },
       { timeout: 30_000 },

@@ -34,7 +34,7 @@ import { EdxmlError } from "./edxml-error.ts";
 import { parseEdxmlPackage } from "./edxml-parse.ts";
 import { edxmlRefusalMessage } from "./edxml-refusal.ts";
 import type { EdxmlMessageHeader, EdxmlPackage } from "./edxml-types.ts";
-import { enqueueInterchangeStatus } from "./status-messages.ts";
+import { enqueueInterchangeStatus } from "./enqueue-status.ts";
 
 /** What the receiving side needs besides the core deps. */
 export type InterchangeReceiver = {

@@ -3,49 +3,12 @@
 // claimed by compare-and-set with a lease and sent with `sendEdoc` (`messagetype: status`). A failed send
 // waits with a growing delay and is tried again: the axis being down loses nothing. One package's statuses
 // go out in the order they were written (01 before 03), so a later one waits while an earlier one is unsent.
+// The rows are written by ./enqueue-status.ts.
 import type { CoreDeps } from "../deps.ts";
 import type { InterchangeTransport } from "../ports/interchange-transport.ts";
 import { InterchangeError } from "../ports/interchange-transport.ts";
-import type { Tx } from "../store/tx.ts";
-import { localDateOf, localDateToUtcMidnight, localTimeOf, utcMidnightToLocalDate } from "../time.ts";
+import { localDateOf, localTimeOf, utcMidnightToLocalDate } from "../time.ts";
 import { buildEdxmlStatus } from "./edxml-build.ts";
-import type { EdxmlMessageHeader } from "./edxml-types.ts";
-
-/** A status to queue for the sender of a package. */
-export type InterchangeStatusIntent = {
-  packageId: string;
-  /** The envelope of the package the status answers (its From, Code, PromulgationDate, DocumentId). */
-  header: Pick<EdxmlMessageHeader, "from" | "code" | "promulgationInfo" | "documentId">;
-  /** Two digits, e.g. `03`. */
-  statusCode: string;
-  /** Sent as the status's Description (Vietnamese: read by the sender's clerk). */
-  description?: string;
-};
-
-/**
- * Writes a status row in the caller's transaction; a second one for the same package and code is not
- * written (`<packageId>:<code>`).
- */
-export const enqueueInterchangeStatus = async (tx: Tx, now: Date, intent: InterchangeStatusIntent): Promise<void> => {
-  const { header } = intent;
-  await tx.interchangeStatusMessage.createMany({
-    data: [
-      {
-        dedupeKey: `${intent.packageId}:${intent.statusCode}`,
-        packageId: intent.packageId,
-        statusCode: intent.statusCode,
-        description: intent.description ?? null,
-        toOrganId: header.from.organId,
-        responseCode: `${header.code.codeNumber}/${header.code.codeNotation}`,
-        responseDate: localDateToUtcMidnight(header.promulgationInfo.promulgationDate),
-        responseDocumentId: header.documentId ?? null,
-        nextAttemptAt: now,
-        createdAt: now,
-      },
-    ],
-    skipDuplicates: true,
-  });
-};
 
 /** Options of {@link sendDueInterchangeStatuses}. */
 export type SendInterchangeStatusesOptions = {

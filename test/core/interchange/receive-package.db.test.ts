@@ -13,11 +13,14 @@ import { sendDueInterchangeStatuses } from "../../../core/interchange/status-mes
 import type { InterchangeTransport } from "../../../core/ports/interchange-transport.ts";
 import { createInterchangeJobs, INTERCHANGE_POLL_JOB, INTERCHANGE_STATUSES_JOB } from "../../../jobs/definitions/interchange.ts";
 import type { JobContext } from "../../../jobs/definition.ts";
+import { issueDirective } from "../../../core/directives/issue-directive.ts";
+import { acknowledgeAssignment } from "../../../core/assignments/acknowledge-assignment.ts";
+import { completeAssignment } from "../../../core/assignments/complete-assignment.ts";
 import { createTestDeps } from "../../support/core.ts";
 import { samplePackage } from "../../support/edxml-fixtures.ts";
 import { startFakeAxisServer, type FakeAxisServer } from "../../support/fake-axis-server.ts";
 import { createTestDatabase, type TestDatabase } from "../../support/test-db.ts";
-import { samplePdf, setupExampleOrg, type OrgFixture } from "../../support/workflow.ts";
+import { registerSample, samplePdf, setupExampleOrg, type OrgFixture } from "../../support/workflow.ts";
 
 const CREDENTIALS = { systemId: "edoc-quynhon", secret: "s3cret-value" };
 const AGENCY = "000.00.32.H10";
@@ -129,6 +132,35 @@ describe("receiving through the interchange", () => {
     // Sent once: a second run finds nothing due.
     expect(await sendStatuses()).toEqual({ sent: 0, retried: 0, waiting: 0 });
     expect(fake.statuses).toHaveLength(2);
+  });
+
+  it("then like a registered scan: directive → acknowledgement → completion, and the sender gets 01, 03, 04, 05, 06 in that order", async () => {
+    fake.deliver(goodPackage(), { from: SENDER });
+    const [received] = await pollInterchange(deps, receiver());
+    const documentId = received!.outcome === "registered" ? received!.documentId : "";
+    // A document that did not come through the interchange gets no status from its workflow.
+    const scan = await registerSample(deps, org, { codeNumber: "99" });
+    await issueDirective(deps, { actorUserId: org.users.chutich!, documentId: scan.documentId, text: "Giao TCKH chủ trì.", main: "TCKH", due: { date: "2026-12-18" } });
+
+    const directive = await issueDirective(deps, { actorUserId: org.users.chutich!, documentId, text: "Giao Phòng Tài chính - Kế hoạch chủ trì, Phòng Tư pháp phối hợp.", main: "TCKH", coordinate: ["TP"], due: { date: "2026-12-18" } });
+    const main = directive.assignments.find((a) => a.role === "MAIN")!;
+    const coordinate = directive.assignments.find((a) => a.role === "COORDINATE")!;
+    // The coordinating unit acknowledging is not the main unit at work.
+    await acknowledgeAssignment(deps, { actorUserId: org.users["tp.tp"]!, assignmentId: coordinate.assignmentId });
+    expect(await db.prisma.interchangeStatusMessage.count({ where: { statusCode: "05" } })).toBe(0);
+    await acknowledgeAssignment(deps, { actorUserId: org.users["tp.tckh"]!, assignmentId: main.assignmentId });
+    await completeAssignment(deps, { actorUserId: org.users["tp.tckh"]!, assignmentId: main.assignmentId, text: "Đã tham mưu văn bản trả lời." });
+
+    expect(await sendStatuses()).toMatchObject({ sent: 5, retried: 0 });
+    const statuses = await statusesAtFake();
+    expect(statuses.map((s) => s.code)).toEqual(["01", "03", "04", "05", "06"]);
+    expect(statuses.every((s) => s.responseFor.code === "45/STC-NS" && s.to[0] === SENDER)).toBe(true);
+    expect(statuses.map((s) => s.description).slice(2)).toEqual([
+      "Đã phân công xử lý: Phòng Tài chính - Kế hoạch chủ trì.",
+      "Đơn vị chủ trì đã nhận văn bản và đang xử lý.",
+      "Đã hoàn thành xử lý văn bản.",
+    ]);
+    expect(await db.prisma.interchangeStatusMessage.count()).toBe(5);
   });
 
   it("the same package listed on two polls, and the same document under a second docId, give one record", async () => {
