@@ -37,6 +37,8 @@ export type FakeAxisServer = {
   downloads: FakeAxisDownload[];
   /** The next `n` calls fail: HTTP 500, a `FAIL` answer, or no answer at all until the client gives up. */
   failNext(n: number, how: FakeAxisFailure): void;
+  /** The next `n` calls of one kind (e.g. `updateStatus`) fail; other calls are answered. */
+  failNextCall(call: string, n: number, how: FakeAxisFailure): void;
   /** `getEdoc` answers without content-length (chunked), as some platforms do. */
   chunkedDownloads: boolean;
   close(): Promise<void>;
@@ -75,6 +77,7 @@ const json = (res: ServerResponse, status: number, body: unknown) => {
 export const startFakeAxisServer = async ({ systemId, secret }: { systemId: string; secret: string }): Promise<FakeAxisServer> => {
   let nextId = 1000;
   const failures: FakeAxisFailure[] = [];
+  const callFailures = new Map<string, FakeAxisFailure[]>();
   const hanging = new Set<ServerResponse>();
 
   const fake: Omit<FakeAxisServer, "url" | "close"> = {
@@ -94,6 +97,11 @@ export const startFakeAxisServer = async ({ systemId, secret }: { systemId: stri
     failNext(n, how) {
       for (let i = 0; i < n; i++) failures.push(how);
     },
+    failNextCall(call, n, how) {
+      const queue = callFailures.get(call) ?? [];
+      for (let i = 0; i < n; i++) queue.push(how);
+      callFailures.set(call, queue);
+    },
   };
 
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
@@ -110,7 +118,7 @@ export const startFakeAxisServer = async ({ systemId, secret }: { systemId: stri
       record(401);
       return json(res, 401, { status: "FAIL", ErrorDesc: "invalid systemid or secret" });
     }
-    const failure = failures.shift();
+    const failure = callFailures.get(call)?.shift() ?? failures.shift();
     if (failure === "hang") {
       record(0);
       hanging.add(res);
