@@ -188,6 +188,20 @@ describe("receiving through the interchange", () => {
     expect((await statusesAtFake()).map((s) => s.code)).toEqual(["01", "03"]);
   });
 
+  // Means most on PostgreSQL, where the two polls run on separate connections at once.
+  it("two polls at once take the same package: one document, one row, the loser rolled back whole", async () => {
+    const docId = fake.deliver(goodPackage(), { from: SENDER });
+    const [a, b] = await Promise.all([pollInterchange(deps, receiver()), pollInterchange(deps, receiver())]);
+    expect([a![0]!.outcome, b![0]!.outcome].sort()).toEqual(["already", "registered"]);
+    expect(await db.prisma.document.count()).toBe(1);
+    expect(await db.prisma.interchangePackage.count()).toBe(1);
+    expect(await db.prisma.storedFile.count({ where: { kind: "ORIGINAL" } })).toBe(1);
+    expect(await db.prisma.interchangeStatusMessage.count()).toBe(2);
+    // No number was used up by the loser: the next registration is số đến 2.
+    expect((await registerSample(deps, org)).registerNumber).toBe(2);
+    expect(fake.statusUpdates.every((u) => u.docId === docId && u.status === "done")).toBe(true);
+  });
+
   it("a crash between the durable write and done, and a done the axis refuses: the next poll answers, one record", async () => {
     const docId = fake.deliver(goodPackage(), { from: SENDER });
     // The process dies right after the registration committed, before done reached the axis.
