@@ -98,8 +98,6 @@ export const ZConfig = z
     AXIS_SECRET: optionalString,
     /** How often to ask the interchange for new packages, in seconds. @defaultValue 60 */
     AXIS_POLL_SECONDS: z.coerce.number().int().min(5).max(24 * 3600).default(60),
-    /** The agency's electronic identifier (mã định danh điện tử, e.g. 000.00.32.H10); required with AXIS_URL. */
-    AGENCY_ORGAN_ID: z.string().optional(),
   })
   .superRefine((cfg, ctx) => {
     if (cfg.FILE_STORE === "s3") {
