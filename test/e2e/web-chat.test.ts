@@ -323,7 +323,7 @@ describe("Web Push in the browser", () => {
     expect(await service.app.db.prisma.webPushSubscription.count()).toBe(0);
   });
 
-  it("the service worker shows a pushed message as a notification (title and line)", async () => {
+  it("the service worker shows a pushed message as a notification (title and line)", { timeout: 90_000 }, async () => {
     const page = await newPage();
     await page.context().grantPermissions(["notifications"], { origin: base });
     const cdp = await page.context().newCDPSession(page);
@@ -339,12 +339,21 @@ describe("Web Push in the browser", () => {
     const chatWorker = () => registrations.find((r) => r.scopeURL === `${base}/chat/` && !r.isDeleted)?.registrationId;
     await expect.poll(chatWorker).toBeDefined();
     const push = { title: "[HỎA TỐC] Giao việc D1-TCKH", body: "V/v hướng dẫn lập dự toán ngân sách năm 2027", tag: "m-1", url: "/chat" };
-    await cdp.send("ServiceWorker.deliverPushMessage", { origin: base, registrationId: chatWorker()!, data: JSON.stringify(push) });
     const shown = () =>
       page.evaluate(async () => {
         const reg = await navigator.serviceWorker.getRegistration("/chat/");
         return (await reg!.getNotifications()).map((n) => ({ title: n.title, body: n.body, tag: n.tag }));
       });
-    await expect.poll(shown, { timeout: 10_000 }).toEqual([{ title: push.title, body: push.body, tag: push.tag }]);
+    // DevTools' simulated push (standing in for the push service) was lost once on a loaded machine
+    // while the stopped worker started: it is delivered again until one shows. The same tag replaces,
+    // so however many arrive, exactly one notification must be there.
+    const deadline = Date.now() + 40_000;
+    let seen: Awaited<ReturnType<typeof shown>> = [];
+    while (seen.length === 0 && Date.now() < deadline) {
+      await cdp.send("ServiceWorker.deliverPushMessage", { origin: base, registrationId: chatWorker()!, data: JSON.stringify(push) });
+      await expect.poll(shown, { timeout: 8_000 }).not.toEqual([]).catch(() => undefined);
+      seen = await shown();
+    }
+    expect(seen).toEqual([{ title: push.title, body: push.body, tag: push.tag }]);
   });
 });
