@@ -166,8 +166,8 @@ describe("issueOutgoingDocument", () => {
     expect(kinds.map((k) => k.kind)).toEqual(["ORIGINAL"]);
     const paper = await listOutgoingPaper(deps(), { actorUserId: org.users.vanthu! });
     expect(paper.items.map((i) => [i.name, i.reason])).toEqual([
-      ["Phòng Tài chính - Kế hoạch", "RED_SEAL"],
-      ["UBND phường Nhơn Bình", "RED_SEAL"],
+      ["Sở Tài chính", "RED_SEAL"],
+      ["UBND phường Quy Nhơn Bắc", "RED_SEAL"],
       ["Sở Nội vụ tỉnh Bình Định", "RED_SEAL"],
     ]);
   });
@@ -263,8 +263,8 @@ describe("issueOutgoingDocument", () => {
       date: "01/12/2026",
       typeAndSubject: "Công văn V/v triển khai xử lý văn bản trên phần mềm văn phòng điện tử",
       signer: "Chủ tịch Nguyễn Văn An",
-      recipients: "Phòng Tài chính - Kế hoạch; UBND phường Nhơn Bình; Sở Nội vụ tỉnh Bình Định",
-      archiveCopy: "Văn phòng HĐND và UBND thành phố; Văn thư",
+      recipients: "Sở Tài chính; UBND phường Quy Nhơn Bắc; Sở Nội vụ tỉnh Bình Định",
+      archiveCopy: "Văn phòng UBND tỉnh; Văn thư",
       copies: 5,
       transferredOn: "01/12/2026",
       receipts: "TCKH (01/12/2026)",
