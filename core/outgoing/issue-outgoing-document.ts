@@ -147,7 +147,7 @@ const TX_OPTIONS = { maxWait: 30_000, timeout: 30_000 } as const;
  * const r = await issueOutgoingDocument(deps, {
  *   actorUserId, docType: "Công văn", draftingUnitCode: "VP", subject: "V/v …",
  *   signerName: "Nguyễn Văn An", signerTitle: "Chủ tịch",
- *   internalRecipients: ["TCKH", "NB"], externalRecipients: ["Sở Nội vụ tỉnh Bình Định"],
+ *   internalRecipients: ["TCKH", "NB"], externalRecipients: ["Bộ Nội vụ"],
  *   files: [{ bytes: pdf }], certificate,
  * });
  * // r.numberAndNotation === "05/UBND-VP", r.displayRef === "P5"
