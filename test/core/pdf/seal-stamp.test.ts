@@ -3,7 +3,7 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { PDFArray, PDFDocument, PDFRawStream, decodePDFRawStream, degrees } from "pdf-lib";
+import { PDFDocument, PDFName, PDFRawStream, decodePDFRawStream, degrees } from "pdf-lib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { hasJavaScript } from "../../../core/pdf/javascript.ts";
 import { copyForIssue, formatSigningTime, stampSeal } from "../../../core/pdf/seal-stamp.ts";
@@ -85,13 +85,17 @@ describe("stampSeal", () => {
     const fonts = (await run("pdffonts", [path])).stdout;
     expect(fonts).toMatch(/^Tinos-Regular\S*\s+CID TrueType\s+Identity-H\s+yes/m);
     expect(fonts).not.toContain("DejaVu");
-    // The operators pdf-lib appended to page 1 (its last content stream): 10 pt text, black.
-    const page = (await PDFDocument.load(sealed)).getPage(0);
-    const contents = page.node.Contents();
-    const last = contents instanceof PDFArray ? contents.lookup(contents.size() - 1) : contents;
-    const ops = new TextDecoder("latin1").decode(decodePDFRawStream(last as PDFRawStream).decode());
-    expect([...ops.matchAll(/ ([\d.]+) Tf\b/g)].map((m) => Number(m[1]))).toEqual([10, 10, 10]);
-    expect([...ops.matchAll(/([\d.]+ [\d.]+ [\d.]+) rg/g)].map((m) => m[1])).toEqual(["1 1 1", "0 0 0", "0 0 0", "0 0 0"]);
+    // The block's operators (in whichever stream holds them: an appended content stream or a form): 10 pt text, black.
+    const doc = await PDFDocument.load(sealed);
+    const streams = doc.context
+      .enumerateIndirectObjects()
+      .map(([, o]) => o)
+      .filter((o): o is PDFRawStream => o instanceof PDFRawStream && o.dict.get(PDFName.of("Subtype")) !== PDFName.of("Image"))
+      .map((o) => new TextDecoder("latin1").decode(decodePDFRawStream(o).decode()));
+    const block = streams.filter((ops) => / 10 Tf\b/.test(ops));
+    expect(block).toHaveLength(1);
+    expect([...block[0]!.matchAll(/ ([\d.]+) Tf\b/g)].map((m) => Number(m[1]))).toEqual([10, 10, 10]);
+    expect([...block[0]!.matchAll(/([\d.]+ [\d.]+ [\d.]+) rg/g)].map((m) => m[1])).toEqual(["1 1 1", "0 0 0", "0 0 0", "0 0 0"]);
   });
 
   it("refuses what is not a PDF", async () => {
