@@ -25,7 +25,7 @@ const USAGE = `Usage: edoc <command> [options]
   user logout USER             sign the person out of the web chat everywhere
   audit verify                 check the audit log's hash chain and its last checkpoint
   calendar import FILE         import a year of days off and make-up working days (YAML)
-  demo                         import the example organisation (Quy Nhơn) and print link codes
+  demo                         import the example organisation (UBND tỉnh Gia Lai) and print link codes
   report register|on-time …    registers (incoming, outgoing, tracking) as XLSX/CSV; the on-time report
   archive list|export|verify … the year's case files; export a closed one for the archive; verify a package
   document complete REF …      enter a secret incoming document's trích yếu and details (chat does not carry them)

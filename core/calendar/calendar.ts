@@ -138,6 +138,11 @@ export type Calendar = {
   entries(): CalendarEntry[];
   /** Everything the calendar knows about a date. */
   dayInfo(date: LocalDate): CalendarDayInfo;
+  /**
+   * The entries of [`from`, `to`] marked `confirmed: false` (estimates, e.g. Tết days before the
+   * year's official notice), sorted by date: a count of working days across them may change.
+   */
+  unconfirmedBetween(from: LocalDate, to: LocalDate): CalendarEntry[];
   /** Monday–Friday minus days off, plus make-up working days. */
   isWorkingDay(date: LocalDate): boolean;
   /** On a working day and inside one of the office-hour periods [start, end). */
@@ -317,6 +322,11 @@ export const createCalendar = (options: CalendarOptions = {}): Calendar => {
     isCovered: (year) => covered.has(year),
     entries: () => [...byDate.values()].sort((a, b) => compareLocalDates(a.date, b.date)).map((e) => ({ ...e })),
     dayInfo,
+    unconfirmedBetween: (from, to) =>
+      [...byDate.values()]
+        .filter((e) => e.confirmed === false && compareLocalDates(e.date, from) >= 0 && compareLocalDates(e.date, to) <= 0)
+        .sort((a, b) => compareLocalDates(a.date, b.date))
+        .map((e) => ({ ...e })),
     isWorkingDay,
     isWorkingTime,
     addWorkingDays,

@@ -10,7 +10,7 @@ import { DomainError } from "../errors.ts";
 import { enqueueInterchangeProgress } from "../interchange/enqueue-status.ts";
 import { enqueueOutbox, type OutboxIntent } from "../outbox/enqueue-outbox.ts";
 import type { AssignmentRole } from "../store/generated/enums.ts";
-import { dueAtForDate, localDateOf } from "../time.ts";
+import { dueAtForDate, localDateOf, type LocalDate } from "../time.ts";
 import { runUseCase } from "../use-case.ts";
 import { closePendingExtensions } from "../assignments/close-extensions.ts";
 import { DOCUMENT_TRANSITIONS, SUPERSEDE_TRANSITION, isSecret } from "../workflow/state-machine.ts";
@@ -59,6 +59,11 @@ export type DirectivePlan = {
   assignments: PlannedAssignment[];
   /** The directive this one replaces, when the document already has one. */
   supersedesId: string | null;
+  /**
+   * Estimated calendar days (`confirmed: false`, e.g. Tết before the year's official notice) from
+   * today to the latest deadline: the deadlines and working days shown were counted with them.
+   */
+  estimatedDays: { date: LocalDate; name: string }[];
 };
 
 export type IssueDirectiveResult = Omit<DirectivePlan, "assignments"> & {
@@ -127,6 +132,7 @@ const planDirective = async (deps: CoreDeps, actor: Actor, input: z.output<typeo
   if (coordinateDue > mainDue) throw new DomainError("COORDINATE_DUE_AFTER_MAIN", "directive.coordinateDueAfterMain");
 
   const current = await deps.prisma.directive.findFirst({ where: { documentId: doc.id, supersededBy: null }, orderBy: { createdAt: "desc" }, select: { id: true } });
+  const estimatedDays = calendar.unconfirmedBetween(today, localDateOf(mainDue, zone)).map((e) => ({ date: e.date, name: e.name }));
   return {
     documentId: doc.id,
     documentRef: doc.ref,
@@ -135,6 +141,7 @@ const planDirective = async (deps: CoreDeps, actor: Actor, input: z.output<typeo
     enteredById: actor.id,
     text: input.text,
     supersedesId: current?.id ?? null,
+    estimatedDays,
     assignments: wanted.map((w) => {
       const unit = byCode.get(w.code.toUpperCase())!;
       const dueAt = w.role === "MAIN" ? mainDue : w.role === "COORDINATE" ? coordinateDue : null;

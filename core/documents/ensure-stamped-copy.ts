@@ -18,9 +18,13 @@ export const routingText = (assignments: { role: "MAIN" | "COORDINATE" | "INFO";
   return [part("MAIN", "chủ trì"), part("COORDINATE", "phối hợp"), part("INFO", "nhận để biết")].filter(Boolean).join("; ");
 };
 
+/** "05-VP; 12-TCKH": the case files holding the document (Số và ký hiệu hồ sơ), in the order it was filed. */
+export const caseFileText = (files: { code: string }[]): string => files.map((f) => f.code).join("; ");
+
 /**
  * Returns the document's current stamped copy, making it from the untouched original when there is
- * none yet or when `restamp` is set (after a directive: the "Chuyển" line shows the routing).
+ * none yet or when `restamp` is set (after a directive: the "Chuyển" line shows the routing; after
+ * filing: the "Số và ký hiệu HS" line shows the case file).
  * Returns null for a document without a scan. Idempotent; safe to call after a crash.
  */
 export const ensureStampedCopy = async (deps: CoreDeps, documentId: string, { restamp = false } = {}): Promise<StampedCopy | null> => {
@@ -47,6 +51,8 @@ export const ensureStampedCopy = async (deps: CoreDeps, documentId: string, { re
     select: { assignments: { where: { parentId: null, status: { not: "CANCELLED" } }, select: { role: true, unit: { select: { code: true } } } } },
   });
   const routing = directive ? routingText(directive.assignments.map((a) => ({ role: a.role, unitCode: a.unit.code }))) : undefined;
+  const filed = await deps.prisma.caseFileDocument.findMany({ where: { documentId }, orderBy: { addedAt: "asc" }, select: { caseFile: { select: { code: true } } } });
+  const caseFile = caseFileText(filed.map((f) => f.caseFile));
   // The original goes through a temporary file: the stamp is usually an incremental update that reads
   // a few objects of it by offset and appends a few kilobytes, so a scan's size never sits in memory.
   const dir = await mkdtemp(join(tmpdir(), "edoc-stamp-"));
@@ -62,6 +68,7 @@ export const ensureStampedCopy = async (deps: CoreDeps, documentId: string, { re
         receivedAt: doc.arrivalAt ?? doc.createdAt,
         timeZone: doc.org.timeZone,
         ...(routing ? { routing } : {}),
+        ...(caseFile ? { caseFile } : {}),
       },
     );
     stored = await deps.files.put(

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { appendAuditEvent } from "../audit/append-audit-event.ts";
 import type { CoreDeps } from "../deps.ts";
+import { ensureStampedCopy } from "../documents/ensure-stamped-copy.ts";
 import { DomainError } from "../errors.ts";
 import { runUseCase } from "../use-case.ts";
 import { ZCaseFileKey, loadCaseFile } from "./case-file-access.ts";
@@ -20,6 +21,7 @@ export type AddDocumentToCaseFileResult = { caseFileId: string; documentId: stri
  * several files; its ordinal in this file (số thứ tự văn bản trong hồ sơ) is the next one, given
  * under the row lock of the file so two clerks adding at once get different numbers. Secret
  * documents may be filed (as metadata: they have no content on the system) by viewers who see them.
+ * An incoming document's ĐẾN stamp is then made again with its "Số và ký hiệu HS" line filled.
  *
  * @example await addDocumentToCaseFile(deps, { actorUserId, code: "05-VP", year: 2026, documentRef: "D7/2026" })
  */
@@ -30,10 +32,10 @@ export const addDocumentToCaseFile = (deps: CoreDeps, raw: AddDocumentToCaseFile
     const now = deps.clock.now();
     const doc = await deps.prisma.document.findFirst({
       where: { orgId: scope.orgId, ...(input.documentId ? { id: input.documentId } : { ref: input.documentRef! }), ...(scope.includeSecret ? {} : { secrecy: "NONE" }) },
-      select: { id: true, ref: true },
+      select: { id: true, ref: true, direction: true },
     });
     if (!doc) throw new DomainError("DOCUMENT_NOT_FOUND", "document.notFound");
-    return deps.prisma.$transaction(async (tx) => {
+    const added = await deps.prisma.$transaction(async (tx) => {
       const file = await loadCaseFile(tx, scope.orgId, input);
       // Serialises ordinals per file: the lock holds until the transaction ends.
       await tx.$executeRawUnsafe(`SELECT 1 FROM "CaseFile" WHERE id = $1 FOR UPDATE`, file.id);
@@ -54,4 +56,8 @@ export const addDocumentToCaseFile = (deps: CoreDeps, raw: AddDocumentToCaseFile
       });
       return { caseFileId: file.id, documentId: doc.id, documentRef: doc.ref, ordinal };
     });
+    // After the commit, like a directive's re-stamp: a failure leaves the previous stamped copy, and
+    // the next re-stamp (or this call's retry) fills the line. Paper-only documents have no copy.
+    if (doc.direction === "IN") await ensureStampedCopy(deps, doc.id, { restamp: true }).catch(() => null);
+    return added;
   });

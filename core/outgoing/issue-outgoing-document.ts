@@ -1,6 +1,8 @@
 // Issuing an outgoing document (phát hành, DOMAIN.md §2 step 4–5 and §3): the clerk registers the
-// signed scan; core gives it số đi and ký hiệu, stamps the agency's seal block, signs it with the
-// agency certificate when one is configured, and delivers it to the recipient units.
+// signed document (a PDF signed by its signer, or a scan of the wet-signed paper original); core gives
+// it số đi and ký hiệu, and, when the agency certificate is configured, stamps the agency's seal block
+// (a scan becomes a digitised copy, "SAO Y": see core/pdf/seal-stamp.ts) and signs it; then it
+// delivers it to the recipient units.
 //
 // Decisions (see the report of issue "Outgoing documents"):
 // - Who issues: the agency's clerks (isAgencyClerk: CLERK of the office or leadership) for any
@@ -38,7 +40,8 @@ import { documentSearchText } from "../documents/search-text.ts";
 import { DomainError } from "../errors.ts";
 import { enqueueOutbox } from "../outbox/enqueue-outbox.ts";
 import { prepareIncoming } from "../pdf/prepare-incoming.ts";
-import { stampSeal } from "../pdf/seal-stamp.ts";
+import { pdfHasDigitalSignature } from "../pdf/detect-signature.ts";
+import { copyForIssue, stampSeal, type SealForm } from "../pdf/seal-stamp.ts";
 import { checkAgencyCertificate, signPdf } from "../pdf/sign-pdf.ts";
 import type { AgencyCertificate } from "../pdf/sign-pdf.ts";
 import { localDateOf, localDateToUtcMidnight } from "../time.ts";
@@ -117,7 +120,12 @@ export type IssueOutgoingResult = {
   isPaperOnly: boolean;
   requiresRedSeal: boolean;
   isSigned: boolean;
-  /** The sealed (and, with a certificate, signed) copy; null for paper-only documents. */
+  /**
+   * The seal block on the issued copy: ORIGINAL (a PDF signed by its signer), SAO_Y (a scan of a
+   * paper original: a digitised copy); null when none was drawn (no certificate, or paper only).
+   */
+  sealForm: SealForm | null;
+  /** The issued copy (sealed and signed with a certificate; without, no block); null for paper-only documents. */
   sealedSha256: string | null;
   pageCount: number | null;
   recipients: IssuedRecipient[];
@@ -139,7 +147,7 @@ const TX_OPTIONS = { maxWait: 30_000, timeout: 30_000 } as const;
  * const r = await issueOutgoingDocument(deps, {
  *   actorUserId, docType: "Công văn", draftingUnitCode: "VP", subject: "V/v …",
  *   signerName: "Nguyễn Văn An", signerTitle: "Chủ tịch",
- *   internalRecipients: ["TCKH", "NB"], externalRecipients: ["Sở Nội vụ tỉnh Bình Định"],
+ *   internalRecipients: ["TCKH", "NB"], externalRecipients: ["Bộ Nội vụ"],
  *   files: [{ bytes: pdf }], certificate,
  * });
  * // r.numberAndNotation === "05/UBND-VP", r.displayRef === "P5"
@@ -298,6 +306,7 @@ export const issueOutgoingDocument = (deps: CoreDeps, raw: IssueOutgoingInput): 
       isPaperOnly,
       requiresRedSeal: input.requiresRedSeal,
       isSigned: finished.isSigned,
+      sealForm: finished.sealForm,
       sealedSha256: finished.sealedSha256,
       pageCount: prepared?.pageCount ?? null,
       recipients: created.recipients,
@@ -306,11 +315,19 @@ export const issueOutgoingDocument = (deps: CoreDeps, raw: IssueOutgoingInput): 
 
 // === Step 2: seal, sign, deliver
 
-export type FinishOutgoingIssueResult = { isSigned: boolean; sealedSha256: string | null };
+export type FinishOutgoingIssueResult = { isSigned: boolean; sealForm: SealForm | null; sealedSha256: string | null };
 
 /**
- * Completes a numbered outgoing document: makes the sealed copy (signed when `certificate` is
- * given) from the untouched original, stores it as a SIGNED file, marks the document ISSUED and
+ * The form of the seal block for `original`: a PDF that carries a digital signature was born digital
+ * and signed by its signer (ORIGINAL); anything else is a scan or photos of a paper original, which
+ * the agency's signature turns into a digitised copy (SAO_Y, Decree 30 Art. 18.6 and 25.1.c).
+ */
+export const sealFormOf = async (original: Uint8Array): Promise<SealForm> => ((await pdfHasDigitalSignature(original)) ? "ORIGINAL" : "SAO_Y");
+
+/**
+ * Completes a numbered outgoing document: makes the issued copy from the untouched original (with
+ * `certificate`: the seal block in the form `sealFormOf` gives, then the agency's signature; without:
+ * no block, since nothing is signed), stores it as a SIGNED file, marks the document ISSUED and
  * queues its delivery to the heads of the electronic recipient units. Idempotent: an ISSUED document
  * is returned as it is (a crash between the two steps is repaired by calling this again).
  */
@@ -335,21 +352,29 @@ export const finishOutgoingIssue = async (deps: CoreDeps, { documentId, certific
     },
   });
   const existing = doc.files.find((f) => f.kind === "SIGNED");
-  if (doc.status !== "REGISTERED") return { isSigned: doc.isSigned, sealedSha256: existing?.sha256 ?? null };
+  const original = doc.files.find((f) => f.kind === "ORIGINAL");
+  const formOfIssued = async (signed: boolean) => (signed && original ? sealFormOf(await deps.files.readBytes(original.sha256)) : null);
+  if (doc.status !== "REGISTERED") return { isSigned: doc.isSigned, sealForm: await formOfIssued(doc.isSigned), sealedSha256: existing?.sha256 ?? null };
 
   const signedAt = deps.clock.now();
-  const original = doc.files.find((f) => f.kind === "ORIGINAL");
   let sealed: { sha256: string; size: number } | null = null;
+  let sealForm: SealForm | null = null;
   let isSigned = false;
   if (!doc.isPaperOnly && original) {
-    const stamped = await stampSeal(await deps.files.readBytes(original.sha256), {
-      agencyName: doc.issuer ?? doc.org.name,
-      numberAndNotation: numberAndNotation(doc.codeNumber, doc.codeNotation),
-      signedAt,
-      timeZone: doc.org.timeZone || deps.settings.officeTimeZone,
-    });
-    const bytes = certificate ? await signPdf(stamped, { certificate, signedAt, name: doc.issuer ?? doc.org.name }) : stamped;
-    isSigned = certificate !== undefined;
+    const originalBytes = await deps.files.readBytes(original.sha256);
+    let bytes: Uint8Array;
+    if (certificate) {
+      sealForm = await sealFormOf(originalBytes);
+      const common = { agencyName: doc.issuer ?? doc.org.name, signedAt, timeZone: doc.org.timeZone || deps.settings.officeTimeZone };
+      const stamped = await stampSeal(
+        originalBytes,
+        sealForm === "SAO_Y" ? { ...common, form: "SAO_Y" } : { ...common, form: "ORIGINAL", numberAndNotation: numberAndNotation(doc.codeNumber, doc.codeNotation) },
+      );
+      bytes = await signPdf(stamped, { certificate, signedAt, name: doc.issuer ?? doc.org.name });
+      isSigned = true;
+    } else {
+      bytes = await copyForIssue(originalBytes);
+    }
     sealed = await deps.files.put(bytes);
   }
 
@@ -363,7 +388,7 @@ export const finishOutgoingIssue = async (deps: CoreDeps, { documentId, certific
     if (claimed.count === 0) {
       // Another call finished it first: report what it stored.
       const current = await tx.document.findUniqueOrThrow({ where: { id: doc.id }, select: { isSigned: true, files: { where: { kind: "SIGNED" }, select: { sha256: true }, take: 1 } } });
-      return { isSigned: current.isSigned, sealedSha256: current.files[0]?.sha256 ?? null };
+      return { isSigned: current.isSigned, sealForm: current.isSigned ? sealForm : null, sealedSha256: current.files[0]?.sha256 ?? null };
     }
     if (sealed && original) {
       await tx.storedFile.create({
@@ -393,8 +418,8 @@ export const finishOutgoingIssue = async (deps: CoreDeps, { documentId, certific
       actorUserId: doc.createdById,
       entityType: "Document",
       entityId: doc.id,
-      data: { ref: doc.ref, isSigned, sealedSha256: sealed?.sha256 ?? null, electronicRecipients: doc.recipients.map((r) => r.id) },
+      data: { ref: doc.ref, isSigned, sealForm, sealedSha256: sealed?.sha256 ?? null, electronicRecipients: doc.recipients.map((r) => r.id) },
     });
-    return { isSigned, sealedSha256: sealed?.sha256 ?? null };
+    return { isSigned, sealForm, sealedSha256: sealed?.sha256 ?? null };
   }, TX_OPTIONS);
 };

@@ -1,12 +1,28 @@
-// The agency's visible seal block on an issued document (DOMAIN.md §4; Decree 30 Appendix I, II.8.b
-// and III.1.d): at the top right of page 1, no image, black text in a Times-like 10 pt face:
+// The agency's visible seal block on an issued document (DOMAIN.md §4): at the top right of page 1,
+// no image, black upright text, 10 pt, in one of two forms.
 //
-//   UBND thành phố Quy Nhơn
+// A document born digital and signed by its signer (the PDF carries a personal digital signature)
+// gets the block of Decree 30 Appendix I Part I, II.8.b and III.1.d:
+//
+//   UBND phường Quy Nhơn
 //   Số: 05/UBND-VP
 //   Thời gian ký: 2026-12-01T09:15:30+07:00
 //
-// The time is ISO 8601 in the office's zone (Vietnam time). The block is drawn on a COPY of the
-// signed scan: the original bytes are never touched. When the agency certificate is configured,
+// A scan of a wet-signed paper original (or photos of it) is, once the agency signs it, a copy made
+// by digitising (sao y, Decree 30 Art. 18.6 and 25.1.c), whose block is that of Appendix I Part II,
+// I.3: the copy type, the copying agency and the signing time:
+//
+//   SAO Y
+//   UBND phường Quy Nhơn
+//   Thời gian ký: 2026-12-01T09:15:30+07:00
+//
+// The block shows the agency's digital signature, so it is drawn only when the agency signs: without
+// a certificate the issued copy carries no block at all (see `copyForIssue`).
+//
+// The time is ISO 8601 in the office's zone (Vietnam time). The font is Tinos (from the npm package
+// @expo-google-fonts/tinos): Times New Roman is not redistributable, and Tinos is metric-compatible
+// with it (same advance widths) and has every Vietnamese glyph. The block is drawn on a COPY of the
+// original: its bytes are never touched. When the agency certificate is configured,
 // core/pdf/sign-pdf.ts signs the stamped copy afterwards (stamp first, sign last).
 import { readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
@@ -17,20 +33,36 @@ import type { PDFFont, PDFPage } from "pdf-lib";
 import { openForStamp, visibleFrame } from "./stamp-page.ts";
 import { wrapText } from "./stamp-received.ts";
 
-/** What the seal block says. */
-export type SealStamp = {
-  /** The issuing agency as printed on stamps (e.g. "UBND thành phố Quy Nhơn"). */
+/**
+ * The form of the block: `ORIGINAL` for a document born digital and signed by its signer, `SAO_Y`
+ * for the digitised copy of a paper original (see the top of this file).
+ */
+export type SealForm = "ORIGINAL" | "SAO_Y";
+
+type SealCommon = {
+  /** The issuing (or copying) agency as printed on stamps (e.g. "UBND phường Quy Nhơn"). */
   agencyName: string;
-  /** Số và ký hiệu, e.g. "05/UBND-VP". */
-  numberAndNotation: string;
   /** When the agency signed (an instant; printed in `timeZone`). */
   signedAt: Date;
   /** Office time zone. @defaultValue "Asia/Ho_Chi_Minh" */
   timeZone?: string;
 };
 
+/** What the seal block says. */
+export type SealStamp =
+  | (SealCommon & {
+      /** @defaultValue "ORIGINAL" */
+      form?: "ORIGINAL";
+      /** Số và ký hiệu, e.g. "05/UBND-VP". */
+      numberAndNotation: string;
+    })
+  | (SealCommon & { form: "SAO_Y" });
+
+/** The copy type printed on a digitised copy (Decree 30 Appendix I Part II, I.1). */
+export const COPY_TYPE_SAO_Y = "SAO Y";
+
 const INK = rgb(0, 0, 0);
-/** 10 pt (Decree 30 Appendix I, II.8.b: Times New Roman 10 pt; DejaVu Serif stands in for it). */
+/** 10 pt (Decree 30 Appendix I, II.8.b and Part II I.3: Times New Roman 10 pt; Tinos stands in for it). */
 const SIZE = 10;
 const LEADING = 1.18;
 /** Widest the block may be on an A4 page, and its distance from the top and right edges. */
@@ -42,12 +74,12 @@ const PADDING_PT = 2;
 const MAX_AGENCY_LINES = 2;
 
 const require = createRequire(import.meta.url);
-const TTF_DIR = join(dirname(require.resolve("dejavu-fonts-ttf/package.json")), "ttf");
+const TINOS_TTF = join(dirname(require.resolve("@expo-google-fonts/tinos/package.json")), "400Regular", "Tinos_400Regular.ttf");
 let serifBytes: Promise<Uint8Array> | undefined;
 
-/** DejaVu Serif (Vietnamese glyphs, a Times-like serif face), read once per process. */
-const loadSerif = (): Promise<Uint8Array> => {
-  serifBytes ??= readFile(join(TTF_DIR, "DejaVuSerif.ttf")).then(
+/** Tinos Regular (metric-compatible with Times New Roman, Vietnamese glyphs), read once per process. */
+export const loadSealFontBytes = (): Promise<Uint8Array> => {
+  serifBytes ??= readFile(TINOS_TTF).then(
     (b) => new Uint8Array(b),
     (err: unknown) => {
       serifBytes = undefined;
@@ -82,13 +114,11 @@ export const formatSigningTime = (at: Date, timeZone = "Asia/Ho_Chi_Minh"): stri
   return `${pad(get("year"), 4)}-${pad(get("month"))}-${pad(get("day"))}T${pad(get("hour"))}:${pad(get("minute"))}:${pad(get("second"))}${sign}${pad(Math.floor(abs / 60))}:${pad(abs % 60)}`;
 };
 
-/** The lines of the block, before wrapping. */
-export const sealLines = (seal: SealStamp): string[] => [
-  seal.agencyName.trim(),
-  `Số: ${seal.numberAndNotation}`,
-  `Thời gian ký: ${formatSigningTime(seal.signedAt, seal.timeZone)}`,
-];
-
+/** The lines of the block, before wrapping: [agency, number, time] or [copy type, agency, time]. */
+export const sealLines = (seal: SealStamp): [string, string, string] => {
+  const time = `Thời gian ký: ${formatSigningTime(seal.signedAt, seal.timeZone)}`;
+  return seal.form === "SAO_Y" ? [COPY_TYPE_SAO_Y, seal.agencyName.trim(), time] : [seal.agencyName.trim(), `Số: ${seal.numberAndNotation}`, time];
+};
 
 /** Draws the seal block on `page` (mutates the page of a loaded document). */
 export const drawSealStamp = (page: PDFPage, font: PDFFont, seal: SealStamp): void => {
@@ -97,9 +127,11 @@ export const drawSealStamp = (page: PDFPage, font: PDFFont, seal: SealStamp): vo
   const scale = Math.min(5, Math.max(0.5, Math.min(frame.width, frame.height) / A4_SHORT_SIDE_PT));
   const size = SIZE * scale;
   const maxWidth = Math.min(MAX_WIDTH_PT * scale, frame.width * 0.6);
-  const [agency, number, time] = sealLines(seal) as [string, string, string];
-  const agencyLines = wrapText(agency, font, size, maxWidth).slice(0, MAX_AGENCY_LINES);
-  const texts = [...agencyLines, ...wrapText(number, font, size, maxWidth), time];
+  const [first, second, time] = sealLines(seal);
+  const texts =
+    seal.form === "SAO_Y"
+      ? [first, ...wrapText(second, font, size, maxWidth).slice(0, MAX_AGENCY_LINES), time]
+      : [...wrapText(first, font, size, maxWidth).slice(0, MAX_AGENCY_LINES), ...wrapText(second, font, size, maxWidth), time];
   const width = Math.max(...texts.map((s) => font.widthOfTextAtSize(s, size)));
   const pad = PADDING_PT * scale;
   const height = texts.length * size * LEADING + 2 * pad;
@@ -121,15 +153,27 @@ export const drawSealStamp = (page: PDFPage, font: PDFFont, seal: SealStamp): vo
 /**
  * Draws the agency's seal block on page 1 of `pdf` and returns the stamped copy (new bytes; the input
  * is not modified). JavaScript is removed from the copy. Throws `DomainError("PDF_CORRUPT" |
- * "PDF_ENCRYPTED" | "PDF_EMPTY")` for input that intake validation would refuse.
+ * "PDF_ENCRYPTED" | "PDF_EMPTY")` for input that intake validation would refuse. Call it only when
+ * the agency signs the result: the block stands for that signature.
  *
  * @example
- * const sealed = await stampSeal(scan, { agencyName: "UBND thành phố Quy Nhơn", numberAndNotation: "05/UBND-VP", signedAt: now });
+ * const sealed = await stampSeal(pdf, { agencyName: "UBND phường Quy Nhơn", numberAndNotation: "05/UBND-VP", signedAt: now });
+ * const copy = await stampSeal(scan, { form: "SAO_Y", agencyName: "UBND phường Quy Nhơn", signedAt: now });
  */
 export const stampSeal = async (pdf: Uint8Array, seal: SealStamp): Promise<Uint8Array> => {
   const { doc, first } = await openForStamp(pdf);
   doc.registerFontkit(await loadFontkit());
-  const font = await doc.embedFont(await loadSerif(), { subset: true });
+  const font = await doc.embedFont(await loadSealFontBytes(), { subset: true });
   drawSealStamp(first, font, seal);
+  return doc.save({ addDefaultPage: false });
+};
+
+/**
+ * The copy issued when the agency does not sign (no certificate configured): the original's pages
+ * as they are, with JavaScript removed, and no seal block (nothing was signed, so no "Thời gian ký").
+ * Same refusals as `stampSeal`.
+ */
+export const copyForIssue = async (pdf: Uint8Array): Promise<Uint8Array> => {
+  const { doc } = await openForStamp(pdf);
   return doc.save({ addDefaultPage: false });
 };

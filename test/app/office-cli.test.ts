@@ -82,7 +82,7 @@ describe("edoc report", () => {
     const chart = path.join(dataDir, "dung-han.png");
     const r = edoc(["report", "on-time", "--from", "2026-11-01", "--to", "2026-11-30", "--xlsx", xlsx, "--chart", chart]);
     expect(r.stderr).toBe("");
-    expect(r.stdout).toContain("Phòng Tài chính - Kế hoạch: giao 1 · hoàn thành đúng hạn 0 · hoàn thành quá hạn 0 · đang thực hiện trong hạn 0 · đang thực hiện quá hạn 1 · tỷ lệ đúng hạn 0%"); // due 10/11/2026, the CLI runs on the real clock
+    expect(r.stdout).toContain("Sở Tài chính: giao 1 · hoàn thành đúng hạn 0 · hoàn thành quá hạn 0 · đang thực hiện trong hạn 0 · đang thực hiện quá hạn 1 · tỷ lệ đúng hạn 0%"); // due 10/11/2026, the CLI runs on the real clock
     expect((await readFile(chart)).subarray(1, 4).toString()).toBe("PNG");
     expect((await readFile(xlsx)).subarray(0, 2).toString()).toBe("PK");
   }, 120_000);

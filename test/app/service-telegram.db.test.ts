@@ -27,7 +27,7 @@ const officeYear = (at: Date) => Number(new Intl.DateTimeFormat("en", { timeZone
 /** The machine is shared and the outbox is swept every 5 s: wait generously. */
 const WAIT = 60_000;
 
-const DIRECTIVE = "Giao Phòng Tài chính - Kế hoạch chủ trì, phối hợp Phòng Tư pháp tham mưu UBND thành phố trả lời Sở Tài chính & báo cáo <trước hạn>.";
+const DIRECTIVE = "Giao Sở Tài chính chủ trì, phối hợp Sở Tư pháp tham mưu UBND tỉnh trả lời Sở Tài chính & báo cáo <trước hạn>.";
 const CAPTION = "/dangky\nsố: 45/STC-NS\ncơ quan: Sở Tài chính tỉnh Bình Định\nngày: 20/11/2026\ntrích yếu: V/v hướng dẫn lập dự toán ngân sách năm 2027";
 
 let fake: FakeTelegramServer;
@@ -147,13 +147,13 @@ describe("the Telegram service, end to end", () => {
     // === Both heads get their assignment cards: the directive verbatim, REF, role, deadline, buttons.
     const mainCard = await untilText(HEAD_TCKH, "Giao việc D1-TCKH");
     const coordCard = await untilText(HEAD_TP, "Giao việc D1-TP");
-    for (const [card, role] of [[mainCard, "Đơn vị Phòng Tài chính - Kế hoạch: chủ trì"], [coordCard, "Đơn vị Phòng Tư pháp: phối hợp"]] as const) {
+    for (const [card, role] of [[mainCard, "Đơn vị Sở Tài chính: chủ trì"], [coordCard, "Đơn vị Sở Tư pháp: phối hợp"]] as const) {
       expect(shown(card)).toContain(DIRECTIVE);
       expect(shown(card)).toContain(role);
       expect(shown(card)).toMatch(/Hạn xử lý: Thứ .*\d\d\/\d\d\/\d{4} \(còn \d+ ngày làm việc\)/);
       expect(inlineButtons(card).map((b) => b.text)).toEqual(["Nhận", "Giao chuyên viên", "Báo cáo tiến độ", "Báo cáo hoàn thành", "Trả lại", "Đề nghị gia hạn"]);
     }
-    expect(shown(coordCard)).toContain("Chủ trì: Phòng Tài chính - Kế hoạch");
+    expect(shown(coordCard)).toContain("Chủ trì: Sở Tài chính");
     expect(buttonData(mainCard, "Nhận")).toBe(`a1:ack:${mainId}`);
 
     // === The TCKH head acknowledges (the card loses Nhận) and delegates to cv.tckh by text.

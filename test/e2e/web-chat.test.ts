@@ -37,7 +37,7 @@ const CAPTION = [
   "trích yếu: V/v hướng dẫn lập dự toán ngân sách năm 2027",
   "độ khẩn: khẩn",
 ].join("\n");
-const DIRECTIVE = "Giao Phòng Tài chính - Kế hoạch chủ trì tham mưu UBND thành phố trả lời Sở Tài chính.";
+const DIRECTIVE = "Giao Sở Tài chính chủ trì tham mưu UBND tỉnh trả lời Bộ Tài chính.";
 
 let dataDir: string;
 let service: RunningService;
@@ -192,7 +192,7 @@ describe("the web chat in a browser", { shuffle: false }, () => {
 
     await head.evaluate(() => ((window as unknown as { __hidden: boolean }).__hidden = true));
     await send(leader, `/chidao D1\n${DIRECTIVE}\nchủ trì: TCKH\nhạn: 5 ngày`);
-    const echo = botMessage(leader, "Phòng Tài chính - Kế hoạch");
+    const echo = botMessage(leader, "Chủ trì: Sở Tài chính");
     await echo.getByRole("button", { name: "Xác nhận" }).waitFor();
     await echo.getByRole("button", { name: "Xác nhận" }).click();
     await botMessage(leader, "Đã ghi ý kiến chỉ đạo").waitFor();

@@ -178,7 +178,7 @@ describe("platform faults", () => {
     for (const texts of [tgShown(TG.cvp), zaloShown(ZL.cvvp)]) {
       const notice = texts.find((t) => t.includes("Không gửi được tin nhắn tới Đỗ Minh Nhật"));
       expect(notice, texts.join(" | ")).toBeDefined();
-      expect(notice).toContain("Phòng Nội vụ");
+      expect(notice).toContain("Sở Nội vụ");
       expect(notice).toContain("đã chặn bot");
       expect(texts.filter((t) => t.includes("Không gửi được tin nhắn tới")).length).toBeLessThanOrEqual(2);
     }

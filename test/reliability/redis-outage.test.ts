@@ -85,7 +85,7 @@ describe("Redis stopped for 30 s and started again", () => {
     // The other head acknowledges through core directly; a new directive writes new outbox rows.
     const tp = await db.prisma.assignment.findFirstOrThrow({ where: { unit: { code: "TP" }, status: "ASSIGNED" }, select: { id: true } });
     await acknowledgeAssignment(deps, { actorUserId: org.users["tp.tp"]!, assignmentId: tp.id });
-    await issueDirective(deps, { actorUserId: org.users.chutich!, documentId: d2.documentId, text: "Giao Phòng Nội vụ chủ trì tham mưu.", main: "NV", due: { workingDays: 3 } });
+    await issueDirective(deps, { actorUserId: org.users.chutich!, documentId: d2.documentId, text: "Giao Sở Nội vụ chủ trì tham mưu.", main: "NV", due: { workingDays: 3 } });
     // A person asking for their tasks is answered too.
     const viecBefore = fake.messages(HEAD_TCKH.id).length;
     fake.pushUpdate(fake.command(HEAD_TCKH, "viec"));

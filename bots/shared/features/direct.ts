@@ -7,7 +7,7 @@ import { displayRef } from "../../../core/documents/refs.ts";
 import { t } from "../../../core/messages/index.ts";
 import type { OutboundMessage } from "../../../core/ports/sender.ts";
 import { getDocumentByRef } from "../../../core/queries/get-document.ts";
-import { formatDueAt } from "../../../core/time.ts";
+import { formatDueAt, formatLocalDate } from "../../../core/time.ts";
 import { encodeCallback } from "../callback-data.ts";
 import { isoDate } from "../context.ts";
 import type { TurnContext } from "../context.ts";
@@ -99,6 +99,11 @@ const echo = (ctx: TurnContext, plan: DirectivePlan, input: IssueDirectiveInput,
       dueLine("bot.direct.echo.due", main, input.due),
       coord?.dueAt && main?.dueAt && new Date(coord.dueAt).getTime() !== new Date(main.dueAt).getTime() && dueLine("bot.direct.echo.coordinateDue", coord, input.coordinateDue),
       paper.length > 0 && t(locale, "bot.direct.echo.paper", { units: paper.join(", ") }),
+      plan.estimatedDays.length > 0 &&
+        t(locale, "calendar.estimatedDays", {
+          years: [...new Set(plan.estimatedDays.map((d) => d.date.slice(0, 4)))].join(", "),
+          days: plan.estimatedDays.map((d) => formatLocalDate(d.date)).join(", "),
+        }),
       plan.supersedesId !== null && t(locale, "bot.direct.echo.supersedes"),
       t(locale, isGuided ? "guide.echo.howTo" : "bot.direct.echo.howTo"),
     ),

@@ -244,7 +244,8 @@ export const confirmIssue = async (ctx: TurnContext): Promise<TurnResult | null>
       t(locale, "outgoing.bot.done", { code: result.numberAndNotation, ref: result.displayRef }),
       result.isPaperOnly
         ? t(locale, "outgoing.bot.donePaperOnly")
-        : result.sealedSha256 && t(locale, result.isSigned ? "outgoing.bot.doneSigned" : "outgoing.bot.doneUnsigned"),
+        : result.sealedSha256 &&
+            t(locale, !result.isSigned ? "outgoing.bot.doneUnsigned" : result.sealForm === "SAO_Y" ? "outgoing.bot.doneSignedCopy" : "outgoing.bot.doneSigned"),
       electronic.length > 0 && t(locale, "outgoing.bot.doneElectronic", { units: electronic.join(", ") }),
       paper.length > 0 && t(locale, "outgoing.bot.donePaper", { names: paper.join("; ") }),
     ),

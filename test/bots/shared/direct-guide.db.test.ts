@@ -40,7 +40,7 @@ const only = (r: TurnResult): OutboundMessage => {
   return r.replies[0]!;
 };
 const shown = (m: OutboundMessage) => `${m.title ?? ""}\n${m.text}`;
-/** On Zalo: the number of the menu line with this label ("3. Phòng Tài chính - Kế hoạch (TCKH)"). */
+/** On Zalo: the number of the menu line with this label ("3. Sở Tài chính (TCKH)"). */
 const numberOf = (m: OutboundMessage, label: string): string => {
   const line = m.text.split("\n").find((l) => new RegExp(`^\\d+\\. ${label.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}( \\(|$)`).test(l));
   expect(line, `no menu line "${label}" in:\n${m.text}`).toBeDefined();
@@ -52,7 +52,7 @@ const button = (m: OutboundMessage, label: string): string => {
   expect(a, `no button "${label}" in ${JSON.stringify(m.actions?.map((x) => x.label))}`).toBeDefined();
   return a!.callback;
 };
-const TEXT = "Giao Phòng Tài chính - Kế hoạch chủ trì, phối hợp Phòng Tư pháp tham mưu UBND thành phố\n  trả lời trước ngày 20/12 <b>&</b> báo cáo.";
+const TEXT = "Giao Sở Tài chính chủ trì, phối hợp Sở Tư pháp tham mưu UBND tỉnh\n  trả lời trước ngày 20/12 <b>&</b> báo cáo.";
 
 beforeAll(async () => {
   db = await createTestDatabase();
@@ -75,7 +75,7 @@ describe("listUnits", () => {
   it("lists the organisation's active units by kind, then name, with hasAccount", async () => {
     await db.prisma.unit.update({ where: { id: org.units.NV! }, data: { active: false } });
     const { units } = await listUnits(env().deps, { actorUserId: org.users.chutich! });
-    expect(units.map((u) => u.code)).toEqual(["LD", "VP", "QLDT", "TCKH", "TNMT", "TP", "VHTT", "GV", "NB", "NP", "NC", "NL"]);
+    expect(units.map((u) => u.code)).toEqual(["LD", "VP", "TNMT", "TCKH", "TP", "VHTT", "QLDT", "GV", "NB", "NP", "NC", "NL"]);
     expect(units.find((u) => u.code === "NC")).toEqual({ code: "NC", name: "UBND xã Nhơn Châu", kind: "COMMUNE", hasAccount: false });
   });
 });
@@ -98,29 +98,29 @@ describe("the guided directive on Zalo (numbered answers)", () => {
   it("/chidao D1 → main by number, coordinators by number and code, Xong, 5 ngày, the text, 1 = Xác nhận", async () => {
     const units = only(await say("zaloLeader", "/chidao D1"));
     expect(shown(units)).toContain("Chỉ đạo D1: đơn vị chủ trì");
-    expect(units.text).toContain("1. Lãnh đạo UBND thành phố (LD)");
+    expect(units.text).toContain("1. Lãnh đạo UBND tỉnh (LD)");
     expect(units.text).toContain("Thêm…");
     expect(units.actions).toBeUndefined();
 
-    const coordinators = only(await say("zaloLeader", numberOf(units, "Phòng Tài chính - Kế hoạch")));
+    const coordinators = only(await say("zaloLeader", numberOf(units, "Sở Tài chính")));
     expect(shown(coordinators)).toContain("Chỉ đạo D1: đơn vị phối hợp");
-    expect(coordinators.text).toContain("Chủ trì: Phòng Tài chính - Kế hoạch");
+    expect(coordinators.text).toContain("Chủ trì: Sở Tài chính");
     expect(coordinators.text).toContain("Phối hợp: chưa chọn đơn vị nào");
     expect(coordinators.text).not.toContain("(TCKH)");
 
-    const one = only(await say("zaloLeader", numberOf(coordinators, "Phòng Tư pháp")));
-    expect(one.text).toContain("Phối hợp: Phòng Tư pháp");
-    expect(one.text).toContain("✓ Phòng Tư pháp (TP)");
+    const one = only(await say("zaloLeader", numberOf(coordinators, "Sở Tư pháp")));
+    expect(one.text).toContain("Phối hợp: Sở Tư pháp");
+    expect(one.text).toContain("✓ Sở Tư pháp (TP)");
     const two = only(await say("zaloLeader", "vp"));
-    expect(two.text).toContain("Phối hợp: Phòng Tư pháp, Văn phòng HĐND và UBND thành phố");
-    expect(only(await say("zaloLeader", "TCKH")).text).toContain("Phòng Tài chính - Kế hoạch là đơn vị chủ trì");
+    expect(two.text).toContain("Phối hợp: Sở Tư pháp, Văn phòng UBND tỉnh");
+    expect(only(await say("zaloLeader", "TCKH")).text).toContain("Sở Tài chính là đơn vị chủ trì");
     const wrong = only(await say("zaloLeader", "XYZ"));
     expect(wrong.text).toContain("Không có đơn vị mã XYZ");
     expect(only(await say("zaloLeader", "99")).text).toContain("Không có lựa chọn \"99\"");
 
     const due = only(await say("zaloLeader", numberOf(two, "Xong")));
     expect(shown(due)).toContain("Chỉ đạo D1: hạn xử lý");
-    expect(due.text).toContain("Phối hợp: Phòng Tư pháp, Văn phòng HĐND và UBND thành phố");
+    expect(due.text).toContain("Phối hợp: Sở Tư pháp, Văn phòng UBND tỉnh");
     const ask = only(await say("zaloLeader", numberOf(due, "5 ngày")));
     expect(shown(ask)).toContain("Chỉ đạo D1: nội dung");
     expect(ask.text).toContain("Hạn xử lý: 5 ngày làm việc");
@@ -128,8 +128,8 @@ describe("the guided directive on Zalo (numbered answers)", () => {
     const echo = only(await say("zaloLeader", TEXT));
     expect(shown(echo)).toContain("Kiểm tra ý kiến chỉ đạo trên D1");
     expect(echo.text).toContain(TEXT);
-    expect(echo.text).toContain("Chủ trì: Phòng Tài chính - Kế hoạch");
-    expect(echo.text).toContain("Phối hợp: Phòng Tư pháp, Văn phòng HĐND và UBND thành phố");
+    expect(echo.text).toContain("Chủ trì: Sở Tài chính");
+    expect(echo.text).toContain("Phối hợp: Sở Tư pháp, Văn phòng UBND tỉnh");
     expect(echo.text).toMatch(/Hạn xử lý: 5 ngày làm việc → Thứ Ba, 08\/12\/2026/);
     expect(echo.actions?.map((a) => a.command)).toEqual(["/ok", "/sua", "/huy"]);
     expect(await db.prisma.directive.count()).toBe(0);
@@ -155,7 +155,7 @@ describe("the guided directive on Zalo (numbered answers)", () => {
 
   it("/huy at any step forgets the guide; a typed date in the past is refused and asked again", async () => {
     const units = only(await say("zaloLeader", "/chidao D1"));
-    await say("zaloLeader", numberOf(units, "Phòng Tư pháp"));
+    await say("zaloLeader", numberOf(units, "Sở Tư pháp"));
     const due = only(await say("zaloLeader", "bỏ qua"));
     expect(due.text).toContain("Phối hợp: không");
     expect(only(await say("zaloLeader", "30/11/2026")).text).toContain("Hạn xử lý phải sau thời điểm hiện tại");
@@ -174,10 +174,10 @@ describe("the guided directive on Telegram (buttons)", () => {
     const units = only(await press("tgLeader", `a1:dir:${documentId}`));
     expect(shown(units)).toContain("Chỉ đạo D1: đơn vị chủ trì");
     const labels = units.actions!.map((a) => a.label);
-    expect(labels.slice(0, 3)).toEqual(["Lãnh đạo UBND thành phố", "Văn phòng HĐND và UBND thành phố", "Phòng Nội vụ"]);
+    expect(labels.slice(0, 3)).toEqual(["Lãnh đạo UBND tỉnh", "Văn phòng UBND tỉnh", "Sở Nội vụ"]);
     expect(labels).toHaveLength(9);
     expect(labels.at(-1)).toBe("Thêm…");
-    expect(units.actions!.find((a) => a.label === "Phòng Tư pháp")!.command).toBe("TP");
+    expect(units.actions!.find((a) => a.label === "Sở Tư pháp")!.command).toBe("TP");
     for (const a of units.actions!) {
       expect(Buffer.byteLength(a.callback)).toBeLessThanOrEqual(64);
       expect(decodeCallback(a.callback)?.kind).toBe("guide");
@@ -186,25 +186,25 @@ describe("the guided directive on Telegram (buttons)", () => {
     // "Thêm…" changes the pressed message's buttons in place; a pick on the new page works.
     const more = await press("tgLeader", button(units, "Thêm…"));
     expect(more.replies).toEqual([]);
-    expect(more.card!.actions.map((a) => a.label)).toEqual(["UBND phường Ghềnh Ráng", "UBND phường Nhơn Bình", "UBND phường Nhơn Phú", "UBND xã Nhơn Châu", "UBND xã Nhơn Lý", "« Đầu danh sách"]);
+    expect(more.card!.actions.map((a) => a.label)).toEqual(["UBND phường Quy Nhơn", "UBND phường Quy Nhơn Bắc", "UBND phường Quy Nhơn Nam", "UBND xã Nhơn Châu", "UBND xã Tuy Phước", "« Đầu danh sách"]);
     const first = await press("tgLeader", more.card!.actions.find((a) => a.label === "« Đầu danh sách")!.callback);
     const page1 = first.card!.actions;
     expect(page1.map((a) => a.label)).toEqual(labels);
     // The first page's old buttons are spent (the page press renewed the menu).
-    expect((await press("tgLeader", button(units, "Phòng Tài chính - Kế hoạch"))).callbackText).toContain("bản kiểm tra cũ");
+    expect((await press("tgLeader", button(units, "Sở Tài chính"))).callbackText).toContain("bản kiểm tra cũ");
 
-    const picked = await press("tgLeader", page1.find((a) => a.label === "Phòng Tài chính - Kế hoạch")!.callback);
+    const picked = await press("tgLeader", page1.find((a) => a.label === "Sở Tài chính")!.callback);
     expect(picked.card).toEqual({ actions: [] });
     const coordinators = only(picked);
-    expect(coordinators.actions!.map((a) => a.label)).not.toContain("Phòng Tài chính - Kế hoạch");
+    expect(coordinators.actions!.map((a) => a.label)).not.toContain("Sở Tài chính");
     expect(coordinators.actions!.slice(-3).map((a) => a.label)).toEqual(["Thêm…", "Xong", "Bỏ qua"]);
-    const withTp = only(await press("tgLeader", button(coordinators, "Phòng Tư pháp")));
-    expect(withTp.text).toContain("Phối hợp: Phòng Tư pháp");
-    const withNv = only(await press("tgLeader", button(withTp, "Phòng Nội vụ")));
-    expect(withNv.text).toContain("Phối hợp: Phòng Tư pháp, Phòng Nội vụ");
-    const withoutNv = only(await press("tgLeader", button(withNv, "✓ Phòng Nội vụ")));
-    expect(withoutNv.text).toContain("Phối hợp: Phòng Tư pháp");
-    expect(withoutNv.text).not.toContain("Phòng Nội vụ");
+    const withTp = only(await press("tgLeader", button(coordinators, "Sở Tư pháp")));
+    expect(withTp.text).toContain("Phối hợp: Sở Tư pháp");
+    const withNv = only(await press("tgLeader", button(withTp, "Sở Nội vụ")));
+    expect(withNv.text).toContain("Phối hợp: Sở Tư pháp, Sở Nội vụ");
+    const withoutNv = only(await press("tgLeader", button(withNv, "✓ Sở Nội vụ")));
+    expect(withoutNv.text).toContain("Phối hợp: Sở Tư pháp");
+    expect(withoutNv.text).not.toContain("Sở Nội vụ");
     // A press on an earlier menu of this step is stale too.
     const old = await press("tgLeader", button(withTp, "Xong"));
     expect(old.callbackText).toContain("bản kiểm tra cũ");
@@ -213,7 +213,7 @@ describe("the guided directive on Telegram (buttons)", () => {
     const due = only(await press("tgLeader", button(withoutNv, "Xong")));
     expect(due.actions!.map((a) => a.label)).toEqual(["3 ngày", "5 ngày", "7 ngày", "10 ngày"]);
     // A coordinator button after Xong does not belong to this step.
-    expect((await press("tgLeader", button(withoutNv, "Phòng Nội vụ"))).callbackText).toContain("bản kiểm tra cũ");
+    expect((await press("tgLeader", button(withoutNv, "Sở Nội vụ"))).callbackText).toContain("bản kiểm tra cũ");
     const ask = only(await press("tgLeader", button(due, "7 ngày")));
     expect(ask.actions).toBeUndefined();
     const echo = only(await say("tgLeader", TEXT));
@@ -251,13 +251,13 @@ describe("the guided directive on Telegram (buttons)", () => {
     only(await say("tgLeader", "xong"));
     only(await say("tgLeader", "3"));
     const echo = only(await say("tgLeader", "Giao TCKH."));
-    expect(echo.text).toContain("Phối hợp: Phòng Tư pháp, Phòng Nội vụ");
+    expect(echo.text).toContain("Phối hợp: Sở Tư pháp, Sở Nội vụ");
     expect(echo.text).toMatch(/Hạn xử lý: 3 ngày làm việc → Thứ Sáu, 04\/12\/2026/);
     expect(only(await say("tgLeader", "/huy")).text).toBe("Đã hủy.");
 
     only(await press("tgLeader", `a1:dir:${documentId}`));
-    const grammar = only(await say("tgLeader", "Giao Phòng Tư pháp chủ trì.\nchủ trì: TP\nhạn: 5 ngày"));
-    expect(grammar.text).toContain("Chủ trì: Phòng Tư pháp");
+    const grammar = only(await say("tgLeader", "Giao Sở Tư pháp chủ trì.\nchủ trì: TP\nhạn: 5 ngày"));
+    expect(grammar.text).toContain("Chủ trì: Sở Tư pháp");
     expect(grammar.actions!.map((a) => a.label)).toEqual(["Xác nhận", "Hủy"]);
   });
 
@@ -271,10 +271,10 @@ describe("the guided directive on Telegram (buttons)", () => {
     expect((await press("clerk", "a1:gm:AAAAAAAA3")).callbackText).toContain("bản kiểm tra cũ");
 
     const units = only(await say("clerk", "/chidao D1 thay: chutich"));
-    only(await press("clerk", button(units, "Phòng Tư pháp")));
+    only(await press("clerk", button(units, "Sở Tư pháp")));
     const due = only(await say("clerk", "bo qua"));
     only(await press("clerk", button(due, "5 ngày")));
-    const echo = only(await say("clerk", "Giao Phòng Tư pháp."));
+    const echo = only(await say("clerk", "Giao Sở Tư pháp."));
     expect(echo.text).toContain("Lãnh đạo: Nguyễn Văn An (văn thư nhập thay)");
     only(await say("clerk", "/ok"));
     const [directive] = await recorded();

@@ -82,7 +82,8 @@ describe("/phathanh through handleIncoming", () => {
     const doneText = textOf(done);
     expect(doneText).toContain("Số, ký hiệu: 01/UBND-VP");
     expect(doneText).toContain("Mã tham chiếu: P1");
-    expect(doneText).toContain("Bản đã đóng dấu số và ký số của cơ quan gửi kèm.");
+    // A PDF without a signer's signature is a scan of the paper original: issued as a digitised copy.
+    expect(doneText).toContain("Bản sao y (số hóa từ bản gốc giấy), đã ký số của cơ quan, gửi kèm.");
     expect(doneText).toContain("Đã gửi đến: TCKH, NB");
     expect(doneText).toContain("Gửi bản giấy/kênh khác: Sở Nội vụ tỉnh Bình Định");
     const attachment = done.replies[0]!.attachments![0]!;
@@ -107,7 +108,7 @@ describe("/phathanh through handleIncoming", () => {
     expect(acked).toBe(2);
   }, 60_000);
 
-  it("files first, then /phathanh, missing lines asked one by one; without a certificate the copy is sealed, not signed", async () => {
+  it("files first, then /phathanh, missing lines asked one by one; without a certificate the copy is neither sealed nor signed", async () => {
     const first = await send("vanthu", { files: [{ bytes: pdf, fileName: "scan.pdf" }] });
     expect(first.replies).toHaveLength(1);
     const start = await send("vanthu", { text: "/phathanh\nloại: Quyết định\ntrích yếu: V/v phê duyệt kế hoạch năm 2027" });
@@ -119,7 +120,8 @@ describe("/phathanh through handleIncoming", () => {
     expect(textOf(echo)).toContain("Tệp: 1 tệp: scan.pdf (PDF, 2 trang)");
     const done = await send("vanthu", { text: "/ok" });
     expect(textOf(done)).toContain("Số, ký hiệu: 01/QĐ-UBND");
-    expect(textOf(done)).toContain("chưa ký số");
+    expect(textOf(done)).toContain("Bản điện tử gửi kèm chưa có chữ ký số của cơ quan (chưa cấu hình chứng thư số cơ quan), nên không có thông tin thời gian ký.");
+    expect(textOf(done)).not.toContain("khối dấu số");
     const doc = await db.prisma.document.findFirstOrThrow({ where: { direction: "OUT" }, select: { signerName: true, signerTitle: true, isSigned: true } });
     expect(doc).toEqual({ signerName: "Đặng Thị Hạnh", signerTitle: "KT. Chủ tịch Phó Chủ tịch", isSigned: false });
   }, 60_000);

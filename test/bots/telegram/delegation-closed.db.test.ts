@@ -97,7 +97,7 @@ describe("the officer's delegation closes with the unit's assignment (returned, 
 
     const now = fake.message(OFFICER.id, card.message_id);
     expect(shown(now)).toContain("Đóng việc D1-TP-cv.tp");
-    expect(shown(now)).toContain("Phòng Tư pháp đã trả lại việc D1-TP cho lãnh đạo (lý do: Không thuộc lĩnh vực của phòng.)");
+    expect(shown(now)).toContain("Sở Tư pháp đã trả lại việc D1-TP cho lãnh đạo (lý do: Không thuộc lĩnh vực của phòng.)");
     expect(inlineButtons(now)).toEqual([]);
     expect(await pressOldAck(card, ackData)).toBe("Việc D1-TP-cv.tp đã đóng vì đơn vị đã trả lại việc này cho lãnh đạo; không cần xử lý tiếp.");
     expect((await db.prisma.assignment.findUniqueOrThrow({ where: { id: childId }, select: { status: true } })).status).toBe("CANCELLED");
@@ -113,7 +113,7 @@ describe("the officer's delegation closes with the unit's assignment (returned, 
     const head = await db.prisma.user.findUniqueOrThrow({ where: { id: u("tp.tp") }, select: { name: true } });
     const now = fake.message(OFFICER.id, card.message_id);
     expect(shown(now)).toContain("Đóng việc D1-TP-cv.tp");
-    expect(shown(now)).toContain(`${head.name} đã báo cáo hoàn thành việc D1-TP của Phòng Tư pháp. Không cần xử lý tiếp.`);
+    expect(shown(now)).toContain(`${head.name} đã báo cáo hoàn thành việc D1-TP của Sở Tư pháp. Không cần xử lý tiếp.`);
     expect(inlineButtons(now)).toEqual([]);
     expect(await pressOldAck(card, ackData)).toBe("Việc D1-TP-cv.tp đã đóng vì thủ trưởng đơn vị đã báo cáo hoàn thành việc của đơn vị; không cần xử lý tiếp.");
     expect((await db.prisma.assignment.findUniqueOrThrow({ where: { id: childId }, select: { status: true } })).status).toBe("CANCELLED");

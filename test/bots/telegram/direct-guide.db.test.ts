@@ -17,7 +17,7 @@ const TOKEN = "4242:test-token";
 const LEADER: FakeUser = { id: 202, first_name: "An" };
 const HEAD_TCKH: FakeUser = { id: 303, first_name: "Dung" };
 const STRANGER: FakeUser = { id: 999, first_name: "Người lạ" };
-const TEXT = "Giao Phòng Tài chính - Kế hoạch chủ trì, phối hợp Phòng Tư pháp tham mưu <b>trả lời</b> & báo cáo UBND thành phố.";
+const TEXT = "Giao Sở Tài chính chủ trì, phối hợp Sở Tư pháp tham mưu <b>trả lời</b> & báo cáo UBND thành phố.";
 
 let db: TestDatabase;
 let org: OrgFixture;
@@ -84,17 +84,17 @@ describe("the guided directive on Telegram", () => {
 
     const units = await pressFor(LEADER, card, "Chỉ đạo");
     expect(shown(units)).toContain("Chỉ đạo D1: đơn vị chủ trì");
-    expect(inlineButtons(units).map((b) => b.text)).toContain("Phòng Tài chính - Kế hoạch");
+    expect(inlineButtons(units).map((b) => b.text)).toContain("Sở Tài chính");
     for (const b of inlineButtons(units)) expect(Buffer.byteLength(b.callback_data ?? "")).toBeLessThanOrEqual(64);
 
-    const coordinators = await pressFor(LEADER, units, "Phòng Tài chính - Kế hoạch");
-    expect(shown(coordinators)).toContain("Chủ trì: Phòng Tài chính - Kế hoạch");
+    const coordinators = await pressFor(LEADER, units, "Sở Tài chính");
+    expect(shown(coordinators)).toContain("Chủ trì: Sở Tài chính");
     // The pressed menu is spent: its buttons go.
     await fake.waitFor(() => inlineButtons(fake.message(LEADER.id, units.message_id)).length === 0, 10_000, "the unit menu's buttons gone");
 
-    const withTp = await pressFor(LEADER, coordinators, "Phòng Tư pháp");
-    expect(shown(withTp)).toContain("Phối hợp: Phòng Tư pháp");
-    expect(inlineButtons(withTp).map((b) => b.text)).toContain("✓ Phòng Tư pháp");
+    const withTp = await pressFor(LEADER, coordinators, "Sở Tư pháp");
+    expect(shown(withTp)).toContain("Phối hợp: Sở Tư pháp");
+    expect(inlineButtons(withTp).map((b) => b.text)).toContain("✓ Sở Tư pháp");
 
     const due = await pressFor(LEADER, withTp, "Xong");
     expect(inlineButtons(due).map((b) => b.text)).toEqual(["3 ngày", "5 ngày", "7 ngày", "10 ngày"]);
@@ -104,8 +104,8 @@ describe("the guided directive on Telegram", () => {
 
     const echo = await nextMessage(LEADER.id, () => fake.pushUpdate(fake.textMessage(LEADER, TEXT)));
     expect(shown(echo)).toContain(TEXT);
-    expect(shown(echo)).toContain("Chủ trì: Phòng Tài chính - Kế hoạch");
-    expect(shown(echo)).toContain("Phối hợp: Phòng Tư pháp");
+    expect(shown(echo)).toContain("Chủ trì: Sở Tài chính");
+    expect(shown(echo)).toContain("Phối hợp: Sở Tư pháp");
     expect(shown(echo)).toMatch(/Hạn xử lý: 5 ngày làm việc → Thứ Ba, 08\/12\/2026/);
     expect(inlineButtons(echo).map((b) => b.text)).toEqual(["Xác nhận", "Sửa", "Hủy"]);
     expect(await db.prisma.directive.count()).toBe(0);
@@ -145,8 +145,8 @@ describe("the guided directive on Telegram", () => {
     expect(await db.prisma.auditEvent.count({ where: { type: "action.refused", entityId: documentId } })).toBe(1);
 
     const units = await pressFor(LEADER, card, "Chỉ đạo");
-    const tp = buttonData(units, "Phòng Tư pháp");
-    await pressFor(LEADER, units, "Phòng Tài chính - Kế hoạch");
+    const tp = buttonData(units, "Sở Tư pháp");
+    await pressFor(LEADER, units, "Sở Tài chính");
     // The spent unit menu, pressed again (a second tap, or a tap in another client).
     fake.pushUpdate(fake.callbackQuery(LEADER, tp, units));
     // Answers: the stranger, the head, Chỉ đạo, TCKH, then this one.

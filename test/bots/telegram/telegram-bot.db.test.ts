@@ -322,8 +322,8 @@ describe("directives", () => {
     const [echo] = await next(LEADER.id);
     expect(echo!.parse_mode).toBe("HTML");
     expect(shown(echo)).toContain(text);
-    expect(shown(echo)).toContain("Phòng Tài chính - Kế hoạch");
-    expect(shown(echo)).toContain("Phòng Tư pháp");
+    expect(shown(echo)).toContain("Sở Tài chính");
+    expect(shown(echo)).toContain("Sở Tư pháp");
     expect(shown(echo)).toMatch(/Hạn xử lý: 5 ngày làm việc → Thứ .*08\/12\/2026/);
     expect(await db.prisma.directive.count()).toBe(0);
 
@@ -380,7 +380,7 @@ describe("assignment cards", () => {
   });
 
   it("a 5,000-character directive arrives whole in two messages through the sender", async () => {
-    const paragraph = "Giao Phòng Tài chính - Kế hoạch chủ trì tham mưu trả lời & báo cáo <đúng hạn>. ";
+    const paragraph = "Giao Sở Tài chính chủ trì tham mưu trả lời & báo cáo <đúng hạn>. ";
     let text = "";
     while (text.length < 5000) text += paragraph;
     text = text.slice(0, 5000).trimEnd();

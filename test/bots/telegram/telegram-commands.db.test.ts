@@ -100,9 +100,9 @@ describe("assignment commands", () => {
 
   it("/tralai returns D1-TP with its reason; the leader is to be told", async () => {
     await directed();
-    expect(shown(await ask(HEAD_TP, "/tralai D1-TP Nội dung không thuộc chức năng của Phòng Tư pháp"))).toContain("Đã trả lại việc D1-TP");
+    expect(shown(await ask(HEAD_TP, "/tralai D1-TP Nội dung không thuộc chức năng của Sở Tư pháp"))).toContain("Đã trả lại việc D1-TP");
     const a = await db.prisma.assignment.findFirstOrThrow({ where: { ref: "D1/2026-TP" }, select: { status: true, returnReason: true } });
-    expect(a).toEqual({ status: "RETURNED", returnReason: "Nội dung không thuộc chức năng của Phòng Tư pháp" });
+    expect(a).toEqual({ status: "RETURNED", returnReason: "Nội dung không thuộc chức năng của Sở Tư pháp" });
     expect(await db.prisma.outboxMessage.count({ where: { kind: "assignment.returned", userId: org.users.chutich! } })).toBe(1);
   });
 
@@ -152,7 +152,7 @@ describe("queries", () => {
   it("/xem D1-TCKH is the assignment's card with its buttons; asking again moves the card down", async () => {
     await directed();
     const first = await askCard(HEAD_TCKH, "/xem D1-TCKH");
-    expect(shown(first)).toContain("Phòng Tài chính - Kế hoạch (chủ trì)");
+    expect(shown(first)).toContain("Sở Tài chính (chủ trì)");
     // What the transition table allows the unit head now (core/workflow/state-machine.ts).
     expect(inlineButtons(first).map((b) => b.text)).toEqual(["Nhận", "Giao chuyên viên", "Báo cáo tiến độ", "Báo cáo hoàn thành", "Trả lại", "Đề nghị gia hạn"]);
     const second = await askCard(HEAD_TCKH, "/xem D1-TCKH");

@@ -87,7 +87,7 @@ const addressThree = async (org: OrgFixture) => {
   for (const n of [1, 2, 3])
     docs.push(await step(() => registerSample(deps, org, { codeNumber: String(44 + n), subject: `V/v việc số ${n}`, files: [{ bytes: pdf, fileName: `cv${n}.pdf` }] })));
   for (const [i, d] of docs.entries())
-    await step(() => issueDirective(deps, { actorUserId: org.users.chutich!, documentId: d.documentId, text: `Giao Phòng Tài chính - Kế hoạch chủ trì việc số ${i + 1}.`, main: "TCKH", due: { workingDays: 5 } }));
+    await step(() => issueDirective(deps, { actorUserId: org.users.chutich!, documentId: d.documentId, text: `Giao Sở Tài chính chủ trì việc số ${i + 1}.`, main: "TCKH", due: { workingDays: 5 } }));
 };
 
 type View = { id: string; seq: number; direction: "in" | "out"; title?: string; text: string; actions: { label: string; callback: string; command: string }[]; attachments: { name: string }[] };
@@ -144,7 +144,7 @@ describe("the web chat is every person's inbox", () => {
     const shownToHead = (await history(b)).filter((m) => m.direction === "out");
     expect(shownToHead.map((m) => m.title)).toEqual(["Giao việc D1-TCKH", "Giao việc D2-TCKH", "Giao việc D3-TCKH"]);
     for (const [i, m] of shownToHead.entries()) {
-      expect(m.text).toContain(`Giao Phòng Tài chính - Kế hoạch chủ trì việc số ${i + 1}.`);
+      expect(m.text).toContain(`Giao Sở Tài chính chủ trì việc số ${i + 1}.`);
       expect(m.attachments.map((a) => a.name)).toEqual([`D${i + 1}-2026.pdf`]);
       expect(m.actions.map((a) => a.command)).toContain(`/nhan D${i + 1}-TCKH`);
     }

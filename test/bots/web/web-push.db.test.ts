@@ -86,7 +86,7 @@ const targetOf = (b: Browser) => ({ identityId: "x", channel: "WEB" as const, ch
 const pathOf = (sub: FakeBrowserSubscription) => new URL(sub.endpoint).pathname;
 const ASSIGNMENT = {
   title: "[HỎA TỐC] Giao việc D1-TCKH",
-  text: "V/v hướng dẫn lập dự toán ngân sách năm 2027\nChủ trì: Phòng Tài chính - Kế hoạch\nNội dung chỉ đạo: bí mật nội bộ",
+  text: "V/v hướng dẫn lập dự toán ngân sách năm 2027\nChủ trì: Sở Tài chính\nNội dung chỉ đạo: bí mật nội bộ",
 };
 
 describe("Web Push subscriptions over HTTP", () => {

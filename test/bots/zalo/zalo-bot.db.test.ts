@@ -330,7 +330,7 @@ describe("the assignment story on Zalo", () => {
     await waitFor(() => sentTo(fake, LEADER).some((m) => shown(m).includes("Trả lời: /chidao D1")), "document to direct");
 
     const [echo] = await say(LEADER, "/chidao D1\nGiao Phòng TCKH tham mưu trả lời.\nchủ trì: TCKH\nhạn: 5 ngày");
-    expect(shown(echo)).toContain("Phòng Tài chính - Kế hoạch");
+    expect(shown(echo)).toContain("Sở Tài chính");
     expect(shown(echo).endsWith("1. Xác nhận (/ok)  2. Hủy (/huy)")).toBe(true);
     expect(shown((await say(LEADER, "/ok"))[0])).toContain("D1-TCKH");
 
@@ -364,7 +364,7 @@ describe("the assignment story on Zalo", () => {
   it("a 4,500-character directive arrives whole in three messages through the Zalo sender", async () => {
     await link(HEAD, "tp.tckh");
     const doc = await registerSample(deps(), org, { files: [{ bytes: await samplePdf() }] });
-    const line = "Giao Phòng Tài chính - Kế hoạch chủ trì, phối hợp các đơn vị liên quan tham mưu UBND thành phố.";
+    const line = "Giao Sở Tài chính chủ trì, phối hợp các đơn vị liên quan tham mưu UBND tỉnh.";
     const text = Array.from({ length: 60 }, (_, i) => `${i + 1}. ${line}`).join("\n").slice(0, 4500).trimEnd();
     await issueDirective(deps(), { actorUserId: org.users.chutich!, documentId: doc.documentId, text, main: "TCKH", due: { workingDays: 5 } });
     await deliverAll({ ZALO: zaloSender() });

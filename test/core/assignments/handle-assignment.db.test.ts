@@ -160,7 +160,7 @@ describe("delegated work closes with its parent", () => {
     // The head who returned it is not told of their own action.
     expect(await db.prisma.outboxMessage.count({ where: { userId: u("tp.tp") } })).toBe(0);
     expect(await renderFor(u("cv.tp"), child.assignmentId)).toBe(
-      "Đóng việc D1-TP-cv.tp\nViệc D1-TP-cv.tp đã đóng vì Phòng Tư pháp đã trả lại việc D1-TP cho lãnh đạo (lý do: Không thuộc lĩnh vực của phòng.). Không cần xử lý tiếp.",
+      "Đóng việc D1-TP-cv.tp\nViệc D1-TP-cv.tp đã đóng vì Sở Tư pháp đã trả lại việc D1-TP cho lãnh đạo (lý do: Không thuộc lĩnh vực của phòng.). Không cần xử lý tiếp.",
     );
     const en = await renderOutboxMessage(deps(), { kind: "assignment.cancelled", payload: { assignmentId: child.assignmentId }, userId: u("cv.tp"), locale: "en" });
     expect(en.ok && en.message.text).toContain("returned D1-TP to the leader");
@@ -191,10 +191,10 @@ describe("delegated work closes with its parent", () => {
     expect(await db.prisma.outboxMessage.count({ where: { userId: u("tp.tckh") } })).toBe(0);
     expect(await db.prisma.outboxMessage.findMany({ where: { userId: u("chutich") }, select: { kind: true } })).toEqual([{ kind: "assignment.completed" }]);
     expect(await renderFor(u("cv.tckh"), child.assignmentId)).toBe(
-      `Đóng việc D1-TCKH-cv.tckh\nViệc D1-TCKH-cv.tckh đã đóng vì ${await headName()} đã báo cáo hoàn thành việc D1-TCKH của Phòng Tài chính - Kế hoạch. Không cần xử lý tiếp.`,
+      `Đóng việc D1-TCKH-cv.tckh\nViệc D1-TCKH-cv.tckh đã đóng vì ${await headName()} đã báo cáo hoàn thành việc D1-TCKH của Sở Tài chính. Không cần xử lý tiếp.`,
     );
     const en = await renderOutboxMessage(deps(), { kind: "assignment.cancelled", payload: { assignmentId: child.assignmentId }, userId: u("cv.tckh"), locale: "en" });
-    expect(en.ok && en.message.text).toContain("reported Phòng Tài chính - Kế hoạch's task D1-TCKH completed");
+    expect(en.ok && en.message.text).toContain("reported Sở Tài chính's task D1-TCKH completed");
     for (const attempt of [
       () => acknowledgeAssignment(deps(), { actorUserId: u("cv.tckh"), assignmentId: child.assignmentId }),
       () => reportProgress(deps(), { actorUserId: u("cv.tckh"), assignmentId: child.assignmentId, text: "Đang làm" }),

@@ -99,6 +99,12 @@ describe("the shipped files", () => {
     expect(culture?.note).toContain("⚠️");
   });
 
+  it("2027: the Tết days are estimates (confirmed: false) until the year's official notice is read", () => {
+    const tet = byYear.get(2027)!.days.filter((d) => d.name.includes("Tết Nguyên Đán"));
+    expect(tet.map((d) => d.date)).toEqual(["2027-02-05", "2027-02-08", "2027-02-09", "2027-02-10", "2027-02-11"]);
+    expect(tet.every((d) => d.confirmed === false)).toBe(true);
+  });
+
   it("every entry has a Vietnamese name and a source; days off are weekdays", () => {
     for (const f of files) {
       for (const d of f.days) {

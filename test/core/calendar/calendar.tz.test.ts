@@ -9,6 +9,15 @@ const calendar = loadShippedCalendar();
 /** An instant written as Vietnam wall-clock time, independent of the process zone. */
 const vn = (isoLocal: string): Date => new Date(`${isoLocal}+07:00`);
 
+describe("unconfirmedBetween", () => {
+  it("lists the estimated days of a range, in order, and nothing for a range of confirmed data", () => {
+    expect(calendar.unconfirmedBetween("2027-01-25", "2027-02-26").map((e) => e.date)).toEqual(["2027-02-05", "2027-02-08", "2027-02-09", "2027-02-10", "2027-02-11"]);
+    expect(calendar.unconfirmedBetween("2027-02-09", "2027-02-09").map((e) => e.name)).toEqual(["Tết Nguyên Đán (mùng 4 Tết)"]);
+    expect(calendar.unconfirmedBetween("2026-02-01", "2026-03-31")).toEqual([]); // Tết 2026: from the official notice
+    expect(calendar.unconfirmedBetween("2027-03-01", "2027-01-01")).toEqual([]);
+  });
+});
+
 describe("working days", () => {
   it("follows the yearly data: holidays off, the make-up Saturday on, weekends off", () => {
     expect(calendar.isWorkingDay("2026-02-13")).toBe(true); // Friday before Tết

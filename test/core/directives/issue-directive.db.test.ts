@@ -27,7 +27,7 @@ beforeEach(async () => {
   await db.prisma.outboxMessage.deleteMany();
 });
 
-const TEXT = "Giao Phòng Tài chính - Kế hoạch chủ trì, phối hợp Phòng Tư pháp tham mưu UBND thành phố trả lời trước ngày 20/12.";
+const TEXT = "Giao Sở Tài chính chủ trì, phối hợp Sở Tư pháp tham mưu UBND tỉnh trả lời trước ngày 20/12.";
 const direct = (over: Partial<IssueDirectiveInput> = {}) =>
   issueDirective(deps(), { actorUserId: org.users.chutich!, documentId: docId, text: TEXT, main: "TCKH", coordinate: ["TP", "VP"], info: ["NB"], due: { date: "2026-12-21" }, ...over });
 const codeOf = async (p: Promise<unknown>) => ((await p.catch((e: unknown) => e)) as DomainError).code;
@@ -103,15 +103,15 @@ describe("issueDirective", () => {
   it("previews exactly what would be recorded without writing", async () => {
     const plan = await previewDirective(deps(), { actorUserId: org.users.chutich!, documentId: docId, text: TEXT, main: "tckh", coordinate: ["tp"], due: { workingDays: 5 } });
     expect(plan.assignments.map((a) => [a.unitName, a.role, a.workingDaysLeft])).toEqual([
-      ["Phòng Tài chính - Kế hoạch", "MAIN", 5],
-      ["Phòng Tư pháp", "COORDINATE", 5],
+      ["Sở Tài chính", "MAIN", 5],
+      ["Sở Tư pháp", "COORDINATE", 5],
     ]);
     expect(await db.prisma.directive.count()).toBe(0);
   });
 
   it("supersedes: a correction is a new directive; the old text stays and its open assignments are cancelled", async () => {
     const first = await direct();
-    const second = await direct({ text: "Sửa: giao Phòng Tư pháp chủ trì.", main: "TP", coordinate: [], info: [] });
+    const second = await direct({ text: "Sửa: giao Sở Tư pháp chủ trì.", main: "TP", coordinate: [], info: [] });
     expect(second.supersedesId).toBe(first.directiveId);
     expect((await db.prisma.directive.findUniqueOrThrow({ where: { id: first.directiveId } })).text).toBe(TEXT);
     const statuses = await db.prisma.assignment.findMany({ where: { directiveId: first.directiveId }, select: { status: true, nextReminderAt: true } });

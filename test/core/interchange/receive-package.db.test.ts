@@ -142,7 +142,7 @@ describe("receiving through the interchange", () => {
     const scan = await registerSample(deps, org, { codeNumber: "99" });
     await issueDirective(deps, { actorUserId: org.users.chutich!, documentId: scan.documentId, text: "Giao TCKH chủ trì.", main: "TCKH", due: { date: "2026-12-18" } });
 
-    const directive = await issueDirective(deps, { actorUserId: org.users.chutich!, documentId, text: "Giao Phòng Tài chính - Kế hoạch chủ trì, Phòng Tư pháp phối hợp.", main: "TCKH", coordinate: ["TP"], due: { date: "2026-12-18" } });
+    const directive = await issueDirective(deps, { actorUserId: org.users.chutich!, documentId, text: "Giao Sở Tài chính chủ trì, Sở Tư pháp phối hợp.", main: "TCKH", coordinate: ["TP"], due: { date: "2026-12-18" } });
     const main = directive.assignments.find((a) => a.role === "MAIN")!;
     const coordinate = directive.assignments.find((a) => a.role === "COORDINATE")!;
     // The coordinating unit acknowledging is not the main unit at work.
@@ -156,7 +156,7 @@ describe("receiving through the interchange", () => {
     expect(statuses.map((s) => s.code)).toEqual(["01", "03", "04", "05", "06"]);
     expect(statuses.every((s) => s.responseFor.code === "45/STC-NS" && s.to[0] === SENDER)).toBe(true);
     expect(statuses.map((s) => s.description).slice(2)).toEqual([
-      "Đã phân công xử lý: Phòng Tài chính - Kế hoạch chủ trì.",
+      "Đã phân công xử lý: Sở Tài chính chủ trì.",
       "Đơn vị chủ trì đã nhận văn bản và đang xử lý.",
       "Đã hoàn thành xử lý văn bản.",
     ]);

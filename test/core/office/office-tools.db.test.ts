@@ -130,7 +130,7 @@ beforeAll(async () => {
   await register("G", "2026-11-19T07:45:00");
   await direct("G", "2026-11-19T08:00:00", "NV", "2026-11-26");
   at("2026-11-19T10:00:00");
-  await returnAssignment(deps(), { actorUserId: u("tp.nv"), assignmentId: asg["G-NV"]!, reason: "Không thuộc thẩm quyền của Phòng Nội vụ." });
+  await returnAssignment(deps(), { actorUserId: u("tp.nv"), assignmentId: asg["G-NV"]!, reason: "Không thuộc thẩm quyền của Sở Nội vụ." });
 
   // A secret document (M1): metadata only, in the secret register.
   await register("S", "2026-11-20T08:00:00", { secrecy: "SECRET", subject: "V/v công tác bảo vệ bí mật nhà nước", issuer: "Công an tỉnh Bình Định" });
@@ -218,7 +218,7 @@ const TOTALS = figures({
 describe("on-time report", () => {
   it("gives every figure by unit as computed by hand, units by name", async () => {
     const report = await buildOnTimeReport(deps(), { viewer: { actorUserId: u("cvp") }, period: NOV });
-    expect(report.units.map((x) => x.unitCode)).toEqual(["NV", "TCKH", "TP", "VP"]); // Phòng Nội vụ, Phòng Tài chính…, Phòng Tư pháp, Văn phòng…
+    expect(report.units.map((x) => x.unitCode)).toEqual(["NV", "TCKH", "TP", "VP"]); // Sở Nội vụ, Phòng Tài chính…, Sở Tư pháp, Văn phòng…
     for (const unit of report.units) {
       const { unitId: _id, unitCode, unitName: _name, ...f } = unit;
       expect({ unitCode, ...f }).toEqual({ unitCode, ...EXPECTED[unitCode] });
@@ -248,7 +248,7 @@ describe("on-time report", () => {
     const report = await buildOnTimeReport(deps(), { viewer: { actorUserId: u("vanthu") }, period: NOV });
     const text = formatOnTimeText(report);
     expect(text.length).toBeLessThanOrEqual(4096);
-    expect(text).toContain("Phòng Tài chính - Kế hoạch: giao 4 · hoàn thành đúng hạn 2 · hoàn thành quá hạn 0 · đang thực hiện trong hạn 1 · đang thực hiện quá hạn 1 · tỷ lệ đúng hạn 66,7%");
+    expect(text).toContain("Sở Tài chính: giao 4 · hoàn thành đúng hạn 2 · hoàn thành quá hạn 0 · đang thực hiện trong hạn 1 · đang thực hiện quá hạn 1 · tỷ lệ đúng hạn 66,7%");
     expect(text).toContain("Tổng cộng: giao 8 · hoàn thành đúng hạn 3 · hoàn thành quá hạn 1 · đang thực hiện trong hạn 2 · đang thực hiện quá hạn 2 · tỷ lệ đúng hạn 50%");
     expect(text).toContain("Hoàn thành trong thời hạn đã được gia hạn tính là đúng hạn.");
     const short = formatOnTimeText(report, { limit: 700 });
@@ -262,7 +262,7 @@ describe("on-time report", () => {
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load(Buffer.from(await onTimeReportXlsx(report)) as unknown as ArrayBuffer);
     const sheet = wb.worksheets[0]!;
-    expect(sheet.getRow(1).getCell(1).value).toBe("UBND thành phố Quy Nhơn");
+    expect(sheet.getRow(1).getCell(1).value).toBe("UBND tỉnh Gia Lai");
     // Two header rows: the groups over their columns, the other titles spanning both rows.
     const groups = (sheet.getRow(5).values as unknown[]).slice(1);
     const header = (sheet.getRow(6).values as unknown[]).slice(1);
@@ -271,7 +271,7 @@ describe("on-time report", () => {
     expect(sheet.getCell("C5").isMerged && sheet.getCell("D5").master.address).toBe("C5");
     expect(sheet.getCell("A6").master.address).toBe("A5");
     const tckh = (sheet.getRow(8).values as unknown[]).slice(1);
-    expect(tckh).toEqual(["Phòng Tài chính - Kế hoạch", 4, 2, 0, 1, 1, 66.7, 0, 2, 3, 1]);
+    expect(tckh).toEqual(["Sở Tài chính", 4, 2, 0, 1, 1, 66.7, 0, 2, 3, 1]);
     expect((sheet.getRow(11).values as unknown[]).slice(1)).toEqual(["Tổng cộng", 8, 3, 1, 2, 2, 50, 1, 2, 5, 2]);
     const chart = await renderOnTimeChart(report);
     expect(chart.png.subarray(0, 4).toString("hex")).toBe("89504e47");
@@ -315,7 +315,7 @@ describe("registers", () => {
     expect(file.fileName).toBe("so-van-ban-den_2026-11-01_2026-11-30.xlsx");
     const { row, sheet } = await readSheet(file.bytes);
     expect([1, 2, 3, 4, 5, 6].map((n) => row(n)[0])).toEqual([
-      "UBND thành phố Quy Nhơn",
+      "UBND tỉnh Gia Lai",
       "SỔ ĐĂNG KÝ VĂN BẢN ĐẾN",
       "Năm: 2026",
       "Từ ngày 01/11/2026 đến ngày 30/11/2026",
@@ -330,12 +330,12 @@ describe("registers", () => {
     expect(a.slice(1, 4)).toEqual([2, "Sở Tài chính tỉnh Bình Định", "11/STC-NS"]);
     expect(a[4]).toEqual(localDateToUtcMidnight("2026-10-30"));
     expect(a[5]).toBe("Công văn: V/v việc A");
-    expect(a[6]).toBe("Phòng Tài chính - Kế hoạch (chủ trì); Phòng Tư pháp (phối hợp)");
+    expect(a[6]).toBe("Sở Tài chính (chủ trì); Sở Tư pháp (phối hợp)");
     expect(a[7]).toEqual(localDateToUtcMidnight("2026-11-02"));
     expect(a[8]).toBe("TCKH đã nhận 02/11/2026; TP đã nhận 03/11/2026");
     expect(sheet.getRow(HEADER + 1).getCell(1).numFmt).toBe("dd/mm/yyyy");
     // F: the superseding directive's unit only.
-    expect(row(HEADER + 6)[6]).toBe("Văn phòng HĐND và UBND thành phố (chủ trì)");
+    expect(row(HEADER + 6)[6]).toBe("Văn phòng UBND tỉnh (chủ trì)");
     const cells = (n: number) => row(n).filter((v) => v !== null && v !== undefined);
     expect(cells(HEADER + 8)).toEqual([]); // the blank row after D8
     expect(cells(HEADER + 9)[0]).toBe("Sổ này gồm 7 văn bản.");
@@ -407,8 +407,8 @@ describe("registers", () => {
       localDateToUtcMidnight("2026-11-10"),
       "Công văn: V/v triển khai phần mềm văn phòng điện tử",
       "Nguyễn Văn An, Chủ tịch",
-      "Phòng Tài chính - Kế hoạch; Sở Nội vụ tỉnh Bình Định",
-      "Văn phòng HĐND và UBND thành phố",
+      "Sở Tài chính; Sở Nội vụ tỉnh Bình Định",
+      "Văn phòng UBND tỉnh",
       5,
       localDateToUtcMidnight("2026-11-10"),
       "TCKH đã nhận 11/11/2026",
@@ -481,7 +481,7 @@ describe("case files and archive export", () => {
     const trace = meta.TraceHeaderList as Trace[];
     expect(trace.map((h) => h.ActionCode)).toEqual(expect.arrayContaining(["DIRECTIVE", "ASSIGNED_MAIN", "ASSIGNED_COORDINATE", "ACKNOWLEDGED", "DELEGATED", "COMPLETED"]));
     // The history reads in Vietnamese: labels, unit names, deadlines as dd/mm/yyyy.
-    expect(trace.find((h) => h.ActionCode === "ASSIGNED_MAIN")).toMatchObject({ Action: "Giao chủ trì xử lý", Unit: "Phòng Tài chính - Kế hoạch", Content: "Hạn xử lý: 06/11/2026" });
+    expect(trace.find((h) => h.ActionCode === "ASSIGNED_MAIN")).toMatchObject({ Action: "Giao chủ trì xử lý", Unit: "Sở Tài chính", Content: "Hạn xử lý: 06/11/2026" });
     expect(trace.filter((h) => h.ActionCode === "ACKNOWLEDGED").every((h) => h.Action === "Xác nhận đã nhận việc")).toBe(true);
     expect(trace.find((h) => h.ActionCode === "COMPLETED")!.Action).toBe("Báo cáo hoàn thành");
     expect(trace.every((h) => /[a-zà-ỹ]/.test(h.Action) && !/_/.test(h.Action))).toBe(true);
@@ -509,7 +509,7 @@ describe("case files and archive export", () => {
     const index = await readSheet(await readFile(path.join(outDir, "muc-luc-van-ban.xlsx")));
     expect(index.sheet.name).toBe("Mục lục văn bản");
     expect([1, 2, 3, 4, 5].map((n) => index.row(n)[0])).toEqual([
-      "UBND thành phố Quy Nhơn",
+      "UBND tỉnh Gia Lai",
       "MỤC LỤC VĂN BẢN TRONG HỒ SƠ",
       "Hồ sơ số: 05-VP (mã hồ sơ 000.00.31.H23.2026.05-VP)",
       "Hồ sơ xây dựng dự toán ngân sách năm 2027",

@@ -1,4 +1,9 @@
+import { execFile } from "node:child_process";
 import { createHash } from "node:crypto";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { DomainError } from "../../../core/errors.ts";
 import { createMemoryFileStore } from "../../../core/files/file-store.ts";
@@ -8,6 +13,7 @@ import { finishOutgoingIssue, issueOutgoingDocument, type IssueOutgoingInput } f
 import { listOutgoingPaper } from "../../../core/outgoing/list-outgoing-paper.ts";
 import { listOutgoingRegister } from "../../../core/outgoing/list-outgoing-register.ts";
 import { renderOutboxMessage } from "../../../core/outbox/render-outbox-message.ts";
+import { loadAgencyCertificate, signPdf, type AgencyCertificate } from "../../../core/pdf/sign-pdf.ts";
 import { createTestDeps } from "../../support/core.ts";
 import { createTestDatabase, type TestDatabase } from "../../support/test-db.ts";
 import { samplePdf, setupExampleOrg, type OrgFixture } from "../../support/workflow.ts";
@@ -16,13 +22,38 @@ let db: TestDatabase;
 let org: OrgFixture;
 let files: ReturnType<typeof createMemoryFileStore>;
 let pdf: Uint8Array;
+let dir: string;
+let agency: AgencyCertificate;
+let personal: AgencyCertificate;
+const run = promisify(execFile);
 const deps = () => createTestDeps(db.prisma, { files });
+
+/** A self-signed PKCS#12 made here. */
+const makeCertificate = async (name: string, cn: string): Promise<AgencyCertificate> => {
+  await run("openssl", ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", join(dir, `${name}.key`), "-out", join(dir, `${name}.crt`), "-days", "30", "-subj", `/CN=${cn}`]);
+  await run("openssl", ["pkcs12", "-export", "-inkey", join(dir, `${name}.key`), "-in", join(dir, `${name}.crt`), "-out", join(dir, `${name}.p12`), "-passout", "pass:pw"]);
+  return loadAgencyCertificate({ p12Path: join(dir, `${name}.p12`), passphrase: "pw" });
+};
+
+/** Page 1 of `bytes` as pdftotext reads it, one trimmed line per entry. */
+const page1Lines = async (bytes: Uint8Array): Promise<string[]> => {
+  const path = join(dir, `p${Math.random().toString(36).slice(2)}.pdf`);
+  await writeFile(path, bytes);
+  const { stdout } = await run("pdftotext", ["-f", "1", "-l", "1", path, "-"]);
+  return stdout.split("\n").map((l) => l.trim()).filter(Boolean);
+};
 
 beforeAll(async () => {
   db = await createTestDatabase();
   pdf = await samplePdf();
+  dir = await mkdtemp(join(tmpdir(), "issue-out-"));
+  agency = await makeCertificate("agency", "UBND");
+  personal = await makeCertificate("signer", "Nguyen Van An");
+}, 60_000);
+afterAll(async () => {
+  await db.close();
+  await rm(dir, { recursive: true, force: true });
 });
-afterAll(async () => db.close());
 beforeEach(async () => {
   await db.truncate();
   files = createMemoryFileStore();
@@ -73,8 +104,13 @@ describe("issueOutgoingDocument", () => {
   it("keeps the original, stores a separate sealed copy, delivers to units with an account, lists the rest for paper", async () => {
     const before = createHash("sha256").update(pdf).digest("hex");
     const r = await issue({ internalRecipients: ["TCKH", "NB", "NC"], urgency: "URGENT" });
-    expect(r).toMatchObject({ registerNumber: 1, numberAndNotation: "01/UBND-VP", isSigned: false, isPaperOnly: false, pageCount: 2 });
+    expect(r).toMatchObject({ registerNumber: 1, numberAndNotation: "01/UBND-VP", isSigned: false, sealForm: null, isPaperOnly: false, pageCount: 2 });
     expect(createHash("sha256").update(pdf).digest("hex")).toBe(before);
+    // Nothing was signed: the issued copy shows no seal block, so no "Thời gian ký".
+    const copy = (await page1Lines(await files.readBytes(r.sealedSha256!))).join("\n");
+    expect(copy).toContain("Sample page 1");
+    expect(copy).not.toContain("Thời gian ký");
+    expect(copy).not.toContain("01/UBND-VP");
     const stored = await db.prisma.storedFile.findMany({ where: { documentId: r.documentId }, orderBy: { kind: "asc" }, select: { kind: true, sha256: true } });
     expect(stored.map((s) => s.kind)).toEqual(["ORIGINAL", "SIGNED"]);
     expect(stored[0]!.sha256).toBe(before);
@@ -130,8 +166,8 @@ describe("issueOutgoingDocument", () => {
     expect(kinds.map((k) => k.kind)).toEqual(["ORIGINAL"]);
     const paper = await listOutgoingPaper(deps(), { actorUserId: org.users.vanthu! });
     expect(paper.items.map((i) => [i.name, i.reason])).toEqual([
-      ["Phòng Tài chính - Kế hoạch", "RED_SEAL"],
-      ["UBND phường Nhơn Bình", "RED_SEAL"],
+      ["Sở Tài chính", "RED_SEAL"],
+      ["UBND phường Quy Nhơn Bắc", "RED_SEAL"],
       ["Sở Nội vụ tỉnh Bình Định", "RED_SEAL"],
     ]);
   });
@@ -184,6 +220,26 @@ describe("issueOutgoingDocument", () => {
     expect(audit).toBe(4);
   });
 
+  it("with the agency certificate, a scan becomes a digitised copy (SAO Y block) and a PDF signed by its signer keeps the number block", async () => {
+    const orgName = (await db.prisma.organization.findFirstOrThrow({ select: { name: true } })).name;
+    const scan = await issue({ certificate: agency });
+    expect(scan).toMatchObject({ isSigned: true, sealForm: "SAO_Y", numberAndNotation: "01/UBND-VP" });
+    const scanLines = await page1Lines(await files.readBytes(scan.sealedSha256!));
+    const at = scanLines.indexOf("SAO Y");
+    expect(scanLines.slice(at, at + 3)).toEqual(["SAO Y", orgName, "Thời gian ký: 2026-12-01T09:00:00+07:00"]);
+    expect(scanLines.join("\n")).not.toContain("Số: 01/UBND-VP");
+
+    const bornDigital = await signPdf(pdf, { certificate: personal, signedAt: new Date("2026-12-01T01:00:00Z"), name: "Nguyễn Văn An" });
+    const digital = await issue({ certificate: agency, files: [{ bytes: bornDigital, fileName: "cv-ky-so.pdf" }] });
+    expect(digital).toMatchObject({ isSigned: true, sealForm: "ORIGINAL", numberAndNotation: "02/UBND-VP" });
+    const digitalLines = await page1Lines(await files.readBytes(digital.sealedSha256!));
+    expect(digitalLines).toContain("Số: 02/UBND-VP");
+    expect(digitalLines).toContain("Thời gian ký: 2026-12-01T09:00:00+07:00");
+    expect(digitalLines).not.toContain("SAO Y");
+    const issued = await db.prisma.auditEvent.findMany({ where: { type: "outgoing.issued" }, orderBy: { seq: "asc" }, select: { data: true } });
+    expect(issued.map((e) => (e.data as { sealForm: string }).sealForm)).toEqual(["SAO_Y", "ORIGINAL"]);
+  }, 60_000);
+
   it("finishOutgoingIssue completes a document left numbered by a crash, once", async () => {
     const r = await issue();
     // Simulate a crash after step 1: back to REGISTERED, no sealed copy, no deliveries.
@@ -207,8 +263,8 @@ describe("issueOutgoingDocument", () => {
       date: "01/12/2026",
       typeAndSubject: "Công văn V/v triển khai xử lý văn bản trên phần mềm văn phòng điện tử",
       signer: "Chủ tịch Nguyễn Văn An",
-      recipients: "Phòng Tài chính - Kế hoạch; UBND phường Nhơn Bình; Sở Nội vụ tỉnh Bình Định",
-      archiveCopy: "Văn phòng HĐND và UBND thành phố; Văn thư",
+      recipients: "Sở Tài chính; UBND phường Quy Nhơn Bắc; Sở Nội vụ tỉnh Bình Định",
+      archiveCopy: "Văn phòng UBND tỉnh; Văn thư",
       copies: 5,
       transferredOn: "01/12/2026",
       receipts: "TCKH (01/12/2026)",

@@ -66,13 +66,13 @@ describe("each cơ quan its own series", () => {
       ["02/QĐ-UBND", "OUT", "P4/2026"],
     ]);
     const stored = await db.prisma.document.findUniqueOrThrow({ where: { id: w1.documentId }, select: { issuer: true, issuerUnitId: true } });
-    expect(stored).toEqual({ issuer: "UBND phường Nhơn Bình", issuerUnitId: org.units.NB });
+    expect(stored).toEqual({ issuer: "UBND phường Quy Nhơn Bắc", issuerUnitId: org.units.NB });
     // The city's outgoing register holds the city's documents only; its cover counts its own series.
     const reg = await exportRegister(deps(), { viewer: { orgCode: "UBND" }, type: "OUT", period: { from: "2026-01-01", to: "2026-12-31" }, format: "csv" });
     const csv = new TextDecoder().decode(reg.bytes);
     expect(reg.rowCount).toBe(2);
     expect(csv).toContain("01/UBND-VP");
-    expect(csv).not.toContain("UBND phường Nhơn Bình,");
+    expect(csv).not.toContain("UBND phường Quy Nhơn Bắc,");
     expect(csv).not.toMatch(/\n01\/UBND,/);
   });
 
@@ -80,16 +80,16 @@ describe("each cơ quan its own series", () => {
     const e = await errorOf(issue({ draftingUnitCode: "NB" }));
     expect(e.code).toBe("FORBIDDEN");
     expect(t("vi", e.messageKey, e.params)).toBe(
-      "Văn bản do UBND phường Nhơn Bình soạn thảo được phát hành bằng con dấu và số văn bản của chính UBND phường Nhơn Bình: văn thư của UBND phường Nhơn Bình phát hành văn bản này.",
+      "Văn bản do UBND phường Quy Nhơn Bắc soạn thảo được phát hành bằng con dấu và số văn bản của chính UBND phường Quy Nhơn Bắc: văn thư của UBND phường Quy Nhơn Bắc phát hành văn bản này.",
     );
     expect(await db.prisma.document.count()).toBe(0);
   });
 
   it("an organisation file can say a ward has no seal of its own, or give another unit one with its abbreviation", async () => {
     await importOrganization(deps(), {
-      text: `organization: { name: "UBND thành phố Quy Nhơn", code: "UBND" }
+      text: `organization: { name: "UBND tỉnh Gia Lai", code: "UBND" }
 units:
-  - { code: "NB", name: "UBND phường Nhơn Bình", kind: WARD, ownSeal: false }
+  - { code: "NB", name: "UBND phường Quy Nhơn Bắc", kind: WARD, ownSeal: false }
   - { code: "TCKH", name: "Ban Quản lý dự án", kind: OTHER, ownSeal: true, notation: "BQLDA" }
 `,
     });
@@ -154,7 +154,7 @@ units:
   }, 180_000);
 
   it("the archive package names each issuer and recipient by its electronic identifier: the agency's, a ward's own, none for an outside agency", async () => {
-    await importOrganization(deps(), { text: `organization: { name: "UBND thành phố Quy Nhơn", code: "UBND" }\nunits:\n  - { code: "NB", name: "UBND phường Nhơn Bình", kind: WARD, organId: "000.31.32.H23" }\n` });
+    await importOrganization(deps(), { text: `organization: { name: "UBND tỉnh Gia Lai", code: "UBND" }\nunits:\n  - { code: "NB", name: "UBND phường Quy Nhơn Bắc", kind: WARD, organId: "000.31.32.H23" }\n` });
     const city = await issue({ internalRecipients: ["TCKH", "NB"], externalRecipients: ["Sở Nội vụ tỉnh Gia Lai"] });
     const w = await ward({ internalRecipients: ["VP"] });
     const d = deps();
@@ -168,14 +168,14 @@ units:
       const meta = async (folder: string) => JSON.parse(await readFile(path.join(out, "van-ban", folder, "metadata.json"), "utf8"));
       const first = await meta(`001-${city.ref.replace("/", "-")}`);
       expect(first.FileCode).toEqual({ OrganId: "000.00.31.H23", FileCatalog: 2026, FileNotation: "01-VP" });
-      expect(first.OrganName).toBe("UBND thành phố Quy Nhơn");
+      expect(first.OrganName).toBe("UBND tỉnh Gia Lai");
       expect(first.To).toEqual([
-        { OrganId: "000.00.31.H23", OrganName: "Phòng Tài chính - Kế hoạch" },
-        { OrganId: "000.31.32.H23", OrganName: "UBND phường Nhơn Bình" },
+        { OrganId: "000.00.31.H23", OrganName: "Sở Tài chính" },
+        { OrganId: "000.31.32.H23", OrganName: "UBND phường Quy Nhơn Bắc" },
         { OrganId: null, OrganName: "Sở Nội vụ tỉnh Gia Lai" },
       ]);
       const second = await meta(`002-${w.ref.replace("/", "-")}`);
-      expect(second).toMatchObject({ OrganName: "UBND phường Nhơn Bình", CodeNumber: "01", CodeNotation: "UBND" });
+      expect(second).toMatchObject({ OrganName: "UBND phường Quy Nhơn Bắc", CodeNumber: "01", CodeNotation: "UBND" });
     } finally {
       await rm(tmp, { recursive: true, force: true });
     }

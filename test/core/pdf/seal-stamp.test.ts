@@ -3,9 +3,12 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { PDFDocument, degrees } from "pdf-lib";
+import { PDFDocument, PDFName, PDFRawStream, decodePDFRawStream, degrees } from "pdf-lib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { formatSigningTime, stampSeal } from "../../../core/pdf/seal-stamp.ts";
+import { hasJavaScript } from "../../../core/pdf/javascript.ts";
+import { copyForIssue, formatSigningTime, stampSeal } from "../../../core/pdf/seal-stamp.ts";
+import { readFileSync } from "node:fs";
+import { BAD_DIR } from "../../fixtures/generate-fixtures.ts";
 import { samplePdf } from "../../support/workflow.ts";
 
 const run = promisify(execFile);
@@ -65,7 +68,50 @@ describe("stampSeal", () => {
     expect(number!.y).toBeLessThan(60);
   });
 
+  it("on a scan of a paper original prints the digitised copy's block: SAO Y, the copying agency, the time; no number", async () => {
+    const sealed = await stampSeal(await samplePdf(), { form: "SAO_Y", agencyName: "UBND phường Quy Nhơn", signedAt: SEAL.signedAt });
+    const lines = (await textOfPage1(sealed, "sao-y.pdf")).split("\n").map((l) => l.trim()).filter(Boolean);
+    // Decree 30 Appendix I Part II, I.3.c: copy type, copying agency, signing time (ISO 8601), in that order.
+    const at = lines.indexOf("SAO Y");
+    expect(at).toBeGreaterThanOrEqual(0);
+    expect(lines.slice(at, at + 3)).toEqual(["SAO Y", "UBND phường Quy Nhơn", "Thời gian ký: 2026-12-01T09:15:30+07:00"]);
+    expect(lines.join("\n")).not.toContain("Số:");
+  });
+
+  it("prints in Tinos (metric-compatible with Times New Roman), 10 pt, black", async () => {
+    const sealed = await stampSeal(await samplePdf(), SEAL);
+    const path = join(dir, "font.pdf");
+    await writeFile(path, sealed);
+    const fonts = (await run("pdffonts", [path])).stdout;
+    expect(fonts).toMatch(/^Tinos-Regular\S*\s+CID TrueType\s+Identity-H\s+yes/m);
+    expect(fonts).not.toContain("DejaVu");
+    // The block's operators (in whichever stream holds them: an appended content stream or a form): 10 pt text, black.
+    const doc = await PDFDocument.load(sealed);
+    const streams = doc.context
+      .enumerateIndirectObjects()
+      .map(([, o]) => o)
+      .filter((o): o is PDFRawStream => o instanceof PDFRawStream && o.dict.get(PDFName.of("Subtype")) !== PDFName.of("Image"))
+      .map((o) => new TextDecoder("latin1").decode(decodePDFRawStream(o).decode()));
+    const block = streams.filter((ops) => / 10 Tf\b/.test(ops));
+    expect(block).toHaveLength(1);
+    expect([...block[0]!.matchAll(/ ([\d.]+) Tf\b/g)].map((m) => Number(m[1]))).toEqual([10, 10, 10]);
+    expect([...block[0]!.matchAll(/([\d.]+ [\d.]+ [\d.]+) rg/g)].map((m) => m[1])).toEqual(["1 1 1", "0 0 0", "0 0 0", "0 0 0"]);
+  });
+
   it("refuses what is not a PDF", async () => {
     await expect(stampSeal(new TextEncoder().encode("not a pdf"), SEAL)).rejects.toMatchObject({ code: "PDF_CORRUPT" });
+  });
+});
+
+describe("copyForIssue (no agency certificate)", () => {
+  it("keeps the pages, draws no block and no signing time, and removes JavaScript", async () => {
+    const copy = await copyForIssue(await samplePdf());
+    const text = await textOfPage1(copy, "unsigned.pdf");
+    expect(text).toContain("Sample page 1");
+    expect(text).not.toContain("Thời gian ký");
+    expect(text).not.toContain("SAO Y");
+    expect((await PDFDocument.load(copy)).getPageCount()).toBe(2);
+    const withJs = new Uint8Array(readFileSync(join(BAD_DIR, "javascript.pdf")));
+    expect(hasJavaScript(await PDFDocument.load(await copyForIssue(withJs)))).toBe(false);
   });
 });

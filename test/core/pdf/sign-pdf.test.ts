@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { pdfHasDigitalSignature } from "../../../core/pdf/detect-signature.ts";
 import { stampSeal } from "../../../core/pdf/seal-stamp.ts";
 import { agencyCertificateOptionsFromEnv, loadAgencyCertificate, signPdf, type AgencyCertificate } from "../../../core/pdf/sign-pdf.ts";
 import { samplePdf } from "../../support/workflow.ts";
@@ -64,5 +65,18 @@ describe("signPdf", () => {
     expect(agencyCertificateOptionsFromEnv({})).toBeNull();
     expect(agencyCertificateOptionsFromEnv({ AGENCY_P12_PATH: "/etc/edoc/agency.p12", AGENCY_P12_PASSPHRASE: "x" })).toEqual({ p12Path: "/etc/edoc/agency.p12", passphrase: "x" });
     expect(agencyCertificateOptionsFromEnv({ AGENCY_P12_PATH: "/a.p12", AGENCY_P12_PASSPHRASE_FILE: "/run/secrets/p" })).toEqual({ p12Path: "/a.p12", passphraseFile: "/run/secrets/p" });
+  });
+
+  it("tells a PDF signed by its signer from an unsigned one (a scan): the seal block's form depends on it", async () => {
+    const scan = await samplePdf();
+    expect(await pdfHasDigitalSignature(scan)).toBe(false);
+    const signed = await signPdf(scan, { certificate, signedAt: new Date("2026-12-01T02:15:30Z"), name: "Nguyễn Văn An" });
+    expect(await pdfHasDigitalSignature(signed)).toBe(true);
+    // Still true after qpdf rewrote the file with object streams (found through the parsed objects, not the raw bytes).
+    const path = join(dir, "objstm.pdf");
+    await writeFile(path, signed);
+    await run("qpdf", ["--object-streams=generate", path, join(dir, "objstm-out.pdf")]);
+    expect(await pdfHasDigitalSignature(new Uint8Array(await readFile(join(dir, "objstm-out.pdf"))))).toBe(true);
+    await expect(pdfHasDigitalSignature(new TextEncoder().encode("not a pdf"))).rejects.toMatchObject({ code: "PDF_CORRUPT" });
   });
 });

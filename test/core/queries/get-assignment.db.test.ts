@@ -42,7 +42,7 @@ describe("getAssignmentByRef", () => {
       workingDaysLeft: 3, // Tue 01/12 → Fri 04/12
       isOverdue: false,
       parentId: null,
-      unit: { code: "TCKH", name: "Phòng Tài chính - Kế hoạch" },
+      unit: { code: "TCKH", name: "Sở Tài chính" },
       assignee: null,
       directiveText: DIRECTIVE_TEXT,
       actions: ["ack", "delegate", "progress", "complete", "return", "extend"],
@@ -74,10 +74,10 @@ describe("getAssignmentByRef", () => {
 
   it("prefers the open assignment when an earlier directive's was cancelled", async () => {
     const first = await assignmentIdOf(db.prisma, "D2/2026-TP");
-    await directSample(deps(), org, scene.tp.documentId, { text: "Bổ sung: Phòng Tư pháp chủ trì, TCKH phối hợp.", main: "TP", coordinate: ["TCKH"], due: { date: "2026-12-09" } });
+    await directSample(deps(), org, scene.tp.documentId, { text: "Bổ sung: Sở Tư pháp chủ trì, TCKH phối hợp.", main: "TP", coordinate: ["TCKH"], due: { date: "2026-12-09" } });
     const a = await get("tp.tp", { number: 2, unitCode: "TP" });
     expect(a.assignmentId).not.toBe(first);
-    expect(a).toMatchObject({ status: "ASSIGNED", directiveText: "Bổ sung: Phòng Tư pháp chủ trì, TCKH phối hợp." });
+    expect(a).toMatchObject({ status: "ASSIGNED", directiveText: "Bổ sung: Sở Tư pháp chủ trì, TCKH phối hợp." });
   });
 
   it("refuses unknown and invisible assignments the same way", async () => {

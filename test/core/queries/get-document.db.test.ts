@@ -62,7 +62,7 @@ describe("getDocumentByRef", () => {
     const reg = await registerSample(deps(), org);
     await directSample(deps(), org, reg.documentId, { main: "TP", due: { date: "2026-12-10" } });
     clock.advance(3_600_000);
-    const corrected = "Sửa: giao Phòng TCKH chủ trì, phối hợp Phòng Tư pháp; Phòng Nội vụ để biết.";
+    const corrected = "Sửa: giao Phòng TCKH chủ trì, phối hợp Sở Tư pháp; Sở Nội vụ để biết.";
     await directSample(deps(), org, reg.documentId, { actorUserId: org.users.vanthu!, onBehalfOfUserCode: "pct", text: corrected, main: "TCKH", coordinate: ["TP"], info: ["NV"], due: { date: "2026-12-10" } });
     const main = await assignmentIdOf(db.prisma, "D1/2026-TCKH");
     clock.advance(3_600_000);
@@ -85,7 +85,7 @@ describe("getDocumentByRef", () => {
     ]);
     const [tckh, tp, nv, cancelled] = doc.assignments;
     expect(tckh).toMatchObject({
-      unit: { code: "TCKH", name: "Phòng Tài chính - Kế hoạch" },
+      unit: { code: "TCKH", name: "Sở Tài chính" },
       dueAt: new Date("2026-12-15T16:59:59.999Z"),
       originalDueAt: new Date("2026-12-10T16:59:59.999Z"),
       workingDaysLeft: 10, // Tue 01/12 → Tue 15/12

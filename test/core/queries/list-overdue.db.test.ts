@@ -40,7 +40,7 @@ describe("listOverdue", () => {
       ["TCKH", ["D1-TCKH:3"]],
       ["TP", ["D2-TP:1"]],
     ]);
-    expect(r.groups[0]!.unit.name).toBe("Phòng Tài chính - Kế hoạch");
+    expect(r.groups[0]!.unit.name).toBe("Sở Tài chính");
     expect(r.groups[0]!.items[0]).toMatchObject({ ref: "D1/2026-TCKH", role: "MAIN", status: "ASSIGNED", subject: "V/v hướng dẫn lập dự toán ngân sách năm 2027", assignee: null, isPaper: false });
     for (const user of ["chutich", "vanthu"]) expect(shape(await overdue(user))).toEqual(shape(r));
     expect(shape(await overdue("cvp", "tp"))).toEqual([["TP", ["D2-TP:1"]]]);

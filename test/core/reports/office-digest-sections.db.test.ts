@@ -51,7 +51,7 @@ describe("the morning digest's lists", () => {
     const digest = await buildOfficeDigest(deps(), { orgId: org.orgId, date: "2026-11-30" });
     expect(digest.totals).toEqual({ overdue: 0, dueToday: 0 });
     expect(digest.awaitingDirective.map((d) => d.subject)).toEqual(["V/v việc C", "V/v việc B", "V/v việc E"]); // the secret one is directed on paper
-    expect(digest.unacknowledged.map((a) => [a.unitName, a.ref])).toEqual([["Phòng Tư pháp", expect.stringMatching(/-TP$/)]]); // INFO and acknowledged ones are not listed
+    expect(digest.unacknowledged.map((a) => [a.unitName, a.ref])).toEqual([["Sở Tư pháp", expect.stringMatching(/-TP$/)]]); // INFO and acknowledged ones are not listed
     expect(digest.receivedSince).toBe("2026-11-27");
     expect(digest.received.map((d) => [d.subject, d.secrecy])).toEqual([
       ["V/v việc A", "NONE"],
@@ -76,7 +76,7 @@ describe("the morning digest's lists", () => {
       expect.stringMatching(/^• D3 — \d+\/STC-NS, Sở Tài chính tỉnh Bình Định: V\/v việc B$/),
       "• D4 — 64/STC-NS, Sở Tài chính tỉnh Bình Định: V/v việc E", // the secret one is M1, in its own book
     ]);
-    expect(section("Chưa xác nhận đã nhận việc")).toEqual(["Chưa xác nhận đã nhận việc (1 việc):", "• D2-TP — Phòng Tư pháp, giao ngày 27/11/2026"]);
+    expect(section("Chưa xác nhận đã nhận việc")).toEqual(["Chưa xác nhận đã nhận việc (1 việc):", "• D2-TP — Sở Tư pháp, giao ngày 27/11/2026"]);
     expect(section("Văn bản đến từ ngày")).toEqual([
       "Văn bản đến từ ngày 27/11/2026 (3 văn bản):",
       expect.stringMatching(/^• D2 \[KHẨN\] — \d+\/STC-NS, Sở Tài chính tỉnh Bình Định: V\/v việc A$/),
