@@ -1,8 +1,8 @@
 // Whether a PDF carries a digital signature: how issuing tells a document born digital and signed by
 // its signer (its seal block keeps the original's form) from a scan of a wet-signed paper original
 // (issued as a digitised copy, "SAO Y"; see seal-stamp.ts).
-import { PDFDict, PDFDocument, PDFName } from "pdf-lib";
-import { DomainError } from "../errors.ts";
+import { PDFDict, PDFName, type PDFDocument } from "pdf-lib";
+import { loadCopy } from "./stamp-page.ts";
 
 const BYTE_RANGE = PDFName.of("ByteRange");
 const CONTENTS = PDFName.of("Contents");
@@ -30,15 +30,4 @@ export const hasDigitalSignature = (doc: PDFDocument): boolean => {
  *
  * @example if (await pdfHasDigitalSignature(original)) form = "ORIGINAL";
  */
-export const pdfHasDigitalSignature = async (pdf: Uint8Array): Promise<boolean> => {
-  let doc: PDFDocument;
-  try {
-    doc = await PDFDocument.load(pdf.slice(), { updateMetadata: false });
-  } catch (err) {
-    const isEncrypted = err instanceof Error && /is encrypted/i.test(err.message);
-    throw isEncrypted
-      ? new DomainError("PDF_ENCRYPTED", "intake.pdfEncrypted", {}, { cause: err })
-      : new DomainError("PDF_CORRUPT", "intake.pdfCorrupt", {}, { cause: err });
-  }
-  return hasDigitalSignature(doc);
-};
+export const pdfHasDigitalSignature = async (pdf: Uint8Array): Promise<boolean> => hasDigitalSignature(await loadCopy(pdf));

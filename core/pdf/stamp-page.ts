@@ -26,20 +26,27 @@ export const visibleFrame = (page: PDFPage): { width: number; height: number; ma
 };
 
 /**
- * Loads `pdf` for stamping (a copy: the caller's bytes are never written) and returns it with its
- * first page; JavaScript is removed from the copy. Throws `DomainError("PDF_CORRUPT" |
- * "PDF_ENCRYPTED" | "PDF_EMPTY")` for input that intake validation would refuse.
+ * Loads a copy of `pdf` (the caller's bytes are never written). Throws `DomainError("PDF_CORRUPT" |
+ * "PDF_ENCRYPTED")` for a PDF that cannot be read.
  */
-export const openForStamp = async (pdf: Uint8Array): Promise<{ doc: PDFDocument; first: PDFPage }> => {
-  let doc: PDFDocument;
+export const loadCopy = async (pdf: Uint8Array): Promise<PDFDocument> => {
   try {
-    doc = await PDFDocument.load(pdf.slice(), { updateMetadata: false });
+    return await PDFDocument.load(pdf.slice(), { updateMetadata: false });
   } catch (err) {
     const isEncrypted = err instanceof Error && /is encrypted/i.test(err.message);
     throw isEncrypted
       ? new DomainError("PDF_ENCRYPTED", "intake.pdfEncrypted", {}, { cause: err })
       : new DomainError("PDF_CORRUPT", "intake.pdfCorrupt", {}, { cause: err });
   }
+};
+
+/**
+ * Loads `pdf` for stamping (a copy: the caller's bytes are never written) and returns it with its
+ * first page; JavaScript is removed from the copy. Throws `DomainError("PDF_CORRUPT" |
+ * "PDF_ENCRYPTED" | "PDF_EMPTY")` for input that intake validation would refuse.
+ */
+export const openForStamp = async (pdf: Uint8Array): Promise<{ doc: PDFDocument; first: PDFPage }> => {
+  const doc = await loadCopy(pdf);
   const first = doc.getPages()[0];
   if (!first) throw new DomainError("PDF_EMPTY", "intake.pdfEmpty");
   stripJavaScript(doc);
