@@ -5,7 +5,7 @@
 //   đơn vị soạn: VP                 → draftingUnit, a unit code (needed for a công văn's ký hiệu)
 //   trích yếu: V/v …                → subject, verbatim
 //   người ký: Nguyễn Văn An, Chủ tịch → signerName "Nguyễn Văn An", signerTitle "Chủ tịch"
-//   nơi nhận: TCKH, TP, NB; Sở Nội vụ tỉnh Bình Định
+//   nơi nhận: TCKH, TP, NB; Bộ Nội vụ
 //                                   → internal unit codes before the first ";", external names after
 //   độ khẩn: thường | độ mật: không → urgency, secrecy (defaults NORMAL, NONE)
 //   dấu đỏ: không                   → requiresRedSeal (có → paper; default không)

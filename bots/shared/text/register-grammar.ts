@@ -4,7 +4,7 @@
 //
 //   /dangky
 //   số: 45/STC-NS                  → codeNumber "45", codeNotation "STC-NS"
-//   cơ quan: Sở Tài chính tỉnh Bình Định
+//   cơ quan: Sở Tài chính tỉnh Gia Lai
 //   ngày: 10/12/2026               → issuedDate (default: today)
 //   loại: Công văn                 → docType: a known type in its canonical name, any other as typed
 //                                    (every incoming document is registered; default: Công văn)

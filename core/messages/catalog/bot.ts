@@ -36,9 +36,9 @@ export const bot = {
 
     // === /dangky
     "bot.register.filesReceived":
-      "Đã nhận {count} tệp. Gửi thông tin văn bản, ví dụ:\n/dangky\nsố: 45/STC-NS\ncơ quan: Sở Tài chính tỉnh Bình Định\nngày: 10/12/2026\ntrích yếu: V/v …",
+      "Đã nhận {count} tệp. Gửi thông tin văn bản, ví dụ:\n/dangky\nsố: 45/STC-NS\ncơ quan: Sở Tài chính tỉnh Gia Lai\nngày: 10/12/2026\ntrích yếu: V/v …",
     "bot.register.start":
-      "Gửi bản quét (PDF hoặc ảnh chụp các trang) và thông tin văn bản, ví dụ:\n/dangky\nsố: 45/STC-NS\ncơ quan: Sở Tài chính tỉnh Bình Định\nngày: 10/12/2026\ntrích yếu: V/v …",
+      "Gửi bản quét (PDF hoặc ảnh chụp các trang) và thông tin văn bản, ví dụ:\n/dangky\nsố: 45/STC-NS\ncơ quan: Sở Tài chính tỉnh Gia Lai\nngày: 10/12/2026\ntrích yếu: V/v …",
     "bot.register.ask.codeNumber": "Số và ký hiệu của văn bản? (ví dụ 45/STC-NS)",
     "bot.register.ask.issuer": "Cơ quan ban hành?",
     "bot.register.ask.subject": "Trích yếu? (Văn bản mật: không gửi trích yếu qua chat, chỉ gửi dòng «độ mật: mật».)",
@@ -196,9 +196,9 @@ export const bot = {
     "bot.edit.how": "Send the lines to change, e.g.:\ntrích yếu: V/v …\nđộ khẩn: khẩn",
 
     "bot.register.filesReceived":
-      "{count} file(s) received. Now send the document's details, e.g.:\n/dangky\nsố: 45/STC-NS\ncơ quan: Sở Tài chính tỉnh Bình Định\nngày: 10/12/2026\ntrích yếu: V/v …",
+      "{count} file(s) received. Now send the document's details, e.g.:\n/dangky\nsố: 45/STC-NS\ncơ quan: Sở Tài chính tỉnh Gia Lai\nngày: 10/12/2026\ntrích yếu: V/v …",
     "bot.register.start":
-      "Send the scan (a PDF or photos of the pages) and the document's details, e.g.:\n/dangky\nsố: 45/STC-NS\ncơ quan: Sở Tài chính tỉnh Bình Định\nngày: 10/12/2026\ntrích yếu: V/v …",
+      "Send the scan (a PDF or photos of the pages) and the document's details, e.g.:\n/dangky\nsố: 45/STC-NS\ncơ quan: Sở Tài chính tỉnh Gia Lai\nngày: 10/12/2026\ntrích yếu: V/v …",
     "bot.register.ask.codeNumber": "The document's number and notation? (e.g. 45/STC-NS)",
     "bot.register.ask.issuer": "Issuing agency?",
     "bot.register.ask.subject": "Subject (trích yếu)? (Classified document: do not send its subject by chat, only the line «độ mật: mật».)",
