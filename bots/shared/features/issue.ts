@@ -134,6 +134,7 @@ const advance = async (ctx: TurnContext, state: IssueState, errors: readonly Gra
       t(locale, "outgoing.bot.echo.urgency", { value: t(locale, `bot.urgency.${f.urgency}`) }),
       t(locale, "outgoing.bot.echo.secrecy", { value: t(locale, `bot.secrecy.${f.secrecy}`) }),
       f.requiresRedSeal && t(locale, "outgoing.bot.echo.redSeal"),
+      f.normative && t(locale, "outgoing.bot.echo.normative"),
       isSecret(f)
         ? t(locale, "outgoing.bot.echo.secret")
         : state.files.length > 0
@@ -231,6 +232,7 @@ export const confirmIssue = async (ctx: TurnContext): Promise<TurnResult | null>
     urgency: f.urgency ?? "NORMAL",
     secrecy: f.secrecy ?? "NONE",
     requiresRedSeal: f.requiresRedSeal ?? false,
+    normative: f.normative ?? false,
     internalRecipients: f.internalRecipients ?? [],
     externalRecipients: f.externalRecipients ?? [],
     files: files.map((x) => ({ bytes: x.bytes, ...(x.fileName ? { fileName: x.fileName } : {}), ...(x.mime ? { mimeHint: x.mime } : {}) })),

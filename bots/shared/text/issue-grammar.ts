@@ -9,6 +9,8 @@
 //                                   → internal unit codes before the first ";", external names after
 //   độ khẩn: thường | độ mật: không → urgency, secrecy (defaults NORMAL, NONE)
 //   dấu đỏ: không                   → requiresRedSeal (có → paper; default không)
+//   quy phạm: có                    → normative: a legal normative document (văn bản QPPL), numbered
+//                                     in its own series per type and year (15/2026/QĐ-UBND); default không
 import { bodyAfterCommand } from "./command-words.ts";
 import type { DateContext } from "./dates.ts";
 import { normalizeDocType, OFFICIAL_LETTER } from "./doc-types.ts";
@@ -43,6 +45,8 @@ export type IssueFields = {
   secrecy: Secrecy;
   /** Dấu đỏ: must carry the red seal, so it goes on paper. */
   requiresRedSeal: boolean;
+  /** Quy phạm: a legal normative document, numbered in its own series per type and year. */
+  normative: boolean;
 };
 
 /** A field that can be missing; "recipients" stands for both recipient lists. */
@@ -65,7 +69,7 @@ export type IssueOptions = DateContext & {
   applyDefaults?: boolean;
 };
 
-type Slot = "docType" | "draftingUnit" | "subject" | "signer" | "recipients" | "urgency" | "secrecy" | "redSeal";
+type Slot = "docType" | "draftingUnit" | "subject" | "signer" | "recipients" | "urgency" | "secrecy" | "redSeal" | "normative";
 
 /** Keywords (folded) → what they set. */
 export const ISSUE_KEYWORDS: Readonly<Record<string, Slot>> = {
@@ -94,6 +98,12 @@ export const ISSUE_KEYWORDS: Readonly<Record<string, Slot>> = {
   "dau do": "redSeal",
   "dong dau do": "redSeal",
   "red seal": "redSeal",
+  "quy pham": "normative",
+  "quy pham phap luat": "normative",
+  "van ban quy pham": "normative",
+  "van ban quy pham phap luat": "normative",
+  qppl: "normative",
+  normative: "normative",
 };
 
 /** "Nguyễn Văn An, Chủ tịch" → name and title, split at the first comma; the title may be absent. */
@@ -145,6 +155,7 @@ const SLOT_FIELDS: Record<Slot, (keyof IssueFields)[]> = {
   urgency: ["urgency"],
   secrecy: ["secrecy"],
   redSeal: ["requiresRedSeal"],
+  normative: ["normative"],
 };
 
 const applyValue = (fields: Partial<IssueFields>, slot: Slot, value: string): GrammarErrorKey | null => {
@@ -198,6 +209,12 @@ const applyValue = (fields: Partial<IssueFields>, slot: Slot, value: string): Gr
       const b = parseYesNo(value);
       if (b === null) return "grammar.badYesNo";
       fields.requiresRedSeal = b;
+      return null;
+    }
+    case "normative": {
+      const b = parseYesNo(value);
+      if (b === null) return "grammar.badYesNo";
+      fields.normative = b;
       return null;
     }
   }

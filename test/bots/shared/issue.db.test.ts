@@ -108,6 +108,24 @@ describe("/phathanh through handleIncoming", () => {
     expect(acked).toBe(2);
   }, 60_000);
 
+  it("quy phạm: có numbers a Quyết định in its own series for the year; a công văn marked so is refused with the types that are", async () => {
+    const normativeForm = FORM.replace("loại: Công văn", "loại: Quyết định").replace("dấu đỏ: không", "dấu đỏ: không\nquy phạm: có");
+    const echo = await send("vanthu", { text: normativeForm, files: [{ bytes: pdf, fileName: "qd.pdf", mime: "application/pdf" }] });
+    expect(textOf(echo)).toContain("Văn bản quy phạm pháp luật: đánh số riêng theo loại và năm");
+    const done = textOf(await send("vanthu", { text: "/ok" }));
+    const year = new Intl.DateTimeFormat("en", { timeZone: "Asia/Ho_Chi_Minh", year: "numeric" }).format(new Date());
+    expect(done).toContain(`Số, ký hiệu: 01/${year}/QĐ-`);
+    // An ordinary Quyết định afterwards starts its own series: the normative one did not use a number of it.
+    await send("vanthu", { text: FORM.replace("loại: Công văn", "loại: Quyết định"), files: [{ bytes: pdf, fileName: "qd2.pdf", mime: "application/pdf" }] });
+    expect(textOf(await send("vanthu", { text: "/ok" }))).toMatch(/Số, ký hiệu: 01\/QĐ-/);
+
+    await send("vanthu", { text: FORM.replace("dấu đỏ: không", "dấu đỏ: không\nquy phạm: có"), files: [{ bytes: pdf, fileName: "cv.pdf", mime: "application/pdf" }] });
+    const refused = textOf(await send("vanthu", { text: "/ok" }));
+    expect(refused).not.toContain("Số, ký hiệu:");
+    expect(refused).toContain("Quyết định");
+    expect(await db.prisma.document.count({ where: { direction: "OUT" } })).toBe(2);
+  }, 60_000);
+
   it("files first, then /phathanh, missing lines asked one by one; without a certificate the copy is neither sealed nor signed", async () => {
     const first = await send("vanthu", { files: [{ bytes: pdf, fileName: "scan.pdf" }] });
     expect(first.replies).toHaveLength(1);

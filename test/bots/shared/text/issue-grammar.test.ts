@@ -52,6 +52,14 @@ describe("parseIssue", () => {
     expect(r.missing).toEqual([]);
   });
 
+  it("reads quy phạm (có/không, with or without diacritics); absent means not normative", () => {
+    const base = "/phathanh\nloại: Quyết định\ntrích yếu: V/v ban hành quy chế\nngười ký: Nguyễn Văn An, Chủ tịch\nnơi nhận: TCKH";
+    expect(parseIssue(`${base}\nquy phạm: có`, { today }).fields.normative).toBe(true);
+    expect(parseIssue(`${base}\nQPPL: khong`, { today }).fields.normative).toBe(false);
+    expect(parseIssue(base, { today }).fields.normative).toBeUndefined();
+    expect(parseIssue(`${base}\nquy phạm: hình như`, { today }).errors.map((e) => e.messageKey)).toEqual(["grammar.badYesNo"]);
+  });
+
   it("asks for the drafting unit of a công văn unless a default is given", () => {
     const text = "/phathanh\ntrích yếu: V/v họp\nngười ký: Lê Văn Cường, Chánh Văn phòng\nnơi nhận: TCKH";
     expect(parseIssue(text, opts).missing).toEqual(["draftingUnit"]);
