@@ -212,7 +212,8 @@ const applyValue = (fields: Partial<IssueFields>, slot: Slot, value: string): Gr
       return null;
     }
     case "normative": {
-      const b = parseYesNo(value);
+      // "không (có: văn bản quy phạm pháp luật)", as the /phathanh hint shows it, reads as its first word.
+      const b = parseYesNo(value.replace(/\(.*\)\s*$/s, "").trim());
       if (b === null) return "grammar.badYesNo";
       fields.normative = b;
       return null;

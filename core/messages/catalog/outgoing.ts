@@ -23,7 +23,7 @@ export const outgoing = {
     "outgoing.action.ack": "Đã nhận",
     // === /phathanh
     "outgoing.bot.start":
-      "Phát hành văn bản đi: gửi bản quét đã ký (PDF hoặc ảnh chụp các trang), kèm hoặc sau đó các dòng:\nloại: Công văn\nđơn vị soạn: VP\ntrích yếu: V/v …\nngười ký: Nguyễn Văn An, Chủ tịch\nnơi nhận: TCKH, NB; Bộ Nội vụ\nđộ khẩn: thường\nđộ mật: không\ndấu đỏ: không",
+      "Phát hành văn bản đi: gửi bản quét đã ký (PDF hoặc ảnh chụp các trang), kèm hoặc sau đó các dòng:\nloại: Công văn\nđơn vị soạn: VP\ntrích yếu: V/v …\nngười ký: Nguyễn Văn An, Chủ tịch\nnơi nhận: TCKH, NB; Bộ Nội vụ\nđộ khẩn: thường\nđộ mật: không\ndấu đỏ: không\nquy phạm: không (có: văn bản quy phạm pháp luật)",
     "outgoing.bot.filesReceived": "Đã nhận {count} tệp. Gửi tiếp các dòng thông tin (loại, trích yếu, người ký, nơi nhận, …).",
     "outgoing.bot.ask.subject": "Trích yếu của văn bản?",
     "outgoing.bot.ask.signerName": "Người ký? (họ tên, chức vụ — ví dụ: Nguyễn Văn An, Chủ tịch)",
@@ -73,7 +73,7 @@ export const outgoing = {
     "outgoing.received.howToAck": "Reply {command} to confirm receipt.",
     "outgoing.action.ack": "Received",
     "outgoing.bot.start":
-      "Issue an outgoing document: send the signed scan (PDF or photos of the pages) with or followed by the lines:\nloại: Công văn\nđơn vị soạn: VP\ntrích yếu: V/v …\nngười ký: Nguyễn Văn An, Chủ tịch\nnơi nhận: TCKH, NB; Bộ Nội vụ\nđộ khẩn: thường\nđộ mật: không\ndấu đỏ: không",
+      "Issue an outgoing document: send the signed scan (PDF or photos of the pages) with or followed by the lines:\nloại: Công văn\nđơn vị soạn: VP\ntrích yếu: V/v …\nngười ký: Nguyễn Văn An, Chủ tịch\nnơi nhận: TCKH, NB; Bộ Nội vụ\nđộ khẩn: thường\nđộ mật: không\ndấu đỏ: không\nquy phạm: không (có: legal normative document)",
     "outgoing.bot.filesReceived": "Received {count} file(s). Now send the lines (type, subject, signer, recipients, …).",
     "outgoing.bot.ask.subject": "The document's subject (trích yếu)?",
     "outgoing.bot.ask.signerName": "Signed by? (name, title — e.g. Nguyễn Văn An, Chủ tịch)",

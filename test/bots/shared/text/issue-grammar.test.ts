@@ -57,6 +57,8 @@ describe("parseIssue", () => {
     expect(parseIssue(`${base}\nquy phạm: có`, { today }).fields.normative).toBe(true);
     expect(parseIssue(`${base}\nQPPL: khong`, { today }).fields.normative).toBe(false);
     expect(parseIssue(base, { today }).fields.normative).toBeUndefined();
+    // The line as the /phathanh hint shows it.
+    expect(parseIssue(`${base}\nquy phạm: không (có: văn bản quy phạm pháp luật)`, { today }).fields.normative).toBe(false);
     expect(parseIssue(`${base}\nquy phạm: hình như`, { today }).errors.map((e) => e.messageKey)).toEqual(["grammar.badYesNo"]);
   });
 
