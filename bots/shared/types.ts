@@ -70,6 +70,11 @@ export type TurnResult = {
   card?: CardUpdate;
   /** The update was seen before and skipped. */
   duplicate?: boolean;
+  /**
+   * The person's message held what must not be kept (a secret document's trích yếu typed in chat): a
+   * channel that stores what people type (the web chat's history) replaces its text.
+   */
+  redactIncoming?: boolean;
 };
 
 /** A structured logger (pino-compatible subset). Log ids and codes, never contents. */

@@ -37,7 +37,7 @@ import { DEFAULT_WEB_SESSION_POLICY, generateBrowserId, type WebSessionPolicy } 
 import { signInWithCode } from "../../core/web/sign-in-with-code.ts";
 import { removeWebPushSubscription, saveWebPushSubscription } from "../../core/web/push-subscriptions.ts";
 import { signOut } from "../../core/web/sign-out.ts";
-import { appendWebMessages, getWebMessage, listWebMessages, WEB_HISTORY_PAGE, type StoredWebMessage } from "../../core/web/web-messages.ts";
+import { appendWebMessages, getWebMessage, listWebMessages, redactWebMessage, WEB_HISTORY_PAGE, type StoredWebMessage } from "../../core/web/web-messages.ts";
 import { parseIsoDate } from "../shared/context.ts";
 import { linkCodeOf } from "../shared/features/link.ts";
 import { handleIncoming } from "../shared/handle-incoming.ts";
@@ -286,8 +286,10 @@ export const createWebChat = (opts: WebChatOptions): WebChat => {
         updateKey,
       });
     }
+    // What the person typed stays in the history, except what a secret document may not keep.
+    const shownIncoming = incoming && result.redactIncoming ? ((await redactWebMessage(deps, { userId: s.actor.id, id: incoming.id, text: t(s.actor.locale, "web.redacted") })) ?? incoming) : incoming;
     const out = await finishTurn(s, result);
-    return { ...out, messages: [...(incoming ? [view(incoming)] : []), ...out.messages] };
+    return { ...out, messages: [...(shownIncoming ? [view(shownIncoming)] : []), ...out.messages] };
   };
 
   const postPress = async (req: IncomingMessage, res: ServerResponse, s: Session): Promise<void> => {

@@ -83,3 +83,16 @@ export const setWebMessageActions = async (deps: Deps, { userId, id, actions }: 
   const row = await deps.prisma.webMessage.update({ where: { id }, data: { payload: JSON.parse(JSON.stringify(payload)) as object }, select: SELECT });
   return toStored(row);
 };
+
+/**
+ * Replaces the text of one of the person's own messages (IN), e.g. a secret document's trích yếu
+ * typed in chat, which must not stay in the history. Returns the updated message, or null when it is
+ * not theirs.
+ */
+export const redactWebMessage = async (deps: Deps, { userId, id, text }: { userId: string; id: string; text: string }): Promise<StoredWebMessage | null> => {
+  const current = await getWebMessage(deps, { userId, id });
+  if (!current || current.direction !== "IN") return null;
+  const payload = { ...current.payload, text };
+  const row = await deps.prisma.webMessage.update({ where: { id }, data: { payload: JSON.parse(JSON.stringify(payload)) as object }, select: SELECT });
+  return toStored(row);
+};

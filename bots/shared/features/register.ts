@@ -58,11 +58,13 @@ const advance = async (ctx: TurnContext, state: RegisterState, errors: readonly 
   const { locale } = ctx;
   await discardFilesIfSecret(ctx, state);
   const secret = isSecret(state.fields);
+  let redact = false;
   if (secret) {
     // Dropped before the state is saved below: the secret's trích yếu is never kept.
     const refused = SECRET_REFUSED_IN_CHAT.filter((f) => state.fields[f] !== undefined);
     for (const f of refused) delete state.fields[f];
     if (refused.length > 0) {
+      redact = true;
       const names = refused.map((f) => t(locale, `bot.register.field.${f}`)).join(", ");
       notes = [...notes, reply(locale, "bot.register.secretRefused", { fields: names })];
     }
@@ -74,7 +76,7 @@ const advance = async (ctx: TurnContext, state: RegisterState, errors: readonly 
     delete state.nonce;
     delete state.choices;
     await ctx.conversation.set(state);
-    return { replies: [...notes, { text: lines(errorText, t(locale, `bot.register.ask.${missing}`)) }] };
+    return { replies: [...notes, { text: lines(errorText, t(locale, `bot.register.ask.${missing}`)) }], ...(redact ? { redactIncoming: true } : {}) };
   }
   const f = state.fields;
   const issuedDate = f.issuedDate ?? ctx.today;
@@ -118,7 +120,7 @@ const advance = async (ctx: TurnContext, state: RegisterState, errors: readonly 
     ),
     actions,
   };
-  return { replies: [...notes, echo] };
+  return { replies: [...notes, echo], ...(redact ? { redactIncoming: true } : {}) };
 };
 
 /** `/dangky …` typed (or a caption of keyword lines without files). */

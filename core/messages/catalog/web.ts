@@ -48,6 +48,7 @@ export const web = {
     "web.link.useSignOut": "Trình duyệt này đã đăng nhập với tên {name}. Để dùng tài khoản khác, hãy đăng xuất rồi đăng nhập bằng mã mới.",
     "web.error.csrf": "Yêu cầu bị từ chối vì thiếu mã bảo vệ. Hãy tải lại trang rồi thử lại.",
     "web.error.badRequest": "Yêu cầu không hợp lệ.",
+    "web.redacted": "(Nội dung đã xóa: thông tin của văn bản mật không được lưu trong trò chuyện.)",
     "web.error.notBuilt": "Giao diện web chưa được dựng trên máy chủ. Đề nghị quản trị viên dựng giao diện web theo hướng dẫn cài đặt.",
   },
   en: {
@@ -94,6 +95,7 @@ export const web = {
     "web.link.useSignOut": "This browser is signed in as {name}. To use another account, sign out and sign in with a new code.",
     "web.error.csrf": "Request refused: the protection token is missing. Reload the page and try again.",
     "web.error.badRequest": "Invalid request.",
+    "web.redacted": "(Removed: a secret document's details are not kept in the chat.)",
     "web.error.notBuilt": "The web interface has not been built on the server. An administrator should build it as the installation guide says.",
   },
 } satisfies CatalogPart;

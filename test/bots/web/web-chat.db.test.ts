@@ -63,6 +63,25 @@ describe("web chat over HTTP", () => {
     expect(history.messages.map((m) => m.text)).toEqual(answer.messages.map((m) => m.text));
   });
 
+  it("a secret document's trích yếu typed in the web chat is refused and removed from the history; the rest of the message too", async () => {
+    const b = await signIn("vanthu");
+    const typed = "/dangky\nsố: 12/CA-PV01\ncơ quan: Công an tỉnh Gia Lai\nđộ mật: mật\ntrích yếu: V/v kế hoạch bảo vệ mục tiêu X";
+    const answer = (await (await post(b, "messages", { text: typed })).json()) as Answer;
+    const redacted = "(Nội dung đã xóa: thông tin của văn bản mật không được lưu trong trò chuyện.)";
+    expect(answer.messages[0]).toMatchObject({ direction: "in", text: redacted });
+    expect(answer.messages.map((m) => m.text).join("\n")).not.toContain("mục tiêu X");
+    const history = (await (await fetch(`${base}/chat/api/messages`, { headers: { cookie: b.cookie } })).json()) as Answer;
+    expect(JSON.stringify(history)).not.toContain("mục tiêu X");
+    expect(history.messages[0]!.text).toBe(redacted);
+    // Nothing else in the database holds it either.
+    const stored = await db.prisma.webMessage.findMany({ select: { payload: true } });
+    expect(JSON.stringify(stored)).not.toContain("mục tiêu X");
+    // An ordinary message is kept as typed.
+    await post(b, "messages", { text: "/viec" });
+    const after = (await (await fetch(`${base}/chat/api/messages`, { headers: { cookie: b.cookie } })).json()) as Answer;
+    expect(after.messages.map((m) => m.text)).toContain("/viec");
+  });
+
   it("refuses a POST without the session's CSRF token (403) and any call without a session (401)", async () => {
     const b = await signIn("tp.tckh");
     expect((await post(b, "messages", { text: "/viec" }, "nope")).status).toBe(403);
