@@ -1,0 +1,199 @@
+import { describe, expect, it } from "vitest";
+import { extractFields, foldSameLength } from "../../../core/ocr/extract-fields.ts";
+
+// Hand-written OCR-like texts of Decree-30 pages: clean, interleaved columns (tesseract reads the
+// header line by line), column by column, and with the slips tesseract makes on real scans.
+const KNOWN = ["Sở Tài chính tỉnh Bình Định", "Sở Tài chính", "UBND tỉnh Bình Định", "Ủy ban nhân dân tỉnh Gia Lai", "Sở Nội vụ tỉnh Gia Lai", "Bộ Tài chính"];
+
+const CONG_VAN = `UBND TỈNH BÌNH ĐỊNH CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+SỞ TÀI CHÍNH Độc lập - Tự do - Hạnh phúc
+Số: 45/STC-NS Quy Nhơn, ngày 10 tháng 12 năm 2026
+V/v báo cáo tình hình thực hiện dự toán
+ngân sách năm 2026
+
+Kính gửi: Ủy ban nhân dân các huyện, thị xã, thành phố
+
+Thực hiện chỉ đạo của Ủy ban nhân dân tỉnh, Sở Tài chính đề nghị các đơn vị báo cáo
+tình hình thực hiện dự toán ngân sách năm 2026, gửi về Sở Tài chính trước ngày 18 tháng 12
+năm 2026 để tổng hợp báo cáo Ủy ban nhân dân tỉnh.
+
+Nơi nhận: KT. GIÁM ĐỐC
+- Như trên; PHÓ GIÁM ĐỐC
+- Lưu: VT, NS.
+
+Nguyễn Văn An
+`;
+
+describe("extractFields: a clean công văn, header read line by line", () => {
+  const f = extractFields({ firstPage: CONG_VAN, knownIssuers: KNOWN });
+
+  it("reads số và ký hiệu, the date and the V/v trích yếu", () => {
+    expect(f.code?.value).toEqual({ codeNumber: "45", codeNotation: "STC-NS" });
+    expect(f.code?.confidence).toBe(1);
+    expect(f.issuedDate?.value).toEqual({ year: 2026, month: 12, day: 10 });
+    expect(f.docType?.value).toBe("Công văn");
+    expect(f.subject?.value).toBe("V/v báo cáo tình hình thực hiện dự toán ngân sách năm 2026");
+    expect(f.subject?.source.lines).toEqual([3, 4]);
+  });
+
+  it("matches the issuer under its parent body, with the parent's locality, to the most specific known name", () => {
+    expect(f.issuer).toMatchObject({ value: "Sở Tài chính tỉnh Bình Định", known: true, confidence: 1 });
+  });
+
+  it("reads the signer block through the nơi nhận column and the requested deadline from the body", () => {
+    expect(f.signer?.value).toEqual({ authority: "KT. GIÁM ĐỐC", position: "PHÓ GIÁM ĐỐC", fullName: "Nguyễn Văn An" });
+    expect(f.requestedDueDate?.value).toEqual({ year: 2026, month: 12, day: 18 });
+    expect(f.requestedDueDate?.source.lines).toEqual([9, 10]);
+  });
+
+  it("finds no urgency nor secrecy mark on a page that has none", () => {
+    expect(f.urgency).toBeUndefined();
+    expect(f.secrecyMark).toBeUndefined();
+  });
+});
+
+describe("extractFields: OCR noise", () => {
+  it('repairs "S6:", O for 0 in the number and 5 for S in the ký hiệu, with a lower confidence', () => {
+    const f = extractFields({ firstPage: "SỞ TÀI CHÍNH\nS6: 4O/5TC-NS Quy Nhơn, ngày 10 tháng 12 năm 2026\n" });
+    expect(f.code?.value).toEqual({ codeNumber: "40", codeNotation: "STC-NS" });
+    expect(f.code?.confidence).toBeLessThan(1);
+  });
+
+  it('tolerates "Sô:" and spaces around "/" and "-"', () => {
+    const f = extractFields({ firstPage: "BỘ TÀI CHÍNH\nSô : 123 / BTC - NSNN\nHà Nội, ngày 05 tháng 01 năm 2026\n" });
+    expect(f.code?.value).toEqual({ codeNumber: "123", codeNotation: "BTC-NSNN" });
+    expect(f.issuedDate?.value).toEqual({ year: 2026, month: 1, day: 5 });
+    expect(f.issuer).toMatchObject({ value: "BỘ TÀI CHÍNH", known: false });
+  });
+
+  it('matches "TÍNH" to "TỈNH" and a one-letter slip in the issuer against the known list', () => {
+    const f = extractFields({
+      firstPage: "ỦY BAN NHÂN DÂN CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nTÍNH GIA LAl Độc lập - Tự do - Hạnh phúc\nSố: 15/2026/QĐ-UBND Gia Lai, ngày 3 tháng 12 năm 2026\n\nQUYẾT ĐỊNH\nBan hành Quy chế làm việc của Ủy ban nhân dân tỉnh\n",
+      knownIssuers: KNOWN,
+    });
+    expect(f.issuer).toMatchObject({ value: "Ủy ban nhân dân tỉnh Gia Lai", known: true });
+    expect(f.issuer!.confidence).toBeLessThan(1);
+    expect(f.code?.value).toEqual({ codeNumber: "15", codeNotation: "2026/QĐ-UBND" });
+  });
+
+  it('repairs the year and "QD" in a named type\'s ký hiệu, and reads a date whose digits OCR misread', () => {
+    const f = extractFields({ firstPage: "UBND TỈNH GIA LAI\nSố: 15/2O26/QD-UBND Gia Lai, ngày l0 tháng 12 năm 2O26\n" });
+    expect(f.code?.value).toEqual({ codeNumber: "15", codeNotation: "2026/QĐ-UBND" });
+    expect(f.issuedDate?.value).toEqual({ year: 2026, month: 12, day: 10 });
+    expect(f.issuedDate?.confidence).toBeLessThan(1);
+  });
+
+  it("gives up on garbage: every field absent, none guessed", () => {
+    const f = extractFields({ firstPage: "~~ ,. ;;\n|||| ___ ==\nlI1 oO0\n\n" });
+    expect(f).toEqual({});
+  });
+});
+
+describe("extractFields: layouts and types", () => {
+  it("reads a header that OCR gave column by column (left column first, then Quốc hiệu and date)", () => {
+    const page = `SỞ NỘI VỤ
+Số: 210/SNV-CCVC
+V/v tuyển dụng công chức năm 2027
+
+CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+Độc lập - Tự do - Hạnh phúc
+Gia Lai, ngày 25 tháng 11 năm 2026
+
+Kính gửi: Các sở, ban, ngành
+`;
+    const f = extractFields({ firstPage: page, knownIssuers: KNOWN });
+    expect(f.code?.value).toEqual({ codeNumber: "210", codeNotation: "SNV-CCVC" });
+    expect(f.issuedDate?.value).toEqual({ year: 2026, month: 11, day: 25 });
+    expect(f.subject?.value).toBe("V/v tuyển dụng công chức năm 2027");
+    // One header line: "SỞ NỘI VỤ" is not "Sở Nội vụ tỉnh Gia Lai" (too far), so it is given as printed.
+    expect(f.issuer).toMatchObject({ value: "SỞ NỘI VỤ", known: false });
+  });
+
+  it("reads a decision: type from the title, trích yếu from the line(s) under it, not the authority line", () => {
+    const page = `ỦY BAN NHÂN DÂN CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+TỈNH GIA LAI Độc lập - Tự do - Hạnh phúc
+Số: 15/2026/QĐ-UBND Gia Lai, ngày 03 tháng 12 năm 2026
+
+QUYẾT ĐỊNH
+Ban hành Quy chế làm việc của Ủy ban nhân dân tỉnh
+nhiệm kỳ 2026 - 2031
+CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH GIA LAI
+Căn cứ Luật Tổ chức chính quyền địa phương ngày 19 tháng 6 năm 2015;
+`;
+    const f = extractFields({ firstPage: page, knownIssuers: KNOWN });
+    expect(f.docType).toMatchObject({ value: "Quyết định", confidence: 1 });
+    expect(f.subject?.value).toBe("Ban hành Quy chế làm việc của Ủy ban nhân dân tỉnh nhiệm kỳ 2026 - 2031");
+    expect(f.issuedDate?.value).toEqual({ year: 2026, month: 12, day: 3 });
+    expect(f.issuer?.value).toBe("Ủy ban nhân dân tỉnh Gia Lai");
+  });
+
+  it('reads "KẾ HOẠCH" through a one-letter OCR slip, and "ngày 10/12/2026"', () => {
+    const f = extractFields({ firstPage: "SỞ NỘI VỤ\nSố: 07/KH-SNV Gia Lai, ngày 10/12/2026\n\nKẾ HOACH\nTổ chức Hội nghị tổng kết công tác năm 2026\n\nThực hiện …\n" });
+    expect(f.docType?.value).toBe("Kế hoạch");
+    expect(f.subject?.value).toBe("Tổ chức Hội nghị tổng kết công tác năm 2026");
+    expect(f.issuedDate?.value).toEqual({ year: 2026, month: 12, day: 10 });
+  });
+
+  it("takes the type from the ký hiệu when the title was not read, with a lower confidence", () => {
+    const f = extractFields({ firstPage: "SỞ Y TẾ\nSố: 88/TB-SYT\nGia Lai, ngày 01 tháng 12 năm 2026\n" });
+    expect(f.docType).toMatchObject({ value: "Thông báo", confidence: 0.7 });
+    expect(f.subject).toBeUndefined();
+  });
+});
+
+describe("extractFields: marks, signer and deadlines", () => {
+  it("reads urgency stamps, the highest one winning, even on the số line; not the word khẩn trương in the body", () => {
+    expect(extractFields({ firstPage: "SỞ TÀI CHÍNH\nSố: 45/STC-NS KHẨN\nV/v khẩn trương báo cáo\n" }).urgency?.value).toBe("URGENT");
+    expect(extractFields({ firstPage: "SỞ TÀI CHÍNH\nSố: 45/STC-NS\nTHƯỢNG KHẨN\n" }).urgency?.value).toBe("VERY_URGENT");
+    expect(extractFields({ firstPage: "HỎA TỐC\nSỞ TÀI CHÍNH\nSố: 45/STC-NS\nKHẨN\n" }).urgency?.value).toBe("FLASH");
+    expect(extractFields({ firstPage: "SỞ TÀI CHÍNH\nSố: 45/STC-NS\nV/v khẩn trương báo cáo\nđề nghị khẩn trương thực hiện\n" }).urgency).toBeUndefined();
+  });
+
+  it("flags a secrecy mark (such a scan must not be registered through chat)", () => {
+    expect(extractFields({ firstPage: "SỞ NỘI VỤ\nSố: 12/SNV-TCCB\nTỐI MẬT\n" }).secrecyMark?.value).toBe("SECRET");
+    expect(extractFields({ firstPage: "SỞ NỘI VỤ\nSố: 12/SNV-TCCB\nđược giữ bí mật\n" }).secrecyMark).toBeUndefined();
+  });
+
+  it("reads the signer on the last page: TM. / KT. / title, and a name after the seal's space", () => {
+    const last = `3. Chánh Văn phòng Ủy ban nhân dân tỉnh chịu trách nhiệm thi hành Quyết định này./.
+Nơi nhận: TM. ỦY BAN NHÂN DÂN
+- Như Điều 3; KT. CHỦ TỊCH
+- Bộ Nội vụ; PHÓ CHỦ TỊCH
+- Lưu: VT, NC.
+
+Trần Thị Thu Hà
+`;
+    const f = extractFields({ firstPage: "ỦY BAN NHÂN DÂN\nTỈNH GIA LAI\nSố: 15/2026/QĐ-UBND\n", lastPage: last });
+    expect(f.signer?.value).toEqual({ authority: "TM. ỦY BAN NHÂN DÂN / KT. CHỦ TỊCH", position: "PHÓ CHỦ TỊCH", fullName: "Trần Thị Thu Hà" });
+    expect(f.signer?.source.page).toBe("last");
+  });
+
+  it("reads a signer block without authority marker, signer block after the nơi nhận list", () => {
+    const page = `SỞ Y TẾ\nSố: 88/SYT-NVY\n\nNơi nhận:\n- Như trên;\n- Lưu: VT.\nGIÁM ĐỐC\n\nLê Minh Tuấn\n`;
+    expect(extractFields({ firstPage: page }).signer?.value).toEqual({ position: "GIÁM ĐỐC", fullName: "Lê Minh Tuấn" });
+  });
+
+  it('reads "trước ngày 18/12/2026", "trước 17 giờ 00 ngày …" and "chậm nhất ngày …"; ignores other dates of the body', () => {
+    const head = "SỞ TÀI CHÍNH\nSố: 45/STC-NS Quy Nhơn, ngày 10 tháng 12 năm 2026\nKính gửi: Các đơn vị\n";
+    const due = (body: string) => extractFields({ firstPage: head + body }).requestedDueDate?.value;
+    expect(due("Căn cứ Công văn ngày 01/12/2026 của Bộ, đề nghị gửi báo cáo trước ngày 18/12/2026.")).toEqual({ year: 2026, month: 12, day: 18 });
+    expect(due("Báo cáo gửi về Sở trước 17 giờ 00 ngày 19 tháng 12 năm 2026.")).toEqual({ year: 2026, month: 12, day: 19 });
+    expect(due("Hồ sơ nộp chậm nhất là ngày 22/12/2026 tại Sở.")).toEqual({ year: 2026, month: 12, day: 22 });
+    expect(due("Thời gian tổ chức: ngày 20 tháng 12 năm 2026.")).toBeUndefined();
+  });
+
+  it("does not take the issued date from a body date nor from a deadline; a deadline in the V/v is a request", () => {
+    const f = extractFields({ firstPage: "SỞ TÀI CHÍNH\nSố: 45/STC-NS\nV/v nộp báo cáo trước ngày 18/12/2026\n\nKính gửi: Các đơn vị\nNgày 05 tháng 12 năm 2026, Bộ Tài chính có văn bản …\n" });
+    expect(f.issuedDate).toBeUndefined();
+    expect(f.requestedDueDate?.value).toEqual({ year: 2026, month: 12, day: 18 });
+  });
+});
+
+describe("foldSameLength", () => {
+  it("keeps one character per character, so matches on the folded text slice the original", () => {
+    const s = "Số: 45/STC-NS, ngày Đông";
+    const f = foldSameLength(s);
+    expect(f).toBe("so: 45/stc-ns, ngay dong");
+    expect(f.length).toBe(s.length);
+  });
+});
