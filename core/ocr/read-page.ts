@@ -15,8 +15,9 @@
 //   message): the caller falls back to today's manual form, nothing is lost.
 // - Still to do: run it off the bot's update loop (a BullMQ job or a worker thread), read a PDF's text
 //   layer first (pdftotext) and OCR only image pages, measure against Debian's tesseract-ocr-vie.
-// - Measured on the test page (A4 at 200 dpi, 1654×2339, 2 shared cores): ≈0.4 s to start the
-//   worker and load the model, ≈1.3 s to read the page.
+// - Measured on the test page (test/core/ocr/read-page.test.ts, 2 shared cores, under nice): ≈0.4 s
+//   to start the worker and load the model once; then ≈1.1–1.3 s per A4 page at 200 dpi (pdftoppm
+//   included) and ≈0.8–0.9 s per 150-dpi photo.
 import { execFile } from "node:child_process";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";

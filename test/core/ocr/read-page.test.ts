@@ -14,6 +14,7 @@ import { makeDecree30Pdf } from "../../support/decree30-page.ts";
 const dir = mkdtempSync(join(tmpdir(), "edoc-ocr-test-"));
 let pdf: Uint8Array;
 let photo: Buffer;
+let degraded: Buffer;
 const reader: PageReader = createPageReader();
 
 beforeAll(async () => {
@@ -22,6 +23,13 @@ beforeAll(async () => {
   execFileSync("pdftoppm", ["-r", "150", "-png", "-singlefile", join(dir, "page.pdf"), join(dir, "page")]);
   // Pixels turned a quarter left, EXIF orientation 6 ("turn right to view"): as a phone stores a photo.
   photo = await sharp(readFileSync(join(dir, "page.png"))).rotate(-90).jpeg({ quality: 80 }).withMetadata({ orientation: 6 }).toBuffer();
+  // A poor scan: grey speckle noise (fixed seed), blur, 1.5° skew, JPEG quality 55.
+  const png = sharp(readFileSync(join(dir, "page.png"))).greyscale();
+  const { data, info } = await png.raw().toBuffer({ resolveWithObject: true });
+  let seed = 42;
+  const next = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+  for (let i = 0; i < data.length; i++) data[i] = Math.max(0, Math.min(255, data[i]! + Math.round((next() - 0.5) * 90)));
+  degraded = await sharp(data, { raw: { width: info.width, height: info.height, channels: 1 } }).blur(0.8).rotate(1.5, { background: "#ffffff" }).jpeg({ quality: 55 }).toBuffer();
 });
 
 afterAll(async () => {
@@ -60,6 +68,15 @@ describe("createPageReader", () => {
     const f = extractFields({ firstPage: page.text });
     expect(f.code?.value).toEqual({ codeNumber: "45", codeNotation: "STC-NS" });
     expect(f.issuedDate?.value).toEqual({ year: 2026, month: 12, day: 10 });
+    expect(f.subject?.value).toBe("V/v báo cáo tình hình thực hiện dự toán ngân sách năm 2026");
+  });
+
+  it("reads a poor scan (noise, blur, skew, JPEG) and matches its header to the known issuer", async () => {
+    const page = await reader.read({ bytes: degraded });
+    const f = extractFields({ firstPage: page.text, knownIssuers: ["Sở Tài chính tỉnh Bình Định", "Sở Tài chính tỉnh Gia Lai"] });
+    expect(f.code?.value).toEqual({ codeNumber: "45", codeNotation: "STC-NS" });
+    expect(f.issuedDate?.value).toEqual({ year: 2026, month: 12, day: 10 });
+    expect(f.issuer).toMatchObject({ value: "Sở Tài chính tỉnh Bình Định", known: true });
     expect(f.subject?.value).toBe("V/v báo cáo tình hình thực hiện dự toán ngân sách năm 2026");
   });
 
