@@ -311,8 +311,8 @@ const matchIssuer = (headerLines: Line[], known: readonly string[]): ExtractedFi
   // the last is only a locality: "ỦY BAN NHÂN DÂN / TỈNH BÌNH ĐỊNH").
   let from = parts.length - 1;
   if (from > 0 && LOCALITY_START.test(normaliseIssuer(parts[from]!))) from--;
-  const lines = headerLines.slice(from);
-  return { value: lines.map((l) => l.text).join(" "), known: false, confidence: 0.4, source: source("first", lines) };
+  // The source shows the whole header (parent body included) for the clerk to check.
+  return { value: parts.slice(from).join(" "), known: false, confidence: 0.4, source: source("first", headerLines) };
 };
 
 // === Header, title and trích yếu
@@ -522,7 +522,7 @@ export const extractFields = (input: ExtractInput): ExtractedFields => {
     const parts = [first.slice(VV.exec(foldSameLength(first))?.[0].length ?? 0)];
     for (const line of lines.slice(vvLine.index + 1, vvLine.index + 4)) {
       const t = leftPart(line);
-      if (t === "" || KINH_GUI.test(line.folded) || t.length > 60 || findDates(line.folded).length) break;
+      if (t === "" || KINH_GUI.test(line.folded) || t.length > 60) break;
       subjectLines.push(line);
       parts.push(t);
     }
@@ -532,9 +532,8 @@ export const extractFields = (input: ExtractInput): ExtractedFields => {
     out.docType = { value: notationType, confidence: 0.7, source: code!.source };
   }
 
-  // Signer: on the last page when there is one.
-  const signerPage = input.lastPage !== undefined ? "last" : "first";
-  const signer = findSigner(input.lastPage !== undefined ? toLines(input.lastPage) : lines, signerPage);
+  // Signer: on the last page when there is one (else, or when not found there, on page 1).
+  const signer = (input.lastPage !== undefined ? findSigner(toLines(input.lastPage), "last") : undefined) ?? findSigner(lines, "first");
   if (signer) out.signer = signer;
 
   // Requested deadline: "trước ngày …", "chậm nhất ngày …" in the body (lines joined: it may wrap).

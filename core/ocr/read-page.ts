@@ -167,6 +167,8 @@ export const createPageReader = (options: PageReaderOptions = {}): PageReader =>
   let queue: Promise<unknown> = Promise.resolve();
 
   const getWorker = (): Promise<Worker> => {
+    // errorHandler: without one, tesseract.js throws a job's failure from a message listener (an
+    // uncaught exception that would end the process); the job's promise rejects either way.
     worker ??= createWorker("vie", OEM.LSTM_ONLY, { langPath, cacheMethod: "none", gzip: true, errorHandler: () => {} }).catch((err: unknown) => {
       worker = null;
       throw new OcrError("OCR_ENGINE_FAILED", "ocr.engineFailed", {}, { cause: err });

@@ -106,7 +106,14 @@ Kính gửi: Các sở, ban, ngành
     expect(f.issuedDate?.value).toEqual({ year: 2026, month: 11, day: 25 });
     expect(f.subject?.value).toBe("V/v tuyển dụng công chức năm 2027");
     // One header line: "SỞ NỘI VỤ" is not "Sở Nội vụ tỉnh Gia Lai" (too far), so it is given as printed.
-    expect(f.issuer).toMatchObject({ value: "SỞ NỘI VỤ", known: false });
+    expect(f.issuer).toMatchObject({ value: "SỞ NỘI VỤ", known: false, confidence: 0.4 });
+  });
+
+  it("gives an unknown issuer as printed (its own line, not the parent body), with the whole header as source", () => {
+    const f = extractFields({ firstPage: "UBND TỈNH KON TUM CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nSỞ XÂY DỰNG Độc lập - Tự do - Hạnh phúc\nSố: 9/SXD-QLN\n", knownIssuers: KNOWN });
+    expect(f.issuer?.value).toBe("SỞ XÂY DỰNG");
+    expect(f.issuer?.known).toBe(false);
+    expect(f.issuer?.source.text).toBe("UBND TỈNH KON TUM\nSỞ XÂY DỰNG");
   });
 
   it("reads a decision: type from the title, trích yếu from the line(s) under it, not the authority line", () => {
@@ -166,6 +173,12 @@ Trần Thị Thu Hà
     const f = extractFields({ firstPage: "ỦY BAN NHÂN DÂN\nTỈNH GIA LAI\nSố: 15/2026/QĐ-UBND\n", lastPage: last });
     expect(f.signer?.value).toEqual({ authority: "TM. ỦY BAN NHÂN DÂN / KT. CHỦ TỊCH", position: "PHÓ CHỦ TỊCH", fullName: "Trần Thị Thu Hà" });
     expect(f.signer?.source.page).toBe("last");
+  });
+
+  it("looks for the signer on page 1 when the last page (an annex) has none", () => {
+    const f = extractFields({ firstPage: "SỞ Y TẾ\nSố: 88/SYT-NVY\nNơi nhận: GIÁM ĐỐC\n- Như trên;\n\nLê Minh Tuấn\n", lastPage: "PHỤ LỤC\nDanh sách các đơn vị\n1. Bệnh viện tỉnh\n" });
+    expect(f.signer?.value).toEqual({ position: "GIÁM ĐỐC", fullName: "Lê Minh Tuấn" });
+    expect(f.signer?.source.page).toBe("first");
   });
 
   it("reads a signer block without authority marker, signer block after the nơi nhận list", () => {
