@@ -8,7 +8,7 @@
 // - the delivery queue's limiter caps the overall send rate across all workers;
 // - stop(): workers stop taking jobs, their active jobs finish (up to STOP_GRACE_MS), then workers,
 //   queues and the connection close.
-import { Queue, UnrecoverableError, Worker, type Job, type JobsOptions } from "bullmq";
+import { DelayedError, Queue, UnrecoverableError, Worker, type Job, type JobsOptions } from "bullmq";
 import { Redis } from "ioredis";
 import type { EnqueueOptions, JobContext, JobDefinition } from "./definition.ts";
 import { isUnrecoverable, RateLimitedError } from "./job-errors.ts";
@@ -37,6 +37,7 @@ export const createBullmqRunner = (opts: CreateJobRunnerOptions & { redisUrl: st
   const active = new Set<Promise<unknown>>();
   let connection: Redis | undefined;
   let started = false;
+  let stopping = false;
 
   const jobOptions = (def: JobDefinition<any>, options: EnqueueOptions = {}): JobsOptions => {
     const retry = def.retry ?? DEFAULT_RETRY;
@@ -68,7 +69,13 @@ export const createBullmqRunner = (opts: CreateJobRunnerOptions & { redisUrl: st
     const limiter = opts.limiters?.[def.name] ?? DEFAULT_LIMITERS[def.name];
     const worker: Worker = new Worker(
       def.name,
-      async (job: Job) => {
+      async (job: Job, token?: string) => {
+        // A job fetched while stop() waits is put back, not started: stop() waits only for the
+        // handlers that were already running, and nothing runs after it returns.
+        if (stopping) {
+          if (token) await job.moveToDelayed(Date.now() + 1_000, token);
+          throw new DelayedError();
+        }
         const run = (async () => def.handler(def.schema.parse(job.data ?? {}), ctx))();
         active.add(run);
         try {
@@ -138,6 +145,7 @@ export const createBullmqRunner = (opts: CreateJobRunnerOptions & { redisUrl: st
     stop: async () => {
       if (!started) return;
       started = false;
+      stopping = true;
       // BullMQ's own graceful close (`worker.close()`) never returns when called while a worker's
       // connection is reconnecting (Redis gone, or just back from an outage: BullMQ issues #2430,
       // #4656). So the runner does the waiting itself: the workers stop taking jobs, the handlers
@@ -145,7 +153,9 @@ export const createBullmqRunner = (opts: CreateJobRunnerOptions & { redisUrl: st
       // (`close(true)`). A job cut off loses nothing: its outbox row stays claimed until the claim
       // runs out, and BullMQ gives a stalled job to another worker.
       await Promise.all(workers.map((w) => w.pause(true).catch(() => undefined)));
-      if (!(await settlesWithin(Promise.allSettled([...active]), STOP_GRACE_MS))) {
+      const deadline = Date.now() + STOP_GRACE_MS;
+      while (active.size > 0 && Date.now() < deadline) await settlesWithin(Promise.allSettled([...active]), deadline - Date.now());
+      if (active.size > 0) {
         opts.logger.warn({ graceMs: STOP_GRACE_MS, running: active.size }, "jobs still running at shutdown were cut off; they run again after a restart");
       }
       const closed = await settlesWithin(Promise.all(workers.map((w) => w.close(true))), CLOSE_GRACE_MS);
