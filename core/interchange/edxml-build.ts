@@ -2,6 +2,7 @@
 // characters XML 1.0 cannot carry at all (control characters other than tab and line breaks) are
 // dropped; attachments are base64 in 76-character lines.
 import { EDXML_NAMESPACE, XLINK_NAMESPACE } from "./edxml-types.ts";
+import { escapeXml } from "../text/xml.ts";
 import type {
   EdxmlBusiness,
   EdxmlOrganization,
@@ -15,20 +16,7 @@ import type {
 
 // === Escaping and dates
 
-// eslint-disable-next-line no-control-regex
-const NOT_XML_CHAR = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
-
-/** Escapes text for an element or a double-quoted attribute. */
-export const escapeXml = (text: string): string =>
-  text
-    .replace(NOT_XML_CHAR, "")
-    .replace(/&/g, "&amp;")
-    .replace(/</g, "&lt;")
-    .replace(/>/g, "&gt;")
-    .replace(/"/g, "&quot;")
-    .replace(/'/g, "&apos;")
-    // A CR would be read back as LF: keep it as a character reference.
-    .replace(/\r/g, "&#13;");
+export { escapeXml };
 
 const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const ISO_DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})$/;

@@ -1,18 +1,10 @@
 // A small JSON → XML writer for the archive metadata (Decree 30 App. VI field names as elements).
 // Objects become nested elements, arrays repeat a child element (named by `ITEM_NAMES`), null and
 // undefined become empty elements, everything else its text, escaped.
+import { escapeXml } from "../text/xml.ts";
 
 /** The element name of an array's items, by the array's element name. */
 const ITEM_NAMES: Record<string, string> = { TraceHeaderList: "TraceHeader", To: "Organ", Documents: "Document" };
-
-const escapeXml = (s: string): string =>
-  s
-    .replace(/&/g, "&amp;")
-    .replace(/</g, "&lt;")
-    .replace(/>/g, "&gt;")
-    .replace(/"/g, "&quot;")
-    // Characters XML 1.0 cannot carry at all.
-    .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F]/g, "");
 
 const element = (name: string, value: unknown, indent: string): string => {
   if (value === null || value === undefined || value === "") return `${indent}<${name}/>`;
