@@ -18,15 +18,13 @@
 // - Measured on the test page (test/core/ocr/read-page.test.ts, 2 shared cores, under nice): ≈0.4 s
 //   to start the worker and load the model once; then ≈1.1–1.3 s per A4 page at 200 dpi (pdftoppm
 //   included) and ≈0.8–0.9 s per 150-dpi photo.
-import { execFile } from "node:child_process";
-import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
-import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { PDFDocument } from "pdf-lib";
 import sharp from "sharp";
 import { createWorker, OEM, type Worker } from "tesseract.js";
 import { DomainError } from "../errors.ts";
+import { runPdftoppm } from "../pdf/pdftoppm.ts";
 
 /** Why a page could not be read. The message key explains it to the clerk in the catalog. */
 export type OcrErrorCode = "OCR_TIMEOUT" | "OCR_ABORTED" | "OCR_NO_RENDERER" | "OCR_UNREADABLE" | "OCR_NO_PAGE" | "OCR_ENGINE_FAILED";
@@ -113,23 +111,12 @@ const guarded = <T>(work: Promise<T>, timeoutMs: number, signal: AbortSignal | u
 
 /** Renders one PDF page to a grey PNG with pdftoppm. */
 const renderPdfPage = async (pdf: Uint8Array, page: number, opts: { pdftoppmPath: string; dpi: number; signal: AbortSignal }): Promise<Buffer> => {
-  const dir = await mkdtemp(join(tmpdir(), "edoc-ocr-"));
-  try {
-    const input = join(dir, "in.pdf");
-    await writeFile(input, pdf, { mode: 0o600 });
-    const args = ["-f", String(page), "-l", String(page), "-singlefile", "-gray", "-png", "-r", String(opts.dpi), input, join(dir, "page")];
-    await new Promise<void>((resolve, reject) => {
-      execFile(opts.pdftoppmPath, args, { signal: opts.signal, maxBuffer: 1024 * 1024, windowsHide: true }, (err) => {
-        if (!err) return resolve();
-        if ((err as NodeJS.ErrnoException).code === "ENOENT") return reject(new OcrError("OCR_NO_RENDERER", "ocr.noRenderer", {}, { cause: err }));
-        if (opts.signal.aborted) return reject(abortedError());
-        reject(unreadableError(err));
-      });
-    });
-    return await readFile(join(dir, "page.png"));
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
+  const args = ["-f", String(page), "-l", String(page), "-gray", "-png", "-r", String(opts.dpi)];
+  const rendered = await runPdftoppm({ bytes: pdf }, args, "png", { pdftoppmPath: opts.pdftoppmPath, signal: opts.signal });
+  if (rendered.ok) return rendered.bytes;
+  if (rendered.reason === "missing") throw new OcrError("OCR_NO_RENDERER", "ocr.noRenderer", {}, { cause: rendered.cause });
+  if (rendered.reason === "aborted") throw abortedError();
+  throw unreadableError(rendered.cause);
 };
 
 /** A photo, upright (EXIF), grey, with its long side between 1600 and 3000 pixels, as PNG. */

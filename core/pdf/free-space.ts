@@ -5,10 +5,7 @@
 //
 // Without pdftoppm (or when it fails) there is no raster and the caller falls back to a stamp
 // without fill, which hides nothing.
-import { execFile } from "node:child_process";
-import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { runPdftoppm } from "./pdftoppm.ts";
 
 /** A grey raster of a page as displayed (crop box, rotation applied): row 0 is the top. */
 export type PageRaster = {
@@ -53,24 +50,13 @@ export const parsePgm = (bytes: Uint8Array): PageRaster | null => {
  * null when pdftoppm is missing, fails or times out (the caller then places its stamp without fill).
  */
 export const renderFirstPage = async (pdf: Uint8Array | { bytes: Uint8Array } | { path: string }, options: RenderOptions = {}): Promise<PageRaster | null> => {
-  const dir = await mkdtemp(join(tmpdir(), "edoc-render-"));
   try {
-    let input: string;
-    if ("path" in pdf) input = pdf.path;
-    else {
-      input = join(dir, "in.pdf");
-      await writeFile(input, pdf instanceof Uint8Array ? pdf : pdf.bytes, { mode: 0o600 });
-    }
-    const args = ["-f", "1", "-l", "1", "-singlefile", "-gray", "-cropbox", "-scale-to", String(options.longSide ?? 900), input, join(dir, "page")];
-    const ok = await new Promise<boolean>((resolve) => {
-      execFile(options.pdftoppmPath ?? "pdftoppm", args, { timeout: options.timeoutMs ?? 20_000, maxBuffer: 1024 * 1024, windowsHide: true }, (err) => resolve(!err));
-    });
-    if (!ok) return null;
-    return parsePgm(new Uint8Array(await readFile(join(dir, "page.pgm"))));
+    const input = pdf instanceof Uint8Array ? { bytes: pdf } : pdf;
+    const args = ["-f", "1", "-l", "1", "-gray", "-cropbox", "-scale-to", String(options.longSide ?? 900)];
+    const rendered = await runPdftoppm(input, args, "pgm", { ...(options.pdftoppmPath ? { pdftoppmPath: options.pdftoppmPath } : {}), timeoutMs: options.timeoutMs ?? 20_000 });
+    return rendered.ok ? parsePgm(new Uint8Array(rendered.bytes)) : null;
   } catch {
     return null;
-  } finally {
-    await rm(dir, { recursive: true, force: true });
   }
 };
 
