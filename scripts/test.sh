@@ -35,8 +35,12 @@ apt_install() {
     echo "Missing Debian packages: $*. Install them (apt-get install $*) or run as root so this script can." >&2
     exit 1
   fi
-  if [ -z "$APT_UPDATED" ]; then apt-get update -qq >/dev/null; APT_UPDATED=1; fi
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
+  # Several test runs may start at once on a fresh machine: one installs at a time (apt's own locks make
+  # the others fail instead of waiting), and installing what another run has just installed is a no-op.
+  local lock=(flock -w 1800 /tmp/edoc-test-apt.lock)
+  command -v flock >/dev/null 2>&1 || lock=()
+  if [ -z "$APT_UPDATED" ]; then "${lock[@]}" apt-get -o DPkg::Lock::Timeout=600 update -qq >/dev/null; APT_UPDATED=1; fi
+  DEBIAN_FRONTEND=noninteractive "${lock[@]}" apt-get -o DPkg::Lock::Timeout=600 install -y -qq "$@" >/dev/null
 }
 
 port_open() { node scripts/port-open.mjs "$1" "$2"; }
