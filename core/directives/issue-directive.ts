@@ -10,7 +10,7 @@ import { DomainError } from "../errors.ts";
 import { enqueueInterchangeProgress } from "../interchange/enqueue-status.ts";
 import { enqueueOutbox, type OutboxIntent } from "../outbox/enqueue-outbox.ts";
 import type { AssignmentRole } from "../store/generated/enums.ts";
-import { dueAtForDate, localDateOf, type LocalDate } from "../time.ts";
+import { dueAtForDate, formatLocalDate, localDateOf, utcMidnightToLocalDate, type LocalDate } from "../time.ts";
 import { runUseCase } from "../use-case.ts";
 import { closePendingExtensions } from "../assignments/close-extensions.ts";
 import { DOCUMENT_TRANSITIONS, SUPERSEDE_TRANSITION, isSecret } from "../workflow/state-machine.ts";
@@ -32,7 +32,12 @@ export const ZIssueDirectiveInput = z.object({
   main: z.string().trim().min(1),
   coordinate: z.array(z.string().trim().min(1)).default([]),
   info: z.array(z.string().trim().min(1)).default([]),
-  due: ZDue,
+  /**
+   * The main unit's deadline. Omitted: the deadline the sender asked for (an interchange package's
+   * DueDate, a scan's "trước ngày …"), on the last working day not after it; refused when the document
+   * has none.
+   */
+  due: ZDue.optional(),
   /** Coordinators' deadline: not later than the main unit's. Defaults to it. */
   coordinateDue: ZDue.optional(),
 });
@@ -64,6 +69,12 @@ export type DirectivePlan = {
    * today to the latest deadline: the deadlines and working days shown were counted with them.
    */
   estimatedDays: { date: LocalDate; name: string }[];
+  /**
+   * The deadline the sender asked for, when the document carries one: the date asked (`requested`)
+   * and the working day it gives (`due`, the last working day not after it). `isUsed`: the main
+   * unit's deadline was taken from it (no deadline was given).
+   */
+  requestedDue: { requested: LocalDate; due: LocalDate; isUsed: boolean } | null;
 };
 
 export type IssueDirectiveResult = Omit<DirectivePlan, "assignments"> & {
@@ -90,7 +101,7 @@ const planDirective = async (deps: CoreDeps, actor: Actor, input: z.output<typeo
 
   const doc = await deps.prisma.document.findFirst({
     where: { id: input.documentId, orgId: actor.orgId },
-    select: { id: true, ref: true, direction: true, secrecy: true, status: true, urgency: true, org: { select: { timeZone: true } } },
+    select: { id: true, ref: true, direction: true, secrecy: true, status: true, urgency: true, requestedDueDate: true, org: { select: { timeZone: true } } },
   });
   if (!doc || doc.direction !== "IN") throw new DomainError("DOCUMENT_NOT_FOUND", "document.notFound");
   if (isSecret(doc.secrecy)) throw new DomainError("DOCUMENT_SECRET", "directive.documentSecret", { ref: doc.ref });
@@ -125,8 +136,14 @@ const planDirective = async (deps: CoreDeps, actor: Actor, input: z.output<typeo
     if ("date" in due) requireWorkingDay(calendar, due.date);
     return "date" in due ? dueAtForDate(due.date, zone) : dueAtForDate(calendar.addWorkingDays(today, due.workingDays) as string, zone);
   };
-  const mainDue = resolve(input.due);
-  if (mainDue <= now) throw new DomainError("DEADLINE_IN_PAST", "directive.deadlineInPast");
+  const requested = doc.requestedDueDate ? utcMidnightToLocalDate(doc.requestedDueDate) : null;
+  const requestedDue = requested === null ? null : { requested, due: calendar.isWorkingDay(requested) ? requested : calendar.addWorkingDays(requested, -1), isUsed: input.due === undefined };
+  if (input.due === undefined && requestedDue === null) throw new DomainError("DIRECTIVE_NO_DUE", "directive.noDue");
+  const mainDue = resolve(input.due ?? { date: requestedDue!.due });
+  if (mainDue <= now) {
+    if (input.due === undefined) throw new DomainError("REQUESTED_DEADLINE_PASSED", "directive.requestedDeadlinePassed", { date: formatLocalDate(requestedDue!.requested) });
+    throw new DomainError("DEADLINE_IN_PAST", "directive.deadlineInPast");
+  }
   const coordinateDue = input.coordinateDue ? resolve(input.coordinateDue) : mainDue;
   if (coordinateDue <= now) throw new DomainError("DEADLINE_IN_PAST", "directive.deadlineInPast");
   if (coordinateDue > mainDue) throw new DomainError("COORDINATE_DUE_AFTER_MAIN", "directive.coordinateDueAfterMain");
@@ -142,6 +159,7 @@ const planDirective = async (deps: CoreDeps, actor: Actor, input: z.output<typeo
     text: input.text,
     supersedesId: current?.id ?? null,
     estimatedDays,
+    requestedDue,
     assignments: wanted.map((w) => {
       const unit = byCode.get(w.code.toUpperCase())!;
       const dueAt = w.role === "MAIN" ? mainDue : w.role === "COORDINATE" ? coordinateDue : null;

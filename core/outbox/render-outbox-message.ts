@@ -218,7 +218,7 @@ const ASSIGNMENT_GONE = new Set(["CANCELLED"]);
 // === Renderers, one per kind
 
 const renderDocumentToDirect: Renderer<"document.toDirect"> = async (ctx, { documentId }) => {
-  const doc = await ctx.db.document.findUnique({ where: { id: documentId }, select: { ...DOCUMENT_SELECT, directives: { where: { supersededBy: { is: null } }, select: { id: true }, take: 1 } } });
+  const doc = await ctx.db.document.findUnique({ where: { id: documentId }, select: { ...DOCUMENT_SELECT, requestedDueDate: true, directives: { where: { supersededBy: { is: null } }, select: { id: true }, take: 1 } } });
   if (!doc) return skip("document not found");
   if (doc.status === "RECALLED" || doc.status === "RETURNED_TO_SENDER") return skip(`document ${doc.status}`);
   if (doc.directives.length > 0) return skip("document already directed");
@@ -228,6 +228,7 @@ const renderDocumentToDirect: Renderer<"document.toDirect"> = async (ctx, { docu
     text: lines(
       documentLines(ctx, doc),
       doc.arrivalAt && t(ctx.locale, "notify.line.arrived", { number: doc.registerNumber, date: formatDate(doc.arrivalAt, ctx.zone) }),
+      doc.requestedDueDate && t(ctx.locale, "notify.line.requestedDue", { date: formatLocalDate(utcMidnightToLocalDate(doc.requestedDueDate)) }),
       t(ctx.locale, "notify.documentToDirect.howTo", { command: `/chidao ${ref}` }),
     ),
     actions: documentMessageActions(ctx.locale, { id: doc.id, shownRef: ref }, documentActionsFor(ctx.viewer, doc)),

@@ -47,6 +47,8 @@ export type DirectGuideState = {
   /** The coordinators were answered (chosen, or none). */
   isCoordinateAnswered: boolean;
   due?: DueInput;
+  /** The deadline the sender asked for, as the working day it gives (YYYY-MM-DD): offered first at the deadline step. */
+  requestedDue?: string;
   text?: string;
   /** The menu's commands in order, for numbered replies ("1" = the first); see BotEnv.numberedChoices. */
   choices?: string[];
@@ -102,6 +104,8 @@ const startGuide = async (ctx: TurnContext, documentId: string, onBehalfOf?: str
     nonce: "",
     coordinate: [],
     isCoordinateAnswered: false,
+    // A requested deadline already past is not offered (typing one is still possible).
+    ...(plan.requestedDue && plan.requestedDue.due >= isoDate(ctx.today) ? { requestedDue: plan.requestedDue.due } : {}),
   };
   return { replies: [await show(ctx, state)] };
 };
@@ -160,8 +164,13 @@ const itemsOf = (ctx: TurnContext, s: DirectGuideState): Item[] => {
         { label: t(ctx.locale, "guide.action.done"), command: "xong", op: "done", n: 0 },
         { label: t(ctx.locale, "guide.action.skip"), command: "bo qua", op: "skip", n: 0 },
       ];
-    case "due":
-      return GUIDE_DUE_DAYS.map((days) => ({ label: t(ctx.locale, "guide.due.label", { days }), command: `${days} ngay`, op: "due", n: days }));
+    case "due": {
+      const quick = GUIDE_DUE_DAYS.map((days): Item => ({ label: t(ctx.locale, "guide.due.label", { days }), command: `${days} ngay`, op: "due", n: days }));
+      if (s.requestedDue === undefined) return quick;
+      // n = 0: the deadline the sender asked for (typed, its command is the date itself).
+      const date = formatDate(parseIso(s.requestedDue));
+      return [{ label: t(ctx.locale, "guide.due.requested", { date }), command: date, op: "due", n: 0 }, ...quick];
+    }
     case "edit":
       return EDIT_PARTS.map((part, i) => ({ label: t(ctx.locale, `guide.part.${part}`), command: part, op: "edit", n: i + 1 }));
     case "text":
@@ -272,7 +281,8 @@ export const onGuideButton = async (ctx: TurnContext, press: GuidePress): Promis
       result = await finishCoordinate(ctx, s, press.op === "skip");
       break;
     case "due":
-      if ((GUIDE_DUE_DAYS as readonly number[]).includes(press.n)) result = await setDue(ctx, s, { workingDays: press.n });
+      if (press.n === 0 && s.requestedDue !== undefined) result = await setDue(ctx, s, { date: s.requestedDue });
+      else if ((GUIDE_DUE_DAYS as readonly number[]).includes(press.n)) result = await setDue(ctx, s, { workingDays: press.n });
       break;
     case "edit": {
       const part = EDIT_PARTS[press.n - 1];

@@ -42,8 +42,8 @@ export const onDirectText = async (ctx: TurnContext, documentId: string, text: s
 const previewAndEcho = async (ctx: TurnContext, documentId: string, d: ParsedDirective): Promise<TurnResult> => {
   const errors = d.errors.filter((e) => e.messageKey !== "grammar.missingRef");
   if (errors.length > 0) return { replies: [{ text: grammarErrorLines(ctx.locale, errors) }] };
+  // No deadline typed: core takes the one the sender asked for, or says that one is needed.
   const due = toDue(d.dueByRole.main ?? d.due);
-  if (!due) return { replies: [reply(ctx.locale, "bot.direct.noDue")] };
   const coordinateDue = toDue(d.dueByRole.coordinate);
   const input: IssueDirectiveInput = {
     actorUserId: ctx.actor.id,
@@ -53,7 +53,7 @@ const previewAndEcho = async (ctx: TurnContext, documentId: string, d: ParsedDir
     main: d.main[0] ?? "",
     coordinate: d.coordinate,
     info: d.info,
-    due,
+    ...(due ? { due } : {}),
     ...(coordinateDue ? { coordinateDue } : {}),
   };
   return echoDirective(ctx, input);
@@ -97,6 +97,8 @@ const echo = (ctx: TurnContext, plan: DirectivePlan, input: IssueDirectiveInput,
       names("COORDINATE").length > 0 && t(locale, "bot.direct.echo.coordinate", { units: names("COORDINATE").join(", ") }),
       names("INFO").length > 0 && t(locale, "bot.direct.echo.info", { units: names("INFO").join(", ") }),
       dueLine("bot.direct.echo.due", main, input.due),
+      plan.requestedDue !== null &&
+        t(locale, plan.requestedDue.isUsed ? "bot.direct.echo.dueFromRequest" : "bot.direct.echo.requestedDue", { requested: formatLocalDate(plan.requestedDue.requested) }),
       coord?.dueAt && main?.dueAt && new Date(coord.dueAt).getTime() !== new Date(main.dueAt).getTime() && dueLine("bot.direct.echo.coordinateDue", coord, input.coordinateDue),
       paper.length > 0 && t(locale, "bot.direct.echo.paper", { units: paper.join(", ") }),
       plan.estimatedDays.length > 0 &&

@@ -282,3 +282,54 @@ describe("the guided directive on Telegram (buttons)", () => {
     expect(directive!.assignments.map((a) => a.unit.code)).toEqual(["TP"]);
   });
 });
+
+describe("the deadline the sender asked for (an interchange package's DueDate)", () => {
+  /** The document asks for Sunday 20/12/2026: the last working day not after it is Friday 18/12. */
+  const ask = () => db.prisma.document.update({ where: { id: documentId }, data: { requestedDueDate: new Date("2026-12-20T00:00:00Z") } });
+
+  it("is offered first at the guide's deadline step, and pressing it records that deadline", async () => {
+    await ask();
+    const units = only(await press("tgLeader", `a1:dir:${documentId}`));
+    const coordinators = only(await press("tgLeader", button(units, "Sở Tài chính")));
+    const due = only(await press("tgLeader", button(coordinators, "Bỏ qua")));
+    expect(due.actions!.map((a) => a.label)).toEqual(["Theo đề nghị: 18/12/2026", "3 ngày", "5 ngày", "7 ngày", "10 ngày"]);
+    const ask2 = only(await press("tgLeader", button(due, "Theo đề nghị: 18/12/2026")));
+    expect(ask2.text).toContain("Hạn xử lý: 18/12/2026");
+    const echo = only(await say("tgLeader", "Giao Sở Tài chính trả lời."));
+    expect(echo.text).toContain("18/12/2026");
+    expect(echo.text).toContain("Hạn nơi gửi đề nghị: 20/12/2026");
+    only(await press("tgLeader", button(echo, "Xác nhận")));
+    const [directive] = await recorded();
+    expect(directive!.assignments[0]!.dueAt!.toISOString()).toBe("2026-12-18T16:59:59.999Z");
+  });
+
+  it("on Zalo the offer is a numbered line whose number picks it", async () => {
+    await ask();
+    const units = only(await say("zaloLeader", "/chidao D1"));
+    const coordinators = only(await say("zaloLeader", numberOf(units, "Sở Tài chính")));
+    const due = only(await say("zaloLeader", numberOf(coordinators, "Bỏ qua")));
+    expect(numberOf(due, "Theo đề nghị: 18/12/2026")).toBe("1");
+    expect(only(await say("zaloLeader", "1")).text).toContain("Hạn xử lý: 18/12/2026");
+  });
+
+  it("is the deadline of a typed directive without a 'hạn' line, and the echo says where it comes from", async () => {
+    expect(only(await say("tgLeader", "/chidao D1\nGiao Sở Tài chính chủ trì.\nchủ trì: TCKH")).text).toContain("Chưa có hạn xử lý");
+    await ask();
+    const echo = only(await say("tgLeader", "/chidao D1\nGiao Sở Tài chính chủ trì.\nchủ trì: TCKH"));
+    expect(echo.text).toMatch(/Hạn xử lý: .*18\/12\/2026/);
+    expect(echo.text).toContain("(theo hạn nơi gửi đề nghị: 20/12/2026; ghi dòng \"hạn: …\" để đổi)");
+    only(await say("tgLeader", "/ok"));
+    const [directive] = await recorded();
+    expect(directive!.assignments[0]!.dueAt!.toISOString()).toBe("2026-12-18T16:59:59.999Z");
+  });
+
+  it("is not offered once it has passed; a typed directive without 'hạn' then says so", async () => {
+    await db.prisma.document.update({ where: { id: documentId }, data: { requestedDueDate: new Date("2026-11-30T00:00:00Z") } });
+    const units = only(await press("tgLeader", `a1:dir:${documentId}`));
+    const coordinators = only(await press("tgLeader", button(units, "Sở Tài chính")));
+    const due = only(await press("tgLeader", button(coordinators, "Bỏ qua")));
+    expect(due.actions!.map((a) => a.label)).toEqual(["3 ngày", "5 ngày", "7 ngày", "10 ngày"]);
+    only(await say("tgLeader", "/huy"));
+    expect(only(await say("tgLeader", "/chidao D1\nGiao Sở Tài chính chủ trì.\nchủ trì: TCKH")).text).toContain("Hạn nơi gửi đề nghị (30/11/2026) đã qua");
+  });
+});

@@ -130,3 +130,40 @@ describe("issueDirective", () => {
     expect(text.replace(/\s+/g, " ")).toContain("TCKH (chủ trì); TP, VP (phối hợp); NB (nhận để biết)");
   });
 });
+
+describe("the deadline the sender asked for (requestedDueDate: an interchange package's DueDate)", () => {
+  const ask = (date: string) => db.prisma.document.update({ where: { id: docId }, data: { requestedDueDate: new Date(`${date}T00:00:00Z`) } });
+
+  it("is the main unit's deadline when none is given, and the plan says so", async () => {
+    await ask("2026-12-18");
+    const r = await direct({ due: undefined });
+    const main = r.assignments.find((a) => a.role === "MAIN")!;
+    // Friday 18/12/2026 ends at 23:59:59.999 Hà Nội time; coordinators default to it.
+    expect(main.dueAt?.toISOString()).toBe("2026-12-18T16:59:59.999Z");
+    expect(r.assignments.find((a) => a.role === "COORDINATE")!.dueAt).toEqual(main.dueAt);
+    expect(r.requestedDue).toEqual({ requested: "2026-12-18", due: "2026-12-18", isUsed: true });
+  });
+
+  it("falls on the last working day not after the date asked for (a Sunday gives the Friday)", async () => {
+    await ask("2026-12-20");
+    const plan = await previewDirective(deps(), { actorUserId: org.users.chutich!, documentId: docId, text: TEXT, main: "TCKH" });
+    expect(plan.requestedDue).toEqual({ requested: "2026-12-20", due: "2026-12-18", isUsed: true });
+    expect(plan.assignments[0]!.dueAt?.toISOString()).toBe("2026-12-18T16:59:59.999Z");
+  });
+
+  it("yields to a deadline the leader gives, and is still shown", async () => {
+    await ask("2026-12-18");
+    const r = await direct({ due: { date: "2026-12-21" } });
+    expect(r.assignments[0]!.dueAt?.toISOString()).toBe("2026-12-21T16:59:59.999Z");
+    expect(r.requestedDue).toEqual({ requested: "2026-12-18", due: "2026-12-18", isUsed: false });
+  });
+
+  it("refuses a directive with no deadline on a document that asks for none, and one whose asked date has passed", async () => {
+    expect(await codeOf(direct({ due: undefined }))).toBe("DIRECTIVE_NO_DUE");
+    await ask("2026-11-30");
+    const err = (await direct({ due: undefined }).catch((e: unknown) => e)) as DomainError;
+    expect(err.code).toBe("REQUESTED_DEADLINE_PASSED");
+    expect(err.params).toEqual({ date: "30/11/2026" });
+    expect(await db.prisma.directive.count()).toBe(0);
+  });
+});
