@@ -117,11 +117,12 @@ describe("start-up failures: one line naming the variable, nothing changed", () 
     expect(await exists(path.join(root, "redis"))).toBe(false);
   }, 200_000);
 
-  it("an unreachable DATABASE_URL names it in one line", async () => {
+  it("an unreachable DATABASE_URL names it in one line, and creates no DATA_DIR", async () => {
     const port = await closedPort();
     const r = await edoc("pg", ["serve"], { HTTP_PORT: "0", HTTP_HOST: "127.0.0.1", DATABASE_URL: `postgres://postgres@127.0.0.1:${port}/edoc` });
     expect(r.status).toBe(1);
     expect(r.stderr).toMatch(new RegExp(`^DATABASE_URL: cannot connect to PostgreSQL at 127\\.0\\.0\\.1:${port}/edoc \\(.+\\)\\. Check that the server runs and the URL is right\\.\\n$`));
+    expect(await exists(path.join(root, "pg"))).toBe(false);
   }, 200_000);
 });
 
