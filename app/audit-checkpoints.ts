@@ -26,8 +26,8 @@ export const openAuditCheckpointer = ({ dataDir, db, clock, logger }: { dataDir:
   });
 };
 
-/** One line for the CLI and the logs. */
-export const describeCheckpointCheck = (check: CheckpointCheck): string => {
+/** One line for the CLI and the logs; `at` writes a checkpoint's time (ISO by default, the office's time on the CLI). */
+export const describeCheckpointCheck = (check: CheckpointCheck, at: (iso: string) => string = (iso) => iso): string => {
   switch (check.status) {
     case "none":
       return `No checkpoint yet (${check.location}): a cut-off tail cannot be detected until the service writes one.`;
@@ -42,10 +42,10 @@ export const describeCheckpointCheck = (check: CheckpointCheck): string => {
               : "unreadable"
       }): the table could not be compared with it.`;
     case "matched":
-      return `It reaches the checkpoint of ${check.checkpoint.at} (#${check.checkpoint.seq}).`;
+      return `It reaches the checkpoint of ${at(check.checkpoint.at)} (#${check.checkpoint.seq}).`;
     case "missing":
-      return `Audit log cut off: ${check.missing} event(s) missing ${check.lastSeq === null ? "from the start" : `after #${check.lastSeq}`}: the checkpoint of ${check.checkpoint.at} recorded #${check.checkpoint.seq} (${check.checkpoint.count} event(s)).`;
+      return `Audit log cut off: ${check.missing} event(s) missing ${check.lastSeq === null ? "from the start" : `after #${check.lastSeq}`}: the checkpoint of ${at(check.checkpoint.at)} recorded #${check.checkpoint.seq} (${check.checkpoint.count} event(s)).`;
     case "differs":
-      return `Audit log replaced: event #${check.checkpoint.seq} is not the one the checkpoint of ${check.checkpoint.at} recorded (it counted ${check.checkpoint.count} event(s) up to it; ${check.present} are there now).`;
+      return `Audit log replaced: event #${check.checkpoint.seq} is not the one the checkpoint of ${at(check.checkpoint.at)} recorded (it counted ${check.checkpoint.count} event(s) up to it; ${check.present} are there now).`;
   }
 };

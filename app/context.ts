@@ -1,6 +1,6 @@
 // Opens what every command needs: validated config, logger, database (migrated), core deps.
 import { DEFAULT_SETTINGS, type CoreDeps } from "../core/deps.ts";
-import { ConfigError, loadConfig, type Config } from "../core/config.ts";
+import { loadConfig, type Config } from "../core/config.ts";
 import path from "node:path";
 import { createDbFileStore, withLegacyFallback } from "../core/files/db-file-store.ts";
 import { createFsFileStore, type FileStore } from "../core/files/file-store.ts";
@@ -10,6 +10,7 @@ import { openDatabase, type Database } from "../core/store/client.ts";
 import { withAuditCommitHook } from "../core/audit/audit-checkpoint.ts";
 import { openAuditCheckpointer } from "./audit-checkpoints.ts";
 import { createLogger, type Logger } from "./logger.ts";
+import { StartupError } from "./startup-checks.ts";
 
 export type AppContext = { config: Config; logger: Logger; db: Database; deps: CoreDeps; close(): Promise<void> };
 
@@ -32,7 +33,7 @@ export type AppRole = { role: "service" | "command"; command: string };
 const commandRole = (): AppRole => ({ role: "command", command: ["edoc", ...process.argv.slice(2)].join(" ") });
 
 export const openAppContext = async ({ config = loadConfig(), logger, as = commandRole() }: { config?: Config; logger?: Logger; as?: AppRole } = {}): Promise<AppContext> => {
-  const log = logger ?? createLogger(config.LOG_LEVEL);
+  const log = logger ?? createLogger(config.LOG_LEVEL, config.LOG_FORMAT);
   const db = await openDatabase({
     databaseUrl: config.DATABASE_URL,
     dataDir: config.dataDir,
@@ -43,7 +44,7 @@ export const openAppContext = async ({ config = loadConfig(), logger, as = comma
     },
   }).catch((err: unknown) => {
     // Unreachable PostgreSQL: one line naming the variable, not a stack.
-    if (config.DATABASE_URL && isConnectionError(err)) throw new ConfigError([`DATABASE_URL: cannot connect to PostgreSQL at ${hostOf(config.DATABASE_URL)} (${errorText(err)}). Check that the server runs and the URL is right.`]);
+    if (config.DATABASE_URL && isConnectionError(err)) throw new StartupError(`DATABASE_URL: cannot connect to PostgreSQL at ${hostOf(config.DATABASE_URL)} (${errorText(err)}). Check that the server runs and the URL is right.`);
     throw err;
   });
   // A configured certificate that cannot be read stops start-up here, not at the first issue.

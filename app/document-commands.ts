@@ -51,13 +51,13 @@ export const documentCommand = async (args: string[]): Promise<number> => {
     const d = iso ? null : parseDate(values.date, { today: { year: today.getFullYear(), month: today.getMonth() + 1, day: today.getDate() } });
     issuedDate = iso ?? (d ? `${d.year}-${pad(d.month)}-${pad(d.day)}` : undefined);
     if (issuedDate === undefined) {
-      console.error(`Không hiểu ngày "${values.date}" (ví dụ 20/11/2026).\n\n${DOCUMENT_USAGE}`);
+      console.error(`Not a date: "${values.date}" (for example 20/11/2026 or 2026-11-20).\n\n${DOCUMENT_USAGE}`);
       return 2;
     }
   }
   const urgency = values.urgency !== undefined ? parseUrgency(values.urgency) : undefined;
   if (urgency === null) {
-    console.error(`Độ khẩn "${values.urgency}" không hợp lệ (thường, khẩn, thượng khẩn, hỏa tốc).\n\n${DOCUMENT_USAGE}`);
+    console.error(`Not an urgency level: "${values.urgency}" (thường, khẩn, thượng khẩn, hỏa tốc).\n\n${DOCUMENT_USAGE}`);
     return 2;
   }
   const subject = values.subject === "-" ? readFileSync(0, "utf8").trim() : values.subject;

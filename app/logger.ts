@@ -1,7 +1,28 @@
-import pino, { type Logger } from "pino";
+import { createRequire } from "node:module";
+import pino, { type DestinationStream, type Logger } from "pino";
 
 export type { Logger };
 
-/** One structured logger; modules take a child with their namespace (`bot:telegram`, `jobs:deliver`). */
-export const createLogger = (level: string = "info"): Logger =>
-  pino({ level, base: undefined, timestamp: pino.stdTimeFunctions.isoTime, formatters: { level: (label) => ({ level: label }) } });
+/** `LOG_FORMAT`: `pretty` (coloured lines), `json` (one object a line), or `auto`: pretty on a terminal, JSON otherwise. */
+export type LogFormat = "auto" | "pretty" | "json";
+
+const formatFromEnv = (): LogFormat => {
+  const value = process.env.LOG_FORMAT;
+  return value === "pretty" || value === "json" ? value : "auto";
+};
+
+/** pino-pretty, loaded only when a person reads the logs; synchronous, so no line is lost at exit. */
+const prettyStream = (): DestinationStream => {
+  const pretty = createRequire(import.meta.url)("pino-pretty") as (options: Record<string, unknown>) => DestinationStream;
+  return pretty({ colorize: Boolean(process.stdout.isTTY), sync: true, translateTime: "SYS:HH:MM:ss", ignore: "pid,hostname" });
+};
+
+/**
+ * One structured logger; modules take a child with their namespace (`bot:telegram`, `jobs:deliver`).
+ * Lines are pretty on a terminal and JSON otherwise (a pipe, a log collector, or `LOG_FORMAT=json`).
+ */
+export const createLogger = (level: string = "info", format: LogFormat = formatFromEnv()): Logger => {
+  const options = { level, base: undefined, timestamp: pino.stdTimeFunctions.isoTime, formatters: { level: (label: string) => ({ level: label }) } };
+  const pretty = format === "pretty" || (format === "auto" && Boolean(process.stdout.isTTY));
+  return pretty ? pino(options, prettyStream()) : pino(options);
+};

@@ -2,7 +2,7 @@
 // senders and bots, the job runner and the HTTP server; stops them in reverse order on SIGINT/SIGTERM.
 import path from "node:path";
 import type { Sender } from "../core/ports/sender.ts";
-import { ConfigError, loadConfig, type Config } from "../core/config.ts";
+import { loadConfig, type Config } from "../core/config.ts";
 // The Telegram and Zalo adapters (grammy and its plugins) are loaded only when their token is set.
 import type { TelegramBot } from "../bots/telegram/index.ts";
 import type { ZaloBot } from "../bots/zalo/index.ts";
@@ -22,6 +22,7 @@ import { openAppContext, type AppContext } from "./context.ts";
 import { createFileDownloadRoute, loadFileLinkSecret } from "./file-links.ts";
 import { createHttpServer } from "./http-server.ts";
 import { createLogger, type Logger } from "./logger.ts";
+import { checkStartup, listenProblem } from "./startup-checks.ts";
 
 export type ServeRole = "bots" | "jobs" | "all";
 
@@ -171,13 +172,10 @@ export const startService = async ({ config, logger, role = "all" }: { config: C
   if (zalo && config.BOT_MODE === "webhook") http.route("/webhook/zalo", zalo.webhookHandler(config.WEBHOOK_SECRET!));
   if (runsBots) http.route(WEB_CHAT_PATH, webChat.handler); // web chat
   const port = await http.listen(config.HTTP_PORT, config.HTTP_HOST).catch(async (err: unknown) => {
-    // The port is taken (often: the service already runs): say so in one line, and let go of what was opened.
+    // Taken since the start-up check (a race): say so in one line, and let go of what was opened.
     await runner.stop().catch(() => undefined);
     await app.close().catch(() => undefined);
-    const code = String((err as { code?: unknown })?.code ?? "");
-    if (code === "EADDRINUSE") throw new ConfigError([`HTTP_PORT ${config.HTTP_PORT}: the port is already in use on ${config.HTTP_HOST} (is edoc already running?). Stop what uses it, or set HTTP_PORT to a free port.`]);
-    if (code === "EACCES" || code === "EADDRNOTAVAIL") throw new ConfigError([`HTTP_PORT/HTTP_HOST: cannot listen on ${config.HTTP_HOST}:${config.HTTP_PORT} (${code}).`]);
-    throw err;
+    throw listenProblem(err, config.HTTP_PORT, config.HTTP_HOST) ?? err;
   });
   logger.info({ port, healthz: `http://127.0.0.1:${port}/healthz` }, "http server listening");
   if (runsBots) {
@@ -230,7 +228,9 @@ export const startService = async ({ config, logger, role = "all" }: { config: C
 
 export const serve = async (role: ServeRole = "all"): Promise<void> => {
   const config = loadConfig();
-  const logger = createLogger(config.LOG_LEVEL);
+  const logger = createLogger(config.LOG_LEVEL, config.LOG_FORMAT);
+  // A port in use or an unreachable Redis stops the service here, before it creates or changes anything.
+  await checkStartup(config);
   // A promise rejected with nobody listening (a library's background task) must not end the
   // service: its HTTP, web chat and other channels keep serving. Logged so that it gets fixed.
   process.on("unhandledRejection", (reason) => logger.error({ err: reason }, "unhandled promise rejection; the service keeps running"));

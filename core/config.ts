@@ -50,6 +50,8 @@ export const ZConfig = z
     OFFICE_TZ: z.string().default("Asia/Ho_Chi_Minh").refine(isValidTimeZone, "is not a known IANA time zone"),
     /** pino level. @defaultValue info */
     LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+    /** `pretty` (pino-pretty), `json` (one object a line), or `auto`: pretty on a terminal, JSON otherwise. @defaultValue auto */
+    LOG_FORMAT: z.enum(["auto", "pretty", "json"]).default("auto"),
     /** Lifetime of link codes, in hours. @defaultValue 72 */
     LINK_CODE_TTL_HOURS: z.coerce.number().positive().max(24 * 30).default(72),
     /** Wrong link codes from all chats and browsers together per window before every redemption is refused for the window. @defaultValue 50 */

@@ -4,6 +4,7 @@ import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { formatDateTime } from "../../core/time.ts";
 
 // Each test has its own DATA_DIR (its own embedded database): none depends on what another left
 // behind, so they pass in any order (the suite runs shuffled).
@@ -120,6 +121,8 @@ describe("edoc CLI", () => {
 });
 
 describe("edoc audit verify and the checkpoint (issue 16)", () => {
+  // The CLI writes the checkpoint's time as people read it: in the office's zone (issue 22).
+  const officeTime = (iso: string) => formatDateTime(new Date(iso), "Asia/Ho_Chi_Minh");
   // Its own DATA_DIR: independent of the tests above.
   let dir: string;
   beforeAll(async () => {
@@ -145,12 +148,12 @@ describe("edoc audit verify and the checkpoint (issue 16)", () => {
     const stored = JSON.parse(await readFile(checkpointFile, "utf8")) as { latest: { seq: string; count: number; at: string } };
     const intact = run(["audit", "verify"]);
     expect(intact.status).toBe(0);
-    expect(intact.stdout).toContain(`Audit log intact: ${stored.latest.count} event(s). It reaches the checkpoint of ${stored.latest.at} (#${stored.latest.seq}).`);
+    expect(intact.stdout).toContain(`Audit log intact: ${stored.latest.count} event(s). It reaches the checkpoint of ${officeTime(stored.latest.at)} (#${stored.latest.seq}).`);
 
     // The incident: the last events of the table are gone. The chain that is left is valid.
     await sql(`DELETE FROM "AuditEvent" WHERE seq IN (SELECT seq FROM "AuditEvent" ORDER BY seq DESC LIMIT 3)`);
     const [left] = await sql<{ seq: number }>(`SELECT max(seq)::int AS seq FROM "AuditEvent"`);
-    const missing = `Audit log cut off: 3 event(s) missing after #${left!.seq}: the checkpoint of ${stored.latest.at} recorded #${stored.latest.seq}`;
+    const missing = `Audit log cut off: 3 event(s) missing after #${left!.seq}: the checkpoint of ${officeTime(stored.latest.at)} recorded #${stored.latest.seq}`;
     const cut = run(["audit", "verify"]);
     expect(cut.status).toBe(1);
     expect(cut.stderr).toContain(missing);
