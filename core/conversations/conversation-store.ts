@@ -72,10 +72,9 @@ export const createConversationStore = (deps: Pick<CoreDeps, "prisma" | "clock">
     let size = 0;
     try {
       for await (const piece of rechunk(content, PENDING_FILE_CHUNK_BYTES)) {
-        // A Buffer is sent as a binary parameter (a plain Uint8Array would be turned into text).
-        const data = Buffer.isBuffer(piece) ? piece : Buffer.from(piece.buffer, piece.byteOffset, piece.byteLength);
-        if (pool) await pool.query({ name: "pending-file-put", text: PUT_CHUNK, values: [fileKey, chunks, data, expiresAt] });
-        else await deps.prisma.$executeRawUnsafe(PUT_CHUNK, fileKey, chunks, new Uint8Array(data.buffer, data.byteOffset, data.byteLength), expiresAt);
+        // pg sends bytes (a Buffer, or a view on one it makes of a Uint8Array) as a binary parameter.
+        if (pool) await pool.query({ name: "pending-file-put", text: PUT_CHUNK, values: [fileKey, chunks, piece, expiresAt] });
+        else await deps.prisma.$executeRawUnsafe(PUT_CHUNK, fileKey, chunks, piece, expiresAt);
         chunks += 1;
         size += piece.byteLength;
       }
