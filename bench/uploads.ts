@@ -4,7 +4,8 @@
 // clerks in (by default; officers are refused before their file is looked at, so they measure the
 // transport only), waits until idle, then sends the six uploads together (multipart, as the page does)
 // of a valid 49 MB PDF (one page and a 49 MB stream of random bytes), so each file is checked on
-// arrival (parsed by pdf-lib) and kept as the clerk's pending file, as a real scan would be,
+// arrival (its structure read by offset from the temporary file) and kept as the clerk's pending file
+// (raw pieces streamed into PostgreSQL), as a real scan would be,
 // while sampling the service's VmRSS every 50 ms; then waits a few seconds and reads it again; then all
 // of that a second time.
 // Baseline: the same service's idle VmRSS just before the uploads, in the same run.

@@ -5,23 +5,25 @@
 // principle 6), so only /ok of a non-secret document hands it to core.
 import { randomBytes } from "node:crypto";
 import { DomainError } from "../../core/errors.ts";
-import type { ConversationStore } from "../../core/conversations/conversation-store.ts";
-import { rechunk } from "../../core/files/rechunk.ts";
+import { PENDING_FILE_CHUNK_BYTES, type ConversationStore } from "../../core/conversations/conversation-store.ts";
 import type { IssueDirectiveInput } from "../../core/directives/issue-directive.ts";
 import type { RegistrationField, RegistrationFields } from "./text/index.ts";
-import { incomingFileChunks, incomingFileSize, isInMemory } from "./incoming-files.ts";
+import { incomingFileChunks, isInMemory } from "./incoming-files.ts";
 import type { BotChannel, FileInMemory, IncomingFile } from "./types.ts";
 import type { IssueState } from "./features/issue.ts";
 import type { DirectGuideState } from "./features/direct-guide.ts";
 
 /**
- * A stored file of a registration in progress. Its bytes live under `key` (base64), or, for a file
- * larger than one chunk, in `chunks` entries `key:0`, `key:1`, … of at most 1 MiB each, so keeping a
- * 50 MB scan never holds it whole (nor its base64) in memory.
+ * A stored file of a registration in progress. Its bytes live in the conversation store's pending
+ * files under `key`, as `chunks` raw pieces of at most 1 MiB, streamed in from the upload, so keeping
+ * a 50 MB scan never holds it whole in memory.
  */
 export type PendingFile = {
   key: string;
-  /** Number of chunk entries; absent: the bytes are under `key` itself. */
+  /**
+   * Number of stored pieces. Absent in a state written before the pieces were raw bytes: the
+   * migration (20261206123806_pending_file_chunks) moved such a file's single base64 entry to piece 0.
+   */
   chunks?: number;
   fileName?: string;
   mime?: string;
@@ -88,17 +90,13 @@ export const conversationKey = (channel: BotChannel, chatId: string): string => 
 /** A short random token for confirmation buttons: a press on an older echo is recognised as stale. */
 export const newNonce = (): string => randomBytes(6).toString("base64url");
 
-/** Size of one stored chunk of a pending file. @defaultValue 1 MiB */
-export const PENDING_FILE_CHUNK_BYTES = 1024 * 1024;
-
-/** The store entries holding a pending file's bytes. */
-const entriesOf = (f: Pick<PendingFile, "key" | "chunks">): string[] => (f.chunks === undefined ? [f.key] : Array.from({ length: f.chunks }, (_, i) => `${f.key}:${i}`));
+export { PENDING_FILE_CHUNK_BYTES };
 
 export const openConversation = (store: ConversationStore, channel: BotChannel, chatId: string, ttlMs: number): Conversation => {
   const key = conversationKey(channel, chatId);
   const current = async (): Promise<ConversationState | null> => store.get<ConversationState>(key);
   const deleteFiles = async (files: readonly PendingFile[]) => {
-    for (const f of files) for (const entry of entriesOf(f)) await store.delete(entry);
+    for (const f of files) await store.deleteFile(f.key);
   };
   return {
     get: current,
@@ -111,34 +109,22 @@ export const openConversation = (store: ConversationStore, channel: BotChannel, 
     putFile: async (file) => {
       const fileKey = `${key}:file:${newNonce()}`;
       const meta = { ...(file.fileName ? { fileName: file.fileName } : {}), ...(file.mime ? { mime: file.mime } : {}) };
-      const size = incomingFileSize(file);
-      // One entry for a file of one chunk (the common photo or short scan), chunks for a larger one.
-      if (isInMemory(file) && size <= PENDING_FILE_CHUNK_BYTES) {
-        await store.set(fileKey, { b64: Buffer.from(file.bytes.buffer, file.bytes.byteOffset, file.bytes.byteLength).toString("base64") }, ttlMs);
-        return { key: fileKey, size, ...meta };
-      }
-      let chunks = 0;
-      try {
-        for await (const piece of rechunk(incomingFileChunks(file), PENDING_FILE_CHUNK_BYTES)) {
-          await store.set(`${fileKey}:${chunks}`, { b64: Buffer.from(piece.buffer, piece.byteOffset, piece.byteLength).toString("base64") }, ttlMs);
-          chunks += 1;
-        }
-      } catch (err) {
-        await deleteFiles([{ key: fileKey, chunks: chunks + 1, size: 0 }]).catch(() => {});
-        throw err;
-      }
+      // A file on disk (a web-chat upload) streams from its temporary file, one piece at a time.
+      const { chunks, size } = await store.putFile(fileKey, isInMemory(file) ? file.bytes : incomingFileChunks(file), ttlMs);
       return { key: fileKey, chunks, size, ...meta };
     },
     readFile: async (f) => {
-      const parts: Buffer[] = [];
-      for (const entry of entriesOf(f)) {
-        const stored = await store.get<{ b64: string }>(entry);
-        // The conversation outlived its file: the clerk must send it again.
-        if (!stored) throw new DomainError("FILE_NOT_FOUND", "intake.fileNotFound");
-        parts.push(Buffer.from(stored.b64, "base64"));
+      // One buffer of the file's size, filled piece by piece (no list of pieces, no concatenation).
+      const bytes = new Uint8Array(f.size);
+      let at = 0;
+      for await (const piece of store.readFile(f.key, f.chunks ?? 1)) {
+        if (at + piece.byteLength > f.size) throw new DomainError("FILE_NOT_FOUND", "intake.fileNotFound", { fileKey: f.key });
+        bytes.set(piece, at);
+        at += piece.byteLength;
       }
-      const whole = parts.length === 1 ? parts[0]! : Buffer.concat(parts);
-      return { bytes: new Uint8Array(whole.buffer, whole.byteOffset, whole.byteLength), ...(f.fileName ? { fileName: f.fileName } : {}), ...(f.mime ? { mime: f.mime } : {}) };
+      // Fewer bytes than were kept: the file is not what was sent, the clerk must send it again.
+      if (at !== f.size) throw new DomainError("FILE_NOT_FOUND", "intake.fileNotFound", { fileKey: f.key });
+      return { bytes, ...(f.fileName ? { fileName: f.fileName } : {}), ...(f.mime ? { mime: f.mime } : {}) };
     },
     discardFiles: deleteFiles,
   };

@@ -1,7 +1,11 @@
 // Storage for multi-step conversations (a clerk's registration in progress, a directive waiting
 // for /ok) and for the deduplication of incoming platform updates. Adapters reach the database only
 // through these functions.
+import { DomainError } from "../errors.ts";
 import type { CoreDeps } from "../deps.ts";
+import type { FileContent } from "../files/file-store.ts";
+import { rechunk } from "../files/rechunk.ts";
+import { directPoolOf } from "../store/direct-sql.ts";
 import { forgetQueryArgs } from "../store/forget-query-args.ts";
 import type { Channel } from "../store/generated/enums.ts";
 
@@ -9,9 +13,37 @@ export type ConversationStore = {
   get<T = unknown>(key: string): Promise<T | null>;
   set(key: string, value: unknown, ttlMs?: number): Promise<void>;
   delete(key: string): Promise<void>;
+  /**
+   * Keeps a file sent for a form not yet confirmed under `fileKey`, streamed in as pieces of at most
+   * {@link PENDING_FILE_CHUNK_BYTES}; returns how many pieces and bytes. A failed write leaves nothing.
+   */
+  putFile(fileKey: string, content: FileContent, ttlMs?: number): Promise<{ chunks: number; size: number }>;
+  /**
+   * The pieces of a kept file in order, fetched one at a time as they are consumed; throws
+   * FILE_NOT_FOUND when one is missing or expired (the form outlived its file).
+   */
+  readFile(fileKey: string, chunks: number): AsyncIterable<Uint8Array>;
+  /** Deletes a kept file's pieces (nothing when there are none). */
+  deleteFile(fileKey: string): Promise<void>;
 };
 
-/** Key-value storage in the ConversationState table; expired entries read as absent. */
+/** Size of one stored piece of a pending file. @defaultValue 1 MiB */
+export const PENDING_FILE_CHUNK_BYTES = 1024 * 1024;
+
+// Pending-file pieces are raw bytes (bytea). On PostgreSQL they go through the pool Prisma's adapter
+// uses, the bytes as a binary parameter: Prisma carries a Bytes value as base64 inside its JSON
+// query, and the pieces kept as base64 in JSON rows before made six concurrent 49 MB uploads cost
+// +110 MB of strings on the JS heap that V8 freed late (issue 20, bench/uploads.ts). pg reads results
+// as text only, so a piece comes back as hex parsed into a Buffer, one piece at a time, at /ok.
+// On PGlite (one session, see ../store/direct-sql.ts) they go through Prisma. Timestamps travel as
+// ISO strings cast to `timestamp(3)` (UTC, as Prisma writes them).
+const PUT_CHUNK = `INSERT INTO "PendingFileChunk" ("fileKey", "seq", "data", "expiresAt") VALUES ($1, $2, $3, $4::timestamp(3))`;
+const READ_CHUNK = `SELECT "data" FROM "PendingFileChunk" WHERE "fileKey" = $1 AND "seq" = $2 AND ("expiresAt" IS NULL OR "expiresAt" > $3::timestamp(3))`;
+const DELETE_CHUNKS = `DELETE FROM "PendingFileChunk" WHERE "fileKey" = $1`;
+
+const fileNotFound = (fileKey: string) => new DomainError("FILE_NOT_FOUND", "intake.fileNotFound", { fileKey });
+
+/** Key-value storage in the ConversationState table, pending files in PendingFileChunk; expired entries read as absent. */
 export const createConversationStore = (deps: Pick<CoreDeps, "prisma" | "clock">): ConversationStore => ({
   get: async <T>(key: string) => {
     const row = await deps.prisma.conversationState.findUnique({ where: { key }, select: { value: true, expiresAt: true } });
@@ -29,13 +61,60 @@ export const createConversationStore = (deps: Pick<CoreDeps, "prisma" | "clock">
       create: { key, value: value as object, expiresAt },
       update: { value: value as object, expiresAt },
     });
-    // A value can be a 1 MiB piece of a pending file: Prisma's debug history must not keep it.
-    forgetQueryArgs();
   },
   delete: async (key) => {
     await deps.prisma.conversationState.deleteMany({ where: { key } });
   },
+  putFile: async (fileKey, content, ttlMs) => {
+    const expiresAt = ttlMs ? new Date(deps.clock.now().getTime() + ttlMs).toISOString() : null;
+    const pool = directPoolOf(deps.prisma);
+    let chunks = 0;
+    let size = 0;
+    try {
+      for await (const piece of rechunk(content, PENDING_FILE_CHUNK_BYTES)) {
+        // pg sends bytes (a Buffer, or a view on one it makes of a Uint8Array) as a binary parameter.
+        if (pool) await pool.query({ name: "pending-file-put", text: PUT_CHUNK, values: [fileKey, chunks, piece, expiresAt] });
+        else await deps.prisma.$executeRawUnsafe(PUT_CHUNK, fileKey, chunks, piece, expiresAt);
+        chunks += 1;
+        size += piece.byteLength;
+      }
+    } catch (err) {
+      await deps.prisma.$executeRawUnsafe(DELETE_CHUNKS, fileKey).catch(() => {});
+      throw err;
+    } finally {
+      // Through Prisma, its debug history would keep the last 100 pieces (see forget-query-args.ts).
+      if (!pool && chunks > 0) forgetQueryArgs();
+    }
+    return { chunks, size };
+  },
+  readFile: (fileKey, chunks) => ({
+    [Symbol.asyncIterator]: async function* () {
+      const pool = directPoolOf(deps.prisma);
+      for (let seq = 0; seq < chunks; seq++) {
+        const now = deps.clock.now().toISOString();
+        const data = pool
+          ? ((await pool.query<{ data: Buffer }>({ name: "pending-file-read", text: READ_CHUNK, values: [fileKey, seq, now] })).rows[0]?.data ?? null)
+          : ((await deps.prisma.$queryRawUnsafe<{ data: Uint8Array }[]>(READ_CHUNK, fileKey, seq, now))[0]?.data ?? null);
+        if (data === null) throw fileNotFound(fileKey);
+        yield data;
+      }
+    },
+  }),
+  deleteFile: async (fileKey) => {
+    await deps.prisma.$executeRawUnsafe(DELETE_CHUNKS, fileKey);
+  },
 });
+
+/**
+ * Deletes expired conversation states and pending-file pieces (a form abandoned mid-way: its state
+ * reads as absent once expired, but its rows stay until this runs). Returns how many rows went.
+ */
+export const pruneExpiredConversations = async (deps: Pick<CoreDeps, "prisma" | "clock">): Promise<number> => {
+  const now = deps.clock.now();
+  const states = await deps.prisma.conversationState.deleteMany({ where: { expiresAt: { lte: now } } });
+  const pieces = await deps.prisma.pendingFileChunk.deleteMany({ where: { expiresAt: { lte: now } } });
+  return states.count + pieces.count;
+};
 
 /**
  * Records that an incoming update was handled. Returns false when it already was (a platform

@@ -1,9 +1,11 @@
 // `updates.prune`: forgets processed incoming updates (the dedupe table) once no platform can
 // redeliver them. Telegram keeps an unconfirmed update for 24 h and Zalo redelivers for less; after a
 // week without updates Telegram starts its ids again at random, so a key must not outlive that.
+// Also deletes expired conversation states and pending-file pieces (a form abandoned mid-way would
+// otherwise keep its scans in the database for good).
 import { z } from "zod";
 
-import { pruneProcessedUpdates } from "../../core/conversations/conversation-store.ts";
+import { pruneExpiredConversations, pruneProcessedUpdates } from "../../core/conversations/conversation-store.ts";
 import { defineJob } from "../definition.ts";
 
 export const UPDATES_PRUNE_JOB = "updates.prune";
@@ -27,6 +29,7 @@ export const updatesPruneJob = defineJob<UpdatesPrunePayload>({
     const hours = payload.retentionHours ?? DEFAULT_PROCESSED_UPDATE_RETENTION_HOURS;
     const olderThan = new Date(ctx.deps.clock.now().getTime() - hours * 3_600_000);
     const removed = await pruneProcessedUpdates(ctx.deps, olderThan);
-    ctx.logger.debug({ job: UPDATES_PRUNE_JOB, removed, olderThan: olderThan.toISOString() }, "processed updates pruned");
+    const expired = await pruneExpiredConversations(ctx.deps);
+    ctx.logger.debug({ job: UPDATES_PRUNE_JOB, removed, expired, olderThan: olderThan.toISOString() }, "processed updates and expired conversations pruned");
   },
 });

@@ -38,15 +38,15 @@ export const keepPendingFiles = async (
   const refusals: OutboundMessage[] = [];
   for (const file of files) {
     try {
-      // One large file at a time is checked and kept in this process. A file on disk (web chat) is
-      // checked first, outside the gate: core reads its structure by offset, and takes the gate itself
-      // when it must read the file whole; then it streams into the conversation store in chunks, one
-      // large file at a time (six concurrent chunked writes cost more than one after the other).
-      const arrived = isInMemory(file) ? null : await checkIncoming(ctx, file);
-      const kept = await largeFileGate.run(incomingFileSize(file), async () => {
-        const checked = arrived ?? (await checkIncoming(ctx, file));
+      // A file on disk (web chat) never sits in memory whole, so it does not wait for the large-file
+      // gate: core checks it by reading its structure by offset (and takes the gate itself when it
+      // must read it whole), then it streams into the conversation store one raw piece at a time. A
+      // file in memory (Telegram, Zalo) is checked and kept one large file at a time.
+      const keep = async () => {
+        const checked = await checkIncoming(ctx, file);
         return { ...(await ctx.conversation.putFile(file)), kind: checked.kind, pageCount: checked.pageCount };
-      });
+      };
+      const kept = isInMemory(file) ? await largeFileGate.run(incomingFileSize(file), keep) : await keep();
       state.files.push(kept);
     } catch (err) {
       if (!(err instanceof DomainError)) throw err;

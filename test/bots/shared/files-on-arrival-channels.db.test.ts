@@ -54,8 +54,8 @@ const files = createMemoryFileStore();
 const errors: unknown[] = [];
 const logger: BotLogger = { debug: () => {}, info: () => {}, warn: () => {}, error: (obj) => void errors.push(obj) };
 const deps = () => createTestDeps(db.prisma, { files, settings: { maxUploadBytes: MAX_UPLOAD } });
-/** Conversation-store rows holding a kept file, for one chat. */
-const keptFiles = (channel: string, chatId: string) => db.prisma.conversationState.count({ where: { key: { startsWith: `conv:${channel}:${chatId}:file:` } } });
+/** Conversation-store rows holding a kept file (its pieces), for one chat. */
+const keptFiles = (channel: string, chatId: string) => db.prisma.pendingFileChunk.count({ where: { fileKey: { startsWith: `conv:${channel}:${chatId}:file:` } } });
 
 beforeAll(async () => {
   db = await createTestDatabase();

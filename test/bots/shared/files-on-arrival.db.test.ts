@@ -60,7 +60,7 @@ describe("files checked on arrival", () => {
         const bare = await send(channel, { files: [{ bytes: file.bytes, fileName: file.fileName }] }, env(k.maxUploadBytes));
         expect(textOf(bare)).toContain(k.says);
         expect(textOf(bare)).not.toContain("Gửi thông tin văn bản");
-        expect(await db.prisma.conversationState.count({ where: { key: { startsWith: `conv:${channel}:${chatOf(channel)}:file:` } } })).toBe(0);
+        expect(await db.prisma.pendingFileChunk.count({ where: { fileKey: { startsWith: `conv:${channel}:${chatOf(channel)}:file:` } } })).toBe(0);
       });
     }
 

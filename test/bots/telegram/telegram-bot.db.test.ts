@@ -172,7 +172,7 @@ describe("registering by /dangky", () => {
   });
 
   /** Conversation-store rows that hold a kept file (`conv:…:file:…`). */
-  const keptFiles = () => db.prisma.conversationState.findMany({ where: { key: { contains: ":file:" } }, select: { key: true } });
+  const keptFiles = () => db.prisma.pendingFileChunk.findMany({ select: { fileKey: true, seq: true } });
   const sha256 = async (bytes: Uint8Array) => (await import("node:crypto")).createHash("sha256").update(bytes).digest("hex");
 
   /** Whether any conversation-store row holds this text. */

@@ -105,9 +105,9 @@ describe("web chat uploads", () => {
     expect(answer.status).toBe(200);
     expect(answer.body.messages![0]).toMatchObject({ direction: "in", files: [{ name: "Công văn 45.pdf", size: pdf.byteLength }] });
     // The clerk's form keeps the scan as a pending file: the same bytes that were sent.
-    const pending = await db.prisma.conversationState.findMany({ where: { key: { contains: ":file:" } } });
-    expect(pending).toHaveLength(1);
-    const kept = Buffer.from((pending[0]!.value as { b64: string }).b64, "base64");
+    const pending = await db.prisma.pendingFileChunk.findMany({ orderBy: { seq: "asc" } });
+    expect(pending.map((p) => p.seq)).toEqual([0]);
+    const kept = Buffer.from(pending[0]!.data);
     expect(createHash("sha256").update(kept).digest("hex")).toBe(createHash("sha256").update(pdf).digest("hex"));
     expect(await leftInUploadDir()).toEqual([]);
   });
@@ -132,7 +132,7 @@ describe("web chat uploads", () => {
     const kept = await db.prisma.webMessage.findMany({ orderBy: { seq: "asc" }, select: { direction: true, payload: true } });
     expect(kept.map((m) => m.direction)).toEqual(["IN", "OUT"]);
     expect((kept[1]!.payload as { text: string }).text).toBe("Tệp gửi lên quá lớn (tối đa 1 MB).");
-    expect(await db.prisma.conversationState.count({ where: { key: { contains: ":file:" } } })).toBe(0);
+    expect(await db.prisma.pendingFileChunk.count()).toBe(0);
   });
 
   it("refuses a declared Content-Length over the limit before reading", async () => {
@@ -148,7 +148,7 @@ describe("web chat uploads", () => {
     expect(await leftInUploadDir()).toEqual([]);
     const kept = await db.prisma.webMessage.findMany({ orderBy: { seq: "asc" }, select: { direction: true, payload: true } });
     expect(kept.at(-1)).toEqual({ direction: "OUT", payload: expect.objectContaining({ text: "Tệp gửi lên quá lớn (tối đa 1 MB)." }) });
-    expect(await db.prisma.conversationState.count({ where: { key: { contains: ":file:" } } })).toBe(0);
+    expect(await db.prisma.pendingFileChunk.count()).toBe(0);
   });
 
   it("refuses a declared Content-Length far over the limit without reading a byte; the refusal is in the conversation", async () => {

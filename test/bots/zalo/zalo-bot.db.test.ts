@@ -133,6 +133,7 @@ describe("linking", () => {
     await waitFor(() => sentTo(fake, CLERK).length === 1, "failed photo answer");
     expect(lastText(CLERK)).toContain("Không tải được ảnh");
     expect(await db.prisma.conversationState.count()).toBe(0);
+    expect(await db.prisma.pendingFileChunk.count()).toBe(0);
   });
 });
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { markUpdateProcessed } from "../../../core/conversations/conversation-store.ts";
+import { createConversationStore, markUpdateProcessed } from "../../../core/conversations/conversation-store.ts";
 import type { JobContext } from "../../../jobs/definition.ts";
 import { UPDATES_PRUNE_JOB, updatesPruneJob } from "../../../jobs/definitions/updates-prune.ts";
 import { createTestClock, createTestDeps } from "../../support/core.ts";
@@ -37,5 +37,21 @@ describe("updates.prune", () => {
 
     await updatesPruneJob.handler(updatesPruneJob.schema.parse({ retentionHours: 1 }), ctxOf(deps));
     expect(await db.prisma.processedUpdate.count()).toBe(0);
+  });
+
+  it("deletes expired conversation states and pending-file pieces, keeps the live ones", async () => {
+    const clock = createTestClock(new Date("2026-12-01T00:00:00Z"));
+    const deps = createTestDeps(db.prisma, { clock });
+    const store = createConversationStore(deps);
+    await store.set("conv:WEB:old", { kind: "register", fields: {}, files: [] }, 60_000);
+    await store.putFile("conv:WEB:old:file:aaaa", new Uint8Array(2000).fill(7), 60_000);
+    clock.set(new Date("2026-12-01T00:00:30Z"));
+    await store.set("conv:WEB:new", { kind: "register", fields: {}, files: [] }, 60_000);
+    await store.putFile("conv:WEB:new:file:bbbb", new Uint8Array(2000).fill(8), 60_000);
+    clock.set(new Date("2026-12-01T00:01:10Z")); // the first form expired 10 s ago, the second lives 20 s more
+
+    await updatesPruneJob.handler({}, ctxOf(deps));
+    expect((await db.prisma.conversationState.findMany({ select: { key: true } })).map((r) => r.key)).toEqual(["conv:WEB:new"]);
+    expect((await db.prisma.pendingFileChunk.findMany({ select: { fileKey: true } })).map((r) => r.fileKey)).toEqual(["conv:WEB:new:file:bbbb"]);
   });
 });
