@@ -18,13 +18,12 @@
 import { open, readFile } from "node:fs/promises";
 import { PDFDocument } from "pdf-lib";
 import { runPdfinfoPages, runPdftotext, withPdfPath } from "../pdf/pdftotext.ts";
+import { capUtf8, MAX_DOCUMENT_TEXT_BYTES, tidyDocumentText as tidy } from "../text/document-text.ts";
 import { extractFields, type ExtractedFields, type OcrDate } from "./extract-fields.ts";
 import { createPageReader, OcrError, type PageReader } from "./read-page.ts";
 
 /** At most this many pages are OCR'd per document (page 1 and the last page first). */
 export const MAX_OCR_PAGES = 20;
-/** The text kept for search is cut at this many UTF-8 bytes. */
-export const MAX_TEXT_BYTES = 200_000;
 /** Text-layer pages read per pdftotext run (more pages: the last one is read on its own). */
 const MAX_TEXT_LAYER_PAGES = 100;
 /** A page's text layer counts when it has at least this many letters and digits… */
@@ -56,13 +55,13 @@ export type PageSource = "TEXT_LAYER" | "OCR";
 
 export type ReadDocumentResult = {
   fields: ExtractedFields;
-  /** The text of every page read, in page order, capped at MAX_TEXT_BYTES (for search). */
+  /** The text of every page read, in page order, capped at MAX_DOCUMENT_TEXT_BYTES (for search). */
   text: string;
   /** The pages read (1-based over all files), in page order. */
   pages: { page: number; source: PageSource }[];
   /** Pages of the whole document. */
   pageCount: number;
-  /** Some pages were left unread (MAX_OCR_PAGES), or the text was cut at MAX_TEXT_BYTES. */
+  /** Some pages were left unread (MAX_OCR_PAGES), or the text was cut at MAX_DOCUMENT_TEXT_BYTES. */
   isPartial: boolean;
 };
 
@@ -106,25 +105,6 @@ export const isUsableTextLayer = (text: string): boolean => {
     else if (VIETNAMESE_LETTERS.test(c)) letters++;
   }
   return letters >= MIN_TEXT_LAYER_CHARS && garbage <= MAX_GARBAGE_SHARE * (letters + garbage);
-};
-
-/** NFC, "\n" line ends, no trailing spaces, at most one blank line in a row. */
-const tidy = (text: string): string =>
-  text
-    .normalize("NFC")
-    .replace(/\r\n?/g, "\n")
-    .replace(/\f/g, "\n")
-    .split("\n")
-    .map((l) => l.replace(/\s+$/u, ""))
-    .join("\n")
-    .replace(/\n{3,}/g, "\n\n")
-    .trim();
-
-/** `text` cut to at most `maxBytes` of UTF-8, at a character boundary. */
-const capBytes = (text: string, maxBytes: number): string => {
-  const bytes = Buffer.from(text, "utf8");
-  if (bytes.length <= maxBytes) return text;
-  return bytes.subarray(0, maxBytes).toString("utf8").replace(/\uFFFD$/u, "");
 };
 
 // === Pages
@@ -295,7 +275,7 @@ export const readDocument = async (input: ReadDocumentInput, options: ReadDocume
       .map(([, t]) => t.text)
       .filter((t) => t !== "")
       .join("\n\n");
-    const text = capBytes(full, MAX_TEXT_BYTES);
+    const text = capUtf8(full, MAX_DOCUMENT_TEXT_BYTES);
     if (text.length < full.length) isPartial = true;
     return { fields, text, pages, pageCount, isPartial };
   } catch (err) {
