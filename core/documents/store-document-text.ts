@@ -5,6 +5,7 @@
 import { z } from "zod";
 import type { CoreDeps } from "../deps.ts";
 import type { Secrecy } from "../store/generated/enums.ts";
+import type { Tx } from "../store/tx.ts";
 import { DomainError } from "../errors.ts";
 import { capUtf8, foldDocumentText, MAX_DOCUMENT_TEXT_BYTES, tidyDocumentText } from "../text/document-text.ts";
 import { runUseCase } from "../use-case.ts";
@@ -36,21 +37,27 @@ export type StoreDocumentTextResult = {
 export const storeDocumentText = (deps: CoreDeps, raw: StoreDocumentTextInput): Promise<StoreDocumentTextResult> =>
   runUseCase(deps, { action: "document.storeText", entityType: "Document", entityId: raw.documentId }, async () => {
     const input = ZStoreDocumentTextInput.parse(raw);
-    const text = capUtf8(tidyDocumentText(input.text), MAX_DOCUMENT_TEXT_BYTES);
-    const searchText = foldDocumentText(text);
-    return deps.prisma.$transaction(async (tx) => {
-      // The document's row is locked for the check (FOR UPDATE): a classification that changed
-      // since the file was read is seen before anything is written.
-      const [doc] = await tx.$queryRaw<{ id: string; secrecy: Secrecy }[]>`SELECT id, secrecy::text AS secrecy FROM "Document" WHERE id = ${input.documentId} FOR UPDATE`;
-      if (!doc) throw new DomainError("NOT_FOUND", "document.notFound");
-      if (isSecret(doc.secrecy)) throw new DomainError("DOCUMENT_TEXT_SECRET", "document.textSecret");
-      const existing = await tx.documentText.findUnique({ where: { documentId: doc.id }, select: { text: true, source: true } });
-      if (existing && existing.text === text && existing.source === input.source) return { changed: false, length: text.length };
-      await tx.documentText.upsert({
-        where: { documentId: doc.id },
-        create: { documentId: doc.id, text, searchText, source: input.source },
-        update: { text, searchText, source: input.source },
-      });
-      return { changed: true, length: text.length };
-    });
+    return deps.prisma.$transaction((tx) => writeDocumentText(tx, input));
   });
+
+/**
+ * `storeDocumentText` inside a transaction the caller holds (the interchange writes the text in the
+ * registration's own transaction). Same checks; a refusal throws the DomainError.
+ */
+export const writeDocumentText = async (tx: Tx, input: { documentId: string; text: string; source: "TEXT_LAYER" | "OCR" | "MIXED" }): Promise<StoreDocumentTextResult> => {
+  const text = capUtf8(tidyDocumentText(input.text), MAX_DOCUMENT_TEXT_BYTES);
+  // The document's row is locked for the check (FOR UPDATE): a classification that changed since the
+  // file was read is seen before anything is written.
+  const [doc] = await tx.$queryRaw<{ id: string; secrecy: Secrecy }[]>`SELECT id, secrecy::text AS secrecy FROM "Document" WHERE id = ${input.documentId} FOR UPDATE`;
+  if (!doc) throw new DomainError("NOT_FOUND", "document.notFound");
+  if (isSecret(doc.secrecy)) throw new DomainError("DOCUMENT_TEXT_SECRET", "document.textSecret");
+  const existing = await tx.documentText.findUnique({ where: { documentId: doc.id }, select: { text: true, source: true } });
+  if (existing && existing.text === text && existing.source === input.source) return { changed: false, length: text.length };
+  const searchText = foldDocumentText(text);
+  await tx.documentText.upsert({
+    where: { documentId: doc.id },
+    create: { documentId: doc.id, text, searchText, source: input.source },
+    update: { text, searchText, source: input.source },
+  });
+  return { changed: true, length: text.length };
+};

@@ -15,21 +15,16 @@
 // - Every failure is an OcrError with a catalog message (timeout, abort, engine crash, unreadable):
 //   the caller falls back to the manual form. The next call works again (a crashed or stopped engine
 //   is replaced by a new one).
-import { open, readFile } from "node:fs/promises";
-import { PDFDocument } from "pdf-lib";
-import { runPdfinfoPages, runPdftotext, withPdfPath } from "../pdf/pdftotext.ts";
+import { open } from "node:fs/promises";
 import { capUtf8, MAX_DOCUMENT_TEXT_BYTES, tidyDocumentText as tidy } from "../text/document-text.ts";
 import { extractFields, type ExtractedFields, type OcrDate } from "./extract-fields.ts";
 import { createPageReader, OcrError, type PageReader } from "./read-page.ts";
+import { readPdfTextLayer } from "./text-layer.ts";
+
+export { isUsableTextLayer } from "./text-layer.ts";
 
 /** At most this many pages are OCR'd per document (page 1 and the last page first). */
 export const MAX_OCR_PAGES = 20;
-/** Text-layer pages read per pdftotext run (more pages: the last one is read on its own). */
-const MAX_TEXT_LAYER_PAGES = 100;
-/** A page's text layer counts when it has at least this many letters and digits… */
-const MIN_TEXT_LAYER_CHARS = 40;
-/** …and at most this share of characters that are no Vietnamese text (a legacy TCVN3/VNI font, a broken ToUnicode map). */
-const MAX_GARBAGE_SHARE = 0.05;
 /** The extraction rules see at most this much of a page. */
 const MAX_PAGE_CHARS_FOR_FIELDS = 20_000;
 /** @defaultValue of `timeoutMs`. */
@@ -84,29 +79,6 @@ export const closeDefaultPageReader = async (): Promise<void> => {
   await r?.close();
 };
 
-// === Text layer
-
-const VIETNAMESE_LETTERS = /[\p{L}\p{N}]/u;
-// Latin-1 letters Vietnamese uses; the rest of U+00A0–U+00FF is what TCVN3/VNI fonts turn into.
-const LATIN1_VIETNAMESE = /[àáâãèéêìíòóôõùúýÀÁÂÃÈÉÊÌÍÒÓÔÕÙÚÝ]/u;
-const isGarbageChar = (c: string): boolean => {
-  const code = c.codePointAt(0)!;
-  if (code === 0xfffd || (code >= 0xe000 && code <= 0xf8ff)) return true;
-  if (code < 0x20 && c !== "\n" && c !== "\t" && c !== "\r") return true;
-  return code >= 0xa0 && code <= 0xff && !LATIN1_VIETNAMESE.test(c);
-};
-
-/** True when a page's text layer is real text worth taking instead of OCR. */
-export const isUsableTextLayer = (text: string): boolean => {
-  let letters = 0;
-  let garbage = 0;
-  for (const c of text) {
-    if (isGarbageChar(c)) garbage++;
-    else if (VIETNAMESE_LETTERS.test(c)) letters++;
-  }
-  return letters >= MIN_TEXT_LAYER_CHARS && garbage <= MAX_GARBAGE_SHARE * (letters + garbage);
-};
-
 // === Pages
 
 type PlannedPage = {
@@ -136,42 +108,6 @@ const isPdfHead = (head: Uint8Array): boolean => Buffer.from(head).includes("%PD
 
 const unreadable = (cause?: unknown) => new OcrError("OCR_UNREADABLE", "ocr.unreadable", {}, { cause });
 const aborted = () => new OcrError("OCR_ABORTED", "ocr.aborted");
-
-/** Page count and usable text layers of one PDF. */
-const planPdf = async (file: DocumentFile, first: number, opts: ReadDocumentOptions, signal: AbortSignal): Promise<PlannedPage[]> =>
-  withPdfPath(file, async (path) => {
-    const poppler = { ...(opts.pdftotextPath ? { pdftotextPath: opts.pdftotextPath } : {}), ...(opts.pdfinfoPath ? { pdfinfoPath: opts.pdfinfoPath } : {}), signal };
-    const info = await runPdfinfoPages(path, poppler);
-    let count: number;
-    if (info.ok) count = info.pages;
-    else if (info.reason === "aborted") throw aborted();
-    else if (info.reason === "failed") throw unreadable(info.cause);
-    else {
-      // No poppler: count with pdf-lib (on the loop, but it yields every 100 objects); the pages
-      // cannot be rendered either, so reading will end in OCR_NO_RENDERER for image pages.
-      try {
-        const bytes = "bytes" in file ? file.bytes : new Uint8Array(await readFile(file.path));
-        count = (await PDFDocument.load(bytes, { ignoreEncryption: true, updateMetadata: false })).getPageCount();
-      } catch (err) {
-        throw unreadable(err);
-      }
-    }
-    const layers = new Map<number, string>();
-    const take = async (from: number, to: number) => {
-      const r = await runPdftotext(path, from, to, poppler);
-      if (r.ok) r.pages.forEach((t, i) => layers.set(from + i, t));
-      else if (r.reason === "aborted") throw aborted();
-      // "missing" or "failed": no text layer; the pages are OCR'd.
-    };
-    if (count > 0) {
-      await take(1, Math.min(count, MAX_TEXT_LAYER_PAGES));
-      if (count > MAX_TEXT_LAYER_PAGES) await take(count, count);
-    }
-    return Array.from({ length: count }, (_, i) => {
-      const layer = layers.get(i + 1);
-      return { page: first + i, file, isPdf: true, filePage: i + 1, filePages: count, ...(layer !== undefined && isUsableTextLayer(layer) ? { layer: tidy(layer) } : {}) };
-    });
-  });
 
 const afterToday = (d: OcrDate, today: OcrDate): boolean => (d.year - today.year || d.month - today.month || d.day - today.day) > 0;
 
@@ -215,7 +151,15 @@ export const readDocument = async (input: ReadDocumentInput, options: ReadDocume
     const planned: PlannedPage[] = [];
     for (const file of input.files) {
       const head = await bounded(readHead(file).catch((err: unknown) => Promise.reject(unreadable(err))));
-      if (isPdfHead(head)) planned.push(...(await bounded(planPdf(file, planned.length + 1, options, stop.signal))));
+      if (isPdfHead(head)) {
+        const poppler = { ...(options.pdftotextPath ? { pdftotextPath: options.pdftotextPath } : {}), ...(options.pdfinfoPath ? { pdfinfoPath: options.pdfinfoPath } : {}), signal: stop.signal };
+        const layer = await bounded(readPdfTextLayer(file, poppler));
+        const first = planned.length + 1;
+        for (let i = 1; i <= layer.pageCount; i++) {
+          const text = layer.pages.get(i);
+          planned.push({ page: first + i - 1, file, isPdf: true, filePage: i, filePages: layer.pageCount, ...(text !== undefined ? { layer: text } : {}) });
+        }
+      }
       else planned.push({ page: planned.length + 1, file, isPdf: false, filePage: 1, filePages: 1 });
     }
     if (planned.length === 0) throw unreadable(new Error("no pages"));

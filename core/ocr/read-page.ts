@@ -25,18 +25,10 @@ import { PDFDocument } from "pdf-lib";
 import sharp from "sharp";
 import { createWorker, OEM, type Worker } from "tesseract.js";
 import { Worker as ThreadWorker } from "node:worker_threads";
-import { DomainError } from "../errors.ts";
 import { runPdftoppm } from "../pdf/pdftoppm.ts";
+import { OcrError } from "./ocr-error.ts";
 
-/** Why a page could not be read. The message key explains it to the clerk in the catalog. */
-export type OcrErrorCode = "OCR_TIMEOUT" | "OCR_ABORTED" | "OCR_NO_RENDERER" | "OCR_UNREADABLE" | "OCR_NO_PAGE" | "OCR_ENGINE_FAILED";
-
-export class OcrError extends DomainError {
-  constructor(code: OcrErrorCode, messageKey: string, params: Record<string, string | number> = {}, options?: { cause?: unknown }) {
-    super(code, messageKey, params, options);
-    this.name = "OcrError";
-  }
-}
+export { OcrError, type OcrErrorCode } from "./ocr-error.ts";
 
 const timeoutError = (ms: number) => new OcrError("OCR_TIMEOUT", "ocr.timeout", { seconds: Math.ceil(ms / 1000) });
 const abortedError = () => new OcrError("OCR_ABORTED", "ocr.aborted");
