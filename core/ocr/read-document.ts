@@ -12,6 +12,12 @@
 //   (OCR_NO_RENDERER); photos still are.
 // - Off the event loop: poppler runs as child processes, sharp in libuv's pool, tesseract in its own
 //   worker thread; what stays on the loop is folding and the extraction rules over capped text.
+// - Decision (no BullMQ job for reading): the clerk waits for the echo, so the read must answer in
+//   the same process within seconds; a job would add a round trip through Redis and a result channel
+//   back to the bot for no gain on one machine (tesseract already runs in a worker thread, poppler in
+//   child processes, and `npm start` runs bots and jobs in one process). Without REDIS_URL the
+//   in-process path is needed anyway. Worth it later for one thing: reading the remaining pages of a
+//   long scan for search after registration, as a durable job (documentId in, storeDocumentText out).
 // - Every failure is an OcrError with a catalog message (timeout, abort, engine crash, unreadable):
 //   the caller falls back to the manual form. The next call works again (a crashed or stopped engine
 //   is replaced by a new one).
@@ -44,6 +50,8 @@ export type ReadDocumentInput = {
   timeoutMs?: number;
   /** Called once page 1 and the last page are read, before the other pages are. */
   onFields?: (fields: ExtractedFields) => void;
+  /** At most this many pages are OCR'd. @defaultValue MAX_OCR_PAGES (20) */
+  maxOcrPages?: number;
 };
 
 export type PageSource = "TEXT_LAYER" | "OCR";
@@ -190,7 +198,7 @@ export const readDocument = async (input: ReadDocumentInput, options: ReadDocume
         input.onFields?.(fieldsNow());
       }
       if (texts.has(n)) continue;
-      if (ocrCount >= MAX_OCR_PAGES) {
+      if (ocrCount >= (input.maxOcrPages ?? MAX_OCR_PAGES)) {
         isPartial = true;
         continue;
       }

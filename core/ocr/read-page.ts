@@ -13,8 +13,9 @@
 //   terminates the worker (WebAssembly cannot be interrupted otherwise) and rejects with an OcrError;
 //   the next read starts a fresh worker. Every failure is an OcrError (a DomainError with a catalog
 //   message): the caller falls back to today's manual form, nothing is lost.
-// - Still to do: run it off the bot's update loop (a BullMQ job or a worker thread), read a PDF's text
-//   layer first (pdftotext) and OCR only image pages, measure against Debian's tesseract-ocr-vie.
+// - A whole document (text layer first, OCR only for image pages, the fields): ./read-document.ts.
+//   If the engine's thread dies (crash, terminate) during a read, the read rejects OCR_ENGINE_FAILED
+//   at once and the next read starts a new engine. Still to do: measure against tesseract-ocr-vie.
 // - Measured on the test page (test/core/ocr/read-page.test.ts, 2 shared cores, under nice): ≈0.4 s
 //   to start the worker and load the model once; then ≈1.1–1.3 s per A4 page at 200 dpi (pdftoppm
 //   included) and ≈0.8–0.9 s per 150-dpi photo.

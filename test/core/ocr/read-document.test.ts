@@ -101,6 +101,14 @@ describe("readDocument", () => {
     expect(r.fields.code?.value.codeNumber).toBe("45");
   });
 
+  it("OCRs at most maxOcrPages pages, page 1 first, and says the read is partial", async () => {
+    const r = await readDocument(input([{ bytes: photo }, { bytes: photo }, { bytes: photo }], { maxOcrPages: 1 }), { pageReader: reader });
+    expect(r.pages).toEqual([{ page: 1, source: "OCR" }]);
+    expect(r.pageCount).toBe(3);
+    expect(r.isPartial).toBe(true);
+    expect(r.fields.code?.value.codeNumber).toBe("45");
+  });
+
   it("falls back to OCR when no text extractor is installed", async () => {
     const r = await readDocument(input([{ path: textPdfPath }]), { pageReader: reader, pdftotextPath: join(dir, "no-pdftotext"), pdfinfoPath: join(dir, "no-pdfinfo") });
     expect(r.pages).toEqual([{ page: 1, source: "OCR" }]);
