@@ -6,7 +6,8 @@
 //   (`createPageReader()`, closed on shutdown); without `pageReader` a process-wide one is started on
 //   first use (`closeDefaultPageReader()` on shutdown). `onFields` is called as soon as page 1 and the
 //   last page are read, before the remaining pages: show the prefilled echo then, and store the full
-//   `text` with `storeDocumentText` (core/documents/store-document-text.ts) once the promise resolves.
+//   `text` with `storeDocumentText(deps, { documentId, text, source })` (core/documents/store-document-text.ts)
+//   once the promise resolves (after the registration; never for a secret document: it refuses).
 // - Text first: a PDF page with a usable text layer (poppler's pdftotext) is taken as it is; only the
 //   other pages, and photos, are OCR'd (`pages[].source`). Without poppler a PDF cannot be read at all
 //   (OCR_NO_RENDERER); photos still are.
@@ -62,6 +63,8 @@ export type ReadDocumentResult = {
   text: string;
   /** The pages read (1-based over all files), in page order. */
   pages: { page: number; source: PageSource }[];
+  /** How `text` was read, for `storeDocumentText`: every page from the text layer, every page by OCR, or some of each. */
+  source: "TEXT_LAYER" | "OCR" | "MIXED";
   /** Pages of the whole document. */
   pageCount: number;
   /** Some pages were left unread (MAX_OCR_PAGES), or the text was cut at MAX_DOCUMENT_TEXT_BYTES. */
@@ -229,7 +232,9 @@ export const readDocument = async (input: ReadDocumentInput, options: ReadDocume
       .join("\n\n");
     const text = capUtf8(full, MAX_DOCUMENT_TEXT_BYTES);
     if (text.length < full.length) isPartial = true;
-    return { fields, text, pages, pageCount, isPartial };
+    const kinds = new Set(pages.map((p) => p.source));
+    const source = kinds.size > 1 ? "MIXED" : kinds.has("TEXT_LAYER") ? "TEXT_LAYER" : "OCR";
+    return { fields, text, source, pages, pageCount, isPartial };
   } catch (err) {
     return rethrow(err);
   } finally {

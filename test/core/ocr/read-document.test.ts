@@ -68,6 +68,7 @@ describe("readDocument", () => {
     try {
       const r = await readDocument(input([{ path: textPdfPath }]), { pageReader: own });
       expect(r.pages).toEqual([{ page: 1, source: "TEXT_LAYER" }]);
+      expect(r.source).toBe("TEXT_LAYER");
       expect(r.pageCount).toBe(1);
       expectSampleFields(r.fields);
       expect(r.fields.signer?.value.fullName).toBe("Nguyễn Văn An");
@@ -85,6 +86,7 @@ describe("readDocument", () => {
       { page: 1, source: "OCR" },
       { page: 2, source: "TEXT_LAYER" },
     ]);
+    expect(r.source).toBe("MIXED");
     expectSampleFields(r.fields);
     expect(seen).toEqual(["45"]);
     expect(r.text.indexOf("tổng hợp")).toBeGreaterThan(-1);
@@ -98,6 +100,7 @@ describe("readDocument", () => {
       { page: 2, source: "OCR" },
     ]);
     expect(r.pageCount).toBe(2);
+    expect(r.source).toBe("OCR");
     expect(r.fields.code?.value.codeNumber).toBe("45");
   });
 
