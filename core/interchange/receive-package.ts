@@ -25,6 +25,9 @@ import { t } from "../messages/index.ts";
 import { enqueueOutbox } from "../outbox/enqueue-outbox.ts";
 import { validateUpload } from "../pdf/validate-upload.ts";
 import { registerIncomingDocument, type RegisterIncomingInput } from "../documents/register-incoming-document.ts";
+import { writeDocumentText } from "../documents/store-document-text.ts";
+import { OcrError } from "../ocr/ocr-error.ts";
+import { readPdfTextLayer } from "../ocr/text-layer.ts";
 import type { InterchangeTransport, ReceivedPackage } from "../ports/interchange-transport.ts";
 import { InterchangeError } from "../ports/interchange-transport.ts";
 import type { Tx } from "../store/tx.ts";
@@ -164,6 +167,9 @@ export const receiveInterchangePackage = async (deps: CoreDeps, receiver: Interc
     const appendices: { bytes: Uint8Array; name: string; contentType: string; stored: { sha256: string; size: number } }[] = [];
     for (const file of files.slice(1)) appendices.push({ ...file, stored: await deps.files.put(file.bytes) });
     const main = files[0]!;
+    // A main PDF with a text layer (made by a word processor, as most interchange documents are): its
+    // text is kept for /tim, in the registration's transaction. No OCR here: image pages are left.
+    const mainText = await textLayerOf(main.bytes);
     const input: RegisterIncomingInput = {
       actorUserId: clerk.id,
       docType: header.documentType?.typeName ?? "Công văn",
@@ -194,6 +200,7 @@ export const receiveInterchangePackage = async (deps: CoreDeps, receiver: Interc
             select: { id: true },
           });
           packageId = row.id;
+          if (mainText) await writeDocumentText(tx, { documentId: created.documentId, text: mainText, source: "TEXT_LAYER" });
           const about = { packageId: row.id, header };
           await enqueueInterchangeStatus(tx, created.now, { ...about, statusCode: "01", description: t("vi", "interchange.status.01") });
           await enqueueInterchangeStatus(tx, created.now, { ...about, statusCode: "03", description: t("vi", "interchange.status.03", { number: created.registerNumber, date: formatLocalDate(localDateOf(created.now, deps.settings.officeTimeZone)) }) });
@@ -218,6 +225,20 @@ export const receiveInterchangePackage = async (deps: CoreDeps, receiver: Interc
     return { docId, outcome: "registered", documentId: result.documentId, ref: result.ref, packageId };
   } finally {
     await rm(dir, { recursive: true, force: true });
+  }
+};
+
+/** The usable text layer of a PDF's pages, in order; null for an image or a PDF without one. */
+const textLayerOf = async (bytes: Uint8Array): Promise<string | null> => {
+  if (!Buffer.from(bytes.subarray(0, 1024)).includes("%PDF-")) return null;
+  try {
+    const layer = await readPdfTextLayer({ bytes });
+    const text = [...layer.pages.entries()].sort(([a], [b]) => a - b).map(([, t]) => t).join("\n\n");
+    return text === "" ? null : text;
+  } catch (err) {
+    // The file passed the intake checks; a PDF poppler cannot open just has no text to keep.
+    if (err instanceof OcrError) return null;
+    throw err;
   }
 };
 

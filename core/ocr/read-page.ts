@@ -13,28 +13,23 @@
 //   terminates the worker (WebAssembly cannot be interrupted otherwise) and rejects with an OcrError;
 //   the next read starts a fresh worker. Every failure is an OcrError (a DomainError with a catalog
 //   message): the caller falls back to today's manual form, nothing is lost.
-// - Still to do: run it off the bot's update loop (a BullMQ job or a worker thread), read a PDF's text
-//   layer first (pdftotext) and OCR only image pages, measure against Debian's tesseract-ocr-vie.
+// - A whole document (text layer first, OCR only for image pages, the fields): ./read-document.ts.
+//   If the engine's thread dies (crash, terminate) during a read, the read rejects OCR_ENGINE_FAILED
+//   at once and the next read starts a new engine. Still to do: measure against tesseract-ocr-vie.
 // - Measured on the test page (test/core/ocr/read-page.test.ts, 2 shared cores, under nice): ≈0.4 s
 //   to start the worker and load the model once; then ≈1.1–1.3 s per A4 page at 200 dpi (pdftoppm
 //   included) and ≈0.8–0.9 s per 150-dpi photo.
+import { readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { PDFDocument } from "pdf-lib";
 import sharp from "sharp";
 import { createWorker, OEM, type Worker } from "tesseract.js";
-import { DomainError } from "../errors.ts";
+import { Worker as ThreadWorker } from "node:worker_threads";
 import { runPdftoppm } from "../pdf/pdftoppm.ts";
+import { OcrError } from "./ocr-error.ts";
 
-/** Why a page could not be read. The message key explains it to the clerk in the catalog. */
-export type OcrErrorCode = "OCR_TIMEOUT" | "OCR_ABORTED" | "OCR_NO_RENDERER" | "OCR_UNREADABLE" | "OCR_NO_PAGE" | "OCR_ENGINE_FAILED";
-
-export class OcrError extends DomainError {
-  constructor(code: OcrErrorCode, messageKey: string, params: Record<string, string | number> = {}, options?: { cause?: unknown }) {
-    super(code, messageKey, params, options);
-    this.name = "OcrError";
-  }
-}
+export { OcrError, type OcrErrorCode } from "./ocr-error.ts";
 
 const timeoutError = (ms: number) => new OcrError("OCR_TIMEOUT", "ocr.timeout", { seconds: Math.ceil(ms / 1000) });
 const abortedError = () => new OcrError("OCR_ABORTED", "ocr.aborted");
@@ -50,13 +45,20 @@ export type PageReaderOptions = {
   dpi?: number;
   /** Give up on one page (rendering and reading) after this long. @defaultValue 60_000 */
   timeoutMs?: number;
+  /**
+   * Called with the worker thread of each engine started (for monitoring; tests terminate it to
+   * play a crash). When that thread exits or fails during a read, the read rejects with
+   * OCR_ENGINE_FAILED and the next read starts a new engine.
+   */
+  onEngineThread?: (thread: ThreadWorker) => void;
 };
 
-/** What to read: a photo, or a page of a PDF. */
-export type PageInput = {
-  bytes: Uint8Array;
+/** What to read: a photo, or a page of a PDF, as bytes or a file. */
+export type PageInput = ({ bytes: Uint8Array } | { path: string }) & {
   /** For a PDF: the 1-based page, or "last". Ignored for an image. @defaultValue 1 */
   page?: number | "last";
+  /** For a PDF: its page count when the caller knows it already (spares parsing it again). */
+  pageCount?: number;
 };
 
 /** The text of one page. */
@@ -110,9 +112,9 @@ const guarded = <T>(work: Promise<T>, timeoutMs: number, signal: AbortSignal | u
   });
 
 /** Renders one PDF page to a grey PNG with pdftoppm. */
-const renderPdfPage = async (pdf: Uint8Array, page: number, opts: { pdftoppmPath: string; dpi: number; signal: AbortSignal }): Promise<Buffer> => {
+const renderPdfPage = async (pdf: { bytes: Uint8Array } | { path: string }, page: number, opts: { pdftoppmPath: string; dpi: number; signal: AbortSignal }): Promise<Buffer> => {
   const args = ["-f", String(page), "-l", String(page), "-gray", "-png", "-r", String(opts.dpi)];
-  const rendered = await runPdftoppm({ bytes: pdf }, args, "png", { pdftoppmPath: opts.pdftoppmPath, signal: opts.signal });
+  const rendered = await runPdftoppm(pdf, args, "png", { pdftoppmPath: opts.pdftoppmPath, signal: opts.signal });
   if (rendered.ok) return rendered.bytes;
   if (rendered.reason === "missing") throw new OcrError("OCR_NO_RENDERER", "ocr.noRenderer", {}, { cause: rendered.cause });
   if (rendered.reason === "aborted") throw abortedError();
@@ -150,23 +152,49 @@ export const createPageReader = (options: PageReaderOptions = {}): PageReader =>
   const pdftoppmPath = options.pdftoppmPath ?? "pdftoppm";
   const dpi = options.dpi ?? 200;
   const defaultTimeout = options.timeoutMs ?? 60_000;
-  let worker: Promise<Worker> | null = null;
+  /** The engine, and a promise that rejects when its thread dies. */
+  type Engine = { worker: Worker; died: Promise<never> };
+  let worker: Promise<Engine> | null = null;
   let queue: Promise<unknown> = Promise.resolve();
 
-  const getWorker = (): Promise<Worker> => {
+  const getWorker = (): Promise<Engine> => {
+    if (worker) return worker;
     // errorHandler: without one, tesseract.js throws a job's failure from a message listener (an
     // uncaught exception that would end the process); the job's promise rejects either way.
-    worker ??= createWorker("vie", OEM.LSTM_ONLY, { langPath, cacheMethod: "none", gzip: true, errorHandler: () => {} }).catch((err: unknown) => {
-      worker = null;
-      throw new OcrError("OCR_ENGINE_FAILED", "ocr.engineFailed", {}, { cause: err });
-    });
-    return worker;
+    const started: Promise<Engine> = createWorker("vie", OEM.LSTM_ONLY, { langPath, cacheMethod: "none", gzip: true, errorHandler: () => {} }).then(
+      (w) => {
+        // tesseract.js keeps the worker_threads Worker as `worker`. A job whose thread died never
+        // settles (tesseract.js rejects nothing on exit), and an 'error' event without a listener
+        // would end the whole process: both are caught here.
+        const thread = (w as unknown as { worker?: unknown }).worker;
+        let died: Promise<never> = new Promise<never>(() => {});
+        if (thread instanceof ThreadWorker) {
+          died = new Promise<never>((_, reject) => {
+            const fail = (cause: unknown) => {
+              if (worker === started) worker = null;
+              reject(new OcrError("OCR_ENGINE_FAILED", "ocr.engineFailed", {}, { cause }));
+            };
+            thread.on("error", fail);
+            thread.once("exit", (code) => fail(new Error(`OCR engine thread exited with code ${code}`)));
+          });
+          died.catch(() => {});
+          options.onEngineThread?.(thread);
+        }
+        return { worker: w, died };
+      },
+      (err: unknown) => {
+        if (worker === started) worker = null;
+        throw new OcrError("OCR_ENGINE_FAILED", "ocr.engineFailed", {}, { cause: err });
+      },
+    );
+    worker = started;
+    return started;
   };
 
   const stopWorker = (): void => {
     const w = worker;
     worker = null;
-    void w?.then((x) => x.terminate()).catch(() => {});
+    void w?.then((x) => x.worker.terminate()).catch(() => {});
   };
 
   const readNow = async (input: PageInput, opts: ReadOptions): Promise<PageText> => {
@@ -177,16 +205,17 @@ export const createPageReader = (options: PageReaderOptions = {}): PageReader =>
     const work = (async () => {
       let image: Buffer;
       let page = 1;
-      if (isPdf(input.bytes)) {
-        const count = await pdfPageCount(input.bytes);
+      const bytes = "bytes" in input ? input.bytes : await readFile(input.path).catch((err: unknown) => Promise.reject(unreadableError(err)));
+      if (isPdf(bytes)) {
+        const count = input.pageCount ?? (await pdfPageCount(bytes));
         page = input.page === "last" ? count : (input.page ?? 1);
         if (!Number.isInteger(page) || page < 1 || page > count) throw new OcrError("OCR_NO_PAGE", "ocr.noPage", { page: String(input.page), pages: count });
-        image = await renderPdfPage(input.bytes, page, { pdftoppmPath, dpi, signal: stop.signal });
-      } else image = await prepareImage(input.bytes);
+        image = await renderPdfPage("path" in input ? { path: input.path } : { bytes }, page, { pdftoppmPath, dpi, signal: stop.signal });
+      } else image = await prepareImage(bytes);
       if (stop.signal.aborted) throw abortedError();
-      const w = await getWorker();
-      const result = await w.recognize(image).catch((err: unknown) => {
-        throw stop.signal.aborted ? abortedError() : new OcrError("OCR_ENGINE_FAILED", "ocr.engineFailed", {}, { cause: err });
+      const engine = await getWorker();
+      const result = await Promise.race([engine.worker.recognize(image), engine.died]).catch((err: unknown) => {
+        throw stop.signal.aborted ? abortedError() : err instanceof OcrError ? err : new OcrError("OCR_ENGINE_FAILED", "ocr.engineFailed", {}, { cause: err });
       });
       return { text: result.data.text, confidence: result.data.confidence, page };
     })();
@@ -208,7 +237,7 @@ export const createPageReader = (options: PageReaderOptions = {}): PageReader =>
       await queue;
       const w = worker;
       worker = null;
-      if (w) await w.then((x) => x.terminate()).catch(() => {});
+      if (w) await w.then((x) => x.worker.terminate()).catch(() => {});
     },
   };
 };

@@ -7,6 +7,7 @@ import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { PDFDocument, type PDFFont, type PDFPage } from "pdf-lib";
 import { loadFontkit } from "../../core/pdf/fonts.ts";
+import { runPdftoppm } from "../../core/pdf/pdftoppm.ts";
 
 export type Decree30Page = {
   parent: string;
@@ -80,4 +81,41 @@ export const makeDecree30Pdf = async (p: Decree30Page = SAMPLE_PAGE): Promise<Ui
   page.drawText("- Lưu: VT, NS.", { x: 30 * mm, y: y - 28, size: 11, font: regular! });
   centred(p.signer.name, bold!, 13, signerCol, y - 15 * titles.length - 60);
   return doc.save();
+};
+
+/**
+ * The same pages as images only (a scan): each page of `pdf` rendered by pdftoppm at `dpi` and placed
+ * as a PNG on a page of the same size, with no text layer.
+ */
+export const rasterisePdf = async (pdf: Uint8Array, dpi = 150): Promise<Uint8Array> => {
+  const src = await PDFDocument.load(pdf);
+  const out = await PDFDocument.create();
+  for (let i = 0; i < src.getPageCount(); i++) {
+    const r = await runPdftoppm({ bytes: pdf }, ["-f", String(i + 1), "-l", String(i + 1), "-gray", "-png", "-r", String(dpi)], "png");
+    if (!r.ok) throw new Error(`pdftoppm failed: ${r.reason}`);
+    const { width, height } = src.getPage(i).getSize();
+    const png = await out.embedPng(r.bytes);
+    out.addPage([width, height]).drawImage(png, { x: 0, y: 0, width, height });
+  }
+  return out.save();
+};
+
+/** A PDF page of plain lines of text (a text layer), in Tinos: an appendix page, say. */
+export const makeTextPdf = async (lines: string[]): Promise<Uint8Array> => {
+  const doc = await PDFDocument.create();
+  doc.registerFontkit(await loadFontkit());
+  const font = await doc.embedFont(await readFile(join(TINOS, "400Regular/Tinos_400Regular.ttf")), { subset: false });
+  const page = doc.addPage([595.28, 841.89]);
+  lines.forEach((t, i) => page.drawText(t, { x: 85, y: 780 - i * 18, size: 13, font }));
+  return doc.save();
+};
+
+/** The pages of several PDFs, in order, as one PDF. */
+export const joinPdfs = async (pdfs: Uint8Array[]): Promise<Uint8Array> => {
+  const out = await PDFDocument.create();
+  for (const bytes of pdfs) {
+    const src = await PDFDocument.load(bytes);
+    for (const p of await out.copyPages(src, src.getPageIndices())) out.addPage(p);
+  }
+  return out.save();
 };

@@ -44,7 +44,12 @@ export const onSearch = async (ctx: TurnContext, query: string): Promise<TurnRes
   if (query.trim() === "") return { replies: [reply(ctx.locale, "bot.search.needWords")] };
   const r = await searchDocuments(ctx.env.deps, { actorUserId: ctx.actor.id, query });
   if (r.hits.length === 0) return { replies: [reply(ctx.locale, "bot.search.none")] };
-  const text = lines(...r.hits.map((h) => `• ${h.displayRef}${h.code ? ` (${h.code})` : ""}: ${h.subject}`));
+  const text = lines(
+    ...r.hits.flatMap((h) => [
+      `• ${h.displayRef}${h.code ? ` (${h.code})` : ""}: ${h.subject}`,
+      ...(h.snippet ? [`  ${t(ctx.locale, "bot.search.inText", { snippet: h.snippet })}`] : []),
+    ]),
+  );
   return { replies: [{ title: t(ctx.locale, "bot.search.title", { count: r.hits.length }), text }] };
 };
 

@@ -101,6 +101,7 @@ export const bot = {
     "bot.overdue.title": "Việc quá hạn ({count})",
     "bot.search.none": "Không tìm thấy văn bản nào.",
     "bot.search.title": "Kết quả tìm kiếm ({count})",
+    "bot.search.inText": "trong văn bản: “{snippet}”",
     "bot.search.needWords": "Gõ từ khóa sau /tim, ví dụ: /tim ngân sách 2027",
 
     // === Values
@@ -260,6 +261,7 @@ export const bot = {
     "bot.overdue.title": "Overdue tasks ({count})",
     "bot.search.none": "No documents found.",
     "bot.search.title": "Search results ({count})",
+    "bot.search.inText": "in the text: “{snippet}”",
     "bot.search.needWords": "Type words after /tim, e.g. /tim ngân sách 2027",
 
     "bot.urgency.NORMAL": "normal",

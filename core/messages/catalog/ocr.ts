@@ -12,6 +12,7 @@ export const ocr = {
       "Không mở được trang văn bản để đọc (tệp hỏng hoặc không phải ảnh, PDF). Hãy gửi lại ảnh chụp rõ nét hoặc tệp PDF, hoặc nhập các trường của văn bản.",
     "ocr.noPage": "Tệp PDF không có trang {page} (chỉ có {pages} trang).",
     "ocr.engineFailed": "Bộ đọc chữ gặp lỗi nên chưa đọc được văn bản. Hãy nhập các trường của văn bản như bình thường.",
+    "document.textSecret": "Văn bản mật, tối mật, tuyệt mật không được đọc và lưu nội dung trên hệ thống.",
   },
   en: {
     "ocr.timeout": "Reading the document took more than {seconds} seconds and was stopped. Please enter the document's fields as usual.",
@@ -22,5 +23,6 @@ export const ocr = {
       "The page could not be opened for reading (the file is damaged, or is neither an image nor a PDF). Please send a sharp photo or the PDF again, or enter the document's fields.",
     "ocr.noPage": "The PDF has no page {page} (it has {pages} pages).",
     "ocr.engineFailed": "The text reader failed, so the document was not read. Please enter the document's fields as usual.",
+    "document.textSecret": "The content of a secret document (mật, tối mật, tuyệt mật) is never read or kept on the system.",
   },
 } satisfies CatalogPart;

@@ -3,6 +3,7 @@
 // /viec; a file over the download limit; the command menu in Vietnamese and English.
 import { afterEach, beforeAll, afterAll, beforeEach, describe, expect, it } from "vitest";
 import { issueDirective } from "../../../core/directives/issue-directive.ts";
+import { storeDocumentText } from "../../../core/documents/store-document-text.ts";
 import { createMemoryFileStore } from "../../../core/files/file-store.ts";
 import { createTelegramBot, type TelegramBot } from "../../../bots/telegram/create-telegram-bot.ts";
 import type { BotLogger } from "../../../bots/shared/types.ts";
@@ -147,6 +148,14 @@ describe("queries", () => {
     expect(shown(view)).toContain("D1: V/v hướng dẫn lập dự toán ngân sách năm 2027");
     expect(shown(view)).toContain("Giao Phòng TCKH chủ trì tham mưu trả lời.");
     expect(pdf!.document?.bytes.subarray(0, 5).toString()).toBe("%PDF-");
+  });
+
+  it("/tim finds a word that only occurs in the text read from the scan, and quotes its line", async () => {
+    const { documentId } = await registerSample(deps(), org, { files: [{ bytes: await samplePdf() }] });
+    await storeDocumentText(deps(), { documentId, text: "Thực hiện chỉ đạo của UBND tỉnh,\nđề nghị nạo vét kênh mương nội đồng trước mùa mưa.", source: "OCR" });
+    const hits = await ask(LEADER, "/tim kenh muong");
+    expect(shown(hits)).toContain("Kết quả tìm kiếm (1)");
+    expect(shown(hits)).toContain("trong văn bản: “đề nghị nạo vét kênh mương nội đồng trước mùa mưa.”");
   });
 
   it("/xem D1-TCKH is the assignment's card with its buttons; asking again moves the card down", async () => {

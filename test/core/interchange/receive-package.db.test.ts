@@ -16,7 +16,9 @@ import type { JobContext } from "../../../jobs/definition.ts";
 import { issueDirective } from "../../../core/directives/issue-directive.ts";
 import { acknowledgeAssignment } from "../../../core/assignments/acknowledge-assignment.ts";
 import { completeAssignment } from "../../../core/assignments/complete-assignment.ts";
+import { searchDocuments } from "../../../core/queries/search-documents.ts";
 import { createTestDeps } from "../../support/core.ts";
+import { makeDecree30Pdf } from "../../support/decree30-page.ts";
 import { samplePackage } from "../../support/edxml-fixtures.ts";
 import { startFakeAxisServer, type FakeAxisServer } from "../../support/fake-axis-server.ts";
 import { createTestDatabase, type TestDatabase } from "../../support/test-db.ts";
@@ -35,6 +37,7 @@ let tmp: string;
 let deps: ReturnType<typeof createTestDeps>;
 let pdf: Uint8Array;
 let png: Uint8Array;
+let decree30: Uint8Array;
 
 const transport = (): InterchangeTransport => createAxisHttpTransport({ baseUrl: fake.url, ...CREDENTIALS });
 const receiver = (over: Partial<InterchangeReceiver> = {}): InterchangeReceiver => ({ transport: transport(), tmpDir: tmp, ...over });
@@ -62,6 +65,7 @@ const goodPackage = (over: (p: EdxmlPackageInput) => void = () => undefined): Ui
 beforeAll(async () => {
   db = await createTestDatabase();
   pdf = await samplePdf();
+  decree30 = await makeDecree30Pdf();
   png = new Uint8Array(await readFile("test/fixtures/photo-small.png"));
 });
 afterAll(async () => db.close());
@@ -132,6 +136,27 @@ describe("receiving through the interchange", () => {
     // Sent once: a second run finds nothing due.
     expect(await sendStatuses()).toEqual({ sent: 0, retried: 0, waiting: 0 });
     expect(fake.statuses).toHaveLength(2);
+  });
+
+  it("a main PDF with a text layer: its text is kept with the document and /tim finds words from its body; a PDF without one keeps none", async () => {
+    const withText = goodPackage((p) => {
+      p.attachments[0] = { ...p.attachments[0]!, bytes: decree30 };
+    });
+    fake.deliver(withText, { from: SENDER });
+    const [outcome] = await pollInterchange(deps, receiver());
+    expect(outcome).toMatchObject({ outcome: "registered" });
+    const documentId = (outcome as { documentId: string }).documentId;
+    const stored = await db.prisma.documentText.findUniqueOrThrow({ where: { documentId } });
+    expect(stored.source).toBe("TEXT_LAYER");
+    expect(stored.text).toContain("để tổng hợp báo cáo Ủy ban nhân dân tỉnh.");
+    const r = await searchDocuments(deps, { actorUserId: org.users.chutich!, query: "tong hop bao cao" });
+    expect(r.hits.map((h) => [h.displayRef, h.snippet])).toEqual([["D1", "năm 2026 để tổng hợp báo cáo Ủy ban nhân dân tỉnh."]]);
+
+    // The sample PDF's text layer is two words a page: not worth keeping.
+    fake.deliver(goodPackage((p) => (p.header.code = { codeNumber: "46", codeNotation: "STC-NS" })), { from: SENDER });
+    const [second] = await pollInterchange(deps, receiver());
+    expect(second).toMatchObject({ outcome: "registered", ref: "D2/2026" });
+    expect(await db.prisma.documentText.count()).toBe(1);
   });
 
   it("then like a registered scan: directive → acknowledgement → completion, and the sender gets 01, 03, 04, 05, 06 in that order", async () => {
