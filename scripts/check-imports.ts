@@ -14,9 +14,11 @@ const FORBIDDEN: Record<(typeof LAYERS)[number], string[]> = {
   jobs: ["bots", "app"],
 };
 
-const IMPORT_RE = /(?:^|[\s;])(?:import|export)\s[^'"`]*?from\s*["']([^"']+)["']|(?:^|[\s;(])import\s*\(\s*["']([^"']+)["']\s*\)|(?:^|[\s;])import\s*["']([^"']+)["']/g;
+/** An import or re-export, a dynamic import(), or a bare import: the specifier in group 1, 2 or 3. */
+export const IMPORT_RE = /(?:^|[\s;])(?:import|export)\s[^'"`]*?from\s*["']([^"']+)["']|(?:^|[\s;(])import\s*\(\s*["']([^"']+)["']\s*\)|(?:^|[\s;])import\s*["']([^"']+)["']/g;
 
-const listTs = async (dir: string): Promise<string[]> => {
+/** The source files under `dir` (Prisma's generated client and node_modules left out). */
+export const listTs = async (dir: string): Promise<string[]> => {
   const out: string[] = [];
   const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
   for (const e of entries) {
