@@ -8,11 +8,11 @@ export { COMMAND_WORDS, commandByWord, readCommandHead, bodyAfterCommand } from 
 export type { CommandHead, CommandName } from "./command-words.ts";
 
 // === Grammars
-export { parseRegistration, parseRegistrationBody, parseRegistrationAnswer, splitCodeNotation, REGISTRATION_KEYWORDS, REQUIRED_REGISTRATION_FIELDS } from "./register-grammar.ts";
+export { parseRegistration, parseRegistrationBody, parseRegistrationAnswer, splitCodeNotation, REGISTRATION_GRAMMAR, REGISTRATION_KEYWORDS, REQUIRED_REGISTRATION_FIELDS } from "./register-grammar.ts";
 export type { ParsedRegistration, RegistrationField, RegistrationFields, RegistrationOptions } from "./register-grammar.ts";
 export { parseDirective, parseDirectiveBody, DIRECTIVE_KEYWORDS } from "./directive-grammar.ts";
 export type { DirectiveOptions, ParsedDirective } from "./directive-grammar.ts";
-export { parseIssue, parseIssueBody, parseIssueAnswer, parseRecipients, parseSigner, ISSUE_KEYWORDS } from "./issue-grammar.ts";
+export { parseIssue, parseIssueBody, parseIssueAnswer, parseRecipients, parseSigner, ISSUE_GRAMMAR, ISSUE_KEYWORDS } from "./issue-grammar.ts";
 export type { IssueField, IssueFields, IssueOptions, ParsedIssue } from "./issue-grammar.ts";
 
 // === Values

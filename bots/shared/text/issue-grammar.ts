@@ -11,19 +11,13 @@
 //   dấu đỏ: không                   → requiresRedSeal (có → paper; default không)
 //   quy phạm: có                    → normative: a legal normative document (văn bản QPPL), numbered
 //                                     in its own series per type and year (15/2026/QĐ-UBND); default không
-import { bodyAfterCommand } from "./command-words.ts";
+import { defineKeywordGrammar } from "../forms/keyword-grammar.ts";
+import type { Answer, ParsedForm, ParseOptions } from "../forms/keyword-grammar.ts";
+import { readWith, secrecyLine, subjectLine, urgencyLine } from "../forms/lines.ts";
 import type { DateContext } from "./dates.ts";
 import { normalizeDocType, OFFICIAL_LETTER } from "./doc-types.ts";
-import {
-  CODE_PATTERN,
-  lineOffsetOf,
-  parseKeywordForm,
-  parseSecrecy,
-  parseUrgency,
-  parseYesNo,
-  stripAnnotation,
-} from "./values.ts";
-import type { GrammarError, GrammarErrorKey, Secrecy, Urgency } from "./values.ts";
+import { CODE_PATTERN, parseYesNo, stripAnnotation } from "./values.ts";
+import type { Secrecy, Urgency } from "./values.ts";
 
 /** The record of an outgoing document as given by text. */
 export type IssueFields = {
@@ -52,59 +46,17 @@ export type IssueFields = {
 /** A field that can be missing; "recipients" stands for both recipient lists. */
 export type IssueField = keyof IssueFields | "recipients";
 
-export type ParsedIssue = {
-  fields: Partial<IssueFields>;
-  /** Required and not given: subject, signerName, signerTitle, recipients; draftingUnit for a công văn. */
-  missing: IssueField[];
-  /** Defaults used: docType, urgency, secrecy, requiresRedSeal, draftingUnit (from the options). */
-  defaultsApplied: IssueField[];
-  errors: GrammarError[];
-  keywordLines: number;
-};
+/**
+ * The result of parsing a /phathanh message. Required: subject, signerName, signerTitle, recipients;
+ * draftingUnit for a công văn. Defaults: docType, urgency, secrecy, requiresRedSeal, draftingUnit (from the options).
+ */
+export type ParsedIssue = ParsedForm<IssueFields, IssueField>;
 
-export type IssueOptions = DateContext & {
-  /** The drafting unit to assume when none is given (usually the clerk's unit). */
-  defaultDraftingUnit?: string;
-  /** @defaultValue true */
-  applyDefaults?: boolean;
-};
-
-type Slot = "docType" | "draftingUnit" | "subject" | "signer" | "recipients" | "urgency" | "secrecy" | "redSeal" | "normative";
-
-/** Keywords (folded) → what they set. */
-export const ISSUE_KEYWORDS: Readonly<Record<string, Slot>> = {
-  loai: "docType",
-  "loai van ban": "docType",
-  type: "docType",
-  "don vi soan": "draftingUnit",
-  "don vi soan thao": "draftingUnit",
-  "don vi": "draftingUnit",
-  "drafting unit": "draftingUnit",
-  unit: "draftingUnit",
-  "trich yeu": "subject",
-  subject: "subject",
-  "nguoi ky": "signer",
-  signer: "signer",
-  "signed by": "signer",
-  "noi nhan": "recipients",
-  recipients: "recipients",
-  to: "recipients",
-  "do khan": "urgency",
-  "muc do khan": "urgency",
-  urgency: "urgency",
-  "do mat": "secrecy",
-  "muc do mat": "secrecy",
-  secrecy: "secrecy",
-  "dau do": "redSeal",
-  "dong dau do": "redSeal",
-  "red seal": "redSeal",
-  "quy pham": "normative",
-  "quy pham phap luat": "normative",
-  "van ban quy pham": "normative",
-  "van ban quy pham phap luat": "normative",
-  qppl: "normative",
-  normative: "normative",
-};
+export type IssueOptions = DateContext &
+  ParseOptions & {
+    /** The drafting unit to assume when none is given (usually the clerk's unit). */
+    defaultDraftingUnit?: string;
+  };
 
 /** "Nguyễn Văn An, Chủ tịch" → name and title, split at the first comma; the title may be absent. */
 export const parseSigner = (typed: string): { name: string; title?: string } => {
@@ -146,151 +98,93 @@ export const parseRecipients = (typed: string): { internal: string[]; external: 
   return { internal, external };
 };
 
-const SLOT_FIELDS: Record<Slot, (keyof IssueFields)[]> = {
-  docType: ["docType"],
-  draftingUnit: ["draftingUnit"],
-  subject: ["subject"],
-  signer: ["signerName", "signerTitle"],
-  recipients: ["internalRecipients", "externalRecipients"],
-  urgency: ["urgency"],
-  secrecy: ["secrecy"],
-  redSeal: ["requiresRedSeal"],
-  normative: ["normative"],
-};
+type Fields = IssueFields;
 
-const applyValue = (fields: Partial<IssueFields>, slot: Slot, value: string): GrammarErrorKey | null => {
-  if (value.trim() === "") return "grammar.emptyValue";
-  switch (slot) {
-    case "docType": {
-      const t = normalizeDocType(stripAnnotation(value));
-      if (!t) return "grammar.unknownDocType";
-      fields.docType = t;
-      return null;
-    }
-    case "draftingUnit": {
-      const code = stripAnnotation(value);
-      if (!CODE_PATTERN.test(code)) return "grammar.badUnitCode";
-      fields.draftingUnit = code;
-      return null;
-    }
-    case "subject":
-      fields.subject = value.trim();
-      return null;
-    case "signer": {
-      const s = parseSigner(value);
-      if (s.name === "") return "grammar.badSigner";
-      fields.signerName = s.name;
-      if (s.title !== undefined) fields.signerTitle = s.title;
-      else delete fields.signerTitle;
-      return null;
-    }
-    case "recipients": {
+/** The /phathanh lines (keywords folded; English keywords are accepted as well). */
+export const ISSUE_GRAMMAR = defineKeywordGrammar<Fields, IssueField, "docType" | "urgency" | "secrecy" | "requiresRedSeal", Partial<IssueOptions>>({
+  command: "issue",
+  lines: {
+    docType: { keywords: ["loai", "loai van ban", "type"], sets: ["docType"], read: readWith<Fields, "docType">("docType", (v) => normalizeDocType(stripAnnotation(v)), "grammar.unknownDocType") },
+    draftingUnit: {
+      keywords: ["don vi soan", "don vi soan thao", "don vi", "drafting unit", "unit"],
+      sets: ["draftingUnit"],
+      read: readWith<Fields, "draftingUnit">("draftingUnit", (v) => (CODE_PATTERN.test(stripAnnotation(v)) ? stripAnnotation(v) : null), "grammar.badUnitCode"),
+    },
+    subject: subjectLine<Fields>(),
+    signer: {
+      keywords: ["nguoi ky", "signer", "signed by"],
+      sets: ["signerName", "signerTitle"],
+      read: (value, fields) => {
+        const s = parseSigner(value);
+        if (s.name === "") return "grammar.badSigner";
+        fields.signerName = s.name;
+        if (s.title !== undefined) fields.signerTitle = s.title;
+        else delete fields.signerTitle;
+        return null;
+      },
+    },
+    recipients: {
+      keywords: ["noi nhan", "recipients", "to"],
+      sets: ["internalRecipients", "externalRecipients"],
       // Several "nơi nhận" lines add up.
-      const r = parseRecipients(value);
-      const internal = [...(fields.internalRecipients ?? [])];
-      for (const c of r.internal) if (!internal.some((x) => x.toUpperCase() === c.toUpperCase())) internal.push(c);
-      fields.internalRecipients = internal;
-      fields.externalRecipients = [...(fields.externalRecipients ?? []), ...r.external];
-      return null;
-    }
-    case "urgency": {
-      const u = parseUrgency(value);
-      if (!u) return "grammar.unknownUrgency";
-      fields.urgency = u;
-      return null;
-    }
-    case "secrecy": {
-      const s = parseSecrecy(value);
-      if (!s) return "grammar.unknownSecrecy";
-      fields.secrecy = s;
-      return null;
-    }
-    case "redSeal": {
-      const b = parseYesNo(value);
-      if (b === null) return "grammar.badYesNo";
-      fields.requiresRedSeal = b;
-      return null;
-    }
-    case "normative": {
+      repeatable: true,
+      read: (value, fields) => {
+        const r = parseRecipients(value);
+        const internal = [...(fields.internalRecipients ?? [])];
+        for (const c of r.internal) if (!internal.some((x) => x.toUpperCase() === c.toUpperCase())) internal.push(c);
+        fields.internalRecipients = internal;
+        fields.externalRecipients = [...(fields.externalRecipients ?? []), ...r.external];
+        return null;
+      },
+    },
+    urgency: urgencyLine<Fields>(),
+    secrecy: secrecyLine<Fields>(),
+    redSeal: { keywords: ["dau do", "dong dau do", "red seal"], sets: ["requiresRedSeal"], read: readWith<Fields, "requiresRedSeal">("requiresRedSeal", parseYesNo, "grammar.badYesNo") },
+    normative: {
+      keywords: ["quy pham", "quy pham phap luat", "van ban quy pham", "van ban quy pham phap luat", "qppl", "normative"],
+      sets: ["normative"],
       // "không (có: văn bản quy phạm pháp luật)", as the /phathanh hint shows it, reads as its first word.
-      const b = parseYesNo(value.replace(/\(.*\)\s*$/s, "").trim());
-      if (b === null) return "grammar.badYesNo";
-      fields.normative = b;
-      return null;
-    }
-  }
-};
+      read: readWith<Fields, "normative">("normative", (v) => parseYesNo(v.replace(/\(.*\)\s*$/s, "").trim()), "grammar.badYesNo"),
+    },
+  },
+  missing: (f) => {
+    const missing: IssueField[] = [];
+    if (f.subject === undefined) missing.push("subject");
+    if (f.signerName === undefined) missing.push("signerName");
+    if (f.signerTitle === undefined) missing.push("signerTitle");
+    if ((f.internalRecipients?.length ?? 0) + (f.externalRecipients?.length ?? 0) === 0) missing.push("recipients");
+    // A công văn's ký hiệu is number/ORG-UNIT: it needs the drafting unit. Named types do not.
+    if (f.draftingUnit === undefined && (f.docType ?? OFFICIAL_LETTER) === OFFICIAL_LETTER) missing.push("draftingUnit");
+    return missing;
+  },
+  defaults: (opts) => ({
+    docType: OFFICIAL_LETTER,
+    urgency: "NORMAL",
+    secrecy: "NONE",
+    requiresRedSeal: false,
+    ...(opts.defaultDraftingUnit !== undefined ? { draftingUnit: opts.defaultDraftingUnit } : {}),
+  }),
+  answers: {
+    // The answer to "chức vụ?" is the title itself ("Name, Title" gives both).
+    signerTitle: (typed, _ctx, byLine) => {
+      const answer = byLine(typed);
+      return "fields" in answer && answer.fields.signerTitle === undefined ? { fields: { signerTitle: typed.trim() } } : answer;
+    },
+  },
+});
+
+/** Keywords (folded) → the line they start. */
+export const ISSUE_KEYWORDS = ISSUE_GRAMMAR.keywords;
 
 /** Parses the answer to a question about one field of the record ("nơi nhận?" → "TCKH, TP"). */
-export const parseIssueAnswer = (
-  field: IssueField,
-  typed: string,
-): { fields: Partial<IssueFields> } | { error: GrammarErrorKey } => {
-  const slot: Slot =
-    field === "signerName" || field === "signerTitle"
-      ? "signer"
-      : field === "internalRecipients" || field === "externalRecipients"
-        ? "recipients"
-        : field === "requiresRedSeal"
-          ? "redSeal"
-          : field;
-  const fields: Partial<IssueFields> = {};
-  const error = applyValue(fields, slot, typed);
-  return error ? { error } : { fields };
-};
+export const parseIssueAnswer = (field: IssueField, typed: string): Answer<IssueFields> => ISSUE_GRAMMAR.answer(field, typed, {});
 
 /** Parses the lines after the /phathanh command word; `lineOffset` as in the other grammars. */
-export const parseIssueBody = (body: string, opts: IssueOptions, lineOffset = 0): ParsedIssue => {
-  const fields: Partial<IssueFields> = {};
-  const { errors, failed, keywordLines } = parseKeywordForm<Slot>(body, lineOffset, {
-    keywords: ISSUE_KEYWORDS,
-    apply: (slot, value) => applyValue(fields, slot, value),
-    clear: (slot) => {
-      for (const f of SLOT_FIELDS[slot]) delete fields[f];
-    },
-    continueSubject: (line) => {
-      if (fields.subject === undefined) return false;
-      fields.subject = `${fields.subject} ${line}`;
-      return true;
-    },
-    subjectSlot: "subject",
-    // Several "nơi nhận" lines add up.
-    repeatable: ["recipients"],
-  });
-
-  const defaultsApplied: IssueField[] = [];
-  if (opts.applyDefaults ?? true) {
-    const fill = <K extends keyof IssueFields>(field: K, slot: Slot, value: IssueFields[K]): void => {
-      if (fields[field] === undefined && !failed.has(slot)) {
-        fields[field] = value;
-        defaultsApplied.push(field);
-      }
-    };
-    fill("docType", "docType", OFFICIAL_LETTER);
-    fill("urgency", "urgency", "NORMAL");
-    fill("secrecy", "secrecy", "NONE");
-    fill("requiresRedSeal", "redSeal", false);
-    if (opts.defaultDraftingUnit !== undefined) fill("draftingUnit", "draftingUnit", opts.defaultDraftingUnit);
-  }
-
-  const missing: IssueField[] = [];
-  if (fields.subject === undefined) missing.push("subject");
-  if (fields.signerName === undefined) missing.push("signerName");
-  if (fields.signerTitle === undefined) missing.push("signerTitle");
-  if ((fields.internalRecipients?.length ?? 0) + (fields.externalRecipients?.length ?? 0) === 0) missing.push("recipients");
-  // A công văn's ký hiệu is number/ORG-UNIT: it needs the drafting unit. Named types do not.
-  if (fields.draftingUnit === undefined && (fields.docType === undefined || fields.docType === OFFICIAL_LETTER)) {
-    missing.push("draftingUnit");
-  }
-  return { fields, missing, defaultsApplied, errors, keywordLines };
-};
+export const parseIssueBody = (body: string, opts: IssueOptions, lineOffset = 0): ParsedIssue => ISSUE_GRAMMAR.parseBody(body, opts, lineOffset);
 
 /**
  * Parses a /phathanh message or a file caption of keyword lines.
  *
  * @example parseIssue("/phathanh\nloại: Quyết định\ntrích yếu: …\nngười ký: Nguyễn Văn An, Chủ tịch\nnơi nhận: TCKH", { today })
  */
-export const parseIssue = (text: string, opts: IssueOptions): ParsedIssue => {
-  const { body } = bodyAfterCommand(text, "issue");
-  return parseIssueBody(body, opts, lineOffsetOf(text, body));
-};
+export const parseIssue = (text: string, opts: IssueOptions): ParsedIssue => ISSUE_GRAMMAR.parse(text, opts);
