@@ -1,17 +1,14 @@
 // Conversation state per chat, kept in core's ConversationStore (key `conv:<channel>:<chatId>`),
 // with a short lifetime: a registration being filled in, a directive waiting for /ok, a report
-// being asked for. Files of a registration in progress are kept beside it (one entry per file) and
-// NOT in the file store: a scan that turns out to be secret must never be stored (DESIGN.md
-// principle 6), so only /ok of a non-secret document hands it to core.
+// being asked for. Each feature owns its state's type (bots/shared/conversation-state.ts lists
+// them). Files of a form in progress are kept beside it (one entry per file) and NOT in the file
+// store: a scan that turns out to be secret must never be stored (DESIGN.md principle 6), so only
+// /ok of a non-secret document hands it to core.
 import { randomBytes } from "node:crypto";
 import { DomainError } from "../../core/errors.ts";
 import { PENDING_FILE_CHUNK_BYTES, type ConversationStore } from "../../core/conversations/conversation-store.ts";
-import type { IssueDirectiveInput } from "../../core/directives/issue-directive.ts";
-import type { RegistrationField, RegistrationFields } from "./text/index.ts";
 import { incomingFileChunks, isInMemory } from "./incoming-files.ts";
 import type { BotChannel, FileInMemory, IncomingFile } from "./types.ts";
-import type { IssueState } from "./features/issue.ts";
-import type { DirectGuideState } from "./features/direct-guide.ts";
 
 /**
  * A stored file of a registration in progress. Its bytes live in the conversation store's pending
@@ -33,49 +30,18 @@ export type PendingFile = {
   pageCount?: number | null;
 };
 
-export type RegisterState = {
-  kind: "register";
-  fields: Partial<RegistrationFields>;
-  files: PendingFile[];
-  /** The field the last question asked for. */
-  asking?: RegistrationField;
-  /** Set once the echo was shown: the confirmation buttons carry it. */
-  nonce?: string;
-  /** The echo's commands in order, for numbered replies ("1" = the first); see BotEnv.numberedChoices. */
-  choices?: string[];
-};
-
-export type DirectState = {
-  kind: "direct";
-  /** Checked by previewDirective; issued as it is after /ok. */
-  input: IssueDirectiveInput;
-  nonce: string;
-  /** The echo's commands in order, for numbered replies ("1" = the first); see BotEnv.numberedChoices. */
-  choices?: string[];
-  /** The echo ends a guided directive: "Sửa" goes back to it (features/direct-guide.ts). */
-  guide?: DirectGuideState;
-};
-
 /**
- * The next text is the directive on this document, in the grammar. Set by versions before the
- * guided flow (features/direct-guide.ts); a state left from then is still honoured.
+ * A feature's state between two turns, told apart by `kind` (the feature's own type; the dispatcher
+ * sees them all as ConversationState). A state with pending files keeps them under `files`.
  */
-export type DirectTextState = { kind: "directText"; documentId: string };
-
-/** A "Xong" button was pressed: the next text (and files) is the completion report. */
-export type DoneReportState = { kind: "doneReport"; assignmentId: string };
-
-/** A progress / return / extend / delegate button was pressed: the next text is its words. */
-export type AssignmentArgState = { kind: "assignmentArg"; action: "progress" | "return" | "extend" | "delegate"; assignmentId: string; ref: string };
-
-export type ConversationState = RegisterState | DirectState | DirectTextState | DirectGuideState | DoneReportState | AssignmentArgState | IssueState;
+export type StoredState = { kind: string; files?: PendingFile[] };
 
 export const DEFAULT_CONVERSATION_TTL_MS = 30 * 60_000;
 
 /** A chat's conversation: its state, and the files of a registration in progress. */
 export type Conversation = {
-  get(): Promise<ConversationState | null>;
-  set(state: ConversationState): Promise<void>;
+  get(): Promise<StoredState | null>;
+  set<S extends StoredState>(state: S): Promise<void>;
   /** Forgets the state and any pending files. */
   clear(): Promise<void>;
   /** Keeps a file for the registration in progress. */
@@ -94,7 +60,7 @@ export { PENDING_FILE_CHUNK_BYTES };
 
 export const openConversation = (store: ConversationStore, channel: BotChannel, chatId: string, ttlMs: number): Conversation => {
   const key = conversationKey(channel, chatId);
-  const current = async (): Promise<ConversationState | null> => store.get<ConversationState>(key);
+  const current = async (): Promise<StoredState | null> => store.get<StoredState>(key);
   const deleteFiles = async (files: readonly PendingFile[]) => {
     for (const f of files) await store.deleteFile(f.key);
   };
@@ -103,7 +69,7 @@ export const openConversation = (store: ConversationStore, channel: BotChannel, 
     set: (state) => store.set(key, state, ttlMs),
     clear: async () => {
       const state = await current();
-      if (state?.kind === "register" || state?.kind === "issue") await deleteFiles(state.files);
+      if (state?.files) await deleteFiles(state.files);
       await store.delete(key);
     },
     putFile: async (file) => {

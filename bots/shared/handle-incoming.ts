@@ -10,6 +10,7 @@ import { decodeCallback } from "./callback-data.ts";
 import { parseIsoDate } from "./context.ts";
 import type { TurnContext } from "./context.ts";
 import { DEFAULT_CONVERSATION_TTL_MS, openConversation } from "./conversation.ts";
+import { readConversationState } from "./conversation-state.ts";
 import { onAssignmentArgText, onAssignmentCommand, onAssignmentPress, onDoneReport, onExtensionPress } from "./features/assignments.ts";
 import { confirmDirective, onDirectCommand, onDirectText } from "./features/direct.ts";
 import { isBareDirective, onGuideButton, onGuideCommand, onGuideEdit, onGuidePress, onGuideText } from "./features/direct-guide.ts";
@@ -17,11 +18,11 @@ import { helpMessage } from "./features/help.ts";
 import { linkChat, linkCodeOf, onStranger } from "./features/link.ts";
 import { onOverdue, onSearch, onTasks, onView } from "./features/queries.ts";
 import { onReportCommand } from "./features/report.ts";
-import { confirmIssue, onIssueCommand, onIssueEdit, onIssueFiles, onIssueText, onOutgoingAck, onOutgoingAckPress } from "./features/issue.ts";
-import { confirmRegistration, onRegisterCommand, onRegisterEdit, onRegisterFiles, onRegisterText } from "./features/register.ts";
+import { issueForm, onOutgoingAck, onOutgoingAckPress } from "./features/issue.ts";
+import { registerForm } from "./features/register.ts";
 import { mapError } from "./map-error.ts";
 import { reply } from "./render.ts";
-import { parseMessage, parseRegistration } from "./text/index.ts";
+import { ISSUE_GRAMMAR, parseMessage, REGISTRATION_GRAMMAR } from "./text/index.ts";
 import type { ParsedCommand, ParsedMessage } from "./text/index.ts";
 import type { BotEnv, IncomingTurn, TurnResult } from "./types.ts";
 
@@ -95,7 +96,7 @@ const onCallback = async (ctx: TurnContext, data: string): Promise<TurnResult> =
     case "confirm":
     case "edit":
     case "cancel": {
-      const state = await ctx.conversation.get();
+      const state = await readConversationState(ctx);
       const nonce = state && (state.kind === "register" || state.kind === "direct" || state.kind === "issue") ? state.nonce : undefined;
       if (nonce === undefined || nonce !== press.nonce) return { replies: [], callbackText: reply(ctx.locale, "bot.confirm.stale").text, card: { actions: [] } };
       const result =
@@ -111,13 +112,14 @@ const onCallback = async (ctx: TurnContext, data: string): Promise<TurnResult> =
 const onFiles = async (ctx: TurnContext, parsed: ParsedMessage | null): Promise<TurnResult> => {
   const files = ctx.turn.files ?? [];
   if (parsed?.kind === "command" && (parsed.name === "done" || parsed.name === "progress")) return onAssignmentCommand(ctx, parsed, files);
-  const state = await ctx.conversation.get();
+  const state = await readConversationState(ctx);
   if (state?.kind === "doneReport" && ctx.turn.text) return onDoneReport(ctx, state.assignmentId, ctx.turn.text, files);
   if (state?.kind === "assignmentArg" && state.action === "progress" && ctx.turn.text) return onAssignmentArgText(ctx, state, ctx.turn.text, files);
-  const issue = await onIssueFiles(ctx, files, parsed?.kind === "command" && parsed.name === "issue" ? { parsed: parsed.issue } : { ...(ctx.turn.text ? { text: ctx.turn.text } : {}) });
-  if (issue) return issue;
-  const caption = ctx.turn.text && ctx.turn.text.trim() !== "" ? parseRegistration(ctx.turn.text, { today: ctx.today, applyDefaults: false }) : null;
-  return onRegisterFiles(ctx, files, caption);
+  const caption = ctx.turn.text !== undefined && ctx.turn.text.trim() !== "" ? ctx.turn.text : null;
+  // Files captioned /phathanh, or sent while an issue is open, are the outgoing document's; any others a registration's.
+  if (parsed?.kind === "command" && parsed.name === "issue") return issueForm.onFiles(ctx, files, parsed.issue);
+  if (state?.kind === "issue") return issueForm.onFiles(ctx, files, caption === null ? null : ISSUE_GRAMMAR.parseBody(caption, { today: ctx.today, applyDefaults: false }));
+  return registerForm.onFiles(ctx, files, caption === null ? null : REGISTRATION_GRAMMAR.parse(caption, { today: ctx.today, applyDefaults: false }));
 };
 
 // === Text
@@ -145,7 +147,7 @@ const onMessage = async (ctx: TurnContext, parsed: ParsedMessage): Promise<TurnR
 /** A numbered reply ("1") to an open echo → its command, on channels that number choices. */
 const chosenCommand = async (ctx: TurnContext, n: number): Promise<ParsedMessage | null> => {
   if (!ctx.env.numberedChoices) return null;
-  const state = await ctx.conversation.get();
+  const state = await readConversationState(ctx);
   const choices = state && (state.kind === "register" || state.kind === "direct" || state.kind === "issue") ? state.choices : undefined;
   const command = choices?.[n - 1];
   if (command === undefined) return null;
@@ -155,15 +157,13 @@ const chosenCommand = async (ctx: TurnContext, n: number): Promise<ParsedMessage
 };
 
 const onText = async (ctx: TurnContext, text: string): Promise<TurnResult> => {
-  const state = await ctx.conversation.get();
+  const state = await readConversationState(ctx);
   if (state?.kind === "doneReport") return onDoneReport(ctx, state.assignmentId, text);
   if (state?.kind === "assignmentArg") return onAssignmentArgText(ctx, state, text);
   if (state?.kind === "directText") return onDirectText(ctx, state.documentId, text);
   if (state?.kind === "directGuide") return onGuideText(ctx, state, text);
-  const issue = await onIssueText(ctx, text);
-  if (issue) return issue;
-  const registration = await onRegisterText(ctx, text);
-  if (registration) return registration;
+  const form = (await issueForm.onText(ctx, text)) ?? (await registerForm.onText(ctx, text));
+  if (form) return form;
   return { replies: [reply(ctx.locale, "bot.notUnderstood")] };
 };
 
@@ -197,7 +197,7 @@ const onCommand = async (ctx: TurnContext, cmd: ParsedCommand): Promise<TurnResu
     case "delegate":
       return onAssignmentCommand(ctx, cmd);
     case "register":
-      return onRegisterCommand(ctx, cmd.registration);
+      return registerForm.onCommand(ctx, cmd.registration);
     case "direct":
       return isBareDirective(cmd.directive) ? onGuideCommand(ctx, cmd.directive) : onDirectCommand(ctx, cmd.directive);
     case "confirm":
@@ -205,19 +205,19 @@ const onCommand = async (ctx: TurnContext, cmd: ParsedCommand): Promise<TurnResu
     case "cancel":
       return onCancel(ctx);
     case "edit":
-      return (await onGuideEdit(ctx)) ?? (await onRegisterEdit(ctx, cmd.args)) ?? (await onIssueEdit(ctx, cmd.args)) ?? { replies: [reply(locale, "bot.confirm.nothing")] };
+      return (await onGuideEdit(ctx)) ?? (await registerForm.onEdit(ctx, cmd.args)) ?? (await issueForm.onEdit(ctx, cmd.args)) ?? { replies: [reply(locale, "bot.confirm.nothing")] };
     case "issue":
-      return onIssueCommand(ctx, cmd.issue);
+      return issueForm.onCommand(ctx, cmd.issue);
     case "report":
       return onReportCommand(ctx, cmd.args);
   }
 };
 
 const onConfirm = async (ctx: TurnContext): Promise<TurnResult> => {
-  const state = await ctx.conversation.get();
-  if (state?.kind === "register" && state.nonce !== undefined) return confirmRegistration(ctx, state);
+  const state = await readConversationState(ctx);
+  if (state?.kind === "register" && state.nonce !== undefined) return registerForm.confirm(ctx, state);
   if (state?.kind === "direct") return confirmDirective(ctx, state);
-  if (state?.kind === "issue") return (await confirmIssue(ctx)) ?? { replies: [reply(ctx.locale, "bot.confirm.nothing")] };
+  if (state?.kind === "issue" && state.nonce !== undefined) return issueForm.confirm(ctx, state);
   return { replies: [reply(ctx.locale, "bot.confirm.nothing")] };
 };
 

@@ -32,6 +32,12 @@ import type { CardUpdate, IncomingFile, TurnResult } from "../types.ts";
 
 type RefCommand = Extract<ParsedCommand, { name: "ack" | "done" | "progress" | "return" | "extend" | "delegate" }>;
 
+/** A "Xong" button was pressed: the next text (and files) is the completion report. */
+export type DoneReportState = { kind: "doneReport"; assignmentId: string };
+
+/** A progress / return / extend / delegate button was pressed: the next text is its words. */
+export type AssignmentArgState = { kind: "assignmentArg"; action: "progress" | "return" | "extend" | "delegate"; assignmentId: string; ref: string };
+
 const EXAMPLE: Record<RefCommand["name"], string> = {
   ack: "/nhan D7-TCKH",
   done: "/xong D7-TCKH …",
@@ -165,7 +171,7 @@ export const onAckPress = async (ctx: TurnContext, assignmentId: string, message
 
 /** The Xong button: the next message is the report. */
 export const onDonePress = async (ctx: TurnContext, assignmentId: string): Promise<TurnResult> => {
-  await ctx.conversation.set({ kind: "doneReport", assignmentId });
+  await ctx.conversation.set<DoneReportState>({ kind: "doneReport", assignmentId });
   return { replies: [reply(ctx.locale, "bot.done.askReport")], callbackText: t(ctx.locale, "bot.done.askReport") };
 };
 
@@ -232,7 +238,7 @@ export const onAssignmentPress = async (ctx: TurnContext, action: AssignmentActi
     case "complete":
       return onDonePress(ctx, assignmentId);
     default: {
-      await ctx.conversation.set({ kind: "assignmentArg", action, assignmentId, ref: detail.displayRef });
+      await ctx.conversation.set<AssignmentArgState>({ kind: "assignmentArg", action, assignmentId, ref: detail.displayRef });
       const ask = reply(ctx.locale, `bot.press.${action}`, { ref: detail.displayRef });
       return { replies: [ask], callbackText: ask.text };
     }

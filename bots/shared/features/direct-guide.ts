@@ -18,12 +18,13 @@ import type { CallbackAction, GuideOp } from "../callback-data.ts";
 import { isoDate } from "../context.ts";
 import type { TurnContext } from "../context.ts";
 import { newNonce } from "../conversation.ts";
-import type { ConversationState } from "../conversation.ts";
+import type { StoredState } from "../conversation.ts";
 import { lines, reply } from "../render.ts";
 import { foldVietnamese, formatDate, parseDateOrDuration, parseDirectiveBody, splitCodes } from "../text/index.ts";
 import type { ParsedDirective } from "../text/index.ts";
 import type { TurnResult } from "../types.ts";
 import { echoDirective, onDirectText } from "./direct.ts";
+import type { DirectState } from "./direct.ts";
 
 export type GuideStep = "main" | "coordinate" | "due" | "text" | "edit";
 
@@ -257,12 +258,15 @@ const editPart = (ctx: TurnContext, s: DirectGuideState, part: (typeof EDIT_PART
   return advance(ctx, s);
 };
 
+/** The stored state as a guided directive, or null when it is another feature's. */
+const asGuide = (s: StoredState | null): DirectGuideState | null => (s?.kind === "directGuide" ? (s as DirectGuideState) : null);
+
 const stale = (ctx: TurnContext): TurnResult => ({ replies: [], callbackText: reply(ctx.locale, "bot.confirm.stale").text, card: { actions: [] } });
 
 /** A press on a guide menu: only the last menu's buttons, and only those of the current step, count. */
 export const onGuideButton = async (ctx: TurnContext, press: GuidePress): Promise<TurnResult> => {
-  const s = await ctx.conversation.get();
-  if (s?.kind !== "directGuide" || s.nonce !== press.nonce || !OPS[s.step].includes(press.op)) return stale(ctx);
+  const s = asGuide(await ctx.conversation.get());
+  if (!s || s.nonce !== press.nonce || !OPS[s.step].includes(press.op)) return stale(ctx);
   const unit = s.units[press.n];
   let result: TurnResult | null = null;
   switch (press.op) {
@@ -368,9 +372,9 @@ const onMore = async (ctx: TurnContext, s: DirectGuideState): Promise<TurnResult
  * "Sửa" on the echo of a guided directive, or /sua during the guide: which part to change. Null
  * when the conversation is no guided directive (the caller answers as before).
  */
-export const onGuideEdit = async (ctx: TurnContext, known?: ConversationState | null): Promise<TurnResult | null> => {
+export const onGuideEdit = async (ctx: TurnContext, known?: StoredState | null): Promise<TurnResult | null> => {
   const state = known === undefined ? await ctx.conversation.get() : known;
-  const guide = state?.kind === "directGuide" ? state : state?.kind === "direct" ? state.guide : undefined;
+  const guide = asGuide(state) ?? (state?.kind === "direct" ? asGuide((state as DirectState).guide ?? null) : null);
   if (!guide) return null;
   return { replies: [await show(ctx, { ...guide, step: "edit", page: 0 })] };
 };

@@ -12,12 +12,32 @@ import { encodeCallback } from "../callback-data.ts";
 import { isoDate } from "../context.ts";
 import type { TurnContext } from "../context.ts";
 import { newNonce } from "../conversation.ts";
-import type { DirectState } from "../conversation.ts";
-import type { DirectGuideState } from "./direct-guide.ts";
+import type { StoredState } from "../conversation.ts";
 import { action, grammarErrorLines, lines, reply } from "../render.ts";
 import { parseDirectiveBody } from "../text/index.ts";
 import type { DateOrDuration, ParsedDirective } from "../text/index.ts";
 import type { TurnResult } from "../types.ts";
+
+/**
+ * A directive echoed, waiting for /ok. `G` is the guided directive it ends (features/direct-guide.ts),
+ * kept as it is so that "Sửa" goes back to it.
+ */
+export type DirectState<G extends StoredState = StoredState> = {
+  kind: "direct";
+  /** Checked by previewDirective; issued as it is after /ok. */
+  input: IssueDirectiveInput;
+  nonce: string;
+  /** The echo's commands in order, for numbered replies ("1" = the first); see BotEnv.numberedChoices. */
+  choices?: string[];
+  /** The echo ends a guided directive: "Sửa" goes back to it. */
+  guide?: G;
+};
+
+/**
+ * The next text is the directive on this document, in the grammar. Set by versions before the
+ * guided flow (features/direct-guide.ts); a state left from then is still honoured.
+ */
+export type DirectTextState = { kind: "directText"; documentId: string };
 
 const toDue = (d: DateOrDuration | undefined): DueInput | undefined =>
   d === undefined ? undefined : d.kind === "date" ? { date: isoDate(d.date) } : { workingDays: d.workingDays };
@@ -63,9 +83,9 @@ const previewAndEcho = async (ctx: TurnContext, documentId: string, d: ParsedDir
  * Previews a directive and shows the echo that waits for /ok. The echo of a guided directive
  * (features/direct-guide.ts) also offers "Sửa", which goes back to the guide.
  */
-export const echoDirective = async (ctx: TurnContext, input: IssueDirectiveInput, guide?: DirectGuideState): Promise<TurnResult> => {
+export const echoDirective = async <G extends StoredState>(ctx: TurnContext, input: IssueDirectiveInput, guide?: G): Promise<TurnResult> => {
   const plan = await previewDirective(ctx.env.deps, input);
-  const state: DirectState = { kind: "direct", input, nonce: newNonce(), ...(guide ? { guide } : {}) };
+  const state: DirectState<G> = { kind: "direct", input, nonce: newNonce(), ...(guide ? { guide } : {}) };
   const message = echo(ctx, plan, input, state.nonce, guide !== undefined);
   // Channels without buttons show these as numbered choices: "1" picks the first command.
   state.choices = (message.actions ?? []).map((a) => a.command);

@@ -1,7 +1,7 @@
 // Files a clerk sends before a form (/dangky, /phathanh) is confirmed: kept in the conversation's
 // pending files until /ok — except for a secret document, whose scan is never kept at all.
 import type { TurnContext } from "../context.ts";
-import type { ConversationState, PendingFile } from "../conversation.ts";
+import type { PendingFile, StoredState } from "../conversation.ts";
 import { reply } from "../render.ts";
 import type { IncomingFile, TurnResult } from "../types.ts";
 import { isSecret as isSecretLevel } from "../../../core/workflow/state-machine.ts";
@@ -28,7 +28,7 @@ export const isSecret = (fields: { secrecy?: Secrecy | undefined }): boolean => 
  */
 export const keepPendingFiles = async (
   ctx: TurnContext,
-  state: { files: PendingFile[]; fields: { secrecy?: Secrecy | undefined } },
+  state: StoredState & { files: PendingFile[]; fields: { secrecy?: Secrecy | undefined } },
   files: IncomingFile[],
   tooManyKey: string,
 ): Promise<TurnResult | null> => {
@@ -56,7 +56,7 @@ export const keepPendingFiles = async (
   }
   if (refusals.length === 0) return null;
   // Keep what the form already has (the good files, a caption's fields); a form with nothing yet is not started.
-  if (state.files.length > 0 || Object.keys(state.fields).length > 0) await ctx.conversation.set(state as unknown as ConversationState);
+  if (state.files.length > 0 || Object.keys(state.fields).length > 0) await ctx.conversation.set(state);
   return { replies: refusals };
 };
 
