@@ -23,6 +23,8 @@ import type { GrammarError, Secrecy } from "../text/values.ts";
 import type { IncomingFile, TurnResult } from "../types.ts";
 import type { KeywordGrammar, ParsedForm } from "./keyword-grammar.ts";
 
+// === State and spec
+
 /** A form being filled in, kept in the chat's conversation. */
 export type FormState<K extends string, F, Q extends string> = {
   kind: K;
@@ -116,6 +118,8 @@ export type KeywordForm<K extends string, F, Q extends string> = {
   /** Whether the stored state is this form's. */
   owns(state: StoredState | null): state is FormState<K, F, Q>;
 };
+
+// === The engine
 
 /** Builds a form's conversation handlers from its spec. */
 export const createKeywordForm = <K extends string, F extends { secrecy: Secrecy }, Q extends string, D extends keyof F>(
