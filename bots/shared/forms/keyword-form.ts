@@ -147,6 +147,10 @@ export const createKeywordForm = <K extends string, F extends { secrecy: Secrecy
   };
   const shown = (ctx: TurnContext, state: State) => grammar.withDefaults(state.fields, { today: ctx.today });
 
+  /**
+   * Merges parsed values into the state. A default the parse applied is not kept (the state says what
+   * the clerk typed, which a secret document refuses), unless keepsParsedDefaults and nothing was typed there.
+   */
   const merge = (state: State, parsed: Pick<ParsedForm<F, Q>, "fields" | "defaultsApplied">): void => {
     for (const [k, v] of Object.entries(parsed.fields) as [keyof F, F[keyof F]][]) {
       if (v === undefined) continue;
