@@ -115,8 +115,6 @@ export type KeywordForm<K extends string, F, Q extends string> = {
   onEdit(ctx: TurnContext, body: string): Promise<TurnResult | null>;
   /** /ok on the shown echo (the caller checked `state.nonce`). */
   confirm(ctx: TurnContext, state: FormState<K, F, Q>): Promise<TurnResult>;
-  /** Whether the stored state is this form's. */
-  owns(state: StoredState | null): state is FormState<K, F, Q>;
 };
 
 // === The engine
@@ -211,7 +209,6 @@ export const createKeywordForm = <K extends string, F extends { secrecy: Secrecy
 
   return {
     kind: spec.kind,
-    owns,
     onCommand: async (ctx, parsed) => {
       requireRole(ctx);
       const state = await openOrNew(ctx);
