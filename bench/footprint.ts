@@ -116,7 +116,9 @@ const measureService = async (kind: "pglite" | "postgres", opts: Required<Footpr
     const exitCode = proc.exitCode;
     child = undefined;
     progress("footprint", `${kind}${reuse ? " (reopened)" : ""}: ready in ${(readyMs / 1000).toFixed(1)} s, idle VmRSS ${mem.rssMb.toFixed(1)} MB${longIdle ? `, ${longIdle.rssMb.toFixed(1)} MB after ${opts.longIdleMs / 1000} s` : ""} (peak ${(longIdle ?? mem).hwmMb.toFixed(1)} MB), ${mem.children.length} child processes${childNames.length ? ` [${childNames.join(", ")}]` : ""}, SIGTERM → exit ${exitCode} in ${stopMs.toFixed(0)} ms`);
-    return { ...mem, hwmMb: (longIdle ?? mem).hwmMb, longIdleRssMb: longIdle?.rssMb ?? mem.rssMb, childrenRssMb, childNames, readyMs, stopMs, exitCode: exitCode ?? -1, dataDir };
+    // A fresh PGlite DATA_DIR is a copy of the template migrated at install when it is usable, else created and migrated here.
+    const migratedAtStart = /"msg":"database migrated"/.test(output);
+    return { ...mem, migratedAtStart, hwmMb: (longIdle ?? mem).hwmMb, longIdleRssMb: longIdle?.rssMb ?? mem.rssMb, childrenRssMb, childNames, readyMs, stopMs, exitCode: exitCode ?? -1, dataDir };
   } finally {
     if (child) await stop(child).catch(() => {});
     if (!opts.keepDataDir || reuse) await rm(dataDir, { recursive: true, force: true });
@@ -232,7 +234,7 @@ export const runFootprintBench = async (options: FootprintBenchOptions = {}): Pr
     ],
     highlights: ["pglite_ready_s", "pglite_reopened_ready_s", "postgres_ready_s"],
     notes: [
-      `footprint: the service ran from ${runsFrom}; pid checked to be node running bin/edoc.js; child processes: PGlite ${lite.childNames.join(", ") || "none"}, PostgreSQL ${pg?.childNames.join(", ") || "none"} (not counted in VmRSS); idle ${opts.idleMs / 1000} s after /healthz (and ${opts.longIdleMs / 1000} s for PGlite); no chat platform, no Redis (in-process jobs, web chat on); PGlite on a fresh DATA_DIR (migrated at start)`,
+      `footprint: the service ran from ${runsFrom}; pid checked to be node running bin/edoc.js; child processes: PGlite ${lite.childNames.join(", ") || "none"}, PostgreSQL ${pg?.childNames.join(", ") || "none"} (not counted in VmRSS); idle ${opts.idleMs / 1000} s after /healthz (and ${opts.longIdleMs / 1000} s for PGlite); no chat platform, no Redis (in-process jobs, web chat on); PGlite on a fresh DATA_DIR: ${lite.migratedAtStart ? "created and migrated at start (no usable template: npm run build makes it)" : "a copy of the template migrated at install (prisma/pglite-template)"}`,
     ],
   };
 };
