@@ -4,6 +4,8 @@
 // PostgreSQL), HTTP_PORT 0, no chat platform and no Redis (in-process jobs); waits for /healthz, idles a
 // few seconds, reads VmRSS (and VmHWM, the peak) from /proc/<pid>/status, then stops it with SIGTERM.
 // Baseline: a bare `node -e "setInterval(()=>{},1000)"` process's VmRSS, measured in the same run.
+// The service runs as installed: from dist/ (compiled by `npm run build`, rebuilt here first when it
+// no longer matches the sources, as bin/edoc.js would otherwise fall back to tsx).
 //
 // Run alone: node --import tsx bench/footprint.ts
 import { spawn, type ChildProcess } from "node:child_process";
@@ -11,6 +13,8 @@ import { mkdtemp, readFile, readdir, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { currentDistEntry } from "../bin/dist.js";
+import { buildDist } from "../scripts/build-dist.mjs";
 import { PGLITE_OPTIONS } from "../core/store/pglite-options.ts";
 import { createBenchDatabase } from "./support/pg.ts";
 import { progress, roundAll, type BenchResult } from "./support/result.ts";
@@ -112,7 +116,9 @@ const measureService = async (kind: "pglite" | "postgres", opts: Required<Footpr
     const exitCode = proc.exitCode;
     child = undefined;
     progress("footprint", `${kind}${reuse ? " (reopened)" : ""}: ready in ${(readyMs / 1000).toFixed(1)} s, idle VmRSS ${mem.rssMb.toFixed(1)} MB${longIdle ? `, ${longIdle.rssMb.toFixed(1)} MB after ${opts.longIdleMs / 1000} s` : ""} (peak ${(longIdle ?? mem).hwmMb.toFixed(1)} MB), ${mem.children.length} child processes${childNames.length ? ` [${childNames.join(", ")}]` : ""}, SIGTERM → exit ${exitCode} in ${stopMs.toFixed(0)} ms`);
-    return { ...mem, hwmMb: (longIdle ?? mem).hwmMb, longIdleRssMb: longIdle?.rssMb ?? mem.rssMb, childrenRssMb, childNames, readyMs, stopMs, exitCode: exitCode ?? -1, dataDir };
+    // A fresh PGlite DATA_DIR is a copy of the template migrated at install when it is usable, else created and migrated here.
+    const migratedAtStart = /"msg":"database migrated"/.test(output);
+    return { ...mem, migratedAtStart, hwmMb: (longIdle ?? mem).hwmMb, longIdleRssMb: longIdle?.rssMb ?? mem.rssMb, childrenRssMb, childNames, readyMs, stopMs, exitCode: exitCode ?? -1, dataDir };
   } finally {
     if (child) await stop(child).catch(() => {});
     if (!opts.keepDataDir || reuse) await rm(dataDir, { recursive: true, force: true });
@@ -136,7 +142,7 @@ const measureBareNode = async (idleMs: number) => {
  * Bare PGlite: a node process that opens PGlite on a data directory (created there, then reopened)
  * with the options the service uses (core/store/client.ts `PGLITE_OPTIONS`), runs one query and idles.
  */
-const measureBarePglite = async (idleMs: number) => {
+const measureBarePglite = async (idleMs: number, nodeArgs: string[] = []) => {
   const dataDir = await mkdtemp(join(tmpdir(), "edoc-bench-footprint-bare-pglite-"));
   // Plain JavaScript (no TypeScript loader): the options come as JSON.
   const script = `
@@ -149,7 +155,7 @@ const measureBarePglite = async (idleMs: number) => {
   try {
     const create = spawn(process.execPath, ["--input-type=module", "-e", script, "create", dataDir], { cwd: ROOT, env: cleanEnv({ PGLITE_OPTIONS: JSON.stringify(PGLITE_OPTIONS) }), stdio: "ignore" });
     await new Promise<void>((r) => create.once("exit", () => r()));
-    const child = spawn(process.execPath, ["--input-type=module", "-e", script, "open", dataDir], { cwd: ROOT, env: cleanEnv({ PGLITE_OPTIONS: JSON.stringify(PGLITE_OPTIONS) }), stdio: ["ignore", "pipe", "inherit"] });
+    const child = spawn(process.execPath, [...nodeArgs, "--input-type=module", "-e", script, "open", dataDir], { cwd: ROOT, env: cleanEnv({ PGLITE_OPTIONS: JSON.stringify(PGLITE_OPTIONS) }), stdio: ["ignore", "pipe", "inherit"] });
     try {
       await new Promise<void>((r, reject) => {
         child.stdout!.on("data", (b: Buffer) => b.toString().includes("ready") && r());
@@ -165,12 +171,25 @@ const measureBarePglite = async (idleMs: number) => {
   }
 };
 
+/** The idle service's goals (issue 23): resident memory on PGlite, fresh or reopened, and a first start. */
+const GOAL_RSS_MB = 250;
+const GOAL_FIRST_START_S = 5;
+
 export const runFootprintBench = async (options: FootprintBenchOptions = {}): Promise<BenchResult> => {
   const opts = { idleMs: options.idleMs ?? 5_000, startTimeoutMs: options.startTimeoutMs ?? 90_000, longIdleMs: options.longIdleMs ?? 60_000, keepDataDir: false, postgres: options.postgres ?? true };
+  let runsFrom = "dist/ (current)";
+  if (!currentDistEntry(ROOT)) {
+    progress("footprint", "dist/ does not match the sources: npm run build");
+    await buildDist(ROOT);
+    runsFrom = "dist/ (rebuilt: it did not match the sources)";
+    if (!currentDistEntry(ROOT)) throw new Error("footprint: dist/ still does not match the sources after a build (a file changed meanwhile?)");
+  }
   progress("footprint", "bare node baseline");
   const bare = await measureBareNode(opts.idleMs);
   progress("footprint", "bare PGlite baseline (reopened data directory)");
   const barePglite = await measureBarePglite(opts.idleMs);
+  progress("footprint", "bare PGlite baseline, WebAssembly on the baseline tier only (as bin/edoc.js runs it)");
+  const barePgliteLiftoff = await measureBarePglite(opts.idleMs, ["--liftoff-only"]);
   progress("footprint", "edoc serve on PGlite (fresh DATA_DIR)");
   const lite = await measureService("pglite", { ...opts, keepDataDir: true });
   progress("footprint", "edoc serve on PGlite (the same DATA_DIR reopened)");
@@ -179,6 +198,7 @@ export const runFootprintBench = async (options: FootprintBenchOptions = {}): Pr
   const metrics = roundAll({
     bare_node_rss_mb: bare.rssMb,
     bare_pglite_rss_mb: barePglite.rssMb,
+    bare_pglite_liftoff_rss_mb: barePgliteLiftoff.rssMb,
     pglite_rss_mb: lite.rssMb,
     pglite_long_idle_rss_mb: lite.longIdleRssMb,
     pglite_peak_rss_mb: lite.hwmMb,
@@ -189,6 +209,7 @@ export const runFootprintBench = async (options: FootprintBenchOptions = {}): Pr
     pglite_reopened_long_idle_rss_mb: reopened.longIdleRssMb,
     pglite_reopened_peak_rss_mb: reopened.hwmMb,
     pglite_reopened_ready_s: reopened.readyMs / 1000,
+    pglite_reopened_ratio_over_bare: reopened.rssMb / bare.rssMb,
     ...(pg ? { postgres_rss_mb: pg.rssMb, postgres_peak_rss_mb: pg.hwmMb, postgres_ratio_over_bare: pg.rssMb / bare.rssMb, postgres_ready_s: pg.readyMs / 1000, postgres_stop_ms: pg.stopMs } : {}),
     child_processes: lite.children.length + reopened.children.length + (pg?.children.length ?? 0),
     children_rss_mb: lite.childrenRssMb + reopened.childrenRssMb + (pg?.childrenRssMb ?? 0),
@@ -203,11 +224,17 @@ export const runFootprintBench = async (options: FootprintBenchOptions = {}): Pr
       { metric: `VmRSS MB after ${opts.longIdleMs / 1000} s idle, PGlite`, value: metrics.pglite_long_idle_rss_mb!, baseline: metrics.bare_pglite_rss_mb!, baselineIs: "bare node + bare PGlite (same options)" },
       { metric: "idle VmRSS MB, PGlite reopened", value: metrics.pglite_reopened_rss_mb!, baseline: metrics.bare_pglite_rss_mb!, baselineIs: "bare node + bare PGlite (same options)" },
       { metric: `VmRSS MB after ${opts.longIdleMs / 1000} s idle, PGlite reopened`, value: metrics.pglite_reopened_long_idle_rss_mb!, baseline: metrics.bare_pglite_rss_mb!, baselineIs: "bare node + bare PGlite (same options)" },
+      { metric: "idle VmRSS MB, PGlite reopened", value: metrics.pglite_reopened_rss_mb!, baseline: metrics.bare_node_rss_mb!, baselineIs: "bare node setInterval" },
+      { metric: "idle VmRSS MB, PGlite", value: metrics.pglite_rss_mb!, baseline: metrics.bare_pglite_liftoff_rss_mb!, baselineIs: "bare PGlite, --liftoff-only (as the service)" },
+      { metric: "idle VmRSS MB, PGlite reopened", value: metrics.pglite_reopened_rss_mb!, baseline: metrics.bare_pglite_liftoff_rss_mb!, baselineIs: "bare PGlite, --liftoff-only (as the service)" },
+      { metric: "idle VmRSS MB, PGlite", value: metrics.pglite_rss_mb!, baseline: GOAL_RSS_MB, baselineIs: "goal (issue 23): ratio ≤ 1" },
+      { metric: "idle VmRSS MB, PGlite reopened", value: metrics.pglite_reopened_rss_mb!, baseline: GOAL_RSS_MB, baselineIs: "goal (issue 23): ratio ≤ 1" },
+      { metric: "first start to /healthz s, PGlite fresh DATA_DIR", value: metrics.pglite_ready_s!, baseline: GOAL_FIRST_START_S, baselineIs: "goal (issue 23): ratio ≤ 1" },
       ...(pg ? [{ metric: "idle VmRSS MB, PostgreSQL", value: metrics.postgres_rss_mb!, baseline: metrics.bare_node_rss_mb!, baselineIs: "bare node setInterval" }] : []),
     ],
     highlights: ["pglite_ready_s", "pglite_reopened_ready_s", "postgres_ready_s"],
     notes: [
-      `footprint: pid checked to be node running bin/edoc.js; child processes: PGlite ${lite.childNames.join(", ") || "none"}, PostgreSQL ${pg?.childNames.join(", ") || "none"} (not counted in VmRSS); idle ${opts.idleMs / 1000} s after /healthz (and ${opts.longIdleMs / 1000} s for PGlite); no chat platform, no Redis (in-process jobs, web chat on); PGlite on a fresh DATA_DIR (migrated at start)`,
+      `footprint: the service ran from ${runsFrom}; pid checked to be node running bin/edoc.js; child processes: PGlite ${lite.childNames.join(", ") || "none"}, PostgreSQL ${pg?.childNames.join(", ") || "none"} (not counted in VmRSS); idle ${opts.idleMs / 1000} s after /healthz (and ${opts.longIdleMs / 1000} s for PGlite); no chat platform, no Redis (in-process jobs, web chat on); PGlite on a fresh DATA_DIR: ${lite.migratedAtStart ? "created and migrated at start (no usable template: npm run build makes it)" : "a copy of the template migrated at install (prisma/pglite-template)"}`,
     ],
   };
 };

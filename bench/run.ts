@@ -5,7 +5,7 @@
 // The machine may be shared and noisy: read the ratios, not the absolute figures.
 //
 //   npm run bench                 all benchmarks
-//   npm run bench -- sweep acks   only these (names: stamp, sweep, acks, fanout, footprint, uploads)
+//   npm run bench -- sweep acks   only these (names: stamp, sweep, acks, fanout, footprint, pglite, uploads)
 import { execFile } from "node:child_process";
 import { writeFile } from "node:fs/promises";
 import { cpus, freemem, loadavg, totalmem } from "node:os";
@@ -14,6 +14,7 @@ import { promisify } from "node:util";
 import { runAcksBench } from "./acks.ts";
 import { runFanoutBench } from "./fanout.ts";
 import { runFootprintBench } from "./footprint.ts";
+import { runPgliteQueriesBench } from "./pglite-queries.ts";
 import { runStampBench } from "./stamp.ts";
 import { runSweepBench } from "./sweep.ts";
 import { runUploadsBench } from "./uploads.ts";
@@ -28,6 +29,7 @@ const BENCHES: Record<string, () => Promise<BenchResult>> = {
   acks: () => runAcksBench(),
   fanout: () => runFanoutBench(),
   footprint: () => runFootprintBench(),
+  pglite: () => runPgliteQueriesBench(),
   uploads: () => runUploadsBench(),
 };
 
