@@ -35,6 +35,7 @@ export const AUDIT_EVENT_TYPES = [
   "web.signedOut",
   "web.sessionsRevoked",
   "outgoing.numbered", "outgoing.issued", "outgoing.acknowledged",
+  "interchange.packageRegistered", "interchange.packageReturned",
 ] as const;
 
 export type AuditEventType = (typeof AUDIT_EVENT_TYPES)[number];

@@ -6,8 +6,11 @@
 // (the next poll finds the row and only repeats the answer).
 //
 // Decisions (issue 19):
-// - Registered straight away by the agency's clerk (the first active CLERK of the office, by code): the
-//   clerk's card with /ok and /tralai is not built yet.
+// - The organisation file's `interchange.register` decides what a package that passes the checks becomes.
+//   `card` (the default): it is stored (original bytes, attachments, parsed envelope) as a PENDING package,
+//   answered 01, and the register clerks get a card: Vào sổ (/ok LT5) registers it, Trả lại (/tralai LT5
+//   lý do) returns it with 02 (./decide-package.ts). `direct`: registered straight away by the agency's
+//   clerk (the first active CLERK of the office, by code), 01 and 03 at once.
 // - A refused package (malformed, no main file, a file type or a file the intake refuses) stores nothing
 //   but its refusal row. When its envelope could be read, status 02 with the reason goes back and the axis
 //   hears `done` (we took it; our answer is the 02); when it could not (the sender's document cannot be
@@ -24,7 +27,7 @@ import { DomainError } from "../errors.ts";
 import { t } from "../messages/index.ts";
 import { enqueueOutbox } from "../outbox/enqueue-outbox.ts";
 import { validateUpload } from "../pdf/validate-upload.ts";
-import { registerIncomingDocument, type RegisterIncomingInput } from "../documents/register-incoming-document.ts";
+import { registerIncomingDocument, ZRegisterIncomingInput, type RegisterIncomingInput } from "../documents/register-incoming-document.ts";
 import { writeDocumentText } from "../documents/store-document-text.ts";
 import { OcrError } from "../ocr/ocr-error.ts";
 import { readPdfTextLayer } from "../ocr/text-layer.ts";
@@ -38,6 +41,9 @@ import { parseEdxmlPackage } from "./edxml-parse.ts";
 import { edxmlRefusalMessage } from "./edxml-refusal.ts";
 import type { EdxmlMessageHeader, EdxmlPackage } from "./edxml-types.ts";
 import { enqueueInterchangeStatus } from "./enqueue-status.ts";
+import { urgencyOfPriority, type HeldFiles } from "./pending-package.ts";
+
+export { urgencyOfPriority };
 
 /** What the receiving side needs besides the core deps. */
 export type InterchangeReceiver = {
@@ -49,27 +55,14 @@ export type InterchangeReceiver = {
 /** What happened to one listed package. */
 export type ReceiveOutcome =
   | { docId: string; outcome: "registered"; documentId: string; ref: string; packageId: string }
+  /** Card mode: stored and answered 01; waits on the register clerks' card (`LT<number>`). */
+  | { docId: string; outcome: "pending"; packageId: string; number: number }
   | { docId: string; outcome: "refused"; packageId: string; reasonKey: string; reason: string; answered: "done" | "fail" }
   | { docId: string; outcome: "duplicate"; packageId: string; duplicateOfId: string }
   /** Already recorded by an earlier poll: only the answer to the axis was repeated. */
   | { docId: string; outcome: "already"; packageId: string }
   /** Nothing recorded (the axis could not be reached, no clerk): the package stays on the axis for the next poll. */
   | { docId: string; outcome: "skipped"; error: string };
-
-/** The edXML urgency codes (OtherInfo/Priority): 0 thường, 1 khẩn, 2 thượng khẩn, 3 hỏa tốc, 4 hỏa tốc hẹn giờ. */
-export const urgencyOfPriority = (priority: string | undefined): "NORMAL" | "URGENT" | "VERY_URGENT" | "FLASH" => {
-  switch (priority?.trim()) {
-    case "1":
-      return "URGENT";
-    case "2":
-      return "VERY_URGENT";
-    case "3":
-    case "4":
-      return "FLASH";
-    default:
-      return "NORMAL";
-  }
-};
 
 const isUniqueViolation = (err: unknown): boolean => (err as { code?: unknown })?.code === "P2002" || /Unique constraint/i.test(String((err as Error)?.message));
 
@@ -157,36 +150,33 @@ export const receiveInterchangePackage = async (deps: CoreDeps, receiver: Interc
 
     // === The same document already arrived under another docId
     const key = { fromOrganId: header.from.organId, codeNumber: header.code.codeNumber, codeNotation: header.code.codeNotation, promulgationDate: localDateToUtcMidnight(header.promulgationInfo.promulgationDate) };
-    const same = await deps.prisma.interchangePackage.findFirst({ where: { ...key, state: "REGISTERED" }, select: { id: true } });
+    const same = await deps.prisma.interchangePackage.findFirst({ where: { ...key, state: { in: ["REGISTERED", "PENDING"] } }, select: { id: true } });
     if (same) return await recordDuplicate(deps, receiver, { docId, orgId: clerk.orgId, header, duplicateOfId: same.id });
 
-    // === Store, then register (document, files, package row and statuses 01 and 03 in one transaction)
     // The blobs go to the content-addressed store first: a crash before the transaction leaves unreferenced
     // blobs (harmless), never a row pointing at nothing.
     const original = await deps.files.put(createReadStream(originalPath));
+
+    // The envelope's values must fit the register now, not only when a clerk presses Vào sổ.
+    const fits = ZRegisterIncomingInput.safeParse(registrationInputOf(clerk.id, header, files[0]!));
+    if (!fits.success) {
+      const detail = fits.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ");
+      const reason = t("vi", "interchange.refused.metadata", { reason: t("vi", "error.validation", { detail }) });
+      return await refuse(deps, receiver, { docId, orgId: clerk.orgId, listedFrom: item.from, header, reasonKey: "interchange.refused.metadata", reason });
+    }
+
+    // === Card mode: store it, answer 01, and let the register clerks decide
+    const org = await deps.prisma.organization.findUniqueOrThrow({ where: { id: clerk.orgId }, select: { interchangeRegister: true } });
+    if (org.interchangeRegister === "CARD") return await holdForCard(deps, receiver, { docId, orgId: clerk.orgId, header, key, original, files });
+
+    // === Direct mode: register (document, files, package row and statuses 01 and 03 in one transaction)
     const appendices: { bytes: Uint8Array; name: string; contentType: string; stored: { sha256: string; size: number } }[] = [];
     for (const file of files.slice(1)) appendices.push({ ...file, stored: await deps.files.put(file.bytes) });
     const main = files[0]!;
     // A main PDF with a text layer (made by a word processor, as most interchange documents are): its
     // text is kept for /tim, in the registration's transaction. No OCR here: image pages are left.
     const mainText = await textLayerOf(main.bytes);
-    const input: RegisterIncomingInput = {
-      actorUserId: clerk.id,
-      docType: header.documentType?.typeName ?? "Công văn",
-      codeNumber: header.code.codeNumber,
-      codeNotation: header.code.codeNotation,
-      issuer: header.from.organName ?? header.from.organId,
-      issuerOrganId: header.from.organId,
-      issuedDate: header.promulgationInfo.promulgationDate,
-      subject: header.subject,
-      urgency: urgencyOfPriority(header.otherInfo?.priority),
-      ...(header.signerInfo?.fullName ? { signerName: header.signerInfo.fullName } : {}),
-      ...(signerTitle(header) ? { signerTitle: signerTitle(header) } : {}),
-      ...(header.content ? { description: header.content } : {}),
-      ...(header.toPlaces.length > 0 ? { toPlaces: header.toPlaces.join("\n") } : {}),
-      ...(header.dueDate ? { requestedDueDate: header.dueDate } : {}),
-      files: [{ bytes: main.bytes, fileName: main.name, mimeHint: main.contentType }],
-    };
+    const input = registrationInputOf(clerk.id, header, main);
     let packageId = "";
     let result;
     try {
@@ -211,7 +201,7 @@ export const receiveInterchangePackage = async (deps: CoreDeps, receiver: Interc
       if (isUniqueViolation(err) || (err instanceof DomainError && isUniqueViolation(err.cause))) {
         const winner = await deps.prisma.interchangePackage.findUnique({ where: { axisDocId: docId }, select: { id: true } });
         if (winner) return { docId, outcome: "already", packageId: winner.id };
-        const sameDoc = await deps.prisma.interchangePackage.findFirst({ where: { ...key, state: "REGISTERED" }, select: { id: true } });
+        const sameDoc = await deps.prisma.interchangePackage.findFirst({ where: { ...key, state: { in: ["REGISTERED", "PENDING"] } }, select: { id: true } });
         if (sameDoc) return await recordDuplicate(deps, receiver, { docId, orgId: clerk.orgId, header, duplicateOfId: sameDoc.id });
       }
       if (err instanceof DomainError) {
@@ -229,7 +219,7 @@ export const receiveInterchangePackage = async (deps: CoreDeps, receiver: Interc
 };
 
 /** The usable text layer of a PDF's pages, in order; null for an image or a PDF without one. */
-const textLayerOf = async (bytes: Uint8Array): Promise<string | null> => {
+export const textLayerOf = async (bytes: Uint8Array): Promise<string | null> => {
   if (!Buffer.from(bytes.subarray(0, 1024)).includes("%PDF-")) return null;
   try {
     const layer = await readPdfTextLayer({ bytes });
@@ -240,6 +230,92 @@ const textLayerOf = async (bytes: Uint8Array): Promise<string | null> => {
     if (err instanceof OcrError) return null;
     throw err;
   }
+};
+
+/**
+ * What the registration of a package's document is given: every field from the envelope, the main file.
+ * The same for direct mode and for /ok on the card.
+ */
+export const registrationInputOf = (actorUserId: string, header: EdxmlMessageHeader, main: { bytes: Uint8Array; name: string; contentType: string }): RegisterIncomingInput => ({
+  actorUserId,
+  docType: header.documentType?.typeName ?? "Công văn",
+  codeNumber: header.code.codeNumber,
+  codeNotation: header.code.codeNotation,
+  issuer: header.from.organName ?? header.from.organId,
+  issuerOrganId: header.from.organId,
+  issuedDate: header.promulgationInfo.promulgationDate,
+  subject: header.subject,
+  urgency: urgencyOfPriority(header.otherInfo?.priority),
+  ...(header.signerInfo?.fullName ? { signerName: header.signerInfo.fullName } : {}),
+  ...(signerTitle(header) ? { signerTitle: signerTitle(header) } : {}),
+  ...(header.content ? { description: header.content } : {}),
+  ...(header.toPlaces.length > 0 ? { toPlaces: header.toPlaces.join("\n") } : {}),
+  ...(header.dueDate ? { requestedDueDate: header.dueDate } : {}),
+  files: [{ bytes: main.bytes, fileName: main.name, mimeHint: main.contentType }],
+});
+
+/** The agency's register clerks: active CLERKs of an office or leadership unit. */
+export const registerClerksWhere = (orgId: string) => ({ orgId, active: true, roles: { has: "CLERK" as const }, unit: { kind: { in: ["OFFICE" as const, "LEADERSHIP" as const] } } });
+
+/**
+ * Card mode: the package that passed the checks is stored whole (original, attachments, parsed envelope)
+ * as PENDING, answered 01, and each register clerk gets its card; then the axis hears `done`.
+ */
+const holdForCard = async (
+  deps: CoreDeps,
+  receiver: InterchangeReceiver,
+  r: {
+    docId: string;
+    orgId: string;
+    header: EdxmlMessageHeader;
+    key: { fromOrganId: string; codeNumber: string; codeNotation: string; promulgationDate: Date };
+    original: { sha256: string; size: number };
+    files: { bytes: Uint8Array; name: string; contentType: string }[];
+  },
+): Promise<ReceiveOutcome> => {
+  const held: HeldFiles = { original: { sha256: r.original.sha256, size: r.original.size }, attachments: [] };
+  for (const f of r.files) {
+    const stored = await deps.files.put(f.bytes);
+    held.attachments.push({ sha256: stored.sha256, size: stored.size, name: f.name, contentType: f.contentType });
+  }
+  const now = deps.clock.now();
+  const urgency = urgencyOfPriority(r.header.otherInfo?.priority);
+  let row: { id: string; number: number };
+  try {
+    row = await deps.prisma.$transaction(async (tx) => {
+      const created = await tx.interchangePackage.create({
+        data: {
+          orgId: r.orgId,
+          axisDocId: r.docId,
+          ...r.key,
+          fromOrganName: r.header.from.organName ?? null,
+          edxmlDocumentId: r.header.documentId ?? null,
+          state: "PENDING",
+          envelope: JSON.parse(JSON.stringify(r.header)) as object,
+          files: held as unknown as object,
+          receivedAt: now,
+        },
+        select: { id: true, number: true },
+      });
+      await enqueueInterchangeStatus(tx, now, { packageId: created.id, header: r.header, statusCode: "01", description: t("vi", "interchange.status.01") });
+      const clerks = await tx.user.findMany({ where: registerClerksWhere(r.orgId), select: { id: true } });
+      await enqueueOutbox(
+        tx,
+        now,
+        clerks.map((c) => ({ userId: c.id, kind: "interchange.toRegister" as const, payload: { packageId: created.id }, dedupeKey: `interchange.toRegister:${created.id}:${c.id}`, urgency })),
+      );
+      return created;
+    });
+  } catch (err) {
+    if (!isUniqueViolation(err)) throw err;
+    const winner = await deps.prisma.interchangePackage.findUnique({ where: { axisDocId: r.docId }, select: { id: true } });
+    if (winner) return { docId: r.docId, outcome: "already", packageId: winner.id };
+    const sameDoc = await deps.prisma.interchangePackage.findFirst({ where: { ...r.key, state: { in: ["REGISTERED", "PENDING"] } }, select: { id: true } });
+    if (sameDoc) return await recordDuplicate(deps, receiver, { docId: r.docId, orgId: r.orgId, header: r.header, duplicateOfId: sameDoc.id });
+    throw err;
+  }
+  await answerAxis(deps, receiver, row.id, r.docId, "done");
+  return { docId: r.docId, outcome: "pending", packageId: row.id, number: row.number };
 };
 
 const signerTitle = (header: EdxmlMessageHeader): string | undefined => {

@@ -59,6 +59,13 @@ export type OutboxPayloads = {
   "document.done": { documentId: string };
   /** The office learns that a package from the document interchange was refused (core/interchange/receive-package.ts). */
   "office.interchangeRefused": { packageId: string };
+  /**
+   * A register clerk gets the card of a package from the interchange waiting for the register: Vào sổ
+   * (/ok LT5) or Trả lại (/tralai LT5 lý do). Rendered only while the package waits (core/interchange/decide-package.ts).
+   */
+  "interchange.toRegister": { packageId: string };
+  /** The office learns that a register clerk returned a package to its sender (status 02). */
+  "office.interchangeReturned": { packageId: string };
   /** A unit head receives an outgoing document of the agency (core/outgoing/render-outgoing-received.ts). */
   "outgoing.received": { documentId: string; recipientId: string };
 };
@@ -85,4 +92,6 @@ export const OUTBOX_KINDS = [
   "document.done",
   "outgoing.received",
   "office.interchangeRefused",
+  "interchange.toRegister",
+  "office.interchangeReturned",
 ] as const satisfies readonly OutboxKind[];

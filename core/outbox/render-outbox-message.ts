@@ -17,6 +17,8 @@ import { utcMidnightToLocalDate, formatDate, formatDateTime, formatDueAt, format
 import { OUTBOX_KINDS, type OutboxKind, type OutboxPayloads } from "./outbox-kinds.ts";
 import { buildOfficeDigest, type DigestDocument } from "../reports/office-digest.ts";
 import { renderOutgoingReceived } from "../outgoing/render-outgoing-received.ts";
+import type { EdxmlMessageHeader } from "../interchange/edxml-types.ts";
+import { packageRef, urgencyOfPriority, type HeldFiles } from "../interchange/pending-package.ts";
 import { displayRef } from "../documents/refs.ts";
 import type { Role, Secrecy } from "../store/generated/enums.ts";
 import { OPEN_STATUSES, assignmentActionsFor, cancelReasonOf, documentActionsFor, extensionActionsFor, isOffline } from "../workflow/state-machine.ts";
@@ -543,6 +545,71 @@ const renderOfficeInterchangeRefused: Renderer<"office.interchangeRefused"> = as
   });
 };
 
+/** A file's size as people read it: "812 KB", "3,4 MB". */
+const sizeText = (ctx: RenderContext, bytes: number): string =>
+  bytes >= 1_048_576 ? `${(bytes / 1_048_576).toLocaleString(ctx.locale === "vi" ? "vi-VN" : "en-GB", { maximumFractionDigits: 1 })} MB` : `${Math.max(1, Math.round(bytes / 1024))} KB`;
+
+/**
+ * The register clerk's card for a package from the interchange waiting for the register (card mode): its
+ * envelope, its files, Vào sổ and Trả lại. Rendered only while the package waits and only for a register
+ * clerk: a card queued before another clerk decided is not sent.
+ */
+const renderInterchangeToRegister: Renderer<"interchange.toRegister"> = async (ctx, { packageId }) => {
+  const pkg = await ctx.db.interchangePackage.findUnique({ where: { id: packageId }, select: { id: true, number: true, state: true, envelope: true, files: true, fromOrganId: true } });
+  if (!pkg || !pkg.envelope) return skip("package not found");
+  if (pkg.state !== "PENDING") return skip("package already decided");
+  if (!ctx.viewer.roles.includes("CLERK")) return skip("not a register clerk");
+  const header = pkg.envelope as unknown as EdxmlMessageHeader;
+  const held = pkg.files as unknown as HeldFiles;
+  const ref = packageRef(pkg.number);
+  const urgency = urgencyOfPriority(header.otherInfo?.priority);
+  const signer = [header.signerInfo?.competence, header.signerInfo?.position, header.signerInfo?.fullName].filter(Boolean).join(" ");
+  const [main, ...appendices] = held.attachments;
+  return ok({
+    title: t(ctx.locale, "notify.interchangeCard.title", { ref, tag: tag(ctx, urgency) }),
+    text: lines(
+      t(ctx.locale, "notify.interchangeCard.intro"),
+      t(ctx.locale, "notify.interchangeCard.code", { docType: header.documentType?.typeName ?? t(ctx.locale, "notify.interchangeCard.defaultType"), code: `${header.code.codeNumber}/${header.code.codeNotation}` }),
+      t(ctx.locale, "notify.interchangeCard.issuer", { issuer: header.from.organName ?? header.from.organId, organId: header.from.organId }),
+      t(ctx.locale, "notify.interchangeCard.date", { date: formatLocalDate(header.promulgationInfo.promulgationDate) }),
+      t(ctx.locale, "notify.line.subject", { subject: header.subject }),
+      urgency !== "NORMAL" && t(ctx.locale, "notify.line.urgency", { urgency: t(ctx.locale, `notify.urgency.${urgency}`) }),
+      signer !== "" && t(ctx.locale, "notify.interchangeCard.signer", { signer }),
+      header.dueDate && t(ctx.locale, "notify.interchangeCard.dueDate", { date: formatLocalDate(header.dueDate) }),
+      main && t(ctx.locale, "notify.interchangeCard.mainFile", { name: main.name, size: sizeText(ctx, main.size) }),
+      ...appendices.map((a) => t(ctx.locale, "notify.interchangeCard.appendix", { name: a.name, size: sizeText(ctx, a.size) })),
+      t(ctx.locale, "notify.interchangeCard.how", { register: `/ok ${ref}`, return: `/tralai ${ref}` }),
+    ),
+    actions: [
+      { label: t(ctx.locale, "notify.interchangeCard.register"), command: `/ok ${ref}`, callback: `a1:axok:${pkg.id}` },
+      { label: t(ctx.locale, "notify.interchangeCard.return"), command: `/tralai ${ref}`, callback: `a1:axret:${pkg.id}` },
+    ],
+    ...(main ? { attachments: [{ sha256: main.sha256, fileName: main.name, mime: main.contentType, kind: "document" as const }] } : {}),
+    cardKey: `interchange:${pkg.id}`,
+  });
+};
+
+const renderOfficeInterchangeReturned: Renderer<"office.interchangeReturned"> = async (ctx, { packageId }) => {
+  const pkg = await ctx.db.interchangePackage.findUnique({ where: { id: packageId }, select: { number: true, state: true, envelope: true, returnReason: true, decidedById: true, decidedAt: true } });
+  if (!pkg || !pkg.envelope) return skip("package not found");
+  if (pkg.state !== "RETURNED") return skip("package not returned");
+  const header = pkg.envelope as unknown as EdxmlMessageHeader;
+  return ok({
+    title: t(ctx.locale, "notify.interchangeReturned.title", { ref: packageRef(pkg.number) }),
+    text: lines(
+      t(ctx.locale, "notify.interchangeRefused.document", {
+        code: `${header.code.codeNumber}/${header.code.codeNotation}`,
+        date: formatLocalDate(header.promulgationInfo.promulgationDate),
+        sender: header.from.organName ?? header.from.organId,
+        organId: header.from.organId,
+      }),
+      t(ctx.locale, "notify.line.subject", { subject: header.subject }),
+      t(ctx.locale, "notify.interchangeReturned.body", { who: await userName(ctx, pkg.decidedById), at: pkg.decidedAt ? formatDateTime(pkg.decidedAt, ctx.zone) : "—" }),
+      t(ctx.locale, "notify.interchangeRefused.reason", { reason: pkg.returnReason ?? "" }),
+    ),
+  });
+};
+
 /** At most this many lines per list of the digest; the rest are counted in a last line. */
 const DIGEST_LIST_LIMIT = 10;
 /** A trích yếu longer than this is cut in the digest (the document card has it whole). */
@@ -662,4 +729,6 @@ const RENDERERS: { [K in OutboxKind]: Renderer<K> } = {
   "document.done": renderDocumentDone,
   "outgoing.received": (ctx, payload) => renderOutgoingReceived(ctx, payload),
   "office.interchangeRefused": renderOfficeInterchangeRefused,
+  "interchange.toRegister": renderInterchangeToRegister,
+  "office.interchangeReturned": renderOfficeInterchangeReturned,
 };

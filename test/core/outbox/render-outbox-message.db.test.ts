@@ -172,6 +172,24 @@ describe("renderOutboxMessage", () => {
     const refusedPackage = await db.prisma.interchangePackage.create({
       data: { orgId: s.org.id, axisDocId: "1001", fromOrganId: "000.00.31.H10", state: "REFUSED", refusalKey: "interchange.refused.namespace", refusalReason: "Gói tin không theo không gian tên edXML.", receivedAt: now },
     });
+    // Packages waiting on the register clerks' card, and returned by one (core/interchange/decide-package.ts).
+    const envelope = {
+      from: { organId: "000.00.31.H10", organName: "Sở Tài chính tỉnh Bình Định" },
+      to: [],
+      code: { codeNumber: "45", codeNotation: "STC-NS" },
+      promulgationInfo: { promulgationDate: "2026-12-10" },
+      documentType: { type: 1, typeName: "Công văn" },
+      subject: "V/v hướng dẫn lập dự toán ngân sách năm 2027",
+      toPlaces: [],
+      otherInfo: { priority: "1" },
+    };
+    const heldFiles = { original: { sha256: "a".repeat(64), size: 5000 }, attachments: [{ sha256: "b".repeat(64), size: 812_000, name: "45-STC-NS.pdf", contentType: "application/pdf" }] };
+    const pendingPackage = await db.prisma.interchangePackage.create({
+      data: { orgId: s.org.id, axisDocId: "1002", fromOrganId: "000.00.31.H10", state: "PENDING", envelope, files: heldFiles, receivedAt: now },
+    });
+    const returnedPackage = await db.prisma.interchangePackage.create({
+      data: { orgId: s.org.id, axisDocId: "1003", fromOrganId: "000.00.31.H10", state: "RETURNED", envelope, files: heldFiles, returnReason: "Gửi nhầm cơ quan", decidedById: s.users.clerk.id, decidedAt: now, receivedAt: now },
+    });
     const payloads: Record<OutboxKind, object> = {
       "document.toDirect": { documentId: otherDoc.doc.id },
       "assignment.new": { assignmentId: s.coord.id },
@@ -193,13 +211,17 @@ describe("renderOutboxMessage", () => {
       "document.done": { documentId: s.doc.id },
       "outgoing.received": { documentId: outDoc.id, recipientId: outRecipient.id },
       "office.interchangeRefused": { packageId: refusedPackage.id },
+      "interchange.toRegister": { packageId: pendingPackage.id },
+      "office.interchangeReturned": { packageId: returnedPackage.id },
     };
     // The directive of otherDoc must not exist for document.toDirect to be relevant.
     await db.prisma.assignment.deleteMany({ where: { documentId: otherDoc.doc.id } });
     await db.prisma.directive.deleteMany({ where: { documentId: otherDoc.doc.id } });
     for (const kind of OUTBOX_KINDS) {
       for (const locale of ["vi", "en"] as const) {
-        const r = await renderOutboxMessage(deps, { kind, payload: payloads[kind], userId: s.users.office.id, locale });
+        // The package card is for the register clerks only.
+        const userId = kind === "interchange.toRegister" ? s.users.clerk.id : s.users.office.id;
+        const r = await renderOutboxMessage(deps, { kind, payload: payloads[kind], userId, locale });
         expect(r, `${kind}/${locale}`).toMatchObject({ ok: true });
         if (r.ok) {
           expect(r.message.text.length, kind).toBeGreaterThan(10);
