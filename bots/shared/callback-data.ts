@@ -1,7 +1,7 @@
 // Callback data of buttons, channel-neutral (Telegram inline keyboards, web chat buttons). Short and
 // versioned: `a1:<verb>:<id>`, at most 64 bytes (Telegram's limit). Core's outbox renderer writes
 // the assignment ones (`a1:ack:<id>`, `a1:done:<id>`, `a1:dir:<documentId>`, `a1:extok:<id>`,
-// `a1:extno:<id>`); the bots add the echo buttons (`a1:ok:<nonce>`, `a1:edit:<nonce>`,
+// `a1:extno:<id>`, and the interchange card's `a1:axok:<packageId>`, `a1:axret:<packageId>`); the bots add the echo buttons (`a1:ok:<nonce>`, `a1:edit:<nonce>`,
 // `a1:no:<nonce>`) and the guided directive's steps (`a1:gm:<nonce><n>` and the other `g…` verbs:
 // the menu's 8-character nonce, then a number). Decoded data is NEVER trusted: every press goes
 // through a core use case that checks the presser's permission again.
@@ -21,6 +21,9 @@ export type CallbackAction =
   | { kind: "direct"; documentId: string }
   | { kind: "extensionGrant"; extensionId: string }
   | { kind: "extensionRefuse"; extensionId: string }
+  /** The register clerks' card of a package from the interchange: Vào sổ, Trả lại. */
+  | { kind: "packageRegister"; packageId: string }
+  | { kind: "packageReturn"; packageId: string }
   | { kind: "confirm"; nonce: string }
   | { kind: "edit"; nonce: string }
   | { kind: "cancel"; nonce: string }
@@ -49,6 +52,8 @@ const VERBS = {
   direct: "dir",
   extensionGrant: "extok",
   extensionRefuse: "extno",
+  packageRegister: "axok",
+  packageReturn: "axret",
   confirm: "ok",
   edit: "edit",
   cancel: "no",
@@ -59,7 +64,7 @@ const BY_VERB = new Map<string, Exclude<CallbackAction["kind"], "guide">>(Object
 const ID = /^[A-Za-z0-9_-]{1,48}$/;
 
 const idOf = (a: Exclude<CallbackAction, { kind: "guide" }>): string =>
-  "assignmentId" in a ? a.assignmentId : "recipientId" in a ? a.recipientId : "documentId" in a ? a.documentId : "extensionId" in a ? a.extensionId : a.nonce;
+  "assignmentId" in a ? a.assignmentId : "recipientId" in a ? a.recipientId : "documentId" in a ? a.documentId : "extensionId" in a ? a.extensionId : "packageId" in a ? a.packageId : a.nonce;
 
 /** Encodes a press; throws on an id that would not round-trip or data over 64 bytes (a bug). */
 export const encodeCallback = (a: CallbackAction): string => {
@@ -98,6 +103,9 @@ export const decodeCallback = (data: string): CallbackAction | null => {
     case "extensionGrant":
     case "extensionRefuse":
       return { kind, extensionId: id };
+    case "packageRegister":
+    case "packageReturn":
+      return { kind, packageId: id };
     case "confirm":
     case "edit":
     case "cancel":

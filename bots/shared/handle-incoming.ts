@@ -15,6 +15,7 @@ import { onAssignmentArgText, onAssignmentCommand, onAssignmentPress, onDoneRepo
 import { confirmDirective, onDirectCommand, onDirectText } from "./features/direct.ts";
 import { isBareDirective, onGuideButton, onGuideCommand, onGuideEdit, onGuidePress, onGuideText } from "./features/direct-guide.ts";
 import { helpMessage } from "./features/help.ts";
+import { onPackageRegister, onPackageReturn } from "./features/interchange.ts";
 import { linkChat, linkCodeOf, onStranger } from "./features/link.ts";
 import { onOverdue, onSearch, onTasks, onView } from "./features/queries.ts";
 import { onReportCommand } from "./features/report.ts";
@@ -22,7 +23,7 @@ import { issueForm, onOutgoingAck, onOutgoingAckPress } from "./features/issue.t
 import { registerForm } from "./features/register.ts";
 import { mapError } from "./map-error.ts";
 import { reply } from "./render.ts";
-import { ISSUE_GRAMMAR, parseMessage, REGISTRATION_GRAMMAR } from "./text/index.ts";
+import { ISSUE_GRAMMAR, parseMessage, readPackageRef, REGISTRATION_GRAMMAR } from "./text/index.ts";
 import type { ParsedCommand, ParsedMessage } from "./text/index.ts";
 import type { BotEnv, IncomingTurn, TurnResult } from "./types.ts";
 
@@ -93,6 +94,11 @@ const onCallback = async (ctx: TurnContext, data: string): Promise<TurnResult> =
     case "extensionGrant":
     case "extensionRefuse":
       return onExtensionPress(ctx, press.extensionId, press.kind === "extensionGrant");
+    case "packageRegister":
+      return onPackageRegister(ctx, { packageId: press.packageId }, true);
+    case "packageReturn":
+      // The reason is typed: the press checks the package still waits and asks for it.
+      return onPackageReturn(ctx, { packageId: press.packageId }, "", true);
     case "confirm":
     case "edit":
     case "cancel": {
@@ -189,10 +195,15 @@ const onCommand = async (ctx: TurnContext, cmd: ParsedCommand): Promise<TurnResu
       return cmd.ref ? onView(ctx, cmd.ref) : { replies: [reply(locale, "bot.refMissing", { example: "/xem D7" })] };
     case "ack":
       if (cmd.ref?.kind === "OUT") return onOutgoingAck(ctx, cmd.ref);
+    // falls through
+    case "return": {
+      // `/tralai LT5 lý do`: the register clerks' card of a package from the interchange.
+      const pkg = cmd.name === "return" && cmd.ref === null ? readPackageRef(cmd.args) : null;
+      if (pkg) return onPackageReturn(ctx, { number: pkg.number }, pkg.rest, false);
+    }
     // falls through: an incoming ref names an assignment
     case "done":
     case "progress":
-    case "return":
     case "extend":
     case "delegate":
       return onAssignmentCommand(ctx, cmd);
@@ -200,8 +211,11 @@ const onCommand = async (ctx: TurnContext, cmd: ParsedCommand): Promise<TurnResu
       return registerForm.onCommand(ctx, cmd.registration);
     case "direct":
       return isBareDirective(cmd.directive) ? onGuideCommand(ctx, cmd.directive) : onDirectCommand(ctx, cmd.directive);
-    case "confirm":
-      return onConfirm(ctx);
+    case "confirm": {
+      // `/ok LT5`: Vào sổ on the register clerks' card; a bare /ok confirms the open echo.
+      const pkg = readPackageRef(cmd.args);
+      return pkg && pkg.rest === "" ? onPackageRegister(ctx, { number: pkg.number }, false) : onConfirm(ctx);
+    }
     case "cancel":
       return onCancel(ctx);
     case "edit":

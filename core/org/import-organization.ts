@@ -59,6 +59,12 @@ export const ZOrganizationFile = z.object({
     )
     .default([]),
   policy: z.record(z.string(), z.unknown()).nullish(),
+  /**
+   * The national document interchange (README, "Documents from other agencies"): what a package that
+   * passes the checks becomes. `card` (default): a card to the register clerks (Vào sổ / Trả lại);
+   * `direct`: registered at once in the name of the office's clerk.
+   */
+  interchange: z.object({ register: z.enum(["card", "direct"]).default("card") }).strict().optional(),
 });
 export type OrganizationFile = z.infer<typeof ZOrganizationFile>;
 
@@ -138,10 +144,12 @@ export const importOrganization = async (deps: CoreDeps, { text, actorUserId }: 
       });
       if (problems.length > 0) throw new DomainError("ORG_FILE_INVALID", "org.fileInvalid", { problems: problems.join("; ") });
 
+      // Absent from the file: a new organisation gets `card`, an existing one keeps its choice.
+      const interchangeMode = file.interchange ? { interchangeRegister: file.interchange.register === "direct" ? ("DIRECT" as const) : ("CARD" as const) } : {};
       const org = await tx.organization.upsert({
         where: { code: file.organization.code },
-        create: { code: file.organization.code, name: file.organization.name, timeZone: file.organization.timeZone, policy: (file.policy ?? {}) as object },
-        update: { name: file.organization.name, timeZone: file.organization.timeZone, ...(file.policy ? { policy: file.policy as object } : {}) },
+        create: { code: file.organization.code, name: file.organization.name, timeZone: file.organization.timeZone, policy: (file.policy ?? {}) as object, ...interchangeMode },
+        update: { name: file.organization.name, timeZone: file.organization.timeZone, ...(file.policy ? { policy: file.policy as object } : {}), ...interchangeMode },
         select: { id: true },
       });
       const unitIds = new Map(existingUnits.map((u) => [u.code.toLowerCase(), u.id]));

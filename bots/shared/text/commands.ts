@@ -8,7 +8,9 @@
 // | commands                                                   | without a slash, recognised when                 |
 // | ---------------------------------------------------------- | ------------------------------------------------ |
 // | viec, quahan, ok, huy, help, start, baocao                 | the message is only the word ("ok", "Hủy.")      |
+// | ok                                                         | also: only a package ref follows ("ok LT5")      |
 // | nhan, xong, tiendo, tralai, giahan, giao, chidao, xem      | a valid REF follows ("xong D7-TCKH đã nộp")      |
+// | tralai                                                     | also: a package ref ("tralai LT5 gửi nhầm")      |
 // | dangky, phathanh, sua                                      | nothing else is on the first line (form follows) |
 // | tim                                                        | always ("tìm ngân sách 2027")                    |
 // | link                                                       | a well-formed link code follows                  |
@@ -24,6 +26,7 @@ import type { ParsedDirective } from "./directive-grammar.ts";
 import { parseIssueBody } from "./issue-grammar.ts";
 import type { ParsedIssue } from "./issue-grammar.ts";
 import { normalizeLinkCode, readBareLinkCode } from "./link-code.ts";
+import { readPackageRef } from "./package-ref.ts";
 import { readRef } from "./refs.ts";
 import type { DocRef } from "./refs.ts";
 import { parseRegistrationBody } from "./register-grammar.ts";
@@ -97,12 +100,12 @@ export type ParsedMessage =
   /** Anything else, verbatim. */
   | { kind: "text"; text: string };
 
-type BareRule = "alone" | "ref" | "form" | "any" | "code";
+type BareRule = "alone" | "aloneOrPackage" | "ref" | "form" | "any" | "code";
 
 const BARE_RULES: Record<CommandName, BareRule> = {
   tasks: "alone",
   overdue: "alone",
-  confirm: "alone",
+  confirm: "aloneOrPackage",
   cancel: "alone",
   help: "alone",
   start: "alone",
@@ -133,8 +136,12 @@ const fitsBareRule = (rule: BareRule, rest: string, ctx: ParseContext): boolean 
   switch (rule) {
     case "alone":
       return /^[\s.!?]*$/.test(rest);
+    case "aloneOrPackage":
+      // "ok LT5": Vào sổ on the register clerks' card of a package from the interchange.
+      return /^[\s.!?]*$/.test(rest) || readPackageRef(dropSeparator(rest))?.rest === "";
     case "ref":
-      return readRef(dropSeparator(rest), { currentYear: ctx.today.year }) !== null;
+      // "tralai LT5 lý do": Trả lại on that card.
+      return readRef(dropSeparator(rest), { currentYear: ctx.today.year }) !== null || readPackageRef(dropSeparator(rest)) !== null;
     case "form":
       return firstLine(rest).trim() === "";
     case "any":

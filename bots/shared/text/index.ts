@@ -26,3 +26,4 @@ export { addDays, formatDate, isValidDate, parseDate, parseDateOrDuration, parse
 export type { DateContext, DateOrDuration, LocalDate, WorkingDays } from "./dates.ts";
 export { LINK_CODE_ALPHABET, LINK_CODE_LENGTH, formatLinkCode, normalizeLinkCode, readBareLinkCode } from "./link-code.ts";
 export { foldVietnamese, foldWithIndex } from "./fold.ts";
+export { readPackageRef } from "./package-ref.ts";
