@@ -49,7 +49,9 @@ const serveEnv = () => ({
 
 describe("SIGKILL between the durable write and updateStatus done", () => {
   it("gives one record after a restart, and the restarted service says done and sends 01 and 03", { timeout: 240_000 }, async () => {
-    await setupExampleOrg(realDeps(db.prisma));
+    const org = await setupExampleOrg(realDeps(db.prisma));
+    // Direct mode (`interchange: { register: direct }`): the package is registered in the poll itself.
+    await db.prisma.organization.update({ where: { id: org.orgId }, data: { interchangeRegister: "DIRECT" } });
     const input = samplePackage();
     input.attachments = [
       { contentType: "application/pdf", name: "45-STC-NS.pdf", bytes: await samplePdf() },

@@ -74,6 +74,8 @@ beforeEach(async () => {
   files = createMemoryFileStore();
   deps = createTestDeps(db.prisma, { files });
   org = await setupExampleOrg(deps);
+  // These tests are about direct mode (`interchange: { register: direct }`); the clerks' card is in decide-package.db.test.ts.
+  await db.prisma.organization.update({ where: { id: org.orgId }, data: { interchangeRegister: "DIRECT" } });
   fake = await startFakeAxisServer(CREDENTIALS);
   tmp = await mkdtemp(path.join(tmpdir(), "edoc-axis-"));
 });
