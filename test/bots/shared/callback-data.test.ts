@@ -14,6 +14,8 @@ describe("callback data codec", () => {
       { kind: "direct", documentId: id },
       { kind: "extensionGrant", extensionId: id },
       { kind: "extensionRefuse", extensionId: id },
+      { kind: "packageRegister", packageId: id },
+      { kind: "packageReturn", packageId: id },
       { kind: "confirm", nonce: "AbC_-12" },
     ] as const) {
       const data = encodeCallback(a);
@@ -21,6 +23,9 @@ describe("callback data codec", () => {
       expect(decodeCallback(data)).toEqual(a);
     }
     expect(decodeCallback(`a1:ack:${id}`)).toEqual({ kind: "ack", assignmentId: id });
+    // The interchange card's buttons (core/outbox/render-outbox-message.ts writes them).
+    expect(decodeCallback(`a1:axok:${id}`)).toEqual({ kind: "packageRegister", packageId: id });
+    expect(decodeCallback(`a1:axret:${id}`)).toEqual({ kind: "packageReturn", packageId: id });
   });
 
   it("decodes every button core's action messages write, back to the same action", () => {

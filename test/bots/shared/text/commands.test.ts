@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { parseMessage } from "../../../../bots/shared/text/commands.ts";
 import type { ParsedMessage } from "../../../../bots/shared/text/commands.ts";
 import { readCommandHead } from "../../../../bots/shared/text/command-words.ts";
+import { readPackageRef } from "../../../../bots/shared/text/package-ref.ts";
 import { DIRECTIVE_EXAMPLE, ISSUE_EXAMPLE, REGISTER_EXAMPLE } from "./design-examples.ts";
 
 const today = { year: 2026, month: 11, day: 26 };
@@ -60,6 +61,8 @@ describe("command words", () => {
     ["/ok", "confirm"],
     ["OK", "confirm"],
     ["ok!", "confirm"],
+    ["ok LT5", "confirm"],
+    ["tralai LT5 gửi nhầm", "return"],
     ["đồng ý", "confirm"],
     ["/huy", "cancel"],
     ["/hủy", "cancel"],
@@ -81,6 +84,19 @@ describe("command words", () => {
     ["/report", "report"],
   ])("%s → %s", (text, name) => {
     expect(nameOf(text)).toBe(name);
+  });
+});
+
+describe("the interchange card's package refs (LT5)", () => {
+  it("reads /ok LT5 and /tralai LT5 lý do; free text starting with ok stays text", () => {
+    expect(parse("/ok LT5")).toMatchObject({ name: "confirm", args: "LT5" });
+    expect(parse("tralai lt 5: Gửi nhầm cơ quan")).toMatchObject({ name: "return", ref: null, args: "lt 5: Gửi nhầm cơ quan" });
+    expect(readPackageRef("lt 5: Gửi nhầm cơ quan")).toEqual({ number: 5, rest: "Gửi nhầm cơ quan" });
+    expect(readPackageRef("LT5")).toEqual({ number: 5, rest: "" });
+    expect(readPackageRef("LT5x")).toBeNull();
+    expect(readPackageRef("LT0")).toBeNull();
+    expect(parseMessage("ok LT5 nhé anh", { today })).toMatchObject({ kind: "text" });
+    expect(parseMessage("viec LT5", { today })).toMatchObject({ kind: "text" });
   });
 });
 
