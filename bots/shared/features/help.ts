@@ -14,7 +14,7 @@ export const helpSections = (actor: Pick<Actor, "roles" | "unitKind">): string[]
   if (hasRole(actor, "UNIT_HEAD")) sections.push("bot.help.head");
   if (hasRole(actor, "LEADER")) sections.push("bot.help.leader");
   else if (hasRole(actor, "CLERK")) sections.push("bot.help.clerkDirect");
-  if (isAgencyClerk(actor)) sections.push("bot.help.register");
+  if (isAgencyClerk(actor)) sections.push("bot.help.register", "bot.help.interchange");
   if (hasRole(actor, "CLERK")) sections.push("bot.help.issue");
   if (isOfficeUser(actor)) sections.push("bot.help.report");
   sections.push("bot.help.confirm");

@@ -102,11 +102,11 @@ describe("/help", () => {
       return shown((await next(user.id))[0]);
     };
     const clerk = await help(CLERK);
-    for (const cmd of ["/dangky", "/phathanh", "/baocao", "/chidao MÃ thay:", "/viec", "/tim", "mã tham chiếu"]) expect(clerk).toContain(cmd);
+    for (const cmd of ["/dangky", "/phathanh", "/baocao", "/chidao MÃ thay:", "/viec", "/tim", "mã tham chiếu", "/ok LT5 hoặc /tralai LT5"]) expect(clerk).toContain(cmd);
     for (const cmd of ["/giao ", "/giahan"]) expect(clerk).not.toContain(cmd);
     const head = await help(HEAD_TCKH);
     for (const cmd of ["/nhan MÃ", "/xong MÃ", "/giao MÃ", "/tralai MÃ", "/giahan MÃ ngày lý do: đề nghị gia hạn"]) expect(head).toContain(cmd);
-    for (const cmd of ["/dangky", "/phathanh", "/baocao", "/chidao"]) expect(head).not.toContain(cmd);
+    for (const cmd of ["/dangky", "/phathanh", "/baocao", "/chidao", "/ok LT5"]) expect(head).not.toContain(cmd);
     const leader = await help(LEADER);
     expect(leader).toContain("/chidao MÃ: ghi ý kiến chỉ đạo");
     for (const cmd of ["/dangky", "/phathanh", "/giao "]) expect(leader).not.toContain(cmd);
