@@ -67,6 +67,7 @@ export const openAppContext = async ({ config = loadConfig(), logger, as = comma
       officeTimeZone: config.OFFICE_TZ,
       maxUploadBytes: Math.round(config.MAX_UPLOAD_MB * 1024 * 1024),
       agencyOrganId: config.AGENCY_ORGAN_ID,
+      ...(config.OCR_ENABLED ? { ocr: { timeoutMs: config.OCR_TIMEOUT_SECONDS * 1000 } } : {}),
     },
   };
   return {

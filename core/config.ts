@@ -60,6 +60,10 @@ export const ZConfig = z
     LINK_SERVICE_WINDOW_MINUTES: z.coerce.number().int().positive().max(24 * 60).default(30),
     /** Largest accepted upload, in megabytes. @defaultValue 50 */
     MAX_UPLOAD_MB: z.coerce.number().positive().max(2000).default(50),
+    /** Read a scan sent for /dangky (text layer, then OCR) and prefill the form (issue 18). */
+    OCR_ENABLED: optionalString.pipe(z.enum(["true", "false", "1", "0"], { message: "must be true or false" }).optional()).transform((v) => v === undefined || v === "true" || v === "1"),
+    /** How long the clerk's turn waits for the read before falling back to the manual form. */
+    OCR_TIMEOUT_SECONDS: z.coerce.number().positive().max(600).default(60),
     /**
      * Where files live: `database` (every process on every machine reaches them), `s3` (an S3-compatible
      * bucket, every process reaches it; see S3_*) or `local` (DATA_DIR/files).

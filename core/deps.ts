@@ -52,6 +52,12 @@ export type CoreSettings = {
    * document interchange. Unset → the archive export refuses. @defaultValue undefined
    */
   agencyOrganId?: string | undefined;
+  /**
+   * Reading a scan sent for registration (issue 18): the read's budget, after which the clerk gets the
+   * manual form. Unset: scans are not read (the library default, and what tests use unless they
+   * test reading); the app sets it unless OCR_ENABLED=false. @defaultValue undefined
+   */
+  ocr?: { timeoutMs: number } | undefined;
 };
 
 export const DEFAULT_SETTINGS: CoreSettings = {

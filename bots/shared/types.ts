@@ -50,6 +50,11 @@ export type IncomingTurn = {
   callback?: string;
   /** Unique per platform update (`tg:<update_id>`): a re-delivered update is ignored. */
   updateKey: string;
+  /**
+   * Sends a message to the chat at once, before the turn's result (a long step's "đang đọc văn
+   * bản…"). Each channel sends it its own way; without it the message is not sent.
+   */
+  progress?: (message: OutboundMessage) => Promise<void>;
 };
 
 /** What to do with the card whose button was pressed (or that a typed command changed). */

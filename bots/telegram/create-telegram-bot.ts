@@ -13,6 +13,7 @@ import { t } from "../../core/messages/index.ts";
 import { handleIncoming } from "../shared/handle-incoming.ts";
 import { mapError } from "../shared/map-error.ts";
 import type { BotEnv, BotLogger, CardUpdate, IncomingFile, IncomingTurn, TurnResult } from "../shared/types.ts";
+import type { OutboundMessage } from "../../core/ports/sender.ts";
 import { telegramCards } from "./cards.ts";
 import type { BotContext } from "./context.ts";
 import { DEFAULT_MAX_DOWNLOAD_BYTES, FileTooLargeError, downloadTelegramFile } from "./download.ts";
@@ -151,7 +152,9 @@ export const createTelegramBot = (opts: TelegramBotOptions): TelegramBot => {
       if (err instanceof FileTooLargeError) return tooLarge(err);
       return { replies: [mapError(err, { locale: "vi", updateKey: base.updateKey, logger: log })] };
     }
-    return handleIncoming(env(), { ...base, ...(files.length > 0 ? { files } : {}) });
+    // A long step's "đang đọc văn bản…" goes out at once, before the turn's answer.
+    const progress = (message: OutboundMessage) => deliver(Number(base.chatId), { replies: [message] }, base.updateKey);
+    return handleIncoming(env(), { ...base, progress, ...(files.length > 0 ? { files } : {}) });
   };
 
   // === Albums: photos sharing a media_group_id arrive as separate updates.

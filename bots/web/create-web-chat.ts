@@ -284,6 +284,8 @@ export const createWebChat = (opts: WebChatOptions): WebChat => {
         ...(text ? { text } : {}),
         ...(files.length ? { files } : {}),
         updateKey,
+        // A long step's "đang đọc văn bản…": into the history and the event stream at once.
+        progress: async (message) => void (await storeOutgoing(deps, hub, s.actor.id, [message])),
       });
     }
     // What the person typed stays in the history, except what a secret document may not keep.

@@ -238,6 +238,8 @@ export const createZaloBot = (opts: ZaloBotOptions): ZaloBot => {
       ...(update.fromName ? { displayName: update.fromName } : {}),
       ...(text !== undefined && text.trim() !== "" ? { text } : {}),
       ...(files.length > 0 ? { files } : {}),
+      // A long step's "đang đọc văn bản…" goes out at once, before the turn's answer.
+      progress: (message) => send(update, [message]),
     };
     const result = await handleIncoming(env, turn);
     if (result.duplicate) return;

@@ -7,14 +7,31 @@
 // issuer and độ mật only: its trích yếu (and date, type, urgency) may disclose the secret, so they
 // are refused, dropped from the conversation at once, and entered on the office's own machine
 // (`edoc document complete`, README "Secret documents"). A scan sent with it is discarded too.
+//
+// Reading the scan (issue 18, when settings.ocr is set): once the first files are kept the clerk is
+// told "đang đọc văn bản…" at once (the turn's progress hook), the scan is read (text layer, else
+// OCR in a worker thread) within settings.ocr.timeoutMs, and the echo comes prefilled, each field
+// read marked as such. A typed field always wins (read fields are kept apart in the state). A
+// field read with low confidence is shown and flagged to be checked. A scan marked mật/tối mật/
+// tuyệt mật stops the read and goes the secret way (files discarded, text never kept). A failed read
+// leaves today's manual form and the reason. The text read is stored for /tim after /ok.
 import { findDuplicates, registerIncomingDocument } from "../../../core/documents/register-incoming-document.ts";
+import { knownIssuers } from "../../../core/documents/known-issuers.ts";
+import { storeDocumentText } from "../../../core/documents/store-document-text.ts";
 import { t } from "../../../core/messages/index.ts";
+import { OcrError } from "../../../core/ocr/ocr-error.ts";
+import { readDocument } from "../../../core/ocr/read-document.ts";
+import type { ExtractedFields } from "../../../core/ocr/extract-fields.ts";
 import type { OutboundMessage } from "../../../core/ports/sender.ts";
+import { capUtf8 } from "../../../core/text/document-text.ts";
 import { isoDate } from "../context.ts";
+import type { TurnContext } from "../context.ts";
 import { createKeywordForm } from "../forms/keyword-form.ts";
-import type { FormState } from "../forms/keyword-form.ts";
+import type { FormState, ReadMark, ReadScan } from "../forms/keyword-form.ts";
+import { mapError } from "../map-error.ts";
 import { lines, reply } from "../render.ts";
-import { formatDate, REGISTRATION_GRAMMAR } from "../text/index.ts";
+import { normalizeIncomingDocType } from "../text/doc-types.ts";
+import { formatDate, REGISTRATION_GRAMMAR, REGISTRATION_MAX_LENGTH } from "../text/index.ts";
 import type { RegistrationField, RegistrationFields } from "../text/index.ts";
 import { isSecret } from "./pending-files.ts";
 
@@ -24,6 +41,92 @@ export type RegisterState = FormState<"register", RegistrationFields, Registrati
 /** What chat may carry of a secret document: số/ký hiệu, issuer, độ mật (and the số đến it gets). */
 const SECRET_REFUSED_IN_CHAT: readonly RegistrationField[] = ["subject", "issuedDate", "docType", "urgency"];
 const SECRET_REQUIRED: readonly RegistrationField[] = ["codeNumber", "issuer"];
+
+/** A field read with less confidence than this is shown flagged "check it". */
+export const SURE_CONFIDENCE = 0.6;
+/** The text read is kept in the conversation up to this many UTF-8 bytes until /ok. */
+export const MAX_READ_TEXT_BYTES = 64_000;
+
+type Read = ReadScan<RegistrationFields>;
+
+/** The form's fields from what was read (values that /dangky would refuse are left out). */
+export const fieldsFromScan = (x: ExtractedFields): Read => {
+  const fields: Partial<RegistrationFields> = {};
+  const unsure: RegistrationField[] = [];
+  const put = <K extends RegistrationField>(k: K, v: RegistrationFields[K], confidence: number) => {
+    fields[k] = v;
+    if (confidence < SURE_CONFIDENCE) unsure.push(k);
+  };
+  const fits = (v: string | undefined, max: number) => v !== undefined && v.trim() !== "" && v.length <= max;
+  if (x.code && fits(x.code.value.codeNumber, REGISTRATION_MAX_LENGTH.codeNumber)) {
+    put("codeNumber", x.code.value.codeNumber, x.code.confidence);
+    if (fits(x.code.value.codeNotation, REGISTRATION_MAX_LENGTH.codeNotation)) put("codeNotation", x.code.value.codeNotation!, x.code.confidence);
+  }
+  if (x.issuer && fits(x.issuer.value, REGISTRATION_MAX_LENGTH.issuer)) put("issuer", x.issuer.value, x.issuer.confidence);
+  if (x.issuedDate) put("issuedDate", x.issuedDate.value, x.issuedDate.confidence);
+  if (x.docType) {
+    const type = normalizeIncomingDocType(x.docType.value);
+    if (type !== null) put("docType", type, x.docType.confidence);
+  }
+  if (x.subject && fits(x.subject.value, REGISTRATION_MAX_LENGTH.subject)) put("subject", x.subject.value, x.subject.confidence);
+  if (x.urgency) put("urgency", x.urgency.value, x.urgency.confidence);
+  if (x.requestedDueDate) put("requestedDueDate", x.requestedDueDate.value, x.requestedDueDate.confidence);
+  // A secrecy mark is taken at any confidence: a false "mật" costs a retyped form, a missed one a leak.
+  if (x.secrecyMark) fields.secrecy = x.secrecyMark.value;
+  return { fields, ...(unsure.length > 0 ? { unsure } : {}) };
+};
+
+/** What chat may keep of a secret scan read: số/ký hiệu, issuer, độ mật; no text. */
+const secretPart = (r: Read): Read => {
+  const { codeNumber, codeNotation, issuer, secrecy } = r.fields;
+  const fields = { ...(codeNumber ? { codeNumber } : {}), ...(codeNotation ? { codeNotation } : {}), ...(issuer ? { issuer } : {}), ...(secrecy ? { secrecy } : {}) };
+  const unsure = r.unsure?.filter((k) => k in fields);
+  return { fields, ...(unsure && unsure.length > 0 ? { unsure } : {}) };
+};
+
+/** Reads the kept scan for the form (see the header). */
+const readScan = async (ctx: TurnContext, state: RegisterState): Promise<{ read: Read | null; notes: OutboundMessage[] }> => {
+  const ocr = ctx.env.deps.settings.ocr;
+  if (!ocr) return { read: null, notes: [] };
+  const { locale } = ctx;
+  // "Reading…" goes out now, before the read; a channel without the hook just answers later.
+  await ctx.turn.progress?.(reply(locale, "bot.register.reading")).catch((err: unknown) => ctx.env.logger.warn({ err, updateKey: ctx.turn.updateKey }, "progress message failed"));
+  const stop = new AbortController();
+  let early: ExtractedFields | null = null;
+  try {
+    const files = await Promise.all(state.files.map(async (p) => ({ bytes: (await ctx.conversation.readFile(p)).bytes })));
+    const result = await readDocument({
+      files,
+      knownIssuers: await knownIssuers(ctx.env.deps, ctx.actor.orgId),
+      today: ctx.today,
+      timeoutMs: ocr.timeoutMs,
+      signal: stop.signal,
+      // A secret scan is not read any further than page 1 and the last page.
+      onFields: (fields) => {
+        if (!fields.secrecyMark) return;
+        early = fields;
+        stop.abort();
+      },
+    });
+    const read = fieldsFromScan(result.fields);
+    if (isSecret(read.fields)) return { read: secretPart(read), notes: [reply(locale, "bot.register.readSecret")] };
+    const text = capUtf8(result.text, MAX_READ_TEXT_BYTES);
+    return { read: { ...read, ...(text !== "" ? { text, source: result.source } : {}) }, notes: [] };
+  } catch (err) {
+    if (early !== null) return { read: secretPart(fieldsFromScan(early)), notes: [reply(locale, "bot.register.readSecret")] };
+    if (!(err instanceof OcrError)) ctx.env.logger.error({ err, updateKey: ctx.turn.updateKey }, "reading the scan failed");
+    const why = err instanceof OcrError ? mapError(err, { locale, updateKey: ctx.turn.updateKey, logger: ctx.env.logger }) : reply(locale, "ocr.engineFailed");
+    // Nothing read: the files stay kept, the manual form goes on; the read is not tried again.
+    return { read: { fields: {} }, notes: [why] };
+  }
+};
+
+/** " (đọc từ bản quét)" after a field read from the scan. */
+const readSuffix = (ctx: TurnContext, read: ReadonlyMap<RegistrationField, ReadMark>, ...keys: RegistrationField[]): string => {
+  const marks = keys.map((k) => read.get(k)).filter((m) => m !== undefined);
+  if (marks.length === 0) return "";
+  return ` ${t(ctx.locale, marks.includes("unsure") ? "bot.register.echo.readUnsure" : "bot.register.echo.read")}`;
+};
 
 export const registerForm = createKeywordForm({
   kind: "register",
@@ -42,8 +145,11 @@ export const registerForm = createKeywordForm({
   bareCommandOverFiles: "ask",
   dropsRefusedFiles: true,
   missing: (f) => (isSecret(f) ? SECRET_REQUIRED.filter((k) => f[k] === undefined) : REGISTRATION_GRAMMAR.missing(f)),
+  readScan,
   review: (ctx, state) => {
-    if (!isSecret(state.fields)) return null;
+    if (!isSecret({ ...state.read?.fields, ...state.fields })) return null;
+    // What was read of it goes too (typed secret after the read), and its text.
+    if (state.read) state.read = secretPart(state.read);
     // Dropped before the state is saved: the secret's trích yếu is never kept.
     const refused = SECRET_REFUSED_IN_CHAT.filter((f) => state.fields[f] !== undefined);
     for (const f of refused) delete state.fields[f];
@@ -52,7 +158,7 @@ export const registerForm = createKeywordForm({
     return { notes: [reply(ctx.locale, "bot.register.secretRefused", { fields: names })], redactIncoming: true };
   },
   needsFile: (f) => !isSecret(f),
-  echo: async (ctx, f, filesLine) => {
+  echo: async (ctx, f, filesLine, read) => {
     const { locale } = ctx;
     const secret = isSecret(f);
     const duplicates = await findDuplicates(ctx.env.deps, ctx.actor.orgId, {
@@ -61,14 +167,16 @@ export const registerForm = createKeywordForm({
       codeNotation: f.codeNotation,
       issuedDate: isoDate(f.issuedDate),
     }).catch(() => []);
+    const mark = (...keys: RegistrationField[]) => readSuffix(ctx, read, ...keys);
     return [
-      t(locale, "bot.register.echo.code", { value: f.codeNotation ? `${f.codeNumber}/${f.codeNotation}` : f.codeNumber! }),
-      t(locale, "bot.register.echo.issuer", { value: f.issuer! }),
-      !secret && t(locale, "bot.register.echo.issuedDate", { value: formatDate(f.issuedDate) }),
-      !secret && t(locale, "bot.register.echo.docType", { value: f.docType }),
-      !secret && t(locale, "bot.register.echo.subject", { value: f.subject! }),
-      !secret && t(locale, "bot.register.echo.urgency", { value: t(locale, `bot.urgency.${f.urgency}`) }),
-      t(locale, "bot.register.echo.secrecy", { value: t(locale, `bot.secrecy.${f.secrecy}`) }),
+      t(locale, "bot.register.echo.code", { value: f.codeNotation ? `${f.codeNumber}/${f.codeNotation}` : f.codeNumber! }) + mark("codeNumber", "codeNotation"),
+      t(locale, "bot.register.echo.issuer", { value: f.issuer! }) + mark("issuer"),
+      !secret && t(locale, "bot.register.echo.issuedDate", { value: formatDate(f.issuedDate) }) + mark("issuedDate"),
+      !secret && t(locale, "bot.register.echo.docType", { value: f.docType }) + mark("docType"),
+      !secret && t(locale, "bot.register.echo.subject", { value: f.subject! }) + mark("subject"),
+      !secret && t(locale, "bot.register.echo.urgency", { value: t(locale, `bot.urgency.${f.urgency}`) }) + mark("urgency"),
+      !secret && f.requestedDueDate !== undefined && t(locale, "bot.register.echo.requestedDueDate", { value: formatDate(f.requestedDueDate) }) + mark("requestedDueDate"),
+      t(locale, "bot.register.echo.secrecy", { value: t(locale, `bot.secrecy.${f.secrecy}`) }) + mark("secrecy"),
       secret && t(locale, "bot.register.echo.secretPending"),
       filesLine,
       duplicates.length > 0 && t(locale, "bot.register.echo.duplicate", { refs: duplicates.map((d) => d.ref).join(", ") }),
@@ -76,8 +184,9 @@ export const registerForm = createKeywordForm({
     ];
   },
   // /ok: registers, and answers with số đến, REF and the stamped copy.
-  confirm: async (ctx, f, files) => {
+  confirm: async (ctx, f, files, state) => {
     const { locale } = ctx;
+    const secret = isSecret(f);
     const result = await registerIncomingDocument(ctx.env.deps, {
       actorUserId: ctx.actor.id,
       ...(f.codeNumber !== undefined ? { codeNumber: f.codeNumber } : {}),
@@ -85,9 +194,24 @@ export const registerForm = createKeywordForm({
       issuer: f.issuer!,
       secrecy: f.secrecy,
       // A secret document's other fields are entered on the office's machine, never from chat.
-      ...(isSecret(f) ? {} : { docType: f.docType, issuedDate: isoDate(f.issuedDate), subject: f.subject!, urgency: f.urgency }),
+      ...(secret
+        ? {}
+        : {
+            docType: f.docType,
+            issuedDate: isoDate(f.issuedDate),
+            subject: f.subject!,
+            urgency: f.urgency,
+            ...(f.requestedDueDate !== undefined ? { requestedDueDate: isoDate(f.requestedDueDate) } : {}),
+          }),
       files,
     });
+    // The text read from the scan, for /tim (never a secret document's: core refuses it too).
+    const text = state.read?.text;
+    if (!secret && text !== undefined && state.read?.source !== undefined) {
+      await storeDocumentText(ctx.env.deps, { documentId: result.documentId, text, source: state.read.source }).catch((err: unknown) =>
+        ctx.env.logger.warn({ err, updateKey: ctx.turn.updateKey, documentId: result.documentId }, "storing the scan's text failed"),
+      );
+    }
     const params = { number: result.registerNumber, ref: result.displayRef };
     const message: OutboundMessage = {
       text: lines(

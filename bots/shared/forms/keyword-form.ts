@@ -37,7 +37,22 @@ export type FormState<K extends string, F, Q extends string> = {
   nonce?: string;
   /** The echo's commands in order, for numbered replies ("1" = the first); see BotEnv.numberedChoices. */
   choices?: string[];
+  /** What was read from the kept scan (spec.readScan): shown where nothing was typed. */
+  read?: ReadScan<F>;
 };
+
+/** What a form read from its scan. A typed field always wins over a read one. */
+export type ReadScan<F> = {
+  fields: Partial<F>;
+  /** The text read, capped, for search once the record exists. */
+  text?: string;
+  source?: "TEXT_LAYER" | "OCR" | "MIXED";
+  /** Fields read with low confidence: shown, flagged to be checked. */
+  unsure?: (keyof F)[];
+};
+
+/** How a shown field was read from the scan (absent: typed, or a default). */
+export type ReadMark = "read" | "unsure";
 
 /** One line of a reply; false, null, undefined and "" are left out. */
 export type ReplyLine = string | false | null | undefined;
@@ -95,12 +110,20 @@ export type KeywordFormSpec<K extends string, F extends { secrecy: Secrecy }, Q 
    * `redactIncoming` the person's message is not to be stored as typed.
    */
   review?(ctx: TurnContext, state: FormState<K, F, Q>): { notes: OutboundMessage[]; redactIncoming?: boolean } | null;
+  /**
+   * Reads the kept files once they arrive (nothing typed wins over what it returns): the fields read,
+   * the text, and notes to answer first (why the read failed). Null: not read (off, or nothing to read).
+   */
+  readScan?(ctx: TurnContext, state: FormState<K, F, Q>): Promise<{ read: ReadScan<F> | null; notes: OutboundMessage[] }>;
   /** Whether /ok needs a file (a paper-only document needs none). */
   needsFile(fields: Partial<F> & Pick<F, D>): boolean;
-  /** The echo's lines (after any grammar errors); `filesLine` is the line for the kept files. */
-  echo(ctx: TurnContext, fields: Partial<F> & Pick<F, D>, filesLine: ReplyLine): Promise<ReplyLine[]> | ReplyLine[];
+  /**
+   * The echo's lines (after any grammar errors); `filesLine` is the line for the kept files; `read`
+   * the fields shown from the scan (not typed).
+   */
+  echo(ctx: TurnContext, fields: Partial<F> & Pick<F, D>, filesLine: ReplyLine, read: ReadonlyMap<keyof F, ReadMark>): Promise<ReplyLine[]> | ReplyLine[];
   /** Records the confirmed form and answers; the conversation is cleared after. */
-  confirm(ctx: TurnContext, fields: Partial<F> & Pick<F, D>, files: UploadPart[]): Promise<TurnResult>;
+  confirm(ctx: TurnContext, fields: Partial<F> & Pick<F, D>, files: UploadPart[], state: FormState<K, F, Q>): Promise<TurnResult>;
 };
 
 export type KeywordForm<K extends string, F, Q extends string> = {
@@ -143,7 +166,16 @@ export const createKeywordForm = <K extends string, F extends { secrecy: Secrecy
     const takeOver = spec.takesOverFilesOf !== undefined && other?.kind === spec.takesOverFilesOf && Object.keys(other.fields ?? {}).length === 0;
     return { kind: spec.kind, fields: {}, files: takeOver ? (other.files ?? []) : [] };
   };
-  const shown = (ctx: TurnContext, state: State) => grammar.withDefaults(state.fields, { today: ctx.today });
+  /** The fields as they stand: read from the scan, then what was typed over them. */
+  const merged = (state: State): Partial<F> => ({ ...state.read?.fields, ...state.fields });
+  const shown = (ctx: TurnContext, state: State) => grammar.withDefaults(merged(state), { today: ctx.today });
+  /** The read fields that show (nothing typed there). */
+  const readShown = (state: State): Map<keyof F, ReadMark> =>
+    new Map(
+      (Object.keys(state.read?.fields ?? {}) as (keyof F)[])
+        .filter((k) => state.fields[k] === undefined && state.read?.fields[k] !== undefined)
+        .map((k) => [k, state.read?.unsure?.includes(k) ? "unsure" : "read"]),
+    );
 
   /**
    * Merges parsed values into the state. A default the parse applied is not kept (the state says what
@@ -158,19 +190,26 @@ export const createKeywordForm = <K extends string, F extends { secrecy: Secrecy
     // A line sets its fields together: "số: 45" after "số: 45/STC-NS" drops the ký hiệu, as within one message.
     for (const [main, ...others] of Object.values(grammar.lines)) {
       if (parsed.fields[main!] === undefined) continue;
-      for (const f of others) if (parsed.fields[f] === undefined) delete state.fields[f];
+      for (const f of others) {
+        if (parsed.fields[f] !== undefined) continue;
+        delete state.fields[f];
+        if (state.read) delete state.read.fields[f];
+      }
     }
   };
 
   /** Asks for the next missing field, or shows the echo; `errors` are reported first. */
   const advance = async (ctx: TurnContext, state: State, errors: readonly GrammarError[] = []): Promise<TurnResult> => {
     const { locale } = ctx;
-    await discardFilesIfSecret(ctx, state);
+    // A secret document's files go at once, whether it was typed secret or read as secret.
+    const asNow = { files: state.files, fields: merged(state) };
+    await discardFilesIfSecret(ctx, asNow);
+    state.files = asNow.files;
     const review = spec.review?.(ctx, state) ?? null;
     const notes = review?.notes ?? [];
     const redact = review?.redactIncoming ? { redactIncoming: true } : {};
     const errorText = grammarErrorLines(locale, errors);
-    const missing = missingOf(state.fields)[0];
+    const missing = missingOf(merged(state))[0];
     if (missing !== undefined) {
       state.asking = missing;
       delete state.nonce;
@@ -195,7 +234,7 @@ export const createKeywordForm = <K extends string, F extends { secrecy: Secrecy
       : state.files.length > 0
         ? keptFilesLine(locale, state.files)
         : spec.needsFile(f) && t(locale, messages.echoNoFile);
-    const echo: OutboundMessage = { title: t(locale, messages.echoTitle), text: lines(errorText, ...(await spec.echo(ctx, f, filesLine))), actions };
+    const echo: OutboundMessage = { title: t(locale, messages.echoTitle), text: lines(errorText, ...(await spec.echo(ctx, f, filesLine, readShown(state)))), actions };
     return { replies: [...notes, echo], ...redact };
   };
 
@@ -227,11 +266,20 @@ export const createKeywordForm = <K extends string, F extends { secrecy: Secrecy
       if (caption) merge(state, caption);
       const refused = await keepPendingFiles(ctx, state, files, messages.tooManyFiles);
       if (refused) return refused;
-      if (Object.keys(state.fields).length === 0) {
+      // The scan is read once, when the first files are kept (the files stay kept whatever the read gives).
+      let notes: OutboundMessage[] = [];
+      if (spec.readScan && state.read === undefined && state.files.length > 0 && !isSecret(state.fields)) {
         await ctx.conversation.set(state);
-        return { replies: [reply(ctx.locale, messages.filesReceived, { count: state.files.length })] };
+        const scan = await spec.readScan(ctx, state);
+        notes = scan.notes;
+        if (scan.read) state.read = scan.read;
       }
-      return advance(ctx, state, caption?.errors ?? []);
+      if (Object.keys(merged(state)).length === 0) {
+        await ctx.conversation.set(state);
+        return { replies: [...notes, reply(ctx.locale, messages.filesReceived, { count: state.files.length })] };
+      }
+      const result = await advance(ctx, state, caption?.errors ?? []);
+      return { ...result, replies: [...notes, ...result.replies] };
     },
     onText: async (ctx, text) => {
       const state = await current(ctx);
@@ -261,7 +309,7 @@ export const createKeywordForm = <K extends string, F extends { secrecy: Secrecy
       // A secret document's scan is never handed over (none is kept; this is the last guard).
       const kept = isSecret(f) ? [] : await Promise.all(state.files.map((p) => ctx.conversation.readFile(p))).catch(onRefusal(ctx, state));
       const files = kept.map((x) => ({ bytes: x.bytes, ...(x.fileName ? { fileName: x.fileName } : {}), ...(x.mime ? { mimeHint: x.mime } : {}) }));
-      const result = await spec.confirm(ctx, f, files).catch(onRefusal(ctx, state));
+      const result = await spec.confirm(ctx, f, files, state).catch(onRefusal(ctx, state));
       await ctx.conversation.clear();
       return result;
     },

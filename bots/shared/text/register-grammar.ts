@@ -11,6 +11,8 @@
 //   trích yếu: V/v …               → subject; a following line without a keyword continues it
 //   độ khẩn: khẩn                  → urgency (default NORMAL)
 //   độ mật: không                  → secrecy (default NONE)
+//   hạn: 18/12/2026                → requestedDueDate: the deadline the sender asks for (optional;
+//                                    read from the scan's "trước ngày …" when it is read)
 import { defineKeywordGrammar } from "../forms/keyword-grammar.ts";
 import type { Answer, ParsedForm, ParseOptions } from "../forms/keyword-grammar.ts";
 import { parseDate } from "./dates.ts";
@@ -36,6 +38,8 @@ export type RegistrationFields = {
   subject: string;
   urgency: Urgency;
   secrecy: Secrecy;
+  /** The deadline the sender asks for (hạn nơi gửi đề nghị); optional. */
+  requestedDueDate: LocalDate;
 };
 
 export type RegistrationField = keyof RegistrationFields;
@@ -93,6 +97,16 @@ export const REGISTRATION_GRAMMAR = defineKeywordGrammar<Fields, RegistrationFie
     // Every incoming document is registered (Decree 30 Art. 22.1): any type is taken, known names in
     // their canonical form; only an over-long one is refused.
     docType: { keywords: ["loai", "loai van ban", "type"], sets: ["docType"], read: readWith<Fields, "docType">("docType", (v) => normalizeIncomingDocType(stripAnnotation(v)), "grammar.tooLong") },
+    requestedDueDate: {
+      keywords: ["han", "han de nghi", "han noi gui de nghi", "due"],
+      sets: ["requestedDueDate"],
+      read: (value, fields, ctx) => {
+        const d = parseDate(stripAnnotation(value), ctx);
+        if (!d) return "grammar.badDate";
+        fields.requestedDueDate = d;
+        return null;
+      },
+    },
     subject: subjectLine<Fields>(),
     urgency: urgencyLine<Fields>(),
     secrecy: secrecyLine<Fields>(),
