@@ -1,0 +1,106 @@
+// Issue 18 through the channel adapters: each sends the turn's "đang đọc văn bản…" at once through
+// its own client (Telegram's Bot API, Zalo's), then the prefilled echo, and /ok registers. Telegram
+// gets a text-layer PDF (read by poppler); Zalo a photo of the page (read by OCR, a few seconds).
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { createTelegramBot, type TelegramBot } from "../../bots/telegram/create-telegram-bot.ts";
+import type { BotLogger } from "../../bots/shared/types.ts";
+import { createZaloBot, type ZaloBot } from "../../bots/zalo/create-zalo-bot.ts";
+import { createMemoryFileStore } from "../../core/files/file-store.ts";
+import { closeDefaultPageReader } from "../../core/ocr/read-document.ts";
+import { runPdftoppm } from "../../core/pdf/pdftoppm.ts";
+import { createTestClock, createTestDeps } from "../support/core.ts";
+import { makeDecree30Pdf, SAMPLE_PAGE } from "../support/decree30-page.ts";
+import { inlineButtons, shown as shownTg, startFakeTelegramServer, type FakeTelegramServer, type FakeUser } from "../support/fake-telegram-server.ts";
+import { startFakeZaloServer, type FakeZaloServer } from "../support/fake-zalo-server.ts";
+import { createTestDatabase, type TestDatabase } from "../support/test-db.ts";
+import { linkChat, setupExampleOrg } from "../support/workflow.ts";
+import { photoUpdate, sentTo, shown as shownZalo, startLocalService, textUpdate, waitFor, type LocalService } from "./zalo/zalo-harness.ts";
+
+const LINK_SECRET = "a-test-secret-for-signed-file-links-0123456789";
+let db: TestDatabase;
+let files: ReturnType<typeof createMemoryFileStore>;
+const errors: unknown[] = [];
+const logger: BotLogger = { debug: () => {}, info: () => {}, warn: () => {}, error: (obj) => errors.push(obj) };
+/** After the page's date (10/12/2026). OCR is on, as in the app. */
+const clock = createTestClock("2026-12-12T02:00:00Z");
+const deps = () => createTestDeps(db.prisma, { clock, files, settings: { ocr: { timeoutMs: 120_000 } } });
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+});
+afterAll(async () => {
+  await closeDefaultPageReader();
+  await db.close();
+});
+beforeEach(async () => {
+  await db.truncate();
+  errors.length = 0;
+  files = createMemoryFileStore();
+  await setupExampleOrg(deps());
+});
+afterEach(() => expect(errors).toEqual([]));
+
+describe("Telegram: a PDF with no caption", () => {
+  const TOKEN = "4243:read-scan-token";
+  const CLERK: FakeUser = { id: 111, first_name: "Bình" };
+  let fake: FakeTelegramServer;
+  let tg: TelegramBot;
+  beforeEach(async () => {
+    fake = await startFakeTelegramServer({ token: TOKEN });
+    tg = createTelegramBot({ token: TOKEN, apiRoot: fake.apiRoot, deps: deps(), logger, botInfo: fake.botInfo, throttle: false });
+    await tg.startPolling();
+  });
+  afterEach(async () => {
+    await tg.stop();
+    await fake.close();
+  });
+
+  it("'đang đọc văn bản…' first, then the prefilled echo; Xác nhận → REF", async () => {
+    await linkChat(deps(), "TELEGRAM", String(CLERK.id), "vanthu");
+    fake.pushUpdate(fake.documentMessage(CLERK, { fileName: "cv45.pdf", bytes: await makeDecree30Pdf(), mime: "application/pdf" }));
+    const [reading, echo] = await fake.waitForMessages(CLERK.id, 2, 30_000);
+    expect(shownTg(reading)).toContain("Đang đọc văn bản…");
+    expect(shownTg(echo)).toContain("Số, ký hiệu: 45/STC-NS (đọc từ bản quét)");
+    expect(shownTg(echo)).toContain("Hạn nơi gửi đề nghị: 18/12/2026 (đọc từ bản quét)");
+    fake.pushUpdate(fake.callbackQuery(CLERK, inlineButtons(echo!).find((b) => b.text === "Xác nhận")!.callback_data!, echo!));
+    const done = (await fake.waitForMessages(CLERK.id, 4, 30_000))[2];
+    expect(shownTg(done)).toContain("Mã tham chiếu: D1");
+    expect(await db.prisma.document.findFirstOrThrow({ select: { codeNumber: true, subject: true } })).toEqual({
+      codeNumber: "45",
+      subject: "V/v báo cáo tình hình thực hiện dự toán ngân sách năm 2026",
+    });
+  });
+});
+
+describe("Zalo: a photo of the page with no caption", () => {
+  const TOKEN = "5152:read-scan-token";
+  const CLERK = "zl-read-clerk";
+  let fake: FakeZaloServer;
+  let service: LocalService;
+  let zalo: ZaloBot;
+  beforeEach(async () => {
+    fake = await startFakeZaloServer({ token: TOKEN });
+    service = await startLocalService(deps(), LINK_SECRET);
+    zalo = createZaloBot({ token: TOKEN, apiBase: fake.apiBase, deps: deps(), logger, fileLinks: { baseUrl: service.baseUrl, secret: LINK_SECRET }, pollingTimeoutSeconds: 2 });
+    await zalo.startPolling();
+  });
+  afterEach(async () => {
+    await zalo.stop();
+    await fake.close();
+    await service.close();
+  });
+
+  it("'đang đọc văn bản…' first, then the echo prefilled by OCR; ok → REF", async () => {
+    await linkChat(deps(), "ZALO", CLERK, "vanthu");
+    const png = await runPdftoppm({ bytes: await makeDecree30Pdf() }, ["-f", "1", "-l", "1", "-gray", "-png", "-r", "200"], "png");
+    if (!png.ok) throw new Error(png.reason);
+    fake.pushUpdate(photoUpdate(CLERK, service.photo("trang-1.png", png.bytes)));
+    const [reading, echo] = await waitFor(() => sentTo(fake, CLERK).length >= 2 && sentTo(fake, CLERK), "reading + echo", 120_000);
+    expect(shownZalo(reading)).toContain("Đang đọc văn bản…");
+    expect(shownZalo(echo)).toContain(`Số, ký hiệu: ${SAMPLE_PAGE.code.replace("Số: ", "")} (đọc từ bản quét)`);
+    expect(shownZalo(echo)).toContain("Ngày văn bản: 10/12/2026 (đọc từ bản quét)");
+    fake.pushUpdate(textUpdate(CLERK, "ok"));
+    await waitFor(() => sentTo(fake, CLERK).some((m) => shownZalo(m).includes("Mã tham chiếu: D1")), "the REF", 30_000);
+    expect(await db.prisma.document.findFirstOrThrow({ select: { codeNumber: true, codeNotation: true } })).toEqual({ codeNumber: "45", codeNotation: "STC-NS" });
+  }, 180_000);
+});
