@@ -1,9 +1,14 @@
 // Issue 18 through the channel adapters: each sends the turn's "đang đọc văn bản…" at once through
-// its own client (Telegram's Bot API, Zalo's), then the prefilled echo, and /ok registers. Telegram
-// gets a text-layer PDF (read by poppler); Zalo a photo of the page (read by OCR, a few seconds).
+// its own client (Telegram's Bot API, Zalo's, the web chat's history and event stream), then the
+// prefilled echo, and /ok registers. Telegram and the web chat get a text-layer PDF (read by
+// poppler); Zalo a photo of the page (read by OCR, a few seconds).
+import http from "node:http";
+import type { AddressInfo } from "node:net";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createTelegramBot, type TelegramBot } from "../../bots/telegram/create-telegram-bot.ts";
 import type { BotLogger } from "../../bots/shared/types.ts";
+import { createWebChat, type WebChat } from "../../bots/web/index.ts";
+import { issueLinkCode } from "../../core/identity/issue-link-code.ts";
 import { createZaloBot, type ZaloBot } from "../../bots/zalo/create-zalo-bot.ts";
 import { createMemoryFileStore } from "../../core/files/file-store.ts";
 import { closeDefaultPageReader } from "../../core/ocr/read-document.ts";
@@ -103,4 +108,43 @@ describe("Zalo: a photo of the page with no caption", () => {
     await waitFor(() => sentTo(fake, CLERK).some((m) => shownZalo(m).includes("Mã tham chiếu: D1")), "the REF", 30_000);
     expect(await db.prisma.document.findFirstOrThrow({ select: { codeNumber: true, codeNotation: true } })).toEqual({ codeNumber: "45", codeNotation: "STC-NS" });
   }, 180_000);
+});
+
+describe("web chat: a PDF uploaded with no text", () => {
+  let chat: WebChat;
+  let server: http.Server;
+  let base: string;
+  beforeEach(async () => {
+    chat = createWebChat({ deps: deps(), logger, secret: "test-secret-0123456789abcdef", distDir: "/nonexistent", pollMs: 200, heartbeatMs: 200 });
+    server = http.createServer((req, res) => void chat.handler(req, res, new URL(req.url ?? "/", "http://localhost")));
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  afterEach(async () => {
+    await chat.stop();
+    server.closeAllConnections();
+    await new Promise((r) => server.close(r));
+  });
+
+  it("'đang đọc văn bản…' is in the history before the prefilled echo; /ok → REF", async () => {
+    const { code } = await issueLinkCode(deps(), { userCode: "vanthu" });
+    const signIn = await fetch(`${base}/chat/api/sign-in`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ code }) });
+    const cookie = signIn.headers.get("set-cookie")!.split(";")[0]!;
+    const { csrfToken } = (await signIn.json()) as { csrfToken: string };
+    const headers = { cookie, "x-csrf-token": csrfToken };
+    const form = new FormData();
+    form.set("text", "");
+    form.set("updateKey", "read-scan-upload-1");
+    form.set("files", new Blob([Buffer.from(await makeDecree30Pdf())], { type: "application/pdf" }), "cv45.pdf");
+    const posted = await fetch(`${base}/chat/api/messages`, { method: "POST", headers, body: form });
+    expect(posted.status).toBe(200);
+    type Answer = { messages: { direction: string; text: string }[] };
+    const history = ((await (await fetch(`${base}/chat/api/messages`, { headers: { cookie } })).json()) as Answer).messages.filter((m) => m.direction === "out");
+    const reading = history.findIndex((m) => m.text.includes("Đang đọc văn bản…"));
+    const echo = history.findIndex((m) => m.text.includes("Số, ký hiệu: 45/STC-NS (đọc từ bản quét)"));
+    expect(reading).toBeGreaterThanOrEqual(0);
+    expect(echo).toBeGreaterThan(reading);
+    const done = await fetch(`${base}/chat/api/messages`, { method: "POST", headers: { ...headers, "content-type": "application/json" }, body: JSON.stringify({ text: "/ok", updateKey: "read-scan-ok-1" }) });
+    expect(((await done.json()) as Answer).messages.map((m) => m.text).join("\n")).toContain("Mã tham chiếu: D1");
+  });
 });
