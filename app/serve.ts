@@ -3,6 +3,7 @@
 import path from "node:path";
 import type { Sender } from "../core/ports/sender.ts";
 import { loadConfig, type Config } from "../core/config.ts";
+import { closeDefaultPageReader } from "../core/ocr/read-document.ts";
 // The Telegram and Zalo adapters (grammy and its plugins) are loaded only when their token is set.
 import type { TelegramBot } from "../bots/telegram/index.ts";
 import type { ZaloBot } from "../bots/zalo/index.ts";
@@ -107,6 +108,7 @@ export const startService = async ({ config, logger, role = "all" }: { config: C
       jobs: config.REDIS_URL ? "BullMQ on Redis" : "in-process (set REDIS_URL to use BullMQ on Redis)",
       interchange: config.AXIS_URL ? `on (${config.AXIS_URL}, every ${config.AXIS_POLL_SECONDS} s)` : "off (set AXIS_URL, AXIS_SYSTEM_ID, AXIS_SECRET and AGENCY_ORGAN_ID to turn it on)",
       agencySignature: app.deps.agencyCertificate ? "on" : "off: outgoing documents get the visible seal only (set AGENCY_P12_PATH and AGENCY_P12_PASSPHRASE to sign)",
+      readScans: app.deps.settings.ocr ? `on (${app.deps.settings.ocr.timeoutMs / 1000} s)` : "off (OCR_ENABLED=false)",
     },
     "channels",
   );
@@ -219,6 +221,8 @@ export const startService = async ({ config, logger, role = "all" }: { config: C
       await step("jobs", () => runner.stop());
       await step("telegram", () => telegram?.stop());
       await step("zalo", () => zalo?.stop());
+      // The OCR worker thread (started by the first scan read), once no bot can start a read.
+      await step("ocr", () => closeDefaultPageReader());
       await step("http", () => http.close());
       await step("audit checkpoint", () => auditCheckpoint("stop"));
       await step("database", () => app.close());
