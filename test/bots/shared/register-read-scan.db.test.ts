@@ -72,6 +72,16 @@ describe("/dangky prefilled from the scan", () => {
     });
   });
 
+  it("the header is matched against the issuers in the register: shown as the office writes it, not flagged", async () => {
+    const channel = "ZALO";
+    await send(channel, { text: "/huy" });
+    await send(channel, { text: "/dangky\nsố: 1/STC-VP\ncơ quan: Sở Tài chính tỉnh Bình Định\ntrích yếu: V/v lịch công tác" });
+    await send(channel, { files: [{ bytes: await pageWith("2/STC-VP"), fileName: "lich.pdf" }] });
+    expect((await send(channel, { text: "/ok" })).text).toMatch(/Đã đăng ký/);
+    const sent = await send(channel, { files: [{ bytes: await pageWith("65/STC-NS"), fileName: "c.pdf" }] });
+    expect(sent.text).toContain("Cơ quan ban hành: Sở Tài chính tỉnh Bình Định (đọc từ bản quét)\n");
+  });
+
   it("a field the clerk typed wins over the one read, typed before the read or after it", async () => {
     const channel = "TELEGRAM";
     await send(channel, { text: "/huy" });
