@@ -1,0 +1,36 @@
+// Renders the "outgoing.interchangeReturned" outbox rows (core/outbox/render-outbox-message.ts calls it):
+// the clerk who issued an outgoing document learns that an agency returned it through the interchange
+// (status 02), with the reason the agency gave and what to do.
+import { t, type Locale } from "../messages/index.ts";
+import type { RenderOutboxResult } from "../outbox/render-outbox-message.ts";
+import type { Db } from "../store/client.ts";
+import { displayRef } from "../documents/refs.ts";
+import { numberAndNotation } from "../outgoing/notation.ts";
+
+/** What the outbox renderer hands over (a subset of its own context). */
+export type InterchangeRenderContext = { db: Db; locale: Locale; currentYear: number };
+
+export const renderInterchangeReturned = async (ctx: InterchangeRenderContext, { statusId }: { statusId: string }): Promise<RenderOutboxResult> => {
+  const s = await ctx.db.interchangeOutgoingStatus.findUnique({
+    where: { id: statusId },
+    select: {
+      description: true,
+      recipient: { select: { organId: true, organName: true, outgoing: { select: { document: { select: { ref: true, codeNumber: true, codeNotation: true, subject: true } } } } } },
+    },
+  });
+  if (!s) return { ok: false, reason: "status not found" };
+  const doc = s.recipient.outgoing.document;
+  const ref = displayRef(doc.ref, ctx.currentYear);
+  return {
+    ok: true,
+    message: {
+      title: t(ctx.locale, "notify.interchangeReturned.title", { code: numberAndNotation(doc.codeNumber, doc.codeNotation), agency: s.recipient.organName }),
+      text: [
+        t(ctx.locale, "notify.interchangeReturned.document", { ref, subject: doc.subject }),
+        t(ctx.locale, "notify.interchangeReturned.agency", { agency: s.recipient.organName, organId: s.recipient.organId }),
+        t(ctx.locale, "notify.interchangeReturned.reason", { reason: s.description ?? t(ctx.locale, "notify.interchangeReturned.noReason") }),
+        t(ctx.locale, "notify.interchangeReturned.next", { ref }),
+      ].join("\n"),
+    },
+  };
+};
