@@ -26,8 +26,6 @@ export const interchangeSend = {
     "interchange.statusName.05": "đang xử lý",
     "interchange.statusName.06": "đã hoàn thành",
     "interchange.statusName.other": "trạng thái {code}",
-    "org.import.agencies": "Cơ quan liên thông: {count}",
-    "interchange.agencies.refreshed": "Danh bạ cơ quan trên trục liên thông: {total} cơ quan ({created} mới, {updated} cập nhật, {deactivated} không còn trên trục).",
   },
   en: {
     "notify.what.outgoing.interchangeReturned": "notice of an outgoing document returned through the interchange",
@@ -52,7 +50,5 @@ export const interchangeSend = {
     "interchange.statusName.05": "in progress",
     "interchange.statusName.06": "done",
     "interchange.statusName.other": "status {code}",
-    "org.import.agencies": "Interchange agencies: {count}",
-    "interchange.agencies.refreshed": "Agency directory of the interchange: {total} agencies ({created} new, {updated} updated, {deactivated} no longer listed).",
   },
 } satisfies CatalogPart;
