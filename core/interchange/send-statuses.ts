@@ -61,7 +61,13 @@ const findOutgoing = async (deps: CoreDeps, status: EdxmlStatus) => {
  *
  * @example for (const item of await transport.listReceived("status")) await receiveOutgoingStatus(deps, { transport }, item);
  */
-export const receiveOutgoingStatus = async (deps: CoreDeps, { transport }: { transport: InterchangeTransport }, item: ReceivedPackage): Promise<OutgoingStatusOutcome> => {
+export const receiveOutgoingStatus = async (
+  deps: CoreDeps,
+  { transport }: { transport: InterchangeTransport },
+  item: ReceivedPackage,
+  /** The message's bytes when the caller already downloaded them (a status listed with the packages). */
+  body?: Uint8Array,
+): Promise<OutgoingStatusOutcome> => {
   const { docId } = item;
   const known = await deps.prisma.interchangeOutgoingStatus.findUnique({ where: { axisDocId: docId }, select: { id: true } });
   if (known) {
@@ -70,7 +76,7 @@ export const receiveOutgoingStatus = async (deps: CoreDeps, { transport }: { tra
   }
   let status: EdxmlStatus;
   try {
-    status = await parseEdxmlStatus(await transport.fetch(docId), { maxMetadataChars: MAX_STATUS_CHARS });
+    status = await parseEdxmlStatus(body ?? (await transport.fetch(docId)), { maxMetadataChars: MAX_STATUS_CHARS });
   } catch (err) {
     if (err instanceof InterchangeError) return { docId, outcome: "skipped", error: err.message };
     if (!(err instanceof EdxmlError)) throw err;
@@ -111,6 +117,17 @@ export const receiveOutgoingStatus = async (deps: CoreDeps, { transport }: { tra
   }
   await answer(transport, docId, "done");
   return { docId, outcome: "stored", statusId, statusCode, documentId: outgoing.documentId, organId: status.from.organId };
+};
+
+/** Whether these bytes are a status message (edXML whose header holds a Status), read with the status parser's limits. */
+export const isStatusMessage = async (bytes: Uint8Array): Promise<boolean> => {
+  try {
+    await parseEdxmlStatus(bytes, { maxMetadataChars: MAX_STATUS_CHARS });
+    return true;
+  } catch (err) {
+    if (err instanceof EdxmlError) return false;
+    throw err;
+  }
 };
 
 /** Polls the status list once; one message's trouble never stops the others. */

@@ -84,6 +84,7 @@ export const createInterchangeJobs = (options: InterchangeJobsOptions): JobDefin
         else if (o.outcome === "refused") ctx.logger.warn({ docId: o.docId, packageId: o.packageId, reason: o.reasonKey, answered: o.answered }, "interchange package refused; the office was told");
         else if (o.outcome === "duplicate") ctx.logger.info({ docId: o.docId, duplicateOf: o.duplicateOfId }, "interchange package is a document already received");
         else if (o.outcome === "skipped") ctx.logger.warn({ docId: o.docId, error: o.error }, "interchange package left on the axis for the next poll");
+        else if (o.outcome === "status") ctx.logger.info({ docId: o.docId, outcome: o.status.outcome }, "a status message listed with the packages went to the outgoing documents' statuses");
       }
       await receiveStatuses(options, ctx);
       await sendStatuses(options, ctx);

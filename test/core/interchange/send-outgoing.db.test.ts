@@ -2,6 +2,9 @@
 // 127.0.0.1: the agency directory, the package queued by /phathanh's use case, the real HTTP transport,
 // retries, the statuses the recipients send back (stored per recipient, shown by /xem, a 02 to the clerk).
 import { createHash } from "node:crypto";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createMemoryFileStore } from "../../../core/files/file-store.ts";
 import { refreshAgencyDirectory, matchAgency } from "../../../core/interchange/agency-directory.ts";
@@ -10,6 +13,7 @@ import { buildEdxmlStatus, parseEdxmlPackage, type EdxmlStatus } from "../../../
 import { sendDueInterchangeOutgoing } from "../../../core/interchange/send-outgoing.ts";
 import { pollOutgoingStatuses } from "../../../core/interchange/send-statuses.ts";
 import { interchangeViewLines } from "../../../core/interchange/send-view.ts";
+import { pollInterchange } from "../../../core/interchange/receive-package.ts";
 import { importOrganization } from "../../../core/org/import-organization.ts";
 import { issueOutgoingDocument, type IssueOutgoingInput } from "../../../core/outgoing/issue-outgoing-document.ts";
 import { renderOutboxMessage } from "../../../core/outbox/render-outbox-message.ts";
@@ -198,6 +202,16 @@ describe("sending an outgoing document", () => {
     expect(await send(transport(), "other")).toMatchObject({ sent: 1 });
     expect(fake.sent).toHaveLength(2);
     expect(Buffer.from(fake.sent[1]!.bytes).equals(Buffer.from(fake.sent[0]!.bytes))).toBe(true);
+    // A receiving side that keys documents on sender + số/ký hiệu + date (ours) records one document of the two.
+    const tmp = await mkdtemp(path.join(tmpdir(), "edoc-axis-send-"));
+    try {
+      for (const p of fake.sent) fake.deliver(p.bytes, { from: p.from });
+      const outcomes = await pollInterchange(deps, { transport: transport(), tmpDir: tmp });
+      expect(outcomes.map((o) => o.outcome)).toEqual(["registered", "duplicate"]);
+    } finally {
+      await rm(tmp, { recursive: true, force: true });
+    }
+    expect(await db.prisma.document.count({ where: { direction: "IN" } })).toBe(1);
   });
 });
 
@@ -235,6 +249,26 @@ describe("statuses from the recipients", () => {
     const message = await renderOutboxMessage(deps, { kind: rows[0]!.kind, payload: rows[0]!.payload, userId: rows[0]!.userId, locale: "vi" });
     expect(message.ok && `${message.message.title}\n${message.message.text}`).toContain("Lý do: Văn bản không thuộc thẩm quyền của Sở Nội vụ");
     expect(message.ok && message.message.title).toContain(SNV.name);
+  });
+
+  it("a status message listed with the packages (not on the status list) is routed to the outgoing document's statuses", async () => {
+    const r = await issue({ externalRecipients: [STC.name] });
+    await send();
+    const docId = fake.deliver(
+      buildEdxmlStatus({ responseFor: { organId: AGENCY, code: r.numberAndNotation, promulgationDate: "2026-12-01" }, from: { organId: STC.code }, statusCode: "01", timestamp: "2026-12-01T10:15:00" }),
+      { from: STC.code, messageType: "edoc" },
+    );
+    const tmp = await mkdtemp(path.join(tmpdir(), "edoc-axis-send-"));
+    try {
+      const outcomes = await pollInterchange(deps, { transport: transport(), tmpDir: tmp });
+      expect(outcomes).toMatchObject([{ docId, outcome: "status", status: { outcome: "stored", statusCode: "01" } }]);
+    } finally {
+      await rm(tmp, { recursive: true, force: true });
+    }
+    expect(await db.prisma.interchangePackage.count()).toBe(0);
+    expect(await db.prisma.outboxMessage.count({ where: { kind: "office.interchangeRefused" } })).toBe(0);
+    expect(fake.statusUpdates).toEqual([{ docId, status: "done" }]);
+    expect(await db.prisma.interchangeOutgoingRecipient.findFirstOrThrow()).toMatchObject({ organId: STC.code, statusCode: "01" });
   });
 
   it("a status from an agency that was not a recipient is not stored", async () => {
