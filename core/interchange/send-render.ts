@@ -2,7 +2,7 @@
 // the clerk who issued an outgoing document learns that an agency returned it through the interchange
 // (status 02), with the reason the agency gave and what to do.
 import { t, type Locale } from "../messages/index.ts";
-import type { RenderOutboxResult } from "../outbox/render-outbox-message.ts";
+import type { OutboundMessage } from "../ports/sender.ts";
 import type { Db } from "../store/client.ts";
 import { displayRef } from "../documents/refs.ts";
 import { numberAndNotation } from "../outgoing/notation.ts";
@@ -10,7 +10,10 @@ import { numberAndNotation } from "../outgoing/notation.ts";
 /** What the outbox renderer hands over (a subset of its own context). */
 export type InterchangeRenderContext = { db: Db; locale: Locale; currentYear: number };
 
-export const renderInterchangeReturned = async (ctx: InterchangeRenderContext, { statusId }: { statusId: string }): Promise<RenderOutboxResult> => {
+/** The outbox renderer's result (core/outbox/render-outbox-message.ts), spelt out here so as not to import it back. */
+type RenderResult = { ok: true; message: OutboundMessage } | { ok: false; reason: string };
+
+export const renderInterchangeReturned = async (ctx: InterchangeRenderContext, { statusId }: { statusId: string }): Promise<RenderResult> => {
   const s = await ctx.db.interchangeOutgoingStatus.findUnique({
     where: { id: statusId },
     select: {
