@@ -23,7 +23,8 @@ import { createMemorySink } from "../../support/edxml-fixtures.ts";
 import { createTestDeps } from "../../support/core.ts";
 import { startFakeAxisServer, type FakeAxisServer } from "../../support/fake-axis-server.ts";
 import { createTestDatabase, type TestDatabase } from "../../support/test-db.ts";
-import { samplePdf, setupExampleOrg, type OrgFixture } from "../../support/workflow.ts";
+import { linkChat, samplePdf, setupExampleOrg, type OrgFixture } from "../../support/workflow.ts";
+import { handleIncoming } from "../../../bots/shared/handle-incoming.ts";
 
 const CREDENTIALS = { systemId: "edoc-quynhon", secret: "s3cret-value" };
 const AGENCY = "000.00.32.H10";
@@ -243,6 +244,12 @@ describe("statuses from the recipients", () => {
     const text = interchangeViewLines("vi", view.interchange, "Asia/Ho_Chi_Minh").join("\n");
     expect(text).toContain(`Sở Tài chính tỉnh Bình Định (${STC.code}): đã tiếp nhận, vào sổ`);
     expect(text).toContain("bị trả lại, lý do: Văn bản không thuộc thẩm quyền của Sở Nội vụ");
+    // The clerk types /xem P1 in the web chat: the same lines, through the bot.
+    await linkChat(deps, "WEB", "w-vanthu", "vanthu");
+    const turn = await handleIncoming({ deps, logger: { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} } }, { channel: "WEB", externalUserId: "w-vanthu", chatId: "w-vanthu", updateKey: "xem-1", text: `/xem ${r.displayRef}` });
+    const shown = turn.replies.map((m) => `${m.title ?? ""}\n${m.text}`).join("\n");
+    expect(shown).toContain("Gửi qua trục liên thông: đã gửi lên trục lúc");
+    expect(shown).toContain(`• Sở Nội vụ tỉnh Bình Định (${SNV.code}): bị trả lại, lý do: Văn bản không thuộc thẩm quyền của Sở Nội vụ`);
 
     const rows = await db.prisma.outboxMessage.findMany({ where: { kind: "outgoing.interchangeReturned" } });
     expect(rows.map((o) => o.userId)).toEqual([org.users.vanthu]);
