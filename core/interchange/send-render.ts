@@ -27,12 +27,12 @@ export const renderInterchangeReturned = async (ctx: InterchangeRenderContext, {
   return {
     ok: true,
     message: {
-      title: t(ctx.locale, "notify.interchangeReturned.title", { code: numberAndNotation(doc.codeNumber, doc.codeNotation), agency: s.recipient.organName }),
+      title: t(ctx.locale, "notify.outgoingReturned.title", { code: numberAndNotation(doc.codeNumber, doc.codeNotation), agency: s.recipient.organName }),
       text: [
-        t(ctx.locale, "notify.interchangeReturned.document", { ref, subject: doc.subject }),
-        t(ctx.locale, "notify.interchangeReturned.agency", { agency: s.recipient.organName, organId: s.recipient.organId }),
-        t(ctx.locale, "notify.interchangeReturned.reason", { reason: s.description ?? t(ctx.locale, "notify.interchangeReturned.noReason") }),
-        t(ctx.locale, "notify.interchangeReturned.next", { ref }),
+        t(ctx.locale, "notify.outgoingReturned.document", { ref, subject: doc.subject }),
+        t(ctx.locale, "notify.outgoingReturned.agency", { agency: s.recipient.organName, organId: s.recipient.organId }),
+        t(ctx.locale, "notify.outgoingReturned.reason", { reason: s.description ?? t(ctx.locale, "notify.outgoingReturned.noReason") }),
+        t(ctx.locale, "notify.outgoingReturned.next", { ref }),
       ].join("\n"),
     },
   };
