@@ -121,7 +121,48 @@ const commands: Record<string, Command> = {
       const app = await openAppContext({ logger: quietLogger() });
       try {
         const r = await importOrganization(app.deps, { text });
-        console.log(`Imported: units ${r.units.created} new, ${r.units.updated} updated; users ${r.users.created} new, ${r.users.updated} updated.`);
+        console.log(`Imported: units ${r.units.created} new, ${r.units.updated} updated; users ${r.users.created} new, ${r.users.updated} updated${r.agencies ? `; interchange agencies ${r.agencies}` : ""}.`);
+        return 0;
+      } finally {
+        await app.close();
+      }
+    },
+  },
+
+  interchange: {
+    summary: "the national document interchange: refresh the agency directory from the axis",
+    usage: `Usage:
+  edoc interchange agencies [--refresh]
+      how many agencies the interchange directory holds; --refresh asks the axis (getAgencies) first
+      (needs AXIS_URL, AXIS_SYSTEM_ID, AXIS_SECRET and AGENCY_ORGAN_ID; the jobs process also does it daily)`,
+    run: async (args) => {
+      const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { refresh: { type: "boolean" } } });
+      matchForm(positionals, "agencies");
+      const app = await openAppContext({ logger: quietLogger() });
+      try {
+        if (values.refresh) {
+          const { config } = app;
+          if (!config.AXIS_URL) {
+            console.error("The interchange is off: set AXIS_URL, AXIS_SYSTEM_ID, AXIS_SECRET and AGENCY_ORGAN_ID, then run this again.");
+            return 1;
+          }
+          const { createAxisHttpTransport } = await import("../core/interchange/axis-http-transport.ts");
+          const { refreshAgencyDirectory } = await import("../core/interchange/agency-directory.ts");
+          const { InterchangeError } = await import("../core/ports/interchange-transport.ts");
+          try {
+            const r = await refreshAgencyDirectory(app.deps, { transport: createAxisHttpTransport({ baseUrl: config.AXIS_URL, systemId: config.AXIS_SYSTEM_ID!, secret: config.AXIS_SECRET! }) });
+            console.log(`Asked the axis: ${r.total} agencies (${r.created} new, ${r.updated} updated, ${r.deactivated} no longer listed).`);
+          } catch (err) {
+            if (!(err instanceof InterchangeError)) throw err;
+            console.error(`The axis could not be asked (${err.message}): check AXIS_URL and the credentials, or try again later. Nothing was changed.`);
+            return 1;
+          }
+        }
+        const [axis, file] = await Promise.all([
+          app.deps.prisma.interchangeAgency.count({ where: { active: true, source: "AXIS" } }),
+          app.deps.prisma.interchangeAgency.count({ where: { active: true, source: "ORG_FILE" } }),
+        ]);
+        console.log(`Interchange directory: ${axis} agencies from the axis, ${file} from the organisation file.`);
         return 0;
       } finally {
         await app.close();

@@ -44,6 +44,7 @@ import { enqueueInterchangeStatus } from "./enqueue-status.ts";
 import { urgencyOfPriority, type HeldFiles } from "./pending-package.ts";
 
 export { urgencyOfPriority };
+import { isStatusMessage, receiveOutgoingStatus, type OutgoingStatusOutcome } from "./send-statuses.ts";
 
 /** What the receiving side needs besides the core deps. */
 export type InterchangeReceiver = {
@@ -61,6 +62,8 @@ export type ReceiveOutcome =
   | { docId: string; outcome: "duplicate"; packageId: string; duplicateOfId: string }
   /** Already recorded by an earlier poll: only the answer to the axis was repeated. */
   | { docId: string; outcome: "already"; packageId: string }
+  /** A status message about one of our outgoing documents, listed with the packages: routed to ./send-statuses.ts. */
+  | { docId: string; outcome: "status"; status: OutgoingStatusOutcome }
   /** Nothing recorded (the axis could not be reached, no clerk): the package stays on the axis for the next poll. */
   | { docId: string; outcome: "skipped"; error: string };
 
@@ -125,6 +128,12 @@ export const receiveInterchangePackage = async (deps: CoreDeps, receiver: Interc
       });
     } catch (err) {
       if (err instanceof EdxmlError) {
+        // A status message listed with the packages (a platform that does not separate them): it answers
+        // one of our outgoing documents, so it goes to their statuses (./send-statuses.ts), not refused.
+        if (err.code === "missing:MessageHeader") {
+          const bytes = new Uint8Array(await readFile(originalPath));
+          if (await isStatusMessage(bytes)) return { docId, outcome: "status", status: await receiveOutgoingStatus(deps, receiver, item, bytes) };
+        }
         const { key, params } = edxmlRefusalMessage(err);
         return await refuse(deps, receiver, { docId, orgId: clerk.orgId, listedFrom: item.from, header: err.header, reasonKey: key, reason: t("vi", key, params) });
       }

@@ -20,13 +20,14 @@ import { office } from "./catalog/office.ts";
 import { directGuide } from "./catalog/direct-guide.ts";
 import { state } from "./catalog/state.ts";
 import { interchange } from "./catalog/interchange.ts";
+import { interchangeSend } from "./catalog/interchange-send.ts";
 import { ocr } from "./catalog/ocr.ts";
 import type { CatalogPart, Locale, MessageParams } from "./types.ts";
 
 export type { CatalogPart, Locale, MessageParams } from "./types.ts";
 export { DEFAULT_LOCALE } from "./types.ts";
 
-const PARTS: CatalogPart[] = [calendar, common, intake, link, org, workflow, notify, reminders, bot, queries, files, zalo, outgoing, office, web, webPush, directGuide, state, interchange, ocr];
+const PARTS: CatalogPart[] = [calendar, common, intake, link, org, workflow, notify, reminders, bot, queries, files, zalo, outgoing, office, web, webPush, directGuide, state, interchange, interchangeSend, ocr];
 
 const merge = (locale: Locale): Record<string, string> => {
   const out: Record<string, string> = {};

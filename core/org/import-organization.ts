@@ -6,6 +6,7 @@ import { z } from "zod";
 import { appendAuditEvent } from "../audit/append-audit-event.ts";
 import type { CoreDeps } from "../deps.ts";
 import { DomainError } from "../errors.ts";
+import { importDirectoryAgencies } from "../interchange/agency-directory.ts";
 
 const UNIT_KINDS = ["LEADERSHIP", "OFFICE", "DEPARTMENT", "WARD", "COMMUNE", "OTHER"] as const;
 /** Kinds of unit that are a cơ quan of their own (a People's Committee with its own seal) unless the file says otherwise. */
@@ -65,6 +66,17 @@ export const ZOrganizationFile = z.object({
    * `direct`: registered at once in the name of the office's clerk.
    */
   interchange: z.object({ register: z.enum(["card", "direct"]).default("card") }).strict().optional(),
+  /** Agencies outside the organisation we send to through the interchange (core/interchange/agency-directory.ts). */
+  agencies: z
+    .array(
+      z.object({
+        organId: z.string().trim().max(64).regex(/^[A-Za-z0-9]+([.-][A-Za-z0-9]+)*$/, "must be letters and digits in dot-separated groups, e.g. 000.00.31.H10"),
+        name: z.string().trim().min(1).max(500),
+        parent: z.string().trim().max(64).optional(),
+        mail: z.string().trim().max(200).optional(),
+      }),
+    )
+    .default([]),
 });
 export type OrganizationFile = z.infer<typeof ZOrganizationFile>;
 
@@ -72,6 +84,8 @@ export type ImportOrganizationResult = {
   orgId: string;
   units: { created: number; updated: number };
   users: { created: number; updated: number };
+  /** Entries of `agencies:` written to the interchange directory. */
+  agencies: number;
 };
 
 /** Describes where a zod issue is: `users[3] (code "cv.tckh").roles[0]`. */
@@ -153,7 +167,7 @@ export const importOrganization = async (deps: CoreDeps, { text, actorUserId }: 
         select: { id: true },
       });
       const unitIds = new Map(existingUnits.map((u) => [u.code.toLowerCase(), u.id]));
-      const result: ImportOrganizationResult = { orgId: org.id, units: { created: 0, updated: 0 }, users: { created: 0, updated: 0 } };
+      const result: ImportOrganizationResult = { orgId: org.id, units: { created: 0, updated: 0 }, users: { created: 0, updated: 0 }, agencies: 0 };
       for (const u of file.units) {
         const known = unitIds.get(u.code.toLowerCase());
         const ownSeal = u.ownSeal ?? OWN_SEAL_KINDS.has(u.kind);
@@ -181,6 +195,7 @@ export const importOrganization = async (deps: CoreDeps, { text, actorUserId }: 
           result.users.created++;
         }
       }
+      result.agencies = await importDirectoryAgencies(tx, now, file.agencies.map((a) => ({ organId: a.organId, name: a.name, ...(a.parent ? { parentOrganId: a.parent } : {}), ...(a.mail ? { mail: a.mail } : {}) })));
       await appendAuditEvent(tx, {
         type: "org.imported",
         at: now,

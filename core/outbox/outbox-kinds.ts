@@ -68,6 +68,8 @@ export type OutboxPayloads = {
   "office.interchangeReturned": { packageId: string };
   /** A unit head receives an outgoing document of the agency (core/outgoing/render-outgoing-received.ts). */
   "outgoing.received": { documentId: string; recipientId: string };
+  /** The issuing clerk learns an agency returned an outgoing document through the interchange (status 02; core/interchange/send-statuses.ts). */
+  "outgoing.interchangeReturned": { statusId: string };
 };
 
 export type OutboxKind = keyof OutboxPayloads;
@@ -94,4 +96,5 @@ export const OUTBOX_KINDS = [
   "office.interchangeRefused",
   "interchange.toRegister",
   "office.interchangeReturned",
+  "outgoing.interchangeReturned",
 ] as const satisfies readonly OutboxKind[];

@@ -19,6 +19,7 @@ import { buildOfficeDigest, type DigestDocument } from "../reports/office-digest
 import { renderOutgoingReceived } from "../outgoing/render-outgoing-received.ts";
 import type { EdxmlMessageHeader } from "../interchange/edxml-types.ts";
 import { packageRef, urgencyOfPriority, type HeldFiles } from "../interchange/pending-package.ts";
+import { renderInterchangeReturned } from "../interchange/send-render.ts";
 import { displayRef } from "../documents/refs.ts";
 import type { Role, Secrecy } from "../store/generated/enums.ts";
 import { OPEN_STATUSES, assignmentActionsFor, cancelReasonOf, documentActionsFor, extensionActionsFor, isOffline } from "../workflow/state-machine.ts";
@@ -731,4 +732,5 @@ const RENDERERS: { [K in OutboxKind]: Renderer<K> } = {
   "office.interchangeRefused": renderOfficeInterchangeRefused,
   "interchange.toRegister": renderInterchangeToRegister,
   "office.interchangeReturned": renderOfficeInterchangeReturned,
+  "outgoing.interchangeReturned": (ctx, payload) => renderInterchangeReturned(ctx, payload),
 };

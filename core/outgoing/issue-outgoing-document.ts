@@ -39,6 +39,7 @@ import { REF_PREFIX, displayRef, documentRef } from "../documents/refs.ts";
 import { documentSearchText } from "../documents/search-text.ts";
 import { DomainError } from "../errors.ts";
 import { enqueueOutbox } from "../outbox/enqueue-outbox.ts";
+import { enqueueOutgoingInterchange } from "../interchange/send-enqueue.ts";
 import { prepareIncoming } from "../pdf/prepare-incoming.ts";
 import { pdfHasDigitalSignature } from "../pdf/detect-signature.ts";
 import { copyForIssue, stampSeal, type SealForm } from "../pdf/seal-stamp.ts";
@@ -411,6 +412,8 @@ export const finishOutgoingIssue = async (deps: CoreDeps, { documentId, certific
           })),
       ),
     );
+    // External recipients that are agencies of the interchange directory get it as an edXML package.
+    const interchange = await enqueueOutgoingInterchange(tx, signedAt, { documentId: doc.id, agencyOrganId: deps.settings.agencyOrganId });
     await appendAuditEvent(tx, {
       type: "outgoing.issued",
       at: signedAt,
@@ -418,7 +421,7 @@ export const finishOutgoingIssue = async (deps: CoreDeps, { documentId, certific
       actorUserId: doc.createdById,
       entityType: "Document",
       entityId: doc.id,
-      data: { ref: doc.ref, isSigned, sealForm, sealedSha256: sealed?.sha256 ?? null, electronicRecipients: doc.recipients.map((r) => r.id) },
+      data: { ref: doc.ref, isSigned, sealForm, sealedSha256: sealed?.sha256 ?? null, electronicRecipients: doc.recipients.map((r) => r.id), ...(interchange ? { interchangeRecipients: interchange.recipients } : {}) },
     });
     return { isSigned, sealForm, sealedSha256: sealed?.sha256 ?? null };
   }, TX_OPTIONS);

@@ -10,6 +10,7 @@ import { assignmentActionsFor, assignmentStateKey, type AssignmentAction, type A
 import { codeOf, deadlineInfo, loadQueryContext, shownRef } from "./query-context.ts";
 import { ZDocumentRefInput, canonicalDocumentRef } from "./refs-input.ts";
 import { visibleDocumentsWhere } from "./visibility.ts";
+import { INTERCHANGE_SEND_SELECT, interchangeSendView, type InterchangeSendView } from "../interchange/send-view.ts";
 
 export const ZGetDocumentByRefInput = z.object({ actorUserId: z.string().min(1), ref: ZDocumentRefInput });
 export type GetDocumentByRefInput = z.input<typeof ZGetDocumentByRefInput>;
@@ -98,6 +99,8 @@ export type DocumentView = {
   supersededDirectives: DirectiveView[];
   /** Units' assignments, the current directive's first (main, coordinating, for information). */
   assignments: AssignmentView[];
+  /** An outgoing document sent through the interchange: its package and each recipient's last status; null otherwise. */
+  interchange: InterchangeSendView | null;
 };
 
 const ROLE_ORDER: Record<AssignmentRole, number> = { MAIN: 0, COORDINATE: 1, INFO: 2 };
@@ -125,6 +128,7 @@ export const getDocumentByRef = (deps: CoreDeps, raw: GetDocumentByRefInput): Pr
         status: true, dueAt: true, toPlaces: true,
         files: { select: { kind: true, sha256: true, fileName: true, mime: true, size: true, pageCount: true }, orderBy: { createdAt: "asc" } },
         directives: { select: { id: true, text: true, authorId: true, enteredById: true, supersedesId: true, createdAt: true }, orderBy: { createdAt: "desc" } },
+        interchangeOutgoing: { select: INTERCHANGE_SEND_SELECT },
       },
     });
     if (!doc) throw new DomainError("DOCUMENT_NOT_FOUND", "document.notFound", { ref: shownRef(ctx, ref) });
@@ -247,5 +251,6 @@ export const getDocumentByRef = (deps: CoreDeps, raw: GetDocumentByRefInput): Pr
       directive: current ? directiveView(current) : null,
       supersededDirectives: doc.directives.filter((d) => d !== current).map(directiveView),
       assignments: topLevel.map(view),
+      interchange: doc.interchangeOutgoing ? interchangeSendView(doc.interchangeOutgoing) : null,
     };
   });

@@ -15,6 +15,11 @@ import { buildIdentity, buildOutboxRow, buildScenario } from "../support/outbox-
 import { createRecordingSender, type RecordingSender } from "../support/recording-sender.ts";
 import { createTestDeps } from "../support/core.ts";
 import { createTestDatabase, type TestDatabase } from "../support/test-db.ts";
+import { createAxisHttpTransport } from "../../core/interchange/axis-http-transport.ts";
+import { issueOutgoingDocument } from "../../core/outgoing/issue-outgoing-document.ts";
+import { createInterchangeJobs, INTERCHANGE_AGENCIES_JOB, INTERCHANGE_SEND_JOB } from "../../jobs/definitions/interchange.ts";
+import { startFakeAxisServer } from "../support/fake-axis-server.ts";
+import { samplePdf, setupExampleOrg } from "../support/workflow.ts";
 
 export type MakeRunner = (o: {
   definitions: JobDefinition<any>[];
@@ -326,6 +331,39 @@ export const runnerContract = (label: string, makeRunner: MakeRunner) => {
         // In-process: nothing is queued at all (no timer, nothing to run); the database keeps what matters.
         expect(logger.entries).toContainEqual({ level: "debug", obj: { job: "test.none" }, msg: "no workers in this process: job not queued" });
         expect(runs).toBe(0);
+      }
+    });
+
+    it("the interchange jobs: the directory job fills an empty directory at start; the send job sends an issued document's package once", async () => {
+      const fake = await startFakeAxisServer({ systemId: "edoc-test", secret: "s3cret" });
+      try {
+        fake.agencies = [{ code: "000.00.31.H10", name: "Sở Tài chính tỉnh Bình Định" }];
+        const axisDeps: CoreDeps = { ...deps, settings: { ...deps.settings, agencyOrganId: "000.00.32.H10" } };
+        const org = await setupExampleOrg(axisDeps);
+        const jobs = createInterchangeJobs({
+          transport: createAxisHttpTransport({ baseUrl: fake.url, systemId: "edoc-test", secret: "s3cret" }),
+          agencyOrganId: "000.00.32.H10",
+          tmpDir: "/tmp",
+          pollEveryMs: 60_000,
+          statusesEveryMs: 60_000,
+          sendEveryMs: 50,
+        }).filter((d) => d.name === INTERCHANGE_AGENCIES_JOB || d.name === INTERCHANGE_SEND_JOB);
+        const [a, b] = [await make({ definitions: jobs, deps: axisDeps, senders: {}, logger: silentLogger() }), await make({ definitions: jobs, deps: axisDeps, senders: {}, logger: silentLogger() })];
+        await a.start();
+        await b.start();
+        await waitFor(async () => (await db.prisma.interchangeAgency.count()) === 1, 15_000, "the directory filled");
+        await issueOutgoingDocument(axisDeps, {
+          actorUserId: org.users.vanthu!,
+          subject: "V/v thử gửi qua trục",
+          signerName: "Nguyễn Văn An",
+          signerTitle: "Chủ tịch",
+          externalRecipients: ["Sở Tài chính tỉnh Bình Định"],
+          files: [{ bytes: await samplePdf() }],
+        });
+        await waitFor(async () => (await db.prisma.interchangeOutgoing.count({ where: { state: "SENT" } })) === 1, 15_000, "the package sent");
+        expect(fake.sent.map((p) => p.to)).toEqual([["000.00.31.H10"]]);
+      } finally {
+        await fake.close();
       }
     });
   });

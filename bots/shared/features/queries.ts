@@ -5,6 +5,7 @@ import type { OutboundMessage } from "../../../core/ports/sender.ts";
 import { getAssignmentByRef, type AssignmentHistoryEntry } from "../../../core/queries/get-assignment.ts";
 import { getDocumentByRef, type AssignmentView } from "../../../core/queries/get-document.ts";
 import { documentMessageActions } from "../../../core/workflow/action-messages.ts";
+import { interchangeViewLines } from "../../../core/interchange/send-view.ts";
 import { documentActionsFor } from "../../../core/workflow/state-machine.ts";
 import { listMyTasks } from "../../../core/queries/list-my-tasks.ts";
 import { listOverdue } from "../../../core/queries/list-overdue.ts";
@@ -114,6 +115,7 @@ export const onView = async (ctx: TurnContext, ref: DocRef): Promise<TurnResult>
       d.code && `${d.code}${d.issuer ? ` · ${d.issuer}` : ""}`,
       d.directive && d.directive.text,
       ...d.assignments.filter((a) => a.isCurrent).flatMap((a) => [line(a, "view.assignmentLine"), ...a.children.map((c) => line(c, "view.delegationLine"))]),
+      ...interchangeViewLines(ctx.locale, d.interchange, ctx.env.deps.settings.officeTimeZone),
     ),
     ...(stamped ? { attachments: [{ sha256: stamped.sha256, fileName: stamped.fileName ?? `${d.displayRef}.pdf`, mime: stamped.mime, kind: "document" as const }] } : {}),
     actions: documentMessageActions(ctx.locale, { id: d.documentId, shownRef: d.displayRef }, documentActionsFor(ctx.actor, d)),

@@ -190,6 +190,10 @@ describe("renderOutboxMessage", () => {
     const returnedPackage = await db.prisma.interchangePackage.create({
       data: { orgId: s.org.id, axisDocId: "1003", fromOrganId: "000.00.31.H10", state: "RETURNED", envelope, files: heldFiles, returnReason: "Gửi nhầm cơ quan", decidedById: s.users.clerk.id, decidedAt: now, receivedAt: now },
     });
+    // An agency returned the outgoing document through the interchange (core/interchange/send-statuses.ts).
+    const outgoingPackage = await db.prisma.interchangeOutgoing.create({ data: { documentId: outDoc.id, edxmlDocumentId: "000.00.32.H10,2026/12/10,05/UBND-VP", state: "SENT", nextAttemptAt: now, createdAt: now } });
+    const outgoingRecipient = await db.prisma.interchangeOutgoingRecipient.create({ data: { outgoingId: outgoingPackage.id, documentRecipientId: outRecipient.id, organId: "000.00.31.H10", organName: "Sở Tài chính tỉnh Bình Định", createdAt: now } });
+    const returnedStatus = await db.prisma.interchangeOutgoingStatus.create({ data: { axisDocId: "2001", recipientId: outgoingRecipient.id, statusCode: "02", description: "Sai thẩm quyền", receivedAt: now } });
     const payloads: Record<OutboxKind, object> = {
       "document.toDirect": { documentId: otherDoc.doc.id },
       "assignment.new": { assignmentId: s.coord.id },
@@ -213,6 +217,7 @@ describe("renderOutboxMessage", () => {
       "office.interchangeRefused": { packageId: refusedPackage.id },
       "interchange.toRegister": { packageId: pendingPackage.id },
       "office.interchangeReturned": { packageId: returnedPackage.id },
+      "outgoing.interchangeReturned": { statusId: returnedStatus.id },
     };
     // The directive of otherDoc must not exist for document.toDirect to be relevant.
     await db.prisma.assignment.deleteMany({ where: { documentId: otherDoc.doc.id } });
