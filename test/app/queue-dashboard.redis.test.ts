@@ -23,7 +23,7 @@ beforeAll(async () => {
     ...(process.env.DATABASE_URL ? { DATABASE_URL: process.env.DATABASE_URL } : {}),
   });
   service = await startService({ config, logger: createLogger("silent"), role: "bots" });
-}, 60_000);
+});
 afterAll(async () => {
   await service?.stop();
   await rm(dir, { recursive: true, force: true });

@@ -351,7 +351,7 @@ describe("Web Push in the browser", () => {
     let seen: Awaited<ReturnType<typeof shown>> = [];
     while (seen.length === 0 && Date.now() < deadline) {
       await cdp.send("ServiceWorker.deliverPushMessage", { origin: base, registrationId: chatWorker()!, data: JSON.stringify(push) });
-      await expect.poll(shown, { timeout: 8_000 }).not.toEqual([]).catch(() => undefined);
+      await expect.poll(shown, { timeout: 60_000 }).not.toEqual([]).catch(() => undefined);
       seen = await shown();
     }
     expect(seen).toEqual([{ title: push.title, body: push.body, tag: push.tag }]);

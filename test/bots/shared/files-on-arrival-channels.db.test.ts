@@ -61,7 +61,7 @@ beforeAll(async () => {
   db = await createTestDatabase();
   await db.truncate();
   await setupExampleOrg(deps());
-}, 60_000);
+});
 afterAll(async () => {
   expect(errors).toEqual([]);
   await db?.close();

@@ -51,7 +51,7 @@ beforeAll(async () => {
   await run("openssl", ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", join(dir, "k.pem"), "-out", join(dir, "c.pem"), "-days", "30", "-subj", "/CN=UBND Quy Nhon"]);
   await run("openssl", ["pkcs12", "-export", "-inkey", join(dir, "k.pem"), "-in", join(dir, "c.pem"), "-out", join(dir, "a.p12"), "-passout", "pass:pw"]);
   certificate = await loadAgencyCertificate({ p12Path: join(dir, "a.p12"), passphrase: "pw" });
-}, 60_000);
+});
 afterAll(async () => {
   await db.close();
   await rm(dir, { recursive: true, force: true });
@@ -106,7 +106,7 @@ describe("/phathanh through handleIncoming", () => {
     expect(press.callbackText).toBe("Đã xác nhận đã nhận văn bản P1-NB.");
     const acked = await db.prisma.documentRecipient.count({ where: { acknowledgedAt: { not: null } } });
     expect(acked).toBe(2);
-  }, 60_000);
+  });
 
   it("quy phạm: có numbers a Quyết định in its own series for the year; a công văn marked so is refused with the types that are", async () => {
     const normativeForm = FORM.replace("loại: Công văn", "loại: Quyết định").replace("dấu đỏ: không", "dấu đỏ: không\nquy phạm: có");
@@ -124,7 +124,7 @@ describe("/phathanh through handleIncoming", () => {
     expect(refused).not.toContain("Số, ký hiệu:");
     expect(refused).toContain("Quyết định");
     expect(await db.prisma.document.count({ where: { direction: "OUT" } })).toBe(2);
-  }, 60_000);
+  });
 
   it("files first, then /phathanh, missing lines asked one by one; without a certificate the copy is neither sealed nor signed", async () => {
     const first = await send("vanthu", { files: [{ bytes: pdf, fileName: "scan.pdf" }] });
@@ -142,7 +142,7 @@ describe("/phathanh through handleIncoming", () => {
     expect(textOf(done)).not.toContain("khối dấu số");
     const doc = await db.prisma.document.findFirstOrThrow({ where: { direction: "OUT" }, select: { signerName: true, signerTitle: true, isSigned: true } });
     expect(doc).toEqual({ signerName: "Đặng Thị Hạnh", signerTitle: "KT. Chủ tịch Phó Chủ tịch", isSigned: false });
-  }, 60_000);
+  });
 
   it("labels each kept file with its real type: a photo renamed .pdf is a JPEG photo, a file without a name is numbered", async () => {
     await send("vanthu", { files: [{ bytes: pdf, fileName: "to-trinh.pdf" }] });

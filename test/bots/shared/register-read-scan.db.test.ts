@@ -41,7 +41,7 @@ beforeAll(async () => {
   const deps = createTestDeps(db.prisma, { clock, files });
   await setupExampleOrg(deps);
   for (const channel of CHANNELS) await linkChat(deps, channel, chatOf(channel), "vanthu");
-}, 60_000);
+});
 afterAll(async () => {
   await closeDefaultPageReader();
   await db?.close();

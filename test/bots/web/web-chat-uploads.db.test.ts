@@ -209,9 +209,9 @@ describe("web chat uploads", () => {
     req.on("error", () => {});
     req.write(partsHead("/dangky", "half.pdf"));
     req.write(Buffer.alloc(256 * 1024, 0x42));
-    await expect.poll(async () => (await leftInUploadDir()).length, { timeout: 10_000 }).toBe(2);
+    await expect.poll(async () => (await leftInUploadDir()).length, { timeout: 60_000 }).toBe(2);
     req.destroy();
-    await expect.poll(async () => (await leftInUploadDir()).length, { timeout: 10_000 }).toBe(0);
+    await expect.poll(async () => (await leftInUploadDir()).length, { timeout: 60_000 }).toBe(0);
     // One upload at a time per person: the slot is free again.
     const pdf = await readFile("test/fixtures/sample-2-pages.pdf");
     expect((await upload(b, [partsHead("/dangky", "a.pdf"), pdf, partsTail])).status).toBe(200);
@@ -235,7 +235,7 @@ describe("web chat uploads", () => {
     const first = slow(a);
     const second = slow(b);
     // Both held uploads have reached the service (their files are being written) before the others try.
-    await expect.poll(async () => (await leftInUploadDir()).length, { timeout: 10_000 }).toBeGreaterThanOrEqual(4);
+    await expect.poll(async () => (await leftInUploadDir()).length, { timeout: 60_000 }).toBeGreaterThanOrEqual(4);
     const samePerson = await upload(a, [partsHead("/viec", "x.pdf"), pdf, partsTail]);
     const overall = await upload(c, [partsHead("/viec", "x.pdf"), pdf, partsTail]);
     for (const refused of [samePerson, overall]) {

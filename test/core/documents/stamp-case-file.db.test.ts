@@ -64,7 +64,7 @@ describe("ĐẾN stamp: Số và ký hiệu HS", () => {
     await addDocumentToCaseFile(d, { actorUserId: org.users.vanthu!, code: "06-VP", year: 2026, documentRef: doc.ref });
     lines = await stampedLines(doc.documentId);
     expect(lines).toContain("Số và ký hiệu HS: 05-VP; 06-VP");
-  }, 60_000);
+  });
 
   it("an outgoing document filed in a case file gets no ĐẾN stamp", async () => {
     const d = deps();
@@ -79,5 +79,5 @@ describe("ĐẾN stamp: Số và ký hiệu HS", () => {
     await openCaseFile(d, { actorUserId: org.users.vanthu!, code: "05-VP", title: "Hồ sơ", retention: "10 năm" });
     await addDocumentToCaseFile(d, { actorUserId: org.users.vanthu!, code: "05-VP", year: 2026, documentId: out.documentId });
     expect(await db.prisma.storedFile.count({ where: { documentId: out.documentId, kind: "STAMPED" } })).toBe(0);
-  }, 60_000);
+  });
 });

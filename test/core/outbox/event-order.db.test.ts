@@ -27,7 +27,7 @@ beforeAll(async () => {
   clock = createTestClock("2026-12-01T02:00:00Z");
   org = await setupExampleOrg(deps());
   await linkChat(deps(), "TELEGRAM", "202", "chutich");
-}, 60_000);
+});
 afterAll(async () => db?.close());
 
 /** Delivers everything due, the workers taking the rows in the opposite order, all at once. */

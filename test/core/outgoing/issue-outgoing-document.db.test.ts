@@ -49,7 +49,7 @@ beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), "issue-out-"));
   agency = await makeCertificate("agency", "UBND");
   personal = await makeCertificate("signer", "Nguyen Van An");
-}, 60_000);
+});
 afterAll(async () => {
   await db.close();
   await rm(dir, { recursive: true, force: true });
@@ -238,7 +238,7 @@ describe("issueOutgoingDocument", () => {
     expect(digitalLines).not.toContain("SAO Y");
     const issued = await db.prisma.auditEvent.findMany({ where: { type: "outgoing.issued" }, orderBy: { seq: "asc" }, select: { data: true } });
     expect(issued.map((e) => (e.data as { sealForm: string }).sealForm)).toEqual(["SAO_Y", "ORIGINAL"]);
-  }, 60_000);
+  });
 
   it("finishOutgoingIssue completes a document left numbered by a crash, once", async () => {
     const r = await issue();

@@ -20,7 +20,7 @@ beforeAll(async () => {
   await run("openssl", ["pkcs12", "-export", "-inkey", join(dir, "key.pem"), "-in", join(dir, "cert.pem"), "-out", join(dir, "agency.p12"), "-passout", "pass:mat-khau"]);
   await writeFile(join(dir, "pass.txt"), "mat-khau\n");
   certificate = await loadAgencyCertificate({ p12Path: join(dir, "agency.p12"), passphraseFile: join(dir, "pass.txt") });
-}, 60_000);
+});
 afterAll(async () => rm(dir, { recursive: true, force: true }));
 
 describe("signPdf", () => {
