@@ -133,7 +133,9 @@ const D = "[0-9oOlIi|]";
 
 // === Số và ký hiệu
 
-const CODE_LINE = /(?:^|[^a-z])s[o0-9]?\s*[:;.,]\s*([0-9oOlIi|]{1,7})\s*\/\s*((?:[\p{L}0-9]+)(?:\s*[-/]\s*[\p{L}0-9]+)*)/du;
+// The slash may come out as a fraction slash "⁄" or a division slash "∕", or be lost altogether
+// ("683UBND-KHTC": then the ký hiệu must start with a capital right after the digits).
+const CODE_LINE = /(?:^|[^a-z])s[o0-9]?\s*[:;.,]\s*([0-9oOlIi|]{1,7})\s*([/⁄∕]\s*)?((?:[\p{L}0-9]+)(?:\s*[-/⁄∕]\s*[\p{L}0-9]+)*)/du;
 const LETTER_FOR_DIGIT: Record<string, string> = { "0": "O", "5": "S", "1": "I", "8": "B" };
 const TYPE_ABBR_D_TO_DJ: Record<string, string> = { QD: "QĐ", CD: "CĐ", QYD: "QyĐ" };
 
@@ -176,11 +178,13 @@ const findCode = (lines: Line[]): ExtractedFields["code"] => {
     if (!m) continue;
     const number = repairDigits(m[1]!);
     if (!number) continue;
-    const [from, to] = m.indices![2]!;
-    const { notation, repaired } = repairNotation(line.text.slice(from, to));
+    const [from, to] = m.indices![3]!;
+    const slashLost = m[2] === undefined;
+    if (slashLost && (from !== m.indices![1]![1] || !/^\p{Lu}/u.test(line.text.slice(from)))) continue;
+    const { notation, repaired } = repairNotation(line.text.slice(from, to).replace(/[⁄∕]/g, "/"));
     if (!/\p{L}/u.test(notation)) continue;
     const keywordClean = /(?:^|[^\p{L}])Số\s*:/u.test(line.text);
-    const confidence = keywordClean && !number.repaired && !repaired ? 1 : 0.8;
+    const confidence = slashLost ? 0.7 : keywordClean && !number.repaired && !repaired && m[2]!.startsWith("/") ? 1 : 0.8;
     return { value: { codeNumber: number.digits, codeNotation: notation }, confidence, source: source("first", [line]) };
   }
   return undefined;
@@ -520,11 +524,20 @@ export const extractFields = (input: ExtractInput): ExtractedFields => {
     const subjectLines: Line[] = [vvLine];
     const first = leftPart(vvLine);
     const parts = [first.slice(VV.exec(foldSameLength(first))?.[0].length ?? 0)];
-    for (const line of lines.slice(vvLine.index + 1, vvLine.index + 4)) {
+    // Up to 3 more lines. tesseract may put a blank line between two wrapped lines (one is skipped);
+    // a line in capitals is an urgency mark or the other column, not the trích yếu.
+    let blanks = 0;
+    for (const line of lines.slice(vvLine.index + 1)) {
       const t = leftPart(line);
-      if (t === "" || KINH_GUI.test(line.folded) || t.length > 60) break;
+      if (t === "") {
+        if (++blanks > 1) break;
+        continue;
+      }
+      if (KINH_GUI.test(line.folded) || t.length > 60 || isCapitalsLine(t)) break;
+      blanks = 0;
       subjectLines.push(line);
       parts.push(t);
+      if (subjectLines.length === 4) break;
     }
     const text = parts.join(" ").replace(/\s+/g, " ").trim();
     if (text) out.subject = { value: `V/v ${text}`, confidence: 0.9, source: source("first", subjectLines) };

@@ -210,3 +210,58 @@ describe("foldSameLength", () => {
     expect(f.length).toBe(s.length);
   });
 });
+
+// Slips seen on the OCR corpus of `npm run bench -- ocr` (bench/support/ocr-corpus.ts), as tesseract
+// printed them.
+describe("extractFields: what tesseract made of the benchmark corpus", () => {
+  it("joins V/v lines that tesseract separated by a blank line, and stops at the urgency mark under them", () => {
+    const page = `UBND TỈNH BÌNH ĐỊNH CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+SỞ TÀI CHÍNH Độc lập - Tự do - Hạnh phúc
+Số: 1066/STC-TCCB Quy Nhơn, ngày 05 tháng 04 năm 2026
+
+V/v cung cấp số liệu phục vụ tổng kết
+
+công tác cải cách hành chính
+
+KHẨN
+Kính gửi: Các đơn vị trực thuộc
+
+Các đơn vị làm rõ những khó khăn, vướng mắc và đề xuất giải pháp tháo gỡ
+`;
+    const f = extractFields({ firstPage: page, knownIssuers: KNOWN });
+    expect(f.subject?.value).toBe("V/v cung cấp số liệu phục vụ tổng kết công tác cải cách hành chính");
+    expect(f.subject?.source.lines).toEqual([4, 6]);
+    expect(f.urgency?.value).toBe("URGENT");
+  });
+
+  it("does not take the urgency mark printed right under the last V/v line into the trích yếu", () => {
+    const page = `ỦY BAN NHÂN DÂN CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+TỈNH GIA LAI Độc lập - Tự do - Hạnh phúc
+Số: 683/UBND-KHTC Pleiku, ngày 17 tháng 08 năm 2026
+V/v rà soát, đề xuất danh mục dự án đầu
+tư công trung hạn giai đoạn 2026 - 2030
+của các sở, ban, ngành và địa phương
+THƯỢNG KHẨN
+Kính gửi: Các đơn vị trực thuộc
+`;
+    const f = extractFields({ firstPage: page, knownIssuers: KNOWN });
+    expect(f.subject?.value).toBe("V/v rà soát, đề xuất danh mục dự án đầu tư công trung hạn giai đoạn 2026 - 2030 của các sở, ban, ngành và địa phương");
+    expect(f.urgency?.value).toBe("VERY_URGENT");
+  });
+
+  it("stops the trích yếu at two blank lines in a row (the next block is not part of it)", () => {
+    const f = extractFields({ firstPage: "SỞ TÀI CHÍNH\nSố: 45/STC-NS\nV/v báo cáo quý IV\n\n\nTrụ sở làm việc mới\n" });
+    expect(f.subject?.value).toBe("V/v báo cáo quý IV");
+  });
+
+  it('reads a số line whose slash came out as a fraction slash "⁄", or was lost before the ký hiệu', () => {
+    const code = (line: string) => extractFields({ firstPage: `ỦY BAN NHÂN DÂN\nTỈNH GIA LAI\n${line} Pleiku, ngày 17 tháng 08 năm 2026\n` }).code;
+    expect(code("Số: 683⁄UBND-KHTC")?.value).toEqual({ codeNumber: "683", codeNotation: "UBND-KHTC" });
+    expect(code("Số: 15⁄2026⁄QĐ-UBND")?.value).toEqual({ codeNumber: "15", codeNotation: "2026/QĐ-UBND" });
+    const lost = code("Số: 683UBND-KHTC");
+    expect(lost?.value).toEqual({ codeNumber: "683", codeNotation: "UBND-KHTC" });
+    expect(lost?.confidence).toBeLessThan(0.8);
+    // Without the slash, a ký hiệu must follow the digits at once, in capitals.
+    expect(code("Số: 683 ngày")).toBeUndefined();
+  });
+});
