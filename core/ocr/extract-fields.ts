@@ -507,6 +507,10 @@ export const extractFields = (input: ExtractInput): ExtractedFields => {
   if (titleType && titleIndex >= 0) {
     out.docType = { value: titleType, confidence: notationType === null || notationType === titleType ? 1 : 0.7, source: source("first", [lines[titleIndex]!]) };
     const subjectLines: Line[] = [];
+    // The trích yếu is centred under the title, narrower than the body, and tesseract often drops
+    // the rule under it: a line about as wide as the widest body line below is the body already.
+    const below = lines.slice(titleIndex + 1, titleIndex + 25).map((l) => l.text.trim().length);
+    const bodyWidth = Math.max(0, ...below);
     for (const line of lines.slice(titleIndex + 1, titleIndex + 5)) {
       const t = line.text.trim();
       if (t === "") {
@@ -516,6 +520,8 @@ export const extractFields = (input: ExtractInput): ExtractedFields => {
       if (/^[-_=—–.]{3,}$/.test(t) || KINH_GUI.test(line.folded) || /^can cu\b/.test(fold(t))) break;
       // The line under the title is the authority ("CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH") in a decision: stop at capitals after the subject.
       if (subjectLines.length && t === t.toUpperCase() && /\p{Lu}{3,}/u.test(t)) break;
+      const firstWidth = subjectLines[0]?.text.trim().length;
+      if (firstWidth !== undefined && bodyWidth >= firstWidth * 1.15 && t.length >= bodyWidth * 0.85) break;
       subjectLines.push(line);
     }
     if (subjectLines.length) out.subject = { value: subjectLines.map((l) => l.text.trim()).join(" ").replace(/\s+/g, " "), confidence: 0.9, source: source("first", subjectLines) };

@@ -265,3 +265,29 @@ Kính gửi: Các đơn vị trực thuộc
     expect(code("Số: 683 ngày")).toBeUndefined();
   });
 });
+
+describe("extractFields: the trích yếu under a title, when tesseract dropped the rule under it", () => {
+  const page = `BỘ TÀI CHÍNH CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+KHO BẠC NHÀ NƯỚC Độc lập - Tự do - Hạnh phúc
+Số: 300/TTr-KBNN Hà Nội, ngày 27 tháng 01 năm 2026
+THƯỢNG KHẨN
+TỜ TRÌNH
+Đề nghị phê duyệt dự toán kinh phí tổ chức Hội chợ
+thương mại năm 2027
+đề nghị các cơ quan, đơn vị khẩn trương rà soát, tổng hợp và đánh giá kết quả
+thực hiện nhiệm vụ được giao. Các đơn vị làm rõ những khó khăn, vướng
+mắc và đề xuất giải pháp tháo gỡ trong thời gian tới. Văn bản, số liệu đề nghị
+`;
+
+  it("stops at the first line as wide as the body", () => {
+    const f = extractFields({ firstPage: page });
+    expect(f.docType?.value).toBe("Tờ trình");
+    expect(f.subject?.value).toBe("Đề nghị phê duyệt dự toán kinh phí tổ chức Hội chợ thương mại năm 2027");
+    expect(f.subject?.source.lines).toEqual([5, 6]);
+  });
+
+  it("keeps a trích yếu whose lines are as wide as the body (nothing narrower to tell them apart)", () => {
+    const f = extractFields({ firstPage: "KẾ HOẠCH\nTriển khai công tác kiểm tra việc thực hiện chế độ báo cáo năm 2026 tại\ncác cơ quan, đơn vị trên địa bàn tỉnh trong quý IV năm 2026 theo quy định\n\nThực hiện chỉ đạo của cấp trên, Sở ban hành kế hoạch như sau:\n" });
+    expect(f.subject?.value).toBe("Triển khai công tác kiểm tra việc thực hiện chế độ báo cáo năm 2026 tại các cơ quan, đơn vị trên địa bàn tỉnh trong quý IV năm 2026 theo quy định");
+  });
+});
