@@ -133,9 +133,10 @@ const D = "[0-9oOlIi|]";
 
 // === Số và ký hiệu
 
-// The slash may come out as a fraction slash "⁄" or a division slash "∕", or be lost altogether
-// ("683UBND-KHTC": then the ký hiệu must start with a capital right after the digits).
-const CODE_LINE = /(?:^|[^a-z])s[o0-9]?\s*[:;.,]\s*([0-9oOlIi|]{1,7})\s*([/⁄∕]\s*)?((?:[\p{L}0-9]+)(?:\s*[-/⁄∕]\s*[\p{L}0-9]+)*)/du;
+// The slash may come out as a fraction slash "⁄" or a division slash "∕", as ":", "," or ";", or be
+// lost altogether ("683UBND-KHTC", "936:GM-SYT": then the ký hiệu must start with a capital right
+// after the digits or that mark).
+const CODE_LINE = /(?:^|[^a-z])s[o0-9]?\s*[:;.,]\s*([0-9oOlIi|]{1,7})(\s*[/⁄∕]\s*|[:;,])?((?:[\p{L}0-9]+)(?:\s*[-/⁄∕]\s*[\p{L}0-9]+)*)/du;
 const LETTER_FOR_DIGIT: Record<string, string> = { "0": "O", "5": "S", "1": "I", "8": "B" };
 const TYPE_ABBR_D_TO_DJ: Record<string, string> = { QD: "QĐ", CD: "CĐ", QYD: "QyĐ" };
 
@@ -179,8 +180,8 @@ const findCode = (lines: Line[]): ExtractedFields["code"] => {
     const number = repairDigits(m[1]!);
     if (!number) continue;
     const [from, to] = m.indices![3]!;
-    const slashLost = m[2] === undefined;
-    if (slashLost && (from !== m.indices![1]![1] || !/^\p{Lu}/u.test(line.text.slice(from)))) continue;
+    const slashLost = m[2] === undefined || !/[/⁄∕]/.test(m[2]);
+    if (slashLost && (from !== (m.indices![2] ?? m.indices![1]!)[1] || !/^\p{Lu}/u.test(line.text.slice(from)))) continue;
     const { notation, repaired } = repairNotation(line.text.slice(from, to).replace(/[⁄∕]/g, "/"));
     if (!/\p{L}/u.test(notation)) continue;
     const keywordClean = /(?:^|[^\p{L}])Số\s*:/u.test(line.text);
@@ -254,12 +255,10 @@ const typeOfTitle = (line: Line): string | null => {
   const letters = line.text.replace(/[^\p{L}\s]/gu, "").trim();
   if (letters === "" || letters !== letters.toUpperCase()) return null; // titles are printed in capitals
   const f = fold(letters);
-  for (const t of DOC_TYPES) {
-    const n = fold(t.name);
-    if (f === n) return t.name;
-    if (n.length >= 7 && levenshtein(f, n) <= 1) return t.name;
-  }
-  return null;
+  // An exact name first: "THÔNG BÁO" is one letter away from "Thông cáo".
+  const exact = DOC_TYPES.find((t) => fold(t.name) === f);
+  if (exact) return exact.name;
+  return DOC_TYPES.find((t) => fold(t.name).length >= 7 && levenshtein(f, fold(t.name)) <= 1)?.name ?? null;
 };
 
 const typeOfNotation = (notation: string | undefined): string | null => {
@@ -278,7 +277,10 @@ const ABBREVIATIONS: [RegExp, string][] = [
   [/\btx\b\.?/g, "thi xa"],
 ];
 const normaliseIssuer = (s: string): string => {
-  let f = fold(s).replace(/[^a-z0-9 ]+/g, " ");
+  // OCR may glue the abbreviation to the locality: "UBNDTỈNH KHÁNH HÒA".
+  let f = fold(s)
+    .replace(/[^a-z0-9 ]+/g, " ")
+    .replace(/\b(ubnd|hdnd)(?=tinh|thanh pho|huyen|quan|thi xa|xa|phuong)/g, "$1 ");
   for (const [re, full] of ABBREVIATIONS) f = f.replace(re, full);
   return f.replace(/\s+/g, " ").trim();
 };
@@ -519,7 +521,8 @@ export const extractFields = (input: ExtractInput): ExtractedFields => {
       }
       if (/^[-_=—–.]{3,}$/.test(t) || KINH_GUI.test(line.folded) || /^can cu\b/.test(fold(t))) break;
       // The line under the title is the authority ("CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH") in a decision: stop at capitals after the subject.
-      if (subjectLines.length && t === t.toUpperCase() && /\p{Lu}{3,}/u.test(t)) break;
+      // (Or the rule under the trích yếu, read as a run of capitals.)
+      if (subjectLines.length && ((t === t.toUpperCase() && /\p{Lu}{3,}/u.test(t)) || isCapitalsLine(t))) break;
       const firstWidth = subjectLines[0]?.text.trim().length;
       if (firstWidth !== undefined && bodyWidth >= firstWidth * 1.15 && t.length >= bodyWidth * 0.85) break;
       subjectLines.push(line);

@@ -264,6 +264,30 @@ Kính gửi: Các đơn vị trực thuộc
     // Without the slash, a ký hiệu must follow the digits at once, in capitals.
     expect(code("Số: 683 ngày")).toBeUndefined();
   });
+
+  it('reads a số line whose slash came out as ":" or ","', () => {
+    const code = (line: string) => extractFields({ firstPage: `UBND TỈNH ĐỒNG NAI\nSỞ Y TẾ\n${line} Biên Hòa, ngày 09 tháng 02 năm 2026\n` }).code?.value;
+    expect(code("Số: 936:GM-SYT")).toEqual({ codeNumber: "936", codeNotation: "GM-SYT" });
+    expect(code("Số: 243,UBND-TCCB.")).toEqual({ codeNumber: "243", codeNotation: "UBND-TCCB" });
+    expect(code("Số: 243, ngày")).toBeUndefined();
+  });
+
+  it('reads the title "THÔNG BÁO" as Thông báo, not as Thông cáo one letter away', () => {
+    const f = extractFields({ firstPage: "SỞ Y TẾ\nSố: 12/TB-SYT\nTHÔNG BÁO\nLịch tiếp công dân định kỳ\n" });
+    expect(f.docType?.value).toBe("Thông báo");
+    expect(extractFields({ firstPage: "THÔNG CÁO\nVề kỳ họp thứ 10\n" }).docType?.value).toBe("Thông cáo");
+  });
+
+  it('matches a parent body whose "UBND" OCR glued to the locality ("UBNDTỈNH KHÁNH HÒA")', () => {
+    const page = "UBNDTÏNH KHÁNH HÒA CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nSỞ NÔNG NGHIỆP VÀ MÔI TRƯỜNG Độc lập - Tự do - Hạnh phúc\nSố: 2565/TTr-SNNMT Khánh Hòa, ngày 22 tháng 08 năm 2026\n";
+    const f = extractFields({ firstPage: page, knownIssuers: ["Sở Nông nghiệp và Môi trường tỉnh Khánh Hòa", "Sở Nông nghiệp và Môi trường tỉnh Gia Lai"] });
+    expect(f.issuer).toMatchObject({ value: "Sở Nông nghiệp và Môi trường tỉnh Khánh Hòa", known: true });
+  });
+
+  it("stops the trích yếu under a title at the rule under it read as a run of capitals", () => {
+    const f = extractFields({ firstPage: "KẾ HOẠCH\nTổ chức hội nghị tập huấn nghiệp vụ văn thư, lưu trữ cho cán bộ,\ncông chức cấp xã trên địa bàn\nXÃ ÁÃXđãRXÃRxAR XÃ\n" });
+    expect(f.subject?.value).toBe("Tổ chức hội nghị tập huấn nghiệp vụ văn thư, lưu trữ cho cán bộ, công chức cấp xã trên địa bàn");
+  });
 });
 
 describe("extractFields: the trích yếu under a title, when tesseract dropped the rule under it", () => {
