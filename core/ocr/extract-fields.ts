@@ -323,6 +323,7 @@ const matchIssuer = (headerLines: Line[], known: readonly string[]): ExtractedFi
 
 // === Header, title and trích yếu
 
+const TRAILING_SPECKS = /[\s.,;:'"`]+$/u;
 const VV = /^\s*v\s*[/|\\l1]\s*[vyu]\b\s*[.:]?\s*/;
 const KINH_GUI = /^\s*k[i]nh\s*g[u]i\b/;
 
@@ -505,6 +506,16 @@ export const extractFields = (input: ExtractInput): ExtractedFields => {
   if (secrecy) out.secrecyMark = secrecy;
 
   // Type and trích yếu.
+  // The ký hiệu starts with the abbreviation of the type the title names ("TỜ TRÌNH" → "TTr-…"): one
+  // letter off ("TTT-", "TIr-", "ABC-") is an OCR slip, put right.
+  const titleAbbr = DOC_TYPES.find((t) => t.name === titleType)?.abbr;
+  if (code && titleAbbr && code.value.codeNotation) {
+    const m = /^((?:\d{4}\/)?)([\p{L}]+)-/u.exec(code.value.codeNotation);
+    if (m && m[2] !== titleAbbr && levenshtein(m[2]!.toUpperCase(), titleAbbr.toUpperCase()) <= 1) {
+      code.value = { ...code.value, codeNotation: `${m[1]}${titleAbbr}${code.value.codeNotation.slice(m[0].length - 1)}` };
+      code.confidence = Math.min(code.confidence, 0.8);
+    }
+  }
   const notationType = typeOfNotation(code?.value.codeNotation);
   if (titleType && titleIndex >= 0) {
     out.docType = { value: titleType, confidence: notationType === null || notationType === titleType ? 1 : 0.7, source: source("first", [lines[titleIndex]!]) };
@@ -523,11 +534,15 @@ export const extractFields = (input: ExtractInput): ExtractedFields => {
       // The line under the title is the authority ("CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH") in a decision: stop at capitals after the subject.
       // (Or the rule under the trích yếu, read as a run of capitals.)
       if (subjectLines.length && ((t === t.toUpperCase() && /\p{Lu}{3,}/u.test(t)) || isCapitalsLine(t))) break;
+      // The rule under it read as noise ("sa = ca"): no word of three letters.
+      if (subjectLines.length && !/\p{L}{3,}/u.test(t)) break;
       const firstWidth = subjectLines[0]?.text.trim().length;
       if (firstWidth !== undefined && bodyWidth >= firstWidth * 1.15 && t.length >= bodyWidth * 0.85) break;
       subjectLines.push(line);
     }
-    if (subjectLines.length) out.subject = { value: subjectLines.map((l) => l.text.trim()).join(" ").replace(/\s+/g, " "), confidence: 0.9, source: source("first", subjectLines) };
+    // A trích yếu ends without a full stop: a trailing "." or a leading quote is a speck.
+    const text = subjectLines.map((l) => l.text.trim()).join(" ").replace(/\s+/g, " ").replace(/^[^\p{L}\p{N}]+/u, "").replace(TRAILING_SPECKS, "");
+    if (text) out.subject = { value: text, confidence: 0.9, source: source("first", subjectLines) };
   } else if (vvLine) {
     out.docType = { value: OFFICIAL_LETTER, confidence: notationType ? 0.6 : 0.9, source: source("first", [vvLine]) };
     const subjectLines: Line[] = [vvLine];
@@ -548,7 +563,7 @@ export const extractFields = (input: ExtractInput): ExtractedFields => {
       parts.push(t);
       if (subjectLines.length === 4) break;
     }
-    const text = parts.join(" ").replace(/\s+/g, " ").trim();
+    const text = parts.join(" ").replace(/\s+/g, " ").trim().replace(TRAILING_SPECKS, "");
     if (text) out.subject = { value: `V/v ${text}`, confidence: 0.9, source: source("first", subjectLines) };
   } else if (notationType) {
     out.docType = { value: notationType, confidence: 0.7, source: code!.source };

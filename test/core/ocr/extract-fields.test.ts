@@ -284,6 +284,23 @@ Kính gửi: Các đơn vị trực thuộc
     expect(f.issuer).toMatchObject({ value: "Sở Nông nghiệp và Môi trường tỉnh Khánh Hòa", known: true });
   });
 
+  it("puts right a type abbreviation one letter off the title's in the ký hiệu, with a lower confidence", () => {
+    const read = (codeLine: string, title: string) => extractFields({ firstPage: `SỞ CÔNG THƯƠNG\n${codeLine} Cần Thơ, ngày 02 tháng 03 năm 2026\n${title}\nĐề nghị phê duyệt dự toán\n` }).code;
+    expect(read("Số: 2954/TTT-SCT", "TỜ TRÌNH")?.value).toEqual({ codeNumber: "2954", codeNotation: "TTr-SCT" });
+    expect(read("Số: 1363/TIr-UBND", "TỜ TRÌNH")?.confidence).toBeLessThan(1);
+    expect(read("Số: 293/ABC-SVHTTDL", "BÁO CÁO")?.value.codeNotation).toBe("BC-SVHTTDL");
+    expect(read("Số: 15/2026/QD-UBND", "QUYẾT ĐỊNH")?.value.codeNotation).toBe("2026/QĐ-UBND");
+    // Two letters off, or no title: left as read.
+    expect(read("Số: 12/XYZ-SCT", "TỜ TRÌNH")?.value.codeNotation).toBe("XYZ-SCT");
+    expect(extractFields({ firstPage: "SỞ CÔNG THƯƠNG\nSố: 2954/TTT-SCT\nV/v hội chợ\n" }).code?.value.codeNotation).toBe("TTT-SCT");
+  });
+
+  it("drops the noise tesseract makes of the rule under a trích yếu, and a trailing full stop or leading quote", () => {
+    expect(extractFields({ firstPage: "GIẤY MỜI\nDự hội nghị sơ kết công tác quý IV năm 2026\nsa = ca\n" }).subject?.value).toBe("Dự hội nghị sơ kết công tác quý IV năm 2026");
+    expect(extractFields({ firstPage: "KẾ HOẠCH\n'Triển khai công tác kiểm tra.\n" }).subject?.value).toBe("Triển khai công tác kiểm tra");
+    expect(extractFields({ firstPage: "SỞ TÀI CHÍNH\nSố: 45/STC-NS\nV/v rà soát, đề xuất danh mục\ncủa các sở, ban, ngành và địa phương.\nKính gửi: Các sở\n" }).subject?.value).toBe("V/v rà soát, đề xuất danh mục của các sở, ban, ngành và địa phương");
+  });
+
   it("stops the trích yếu under a title at the rule under it read as a run of capitals", () => {
     const f = extractFields({ firstPage: "KẾ HOẠCH\nTổ chức hội nghị tập huấn nghiệp vụ văn thư, lưu trữ cho cán bộ,\ncông chức cấp xã trên địa bàn\nXÃ ÁÃXđãRXÃRxAR XÃ\n" });
     expect(f.subject?.value).toBe("Tổ chức hội nghị tập huấn nghiệp vụ văn thư, lưu trữ cho cán bộ, công chức cấp xã trên địa bàn");
