@@ -5,7 +5,8 @@
 // The machine may be shared and noisy: read the ratios, not the absolute figures.
 //
 //   npm run bench                 all benchmarks
-//   npm run bench -- sweep acks   only these (names: stamp, sweep, acks, fanout, footprint, pglite, uploads)
+//   npm run bench -- sweep acks   only these (names: stamp, sweep, acks, fanout, footprint, pglite, uploads, ocr)
+//   npm run bench -- ocr --limit 10   the OCR benchmark on the first 10 documents of its corpus
 import { execFile } from "node:child_process";
 import { writeFile } from "node:fs/promises";
 import { cpus, freemem, loadavg, totalmem } from "node:os";
@@ -14,6 +15,7 @@ import { promisify } from "node:util";
 import { runAcksBench } from "./acks.ts";
 import { runFanoutBench } from "./fanout.ts";
 import { runFootprintBench } from "./footprint.ts";
+import { runOcrBench } from "./ocr.ts";
 import { runPgliteQueriesBench } from "./pglite-queries.ts";
 import { runStampBench } from "./stamp.ts";
 import { runSweepBench } from "./sweep.ts";
@@ -31,6 +33,7 @@ const BENCHES: Record<string, () => Promise<BenchResult>> = {
   footprint: () => runFootprintBench(),
   pglite: () => runPgliteQueriesBench(),
   uploads: () => runUploadsBench(),
+  ocr: () => runOcrBench(),
 };
 
 const fmt = (n: number): string => (Number.isInteger(n) ? String(n) : n >= 100 ? n.toFixed(1) : n.toFixed(2));
@@ -60,7 +63,9 @@ const table = (results: BenchResult[]): string => {
   return [line(rows[0]!), widths.map((w) => "-".repeat(w)).join("-|-"), ...rows.slice(1).map(line)].join("\n");
 };
 
-const wanted = process.argv.slice(2).filter((a) => !a.startsWith("-"));
+/** Options that take a value (`--limit 10`): their value is not a benchmark name. */
+const VALUED = new Set(["--limit"]);
+const wanted = process.argv.slice(2).filter((a, i, args) => !a.startsWith("-") && !VALUED.has(args[i - 1] ?? ""));
 for (const w of wanted) if (!(w in BENCHES)) throw new Error(`unknown benchmark "${w}"; known: ${Object.keys(BENCHES).join(", ")}`);
 const names = wanted.length > 0 ? wanted : Object.keys(BENCHES);
 

@@ -133,7 +133,10 @@ const D = "[0-9oOlIi|]";
 
 // === Số và ký hiệu
 
-const CODE_LINE = /(?:^|[^a-z])s[o0-9]?\s*[:;.,]\s*([0-9oOlIi|]{1,7})\s*\/\s*((?:[\p{L}0-9]+)(?:\s*[-/]\s*[\p{L}0-9]+)*)/du;
+// The slash may come out as a fraction slash "⁄" or a division slash "∕", as ":", "," or ";", or be
+// lost altogether ("683UBND-KHTC", "936:GM-SYT": then the ký hiệu must start with a capital right
+// after the digits or that mark).
+const CODE_LINE = /(?:^|[^a-z])s[o0-9]?\s*[:;.,]\s*([0-9oOlIi|]{1,7})(\s*[/⁄∕]\s*|[:;,])?((?:[\p{L}0-9]+)(?:\s*[-/⁄∕]\s*[\p{L}0-9]+)*)/du;
 const LETTER_FOR_DIGIT: Record<string, string> = { "0": "O", "5": "S", "1": "I", "8": "B" };
 const TYPE_ABBR_D_TO_DJ: Record<string, string> = { QD: "QĐ", CD: "CĐ", QYD: "QyĐ" };
 
@@ -176,11 +179,13 @@ const findCode = (lines: Line[]): ExtractedFields["code"] => {
     if (!m) continue;
     const number = repairDigits(m[1]!);
     if (!number) continue;
-    const [from, to] = m.indices![2]!;
-    const { notation, repaired } = repairNotation(line.text.slice(from, to));
+    const [from, to] = m.indices![3]!;
+    const slashLost = m[2] === undefined || !/[/⁄∕]/.test(m[2]);
+    if (slashLost && (from !== (m.indices![2] ?? m.indices![1]!)[1] || !/^\p{Lu}/u.test(line.text.slice(from)))) continue;
+    const { notation, repaired } = repairNotation(line.text.slice(from, to).replace(/[⁄∕]/g, "/"));
     if (!/\p{L}/u.test(notation)) continue;
     const keywordClean = /(?:^|[^\p{L}])Số\s*:/u.test(line.text);
-    const confidence = keywordClean && !number.repaired && !repaired ? 1 : 0.8;
+    const confidence = slashLost ? 0.7 : keywordClean && !number.repaired && !repaired && m[2]!.startsWith("/") ? 1 : 0.8;
     return { value: { codeNumber: number.digits, codeNotation: notation }, confidence, source: source("first", [line]) };
   }
   return undefined;
@@ -250,12 +255,10 @@ const typeOfTitle = (line: Line): string | null => {
   const letters = line.text.replace(/[^\p{L}\s]/gu, "").trim();
   if (letters === "" || letters !== letters.toUpperCase()) return null; // titles are printed in capitals
   const f = fold(letters);
-  for (const t of DOC_TYPES) {
-    const n = fold(t.name);
-    if (f === n) return t.name;
-    if (n.length >= 7 && levenshtein(f, n) <= 1) return t.name;
-  }
-  return null;
+  // An exact name first: "THÔNG BÁO" is one letter away from "Thông cáo".
+  const exact = DOC_TYPES.find((t) => fold(t.name) === f);
+  if (exact) return exact.name;
+  return DOC_TYPES.find((t) => fold(t.name).length >= 7 && levenshtein(f, fold(t.name)) <= 1)?.name ?? null;
 };
 
 const typeOfNotation = (notation: string | undefined): string | null => {
@@ -274,7 +277,10 @@ const ABBREVIATIONS: [RegExp, string][] = [
   [/\btx\b\.?/g, "thi xa"],
 ];
 const normaliseIssuer = (s: string): string => {
-  let f = fold(s).replace(/[^a-z0-9 ]+/g, " ");
+  // OCR may glue the abbreviation to the locality: "UBNDTỈNH KHÁNH HÒA".
+  let f = fold(s)
+    .replace(/[^a-z0-9 ]+/g, " ")
+    .replace(/\b(ubnd|hdnd)(?=tinh|thanh pho|huyen|quan|thi xa|xa|phuong)/g, "$1 ");
   for (const [re, full] of ABBREVIATIONS) f = f.replace(re, full);
   return f.replace(/\s+/g, " ").trim();
 };
@@ -317,6 +323,7 @@ const matchIssuer = (headerLines: Line[], known: readonly string[]): ExtractedFi
 
 // === Header, title and trích yếu
 
+const TRAILING_SPECKS = /[\s.,;:'"`]+$/u;
 const VV = /^\s*v\s*[/|\\l1]\s*[vyu]\b\s*[.:]?\s*/;
 const KINH_GUI = /^\s*k[i]nh\s*g[u]i\b/;
 
@@ -499,10 +506,24 @@ export const extractFields = (input: ExtractInput): ExtractedFields => {
   if (secrecy) out.secrecyMark = secrecy;
 
   // Type and trích yếu.
+  // The ký hiệu starts with the abbreviation of the type the title names ("TỜ TRÌNH" → "TTr-…"): one
+  // letter off ("TTT-", "TIr-", "ABC-") is an OCR slip, put right.
+  const titleAbbr = DOC_TYPES.find((t) => t.name === titleType)?.abbr;
+  if (code && titleAbbr && code.value.codeNotation) {
+    const m = /^((?:\d{4}\/)?)([\p{L}]+)-/u.exec(code.value.codeNotation);
+    if (m && m[2] !== titleAbbr && levenshtein(m[2]!.toUpperCase(), titleAbbr.toUpperCase()) <= 1) {
+      code.value = { ...code.value, codeNotation: `${m[1]}${titleAbbr}${code.value.codeNotation.slice(m[0].length - 1)}` };
+      code.confidence = Math.min(code.confidence, 0.8);
+    }
+  }
   const notationType = typeOfNotation(code?.value.codeNotation);
   if (titleType && titleIndex >= 0) {
     out.docType = { value: titleType, confidence: notationType === null || notationType === titleType ? 1 : 0.7, source: source("first", [lines[titleIndex]!]) };
     const subjectLines: Line[] = [];
+    // The trích yếu is centred under the title, narrower than the body, and tesseract often drops
+    // the rule under it: a line about as wide as the widest body line below is the body already.
+    const below = lines.slice(titleIndex + 1, titleIndex + 25).map((l) => l.text.trim().length);
+    const bodyWidth = Math.max(0, ...below);
     for (const line of lines.slice(titleIndex + 1, titleIndex + 5)) {
       const t = line.text.trim();
       if (t === "") {
@@ -511,22 +532,38 @@ export const extractFields = (input: ExtractInput): ExtractedFields => {
       }
       if (/^[-_=—–.]{3,}$/.test(t) || KINH_GUI.test(line.folded) || /^can cu\b/.test(fold(t))) break;
       // The line under the title is the authority ("CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH") in a decision: stop at capitals after the subject.
-      if (subjectLines.length && t === t.toUpperCase() && /\p{Lu}{3,}/u.test(t)) break;
+      // (Or the rule under the trích yếu, read as a run of capitals.)
+      if (subjectLines.length && ((t === t.toUpperCase() && /\p{Lu}{3,}/u.test(t)) || isCapitalsLine(t))) break;
+      // The rule under it read as noise ("sa = ca"): no word of three letters.
+      if (subjectLines.length && !/\p{L}{3,}/u.test(t)) break;
+      const firstWidth = subjectLines[0]?.text.trim().length;
+      if (firstWidth !== undefined && bodyWidth >= firstWidth * 1.15 && t.length >= bodyWidth * 0.85) break;
       subjectLines.push(line);
     }
-    if (subjectLines.length) out.subject = { value: subjectLines.map((l) => l.text.trim()).join(" ").replace(/\s+/g, " "), confidence: 0.9, source: source("first", subjectLines) };
+    // A trích yếu ends without a full stop: a trailing "." or a leading quote is a speck.
+    const text = subjectLines.map((l) => l.text.trim()).join(" ").replace(/\s+/g, " ").replace(/^[^\p{L}\p{N}]+/u, "").replace(TRAILING_SPECKS, "");
+    if (text) out.subject = { value: text, confidence: 0.9, source: source("first", subjectLines) };
   } else if (vvLine) {
     out.docType = { value: OFFICIAL_LETTER, confidence: notationType ? 0.6 : 0.9, source: source("first", [vvLine]) };
     const subjectLines: Line[] = [vvLine];
     const first = leftPart(vvLine);
     const parts = [first.slice(VV.exec(foldSameLength(first))?.[0].length ?? 0)];
-    for (const line of lines.slice(vvLine.index + 1, vvLine.index + 4)) {
+    // Up to 3 more lines. tesseract may put a blank line between two wrapped lines (one is skipped);
+    // a line in capitals is an urgency mark or the other column, not the trích yếu.
+    let blanks = 0;
+    for (const line of lines.slice(vvLine.index + 1)) {
       const t = leftPart(line);
-      if (t === "" || KINH_GUI.test(line.folded) || t.length > 60) break;
+      if (t === "") {
+        if (++blanks > 1) break;
+        continue;
+      }
+      if (KINH_GUI.test(line.folded) || t.length > 60 || isCapitalsLine(t)) break;
+      blanks = 0;
       subjectLines.push(line);
       parts.push(t);
+      if (subjectLines.length === 4) break;
     }
-    const text = parts.join(" ").replace(/\s+/g, " ").trim();
+    const text = parts.join(" ").replace(/\s+/g, " ").trim().replace(TRAILING_SPECKS, "");
     if (text) out.subject = { value: `V/v ${text}`, confidence: 0.9, source: source("first", subjectLines) };
   } else if (notationType) {
     out.docType = { value: notationType, confidence: 0.7, source: code!.source };

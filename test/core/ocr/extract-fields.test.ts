@@ -210,3 +210,125 @@ describe("foldSameLength", () => {
     expect(f.length).toBe(s.length);
   });
 });
+
+// Slips seen on the OCR corpus of `npm run bench -- ocr` (bench/support/ocr-corpus.ts), as tesseract
+// printed them.
+describe("extractFields: what tesseract made of the benchmark corpus", () => {
+  it("joins V/v lines that tesseract separated by a blank line, and stops at the urgency mark under them", () => {
+    const page = `UBND TỈNH BÌNH ĐỊNH CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+SỞ TÀI CHÍNH Độc lập - Tự do - Hạnh phúc
+Số: 1066/STC-TCCB Quy Nhơn, ngày 05 tháng 04 năm 2026
+
+V/v cung cấp số liệu phục vụ tổng kết
+
+công tác cải cách hành chính
+
+KHẨN
+Kính gửi: Các đơn vị trực thuộc
+
+Các đơn vị làm rõ những khó khăn, vướng mắc và đề xuất giải pháp tháo gỡ
+`;
+    const f = extractFields({ firstPage: page, knownIssuers: KNOWN });
+    expect(f.subject?.value).toBe("V/v cung cấp số liệu phục vụ tổng kết công tác cải cách hành chính");
+    expect(f.subject?.source.lines).toEqual([4, 6]);
+    expect(f.urgency?.value).toBe("URGENT");
+  });
+
+  it("does not take the urgency mark printed right under the last V/v line into the trích yếu", () => {
+    const page = `ỦY BAN NHÂN DÂN CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+TỈNH GIA LAI Độc lập - Tự do - Hạnh phúc
+Số: 683/UBND-KHTC Pleiku, ngày 17 tháng 08 năm 2026
+V/v rà soát, đề xuất danh mục dự án đầu
+tư công trung hạn giai đoạn 2026 - 2030
+của các sở, ban, ngành và địa phương
+THƯỢNG KHẨN
+Kính gửi: Các đơn vị trực thuộc
+`;
+    const f = extractFields({ firstPage: page, knownIssuers: KNOWN });
+    expect(f.subject?.value).toBe("V/v rà soát, đề xuất danh mục dự án đầu tư công trung hạn giai đoạn 2026 - 2030 của các sở, ban, ngành và địa phương");
+    expect(f.urgency?.value).toBe("VERY_URGENT");
+  });
+
+  it("stops the trích yếu at two blank lines in a row (the next block is not part of it)", () => {
+    const f = extractFields({ firstPage: "SỞ TÀI CHÍNH\nSố: 45/STC-NS\nV/v báo cáo quý IV\n\n\nTrụ sở làm việc mới\n" });
+    expect(f.subject?.value).toBe("V/v báo cáo quý IV");
+  });
+
+  it('reads a số line whose slash came out as a fraction slash "⁄", or was lost before the ký hiệu', () => {
+    const code = (line: string) => extractFields({ firstPage: `ỦY BAN NHÂN DÂN\nTỈNH GIA LAI\n${line} Pleiku, ngày 17 tháng 08 năm 2026\n` }).code;
+    expect(code("Số: 683⁄UBND-KHTC")?.value).toEqual({ codeNumber: "683", codeNotation: "UBND-KHTC" });
+    expect(code("Số: 15⁄2026⁄QĐ-UBND")?.value).toEqual({ codeNumber: "15", codeNotation: "2026/QĐ-UBND" });
+    const lost = code("Số: 683UBND-KHTC");
+    expect(lost?.value).toEqual({ codeNumber: "683", codeNotation: "UBND-KHTC" });
+    expect(lost?.confidence).toBeLessThan(0.8);
+    // Without the slash, a ký hiệu must follow the digits at once, in capitals.
+    expect(code("Số: 683 ngày")).toBeUndefined();
+  });
+
+  it('reads a số line whose slash came out as ":" or ","', () => {
+    const code = (line: string) => extractFields({ firstPage: `UBND TỈNH ĐỒNG NAI\nSỞ Y TẾ\n${line} Biên Hòa, ngày 09 tháng 02 năm 2026\n` }).code?.value;
+    expect(code("Số: 936:GM-SYT")).toEqual({ codeNumber: "936", codeNotation: "GM-SYT" });
+    expect(code("Số: 243,UBND-TCCB.")).toEqual({ codeNumber: "243", codeNotation: "UBND-TCCB" });
+    expect(code("Số: 243, ngày")).toBeUndefined();
+  });
+
+  it('reads the title "THÔNG BÁO" as Thông báo, not as Thông cáo one letter away', () => {
+    const f = extractFields({ firstPage: "SỞ Y TẾ\nSố: 12/TB-SYT\nTHÔNG BÁO\nLịch tiếp công dân định kỳ\n" });
+    expect(f.docType?.value).toBe("Thông báo");
+    expect(extractFields({ firstPage: "THÔNG CÁO\nVề kỳ họp thứ 10\n" }).docType?.value).toBe("Thông cáo");
+  });
+
+  it('matches a parent body whose "UBND" OCR glued to the locality ("UBNDTỈNH KHÁNH HÒA")', () => {
+    const page = "UBNDTÏNH KHÁNH HÒA CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nSỞ NÔNG NGHIỆP VÀ MÔI TRƯỜNG Độc lập - Tự do - Hạnh phúc\nSố: 2565/TTr-SNNMT Khánh Hòa, ngày 22 tháng 08 năm 2026\n";
+    const f = extractFields({ firstPage: page, knownIssuers: ["Sở Nông nghiệp và Môi trường tỉnh Khánh Hòa", "Sở Nông nghiệp và Môi trường tỉnh Gia Lai"] });
+    expect(f.issuer).toMatchObject({ value: "Sở Nông nghiệp và Môi trường tỉnh Khánh Hòa", known: true });
+  });
+
+  it("puts right a type abbreviation one letter off the title's in the ký hiệu, with a lower confidence", () => {
+    const read = (codeLine: string, title: string) => extractFields({ firstPage: `SỞ CÔNG THƯƠNG\n${codeLine} Cần Thơ, ngày 02 tháng 03 năm 2026\n${title}\nĐề nghị phê duyệt dự toán\n` }).code;
+    expect(read("Số: 2954/TTT-SCT", "TỜ TRÌNH")?.value).toEqual({ codeNumber: "2954", codeNotation: "TTr-SCT" });
+    expect(read("Số: 1363/TIr-UBND", "TỜ TRÌNH")?.confidence).toBeLessThan(1);
+    expect(read("Số: 293/ABC-SVHTTDL", "BÁO CÁO")?.value.codeNotation).toBe("BC-SVHTTDL");
+    expect(read("Số: 15/2026/QD-UBND", "QUYẾT ĐỊNH")?.value.codeNotation).toBe("2026/QĐ-UBND");
+    // Two letters off, or no title: left as read.
+    expect(read("Số: 12/XYZ-SCT", "TỜ TRÌNH")?.value.codeNotation).toBe("XYZ-SCT");
+    expect(extractFields({ firstPage: "SỞ CÔNG THƯƠNG\nSố: 2954/TTT-SCT\nV/v hội chợ\n" }).code?.value.codeNotation).toBe("TTT-SCT");
+  });
+
+  it("drops the noise tesseract makes of the rule under a trích yếu, and a trailing full stop or leading quote", () => {
+    expect(extractFields({ firstPage: "GIẤY MỜI\nDự hội nghị sơ kết công tác quý IV năm 2026\nsa = ca\n" }).subject?.value).toBe("Dự hội nghị sơ kết công tác quý IV năm 2026");
+    expect(extractFields({ firstPage: "KẾ HOẠCH\n'Triển khai công tác kiểm tra.\n" }).subject?.value).toBe("Triển khai công tác kiểm tra");
+    expect(extractFields({ firstPage: "SỞ TÀI CHÍNH\nSố: 45/STC-NS\nV/v rà soát, đề xuất danh mục\ncủa các sở, ban, ngành và địa phương.\nKính gửi: Các sở\n" }).subject?.value).toBe("V/v rà soát, đề xuất danh mục của các sở, ban, ngành và địa phương");
+  });
+
+  it("stops the trích yếu under a title at the rule under it read as a run of capitals", () => {
+    const f = extractFields({ firstPage: "KẾ HOẠCH\nTổ chức hội nghị tập huấn nghiệp vụ văn thư, lưu trữ cho cán bộ,\ncông chức cấp xã trên địa bàn\nXÃ ÁÃXđãRXÃRxAR XÃ\n" });
+    expect(f.subject?.value).toBe("Tổ chức hội nghị tập huấn nghiệp vụ văn thư, lưu trữ cho cán bộ, công chức cấp xã trên địa bàn");
+  });
+});
+
+describe("extractFields: the trích yếu under a title, when tesseract dropped the rule under it", () => {
+  const page = `BỘ TÀI CHÍNH CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+KHO BẠC NHÀ NƯỚC Độc lập - Tự do - Hạnh phúc
+Số: 300/TTr-KBNN Hà Nội, ngày 27 tháng 01 năm 2026
+THƯỢNG KHẨN
+TỜ TRÌNH
+Đề nghị phê duyệt dự toán kinh phí tổ chức Hội chợ
+thương mại năm 2027
+đề nghị các cơ quan, đơn vị khẩn trương rà soát, tổng hợp và đánh giá kết quả
+thực hiện nhiệm vụ được giao. Các đơn vị làm rõ những khó khăn, vướng
+mắc và đề xuất giải pháp tháo gỡ trong thời gian tới. Văn bản, số liệu đề nghị
+`;
+
+  it("stops at the first line as wide as the body", () => {
+    const f = extractFields({ firstPage: page });
+    expect(f.docType?.value).toBe("Tờ trình");
+    expect(f.subject?.value).toBe("Đề nghị phê duyệt dự toán kinh phí tổ chức Hội chợ thương mại năm 2027");
+    expect(f.subject?.source.lines).toEqual([5, 6]);
+  });
+
+  it("keeps a trích yếu whose lines are as wide as the body (nothing narrower to tell them apart)", () => {
+    const f = extractFields({ firstPage: "KẾ HOẠCH\nTriển khai công tác kiểm tra việc thực hiện chế độ báo cáo năm 2026 tại\ncác cơ quan, đơn vị trên địa bàn tỉnh trong quý IV năm 2026 theo quy định\n\nThực hiện chỉ đạo của cấp trên, Sở ban hành kế hoạch như sau:\n" });
+    expect(f.subject?.value).toBe("Triển khai công tác kiểm tra việc thực hiện chế độ báo cáo năm 2026 tại các cơ quan, đơn vị trên địa bàn tỉnh trong quý IV năm 2026 theo quy định");
+  });
+});
