@@ -1,6 +1,6 @@
-// Small node:http helpers of the web chat: bounded body reading, JSON answers, cookies, the
-// client's address. No framework: the service's HTTP server hands plain (req, res) pairs.
-import type { IncomingMessage, ServerResponse } from "node:http";
+// Small node:http helpers of the web chat: bounded body reading, cookies, the client's address.
+// They read the raw Node request (`c.env.incoming` under @hono/node-server).
+import type { IncomingMessage } from "node:http";
 
 /** The request body was larger than allowed. */
 export class BodyTooLargeError extends Error {
@@ -23,18 +23,6 @@ export const readBody = async (req: IncomingMessage, limit: number): Promise<Buf
     chunks.push(buf);
   }
   return Buffer.concat(chunks);
-};
-
-export const sendJson = (res: ServerResponse, status: number, body: unknown, headers: Record<string, string | string[]> = {}): void => {
-  const text = JSON.stringify(body);
-  res.writeHead(status, {
-    "content-type": "application/json; charset=utf-8",
-    "content-length": Buffer.byteLength(text),
-    "cache-control": "no-store",
-    "x-content-type-options": "nosniff",
-    ...headers,
-  });
-  res.end(text);
 };
 
 export const parseCookies = (header: string | undefined): Record<string, string> => {
