@@ -14,14 +14,13 @@
 // Every POST needs the session's CSRF token in `X-CSRF-Token` (sign-in: a JSON body from our own
 // origin); a missing or forged one is refused with 403. Refusals are answered here, in one place.
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { getRequestListener } from "@hono/node-server";
 import { RESPONSE_ALREADY_SENT } from "@hono/node-server/utils/response";
 import { Hono } from "hono";
 import { isDomainError } from "../../core/errors.ts";
 import { t } from "../../core/messages/index.ts";
 import type { Sender } from "../../core/ports/sender.ts";
 import type { WebEventHub } from "./event-hub.ts";
-import { BodyTooLargeError } from "./http.ts";
+import { BodyTooLargeError, nodeListener } from "./http.ts";
 import { eventRoutes } from "./routes/events.ts";
 import { messageRoutes } from "./routes/messages.ts";
 import { pageRoutes } from "./routes/page.ts";
@@ -36,7 +35,7 @@ import type { WebPusher } from "./web-push.ts";
 export { DEFAULT_WEB_DIST_DIR, WEB_CHAT_PATH, type WebChatOptions } from "./web-chat-kit.ts";
 
 export type WebChat = {
-  /** The Hono app for everything under /chat. */
+  /** The Hono app for everything under /chat (mounted in the service's HTTP app). */
   app: Hono<WebChatEnv>;
   /** The node:http handler for everything under /chat (the app through @hono/node-server). */
   handler: (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<void>;
@@ -57,8 +56,6 @@ export const createWebChat = (opts: WebChatOptions): WebChat => {
   if (pusher) api.route("/", pushRoutes(kit, pusher));
   api.all("*", notFound);
 
-  /** Failures that are no refusal: handed back to the service's server (logged once a minute, 500). */
-  const failures = new WeakMap<IncomingMessage, unknown>();
   const app = new Hono<WebChatEnv>().route(`${WEB_CHAT_PATH}/api`, api).route(WEB_CHAT_PATH, pageRoutes(kit));
   app.notFound(notFound);
   app.onError((err, c) => {
@@ -74,11 +71,17 @@ export const createWebChat = (opts: WebChatOptions): WebChat => {
       const status = err.code === "LINK_LOCKED" ? 429 : 400;
       return sendJson(c, status, { error: { code: err.code, message: t("vi", err.messageKey, err.params) } });
     }
+    // Not a refusal: the service's HTTP app answers it (500, logged once a minute).
+    throw err;
+  });
+  // Served on its own (`handler`): a failure that is no refusal is handed back to the caller.
+  const failures = new WeakMap<IncomingMessage, unknown>();
+  const alone = new Hono<WebChatEnv>().route("/", app);
+  alone.onError((err, c) => {
     failures.set(c.env.incoming, err);
     return RESPONSE_ALREADY_SENT;
   });
-  // The raw request stays unread until a route reads it (uploads stream from `c.env.incoming`).
-  const listener = getRequestListener(app.fetch, { autoCleanupIncoming: false, overrideGlobalObjects: false });
+  const listener = nodeListener(alone);
 
   return {
     app,

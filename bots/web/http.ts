@@ -1,6 +1,9 @@
-// Small node:http helpers of the web chat: bounded body reading, cookies, the client's address.
-// They read the raw Node request (`c.env.incoming` under @hono/node-server).
+// Small HTTP helpers of the service and its web chat: the one JSON answer, bounded body reading,
+// cookies, the client's address (these read the raw Node request, `c.env.incoming` under @hono/node-server).
 import type { IncomingMessage } from "node:http";
+import { getRequestListener } from "@hono/node-server";
+import type { Context } from "hono";
+import type { ContentfulStatusCode } from "hono/utils/http-status";
 
 /** The request body was larger than allowed. */
 export class BodyTooLargeError extends Error {
@@ -24,6 +27,17 @@ export const readBody = async (req: IncomingMessage, limit: number): Promise<Buf
   }
   return Buffer.concat(chunks);
 };
+
+/** Every JSON answer of the service (web chat, health, refusals): never cached, never sniffed. */
+export const sendJson = (c: Context, status: ContentfulStatusCode, body: unknown, headers: Record<string, string> = {}): Response =>
+  c.body(JSON.stringify(body), status, { "content-type": "application/json; charset=utf-8", "cache-control": "no-store", "x-content-type-options": "nosniff", ...headers });
+
+/**
+ * A Hono app as a node:http listener. The request body stays unread until a route reads it (uploads
+ * stream from `c.env.incoming`, never buffered), and is not drained after a refusal: such answers
+ * say `connection: close` instead.
+ */
+export const nodeListener = (app: { fetch: Parameters<typeof getRequestListener>[0] }) => getRequestListener(app.fetch, { autoCleanupIncoming: false, overrideGlobalObjects: false });
 
 export const parseCookies = (header: string | undefined): Record<string, string> => {
   const out: Record<string, string> = {};

@@ -16,7 +16,9 @@ import { DEFAULT_WEB_SESSION_POLICY, generateBrowserId, type WebSessionPolicy } 
 import type { StoredWebMessage } from "../../core/web/web-messages.ts";
 import type { BotEnv, BotLogger } from "../shared/types.ts";
 import { createWebEventHub, type WebEventHub } from "./event-hub.ts";
-import { isSameOrigin, parseCookies, readBody, serializeCookie } from "./http.ts";
+import { isSameOrigin, parseCookies, readBody, sendJson, serializeCookie } from "./http.ts";
+
+export { sendJson };
 import { createUploadGate, type UploadGate } from "./receive-upload.ts";
 import { toWebMessageView, type FileLinkSigner, type WebMessageView } from "./render-web.ts";
 import { createWebPusher, type WebPusher, type WebPushOptions } from "./web-push.ts";
@@ -81,10 +83,6 @@ export class HttpRefusal extends Error {
     this.name = "HttpRefusal";
   }
 }
-
-/** The web chat's JSON answer: never cached, never sniffed. */
-export const sendJson = (c: WebContext, status: ContentfulStatusCode, body: unknown, headers: Record<string, string> = {}): Response =>
-  c.body(JSON.stringify(body), status, { "content-type": "application/json; charset=utf-8", "cache-control": "no-store", "x-content-type-options": "nosniff", ...headers });
 
 export const notFound = (c: WebContext): Response => sendJson(c, 404, { error: { code: "NOT_FOUND", message: t("vi", "error.notFound", { what: c.req.path }) } });
 
