@@ -10,7 +10,7 @@ import http, { type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { HttpBindings } from "@hono/node-server";
 import { RESPONSE_ALREADY_SENT } from "@hono/node-server/utils/response";
-import { Hono } from "hono";
+import { Hono, type Context } from "hono";
 import { Registry, collectDefaultMetrics } from "prom-client";
 import { nodeListener, sendJson } from "../bots/web/index.ts";
 import { t } from "../core/messages/index.ts";
@@ -93,12 +93,13 @@ export const createHttpServer = ({ logger, health }: { logger: Logger; health: (
     metrics,
     route: (prefix, handler) => {
       const base = prefix.replace(/\/+$/, "");
-      const raw = async (c: { env: HttpBindings }) => {
+      const raw = async (c: Context<Env>) => {
+        // `/files/` serves below itself only (Hono's `/files/*` also matches `/files`).
+        if (prefix.endsWith("/") && c.req.path === base) return c.notFound();
         await handler(c.env.incoming, c.env.outgoing, new URL(c.env.incoming.url ?? "/", "http://localhost"));
         return RESPONSE_ALREADY_SENT;
       };
-      app.all(`${base}/*`, raw);
-      if (!prefix.endsWith("/")) app.all(base, raw);
+      app.all(`${base}/*`, raw); // the prefix itself too
     },
     mount: (sub) => {
       app.route("/", sub);
