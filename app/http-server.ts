@@ -1,20 +1,29 @@
-// The service's HTTP server: health, metrics, and (as adapters arrive) webhooks, signed file
-// downloads and the web chat. Routes are plain handlers on node:http.
+// The service's HTTP server: one Hono app (@hono/node-server) with health, metrics, webhooks, signed
+// file downloads, the queue dashboard and the web chat. Hono apps are mounted as they are (the web
+// chat); plain node:http handlers (grammY's and Zalo's webhooks, file downloads, bull-board's
+// Express router) are mounted under their prefix and write to the raw Node response.
 //
 // Shutdown is in two steps: `drain(graceMs)` answers every new request 503 at once (a load balancer
 // sends it elsewhere; the web page says to try again) and waits for the requests in flight, uploads
 // included, for up to `graceMs`; `close()` then cuts whatever is left.
 import http, { type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import type { HttpBindings } from "@hono/node-server";
+import { RESPONSE_ALREADY_SENT } from "@hono/node-server/utils/response";
+import { Hono, type Context } from "hono";
 import { Registry, collectDefaultMetrics } from "prom-client";
+import { nodeListener, sendJson } from "../bots/web/index.ts";
 import { t } from "../core/messages/index.ts";
 import type { Logger } from "./logger.ts";
 
 export type RouteHandler = (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<void> | void;
+type Env = { Bindings: HttpBindings };
 
 export type HttpServer = {
-  /** Adds a handler for a path prefix (longest prefix wins). */
+  /** Mounts a plain node:http handler under a path prefix (the prefix itself and everything below it). */
   route(prefix: string, handler: RouteHandler): void;
+  /** Mounts a Hono app (its routes carry their full paths). */
+  mount(app: Hono<Env>): void;
   listen(port: number, host: string): Promise<number>;
   /**
    * Stops taking requests: from this call on, new ones get 503 (`Retry-After`, connection closed).
@@ -27,16 +36,9 @@ export type HttpServer = {
   metrics: Registry;
 };
 
-export const sendJson = (res: ServerResponse, status: number, body: unknown): void => {
-  const text = JSON.stringify(body);
-  res.writeHead(status, { "content-type": "application/json; charset=utf-8", "content-length": Buffer.byteLength(text) });
-  res.end(text);
-};
-
 export const createHttpServer = ({ logger, health }: { logger: Logger; health: () => Promise<Record<string, unknown> & { ok: boolean }> }): HttpServer => {
   const metrics = new Registry();
   collectDefaultMetrics({ register: metrics });
-  const routes = new Map<string, RouteHandler>();
   // A failure that repeats (a database gone away fails every request the same way) is logged in full
   // once a minute, with how often it happened since, instead of once per request.
   const recentFailures = new Map<string, { at: number; since: number }>();
@@ -53,54 +55,54 @@ export const createHttpServer = ({ logger, health }: { logger: Logger; health: (
     recentFailures.set(key, { at: now, since: 0 });
     logger.error({ err, path, ...(seen ? { repeatedSinceLastReport: seen.since } : {}) }, "http handler failed");
   };
-  routes.set("/healthz", async (_req, res) => {
+  let draining = false;
+  const app = new Hono<Env>();
+  app.use(async (c, next) => {
+    if (draining) return sendJson(c, 503, { ok: false, error: { code: "SHUTTING_DOWN", message: t("vi", "http.shuttingDown") } }, { "retry-after": "5", connection: "close" });
+    // A request target that is no URL at all (`GET //[`) is the client's mistake, not a crash.
+    if (!URL.canParse(c.env.incoming.url ?? "/", "http://localhost")) return sendJson(c, 400, { ok: false, error: { code: "BAD_REQUEST", message: t("vi", "http.badRequest") } });
+    await next();
+  });
+  app.all("/healthz", async (c) => {
     const status = await health().catch((err: unknown) => ({ ok: false, error: err instanceof Error ? err.message : String(err) }));
-    sendJson(res, status.ok ? 200 : 503, status);
+    return sendJson(c, status.ok ? 200 : 503, status);
   });
-  routes.set("/metrics", async (_req, res) => {
-    const text = await metrics.metrics();
-    res.writeHead(200, { "content-type": metrics.contentType });
-    res.end(text);
+  app.all("/metrics", async (c) => c.body(await metrics.metrics(), 200, { "content-type": metrics.contentType }));
+  app.notFound((c) => sendJson(c, 404, { ok: false, error: "not found" }));
+  app.onError((err, c) => {
+    reportFailure(err, c.req.path);
+    const res = c.env.outgoing;
+    if (!res.headersSent) return sendJson(c, 500, { ok: false, error: "internal error" });
+    res.end();
+    return RESPONSE_ALREADY_SENT;
   });
+  const listener = nodeListener(app);
   const inFlight = new Set<ServerResponse>();
   const idleWaiters = new Set<() => void>();
-  let draining = false;
   const server = http.createServer((req, res) => {
-    if (draining) {
-      const text = JSON.stringify({ ok: false, error: { code: "SHUTTING_DOWN", message: t("vi", "http.shuttingDown") } });
-      res.writeHead(503, { "content-type": "application/json; charset=utf-8", "content-length": Buffer.byteLength(text), "retry-after": "5", connection: "close" });
-      res.end(text);
-      return;
+    if (!draining) {
+      inFlight.add(res);
+      res.once("close", () => {
+        inFlight.delete(res);
+        if (inFlight.size === 0) for (const wake of idleWaiters) wake();
+      });
     }
-    inFlight.add(res);
-    res.once("close", () => {
-      inFlight.delete(res);
-      if (inFlight.size === 0) for (const wake of idleWaiters) wake();
-    });
-    // A request target that is no URL at all (`GET //[`) is the client's mistake, not a crash.
-    let url: URL;
-    try {
-      url = new URL(req.url ?? "/", "http://localhost");
-    } catch {
-      sendJson(res, 400, { ok: false, error: { code: "BAD_REQUEST", message: t("vi", "http.badRequest") } });
-      return;
-    }
-    const prefix = [...routes.keys()].filter((p) => url.pathname === p || url.pathname.startsWith(p.endsWith("/") ? p : `${p}/`)).sort((a, b) => b.length - a.length)[0];
-    const handler = prefix ? routes.get(prefix) : undefined;
-    if (!handler) {
-      sendJson(res, 404, { ok: false, error: "not found" });
-      return;
-    }
-    Promise.resolve(handler(req, res, url)).catch((err: unknown) => {
-      reportFailure(err, url.pathname);
-      if (!res.headersSent) sendJson(res, 500, { ok: false, error: "internal error" });
-      else res.end();
-    });
+    void listener(req, res);
   });
   return {
     metrics,
     route: (prefix, handler) => {
-      routes.set(prefix, handler);
+      const base = prefix.replace(/\/+$/, "");
+      const raw = async (c: Context<Env>) => {
+        // `/files/` serves below itself only (Hono's `/files/*` also matches `/files`).
+        if (prefix.endsWith("/") && c.req.path === base) return c.notFound();
+        await handler(c.env.incoming, c.env.outgoing, new URL(c.env.incoming.url ?? "/", "http://localhost"));
+        return RESPONSE_ALREADY_SENT;
+      };
+      app.all(`${base}/*`, raw); // the prefix itself too
+    },
+    mount: (sub) => {
+      app.route("/", sub);
     },
     listen: (port, host) =>
       new Promise((resolve, reject) => {

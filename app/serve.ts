@@ -172,7 +172,7 @@ export const startService = async ({ config, logger, role = "all" }: { config: C
   else logger.info({ dashboard: config.REDIS_URL ? "set ADMIN_TOKEN to open /admin/queues" : "needs REDIS_URL (BullMQ)" }, "queue dashboard off");
   if (telegram && config.BOT_MODE === "webhook") http.route("/webhook/telegram", telegram.webhookHandler(config.WEBHOOK_SECRET!));
   if (zalo && config.BOT_MODE === "webhook") http.route("/webhook/zalo", zalo.webhookHandler(config.WEBHOOK_SECRET!));
-  if (runsBots) http.route(WEB_CHAT_PATH, webChat.handler); // web chat
+  if (runsBots) http.mount(webChat.app); // web chat, under /chat
   const port = await http.listen(config.HTTP_PORT, config.HTTP_HOST).catch(async (err: unknown) => {
     // Taken since the start-up check (a race): say so in one line, and let go of what was opened.
     await runner.stop().catch(() => undefined);

@@ -1,6 +1,9 @@
-// Small node:http helpers of the web chat: bounded body reading, JSON answers, cookies, the
-// client's address. No framework: the service's HTTP server hands plain (req, res) pairs.
-import type { IncomingMessage, ServerResponse } from "node:http";
+// Small HTTP helpers of the service and its web chat: the one JSON answer, bounded body reading,
+// cookies, the client's address (these read the raw Node request, `c.env.incoming` under @hono/node-server).
+import type { IncomingMessage } from "node:http";
+import { getRequestListener } from "@hono/node-server";
+import type { Context } from "hono";
+import type { ContentfulStatusCode } from "hono/utils/http-status";
 
 /** The request body was larger than allowed. */
 export class BodyTooLargeError extends Error {
@@ -25,17 +28,16 @@ export const readBody = async (req: IncomingMessage, limit: number): Promise<Buf
   return Buffer.concat(chunks);
 };
 
-export const sendJson = (res: ServerResponse, status: number, body: unknown, headers: Record<string, string | string[]> = {}): void => {
-  const text = JSON.stringify(body);
-  res.writeHead(status, {
-    "content-type": "application/json; charset=utf-8",
-    "content-length": Buffer.byteLength(text),
-    "cache-control": "no-store",
-    "x-content-type-options": "nosniff",
-    ...headers,
-  });
-  res.end(text);
-};
+/** Every JSON answer of the service (web chat, health, refusals): never cached, never sniffed. */
+export const sendJson = (c: Context, status: ContentfulStatusCode, body: unknown, headers: Record<string, string> = {}): Response =>
+  c.body(JSON.stringify(body), status, { "content-type": "application/json; charset=utf-8", "cache-control": "no-store", "x-content-type-options": "nosniff", ...headers });
+
+/**
+ * A Hono app as a node:http listener. The request body stays unread until a route reads it (uploads
+ * stream from `c.env.incoming`, never buffered), and is not drained after a refusal: such answers
+ * say `connection: close` instead.
+ */
+export const nodeListener = (app: { fetch: Parameters<typeof getRequestListener>[0] }) => getRequestListener(app.fetch, { autoCleanupIncoming: false, overrideGlobalObjects: false });
 
 export const parseCookies = (header: string | undefined): Record<string, string> => {
   const out: Record<string, string> = {};

@@ -1,6 +1,7 @@
 // The web chat adapter: the bot in a browser at /chat (see create-web-chat.ts).
 export { createWebChat, DEFAULT_WEB_DIST_DIR, WEB_CHAT_PATH } from "./create-web-chat.ts";
 export type { WebChat, WebChatOptions } from "./create-web-chat.ts";
+export { nodeListener, sendJson } from "./http.ts";
 export { createWebSender } from "./web-sender.ts";
 export type { WebSenderOptions } from "./web-sender.ts";
 export { createWebEventHub } from "./event-hub.ts";

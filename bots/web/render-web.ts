@@ -2,24 +2,9 @@
 // made for this person at the time they are shown, so a reloaded history never holds dead links.
 import { makeFileLink } from "../../core/files/signed-links.ts";
 import type { StoredWebMessage } from "../../core/web/web-messages.ts";
+import type { WebMessageView } from "./views.ts";
 
-export type WebAction = { label: string; callback: string; command: string };
-export type WebAttachment = { name: string; url: string; kind: "document" | "photo"; mime: string };
-
-/** One message as the page receives it. */
-export type WebMessageView = {
-  id: string;
-  seq: number;
-  direction: "in" | "out";
-  /** ISO instant. */
-  at: string;
-  title?: string;
-  text: string;
-  actions: WebAction[];
-  attachments: WebAttachment[];
-  /** Files the person sent (names and sizes only). */
-  files: { name: string; size: number }[];
-};
+export type { WebAction, WebAttachment, WebMessageView } from "./views.ts";
 
 export type FileLinkSigner = { secret: string; /** Prefix of the links; "" = same origin. */ baseUrl: string; ttlSeconds: number };
 

@@ -4,19 +4,9 @@ import type { Locale } from "../../core/messages/index.ts";
 import { t } from "../../core/messages/index.ts";
 import type { TaskItem } from "../../core/queries/list-my-tasks.ts";
 import { formatDueAt } from "../../core/time.ts";
+import type { TaskView } from "./views.ts";
 
-export type TaskView = {
-  kind: TaskItem["kind"];
-  ref: string;
-  title: string;
-  /** Short status: "Quá hạn", "Còn 3 ngày làm việc", "Chờ chỉ đạo"… */
-  badge: string;
-  tone: "overdue" | "soon" | "normal";
-  /** The deadline in words, when there is one. */
-  due?: string;
-  /** What clicking the task sends: `/xem D7-TCKH`, `/chidao D7`. */
-  command: string;
-};
+export type { TaskView } from "./views.ts";
 
 export const toTaskView = (item: TaskItem, locale: Locale, zone: string): TaskView => {
   const due = item.dueAt ? t(locale, "web.tasks.due", { date: formatDueAt(item.dueAt, zone, locale) }) : undefined;

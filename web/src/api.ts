@@ -1,24 +1,15 @@
-// The page's side of the web chat API (bots/web/create-web-chat.ts). Types mirror the server's views.
+// The page's side of the web chat API (bots/web/create-web-chat.ts). The view types are the server's
+// own (bots/web/views.ts).
 
-export type Action = { label: string; callback: string; command: string };
-export type Attachment = { name: string; url: string; kind: "document" | "photo"; mime: string };
-export type Message = {
-  id: string;
-  seq: number;
-  direction: "in" | "out";
-  at: string;
-  title?: string;
-  text: string;
-  actions: Action[];
-  attachments: Attachment[];
-  files: { name: string; size: number }[];
-};
-export type Task = { kind: string; ref: string; title: string; badge: string; tone: "overdue" | "soon" | "normal"; due?: string; command: string };
-export type User = { name: string; title: string | null; unitCode: string; roles: string[] };
-export type Session =
-  | { signedIn: false; texts: Record<string, string> }
-  | { signedIn: true; user: User; csrfToken: string; maxUploadBytes: number; pushPublicKey?: string; texts: Record<string, string> };
-export type TurnAnswer = { messages: Message[]; updates: Message[]; callbackText?: string };
+import type { TaskView, WebAction, WebAttachment, WebMessageView, WebSessionView, WebTurnAnswer, WebUserView } from "../../bots/web/views.ts";
+
+export type Action = WebAction;
+export type Attachment = WebAttachment;
+export type Message = WebMessageView;
+export type Task = TaskView;
+export type User = WebUserView;
+export type Session = WebSessionView;
+export type TurnAnswer = WebTurnAnswer;
 
 /**
  * An answer that is not 2xx: the server's error code and its message for people, and the
