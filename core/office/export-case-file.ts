@@ -95,7 +95,7 @@ export const exportCaseFile = (deps: CoreDeps, raw: ExportCaseFileInput): Promis
     const file = await loadCaseFile(deps.prisma, scope.orgId, input);
     if (file.status !== "CLOSED") throw new DomainError("CASE_FILE_NOT_CLOSED", "office.caseFile.notClosed", { code: file.code, year: file.year });
     const outDir = path.resolve(input.outDir);
-    const existing = await readdir(outDir).catch(() => null);
+    const existing = await readdir(outDir).catch(() => null); // absent (or unreadable: the write below says why)
     if (existing !== null && existing.length > 0) throw new DomainError("ARCHIVE_TARGET_EXISTS", "office.archive.targetExists", { dir: outDir });
 
     const zone = scope.zone;
