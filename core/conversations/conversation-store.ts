@@ -80,7 +80,7 @@ export const createConversationStore = (deps: Pick<CoreDeps, "prisma" | "clock">
       }
     } catch (err) {
       // The write's own error is the one thrown; chunks left behind expire with the file (expiresAt).
-      await deps.prisma.$executeRawUnsafe(DELETE_CHUNKS, fileKey).catch((cleanupErr: unknown) => deps.logger.warn({ fileKey, err: cleanupErr }, "pending file chunks not removed; they expire"));
+      await deps.prisma.$executeRawUnsafe(DELETE_CHUNKS, fileKey).catch(() => {});
       throw err;
     } finally {
       // Through Prisma, its debug history would keep the last 100 pieces (see forget-query-args.ts).
