@@ -56,6 +56,7 @@ export const openAppContext = async ({ config = loadConfig(), logger, as = comma
   const deps: CoreDeps = {
     ...(agencyCertificate ? { agencyCertificate } : {}),
     prisma: withAuditCommitHook(db.prisma, auditCheckpoint.afterCommit),
+    logger: log.child({ ns: "core" }),
     auditCheckpoint,
     clock,
     files: await openFileStore(config, db),

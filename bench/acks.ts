@@ -19,7 +19,7 @@ import { acknowledgeAssignment } from "../core/assignments/acknowledge-assignmen
 import { GENESIS_HASH, hashAuditEvent } from "../core/audit/append-audit-event.ts";
 import { createAuditCheckpointer, withAuditCommitHook } from "../core/audit/audit-checkpoint.ts";
 import { createFileCheckpointStore } from "../core/audit/checkpoint-file-store.ts";
-import { DEFAULT_SETTINGS, type CoreDeps } from "../core/deps.ts";
+import { DEFAULT_SETTINGS, silentLogger, type CoreDeps } from "../core/deps.ts";
 import { createMemoryFileStore } from "../core/files/file-store.ts";
 import { openDatabase } from "../core/store/client.ts";
 import { pgClientRunner } from "../core/store/sql.ts";
@@ -104,7 +104,7 @@ export const runAcksBench = async (options: AcksBenchOptions = {}): Promise<Benc
       store: createFileCheckpointStore({ file: path.join(checkpointDir, "checkpoint.json"), secret: "bench-secret-bench-secret-bench-secret-0" }),
       clock: { now: () => new Date() },
     });
-    const deps: CoreDeps = { prisma: withAuditCommitHook(db.prisma, checkpointer.afterCommit), auditCheckpoint: checkpointer, clock: { now: () => new Date() }, files: createMemoryFileStore(), settings: DEFAULT_SETTINGS };
+    const deps: CoreDeps = { prisma: withAuditCommitHook(db.prisma, checkpointer.afterCommit), logger: silentLogger, auditCheckpoint: checkpointer, clock: { now: () => new Date() }, files: createMemoryFileStore(), settings: DEFAULT_SETTINGS };
     // A core pass ends when the checkpointer has linked its last audit rows (counted in its time).
     const corePass = async (n: number, concurrency: number, base: number): Promise<number> => {
       const t = performance.now();

@@ -16,7 +16,7 @@
 import { fileURLToPath } from "node:url";
 import { issueDirective } from "../core/directives/issue-directive.ts";
 import { registerIncomingDocument } from "../core/documents/register-incoming-document.ts";
-import { DEFAULT_SETTINGS, type CoreDeps } from "../core/deps.ts";
+import { DEFAULT_SETTINGS, silentLogger, type CoreDeps } from "../core/deps.ts";
 import { createMemoryFileStore } from "../core/files/file-store.ts";
 import { openDatabase } from "../core/store/client.ts";
 import { createTelegramSender } from "../bots/telegram/telegram-sender.ts";
@@ -74,7 +74,7 @@ export const runFanoutBench = async (options: FanoutBenchOptions = {}): Promise<
   const db = await openDatabase({ databaseUrl: bdb.url, migrate: false });
   const fake = await startFakeTelegramServer({ token: TOKEN, rateLimit: limits });
   const files = createMemoryFileStore();
-  const deps: CoreDeps = { prisma: db.prisma, clock: { now: () => new Date() }, files, settings: DEFAULT_SETTINGS };
+  const deps: CoreDeps = { prisma: db.prisma, logger: silentLogger, clock: { now: () => new Date() }, files, settings: DEFAULT_SETTINGS };
   const log = countingLogger();
   let runner: Awaited<ReturnType<typeof createJobRunner>> | undefined;
   try {

@@ -18,7 +18,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { PDFDocument, PDFName } from "pdf-lib";
-import { DEFAULT_SETTINGS } from "../core/deps.ts";
+import { DEFAULT_SETTINGS, silentLogger } from "../core/deps.ts";
 import { issueLinkCode } from "../core/identity/issue-link-code.ts";
 import { importOrganization } from "../core/org/import-organization.ts";
 import { openDatabase } from "../core/store/client.ts";
@@ -72,7 +72,7 @@ export const runUploadsBench = async (options: UploadsBenchOptions = {}): Promis
   try {
     // The organisation and one sign-in code per person, written straight into the service's database.
     const db = await openDatabase({ databaseUrl: pgdb.url, migrate: false });
-    const deps = { prisma: db.prisma, clock: { now: () => new Date() }, files: undefined as never, settings: { ...DEFAULT_SETTINGS } };
+    const deps = { prisma: db.prisma, logger: silentLogger, clock: { now: () => new Date() }, files: undefined as never, settings: { ...DEFAULT_SETTINGS } };
     const orgText = (await readFile(join(ROOT, "examples/quy-nhon.yaml"), "utf8")).replace(/^users:\n/m, `users:\n${CLERK_LINES}\n`);
     await importOrganization(deps, { text: orgText });
     const codes: string[] = [];

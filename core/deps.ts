@@ -3,9 +3,25 @@ import type { FileStore } from "./files/file-store.ts";
 import type { AgencyCertificate } from "./pdf/sign-pdf.ts";
 import type { Db } from "./store/client.ts";
 
-/** What every use case needs, bound once by `createCore(deps)`. */
+/**
+ * The part of a pino logger core uses (the app passes its pino logger; tests a silent or recording
+ * one). Log ids and codes, never contents (no document text, file bytes, or names a person typed).
+ */
+export type CoreLogger = {
+  debug(obj: object, msg?: string): void;
+  info(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+  error(obj: object, msg?: string): void;
+};
+
+/** Drops everything: for tools and benchmarks that have no log (tests: `createTestDeps`). */
+export const silentLogger: CoreLogger = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} };
+
+/** What every use case needs, passed to each use case as its first argument. */
 export type CoreDeps = {
   prisma: Db;
+  /** Where core reports failures it recovers from (a stamp that could not be made, a cleanup that failed). */
+  logger: CoreLogger;
   /** Core never calls `new Date()`: time comes from here (a fake clock in tests). */
   clock: { now(): Date };
   /** Content-addressed file store (originals, stamped copies, reports). */

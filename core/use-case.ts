@@ -37,9 +37,10 @@ export const runUseCase = async <T>(deps: CoreDeps, ctx: UseCaseContext, fn: () 
           data: { action: ctx.action, code: refusal.code, params: refusal.params },
         }),
       );
-    } catch {
+    } catch (auditErr) {
       // The refusal stands even if auditing it failed (e.g. the database is down); the caller
-      // gets the refusal, and the database error surfaces on the next write.
+      // gets the refusal, and the log says which refusal went unaudited.
+      deps.logger.error({ action: ctx.action, code: refusal.code, entityId: ctx.entityId ?? null, err: auditErr }, "refusal not audited");
     }
     throw refusal;
   }

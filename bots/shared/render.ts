@@ -1,12 +1,12 @@
 // Building channel-neutral replies (OutboundMessage) from catalog keys. Text stays plain: each
 // channel escapes it for its own format (Telegram HTML, Zalo plain text).
 import { t } from "../../core/messages/index.ts";
-import type { Locale, MessageParams } from "../../core/messages/index.ts";
+import type { Locale, MessageKey, MessageParams } from "../../core/messages/index.ts";
 import type { MessageAction, OutboundMessage } from "../../core/ports/sender.ts";
 import type { GrammarError } from "./text/index.ts";
 
 /** A reply made of one catalog message. */
-export const reply = (locale: Locale, key: string, params: MessageParams = {}, extra: Partial<OutboundMessage> = {}): OutboundMessage => ({
+export const reply = (locale: Locale, key: MessageKey, params: MessageParams = {}, extra: Partial<OutboundMessage> = {}): OutboundMessage => ({
   text: t(locale, key, params),
   ...extra,
 });
@@ -25,7 +25,7 @@ export const grammarErrorLines = (locale: Locale, errors: readonly GrammarError[
   );
 
 /** An action (button / reply command) labelled from the catalog. */
-export const action = (locale: Locale, labelKey: string, command: string, callback: string): MessageAction => ({
+export const action = (locale: Locale, labelKey: MessageKey, command: string, callback: string): MessageAction => ({
   label: t(locale, labelKey),
   command,
   callback,

@@ -9,7 +9,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Message, UserFromGetMe } from "grammy/types";
 import type { CoreDeps } from "../../core/deps.ts";
 import type { ConversationStore } from "../../core/conversations/conversation-store.ts";
-import { t } from "../../core/messages/index.ts";
+import { t, type MessageKey } from "../../core/messages/index.ts";
 import { handleIncoming } from "../shared/handle-incoming.ts";
 import { mapError } from "../shared/map-error.ts";
 import type { BotEnv, BotLogger, CardUpdate, IncomingFile, IncomingTurn, TurnResult } from "../shared/types.ts";
@@ -70,7 +70,7 @@ export type TelegramBot = {
 type AlbumItem = { messageId: number; fileId: string; size?: number | undefined; caption?: string | undefined };
 type Album = { chatId: number; from: NonNullable<Message["from"]>; items: AlbumItem[]; timer: NodeJS.Timeout };
 
-const MENU: [command: string, key: string][] = [
+const MENU: [command: string, key: MessageKey][] = [
   ["viec", "bot.cmd.tasks"],
   ["nhan", "bot.cmd.ack"],
   ["xong", "bot.cmd.done"],

@@ -11,7 +11,7 @@ import { forgetPendingUpdate, listPendingUpdates, markUpdateProcessed, recordPen
 import { alertChannelDeaf } from "../../core/office/alert-channel-deaf.ts";
 import type { CoreDeps } from "../../core/deps.ts";
 import { resolveIdentity } from "../../core/identity/resolve-identity.ts";
-import { t } from "../../core/messages/index.ts";
+import { t, type MessageKey } from "../../core/messages/index.ts";
 import { listMyTasks } from "../../core/queries/list-my-tasks.ts";
 import type { OutboundMessage } from "../../core/ports/sender.ts";
 import { handleIncoming } from "../shared/handle-incoming.ts";
@@ -183,10 +183,10 @@ export const createZaloBot = (opts: ZaloBotOptions): ZaloBot => {
     }
   };
 
-  const say = (update: ZaloUpdate, key: string, params: Record<string, string | number> = {}) => send(update, [{ text: t("vi", key, params) }]);
+  const say = (update: ZaloUpdate, key: MessageKey, params: Record<string, string | number> = {}) => send(update, [{ text: t("vi", key, params) }]);
 
   /** A hint answered once per update (a redelivery says nothing more). */
-  const hint = async (update: ZaloUpdate, key: string): Promise<void> => {
+  const hint = async (update: ZaloUpdate, key: MessageKey): Promise<void> => {
     if (!(await markUpdateProcessed(opts.deps, "ZALO", keyOf(update)))) return;
     await say(update, key);
   };

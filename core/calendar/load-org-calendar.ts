@@ -101,7 +101,7 @@ export const loadOrgCalendar = async (deps: Pick<CoreDeps, "prisma" | "settings"
     if (calendar === undefined) {
       calendar = pending.then((files) => createCalendar({ files, zone }));
       byZone.set(zone, calendar);
-      calendar.catch(() => byZone.delete(zone));
+      calendar.catch(() => byZone.delete(zone)); // not cached when failed; the caller gets the error
     }
     return calendar;
   }

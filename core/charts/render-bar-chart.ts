@@ -23,7 +23,7 @@ const makeRenderer = async () => {
 let renderer: ReturnType<typeof makeRenderer> | undefined;
 const loadRenderer = () => {
   renderer ??= makeRenderer();
-  renderer.catch(() => (renderer = undefined));
+  renderer.catch(() => (renderer = undefined)); // not cached when failed; the caller gets the error
   return renderer;
 };
 

@@ -79,6 +79,7 @@ export const createConversationStore = (deps: Pick<CoreDeps, "prisma" | "clock">
         size += piece.byteLength;
       }
     } catch (err) {
+      // The write's own error is the one thrown; chunks left behind expire with the file (expiresAt).
       await deps.prisma.$executeRawUnsafe(DELETE_CHUNKS, fileKey).catch(() => {});
       throw err;
     } finally {

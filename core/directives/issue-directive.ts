@@ -2,7 +2,7 @@ import { z } from "zod";
 import { hasRole, loadActor, type Actor } from "../actors/actor.ts";
 import { appendAuditEvent } from "../audit/append-audit-event.ts";
 import type { CoreDeps } from "../deps.ts";
-import { ensureStampedCopy } from "../documents/ensure-stamped-copy.ts";
+import { stampOrLog } from "../documents/ensure-stamped-copy.ts";
 import { assignmentRef } from "../documents/refs.ts";
 import { nextReminder } from "../domain/reminder-policy.ts";
 import { loadReminderContext } from "../reminders/reminder-context.ts";
@@ -295,7 +295,7 @@ export const issueDirective = (deps: CoreDeps, raw: IssueDirectiveInput): Promis
       },
       { timeout: 30_000 },
     );
-    await ensureStampedCopy(deps, plan.documentId, { restamp: true }).catch(() => null);
+    await stampOrLog(deps, plan.documentId, { restamp: true });
     return result;
   });
 

@@ -99,3 +99,17 @@ export const ensureStampedCopy = async (deps: CoreDeps, documentId: string, { re
     return { sha256: stored.sha256, size: stored.size, fileId: row.id };
   });
 };
+
+/**
+ * `ensureStampedCopy` after a commit that already stands: a copy that cannot be made (a corrupt or
+ * missing original, a full disk) must not undo the registration, directive or filing, so the failure
+ * is logged with the document's id and the caller goes on with null (the previous copy, if any, stays).
+ */
+export const stampOrLog = async (deps: CoreDeps, documentId: string, opts: { restamp?: boolean } = {}): Promise<StampedCopy | null> => {
+  try {
+    return await ensureStampedCopy(deps, documentId, opts);
+  } catch (err) {
+    deps.logger.warn({ documentId, restamp: opts.restamp ?? false, err }, "stamped copy not made");
+    return null;
+  }
+};

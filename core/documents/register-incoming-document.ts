@@ -9,7 +9,7 @@ import { localDateOf, localDateToUtcMidnight } from "../time.ts";
 import { runUseCase } from "../use-case.ts";
 import type { Tx } from "../store/tx.ts";
 import { allocateRegisterNumber } from "./allocate-register-number.ts";
-import { ensureStampedCopy } from "./ensure-stamped-copy.ts";
+import { stampOrLog } from "./ensure-stamped-copy.ts";
 import { REF_PREFIX, displayRef, documentRef } from "./refs.ts";
 import { documentSearchText } from "./search-text.ts";
 import { isSecret as isSecretLevel } from "../workflow/state-machine.ts";
@@ -173,7 +173,7 @@ export const registerIncomingDocument = (deps: CoreDeps, raw: RegisterIncomingIn
       return { id: doc.id, ref, number, sentTo };
     });
 
-    const stamped = original ? await ensureStampedCopy(deps, created.id).catch(() => null) : null;
+    const stamped = original ? await stampOrLog(deps, created.id) : null;
     return {
       documentId: created.id,
       ref: created.ref,

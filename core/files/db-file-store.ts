@@ -46,6 +46,8 @@ export const createDbFileStore = (prisma: Db, { chunkBytes = DB_FILE_CHUNK_BYTES
         if (count === 0) await prisma.fileBlobChunk.deleteMany({ where: { blobId } });
         return { sha256, size };
       } catch (err) {
+        // Best effort, the write's own error is the one thrown: chunks of a blob that was never recorded
+        // (no FileBlob row names their blobId) are never read.
         await prisma.fileBlobChunk.deleteMany({ where: { blobId } }).catch(() => {});
         throw err;
       } finally {

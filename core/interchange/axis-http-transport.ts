@@ -68,7 +68,7 @@ const readLimited = async (body: ReadableStream<Uint8Array> | null, limit: numbe
     onChunk();
     size += value.byteLength;
     if (size > limit) {
-      await reader.cancel().catch(() => undefined);
+      await reader.cancel().catch(() => undefined); // abandoning the body; the size error is thrown
       throw new InterchangeError("invalid_response", call, `answer larger than ${limit} bytes`);
     }
     parts.push(Buffer.from(value.buffer, value.byteOffset, value.byteLength));
@@ -128,7 +128,7 @@ export const createAxisHttpTransport = (options: AxisHttpTransportOptions): Inte
     try {
       body = JSON.parse(raw.toString("utf8"));
     } catch {
-      body = undefined;
+      body = undefined; // not JSON: the status alone describes the failure
     }
     const errorDesc = isRecord(body) ? asText(body.ErrorDesc) ?? asText(body.errorDesc) : undefined;
     const details = { status: response.status, ...(errorDesc ? { errorDesc } : {}) };
@@ -176,7 +176,7 @@ export const createAxisHttpTransport = (options: AxisHttpTransportOptions): Inte
       const declared = Number(response.headers.get("content-length"));
       if (Number.isFinite(declared) && declared > maxPackageBytes) {
         dog.clear();
-        await response.body?.cancel().catch(() => undefined);
+        await response.body?.cancel().catch(() => undefined); // abandoning the body; the size error is thrown
         throw new InterchangeError("invalid_response", call, `package of ${declared} bytes is larger than ${maxPackageBytes}`, { status: response.status });
       }
       const body = response.body;
@@ -204,7 +204,7 @@ export const createAxisHttpTransport = (options: AxisHttpTransportOptions): Inte
         } finally {
           dog.clear();
           // The reader stopped early (a refused package, a limit): do not download the rest.
-          if (!finished) await reader.cancel().catch(() => undefined);
+          if (!finished) await reader.cancel().catch(() => undefined); // the reader's own error is what propagates
         }
       })();
     },

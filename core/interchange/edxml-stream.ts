@@ -303,6 +303,7 @@ export const streamEdxml = async <Stored>(
   };
 
   const discardAll = async () => {
+    // Best effort after a refusal (the refusal is what is thrown); the temporary directory goes with the receive.
     await Promise.all(targets.map((t) => t.discard().catch(() => undefined)));
   };
 

@@ -346,7 +346,7 @@ async function* tee(source: AsyncIterable<Uint8Array>, copy: WriteStream): Async
     }
   } finally {
     copy.end();
-    if (!copy.closed) await once(copy, "close").catch(() => undefined);
+    if (!copy.closed) await once(copy, "close").catch(() => undefined); // a copy error is kept in `failure`
   }
   if (failure) throw failure;
 }

@@ -44,11 +44,13 @@ export const interchangeSendView = (row: Row): InterchangeSendView => ({
   recipients: row.recipients.map((r) => ({ organId: r.organId, name: r.organName, statusCode: r.statusCode, statusDescription: r.statusDescription, statusAt: r.statusAt })),
 });
 
-const KNOWN_STATUSES = new Set(["01", "02", "03", "04", "05", "06"]);
+const KNOWN_STATUSES = ["01", "02", "03", "04", "05", "06"] as const;
+/** A status code from the axis (a string) that has its own name in the catalog. */
+const isKnownStatus = (code: string): code is (typeof KNOWN_STATUSES)[number] => (KNOWN_STATUSES as readonly string[]).includes(code);
 
 /** A status code's name (`03` → "đã tiếp nhận, vào sổ"). */
 export const interchangeStatusName = (locale: Locale, code: string): string =>
-  KNOWN_STATUSES.has(code) ? t(locale, `interchange.statusName.${code}`) : t(locale, "interchange.statusName.other", { code });
+  isKnownStatus(code) ? t(locale, `interchange.statusName.${code}`) : t(locale, "interchange.statusName.other", { code });
 
 /**
  * The lines /xem shows: a heading with the package's state, then one line per recipient.

@@ -154,7 +154,7 @@ export const readDocument = async (input: ReadDocumentInput, options: ReadDocume
   };
   // The work itself never outlives the budget: a stuck step is left behind, its result ignored.
   const deadline = new Promise<never>((_, reject) => stop.signal.addEventListener("abort", () => reject(stop.signal.reason), { once: true }));
-  deadline.catch(() => {});
+  deadline.catch(() => {}); // observed through bounded(); unobserved when the work finishes first
   const bounded = <T>(p: Promise<T>): Promise<T> => Promise.race([p, deadline]);
 
   try {

@@ -177,7 +177,7 @@ export const createPageReader = (options: PageReaderOptions = {}): PageReader =>
             thread.on("error", fail);
             thread.once("exit", (code) => fail(new Error(`OCR engine thread exited with code ${code}`)));
           });
-          died.catch(() => {});
+          died.catch(() => {}); // observed where it matters: raced against each recognize()
           options.onEngineThread?.(thread);
         }
         return { worker: w, died };
@@ -194,7 +194,7 @@ export const createPageReader = (options: PageReaderOptions = {}): PageReader =>
   const stopWorker = (): void => {
     const w = worker;
     worker = null;
-    void w?.then((x) => x.worker.terminate()).catch(() => {});
+    void w?.then((x) => x.worker.terminate()).catch(() => {}); // a worker that failed to start has nothing to stop
   };
 
   const readNow = async (input: PageInput, opts: ReadOptions): Promise<PageText> => {
@@ -230,14 +230,14 @@ export const createPageReader = (options: PageReaderOptions = {}): PageReader =>
   return {
     read(input, opts = {}) {
       const run = queue.then(() => readNow(input, opts));
-      queue = run.catch(() => {});
+      queue = run.catch(() => {}); // the caller gets run's failure; the queue only orders reads
       return run;
     },
     async close() {
       await queue;
       const w = worker;
       worker = null;
-      if (w) await w.then((x) => x.worker.terminate()).catch(() => {});
+      if (w) await w.then((x) => x.worker.terminate()).catch(() => {}); // closing: a worker that never started has nothing to stop
     },
   };
 };

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { appendAuditEvent } from "../audit/append-audit-event.ts";
 import type { CoreDeps } from "../deps.ts";
-import { ensureStampedCopy } from "../documents/ensure-stamped-copy.ts";
+import { stampOrLog } from "../documents/ensure-stamped-copy.ts";
 import { DomainError } from "../errors.ts";
 import { runUseCase } from "../use-case.ts";
 import { ZCaseFileKey, loadCaseFile } from "./case-file-access.ts";
@@ -58,6 +58,6 @@ export const addDocumentToCaseFile = (deps: CoreDeps, raw: AddDocumentToCaseFile
     });
     // After the commit, like a directive's re-stamp: a failure leaves the previous stamped copy, and
     // the next re-stamp (or this call's retry) fills the line. Paper-only documents have no copy.
-    if (doc.direction === "IN") await ensureStampedCopy(deps, doc.id, { restamp: true }).catch(() => null);
+    if (doc.direction === "IN") await stampOrLog(deps, doc.id, { restamp: true });
     return added;
   });

@@ -43,7 +43,7 @@ import type { CoreDeps } from "../deps.ts";
 import { DomainError } from "../errors.ts";
 import { codeOf } from "../queries/query-context.ts";
 import type { Secrecy, Urgency } from "../store/generated/enums.ts";
-import { t } from "../messages/index.ts";
+import { t, type KeySuffix } from "../messages/index.ts";
 import { formatLocalDate, localDateOf, toIsoWithOffset, utcMidnightToLocalDate } from "../time.ts";
 import { runUseCase } from "../use-case.ts";
 import { toXmlDocument } from "./archive-xml.ts";
@@ -95,7 +95,7 @@ export const exportCaseFile = (deps: CoreDeps, raw: ExportCaseFileInput): Promis
     const file = await loadCaseFile(deps.prisma, scope.orgId, input);
     if (file.status !== "CLOSED") throw new DomainError("CASE_FILE_NOT_CLOSED", "office.caseFile.notClosed", { code: file.code, year: file.year });
     const outDir = path.resolve(input.outDir);
-    const existing = await readdir(outDir).catch(() => null);
+    const existing = await readdir(outDir).catch(() => null); // absent (or unreadable: the write below says why)
     if (existing !== null && existing.length > 0) throw new DomainError("ARCHIVE_TARGET_EXISTS", "office.archive.targetExists", { dir: outDir });
 
     const zone = scope.zone;
@@ -187,7 +187,7 @@ export const exportCaseFile = (deps: CoreDeps, raw: ExportCaseFileInput): Promis
       pageTotal += d.pageCount ?? 0;
       languages.add(d.language);
       const trace: TraceHeader[] = [];
-      const push = (at: Date, code: string, actor: string | null, unit: string | null, content: string | null): void => {
+      const push = (at: Date, code: KeySuffix<"office.archive.trace.">, actor: string | null, unit: string | null, content: string | null): void => {
         trace.push({ Time: iso(at)!, Action: t("vi", `office.archive.trace.${code}`), ActionCode: code, Actor: actor, Unit: unit, Content: content });
       };
       const dueText = (due: Date | null): string | null => (due ? t("vi", "office.archive.trace.due", { date: day(due)! }) : null);
@@ -346,7 +346,7 @@ type IndexRow = { ordinal: number; code: string | null; date: string; typeSubjec
  */
 const documentIndexTable = ({ orgName, file, fileCode, documents }: { orgName: string; file: { code: string; title: string; year: number; retention: string }; fileCode: string; documents: IndexRow[] }): TitledTable => {
   const pages = documents.reduce((n, d) => n + (d.pageCount ?? 0), 0);
-  const col = (key: string) => t("vi", `office.archive.index.col.${key}`);
+  const col = (key: KeySuffix<"office.archive.index.col.">) => t("vi", `office.archive.index.col.${key}`);
   return {
     sheetName: t("vi", "office.archive.index.sheet"),
     titleLines: [

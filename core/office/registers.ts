@@ -28,7 +28,7 @@
 import { z } from "zod";
 import type { CoreDeps } from "../deps.ts";
 import { DomainError } from "../errors.ts";
-import { t, type Locale } from "../messages/index.ts";
+import { t, type KeySuffix, type Locale, type MessageKey } from "../messages/index.ts";
 import { codeOf } from "../queries/query-context.ts";
 import type { AssignmentRole, AssignmentStatus, Secrecy, Urgency } from "../store/generated/enums.ts";
 import { daysBetween, endOfLocalDay, formatDate, formatLocalDate, isLocalDate, localDateOf, startOfLocalDay, utcMidnightToLocalDate, type LocalDate } from "../time.ts";
@@ -62,7 +62,10 @@ export type BuildRegisterInput = z.input<typeof ZBuildRegisterInput> & { viewer:
 
 // === Columns
 
-const IN_COLUMNS: { key: string; kind: TableColumn["kind"]; width: number }[] = [
+/** A register's column: `key` is checked against the catalog's `office.register.<type>.col.*` keys. */
+type Column<T extends RegisterType> = { key: KeySuffix<`office.register.${T}.col.`>; kind: TableColumn["kind"]; width: number };
+
+const IN_COLUMNS: Column<"IN">[] = [
   { key: "arrivalDate", kind: "date", width: 12 },
   { key: "arrivalNumber", kind: "number", width: 8 },
   { key: "issuer", kind: "text", width: 28 },
@@ -74,7 +77,7 @@ const IN_COLUMNS: { key: string; kind: TableColumn["kind"]; width: number }[] = 
   { key: "receipt", kind: "text", width: 22 },
   { key: "notes", kind: "text", width: 24 },
 ];
-const OUT_COLUMNS: typeof IN_COLUMNS = [
+const OUT_COLUMNS: Column<"OUT">[] = [
   { key: "code", kind: "text", width: 16 },
   { key: "issuedDate", kind: "date", width: 12 },
   { key: "typeSubject", kind: "text", width: 48 },
@@ -86,7 +89,7 @@ const OUT_COLUMNS: typeof IN_COLUMNS = [
   { key: "receipt", kind: "text", width: 22 },
   { key: "notes", kind: "text", width: 24 },
 ];
-const TRACKING_COLUMNS: typeof IN_COLUMNS = [
+const TRACKING_COLUMNS: Column<"TRACKING">[] = [
   { key: "arrivalNumber", kind: "number", width: 8 },
   { key: "document", kind: "text", width: 52 },
   { key: "recipients", kind: "text", width: 32 },
@@ -95,14 +98,20 @@ const TRACKING_COLUMNS: typeof IN_COLUMNS = [
   { key: "reply", kind: "text", width: 16 },
   { key: "notes", kind: "text", width: 28 },
 ];
-const COLUMNS: Record<RegisterType, typeof IN_COLUMNS> = { IN: IN_COLUMNS, OUT: OUT_COLUMNS, TRACKING: TRACKING_COLUMNS };
+const COLUMNS: { [T in RegisterType]: Column<T>[] } = { IN: IN_COLUMNS, OUT: OUT_COLUMNS, TRACKING: TRACKING_COLUMNS };
+/**
+ * The columns of a register with their title keys. The cast only joins what `Column<T>` checked where
+ * each column is declared (TypeScript does not carry `type` and `key` together through the lookup).
+ */
+const columnsOf = (type: RegisterType): (Column<RegisterType> & { titleKey: MessageKey })[] =>
+  (COLUMNS[type] as Column<RegisterType>[]).map((c) => ({ ...c, titleKey: `office.register.${type}.col.${c.key}` as MessageKey }));
 const SLUG: Record<RegisterType, string> = { IN: "so-van-ban-den", OUT: "so-van-ban-di", TRACKING: "so-theo-doi-giai-quyet" };
 const SECRET_SLUG: Record<RegisterType, string> = { IN: "so-van-ban-mat-den", OUT: "so-van-ban-mat-di", TRACKING: "so-theo-doi-giai-quyet-van-ban-mat" };
 /** The catalog key prefix of a register's sheet name and title: the secret books have their own. */
-const titleKey = (type: RegisterType, secret: boolean): string => `office.register.${type}${secret ? ".secret" : ""}`;
+const titleKey = (type: RegisterType, secret: boolean) => `office.register.${type}${secret ? ".secret" : ""}` as const;
 
 /** The Vietnamese (or English) column titles of a register, in order. */
-export const registerColumnTitles = (type: RegisterType, locale: Locale = "vi"): string[] => COLUMNS[type].map((c) => t(locale, `office.register.${type}.col.${c.key}`));
+export const registerColumnTitles = (type: RegisterType, locale: Locale = "vi"): string[] => columnsOf(type).map((c) => t(locale, c.titleKey));
 
 // === Building
 
@@ -330,7 +339,7 @@ const buildRegisterFor = async (deps: CoreDeps, scope: OfficeScope, input: z.out
     orgName: scope.orgName,
     sheetName: t(locale, `${key}.sheet`),
     titleLines: [scope.orgName, t(locale, `${key}.title`), ...coverLines(locale, period, numbers, input.volume)],
-    columns: COLUMNS[type].map((c) => ({ title: t(locale, `office.register.${type}.col.${c.key}`), kind: c.kind, width: c.width })),
+    columns: columnsOf(type).map((c) => ({ title: t(locale, c.titleKey), kind: c.kind, width: c.width })),
     rows,
     footerLines: [t(locale, "office.register.closing", { count: rows.length }), t(locale, "office.register.signedOn"), t(locale, "office.register.signer"), t(locale, "office.register.signerHint")],
   };

@@ -71,7 +71,7 @@ export const verifyArchivePackage = async (dir: string): Promise<VerifyArchiveRe
       result.altered.push(entry.path);
       continue;
     }
-    const bytes = await readFile(path.join(dir, ...entry.path.split("/"))).catch(() => null);
+    const bytes = await readFile(path.join(dir, ...entry.path.split("/"))).catch(() => null); // reported as missing
     if (bytes === null) result.missing.push(entry.path);
     else if (bytes.length !== entry.size || sha256Hex(bytes) !== entry.sha256) result.altered.push(entry.path);
   }

@@ -7,7 +7,7 @@
 // the delivery marks such a row CANCELLED instead of sending a stale message.
 import { loadOrgCalendar } from "../calendar/load-org-calendar.ts";
 import type { CoreDeps } from "../deps.ts";
-import { t, type Locale } from "../messages/index.ts";
+import { t, type Locale, type MessageKey } from "../messages/index.ts";
 import type { MessageAction, MessageAttachment, OutboundMessage } from "../ports/sender.ts";
 import type { Db } from "../store/client.ts";
 import type { AssignmentRole, Urgency } from "../store/generated/enums.ts";
@@ -61,7 +61,7 @@ export const renderOutboxMessage = async (deps: CoreDeps, input: RenderOutboxInp
     viewer: { id: user.id, unitId: user.unitId, roles: user.roles },
     calendar: () => loadOrgCalendar(deps, { zone }),
     // Loaded when first needed: stamping pulls in the PDF libraries.
-    stampedCopy: async (documentId) => (await import("../documents/ensure-stamped-copy.ts")).ensureStampedCopy(deps, documentId),
+    stampedCopy: async (documentId) => (await import("../documents/ensure-stamped-copy.ts")).stampOrLog(deps, documentId),
   };
   const renderer = RENDERERS[kind] as Renderer<typeof kind>;
   return renderer(ctx, (input.payload ?? {}) as OutboxPayloads[typeof kind]);
@@ -154,7 +154,7 @@ const documentAttachments = async (ctx: RenderContext, doc: DocView): Promise<Me
   // The registration stamps its copy right after its commit; a worker may get here first. A scan that
   // cannot be stamped is delivered without the file, as before (the registration said why).
   if (!file && (await ctx.db.storedFile.count({ where: { documentId: doc.id, kind: "ORIGINAL" } })) > 0) {
-    await ctx.stampedCopy(doc.id).catch(() => null);
+    await ctx.stampedCopy(doc.id); // never throws: a failure is logged (stampOrLog)
     file = await stampedFile();
   }
   if (!file) return [];
@@ -459,7 +459,11 @@ const renderExtensionClosed: Renderer<"extension.closed"> = async (ctx, { extens
   });
 };
 
-const KNOWN_STEPS = new Set(["ACK_REMINDER", "ACK_ESCALATION_OFFICE", "DUE_SOON", "DUE_TODAY", "OVERDUE"]);
+const isOutboxKind = (kind: string): kind is OutboxKind => (OUTBOX_KINDS as readonly string[]).includes(kind);
+
+const KNOWN_STEPS = ["ACK_REMINDER", "ACK_ESCALATION_OFFICE", "DUE_SOON", "DUE_TODAY", "OVERDUE"] as const;
+/** A step stored in the payload (a string) that has its own reminder texts. */
+const isKnownStep = (step: string): step is (typeof KNOWN_STEPS)[number] => (KNOWN_STEPS as readonly string[]).includes(step);
 
 const renderReminder: Renderer<"reminder.step"> = async (ctx, { assignmentId, step, overdueDay }) => {
   const a = await loadAssignment(ctx, assignmentId);
@@ -468,7 +472,7 @@ const renderReminder: Renderer<"reminder.step"> = async (ctx, { assignmentId, st
   const isAckStep = step === "ACK_REMINDER" || step === "ACK_ESCALATION_OFFICE";
   if (isAckStep && a.status !== "ASSIGNED") return skip("assignment already acknowledged");
   const ref = displayRef(a.ref, ctx.currentYear);
-  const key = KNOWN_STEPS.has(step) ? step : "generic";
+  const key = isKnownStep(step) ? step : "generic";
   // The sweep counts overdue working days (overdueDay); older rows count them now, the same way.
   const overdueDays = overdueDay ?? (a.dueAt ? workingDaysLate(await ctx.calendar(), a.dueAt, ctx.now) : 0);
   const params = { tag: tag(ctx, a.document.urgency), ref, unit: a.unit.name, role: roleText(ctx, a.role), sentAt: formatDateTime(a.sentAt, ctx.zone), days: overdueDays };
@@ -491,7 +495,7 @@ const renderOfficeUnreachable: Renderer<"office.unreachable"> = async (ctx, { us
   });
   if (!person) return skip("person not found");
   const row = await ctx.db.outboxMessage.findUnique({ where: { id: outboxId }, select: { kind: true, lastError: true, status: true, channel: true, identityId: true } });
-  const what = row && (OUTBOX_KINDS as readonly string[]).includes(row.kind) ? t(ctx.locale, `notify.what.${row.kind}`) : t(ctx.locale, "notify.none");
+  const what = row && isOutboxKind(row.kind) ? t(ctx.locale, `notify.what.${row.kind}`) : t(ctx.locale, "notify.none");
   const linked = person.identities.filter((i) => i.status !== "UNLINKED");
   const blocked = linked.filter((i) => i.status === "UNREACHABLE").map((i) => t(ctx.locale, `notify.channel.${i.channel}`));
   const cause =
@@ -626,7 +630,7 @@ const renderOfficeDigest: Renderer<"office.digest"> = async (ctx, { date, auditH
       refs: [...u.overdue, ...u.dueToday].map((i) => displayRef(i.ref, ctx.currentYear)).join(", "),
     }),
   );
-  const list = <T,>(headingKey: string, params: Record<string, string | number>, items: T[], line: (item: T) => string): string | null =>
+  const list = <T,>(headingKey: MessageKey, params: Record<string, string | number>, items: T[], line: (item: T) => string): string | null =>
     items.length === 0
       ? null
       : // A blank line before each list.

@@ -98,7 +98,7 @@ export const checkAgencyCertificate = (certificate: AgencyCertificate): Promise<
       await signPdf(await blank.save(), { certificate, signedAt: new Date(0) });
     })();
     checked.set(certificate, check);
-    check.catch(() => checked.delete(certificate));
+    check.catch(() => checked.delete(certificate)); // not cached when failed; the caller gets the error
   }
   return check;
 };

@@ -182,6 +182,7 @@ const openPglite = async (opts: OpenDatabaseOptions): Promise<Database> => {
     }
     return db;
   } catch (err) {
+    // Best-effort cleanup of a failed open: the open's own error is the one thrown.
     await wire?.close().catch(() => undefined);
     await pglite?.close().catch(() => undefined);
     await lock.release();

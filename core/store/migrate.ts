@@ -65,6 +65,7 @@ export const migrate = async (db: SqlRunner, { dir = DEFAULT_MIGRATIONS_DIR } = 
   // An advisory lock is re-entrant within one session, so runs sharing a session (PGlite) are also
   // queued in-process.
   const previous = sessionQueue.get(db.session) ?? Promise.resolve();
+  // The previous run's failure went to its own caller; this run starts regardless.
   const run = previous.catch(() => {}).then(() => migrateLocked(db, dir));
   sessionQueue.set(db.session, run);
   return run;

@@ -87,7 +87,8 @@ export const startPgliteWireServer = async (db: PGlite, socketDir: string, opts:
       idleTimer = null;
       if (!release) return;
       if (rollback) {
-        // Finish any half-sent extended exchange, then undo an open transaction.
+        // Finish any half-sent extended exchange, then undo an open transaction (best effort: the
+        // connection is being reset, and a failure here leaves nothing the next client would see).
         await db.execProtocolRaw(SYNC_MESSAGE).catch(() => undefined);
         if (db.isInTransaction()) await db.execProtocolRaw(queryMessage("ROLLBACK")).catch(() => undefined);
       }

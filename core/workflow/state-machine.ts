@@ -5,6 +5,7 @@
 // is exactly what pressing it can do.
 import { hasRole, type Actor } from "../actors/actor.ts";
 import { DomainError } from "../errors.ts";
+import type { MessageKey } from "../messages/index.ts";
 import type { AssignmentRole, AssignmentStatus, DocumentStatus, ExtensionStatus, Secrecy } from "../store/generated/enums.ts";
 
 // === Assignments
@@ -125,7 +126,7 @@ export const checkAssignmentAction = (actor: ActorFacts, a: AssignmentFacts, act
 export const assignmentActionsFor = (actor: ActorFacts, a: AssignmentFacts): AssignmentAction[] =>
   ASSIGNMENT_ACTIONS.filter((action) => checkAssignmentAction(actor, a, action) === null);
 
-const FORBIDDEN_KEY: { [A in AssignmentAction]: string } = {
+const FORBIDDEN_KEY: { [A in AssignmentAction]: MessageKey } = {
   ack: "assignment.notYours",
   delegate: "assignment.onlyHeadDelegates",
   progress: "assignment.notYours",

@@ -5,7 +5,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DEFAULT_SETTINGS, type CoreDeps } from "../../core/deps.ts";
+import { DEFAULT_SETTINGS, silentLogger, type CoreDeps } from "../../core/deps.ts";
 import { createFsFileStore } from "../../core/files/file-store.ts";
 import { openDatabase } from "../../core/store/client.ts";
 import { createTestClock } from "../support/core.ts";
@@ -28,7 +28,7 @@ const withDb = async <T>(fn: (prisma: CoreDeps["prisma"]) => Promise<T>): Promis
 beforeAll(async () => {
   dataDir = await mkdtemp(path.join(os.tmpdir(), "edoc-document-cli-"));
   await withDb(async (prisma) => {
-    const deps: CoreDeps = { prisma, clock: createTestClock("2026-11-02T01:00:00Z"), files: createFsFileStore(path.join(dataDir, "files")), settings: DEFAULT_SETTINGS };
+    const deps: CoreDeps = { prisma, logger: silentLogger, clock: createTestClock("2026-11-02T01:00:00Z"), files: createFsFileStore(path.join(dataDir, "files")), settings: DEFAULT_SETTINGS };
     const org = await setupExampleOrg(deps);
     // As chat registers a secret document: no trích yếu, no date.
     await registerSample(deps, org, { codeNumber: "7", codeNotation: "BCA-A05", issuer: "Công an tỉnh", secrecy: "SECRET", subject: "", issuedDate: undefined });

@@ -6,7 +6,7 @@ import os from "node:os";
 import path from "node:path";
 import ExcelJS from "exceljs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DEFAULT_SETTINGS, type CoreDeps } from "../../core/deps.ts";
+import { DEFAULT_SETTINGS, silentLogger, type CoreDeps } from "../../core/deps.ts";
 import { issueDirective } from "../../core/directives/issue-directive.ts";
 import { createFsFileStore } from "../../core/files/file-store.ts";
 import { addDocumentToCaseFile } from "../../core/office/add-document-to-case-file.ts";
@@ -27,7 +27,7 @@ beforeAll(async () => {
   const db = await openDatabase({ dataDir });
   try {
     const clock = createTestClock("2026-11-02T01:00:00Z");
-    const deps: CoreDeps = { prisma: db.prisma, clock, files: createFsFileStore(path.join(dataDir, "files")), settings: DEFAULT_SETTINGS };
+    const deps: CoreDeps = { prisma: db.prisma, logger: silentLogger, clock, files: createFsFileStore(path.join(dataDir, "files")), settings: DEFAULT_SETTINGS };
     const org = await setupExampleOrg(deps);
     const a = await registerSample(deps, org, { files: [{ bytes: await samplePdf() }] });
     clock.advance(3_600_000);

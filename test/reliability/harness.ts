@@ -3,7 +3,7 @@
 // Everything talks to 127.0.0.1 only; every wait has a deadline.
 import { spawn, type ChildProcess } from "node:child_process";
 import { createServer, Socket } from "node:net";
-import { DEFAULT_SETTINGS, type CoreDeps } from "../../core/deps.ts";
+import { DEFAULT_SETTINGS, silentLogger, type CoreDeps } from "../../core/deps.ts";
 import { createMemoryFileStore } from "../../core/files/file-store.ts";
 import type { FileStore } from "../../core/files/file-store.ts";
 import { issueLinkCode } from "../../core/identity/issue-link-code.ts";
@@ -22,6 +22,7 @@ export const requirePostgres = (): void => {
 /** Real clock deps over a database (the spawned service uses the real clock too). */
 export const realDeps = (prisma: Db, files: FileStore = createMemoryFileStore()): CoreDeps => ({
   prisma,
+  logger: silentLogger,
   clock: { now: () => new Date() },
   files,
   settings: { ...DEFAULT_SETTINGS },

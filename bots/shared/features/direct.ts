@@ -102,7 +102,7 @@ const echo = (ctx: TurnContext, plan: DirectivePlan, input: IssueDirectiveInput,
   const paper = plan.assignments.filter((a) => a.isPaper).map((a) => a.unitName);
   // A deadline typed as working days ("5 ngày") is echoed as "5 ngày làm việc → Thứ Năm, 17/12/2026";
   // a date as the date with the working days left.
-  const dueLine = (key: string, a: typeof main, typed: DueInput | undefined) => {
+  const dueLine = (key: "bot.direct.echo.due" | "bot.direct.echo.coordinateDue", a: typeof main, typed: DueInput | undefined) => {
     if (!a?.dueAt) return false;
     const due = formatDueAt(new Date(a.dueAt), zone, locale);
     if (typed && "workingDays" in typed) return t(locale, `${key}WorkingDays`, { workingDays: typed.workingDays, due });

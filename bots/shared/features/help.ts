@@ -3,13 +3,13 @@
 import { hasRole, isAgencyClerk } from "../../../core/actors/actor.ts";
 import type { Actor } from "../../../core/actors/actor.ts";
 import { t } from "../../../core/messages/index.ts";
-import type { Locale } from "../../../core/messages/index.ts";
+import type { Locale, MessageKey } from "../../../core/messages/index.ts";
 import { isOfficeUser } from "../../../core/office/office-scope.ts";
 import type { OutboundMessage } from "../../../core/ports/sender.ts";
 
 /** The catalog sections of /help that apply to an actor, in the order they are shown. */
-export const helpSections = (actor: Pick<Actor, "roles" | "unitKind">): string[] => {
-  const sections = ["bot.help.intro", "bot.help.everyone"];
+export const helpSections = (actor: Pick<Actor, "roles" | "unitKind">): MessageKey[] => {
+  const sections: MessageKey[] = ["bot.help.intro", "bot.help.everyone"];
   if (hasRole(actor, "UNIT_HEAD", "OFFICER")) sections.push("bot.help.holder");
   if (hasRole(actor, "UNIT_HEAD")) sections.push("bot.help.head");
   if (hasRole(actor, "LEADER")) sections.push("bot.help.leader");

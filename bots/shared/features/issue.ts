@@ -33,7 +33,8 @@ export const issueForm = createKeywordForm({
     filesReceived: "outgoing.bot.filesReceived",
     tooManyFiles: "outgoing.bot.tooManyFiles",
     needFile: "outgoing.bot.needFile",
-    ask: "outgoing.bot.ask",
+    // Only required fields are asked (ISSUE_GRAMMAR.missing): their questions exist.
+    ask: (field) => `outgoing.bot.ask.${field as "subject" | "signerName" | "signerTitle" | "recipients" | "draftingUnit"}`,
     echoTitle: "outgoing.bot.echo.title",
     echoSecret: "outgoing.bot.echo.secret",
     echoNoFile: "outgoing.bot.echo.noFile",

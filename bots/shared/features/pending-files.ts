@@ -12,7 +12,7 @@ import type { OutboundMessage } from "../../../core/ports/sender.ts";
 import { largeFileGate } from "../../../core/files/large-file-gate.ts";
 import { incomingFileSize, isInMemory } from "../incoming-files.ts";
 import { mapError } from "../map-error.ts";
-import { t, type Locale } from "../../../core/messages/index.ts";
+import { t, type Locale, type MessageKey } from "../../../core/messages/index.ts";
 
 /** Photos of one document's pages, at most. */
 export const MAX_PENDING_FILES = 60;
@@ -30,7 +30,7 @@ export const keepPendingFiles = async (
   ctx: TurnContext,
   state: StoredState & { files: PendingFile[]; fields: { secrecy?: Secrecy | undefined } },
   files: IncomingFile[],
-  tooManyKey: string,
+  tooManyKey: MessageKey,
 ): Promise<TurnResult | null> => {
   // A secret document's scan is never kept, not even for a moment.
   if (isSecret(state.fields)) return null;

@@ -39,7 +39,7 @@ import { isSecret } from "./pending-files.ts";
 export type RegisterState = FormState<"register", RegistrationFields, RegistrationField>;
 
 /** What chat may carry of a secret document: số/ký hiệu, issuer, độ mật (and the số đến it gets). */
-const SECRET_REFUSED_IN_CHAT: readonly RegistrationField[] = ["subject", "issuedDate", "docType", "urgency"];
+const SECRET_REFUSED_IN_CHAT = ["subject", "issuedDate", "docType", "urgency"] as const satisfies readonly RegistrationField[];
 const SECRET_REQUIRED: readonly RegistrationField[] = ["codeNumber", "issuer"];
 
 /** A field read with less confidence than this is shown flagged "check it". */
@@ -137,7 +137,8 @@ export const registerForm = createKeywordForm({
     filesReceived: "bot.register.filesReceived",
     tooManyFiles: "bot.register.tooManyFiles",
     needFile: "bot.register.needFile",
-    ask: "bot.register.ask",
+    // Only required fields are asked (REQUIRED_REGISTRATION_FIELDS, SECRET_REQUIRED): their questions exist.
+    ask: (field) => `bot.register.ask.${field as "codeNumber" | "issuer" | "subject"}`,
     echoTitle: "bot.register.echo.title",
     echoSecret: "bot.register.echo.secret",
     echoNoFile: "bot.register.echo.noFile",

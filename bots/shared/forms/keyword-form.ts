@@ -9,7 +9,7 @@
 import { hasRole } from "../../../core/actors/actor.ts";
 import type { Actor } from "../../../core/actors/actor.ts";
 import { DomainError } from "../../../core/errors.ts";
-import { t } from "../../../core/messages/index.ts";
+import { t, type MessageKey } from "../../../core/messages/index.ts";
 import type { UploadPart } from "../../../core/pdf/validate-upload.ts";
 import type { OutboundMessage } from "../../../core/ports/sender.ts";
 import { encodeCallback } from "../callback-data.ts";
@@ -58,22 +58,22 @@ export type ReadMark = "read" | "unsure";
 export type ReplyLine = string | false | null | undefined;
 
 /** The message keys of a form. */
-export type FormMessages = {
+export type FormMessages<Q extends string> = {
   /** The bare command: how to fill the form in. */
-  start: string;
+  start: MessageKey;
   /** Files kept and nothing typed yet (`{count}`). */
-  filesReceived: string;
+  filesReceived: MessageKey;
   /** More files than a form keeps. */
-  tooManyFiles: string;
+  tooManyFiles: MessageKey;
   /** /ok without the file the record needs. */
-  needFile: string;
-  /** The question for field X is `<ask>.X`. */
-  ask: string;
-  echoTitle: string;
+  needFile: MessageKey;
+  /** The question for a field, e.g. `(field) => \`bot.register.ask.${field}\`` (checked for every field). */
+  ask: (field: Q) => MessageKey;
+  echoTitle: MessageKey;
   /** The echo's file line for a secret document (its scan is never kept). */
-  echoSecret: string;
+  echoSecret: MessageKey;
   /** The echo's file line when a file is needed and none was sent. */
-  echoNoFile: string;
+  echoNoFile: MessageKey;
 };
 
 export type KeywordFormSpec<K extends string, F extends { secrecy: Secrecy }, Q extends string, D extends keyof F> = {
@@ -82,7 +82,7 @@ export type KeywordFormSpec<K extends string, F extends { secrecy: Secrecy }, Q 
   grammar: KeywordGrammar<F, Q, D, DateContext>;
   /** Who may fill the form in. */
   role: Actor["roles"][number];
-  messages: FormMessages;
+  messages: FormMessages<Q>;
   /**
    * A bare command over kept files with nothing typed: "acknowledge" answers with `filesReceived`
    * again, "ask" asks the first question.
@@ -215,7 +215,7 @@ export const createKeywordForm = <K extends string, F extends { secrecy: Secrecy
       delete state.nonce;
       delete state.choices;
       await ctx.conversation.set(state);
-      return { replies: [...notes, { text: lines(errorText, t(locale, `${messages.ask}.${missing}`)) }], ...redact };
+      return { replies: [...notes, { text: lines(errorText, t(locale, messages.ask(missing))) }], ...redact };
     }
     delete state.asking;
     state.nonce = newNonce();

@@ -51,7 +51,7 @@ describe("mapError", () => {
   const logged: unknown[] = [];
   const logger = { debug: () => {}, info: () => {}, warn: () => {}, error: (o: object) => logged.push(o) };
   it("shows a DomainError's message and hides anything else behind a generic one, logging the update key", () => {
-    expect(mapError(new DomainError("X", "link.codeExpired"), { locale: "vi", updateKey: "tg:1", logger }).text).toContain("hết hạn");
+    expect(mapError(new DomainError("LINK_CODE_EXPIRED", "link.codeExpired"), { locale: "vi", updateKey: "tg:1", logger }).text).toContain("hết hạn");
     const generic = mapError(new Error("db down: secret detail"), { locale: "vi", updateKey: "tg:2", logger });
     expect(generic.text).not.toContain("secret detail");
     expect(logged).toEqual([expect.objectContaining({ updateKey: "tg:2" })]);

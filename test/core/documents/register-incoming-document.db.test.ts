@@ -1,8 +1,9 @@
 import { createHash } from "node:crypto";
+import { Readable } from "node:stream";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createMemoryFileStore } from "../../../core/files/file-store.ts";
 import { DomainError } from "../../../core/errors.ts";
-import { createTestDeps } from "../../support/core.ts";
+import { createRecordingLogger, createTestDeps } from "../../support/core.ts";
 import { createTestDatabase, type TestDatabase } from "../../support/test-db.ts";
 import { registerSample, samplePdf, setupExampleOrg, type OrgFixture } from "../../support/workflow.ts";
 
@@ -98,5 +99,20 @@ describe("registerIncomingDocument", () => {
     expect(await codeOf(registerSample(deps(), org, { files: [{ bytes: new TextEncoder().encode("%PDF-1.4\nnot really") }] }))).toMatch(/^PDF_/);
     expect(files.size()).toBe(0);
     expect(await db.prisma.document.count()).toBe(0);
+  });
+
+  it("registers a scan whose stored copy reads back corrupt, and logs the stamp that failed", async () => {
+    // The store hands back damaged bytes (a bad disk, a broken bucket): the stamp fails after the commit.
+    const corrupt = { ...files, read: async (sha256: string) => Readable.from([Buffer.from((await files.readBytes(sha256)).subarray(0, 40))]) };
+    const logger = createRecordingLogger();
+    const subject = "Báo cáo mật số liệu quý IV";
+    const r = await registerSample(createTestDeps(db.prisma, { files: corrupt, logger }), org, { files: [{ bytes: await samplePdf(), fileName: "cv.pdf" }], subject });
+    expect(r.registerNumber).toBe(1);
+    expect(r.stampedSha256).toBeNull();
+    expect(await db.prisma.storedFile.count({ where: { documentId: r.documentId, kind: "STAMPED" } })).toBe(0);
+    const warned = logger.entries.filter((e) => e.level === "warn");
+    expect(warned).toEqual([{ level: "warn", obj: expect.objectContaining({ documentId: r.documentId, restamp: false, err: expect.any(Error) }), msg: "stamped copy not made" }]);
+    // Ids, never contents.
+    expect(JSON.stringify(warned[0]!.obj)).not.toContain(subject);
   });
 });

@@ -1,7 +1,8 @@
 import { readFile, readdir } from "node:fs/promises";
 import path from "node:path";
-import { describe, expect, it } from "vitest";
-import { CATALOG, hasMessage, missingTranslations, t } from "../../../core/messages/index.ts";
+import { describe, expect, expectTypeOf, it } from "vitest";
+import { CATALOG, hasMessage, missingTranslations, t, type KeySuffix, type MessageKey, type MismatchedKeys } from "../../../core/messages/index.ts";
+import { link } from "../../../core/messages/catalog/link.ts";
 import { COMMAND_WORDS } from "../../../bots/shared/text/command-words.ts";
 
 const sources = async (dir: string): Promise<string[]> => {
@@ -48,7 +49,19 @@ describe("message catalog", () => {
 
   it("fills placeholders and refuses unknown keys", () => {
     expect(t("vi", "assignment.alreadyAcknowledged", { ref: "D7-TCKH" })).toBe("Việc D7-TCKH đã được nhận trước đó.");
+    // @ts-expect-error an unknown key is a type error; at run time (a key from stored data) it throws.
     expect(() => t("vi", "no.such.key")).toThrow(/Unknown message key/);
+  });
+
+  it("checks keys at compile time: both locales alike, dynamic keys by their suffixes", () => {
+    const part = { vi: { "a.x": "x", "a.y": "y" }, en: { "a.x": "x", "a.z": "z" } };
+    expectTypeOf<MismatchedKeys<typeof part>>().toEqualTypeOf<"a.y" | "a.z">();
+    expectTypeOf<MismatchedKeys<typeof link>>().toEqualTypeOf<never>();
+    expectTypeOf<KeySuffix<"weekday.">>().toEqualTypeOf<"1" | "2" | "3" | "4" | "5" | "6" | "7">();
+    expectTypeOf<"link.codeExpired">().toMatchTypeOf<MessageKey>();
+    expectTypeOf<"link.codeExpried">().not.toMatchTypeOf<MessageKey>();
+    // The run-time twin of the compile-time check.
+    expect(missingTranslations()).toEqual([]);
   });
 });
 
