@@ -53,7 +53,7 @@ export type OpenDatabaseOptions = {
    * processes on a local socket. A `command` owns it while it runs when nobody else does; beside a running
    * service it goes through that service's socket. @defaultValue { role: "command", command: "edoc" }
    */
-  owner?: { role: OwnerRole; command: string; log?: WireServerLog };
+  owner?: { role: OwnerRole; command: string; log?: WireServerLog & { info(obj: object, msg: string): void } };
   /** How long to wait for a `command` that holds the embedded database to finish, or for a starting service. @defaultValue 60 s */
   lockWaitMs?: number;
 };
@@ -169,7 +169,7 @@ const openPglite = async (opts: OpenDatabaseOptions): Promise<Database> => {
     // (nothing is cached inside the process), so a committed write survives a kill -9 of the service
     // (test/reliability/embedded-crash.test.ts). It cannot fsync (its file layer has none), so a power
     // cut may lose the last writes: PostgreSQL (DATABASE_URL) is the answer where that matters.
-    await initPgliteDataDir(dir);
+    if (await initPgliteDataDir(dir)) who.log?.info({ dataDir }, "embedded database created");
     pglite = await PGlite.create(dir, PGLITE_OPTIONS);
     const db = await openOwnedPglite(opts, pglite, async () => {
       await wire?.close();

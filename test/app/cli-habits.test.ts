@@ -148,17 +148,18 @@ describe("times and logs", () => {
   }, 400_000);
 
   it("logs JSON into a pipe or with LOG_FORMAT=json, pretty lines on a terminal or with LOG_FORMAT=pretty", async () => {
-    // A first command on an empty DATA_DIR logs "database migrated" at info.
+    // A first command on an empty DATA_DIR logs "embedded database created" at info (whether the
+    // migrated template was copied or the directory was created and migrated).
     const logs = (dir: string, extra: Record<string, string> = {}) => edoc(dir, ["user", "link-code", "nobody"], { LOG_LEVEL: "info", ...extra });
     const [piped, json, pretty] = await Promise.all([logs("log-pipe"), logs("log-json", { LOG_FORMAT: "json" }), logs("log-pretty", { LOG_FORMAT: "pretty" })]);
-    for (const r of [piped, json]) expect(r.stdout.split("\n").filter(Boolean).map((l) => JSON.parse(l) as { msg: string }).map((l) => l.msg)).toContain("database migrated");
-    expect(pretty.stdout).toMatch(/^\[\d{2}:\d{2}:\d{2}\] INFO: database migrated$/m);
+    for (const r of [piped, json]) expect(r.stdout.split("\n").filter(Boolean).map((l) => JSON.parse(l) as { msg: string }).map((l) => l.msg)).toContain("embedded database created");
+    expect(pretty.stdout).toMatch(/^\[\d{2}:\d{2}:\d{2}\] INFO: embedded database created$/m);
     expect(pretty.stdout).not.toMatch(/^\{/m);
     // A terminal: `script` runs the command on a pseudo-terminal (util-linux, part of every Debian).
     const dataDir = path.join(root, "log-tty");
     const tty = await run("script", ["-qec", `${JSON.stringify(process.execPath)} bin/edoc.js user link-code nobody`, "/dev/null"], { DATA_DIR: dataDir, LOG_LEVEL: "info" });
     const plain = tty.stdout.replace(/\x1b\[[0-9;]*m/g, "");
-    expect(plain).toMatch(/^\[\d{2}:\d{2}:\d{2}\] INFO: database migrated\r?$/m);
+    expect(plain).toMatch(/^\[\d{2}:\d{2}:\d{2}\] INFO: embedded database created\r?$/m);
     expect(plain).not.toMatch(/^\{"level"/m);
   }, 400_000);
 });
