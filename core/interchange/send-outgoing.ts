@@ -11,35 +11,19 @@
 // as the same document (ours: one record per sender + số/ký hiệu + date). The axis offers no way to ask
 // whether it already holds a package, so this is as close to "exactly once" as the protocol allows.
 import type { CoreDeps } from "../deps.ts";
-import type { InterchangeTransport } from "../ports/interchange-transport.ts";
 import { InterchangeError } from "../ports/interchange-transport.ts";
 import type { Urgency } from "../store/generated/enums.ts";
-import { localDateOf, localTimeOf, utcMidnightToLocalDate } from "../time.ts";
+import { utcMidnightToLocalDate } from "../time.ts";
+import { axisRetryDelayMs, edxmlTimestamp, type AxisSendOptions } from "./axis-rows.ts";
 import { buildEdxmlPackage } from "./edxml-build.ts";
 
-/** Options of {@link sendDueInterchangeOutgoing}. */
-export type SendInterchangeOutgoingOptions = {
-  transport: InterchangeTransport;
-  /** `AGENCY_ORGAN_ID`: the From of our packages. */
-  agencyOrganId: string;
-  /** Names this worker in the claim. */
-  workerId: string;
-  /** Rows per run. @defaultValue 20 */
-  limit?: number;
-  /** How long a claim holds a row while it is built and sent. @defaultValue 300_000 */
-  claimMs?: number;
-  /** First retry delay; doubled per attempt, at most `maxRetryMs`. @defaultValue 10_000 */
-  retryBaseMs?: number;
-  /** @defaultValue 1_800_000 (30 min) */
-  maxRetryMs?: number;
-};
+/** Options of {@link sendDueInterchangeOutgoing}: `limit` defaults to 20, `claimMs` to 300_000. */
+export type SendInterchangeOutgoingOptions = AxisSendOptions;
 
 export type SendInterchangeOutgoingResult = { sent: number; retried: number; errors: { documentId: string; error: string }[] };
 
 /** Our urgency as the edXML Priority code (0 thường, 1 khẩn, 2 thượng khẩn, 3 hỏa tốc). */
 export const priorityOfUrgency = (urgency: Urgency): string => ({ NORMAL: "0", URGENT: "1", VERY_URGENT: "2", FLASH: "3" })[urgency];
-
-const localDateTime = (at: Date, zone: string): string => `${localDateOf(at, zone)}T${localTimeOf(at, zone)}:${String(at.getUTCSeconds()).padStart(2, "0")}`;
 
 /** Builds the package of one outgoing row from the document as issued. */
 const buildOutgoingPackage = async (deps: CoreDeps, outgoingId: string, agencyOrganId: string): Promise<Uint8Array> => {
@@ -84,7 +68,7 @@ const buildOutgoingPackage = async (deps: CoreDeps, outgoingId: string, agencyOr
       },
       documentId: row.edxmlDocumentId,
     },
-    traceHeaderList: { traceHeaders: [{ organId: agencyOrganId, timestamp: localDateTime(row.createdAt, zone) }], business: { bussinessDocType: "0", replacementInfoList: [] } },
+    traceHeaderList: { traceHeaders: [{ organId: agencyOrganId, timestamp: edxmlTimestamp(row.createdAt, zone) }], business: { bussinessDocType: "0", replacementInfoList: [] } },
     attachments: [{ contentType: "application/pdf", name: file.fileName ?? `${doc.ref.replace("/", "-")}.pdf`, bytes }],
   });
 };
@@ -96,7 +80,7 @@ const buildOutgoingPackage = async (deps: CoreDeps, outgoingId: string, agencyOr
  * @example await sendDueInterchangeOutgoing(deps, { transport, agencyOrganId: "000.00.32.H10", workerId: "jobs" });
  */
 export const sendDueInterchangeOutgoing = async (deps: CoreDeps, options: SendInterchangeOutgoingOptions): Promise<SendInterchangeOutgoingResult> => {
-  const { transport, agencyOrganId, workerId, limit = 20, claimMs = 300_000, retryBaseMs = 10_000, maxRetryMs = 1_800_000 } = options;
+  const { transport, agencyOrganId, workerId, limit = 20, claimMs = 300_000 } = options;
   const now = deps.clock.now();
   const dueWhere = { OR: [{ state: "PENDING" as const, nextAttemptAt: { lte: now } }, { state: "SENDING" as const, lockedUntil: { lt: now } }] };
   const due = await deps.prisma.interchangeOutgoing.findMany({ where: dueWhere, orderBy: { createdAt: "asc" }, take: limit, select: { id: true, attempts: true, documentId: true } });
@@ -108,7 +92,7 @@ export const sendDueInterchangeOutgoing = async (deps: CoreDeps, options: SendIn
     });
     if (claimed.count === 0) continue;
     const retryLater = async (error: string) => {
-      const delay = Math.min(maxRetryMs, retryBaseMs * 2 ** Math.max(0, row.attempts));
+      const delay = axisRetryDelayMs(row.attempts + 1, options);
       await deps.prisma.interchangeOutgoing.updateMany({
         where: { id: row.id, lockedBy: workerId, state: "SENDING" },
         data: { state: "PENDING", nextAttemptAt: new Date(deps.clock.now().getTime() + delay), lockedUntil: null, lastError: error.slice(0, 500) },

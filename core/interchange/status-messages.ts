@@ -5,32 +5,15 @@
 // go out in the order they were written (01 before 03), so a later one waits while an earlier one is unsent.
 // The rows are written by ./enqueue-status.ts.
 import type { CoreDeps } from "../deps.ts";
-import type { InterchangeTransport } from "../ports/interchange-transport.ts";
 import { InterchangeError } from "../ports/interchange-transport.ts";
-import { localDateOf, localTimeOf, utcMidnightToLocalDate } from "../time.ts";
+import { utcMidnightToLocalDate } from "../time.ts";
+import { axisRetryDelayMs, edxmlTimestamp, type AxisSendOptions } from "./axis-rows.ts";
 import { buildEdxmlStatus } from "./edxml-build.ts";
 
-/** Options of {@link sendDueInterchangeStatuses}. */
-export type SendInterchangeStatusesOptions = {
-  transport: InterchangeTransport;
-  /** `AGENCY_ORGAN_ID`: the From of our status messages. */
-  agencyOrganId: string;
-  /** Names this worker in the claim. */
-  workerId: string;
-  /** Rows per run. @defaultValue 50 */
-  limit?: number;
-  /** How long a claim holds a row while it is sent. @defaultValue 120_000 */
-  claimMs?: number;
-  /** First retry delay; doubled per attempt, at most `maxRetryMs`. @defaultValue 10_000 */
-  retryBaseMs?: number;
-  /** @defaultValue 1_800_000 (30 min) */
-  maxRetryMs?: number;
-};
+/** Options of {@link sendDueInterchangeStatuses}: `limit` defaults to 50, `claimMs` to 120_000. */
+export type SendInterchangeStatusesOptions = AxisSendOptions;
 
 export type SendInterchangeStatusesResult = { sent: number; retried: number; waiting: number };
-
-/** `yyyy-MM-ddTHH:mm:ss` in the office's time zone. */
-const localDateTime = (at: Date, zone: string): string => `${localDateOf(at, zone)}T${localTimeOf(at, zone)}:${String(at.getUTCSeconds()).padStart(2, "0")}`;
 
 /**
  * Sends the status rows that are due (pending and due, or claimed by a worker whose lease ran out), oldest
@@ -40,7 +23,7 @@ const localDateTime = (at: Date, zone: string): string => `${localDateOf(at, zon
  * await sendDueInterchangeStatuses(deps, { transport, agencyOrganId: "000.00.32.H10", workerId: "jobs" });
  */
 export const sendDueInterchangeStatuses = async (deps: CoreDeps, options: SendInterchangeStatusesOptions): Promise<SendInterchangeStatusesResult> => {
-  const { transport, agencyOrganId, workerId, limit = 50, claimMs = 120_000, retryBaseMs = 10_000, maxRetryMs = 1_800_000 } = options;
+  const { transport, agencyOrganId, workerId, limit = 50, claimMs = 120_000 } = options;
   const now = deps.clock.now();
   const due = await deps.prisma.interchangeStatusMessage.findMany({
     where: { OR: [{ state: "PENDING", nextAttemptAt: { lte: now } }, { state: "SENDING", lockedUntil: { lt: now } }] },
@@ -78,7 +61,7 @@ export const sendDueInterchangeStatuses = async (deps: CoreDeps, options: SendIn
       from: { organId: agencyOrganId, ...(org?.name ? { organName: org.name } : {}) },
       statusCode: message.statusCode,
       ...(message.description ? { description: message.description } : {}),
-      timestamp: localDateTime(now, zone),
+      timestamp: edxmlTimestamp(now, zone),
     });
     try {
       const { docId } = await transport.send(bytes, { from: agencyOrganId, to: [message.toOrganId], messageType: "status" });
@@ -89,7 +72,7 @@ export const sendDueInterchangeStatuses = async (deps: CoreDeps, options: SendIn
       result.sent += 1;
     } catch (err) {
       if (!(err instanceof InterchangeError)) throw err;
-      const delay = Math.min(maxRetryMs, retryBaseMs * 2 ** Math.max(0, message.attempts - 1));
+      const delay = axisRetryDelayMs(message.attempts, options);
       await deps.prisma.interchangeStatusMessage.updateMany({
         where: { id: row.id, lockedBy: workerId },
         data: { state: "PENDING", nextAttemptAt: new Date(deps.clock.now().getTime() + delay), lockedUntil: null, lastError: err.message.slice(0, 500) },
