@@ -158,11 +158,9 @@ const commands: Record<string, Command> = {
             return 1;
           }
         }
-        const [axis, file] = await Promise.all([
-          app.deps.prisma.interchangeAgency.count({ where: { active: true, source: "AXIS" } }),
-          app.deps.prisma.interchangeAgency.count({ where: { active: true, source: "ORG_FILE" } }),
-        ]);
-        console.log(`Interchange directory: ${axis} agencies from the axis, ${file} from the organisation file.`);
+        const { countDirectoryAgencies } = await import("../core/interchange/agency-directory.ts");
+        const { axis, orgFile } = await countDirectoryAgencies(app.deps);
+        console.log(`Interchange directory: ${axis} agencies from the axis, ${orgFile} from the organisation file.`);
         return 0;
       } finally {
         await app.close();

@@ -73,6 +73,15 @@ export const refreshAgencyDirectory = async (deps: Pick<CoreDeps, "prisma" | "cl
   );
 };
 
+/** How many active agencies the directory holds, by where they come from (the axis, the organisation file). */
+export const countDirectoryAgencies = async (deps: Pick<CoreDeps, "prisma">): Promise<{ axis: number; orgFile: number }> => {
+  const [axis, orgFile] = await Promise.all([
+    deps.prisma.interchangeAgency.count({ where: { active: true, source: "AXIS" } }),
+    deps.prisma.interchangeAgency.count({ where: { active: true, source: "ORG_FILE" } }),
+  ]);
+  return { axis, orgFile };
+};
+
 /**
  * Whether the axis' directory should be asked again: never asked, or last asked longer ago than
  * {@link AGENCY_DIRECTORY_MAX_AGE_MS}.
