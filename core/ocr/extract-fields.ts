@@ -19,6 +19,7 @@
 // character per original character, so a match on the folded copy slices the original verbatim.
 // OCR reads two-column headers either line by line ("UBND TỈNH X   CỘNG HÒA XÃ HỘI …") or column by
 // column; the rules accept both.
+import { foldSameLength } from "../text/fold.ts";
 
 /** A calendar date (same shape as bots' LocalDate). */
 export type OcrDate = { year: number; month: number; day: number };
@@ -69,22 +70,9 @@ export type ExtractInput = {
   knownIssuers?: readonly string[];
 };
 
-// === Folding that keeps positions
+// === Folding that keeps positions (core/text/fold.ts)
 
-const foldChar = (c: string): string => {
-  const f = c.normalize("NFD").replace(/\p{M}+/gu, "").toLowerCase().replace(/đ/g, "d");
-  return f.length === 1 ? f : c.length === 1 ? c.toLowerCase().slice(0, 1) || c : c;
-};
-
-/** Lower case, no diacritics, đ → d; same length as `s` (NFC) so indexes carry over. */
-export const foldSameLength = (s: string): string => {
-  let out = "";
-  for (const c of s) {
-    const f = foldChar(c);
-    out += f.length === c.length ? f : c;
-  }
-  return out;
-};
+export { foldSameLength };
 
 const fold = (s: string): string => foldSameLength(s.normalize("NFC")).replace(/\s+/g, " ").trim();
 

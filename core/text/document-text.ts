@@ -1,6 +1,6 @@
 // The text read from a document's file (its PDF text layer, OCR, an interchange package's PDF), as it
 // is kept for search: tidied, capped, and folded without moving a character.
-import { foldSameLength } from "../ocr/extract-fields.ts";
+import { foldSameLength } from "./fold.ts";
 
 /** The text kept for one document is cut at this many UTF-8 bytes. */
 export const MAX_DOCUMENT_TEXT_BYTES = 200_000;

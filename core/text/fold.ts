@@ -9,3 +9,18 @@ const COMBINING_MARKS = /\p{M}+/gu;
  */
 export const foldVietnamese = (s: string): string =>
   s.normalize("NFD").replace(COMBINING_MARKS, "").toLowerCase().replace(/đ/g, "d").replace(/\s+/g, " ").trim();
+
+const foldChar = (c: string): string => {
+  const f = c.normalize("NFD").replace(COMBINING_MARKS, "").toLowerCase().replace(/đ/g, "d");
+  return f.length === 1 ? f : c.length === 1 ? c.toLowerCase().slice(0, 1) || c : c;
+};
+
+/** Lower case, no diacritics, đ → d; same length as `s` (NFC) so indexes carry over. */
+export const foldSameLength = (s: string): string => {
+  let out = "";
+  for (const c of s) {
+    const f = foldChar(c);
+    out += f.length === c.length ? f : c;
+  }
+  return out;
+};
