@@ -1,4 +1,4 @@
-// Benchmark: 1,000 acknowledgements through the core (acknowledgeAssignment: one joined read of actor,
+// Benchmark: 1,000 acknowledgements (in 4 alternating rounds, after 1,000 to warm up each side) through the core (acknowledgeAssignment: one joined read of actor,
 // policy and assignment, then one statement with the compare-and-set, the next reminder and the
 // audit row; the checkpointer links the audit rows into the hash chain after the commits) on
 // PostgreSQL, against the bare SQL an acknowledgement needs, sent through `pg` directly with the same
@@ -24,13 +24,19 @@ import { createMemoryFileStore } from "../core/files/file-store.ts";
 import { openDatabase } from "../core/store/client.ts";
 import { pgClientRunner } from "../core/store/sql.ts";
 import { buildBenchOrg, insertBareDirective, insertBulkAssignments } from "./support/org.ts";
-import { createBenchDatabase } from "./support/pg.ts";
+import { backendCpuMs, createBenchDatabase } from "./support/pg.ts";
 import { progress, roundAll, type BenchResult } from "./support/result.ts";
 
 const SELF = fileURLToPath(import.meta.url);
 const AUDIT_CHAIN_LOCK_KEY = 72041001; // core/audit/append-audit-event.ts
-/** Acknowledgements per side before timing (connections, Prisma's plans, the calendar cache). */
-const WARMUP = 300;
+/**
+ * Acknowledgements per side before timing (connections, prepared statements, the calendar cache,
+ * V8's optimised code). With 300, the first timed pass of the core still cost 0.6 ms of CPU per
+ * acknowledgement against 0.36 ms for the next one: the parallel passes now also alternate.
+ */
+const WARMUP = 1000;
+/** The parallel passes run in this many alternating rounds (core, bare, bare + chain lock, …), so neither side gets the warmer or quieter half of the run. */
+const ROUNDS = 4;
 
 export type AcksBenchOptions = {
   /** Acknowledgements per parallel pass. @defaultValue 1000 */
@@ -82,7 +88,8 @@ export const runAcksBench = async (options: AcksBenchOptions = {}): Promise<Benc
     const { documentId, directiveId } = await insertBareDirective(db.prisma, org, now);
     // Slices of fresh ASSIGNED rows, one per pass: [core ∥][bare ∥][chain ∥][core seq][bare seq][warm-ups].
     const passes = { coreParallel: 0, bareParallel: count, chainParallel: 2 * count, coreSeq: 3 * count, bareSeq: 3 * count + seqCount, warmCore: 3 * count + 2 * seqCount, warmBare: 3 * count + 2 * seqCount + WARMUP };
-    const total = 3 * count + 2 * seqCount + 2 * WARMUP;
+    // (the bare side warms up twice: with and without the chain lock)
+    const total = 3 * count + 2 * seqCount + 3 * WARMUP;
     const client = new pg.Client({ connectionString: bdb.url });
     await client.connect();
     await insertBulkAssignments(pgClientRunner(client), org.unitIds, {
@@ -155,15 +162,42 @@ export const runAcksBench = async (options: AcksBenchOptions = {}): Promise<Benc
     progress("acks", `warming up`);
     await corePass(WARMUP, concurrency, passes.warmCore);
     await pool(WARMUP, concurrency, bare(passes.warmBare, true));
+    await pool(WARMUP, concurrency, bare(passes.warmBare + WARMUP, false));
 
-    progress("acks", `${count} through the core, ${concurrency} in parallel`);
-    const coreParMs = await corePass(count, concurrency, passes.coreParallel);
-    const coreCpu = lastCpuMs;
-    progress("acks", `${count} bare SQL, ${concurrency} in parallel`);
-    const bareParMs = await pool(count, concurrency, bare(passes.bareParallel, false));
-    const bareCpu = lastCpuMs;
-    progress("acks", `${count} bare SQL + audit chain lock, ${concurrency} in parallel`);
-    const chainParMs = await pool(count, concurrency, bare(passes.chainParallel, true));
+    // PostgreSQL's side of the cost: the CPU its backends for this database spend in each pass.
+    const monitor = new pg.Client({ connectionString: bdb.url });
+    await monitor.connect();
+    const pgCpu = () => backendCpuMs(monitor, bdb.name);
+    // Wall time, this process's CPU and PostgreSQL's CPU of one pass.
+    const measured = async (pass: () => Promise<number>) => {
+      const pg0 = await pgCpu();
+      const ms = await pass();
+      const cpu = lastCpuMs;
+      const pg1 = await pgCpu();
+      return { ms, cpu, pgCpu: pg0 === null || pg1 === null ? null : pg1 - pg0 };
+    };
+    const sum = { core: { ms: 0, cpu: 0, pgCpu: 0 as number | null }, bare: { ms: 0, cpu: 0, pgCpu: 0 as number | null }, chain: { ms: 0, cpu: 0, pgCpu: 0 as number | null } };
+    const add = (into: { ms: number; cpu: number; pgCpu: number | null }, m: { ms: number; cpu: number; pgCpu: number | null }) => {
+      into.ms += m.ms;
+      into.cpu += m.cpu;
+      into.pgCpu = into.pgCpu === null || m.pgCpu === null ? null : into.pgCpu + m.pgCpu;
+    };
+    const slice = Math.floor(count / ROUNDS);
+    for (let r = 0; r < ROUNDS; r++) {
+      const n = r === ROUNDS - 1 ? count - slice * r : slice;
+      progress("acks", `round ${r + 1}/${ROUNDS}: ${n} through the core, ${n} bare, ${n} bare + chain lock, ${concurrency} in parallel`);
+      add(sum.core, await measured(() => corePass(n, concurrency, passes.coreParallel + slice * r)));
+      add(sum.bare, await measured(() => pool(n, concurrency, bare(passes.bareParallel + slice * r, false))));
+      add(sum.chain, await measured(() => pool(n, concurrency, bare(passes.chainParallel + slice * r, true))));
+    }
+    await monitor.end();
+    const coreParMs = sum.core.ms;
+    const coreCpu = sum.core.cpu;
+    const corePgCpu = sum.core.pgCpu;
+    const bareParMs = sum.bare.ms;
+    const bareCpu = sum.bare.cpu;
+    const barePgCpu = sum.bare.pgCpu;
+    const chainParMs = sum.chain.ms;
     progress("acks", `${seqCount} through the core, sequential`);
     const coreSeqMs = await corePass(seqCount, 1, passes.coreSeq);
     progress("acks", `${seqCount} bare SQL, sequential`);
@@ -193,6 +227,7 @@ export const runAcksBench = async (options: AcksBenchOptions = {}): Promise<Benc
       core_parallel_ms_per_ack: coreParMs / count,
       core_node_cpu_ms_per_ack: coreCpu / count,
       bare_node_cpu_ms_per_ack: bareCpu / count,
+      ...(corePgCpu === null || barePgCpu === null ? {} : { core_pg_cpu_ms_per_ack: corePgCpu / count, bare_pg_cpu_ms_per_ack: barePgCpu / count }),
       sequential_count: seqCount,
       core_sequential_per_s: perS(seqCount, coreSeqMs),
       bare_sequential_per_s: perS(seqCount, bareSeqMs),
@@ -207,6 +242,7 @@ export const runAcksBench = async (options: AcksBenchOptions = {}): Promise<Benc
         { metric: `acks/s core, ${concurrency} parallel`, value: metrics.core_parallel_per_s!, baseline: metrics.bare_parallel_per_s!, baselineIs: "bare UPDATE+INSERT via pg, same concurrency" },
         { metric: `acks/s core, ${concurrency} parallel`, value: metrics.core_parallel_per_s!, baseline: metrics.bare_chain_parallel_per_s!, baselineIs: "bare + audit-chain lock & prev-hash read" },
         { metric: "Node CPU ms per ack, core", value: metrics.core_node_cpu_ms_per_ack!, baseline: metrics.bare_node_cpu_ms_per_ack!, baselineIs: "bare via pg (client-side CPU only)" },
+        ...(metrics.core_pg_cpu_ms_per_ack === undefined ? [] : [{ metric: "PostgreSQL CPU ms per ack, core", value: metrics.core_pg_cpu_ms_per_ack, baseline: metrics.bare_pg_cpu_ms_per_ack!, baselineIs: "bare (the backends of this database, from /proc)" }]),
         { metric: "acks/s core, sequential", value: metrics.core_sequential_per_s!, baseline: metrics.bare_sequential_per_s!, baselineIs: "bare UPDATE+INSERT via pg, sequential" },
       ],
       notes: [

@@ -58,3 +58,24 @@ export const serverVersion = async (): Promise<string> => {
   }
 };
 
+
+/**
+ * CPU time (user + system, ms) spent so far by the PostgreSQL backends connected to `database`
+ * (read from /proc; PostgreSQL must run on this machine). Backends that exit are no longer counted,
+ * so measure across a pass whose pools keep their connections open. Null when /proc cannot be read.
+ */
+export const backendCpuMs = async (client: { query: (sql: string, values?: unknown[]) => Promise<{ rows: { pid: number }[] }> }, database: string): Promise<number | null> => {
+  const { readFile } = await import("node:fs/promises");
+  const { rows } = await client.query(`SELECT pid FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()`, [database]);
+  let ticks = 0;
+  for (const { pid } of rows) {
+    try {
+      const stat = await readFile(`/proc/${pid}/stat`, "utf8");
+      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      ticks += Number(fields[11]) + Number(fields[12]); // utime, stime (fields 14 and 15 of the line)
+    } catch {
+      return null;
+    }
+  }
+  return ticks * 10; // USER_HZ is 100 on Linux
+};

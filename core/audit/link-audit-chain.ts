@@ -3,23 +3,51 @@
 // Writers append events unlinked (prevHash and hash null) under a shared advisory lock, so they
 // never wait for one another (core/audit/append-audit-event.ts). The linker takes the same lock
 // exclusively: it waits for the writers in flight to commit or roll back, and then every unlinked
-// event is committed and no event with a smaller `seq` can still appear. It links them in `seq`
-// order from the chain's head, hashing each event as read back from the table (what
-// `verifyAuditChain` hashes). The linked events are therefore always a prefix of the log in `seq`
-// order, and the unlinked ones the events written since the last run.
+// event is committed and no event with a smaller `seq` can still appear. It reads them under that
+// lock and links them in `seq` order from the chain's head, hashing each event as read back from
+// the table (what `verifyAuditChain` hashes). The linked events are therefore always a prefix of
+// the log in `seq` order, and the unlinked ones the events written since the last run.
+//
+// Linkers exclude one another with a second advisory lock (`AUDIT_LINKER_LOCK_KEY`), always taken
+// before the chain lock. On PostgreSQL the chain lock is held only while the batch is read (a
+// session-level lock on one pooled connection): hashing and the UPDATE run after it is released,
+// so writers wait for a read, not for the linking. On PGlite (one session, one process) the whole
+// batch is one Prisma transaction.
 //
 // It runs right after every commit that appended events (the commit hook, via the checkpointer,
 // in every process), before a checkpoint is written, and before a verification.
+import type pg from "pg";
 import type { Db } from "../store/client.ts";
-import { AUDIT_CHAIN_LOCK_KEY, GENESIS_HASH, hashAuditEvent } from "./append-audit-event.ts";
+import { directPoolOf } from "../store/direct-sql.ts";
+import { AUDIT_CHAIN_LOCK_KEY, GENESIS_HASH, hashAuditEvent, type AuditContent } from "./append-audit-event.ts";
 
-/** Events linked per transaction. */
+/** Events linked per batch. */
 const BATCH = 500;
+
+/** Advisory lock that lets one linker at a time run (taken before the chain lock). */
+export const AUDIT_LINKER_LOCK_KEY = 72041002;
 
 /** True when the log's last event is unlinked (one indexed read; no lock). */
 export const hasUnlinkedAuditEvents = async (db: Db): Promise<boolean> => {
   const last = await db.auditEvent.findFirst({ orderBy: { seq: "desc" }, select: { hash: true } });
   return last !== null && last.hash === null;
+};
+
+type Link = { seq: string; p: string; h: string };
+
+const UPDATE_LINKS = `UPDATE "AuditEvent" AS e SET "prevHash" = v.p, "hash" = v.h
+   FROM jsonb_to_recordset($1::text::jsonb) AS v(seq text, p text, h text)
+   WHERE e."seq" = v.seq::bigint AND e."hash" IS NULL`;
+
+/** Hashes `rows` (in `seq` order) onto the chain whose head hash is `headHash`. */
+const chainLinks = (headHash: string | null, rows: { seq: string; content: AuditContent }[]): Link[] => {
+  let prevHash = headHash ?? GENESIS_HASH;
+  return rows.map(({ seq, content }) => {
+    const hash = hashAuditEvent(prevHash, content);
+    const link = { seq, p: prevHash, h: hash };
+    prevHash = hash;
+    return link;
+  });
 };
 
 /**
@@ -28,9 +56,15 @@ export const hasUnlinkedAuditEvents = async (db: Db): Promise<boolean> => {
  * verification reports them.
  */
 export const linkAuditChain = async (db: Db): Promise<number> => {
+  const pool = directPoolOf(db);
+  return pool === null ? linkThroughPrisma(db) : linkThroughPool(pool);
+};
+
+const linkThroughPrisma = async (db: Db): Promise<number> => {
   let linked = 0;
   for (;;) {
     const n = await db.$transaction(async (tx) => {
+      await tx.$executeRawUnsafe(`SELECT pg_advisory_xact_lock(${AUDIT_LINKER_LOCK_KEY})`);
       await tx.$executeRawUnsafe(`SELECT pg_advisory_xact_lock(${AUDIT_CHAIN_LOCK_KEY})`);
       const head = await tx.auditEvent.findFirst({ where: { hash: { not: null } }, orderBy: { seq: "desc" }, select: { seq: true, hash: true } });
       const rows = await tx.auditEvent.findMany({
@@ -40,22 +74,63 @@ export const linkAuditChain = async (db: Db): Promise<number> => {
         select: { seq: true, at: true, orgId: true, actorUserId: true, type: true, entityType: true, entityId: true, data: true },
       });
       if (rows.length === 0) return 0;
-      let prevHash = head?.hash ?? GENESIS_HASH;
-      const links: { seq: string; p: string; h: string }[] = [];
-      for (const row of rows) {
-        const hash = hashAuditEvent(prevHash, row);
-        links.push({ seq: row.seq.toString(), p: prevHash, h: hash });
-        prevHash = hash;
-      }
-      await tx.$executeRawUnsafe(
-        `UPDATE "AuditEvent" AS e SET "prevHash" = v.p, "hash" = v.h
-         FROM jsonb_to_recordset($1::text::jsonb) AS v(seq text, p text, h text)
-         WHERE e."seq" = v.seq::bigint AND e."hash" IS NULL`,
-        JSON.stringify(links),
-      );
+      const links = chainLinks(head?.hash ?? null, rows.map((row) => ({ seq: row.seq.toString(), content: row })));
+      await tx.$executeRawUnsafe(UPDATE_LINKS, JSON.stringify(links));
       return rows.length;
     });
     linked += n;
     if (n < BATCH) return linked;
+  }
+};
+
+type EventRow = { seq: string; at: number; orgId: string | null; actorUserId: string | null; type: string; entityType: string; entityId: string | null; data: string };
+
+// The head and the batch after it in one statement (seq as text, `at` as epoch milliseconds: pg
+// would read a timestamp without zone in the process's zone; data as jsonb's text, parsed here).
+const READ_BATCH = `
+WITH head AS (SELECT "seq", "hash" FROM "AuditEvent" WHERE "hash" IS NOT NULL ORDER BY "seq" DESC LIMIT 1)
+SELECT (SELECT "hash" FROM head) AS "headHash", e."seq"::text AS "seq", (extract(epoch from e."at") * 1000)::float8 AS "at",
+       e."orgId", e."actorUserId", e."type", e."entityType", e."entityId", e."data"::text AS "data"
+FROM (SELECT 1) AS one
+LEFT JOIN "AuditEvent" e ON e."hash" IS NULL AND e."seq" > coalesce((SELECT "seq" FROM head), 0)
+ORDER BY e."seq" ASC
+LIMIT ${BATCH}`;
+
+const linkThroughPool = async (pool: pg.Pool): Promise<number> => {
+  const client = await pool.connect();
+  let clean = false;
+  try {
+    await client.query(`SELECT pg_advisory_lock(${AUDIT_LINKER_LOCK_KEY})`);
+    let linked = 0;
+    for (;;) {
+      // Under the chain lock: no writer in flight, every unlinked event committed. Released as
+      // soon as the batch is read; events appended after it get larger `seq`s.
+      await client.query(`SELECT pg_advisory_lock(${AUDIT_CHAIN_LOCK_KEY})`);
+      let rows: (EventRow & { headHash: string | null })[];
+      try {
+        rows = (await client.query<EventRow & { headHash: string | null }>(READ_BATCH)).rows;
+      } finally {
+        await client.query(`SELECT pg_advisory_unlock(${AUDIT_CHAIN_LOCK_KEY})`);
+      }
+      const events = rows.filter((r) => r.seq !== null);
+      if (events.length > 0) {
+        const links = chainLinks(
+          rows[0]!.headHash,
+          events.map((r) => ({
+            seq: r.seq,
+            content: { at: new Date(r.at), orgId: r.orgId, actorUserId: r.actorUserId, type: r.type, entityType: r.entityType, entityId: r.entityId, data: JSON.parse(r.data) as unknown },
+          })),
+        );
+        await client.query(UPDATE_LINKS, [JSON.stringify(links)]);
+      }
+      linked += events.length;
+      if (events.length < BATCH) break;
+    }
+    await client.query(`SELECT pg_advisory_unlock(${AUDIT_LINKER_LOCK_KEY})`);
+    clean = true;
+    return linked;
+  } finally {
+    // A connection left holding a session lock (an error above) is closed, which releases it.
+    client.release(clean ? undefined : true);
   }
 };
