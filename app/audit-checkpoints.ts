@@ -11,9 +11,21 @@ import { loadOrCreateSecret, readSecret } from "./secrets.ts";
 export const auditCheckpointFile = (dataDir: string): string => path.join(dataDir, "audit", "checkpoint.json");
 
 /** The checkpointer of a process. Touches no file until it reads or writes a checkpoint. */
-export const openAuditCheckpointer = ({ dataDir, db, clock, logger }: { dataDir: string; db: Db; clock: { now(): Date }; logger: Logger }): AuditCheckpointer => {
+export const openAuditCheckpointer = ({
+  dataDir,
+  secret: fromEnv,
+  db,
+  clock,
+  logger,
+}: {
+  dataDir: string;
+  /** AUDIT_CHECKPOINT_SECRET; unset → the key in DATA_DIR/secrets. */
+  secret?: string | undefined;
+  db: Db;
+  clock: { now(): Date };
+  logger: Logger;
+}): AuditCheckpointer => {
   const name = "audit-checkpoint.key";
-  const fromEnv = process.env.AUDIT_CHECKPOINT_SECRET;
   const secret = ({ create }: { create: boolean }) => (create ? loadOrCreateSecret(dataDir, name, fromEnv) : readSecret(dataDir, name, fromEnv));
   return createAuditCheckpointer({
     db,

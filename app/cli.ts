@@ -5,7 +5,7 @@ import "dotenv/config";
 import { readFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
 import { verifyAuditChain } from "../core/audit/verify-audit-chain.ts";
-import { ConfigError, loadConfig } from "../core/config.ts";
+import { ConfigError, getConfig } from "./config.ts";
 import { DEFAULT_SETTINGS } from "../core/deps.ts";
 import { isDomainError } from "../core/errors.ts";
 import { issueLinkCode } from "../core/identity/issue-link-code.ts";
@@ -16,8 +16,7 @@ import { openDatabase } from "../core/store/client.ts";
 import { DataDirLockedError } from "../core/store/data-dir-lock.ts";
 import { formatDateTime } from "../core/time.ts";
 import { describeCheckpointCheck } from "./audit-checkpoints.ts";
-import { openAppContext } from "./context.ts";
-import { createLogger } from "./logger.ts";
+import { openCommandContext } from "./context.ts";
 import { StartupError } from "./startup-checks.ts";
 
 /** A command typed wrong (a missing or extra argument): its message, then the command's usage; exit 2. */
@@ -57,13 +56,11 @@ const positionalsOf = (args: string[]): string[] => parseArgs({ args, allowPosit
 const officeTime = (at: Date | string, zone: string = officeZone()): string => formatDateTime(typeof at === "string" ? new Date(at) : at, zone);
 const officeZone = (): string => {
   try {
-    return loadConfig().OFFICE_TZ;
+    return getConfig().OFFICE_TZ;
   } catch {
     return DEFAULT_SETTINGS.officeTimeZone;
   }
 };
-
-const quietLogger = () => createLogger(process.env.LOG_LEVEL ?? "warn");
 
 const readInput = async (file: string): Promise<string> => {
   const text = await readFile(file, "utf8").catch(() => null);
@@ -93,7 +90,7 @@ const commands: Record<string, Command> = {
       apply pending database migrations (the service also does at start-up)`,
     run: async (args) => {
       matchForm(positionalsOf(args), "");
-      const config = loadConfig();
+      const config = getConfig();
       const db = await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.dataDir, migrate: false, owner: { role: "command", command: "edoc migrate" } });
       const { migrate } = await import("../core/store/migrate.ts");
       const sql = await db.openSql();
@@ -118,7 +115,7 @@ const commands: Record<string, Command> = {
     run: async (args) => {
       const [file] = matchForm(positionalsOf(args), "import FILE");
       const text = await readInput(file!);
-      const app = await openAppContext({ logger: quietLogger() });
+      const app = await openCommandContext();
       try {
         const r = await importOrganization(app.deps, { text });
         console.log(`Imported: units ${r.units.created} new, ${r.units.updated} updated; users ${r.users.created} new, ${r.users.updated} updated${r.agencies ? `; interchange agencies ${r.agencies}` : ""}.`);
@@ -138,7 +135,7 @@ const commands: Record<string, Command> = {
     run: async (args) => {
       const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { refresh: { type: "boolean" } } });
       matchForm(positionals, "agencies");
-      const app = await openAppContext({ logger: quietLogger() });
+      const app = await openCommandContext();
       try {
         if (values.refresh) {
           const { config } = app;
@@ -182,7 +179,7 @@ const commands: Record<string, Command> = {
       if (positionals[0] === "logout") {
         if (values.json) throw new UsageError("--json goes with link-code only.");
         const [userCode] = matchForm(positionals, "logout USER");
-        const app = await openAppContext({ logger: quietLogger() });
+        const app = await openCommandContext();
         try {
           const { revokeWebSessions } = await import("../core/web/sign-out.ts");
           const r = await revokeWebSessions(app.deps, { userCode: userCode! });
@@ -194,7 +191,7 @@ const commands: Record<string, Command> = {
       }
       // --- end user logout
       const [userCode] = matchForm(positionals, "link-code USER");
-      const app = await openAppContext({ logger: quietLogger() });
+      const app = await openCommandContext();
       try {
         const r = await issueLinkCode(app.deps, { userCode: userCode! });
         if (values.json) console.log(JSON.stringify({ user: r.userCode, code: r.code, expiresAt: r.expiresAt.toISOString() }));
@@ -214,7 +211,7 @@ const commands: Record<string, Command> = {
       (names how many events are missing); exits 1 when either fails`,
     run: async (args) => {
       matchForm(positionalsOf(args), "verify");
-      const app = await openAppContext({ logger: quietLogger() });
+      const app = await openCommandContext();
       try {
         // The chain, then the table against the latest signed checkpoint of its head (a cut-off tail).
         const r = await verifyAuditChain(app.db.prisma, { checkpoints: app.deps.auditCheckpoint?.store });
@@ -243,7 +240,7 @@ const commands: Record<string, Command> = {
     run: async (args) => {
       const [file] = matchForm(positionalsOf(args), "import FILE");
       const text = await readInput(file!);
-      const app = await openAppContext({ logger: quietLogger() });
+      const app = await openCommandContext();
       try {
         const { importCalendarFile } = await import("../core/calendar/load-org-calendar.ts");
         const r = await importCalendarFile(app.deps, { text, name: file! });
@@ -262,7 +259,7 @@ const commands: Record<string, Command> = {
       import the example organisation (examples/quy-nhon.yaml) and print one-time link codes for its users`,
     run: async (args) => {
       matchForm(positionalsOf(args), "");
-      const app = await openAppContext({ logger: quietLogger() });
+      const app = await openCommandContext();
       try {
         const text = await readFile(new URL("../examples/quy-nhon.yaml", import.meta.url), "utf8");
         const r = await importOrganization(app.deps, { text });

@@ -1,11 +1,11 @@
 // Opens what every command needs: validated config, logger, database (migrated), core deps.
 import { DEFAULT_SETTINGS, type CoreDeps } from "../core/deps.ts";
-import { loadConfig, type Config } from "../core/config.ts";
+import { agencyCertificateOptions, getConfig, type Config } from "./config.ts";
 import path from "node:path";
 import { createDbFileStore, withLegacyFallback } from "../core/files/db-file-store.ts";
 import { createFsFileStore, type FileStore } from "../core/files/file-store.ts";
 import { createS3FileStore } from "../core/files/s3-file-store.ts";
-import { agencyCertificateOptionsFromEnv, loadAgencyCertificate } from "../core/pdf/sign-pdf.ts";
+import { loadAgencyCertificate } from "../core/pdf/sign-pdf.ts";
 import { openDatabase, type Database } from "../core/store/client.ts";
 import { withAuditCommitHook } from "../core/audit/audit-checkpoint.ts";
 import { openAuditCheckpointer } from "./audit-checkpoints.ts";
@@ -32,8 +32,8 @@ export type AppRole = { role: "service" | "command"; command: string };
 /** The CLI's role: a command named as the person typed it. */
 const commandRole = (): AppRole => ({ role: "command", command: ["edoc", ...process.argv.slice(2)].join(" ") });
 
-export const openAppContext = async ({ config = loadConfig(), logger, as = commandRole() }: { config?: Config; logger?: Logger; as?: AppRole } = {}): Promise<AppContext> => {
-  const log = logger ?? createLogger(config.LOG_LEVEL, config.LOG_FORMAT);
+export const openAppContext = async ({ config = getConfig(), logger, as = commandRole() }: { config?: Config; logger?: Logger; as?: AppRole } = {}): Promise<AppContext> => {
+  const log = logger ?? createLogger(config.LOG_LEVEL ?? "info", config.LOG_FORMAT);
   const db = await openDatabase({
     databaseUrl: config.DATABASE_URL,
     dataDir: config.dataDir,
@@ -48,11 +48,11 @@ export const openAppContext = async ({ config = loadConfig(), logger, as = comma
     throw err;
   });
   // A configured certificate that cannot be read stops start-up here, not at the first issue.
-  const certificateOptions = agencyCertificateOptionsFromEnv(process.env);
+  const certificateOptions = agencyCertificateOptions(config);
   const agencyCertificate = certificateOptions ? await loadAgencyCertificate(certificateOptions) : undefined;
   const clock = { now: () => new Date() };
   // Commits that appended audit events checkpoint the chain's head outside the database (issue 16).
-  const auditCheckpoint = openAuditCheckpointer({ dataDir: config.dataDir, db: db.prisma, clock, logger: log });
+  const auditCheckpoint = openAuditCheckpointer({ dataDir: config.dataDir, secret: config.AUDIT_CHECKPOINT_SECRET, db: db.prisma, clock, logger: log });
   const deps: CoreDeps = {
     ...(agencyCertificate ? { agencyCertificate } : {}),
     prisma: withAuditCommitHook(db.prisma, auditCheckpoint.afterCommit),
@@ -81,6 +81,12 @@ export const openAppContext = async ({ config = loadConfig(), logger, as = comma
       await db.close();
     },
   };
+};
+
+/** What an `edoc` command opens: this process's configuration, logging at LOG_LEVEL (warn when unset). */
+export const openCommandContext = (): Promise<AppContext> => {
+  const config = getConfig();
+  return openAppContext({ config, logger: createLogger(config.LOG_LEVEL ?? "warn", config.LOG_FORMAT) });
 };
 
 /**

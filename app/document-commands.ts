@@ -11,8 +11,7 @@ import { parseArgs } from "node:util";
 import { completeSecretDocument } from "../core/documents/complete-secret-document.ts";
 import { findUserIdByCode } from "../core/org/find-user.ts";
 import { parseDate, parseUrgency } from "../bots/shared/text/index.ts";
-import { openAppContext } from "./context.ts";
-import { createLogger } from "./logger.ts";
+import { openCommandContext } from "./context.ts";
 
 export const DOCUMENT_USAGE = `Usage:
   edoc document complete REF --as USER [--subject TEXT|-] [--date DATE] [--type TYPE] [--urgency LEVEL]
@@ -61,7 +60,7 @@ export const documentCommand = async (args: string[]): Promise<number> => {
     return 2;
   }
   const subject = values.subject === "-" ? readFileSync(0, "utf8").trim() : values.subject;
-  const app = await openAppContext({ logger: createLogger(process.env.LOG_LEVEL ?? "warn") });
+  const app = await openCommandContext();
   try {
     const actorUserId = await findUserIdByCode(app.deps, values.as);
     const r = await completeSecretDocument(app.deps, {

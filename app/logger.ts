@@ -6,11 +6,6 @@ export type { Logger };
 /** `LOG_FORMAT`: `pretty` (coloured lines), `json` (one object a line), or `auto`: pretty on a terminal, JSON otherwise. */
 export type LogFormat = "auto" | "pretty" | "json";
 
-const formatFromEnv = (): LogFormat => {
-  const value = process.env.LOG_FORMAT;
-  return value === "pretty" || value === "json" ? value : "auto";
-};
-
 /** pino-pretty, loaded only when a person reads the logs; synchronous, so no line is lost at exit. */
 const prettyStream = (): DestinationStream => {
   const pretty = createRequire(import.meta.url)("pino-pretty") as (options: Record<string, unknown>) => DestinationStream;
@@ -18,10 +13,10 @@ const prettyStream = (): DestinationStream => {
 };
 
 /**
- * One structured logger; modules take a child with their namespace (`bot:telegram`, `jobs:deliver`).
+ * One structured logger (level and format from LOG_LEVEL and LOG_FORMAT, app/config.ts); modules take a child with their namespace (`bot:telegram`, `jobs:deliver`).
  * Lines are pretty on a terminal and JSON otherwise (a pipe, a log collector, or `LOG_FORMAT=json`).
  */
-export const createLogger = (level: string = "info", format: LogFormat = formatFromEnv()): Logger => {
+export const createLogger = (level: string = "info", format: LogFormat = "auto"): Logger => {
   const options = { level, base: undefined, timestamp: pino.stdTimeFunctions.isoTime, formatters: { level: (label: string) => ({ level: label }) } };
   const pretty = format === "pretty" || (format === "auto" && Boolean(process.stdout.isTTY));
   return pretty ? pino(options, prettyStream()) : pino(options);

@@ -25,8 +25,7 @@ import { buildOnTimeReport, formatOnTimeText, onTimeReportXlsx, renderOnTimeChar
 import { exportRegister, type RegisterType } from "../core/office/registers.ts";
 import { tablesToXlsx } from "../core/office/table-file.ts";
 import { verifyArchivePackage } from "../core/office/verify-archive-package.ts";
-import { openAppContext } from "./context.ts";
-import { createLogger } from "./logger.ts";
+import { openCommandContext, type AppContext } from "./context.ts";
 
 export const REPORT_USAGE = `Usage:
   edoc report register --type in|out|tracking --from YYYY-MM-DD --to YYYY-MM-DD [--secret] [--volume N] [--format xlsx|csv] --out FILE [--org CODE]
@@ -41,8 +40,8 @@ export const ARCHIVE_USAGE = `Usage:
 
 const TYPES: Record<string, RegisterType> = { in: "IN", out: "OUT", tracking: "TRACKING" };
 
-const withApp = async <T>(fn: (app: Awaited<ReturnType<typeof openAppContext>>) => Promise<T>): Promise<T> => {
-  const app = await openAppContext({ logger: createLogger(process.env.LOG_LEVEL ?? "warn") });
+const withApp = async <T>(fn: (app: AppContext) => Promise<T>): Promise<T> => {
+  const app = await openCommandContext();
   try {
     return await fn(app);
   } finally {

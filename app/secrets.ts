@@ -8,7 +8,7 @@ import path from "node:path";
  * `fromEnv` when set; else the key in `DATA_DIR/secrets/<name>`, created the first time. Two processes
  * starting together agree on one key: only the first creates the file, the other reads it.
  *
- * @example const secret = await loadOrCreateSecret(dataDir, "audit-checkpoint.key", process.env.AUDIT_CHECKPOINT_SECRET);
+ * @example const secret = await loadOrCreateSecret(dataDir, "audit-checkpoint.key", config.AUDIT_CHECKPOINT_SECRET);
  */
 export const loadOrCreateSecret = async (dataDir: string, name: string, fromEnv?: string): Promise<string> => {
   const existing = await readSecret(dataDir, name, fromEnv);

@@ -2,7 +2,7 @@
 // senders and bots, the job runner and the HTTP server; stops them in reverse order on SIGINT/SIGTERM.
 import path from "node:path";
 import type { Sender } from "../core/ports/sender.ts";
-import { loadConfig, type Config } from "../core/config.ts";
+import { getConfig, type Config } from "./config.ts";
 import { closeDefaultPageReader } from "../core/ocr/read-document.ts";
 // The Telegram and Zalo adapters (grammy and its plugins) are loaded only when their token is set.
 import type { TelegramBot } from "../bots/telegram/index.ts";
@@ -65,7 +65,7 @@ export const startService = async ({ config, logger, role = "all" }: { config: C
   await auditCheckpoint("start");
   const runsBots = role !== "jobs";
   // Generated secrets live in the database, so every process on every machine shares them (issue 20).
-  const fileLinkSecret = await loadFileLinkSecret(config.dataDir, process.env.FILE_LINK_SECRET, app.db.prisma);
+  const fileLinkSecret = await loadFileLinkSecret(config.dataDir, config.FILE_LINK_SECRET, app.db.prisma);
   const fileLinks = config.PUBLIC_BASE_URL ? { baseUrl: config.PUBLIC_BASE_URL, secret: fileLinkSecret } : null;
 
   // === Channels: senders for the delivery jobs, bots for incoming messages
@@ -94,7 +94,7 @@ export const startService = async ({ config, logger, role = "all" }: { config: C
     secret: fileLinkSecret,
     secureCookies: config.PUBLIC_BASE_URL?.startsWith("https://") ?? false,
     // Web Push: VAPID keys from VAPID_PUBLIC_KEY/VAPID_PRIVATE_KEY, else generated once in the database.
-    push: await loadWebPushOptions({ dataDir: config.dataDir, env: process.env, publicBaseUrl: config.PUBLIC_BASE_URL, prisma: app.db.prisma }),
+    push: await loadWebPushOptions({ dataDir: config.dataDir, env: config, publicBaseUrl: config.PUBLIC_BASE_URL, prisma: app.db.prisma }),
     // Uploads are received into files on disk (not /tmp, which may be memory), a few at a time.
     uploads: { dir: path.join(config.dataDir, "tmp", "uploads"), perUser: config.MAX_UPLOADS_PER_USER, overall: config.MAX_CONCURRENT_UPLOADS },
   });
@@ -231,8 +231,8 @@ export const startService = async ({ config, logger, role = "all" }: { config: C
 };
 
 export const serve = async (role: ServeRole = "all"): Promise<void> => {
-  const config = loadConfig();
-  const logger = createLogger(config.LOG_LEVEL, config.LOG_FORMAT);
+  const config = getConfig();
+  const logger = createLogger(config.LOG_LEVEL ?? "info", config.LOG_FORMAT);
   // A port in use or an unreachable Redis stops the service here, before it creates or changes anything.
   await checkStartup(config);
   // A promise rejected with nobody listening (a library's background task) must not end the

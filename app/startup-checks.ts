@@ -1,7 +1,7 @@
 // What `edoc serve` checks before it opens anything: a port in use or an unreachable Redis stops it
 // with one line naming the variable, before the database is created, migrated or checkpointed.
 import { createServer } from "node:net";
-import type { Config } from "../core/config.ts";
+import type { Config } from "./config.ts";
 
 /** A start-up problem the operator fixes outside the code: printed as its message alone, no stack. */
 export class StartupError extends Error {

@@ -30,7 +30,7 @@ const isKey = (s: unknown, bytes: number): s is string => typeof s === "string" 
  * The web chat's Web Push options (see the file comment for where each part comes from).
  *
  * @throws Error when only one of VAPID_PUBLIC_KEY / VAPID_PRIVATE_KEY is set, or either is malformed
- * @example const push = await loadWebPushOptions({ dataDir: config.dataDir, env: process.env, publicBaseUrl: config.PUBLIC_BASE_URL });
+ * @example const push = await loadWebPushOptions({ dataDir: config.dataDir, env: config, publicBaseUrl: config.PUBLIC_BASE_URL }); // config: app/config.ts
  */
 export const loadWebPushOptions = async ({
   dataDir,

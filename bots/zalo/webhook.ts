@@ -99,7 +99,7 @@ const readBody = (req: IncomingMessage, limit: number): Promise<BodyResult> =>
  *
  * @example
  * ```ts
- * const handler = createZaloWebhookHandler({ secretToken: env.WEBHOOK_SECRET, onUpdate });
+ * const handler = createZaloWebhookHandler({ secretToken: config.WEBHOOK_SECRET, onUpdate });
  * http.createServer((req, res) => req.url === "/zalo/webhook" ? handler(req, res) : notFound(res));
  * ```
  */

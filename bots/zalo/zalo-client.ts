@@ -163,7 +163,7 @@ const LONG_POLL_MARGIN_MS = 10_000;
  *
  * @example
  * ```ts
- * const zalo = createZaloClient({ token: process.env.ZALO_BOT_TOKEN!, apiBase: process.env.ZALO_API_BASE });
+ * const zalo = createZaloClient({ token: config.ZALO_BOT_TOKEN!, apiBase: config.ZALO_API_BASE });
  * const me = await zalo.getMe();
  * await zalo.sendMessage({ chat_id: "123", text: "Xin chào" });
  * ```

@@ -73,8 +73,8 @@ export const toZaloSendError = (err: unknown): SendError => {
  * Creates the Zalo sender (channel "ZALO").
  *
  * @example
- * const zalo = createZaloClient({ token: env.ZALO_BOT_TOKEN, apiBase: env.ZALO_API_BASE });
- * senders.ZALO = createZaloSender({ client: zalo, files: deps.files, fileLinks: { baseUrl: env.PUBLIC_BASE_URL, secret } });
+ * const zalo = createZaloClient({ token: config.ZALO_BOT_TOKEN, apiBase: config.ZALO_API_BASE });
+ * senders.ZALO = createZaloSender({ client: zalo, files: deps.files, fileLinks: { baseUrl: config.PUBLIC_BASE_URL, secret } });
  */
 export const createZaloSender = (opts: ZaloSenderOptions): Sender & { client: ZaloClient } => {
   const previews = opts.previews === false ? null : (opts.previews ?? createPdfPreviewer({ files: opts.files, ...(opts.logger ? { logger: opts.logger } : {}) }));

@@ -80,7 +80,7 @@ const readLimited = async (body: ReadableStream<Uint8Array> | null, limit: numbe
  * Creates the HTTP transport.
  *
  * @example
- * const axis = createAxisHttpTransport({ baseUrl: env.AXIS_URL, systemId: env.AXIS_SYSTEM_ID, secret: env.AXIS_SECRET });
+ * const axis = createAxisHttpTransport({ baseUrl: config.AXIS_URL, systemId: config.AXIS_SYSTEM_ID, secret: config.AXIS_SECRET });
  * for (const item of await axis.listReceived("edoc")) { const body = await axis.fetch(item.docId); ... }
  */
 export const createAxisHttpTransport = (options: AxisHttpTransportOptions): InterchangeTransport => {

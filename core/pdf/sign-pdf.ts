@@ -50,22 +50,6 @@ export const PADES_SUBFILTER = "ETSI.CAdES.detached";
 const SIGNATURE_LENGTH = 16_384;
 
 /**
- * Reads the certificate options from environment variables; null when AGENCY_P12_PATH is unset
- * (the agency does not sign: documents get the visible seal block only).
- *
- * @example const options = agencyCertificateOptionsFromEnv(process.env);
- */
-export const agencyCertificateOptionsFromEnv = (env: Record<string, string | undefined>): AgencyCertificateOptions | null => {
-  const p12Path = env.AGENCY_P12_PATH?.trim();
-  if (!p12Path) return null;
-  return {
-    p12Path,
-    ...(env.AGENCY_P12_PASSPHRASE !== undefined ? { passphrase: env.AGENCY_P12_PASSPHRASE } : {}),
-    ...(env.AGENCY_P12_PASSPHRASE_FILE?.trim() ? { passphraseFile: env.AGENCY_P12_PASSPHRASE_FILE.trim() } : {}),
-  };
-};
-
-/**
  * Loads the certificate named by the options and checks that it can sign (the passphrase opens it).
  * Throws `DomainError("AGENCY_CERTIFICATE_INVALID")` otherwise; call it at start-up to fail early.
  */

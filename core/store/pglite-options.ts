@@ -94,14 +94,15 @@ const copyTemplate = async (template: string, dir: string): Promise<boolean> => 
 export const initPgliteDataDir = async (dir: string, { template = PGLITE_TEMPLATE_DIR }: { template?: string | null } = {}): Promise<boolean> => {
   if (existsSync(path.join(dir, "PG_VERSION"))) return false;
   if (template && (await copyTemplate(template, dir))) return true;
+  // The child gets PGlite's module URL, the directory and the options as arguments (argv[1..3] under -e).
   const script = `
-    const { PGlite } = await import(process.env.EDOC_PGLITE_URL);
-    const db = await PGlite.create(process.env.EDOC_PGLITE_DIR, JSON.parse(process.env.EDOC_PGLITE_OPTIONS));
+    const [url, dir, options] = process.argv.slice(1);
+    const { PGlite } = await import(url);
+    const db = await PGlite.create(dir, JSON.parse(options));
     await db.query("SELECT 1");
     await db.close();`;
   await new Promise<void>((resolve, reject) => {
-    const child = spawn(process.execPath, ["--input-type=module", "-e", script], {
-      env: { ...process.env, EDOC_PGLITE_URL: import.meta.resolve("@electric-sql/pglite"), EDOC_PGLITE_DIR: dir, EDOC_PGLITE_OPTIONS: JSON.stringify(PGLITE_OPTIONS) },
+    const child = spawn(process.execPath, ["--input-type=module", "-e", script, import.meta.resolve("@electric-sql/pglite"), dir, JSON.stringify(PGLITE_OPTIONS)], {
       stdio: ["ignore", "ignore", "pipe"],
     });
     let stderr = "";

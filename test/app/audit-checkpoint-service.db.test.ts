@@ -7,7 +7,7 @@ import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startService } from "../../app/serve.ts";
 import { appendAuditEvent } from "../../core/audit/append-audit-event.ts";
-import { loadConfig } from "../../core/config.ts";
+import { loadConfig } from "../../app/config.ts";
 import { issueLinkCode } from "../../core/identity/issue-link-code.ts";
 import { createTestDatabase, type TestDatabase } from "../support/test-db.ts";
 import { setupExampleOrg } from "../support/workflow.ts";

@@ -8,7 +8,7 @@ import pg from "pg";
 import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startService, type RunningService } from "../../app/serve.ts";
-import { loadConfig } from "../../core/config.ts";
+import { loadConfig } from "../../app/config.ts";
 import { createTestDatabase } from "../support/test-db.ts";
 
 let service: RunningService;

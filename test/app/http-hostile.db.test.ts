@@ -10,7 +10,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startService, type RunningService } from "../../app/serve.ts";
 import { createLogger } from "../../app/logger.ts";
-import { loadConfig } from "../../core/config.ts";
+import { loadConfig } from "../../app/config.ts";
 import { issueLinkCode } from "../../core/identity/issue-link-code.ts";
 import { createTestDatabase, type TestDatabase } from "../support/test-db.ts";
 import { samplePdf, setupExampleOrg } from "../support/workflow.ts";

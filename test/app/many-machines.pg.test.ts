@@ -13,7 +13,7 @@ import { openAppContext, type AppContext } from "../../app/context.ts";
 import { loadFileLinkSecret } from "../../app/file-links.ts";
 import { createLogger } from "../../app/logger.ts";
 import { loadWebPushOptions } from "../../bots/web/web-push-keys.ts";
-import { loadConfig } from "../../core/config.ts";
+import { loadConfig } from "../../app/config.ts";
 import { verifyFileLink } from "../../core/files/signed-links.ts";
 import { createTestDatabase, type TestDatabase } from "../support/test-db.ts";
 

@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { openFileStore } from "../../app/context.ts";
-import { loadConfig } from "../../core/config.ts";
+import { loadConfig } from "../../app/config.ts";
 import { createDbFileStore } from "../../core/files/db-file-store.ts";
 import { createFsFileStore } from "../../core/files/file-store.ts";
 import { startFakeS3Server, type FakeS3Server } from "../support/fake-s3-server.ts";

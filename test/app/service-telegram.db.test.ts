@@ -9,7 +9,7 @@ import { Writable } from "node:stream";
 import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startService, type RunningService } from "../../app/serve.ts";
-import { loadConfig } from "../../core/config.ts";
+import { loadConfig } from "../../app/config.ts";
 import { issueLinkCode } from "../../core/identity/issue-link-code.ts";
 import { inlineButtons, startFakeTelegramServer, type FakeTelegramServer, type FakeUser, type StoredMessage, shown } from "../support/fake-telegram-server.ts";
 import { createTestDatabase, type TestDatabase } from "../support/test-db.ts";

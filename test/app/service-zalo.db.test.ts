@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startService, type RunningService } from "../../app/serve.ts";
 import { createLogger } from "../../app/logger.ts";
 import { createZaloClient } from "../../bots/zalo/zalo-client.ts";
-import { loadConfig } from "../../core/config.ts";
+import { loadConfig } from "../../app/config.ts";
 import { startFakeZaloServer, type FakeZaloServer } from "../support/fake-zalo-server.ts";
 import { createTestDatabase, type TestDatabase } from "../support/test-db.ts";
 

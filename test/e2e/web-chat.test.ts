@@ -13,7 +13,7 @@ import { chromium, type Browser, type BrowserContext, type Page } from "playwrig
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startService, type RunningService } from "../../app/serve.ts";
 import { createLogger } from "../../app/logger.ts";
-import { loadConfig } from "../../core/config.ts";
+import { loadConfig } from "../../app/config.ts";
 import { issueLinkCode } from "../../core/identity/issue-link-code.ts";
 import { importOrganization } from "../../core/org/import-organization.ts";
 import { revokeWebSessions } from "../../core/web/sign-out.ts";

@@ -7,7 +7,7 @@ import path from "node:path";
 import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startService, type RunningService } from "../../app/serve.ts";
-import { loadConfig } from "../../core/config.ts";
+import { loadConfig } from "../../app/config.ts";
 import { issueDirective } from "../../core/directives/issue-directive.ts";
 import { issueLinkCode } from "../../core/identity/issue-link-code.ts";
 import { startFakeTelegramServer, type FakeTelegramServer, type FakeUser, type PushableUpdate, type StoredMessage, shown } from "../support/fake-telegram-server.ts";

@@ -7,7 +7,7 @@ import { openAppContext } from "../../app/context.ts";
 import { loadFileLinkSecret } from "../../app/file-links.ts";
 import { createLogger } from "../../app/logger.ts";
 import { loadWebPushOptions } from "../../bots/web/web-push-keys.ts";
-import { loadConfig } from "../../core/config.ts";
+import { loadConfig } from "../../app/config.ts";
 import { makeFileLink } from "../../core/files/signed-links.ts";
 
 const [command, arg = ""] = process.argv.slice(2);

@@ -9,7 +9,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startService, type RunningService } from "../../../app/serve.ts";
 import { createLogger } from "../../../app/logger.ts";
-import { loadConfig } from "../../../core/config.ts";
+import { loadConfig } from "../../../app/config.ts";
 import { issueLinkCode } from "../../../core/identity/issue-link-code.ts";
 import { startFakeTelegramServer, type FakeTelegramServer, type FakeUser } from "../../support/fake-telegram-server.ts";
 import { createTestDatabase, type TestDatabase } from "../../support/test-db.ts";

@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { Readable } from "node:stream";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ConfigError, loadConfig } from "../../../core/config.ts";
+import { ConfigError, loadConfig } from "../../../app/config.ts";
 import { isDomainError } from "../../../core/errors.ts";
 import { createS3FileStore, S3FileStoreError, type S3FileStoreOptions } from "../../../core/files/s3-file-store.ts";
 import { startFakeS3Server, type FakeS3Server } from "../../support/fake-s3-server.ts";
@@ -159,7 +159,7 @@ describe("the AWS SDK is loaded only for FILE_STORE=s3", () => {
       const sdk = () => Object.keys(cache).filter((k) => k.includes("@aws-sdk/")).length;
       const { openFileStore } = await import("./app/context.ts");
       await import("./app/serve.ts");
-      const { loadConfig } = await import("./core/config.ts");
+      const { loadConfig } = await import("./app/config.ts");
       await openFileStore(loadConfig({ FILE_STORE: "local", DATA_DIR: process.env.DIR }), undefined);
       const before = sdk();
       await openFileStore(loadConfig({ FILE_STORE: "s3", S3_ENDPOINT: "http://127.0.0.1:9", S3_BUCKET: "b", S3_ACCESS_KEY_ID: "k", S3_SECRET_ACCESS_KEY: "s", DATA_DIR: process.env.DIR }), undefined);

@@ -6,7 +6,7 @@ import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { pdfHasDigitalSignature } from "../../../core/pdf/detect-signature.ts";
 import { stampSeal } from "../../../core/pdf/seal-stamp.ts";
-import { agencyCertificateOptionsFromEnv, loadAgencyCertificate, signPdf, type AgencyCertificate } from "../../../core/pdf/sign-pdf.ts";
+import { loadAgencyCertificate, signPdf, type AgencyCertificate } from "../../../core/pdf/sign-pdf.ts";
 import { samplePdf } from "../../support/workflow.ts";
 
 const run = promisify(execFile);
@@ -59,12 +59,6 @@ describe("signPdf", () => {
     await expect(loadAgencyCertificate({ p12Path: join(dir, "none.p12") })).rejects.toMatchObject({ code: "AGENCY_CERTIFICATE_INVALID" });
     const p12 = new Uint8Array(await readFile(join(dir, "agency.p12")));
     await expect(signPdf(await samplePdf(), { certificate: { p12, passphrase: "sai" }, signedAt: new Date() })).rejects.toMatchObject({ code: "AGENCY_CERTIFICATE_INVALID" });
-  });
-
-  it("reads the certificate options from the environment", () => {
-    expect(agencyCertificateOptionsFromEnv({})).toBeNull();
-    expect(agencyCertificateOptionsFromEnv({ AGENCY_P12_PATH: "/etc/edoc/agency.p12", AGENCY_P12_PASSPHRASE: "x" })).toEqual({ p12Path: "/etc/edoc/agency.p12", passphrase: "x" });
-    expect(agencyCertificateOptionsFromEnv({ AGENCY_P12_PATH: "/a.p12", AGENCY_P12_PASSPHRASE_FILE: "/run/secrets/p" })).toEqual({ p12Path: "/a.p12", passphraseFile: "/run/secrets/p" });
   });
 
   it("tells a PDF signed by its signer from an unsigned one (a scan): the seal block's form depends on it", async () => {

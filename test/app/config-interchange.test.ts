@@ -1,6 +1,6 @@
 // The interchange's configuration: off without AXIS_URL; with it, the credentials and our OrganId are required.
 import { describe, expect, it } from "vitest";
-import { ConfigError, loadConfig } from "../../core/config.ts";
+import { ConfigError, loadConfig } from "../../app/config.ts";
 
 const problemsOf = (env: Record<string, string>): string[] => {
   try {

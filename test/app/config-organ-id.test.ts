@@ -1,7 +1,7 @@
 // Issue 21: AGENCY_ORGAN_ID, the agency's electronic identifier (mã định danh điện tử): optional,
 // at most 13 characters (Decree 30 App. VI's OrganId), capital letters and digits in dot groups.
 import { describe, expect, it } from "vitest";
-import { ConfigError, loadConfig } from "../../core/config.ts";
+import { ConfigError, loadConfig } from "../../app/config.ts";
 
 const problemsOf = (env: Record<string, string>): string[] => {
   try {

@@ -1,7 +1,7 @@
 // Issue 18: OCR_ENABLED (reading a scan sent for /dangky) is on unless turned off;
 // OCR_TIMEOUT_SECONDS is the clerk's wait before the manual form.
 import { describe, expect, it } from "vitest";
-import { ConfigError, loadConfig } from "../../core/config.ts";
+import { ConfigError, loadConfig } from "../../app/config.ts";
 
 describe("OCR_ENABLED, OCR_TIMEOUT_SECONDS", () => {
   it("reads scans by default, within 60 s; false or 0 turns it off", () => {
