@@ -2,11 +2,10 @@
 // carry ids only; handlers re-read current state from core. Both runners (BullMQ on Redis, and
 // in-process timers without Redis) run the same definitions.
 import type { ZodType } from "zod";
+import type { Channel } from "../core/channels.ts";
 import type { CoreDeps } from "../core/deps.ts";
 import type { Sender } from "../core/ports/sender.ts";
 
-/** A chat platform, as the Sender port names it. */
-type Channel = Sender["channel"];
 
 export type JobLogger = {
   info(obj: object, msg?: string): void;

@@ -6,11 +6,10 @@
 // A send that would wait longer than `maxWaitMs` is not held (it would hold its outbox claim): it
 // fails at once as `rate_limited` with the wait as retry-after, so the row goes back to PENDING
 // without spending an attempt.
+import type { Channel } from "../core/channels.ts";
 import type { Sender } from "../core/ports/sender.ts";
 import { SendError, abortedSendError } from "../core/ports/sender.ts";
 
-/** A chat platform, as the Sender port names it. */
-type Channel = Sender["channel"];
 
 export type PacingOptions = {
   /** Sends per second on this platform from this process. */

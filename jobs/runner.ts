@@ -3,12 +3,11 @@
 import { createHash } from "node:crypto";
 import { hostname } from "node:os";
 import path from "node:path";
+import type { Channel } from "../core/channels.ts";
 import type { CoreDeps } from "../core/deps.ts";
 import type { Sender } from "../core/ports/sender.ts";
 import type { EnqueueOptions, JobDefinition, JobLogger } from "./definition.ts";
 
-/** A chat platform, as the Sender port names it. */
-type Channel = Sender["channel"];
 
 export type JobRunner = {
   readonly kind: "bullmq" | "in-process";

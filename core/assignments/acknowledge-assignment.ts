@@ -2,6 +2,7 @@ import { z } from "zod";
 import { loadActor, type Actor } from "../actors/actor.ts";
 import { appendAuditEvent, auditContentOf, auditInsertParams, auditInsertSql } from "../audit/append-audit-event.ts";
 import { loadOrgCalendar } from "../calendar/load-org-calendar.ts";
+import { ZChannel } from "../channels.ts";
 import { resolveReminderPolicy, type ReminderPolicy } from "../domain/reminder-policy.ts";
 import { DomainError } from "../errors.ts";
 import { runSql, type HotStatement } from "../store/direct-sql.ts";
@@ -21,7 +22,7 @@ export const ZAcknowledgeAssignmentInput = z.object({
   actorUserId: z.string().min(1),
   assignmentId: z.string().min(1),
   /** Evidence: where the acknowledgement came from. */
-  channel: z.enum(["TELEGRAM", "ZALO", "WEB"]).optional(),
+  channel: ZChannel.optional(),
   messageId: z.string().max(128).optional(),
 });
 export type AcknowledgeAssignmentInput = z.input<typeof ZAcknowledgeAssignmentInput>;

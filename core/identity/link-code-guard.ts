@@ -20,7 +20,7 @@ import { appendAuditEvent } from "../audit/append-audit-event.ts";
 import type { CoreDeps, CoreSettings } from "../deps.ts";
 import { DomainError } from "../errors.ts";
 import { enqueueOutbox } from "../outbox/enqueue-outbox.ts";
-import type { Channel } from "../store/generated/enums.ts";
+import type { Channel } from "../channels.ts";
 import type { Tx } from "../store/tx.ts";
 import { hashLinkCode } from "./link-code-format.ts";
 

@@ -1,11 +1,11 @@
 import { z } from "zod";
 import { appendAuditEvent } from "../audit/append-audit-event.ts";
 import type { CoreDeps } from "../deps.ts";
-import type { Channel } from "../store/generated/enums.ts";
+import { ZChannel, type Channel } from "../channels.ts";
 import { chargeLinkTry, findUsableLinkCode, refuseLinkCode, settleLinkTries } from "./link-code-guard.ts";
 
 export const ZRedeemLinkCodeInput = z.object({
-  channel: z.enum(["TELEGRAM", "ZALO", "WEB"]),
+  channel: ZChannel,
   /** The platform's user id. */
   externalUserId: z.string().min(1).max(128),
   /** Where to send this person messages. */

@@ -1,5 +1,7 @@
 // What an outbox row says happened. Payloads carry ids only; the message is rendered from current
 // data when it is sent. Renaming a kind orphans stored rows: add kinds, never rename.
+import type { Channel } from "../channels.ts";
+
 export type OutboxPayloads = {
   /** A leader is asked to direct a newly registered document. */
   "document.toDirect": { documentId: string };
@@ -40,7 +42,7 @@ export type OutboxPayloads = {
    * The office learns that a bot cannot hear people (e.g. a Zalo webhook left set while polling).
    * `problem` picks the explanation; `detail` is what the platform said (a URL, an error text).
    */
-  "office.channelDeaf": { channel: "TELEGRAM" | "ZALO" | "WEB"; problem: "webhookSet" | "webhookLost" | "checkFailed"; detail: string; since: string };
+  "office.channelDeaf": { channel: Channel; problem: "webhookSet" | "webhookLost" | "checkFailed"; detail: string; since: string };
   /**
    * The office learns that the service-wide budget of wrong link codes is spent (someone is guessing
    * codes from many chats or browsers): every redemption is refused until `lockedUntil`.

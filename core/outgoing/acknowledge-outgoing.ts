@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { hasRole, isAgencyClerk, loadActor } from "../actors/actor.ts";
 import { appendAuditEvent } from "../audit/append-audit-event.ts";
+import { ZChannel } from "../channels.ts";
 import type { CoreDeps } from "../deps.ts";
 import { displayRef } from "../documents/refs.ts";
 import { DomainError } from "../errors.ts";
@@ -18,7 +19,7 @@ export const ZAcknowledgeOutgoingInput = z
     ref: ZOutgoingRefInput.optional(),
     unitCode: z.string().trim().min(1).max(50).optional(),
     /** Evidence: where the acknowledgement came from. */
-    channel: z.enum(["TELEGRAM", "ZALO", "WEB"]).optional(),
+    channel: ZChannel.optional(),
   })
   .refine((v) => v.recipientId !== undefined || v.ref !== undefined, { message: "recipientId or ref is required" });
 export type AcknowledgeOutgoingInput = z.input<typeof ZAcknowledgeOutgoingInput>;

@@ -1,6 +1,6 @@
 // The Sender port: how core-driven messages leave through a chat platform. Core decides who gets
 // what (outbox rows); each channel adapter (bots/<channel>/<channel>-sender.ts) decides how.
-import type { Channel } from "../store/generated/enums.ts";
+import type { Channel } from "../channels.ts";
 
 /**
  * Where to deliver: one linked chat identity, or (`identityId` null) the person's inbox on a channel
