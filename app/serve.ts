@@ -16,7 +16,7 @@ import { reminderSweepJob } from "../jobs/definitions/reminder-sweep.ts";
 import { updatesPruneJob } from "../jobs/definitions/updates-prune.ts";
 import { createInterchangeJobs } from "../jobs/definitions/interchange.ts";
 import { createAxisHttpTransport } from "../core/interchange/axis-http-transport.ts";
-import { pacedSenders } from "../jobs/pacing.ts";
+import { channelPacing, pacedSenders } from "../jobs/pacing.ts";
 import { createJobRunner, isProcessGone, rolesForServe, serviceInstanceId, type JobRunner } from "../jobs/runner.ts";
 import { releaseAbandonedClaims } from "../core/outbox/release-abandoned-claims.ts";
 import { openAppContext, type AppContext } from "./context.ts";
@@ -137,7 +137,7 @@ export const startService = async ({ config, logger, role = "all" }: { config: C
     redisUrl: config.REDIS_URL,
     definitions: [...OUTBOX_JOB_DEFINITIONS, reminderSweepJob, reminderSendJob, digestDailyJob, createDigestWeeklyJob({ files: app.deps.files }), updatesPruneJob, ...interchangeJobs],
     deps: app.deps,
-    senders: pacedSenders(senders),
+    senders: pacedSenders(senders, {}, channelPacing(config)),
     logger: logger.child({ ns: "jobs" }),
     roles,
     workerId: `${instanceId}/${process.pid}`,

@@ -5,7 +5,8 @@
 //   rethrown as UnrecoverableError;
 // - a platform 429 (RateLimitedError): `await worker.rateLimit(ms); throw Worker.RateLimitError()`:
 //   the queue waits and the job runs again without spending an attempt;
-// - the delivery queue's limiter caps the overall send rate across all workers;
+// - rate limits: per definition when given (`limiters`); none by default, the platforms are paced by
+//   their senders (jobs/pacing.ts);
 // - stop(): workers stop taking jobs, their active jobs finish (up to STOP_GRACE_MS), then workers,
 //   queues and the connection close.
 import { DelayedError, Queue, UnrecoverableError, Worker, type Job, type JobsOptions } from "bullmq";

@@ -1,7 +1,12 @@
-// Per-platform pacing as a wrapper Sender: at most `overallPerSecond` sends per second on the
-// platform and one send per `perChatIntervalMs` per chat (Telegram: ~30/s overall, ~1/s per chat).
-// The pacing is per process: on Redis the delivery queue's BullMQ limiter caps the overall rate
-// across all workers, while per-chat pacing stays here (BullMQ has no per-group limits outside Pro).
+// The one pacing layer per channel: a wrapper Sender that keeps each platform's sends from this
+// process under `overallPerSecond`, and one send per `perChatIntervalMs` per chat (Telegram: about
+// 30/s per bot and 1/s per chat). The delivery queue has no rate limit of its own (it would cap every
+// channel at one platform's rate) and the Telegram client no throttler; grammY's auto-retry stays only
+// to honour a 429's retry_after in place. The web chat is not paced: it is our own page.
+//
+// The pacing is per process: with N jobs processes, give each 1/N of the platform's rate
+// (TELEGRAM_SENDS_PER_SECOND, ZALO_SENDS_PER_SECOND); a 429 that gets through pauses the delivery
+// queue for its retry_after.
 //
 // A send that would wait longer than `maxWaitMs` is not held (it would hold its outbox claim): it
 // fails at once as `rate_limited` with the wait as retry-after, so the row goes back to PENDING
@@ -23,14 +28,27 @@ export type PacingOptions = {
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
 };
 
-/** Defaults per channel. Zalo publishes no limit: stay conservative (override with ZALO pacing). */
-export const DEFAULT_PACING: Record<Channel, PacingOptions> = {
-  // Telegram allows about 30/s overall; pacing exactly at the limit met 429s in the fan-out benchmark
-  // (send times jitter across the platform's 1-second window), so stay a little under it.
+/** Pacing per channel; null: not paced. */
+export type ChannelPacing = Record<Channel, PacingOptions | null>;
+
+/**
+ * Defaults per channel (app/config.ts: TELEGRAM_SENDS_PER_SECOND, ZALO_SENDS_PER_SECOND). Telegram
+ * allows about 30/s overall; pacing exactly at the limit met 429s in the fan-out benchmark (send times
+ * jitter across the platform's 1-second window), so stay a little under it. Zalo publishes no limit:
+ * stay conservative. The web chat stores the message and pushes it to open pages: no platform to spare.
+ */
+export const DEFAULT_PACING: ChannelPacing = {
   TELEGRAM: { overallPerSecond: 28, perChatIntervalMs: 1_000 },
   ZALO: { overallPerSecond: 5, perChatIntervalMs: 1_000 },
-  WEB: { overallPerSecond: 100, perChatIntervalMs: 0 },
+  WEB: null,
 };
+
+/** The pacing of each channel at the configured rates (sends per second from this process). */
+export const channelPacing = (rates: { TELEGRAM_SENDS_PER_SECOND: number; ZALO_SENDS_PER_SECOND: number }): ChannelPacing => ({
+  TELEGRAM: { ...DEFAULT_PACING.TELEGRAM, overallPerSecond: rates.TELEGRAM_SENDS_PER_SECOND },
+  ZALO: { ...DEFAULT_PACING.ZALO, overallPerSecond: rates.ZALO_SENDS_PER_SECOND },
+  WEB: DEFAULT_PACING.WEB,
+});
 
 /** Waits `ms`; an abort ends the wait early (the caller then checks the signal). */
 const realSleep = (ms: number, signal?: AbortSignal) =>
@@ -74,14 +92,19 @@ export const createPacedSender = (sender: Sender, opts: PacingOptions): Sender =
   };
 };
 
-/** Paces every configured sender with the channel defaults, overridden per channel. */
+/**
+ * Paces every configured sender: `pacing` per channel (DEFAULT_PACING, or `channelPacing(config)`),
+ * each field overridable. A channel whose pacing is null (the web chat) gets its sender as it is.
+ */
 export const pacedSenders = (
   senders: Partial<Record<Channel, Sender>>,
   overrides: Partial<Record<Channel, Partial<PacingOptions>>> = {},
+  pacing: ChannelPacing = DEFAULT_PACING,
 ): Partial<Record<Channel, Sender>> => {
   const out: Partial<Record<Channel, Sender>> = {};
   for (const [channel, sender] of Object.entries(senders) as Array<[Channel, Sender]>) {
-    out[channel] = createPacedSender(sender, { ...DEFAULT_PACING[channel], ...overrides[channel] });
+    const base = pacing[channel];
+    out[channel] = base ? createPacedSender(sender, { ...base, ...overrides[channel] }) : sender;
   }
   return out;
 };

@@ -57,8 +57,12 @@ export type CreateJobRunnerOptions = {
 
 /** Deliveries run in parallel; everything else one at a time. */
 export const DEFAULT_CONCURRENCY: Record<string, number> = { "outbox.deliver": 5 };
-/** Telegram's overall limit (~30/s) caps the delivery queue across all workers. */
-export const DEFAULT_LIMITERS: Record<string, RateLimit> = { "outbox.deliver": { max: 30, duration: 1_000 } };
+/**
+ * No queue is rate-limited by default: the delivery queue carries every channel, so a limit there
+ * would cap Zalo and the web chat at Telegram's rate. Each platform is paced by its sender
+ * (jobs/pacing.ts).
+ */
+export const DEFAULT_LIMITERS: Record<string, RateLimit> = {};
 /** Retries when a definition names none. */
 export const DEFAULT_RETRY = { attempts: 5, backoffMs: 2_000 };
 

@@ -36,8 +36,6 @@ export type TelegramBotOptions = {
   maxDownloadBytes?: number;
   /** How long to wait for more photos of an album. @defaultValue 1000 ms */
   albumDebounceMs?: number;
-  /** Pace the bot's own sends (1/s per chat). @defaultValue true */
-  throttle?: boolean;
   conversations?: ConversationStore;
   /**
    * Polling while another process polls the same token (Telegram answers 409): the wait before the
@@ -100,7 +98,7 @@ export const createTelegramBot = (opts: TelegramBotOptions): TelegramBot => {
   const botId = telegramBotIdOf(opts.token);
   const keyOf = (updateId: number | string): string => `tg:${botId}:${updateId}`;
   const bot = new Bot<BotContext>(opts.token, { client: { apiRoot }, ...(opts.botInfo ? { botInfo: opts.botInfo } : {}) });
-  configureApi(bot.api, { ...(opts.throttle !== undefined ? { throttle: opts.throttle } : {}) });
+  configureApi(bot.api);
   const env = (): BotEnv => ({
     deps: opts.deps,
     logger: log,

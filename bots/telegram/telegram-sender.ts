@@ -1,11 +1,12 @@
 // The core Sender port on Telegram (STYLE.md rule 15): the delivery jobs render outbox rows into
 // OutboundMessages and hand them here. Built on grammY's plain `Api`, so a jobs-only process can
-// send without a polling Bot. Short 429 waits and 5xx are retried in place (auto-retry); a longer
-// 429 is returned to the job layer as `rate_limited` so it pauses the queue instead of a worker.
+// send without a polling Bot. Pacing is not done here but in the one pacing layer of the delivery
+// jobs (jobs/pacing.ts). A 429 that gets through anyway is honoured: a short retry_after is waited
+// out in place and the call repeated (grammY's auto-retry, which also retries 5xx), a longer one is
+// returned to the job layer as `rate_limited` so it pauses the queue instead of a worker.
 // With `cards`, a message whose `cardKey` was sent to the chat before edits that card in place (one
 // living card per assignment and chat; see send-message.ts `deliverCard`).
 import { autoRetry } from "@grammyjs/auto-retry";
-import { apiThrottler } from "@grammyjs/transformer-throttler";
 import { Api, GrammyError, HttpError } from "grammy";
 import type { FileStore } from "../../core/files/file-store.ts";
 import type { CardRegistryDeps } from "../../core/outbox/card-registry.ts";
@@ -20,8 +21,6 @@ export type TelegramSenderOptions = {
   apiRoot?: string;
   /** Where attachments are read from (by SHA-256). */
   files?: FileStore;
-  /** Pace sends like Telegram allows (30/s overall, 1/s per chat). @defaultValue true */
-  throttle?: boolean;
   /** Longest 429 wait retried in place, in seconds; longer ones become `rate_limited`. @defaultValue 5 */
   maxRetryDelaySeconds?: number;
   /** Retries in place (429 within the delay above, 5xx with backoff from 3 s). @defaultValue 2 */
@@ -47,9 +46,12 @@ export const toSendError = (err: unknown): SendError => {
   return new SendError("transient", err instanceof Error ? err.message : String(err), undefined, { cause: err });
 };
 
-/** Installs retries (and pacing) on an Api. */
-export const configureApi = (api: Api, opts: { throttle?: boolean; maxRetryDelaySeconds?: number; maxRetryAttempts?: number } = {}): Api => {
-  if (opts.throttle ?? true) api.config.use(apiThrottler());
+/**
+ * Installs retries on an Api: a 429 whose retry_after is at most `maxRetryDelaySeconds` is waited out
+ * and the call repeated; a 5xx or a network error is retried with backoff. No throttling: the delivery
+ * jobs pace Telegram (jobs/pacing.ts), and the bot's own answers follow the people's messages.
+ */
+export const configureApi = (api: Api, opts: { maxRetryDelaySeconds?: number; maxRetryAttempts?: number } = {}): Api => {
   api.config.use(autoRetry({ maxRetryAttempts: opts.maxRetryAttempts ?? 2, maxDelaySeconds: opts.maxRetryDelaySeconds ?? 5, rethrowHttpErrors: false }));
   return api;
 };

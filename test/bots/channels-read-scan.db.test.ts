@@ -52,7 +52,7 @@ describe("Telegram: a PDF with no caption", () => {
   let tg: TelegramBot;
   beforeEach(async () => {
     fake = await startFakeTelegramServer({ token: TOKEN });
-    tg = createTelegramBot({ token: TOKEN, apiRoot: fake.apiRoot, deps: deps(), logger, botInfo: fake.botInfo, throttle: false });
+    tg = createTelegramBot({ token: TOKEN, apiRoot: fake.apiRoot, deps: deps(), logger, botInfo: fake.botInfo });
     await tg.startPolling();
   });
   afterEach(async () => {

@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { SendError } from "../../core/ports/sender.ts";
-import { createPacedSender, pacedSenders } from "../../jobs/pacing.ts";
+import { channelPacing, createPacedSender, DEFAULT_PACING, pacedSenders } from "../../jobs/pacing.ts";
+import { DEFAULT_LIMITERS } from "../../jobs/runner.ts";
+import { loadConfig } from "../../app/config.ts";
 import { createRecordingSender } from "../support/recording-sender.ts";
 
 const target = (chatId: string) => ({ identityId: chatId, channel: "TELEGRAM" as const, chatId, userId: "u", locale: "vi" as const });
@@ -84,5 +86,40 @@ describe("a paced send cancelled through its signal", () => {
     const controller = new AbortController();
     await paced.send(target("c1"), { text: "x" }, { signal: controller.signal });
     expect(inner.signals).toEqual([controller.signal]);
+  });
+});
+
+describe("one pacing layer per channel", () => {
+  it("Telegram and Zalo get their configured rates and one message a second per chat; the web chat is not paced", () => {
+    expect(channelPacing(loadConfig({}))).toEqual({
+      TELEGRAM: { overallPerSecond: 28, perChatIntervalMs: 1_000 },
+      ZALO: { overallPerSecond: 5, perChatIntervalMs: 1_000 },
+      WEB: null,
+    });
+    expect(channelPacing(loadConfig({ TELEGRAM_SENDS_PER_SECOND: "14", ZALO_SENDS_PER_SECOND: "2" }))).toMatchObject({ TELEGRAM: { overallPerSecond: 14 }, ZALO: { overallPerSecond: 2 }, WEB: null });
+    expect(DEFAULT_PACING.WEB).toBeNull();
+  });
+
+  it("the delivery queue has no rate limit of its own (it would cap every channel at one platform's rate)", () => {
+    expect(DEFAULT_LIMITERS).toEqual({});
+  });
+
+  it("a burst is spaced by each channel's own rate; the web chat's sender is used as it is", async () => {
+    const vt = virtualTime();
+    const inner = { TELEGRAM: createRecordingSender("TELEGRAM"), ZALO: createRecordingSender("ZALO"), WEB: createRecordingSender("WEB") };
+    const clock = { now: vt.now, sleep: vt.sleep };
+    const senders = pacedSenders(inner, { TELEGRAM: clock, ZALO: clock }, channelPacing({ TELEGRAM_SENDS_PER_SECOND: 10, ZALO_SENDS_PER_SECOND: 2 }));
+    expect(senders.WEB).toBe(inner.WEB);
+    const burst = async (channel: "TELEGRAM" | "ZALO" | "WEB") => {
+      const start = vt.at();
+      for (let i = 0; i < 5; i++) await senders[channel]!.send({ ...target(`c${i}`), channel }, { text: `m${i}` });
+      return vt.at() - start;
+    };
+    // Five sends to five chats: four gaps of 1/rate.
+    expect(await burst("TELEGRAM")).toBe(400);
+    expect(await burst("ZALO")).toBe(2_000);
+    expect(await burst("WEB")).toBe(0);
+    expect([inner.TELEGRAM.sent.length, inner.ZALO.sent.length, inner.WEB.sent.length]).toEqual([5, 5, 5]);
+    expect(vt.sleeps.length).toBeGreaterThan(0);
   });
 });

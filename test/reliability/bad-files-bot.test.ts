@@ -62,7 +62,7 @@ beforeAll(async () => {
   const deps = realDeps(db.prisma, createFsFileStore(storeDir));
   await setupExampleOrg(deps);
   await linkTelegram(deps, "vanthu", CLERK.id);
-  tg = createTelegramBot({ token: TOKEN, apiRoot: fake.apiRoot, deps, logger, botInfo: fake.botInfo, throttle: false });
+  tg = createTelegramBot({ token: TOKEN, apiRoot: fake.apiRoot, deps, logger, botInfo: fake.botInfo });
   await tg.startPolling();
 }, 120_000);
 afterAll(async () => {

@@ -75,7 +75,7 @@ describe("Telegram: bad files refused on arrival", () => {
 
   beforeAll(async () => {
     fake = await startFakeTelegramServer({ token: TOKEN });
-    tg = createTelegramBot({ token: TOKEN, apiRoot: fake.apiRoot, deps: deps(), logger, botInfo: fake.botInfo, albumDebounceMs: 300, throttle: false });
+    tg = createTelegramBot({ token: TOKEN, apiRoot: fake.apiRoot, deps: deps(), logger, botInfo: fake.botInfo, albumDebounceMs: 300 });
     await tg.startPolling();
   });
   afterAll(async () => {

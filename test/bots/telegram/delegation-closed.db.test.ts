@@ -35,7 +35,7 @@ const u = (code: string) => org.users[code]!;
 
 /** Delivers the officer's due outbox rows through the Telegram sender (with its living cards). */
 const deliverToOfficer = async () => {
-  const sender = createTelegramSender({ token: TOKEN, apiRoot: fake.apiRoot, files, throttle: false, maxRetryAttempts: 0, cards: deps() });
+  const sender = createTelegramSender({ token: TOKEN, apiRoot: fake.apiRoot, files, maxRetryAttempts: 0, cards: deps() });
   const officer = u("cv.tp");
   for (const row of await findDueOutboxMessages(deps())) {
     const { userId } = await db.prisma.outboxMessage.findUniqueOrThrow({ where: { id: row.id }, select: { userId: true } });
@@ -77,7 +77,7 @@ beforeEach(async () => {
   org = await setupExampleOrg(deps());
   await linkChat(deps(), "TELEGRAM", String(OFFICER.id), "cv.tp");
   fake = await startFakeTelegramServer({ token: TOKEN });
-  tg = createTelegramBot({ token: TOKEN, apiRoot: fake.apiRoot, deps: deps(), logger, botInfo: fake.botInfo, throttle: false });
+  tg = createTelegramBot({ token: TOKEN, apiRoot: fake.apiRoot, deps: deps(), logger, botInfo: fake.botInfo });
   await tg.startPolling();
 });
 afterEach(async () => {

@@ -57,7 +57,7 @@ beforeEach(async () => {
   files = createMemoryFileStore();
   org = await setupExampleOrg(deps());
   fake = await startFakeTelegramServer({ token: TOKEN });
-  tg = createTelegramBot({ token: TOKEN, apiRoot: fake.apiRoot, deps: deps(), logger, botInfo: fake.botInfo, albumDebounceMs: 300, throttle: false });
+  tg = createTelegramBot({ token: TOKEN, apiRoot: fake.apiRoot, deps: deps(), logger, botInfo: fake.botInfo, albumDebounceMs: 300 });
   await tg.startPolling();
 });
 afterEach(async () => {
@@ -71,7 +71,7 @@ const cardToDirect = async (): Promise<{ card: StoredMessage; documentId: string
   await link(LEADER, "chutich");
   await link(HEAD_TCKH, "tp.tckh");
   const { documentId } = await registerSample(deps(), org, { files: [{ bytes: await samplePdf() }] });
-  const sender = createTelegramSender({ token: TOKEN, apiRoot: fake.apiRoot, files, throttle: false });
+  const sender = createTelegramSender({ token: TOKEN, apiRoot: fake.apiRoot, files });
   for (const row of await findDueOutboxMessages(deps())) await deliverOutboxMessage(deps(), { outboxId: row.id, senders: { TELEGRAM: sender }, workerId: "test" });
   const card = await fake.waitFor(() => fake.messages(LEADER.id).find((m) => inlineButtons(m).some((b) => b.text === "Chỉ đạo")), 10_000, "the card");
   return { card, documentId };

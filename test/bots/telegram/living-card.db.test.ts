@@ -33,7 +33,7 @@ const errors: unknown[] = [];
 const logger: BotLogger = { debug: () => {}, info: () => {}, warn: () => {}, error: (obj) => errors.push(obj) };
 const deps = () => createTestDeps(db.prisma, { clock, files });
 const labels = (m: StoredMessage | undefined) => inlineButtons(m).map((b) => b.text);
-const newSender = () => createTelegramSender({ token: TOKEN, apiRoot: fake.apiRoot, files, throttle: false, maxRetryAttempts: 0, cards: deps() });
+const newSender = () => createTelegramSender({ token: TOKEN, apiRoot: fake.apiRoot, files, maxRetryAttempts: 0, cards: deps() });
 const target = (chatId: number): SendTarget => ({ identityId: "i1", channel: "TELEGRAM", chatId: String(chatId), userId: "u1", locale: "vi" });
 const action = (label: string, verb: string) => ({ label, command: `/${verb} D1-TCKH`, callback: `a1:${verb}:abc` });
 
@@ -104,7 +104,7 @@ describe("an assignment's card through the outbox and the bot", () => {
       const { code: linkCode } = await issueLinkCode(deps(), { userCode: code });
       await redeemLinkCode(deps(), { channel: "TELEGRAM", externalUserId: String(user.id), chatId: String(user.id), code: linkCode });
     }
-    tg = createTelegramBot({ token: TOKEN, apiRoot: fake.apiRoot, deps: deps(), logger, botInfo: fake.botInfo, throttle: false });
+    tg = createTelegramBot({ token: TOKEN, apiRoot: fake.apiRoot, deps: deps(), logger, botInfo: fake.botInfo });
     await tg.startPolling();
   });
   afterEach(async () => {

@@ -34,7 +34,6 @@ const startBot = async (fake: FakeTelegramServer, logged: Logged[]): Promise<Tel
     deps: deps(),
     logger: recordingLogger(logged),
     botInfo: fake.botInfo,
-    throttle: false,
     pollBackoff: { minMs: 50, maxMs: 400 },
   });
   started.push(tg);

@@ -55,7 +55,7 @@ beforeEach(async () => {
   files = createMemoryFileStore();
   org = await setupExampleOrg(deps());
   fake = await startFakeTelegramServer({ token: TOKEN });
-  tg = createTelegramBot({ token: TOKEN, apiRoot: fake.apiRoot, deps: deps(), logger, botInfo: fake.botInfo, albumDebounceMs: 300, throttle: false });
+  tg = createTelegramBot({ token: TOKEN, apiRoot: fake.apiRoot, deps: deps(), logger, botInfo: fake.botInfo, albumDebounceMs: 300 });
   await tg.startPolling();
 });
 afterEach(async () => {
@@ -346,7 +346,7 @@ describe("assignment cards", () => {
     await untilText(LEADER.id, "Gửi /ok");
     send(fake.command(LEADER, "ok"));
     await untilText(LEADER.id, "Đã ghi ý kiến chỉ đạo");
-    const sender = createTelegramSender({ token: TOKEN, apiRoot: fake.apiRoot, files, throttle: false });
+    const sender = createTelegramSender({ token: TOKEN, apiRoot: fake.apiRoot, files });
     const due = await findDueOutboxMessages(deps());
     for (const row of due) await deliverOutboxMessage(deps(), { outboxId: row.id, senders: { TELEGRAM: sender }, workerId: "test" });
     const assignment = await db.prisma.assignment.findFirstOrThrow({ where: { ref: "D1/2026-TCKH" }, select: { id: true } });

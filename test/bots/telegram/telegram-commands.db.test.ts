@@ -64,7 +64,7 @@ beforeEach(async () => {
   files = createMemoryFileStore();
   org = await setupExampleOrg(deps());
   fake = await startFakeTelegramServer({ token: TOKEN });
-  tg = createTelegramBot({ token: TOKEN, apiRoot: fake.apiRoot, deps: deps(), logger, botInfo: fake.botInfo, throttle: false, maxDownloadBytes: 200_000 });
+  tg = createTelegramBot({ token: TOKEN, apiRoot: fake.apiRoot, deps: deps(), logger, botInfo: fake.botInfo, maxDownloadBytes: 200_000 });
   await tg.startPolling();
   for (const [user, code] of [[CLERK, "vanthu"], [LEADER, "chutich"], [HEAD_TCKH, "tp.tckh"], [OFFICER, "cv.tckh"], [HEAD_TP, "tp.tp"]] as const) await link(user, code);
 });

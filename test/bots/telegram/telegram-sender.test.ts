@@ -15,7 +15,7 @@ beforeEach(async () => {
 });
 afterEach(async () => fake.close());
 
-const sender = (files = createMemoryFileStore()) => createTelegramSender({ token: TOKEN, apiRoot: fake.apiRoot, files, throttle: false, maxRetryDelaySeconds: 1, maxRetryAttempts: 0 });
+const sender = (files = createMemoryFileStore()) => createTelegramSender({ token: TOKEN, apiRoot: fake.apiRoot, files, maxRetryDelaySeconds: 1, maxRetryAttempts: 0 });
 
 describe("createTelegramSender", () => {
   it("sends escaped HTML with a keyboard, then the attachment as a document", async () => {
@@ -50,7 +50,7 @@ describe("createTelegramSender", () => {
   });
 
   it("a send cancelled while auto-retry waits after a 502 starts no further request: the message never arrives", async () => {
-    const retrying = createTelegramSender({ token: TOKEN, apiRoot: fake.apiRoot, throttle: false, maxRetryAttempts: 2 });
+    const retrying = createTelegramSender({ token: TOKEN, apiRoot: fake.apiRoot, maxRetryAttempts: 2 });
     fake.failNext("sendMessage", { error_code: 502, description: "Bad Gateway" });
     const controller = new AbortController();
     const sending = retrying.send(target, { text: "Giao việc D7-TCKH" }, { signal: controller.signal });
@@ -61,6 +61,19 @@ describe("createTelegramSender", () => {
     await expect(sending).rejects.toBe(reason);
     expect(fake.callsTo("sendMessage")).toHaveLength(1);
     expect(fake.messages(55)).toHaveLength(0);
+  });
+
+  it("honours a 429's retry_after: waits it out and sends again (the one retry layer; no client-side throttler)", async () => {
+    const retrying = createTelegramSender({ token: TOKEN, apiRoot: fake.apiRoot, maxRetryAttempts: 2, maxRetryDelaySeconds: 5 });
+    // Pacing lives in the delivery jobs (jobs/pacing.ts): the client installs auto-retry only.
+    expect(retrying.api.config.installedTransformers()).toHaveLength(1);
+    fake.failNext("sendMessage", { error_code: 429, description: "Too Many Requests: retry after 1", retry_after: 1 });
+    const r = await retrying.send(target, { text: "Giao việc D7-TCKH" });
+    const calls = fake.callsTo("sendMessage");
+    expect(calls.map((c) => c.status)).toEqual([429, 200]);
+    expect(calls[1]!.time - calls[0]!.time).toBeGreaterThanOrEqual(1_000);
+    expect(fake.messages(55).map((m) => m.plain_text)).toEqual(["Giao việc D7-TCKH"]);
+    expect(r.platformMessageId).toBe(String(fake.messages(55)[0]!.message_id));
   });
 
   it("a send already cancelled sends nothing", async () => {

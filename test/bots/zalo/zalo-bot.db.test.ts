@@ -384,7 +384,7 @@ describe("a leader on Telegram, units on Zalo", () => {
 
   beforeEach(async () => {
     tgFake = await startFakeTelegramServer({ token: "4242:tg" });
-    tg = createTelegramBot({ token: "4242:tg", apiRoot: tgFake.apiRoot, deps: deps(), logger, botInfo: tgFake.botInfo, throttle: false });
+    tg = createTelegramBot({ token: "4242:tg", apiRoot: tgFake.apiRoot, deps: deps(), logger, botInfo: tgFake.botInfo });
     await tg.startPolling();
   });
   afterEach(async () => {
@@ -397,7 +397,7 @@ describe("a leader on Telegram, units on Zalo", () => {
     await redeemLinkCode(deps(), { channel: "TELEGRAM", externalUserId: String(TG_LEADER.id), chatId: String(TG_LEADER.id), code });
     await link(HEAD, "tp.tckh");
     await registerSample(deps(), org, { files: [{ bytes: await samplePdf() }] });
-    const senders = { ZALO: zaloSender(), TELEGRAM: createTelegramSender({ token: "4242:tg", apiRoot: tgFake.apiRoot, files, throttle: false }) };
+    const senders = { ZALO: zaloSender(), TELEGRAM: createTelegramSender({ token: "4242:tg", apiRoot: tgFake.apiRoot, files }) };
     await deliverAll(senders);
     const tgShown = () => tgFake.messages(TG_LEADER.id).map((m) => m.plain_text ?? m.plain_caption ?? "");
     await tgFake.waitFor(() => tgShown().some((s) => s.includes("/chidao D1")), 10_000, "document to direct on Telegram");
