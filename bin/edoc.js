@@ -10,7 +10,8 @@ import { currentDistEntry } from "./dist.js";
 
 // WebAssembly (PGlite's PostgreSQL, Prisma's query compiler) runs on V8's baseline compiler only:
 // the optimising tier's compilations leave 35–75 MB in malloc arenas of the idle service, for a
-// CPU-bound query ≈1.4× as fast (BENCHMARKS.md, Footprint). Set before any module is compiled.
+// CPU-bound query ≈1.4× as fast (BENCHMARKS.md, Footprint). Set before any module is compiled, so read
+// here: the one environment read outside app/config.ts (which validates and documents it).
 if (process.env.EDOC_WASM_OPTIMIZE !== "1") v8.setFlagsFromString("--liftoff-only");
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
