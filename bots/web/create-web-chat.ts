@@ -11,11 +11,15 @@
 //   events.ts    GET /chat/api/events (server-sent events)
 //   push.ts      POST /chat/api/push/subscribe|unsubscribe (when Web Push is on)
 //   page.ts      GET /chat and /chat/assets/* (the built page)
-// Every POST needs the session's CSRF token in `X-CSRF-Token` (sign-in: a JSON body from our own
-// origin); a missing or forged one is refused with 403. Refusals are answered here, in one place.
+// Every POST needs the session's CSRF token in `X-CSRF-Token` (sign-in: a JSON body); a missing or
+// forged one is refused with 403, and so is a request from another origin (Hono's csrf, ownOrigin).
+// JSON bodies are bounded by Hono's bodyLimit; every answer carries Hono's secure headers (a strict
+// CSP, no framing, no referrer: file links are signed). Refusals are answered here, in one place.
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { RESPONSE_ALREADY_SENT } from "@hono/node-server/utils/response";
 import { Hono } from "hono";
+import { HTTPException } from "hono/http-exception";
+import { secureHeaders } from "hono/secure-headers";
 import { isDomainError } from "../../core/errors.ts";
 import { t } from "../../core/messages/index.ts";
 import type { Sender } from "../../core/ports/sender.ts";
@@ -26,9 +30,42 @@ import { messageRoutes } from "./routes/messages.ts";
 import { pageRoutes } from "./routes/page.ts";
 import { pushRoutes } from "./routes/push.ts";
 import { sessionRoutes } from "./routes/session.ts";
-import { createWebChatKit, HttpRefusal, JSON_LIMIT, notFound, sendJson, WEB_CHAT_PATH, type WebChatEnv, type WebChatOptions } from "./web-chat-kit.ts";
+import {
+  createWebChatKit,
+  HttpRefusal,
+  jsonBodyLimit,
+  notFound,
+  ownOrigin,
+  sendJson,
+  unreadBodyHeaders,
+  WEB_CHAT_PATH,
+  type WebChatEnv,
+  type WebChatOptions,
+} from "./web-chat-kit.ts";
 import { createWebSender } from "./web-sender.ts";
 import type { WebPusher } from "./web-push.ts";
+
+/**
+ * Hono's secure headers on every answer under /chat: the page's strict CSP (no inline script), no
+ * framing at all, no referrer (file links are signed). HSTS stays with the proxy that serves https.
+ */
+const SECURE_HEADERS: NonNullable<Parameters<typeof secureHeaders>[0]> = {
+  contentSecurityPolicy: {
+    defaultSrc: ["'self'"],
+    scriptSrc: ["'self'"],
+    styleSrc: ["'self'"],
+    imgSrc: ["'self'", "data:", "blob:"],
+    connectSrc: ["'self'"],
+    frameSrc: ["'self'"],
+    objectSrc: ["'none'"],
+    baseUri: ["'none'"],
+    formAction: ["'self'"],
+    frameAncestors: ["'none'"],
+  },
+  xFrameOptions: "DENY",
+  referrerPolicy: "no-referrer",
+  strictTransportSecurity: false,
+};
 
 // === Public API
 
@@ -52,20 +89,20 @@ export const createWebChat = (opts: WebChatOptions): WebChat => {
   const kit = createWebChatKit(opts);
   const { deps, hub, pusher, maxUpload } = kit;
 
-  const api = new Hono<WebChatEnv>().route("/", sessionRoutes(kit)).route("/", messageRoutes(kit)).route("/", eventRoutes(kit));
+  const api = new Hono<WebChatEnv>().use(ownOrigin(), jsonBodyLimit()).route("/", sessionRoutes(kit)).route("/", messageRoutes(kit)).route("/", eventRoutes(kit));
   if (pusher) api.route("/", pushRoutes(kit, pusher));
   api.all("*", notFound);
 
-  const app = new Hono<WebChatEnv>().route(`${WEB_CHAT_PATH}/api`, api).route(WEB_CHAT_PATH, pageRoutes(kit));
+  const app = new Hono<WebChatEnv>().use(`${WEB_CHAT_PATH}/*`, secureHeaders(SECURE_HEADERS)).route(`${WEB_CHAT_PATH}/api`, api).route(WEB_CHAT_PATH, pageRoutes(kit));
   app.notFound(notFound);
   app.onError((err, c) => {
     // A refused request whose body was not read to the end: close the connection after the answer
     // rather than receive the rest.
-    const unread: Record<string, string> = c.env.incoming.readableEnded ? {} : { connection: "close" };
+    const unread = unreadBodyHeaders(c);
     if (err instanceof HttpRefusal)
       return sendJson(c, err.status, { error: { code: err.code, message: err.text }, ...(err.messages.length ? { messages: err.messages, updates: [] } : {}) }, unread);
-    if (err instanceof BodyTooLargeError && err.limit === JSON_LIMIT)
-      return sendJson(c, 413, { error: { code: "TOO_LARGE", message: t("vi", "web.error.bodyTooLarge", { maxKb: Math.round(JSON_LIMIT / 1024) }) } }, unread);
+    // Hono's csrf: a form post from another origin.
+    if (err instanceof HTTPException && err.status === 403) return sendJson(c, 403, { error: { code: "CSRF", message: t("vi", "web.error.csrf") } }, unread);
     if (err instanceof BodyTooLargeError) return sendJson(c, 413, { error: { code: "TOO_LARGE", message: t("vi", "web.upload.tooLarge", { maxMb: Math.round(maxUpload / 1048576) }) } }, unread);
     if (isDomainError(err)) {
       const status = err.code === "LINK_LOCKED" ? 429 : 400;

@@ -1,5 +1,5 @@
-// Small HTTP helpers of the service and its web chat: the one JSON answer, bounded body reading,
-// cookies, the client's address (these read the raw Node request, `c.env.incoming` under @hono/node-server).
+// Small HTTP helpers of the service and its web chat: the one JSON answer, cookies, the client's
+// address (the raw Node request, `c.env.incoming` under @hono/node-server), the origin rule.
 import type { IncomingMessage } from "node:http";
 import { getRequestListener } from "@hono/node-server";
 import type { Context } from "hono";
@@ -12,21 +12,6 @@ export class BodyTooLargeError extends Error {
     this.name = "BodyTooLargeError";
   }
 }
-
-/** Reads the whole body, refusing (before and while reading) more than `limit` bytes. */
-export const readBody = async (req: IncomingMessage, limit: number): Promise<Buffer> => {
-  const declared = Number(req.headers["content-length"] ?? "0");
-  if (Number.isFinite(declared) && declared > limit) throw new BodyTooLargeError(limit);
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    const buf = chunk as Buffer;
-    size += buf.byteLength;
-    if (size > limit) throw new BodyTooLargeError(limit);
-    chunks.push(buf);
-  }
-  return Buffer.concat(chunks);
-};
 
 /** Every JSON answer of the service (web chat, health, refusals): never cached, never sniffed. */
 export const sendJson = (c: Context, status: ContentfulStatusCode, body: unknown, headers: Record<string, string> = {}): Response =>
@@ -74,14 +59,12 @@ export const clientIpOf = (req: IncomingMessage, trustProxy: boolean): string =>
 };
 
 /**
- * A state-changing request must come from our own page: when the browser names an origin, it must
- * be this host. (SameSite=Strict and the CSRF header are the main guards; this is belt and braces.)
+ * Whether the browser-named `origin` is this host (the Host header: behind a TLS-terminating proxy
+ * the request URL says http while the page's origin says https, so only the host is compared).
  */
-export const isSameOrigin = (req: IncomingMessage): boolean => {
-  const origin = req.headers.origin;
-  if (!origin) return true;
+export const isOwnOrigin = (origin: string, c: Context): boolean => {
   try {
-    return new URL(origin).host === req.headers.host;
+    return new URL(origin).host === c.req.header("host");
   } catch {
     return false;
   }

@@ -1,12 +1,15 @@
 // What every route of the web chat shares: the options resolved once, sessions and their cookies,
-// the CSRF check, bounded JSON bodies, the JSON answer and the refusal it carries. The routes
+// the CSRF checks (Hono's csrf for the origin, the session's token), bounded JSON bodies (Hono's
+// bodyLimit), the JSON answer and the refusal it carries. The routes
 // themselves live in routes/*.ts, one file per concern; create-web-chat.ts assembles them.
 import { createHmac, timingSafeEqual } from "node:crypto";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import type { HttpBindings } from "@hono/node-server";
-import type { Context } from "hono";
+import type { Context, MiddlewareHandler } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import { csrf } from "hono/csrf";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { ConversationStore } from "../../core/conversations/conversation-store.ts";
 import type { CoreDeps } from "../../core/deps.ts";
@@ -16,7 +19,7 @@ import { DEFAULT_WEB_SESSION_POLICY, generateBrowserId, type WebSessionPolicy } 
 import type { StoredWebMessage } from "../../core/web/web-messages.ts";
 import type { BotEnv, BotLogger } from "../shared/types.ts";
 import { createWebEventHub, type WebEventHub } from "./event-hub.ts";
-import { isSameOrigin, parseCookies, readBody, sendJson, serializeCookie } from "./http.ts";
+import { isOwnOrigin, parseCookies, sendJson, serializeCookie } from "./http.ts";
 
 export { sendJson };
 import { createUploadGate, type UploadGate } from "./receive-upload.ts";
@@ -84,6 +87,45 @@ export class HttpRefusal extends Error {
   }
 }
 
+const SAFE_METHOD = /^(GET|HEAD|OPTIONS)$/;
+const isMultipart = (c: WebContext): boolean => (c.req.header("content-type") ?? "").startsWith("multipart/form-data");
+/** What a refused request whose body was not read to the end is answered with: close rather than receive the rest. */
+export const unreadBodyHeaders = (c: WebContext): Record<string, string> => (c.env.incoming.readableEnded ? {} : { connection: "close" });
+
+/**
+ * A state-changing request that names an origin must name ours. Form bodies (the ones another site's
+ * page can post without a CORS preflight): Hono's csrf, by Origin or Sec-Fetch-Site. Other bodies
+ * (JSON): the same origin rule here, since Hono's csrf leaves them to CORS and an API client can
+ * still send them. A request without Origin (not a browser) is left to the session's CSRF token.
+ * Refusals (Hono's HTTPException 403, or ours) are answered 403 CSRF by the app's onError.
+ */
+export const ownOrigin = (): MiddlewareHandler<WebChatEnv> => {
+  const forms = csrf({ origin: (origin, c) => isOwnOrigin(origin, c) });
+  return async (c, next) => {
+    const origin = c.req.header("origin");
+    if (origin === undefined || SAFE_METHOD.test(c.req.method)) return next();
+    if ((c.req.header("content-type") ?? "").startsWith("application/json")) {
+      if (!isOwnOrigin(origin, c)) throw new HttpRefusal(403, "CSRF", t("vi", "web.error.csrf"));
+      return next();
+    }
+    return forms(c, next);
+  };
+};
+
+/**
+ * JSON bodies of at most JSON_LIMIT bytes (Hono's bodyLimit: the declared length, or counted while
+ * read): 413 with the JSON limit's own message. Multipart uploads are not read here: they stream to
+ * temporary files with the upload limit (receive-upload.ts).
+ */
+export const jsonBodyLimit = (): MiddlewareHandler<WebChatEnv> => {
+  const limit = bodyLimit({
+    maxSize: JSON_LIMIT,
+    onError: (c) =>
+      sendJson(c, 413, { error: { code: "TOO_LARGE", message: t("vi", "web.error.bodyTooLarge", { maxKb: Math.round(JSON_LIMIT / 1024) }) } }, unreadBodyHeaders(c as WebContext)),
+  });
+  return async (c, next) => (SAFE_METHOD.test(c.req.method) || isMultipart(c) ? next() : limit(c, next));
+};
+
 export const notFound = (c: WebContext): Response => sendJson(c, 404, { error: { code: "NOT_FOUND", message: t("vi", "error.notFound", { what: c.req.path }) } });
 
 export type WebChatKit = ReturnType<typeof createWebChatKit>;
@@ -143,11 +185,11 @@ export const createWebChatKit = (opts: WebChatOptions) => {
       return s;
     },
 
-    /** Every state-changing request: our own origin and the session's CSRF token. */
+    /** Every state-changing request of a session: the session's CSRF token (the origin: `ownOrigin`). */
     checkCsrf: (c: WebContext, s: Session): void => {
       const given = Buffer.from(c.req.header("x-csrf-token") ?? "");
       const expected = Buffer.from(csrfTokenOf(s.sessionId));
-      if (!isSameOrigin(c.env.incoming) || given.length !== expected.length || !timingSafeEqual(given, expected))
+      if (given.length !== expected.length || !timingSafeEqual(given, expected))
         throw new HttpRefusal(403, "CSRF", t(s.actor.locale, "web.error.csrf"));
     },
 
@@ -161,12 +203,10 @@ export const createWebChatKit = (opts: WebChatOptions) => {
       texts: textsFor(s.actor.locale),
     }),
 
-    /** A JSON object body of at most JSON_LIMIT bytes (415/400 otherwise, 413 over the limit). */
+    /** A JSON object body (415/400 otherwise; bounded by `jsonBodyLimit`). */
     readJson: async (c: WebContext): Promise<Record<string, unknown>> => {
       if (!(c.req.header("content-type") ?? "").startsWith("application/json")) throw new HttpRefusal(415, "BAD_REQUEST", t("vi", "web.error.badRequest"));
-      let text: string;
-      // Read from the Node request itself: refused before reading when the declared length is over.
-      text = (await readBody(c.env.incoming, JSON_LIMIT)).toString("utf8");
+      const text = await c.req.text();
       try {
         const parsed: unknown = JSON.parse(text);
         if (parsed && typeof parsed === "object" && !Array.isArray(parsed)) return parsed as Record<string, unknown>;

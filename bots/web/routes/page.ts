@@ -1,6 +1,7 @@
 // The page: GET /chat (web/dist/index.html, built by `npm run build:web`) and /chat/assets/* its
 // hashed files with a long cache (HEAD too: Hono answers it from GET). Paths outside the folder are
-// refused; other methods get 405.
+// refused; other methods get 405. Security headers (CSP, no framing, no referrer): Hono's
+// secureHeaders, for everything under /chat (create-web-chat.ts).
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { Hono } from "hono";
@@ -19,15 +20,6 @@ const TYPES: Record<string, string> = {
   ".woff2": "font/woff2",
 };
 
-/** What every page of the web chat is sent with: no framing, no referrer (signed links), a strict CSP. */
-export const PAGE_SECURITY_HEADERS: Record<string, string> = {
-  "content-security-policy":
-    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; connect-src 'self'; frame-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
-  "x-frame-options": "DENY",
-  "referrer-policy": "no-referrer",
-  "x-content-type-options": "nosniff",
-};
-
 /** `relPath` from `root` as a response; null when there is no such file. */
 const staticFile = async (c: WebContext, root: string, relPath: string, immutable: boolean): Promise<Response | null> => {
   const full = path.resolve(root, `.${path.posix.normalize(`/${relPath}`)}`);
@@ -35,7 +27,6 @@ const staticFile = async (c: WebContext, root: string, relPath: string, immutabl
   const bytes = await readFile(full).catch(() => null);
   if (!bytes) return null;
   const headers = {
-    ...PAGE_SECURITY_HEADERS,
     "content-type": TYPES[path.extname(full).toLowerCase()] ?? "application/octet-stream",
     "content-length": String(bytes.byteLength),
     "cache-control": immutable ? "public, max-age=31536000, immutable" : "no-cache",
@@ -53,7 +44,7 @@ export const pageRoutes = (kit: WebChatKit): Hono<WebChatEnv> =>
         if (page) return page;
         // The person opening the page learns that an administrator must act; the operator's log says how.
         kit.log.warn({ distDir: kit.distDir }, "web chat page not built: run npm run build:web");
-        return c.body(t("vi", "web.error.notBuilt"), 503, { ...PAGE_SECURITY_HEADERS, "content-type": "text/plain; charset=utf-8" });
+        return c.body(t("vi", "web.error.notBuilt"), 503, { "content-type": "text/plain; charset=utf-8" });
       }
       return (await staticFile(c, kit.distDir, rel, rel.startsWith("assets/"))) ?? notFound(c);
     })

@@ -89,6 +89,31 @@ describe("web chat over HTTP", () => {
     expect((await post({ ...b, cookie: "edoc_chat=forged" }, "messages", { text: "/viec" })).status).toBe(401);
   });
 
+  it("refuses another origin's form post and sign-in (403 CSRF, Vietnamese), and sends the page's security headers on every answer", async () => {
+    const b = await signIn("tp.tckh");
+    // A multipart form another site's page could post without a CORS preflight (Hono's csrf).
+    const form = new FormData();
+    form.set("text", "/viec");
+    form.set("updateKey", "foreign-form-0001");
+    const upload = await fetch(`${base}/chat/api/messages`, { method: "POST", headers: { cookie: b.cookie, "x-csrf-token": b.csrf, origin: "http://evil.example" }, body: form });
+    expect(upload.status).toBe(403);
+    expect(await upload.json()).toEqual({ error: { code: "CSRF", message: "Yêu cầu bị từ chối vì thiếu mã bảo vệ. Hãy tải lại trang rồi thử lại." } });
+    const { code } = await issueLinkCode(deps(), { userCode: "chutich" });
+    const signInElsewhere = await fetch(`${base}/chat/api/sign-in`, { method: "POST", headers: { "content-type": "application/json", origin: "http://evil.example" }, body: JSON.stringify({ code }) });
+    expect(signInElsewhere.status).toBe(403);
+    expect(((await signInElsewhere.json()) as { error: { code: string } }).error.code).toBe("CSRF");
+    // The same form from our own origin goes through.
+    const own = await fetch(`${base}/chat/api/messages`, { method: "POST", headers: { cookie: b.cookie, "x-csrf-token": b.csrf, origin: base }, body: form });
+    expect(own.status).toBe(200);
+    for (const res of [own, await fetch(`${base}/chat`), await fetch(`${base}/chat/api/session`)]) {
+      expect(res.headers.get("content-security-policy")).toContain("frame-ancestors 'none'");
+      expect(res.headers.get("content-security-policy")).toContain("script-src 'self'");
+      expect(res.headers.get("x-frame-options")).toBe("DENY");
+      expect(res.headers.get("referrer-policy")).toBe("no-referrer");
+      expect(res.headers.get("x-content-type-options")).toBe("nosniff");
+    }
+  });
+
   it("a typed link code does not re-bind a signed-in browser", async () => {
     const b = await signIn("tp.tckh");
     const other = await issueLinkCode(deps(), { userCode: "chutich" });
