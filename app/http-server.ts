@@ -22,8 +22,8 @@ type Env = { Bindings: HttpBindings };
 export type HttpServer = {
   /** Mounts a plain node:http handler under a path prefix (the prefix itself and everything below it). */
   route(prefix: string, handler: RouteHandler): void;
-  /** Mounts a Hono app (its routes carry their full paths). */
-  mount(app: Hono<Env>): void;
+  /** Mounts a Hono app (its routes carry their full paths): the web chat, the webhooks, file links. */
+  mount(app: Hono<Env> | Hono): void;
   listen(port: number, host: string): Promise<number>;
   /**
    * Stops taking requests: from this call on, new ones get 503 (`Retry-After`, connection closed).
@@ -102,7 +102,8 @@ export const createHttpServer = ({ logger, health }: { logger: Logger; health: (
       app.all(`${base}/*`, raw); // the prefix itself too
     },
     mount: (sub) => {
-      app.route("/", sub);
+      // An app without bindings (the webhooks) runs as well under ours, which only adds them.
+      app.route("/", sub as Hono<Env>);
     },
     listen: (port, host) =>
       new Promise((resolve, reject) => {

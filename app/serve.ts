@@ -170,8 +170,8 @@ export const startService = async ({ config, logger, role = "all" }: { config: C
     http.route(QUEUE_DASHBOARD_PATH, createQueueDashboardRoute({ token: config.ADMIN_TOKEN, queues }));
   }
   else logger.info({ dashboard: config.REDIS_URL ? "set ADMIN_TOKEN to open /admin/queues" : "needs REDIS_URL (BullMQ)" }, "queue dashboard off");
-  if (telegram && config.BOT_MODE === "webhook") http.route("/webhook/telegram", telegram.webhookHandler(config.WEBHOOK_SECRET!));
-  if (zalo && config.BOT_MODE === "webhook") http.route("/webhook/zalo", zalo.webhookHandler(config.WEBHOOK_SECRET!));
+  if (telegram && config.BOT_MODE === "webhook") http.mount(telegram.webhookRoutes("/webhook/telegram", config.WEBHOOK_SECRET!));
+  if (zalo && config.BOT_MODE === "webhook") http.mount(zalo.webhookRoutes("/webhook/zalo", config.WEBHOOK_SECRET!));
   if (runsBots) http.mount(webChat.app); // web chat, under /chat
   const port = await http.listen(config.HTTP_PORT, config.HTTP_HOST).catch(async (err: unknown) => {
     // Taken since the start-up check (a race): say so in one line, and let go of what was opened.

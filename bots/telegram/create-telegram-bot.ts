@@ -5,8 +5,8 @@
 import { run, sequentialize } from "@grammyjs/runner";
 import type { RunnerHandle } from "@grammyjs/runner";
 import { Bot, type Transformer } from "grammy";
-import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Message, UserFromGetMe } from "grammy/types";
+import type { Hono } from "hono";
 import type { CoreDeps } from "../../core/deps.ts";
 import type { ConversationStore } from "../../core/conversations/conversation-store.ts";
 import { t, type MessageKey } from "../../core/messages/index.ts";
@@ -20,7 +20,7 @@ import { DEFAULT_MAX_DOWNLOAD_BYTES, FileTooLargeError, downloadTelegramFile } f
 import { TELEGRAM_CALLBACK_TEXT_LIMIT, truncate } from "./html.ts";
 import { deliverCard, inlineKeyboard } from "./send-message.ts";
 import { configureApi } from "./telegram-sender.ts";
-import { createTelegramWebhookHandler } from "./webhook.ts";
+import { telegramWebhookRoutes } from "./webhook.ts";
 
 export const DEFAULT_TELEGRAM_API_ROOT = "https://api.telegram.org";
 
@@ -57,10 +57,10 @@ export type TelegramBot = {
    */
   startPolling(): Promise<RunnerHandle>;
   /**
-   * A node:http handler for the webhook path (webhook.ts): `X-Telegram-Bot-Api-Secret-Token` checked
-   * before the body is read, bodies up to 1 MB, 400 for a body that is not an update.
+   * The webhook at `path` as a Hono app (webhook.ts, grammY's hono adapter): `X-Telegram-Bot-Api-Secret-Token`
+   * checked before the body is read, bodies up to 1 MB, 400 for a body that is not an update.
    */
-  webhookHandler(secretToken: string): (req: IncomingMessage, res: ServerResponse) => Promise<void>;
+  webhookRoutes(path: string, secretToken: string): Hono;
   /** Stops polling (when started) and flushes albums still being collected. */
   stop(): Promise<void>;
 };
@@ -339,7 +339,7 @@ export const createTelegramBot = (opts: TelegramBotOptions): TelegramBot => {
       pollingHandle.start();
       return pollingHandle;
     },
-    webhookHandler: (secretToken) => createTelegramWebhookHandler(bot, { secretToken }),
+    webhookRoutes: (path, secretToken) => telegramWebhookRoutes(path, bot, { secretToken }),
     stop: async () => {
       await pollingHandle.stop();
       for (const key of [...albums.keys()]) await flushAlbum(key).catch((err: unknown) => log.error({ err, album: key }, "album failed"));

@@ -26,7 +26,8 @@ import { sendZaloMessage } from "./send-zalo-message.ts";
 import type { ZaloFileLinks } from "./send-zalo-message.ts";
 import { normalizeZaloUpdate } from "./updates.ts";
 import type { ZaloUpdate } from "./updates.ts";
-import { createZaloWebhookHandler } from "./webhook.ts";
+import type { Hono } from "hono";
+import { createZaloWebhookHandler, zaloWebhookRoutes, type ZaloWebhookOptions } from "./webhook.ts";
 import type { ZaloWebhookHandler } from "./webhook.ts";
 import { createZaloClient } from "./zalo-client.ts";
 import type { ZaloClient } from "./zalo-client.ts";
@@ -76,14 +77,16 @@ export type ZaloBot = {
   startPolling(): Promise<ZaloPollingHandle>;
   /**
    * Webhook mode: sets the webhook to `url` (HTTPS), replays updates left pending, and watches
-   * that the webhook stays ours. Mount `webhookHandler(secretToken)` at the URL's path first.
+   * that the webhook stays ours. Mount `webhookRoutes(path, secretToken)` at the URL's path first.
    */
   startWebhook(params: { url: string; secretToken: string }): Promise<void>;
   /** What the hearing watch last found (`deaf: false` before it started). */
   hearing(): ZaloHearing;
   /** Checks now whether the platform delivers to us (getWebhookInfo) and reports a change. */
   checkHearing(): Promise<ZaloHearing>;
-  /** A node:http handler for the webhook path; answers 401 unless `X-Bot-Api-Secret-Token` is `secretToken`. */
+  /** The webhook at `path` as a Hono app (the service mounts it); answers 401 unless `X-Bot-Api-Secret-Token` is `secretToken`. */
+  webhookRoutes(path: string, secretToken: string): Hono;
+  /** The same webhook as a node:http handler (a server of one's own). */
   webhookHandler(secretToken: string): ZaloWebhookHandler;
   /** Handles one normalised update (what polling calls; the webhook records it first). */
   handleUpdate(update: ZaloUpdate): Promise<void>;
@@ -139,7 +142,7 @@ const downloadPhoto = async (url: string, maxBytes: number): Promise<{ bytes: Ui
  *
  * @example
  * const zalo = createZaloBot({ token, apiBase, deps, logger, fileLinks: { baseUrl: PUBLIC_BASE_URL, secret } });
- * await zalo.startPolling();            // or: http.route("/webhook/zalo", zalo.webhookHandler(WEBHOOK_SECRET))
+ * await zalo.startPolling();            // or: http.mount(zalo.webhookRoutes("/webhook/zalo", WEBHOOK_SECRET))
  * process.once("SIGTERM", () => void zalo.stop());
  */
 export const createZaloBot = (opts: ZaloBotOptions): ZaloBot => {
@@ -305,6 +308,11 @@ export const createZaloBot = (opts: ZaloBotOptions): ZaloBot => {
     return watch.check();
   };
 
+  const webhookOptions = (secretToken: string): ZaloWebhookOptions => ({
+    secretToken,
+    onUpdate: acceptDelivery,
+    onError: (err, context) => log.warn({ err, kind: context.kind }, "zalo webhook error"),
+  });
   return {
     client,
     handleUpdate,
@@ -333,12 +341,8 @@ export const createZaloBot = (opts: ZaloBotOptions): ZaloBot => {
       await startWatch({ webhookUrl: url });
       await resumePending();
     },
-    webhookHandler: (secretToken) =>
-      createZaloWebhookHandler({
-        secretToken,
-        onUpdate: acceptDelivery,
-        onError: (err, context) => log.warn({ err, kind: context.kind }, "zalo webhook error"),
-      }),
+    webhookRoutes: (path, secretToken) => zaloWebhookRoutes(path, webhookOptions(secretToken)),
+    webhookHandler: (secretToken) => createZaloWebhookHandler(webhookOptions(secretToken)),
     stop: async () => {
       await watch?.stop();
       await polling?.stop();
