@@ -20,7 +20,7 @@ import { channelPacing, pacedSenders } from "../jobs/pacing.ts";
 import { createJobRunner, isProcessGone, rolesForServe, serviceInstanceId, type JobRunner } from "../jobs/runner.ts";
 import { releaseAbandonedClaims } from "../core/outbox/release-abandoned-claims.ts";
 import { openAppContext, type AppContext } from "./context.ts";
-import { createFileDownloadRoute, loadFileLinkSecret } from "./file-links.ts";
+import { fileDownloadRoutes, loadFileLinkSecret } from "./file-links.ts";
 import { createHttpServer } from "./http-server.ts";
 import { createLogger, type Logger } from "./logger.ts";
 import { checkStartup, listenProblem } from "./startup-checks.ts";
@@ -162,7 +162,7 @@ export const startService = async ({ config, logger, role = "all" }: { config: C
       return { ok: !problem, database: problem ? "down" : "up", ...(problem ? { reason: problem } : {}), kind: app.db.kind, jobs: runner.kind, role, ...(degraded.length > 0 ? { degraded } : {}) };
     },
   });
-  http.route("/files/", createFileDownloadRoute(app.deps, fileLinkSecret));
+  http.mount(fileDownloadRoutes(app.deps, fileLinkSecret));
   const queues = runner.queues?.() ?? [];
   if (config.ADMIN_TOKEN && queues.length > 0) {
     // bull-board and Express are loaded only with BullMQ's queues (REDIS_URL).

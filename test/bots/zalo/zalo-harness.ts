@@ -5,7 +5,8 @@ import { createServer } from "node:http";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { CoreDeps } from "../../../core/deps.ts";
-import { createFileDownloadRoute } from "../../../app/file-links.ts";
+import { getRequestListener } from "@hono/node-server";
+import { fileDownloadRoutes } from "../../../app/file-links.ts";
 import type { FakeZaloSent, FakeZaloServer } from "../../support/fake-zalo-server.ts";
 
 export type Handler = (req: IncomingMessage, res: ServerResponse) => Promise<void> | void;
@@ -25,7 +26,7 @@ export type LocalService = {
 };
 
 export const startLocalService = async (deps: CoreDeps, secret: string): Promise<LocalService> => {
-  const files = createFileDownloadRoute(deps, secret);
+  const files = getRequestListener(fileDownloadRoutes(deps, secret).fetch, { overrideGlobalObjects: false });
   const photos = new Map<string, { bytes: Uint8Array; mime: string }>();
   const held = new Map<string, { bytes: Uint8Array; requests: number; gate: Promise<void> }>();
   let webhook: Handler | null = null;
@@ -35,7 +36,7 @@ export const startLocalService = async (deps: CoreDeps, secret: string): Promise
       Promise.resolve(p).catch(() => {
         if (!res.headersSent) res.writeHead(500).end();
       });
-    if (url.pathname.startsWith("/files/")) return void done(files(req, res, url));
+    if (url.pathname.startsWith("/files/")) return void done(files(req, res));
     if (url.pathname === "/webhook/zalo" && webhook) return void done(webhook(req, res));
     const hold = url.pathname.startsWith("/held/") ? held.get(url.pathname.slice("/held/".length)) : undefined;
     if (hold) {
