@@ -9,6 +9,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { createMemoryFileStore } from "../../../core/files/file-store.ts";
 import { refreshAgencyDirectory } from "../../../core/interchange/agency-directory.ts";
 import { createAxisHttpTransport } from "../../../core/interchange/axis-http-transport.ts";
+import { listFailedInterchange } from "../../../core/interchange/failed-rows.ts";
 import { buildEdxmlPackage } from "../../../core/interchange/edxml.ts";
 import { pollInterchange } from "../../../core/interchange/receive-package.ts";
 import { sendDueInterchangeOutgoing } from "../../../core/interchange/send-outgoing.ts";
@@ -127,6 +128,8 @@ describe("an outgoing package the axis keeps refusing", () => {
     expect(await db.prisma.interchangeOutgoing.findFirstOrThrow({ where: { state: { not: "FAILED" } } })).toMatchObject({ state: "PENDING", refusals: 0, attempts: 12 });
     expect(await sendPackages()).toMatchObject({ sent: 1 });
     expect(await db.prisma.outboxMessage.count({ where: { kind: "outgoing.interchangeFailed" } })).toBe(1);
+    // `edoc interchange failed` lists the one given up, not the one sent.
+    expect(await listFailedInterchange(deps)).toMatchObject([{ kind: "package", ref: "P1/2026", code: "01/UBND-VP", to: [STC.code], attempts: 1, lastError: "sendEdoc: HTTP 400: malformed package" }]);
   });
 });
 
@@ -150,6 +153,6 @@ describe("a status message the axis keeps refusing", () => {
     expect(told.map((m) => m.userId).sort()).toEqual([org.users.cvp, org.users["cv.vp"]].sort());
     expect(told[0]!.text).toContain("Không gửi được trạng thái \"đã đến\" qua trục liên thông");
     expect(told[0]!.text).toContain(`gửi Sở Tài chính tỉnh Bình Định (${SENDER}) về văn bản 45/STC-NS ngày 10/12/2026`);
-    expect(told[0]!.text).toContain("Trả lời cuối của trục: sendEdoc: HTTP 400: malformed package");
+    expect(told[0]!.text).toContain("Trả lời cuối của trục: sendEdoc: HTTP 400: malformed package");    expect(await listFailedInterchange(deps)).toMatchObject([{ kind: "status", statusCode: "01", to: SENDER, about: "45/STC-NS", lastError: "sendEdoc: HTTP 400: malformed package" }]);
   });
 });
