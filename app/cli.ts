@@ -131,9 +131,30 @@ const commands: Record<string, Command> = {
     usage: `Usage:
   edoc interchange agencies [--refresh]
       how many agencies the interchange directory holds; --refresh asks the axis (getAgencies) first
-      (needs AXIS_URL, AXIS_SYSTEM_ID, AXIS_SECRET and AGENCY_ORGAN_ID; the jobs process also does it daily)`,
+      (needs AXIS_URL, AXIS_SYSTEM_ID, AXIS_SECRET and AGENCY_ORGAN_ID; the jobs process also does it daily)
+  edoc interchange failed
+      the outgoing packages and status messages the axis kept refusing and that were given up`,
     run: async (args) => {
       const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { refresh: { type: "boolean" } } });
+      // --- interchange failed: what the axis kept refusing (given up, FAILED)
+      if (positionals[0] === "failed") {
+        matchForm(positionals, "failed");
+        const app = await openAppContext({ logger: quietLogger() });
+        try {
+          const { listFailedInterchange } = await import("../core/interchange/failed-rows.ts");
+          const rows = await listFailedInterchange(app.deps);
+          if (rows.length === 0) console.log("Nothing given up: every package and status message was sent or is still being tried.");
+          for (const r of rows) {
+            const when = r.failedAt?.toISOString() ?? "?";
+            if (r.kind === "package") console.log(`package ${r.ref} (${r.code}) to ${r.to.join(", ")}: given up ${when} after ${r.attempts} attempts; last answer: ${r.lastError ?? "?"}`);
+            else console.log(`status ${r.statusCode} about ${r.about} to ${r.to}: given up ${when} after ${r.attempts} attempts; last answer: ${r.lastError ?? "?"}`);
+          }
+          return 0;
+        } finally {
+          await app.close();
+        }
+      }
+      // --- end interchange failed
       matchForm(positionals, "agencies");
       const app = await openCommandContext();
       try {

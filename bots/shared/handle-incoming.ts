@@ -19,7 +19,7 @@ import { onPackageRegister, onPackageReturn } from "./features/interchange.ts";
 import { linkChat, linkCodeOf, onStranger } from "./features/link.ts";
 import { onOverdue, onSearch, onTasks, onView } from "./features/queries.ts";
 import { onReportCommand } from "./features/report.ts";
-import { issueForm, onOutgoingAck, onOutgoingAckPress } from "./features/issue.ts";
+import { issueForm, onOutgoingAck, onOutgoingAckPress, onOutgoingRecall } from "./features/issue.ts";
 import { registerForm } from "./features/register.ts";
 import { mapError } from "./map-error.ts";
 import { reply } from "./render.ts";
@@ -224,6 +224,8 @@ const onCommand = async (ctx: TurnContext, cmd: ParsedCommand): Promise<TurnResu
       return issueForm.onCommand(ctx, cmd.issue);
     case "report":
       return onReportCommand(ctx, cmd.args);
+    case "recall":
+      return cmd.ref?.kind === "OUT" ? onOutgoingRecall(ctx, cmd.ref, cmd.reason) : { replies: [reply(locale, "bot.recall.needRef")] };
   }
 };
 

@@ -36,6 +36,7 @@ export const AUDIT_EVENT_TYPES = [
   "web.sessionsRevoked",
   "outgoing.numbered", "outgoing.issued", "outgoing.acknowledged",
   "interchange.packageRegistered", "interchange.packageReturned",
+  "interchange.packageRecalled", "interchange.recallRefused", "outgoing.recalled",
 ] as const;
 
 export type AuditEventType = (typeof AUDIT_EVENT_TYPES)[number];

@@ -39,6 +39,7 @@ const PACKAGE_SELECT = {
   documentId: true,
   decidedById: true,
   decidedAt: true,
+  recallAt: true,
   document: { select: { ref: true } },
 } as const;
 
@@ -61,6 +62,7 @@ const alreadyDecided = async (deps: CoreDeps, pkg: Pick<LoadedPackage, "id">, zo
     at: now.decidedAt ? formatDateTime(now.decidedAt, zone) : "—",
     docRef: now.document ? displayRef(now.document.ref, Number(localDateOf(deps.clock.now(), zone).slice(0, 4))) : "",
   };
+  if (now.state === "RECALLED") return new DomainError("INTERCHANGE_DECIDED", "interchange.card.recalled", { ref: params.ref, at: now.recallAt ? formatDateTime(now.recallAt, zone) : "—" });
   const key = now.state === "REGISTERED" ? "interchange.card.alreadyRegistered" : now.state === "RETURNED" ? "interchange.card.alreadyReturned" : "interchange.card.notWaiting";
   return new DomainError("INTERCHANGE_DECIDED", key, params);
 };

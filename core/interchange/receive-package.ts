@@ -159,6 +159,8 @@ export const receiveInterchangePackage = async (deps: CoreDeps, receiver: Interc
 
     // === The same document already arrived under another docId
     const key = { fromOrganId: header.from.organId, codeNumber: header.code.codeNumber, codeNotation: header.code.codeNotation, promulgationDate: localDateToUtcMidnight(header.promulgationInfo.promulgationDate) };
+    // A recalled one (./receive-recall.ts) lets go of its key: the sender may send it again, corrected.
+    await deps.prisma.interchangePackage.updateMany({ where: { ...key, state: "RECALLED" }, data: { codeNumber: null, codeNotation: null, promulgationDate: null } });
     const same = await deps.prisma.interchangePackage.findFirst({ where: { ...key, state: { in: ["REGISTERED", "PENDING"] } }, select: { id: true } });
     if (same) return await recordDuplicate(deps, receiver, { docId, orgId: clerk.orgId, header, duplicateOfId: same.id });
 

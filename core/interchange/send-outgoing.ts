@@ -10,17 +10,21 @@
 // out and the same bytes go again: the same DocumentId, số/ký hiệu and date, which a receiving side takes
 // as the same document (ours: one record per sender + số/ký hiệu + date). The axis offers no way to ask
 // whether it already holds a package, so this is as close to "exactly once" as the protocol allows.
+//
+// An axis that keeps refusing the package gives it up (FAILED, ./axis-rows.ts): the issuing clerk is told
+// once, /xem shows it with the axis' last answer, and a recall waiting for it is given up with it.
 import type { CoreDeps } from "../deps.ts";
+import { enqueueOutbox } from "../outbox/enqueue-outbox.ts";
 import { InterchangeError } from "../ports/interchange-transport.ts";
 import type { Urgency } from "../store/generated/enums.ts";
 import { utcMidnightToLocalDate } from "../time.ts";
-import { axisRetryDelayMs, edxmlTimestamp, type AxisSendOptions } from "./axis-rows.ts";
+import { axisFailureVerdict, axisRetryDelayMs, edxmlTimestamp, isAxisRefusal, type AxisSendOptions } from "./axis-rows.ts";
 import { buildEdxmlPackage } from "./edxml-build.ts";
 
 /** Options of {@link sendDueInterchangeOutgoing}: `limit` defaults to 20, `claimMs` to 300_000. */
 export type SendInterchangeOutgoingOptions = AxisSendOptions;
 
-export type SendInterchangeOutgoingResult = { sent: number; retried: number; errors: { documentId: string; error: string }[] };
+export type SendInterchangeOutgoingResult = { sent: number; retried: number; failed: number; errors: { documentId: string; error: string }[] };
 
 /** Our urgency as the edXML Priority code (0 thường, 1 khẩn, 2 thượng khẩn, 3 hỏa tốc). */
 export const priorityOfUrgency = (urgency: Urgency): string => ({ NORMAL: "0", URGENT: "1", VERY_URGENT: "2", FLASH: "3" })[urgency];
@@ -83,19 +87,19 @@ export const sendDueInterchangeOutgoing = async (deps: CoreDeps, options: SendIn
   const { transport, agencyOrganId, workerId, limit = 20, claimMs = 300_000 } = options;
   const now = deps.clock.now();
   const dueWhere = { OR: [{ state: "PENDING" as const, nextAttemptAt: { lte: now } }, { state: "SENDING" as const, lockedUntil: { lt: now } }] };
-  const due = await deps.prisma.interchangeOutgoing.findMany({ where: dueWhere, orderBy: { createdAt: "asc" }, take: limit, select: { id: true, attempts: true, documentId: true } });
-  const result: SendInterchangeOutgoingResult = { sent: 0, retried: 0, errors: [] };
+  const due = await deps.prisma.interchangeOutgoing.findMany({ where: dueWhere, orderBy: { createdAt: "asc" }, take: limit, select: { id: true, attempts: true, refusals: true, documentId: true } });
+  const result: SendInterchangeOutgoingResult = { sent: 0, retried: 0, failed: 0, errors: [] };
   for (const row of due) {
     const claimed = await deps.prisma.interchangeOutgoing.updateMany({
       where: { id: row.id, attempts: row.attempts, ...dueWhere },
       data: { state: "SENDING", lockedUntil: new Date(now.getTime() + claimMs), lockedBy: workerId, attempts: { increment: 1 } },
     });
     if (claimed.count === 0) continue;
-    const retryLater = async (error: string) => {
+    const retryLater = async (error: string, refusals = row.refusals) => {
       const delay = axisRetryDelayMs(row.attempts + 1, options);
       await deps.prisma.interchangeOutgoing.updateMany({
         where: { id: row.id, lockedBy: workerId, state: "SENDING" },
-        data: { state: "PENDING", nextAttemptAt: new Date(deps.clock.now().getTime() + delay), lockedUntil: null, lastError: error.slice(0, 500) },
+        data: { state: "PENDING", nextAttemptAt: new Date(deps.clock.now().getTime() + delay), lockedUntil: null, lastError: error.slice(0, 500), refusals },
       });
       result.retried += 1;
     };
@@ -127,8 +131,34 @@ export const sendDueInterchangeOutgoing = async (deps: CoreDeps, options: SendIn
       result.sent += 1;
     } catch (err) {
       if (!(err instanceof InterchangeError)) throw err;
-      await retryLater(err.message);
+      const refusals = row.refusals + (isAxisRefusal(err) ? 1 : 0);
+      if (axisFailureVerdict(err, row.refusals, options) === "fail") {
+        await giveUpOutgoing(deps, { id: row.id, workerId, refusals, lastError: err.message.slice(0, 500) });
+        result.failed += 1;
+      } else {
+        await retryLater(err.message, refusals);
+      }
     }
   }
   return result;
+};
+
+/** Gives a package up (FAILED), with any recall waiting for it, and tells the issuing clerk once. */
+const giveUpOutgoing = async (deps: CoreDeps, p: { id: string; workerId: string; refusals: number; lastError: string }): Promise<void> => {
+  const now = deps.clock.now();
+  await deps.prisma.$transaction(async (tx) => {
+    const moved = await tx.interchangeOutgoing.updateMany({
+      where: { id: p.id, lockedBy: p.workerId, state: "SENDING" },
+      data: { state: "FAILED", failedAt: now, lockedUntil: null, lastError: p.lastError, refusals: p.refusals },
+    });
+    if (moved.count === 0) return;
+    // A recall of a package that never left has nothing to recall: its 13s are given up with it, untold.
+    await tx.interchangeStatusMessage.updateMany({
+      where: { outgoingId: p.id, state: "PENDING" },
+      data: { state: "FAILED", failedAt: now, lastError: "the package itself was not sent" },
+    });
+    const row = await tx.interchangeOutgoing.findUniqueOrThrow({ where: { id: p.id }, select: { document: { select: { createdById: true } } } });
+    const userId = row.document.createdById;
+    await enqueueOutbox(tx, now, [{ userId, kind: "outgoing.interchangeFailed", payload: { outgoingId: p.id }, dedupeKey: `outgoing.interchangeFailed:${p.id}:${userId}`, urgency: "URGENT" }]);
+  });
 };

@@ -5,6 +5,8 @@
 // and to the recipient (its From/OrganId), stored per recipient — the clerk sees them with /xem — and only
 // then the axis hears `done`. A 02 reaches the issuing clerk in chat through the outbox, with its reason.
 // Idempotent: one row per status docId, so a status listed twice, or a crash before `done`, is stored once.
+// A recall (13) is not about one of our packages but about one a sender sent us: ./receive-recall.ts.
+// The answers to our own recall (15 accepted, 16 refused) reach the clerk who recalled in chat.
 import type { CoreDeps } from "../deps.ts";
 import { enqueueOutbox } from "../outbox/enqueue-outbox.ts";
 import type { InterchangeTransport, ReceivedPackage } from "../ports/interchange-transport.ts";
@@ -13,6 +15,7 @@ import { localDateToUtcMidnight } from "../time.ts";
 import { EdxmlError } from "./edxml-error.ts";
 import { parseEdxmlStatus } from "./edxml-parse.ts";
 import type { EdxmlStatus } from "./edxml-types.ts";
+import { receiveRecall, type RecallOutcome } from "./receive-recall.ts";
 
 /** What happened to one listed status message. */
 export type OutgoingStatusOutcome =
@@ -24,7 +27,9 @@ export type OutgoingStatusOutcome =
   /** Not a readable status message: answered `fail`. */
   | { docId: string; outcome: "refused"; reason: string }
   /** The axis could not be reached: left on the axis for the next poll. */
-  | { docId: string; outcome: "skipped"; error: string };
+  | { docId: string; outcome: "skipped"; error: string }
+  /** A sender's recall (13) of a document it sent us (./receive-recall.ts). */
+  | { docId: string; outcome: "recall"; recall: RecallOutcome };
 
 const isUniqueViolation = (err: unknown): boolean => (err as { code?: unknown })?.code === "P2002" || /Unique constraint/i.test(String((err as Error)?.message));
 
@@ -43,7 +48,7 @@ const answer = async (transport: InterchangeTransport, docId: string, status: "d
 
 /** Our package a status answers: by the DocumentId we gave it, else by số/ký hiệu and date. */
 const findOutgoing = async (deps: CoreDeps, status: EdxmlStatus) => {
-  const select = { id: true, documentId: true, document: { select: { createdById: true } } } as const;
+  const select = { id: true, documentId: true, recalledById: true, document: { select: { createdById: true } } } as const;
   if (status.responseFor.documentId) {
     const byId = await deps.prisma.interchangeOutgoing.findUnique({ where: { edxmlDocumentId: status.responseFor.documentId }, select });
     if (byId) return byId;
@@ -83,6 +88,7 @@ export const receiveOutgoingStatus = async (
     await answer(transport, docId, "fail");
     return { docId, outcome: "refused", reason: err.message };
   }
+  if (status.statusCode.trim() === "13") return { docId, outcome: "recall", recall: await receiveRecall(deps, { transport }, item, status) };
   const outgoing = await findOutgoing(deps, status);
   const recipient = outgoing
     ? await deps.prisma.interchangeOutgoingRecipient.findUnique({ where: { outgoingId_organId: { outgoingId: outgoing.id, organId: status.from.organId.trim().toUpperCase() } }, select: { id: true, organName: true } })
@@ -107,6 +113,11 @@ export const receiveOutgoingStatus = async (
         await enqueueOutbox(tx, now, [
           { userId: outgoing.document.createdById, kind: "outgoing.interchangeReturned", payload: { statusId: row.id }, dedupeKey: `outgoing.interchangeReturned:${row.id}`, urgency: "URGENT" },
         ]);
+      }
+      // The answer to our recall (15 accepted, 16 refused) reaches the clerk who recalled.
+      if (statusCode === "15" || statusCode === "16") {
+        const userId = outgoing.recalledById ?? outgoing.document.createdById;
+        await enqueueOutbox(tx, now, [{ userId, kind: "outgoing.interchangeRecallAnswered", payload: { statusId: row.id }, dedupeKey: `outgoing.interchangeRecallAnswered:${row.id}` }]);
       }
       return row.id;
     });

@@ -72,6 +72,18 @@ export type OutboxPayloads = {
   "outgoing.received": { documentId: string; recipientId: string };
   /** The issuing clerk learns an agency returned an outgoing document through the interchange (status 02; core/interchange/send-statuses.ts). */
   "outgoing.interchangeReturned": { statusId: string };
+  /**
+   * The sender of a package recalled it (status 13; core/interchange/receive-recall.ts): the register clerks
+   * and the office learn it, with our answer (15 accepted, 16 refused). For a package still on the clerks'
+   * card it replaces the card (same card key): the card is withdrawn.
+   */
+  "interchange.recalled": { packageId: string };
+  /** The issuing clerk learns a recipient answered our recall (15 accepted, 16 refused; core/interchange/send-statuses.ts). */
+  "outgoing.interchangeRecallAnswered": { statusId: string };
+  /** The issuing clerk learns the axis kept refusing an outgoing package: it is given up (core/interchange/send-outgoing.ts). */
+  "outgoing.interchangeFailed": { outgoingId: string };
+  /** The office (or the clerk who recalled) learns the axis kept refusing a status message: it is given up (core/interchange/status-messages.ts). */
+  "interchange.statusFailed": { statusMessageId: string };
 };
 
 export type OutboxKind = keyof OutboxPayloads;
@@ -99,4 +111,8 @@ export const OUTBOX_KINDS = [
   "interchange.toRegister",
   "office.interchangeReturned",
   "outgoing.interchangeReturned",
+  "interchange.recalled",
+  "outgoing.interchangeRecallAnswered",
+  "outgoing.interchangeFailed",
+  "interchange.statusFailed",
 ] as const satisfies readonly OutboxKind[];

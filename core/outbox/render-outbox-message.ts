@@ -20,6 +20,7 @@ import { renderOutgoingReceived } from "../outgoing/render-outgoing-received.ts"
 import type { EdxmlMessageHeader } from "../interchange/edxml-types.ts";
 import { packageRef, urgencyOfPriority, type HeldFiles } from "../interchange/pending-package.ts";
 import { renderInterchangeReturned } from "../interchange/send-render.ts";
+import { renderAssignmentRecalled, renderInterchangeRecalled, renderOutgoingFailed, renderRecallAnswered, renderStatusFailed } from "../interchange/recall-render.ts";
 import { displayRef } from "../documents/refs.ts";
 import type { Role, Secrecy } from "../store/generated/enums.ts";
 import { OPEN_STATUSES, assignmentActionsFor, cancelReasonOf, documentActionsFor, extensionActionsFor, isOffline } from "../workflow/state-machine.ts";
@@ -297,6 +298,8 @@ const renderAssignmentPaper: Renderer<"assignment.paper"> = async (ctx, { assign
 const renderAssignmentCancelled: Renderer<"assignment.cancelled"> = async (ctx, { assignmentId }) => {
   const a = await loadAssignment(ctx, assignmentId);
   if (!a) return skip("assignment not found");
+  // The document's sender recalled it through the interchange (core/interchange/receive-recall.ts).
+  if (a.document.status === "RECALLED") return renderAssignmentRecalled(ctx, { ref: a.ref, unitName: a.unit.name, documentId: a.document.id, cardKey: `assignment:${a.id}` });
   const ref = displayRef(a.ref, ctx.currentYear);
   // A delegation closed because the unit returned or completed its assignment (core/assignments/close-delegated-work.ts).
   const parent = a.parentId ? await ctx.db.assignment.findUnique({ where: { id: a.parentId }, select: { status: true, ref: true, returnReason: true, completedById: true } }) : null;
@@ -737,4 +740,8 @@ const RENDERERS: { [K in OutboxKind]: Renderer<K> } = {
   "interchange.toRegister": renderInterchangeToRegister,
   "office.interchangeReturned": renderOfficeInterchangeReturned,
   "outgoing.interchangeReturned": (ctx, payload) => renderInterchangeReturned(ctx, payload),
+  "interchange.recalled": (ctx, payload) => renderInterchangeRecalled(ctx, payload),
+  "outgoing.interchangeRecallAnswered": (ctx, payload) => renderRecallAnswered(ctx, payload),
+  "outgoing.interchangeFailed": (ctx, payload) => renderOutgoingFailed(ctx, payload),
+  "interchange.statusFailed": (ctx, payload) => renderStatusFailed(ctx, payload),
 };

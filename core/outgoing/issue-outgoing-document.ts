@@ -130,6 +130,11 @@ export type IssueOutgoingResult = {
   sealedSha256: string | null;
   pageCount: number | null;
   recipients: IssuedRecipient[];
+  /**
+   * With the interchange on (`AGENCY_ORGAN_ID` set): the external recipients whose package goes through it,
+   * by `recipientId` (an external recipient not listed has no organ id in its directory); null when it is off.
+   */
+  interchange: { recipientId: string; organId: string; organName: string }[] | null;
 };
 
 /**
@@ -311,6 +316,13 @@ export const issueOutgoingDocument = (deps: CoreDeps, raw: IssueOutgoingInput): 
       sealedSha256: finished.sealedSha256,
       pageCount: prepared?.pageCount ?? null,
       recipients: created.recipients,
+      interchange: deps.settings.agencyOrganId
+        ? await deps.prisma.interchangeOutgoingRecipient.findMany({
+            where: { outgoing: { documentId: created.id } },
+            orderBy: { createdAt: "asc" },
+            select: { documentRecipientId: true, organId: true, organName: true },
+          }).then((rows) => rows.map((r) => ({ recipientId: r.documentRecipientId, organId: r.organId, organName: r.organName })))
+        : null,
     };
   });
 

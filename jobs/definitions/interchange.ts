@@ -35,12 +35,14 @@ const sendStatuses = async (options: InterchangeJobsOptions, ctx: JobContext) =>
   const r = await sendDueInterchangeStatuses(ctx.deps, { transport: options.transport, agencyOrganId: options.agencyOrganId, workerId: ctx.workerId ?? "jobs" });
   if (r.sent > 0) ctx.logger.info({ sent: r.sent }, "interchange statuses sent");
   if (r.retried > 0) ctx.logger.warn({ retried: r.retried }, "interchange statuses not sent: the axis is unreachable or refused them; they are tried again later");
+  if (r.failed > 0) ctx.logger.error({ failed: r.failed }, "interchange statuses given up: the axis kept refusing them; the office was told");
 };
 
 const sendOutgoing = async (options: InterchangeJobsOptions, ctx: JobContext) => {
   const r = await sendDueInterchangeOutgoing(ctx.deps, { transport: options.transport, agencyOrganId: options.agencyOrganId, workerId: ctx.workerId ?? "jobs" });
   if (r.sent > 0) ctx.logger.info({ sent: r.sent }, "outgoing documents sent through the interchange");
   if (r.retried > 0) ctx.logger.warn({ retried: r.retried }, "outgoing documents not sent: the axis is unreachable or refused them; they are tried again later");
+  if (r.failed > 0) ctx.logger.error({ failed: r.failed }, "outgoing packages given up: the axis kept refusing them; the issuing clerks were told");
   for (const e of r.errors) ctx.logger.error({ documentId: e.documentId, error: e.error }, "an outgoing package cannot be built: check the document's issued file in the file store");
 };
 
@@ -59,6 +61,7 @@ const receiveStatuses = async (options: InterchangeJobsOptions, ctx: JobContext)
     else if (o.outcome === "unmatched") ctx.logger.warn({ docId: o.docId, reason: o.reason }, "interchange status about no package of ours: taken and ignored");
     else if (o.outcome === "refused") ctx.logger.warn({ docId: o.docId, reason: o.reason }, "interchange status message unreadable: the axis was told fail");
     else if (o.outcome === "skipped") ctx.logger.warn({ docId: o.docId, error: o.error }, "interchange status left on the axis for the next poll");
+    else if (o.outcome === "recall") ctx.logger.info({ ...o.recall }, "a sender recalled a document it sent us");
   }
 };
 

@@ -12,7 +12,8 @@ import type { AddressInfo } from "node:net";
 export type FakeAxisPackage = { docId: string; from: string; messageType: "edoc" | "status"; bytes: Buffer; createdTime: string; done: boolean };
 export type FakeAxisSent = { docId: string; from: string; to: string[]; messageType: string; bytes: Buffer };
 export type FakeAxisRequest = { call: string; status: number; headers: Record<string, string> };
-export type FakeAxisFailure = "500" | "fail" | "hang";
+/** HTTP 500, a `FAIL` answer, HTTP 400 (the request itself refused), or no answer at all. */
+export type FakeAxisFailure = "500" | "fail" | "400" | "hang";
 /** One `getEdoc` transfer: `aborted` when the client stopped reading and closed the connection. */
 export type FakeAxisDownload = { docId: string; sentBytes: number; outcome: "pending" | "complete" | "aborted" };
 
@@ -132,6 +133,10 @@ export const startFakeAxisServer = async ({ systemId, secret }: { systemId: stri
     if (failure === "fail") {
       record(200);
       return json(res, 200, { status: "FAIL", ErrorDesc: "the axis is busy" });
+    }
+    if (failure === "400") {
+      record(400);
+      return json(res, 400, { status: "FAIL", ErrorDesc: "malformed package" });
     }
 
     switch (call) {

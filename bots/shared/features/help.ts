@@ -15,7 +15,7 @@ export const helpSections = (actor: Pick<Actor, "roles" | "unitKind">): MessageK
   if (hasRole(actor, "LEADER")) sections.push("bot.help.leader");
   else if (hasRole(actor, "CLERK")) sections.push("bot.help.clerkDirect");
   if (isAgencyClerk(actor)) sections.push("bot.help.register", "bot.help.interchange");
-  if (hasRole(actor, "CLERK")) sections.push("bot.help.issue");
+  if (hasRole(actor, "CLERK")) sections.push("bot.help.issue", "bot.help.recall");
   if (isOfficeUser(actor)) sections.push("bot.help.report");
   sections.push("bot.help.confirm");
   return sections;

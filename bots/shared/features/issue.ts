@@ -3,7 +3,10 @@
 // lines as caption, or after them); missing lines are asked for one by one; the echo waits for /ok
 // (or the Xác nhận button); then core gives số đi and ký hiệu, seals (and signs) the copy and
 // delivers it, and the clerk gets the number, the REF (P12) and the sealed PDF. Recipient units
-// acknowledge with `/nhan P12-TCKH` (onOutgoingAck).
+// acknowledge with `/nhan P12-TCKH` (onOutgoingAck). With the interchange on, /ok also says which
+// external recipients go through it and which do not (no organ id in its directory). An outgoing
+// document sent through the interchange is recalled with `/thuhoi P12 lý do` (onOutgoingRecall).
+import { recallOutgoingDocument } from "../../../core/interchange/recall-outgoing.ts";
 import { t } from "../../../core/messages/index.ts";
 import { acknowledgeOutgoing } from "../../../core/outgoing/acknowledge-outgoing.ts";
 import { docTypeAbbreviation } from "../../../core/outgoing/doc-types.ts";
@@ -85,7 +88,12 @@ export const issueForm = createKeywordForm({
       ...(certificate ? { certificate } : {}),
     });
     const electronic = result.recipients.filter((r) => r.delivery === "ELECTRONIC").map((r) => r.unitCode!);
-    const paper = result.recipients.filter((r) => r.delivery !== "ELECTRONIC").map((r) => r.name);
+    // With the interchange on, external recipients are said apart: through it, or not (no organ id in its directory).
+    const axis = result.interchange;
+    const external = result.recipients.filter((r) => r.delivery === "EXTERNAL");
+    const viaAxis = axis ? external.filter((r) => axis.some((a) => a.recipientId === r.recipientId)) : [];
+    const notViaAxis = axis && !result.isPaperOnly ? external.filter((r) => !viaAxis.includes(r)) : [];
+    const paper = result.recipients.filter((r) => r.delivery !== "ELECTRONIC" && !viaAxis.includes(r) && !notViaAxis.includes(r)).map((r) => r.name);
     const message: OutboundMessage = {
       text: lines(
         t(locale, "outgoing.bot.done", { code: result.numberAndNotation, ref: result.displayRef }),
@@ -94,6 +102,8 @@ export const issueForm = createKeywordForm({
           : result.sealedSha256 &&
               t(locale, !result.isSigned ? "outgoing.bot.doneUnsigned" : result.sealForm === "SAO_Y" ? "outgoing.bot.doneSignedCopy" : "outgoing.bot.doneSigned"),
         electronic.length > 0 && t(locale, "outgoing.bot.doneElectronic", { units: electronic.join(", ") }),
+        viaAxis.length > 0 && t(locale, "outgoing.bot.doneInterchange", { agencies: axis!.filter((a) => viaAxis.some((r) => r.recipientId === a.recipientId)).map((a) => `${a.organName} (${a.organId})`).join("; ") }),
+        notViaAxis.length > 0 && t(locale, "outgoing.bot.doneNotInterchange", { names: notViaAxis.map((r) => r.name).join("; ") }),
         paper.length > 0 && t(locale, "outgoing.bot.donePaper", { names: paper.join("; ") }),
       ),
       ...(result.sealedSha256
@@ -113,6 +123,16 @@ export const onOutgoingAck = async (ctx: TurnContext, ref: DocRef): Promise<Turn
     channel: ctx.turn.channel,
   });
   return { replies: [reply(ctx.locale, "outgoing.bot.ackDone", { ref: r.displayRef })] };
+};
+
+/** `/thuhoi P12 lý do`: recalls an outgoing document from its interchange recipients (the reason is required). */
+export const onOutgoingRecall = async (ctx: TurnContext, ref: DocRef, reason: string): Promise<TurnResult> => {
+  const r = await recallOutgoingDocument(ctx.env.deps, { actorUserId: ctx.actor.id, ref: { kind: "OUT", number: ref.number, year: ref.year }, reason });
+  const message =
+    r.recipients.length > 0
+      ? reply(ctx.locale, "outgoing.bot.recalled", { ref: r.displayRef, reason: r.reason, agencies: r.recipients.map((a) => `${a.name} (${a.organId})`).join("; ") })
+      : reply(ctx.locale, "outgoing.bot.recalledNothingSent", { ref: r.displayRef });
+  return { replies: [message] };
 };
 
 /** The "Đã nhận" button of a delivered outgoing document. */

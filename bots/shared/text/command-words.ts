@@ -23,7 +23,8 @@ export type CommandName =
   | "help"
   | "link"
   | "start"
-  | "report";
+  | "report"
+  | "recall";
 
 /**
  * The words of each command, folded (no diacritics, lower-case). The first is the canonical
@@ -51,6 +52,7 @@ export const COMMAND_WORDS: Readonly<Record<CommandName, readonly string[]>> = {
   link: ["link", "lien ket"],
   start: ["start"],
   report: ["baocao", "report"],
+  recall: ["thuhoi", "thu hoi", "recall"],
 };
 
 const BY_WORD: ReadonlyMap<string, CommandName> = (() => {

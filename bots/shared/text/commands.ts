@@ -9,7 +9,8 @@
 // | ---------------------------------------------------------- | ------------------------------------------------ |
 // | viec, quahan, ok, huy, help, start, baocao                 | the message is only the word ("ok", "Hủy.")      |
 // | ok                                                         | also: only a package ref follows ("ok LT5")      |
-// | nhan, xong, tiendo, tralai, giahan, giao, chidao, xem      | a valid REF follows ("xong D7-TCKH đã nộp")      |
+// | nhan, xong, tiendo, tralai, giahan, giao, chidao, xem,     | a valid REF follows ("xong D7-TCKH đã nộp")      |
+// | thuhoi                                                     |                                                  |
 // | tralai                                                     | also: a package ref ("tralai LT5 gửi nhầm")      |
 // | dangky, phathanh, sua                                      | nothing else is on the first line (form follows) |
 // | tim                                                        | always ("tìm ngân sách 2027")                    |
@@ -69,6 +70,8 @@ export type ParsedCommand = CommandBase &
     | ({ name: "done"; report: string } & RefArgs)
     | ({ name: "progress"; text: string } & RefArgs)
     | ({ name: "return"; reason: string } & RefArgs)
+    /** `/thuhoi P12 lý do`: recall an outgoing document sent through the interchange. */
+    | ({ name: "recall"; reason: string } & RefArgs)
     | ({ name: "extend"; due: DateOrDuration | null; reason: string } & RefArgs)
     | ({ name: "delegate"; officerCode: string | null; due: DateOrDuration | null; note: string } & RefArgs)
     | { name: "direct"; directive: ParsedDirective }
@@ -110,6 +113,7 @@ const BARE_RULES: Record<CommandName, BareRule> = {
   help: "alone",
   start: "alone",
   report: "alone",
+  recall: "ref",
   ack: "ref",
   done: "ref",
   progress: "ref",
@@ -178,7 +182,8 @@ const buildCommand = (name: CommandName, text: string, rest: string, isSlash: bo
       const { ref, after } = withRef(rest, ctx);
       return { ...base, name, ref, text: after };
     }
-    case "return": {
+    case "return":
+    case "recall": {
       const { ref, after } = withRef(rest, ctx);
       return { ...base, name, ref, reason: after };
     }

@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createMemoryFileStore } from "../../../core/files/file-store.ts";
+import { agencyNameKey } from "../../../core/interchange/agency-directory.ts";
 import { loadAgencyCertificate, type AgencyCertificate } from "../../../core/pdf/sign-pdf.ts";
 import { handleIncoming } from "../../../bots/shared/handle-incoming.ts";
 import type { BotEnv, IncomingTurn } from "../../../bots/shared/types.ts";
@@ -106,6 +107,20 @@ describe("/phathanh through handleIncoming", () => {
     expect(press.callbackText).toBe("Đã xác nhận đã nhận văn bản P1-NB.");
     const acked = await db.prisma.documentRecipient.count({ where: { acknowledgedAt: { not: null } } });
     expect(acked).toBe(2);
+  });
+
+  it("with the interchange on, /ok says which external recipients go through it and which have no organ id in its directory", async () => {
+    const now = new Date();
+    await db.prisma.interchangeAgency.create({ data: { organId: "000.00.33.H10", name: "Sở Nội vụ tỉnh Bình Định", nameKey: agencyNameKey("Sở Nội vụ tỉnh Bình Định"), source: "AXIS", refreshedAt: now } });
+    const on = env({ deps: createTestDeps(db.prisma, { files, settings: { agencyOrganId: "000.00.32.H10" } }) });
+    const form = FORM.replace("nơi nhận: TCKH, NB; Sở Nội vụ tỉnh Bình Định", "nơi nhận: TCKH; Sở Nội vụ tỉnh Bình Định; Bộ Nội vụ");
+    await send("vanthu", { text: form, files: [{ bytes: pdf, fileName: "cv.pdf", mime: "application/pdf" }] }, on);
+    const doneText = textOf(await send("vanthu", { text: "/ok" }, on));
+    expect(doneText).toContain("Đã gửi đến: TCKH");
+    expect(doneText).toContain("Gửi qua trục liên thông: Sở Nội vụ tỉnh Bình Định (000.00.33.H10)");
+    expect(doneText).toContain("Không gửi qua trục liên thông (không có mã định danh trong danh bạ trục): Bộ Nội vụ. Cần gửi bằng cách khác.");
+    expect(doneText).not.toContain("Gửi bản giấy/kênh khác");
+    expect(await db.prisma.interchangeOutgoingRecipient.findMany({ select: { organId: true } })).toEqual([{ organId: "000.00.33.H10" }]);
   });
 
   it("quy phạm: có numbers a Quyết định in its own series for the year; a công văn marked so is refused with the types that are", async () => {

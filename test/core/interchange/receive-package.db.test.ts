@@ -128,7 +128,7 @@ describe("receiving through the interchange", () => {
     expect(fake.statusUpdates).toEqual([{ docId, status: "done" }]);
     expect(await readdir(tmp)).toEqual([]);
 
-    expect(await sendStatuses()).toEqual({ sent: 2, retried: 0, waiting: 0 });
+    expect(await sendStatuses()).toEqual({ sent: 2, retried: 0, waiting: 0, failed: 0 });
     const statuses = await statusesAtFake();
     expect(statuses.map((s) => s.code)).toEqual(["01", "03"]);
     for (const s of statuses) {
@@ -136,7 +136,7 @@ describe("receiving through the interchange", () => {
     }
     expect(statuses[1]!.description).toBe("Đã vào sổ văn bản đến, số đến 1, ngày 01/12/2026.");
     // Sent once: a second run finds nothing due.
-    expect(await sendStatuses()).toEqual({ sent: 0, retried: 0, waiting: 0 });
+    expect(await sendStatuses()).toEqual({ sent: 0, retried: 0, waiting: 0, failed: 0 });
     expect(fake.statuses).toHaveLength(2);
   });
 
@@ -385,18 +385,18 @@ describe("receiving through the interchange", () => {
     await pollInterchange(deps, receiver());
     // The first status fails twice (500, then FAIL): 03 waits behind 01, nothing is lost.
     fake.failNext(1, "500");
-    expect(await sendStatuses()).toEqual({ sent: 0, retried: 1, waiting: 1 });
+    expect(await sendStatuses()).toEqual({ sent: 0, retried: 1, waiting: 1, failed: 0 });
     deps.clock.advance(5_000);
-    expect(await sendStatuses()).toEqual({ sent: 0, retried: 0, waiting: 1 });
+    expect(await sendStatuses()).toEqual({ sent: 0, retried: 0, waiting: 1, failed: 0 });
     deps.clock.advance(6_000);
     fake.failNext(1, "fail");
-    expect(await sendStatuses()).toEqual({ sent: 0, retried: 1, waiting: 1 });
+    expect(await sendStatuses()).toEqual({ sent: 0, retried: 1, waiting: 1, failed: 0 });
     const row = await db.prisma.interchangeStatusMessage.findFirstOrThrow({ where: { statusCode: "01" } });
     expect(row).toMatchObject({ state: "PENDING", attempts: 2 });
     expect(row.lastError).toMatch(/the axis is busy/);
     expect(fake.statuses).toEqual([]);
     deps.clock.advance(20_000);
-    expect(await sendStatuses()).toEqual({ sent: 2, retried: 0, waiting: 0 });
+    expect(await sendStatuses()).toEqual({ sent: 2, retried: 0, waiting: 0, failed: 0 });
     expect((await statusesAtFake()).map((s) => s.code)).toEqual(["01", "03"]);
     expect(fake.statusUpdates).toEqual([{ docId, status: "done" }]);
   });

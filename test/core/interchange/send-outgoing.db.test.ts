@@ -11,6 +11,7 @@ import { refreshAgencyDirectory, matchAgency } from "../../../core/interchange/a
 import { createAxisHttpTransport } from "../../../core/interchange/axis-http-transport.ts";
 import { buildEdxmlStatus, parseEdxmlPackage, type EdxmlStatus } from "../../../core/interchange/edxml.ts";
 import { sendDueInterchangeOutgoing } from "../../../core/interchange/send-outgoing.ts";
+import { outgoingEdxmlDocumentId } from "../../../core/interchange/send-enqueue.ts";
 import { pollOutgoingStatuses } from "../../../core/interchange/send-statuses.ts";
 import { interchangeViewLines } from "../../../core/interchange/send-view.ts";
 import { pollInterchange } from "../../../core/interchange/receive-package.ts";
@@ -150,7 +151,7 @@ describe("sending an outgoing document", () => {
       subject: "V/v triển khai văn phòng điện tử & trục liên thông",
       signerInfo: { position: "Chủ tịch", fullName: "Nguyễn Văn An" },
       otherInfo: { priority: "1" },
-      documentId: `${AGENCY},2026/12/01,${r.numberAndNotation}`,
+      documentId: outgoingEdxmlDocumentId({ agencyOrganId: AGENCY, issuedDate: "2026-12-01", codeNumber: r.codeNumber, codeNotation: r.codeNotation }),
     });
     const issued = await db.prisma.storedFile.findFirstOrThrow({ where: { documentId: r.documentId, kind: "SIGNED" } });
     expect(pkg.attachments).toHaveLength(1);
@@ -221,7 +222,7 @@ describe("statuses from the recipients", () => {
   it("a 03 and a 02 with its reason are shown by /xem, and the 02 reaches the issuing clerk with the reason", async () => {
     const r = await issue();
     await send();
-    const documentId = `${AGENCY},2026/12/01,${r.numberAndNotation}`;
+    const documentId = outgoingEdxmlDocumentId({ agencyOrganId: AGENCY, issuedDate: "2026-12-01", codeNumber: r.codeNumber, codeNotation: r.codeNotation });
     statusFromRecipient(STC.code, { code: r.numberAndNotation, date: "2026-12-01", documentId, statusCode: "03", description: "Đã vào sổ, số đến 17" });
     // Without DocumentId: matched on số/ký hiệu and date.
     statusFromRecipient(SNV.code, { code: r.numberAndNotation, date: "2026-12-01", statusCode: "02", description: "Văn bản không thuộc thẩm quyền của Sở Nội vụ" });

@@ -194,6 +194,15 @@ describe("renderOutboxMessage", () => {
     const outgoingPackage = await db.prisma.interchangeOutgoing.create({ data: { documentId: outDoc.id, edxmlDocumentId: "000.00.32.H10,2026/12/10,05/UBND-VP", state: "SENT", nextAttemptAt: now, createdAt: now } });
     const outgoingRecipient = await db.prisma.interchangeOutgoingRecipient.create({ data: { outgoingId: outgoingPackage.id, documentRecipientId: outRecipient.id, organId: "000.00.31.H10", organName: "Sở Tài chính tỉnh Bình Định", createdAt: now } });
     const returnedStatus = await db.prisma.interchangeOutgoingStatus.create({ data: { axisDocId: "2001", recipientId: outgoingRecipient.id, statusCode: "02", description: "Sai thẩm quyền", receivedAt: now } });
+    // A sender recalled a package (core/interchange/receive-recall.ts); a recipient answered our recall; the axis kept refusing.
+    const recalledPackage = await db.prisma.interchangePackage.create({
+      data: { orgId: s.org.id, axisDocId: "1004", fromOrganId: "000.00.31.H10", state: "RECALLED", envelope, files: heldFiles, recallAt: now, recallReason: "Sai số liệu", recallAnswer: "15", receivedAt: now },
+    });
+    const recallAnswer = await db.prisma.interchangeOutgoingStatus.create({ data: { axisDocId: "2002", recipientId: outgoingRecipient.id, statusCode: "16", description: "Đã xử lý xong", receivedAt: now } });
+    const failedOutgoing = await db.prisma.interchangeOutgoing.create({ data: { documentId: otherDoc.doc.id, edxmlDocumentId: "EFAILED00000001", state: "FAILED", lastError: "sendEdoc: HTTP 400", failedAt: now, nextAttemptAt: now, createdAt: now } });
+    const failedStatus = await db.prisma.interchangeStatusMessage.create({
+      data: { dedupeKey: "x:03", packageId: pendingPackage.id, statusCode: "03", toOrganId: "000.00.31.H10", responseCode: "45/STC-NS", responseDate: new Date("2026-12-10T00:00:00Z"), state: "FAILED", lastError: "sendEdoc: FAIL", failedAt: now, nextAttemptAt: now, createdAt: now },
+    });
     const payloads: Record<OutboxKind, object> = {
       "document.toDirect": { documentId: otherDoc.doc.id },
       "assignment.new": { assignmentId: s.coord.id },
@@ -218,6 +227,10 @@ describe("renderOutboxMessage", () => {
       "interchange.toRegister": { packageId: pendingPackage.id },
       "office.interchangeReturned": { packageId: returnedPackage.id },
       "outgoing.interchangeReturned": { statusId: returnedStatus.id },
+      "interchange.recalled": { packageId: recalledPackage.id },
+      "outgoing.interchangeRecallAnswered": { statusId: recallAnswer.id },
+      "outgoing.interchangeFailed": { outgoingId: failedOutgoing.id },
+      "interchange.statusFailed": { statusMessageId: failedStatus.id },
     };
     // The directive of otherDoc must not exist for document.toDirect to be relevant.
     await db.prisma.assignment.deleteMany({ where: { documentId: otherDoc.doc.id } });
