@@ -139,13 +139,13 @@ const commands: Record<string, Command> = {
       // --- interchange failed: what the axis kept refusing (given up, FAILED)
       if (positionals[0] === "failed") {
         matchForm(positionals, "failed");
-        const app = await openAppContext({ logger: quietLogger() });
+        const app = await openCommandContext();
         try {
           const { listFailedInterchange } = await import("../core/interchange/failed-rows.ts");
           const rows = await listFailedInterchange(app.deps);
           if (rows.length === 0) console.log("Nothing given up: every package and status message was sent or is still being tried.");
           for (const r of rows) {
-            const when = r.failedAt?.toISOString() ?? "?";
+            const when = r.failedAt ? officeTime(r.failedAt, app.deps.settings.officeTimeZone) : "?";
             if (r.kind === "package") console.log(`package ${r.ref} (${r.code}) to ${r.to.join(", ")}: given up ${when} after ${r.attempts} attempts; last answer: ${r.lastError ?? "?"}`);
             else console.log(`status ${r.statusCode} about ${r.about} to ${r.to}: given up ${when} after ${r.attempts} attempts; last answer: ${r.lastError ?? "?"}`);
           }
