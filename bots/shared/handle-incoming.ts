@@ -6,7 +6,7 @@ import { createConversationStore, markUpdateProcessed } from "../../core/convers
 import { resolveIdentity } from "../../core/identity/resolve-identity.ts";
 import type { Locale } from "../../core/messages/index.ts";
 import { localDateOf } from "../../core/time.ts";
-import { decodeCallback } from "./callback-data.ts";
+import { assignmentPressOf, decodeCallback } from "../../core/workflow/actions.ts";
 import { parseIsoDate } from "./context.ts";
 import type { TurnContext } from "./context.ts";
 import { DEFAULT_CONVERSATION_TTL_MS, openConversation } from "./conversation.ts";
@@ -75,18 +75,19 @@ const onCallback = async (ctx: TurnContext, data: string): Promise<TurnResult> =
     ctx.env.logger.warn({ updateKey: ctx.turn.updateKey }, "malformed callback data");
     return { replies: [], callbackText: reply(ctx.locale, "bot.confirm.stale").text };
   }
+  const onAssignment = assignmentPressOf(press);
+  if (onAssignment) return onAssignmentPress(ctx, onAssignment.action, onAssignment.assignmentId);
   switch (press.kind) {
     case "ack":
-      return onAssignmentPress(ctx, "ack", press.assignmentId);
-    case "outgoingAck":
-      return onOutgoingAckPress(ctx, press.recipientId);
     case "done":
-      return onAssignmentPress(ctx, "complete", press.assignmentId);
     case "progress":
     case "return":
     case "extend":
     case "delegate":
-      return onAssignmentPress(ctx, press.kind, press.assignmentId);
+      // Handled above (assignmentPressOf knows every assignment press).
+      return { replies: [], callbackText: reply(ctx.locale, "bot.confirm.stale").text };
+    case "outgoingAck":
+      return onOutgoingAckPress(ctx, press.recipientId);
     case "direct":
       return onGuidePress(ctx, press.documentId);
     case "guide":

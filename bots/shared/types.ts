@@ -47,8 +47,15 @@ export type IncomingTurn = {
   text?: string;
   /** Files of this message (an album arrives as one turn with all its photos). */
   files?: IncomingFile[];
-  /** The callback data of a pressed button (`a1:ack:<id>`); untrusted. */
+  /** The callback data of a pressed button (core/workflow/actions.ts encodes it); untrusted. */
   callback?: string;
+  /**
+   * The platform's id of the message this turn came with: the pressed card's for a button press
+   * (Telegram's callback message, the web chat's card), else the person's message (Telegram
+   * `message_id`, Zalo `message_id`, the web chat's stored message). Kept as evidence of an
+   * acknowledgement (`Assignment.ackMessageId`).
+   */
+  messageId?: string;
   /** Unique per platform update (`tg:<update_id>`): a re-delivered update is ignored. */
   updateKey: string;
   /**

@@ -196,6 +196,7 @@ export const createTelegramBot = (opts: TelegramBotOptions): TelegramBot => {
       chatId: String(chatId),
       displayName: displayNameOf(q.from),
       callback: q.data,
+      ...(q.message ? { messageId: String(q.message.message_id) } : {}),
       updateKey: keyOf(ctx.update.update_id),
     });
     await ctx.answerCallbackQuery(result.callbackText ? { text: truncate(result.callbackText, TELEGRAM_CALLBACK_TEXT_LIMIT) } : {});
@@ -225,6 +226,7 @@ export const createTelegramBot = (opts: TelegramBotOptions): TelegramBot => {
       externalUserId: String(msg.from.id),
       chatId: String(msg.chat.id),
       displayName: displayNameOf(msg.from),
+      messageId: String(msg.message_id),
       updateKey: keyOf(ctx.update.update_id),
       ...(text !== undefined ? { text } : {}),
     };

@@ -237,6 +237,7 @@ export const createZaloBot = (opts: ZaloBotOptions): ZaloBot => {
       channel: "ZALO",
       externalUserId: update.fromId,
       chatId: update.chatId,
+      messageId: update.messageId,
       updateKey,
       ...(update.fromName ? { displayName: update.fromName } : {}),
       ...(text !== undefined && text.trim() !== "" ? { text } : {}),

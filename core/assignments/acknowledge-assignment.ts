@@ -7,7 +7,8 @@ import { resolveReminderPolicy, type ReminderPolicy } from "../domain/reminder-p
 import { DomainError } from "../errors.ts";
 import { runSql, type HotStatement } from "../store/direct-sql.ts";
 import type { AssignmentRole, AssignmentStatus, Role, UnitKind, Urgency } from "../store/generated/enums.ts";
-import type { AssignmentFacts } from "../workflow/state-machine.ts";
+import type { ActionOutcome } from "../workflow/actions.ts";
+import type { AssignmentAction, AssignmentFacts } from "../workflow/state-machine.ts";
 import type { CoreDeps } from "../deps.ts";
 import { enqueueInterchangeProgress } from "../interchange/enqueue-status.ts";
 import { t } from "../messages/index.ts";
@@ -15,7 +16,7 @@ import { enqueueOutbox } from "../outbox/enqueue-outbox.ts";
 import { loadReminderContext } from "../reminders/reminder-context.ts";
 import { computeReminderState, refreshAssignmentReminder } from "../reminders/schedule-reminder.ts";
 import { runUseCase } from "../use-case.ts";
-import { conflictFor, fromStatuses, requireAssignmentAction } from "../workflow/state-machine.ts";
+import { assignmentActionsFor, conflictFor, fromStatuses, requireAssignmentAction } from "../workflow/state-machine.ts";
 import { factsOf, loadAssignmentForAction, unitHeadIds, shownRef } from "./assignment-access.ts";
 
 export const ZAcknowledgeAssignmentInput = z.object({
@@ -26,7 +27,8 @@ export const ZAcknowledgeAssignmentInput = z.object({
   messageId: z.string().max(128).optional(),
 });
 export type AcknowledgeAssignmentInput = z.input<typeof ZAcknowledgeAssignmentInput>;
-export type AcknowledgeAssignmentResult = { assignmentId: string; ref: string; acknowledgedAt: Date };
+/** The acknowledged assignment (`id`, `ref`) and what its acknowledger may do with it now (`actions`). */
+export type AcknowledgeAssignmentResult = ActionOutcome<AssignmentAction> & { assignmentId: string; acknowledgedAt: Date };
 
 /**
  * Marks an assignment as received by its holder (đã nhận). Compare-and-set: of two taps, one wins;
@@ -73,6 +75,7 @@ type AckRow = {
   escalationLevel: number;
   urgency: string;
   parentStatus: string | null;
+  hasPendingExtension: boolean;
 };
 
 /** A timestamp column as epoch milliseconds (pg would read a timestamp without zone in the process's zone). */
@@ -86,7 +89,8 @@ SELECT u."id" AS "actorId", u."orgId" AS "actorOrgId", u."code" AS "actorCode", 
        a."id", a."ref", a."status"::text AS "status", a."role"::text AS "role", a."unitId", un."orgId" AS "unitOrgId",
        a."parentId", a."assigneeUserId", ${epochMs('a."dueAt"')} AS "dueAt", ${epochMs('a."sentAt"')} AS "sentAt", a."isPaper",
        ${epochMs('a."lastReminderAt"')} AS "lastReminderAt", a."escalationLevel",
-       d."urgency"::text AS "urgency", pa."status"::text AS "parentStatus"
+       d."urgency"::text AS "urgency", pa."status"::text AS "parentStatus",
+       EXISTS (SELECT 1 FROM "ExtensionRequest" x WHERE x."assignmentId" = a."id" AND x."status" = 'PENDING') AS "hasPendingExtension"
 FROM "User" u
 JOIN "Unit" au ON au."id" = u."unitId"
 JOIN "Organization" o ON o."id" = u."orgId"
@@ -159,7 +163,7 @@ const acknowledgeDirect = async (deps: CoreDeps, input: AckInput): Promise<Ackno
   const dueAt = dateOf(r.dueAt);
   const sentAt = new Date(r.sentAt);
   const lastReminderAt = dateOf(r.lastReminderAt);
-  const facts: AssignmentFacts = { unitId: r.unitId, parentId: r.parentId, assigneeUserId: r.assigneeUserId, status: r.status as AssignmentStatus, role: r.role as AssignmentRole, dueAt, parent: r.parentStatus === null ? null : { status: r.parentStatus as AssignmentStatus } };
+  const facts: AssignmentFacts = { unitId: r.unitId, parentId: r.parentId, assigneeUserId: r.assigneeUserId, status: r.status as AssignmentStatus, role: r.role as AssignmentRole, dueAt, hasPendingExtension: r.hasPendingExtension === true, parent: r.parentStatus === null ? null : { status: r.parentStatus as AssignmentStatus } };
   const now = deps.clock.now();
   requireAssignmentAction(actor, facts, "ack", shownRef(deps, r.ref));
   if (r.parentId !== null) return null;
@@ -211,7 +215,7 @@ const acknowledgeDirect = async (deps: CoreDeps, input: AckInput): Promise<Ackno
   ]);
   if (written !== 1) return null;
   deps.auditCheckpoint?.afterCommit();
-  return { assignmentId: r.id, ref: r.ref, acknowledgedAt: now };
+  return { id: r.id, assignmentId: r.id, ref: r.ref, actions: assignmentActionsFor(actor, { ...facts, status: "ACKNOWLEDGED" }), acknowledgedAt: now };
 };
 
 /** The acknowledgement in one interactive transaction (delegated work, or a row changed meanwhile). */
@@ -249,7 +253,7 @@ const acknowledgeInTransaction = async (deps: CoreDeps, input: AckInput): Promis
         const heads = (await unitHeadIds(tx, a.unitId)).filter((id) => id !== actor.id);
         await enqueueOutbox(tx, now, heads.map((userId) => ({ userId, kind: "assignment.acknowledged" as const, payload: { assignmentId: a.id }, dedupeKey: `asg:${a.id}:ack:${userId}` })));
       }
-      return { assignmentId: a.id, ref: a.ref, acknowledgedAt: now };
+      return { id: a.id, assignmentId: a.id, ref: a.ref, actions: assignmentActionsFor(actor, { ...factsOf(a), status: "ACKNOWLEDGED" }), acknowledgedAt: now };
     });
   }
 };

@@ -5,7 +5,9 @@ import { displayRef } from "../documents/refs.ts";
 import { DomainError } from "../errors.ts";
 import { localDateOf } from "../time.ts";
 import type { Tx } from "../store/tx.ts";
-import type { AssignmentFacts } from "../workflow/state-machine.ts";
+import type { ActionOutcome } from "../workflow/actions.ts";
+import { assignmentActionsFor, type AssignmentAction, type AssignmentFacts } from "../workflow/state-machine.ts";
+import type { AssignmentStatus } from "../store/generated/enums.ts";
 
 export const ASSIGNMENT_FOR_ACTION = {
   id: true,
@@ -39,6 +41,18 @@ export const loadAssignmentForAction = async (tx: Tx, actor: Actor, assignmentId
 
 /** The facts the transition table needs, from a loaded assignment. */
 export const factsOf = (a: AssignmentForAction): AssignmentFacts => ({ ...a, hasPendingExtension: a.extensions.length > 0 });
+
+/**
+ * What a state-changing use case returns about the assignment it changed: its id and ref, and the
+ * actions the actor may take on it in its new state (`status`, and `change` for the other facts
+ * the change moved, e.g. a request now waiting), from the transition table.
+ */
+export const outcomeAfter = (
+  actor: Actor,
+  a: AssignmentForAction,
+  status: AssignmentStatus,
+  change: Partial<Pick<AssignmentFacts, "hasPendingExtension">> = {},
+): ActionOutcome<AssignmentAction> => ({ id: a.id, ref: a.ref, actions: assignmentActionsFor(actor, { ...factsOf(a), status, ...change }) });
 
 /** Active heads of a unit. */
 export const unitHeadIds = async (tx: Tx, unitId: string): Promise<string[]> =>

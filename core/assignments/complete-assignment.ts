@@ -7,7 +7,9 @@ import { enqueueInterchangeProgress } from "../interchange/enqueue-status.ts";
 import { enqueueOutbox, type OutboxIntent } from "../outbox/enqueue-outbox.ts";
 import { runUseCase } from "../use-case.ts";
 import { DOCUMENT_TRANSITIONS, conflictFor, fromStatuses, requireAssignmentAction } from "../workflow/state-machine.ts";
-import { factsOf, loadAssignmentForAction, unitHeadIds, shownRef } from "./assignment-access.ts";
+import type { ActionOutcome } from "../workflow/actions.ts";
+import type { AssignmentAction } from "../workflow/state-machine.ts";
+import { factsOf, loadAssignmentForAction, outcomeAfter, unitHeadIds, shownRef } from "./assignment-access.ts";
 import { closeDelegatedWork } from "./close-delegated-work.ts";
 import { closePendingExtensions } from "./close-extensions.ts";
 import { createReport, prepareReportFile } from "./store-report.ts";
@@ -22,7 +24,8 @@ export const ZCompleteAssignmentInput = z.object({
   files: z.array(ZFile).default([]),
 });
 export type CompleteAssignmentInput = z.input<typeof ZCompleteAssignmentInput>;
-export type CompleteAssignmentResult = { reportId: string; ref: string; documentDone: boolean };
+/** The completed assignment (`id`, `ref`, the actions left: none), its report, and whether the document is done. */
+export type CompleteAssignmentResult = ActionOutcome<AssignmentAction> & { reportId: string; documentDone: boolean };
 
 /**
  * The holder reports the assignment completed, with a report (text and optional files).
@@ -91,6 +94,6 @@ export const completeAssignment = (deps: CoreDeps, raw: CompleteAssignmentInput)
         }
       }
       await enqueueOutbox(tx, now, outbox);
-      return { reportId, ref: a.ref, documentDone };
+      return { ...outcomeAfter(actor, a, "COMPLETED", { hasPendingExtension: false }), reportId, documentDone };
     });
   });

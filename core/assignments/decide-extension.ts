@@ -10,7 +10,8 @@ import { refreshAssignmentReminder } from "../reminders/schedule-reminder.ts";
 import { runUseCase } from "../use-case.ts";
 import { localDateOf } from "../time.ts";
 import { requireWorkingDay } from "../workflow/deadlines.ts";
-import { EXTENSION_TRANSITIONS, OPEN_STATUSES, checkExtensionAction, extensionStaleError } from "../workflow/state-machine.ts";
+import type { ActionOutcome } from "../workflow/actions.ts";
+import { EXTENSION_TRANSITIONS, OPEN_STATUSES, checkExtensionAction, extensionActionsFor, extensionStaleError, type ExtensionAction } from "../workflow/state-machine.ts";
 
 export const ZDecideExtensionInput = z.object({
   actorUserId: z.string().min(1),
@@ -24,7 +25,10 @@ export type DecideExtensionInput = z.input<typeof ZDecideExtensionInput>;
  * A leader grants or refuses an extension. Granting moves the deadline in force (`dueAt`) and keeps
  * the directive's original one (`originalDueAt`), so reports count both. The requester is told.
  */
-export const decideExtension = (deps: CoreDeps, raw: DecideExtensionInput): Promise<{ extensionId: string; status: "GRANTED" | "REFUSED"; dueAt: Date | null }> =>
+/** The decided request (`id`; `ref` is its assignment's; `actions`: the decisions left, none), its state and the deadline in force. */
+export type DecideExtensionResult = ActionOutcome<ExtensionAction> & { extensionId: string; status: "GRANTED" | "REFUSED"; dueAt: Date | null };
+
+export const decideExtension = (deps: CoreDeps, raw: DecideExtensionInput): Promise<DecideExtensionResult> =>
   runUseCase(deps, { action: "assignment.decideExtension", actorUserId: raw.actorUserId, entityType: "ExtensionRequest", entityId: raw.extensionId }, async () => {
     const input = ZDecideExtensionInput.parse(raw);
     const actor = await loadActor(deps.prisma, input.actorUserId);
@@ -77,6 +81,6 @@ export const decideExtension = (deps: CoreDeps, raw: DecideExtensionInput): Prom
       if (ext.requestedById !== actor.id) {
         await enqueueOutbox(tx, now, [{ userId: ext.requestedById, kind: "extension.decided", payload: { extensionId: ext.id }, dedupeKey: `ext:${ext.id}:decided` }]);
       }
-      return { extensionId: ext.id, status, dueAt };
+      return { id: ext.id, ref: ext.assignment.ref, actions: extensionActionsFor(actor, { status, assignmentStatus: ext.assignment.status }), extensionId: ext.id, status, dueAt };
     });
   });

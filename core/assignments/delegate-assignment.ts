@@ -10,7 +10,9 @@ import { refreshAssignmentReminder } from "../reminders/schedule-reminder.ts";
 import { dueAtForDate, localDateOf } from "../time.ts";
 import { runUseCase } from "../use-case.ts";
 import { OPEN_STATUSES, conflictFor, fromStatuses, requireAssignmentAction } from "../workflow/state-machine.ts";
-import { factsOf, loadAssignmentForAction, shownRef } from "./assignment-access.ts";
+import type { ActionOutcome } from "../workflow/actions.ts";
+import type { AssignmentAction } from "../workflow/state-machine.ts";
+import { factsOf, loadAssignmentForAction, outcomeAfter, shownRef } from "./assignment-access.ts";
 import { requireWorkingDay } from "../workflow/deadlines.ts";
 
 export const ZDelegateAssignmentInput = z.object({
@@ -23,7 +25,12 @@ export const ZDelegateAssignmentInput = z.object({
   note: z.string().max(2000).optional(),
 });
 export type DelegateAssignmentInput = z.input<typeof ZDelegateAssignmentInput>;
-export type DelegateAssignmentResult = { assignmentId: string; ref: string; officerId: string; officerName: string; dueAt: Date | null };
+/**
+ * The new delegation (`assignmentId`, `ref`: `D7/2026-TCKH-cv.tckh`), the officer, and `unit`: the
+ * unit's assignment whose state changed (now in progress) with the head's actions on it now, the
+ * card the channels update.
+ */
+export type DelegateAssignmentResult = { assignmentId: string; ref: string; officerId: string; officerName: string; dueAt: Date | null; unit: ActionOutcome<AssignmentAction> };
 
 /**
  * A unit head hands the unit's assignment to one of the unit's officers: a child assignment with
@@ -95,6 +102,6 @@ export const delegateAssignment = (deps: CoreDeps, raw: DelegateAssignmentInput)
       await enqueueOutbox(tx, now, [
         { userId: officer.id, kind: "assignment.new", payload: { assignmentId: child.id }, dedupeKey: `asg:${child.id}:assignment.new:${officer.id}`, urgency: a.document.urgency },
       ]);
-      return { assignmentId: child.id, ref, officerId: officer.id, officerName: officer.name, dueAt };
+      return { assignmentId: child.id, ref, officerId: officer.id, officerName: officer.name, dueAt, unit: outcomeAfter(actor, a, "IN_PROGRESS") };
     });
   });

@@ -8,7 +8,9 @@ import { loadReminderContext } from "../reminders/reminder-context.ts";
 import { refreshAssignmentReminder } from "../reminders/schedule-reminder.ts";
 import { runUseCase } from "../use-case.ts";
 import { conflictFor, fromStatuses, requireAssignmentAction } from "../workflow/state-machine.ts";
-import { factsOf, loadAssignmentForAction, unitHeadIds, shownRef } from "./assignment-access.ts";
+import type { ActionOutcome } from "../workflow/actions.ts";
+import type { AssignmentAction } from "../workflow/state-machine.ts";
+import { factsOf, loadAssignmentForAction, outcomeAfter, unitHeadIds, shownRef } from "./assignment-access.ts";
 import { createReport, prepareReportFile } from "./store-report.ts";
 
 const ZFile = z.object({ bytes: z.custom<Uint8Array>((v) => v instanceof Uint8Array, "must be bytes"), fileName: z.string().optional(), mimeHint: z.string().optional() });
@@ -26,7 +28,10 @@ export type ReportProgressInput = z.input<typeof ZReportProgressInput>;
  * A delegated officer's report goes to the unit's heads; a unit's report on the main assignment
  * goes to the leader who directed it.
  */
-export const reportProgress = (deps: CoreDeps, raw: ReportProgressInput): Promise<{ reportId: string; ref: string }> =>
+/** The assignment, now in progress (`id`, `ref`, the reporter's `actions`), and the report. */
+export type ReportProgressResult = ActionOutcome<AssignmentAction> & { reportId: string };
+
+export const reportProgress = (deps: CoreDeps, raw: ReportProgressInput): Promise<ReportProgressResult> =>
   runUseCase(deps, { action: "assignment.reportProgress", actorUserId: raw.actorUserId, entityType: "Assignment", entityId: raw.assignmentId }, async () => {
     const input = ZReportProgressInput.parse(raw);
     if (input.text.trim() === "") throw new DomainError("REPORT_TEXT_EMPTY", "assignment.reportTextEmpty");
@@ -53,6 +58,6 @@ export const reportProgress = (deps: CoreDeps, raw: ReportProgressInput): Promis
         now,
         audience.filter((id) => id !== actor.id).map((userId) => ({ userId, kind: "assignment.progress" as const, payload: { assignmentId: a.id, reportId }, dedupeKey: `rep:${reportId}:${userId}` })),
       );
-      return { reportId, ref: a.ref };
+      return { ...outcomeAfter(actor, a, "IN_PROGRESS"), reportId };
     });
   });

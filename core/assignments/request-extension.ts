@@ -9,7 +9,9 @@ import { dueAtForDate } from "../time.ts";
 import { runUseCase } from "../use-case.ts";
 import { requireAssignmentAction } from "../workflow/state-machine.ts";
 import { requireWorkingDay } from "../workflow/deadlines.ts";
-import { factsOf, loadAssignmentForAction, shownRef } from "./assignment-access.ts";
+import type { ActionOutcome } from "../workflow/actions.ts";
+import type { AssignmentAction } from "../workflow/state-machine.ts";
+import { factsOf, loadAssignmentForAction, outcomeAfter, shownRef } from "./assignment-access.ts";
 
 export const ZRequestExtensionInput = z.object({
   actorUserId: z.string().min(1),
@@ -23,7 +25,10 @@ export type RequestExtensionInput = z.input<typeof ZRequestExtensionInput>;
  * A unit head asks the leader who directed an assignment for a later deadline (xin gia hạn). One
  * pending request at a time; the new date must be after the deadline in force.
  */
-export const requestExtension = (deps: CoreDeps, raw: RequestExtensionInput): Promise<{ extensionId: string; ref: string; requestedDueAt: Date }> =>
+/** The assignment (`id`, `ref`, the requester's `actions` now that a request waits), the request and the date asked for. */
+export type RequestExtensionResult = ActionOutcome<AssignmentAction> & { extensionId: string; requestedDueAt: Date };
+
+export const requestExtension = (deps: CoreDeps, raw: RequestExtensionInput): Promise<RequestExtensionResult> =>
   runUseCase(deps, { action: "assignment.requestExtension", actorUserId: raw.actorUserId, entityType: "Assignment", entityId: raw.assignmentId }, async () => {
     const input = ZRequestExtensionInput.parse(raw);
     if (input.reason.trim() === "") throw new DomainError("EXTENSION_REASON_EMPTY", "assignment.extensionReasonEmpty");
@@ -55,6 +60,6 @@ export const requestExtension = (deps: CoreDeps, raw: RequestExtensionInput): Pr
         data: { assignmentId: a.id, ref: a.ref, from: a.dueAt.toISOString(), to: requestedDueAt.toISOString() },
       });
       await enqueueOutbox(tx, now, [{ userId: a.directive.authorId, kind: "extension.requested", payload: { extensionId: ext.id }, dedupeKey: `ext:${ext.id}:requested` }]);
-      return { extensionId: ext.id, ref: a.ref, requestedDueAt };
+      return { ...outcomeAfter(actor, a, a.status, { hasPendingExtension: true }), extensionId: ext.id, requestedDueAt };
     });
   });

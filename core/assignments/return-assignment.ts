@@ -6,7 +6,9 @@ import { DomainError } from "../errors.ts";
 import { enqueueOutbox } from "../outbox/enqueue-outbox.ts";
 import { runUseCase } from "../use-case.ts";
 import { conflictFor, fromStatuses, requireAssignmentAction } from "../workflow/state-machine.ts";
-import { factsOf, loadAssignmentForAction, shownRef } from "./assignment-access.ts";
+import type { ActionOutcome } from "../workflow/actions.ts";
+import type { AssignmentAction } from "../workflow/state-machine.ts";
+import { factsOf, loadAssignmentForAction, outcomeAfter, shownRef } from "./assignment-access.ts";
 import { closeDelegatedWork } from "./close-delegated-work.ts";
 import { closePendingExtensions } from "./close-extensions.ts";
 
@@ -23,7 +25,10 @@ export type ReturnAssignmentInput = z.input<typeof ZReturnAssignmentInput>;
  * Only before work has started (assigned or acknowledged). The leader can then give a new
  * directive that supersedes the old one. Open delegations under it close with it.
  */
-export const returnAssignment = (deps: CoreDeps, raw: ReturnAssignmentInput): Promise<{ assignmentId: string; ref: string }> =>
+/** The returned assignment (`id`, `ref`, the actions left: none). */
+export type ReturnAssignmentResult = ActionOutcome<AssignmentAction> & { assignmentId: string };
+
+export const returnAssignment = (deps: CoreDeps, raw: ReturnAssignmentInput): Promise<ReturnAssignmentResult> =>
   runUseCase(deps, { action: "assignment.return", actorUserId: raw.actorUserId, entityType: "Assignment", entityId: raw.assignmentId }, async () => {
     const input = ZReturnAssignmentInput.parse(raw);
     if (input.reason.trim() === "") throw new DomainError("RETURN_REASON_EMPTY", "assignment.returnReasonEmpty");
@@ -44,6 +49,6 @@ export const returnAssignment = (deps: CoreDeps, raw: ReturnAssignmentInput): Pr
       if (leader !== actor.id) {
         await enqueueOutbox(tx, now, [{ userId: leader, kind: "assignment.returned", payload: { assignmentId: a.id }, dedupeKey: `asg:${a.id}:returned:${leader}` }]);
       }
-      return { assignmentId: a.id, ref: a.ref };
+      return { ...outcomeAfter(actor, a, "RETURNED", { hasPendingExtension: false }), assignmentId: a.id };
     });
   });

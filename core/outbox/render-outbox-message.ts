@@ -23,8 +23,8 @@ import { renderInterchangeReturned } from "../interchange/send-render.ts";
 import { renderAssignmentRecalled, renderInterchangeRecalled, renderOutgoingFailed, renderRecallAnswered, renderStatusFailed } from "../interchange/recall-render.ts";
 import { displayRef } from "../documents/refs.ts";
 import type { Role, Secrecy } from "../store/generated/enums.ts";
-import { OPEN_STATUSES, assignmentActionsFor, cancelReasonOf, documentActionsFor, extensionActionsFor, isOffline } from "../workflow/state-machine.ts";
-import { assignmentMessageActions, documentMessageActions, extensionMessageActions } from "../workflow/action-messages.ts";
+import { OPEN_STATUSES, assignmentActionsFor, cancelReasonOf, documentActionsFor, extensionActionsFor, isOffline, packageActionsFor } from "../workflow/state-machine.ts";
+import { assignmentMessageActions, documentMessageActions, extensionMessageActions, packageMessageActions } from "../workflow/actions.ts";
 
 // === Public API
 
@@ -588,10 +588,7 @@ const renderInterchangeToRegister: Renderer<"interchange.toRegister"> = async (c
       ...appendices.map((a) => t(ctx.locale, "notify.interchangeCard.appendix", { name: a.name, size: sizeText(ctx, a.size) })),
       t(ctx.locale, "notify.interchangeCard.how", { register: `/ok ${ref}`, return: `/tralai ${ref}` }),
     ),
-    actions: [
-      { label: t(ctx.locale, "notify.interchangeCard.register"), command: `/ok ${ref}`, callback: `a1:axok:${pkg.id}` },
-      { label: t(ctx.locale, "notify.interchangeCard.return"), command: `/tralai ${ref}`, callback: `a1:axret:${pkg.id}` },
-    ],
+    actions: packageMessageActions(ctx.locale, { id: pkg.id, shownRef: ref }, packageActionsFor(pkg.state)),
     ...(main ? { attachments: [{ sha256: main.sha256, fileName: main.name, mime: main.contentType, kind: "document" as const }] } : {}),
     cardKey: `interchange:${pkg.id}`,
   });

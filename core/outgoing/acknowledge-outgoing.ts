@@ -8,7 +8,8 @@ import { DomainError } from "../errors.ts";
 import { localDateOf } from "../time.ts";
 import { runUseCase } from "../use-case.ts";
 import { ZOutgoingRefInput, canonicalOutgoingRef } from "./outgoing-ref.ts";
-import { isSecret } from "../workflow/state-machine.ts";
+import type { ActionOutcome } from "../workflow/actions.ts";
+import { isSecret, recipientActionsFor, type RecipientAction } from "../workflow/state-machine.ts";
 
 export const ZAcknowledgeOutgoingInput = z
   .object({
@@ -24,7 +25,8 @@ export const ZAcknowledgeOutgoingInput = z
   .refine((v) => v.recipientId !== undefined || v.ref !== undefined, { message: "recipientId or ref is required" });
 export type AcknowledgeOutgoingInput = z.input<typeof ZAcknowledgeOutgoingInput>;
 
-export type AcknowledgeOutgoingResult = {
+/** The recipient row (`id`; `ref`: the document's canonical ref and the unit, `P12/2026-TCKH`; `actions`: none left). */
+export type AcknowledgeOutgoingResult = ActionOutcome<RecipientAction> & {
   recipientId: string;
   documentId: string;
   /** The recipient's ref as people type it: `P12-TCKH`. */
@@ -90,6 +92,14 @@ export const acknowledgeOutgoing = (deps: CoreDeps, raw: AcknowledgeOutgoingInpu
         entityId: recipient.id,
         data: { documentId: recipient.document.id, ref: recipient.document.ref, unit: unit.code, channel: input.channel ?? null, paperReceipt: !isHead },
       });
-      return { recipientId: recipient.id, documentId: recipient.document.id, displayRef: shown, acknowledgedAt: now };
+      return {
+        id: recipient.id,
+        ref: `${recipient.document.ref}-${unit.code}`,
+        actions: recipientActionsFor({ acknowledged: true, isPaper: recipient.isPaper }),
+        recipientId: recipient.id,
+        documentId: recipient.document.id,
+        displayRef: shown,
+        acknowledgedAt: now,
+      };
     });
   });

@@ -9,15 +9,13 @@ import type { Db } from "../store/client.ts";
 import { formatDate } from "../time.ts";
 import { displayRef } from "../documents/refs.ts";
 import { numberAndNotation } from "./notation.ts";
-import { isOffline } from "../workflow/state-machine.ts";
+import { recipientMessageActions } from "../workflow/actions.ts";
+import { isOffline, recipientActionsFor } from "../workflow/state-machine.ts";
 
 /** What the outbox renderer hands over (a subset of its own context). */
 export type OutgoingRenderContext = { db: Db; locale: Locale; zone: string; currentYear: number };
 
 const line = (...parts: Array<string | null | undefined | false>): string => parts.filter((p): p is string => typeof p === "string" && p !== "").join("\n");
-
-/** The callback of the "Đã nhận" button (decoded by bots/shared/callback-data.ts). */
-export const outgoingAckCallback = (recipientId: string): string => `a1:oack:${recipientId}`;
 
 export const renderOutgoingReceived = async (ctx: OutgoingRenderContext, { documentId, recipientId }: { documentId: string; recipientId: string }): Promise<RenderOutboxResult> => {
   const r = await ctx.db.documentRecipient.findUnique({
@@ -71,7 +69,7 @@ export const renderOutgoingReceived = async (ctx: OutgoingRenderContext, { docum
         t(ctx.locale, "outgoing.received.unit", { unit: unit.name }),
         t(ctx.locale, "outgoing.received.howToAck", { command }),
       ),
-      actions: [{ label: t(ctx.locale, "outgoing.action.ack"), command, callback: outgoingAckCallback(recipientId) }],
+      actions: recipientMessageActions(ctx.locale, { id: recipientId, shownRef: ref }, recipientActionsFor({ acknowledged: r.acknowledgedAt !== null, isPaper: r.isPaper })),
       attachments,
       cardKey: `outgoing:${recipientId}`,
     },

@@ -14,7 +14,7 @@ export type MessageAction = {
   label: string;
   /** The exact text command that does the same, e.g. `/nhan D7-TCKH` (shown on channels without buttons). */
   command: string;
-  /** Short, versioned callback payload for buttons, e.g. `a1:ack:<assignmentId>` (≤ 64 bytes). */
+  /** Short, versioned callback payload for buttons (≤ 64 bytes), written only by ../workflow/actions.ts encodeCallback. */
   callback: string;
 };
 

@@ -3,7 +3,8 @@ import { loadActor, type Actor } from "../actors/actor.ts";
 import type { Prisma } from "../store/generated/client.ts";
 import { OPEN_STATUSES } from "../workflow/state-machine.ts";
 import type { CoreDeps } from "../deps.ts";
-import { assignmentRef } from "../documents/refs.ts";
+import { assignmentRef, displayRef } from "../documents/refs.ts";
+import { localDateOf } from "../time.ts";
 import { DomainError } from "../errors.ts";
 import type { AssignmentRole, AssignmentStatus, FileKind, Urgency } from "../store/generated/enums.ts";
 import { runUseCase } from "../use-case.ts";
@@ -101,30 +102,65 @@ export const getAssignmentByRef = (deps: CoreDeps, raw: GetAssignmentByRefInput)
     const wanted = assignmentRef(docRef, input.ref.unitCode, input.ref.officerCode);
     const notFound = () => new DomainError("ASSIGNMENT_NOT_FOUND", "queries.assignmentNotFound", { ref: shownRef(ctx, wanted) });
 
-    const candidates = await deps.prisma.assignment.findMany({
-      where: {
-        document: { AND: [{ orgId: actor.orgId, ref: docRef }, visibleDocumentsWhere(actor)] },
-        unit: { code: { equals: input.ref.unitCode, mode: "insensitive" } },
-        ...(input.ref.officerCode
-          ? { parentId: { not: null }, assigneeUserId: { not: null } }
-          : { parentId: null }),
-      },
-      select: DETAIL_SELECT,
-      orderBy: { createdAt: "desc" },
-    });
+    const candidates = await deps.prisma.assignment.findMany({ where: refWhere(actor, docRef, input.ref), select: DETAIL_SELECT, orderBy: { createdAt: "desc" } });
     const assignees = await deps.prisma.user.findMany({
       where: { id: { in: candidates.map((c) => c.assigneeUserId).filter((id): id is string => id !== null) } },
       select: { id: true, code: true, name: true },
     });
     const assigneeById = new Map(assignees.map((u) => [u.id, u]));
-    const officer = input.ref.officerCode?.toLowerCase();
-    const matching = candidates.filter((c) => officer === undefined || assigneeById.get(c.assigneeUserId ?? "")?.code.toLowerCase() === officer);
-    // Newest first already; an open one beats a cancelled or closed one of an earlier directive.
-    const a = matching.find((c) => OPEN_STATUSES.includes(c.status)) ?? matching[0];
+    const a = pickByRef(candidates, assigneeById, input.ref.officerCode);
     if (!a) throw notFound();
 
     return detailOf(ctx, actor, a, a.assigneeUserId ? (assigneeById.get(a.assigneeUserId) ?? null) : null, await namesFor(deps, a));
   });
+
+/** The assignments of the actor's visible document `docRef` a ref can name (its unit's, or an officer's delegation). */
+const refWhere = (actor: Actor, docRef: string, ref: { unitCode: string; officerCode?: string | undefined }): Prisma.AssignmentWhereInput => ({
+  document: { AND: [{ orgId: actor.orgId, ref: docRef }, visibleDocumentsWhere(actor)] },
+  unit: { code: { equals: ref.unitCode, mode: "insensitive" } },
+  ...(ref.officerCode ? { parentId: { not: null }, assigneeUserId: { not: null } } : { parentId: null }),
+});
+
+/** Of the candidates (newest first), the officer's if one is named; an open one beats a cancelled or closed one of an earlier directive. */
+const pickByRef = <C extends { status: AssignmentStatus; assigneeUserId: string | null }>(candidates: C[], assigneeById: Map<string, { code: string }>, officerCode: string | undefined): C | undefined => {
+  const officer = officerCode?.toLowerCase();
+  const matching = candidates.filter((c) => officer === undefined || assigneeById.get(c.assigneeUserId ?? "")?.code.toLowerCase() === officer);
+  return matching.find((c) => OPEN_STATUSES.includes(c.status)) ?? matching[0];
+};
+
+/**
+ * The id of the assignment a ref names, found exactly as {@link getAssignmentByRef} finds it (same
+ * visibility, same choice, same ASSIGNMENT_NOT_FOUND), reading only what the choice needs: for a
+ * command that then hands the id to its use case, which reads the assignment itself.
+ *
+ * @example const { assignmentId } = await resolveAssignmentRef(deps, { actorUserId, ref: { number: 7, unitCode: "TCKH" } })
+ */
+export const resolveAssignmentRef = (deps: CoreDeps, raw: GetAssignmentByRefInput): Promise<{ assignmentId: string }> =>
+  runUseCase(deps, { action: "query.assignment", actorUserId: raw.actorUserId, entityType: "Assignment" }, async () => {
+    const input = ZGetAssignmentByRefInput.parse(raw);
+    const actor = await loadActor(deps.prisma, input.actorUserId);
+    const currentYear = await currentYearOf(deps, actor);
+    const docRef = canonicalDocumentRef(input.ref, currentYear);
+    const candidates = await deps.prisma.assignment.findMany({
+      where: refWhere(actor, docRef, input.ref),
+      select: { id: true, status: true, assigneeUserId: true },
+      orderBy: { createdAt: "desc" },
+    });
+    const ids = input.ref.officerCode ? candidates.map((c) => c.assigneeUserId).filter((id): id is string => id !== null) : [];
+    const assignees = ids.length > 0 ? await deps.prisma.user.findMany({ where: { id: { in: ids } }, select: { id: true, code: true } }) : [];
+    const a = pickByRef(candidates, new Map(assignees.map((u) => [u.id, u])), input.ref.officerCode);
+    if (!a) {
+      const wanted = assignmentRef(docRef, input.ref.unitCode, input.ref.officerCode);
+      throw new DomainError("ASSIGNMENT_NOT_FOUND", "queries.assignmentNotFound", { ref: displayRef(wanted, currentYear) });
+    }
+    return { assignmentId: a.id };
+  });
+
+/** This year in the organisation's zone (as loadQueryContext reckons it, without loading the calendar). */
+const currentYearOf = async (deps: CoreDeps, actor: Pick<Actor, "orgId">): Promise<number> => {
+  const org = await deps.prisma.organization.findUniqueOrThrow({ where: { id: actor.orgId }, select: { timeZone: true } });
+  return Number(localDateOf(deps.clock.now(), org.timeZone || deps.settings.officeTimeZone).slice(0, 4));
+};
 
 type DetailRow = Prisma.AssignmentGetPayload<{ select: typeof DETAIL_SELECT }>;
 

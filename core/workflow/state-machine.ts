@@ -6,7 +6,7 @@
 import { hasRole, type Actor } from "../actors/actor.ts";
 import { DomainError } from "../errors.ts";
 import type { MessageKey } from "../messages/index.ts";
-import type { AssignmentRole, AssignmentStatus, DocumentStatus, ExtensionStatus, Secrecy } from "../store/generated/enums.ts";
+import type { AssignmentRole, AssignmentStatus, DocumentStatus, ExtensionStatus, InterchangePackageState, Secrecy } from "../store/generated/enums.ts";
 
 // === Assignments
 
@@ -278,3 +278,25 @@ export type DocumentFacts = { direction: "IN" | "OUT"; status: DocumentStatus; s
 /** The actions `actor` may take on a document now (a clerk directs only on a leader's behalf, by text). */
 export const documentActionsFor = (actor: Pick<Actor, "roles">, doc: DocumentFacts): DocumentAction[] =>
   hasRole(actor, "LEADER") && doc.direction === "IN" && !isSecret(doc.secrecy) && DOCUMENT_TRANSITIONS.direct.from.includes(doc.status) ? ["direct"] : [];
+
+// === Receiving units of an outgoing document (DocumentRecipient)
+
+export const RECIPIENT_ACTIONS = ["ack"] as const;
+export type RecipientAction = (typeof RECIPIENT_ACTIONS)[number];
+
+/** A receiving unit acknowledges an outgoing document once (đã nhận); a paper recipient never online. */
+export const recipientActionsFor = (r: { acknowledged: boolean; isPaper: boolean }): RecipientAction[] => (r.acknowledged || r.isPaper ? [] : ["ack"]);
+
+// === Packages from the interchange waiting on the register clerks' card
+
+export const PACKAGE_ACTIONS = ["register", "return"] as const;
+export type PackageAction = (typeof PACKAGE_ACTIONS)[number];
+
+export const PACKAGE_TRANSITIONS = {
+  register: { from: ["PENDING"], to: "REGISTERED" },
+  return: { from: ["PENDING"], to: "RETURNED" },
+} as const satisfies Record<PackageAction, { from: readonly InterchangePackageState[]; to: InterchangePackageState }>;
+
+/** What the register clerks' card offers for a package in `state` (Vào sổ, Trả lại while it waits). */
+export const packageActionsFor = (state: InterchangePackageState): PackageAction[] =>
+  PACKAGE_ACTIONS.filter((action) => (PACKAGE_TRANSITIONS[action].from as readonly InterchangePackageState[]).includes(state));

@@ -13,8 +13,8 @@ import { displayRef } from "../../../core/documents/refs.ts";
 import { t } from "../../../core/messages/index.ts";
 import type { Locale } from "../../../core/messages/index.ts";
 import type { MessageAction } from "../../../core/ports/sender.ts";
-import { getAssignmentById, getAssignmentByRef, type AssignmentDetail } from "../../../core/queries/get-assignment.ts";
-import { ASSIGNMENT_COMMANDS, assignmentMessageActions } from "../../../core/workflow/action-messages.ts";
+import { getAssignmentById, getAssignmentByRef, resolveAssignmentRef, type AssignmentDetail } from "../../../core/queries/get-assignment.ts";
+import { ASSIGNMENT_COMMANDS, assignmentMessageActions, extensionMessageActions, type ActionOutcome } from "../../../core/workflow/actions.ts";
 import { requireAssignmentAction, type AssignmentAction } from "../../../core/workflow/state-machine.ts";
 import { DomainError } from "../../../core/errors.ts";
 import type { UploadPart } from "../../../core/pdf/validate-upload.ts";
@@ -56,16 +56,6 @@ const refInput = (ctx: TurnContext, ref: DocRef): AssignmentRefInput => ({
   ...(ref.suffix ? { officerCode: ref.suffix } : {}),
 });
 
-const PREFIX_KIND: Record<string, AssignmentRefInput["kind"]> = { D: "IN", P: "OUT", M: "IN_SECRET", PM: "OUT_SECRET" };
-
-/** A canonical assignment ref (`D7/2026-TCKH[-cv.tckh]`) → the query's ref input. */
-const canonicalToInput = (canonical: string): AssignmentRefInput | null => {
-  const m = /^([A-Z]+)(\d+)\/(\d{4})-([A-Za-z0-9_]+)(?:-(.+))?$/.exec(canonical);
-  const kind = m ? PREFIX_KIND[m[1]!] : undefined;
-  if (!m || !kind) return null;
-  return { kind, number: Number(m[2]), year: Number(m[3]), unitCode: m[4]!, ...(m[5] ? { officerCode: m[5] } : {}) };
-};
-
 /**
  * The buttons an assignment card carries for this person now (the living card): exactly the
  * actions the transition table allows, built by the same core function as the outbox's cards.
@@ -76,23 +66,20 @@ export const cardActions = (locale: Locale, assignmentId: string, shownRef: stri
 /** The living card's key of an assignment (the outbox's cards carry the same). */
 export const assignmentCardKey = (assignmentId: string): string => `assignment:${assignmentId}`;
 
-/** Re-reads the assignment after a change and returns its card's buttons for this person. */
-const cardFor = async (ctx: TurnContext, input: AssignmentRefInput): Promise<CardUpdate | undefined> => {
-  const detail = await getAssignmentByRef(ctx.env.deps, { actorUserId: ctx.actor.id, ref: input }).catch(() => null);
-  if (!detail) return undefined;
-  return { actions: cardActions(ctx.locale, detail.assignmentId, detail.displayRef, detail.actions), cardKey: assignmentCardKey(detail.assignmentId) };
-};
+/**
+ * The card of the assignment a use case changed, from what the use case returned (its id, ref and
+ * the actions this person has now): nothing is read again.
+ */
+const cardOf = (ctx: TurnContext, changed: ActionOutcome<AssignmentAction>): CardUpdate => ({
+  actions: cardActions(ctx.locale, changed.id, shown(ctx, changed.ref), changed.actions),
+  cardKey: assignmentCardKey(changed.id),
+});
 
-const refreshCard = (ctx: TurnContext, canonicalRef: string): Promise<CardUpdate | undefined> => {
-  const input = canonicalToInput(canonicalRef);
-  return input ? cardFor(ctx, input) : Promise.resolve(undefined);
-};
+/** The reply, with the changed assignment's card as it is now (the channel updates the card it shows). */
+const withCard = (ctx: TurnContext, changed: ActionOutcome<AssignmentAction>, result: TurnResult): TurnResult => ({ ...result, card: cardOf(ctx, changed) });
 
-/** The reply, with the assignment's card as it is now (the channel updates the card it shows). */
-const withCard = async (ctx: TurnContext, input: AssignmentRefInput, result: TurnResult): Promise<TurnResult> => {
-  const card = await cardFor(ctx, input);
-  return card ? { ...result, card } : result;
-};
+/** The platform's id of the message that carried the turn (evidence of an acknowledgement). */
+const messageIdOf = (ctx: TurnContext): { messageId?: string } => (ctx.turn.messageId ? { messageId: ctx.turn.messageId } : {});
 
 const shown = (ctx: TurnContext, canonical: string): string => displayRef(canonical, ctx.today.year);
 
@@ -116,26 +103,25 @@ export const onAssignmentCommand = async (ctx: TurnContext, cmd: RefCommand, fil
   if (cmd.name === "extend" && cmd.due?.kind !== "date") return { replies: [reply(locale, "bot.extend.needAbsoluteDate", { ref: typedRef })] };
   if (cmd.name === "delegate" && !cmd.officerCode) return { replies: [reply(locale, "bot.delegate.needOfficer", { ref: typedRef })] };
 
-  const input = refInput(ctx, cmd.ref);
-  const detail = await getAssignmentByRef(deps, { actorUserId: ctx.actor.id, ref: input });
-  const id = detail.assignmentId;
+  // The ref names the assignment; the use case reads it (once) and returns its card's actions.
+  const { assignmentId: id } = await resolveAssignmentRef(deps, { actorUserId: ctx.actor.id, ref: refInput(ctx, cmd.ref) });
   const actorUserId = ctx.actor.id;
   switch (cmd.name) {
     case "ack": {
-      const r = await acknowledgeAssignment(deps, { actorUserId, assignmentId: id, channel: ctx.turn.channel });
-      return withCard(ctx, input, { replies: [reply(locale, "bot.ack.done", { ref: shown(ctx, r.ref) })] });
+      const r = await acknowledgeAssignment(deps, { actorUserId, assignmentId: id, channel: ctx.turn.channel, ...messageIdOf(ctx) });
+      return withCard(ctx, r, { replies: [reply(locale, "bot.ack.done", { ref: shown(ctx, r.ref) })] });
     }
     case "done": {
       const r = await withCoreFiles(files, (parts) => completeAssignment(deps, { actorUserId, assignmentId: id, text: cmd.report, files: parts }));
-      return withCard(ctx, input, { replies: [reply(locale, "bot.done.done", { ref: shown(ctx, r.ref) })] });
+      return withCard(ctx, r, { replies: [reply(locale, "bot.done.done", { ref: shown(ctx, r.ref) })] });
     }
     case "progress": {
       const r = await withCoreFiles(files, (parts) => reportProgress(deps, { actorUserId, assignmentId: id, text: cmd.text, files: parts }));
-      return withCard(ctx, input, { replies: [reply(locale, "bot.progress.done", { ref: shown(ctx, r.ref) })] });
+      return withCard(ctx, r, { replies: [reply(locale, "bot.progress.done", { ref: shown(ctx, r.ref) })] });
     }
     case "return": {
       const r = await returnAssignment(deps, { actorUserId, assignmentId: id, reason: cmd.reason });
-      return withCard(ctx, input, { replies: [reply(locale, "bot.return.done", { ref: shown(ctx, r.ref) })] });
+      return withCard(ctx, r, { replies: [reply(locale, "bot.return.done", { ref: shown(ctx, r.ref) })] });
     }
     case "extend": {
       const date = cmd.due!.kind === "date" ? cmd.due!.date : ctx.today;
@@ -151,22 +137,15 @@ export const onAssignmentCommand = async (ctx: TurnContext, cmd: RefCommand, fil
         ...(due ? { due } : {}),
         ...(cmd.note.trim() !== "" ? { note: cmd.note } : {}),
       });
-      return withCard(ctx, input, { replies: [reply(locale, "bot.delegate.done", { ref: shown(ctx, r.ref), officer: r.officerName })] });
+      return withCard(ctx, r.unit, { replies: [reply(locale, "bot.delegate.done", { ref: shown(ctx, r.ref), officer: r.officerName })] });
     }
   }
 };
 
 /** The Nhận button: acknowledge, then the card keeps only the buttons that still apply. */
-export const onAckPress = async (ctx: TurnContext, assignmentId: string, messageId?: string): Promise<TurnResult> => {
-  const r = await acknowledgeAssignment(ctx.env.deps, {
-    actorUserId: ctx.actor.id,
-    assignmentId,
-    channel: ctx.turn.channel,
-    ...(messageId ? { messageId } : {}),
-  });
-  const text = t(ctx.locale, "bot.ack.done", { ref: shown(ctx, r.ref) });
-  const card = await refreshCard(ctx, r.ref);
-  return { replies: [], callbackText: text, ...(card ? { card } : {}) };
+export const onAckPress = async (ctx: TurnContext, assignmentId: string): Promise<TurnResult> => {
+  const r = await acknowledgeAssignment(ctx.env.deps, { actorUserId: ctx.actor.id, assignmentId, channel: ctx.turn.channel, ...messageIdOf(ctx) });
+  return { replies: [], callbackText: t(ctx.locale, "bot.ack.done", { ref: shown(ctx, r.ref) }), card: cardOf(ctx, r) };
 };
 
 /** The Xong button: the next message is the report. */
@@ -179,8 +158,7 @@ export const onDonePress = async (ctx: TurnContext, assignmentId: string): Promi
 export const onDoneReport = async (ctx: TurnContext, assignmentId: string, text: string, files?: IncomingFile[]): Promise<TurnResult> => {
   const r = await withCoreFiles(files, (parts) => completeAssignment(ctx.env.deps, { actorUserId: ctx.actor.id, assignmentId, text, files: parts }));
   await ctx.conversation.clear();
-  const card = await refreshCard(ctx, r.ref);
-  return { replies: [reply(ctx.locale, "bot.done.done", { ref: shown(ctx, r.ref) })], ...(card ? { card } : {}) };
+  return withCard(ctx, r, { replies: [reply(ctx.locale, "bot.done.done", { ref: shown(ctx, r.ref) })] });
 };
 
 /** The decision words of `/giahan REF dong y` / `/giahan REF khong` (the extension card's reply lines). */
@@ -205,8 +183,9 @@ const onExtensionDecisionText = async (ctx: TurnContext, ref: DocRef, grant: boo
  * request's current state; the card loses its buttons either way.
  */
 export const onExtensionPress = async (ctx: TurnContext, extensionId: string, grant: boolean): Promise<TurnResult> => {
+  let r: Awaited<ReturnType<typeof decideExtension>>;
   try {
-    await decideExtension(ctx.env.deps, { actorUserId: ctx.actor.id, extensionId, grant });
+    r = await decideExtension(ctx.env.deps, { actorUserId: ctx.actor.id, extensionId, grant });
   } catch (err) {
     if (err instanceof DomainError && (err.code === "EXTENSION_CLOSED" || err.code === "EXTENSION_ALREADY_DECIDED")) {
       const message = mapError(err, { locale: ctx.locale, updateKey: ctx.turn.updateKey, logger: ctx.env.logger });
@@ -214,7 +193,8 @@ export const onExtensionPress = async (ctx: TurnContext, extensionId: string, gr
     }
     throw err;
   }
-  return { replies: [], callbackText: t(ctx.locale, "bot.extend.decided"), card: { actions: [] } };
+  // The card keeps the decisions left (none, once decided).
+  return { replies: [], callbackText: t(ctx.locale, "bot.extend.decided"), card: { actions: extensionMessageActions(ctx.locale, { id: r.id, assignmentShownRef: shown(ctx, r.ref) }, r.actions) } };
 };
 
 /** What a button of an action that needs words (progress, return, extend, delegate) asks for. */
@@ -225,7 +205,7 @@ export type AssignmentArgAction = Exclude<AssignmentAction, "ack" | "complete">;
  * otherwise it answers with the assignment's current state (why not) and the card shows the actions
  * that do apply now. Ack acts at once; complete and the others ask for their words first.
  */
-export const onAssignmentPress = async (ctx: TurnContext, action: AssignmentAction, assignmentId: string, messageId?: string): Promise<TurnResult> => {
+export const onAssignmentPress = async (ctx: TurnContext, action: AssignmentAction, assignmentId: string): Promise<TurnResult> => {
   const detail = await getAssignmentById(ctx.env.deps, { actorUserId: ctx.actor.id, assignmentId });
   if (!detail.actions.includes(action)) {
     const card = { actions: cardActions(ctx.locale, detail.assignmentId, detail.displayRef, detail.actions), cardKey: assignmentCardKey(detail.assignmentId) };
@@ -234,7 +214,7 @@ export const onAssignmentPress = async (ctx: TurnContext, action: AssignmentActi
   }
   switch (action) {
     case "ack":
-      return onAckPress(ctx, assignmentId, messageId);
+      return onAckPress(ctx, assignmentId);
     case "complete":
       return onDonePress(ctx, assignmentId);
     default: {

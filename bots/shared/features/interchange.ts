@@ -1,5 +1,5 @@
 // The register clerks' card for a package from the interchange (core/interchange/decide-package.ts): the
-// Vào sổ and Trả lại buttons (`a1:axok:<id>`, `a1:axret:<id>`) and the typed commands the card shows on
+// Vào sổ and Trả lại buttons (core/workflow/actions.ts packageMessageActions) and the typed commands the card shows on
 // channels without buttons (`/ok LT5`, `/tralai LT5 lý do`). Every press and command goes through the core
 // use case, which checks the person is a register clerk and the package still waits.
 import { registerInterchangePackage, returnInterchangePackage, type PackageSelector } from "../../../core/interchange/decide-package.ts";

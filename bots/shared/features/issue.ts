@@ -9,6 +9,7 @@
 import { recallOutgoingDocument } from "../../../core/interchange/recall-outgoing.ts";
 import { t } from "../../../core/messages/index.ts";
 import { acknowledgeOutgoing } from "../../../core/outgoing/acknowledge-outgoing.ts";
+import { recipientMessageActions } from "../../../core/workflow/actions.ts";
 import { docTypeAbbreviation } from "../../../core/outgoing/doc-types.ts";
 import { issueOutgoingDocument } from "../../../core/outgoing/issue-outgoing-document.ts";
 import type { OutboundMessage } from "../../../core/ports/sender.ts";
@@ -138,5 +139,6 @@ export const onOutgoingRecall = async (ctx: TurnContext, ref: DocRef, reason: st
 /** The "Đã nhận" button of a delivered outgoing document. */
 export const onOutgoingAckPress = async (ctx: TurnContext, recipientId: string): Promise<TurnResult> => {
   const r = await acknowledgeOutgoing(ctx.env.deps, { actorUserId: ctx.actor.id, recipientId, channel: ctx.turn.channel });
-  return { replies: [], callbackText: t(ctx.locale, "outgoing.bot.ackDone", { ref: r.displayRef }), card: { actions: [] } };
+  // The card keeps what the recipient may still do (nothing, once acknowledged).
+  return { replies: [], callbackText: t(ctx.locale, "outgoing.bot.ackDone", { ref: r.displayRef }), card: { actions: recipientMessageActions(ctx.locale, { id: r.id, shownRef: r.displayRef }, r.actions) } };
 };

@@ -4,7 +4,7 @@ import { t } from "../../../core/messages/index.ts";
 import type { OutboundMessage } from "../../../core/ports/sender.ts";
 import { getAssignmentByRef, type AssignmentHistoryEntry } from "../../../core/queries/get-assignment.ts";
 import { getDocumentByRef, type AssignmentView } from "../../../core/queries/get-document.ts";
-import { documentMessageActions } from "../../../core/workflow/action-messages.ts";
+import { documentMessageActions } from "../../../core/workflow/actions.ts";
 import { interchangeViewLines } from "../../../core/interchange/send-view.ts";
 import { documentActionsFor } from "../../../core/workflow/state-machine.ts";
 import { listMyTasks } from "../../../core/queries/list-my-tasks.ts";

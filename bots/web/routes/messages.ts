@@ -73,6 +73,7 @@ export const messageRoutes = (kit: WebChatKit): Hono<WebChatEnv> => {
         externalUserId: s.actor.id,
         chatId: s.actor.id,
         displayName: s.actor.name,
+        ...(incoming ? { messageId: incoming.id } : {}),
         ...(text ? { text } : {}),
         ...(files.length ? { files } : {}),
         updateKey,
@@ -138,7 +139,7 @@ export const messageRoutes = (kit: WebChatKit): Hono<WebChatEnv> => {
       // still checks that they may do it.
       if (!message || message.direction !== "OUT" || !(message.payload.actions ?? []).some((a) => a.callback === callback))
         return sendJson(c, 200, { messages: [], updates: [], callbackText: t(s.actor.locale, "bot.confirm.stale") });
-      const result = await handleIncoming(kit.env(), { channel: "WEB", externalUserId: s.actor.id, chatId: s.actor.id, displayName: s.actor.name, callback, updateKey });
+      const result = await handleIncoming(kit.env(), { channel: "WEB", externalUserId: s.actor.id, chatId: s.actor.id, displayName: s.actor.name, callback, messageId, updateKey });
       return sendJson(c, 200, await finishTurn(s, result, messageId));
     })
     .get("/tasks", async (c) => {
