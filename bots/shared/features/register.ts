@@ -31,7 +31,7 @@ import type { FormState, ReadMark, ReadScan } from "../forms/keyword-form.ts";
 import { mapError } from "../map-error.ts";
 import { lines, reply } from "../render.ts";
 import { normalizeIncomingDocType } from "../text/doc-types.ts";
-import { formatDate, REGISTRATION_GRAMMAR, REGISTRATION_MAX_LENGTH } from "../text/index.ts";
+import { formatDate, REGISTRATION_GRAMMAR, REGISTRATION_MAX_LENGTH, signerText } from "../text/index.ts";
 import type { RegistrationField, RegistrationFields } from "../text/index.ts";
 import { isSecret } from "./pending-files.ts";
 
@@ -39,7 +39,7 @@ import { isSecret } from "./pending-files.ts";
 export type RegisterState = FormState<"register", RegistrationFields, RegistrationField>;
 
 /** What chat may carry of a secret document: số/ký hiệu, issuer, độ mật (and the số đến it gets). */
-const SECRET_REFUSED_IN_CHAT = ["subject", "issuedDate", "docType", "urgency"] as const satisfies readonly RegistrationField[];
+const SECRET_REFUSED_IN_CHAT = ["subject", "issuedDate", "docType", "urgency", "signerName", "signerTitle"] as const satisfies readonly RegistrationField[];
 const SECRET_REQUIRED: readonly RegistrationField[] = ["codeNumber", "issuer"];
 
 /** A field read with less confidence than this is shown flagged "check it". */
@@ -71,6 +71,12 @@ export const fieldsFromScan = (x: ExtractedFields): Read => {
   if (x.subject && fits(x.subject.value, REGISTRATION_MAX_LENGTH.subject)) put("subject", x.subject.value, x.subject.confidence);
   if (x.urgency) put("urgency", x.urgency.value, x.urgency.confidence);
   if (x.requestedDueDate) put("requestedDueDate", x.requestedDueDate.value, x.requestedDueDate.confidence);
+  // The signer: the title as printed (the last line of the block: "PHÓ GIÁM ĐỐC" under "KT. GIÁM ĐỐC") and the name.
+  if (x.signer) {
+    const { position, fullName } = x.signer.value;
+    if (fits(fullName, REGISTRATION_MAX_LENGTH.signerName)) put("signerName", fullName!.trim(), x.signer.confidence);
+    if (fits(position, REGISTRATION_MAX_LENGTH.signerTitle)) put("signerTitle", position.trim(), x.signer.confidence);
+  }
   // A secrecy mark is taken at any confidence: a false "mật" costs a retyped form, a missed one a leak.
   if (x.secrecyMark) fields.secrecy = x.secrecyMark.value;
   return { fields, ...(unsure.length > 0 ? { unsure } : {}) };
@@ -177,6 +183,7 @@ export const registerForm = createKeywordForm({
       !secret && t(locale, "bot.register.echo.subject", { value: f.subject! }) + mark("subject"),
       !secret && t(locale, "bot.register.echo.urgency", { value: t(locale, `bot.urgency.${f.urgency}`) }) + mark("urgency"),
       !secret && f.requestedDueDate !== undefined && t(locale, "bot.register.echo.requestedDueDate", { value: formatDate(f.requestedDueDate) }) + mark("requestedDueDate"),
+      !secret && (f.signerName !== undefined || f.signerTitle !== undefined) && t(locale, "bot.register.echo.signer", { value: signerText(f) }) + mark("signerTitle", "signerName"),
       t(locale, "bot.register.echo.secrecy", { value: t(locale, `bot.secrecy.${f.secrecy}`) }) + mark("secrecy"),
       secret && t(locale, "bot.register.echo.secretPending"),
       filesLine,
@@ -203,6 +210,8 @@ export const registerForm = createKeywordForm({
             subject: f.subject!,
             urgency: f.urgency,
             ...(f.requestedDueDate !== undefined ? { requestedDueDate: isoDate(f.requestedDueDate) } : {}),
+            ...(f.signerName !== undefined ? { signerName: f.signerName } : {}),
+            ...(f.signerTitle !== undefined ? { signerTitle: f.signerTitle } : {}),
           }),
       files,
     });

@@ -57,6 +57,7 @@ export const bot = {
     "bot.register.echo.read": "(đọc từ bản quét)",
     "bot.register.echo.readUnsure": "(đọc từ bản quét, cần kiểm tra lại)",
     "bot.register.echo.requestedDueDate": "Hạn nơi gửi đề nghị: {value}",
+    "bot.register.echo.signer": "Người ký: {value}",
     "bot.register.reading": "Đang đọc văn bản… Xin chờ trong giây lát, các trường đọc được sẽ được điền sẵn.",
     "bot.register.readSecret":
       "Bản quét có dấu độ mật: đã dừng đọc, không lưu tệp và nội dung. Chỉ ghi số, ký hiệu, cơ quan ban hành và độ mật; bản giấy chuyển trực tiếp.",
@@ -172,6 +173,8 @@ export const bot = {
     "bot.register.field.issuedDate": "ngày văn bản",
     "bot.register.field.docType": "loại văn bản",
     "bot.register.field.urgency": "độ khẩn",
+    "bot.register.field.signerName": "người ký",
+    "bot.register.field.signerTitle": "chức vụ người ký",
     "bot.register.secretRefused": "Văn bản mật: qua chat chỉ ghi số, ký hiệu, cơ quan ban hành và độ mật, vì trích yếu và các thông tin khác có thể làm lộ nội dung mật. Đã bỏ, không lưu: {fields}. Sau khi đăng ký, văn thư nhập các thông tin này trên máy tính của văn phòng (công cụ quản trị của hệ thống, xem mục «Văn bản mật» trong hướng dẫn sử dụng).",
     "bot.register.echo.secretPending": "Trích yếu, ngày, loại văn bản, độ khẩn: nhập trên máy tính của văn phòng sau khi đăng ký, không gửi qua chat.",
     "bot.register.donePaperPending": "Nhập trích yếu và các thông tin còn lại trên máy tính của văn phòng (xem mục «Văn bản mật» trong hướng dẫn sử dụng).",
@@ -226,6 +229,7 @@ export const bot = {
     "bot.register.echo.read": "(read from the scan)",
     "bot.register.echo.readUnsure": "(read from the scan, please check)",
     "bot.register.echo.requestedDueDate": "Deadline requested by the sender: {value}",
+    "bot.register.echo.signer": "Signed by: {value}",
     "bot.register.reading": "Reading the document… One moment: the fields read will be filled in.",
     "bot.register.readSecret":
       "The scan carries a secrecy mark: reading stopped, the file and its content are not kept. Only the number, issuer and secrecy level are recorded; the paper copy is handed over directly.",
@@ -336,6 +340,8 @@ export const bot = {
     "bot.register.field.issuedDate": "date",
     "bot.register.field.docType": "document type",
     "bot.register.field.urgency": "urgency",
+    "bot.register.field.signerName": "signer",
+    "bot.register.field.signerTitle": "signer's title",
     "bot.register.secretRefused": "Classified document: chat records only its number, notation, issuer and secrecy level, since the subject and other details may disclose the secret. Dropped, not kept: {fields}. After registering, the clerk enters them on the office's computer (the system's administration tool, see «Secret documents» in the guide).",
     "bot.register.echo.secretPending": "Subject, date, type, urgency: entered on the office's computer after registering, never by chat.",
     "bot.register.donePaperPending": "Enter the subject and the other details on the office's computer (see «Secret documents» in the guide).",
