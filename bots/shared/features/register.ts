@@ -20,7 +20,7 @@ import { knownIssuers } from "../../../core/documents/known-issuers.ts";
 import { storeDocumentText } from "../../../core/documents/store-document-text.ts";
 import { t } from "../../../core/messages/index.ts";
 import { OcrError } from "../../../core/ocr/ocr-error.ts";
-import { readDocument } from "../../../core/ocr/read-document.ts";
+import { readDocument, type PageText } from "../../../core/ocr/read-document.ts";
 import type { ExtractedFields } from "../../../core/ocr/extract-fields.ts";
 import type { OutboundMessage } from "../../../core/ports/sender.ts";
 import { capUtf8 } from "../../../core/text/document-text.ts";
@@ -90,7 +90,19 @@ const secretPart = (r: Read): Read => {
   return { fields, ...(unsure && unsure.length > 0 ? { unsure } : {}) };
 };
 
-/** Reads the kept scan for the form (see the header). */
+/** The pages' texts kept in the conversation for a later extension of the read: in page order while they fit in MAX_READ_TEXT_BYTES. */
+const keptPages = (pages: readonly PageText[]): PageText[] => {
+  const out: PageText[] = [];
+  let bytes = 0;
+  for (const p of pages) {
+    bytes += Buffer.byteLength(p.text);
+    if (bytes > MAX_READ_TEXT_BYTES) break;
+    out.push(p);
+  }
+  return out;
+};
+
+/** Reads the kept scan for the form (see the header); files added later extend the read (only their pages are read). */
 const readScan = async (ctx: TurnContext, state: RegisterState): Promise<{ read: Read | null; notes: OutboundMessage[] }> => {
   const ocr = ctx.env.deps.settings.ocr;
   if (!ocr) return { read: null, notes: [] };
@@ -103,6 +115,8 @@ const readScan = async (ctx: TurnContext, state: RegisterState): Promise<{ read:
     const files = await Promise.all(state.files.map(async (p) => ({ bytes: (await ctx.conversation.readFile(p)).bytes })));
     const result = await readDocument({
       files,
+      // Files added after a read: the pages read already are not read again.
+      ...(state.read?.pages ? { known: state.read.pages } : {}),
       knownIssuers: await knownIssuers(ctx.env.deps, ctx.actor.orgId),
       today: ctx.today,
       timeoutMs: ocr.timeoutMs,
@@ -117,12 +131,14 @@ const readScan = async (ctx: TurnContext, state: RegisterState): Promise<{ read:
     const read = fieldsFromScan(result.fields);
     if (isSecret(read.fields)) return { read: secretPart(read), notes: [reply(locale, "bot.register.readSecret")] };
     const text = capUtf8(result.text, MAX_READ_TEXT_BYTES);
-    return { read: { ...read, ...(text !== "" ? { text, source: result.source } : {}) }, notes: [] };
+    return { read: { ...read, ...(text !== "" ? { text, source: result.source } : {}), fileCount: files.length, pages: keptPages(result.pageTexts) }, notes: [] };
   } catch (err) {
     if (early !== null) return { read: secretPart(fieldsFromScan(early)), notes: [reply(locale, "bot.register.readSecret")] };
     if (!(err instanceof OcrError)) ctx.env.logger.error({ err, updateKey: ctx.turn.updateKey }, "reading the scan failed");
     const why = err instanceof OcrError ? mapError(err, { locale, updateKey: ctx.turn.updateKey, logger: ctx.env.logger }) : reply(locale, "ocr.engineFailed");
-    // Nothing read: the files stay kept, the manual form goes on; the read is not tried again.
+    // Extending a read: what was read stays. Else nothing read: the files stay kept, the manual form
+    // goes on; the read is not tried again.
+    if (state.read?.fileCount !== undefined) return { read: null, notes: [why] };
     return { read: { fields: {} }, notes: [why] };
   }
 };
@@ -148,6 +164,7 @@ export const registerForm = createKeywordForm({
     echoTitle: "bot.register.echo.title",
     echoSecret: "bot.register.echo.secret",
     echoNoFile: "bot.register.echo.noFile",
+    filesAdded: "bot.register.filesAdded",
   },
   bareCommandOverFiles: "ask",
   dropsRefusedFiles: true,

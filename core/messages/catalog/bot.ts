@@ -58,6 +58,7 @@ export const bot = {
     "bot.register.echo.readUnsure": "(đọc từ bản quét, cần kiểm tra lại)",
     "bot.register.echo.requestedDueDate": "Hạn nơi gửi đề nghị: {value}",
     "bot.register.echo.signer": "Người ký: {value}",
+    "bot.register.filesAdded": "Đã thêm vào văn bản đang đăng ký, nay có {count} tệp. Thông tin đọc được không thay đổi.",
     "bot.register.reading": "Đang đọc văn bản… Xin chờ trong giây lát, các trường đọc được sẽ được điền sẵn.",
     "bot.register.readSecret":
       "Bản quét có dấu độ mật: đã dừng đọc, không lưu tệp và nội dung. Chỉ ghi số, ký hiệu, cơ quan ban hành và độ mật; bản giấy chuyển trực tiếp.",
@@ -230,6 +231,7 @@ export const bot = {
     "bot.register.echo.readUnsure": "(read from the scan, please check)",
     "bot.register.echo.requestedDueDate": "Deadline requested by the sender: {value}",
     "bot.register.echo.signer": "Signed by: {value}",
+    "bot.register.filesAdded": "Added to the document being registered, now {count} file(s). What was read has not changed.",
     "bot.register.reading": "Reading the document… One moment: the fields read will be filled in.",
     "bot.register.readSecret":
       "The scan carries a secrecy mark: reading stopped, the file and its content are not kept. Only the number, issuer and secrecy level are recorded; the paper copy is handed over directly.",
