@@ -8,6 +8,9 @@
 //   last page are read, before the remaining pages: show the prefilled echo then, and store the full
 //   `text` with `storeDocumentText(deps, { documentId, text, source })` (core/documents/store-document-text.ts)
 //   once the promise resolves (after the registration; never for a secret document: it refuses).
+// - Pages added later (photos of the pages sent one message each): pass the earlier result's
+//   `pageTexts` as `known` with all the files; only the new pages are read, and the fields come from
+//   page 1 and the new last page.
 // - Text first: a PDF page with a usable text layer (poppler's pdftotext) is taken as it is; only the
 //   other pages, and photos, are OCR'd (`pages[].source`). Without poppler a PDF cannot be read at all
 //   (OCR_NO_RENDERER); photos still are.
