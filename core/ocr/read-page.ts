@@ -19,7 +19,8 @@
 //   at once and the next read starts a new engine. Still to do: measure against tesseract-ocr-vie.
 // - Measured on the test page (test/core/ocr/read-page.test.ts, 2 shared cores, under nice): ≈0.4 s
 //   to start the worker and load the model once; then ≈1.1–1.3 s per A4 page at 200 dpi (pdftoppm
-//   included) and ≈0.8–0.9 s per 150-dpi photo.
+//   included) and ≈0.8–0.9 s per 150-dpi photo, before pages were prepared at 300 dpi: that costs
+//   tesseract about 20–40 % more per page (BENCHMARKS.md, OCR).
 import { readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
