@@ -287,11 +287,14 @@ const matchIssuer = (headerLines: Line[], known: readonly string[]): ExtractedFi
   // Best: the smallest distance per character, then the longest (most specific) name.
   let best: { name: string; k: string; ratio: number; lines: Line[] } | null = null;
   let tie = false;
+  const normalised = candidates.map((c) => ({ ...c, n: normaliseIssuer(c.text) }));
   for (const name of known) {
     const k = normaliseIssuer(name);
     if (k === "") continue;
-    for (const c of candidates) {
-      const d = levenshtein(normaliseIssuer(c.text), k);
+    for (const c of normalised) {
+      // The distance is at least the difference in length: a name far longer or shorter cannot match.
+      if (Math.abs(c.n.length - k.length) > k.length * 0.15) continue;
+      const d = levenshtein(c.n, k);
       const ratio = d / Math.max(k.length, 1);
       if (ratio > 0.15) continue;
       if (!best || ratio < best.ratio || (ratio === best.ratio && k.length > best.k.length)) {

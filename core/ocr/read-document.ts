@@ -8,6 +8,9 @@
 //   last page are read, before the remaining pages: show the prefilled echo then, and store the full
 //   `text` with `storeDocumentText(deps, { documentId, text, source })` (core/documents/store-document-text.ts)
 //   once the promise resolves (after the registration; never for a secret document: it refuses).
+// - Pages added later (photos of the pages sent one message each): pass the earlier result's
+//   `pageTexts` as `known` with all the files; only the new pages are read, and the fields come from
+//   page 1 and the new last page.
 // - Text first: a PDF page with a usable text layer (poppler's pdftotext) is taken as it is; only the
 //   other pages, and photos, are OCR'd (`pages[].source`). Without poppler a PDF cannot be read at all
 //   (OCR_NO_RENDERER); photos still are.
@@ -53,7 +56,15 @@ export type ReadDocumentInput = {
   onFields?: (fields: ExtractedFields) => void;
   /** At most this many pages are OCR'd. @defaultValue MAX_OCR_PAGES (20) */
   maxOcrPages?: number;
+  /**
+   * Pages read already (`pageTexts` of an earlier read of the same first files, e.g. photos sent one by
+   * one): taken as they are, not read again. Pages past the document's end are ignored.
+   */
+  known?: readonly PageText[];
 };
+
+/** The text of one page, and how it was read. */
+export type PageText = { page: number; text: string; source: PageSource };
 
 export type PageSource = "TEXT_LAYER" | "OCR";
 
@@ -63,6 +74,8 @@ export type ReadDocumentResult = {
   text: string;
   /** The pages read (1-based over all files), in page order. */
   pages: { page: number; source: PageSource }[];
+  /** The text of each page read, in page order (each as read, before the cap on `text`). */
+  pageTexts: PageText[];
   /** How `text` was read, for `storeDocumentText`: every page from the text layer, every page by OCR, or some of each. */
   source: "TEXT_LAYER" | "OCR" | "MIXED";
   /** Pages of the whole document. */
@@ -179,6 +192,7 @@ export const readDocument = async (input: ReadDocumentInput, options: ReadDocume
     // OCR order: page 1 and the last page (the fields), then the others from the start.
     const texts = new Map<number, { text: string; source: PageSource }>();
     for (const p of planned) if (p.layer !== undefined) texts.set(p.page, { text: p.layer, source: "TEXT_LAYER" });
+    for (const k of input.known ?? []) if (k.page >= 1 && k.page <= pageCount && !texts.has(k.page)) texts.set(k.page, { text: k.text, source: k.source });
     const order = [...new Set([1, pageCount, ...planned.map((p) => p.page)])];
     let ocrCount = 0;
     let isPartial = false;
@@ -224,7 +238,8 @@ export const readDocument = async (input: ReadDocumentInput, options: ReadDocume
     const fields = fieldsNow();
     if (!fieldsGiven) input.onFields?.(fields);
 
-    const pages = [...texts.entries()].sort(([a], [b]) => a - b).map(([page, t]) => ({ page, source: t.source }));
+    const pageTexts = [...texts.entries()].sort(([a], [b]) => a - b).map(([page, t]) => ({ page, text: t.text, source: t.source }));
+    const pages = pageTexts.map(({ page, source }) => ({ page, source }));
     const full = [...texts.entries()]
       .sort(([a], [b]) => a - b)
       .map(([, t]) => t.text)
@@ -234,7 +249,7 @@ export const readDocument = async (input: ReadDocumentInput, options: ReadDocume
     if (text.length < full.length) isPartial = true;
     const kinds = new Set(pages.map((p) => p.source));
     const source = kinds.size > 1 ? "MIXED" : kinds.has("TEXT_LAYER") ? "TEXT_LAYER" : "OCR";
-    return { fields, text, source, pages, pageCount, isPartial };
+    return { fields, text, source, pages, pageTexts, pageCount, isPartial };
   } catch (err) {
     return rethrow(err);
   } finally {

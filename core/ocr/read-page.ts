@@ -7,8 +7,9 @@
 // README (issue 18, for the session that wires this in):
 // - One `PageReader` per process (or per job worker): `createPageReader()`, then `read({ bytes })`
 //   for a photo (JPEG/PNG/WebP…, EXIF rotation applied) or `read({ bytes, page: 1 | "last" })` for a
-//   PDF page (rendered by poppler's pdftoppm at 200 dpi; without pdftoppm an OcrError
-//   `OCR_NO_RENDERER`). Feed `text` to `extract-fields.ts`. `close()` on shutdown.
+//   PDF page (rendered by poppler's pdftoppm at 300 dpi; without pdftoppm an OcrError
+//   `OCR_NO_RENDERER`). Either is made ready by ./prepare-image.ts first (grey, the red seal and a
+//   blue signature lifted out of the signer block, the light evened, scaled to about 300 dpi). Feed `text` to `extract-fields.ts`. `close()` on shutdown.
 // - Reads run one at a time on one worker. A read that passes `timeoutMs` or whose `signal` aborts
 //   terminates the worker (WebAssembly cannot be interrupted otherwise) and rejects with an OcrError;
 //   the next read starts a fresh worker. Every failure is an OcrError (a DomainError with a catalog
@@ -18,16 +19,17 @@
 //   at once and the next read starts a new engine. Still to do: measure against tesseract-ocr-vie.
 // - Measured on the test page (test/core/ocr/read-page.test.ts, 2 shared cores, under nice): ≈0.4 s
 //   to start the worker and load the model once; then ≈1.1–1.3 s per A4 page at 200 dpi (pdftoppm
-//   included) and ≈0.8–0.9 s per 150-dpi photo.
+//   included) and ≈0.8–0.9 s per 150-dpi photo, before pages were prepared at 300 dpi: that costs
+//   tesseract about 20–40 % more per page (BENCHMARKS.md, OCR).
 import { readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { PDFDocument } from "pdf-lib";
-import sharp from "sharp";
 import { createWorker, OEM, type Worker } from "tesseract.js";
 import { Worker as ThreadWorker } from "node:worker_threads";
 import { runPdftoppm } from "../pdf/pdftoppm.ts";
 import { OcrError } from "./ocr-error.ts";
+import { prepareForOcr } from "./prepare-image.ts";
 
 export { OcrError, type OcrErrorCode } from "./ocr-error.ts";
 
@@ -41,7 +43,7 @@ export type PageReaderOptions = {
   langPath?: string;
   /** Path of poppler's pdftoppm. @defaultValue "pdftoppm" (found on PATH) */
   pdftoppmPath?: string;
-  /** Resolution a PDF page is rendered at. @defaultValue 200 */
+  /** Resolution a PDF page is rendered at. @defaultValue 300 */
   dpi?: number;
   /** Give up on one page (rendering and reading) after this long. @defaultValue 60_000 */
   timeoutMs?: number;
@@ -111,9 +113,9 @@ const guarded = <T>(work: Promise<T>, timeoutMs: number, signal: AbortSignal | u
     );
   });
 
-/** Renders one PDF page to a grey PNG with pdftoppm. */
+/** Renders one PDF page to a colour PNG with pdftoppm (colour: the seal is told apart by it). */
 const renderPdfPage = async (pdf: { bytes: Uint8Array } | { path: string }, page: number, opts: { pdftoppmPath: string; dpi: number; signal: AbortSignal }): Promise<Buffer> => {
-  const args = ["-f", String(page), "-l", String(page), "-gray", "-png", "-r", String(opts.dpi)];
+  const args = ["-f", String(page), "-l", String(page), "-png", "-r", String(opts.dpi)];
   const rendered = await runPdftoppm(pdf, args, "png", { pdftoppmPath: opts.pdftoppmPath, signal: opts.signal });
   if (rendered.ok) return rendered.bytes;
   if (rendered.reason === "missing") throw new OcrError("OCR_NO_RENDERER", "ocr.noRenderer", {}, { cause: rendered.cause });
@@ -121,18 +123,10 @@ const renderPdfPage = async (pdf: { bytes: Uint8Array } | { path: string }, page
   throw unreadableError(rendered.cause);
 };
 
-/** A photo, upright (EXIF), grey, with its long side between 1600 and 3000 pixels, as PNG. */
+/** A page image made ready for OCR (./prepare-image.ts: upright, grey, seal out, light evened, ~300 dpi). */
 const prepareImage = async (bytes: Uint8Array): Promise<Buffer> => {
   try {
-    const img = sharp(bytes, { limitInputPixels: 50_000_000 }).rotate();
-    const meta = await img.metadata();
-    const w = meta.autoOrient?.width ?? meta.width ?? 0;
-    const h = meta.autoOrient?.height ?? meta.height ?? 0;
-    if (!w || !h) throw new Error("image without size");
-    const long = Math.max(w, h);
-    const target = long > 3000 ? 3000 : long < 1600 ? 1600 : long;
-    const resized = target === long ? img : img.resize(w >= h ? { width: target } : { height: target });
-    return await resized.greyscale().png().toBuffer();
+    return await prepareForOcr(bytes);
   } catch (err) {
     throw unreadableError(err);
   }
@@ -150,7 +144,7 @@ const pdfPageCount = async (bytes: Uint8Array): Promise<number> => {
 export const createPageReader = (options: PageReaderOptions = {}): PageReader => {
   const langPath = options.langPath ?? defaultLangPath();
   const pdftoppmPath = options.pdftoppmPath ?? "pdftoppm";
-  const dpi = options.dpi ?? 200;
+  const dpi = options.dpi ?? 300;
   const defaultTimeout = options.timeoutMs ?? 60_000;
   /** The engine, and a promise that rejects when its thread dies. */
   type Engine = { worker: Worker; died: Promise<never> };
@@ -210,7 +204,7 @@ export const createPageReader = (options: PageReaderOptions = {}): PageReader =>
         const count = input.pageCount ?? (await pdfPageCount(bytes));
         page = input.page === "last" ? count : (input.page ?? 1);
         if (!Number.isInteger(page) || page < 1 || page > count) throw new OcrError("OCR_NO_PAGE", "ocr.noPage", { page: String(input.page), pages: count });
-        image = await renderPdfPage("path" in input ? { path: input.path } : { bytes }, page, { pdftoppmPath, dpi, signal: stop.signal });
+        image = await prepareImage(await renderPdfPage("path" in input ? { path: input.path } : { bytes }, page, { pdftoppmPath, dpi, signal: stop.signal }));
       } else image = await prepareImage(bytes);
       if (stop.signal.aborted) throw abortedError();
       const engine = await getWorker();

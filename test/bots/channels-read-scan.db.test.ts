@@ -14,7 +14,7 @@ import { createMemoryFileStore } from "../../core/files/file-store.ts";
 import { closeDefaultPageReader } from "../../core/ocr/read-document.ts";
 import { runPdftoppm } from "../../core/pdf/pdftoppm.ts";
 import { createTestClock, createTestDeps } from "../support/core.ts";
-import { makeDecree30Pdf, SAMPLE_PAGE } from "../support/decree30-page.ts";
+import { makeDecree30Pdf, makeTextPdf, SAMPLE_PAGE } from "../support/decree30-page.ts";
 import { inlineButtons, shown as shownTg, startFakeTelegramServer, type FakeTelegramServer, type FakeUser } from "../support/fake-telegram-server.ts";
 import { startFakeZaloServer, type FakeZaloServer } from "../support/fake-zalo-server.ts";
 import { createTestDatabase, type TestDatabase } from "../support/test-db.ts";
@@ -108,6 +108,48 @@ describe("Zalo: a photo of the page with no caption", () => {
     await waitFor(() => sentTo(fake, CLERK).some((m) => shownZalo(m).includes("Mã tham chiếu: D1")), "the REF", 30_000);
     expect(await db.prisma.document.findFirstOrThrow({ select: { codeNumber: true, codeNotation: true } })).toEqual({ codeNumber: "45", codeNotation: "STC-NS" });
   }, 180_000);
+
+  it("photos of the pages sent one by one are one document: each later photo extends the read (only its page is read, see read-document.test.ts); nothing shown twice; the signer from the last page", async () => {
+    await linkChat(deps(), "ZALO", CLERK, "vanthu");
+    const photo = async (pdf: Uint8Array) => {
+      const png = await runPdftoppm({ bytes: pdf }, ["-f", "1", "-l", "1", "-gray", "-png", "-r", "200"], "png");
+      if (!png.ok) throw new Error(png.reason);
+      return png.bytes;
+    };
+    const page1 = await photo(await makeDecree30Pdf());
+    const page2 = await photo(await makeTextPdf(["2. Ủy ban nhân dân xã Nhơn Châu: thiếu thuyết minh kèm theo.", "3. Ủy ban nhân dân phường Nhơn Bình: thiếu biểu mẫu số 03."]));
+    const page3 = await photo(await makeTextPdf(["để tổng hợp báo cáo Ủy ban nhân dân tỉnh.", "", "KT. GIÁM ĐỐC", "PHÓ GIÁM ĐỐC", "", "", "Trần Văn Minh"]));
+    const count = () => sentTo(fake, CLERK).length;
+
+    fake.pushUpdate(photoUpdate(CLERK, service.photo("trang-1.png", page1)));
+    const [, echo1] = await waitFor(() => count() >= 2 && sentTo(fake, CLERK), "reading + echo", 120_000);
+    expect(shownZalo(echo1)).toContain("Người ký: PHÓ GIÁM ĐỐC Nguyễn Văn An (đọc từ bản quét)");
+
+    // Page 2 changes nothing shown: the clerk is told it was added, not shown the echo again.
+    fake.pushUpdate(photoUpdate(CLERK, service.photo("trang-2.png", page2)));
+    const added = await waitFor(() => count() >= 4 && sentTo(fake, CLERK)[3], "page 2 added", 120_000);
+    expect(shownZalo(sentTo(fake, CLERK)[2])).toContain("Đang đọc văn bản…");
+    expect(shownZalo(added)).toContain("Đã thêm vào văn bản đang đăng ký, nay có 2 tệp");
+    expect(shownZalo(added)).not.toContain("Số, ký hiệu");
+
+    // Page 3, the last: its signer is read, so the echo comes again with it.
+    fake.pushUpdate(photoUpdate(CLERK, service.photo("trang-3.png", page3)));
+    const echo3 = await waitFor(() => count() >= 6 && sentTo(fake, CLERK)[5], "page 3's echo", 120_000);
+    expect(shownZalo(echo3)).toContain("Người ký: PHÓ GIÁM ĐỐC Trần Văn Minh (đọc từ bản quét)");
+    expect(shownZalo(echo3)).toContain("Số, ký hiệu: 45/STC-NS (đọc từ bản quét)");
+    expect(shownZalo(echo3)).toContain("3 tệp");
+
+    fake.pushUpdate(textUpdate(CLERK, "ok"));
+    await waitFor(() => sentTo(fake, CLERK).some((m) => shownZalo(m).includes("Mã tham chiếu: D1")), "the REF", 60_000);
+    expect(await db.prisma.document.count()).toBe(1);
+    const doc = await db.prisma.document.findFirstOrThrow({ select: { id: true, signerName: true, pageCount: true } });
+    expect(doc).toMatchObject({ signerName: "Trần Văn Minh", pageCount: 3 });
+    const text = (await db.prisma.documentText.findUniqueOrThrow({ where: { documentId: doc.id } })).text;
+    expect(text).toContain("Nhơn Châu");
+    expect(text).toContain("Trần Văn Minh");
+    expect(text.indexOf("Kính gửi")).toBeLessThan(text.indexOf("Nhơn Châu"));
+    expect(text.indexOf("Nhơn Châu")).toBeLessThan(text.indexOf("Trần Văn Minh"));
+  }, 420_000);
 });
 
 describe("web chat: a PDF uploaded with no text", () => {

@@ -13,7 +13,7 @@ import { searchDocuments } from "../../../core/queries/search-documents.ts";
 import { formatDateTime, formatDueAt } from "../../../core/time.ts";
 import type { TurnContext } from "../context.ts";
 import { lines, reply } from "../render.ts";
-import type { DocRef } from "../text/index.ts";
+import { signerText, type DocRef } from "../text/index.ts";
 import type { TurnResult } from "../types.ts";
 import { cardActions } from "./assignments.ts";
 
@@ -113,6 +113,7 @@ export const onView = async (ctx: TurnContext, ref: DocRef): Promise<TurnResult>
     title: `${d.displayRef}: ${d.subject}`,
     text: lines(
       d.code && `${d.code}${d.issuer ? ` · ${d.issuer}` : ""}`,
+      (d.signerName || d.signerTitle) && t(ctx.locale, "view.signer", { value: signerText(d) }),
       d.directive && d.directive.text,
       ...d.assignments.filter((a) => a.isCurrent).flatMap((a) => [line(a, "view.assignmentLine"), ...a.children.map((c) => line(c, "view.delegationLine"))]),
       ...interchangeViewLines(ctx.locale, d.interchange, ctx.env.deps.settings.officeTimeZone),

@@ -20,7 +20,7 @@ import { knownIssuers } from "../../../core/documents/known-issuers.ts";
 import { storeDocumentText } from "../../../core/documents/store-document-text.ts";
 import { t } from "../../../core/messages/index.ts";
 import { OcrError } from "../../../core/ocr/ocr-error.ts";
-import { readDocument } from "../../../core/ocr/read-document.ts";
+import { readDocument, type PageText } from "../../../core/ocr/read-document.ts";
 import type { ExtractedFields } from "../../../core/ocr/extract-fields.ts";
 import type { OutboundMessage } from "../../../core/ports/sender.ts";
 import { capUtf8 } from "../../../core/text/document-text.ts";
@@ -31,7 +31,7 @@ import type { FormState, ReadMark, ReadScan } from "../forms/keyword-form.ts";
 import { mapError } from "../map-error.ts";
 import { lines, reply } from "../render.ts";
 import { normalizeIncomingDocType } from "../text/doc-types.ts";
-import { formatDate, REGISTRATION_GRAMMAR, REGISTRATION_MAX_LENGTH } from "../text/index.ts";
+import { formatDate, REGISTRATION_GRAMMAR, REGISTRATION_MAX_LENGTH, signerText } from "../text/index.ts";
 import type { RegistrationField, RegistrationFields } from "../text/index.ts";
 import { isSecret } from "./pending-files.ts";
 
@@ -39,7 +39,7 @@ import { isSecret } from "./pending-files.ts";
 export type RegisterState = FormState<"register", RegistrationFields, RegistrationField>;
 
 /** What chat may carry of a secret document: số/ký hiệu, issuer, độ mật (and the số đến it gets). */
-const SECRET_REFUSED_IN_CHAT = ["subject", "issuedDate", "docType", "urgency"] as const satisfies readonly RegistrationField[];
+const SECRET_REFUSED_IN_CHAT = ["subject", "issuedDate", "docType", "urgency", "signerName", "signerTitle"] as const satisfies readonly RegistrationField[];
 const SECRET_REQUIRED: readonly RegistrationField[] = ["codeNumber", "issuer"];
 
 /** A field read with less confidence than this is shown flagged "check it". */
@@ -71,6 +71,12 @@ export const fieldsFromScan = (x: ExtractedFields): Read => {
   if (x.subject && fits(x.subject.value, REGISTRATION_MAX_LENGTH.subject)) put("subject", x.subject.value, x.subject.confidence);
   if (x.urgency) put("urgency", x.urgency.value, x.urgency.confidence);
   if (x.requestedDueDate) put("requestedDueDate", x.requestedDueDate.value, x.requestedDueDate.confidence);
+  // The signer: the title as printed (the last line of the block: "PHÓ GIÁM ĐỐC" under "KT. GIÁM ĐỐC") and the name.
+  if (x.signer) {
+    const { position, fullName } = x.signer.value;
+    if (fits(fullName, REGISTRATION_MAX_LENGTH.signerName)) put("signerName", fullName!.trim(), x.signer.confidence);
+    if (fits(position, REGISTRATION_MAX_LENGTH.signerTitle)) put("signerTitle", position.trim(), x.signer.confidence);
+  }
   // A secrecy mark is taken at any confidence: a false "mật" costs a retyped form, a missed one a leak.
   if (x.secrecyMark) fields.secrecy = x.secrecyMark.value;
   return { fields, ...(unsure.length > 0 ? { unsure } : {}) };
@@ -84,7 +90,19 @@ const secretPart = (r: Read): Read => {
   return { fields, ...(unsure && unsure.length > 0 ? { unsure } : {}) };
 };
 
-/** Reads the kept scan for the form (see the header). */
+/** The pages' texts kept in the conversation for a later extension of the read: in page order while they fit in MAX_READ_TEXT_BYTES. */
+const keptPages = (pages: readonly PageText[]): PageText[] => {
+  const out: PageText[] = [];
+  let bytes = 0;
+  for (const p of pages) {
+    bytes += Buffer.byteLength(p.text);
+    if (bytes > MAX_READ_TEXT_BYTES) break;
+    out.push(p);
+  }
+  return out;
+};
+
+/** Reads the kept scan for the form (see the header); files added later extend the read (only their pages are read). */
 const readScan = async (ctx: TurnContext, state: RegisterState): Promise<{ read: Read | null; notes: OutboundMessage[] }> => {
   const ocr = ctx.env.deps.settings.ocr;
   if (!ocr) return { read: null, notes: [] };
@@ -97,6 +115,8 @@ const readScan = async (ctx: TurnContext, state: RegisterState): Promise<{ read:
     const files = await Promise.all(state.files.map(async (p) => ({ bytes: (await ctx.conversation.readFile(p)).bytes })));
     const result = await readDocument({
       files,
+      // Files added after a read: the pages read already are not read again.
+      ...(state.read?.pages ? { known: state.read.pages } : {}),
       knownIssuers: await knownIssuers(ctx.env.deps, ctx.actor.orgId),
       today: ctx.today,
       timeoutMs: ocr.timeoutMs,
@@ -111,12 +131,14 @@ const readScan = async (ctx: TurnContext, state: RegisterState): Promise<{ read:
     const read = fieldsFromScan(result.fields);
     if (isSecret(read.fields)) return { read: secretPart(read), notes: [reply(locale, "bot.register.readSecret")] };
     const text = capUtf8(result.text, MAX_READ_TEXT_BYTES);
-    return { read: { ...read, ...(text !== "" ? { text, source: result.source } : {}) }, notes: [] };
+    return { read: { ...read, ...(text !== "" ? { text, source: result.source } : {}), fileCount: files.length, pages: keptPages(result.pageTexts) }, notes: [] };
   } catch (err) {
     if (early !== null) return { read: secretPart(fieldsFromScan(early)), notes: [reply(locale, "bot.register.readSecret")] };
     if (!(err instanceof OcrError)) ctx.env.logger.error({ err, updateKey: ctx.turn.updateKey }, "reading the scan failed");
     const why = err instanceof OcrError ? mapError(err, { locale, updateKey: ctx.turn.updateKey, logger: ctx.env.logger }) : reply(locale, "ocr.engineFailed");
-    // Nothing read: the files stay kept, the manual form goes on; the read is not tried again.
+    // Extending a read: what was read stays. Else nothing read: the files stay kept, the manual form
+    // goes on; the read is not tried again.
+    if (state.read?.fileCount !== undefined) return { read: null, notes: [why] };
     return { read: { fields: {} }, notes: [why] };
   }
 };
@@ -142,6 +164,7 @@ export const registerForm = createKeywordForm({
     echoTitle: "bot.register.echo.title",
     echoSecret: "bot.register.echo.secret",
     echoNoFile: "bot.register.echo.noFile",
+    filesAdded: "bot.register.filesAdded",
   },
   bareCommandOverFiles: "ask",
   dropsRefusedFiles: true,
@@ -177,6 +200,7 @@ export const registerForm = createKeywordForm({
       !secret && t(locale, "bot.register.echo.subject", { value: f.subject! }) + mark("subject"),
       !secret && t(locale, "bot.register.echo.urgency", { value: t(locale, `bot.urgency.${f.urgency}`) }) + mark("urgency"),
       !secret && f.requestedDueDate !== undefined && t(locale, "bot.register.echo.requestedDueDate", { value: formatDate(f.requestedDueDate) }) + mark("requestedDueDate"),
+      !secret && (f.signerName !== undefined || f.signerTitle !== undefined) && t(locale, "bot.register.echo.signer", { value: signerText(f) }) + mark("signerTitle", "signerName"),
       t(locale, "bot.register.echo.secrecy", { value: t(locale, `bot.secrecy.${f.secrecy}`) }) + mark("secrecy"),
       secret && t(locale, "bot.register.echo.secretPending"),
       filesLine,
@@ -203,6 +227,8 @@ export const registerForm = createKeywordForm({
             subject: f.subject!,
             urgency: f.urgency,
             ...(f.requestedDueDate !== undefined ? { requestedDueDate: isoDate(f.requestedDueDate) } : {}),
+            ...(f.signerName !== undefined ? { signerName: f.signerName } : {}),
+            ...(f.signerTitle !== undefined ? { signerTitle: f.signerTitle } : {}),
           }),
       files,
     });

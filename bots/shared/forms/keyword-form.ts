@@ -49,6 +49,10 @@ export type ReadScan<F> = {
   source?: "TEXT_LAYER" | "OCR" | "MIXED";
   /** Fields read with low confidence: shown, flagged to be checked. */
   unsure?: (keyof F)[];
+  /** How many of the kept files were read: files added later extend the read (spec.readScan). */
+  fileCount?: number;
+  /** The text of each page read (capped), so that extending the read reads only the new pages. */
+  pages?: { page: number; text: string; source: "TEXT_LAYER" | "OCR" }[];
 };
 
 /** How a shown field was read from the scan (absent: typed, or a default). */
@@ -74,6 +78,11 @@ export type FormMessages<Q extends string> = {
   echoSecret: MessageKey;
   /** The echo's file line when a file is needed and none was sent. */
   echoNoFile: MessageKey;
+  /**
+   * Files added to a form whose scan was read, when reading them changed nothing shown: said instead
+   * of asking the same question or showing the same echo again (`{count}`: files kept in all).
+   */
+  filesAdded?: MessageKey;
 };
 
 export type KeywordFormSpec<K extends string, F extends { secrecy: Secrecy }, Q extends string, D extends keyof F> = {
@@ -113,6 +122,8 @@ export type KeywordFormSpec<K extends string, F extends { secrecy: Secrecy }, Q 
   /**
    * Reads the kept files once they arrive (nothing typed wins over what it returns): the fields read,
    * the text, and notes to answer first (why the read failed). Null: not read (off, or nothing to read).
+   * Called again when files are added to a read form (`state.read.fileCount` fewer than the files
+   * kept): it extends `state.read`, reading only the pages not in `state.read.pages`.
    */
   readScan?(ctx: TurnContext, state: FormState<K, F, Q>): Promise<{ read: ReadScan<F> | null; notes: OutboundMessage[] }>;
   /** Whether /ok needs a file (a paper-only document needs none). */
@@ -175,6 +186,12 @@ export const createKeywordForm = <K extends string, F extends { secrecy: Secrecy
       (Object.keys(state.read?.fields ?? {}) as (keyof F)[])
         .filter((k) => state.fields[k] === undefined && state.read?.fields[k] !== undefined)
         .map((k) => [k, state.read?.unsure?.includes(k) ? "unsure" : "read"]),
+    );
+
+  /** What the echo shows of the fields and their marks, comparable whatever the order of keys (the store may reorder them). */
+  const shownKey = (state: State): string =>
+    JSON.stringify([merged(state), [...readShown(state)].sort(([a], [b]) => (String(a) < String(b) ? -1 : 1))], (_, v: unknown) =>
+      v !== null && typeof v === "object" && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : 1))) : v,
     );
 
   /**
@@ -266,13 +283,23 @@ export const createKeywordForm = <K extends string, F extends { secrecy: Secrecy
       if (caption) merge(state, caption);
       const refused = await keepPendingFiles(ctx, state, files, messages.tooManyFiles);
       if (refused) return refused;
-      // The scan is read once, when the first files are kept (the files stay kept whatever the read gives).
+      // The scan is read when the first files are kept (the files stay kept whatever the read gives).
+      // Files sent after it (photos of the pages one message each) extend that read: only their pages
+      // are read, and when that changes nothing shown the clerk is told the files were added instead
+      // of being asked the same question or shown the same echo again. A failed read is not retried.
       let notes: OutboundMessage[] = [];
-      if (spec.readScan && state.read === undefined && state.files.length > 0 && !isSecret(state.fields)) {
+      const extending = state.read?.fileCount !== undefined && state.read.fileCount < state.files.length;
+      if (spec.readScan && (state.read === undefined || extending) && state.files.length > 0 && !isSecret(state.fields)) {
+        const before = extending ? shownKey(state) : null;
         await ctx.conversation.set(state);
         const scan = await spec.readScan(ctx, state);
         notes = scan.notes;
         if (scan.read) state.read = scan.read;
+        const unchanged = before !== null && before === shownKey(state);
+        if (unchanged && caption === null && messages.filesAdded && (state.asking !== undefined || state.nonce !== undefined)) {
+          await ctx.conversation.set(state);
+          return { replies: [...notes, reply(ctx.locale, messages.filesAdded, { count: state.files.length })] };
+        }
       }
       if (Object.keys(merged(state)).length === 0) {
         await ctx.conversation.set(state);

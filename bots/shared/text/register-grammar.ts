@@ -13,12 +13,17 @@
 //   độ mật: không                  → secrecy (default NONE)
 //   hạn: 18/12/2026                → requestedDueDate: the deadline the sender asks for (optional;
 //                                    read from the scan's "trước ngày …" when it is read)
+//   người ký: Phó Giám đốc Trần Văn Minh
+//                                  → signerTitle "Phó Giám đốc", signerName "Trần Văn Minh"
+//                                    (optional; "Trần Văn Minh, Phó Giám đốc" too; read from the
+//                                    scan's signer block when it is read)
 import { defineKeywordGrammar } from "../forms/keyword-grammar.ts";
 import type { Answer, ParsedForm, ParseOptions } from "../forms/keyword-grammar.ts";
 import { parseDate } from "./dates.ts";
 import type { DateContext, LocalDate } from "./dates.ts";
 import { normalizeIncomingDocType, OFFICIAL_LETTER } from "./doc-types.ts";
 import { readAsTyped, readWith, secrecyLine, subjectLine, urgencyLine } from "../forms/lines.ts";
+import { foldVietnamese } from "./fold.ts";
 import { stripAnnotation } from "./values.ts";
 import type { Secrecy, Urgency } from "./values.ts";
 
@@ -40,6 +45,10 @@ export type RegistrationFields = {
   secrecy: Secrecy;
   /** The deadline the sender asks for (hạn nơi gửi đề nghị); optional. */
   requestedDueDate: LocalDate;
+  /** Người ký: the signer's name, verbatim; optional. */
+  signerName: string;
+  /** The signer's title (chức vụ), verbatim; optional. */
+  signerTitle: string;
 };
 
 export type RegistrationField = keyof RegistrationFields;
@@ -53,7 +62,7 @@ export type ParsedRegistration = ParsedForm<RegistrationFields, RegistrationFiel
 export type RegistrationOptions = DateContext & ParseOptions;
 
 /** Field lengths of Decree 30, Appendix VI (what core accepts): refused here, in the person's language. */
-export const REGISTRATION_MAX_LENGTH = { codeNumber: 11, codeNotation: 30, issuer: 200, subject: 500 } as const;
+export const REGISTRATION_MAX_LENGTH = { codeNumber: 11, codeNotation: 30, issuer: 200, subject: 500, signerName: 50, signerTitle: 100 } as const;
 
 /** "45/STC-NS" → number "45", notation "STC-NS" (split at the first "/": "30/2020/NĐ-CP" → "30", "2020/NĐ-CP"). */
 export const splitCodeNotation = (typed: string): { codeNumber: string; codeNotation?: string } => {
@@ -63,6 +72,39 @@ export const splitCodeNotation = (typed: string): { codeNumber: string; codeNota
   const notation = v.slice(slash + 1).trim();
   return notation === "" ? { codeNumber: v.slice(0, slash).trim() } : { codeNumber: v.slice(0, slash).trim(), codeNotation: notation };
 };
+
+/** Words that start an office's name, not a person's ("Giám đốc Sở Trần Văn Minh": "Sở" is the title's). */
+const ORGAN_WORDS = new Set(["so", "bo", "cuc", "vu", "phong", "ban", "ubnd", "hdnd", "tinh", "huyen", "xa", "phuong", "thanh", "uy", "vien", "truong", "chi", "tong", "van"]);
+const isCapitalised = (w: string): boolean => /^\p{Lu}/u.test(w);
+
+/**
+ * "Phó Giám đốc Trần Văn Minh", "Trần Văn Minh, Phó Giám đốc", "Trần Văn Minh - Phó Giám đốc" →
+ * name "Trần Văn Minh", title "Phó Giám đốc". With a comma or a dash, the part written as a person's
+ * name ("Ngô Xuân Thảo": every word capitalised, not in capitals) is the name, else the last part; without one, the name is the capitalised words at the end
+ * (at most five, not counting an office's word such as "Sở"), the title what comes before. All in
+ * capitals or all capitalised, the whole is the name.
+ */
+export const splitSigner = (typed: string): { signerName: string; signerTitle?: string } => {
+  const v = typed.replace(/\s+/g, " ").trim();
+  const parts = v.split(/\s*(?:[,;|]|\s[-–—]\s)\s*/).filter((p) => p !== "");
+  if (parts.length >= 2) {
+    const isName = (p: string) => p.split(" ").length >= 2 && p.split(" ").every((w) => /^\p{Lu}\p{Ll}*$/u.test(w)) && !ORGAN_WORDS.has(foldVietnamese(p.split(" ")[0]!));
+    const at = parts.findIndex(isName);
+    const nameAt = at >= 0 ? at : parts.length - 1;
+    const title = parts.filter((_, i) => i !== nameAt).join(", ");
+    return { signerName: parts[nameAt]!, ...(title !== "" ? { signerTitle: title } : {}) };
+  }
+  const words = v.split(" ");
+  if (words.every((w) => w === w.toUpperCase()) || words.every(isCapitalised)) return { signerName: v };
+  let from = words.length;
+  while (from > 0 && words.length - from < 5 && isCapitalised(words[from - 1]!)) from--;
+  while (from < words.length - 1 && ORGAN_WORDS.has(foldVietnamese(words[from]!))) from++;
+  if (from === 0 || from === words.length) return { signerName: v };
+  return { signerName: words.slice(from).join(" "), signerTitle: words.slice(0, from).join(" ") };
+};
+
+/** "Phó Giám đốc Trần Văn Minh": the signer's title, then the name, as the echo and /xem show them. */
+export const signerText = (f: { signerName?: string | null; signerTitle?: string | null }): string => [f.signerTitle, f.signerName].filter((x) => x != null && x !== "").join(" ");
 
 type Fields = RegistrationFields;
 
@@ -104,6 +146,17 @@ export const REGISTRATION_GRAMMAR = defineKeywordGrammar<Fields, RegistrationFie
         const d = parseDate(stripAnnotation(value), ctx);
         if (!d) return "grammar.badDate";
         fields.requestedDueDate = d;
+        return null;
+      },
+    },
+    signer: {
+      keywords: ["nguoi ky", "nguoi ky van ban", "signer", "signed by"],
+      sets: ["signerName", "signerTitle"],
+      read: (value, fields) => {
+        const { signerName, signerTitle } = splitSigner(stripAnnotation(value));
+        fields.signerName = signerName;
+        if (signerTitle !== undefined) fields.signerTitle = signerTitle;
+        else delete fields.signerTitle;
         return null;
       },
     },

@@ -99,6 +99,28 @@ describe("/dangky prefilled from the scan", () => {
     expect(doc).toMatchObject({ codeNotation: null, subject: "V/v dự toán (văn thư gõ)" });
   });
 
+  it("the signer is read into người ký, stored with the document and shown by /xem; a typed người ký wins", async () => {
+    const channel = "WEB";
+    await send(channel, { text: "/huy" });
+    const sent = await send(channel, { files: [{ bytes: await pageWith("95/STC-NS"), fileName: "k.pdf" }] });
+    expect(sent.text).toContain("Người ký: PHÓ GIÁM ĐỐC Nguyễn Văn An (đọc từ bản quét)\n");
+    await send(channel, { text: "/ok" });
+    const doc = await db.prisma.document.findFirstOrThrow({ where: { codeNumber: "95" }, select: { signerName: true, signerTitle: true, ref: true } });
+    expect(doc).toMatchObject({ signerName: "Nguyễn Văn An", signerTitle: "PHÓ GIÁM ĐỐC" });
+    const viewed = await send(channel, { text: `/xem ${doc.ref}` });
+    expect(viewed.text).toContain("Người ký: PHÓ GIÁM ĐỐC Nguyễn Văn An");
+
+    // Typed (no diacritics in the keyword) over the one read: name and title both from the typed line.
+    const echo = await send(channel, { files: [{ bytes: await pageWith("96/STC-NS"), fileName: "k2.pdf" }], text: "/dangky\nnguoi ky: Lê Thị Hoa, Giám đốc" });
+    expect(echo.text).toContain("Người ký: Giám đốc Lê Thị Hoa\n");
+    expect(echo.text).toContain("Số, ký hiệu: 96/STC-NS (đọc từ bản quét)");
+    expect(echo.text).not.toContain("Nguyễn Văn An");
+    const edited = await send(channel, { text: "người ký: Trần Văn Minh" });
+    expect(edited.text).toContain("Người ký: Trần Văn Minh\n");
+    await send(channel, { text: "/ok" });
+    expect(await db.prisma.document.findFirstOrThrow({ where: { codeNumber: "96" }, select: { signerName: true, signerTitle: true } })).toEqual({ signerName: "Trần Văn Minh", signerTitle: null });
+  });
+
   it("a read that runs out of time leaves the manual form and says why; the file stays kept", async () => {
     const channel = "ZALO";
     await send(channel, { text: "/huy" });

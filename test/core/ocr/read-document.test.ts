@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { hasMessage } from "../../../core/messages/index.ts";
 import { isUsableTextLayer, readDocument, type ReadDocumentInput } from "../../../core/ocr/read-document.ts";
 import { createPageReader, OcrError, type PageReader } from "../../../core/ocr/read-page.ts";
+import { runPdftoppm } from "../../../core/pdf/pdftoppm.ts";
 import { joinPdfs, makeDecree30Pdf, makeTextPdf, rasterisePdf } from "../../support/decree30-page.ts";
 
 // Real PDFs made here: the Decree-30 sample with its text layer (pdf-lib), the same page as an image
@@ -102,6 +103,31 @@ describe("readDocument", () => {
     expect(r.pageCount).toBe(2);
     expect(r.source).toBe("OCR");
     expect(r.fields.code?.value.codeNumber).toBe("45");
+  });
+
+  it("extends an earlier read with pages added later (photos sent one by one): only the new page is OCR'd, the signer comes from the new last page", async () => {
+    const signerPdf = await makeTextPdf(["để tổng hợp báo cáo Ủy ban nhân dân tỉnh.", "", "KT. GIÁM ĐỐC", "PHÓ GIÁM ĐỐC", "", "", "Trần Văn Minh"]);
+    const rendered = await runPdftoppm({ bytes: signerPdf }, ["-r", "150", "-png"], "png");
+    if (!rendered.ok) throw new Error(rendered.reason);
+    const signerPage = await sharp(rendered.bytes).jpeg({ quality: 85 }).toBuffer();
+    const first = await readDocument(input([{ bytes: photo }]), { pageReader: reader });
+    expect(first.pageTexts.map((p) => [p.page, p.source])).toEqual([[1, "OCR"]]);
+    expect(first.fields.signer?.value.fullName).toBe("Nguyễn Văn An");
+    const reads: unknown[] = [];
+    const counting: PageReader = { read: (i, o) => (reads.push(i), reader.read(i, o)), close: () => reader.close() };
+    const more = await readDocument(input([{ bytes: photo }, { bytes: signerPage }], { known: first.pageTexts }), { pageReader: counting });
+    expect(reads).toHaveLength(1);
+    expect(more.pages).toEqual([
+      { page: 1, source: "OCR" },
+      { page: 2, source: "OCR" },
+    ]);
+    expectSampleFields(more.fields);
+    expect(more.fields.signer?.value).toMatchObject({ position: "PHÓ GIÁM ĐỐC", fullName: "Trần Văn Minh" });
+    expect(more.text.startsWith(first.pageTexts[0]!.text)).toBe(true);
+    // A known page past the document's end is ignored.
+    const alone = await readDocument(input([{ bytes: photo }], { known: [...first.pageTexts, { page: 2, text: "KT. GIÁM ĐỐC\nPHÓ GIÁM ĐỐC\n\nLê Văn Cường", source: "OCR" }] }), { pageReader: counting });
+    expect(alone.pageCount).toBe(1);
+    expect(alone.fields.signer?.value.fullName).toBe("Nguyễn Văn An");
   });
 
   it("OCRs at most maxOcrPages pages, page 1 first, and says the read is partial", async () => {

@@ -3,6 +3,7 @@ import {
   parseRegistration,
   parseRegistrationAnswer,
   splitCodeNotation,
+  splitSigner,
 } from "../../../../bots/shared/text/register-grammar.ts";
 import { REGISTER_EXAMPLE } from "./design-examples.ts";
 
@@ -213,5 +214,32 @@ describe("field lengths (Decree 30, Appendix VI)", () => {
     const r = parseRegistration(`/dangky\ncơ quan: Sở Tài chính\ntrích yếu: ${"a".repeat(300)}\n${"b".repeat(300)}`, { today });
     expect(r.errors.map((e) => e.messageKey)).toEqual(["grammar.tooLong"]);
     expect(r.fields.subject).toBeUndefined();
+  });
+});
+
+describe("người ký (the signer)", () => {
+  it("splits the title from the name: title first, name first with a comma or a dash, an office's word kept in the title", () => {
+    expect(splitSigner("Phó Giám đốc Trần Văn Minh")).toEqual({ signerTitle: "Phó Giám đốc", signerName: "Trần Văn Minh" });
+    expect(splitSigner("Trần Văn Minh, Phó Giám đốc")).toEqual({ signerTitle: "Phó Giám đốc", signerName: "Trần Văn Minh" });
+    expect(splitSigner("Trần Văn Minh - Phó Chủ tịch UBND tỉnh")).toEqual({ signerTitle: "Phó Chủ tịch UBND tỉnh", signerName: "Trần Văn Minh" });
+    expect(splitSigner("PHÓ GIÁM ĐỐC, Ngô Xuân Thảo")).toEqual({ signerTitle: "PHÓ GIÁM ĐỐC", signerName: "Ngô Xuân Thảo" });
+    expect(splitSigner("Giám đốc Sở Lê Thị Hoa")).toEqual({ signerTitle: "Giám đốc Sở", signerName: "Lê Thị Hoa" });
+    expect(splitSigner("Lê Thị Hoa")).toEqual({ signerName: "Lê Thị Hoa" });
+    expect(splitSigner("NGUYỄN VĂN AN")).toEqual({ signerName: "NGUYỄN VĂN AN" });
+  });
+
+  it("is a /dangky line matched without diacritics (and in English); a later line without a title drops the title", () => {
+    const r = parseRegistration("/dangky\nsố: 45/STC-NS\ncơ quan: Sở Tài chính\ntrích yếu: V/v dự toán\nnguoi ky: Phó Giám đốc Trần Văn Minh", opts);
+    expect(r.errors).toEqual([]);
+    expect(r.fields).toMatchObject({ signerName: "Trần Văn Minh", signerTitle: "Phó Giám đốc" });
+    expect(parseRegistration("/dangky\nsigner: Trần Văn Minh", opts).fields).toMatchObject({ signerName: "Trần Văn Minh" });
+    expect(parseRegistration("/dangky\nsigner: Trần Văn Minh", opts).fields.signerTitle).toBeUndefined();
+    expect(parseRegistration("/dangky\nNgười ký: Trần Văn Minh, Giám đốc", opts).fields).toMatchObject({ signerName: "Trần Văn Minh", signerTitle: "Giám đốc" });
+  });
+
+  it("refuses a name over 50 characters", () => {
+    const r = parseRegistration(`/dangky\nngười ký: ${"Nguyễn ".repeat(9)}An`, opts);
+    expect(r.errors.map((e) => e.messageKey)).toEqual(["grammar.tooLong"]);
+    expect(r.fields.signerName).toBeUndefined();
   });
 });
