@@ -2,9 +2,7 @@
 // (AUDIT_CHECKPOINT_SECRET, or one generated once in DATA_DIR/secrets), the file
 // DATA_DIR/audit/checkpoint.json, and the log lines when a checkpoint cannot be written.
 import path from "node:path";
-import { createAuditCheckpointer, type AuditCheckpointer, type CheckpointCheck } from "../core/audit/audit-checkpoint.ts";
-import { createFileCheckpointStore } from "../core/audit/checkpoint-file-store.ts";
-import type { Db } from "../core/store/client.ts";
+import { createAuditCheckpointer, type AuditCheckpointer, type CheckpointCheck, createFileCheckpointStore, type Db } from "../core/index.ts";
 import type { Logger } from "./logger.ts";
 import { loadOrCreateSecret, readSecret } from "./secrets.ts";
 

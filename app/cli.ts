@@ -4,17 +4,9 @@
 import "dotenv/config";
 import { readFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
-import { verifyAuditChain } from "../core/audit/verify-audit-chain.ts";
+import { verifyAuditChain, DEFAULT_SETTINGS, isDomainError, issueLinkCode, t, importOrganization, openDatabase, DataDirLockedError, formatDateTime } from "../core/index.ts";
 import { ConfigError, getConfig } from "./config.ts";
-import { DEFAULT_SETTINGS } from "../core/deps.ts";
-import { isDomainError } from "../core/errors.ts";
-import { issueLinkCode } from "../core/identity/issue-link-code.ts";
-import { t } from "../core/messages/index.ts";
-import { importOrganization } from "../core/org/import-organization.ts";
 import path from "node:path";
-import { openDatabase } from "../core/store/client.ts";
-import { DataDirLockedError } from "../core/store/data-dir-lock.ts";
-import { formatDateTime } from "../core/time.ts";
 import { describeCheckpointCheck } from "./audit-checkpoints.ts";
 import { openCommandContext } from "./context.ts";
 import { StartupError } from "./startup-checks.ts";
@@ -92,7 +84,7 @@ const commands: Record<string, Command> = {
       matchForm(positionalsOf(args), "");
       const config = getConfig();
       const db = await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.dataDir, migrate: false, owner: { role: "command", command: "edoc migrate" } });
-      const { migrate } = await import("../core/store/migrate.ts");
+      const { migrate } = await import("../core/index.ts");
       const sql = await db.openSql();
       try {
         const result = await migrate(sql);
@@ -141,7 +133,7 @@ const commands: Record<string, Command> = {
         matchForm(positionals, "failed");
         const app = await openCommandContext();
         try {
-          const { listFailedInterchange } = await import("../core/interchange/failed-rows.ts");
+          const { listFailedInterchange } = await import("../core/interchange/index.ts");
           const rows = await listFailedInterchange(app.deps);
           if (rows.length === 0) console.log("Nothing given up: every package and status message was sent or is still being tried.");
           for (const r of rows) {
@@ -164,9 +156,9 @@ const commands: Record<string, Command> = {
             console.error("The interchange is off: set AXIS_URL, AXIS_SYSTEM_ID, AXIS_SECRET and AGENCY_ORGAN_ID, then run this again.");
             return 1;
           }
-          const { createAxisHttpTransport } = await import("../core/interchange/axis-http-transport.ts");
-          const { refreshAgencyDirectory } = await import("../core/interchange/agency-directory.ts");
-          const { InterchangeError } = await import("../core/ports/interchange-transport.ts");
+          const { createAxisHttpTransport } = await import("../core/interchange/index.ts");
+          const { refreshAgencyDirectory } = await import("../core/interchange/index.ts");
+          const { InterchangeError } = await import("../core/index.ts");
           try {
             const r = await refreshAgencyDirectory(app.deps, { transport: createAxisHttpTransport({ baseUrl: config.AXIS_URL, systemId: config.AXIS_SYSTEM_ID!, secret: config.AXIS_SECRET! }) });
             console.log(`Asked the axis: ${r.total} agencies (${r.created} new, ${r.updated} updated, ${r.deactivated} no longer listed).`);
@@ -176,7 +168,7 @@ const commands: Record<string, Command> = {
             return 1;
           }
         }
-        const { countDirectoryAgencies } = await import("../core/interchange/agency-directory.ts");
+        const { countDirectoryAgencies } = await import("../core/interchange/index.ts");
         const { axis, orgFile } = await countDirectoryAgencies(app.deps);
         console.log(`Interchange directory: ${axis} agencies from the axis, ${orgFile} from the organisation file.`);
         return 0;
@@ -202,7 +194,7 @@ const commands: Record<string, Command> = {
         const [userCode] = matchForm(positionals, "logout USER");
         const app = await openCommandContext();
         try {
-          const { revokeWebSessions } = await import("../core/web/sign-out.ts");
+          const { revokeWebSessions } = await import("../core/index.ts");
           const r = await revokeWebSessions(app.deps, { userCode: userCode! });
           console.log(`Signed out ${r.userName} of the web chat: ${r.revoked} session(s) revoked.`);
           return 0;
@@ -263,7 +255,7 @@ const commands: Record<string, Command> = {
       const text = await readInput(file!);
       const app = await openCommandContext();
       try {
-        const { importCalendarFile } = await import("../core/calendar/load-org-calendar.ts");
+        const { importCalendarFile } = await import("../core/index.ts");
         const r = await importCalendarFile(app.deps, { text, name: file! });
         console.log(`Calendar ${r.year} imported: ${r.days} day(s)${r.replaced ? `, replacing ${r.replaced} earlier row(s)` : ""}.`);
         return 0;

@@ -5,7 +5,7 @@
 // exactly these variables (checked by the same test).
 import path from "node:path";
 import { z } from "zod";
-import type { AgencyCertificateOptions } from "../core/pdf/sign-pdf.ts";
+import type { AgencyCertificateOptions } from "../core/pdf/index.ts";
 
 const optionalString = z
   .string()

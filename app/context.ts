@@ -1,13 +1,19 @@
 // Opens what every command needs: validated config, logger, database (migrated), core deps.
-import { DEFAULT_SETTINGS, type CoreDeps } from "../core/deps.ts";
+import {
+  DEFAULT_SETTINGS,
+  type CoreDeps,
+  createDbFileStore,
+  withLegacyFallback,
+  createFsFileStore,
+  type FileStore,
+  createS3FileStore,
+  openDatabase,
+  type Database,
+  withAuditCommitHook,
+} from "../core/index.ts";
 import { agencyCertificateOptions, getConfig, type Config } from "./config.ts";
 import path from "node:path";
-import { createDbFileStore, withLegacyFallback } from "../core/files/db-file-store.ts";
-import { createFsFileStore, type FileStore } from "../core/files/file-store.ts";
-import { createS3FileStore } from "../core/files/s3-file-store.ts";
-import { loadAgencyCertificate } from "../core/pdf/sign-pdf.ts";
-import { openDatabase, type Database } from "../core/store/client.ts";
-import { withAuditCommitHook } from "../core/audit/audit-checkpoint.ts";
+import { loadAgencyCertificate } from "../core/pdf/index.ts";
 import { openAuditCheckpointer } from "./audit-checkpoints.ts";
 import { createLogger, type Logger } from "./logger.ts";
 import { StartupError } from "./startup-checks.ts";

@@ -8,8 +8,7 @@
 // `--subject -` reads the trích yếu from standard input, so that it stays out of the shell history.
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
-import { completeSecretDocument } from "../core/documents/complete-secret-document.ts";
-import { findUserIdByCode } from "../core/org/find-user.ts";
+import { completeSecretDocument, findUserIdByCode } from "../core/index.ts";
 import { parseDate, parseUrgency } from "../bots/shared/text/index.ts";
 import { openCommandContext } from "./context.ts";
 

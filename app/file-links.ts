@@ -3,12 +3,7 @@ import { randomBytes } from "node:crypto";
 import { Readable } from "node:stream";
 import { Hono, type Context } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
-import type { CoreDeps } from "../core/deps.ts";
-import { isDomainError } from "../core/errors.ts";
-import { verifyFileLink } from "../core/files/signed-links.ts";
-import { t } from "../core/messages/index.ts";
-import type { Db } from "../core/store/client.ts";
-import { getOrCreateGeneratedSecret } from "../core/store/generated-secrets.ts";
+import { type CoreDeps, isDomainError, verifyFileLink, t, type Db, getOrCreateGeneratedSecret } from "../core/index.ts";
 import { loadOrCreateSecret, readSecret } from "./secrets.ts";
 
 /**

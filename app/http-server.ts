@@ -13,7 +13,7 @@ import { RESPONSE_ALREADY_SENT } from "@hono/node-server/utils/response";
 import { Hono, type Context } from "hono";
 import { Registry, collectDefaultMetrics } from "prom-client";
 import { nodeListener, sendJson } from "../bots/web/index.ts";
-import { t } from "../core/messages/index.ts";
+import { t } from "../core/index.ts";
 import type { Logger } from "./logger.ts";
 
 export type RouteHandler = (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<void> | void;

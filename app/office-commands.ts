@@ -15,16 +15,8 @@
 // volume number (quyển số) on the cover. With one organisation in the database, --org may be left out.
 import { writeFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
-import { addDocumentToCaseFile } from "../core/office/add-document-to-case-file.ts";
-import { closeCaseFile } from "../core/office/close-case-file.ts";
-import { exportCaseFile } from "../core/office/export-case-file.ts";
-import { openCaseFile } from "../core/office/open-case-file.ts";
-import { findUserIdByCode } from "../core/org/find-user.ts";
-import { caseFileListTable, listCaseFiles } from "../core/office/list-case-files.ts";
-import { buildOnTimeReport, formatOnTimeText, onTimeReportXlsx, renderOnTimeChart } from "../core/office/on-time-report.ts";
-import { exportRegister, type RegisterType } from "../core/office/registers.ts";
-import { tablesToXlsx } from "../core/office/table-file.ts";
-import { verifyArchivePackage } from "../core/office/verify-archive-package.ts";
+import { addDocumentToCaseFile, closeCaseFile, exportCaseFile, openCaseFile, caseFileListTable, listCaseFiles, verifyArchivePackage } from "../core/office/index.ts";
+import { findUserIdByCode, buildOnTimeReport, formatOnTimeText, onTimeReportXlsx, renderOnTimeChart, exportRegister, type RegisterType, tablesToXlsx } from "../core/index.ts";
 import { openCommandContext, type AppContext } from "./context.ts";
 
 export const REPORT_USAGE = `Usage:

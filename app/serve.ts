@@ -1,9 +1,9 @@
 // `edoc serve` (npm start): the long-running service. Wires config, database, file store, channel
 // senders and bots, the job runner and the HTTP server; stops them in reverse order on SIGINT/SIGTERM.
 import path from "node:path";
-import type { Sender } from "../core/ports/sender.ts";
+import { type Sender, releaseAbandonedClaims } from "../core/index.ts";
 import { getConfig, type Config } from "./config.ts";
-import { closeDefaultPageReader } from "../core/ocr/read-document.ts";
+import { closeDefaultPageReader } from "../core/ocr/index.ts";
 // The Telegram and Zalo adapters (grammy and its plugins) are loaded only when their token is set.
 import type { TelegramBot } from "../bots/telegram/index.ts";
 import type { ZaloBot } from "../bots/zalo/index.ts";
@@ -15,10 +15,9 @@ import { reminderSendJob } from "../jobs/definitions/reminder-send.ts";
 import { reminderSweepJob } from "../jobs/definitions/reminder-sweep.ts";
 import { updatesPruneJob } from "../jobs/definitions/updates-prune.ts";
 import { createInterchangeJobs } from "../jobs/definitions/interchange.ts";
-import { createAxisHttpTransport } from "../core/interchange/axis-http-transport.ts";
+import { createAxisHttpTransport } from "../core/interchange/index.ts";
 import { channelPacing, pacedSenders } from "../jobs/pacing.ts";
 import { createJobRunner, isProcessGone, rolesForServe, serviceInstanceId, type JobRunner } from "../jobs/runner.ts";
-import { releaseAbandonedClaims } from "../core/outbox/release-abandoned-claims.ts";
 import { openAppContext, type AppContext } from "./context.ts";
 import { fileDownloadRoutes, loadFileLinkSecret } from "./file-links.ts";
 import { createHttpServer } from "./http-server.ts";

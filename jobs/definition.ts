@@ -2,9 +2,7 @@
 // carry ids only; handlers re-read current state from core. Both runners (BullMQ on Redis, and
 // in-process timers without Redis) run the same definitions.
 import type { ZodType } from "zod";
-import type { Channel } from "../core/channels.ts";
-import type { CoreDeps } from "../core/deps.ts";
-import type { Sender } from "../core/ports/sender.ts";
+import type { Channel, CoreDeps, Sender } from "../core/index.ts";
 
 
 export type JobLogger = {

@@ -4,7 +4,7 @@
 // - a DomainError or an invalid payload: a retry cannot fix it, fail at once (BullMQ UnrecoverableError);
 // - anything else: retried with exponential backoff up to the definition's attempts.
 import { ZodError } from "zod";
-import { isDomainError } from "../core/errors.ts";
+import { isDomainError } from "../core/index.ts";
 
 export class RateLimitedError extends Error {
   constructor(

@@ -11,9 +11,7 @@
 // A send that would wait longer than `maxWaitMs` is not held (it would hold its outbox claim): it
 // fails at once as `rate_limited` with the wait as retry-after, so the row goes back to PENDING
 // without spending an attempt.
-import type { Channel } from "../core/channels.ts";
-import type { Sender } from "../core/ports/sender.ts";
-import { SendError, abortedSendError } from "../core/ports/sender.ts";
+import { type Channel, type Sender, SendError, abortedSendError } from "../core/index.ts";
 
 
 export type PacingOptions = {

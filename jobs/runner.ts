@@ -3,9 +3,7 @@
 import { createHash } from "node:crypto";
 import { hostname } from "node:os";
 import path from "node:path";
-import type { Channel } from "../core/channels.ts";
-import type { CoreDeps } from "../core/deps.ts";
-import type { Sender } from "../core/ports/sender.ts";
+import type { Channel, CoreDeps, Sender } from "../core/index.ts";
 import type { EnqueueOptions, JobDefinition, JobLogger } from "./definition.ts";
 
 

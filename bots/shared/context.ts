@@ -1,6 +1,5 @@
 // What every feature handler gets for one turn of a linked person.
-import type { Actor } from "../../core/actors/actor.ts";
-import type { Locale } from "../../core/messages/index.ts";
+import type { Actor, Locale } from "../../core/index.ts";
 import type { Conversation } from "./conversation.ts";
 import type { LocalDate } from "./text/index.ts";
 import type { BotEnv, IncomingTurn } from "./types.ts";

@@ -5,8 +5,7 @@
 // store: a scan that turns out to be secret must never be stored (DESIGN.md principle 6), so only
 // /ok of a non-secret document hands it to core.
 import { randomBytes } from "node:crypto";
-import { DomainError } from "../../core/errors.ts";
-import { PENDING_FILE_CHUNK_BYTES, type ConversationStore } from "../../core/conversations/conversation-store.ts";
+import { DomainError, PENDING_FILE_CHUNK_BYTES, type ConversationStore } from "../../core/index.ts";
 import { incomingFileChunks, isInMemory } from "./incoming-files.ts";
 import type { BotChannel, FileInMemory, IncomingFile } from "./types.ts";
 

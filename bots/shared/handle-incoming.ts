@@ -2,11 +2,7 @@
 // replies out. Order: skip re-delivered updates → who is this (a stranger only learns how to link)
 // → button press / files / command / text → core use case → replies from the catalog. Every
 // failure is turned into a reply by mapError.
-import { createConversationStore, markUpdateProcessed } from "../../core/conversations/conversation-store.ts";
-import { resolveIdentity } from "../../core/identity/resolve-identity.ts";
-import type { Locale } from "../../core/messages/index.ts";
-import { localDateOf } from "../../core/time.ts";
-import { assignmentPressOf, decodeCallback } from "../../core/workflow/actions.ts";
+import { createConversationStore, markUpdateProcessed, resolveIdentity, type Locale, localDateOf, assignmentPressOf, decodeCallback } from "../../core/index.ts";
 import { parseIsoDate } from "./context.ts";
 import type { TurnContext } from "./context.ts";
 import { DEFAULT_CONVERSATION_TTL_MS, openConversation } from "./conversation.ts";

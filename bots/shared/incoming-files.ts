@@ -4,7 +4,7 @@
 // concurrent large uploads are held in memory one at a time.
 import { createReadStream } from "node:fs";
 import { readFile } from "node:fs/promises";
-import { largeFileGate, type LargeFileGate } from "../../core/files/large-file-gate.ts";
+import { largeFileGate, type LargeFileGate } from "../../core/index.ts";
 import type { FileInMemory, IncomingFile } from "./types.ts";
 
 /** Size of the chunks a file on disk is streamed in. */

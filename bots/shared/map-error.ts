@@ -1,10 +1,7 @@
 // The one place where failures become what a person reads (STYLE.md rule 11): a DomainError shows
 // its own message; anything else is a bug or an outage: a generic "try again" and an error log
 // carrying the update key (never the message's content).
-import { isDomainError } from "../../core/errors.ts";
-import { hasMessage } from "../../core/messages/index.ts";
-import type { Locale } from "../../core/messages/index.ts";
-import type { OutboundMessage } from "../../core/ports/sender.ts";
+import { isDomainError, hasMessage, type Locale, type OutboundMessage } from "../../core/index.ts";
 import { reply } from "./render.ts";
 import type { BotLogger } from "./types.ts";
 

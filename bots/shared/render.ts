@@ -1,8 +1,6 @@
 // Building channel-neutral replies (OutboundMessage) from catalog keys. Text stays plain: each
 // channel escapes it for its own format (Telegram HTML, Zalo plain text).
-import { t } from "../../core/messages/index.ts";
-import type { Locale, MessageKey, MessageParams } from "../../core/messages/index.ts";
-import type { MessageAction, OutboundMessage } from "../../core/ports/sender.ts";
+import { t, type Locale, type MessageKey, type MessageParams, type MessageAction, type OutboundMessage } from "../../core/index.ts";
 import type { GrammarError } from "./text/index.ts";
 
 /** A reply made of one catalog message. */

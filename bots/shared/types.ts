@@ -1,11 +1,8 @@
 // The channel-neutral shape of a conversation turn: what a person sent (any channel) and what the
 // bot answers. Telegram, Zalo and the web chat turn their platform updates into `IncomingTurn`
 // and render the `TurnResult` their own way.
-import type { Channel } from "../../core/channels.ts";
-import type { CoreDeps } from "../../core/deps.ts";
-import type { ConversationStore } from "../../core/conversations/conversation-store.ts";
-import type { MessageAction, OutboundMessage } from "../../core/ports/sender.ts";
-import type { AgencyCertificate } from "../../core/pdf/sign-pdf.ts";
+import type { Channel, CoreDeps, ConversationStore, MessageAction, OutboundMessage } from "../../core/index.ts";
+import type { AgencyCertificate } from "../../core/pdf/index.ts";
 
 /** The chat channels (core/channels.ts). */
 export type BotChannel = Channel;

@@ -1,6 +1,6 @@
 // The Telegram view of core's card registry (core/outbox/card-registry.ts): which message in a chat
 // shows a living card. Message ids are numbers on Telegram.
-import { findCard, forgetCard, rememberCard, type CardRegistryDeps } from "../../core/outbox/card-registry.ts";
+import { findCard, forgetCard, rememberCard, type CardRegistryDeps } from "../../core/index.ts";
 
 export type TelegramCards = {
   find(chatId: string, cardKey: string): Promise<number | null>;

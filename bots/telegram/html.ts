@@ -1,7 +1,7 @@
 // Telegram HTML: every user-supplied string is escaped (the Bot API refuses a message with a stray
 // "<" or "&"), the title is bold, and long texts are split under the 4,096-character limit (counted
 // on the text as shown, which is what Telegram checks).
-import type { OutboundMessage } from "../../core/ports/sender.ts";
+import type { OutboundMessage } from "../../core/index.ts";
 
 export const TELEGRAM_TEXT_LIMIT = 4096;
 export const TELEGRAM_CALLBACK_TEXT_LIMIT = 200;

@@ -5,8 +5,7 @@
 import { GrammyError, InputFile } from "grammy";
 import type { Api } from "grammy";
 import type { InlineKeyboardMarkup } from "grammy/types";
-import type { FileStore } from "../../core/files/file-store.ts";
-import type { MessageAction, OutboundMessage } from "../../core/ports/sender.ts";
+import type { FileStore, MessageAction, OutboundMessage } from "../../core/index.ts";
 import { CALLBACK_DATA_MAX_BYTES } from "./callback-data.ts";
 import type { TelegramCards } from "./cards.ts";
 import { renderHtmlParts } from "./html.ts";

@@ -8,10 +8,17 @@
 // living card per assignment and chat; see send-message.ts `deliverCard`).
 import { autoRetry } from "@grammyjs/auto-retry";
 import { Api, GrammyError, HttpError } from "grammy";
-import type { FileStore } from "../../core/files/file-store.ts";
-import type { CardRegistryDeps } from "../../core/outbox/card-registry.ts";
-import { SendError, abortedSendError } from "../../core/ports/sender.ts";
-import type { OutboundMessage, SendOptions, SendResult, Sender, SendTarget } from "../../core/ports/sender.ts";
+import {
+  type FileStore,
+  type CardRegistryDeps,
+  SendError,
+  abortedSendError,
+  type OutboundMessage,
+  type SendOptions,
+  type SendResult,
+  type Sender,
+  type SendTarget,
+} from "../../core/index.ts";
 import { telegramCards } from "./cards.ts";
 import { deliverCard } from "./send-message.ts";
 

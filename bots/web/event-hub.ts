@@ -2,7 +2,7 @@
 // person's open event streams that something changed. A stream that hears "nudge" reads the new
 // messages from the database, so streams stay correct even when the message was stored by another
 // process (they also poll every few seconds for that case).
-import type { StoredWebMessage } from "../../core/web/web-messages.ts";
+import type { StoredWebMessage } from "../../core/index.ts";
 
 export type WebEvent =
   /** New messages were stored for the person: read them. */

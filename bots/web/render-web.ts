@@ -1,7 +1,6 @@
 // Stored web messages → what the page shows (JSON). Attachments become signed, expiring links
 // made for this person at the time they are shown, so a reloaded history never holds dead links.
-import { makeFileLink } from "../../core/files/signed-links.ts";
-import type { StoredWebMessage } from "../../core/web/web-messages.ts";
+import { makeFileLink, type StoredWebMessage } from "../../core/index.ts";
 import type { WebMessageView } from "./views.ts";
 
 export type { WebAction, WebAttachment, WebMessageView } from "./views.ts";

@@ -1,10 +1,16 @@
 // Stores the bot's messages in a person's web history and tells their open pages. A message that
 // is a living card (`cardKey`, e.g. one assignment) supersedes the earlier copy of that card: the
 // old copy loses its buttons, so only the newest card can be pressed (as Telegram edits in place).
-import type { CoreDeps } from "../../core/deps.ts";
-import { findCard, rememberCard } from "../../core/outbox/card-registry.ts";
-import type { MessageAction, OutboundMessage } from "../../core/ports/sender.ts";
-import { appendWebMessages, setWebMessageActions, type StoredWebMessage } from "../../core/web/web-messages.ts";
+import {
+  type CoreDeps,
+  findCard,
+  rememberCard,
+  type MessageAction,
+  type OutboundMessage,
+  appendWebMessages,
+  setWebMessageActions,
+  type StoredWebMessage,
+} from "../../core/index.ts";
 import type { WebEventHub } from "./event-hub.ts";
 
 type Deps = Pick<CoreDeps, "prisma" | "clock">;

@@ -1,9 +1,6 @@
 // The tasks panel: the person's open tasks (core's listMyTasks, the same list as /viec), each with
 // a badge, its deadline and the command that opens it in the conversation.
-import type { Locale } from "../../core/messages/index.ts";
-import { t } from "../../core/messages/index.ts";
-import type { TaskItem } from "../../core/queries/list-my-tasks.ts";
-import { formatDueAt } from "../../core/time.ts";
+import { type Locale, t, type TaskItem, formatDueAt } from "../../core/index.ts";
 import type { TaskView } from "./views.ts";
 
 export type { TaskView } from "./views.ts";

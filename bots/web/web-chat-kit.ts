@@ -11,12 +11,19 @@ import type { Context, MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { csrf } from "hono/csrf";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
-import type { ConversationStore } from "../../core/conversations/conversation-store.ts";
-import type { CoreDeps } from "../../core/deps.ts";
-import { CATALOG, t, type Locale } from "../../core/messages/index.ts";
-import { authenticateSession, type AuthenticatedSession } from "../../core/web/authenticate-session.ts";
-import { DEFAULT_WEB_SESSION_POLICY, generateBrowserId, type WebSessionPolicy } from "../../core/web/session-token.ts";
-import type { StoredWebMessage } from "../../core/web/web-messages.ts";
+import {
+  type ConversationStore,
+  type CoreDeps,
+  CATALOG,
+  t,
+  type Locale,
+  authenticateSession,
+  type AuthenticatedSession,
+  DEFAULT_WEB_SESSION_POLICY,
+  generateBrowserId,
+  type WebSessionPolicy,
+  type StoredWebMessage,
+} from "../../core/index.ts";
 import type { BotEnv, BotLogger } from "../shared/types.ts";
 import { createWebEventHub, type WebEventHub } from "./event-hub.ts";
 import { isOwnOrigin, parseCookies, sendJson, serializeCookie } from "./http.ts";

@@ -9,8 +9,7 @@ import { randomBytes } from "node:crypto";
 import { link, mkdir, readFile, unlink, writeFile } from "node:fs/promises";
 import path from "node:path";
 import webpush from "web-push";
-import type { Db } from "../../core/store/client.ts";
-import { getOrCreateGeneratedSecret } from "../../core/store/generated-secrets.ts";
+import { type Db, getOrCreateGeneratedSecret } from "../../core/index.ts";
 import { DEFAULT_PUSH_SERVICE_HOSTS, type VapidKeys, type WebPushOptions } from "./web-push.ts";
 
 /** Used when neither VAPID_SUBJECT nor an https PUBLIC_BASE_URL is set (push services accept it; set a real contact). */

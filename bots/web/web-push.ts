@@ -13,11 +13,16 @@
 // ever sends to known push services (`allowedHosts`), over https.
 import type { Agent } from "node:https";
 import webpush from "web-push";
-import type { CoreDeps } from "../../core/deps.ts";
-import { t, type Locale } from "../../core/messages/index.ts";
-import type { OutboundMessage } from "../../core/ports/sender.ts";
-import { listWebPushSubscriptions, recordWebPushOutcome, type WebPushTarget } from "../../core/web/push-subscriptions.ts";
-import type { StoredWebMessage } from "../../core/web/web-messages.ts";
+import {
+  type CoreDeps,
+  t,
+  type Locale,
+  type OutboundMessage,
+  listWebPushSubscriptions,
+  recordWebPushOutcome,
+  type WebPushTarget,
+  type StoredWebMessage,
+} from "../../core/index.ts";
 import type { BotLogger } from "../shared/types.ts";
 
 // === Public API

@@ -7,9 +7,7 @@
 // The web chat is every person's inbox (`inbox: true`): the outbox delivers here also to a person
 // who has not signed in yet (or was signed out by `edoc user logout`), after their linked chats, and
 // they find the message on their next sign-in, rendered for them, with its buttons.
-import type { CoreDeps } from "../../core/deps.ts";
-import type { OutboundMessage, SendOptions, SendResult, Sender, SendTarget } from "../../core/ports/sender.ts";
-import { SendError, abortedSendError } from "../../core/ports/sender.ts";
+import { type CoreDeps, type OutboundMessage, type SendOptions, type SendResult, type Sender, type SendTarget, SendError, abortedSendError } from "../../core/index.ts";
 import type { WebEventHub } from "./event-hub.ts";
 import { storeOutgoing } from "./store-outgoing.ts";
 import type { WebPusher } from "./web-push.ts";

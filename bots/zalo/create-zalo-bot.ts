@@ -6,14 +6,20 @@
 // Reactions are not answered; a voice note gets the exact commands to type instead. A webhook
 // delivery is recorded (PendingUpdate) and answered at once, then handled; a restart replays what
 // was left. A hearing watch (hearing.ts) reports when the platform stops delivering to us.
-import type { ConversationStore } from "../../core/conversations/conversation-store.ts";
-import { forgetPendingUpdate, listPendingUpdates, markUpdateProcessed, recordPendingUpdate } from "../../core/conversations/conversation-store.ts";
-import { alertChannelDeaf } from "../../core/office/alert-channel-deaf.ts";
-import type { CoreDeps } from "../../core/deps.ts";
-import { resolveIdentity } from "../../core/identity/resolve-identity.ts";
-import { t, type MessageKey } from "../../core/messages/index.ts";
-import { listMyTasks } from "../../core/queries/list-my-tasks.ts";
-import type { OutboundMessage } from "../../core/ports/sender.ts";
+import {
+  type ConversationStore,
+  forgetPendingUpdate,
+  listPendingUpdates,
+  markUpdateProcessed,
+  recordPendingUpdate,
+  alertChannelDeaf,
+  type CoreDeps,
+  resolveIdentity,
+  t,
+  type MessageKey,
+  listMyTasks,
+  type OutboundMessage,
+} from "../../core/index.ts";
 import { handleIncoming } from "../shared/handle-incoming.ts";
 import type { BotEnv, BotLogger, IncomingFile, IncomingTurn } from "../shared/types.ts";
 import { startZaloHearingWatch } from "./hearing.ts";

@@ -4,7 +4,7 @@
 // another process can move the webhook away. The watch asks getWebhookInfo at start and then
 // periodically, and reports a change both ways: an error log, an alert to the office (once per
 // episode) and a `deaf` status that /healthz shows as degraded.
-import type { ChannelDeafAlert } from "../../core/office/alert-channel-deaf.ts";
+import type { ChannelDeafAlert } from "../../core/index.ts";
 import type { BotLogger } from "../shared/types.ts";
 import type { ZaloClient } from "./zalo-client.ts";
 import { ZaloApiError } from "./zalo-error.ts";

@@ -5,7 +5,7 @@ import { execFile } from "node:child_process";
 import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { FileStore } from "../../core/files/file-store.ts";
+import type { FileStore } from "../../core/index.ts";
 import type { BotLogger } from "../shared/types.ts";
 
 /** The SHA-256 (in the file store) of the PNG of page 1 of the PDF `sha256`, or null when none can be made. */

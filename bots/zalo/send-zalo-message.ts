@@ -2,11 +2,7 @@
 // page previews first (sendPhoto by signed URL), then the text with the download links and the
 // reply commands, split at 2,000 characters on line boundaries, references and the reply line in
 // bold (text_styles), sent plain instead when the platform refuses the styles.
-import type { FileStore } from "../../core/files/file-store.ts";
-import { makeFileLink } from "../../core/files/signed-links.ts";
-import { t } from "../../core/messages/index.ts";
-import type { Locale } from "../../core/messages/index.ts";
-import type { MessageAttachment, OutboundMessage } from "../../core/ports/sender.ts";
+import { type FileStore, makeFileLink, t, type Locale, type MessageAttachment, type OutboundMessage } from "../../core/index.ts";
 import type { BotLogger } from "../shared/types.ts";
 import type { PdfPreviewer } from "./pdf-preview.ts";
 import { zaloStyledParts } from "./render-zalo.ts";

@@ -2,9 +2,7 @@
 // OutboundMessages and hand them here. Rendered exactly like the bot's replies (render-zalo.ts):
 // plain text ending with the reply commands, files as signed links bound to the person, page 1 of a
 // PDF as a photo preview. Platform failures become the SendError kinds the delivery job acts on.
-import type { FileStore } from "../../core/files/file-store.ts";
-import { SendError, abortedSendError } from "../../core/ports/sender.ts";
-import type { OutboundMessage, SendOptions, SendResult, Sender, SendTarget } from "../../core/ports/sender.ts";
+import { type FileStore, SendError, abortedSendError, type OutboundMessage, type SendOptions, type SendResult, type Sender, type SendTarget } from "../../core/index.ts";
 import type { BotLogger } from "../shared/types.ts";
 import { createPdfPreviewer } from "./pdf-preview.ts";
 import type { PdfPreviewer } from "./pdf-preview.ts";

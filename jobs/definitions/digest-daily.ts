@@ -3,8 +3,7 @@
 // nothing on a day off (a Tết weekday sends nothing, a make-up working Saturday sends).
 import { z } from "zod";
 
-import { sendOfficeDigest } from "../../core/reports/office-digest.ts";
-import { listOrganizationIds } from "../../core/reports/list-organization-ids.ts";
+import { sendOfficeDigest, listOrganizationIds } from "../../core/index.ts";
 import { defineJob } from "../definition.ts";
 
 export const DIGEST_DAILY_JOB = "digest.daily";

@@ -4,10 +4,7 @@
 // after a Monday holiday; a week entirely off sends nothing). See core/reports/weekly-chart.ts.
 import { z } from "zod";
 
-import type { CoreDeps } from "../../core/deps.ts";
-import type { FileStore } from "../../core/files/file-store.ts";
-import { sendWeeklyChart } from "../../core/reports/weekly-chart.ts";
-import { listOrganizationIds } from "../../core/reports/list-organization-ids.ts";
+import { type CoreDeps, type FileStore, sendWeeklyChart, listOrganizationIds } from "../../core/index.ts";
 import { defineJob, type JobDefinition } from "../definition.ts";
 
 export const DIGEST_WEEKLY_JOB = "digest.weekly";

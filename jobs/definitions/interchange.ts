@@ -5,12 +5,16 @@
 // status whose send failed goes out once the axis is back even when no package arrives. Both guard with the
 // database (one row per docId; status rows claimed by compare-and-set), so an overlapping run changes nothing.
 import { z } from "zod";
-import { pollInterchange, type InterchangeReceiver } from "../../core/interchange/receive-package.ts";
-import { sendDueInterchangeStatuses } from "../../core/interchange/status-messages.ts";
-import { InterchangeError } from "../../core/ports/interchange-transport.ts";
-import { isAgencyDirectoryStale, refreshAgencyDirectory } from "../../core/interchange/agency-directory.ts";
-import { sendDueInterchangeOutgoing } from "../../core/interchange/send-outgoing.ts";
-import { pollOutgoingStatuses } from "../../core/interchange/send-statuses.ts";
+import {
+  pollInterchange,
+  type InterchangeReceiver,
+  sendDueInterchangeStatuses,
+  isAgencyDirectoryStale,
+  refreshAgencyDirectory,
+  sendDueInterchangeOutgoing,
+  pollOutgoingStatuses,
+} from "../../core/interchange/index.ts";
+import { InterchangeError } from "../../core/index.ts";
 import { defineJob, type JobContext, type JobDefinition } from "../definition.ts";
 
 export const INTERCHANGE_POLL_JOB = "interchange.poll";

@@ -2,7 +2,7 @@
 // a 429 pauses the delivery queue without spending an attempt; retries of transient failures are
 // the row's own (attempts + nextAttemptAt, picked up again by the sweep), so the job itself succeeds.
 import { z } from "zod";
-import { deliverOutboxMessage, type DeliveryPolicy } from "../../core/outbox/deliver-outbox-message.ts";
+import { deliverOutboxMessage, type DeliveryPolicy } from "../../core/index.ts";
 import { defineJob } from "../definition.ts";
 import { RateLimitedError } from "../job-errors.ts";
 

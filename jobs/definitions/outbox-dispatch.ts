@@ -5,7 +5,7 @@
 // active job waits for BullMQ's stall check) does not hold it back. The delivery's compare-and-set
 // claim is the real guard against double sends.
 import { z } from "zod";
-import { findDueOutboxMessages } from "../../core/outbox/find-due-outbox.ts";
+import { findDueOutboxMessages } from "../../core/index.ts";
 import { defineJob } from "../definition.ts";
 import { OUTBOX_DELIVER_JOB } from "./outbox-deliver.ts";
 

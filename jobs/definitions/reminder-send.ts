@@ -2,7 +2,7 @@
 // in one transaction: core/reminders/send-due-reminder.ts). Safe to run twice.
 import { z } from "zod";
 
-import { sendDueReminder } from "../../core/reminders/send-due-reminder.ts";
+import { sendDueReminder } from "../../core/index.ts";
 import { defineJob } from "../definition.ts";
 
 export const REMINDER_SEND_JOB = "reminder.send";

@@ -2,7 +2,7 @@
 // one `reminder.send` job each. The sweep only reads; the per-assignment job claims and sends.
 import { z } from "zod";
 
-import { DEFAULT_SWEEP_LIMIT, findDueReminders } from "../../core/reminders/find-due-reminders.ts";
+import { DEFAULT_SWEEP_LIMIT, findDueReminders } from "../../core/index.ts";
 import { defineJob } from "../definition.ts";
 import { REMINDER_SEND_JOB } from "./reminder-send.ts";
 

@@ -5,7 +5,7 @@
 // otherwise keep its scans in the database for good).
 import { z } from "zod";
 
-import { pruneExpiredConversations, pruneProcessedUpdates } from "../../core/conversations/conversation-store.ts";
+import { pruneExpiredConversations, pruneProcessedUpdates } from "../../core/index.ts";
 import { defineJob } from "../definition.ts";
 
 export const UPDATES_PRUNE_JOB = "updates.prune";

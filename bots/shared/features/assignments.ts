@@ -2,28 +2,37 @@
 // Nhận / Xong / gia hạn buttons. The REF (or the button's id) only names the assignment: core
 // checks, on every press, that this person holds it (a forged or replayed press is refused and
 // audited by runUseCase).
-import { acknowledgeAssignment } from "../../../core/assignments/acknowledge-assignment.ts";
-import { completeAssignment } from "../../../core/assignments/complete-assignment.ts";
-import { decideExtension } from "../../../core/assignments/decide-extension.ts";
-import { delegateAssignment } from "../../../core/assignments/delegate-assignment.ts";
-import { reportProgress } from "../../../core/assignments/report-progress.ts";
-import { requestExtension } from "../../../core/assignments/request-extension.ts";
-import { returnAssignment } from "../../../core/assignments/return-assignment.ts";
-import { displayRef } from "../../../core/documents/refs.ts";
-import { t } from "../../../core/messages/index.ts";
-import type { Locale } from "../../../core/messages/index.ts";
-import type { MessageAction } from "../../../core/ports/sender.ts";
-import { getAssignmentById, getAssignmentByRef, resolveAssignmentRef, type AssignmentDetail } from "../../../core/queries/get-assignment.ts";
-import { ASSIGNMENT_COMMANDS, assignmentMessageActions, extensionMessageActions, type ActionOutcome } from "../../../core/workflow/actions.ts";
-import { requireAssignmentAction, type AssignmentAction } from "../../../core/workflow/state-machine.ts";
-import { DomainError } from "../../../core/errors.ts";
-import type { UploadPart } from "../../../core/pdf/validate-upload.ts";
+import {
+  acknowledgeAssignment,
+  completeAssignment,
+  decideExtension,
+  delegateAssignment,
+  reportProgress,
+  requestExtension,
+  returnAssignment,
+  displayRef,
+  t,
+  type Locale,
+  type MessageAction,
+  getAssignmentById,
+  getAssignmentByRef,
+  resolveAssignmentRef,
+  type AssignmentDetail,
+  ASSIGNMENT_COMMANDS,
+  assignmentMessageActions,
+  extensionMessageActions,
+  type ActionOutcome,
+  requireAssignmentAction,
+  type AssignmentAction,
+  DomainError,
+  type AssignmentRefInput,
+  formatDueAt,
+} from "../../../core/index.ts";
+import type { UploadPart } from "../../../core/pdf/index.ts";
 import { withFilesInMemory } from "../incoming-files.ts";
 import { foldVietnamese } from "../text/fold.ts";
 import { mapError } from "../map-error.ts";
 import { parseMessage } from "../text/index.ts";
-import type { AssignmentRefInput } from "../../../core/queries/refs-input.ts";
-import { formatDueAt } from "../../../core/time.ts";
 import { isoDate } from "../context.ts";
 import type { TurnContext } from "../context.ts";
 import { reply } from "../render.ts";

@@ -6,13 +6,17 @@
 // Telegram and the web chat); where the channel numbers choices (Zalo) they are numbered lines and
 // "1", "2" … answer them. Every step also takes typed answers (unit codes, "5 ngày", a date).
 // Each menu carries a fresh nonce: a press on any other menu is answered as stale.
-import { previewDirective } from "../../../core/directives/issue-directive.ts";
-import type { DueInput, IssueDirectiveInput } from "../../../core/directives/issue-directive.ts";
-import { displayRef } from "../../../core/documents/refs.ts";
-import { t } from "../../../core/messages/index.ts";
-import { listUnits } from "../../../core/org/list-units.ts";
-import type { MessageAction, OutboundMessage } from "../../../core/ports/sender.ts";
-import { getDocumentByRef } from "../../../core/queries/get-document.ts";
+import {
+  previewDirective,
+  type DueInput,
+  type IssueDirectiveInput,
+  displayRef,
+  t,
+  listUnits,
+  type MessageAction,
+  type OutboundMessage,
+  getDocumentByRef,
+} from "../../../core/index.ts";
 import { encodeCallback } from "../callback-data.ts";
 import type { CallbackAction, GuideOp } from "../callback-data.ts";
 import { isoDate } from "../context.ts";

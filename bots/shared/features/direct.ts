@@ -1,13 +1,19 @@
 // /chidao: a leader's directive by text (DESIGN.md "References and the directive grammar"). The bot
 // echoes what core understood (units by full name, the deadline with its weekday and the working
 // days left) and records nothing before /ok.
-import { issueDirective, previewDirective } from "../../../core/directives/issue-directive.ts";
-import type { DirectivePlan, DueInput, IssueDirectiveInput } from "../../../core/directives/issue-directive.ts";
-import { displayRef } from "../../../core/documents/refs.ts";
-import { t } from "../../../core/messages/index.ts";
-import type { OutboundMessage } from "../../../core/ports/sender.ts";
-import { getDocumentByRef } from "../../../core/queries/get-document.ts";
-import { formatDueAt, formatLocalDate } from "../../../core/time.ts";
+import {
+  issueDirective,
+  previewDirective,
+  type DirectivePlan,
+  type DueInput,
+  type IssueDirectiveInput,
+  displayRef,
+  t,
+  type OutboundMessage,
+  getDocumentByRef,
+  formatDueAt,
+  formatLocalDate,
+} from "../../../core/index.ts";
 import { encodeCallback } from "../callback-data.ts";
 import { isoDate } from "../context.ts";
 import type { TurnContext } from "../context.ts";

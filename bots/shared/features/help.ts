@@ -1,11 +1,6 @@
 // /help: the commands this person may use, by role (the catalog's bot.help.* sections). Core
 // checks every permission again; this only keeps the list honest.
-import { hasRole, isAgencyClerk } from "../../../core/actors/actor.ts";
-import type { Actor } from "../../../core/actors/actor.ts";
-import { t } from "../../../core/messages/index.ts";
-import type { Locale, MessageKey } from "../../../core/messages/index.ts";
-import { isOfficeUser } from "../../../core/office/office-scope.ts";
-import type { OutboundMessage } from "../../../core/ports/sender.ts";
+import { hasRole, isAgencyClerk, type Actor, t, type Locale, type MessageKey, isOfficeUser, type OutboundMessage } from "../../../core/index.ts";
 
 /** The catalog sections of /help that apply to an actor, in the order they are shown. */
 export const helpSections = (actor: Pick<Actor, "roles" | "unitKind">): MessageKey[] => {

@@ -2,8 +2,8 @@
 // Vào sổ and Trả lại buttons (core/workflow/actions.ts packageMessageActions) and the typed commands the card shows on
 // channels without buttons (`/ok LT5`, `/tralai LT5 lý do`). Every press and command goes through the core
 // use case, which checks the person is a register clerk and the package still waits.
-import { registerInterchangePackage, returnInterchangePackage, type PackageSelector } from "../../../core/interchange/decide-package.ts";
-import { DomainError } from "../../../core/errors.ts";
+import { registerInterchangePackage, returnInterchangePackage, type PackageSelector } from "../../../core/interchange/index.ts";
+import { DomainError } from "../../../core/index.ts";
 import type { TurnContext } from "../context.ts";
 import { mapError } from "../map-error.ts";
 import { lines, reply } from "../render.ts";

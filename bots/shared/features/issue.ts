@@ -6,13 +6,8 @@
 // acknowledge with `/nhan P12-TCKH` (onOutgoingAck). With the interchange on, /ok also says which
 // external recipients go through it and which do not (no organ id in its directory). An outgoing
 // document sent through the interchange is recalled with `/thuhoi P12 lý do` (onOutgoingRecall).
-import { recallOutgoingDocument } from "../../../core/interchange/recall-outgoing.ts";
-import { t } from "../../../core/messages/index.ts";
-import { acknowledgeOutgoing } from "../../../core/outgoing/acknowledge-outgoing.ts";
-import { recipientMessageActions } from "../../../core/workflow/actions.ts";
-import { docTypeAbbreviation } from "../../../core/outgoing/doc-types.ts";
-import { issueOutgoingDocument } from "../../../core/outgoing/issue-outgoing-document.ts";
-import type { OutboundMessage } from "../../../core/ports/sender.ts";
+import { recallOutgoingDocument } from "../../../core/interchange/index.ts";
+import { t, acknowledgeOutgoing, recipientMessageActions, docTypeAbbreviation, issueOutgoingDocument, type OutboundMessage } from "../../../core/index.ts";
 import type { TurnContext } from "../context.ts";
 import { createKeywordForm } from "../forms/keyword-form.ts";
 import type { FormState } from "../forms/keyword-form.ts";

@@ -1,7 +1,6 @@
 // Linking a chat account (DESIGN.md "Linking a chat account"). A chat that is not linked learns
 // nothing but how to link: no document, no name, no count.
-import { redeemLinkCode } from "../../../core/identity/redeem-link-code.ts";
-import type { Locale } from "../../../core/messages/index.ts";
+import { redeemLinkCode, type Locale } from "../../../core/index.ts";
 import { reply } from "../render.ts";
 import type { ParsedMessage } from "../text/index.ts";
 import type { BotEnv, IncomingTurn, TurnResult } from "../types.ts";

@@ -4,15 +4,11 @@ import type { TurnContext } from "../context.ts";
 import type { PendingFile, StoredState } from "../conversation.ts";
 import { reply } from "../render.ts";
 import type { IncomingFile, TurnResult } from "../types.ts";
-import { isSecret as isSecretLevel } from "../../../core/workflow/state-machine.ts";
+import { isSecret as isSecretLevel, DomainError, type OutboundMessage, largeFileGate, t, type Locale, type MessageKey } from "../../../core/index.ts";
 import type { Secrecy } from "../text/values.ts";
-import { DomainError } from "../../../core/errors.ts";
-import { checkArrivedFile } from "../../../core/pdf/check-arrival.ts";
-import type { OutboundMessage } from "../../../core/ports/sender.ts";
-import { largeFileGate } from "../../../core/files/large-file-gate.ts";
+import { checkArrivedFile } from "../../../core/pdf/index.ts";
 import { incomingFileSize, isInMemory } from "../incoming-files.ts";
 import { mapError } from "../map-error.ts";
-import { t, type Locale, type MessageKey } from "../../../core/messages/index.ts";
 
 /** Photos of one document's pages, at most. */
 export const MAX_PENDING_FILES = 60;

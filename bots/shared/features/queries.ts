@@ -1,16 +1,21 @@
 // Read-only commands: /viec (my tasks), /quahan (overdue), /tim (search), /xem REF (a document or
 // an assignment). Core decides what this person may see; the bot lists it.
-import { t } from "../../../core/messages/index.ts";
-import type { OutboundMessage } from "../../../core/ports/sender.ts";
-import { getAssignmentByRef, type AssignmentHistoryEntry } from "../../../core/queries/get-assignment.ts";
-import { getDocumentByRef, type AssignmentView } from "../../../core/queries/get-document.ts";
-import { documentMessageActions } from "../../../core/workflow/actions.ts";
-import { interchangeViewLines } from "../../../core/interchange/send-view.ts";
-import { documentActionsFor } from "../../../core/workflow/state-machine.ts";
-import { listMyTasks } from "../../../core/queries/list-my-tasks.ts";
-import { listOverdue } from "../../../core/queries/list-overdue.ts";
-import { searchDocuments } from "../../../core/queries/search-documents.ts";
-import { formatDateTime, formatDueAt } from "../../../core/time.ts";
+import {
+  t,
+  type OutboundMessage,
+  getAssignmentByRef,
+  type AssignmentHistoryEntry,
+  getDocumentByRef,
+  type AssignmentView,
+  documentMessageActions,
+  documentActionsFor,
+  listMyTasks,
+  listOverdue,
+  searchDocuments,
+  formatDateTime,
+  formatDueAt,
+} from "../../../core/index.ts";
+import { interchangeViewLines } from "../../../core/interchange/index.ts";
 import type { TurnContext } from "../context.ts";
 import { lines, reply } from "../render.ts";
 import { signerText, type DocRef } from "../text/index.ts";

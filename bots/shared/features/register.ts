@@ -15,15 +15,8 @@
 // field read with low confidence is shown and flagged to be checked. A scan marked mật/tối mật/
 // tuyệt mật stops the read and goes the secret way (files discarded, text never kept). A failed read
 // leaves today's manual form and the reason. The text read is stored for /tim after /ok.
-import { findDuplicates, registerIncomingDocument } from "../../../core/documents/register-incoming-document.ts";
-import { knownIssuers } from "../../../core/documents/known-issuers.ts";
-import { storeDocumentText } from "../../../core/documents/store-document-text.ts";
-import { t } from "../../../core/messages/index.ts";
-import { OcrError } from "../../../core/ocr/ocr-error.ts";
-import { readDocument, type PageText } from "../../../core/ocr/read-document.ts";
-import type { ExtractedFields } from "../../../core/ocr/extract-fields.ts";
-import type { OutboundMessage } from "../../../core/ports/sender.ts";
-import { capUtf8 } from "../../../core/text/document-text.ts";
+import { findDuplicates, registerIncomingDocument, knownIssuers, storeDocumentText, t, type OutboundMessage, capUtf8 } from "../../../core/index.ts";
+import { OcrError, readDocument, type PageText, type ExtractedFields } from "../../../core/ocr/index.ts";
 import { isoDate } from "../context.ts";
 import type { TurnContext } from "../context.ts";
 import { createKeywordForm } from "../forms/keyword-form.ts";

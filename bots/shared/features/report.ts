@@ -7,12 +7,21 @@
 //   /baocao den|di|theodoi PERIOD    the incoming / outgoing / resolution-tracking register (Excel)
 //   … csv                            the register as CSV instead
 //   PERIOD: "11/2026" (a month), "01/11/2026 30/11/2026" (from, to; "tu … den …" and "-" allowed)
-import { t } from "../../../core/messages/index.ts";
-import { buildOnTimeReport, formatOnTimeText, onTimeReportXlsx, renderOnTimeChart } from "../../../core/office/on-time-report.ts";
-import { exportRegister, type RegisterType } from "../../../core/office/registers.ts";
-import { XLSX_MIME } from "../../../core/office/table-file.ts";
-import type { OutboundMessage } from "../../../core/ports/sender.ts";
-import { addDays, formatLocalDate, parseVietnameseDate, type LocalDate } from "../../../core/time.ts";
+import {
+  t,
+  buildOnTimeReport,
+  formatOnTimeText,
+  onTimeReportXlsx,
+  renderOnTimeChart,
+  exportRegister,
+  type RegisterType,
+  XLSX_MIME,
+  type OutboundMessage,
+  addDays,
+  formatLocalDate,
+  parseVietnameseDate,
+  type LocalDate,
+} from "../../../core/index.ts";
 import { isoDate } from "../context.ts";
 import type { TurnContext } from "../context.ts";
 import { reply } from "../render.ts";

@@ -7,7 +7,7 @@ const COMBINING_MARKS = /\p{M}+/gu;
 const foldChar = (ch: string): string =>
   ch.normalize("NFD").replace(COMBINING_MARKS, "").toLowerCase().replace(/đ/g, "d");
 
-export { foldVietnamese } from "../../../core/text/fold.ts";
+export { foldVietnamese } from "../../../core/index.ts";
 
 /** A folded string with, for each folded character, the index in the original it came from. */
 export type FoldedText = {

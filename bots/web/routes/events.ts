@@ -3,9 +3,7 @@
 // stored by another process); a heartbeat re-checks the session.
 import { Hono } from "hono";
 import { streamSSE } from "hono/streaming";
-import { t } from "../../../core/messages/index.ts";
-import { isWebSessionActive } from "../../../core/web/authenticate-session.ts";
-import { listWebMessages, WEB_HISTORY_PAGE } from "../../../core/web/web-messages.ts";
+import { t, isWebSessionActive, listWebMessages, WEB_HISTORY_PAGE } from "../../../core/index.ts";
 import type { WebChatEnv, WebChatKit } from "../web-chat-kit.ts";
 
 export const eventRoutes = (kit: WebChatKit): Hono<WebChatEnv> => {

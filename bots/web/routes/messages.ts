@@ -5,10 +5,7 @@
 //   POST /chat/api/press       { messageId, callback, updateKey }: a button press
 //   GET  /chat/api/tasks       the tasks panel (listMyTasks)
 import { Hono } from "hono";
-import { t } from "../../../core/messages/index.ts";
-import { listMyTasks } from "../../../core/queries/list-my-tasks.ts";
-import { localDateOf } from "../../../core/time.ts";
-import { appendWebMessages, getWebMessage, listWebMessages, redactWebMessage, WEB_HISTORY_PAGE } from "../../../core/web/web-messages.ts";
+import { t, listMyTasks, localDateOf, appendWebMessages, getWebMessage, listWebMessages, redactWebMessage, WEB_HISTORY_PAGE } from "../../../core/index.ts";
 import { parseIsoDate } from "../../shared/context.ts";
 import { linkCodeOf } from "../../shared/features/link.ts";
 import { handleIncoming } from "../../shared/handle-incoming.ts";

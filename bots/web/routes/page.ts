@@ -5,7 +5,7 @@
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { Hono } from "hono";
-import { t } from "../../../core/messages/index.ts";
+import { t } from "../../../core/index.ts";
 import { notFound, type WebChatEnv, type WebChatKit, type WebContext } from "../web-chat-kit.ts";
 
 const TYPES: Record<string, string> = {

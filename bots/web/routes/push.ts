@@ -3,8 +3,7 @@
 //   POST /chat/api/push/unsubscribe  { endpoint }: this browser stops getting pushes
 import { Hono } from "hono";
 import { z } from "zod";
-import { t } from "../../../core/messages/index.ts";
-import { removeWebPushSubscription, saveWebPushSubscription } from "../../../core/web/push-subscriptions.ts";
+import { t, removeWebPushSubscription, saveWebPushSubscription } from "../../../core/index.ts";
 import type { WebPusher } from "../web-push.ts";
 import { HttpRefusal, sendJson, type WebChatEnv, type WebChatKit } from "../web-chat-kit.ts";
 

@@ -3,10 +3,7 @@
 //   POST /chat/api/sign-in     { code } → session cookie (a JSON body; from our own origin when one is named)
 //   POST /chat/api/sign-out    ends this session
 import { Hono } from "hono";
-import { t } from "../../../core/messages/index.ts";
-import { authenticateSession } from "../../../core/web/authenticate-session.ts";
-import { signInWithCode } from "../../../core/web/sign-in-with-code.ts";
-import { signOut } from "../../../core/web/sign-out.ts";
+import { t, authenticateSession, signInWithCode, signOut } from "../../../core/index.ts";
 import { clientIpOf } from "../http.ts";
 import { HttpRefusal, sendJson, type WebChatEnv, type WebChatKit } from "../web-chat-kit.ts";
 
