@@ -13,7 +13,7 @@ import { DelayedError, Queue, UnrecoverableError, Worker, type Job, type JobsOpt
 import { Redis } from "ioredis";
 import type { EnqueueOptions, JobContext, JobDefinition } from "./definition.ts";
 import { isUnrecoverable, RateLimitedError } from "./job-errors.ts";
-import { DEFAULT_CONCURRENCY, DEFAULT_LIMITERS, DEFAULT_RETRY, defaultWorkerId, type CreateJobRunnerOptions, type JobRunner } from "./runner.ts";
+import { DEFAULT_CONCURRENCY, DEFAULT_LIMITERS, DEFAULT_RETRY, defaultWorkerId, type CreateJobRunnerOptions, type JobRunner } from "./runner-options.ts";
 
 /** Failed jobs are kept a week for inspection. */
 const KEEP_FAILED = { age: 7 * 24 * 3600 };

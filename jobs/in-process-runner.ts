@@ -10,7 +10,7 @@
 import type { EnqueueOptions, JobContext, JobDefinition } from "./definition.ts";
 import { nextFireTime } from "./cron.ts";
 import { backoffDelayMs, isUnrecoverable, RateLimitedError } from "./job-errors.ts";
-import { DEFAULT_CONCURRENCY, DEFAULT_LIMITERS, DEFAULT_RETRY, defaultWorkerId, type CreateJobRunnerOptions, type JobRunner } from "./runner.ts";
+import { DEFAULT_CONCURRENCY, DEFAULT_LIMITERS, DEFAULT_RETRY, defaultWorkerId, type CreateJobRunnerOptions, type JobRunner } from "./runner-options.ts";
 
 type Entry = { name: string; payload: unknown; jobId: string | undefined; attemptsMade: number; runAt: number };
 type Lane = { def: JobDefinition<any>; queue: Entry[]; active: number; pausedUntil: number; starts: number[] };

@@ -25,8 +25,6 @@ export const KNOWN_CYCLES: readonly (readonly string[])[] = [
   ["core/outbox/render-outbox-message.ts", "core/outgoing/render-outgoing-received.ts"],
   // The database client attaches direct SQL, which takes the client's Db type back.
   ["core/store/client.ts", "core/store/direct-sql.ts"],
-  // jobs/runner.ts picks the BullMQ or the in-process runner; both take its defaults and types back.
-  ["jobs/bullmq-runner.ts", "jobs/in-process-runner.ts", "jobs/runner.ts"],
 ];
 
 /** The files of one cycle, relative to the root, sorted. */
