@@ -6,8 +6,8 @@
 #   - PostgreSQL and Redis: uses servers already answering on 127.0.0.1 (5432, 6379), otherwise
 #     starts throwaway ones in a temporary directory (installing the Debian packages when missing),
 #     and stops what it started on exit;
-#   - type-check, layering check, unit and time-zone suites, database suites on PGlite and on
-#     PostgreSQL, Redis suites.
+#   - type-check, layering check, lint (ESLint; `npm run lint` runs both), unit and time-zone suites,
+#     database suites on PGlite and on PostgreSQL, Redis suites.
 # Set TEST_PG_URL / TEST_REDIS_URL to use other servers.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -122,6 +122,8 @@ log "type-check (tsc --noEmit)"
 npx tsc --noEmit -p tsconfig.json || STATUS=1
 log "layering (core/ imports neither bots/ nor jobs/)"
 node --import tsx scripts/check-imports.ts || STATUS=1
+log "lint (ESLint: core only through its front door, the floors, import cycles, floating promises)"
+npx eslint . || STATUS=1
 
 suite "unit" TZ=UTC -- --project unit
 suite "time zones: UTC" TZ=UTC -- --project tz

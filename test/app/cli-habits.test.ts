@@ -158,6 +158,7 @@ describe("times and logs", () => {
     // A terminal: `script` runs the command on a pseudo-terminal (util-linux, part of every Debian).
     const dataDir = path.join(root, "log-tty");
     const tty = await run("script", ["-qec", `${JSON.stringify(process.execPath)} bin/edoc.js user link-code nobody`, "/dev/null"], { DATA_DIR: dataDir, LOG_LEVEL: "info" });
+    // eslint-disable-next-line no-control-regex -- the terminal's colour codes (ESC [ … m) are what is stripped
     const plain = tty.stdout.replace(/\x1b\[[0-9;]*m/g, "");
     expect(plain).toMatch(/^\[\d{2}:\d{2}:\d{2}\] INFO: embedded database created\r?$/m);
     expect(plain).not.toMatch(/^\{"level"/m);

@@ -2,7 +2,7 @@
 // when a message is delivered to the person's web history (bots/web/web-push.ts), and opens the
 // chat when one is clicked. A push carries only a title and one line; the message itself is read
 // in the chat. Plain JavaScript, copied as is into web/dist (Vite's public folder).
-/* eslint-env serviceworker */
+/* global self */
 "use strict";
 
 const CHAT_URL = "/chat";

@@ -1,0 +1,1 @@
+export const register = (subject: string): string => `registered: ${subject}`;

@@ -1,0 +1,2 @@
+// The front door of this fixture's core.
+export { register } from "./documents/register.ts";
