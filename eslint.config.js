@@ -16,8 +16,14 @@ export const CORE_ENTRIES = ["index.ts", "pdf/index.ts", "ocr/index.ts", "interc
 const escape = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 const DEEP_CORE = `(^|/)core/(?!(${CORE_ENTRIES.map(escape).join("|")})$)`;
 const PRISMA = { group: ["@prisma/client", "@prisma/client/*", "@prisma/adapter-pg", "pglite-prisma-adapter"], message: "Only core/ uses Prisma: ask core for what you need." };
-const deepCore = { regex: DEEP_CORE, message: "Import core through its front door (core/index.ts) or a named sub-entry (core/{pdf,ocr,interchange,office}/index.ts); run scripts/codemod-core-imports.ts." };
-const layer = (name, forbidden) => ({ regex: `(^|/)(${forbidden.join("|")})/`, message: `${name}/ must not import ${forbidden.join("/, ")}/ (DESIGN.md: bin → app → {bots, jobs} → core).` });
+const deepCore = {
+  regex: DEEP_CORE,
+  message: "Import core through its front door (core/index.ts) or a named sub-entry (core/{pdf,ocr,interchange,office}/index.ts); run scripts/codemod-core-imports.ts.",
+};
+const layer = (name, forbidden) => ({
+  regex: `(^|/)(${forbidden.join("|")})/`,
+  message: `${name}/ must not import ${forbidden.join("/, ")}/ (DESIGN.md: bin → app → {bots, jobs} → core).`,
+});
 
 export default defineConfig(
   {
@@ -77,7 +83,10 @@ export default defineConfig(
           patterns: [
             layer("core", ["bots", "jobs", "app"]),
             // The entries are for outside code; inside core a module imports the module it needs (no cycle through a barrel).
-            { regex: `^(\\./|(\\.\\./)+)(index|pdf/index|ocr/index|interchange/index|office/index)\\.ts$`, message: "core's entries are for outside code: import the module itself." },
+            {
+              regex: `^(\\./|(\\.\\./)+)(index|pdf/index|ocr/index|interchange/index|office/index)\\.ts$`,
+              message: "core's entries are for outside code: import the module itself.",
+            },
           ],
         },
       ],

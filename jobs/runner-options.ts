@@ -26,8 +26,7 @@ export type JobRunner = {
 export type JobRunnerRoles = { workers: boolean; schedules: boolean };
 
 /** `edoc serve --role bots|jobs|all` → job roles: bots enqueue only; jobs and all run workers and schedules. */
-export const rolesForServe = (role: "bots" | "jobs" | "all"): JobRunnerRoles =>
-  role === "bots" ? { workers: false, schedules: false } : { workers: true, schedules: true };
+export const rolesForServe = (role: "bots" | "jobs" | "all"): JobRunnerRoles => (role === "bots" ? { workers: false, schedules: false } : { workers: true, schedules: true });
 
 export type RateLimit = { max: number; duration: number };
 

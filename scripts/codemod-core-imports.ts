@@ -30,7 +30,10 @@ export const SUB_ENTRIES: readonly (readonly [RegExp, string])[] = [
   [/^core\/pdf\//, "core/pdf/index.ts"], // intake checks, stamps, seals, signing: pdf-lib, fontkit, @signpdf
   // case files and archive packages (yazl): the `edoc archive` command's; the registers and the on-time
   // report of core/office are the chat's too and go through the front door
-  [/^core\/office\/(add-document-to-case-file|archive-xml|case-file-access|close-case-file|export-case-file|list-case-files|open-case-file|verify-archive-package)\.ts$/, "core/office/index.ts"],
+  [
+    /^core\/office\/(add-document-to-case-file|archive-xml|case-file-access|close-case-file|export-case-file|list-case-files|open-case-file|verify-archive-package)\.ts$/,
+    "core/office/index.ts",
+  ],
 ];
 export const FRONT_DOOR = "core/index.ts";
 export const ENTRIES = [FRONT_DOOR, ...SUB_ENTRIES.map(([, entry]) => entry)];
@@ -136,7 +139,10 @@ export const parseGenerated = (text: string): Map<string, Names> => {
   const block = text.slice(start + GENERATED_START.length, end);
   for (const m of block.matchAll(/export\s+(type\s+)?\{([^}]*)\}\s+from\s+"([^"]+)"/g)) {
     const names = out.get(m[3]!) ?? new Map<string, boolean>();
-    for (const raw of m[2]!.split(",").map((s) => s.trim()).filter(Boolean)) {
+    for (const raw of m[2]!
+      .split(",")
+      .map((s) => s.trim())
+      .filter(Boolean)) {
       const typeOnly = Boolean(m[1]) || raw.startsWith("type ");
       addName(names, raw.replace(/^type\s+/, ""), typeOnly);
     }
@@ -259,9 +265,10 @@ export const runCodemod = async (root: string, { check = false } = {}): Promise<
       }
       if (!existsSync(path.resolve(path.dirname(abs), mod))) problems.push(`${entry}: ${mod} no longer exists (moved? fix the export line by hand)`);
     }
-    for (const n of usedNames.keys()) if (!owner.has(n) && !new RegExp(`\\b${n}\\b`).test(text.slice(0, Math.max(0, text.indexOf(GENERATED_START))))) {
-      problems.push(`${entry}: ${n} is imported from it but not exported by its generated part`);
-    }
+    for (const n of usedNames.keys())
+      if (!owner.has(n) && !new RegExp(`\\b${n}\\b`).test(text.slice(0, Math.max(0, text.indexOf(GENERATED_START))))) {
+        problems.push(`${entry}: ${n} is imported from it but not exported by its generated part`);
+      }
     if (check) continue;
     const generated = renderGenerated(modules);
     const start = text.indexOf(GENERATED_START);

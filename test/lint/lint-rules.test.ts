@@ -14,9 +14,7 @@ describe("npm run lint's ESLint rules (eslint.config.js)", () => {
   it("refuse a deep import into core, core importing a channel, an import cycle and a floating promise", async () => {
     const eslint = new ESLint({ cwd: FIXTURES, overrideConfigFile: path.join(ROOT, "eslint.config.js") });
     const results = await eslint.lintFiles(["."]);
-    const found = results
-      .flatMap((r) => r.messages.map((m) => `${path.relative(FIXTURES, r.filePath)}:${m.line} ${m.ruleId ?? `fatal: ${m.message}`}`))
-      .sort();
+    const found = results.flatMap((r) => r.messages.map((m) => `${path.relative(FIXTURES, r.filePath)}:${m.line} ${m.ruleId ?? `fatal: ${m.message}`}`)).sort();
     expect(found).toEqual([
       "bots/deep-import.ts:2 no-restricted-imports",
       "core/cycle-a.ts:2 import-x/no-cycle",
