@@ -36,7 +36,9 @@ export type RenderOutboxInput = {
   locale: Locale;
 };
 
-export type RenderOutboxResult = { ok: true; message: OutboundMessage } | { ok: false; reason: string };
+import type { RenderOutboxResult } from "./render-result.ts";
+
+export type { RenderOutboxResult };
 
 /**
  * Renders one outbox row into a channel-neutral message, or says why it must not be sent.

@@ -4,7 +4,7 @@
 // paper recipient or a paper-only document is not sent (the row is cancelled).
 import { t, type Locale } from "../messages/index.ts";
 import type { MessageAttachment } from "../ports/sender.ts";
-import type { RenderOutboxResult } from "../outbox/render-outbox-message.ts";
+import type { RenderOutboxResult } from "../outbox/render-result.ts";
 import type { Db } from "../store/client.ts";
 import { formatDate } from "../time.ts";
 import { displayRef } from "../documents/refs.ts";

@@ -6,7 +6,7 @@
 // `$queryRawUnsafe`/`$executeRawUnsafe` (see `runSql`). Values pg parses by the process time zone
 // (timestamp without time zone) must not be selected through it: select them as epoch milliseconds.
 import type pg from "pg";
-import type { Db } from "./client.ts";
+import type { PrismaClient as Db } from "./generated/client.ts";
 import type { Tx } from "./tx.ts";
 
 const DIRECT = Symbol.for("edoc.directSql");
