@@ -289,13 +289,13 @@ const commands: Record<string, Command> = {
     },
   },
 
-  // === report (issue 9: registers and the on-time report; see app/office-commands.ts)
+  // === report (registers and the on-time report; see app/office-commands.ts)
   report: {
     summary: "registers (incoming, outgoing, tracking) as XLSX/CSV; the on-time report",
     usage: async () => (await import("./office-commands.ts")).REPORT_USAGE,
     run: async (args) => (await import("./office-commands.ts")).reportCommand(args),
   },
-  // === archive (issue 9: case files and the archive package; see app/office-commands.ts)
+  // === archive (case files and the archive package; see app/office-commands.ts)
   archive: {
     summary: "the year's case files: open, add, close, list; export a closed one for the archive; verify a package",
     usage: async () => (await import("./office-commands.ts")).ARCHIVE_USAGE,

@@ -1,4 +1,4 @@
-// The office's CLI commands (issue 9), wired into app/cli.ts:
+// The office's CLI commands, wired into app/cli.ts:
 //
 //   edoc report register --type in|out|tracking --from YYYY-MM-DD --to YYYY-MM-DD [--secret] [--volume N] [--format xlsx|csv] --out FILE [--org CODE]
 //   edoc report on-time --from YYYY-MM-DD --to YYYY-MM-DD [--xlsx FILE] [--chart FILE.png] [--org CODE]

@@ -84,7 +84,7 @@ export const startService = async ({ config, logger, role = "all" }: { config: C
     if (runsBots) zalo = createZaloBot({ token: config.ZALO_BOT_TOKEN, apiBase: config.ZALO_API_BASE, deps: app.deps, logger: zaloLogger, fileLinks });
     if (!fileLinks) zaloLogger.warn("PUBLIC_BASE_URL is not set: Zalo users cannot open documents (set it to the address where /files/ is reachable)");
   }
-  // === Web chat (bots/web, issue 11): always on, it needs no platform token. Its sender stores the
+  // === Web chat (bots/web): always on, it needs no platform token. Its sender stores the
   // message and pushes it to open pages (in a jobs-only process it only stores; the bots process's
   // pages pick it up by polling). The page and its API are served where bots run.
   const webChat = createWebChat({

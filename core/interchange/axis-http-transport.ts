@@ -1,5 +1,5 @@
 // The HTTP adapter of the interchange transport, speaking the calls as the public SDK makes them
-// (../shared/EDXML.md, "Transport"): every call a POST to `{baseUrl}/{call}` with the credentials in the
+// (docs/EDXML.md, "Transport"): every call a POST to `{baseUrl}/{call}` with the credentials in the
 // `systemid` and `secret` headers, answers `{ status: "OK" | "FAIL", ErrorDesc?, ... }` in JSON, except
 // `getEdoc`, which answers the package itself. Every call has a timeout; JSON answers and packages have a
 // size limit. A province whose platform differs (OAuth in front, other paths) gets its own adapter of the

@@ -1,4 +1,4 @@
-// Writes edXML packages and status messages (../shared/EDXML.md). Every text and attribute is escaped;
+// Writes edXML packages and status messages (docs/EDXML.md). Every text and attribute is escaped;
 // characters XML 1.0 cannot carry at all (control characters other than tab and line breaks) are
 // dropped; attachments are base64 in 76-character lines.
 import { EDXML_NAMESPACE, XLINK_NAMESPACE } from "./edxml-types.ts";

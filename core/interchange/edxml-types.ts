@@ -1,4 +1,4 @@
-// The edXML package (QCVN 102:2016/BTTTT) and its status message, as plain data (../shared/EDXML.md).
+// The edXML package (QCVN 102:2016/BTTTT) and its status message, as plain data (docs/EDXML.md).
 // Dates are ISO strings (`2026-12-10`); the XML carries them as dd/MM/yyyy. Free text is kept as sent:
 // nothing here parses meaning out of an identifier (DocumentId's format differs between implementations).
 
@@ -134,7 +134,7 @@ export type EdxmlPackage<Stored> = {
   attachments: EdxmlAttachment<Stored>[];
 };
 
-/** Status codes of ../shared/EDXML.md (others are kept as sent). */
+/** Status codes of docs/EDXML.md (others are kept as sent). */
 export const EDXML_STATUS_CODES = {
   arrived: "01",
   returned: "02",

@@ -1,4 +1,4 @@
-// Writing the status messages a package's sender gets back (../shared/EDXML.md, "Status messages"), in the
+// Writing the status messages a package's sender gets back (docs/EDXML.md, "Status messages"), in the
 // transaction of the change they report; ./status-messages.ts sends them. Light on purpose: the workflow's
 // use cases (directive, acknowledgement, completion) import it.
 import { t } from "../messages/index.ts";

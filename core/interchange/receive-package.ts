@@ -1,4 +1,4 @@
-// Receiving through the national document interchange (trục liên thông, ../shared/EDXML.md): each package
+// Receiving through the national document interchange (trục liên thông, docs/EDXML.md): each package
 // listed for us is downloaded (its original bytes kept), parsed with bounded limits, its attachments run
 // through the intake checks, and it is registered as an incoming document — and only then the axis hears
 // `updateStatus done`. Idempotent: one InterchangePackage row per axis docId, written in the registration's

@@ -1,5 +1,5 @@
 // A sender recalls a document it sent us through the interchange (thu hồi: a status message with
-// StatusCode 13 whose ResponseFor names the document; ../shared/EDXML.md, "Status messages"). It reaches
+// StatusCode 13 whose ResponseFor names the document; docs/EDXML.md, "Status messages"). It reaches
 // us on the status list (or listed with the packages) and is routed here by ./send-statuses.ts.
 //
 // Decisions (issue 19):

@@ -8,7 +8,7 @@ import type { Tx } from "../store/tx.ts";
 import { utcMidnightToLocalDate } from "../time.ts";
 import { matchAgency } from "./agency-directory.ts";
 
-/** The longest envelope DocumentId we give: one public validator caps it at 15 characters (../shared/EDXML.md). */
+/** The longest envelope DocumentId we give: one public validator caps it at 15 characters (docs/EDXML.md). */
 export const EDXML_DOCUMENT_ID_MAX = 15;
 
 /** Crockford's base32 (no I, L, O, U): upper case, unambiguous when read aloud or retyped. */

@@ -1,5 +1,5 @@
 // Sending our outgoing documents through the national document interchange (issue 19, "Sending";
-// ../shared/EDXML.md): each InterchangeOutgoing row (queued by ./send-enqueue.ts in the issue's
+// docs/EDXML.md): each InterchangeOutgoing row (queued by ./send-enqueue.ts in the issue's
 // transaction) becomes one edXML package — From our AGENCY_ORGAN_ID, To every matched recipient, the
 // envelope from the document's register entry, the issued copy (sealed, and signed with a certificate)
 // as its attachment — sent with `sendEdoc`. Shaped like the outbox: claimed by compare-and-set with a

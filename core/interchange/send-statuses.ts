@@ -1,5 +1,5 @@
 // The statuses the recipients of our outgoing packages send back (01 arrived, 02 returned with a reason,
-// 03 registered, 04 assigned, 05 in progress, 06 done; ../shared/EDXML.md, "Status messages"). The axis
+// 03 registered, 04 assigned, 05 in progress, 06 done; docs/EDXML.md, "Status messages"). The axis
 // lists them apart from packages (`getReceivedEdocList` with `messagetype: status`); each is downloaded,
 // parsed, matched to our package (its ResponseFor/DocumentId is the one we gave, else số/ký hiệu + date)
 // and to the recipient (its From/OrganId), stored per recipient — the clerk sees them with /xem — and only

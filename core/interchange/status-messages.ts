@@ -1,4 +1,4 @@
-// Status messages back to a package's sender (01 stored, 02 returned, 03 registered, …; ../shared/EDXML.md),
+// Status messages back to a package's sender (01 stored, 02 returned, 03 registered, …; docs/EDXML.md),
 // shaped like the outbox (core/outbox): a row written in the transaction of the change it reports, then
 // claimed by compare-and-set with a lease and sent with `sendEdoc` (`messagetype: status`). A failed send
 // waits with a growing delay and is tried again: the axis being down loses nothing. One package's statuses

@@ -1,5 +1,5 @@
 // The interchange transport port: how the connector talks to the national document interchange (trục
-// liên thông) or a province's platform in front of it (../shared/EDXML.md, "Transport"). The workflow
+// liên thông) or a province's platform in front of it (docs/EDXML.md, "Transport"). The workflow
 // only sees this port; a province's variant (OAuth, other paths) is a new adapter, not a change to the
 // workflow. The HTTP adapter of the public SDK's calls is core/interchange/axis-http-transport.ts.
 

@@ -1,4 +1,4 @@
-// The document interchange's jobs (trục liên thông, ../shared/EDXML.md): `interchange.poll` asks the axis for
+// The document interchange's jobs (trục liên thông, docs/EDXML.md): `interchange.poll` asks the axis for
 // new packages every AXIS_POLL_SECONDS and receives each (core/interchange/receive-package.ts), then sends the
 // statuses it queued; `interchange.send` sends our outgoing documents' packages (core/interchange/send-outgoing.ts);
 // `interchange.agencies` refreshes the agency directory once a day; `interchange.statuses` sends (and retries) the queued status messages on its own, so a

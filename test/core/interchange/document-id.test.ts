@@ -1,5 +1,5 @@
 // The envelope DocumentId we give outgoing packages (core/interchange/send-enqueue.ts): it must fit the
-// validator that caps it at 15 characters (../shared/EDXML.md), be the same for the same document every
+// validator that caps it at 15 characters (docs/EDXML.md), be the same for the same document every
 // time (a re-send is recognised), and differ between documents.
 import { describe, expect, it } from "vitest";
 import { EDXML_DOCUMENT_ID_MAX, outgoingEdxmlDocumentId } from "../../../core/interchange/send-enqueue.ts";
