@@ -100,12 +100,12 @@ export { migrate } from "./store/migrate.ts";
 export { capUtf8 } from "./text/document-text.ts";
 export { foldVietnamese } from "./text/fold.ts";
 export { addDays, formatDateTime, formatDueAt, formatLocalDate, type LocalDate, localDateOf, parseVietnameseDate } from "./time.ts";
-export { type AuthenticatedSession, authenticateSession, isWebSessionActive } from "./web/authenticate-session.ts";
-export { listWebPushSubscriptions, recordWebPushOutcome, removeWebPushSubscription, saveWebPushSubscription, type WebPushTarget } from "./web/push-subscriptions.ts";
-export { DEFAULT_WEB_SESSION_POLICY, generateBrowserId, type WebSessionPolicy } from "./web/session-token.ts";
-export { signInWithCode } from "./web/sign-in-with-code.ts";
-export { revokeWebSessions, signOut } from "./web/sign-out.ts";
-export { appendWebMessages, getWebMessage, listWebMessages, redactWebMessage, setWebMessageActions, type StoredWebMessage, WEB_HISTORY_PAGE } from "./web/web-messages.ts";
+export { type AuthenticatedSession, authenticateSession, isWebSessionActive } from "./sessions/authenticate-session.ts";
+export { listWebPushSubscriptions, recordWebPushOutcome, removeWebPushSubscription, saveWebPushSubscription, type WebPushTarget } from "./sessions/push-subscriptions.ts";
+export { DEFAULT_WEB_SESSION_POLICY, generateBrowserId, type WebSessionPolicy } from "./sessions/session-token.ts";
+export { signInWithCode } from "./sessions/sign-in-with-code.ts";
+export { revokeWebSessions, signOut } from "./sessions/sign-out.ts";
+export { appendWebMessages, getWebMessage, listWebMessages, redactWebMessage, setWebMessageActions, type StoredWebMessage, WEB_HISTORY_PAGE } from "./sessions/web-messages.ts";
 export {
   type ActionOutcome,
   ASSIGNMENT_COMMANDS,

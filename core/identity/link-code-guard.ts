@@ -52,7 +52,7 @@ const ts = (d: Date): string => d.toISOString();
 
 /**
  * The service-wide budget's key. The table is keyed by channel; it is stored as a WEB key, whose other
- * keys are `ip:…` and `browser:…` (core/web/session-token.ts), so nothing else can count on it.
+ * keys are `ip:…` and `browser:…` (core/sessions/session-token.ts), so nothing else can count on it.
  */
 export const SERVICE_THROTTLE_KEY: ThrottleKey = { channel: "WEB", chatId: "service:link-codes" };
 

@@ -1,5 +1,6 @@
-// The web chat's storage in core: browser sessions (signed in with a one-time link code) and the
-// conversation history. The conversation itself is bots/shared's, as on every channel.
+// Sessions in core: browser sessions signed in with a one-time link code, their Web Push
+// subscriptions and the history of their messages (what a page reload shows). The web chat is their
+// one user today; the conversation itself is bots/shared's, as on every channel.
 export { signInWithCode, ZSignInWithCodeInput, type SignInWithCodeInput, type SignInWithCodeResult } from "./sign-in-with-code.ts";
 export { authenticateSession, isWebSessionActive, type AuthenticatedSession } from "./authenticate-session.ts";
 export { signOut, revokeWebSessions, ZSignOutInput, ZRevokeWebSessionsInput, type SignOutInput, type RevokeWebSessionsInput } from "./sign-out.ts";

@@ -16,7 +16,7 @@ import { createLogger } from "../../app/logger.ts";
 import { loadConfig } from "../../app/config.ts";
 import { issueLinkCode } from "../../core/identity/issue-link-code.ts";
 import { importOrganization } from "../../core/org/import-organization.ts";
-import { revokeWebSessions } from "../../core/web/sign-out.ts";
+import { revokeWebSessions } from "../../core/sessions/sign-out.ts";
 
 const CHROMIUM = "/usr/bin/chromium";
 const CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];

@@ -1,5 +1,5 @@
 // A fake of the national document interchange (trục liên thông) on 127.0.0.1, speaking the calls of
-// ../shared/EDXML.md: POST {url}/getReceivedEdocList | getEdoc | updateStatus | sendEdoc | getAgencies with
+// docs/EDXML.md: POST {url}/getReceivedEdocList | getEdoc | updateStatus | sendEdoc | getAgencies with
 // the `systemid`/`secret` headers, JSON answers `{ status: "OK" | "FAIL", ErrorDesc }`. A test puts
 // packages on it (`deliver`), reads what our side sent (`sent`, `statuses`) and the statuses it set
 // (`statusUpdates`), and can make the next calls fail (500, FAIL, or no answer at all).

@@ -18,7 +18,7 @@ import webpush from "web-push";
 import { createWebChat, loadWebPushOptions, type WebChat } from "../../../bots/web/index.ts";
 import { issueLinkCode } from "../../../core/identity/issue-link-code.ts";
 import { importOrganization } from "../../../core/org/import-organization.ts";
-import { revokeWebSessions } from "../../../core/web/sign-out.ts";
+import { revokeWebSessions } from "../../../core/sessions/sign-out.ts";
 import { createTestDeps } from "../../support/core.ts";
 import { createTestDatabase, type TestDatabase } from "../../support/test-db.ts";
 

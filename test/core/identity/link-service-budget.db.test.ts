@@ -10,7 +10,7 @@ import { redeemLinkCode } from "../../../core/identity/redeem-link-code.ts";
 import { t } from "../../../core/messages/index.ts";
 import { importOrganization } from "../../../core/org/import-organization.ts";
 import { renderOutboxMessage } from "../../../core/outbox/render-outbox-message.ts";
-import { signInWithCode } from "../../../core/web/sign-in-with-code.ts";
+import { signInWithCode } from "../../../core/sessions/sign-in-with-code.ts";
 import { createTestClock, createTestDeps } from "../../support/core.ts";
 import { createTestDatabase, type TestDatabase } from "../../support/test-db.ts";
 

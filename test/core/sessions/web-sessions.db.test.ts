@@ -5,11 +5,11 @@ import { issueLinkCode } from "../../../core/identity/issue-link-code.ts";
 import { redeemLinkCode } from "../../../core/identity/redeem-link-code.ts";
 import { resolveIdentity } from "../../../core/identity/resolve-identity.ts";
 import { importOrganization } from "../../../core/org/import-organization.ts";
-import { authenticateSession, isWebSessionActive } from "../../../core/web/authenticate-session.ts";
-import { hashSessionToken } from "../../../core/web/session-token.ts";
-import { signInWithCode } from "../../../core/web/sign-in-with-code.ts";
-import { revokeWebSessions, signOut } from "../../../core/web/sign-out.ts";
-import { appendWebMessages, listWebMessages, setWebMessageActions } from "../../../core/web/web-messages.ts";
+import { authenticateSession, isWebSessionActive } from "../../../core/sessions/authenticate-session.ts";
+import { hashSessionToken } from "../../../core/sessions/session-token.ts";
+import { signInWithCode } from "../../../core/sessions/sign-in-with-code.ts";
+import { revokeWebSessions, signOut } from "../../../core/sessions/sign-out.ts";
+import { appendWebMessages, listWebMessages, setWebMessageActions } from "../../../core/sessions/web-messages.ts";
 import { createTestClock, createTestDeps } from "../../support/core.ts";
 import { createTestDatabase, type TestDatabase } from "../../support/test-db.ts";
 
