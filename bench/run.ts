@@ -13,10 +13,12 @@ import { cpus, freemem, loadavg, totalmem } from "node:os";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { runAcksBench } from "./acks.ts";
+import { runCompleteBench } from "./complete.ts";
 import { runFanoutBench } from "./fanout.ts";
 import { runFootprintBench } from "./footprint.ts";
 import { runOcrBench } from "./ocr.ts";
 import { runPgliteQueriesBench } from "./pglite-queries.ts";
+import { runRegisterBench } from "./register.ts";
 import { runStampBench } from "./stamp.ts";
 import { runSweepBench } from "./sweep.ts";
 import { runUploadsBench } from "./uploads.ts";
@@ -29,6 +31,8 @@ const BENCHES: Record<string, () => Promise<BenchResult>> = {
   stamp: () => runStampBench(),
   sweep: () => runSweepBench(),
   acks: () => runAcksBench(),
+  complete: () => runCompleteBench(),
+  register: () => runRegisterBench(),
   fanout: () => runFanoutBench(),
   footprint: () => runFootprintBench(),
   pglite: () => runPgliteQueriesBench(),

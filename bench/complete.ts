@@ -1,0 +1,178 @@
+// Benchmark: completions (a unit head completes the unit's main assignment with a text report, no
+// file) through the core (completeAssignment; the checkpointer links the audit rows into the chain
+// after the commits, counted in the core's time) on PostgreSQL, against the bare SQL a completion
+// needs, sent through `pg` directly with the same concurrency (10 in parallel, pools of 10):
+//   BEGIN; the compare-and-set UPDATE of "Assignment" (completed, reminders off, acknowledged if it
+//   was not); UPDATE "Document" to DONE; INSERT "Report"; INSERT two "AuditEvent" rows
+//   (assignment.completed, document.done); INSERT the leader's "OutboxMessage"; the interchange's
+//   status-06 INSERT … SELECT from "InterchangePackage" (no package here: no row); COMMIT.
+// Every assignment has a document and directive of its own (each completion closes its document).
+// Measured like acks.ts (bench/support/core-vs-bare.ts): warm-up, alternating parallel rounds, Node
+// and PostgreSQL CPU per completion, a sequential pass, statements per completion.
+//
+// Run alone: node --import tsx bench/complete.ts
+import { randomUUID } from "node:crypto";
+import { mkdtemp, rm } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import pg from "pg";
+import { completeAssignment } from "../core/assignments/complete-assignment.ts";
+import { GENESIS_HASH, auditContentOf, hashAuditEvent } from "../core/audit/append-audit-event.ts";
+import { createAuditCheckpointer, withAuditCommitHook } from "../core/audit/audit-checkpoint.ts";
+import { createFileCheckpointStore } from "../core/audit/checkpoint-file-store.ts";
+import { DEFAULT_SETTINGS, silentLogger, type CoreDeps } from "../core/deps.ts";
+import { createMemoryFileStore } from "../core/files/file-store.ts";
+import { t } from "../core/messages/index.ts";
+import { openDatabase } from "../core/store/client.ts";
+import { coreVsBareReport, measureCoreVsBare, passLayout } from "./support/core-vs-bare.ts";
+import { buildBenchOrg } from "./support/org.ts";
+import { createBenchDatabase } from "./support/pg.ts";
+import { roundAll, type BenchResult } from "./support/result.ts";
+
+const SELF = fileURLToPath(import.meta.url);
+const TEXT = "Đã tham mưu văn bản trả lời số 12/UBND-TCKH, trình lãnh đạo ký ngày 10/12.";
+
+export type CompleteBenchOptions = { count?: number; sequentialCount?: number; concurrency?: number; warmup?: number };
+
+/** A timestamp as PostgreSQL's timestamp(3) text in UTC (what Prisma stores). */
+const ts = (d: Date) => d.toISOString().replace("T", " ").replace("Z", "");
+
+export const runCompleteBench = async (options: CompleteBenchOptions = {}): Promise<BenchResult> => {
+  const o = { count: options.count ?? 1000, sequentialCount: options.sequentialCount ?? 300, concurrency: options.concurrency ?? 10, warmup: options.warmup ?? 1000, rounds: 4, countedOps: 50 };
+  const at = passLayout(o);
+  const bdb = await createBenchDatabase("complete");
+  const checkpointDir = await mkdtemp(path.join(os.tmpdir(), "edoc-bench-complete-"));
+  const db = await openDatabase({ databaseUrl: bdb.url, migrate: false, poolSize: o.concurrency });
+  const pgPool = new pg.Pool({ connectionString: bdb.url, max: o.concurrency });
+  pgPool.on("error", () => {}); // see acks.ts
+  try {
+    const org = await buildBenchOrg(db.prisma, { units: 60, headsPerUnit: 1 });
+    const now = new Date();
+    const year = now.getUTCFullYear();
+    const headIds = org.unitIds.map((u) => org.heads.find((h) => h.unitId === u)!.userId);
+    // One document, directive and acknowledged MAIN assignment per operation: ids c{doc,dir,asg}-<n>.
+    const setup = new pg.Client({ connectionString: bdb.url });
+    await setup.connect();
+    const series = `FROM generate_series(0, ${at.total - 1}) AS n, (SELECT now() AT TIME ZONE 'UTC' AS now) AS d`;
+    await setup.query(
+      `INSERT INTO "Document" ("id","orgId","direction","registerBook","registerYear","registerNumber","ref","docType","issuer","subject","status","createdById","arrivalAt","createdAt","updatedAt")
+       SELECT 'cdoc-' || n, $1, 'IN', 'IN', $2::int, n + 1, 'D' || (n + 1) || '/' || $2::text, 'Công văn', 'Sở Tài chính', 'Benchmark ' || n, 'ASSIGNED', $3, d.now, d.now, d.now ${series}`,
+      [org.orgId, year, org.clerkId],
+    );
+    await setup.query(`INSERT INTO "Directive" ("id","documentId","authorId","enteredById","text","createdAt") SELECT 'cdir-' || n, 'cdoc-' || n, $1, $1, 'Giao phòng chủ trì', d.now ${series}`, [org.leaderId]);
+    await setup.query(
+      `INSERT INTO "Assignment" ("id","directiveId","documentId","unitId","role","status","ref","dueAt","originalDueAt","isPaper","acknowledgedAt","acknowledgedById","nextReminderAt","reminderStep","sentAt","createdAt","updatedAt")
+       SELECT 'casg-' || n, 'cdir-' || n, 'cdoc-' || n, ($1::text[])[1 + n % $3], 'MAIN', 'ACKNOWLEDGED', 'D' || (n + 1) || '/' || $4::text, d.now + interval '10 days', d.now + interval '10 days', false,
+              d.now, ($2::text[])[1 + n % $3], d.now + interval '1 day', 'DUE_SOON', d.now, d.now, d.now ${series}`,
+      [org.unitIds, headIds, org.unitIds.length, year],
+    );
+    await setup.query(`ANALYZE`);
+    await setup.end();
+    const actorOf = (n: number) => headIds[n % headIds.length]!;
+
+    const checkpointer = createAuditCheckpointer({
+      db: db.prisma,
+      store: createFileCheckpointStore({ file: path.join(checkpointDir, "checkpoint.json"), secret: "bench-secret-bench-secret-bench-secret-0" }),
+      clock: { now: () => new Date() },
+    });
+    const deps: CoreDeps = { prisma: withAuditCommitHook(db.prisma, checkpointer.afterCommit), logger: silentLogger, auditCheckpoint: checkpointer, clock: { now: () => new Date() }, files: createMemoryFileStore(), settings: DEFAULT_SETTINGS };
+
+    const core = async (n: number) => {
+      await completeAssignment(deps, { actorUserId: actorOf(n), assignmentId: `casg-${n}`, text: TEXT });
+    };
+    const status06 = t("vi", "interchange.status.06", { unit: "" });
+    const bare = async (n: number) => {
+      const c = await pgPool.connect();
+      try {
+        const now = new Date();
+        const actor = actorOf(n);
+        const assignmentId = `casg-${n}`;
+        const documentId = `cdoc-${n}`;
+        const ref = `D${n + 1}/${year}`;
+        const reportId = randomUUID();
+        await c.query("BEGIN");
+        const upd = await c.query(
+          `UPDATE "Assignment" SET "status" = 'COMPLETED', "completedAt" = $2, "completedById" = $3, "nextReminderAt" = NULL, "reminderStep" = NULL,
+                  "acknowledgedAt" = COALESCE("acknowledgedAt", $2), "acknowledgedById" = COALESCE("acknowledgedById", $3), "updatedAt" = $2
+           WHERE "id" = $1 AND "status" IN ('ASSIGNED', 'ACKNOWLEDGED', 'IN_PROGRESS')`,
+          [assignmentId, ts(now), actor],
+        );
+        if (upd.rowCount !== 1) throw new Error(`bare complete ${n}: compare-and-set matched ${upd.rowCount}`);
+        const doc = await c.query(`UPDATE "Document" SET "status" = 'DONE', "updatedAt" = $2 WHERE "id" = $1 AND "status" IN ('ASSIGNED', 'IN_PROGRESS')`, [documentId, ts(now)]);
+        await c.query(`INSERT INTO "Report" ("id","assignmentId","kind","text","authorId","createdAt") VALUES ($1, $2, 'COMPLETION', $3, $4, $5)`, [reportId, assignmentId, TEXT, actor, ts(now)]);
+        const events = [
+          auditContentOf({ type: "assignment.completed", at: now, orgId: org.orgId, actorUserId: actor, entityType: "Assignment", entityId: assignmentId, data: { ref, reportId, sha256: null, late: false } }),
+          ...(doc.rowCount === 1 ? [auditContentOf({ type: "document.done", at: now, orgId: org.orgId, actorUserId: actor, entityType: "Document", entityId: documentId, data: { ref } })] : []),
+        ];
+        const values = events.map((_, i) => `(${Array.from({ length: 9 }, (_, j) => `$${i * 9 + j + 1}`).join(",")})`).join(",");
+        await c.query(
+          `INSERT INTO "AuditEvent" ("at","orgId","actorUserId","type","entityType","entityId","data","prevHash","hash") VALUES ${values}`,
+          events.flatMap((e) => [ts(e.at), e.orgId, e.actorUserId, e.type, e.entityType, e.entityId, e.data, GENESIS_HASH, hashAuditEvent(GENESIS_HASH, e)]),
+        );
+        await c.query(
+          `INSERT INTO "OutboxMessage" ("id","dedupeKey","userId","kind","payload","urgency","nextAttemptAt","createdAt") VALUES ($1, $2, $3, 'assignment.completed', $4, 'NORMAL', $5, $5) ON CONFLICT DO NOTHING`,
+          [randomUUID(), `rep:${reportId}:${org.leaderId}`, org.leaderId, { assignmentId, reportId }, ts(now)],
+        );
+        await c.query(
+          `INSERT INTO "InterchangeStatusMessage" ("id","dedupeKey","packageId","statusCode","description","toOrganId","responseCode","responseDate","responseDocumentId","nextAttemptAt","createdAt")
+           SELECT gen_random_uuid()::text, p."id" || ':06', p."id", '06', $2, p."fromOrganId", p."codeNumber" || '/' || p."codeNotation", p."promulgationDate", p."edxmlDocumentId", $3, $3
+           FROM "InterchangePackage" p WHERE p."documentId" = $1 AND p."state" = 'REGISTERED' AND p."codeNumber" IS NOT NULL AND p."codeNotation" IS NOT NULL AND p."promulgationDate" IS NOT NULL
+           ON CONFLICT ("dedupeKey") DO NOTHING`,
+          [documentId, status06, ts(now)],
+        );
+        await c.query("COMMIT");
+      } catch (err) {
+        await c.query("ROLLBACK").catch(() => {});
+        throw err;
+      } finally {
+        c.release();
+      }
+    };
+
+    const figures = await measureCoreVsBare({
+      name: "complete",
+      database: bdb,
+      core: { op: core, afterPass: () => checkpointer.checkpoint() },
+      bare: { op: bare },
+      ...o,
+    });
+
+    await checkpointer.close();
+    const check = new pg.Client({ connectionString: bdb.url });
+    await check.connect();
+    const one = async (sql: string) => Number((await check.query(sql)).rows[0].c);
+    const found = {
+      completed: await one(`SELECT count(*) AS c FROM "Assignment" WHERE "status" = 'COMPLETED'`),
+      done: await one(`SELECT count(*) AS c FROM "Document" WHERE "status" = 'DONE'`),
+      reports: await one(`SELECT count(*) AS c FROM "Report"`),
+      audits: await one(`SELECT count(*) AS c FROM "AuditEvent" WHERE "type" IN ('assignment.completed', 'document.done')`),
+      outbox: await one(`SELECT count(*) AS c FROM "OutboxMessage" WHERE "kind" = 'assignment.completed'`),
+      unlinked: await one(`SELECT count(*) AS c FROM "AuditEvent" WHERE "hash" IS NULL`),
+    };
+    await check.end();
+    const want = { completed: at.total, done: at.total, reports: at.total, audits: 2 * at.total, outbox: at.total, unlinked: 0 };
+    if (JSON.stringify(found) !== JSON.stringify(want)) throw new Error(`complete: expected ${JSON.stringify(want)}, found ${JSON.stringify(found)}`);
+
+    const { metrics, comparisons } = coreVsBareReport("completion", figures, o, "bare 8 statements via pg");
+    return {
+      name: "complete",
+      metrics: roundAll(metrics),
+      comparisons,
+      notes: [
+        `complete: ${o.count} per parallel pass at concurrency ${o.concurrency} in ${o.rounds} alternating rounds after ${o.warmup} per side to warm up (Prisma pool ${o.concurrency}, pg.Pool ${o.concurrency}); ${o.sequentialCount} per sequential pass; statements counted over ${o.countedOps} sequential completions per side; PostgreSQL; checked: every assignment COMPLETED with its report, document DONE, 2 audit rows and the leader's outbox row, every audit row linked`,
+      ],
+    };
+  } finally {
+    await rm(checkpointDir, { recursive: true, force: true });
+    await pgPool.end().catch(() => {});
+    await db.close().catch(() => {});
+    await bdb.drop();
+  }
+};
+
+if (process.argv[1] === SELF) {
+  const i = process.argv.indexOf("--count");
+  const result = await runCompleteBench(i >= 0 ? { count: Number(process.argv[i + 1]) } : {});
+  console.log(JSON.stringify(result, null, 2));
+}
