@@ -31,7 +31,7 @@ const patchStatementCounter = (): void => {
 export type Side = {
   op: (n: number) => Promise<void>;
   /** Runs after each pass and counts in its time (the core: the checkpointer linking its audit rows). */
-  afterPass?: () => Promise<void>;
+  afterPass?: () => Promise<unknown>;
 };
 
 export type CoreVsBareOptions = {
