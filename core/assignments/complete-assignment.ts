@@ -11,6 +11,7 @@ import type { ActionOutcome } from "../workflow/actions.ts";
 import type { AssignmentAction } from "../workflow/state-machine.ts";
 import { factsOf, loadAssignmentForAction, outcomeAfter, unitHeadIds, shownRef } from "./assignment-access.ts";
 import { closeDelegatedWork } from "./close-delegated-work.ts";
+import { completeDirect } from "./complete-direct.ts";
 import { closePendingExtensions } from "./close-extensions.ts";
 import { createReport, prepareReportFile } from "./store-report.ts";
 
@@ -42,6 +43,9 @@ export const completeAssignment = (deps: CoreDeps, raw: CompleteAssignmentInput)
   runUseCase(deps, { action: "assignment.complete", actorUserId: raw.actorUserId, entityType: "Assignment", entityId: raw.assignmentId }, async () => {
     const input = ZCompleteAssignmentInput.parse(raw);
     if (input.text.trim() === "") throw new DomainError("REPORT_TEXT_EMPTY", "assignment.reportTextEmpty");
+    // The common case (no file, nothing else to close) in one read and one statement; the rest here.
+    const direct = input.files.length === 0 ? await completeDirect(deps, input) : null;
+    if (direct !== null) return direct;
     const actor = await loadActor(deps.prisma, input.actorUserId);
     const file = await prepareReportFile(deps, input.files);
     const now = deps.clock.now();
