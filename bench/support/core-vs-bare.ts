@@ -22,7 +22,15 @@ const patchStatementCounter = (): void => {
   patched = true;
   const original = pg.Client.prototype.query as (...args: unknown[]) => unknown;
   (pg.Client.prototype as unknown as { query: (...args: unknown[]) => unknown }).query = function (this: pg.Client, ...args: unknown[]) {
-    if (counting) statements += 1;
+    if (counting) {
+      statements += 1;
+      // BENCH_LOG_STATEMENTS=1: the statements of the counting passes on stderr (first 100 characters each).
+      if (process.env.BENCH_LOG_STATEMENTS === "1") {
+        const q = args[0] as string | { text?: string; name?: string };
+        const text = typeof q === "string" ? q : (q.text ?? q.name ?? "?");
+        process.stderr.write(`  statement: ${text.replace(/\s+/g, " ").trim().slice(0, 100)}\n`);
+      }
+    }
     return original.apply(this, args);
   };
 };
