@@ -1,0 +1,2 @@
+-- CreateIndex
+CREATE INDEX "Assignment_parentId_idx" ON "Assignment"("parentId");
