@@ -12,7 +12,17 @@ import { DomainError } from "../errors.ts";
 import { t } from "../messages/index.ts";
 import type { AssignmentRole, AssignmentStatus, Role, UnitKind } from "../store/generated/enums.ts";
 import { runSql, type HotStatement } from "../store/direct-sql.ts";
-import { DOCUMENT_TRANSITIONS, EXTENSION_TRANSITIONS, OPEN_STATUSES, fromStatuses, requireAssignmentAction, type AssignmentFacts } from "../workflow/state-machine.ts";
+import type { ActionOutcome } from "../workflow/actions.ts";
+import {
+  DOCUMENT_TRANSITIONS,
+  EXTENSION_TRANSITIONS,
+  OPEN_STATUSES,
+  assignmentActionsFor,
+  fromStatuses,
+  requireAssignmentAction,
+  type AssignmentAction,
+  type AssignmentFacts,
+} from "../workflow/state-machine.ts";
 import { shownRef } from "./assignment-access.ts";
 
 /** One row: the actor, their unit, and the assignment as the rules and the completion need it. */
@@ -131,7 +141,7 @@ export type CompleteDirectInput = { actorUserId: string; assignmentId: string; t
  * nothing, when the transactional path must do it (delegated work, a pending extension request, an
  * open delegation under it, or a row that changed between the read and the write).
  */
-export const completeDirect = async (deps: CoreDeps, input: CompleteDirectInput): Promise<{ reportId: string; ref: string; documentDone: boolean } | null> => {
+export const completeDirect = async (deps: CoreDeps, input: CompleteDirectInput): Promise<(ActionOutcome<AssignmentAction> & { reportId: string; documentDone: boolean }) | null> => {
   const { rows } = await runSql<CompleteRow>(deps.prisma, COMPLETE_READ, [input.actorUserId, input.assignmentId]);
   const r = rows[0];
   if (!r || !r.actorActive) throw new DomainError("ACTOR_UNKNOWN", "error.actorUnknown");
@@ -184,7 +194,9 @@ export const completeDirect = async (deps: CoreDeps, input: CompleteDirectInput)
   ]);
   if (Number(written[0]?.completed ?? 0) !== 1) return null;
   deps.auditCheckpoint?.afterCommit();
-  return { reportId, ref: r.ref, documentDone: Number(written[0]!.documentDone) === 1 };
+  // As the transactional path answers: the assignment, the actions left to the actor (none), the report.
+  const actions = assignmentActionsFor(actor, { ...facts, status: "COMPLETED", hasPendingExtension: false });
+  return { id: r.id, ref: r.ref, actions, reportId, documentDone: Number(written[0]!.documentDone) === 1 };
 };
 
 /** The two statements, by name (tests watch for them to tell the direct path from the transactional one). */

@@ -128,6 +128,11 @@ describe("completeAssignment's direct path", () => {
 
     expect(r1.documentDone).toBe(true);
     expect(r2.documentDone).toBe(true);
+    // Both answer alike: the assignment, its ref, the actions left (none once completed).
+    expect([r1.id, r2.id]).toEqual([one!.main, two!.main]);
+    expect([r1.ref, r2.ref]).toEqual([expect.stringMatching(/^D1\/2026-TCKH$/), expect.stringMatching(/^D2\/2026-TCKH$/)]);
+    expect(r1.actions).toEqual(r2.actions);
+    expect(r1.actions).toEqual([]);
     const [rows1, rows2] = [await rowsOf(one!.main), await rowsOf(two!.main)];
     expect(rows1).toEqual(rows2);
     // And what they are: completed (acknowledged by the completion), reminders off, the document
