@@ -110,7 +110,9 @@ const commands: Record<string, Command> = {
       const app = await openCommandContext();
       try {
         const r = await importOrganization(app.deps, { text });
-        console.log(`Imported: units ${r.units.created} new, ${r.units.updated} updated; users ${r.users.created} new, ${r.users.updated} updated${r.agencies ? `; interchange agencies ${r.agencies}` : ""}.`);
+        console.log(
+          `Imported: units ${r.units.created} new, ${r.units.updated} updated; users ${r.users.created} new, ${r.users.updated} updated${r.agencies ? `; interchange agencies ${r.agencies}` : ""}.`,
+        );
         return 0;
       } finally {
         await app.close();
@@ -138,7 +140,8 @@ const commands: Record<string, Command> = {
           if (rows.length === 0) console.log("Nothing given up: every package and status message was sent or is still being tried.");
           for (const r of rows) {
             const when = r.failedAt ? officeTime(r.failedAt, app.deps.settings.officeTimeZone) : "?";
-            if (r.kind === "package") console.log(`package ${r.ref} (${r.code}) to ${r.to.join(", ")}: given up ${when} after ${r.attempts} attempts; last answer: ${r.lastError ?? "?"}`);
+            if (r.kind === "package")
+              console.log(`package ${r.ref} (${r.code}) to ${r.to.join(", ")}: given up ${when} after ${r.attempts} attempts; last answer: ${r.lastError ?? "?"}`);
             else console.log(`status ${r.statusCode} about ${r.about} to ${r.to}: given up ${when} after ${r.attempts} attempts; last answer: ${r.lastError ?? "?"}`);
           }
           return 0;
@@ -160,7 +163,9 @@ const commands: Record<string, Command> = {
           const { refreshAgencyDirectory } = await import("../core/interchange/index.ts");
           const { InterchangeError } = await import("../core/index.ts");
           try {
-            const r = await refreshAgencyDirectory(app.deps, { transport: createAxisHttpTransport({ baseUrl: config.AXIS_URL, systemId: config.AXIS_SYSTEM_ID!, secret: config.AXIS_SECRET! }) });
+            const r = await refreshAgencyDirectory(app.deps, {
+              transport: createAxisHttpTransport({ baseUrl: config.AXIS_URL, systemId: config.AXIS_SYSTEM_ID!, secret: config.AXIS_SECRET! }),
+            });
             console.log(`Asked the axis: ${r.total} agencies (${r.created} new, ${r.updated} updated, ${r.deactivated} no longer listed).`);
           } catch (err) {
             if (!(err instanceof InterchangeError)) throw err;

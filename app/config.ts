@@ -19,7 +19,9 @@ const port = z
   .refine((n) => n <= 65535, "must be a port number (0–65535)");
 
 /** `true`/`1` or `false`/`0`; unset → undefined. */
-const optionalBoolean = optionalString.pipe(z.enum(["true", "false", "1", "0"], { message: "must be true or false" }).optional()).transform((v) => (v === undefined ? undefined : v === "true" || v === "1"));
+const optionalBoolean = optionalString
+  .pipe(z.enum(["true", "false", "1", "0"], { message: "must be true or false" }).optional())
+  .transform((v) => (v === undefined ? undefined : v === "true" || v === "1"));
 
 const isValidTimeZone = (zone: string): boolean => {
   try {
@@ -33,19 +35,37 @@ const isValidTimeZone = (zone: string): boolean => {
 export const ZConfig = z
   .object({
     /** PostgreSQL connection string; unset → embedded PGlite in `DATA_DIR/pg`. */
-    DATABASE_URL: optionalString.pipe(z.string().regex(/^postgres(ql)?:\/\//, "must start with postgres:// or postgresql://").optional()),
+    DATABASE_URL: optionalString.pipe(
+      z
+        .string()
+        .regex(/^postgres(ql)?:\/\//, "must start with postgres:// or postgresql://")
+        .optional(),
+    ),
     /** Embedded database and file store. @defaultValue ./data */
     DATA_DIR: z.string().default("./data"),
     /** Redis for BullMQ; unset → in-process jobs. */
-    REDIS_URL: optionalString.pipe(z.string().regex(/^rediss?:\/\//, "must start with redis:// or rediss://").optional()),
+    REDIS_URL: optionalString.pipe(
+      z
+        .string()
+        .regex(/^rediss?:\/\//, "must start with redis:// or rediss://")
+        .optional(),
+    ),
     /** The Telegram bot's token (from BotFather); unset → Telegram off. */
     TELEGRAM_BOT_TOKEN: optionalString,
     /** Bot API root: a local telegram-bot-api server (uploads up to 2,000 MB), or a test fake. @defaultValue https://api.telegram.org */
-    TELEGRAM_API_ROOT: z.string().url().default("https://api.telegram.org").transform((v) => v.replace(/\/+$/, "")),
+    TELEGRAM_API_ROOT: z
+      .string()
+      .url()
+      .default("https://api.telegram.org")
+      .transform((v) => v.replace(/\/+$/, "")),
     /** The Zalo bot's token (Zalo Bot Platform); unset → Zalo off. */
     ZALO_BOT_TOKEN: optionalString,
     /** Zalo Bot Platform API base. @defaultValue https://bot-api.zaloplatforms.com */
-    ZALO_API_BASE: z.string().url().default("https://bot-api.zaloplatforms.com").transform((v) => v.replace(/\/+$/, "")),
+    ZALO_API_BASE: z
+      .string()
+      .url()
+      .default("https://bot-api.zaloplatforms.com")
+      .transform((v) => v.replace(/\/+$/, "")),
     /** How the bots hear people: `polling` (they ask) or `webhook` (the platform calls PUBLIC_BASE_URL). @defaultValue polling */
     BOT_MODE: z.enum(["polling", "webhook"]).default("polling"),
     /** Where webhooks and signed file links point, e.g. https://edoc.example.gov.vn */
@@ -63,11 +83,20 @@ export const ZConfig = z
     /** `pretty` (pino-pretty), `json` (one object a line), or `auto`: pretty on a terminal, JSON otherwise. @defaultValue auto */
     LOG_FORMAT: z.enum(["auto", "pretty", "json"]).default("auto"),
     /** Lifetime of link codes, in hours. @defaultValue 72 */
-    LINK_CODE_TTL_HOURS: z.coerce.number().positive().max(24 * 30).default(72),
+    LINK_CODE_TTL_HOURS: z.coerce
+      .number()
+      .positive()
+      .max(24 * 30)
+      .default(72),
     /** Wrong link codes from all chats and browsers together per window before every redemption is refused for the window. @defaultValue 50 */
     LINK_SERVICE_MAX_FAILURES: z.coerce.number().int().positive().max(100_000).default(50),
     /** That window, in minutes. @defaultValue 30 */
-    LINK_SERVICE_WINDOW_MINUTES: z.coerce.number().int().positive().max(24 * 60).default(30),
+    LINK_SERVICE_WINDOW_MINUTES: z.coerce
+      .number()
+      .int()
+      .positive()
+      .max(24 * 60)
+      .default(30),
     /** Largest accepted upload, in megabytes. @defaultValue 50 */
     MAX_UPLOAD_MB: z.coerce.number().positive().max(2000).default(50),
     /** Read a scan sent for /dangky (text layer, then OCR) and prefill the form (issue 18). @defaultValue true */
@@ -117,7 +146,12 @@ export const ZConfig = z
     /** The agency's secret on the interchange (the `secret` header; required with AXIS_URL). */
     AXIS_SECRET: optionalString,
     /** How often to ask the interchange for new packages, in seconds. @defaultValue 60 */
-    AXIS_POLL_SECONDS: z.coerce.number().int().min(5).max(24 * 3600).default(60),
+    AXIS_POLL_SECONDS: z.coerce
+      .number()
+      .int()
+      .min(5)
+      .max(24 * 3600)
+      .default(60),
 
     // === Keys: unset → generated once and kept (in the database, or DATA_DIR/secrets without one)
     /** Key that signs download links (`/files/…`). @defaultValue generated once and kept in the database */
@@ -207,7 +241,9 @@ export const getConfig = (): Config => (processConfig ??= loadConfig());
  *
  * @example const options = agencyCertificateOptions(config);
  */
-export const agencyCertificateOptions = (config: Partial<Pick<Config, "AGENCY_P12_PATH" | "AGENCY_P12_PASSPHRASE" | "AGENCY_P12_PASSPHRASE_FILE">>): AgencyCertificateOptions | null => {
+export const agencyCertificateOptions = (
+  config: Partial<Pick<Config, "AGENCY_P12_PATH" | "AGENCY_P12_PASSPHRASE" | "AGENCY_P12_PASSPHRASE_FILE">>,
+): AgencyCertificateOptions | null => {
   const p12Path = config.AGENCY_P12_PATH?.trim();
   if (!p12Path) return null;
   return {

@@ -50,7 +50,8 @@ export const openAppContext = async ({ config = getConfig(), logger, as = comman
     },
   }).catch((err: unknown) => {
     // Unreachable PostgreSQL: one line naming the variable, not a stack.
-    if (config.DATABASE_URL && isConnectionError(err)) throw new StartupError(`DATABASE_URL: cannot connect to PostgreSQL at ${hostOf(config.DATABASE_URL)} (${errorText(err)}). Check that the server runs and the URL is right.`);
+    if (config.DATABASE_URL && isConnectionError(err))
+      throw new StartupError(`DATABASE_URL: cannot connect to PostgreSQL at ${hostOf(config.DATABASE_URL)} (${errorText(err)}). Check that the server runs and the URL is right.`);
     throw err;
   });
   // A configured certificate that cannot be read stops start-up here, not at the first issue.

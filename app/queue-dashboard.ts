@@ -32,7 +32,11 @@ export const createQueueDashboardRoute = ({ token, queues }: { token: string; qu
   adapter.setBasePath(QUEUE_DASHBOARD_PATH);
   createBullBoard({ queues: queues.map((q) => new BullMQAdapter(q)), serverAdapter: adapter });
   // An Express app (bull-board's own dependency) hosts its router under the mount path.
-  const express = createRequire(import.meta.url)("express") as () => { use(path: string, router: unknown): void } & ((req: IncomingMessage, res: ServerResponse, next: (err?: unknown) => void) => void);
+  const express = createRequire(import.meta.url)("express") as () => { use(path: string, router: unknown): void } & ((
+    req: IncomingMessage,
+    res: ServerResponse,
+    next: (err?: unknown) => void,
+  ) => void);
   const app = express();
   app.use(QUEUE_DASHBOARD_PATH, adapter.getRouter());
   return (req, res) =>

@@ -30,7 +30,10 @@ const PING_TIMEOUT_MS = 5_000;
 
 /** One line a person can act on: Prisma's errors start with where they were called and end with the cause. */
 const reasonOf = (err: unknown): string => {
-  const lines = (err instanceof Error ? err.message : String(err)).split("\n").map((l) => l.trim()).filter(Boolean);
+  const lines = (err instanceof Error ? err.message : String(err))
+    .split("\n")
+    .map((l) => l.trim())
+    .filter(Boolean);
   return (lines.at(-1) ?? "the database did not answer").slice(0, 300);
 };
 
@@ -73,7 +76,8 @@ export const startService = async ({ config, logger, role = "all" }: { config: C
   if (config.TELEGRAM_BOT_TOKEN) {
     const { createTelegramBot, createTelegramSender } = await import("../bots/telegram/index.ts");
     senders.TELEGRAM = createTelegramSender({ token: config.TELEGRAM_BOT_TOKEN, apiRoot: config.TELEGRAM_API_ROOT, files: app.deps.files, cards: app.deps });
-    if (runsBots) telegram = createTelegramBot({ token: config.TELEGRAM_BOT_TOKEN, apiRoot: config.TELEGRAM_API_ROOT, deps: app.deps, logger: logger.child({ ns: "bot:telegram" }) });
+    if (runsBots)
+      telegram = createTelegramBot({ token: config.TELEGRAM_BOT_TOKEN, apiRoot: config.TELEGRAM_API_ROOT, deps: app.deps, logger: logger.child({ ns: "bot:telegram" }) });
   }
   let zalo: ZaloBot | null = null;
   if (config.ZALO_BOT_TOKEN) {
@@ -105,7 +109,9 @@ export const startService = async ({ config, logger, role = "all" }: { config: C
       telegram: config.TELEGRAM_BOT_TOKEN ? `on (${config.BOT_MODE})` : "off (set TELEGRAM_BOT_TOKEN to turn it on)",
       zalo: config.ZALO_BOT_TOKEN ? `on (${config.BOT_MODE})` : "off (set ZALO_BOT_TOKEN to turn it on)",
       jobs: config.REDIS_URL ? "BullMQ on Redis" : "in-process (set REDIS_URL to use BullMQ on Redis)",
-      interchange: config.AXIS_URL ? `on (${config.AXIS_URL}, every ${config.AXIS_POLL_SECONDS} s)` : "off (set AXIS_URL, AXIS_SYSTEM_ID, AXIS_SECRET and AGENCY_ORGAN_ID to turn it on)",
+      interchange: config.AXIS_URL
+        ? `on (${config.AXIS_URL}, every ${config.AXIS_POLL_SECONDS} s)`
+        : "off (set AXIS_URL, AXIS_SYSTEM_ID, AXIS_SECRET and AGENCY_ORGAN_ID to turn it on)",
       agencySignature: app.deps.agencyCertificate ? "on" : "off: outgoing documents get the visible seal only (set AGENCY_P12_PATH and AGENCY_P12_PASSPHRASE to sign)",
       readScans: app.deps.settings.ocr ? `on (${app.deps.settings.ocr.timeoutMs / 1000} s)` : "off (OCR_ENABLED=false)",
     },
@@ -121,7 +127,8 @@ export const startService = async ({ config, logger, role = "all" }: { config: C
   const roles = rolesForServe(role);
   if (roles.workers) {
     const released = await releaseAbandonedClaims(app.deps, { instanceId, isGone: isProcessGone });
-    if (released > 0) logger.warn({ released }, "outbox rows claimed by a previous process of this instance released: they are delivered now (a row that was in flight may arrive twice)");
+    if (released > 0)
+      logger.warn({ released }, "outbox rows claimed by a previous process of this instance released: they are delivered now (a row that was in flight may arrive twice)");
   }
   // The document interchange (trục liên thông): on when AXIS_URL is set (credentials checked by loadConfig).
   const interchangeJobs = config.AXIS_URL
@@ -134,7 +141,15 @@ export const startService = async ({ config, logger, role = "all" }: { config: C
     : [];
   const runner = await createJobRunner({
     redisUrl: config.REDIS_URL,
-    definitions: [...OUTBOX_JOB_DEFINITIONS, reminderSweepJob, reminderSendJob, digestDailyJob, createDigestWeeklyJob({ files: app.deps.files }), updatesPruneJob, ...interchangeJobs],
+    definitions: [
+      ...OUTBOX_JOB_DEFINITIONS,
+      reminderSweepJob,
+      reminderSendJob,
+      digestDailyJob,
+      createDigestWeeklyJob({ files: app.deps.files }),
+      updatesPruneJob,
+      ...interchangeJobs,
+    ],
     deps: app.deps,
     senders: pacedSenders(senders, {}, channelPacing(config)),
     logger: logger.child({ ns: "jobs" }),
@@ -158,7 +173,15 @@ export const startService = async ({ config, logger, role = "all" }: { config: C
       // A bot that cannot hear people (issue 24) leaves the service up but degraded.
       const zaloHearing = zalo?.hearing();
       const degraded = zaloHearing?.deaf ? [`zalo: ${zaloHearing.problem} (${zaloHearing.detail}) since ${zaloHearing.since.toISOString()}`] : [];
-      return { ok: !problem, database: problem ? "down" : "up", ...(problem ? { reason: problem } : {}), kind: app.db.kind, jobs: runner.kind, role, ...(degraded.length > 0 ? { degraded } : {}) };
+      return {
+        ok: !problem,
+        database: problem ? "down" : "up",
+        ...(problem ? { reason: problem } : {}),
+        kind: app.db.kind,
+        jobs: runner.kind,
+        role,
+        ...(degraded.length > 0 ? { degraded } : {}),
+      };
     },
   });
   http.mount(fileDownloadRoutes(app.deps, fileLinkSecret));
@@ -167,8 +190,7 @@ export const startService = async ({ config, logger, role = "all" }: { config: C
     // bull-board and Express are loaded only with BullMQ's queues (REDIS_URL).
     const { QUEUE_DASHBOARD_PATH, createQueueDashboardRoute } = await import("./queue-dashboard.ts");
     http.route(QUEUE_DASHBOARD_PATH, createQueueDashboardRoute({ token: config.ADMIN_TOKEN, queues }));
-  }
-  else logger.info({ dashboard: config.REDIS_URL ? "set ADMIN_TOKEN to open /admin/queues" : "needs REDIS_URL (BullMQ)" }, "queue dashboard off");
+  } else logger.info({ dashboard: config.REDIS_URL ? "set ADMIN_TOKEN to open /admin/queues" : "needs REDIS_URL (BullMQ)" }, "queue dashboard off");
   if (telegram && config.BOT_MODE === "webhook") http.mount(telegram.webhookRoutes("/webhook/telegram", config.WEBHOOK_SECRET!));
   if (zalo && config.BOT_MODE === "webhook") http.mount(zalo.webhookRoutes("/webhook/zalo", config.WEBHOOK_SECRET!));
   if (runsBots) http.mount(webChat.app); // web chat, under /chat

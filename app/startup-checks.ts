@@ -18,9 +18,12 @@ const codeOf = (err: unknown): string => String((err as { code?: unknown })?.cod
 /** HTTP_PORT/HTTP_HOST as a StartupError, for a listen that failed with `err` (null when it is not about the address). */
 export const listenProblem = (err: unknown, port: number, host: string): StartupError | null => {
   const code = codeOf(err);
-  if (code === "EADDRINUSE") return new StartupError(`HTTP_PORT ${port}: the port is already in use on ${host} (is edoc already running?). Stop what uses it, or set HTTP_PORT to a free port.`);
-  if (code === "EACCES") return new StartupError(`HTTP_PORT ${port}: not allowed to listen on ${host}:${port} (EACCES; ports below 1024 need privileges). Set HTTP_PORT to 1024 or above.`);
-  if (code === "EADDRNOTAVAIL" || code === "ENOTFOUND") return new StartupError(`HTTP_HOST ${host}: not an address of this machine (${code}). Set HTTP_HOST to one of its addresses, or 0.0.0.0.`);
+  if (code === "EADDRINUSE")
+    return new StartupError(`HTTP_PORT ${port}: the port is already in use on ${host} (is edoc already running?). Stop what uses it, or set HTTP_PORT to a free port.`);
+  if (code === "EACCES")
+    return new StartupError(`HTTP_PORT ${port}: not allowed to listen on ${host}:${port} (EACCES; ports below 1024 need privileges). Set HTTP_PORT to 1024 or above.`);
+  if (code === "EADDRNOTAVAIL" || code === "ENOTFOUND")
+    return new StartupError(`HTTP_HOST ${host}: not an address of this machine (${code}). Set HTTP_HOST to one of its addresses, or 0.0.0.0.`);
   return null;
 };
 
@@ -60,7 +63,9 @@ const checkRedis = async (url: string): Promise<void> => {
   } catch (err) {
     const cause = socketError ?? err;
     const reason = codeOf(cause) || (cause instanceof Error ? cause.message.split("\n")[0]!.slice(0, 200) : String(cause));
-    throw new StartupError(`REDIS_URL: cannot connect to Redis at ${redisAddress(url)} (${reason}). Check that Redis runs and the URL is right, or unset REDIS_URL to run the jobs in-process.`);
+    throw new StartupError(
+      `REDIS_URL: cannot connect to Redis at ${redisAddress(url)} (${reason}). Check that Redis runs and the URL is right, or unset REDIS_URL to run the jobs in-process.`,
+    );
   } finally {
     redis.disconnect();
   }

@@ -87,13 +87,25 @@ export const runAcksBench = async (options: AcksBenchOptions = {}): Promise<Benc
     const now = new Date();
     const { documentId, directiveId } = await insertBareDirective(db.prisma, org, now);
     // Slices of fresh ASSIGNED rows, one per pass: [core ∥][bare ∥][chain ∥][core seq][bare seq][warm-ups].
-    const passes = { coreParallel: 0, bareParallel: count, chainParallel: 2 * count, coreSeq: 3 * count, bareSeq: 3 * count + seqCount, warmCore: 3 * count + 2 * seqCount, warmBare: 3 * count + 2 * seqCount + WARMUP };
+    const passes = {
+      coreParallel: 0,
+      bareParallel: count,
+      chainParallel: 2 * count,
+      coreSeq: 3 * count,
+      bareSeq: 3 * count + seqCount,
+      warmCore: 3 * count + 2 * seqCount,
+      warmBare: 3 * count + 2 * seqCount + WARMUP,
+    };
     // (the bare side warms up twice: with and without the chain lock)
     const total = 3 * count + 2 * seqCount + 3 * WARMUP;
     const client = new pg.Client({ connectionString: bdb.url });
     await client.connect();
     await insertBulkAssignments(pgClientRunner(client), org.unitIds, {
-      documentId, directiveId, from: 0, to: total - 1, dueAt: new Date(now.getTime() + 10 * 86_400_000),
+      documentId,
+      directiveId,
+      from: 0,
+      to: total - 1,
+      dueAt: new Date(now.getTime() + 10 * 86_400_000),
       nextReminderAtSql: `d.now + interval '1 day'`,
     });
     const rows = (await client.query<{ id: string; n: string; unitId: string }>(`SELECT id, substr(ref, 2) AS n, "unitId" FROM "Assignment"`)).rows;
@@ -111,7 +123,14 @@ export const runAcksBench = async (options: AcksBenchOptions = {}): Promise<Benc
       store: createFileCheckpointStore({ file: path.join(checkpointDir, "checkpoint.json"), secret: "bench-secret-bench-secret-bench-secret-0" }),
       clock: { now: () => new Date() },
     });
-    const deps: CoreDeps = { prisma: withAuditCommitHook(db.prisma, checkpointer.afterCommit), logger: silentLogger, auditCheckpoint: checkpointer, clock: { now: () => new Date() }, files: createMemoryFileStore(), settings: DEFAULT_SETTINGS };
+    const deps: CoreDeps = {
+      prisma: withAuditCommitHook(db.prisma, checkpointer.afterCommit),
+      logger: silentLogger,
+      auditCheckpoint: checkpointer,
+      clock: { now: () => new Date() },
+      files: createMemoryFileStore(),
+      settings: DEFAULT_SETTINGS,
+    };
     // A core pass ends when the checkpointer has linked its last audit rows (counted in its time).
     const corePass = async (n: number, concurrency: number, base: number): Promise<number> => {
       const t = performance.now();
@@ -144,11 +163,26 @@ export const runAcksBench = async (options: AcksBenchOptions = {}): Promise<Benc
           await c.query(`SELECT pg_advisory_xact_lock(${AUDIT_CHAIN_LOCK_KEY})`);
           prevHash = (await c.query<{ hash: string }>(`SELECT "hash" FROM "AuditEvent" ORDER BY "seq" DESC LIMIT 1`)).rows[0]?.hash ?? GENESIS_HASH;
         }
-        const content = { at, orgId: org.orgId, actorUserId: actor, type: "assignment.acknowledged", entityType: "Assignment", entityId: idOf[n]!, data: { ref: `B${n}`, channel: "TELEGRAM", messageId: String(n) } };
-        await c.query(
-          `INSERT INTO "AuditEvent" ("at","orgId","actorUserId","type","entityType","entityId","data","prevHash","hash") VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9)`,
-          [content.at.toISOString().replace("T", " ").replace("Z", ""), content.orgId, content.actorUserId, content.type, content.entityType, content.entityId, content.data, prevHash, hashAuditEvent(prevHash, content)],
-        );
+        const content = {
+          at,
+          orgId: org.orgId,
+          actorUserId: actor,
+          type: "assignment.acknowledged",
+          entityType: "Assignment",
+          entityId: idOf[n]!,
+          data: { ref: `B${n}`, channel: "TELEGRAM", messageId: String(n) },
+        };
+        await c.query(`INSERT INTO "AuditEvent" ("at","orgId","actorUserId","type","entityType","entityId","data","prevHash","hash") VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9)`, [
+          content.at.toISOString().replace("T", " ").replace("Z", ""),
+          content.orgId,
+          content.actorUserId,
+          content.type,
+          content.entityType,
+          content.entityId,
+          content.data,
+          prevHash,
+          hashAuditEvent(prevHash, content),
+        ]);
         await c.query("COMMIT");
       } catch (err) {
         await c.query("ROLLBACK").catch(() => {});
@@ -239,10 +273,34 @@ export const runAcksBench = async (options: AcksBenchOptions = {}): Promise<Benc
       name: "acks",
       metrics,
       comparisons: [
-        { metric: `acks/s core, ${concurrency} parallel`, value: metrics.core_parallel_per_s!, baseline: metrics.bare_parallel_per_s!, baselineIs: "bare UPDATE+INSERT via pg, same concurrency" },
-        { metric: `acks/s core, ${concurrency} parallel`, value: metrics.core_parallel_per_s!, baseline: metrics.bare_chain_parallel_per_s!, baselineIs: "bare + audit-chain lock & prev-hash read" },
-        { metric: "Node CPU ms per ack, core", value: metrics.core_node_cpu_ms_per_ack!, baseline: metrics.bare_node_cpu_ms_per_ack!, baselineIs: "bare via pg (client-side CPU only)" },
-        ...(metrics.core_pg_cpu_ms_per_ack === undefined ? [] : [{ metric: "PostgreSQL CPU ms per ack, core", value: metrics.core_pg_cpu_ms_per_ack, baseline: metrics.bare_pg_cpu_ms_per_ack!, baselineIs: "bare (the backends of this database, from /proc)" }]),
+        {
+          metric: `acks/s core, ${concurrency} parallel`,
+          value: metrics.core_parallel_per_s!,
+          baseline: metrics.bare_parallel_per_s!,
+          baselineIs: "bare UPDATE+INSERT via pg, same concurrency",
+        },
+        {
+          metric: `acks/s core, ${concurrency} parallel`,
+          value: metrics.core_parallel_per_s!,
+          baseline: metrics.bare_chain_parallel_per_s!,
+          baselineIs: "bare + audit-chain lock & prev-hash read",
+        },
+        {
+          metric: "Node CPU ms per ack, core",
+          value: metrics.core_node_cpu_ms_per_ack!,
+          baseline: metrics.bare_node_cpu_ms_per_ack!,
+          baselineIs: "bare via pg (client-side CPU only)",
+        },
+        ...(metrics.core_pg_cpu_ms_per_ack === undefined
+          ? []
+          : [
+              {
+                metric: "PostgreSQL CPU ms per ack, core",
+                value: metrics.core_pg_cpu_ms_per_ack,
+                baseline: metrics.bare_pg_cpu_ms_per_ack!,
+                baselineIs: "bare (the backends of this database, from /proc)",
+              },
+            ]),
         { metric: "acks/s core, sequential", value: metrics.core_sequential_per_s!, baseline: metrics.bare_sequential_per_s!, baselineIs: "bare UPDATE+INSERT via pg, sequential" },
       ],
       notes: [

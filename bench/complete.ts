@@ -39,7 +39,14 @@ export type CompleteBenchOptions = { count?: number; sequentialCount?: number; c
 const ts = (d: Date) => d.toISOString().replace("T", " ").replace("Z", "");
 
 export const runCompleteBench = async (options: CompleteBenchOptions = {}): Promise<BenchResult> => {
-  const o = { count: options.count ?? 1000, sequentialCount: options.sequentialCount ?? 300, concurrency: options.concurrency ?? 10, warmup: options.warmup ?? 1000, rounds: 4, countedOps: 50 };
+  const o = {
+    count: options.count ?? 1000,
+    sequentialCount: options.sequentialCount ?? 300,
+    concurrency: options.concurrency ?? 10,
+    warmup: options.warmup ?? 1000,
+    rounds: 4,
+    countedOps: 50,
+  };
   const at = passLayout(o);
   const bdb = await createBenchDatabase("complete");
   const checkpointDir = await mkdtemp(path.join(os.tmpdir(), "edoc-bench-complete-"));
@@ -60,7 +67,10 @@ export const runCompleteBench = async (options: CompleteBenchOptions = {}): Prom
        SELECT 'cdoc-' || n, $1, 'IN', 'IN', $2::int, n + 1, 'D' || (n + 1) || '/' || $2::text, 'Công văn', 'Sở Tài chính', 'Benchmark ' || n, 'ASSIGNED', $3, d.now, d.now, d.now ${series}`,
       [org.orgId, year, org.clerkId],
     );
-    await setup.query(`INSERT INTO "Directive" ("id","documentId","authorId","enteredById","text","createdAt") SELECT 'cdir-' || n, 'cdoc-' || n, $1, $1, 'Giao phòng chủ trì', d.now ${series}`, [org.leaderId]);
+    await setup.query(
+      `INSERT INTO "Directive" ("id","documentId","authorId","enteredById","text","createdAt") SELECT 'cdir-' || n, 'cdoc-' || n, $1, $1, 'Giao phòng chủ trì', d.now ${series}`,
+      [org.leaderId],
+    );
     await setup.query(
       `INSERT INTO "Assignment" ("id","directiveId","documentId","unitId","role","status","ref","dueAt","originalDueAt","isPaper","acknowledgedAt","acknowledgedById","nextReminderAt","reminderStep","sentAt","createdAt","updatedAt")
        SELECT 'casg-' || n, 'cdir-' || n, 'cdoc-' || n, ($1::text[])[1 + n % $3], 'MAIN', 'ACKNOWLEDGED', 'D' || (n + 1) || '/' || $4::text, d.now + interval '10 days', d.now + interval '10 days', false,
@@ -76,7 +86,14 @@ export const runCompleteBench = async (options: CompleteBenchOptions = {}): Prom
       store: createFileCheckpointStore({ file: path.join(checkpointDir, "checkpoint.json"), secret: "bench-secret-bench-secret-bench-secret-0" }),
       clock: { now: () => new Date() },
     });
-    const deps: CoreDeps = { prisma: withAuditCommitHook(db.prisma, checkpointer.afterCommit), logger: silentLogger, auditCheckpoint: checkpointer, clock: { now: () => new Date() }, files: createMemoryFileStore(), settings: DEFAULT_SETTINGS };
+    const deps: CoreDeps = {
+      prisma: withAuditCommitHook(db.prisma, checkpointer.afterCommit),
+      logger: silentLogger,
+      auditCheckpoint: checkpointer,
+      clock: { now: () => new Date() },
+      files: createMemoryFileStore(),
+      settings: DEFAULT_SETTINGS,
+    };
 
     const core = async (n: number) => {
       await completeAssignment(deps, { actorUserId: actorOf(n), assignmentId: `casg-${n}`, text: TEXT });
@@ -100,10 +117,26 @@ export const runCompleteBench = async (options: CompleteBenchOptions = {}): Prom
         );
         if (upd.rowCount !== 1) throw new Error(`bare complete ${n}: compare-and-set matched ${upd.rowCount}`);
         const doc = await c.query(`UPDATE "Document" SET "status" = 'DONE', "updatedAt" = $2 WHERE "id" = $1 AND "status" IN ('ASSIGNED', 'IN_PROGRESS')`, [documentId, ts(now)]);
-        await c.query(`INSERT INTO "Report" ("id","assignmentId","kind","text","authorId","createdAt") VALUES ($1, $2, 'COMPLETION', $3, $4, $5)`, [reportId, assignmentId, TEXT, actor, ts(now)]);
+        await c.query(`INSERT INTO "Report" ("id","assignmentId","kind","text","authorId","createdAt") VALUES ($1, $2, 'COMPLETION', $3, $4, $5)`, [
+          reportId,
+          assignmentId,
+          TEXT,
+          actor,
+          ts(now),
+        ]);
         const events = [
-          auditContentOf({ type: "assignment.completed", at: now, orgId: org.orgId, actorUserId: actor, entityType: "Assignment", entityId: assignmentId, data: { ref, reportId, sha256: null, late: false } }),
-          ...(doc.rowCount === 1 ? [auditContentOf({ type: "document.done", at: now, orgId: org.orgId, actorUserId: actor, entityType: "Document", entityId: documentId, data: { ref } })] : []),
+          auditContentOf({
+            type: "assignment.completed",
+            at: now,
+            orgId: org.orgId,
+            actorUserId: actor,
+            entityType: "Assignment",
+            entityId: assignmentId,
+            data: { ref, reportId, sha256: null, late: false },
+          }),
+          ...(doc.rowCount === 1
+            ? [auditContentOf({ type: "document.done", at: now, orgId: org.orgId, actorUserId: actor, entityType: "Document", entityId: documentId, data: { ref } })]
+            : []),
         ];
         const values = events.map((_, i) => `(${Array.from({ length: 9 }, (_, j) => `$${i * 9 + j + 1}`).join(",")})`).join(",");
         await c.query(

@@ -103,7 +103,8 @@ export const runFanoutBench = async (options: FanoutBenchOptions = {}): Promise<
     });
     const issueMs = performance.now() - t0;
     const outboxRows = await db.prisma.outboxMessage.count({ where: { kind: "assignment.new" } });
-    if (issued.assignments.length !== units || outboxRows !== expected) throw new Error(`fanout: expected ${units} assignments and ${expected} outbox rows, got ${issued.assignments.length} and ${outboxRows}`);
+    if (issued.assignments.length !== units || outboxRows !== expected)
+      throw new Error(`fanout: expected ${units} assignments and ${expected} outbox rows, got ${issued.assignments.length} and ${outboxRows}`);
 
     const sender = createTelegramSender({ token: TOKEN, apiRoot: fake.apiRoot, files });
     runner = await createJobRunner({
@@ -131,9 +132,10 @@ export const runFanoutBench = async (options: FanoutBenchOptions = {}): Promise<
     for (const m of fake.allMessages()) perChat.set(m.chat_id, (perChat.get(m.chat_id) ?? 0) + 1);
     const distinct = perChat.size;
     const duplicated = [...perChat.values()].reduce((s, n) => s + Math.max(0, n - 1), 0);
-    const byStatus = Object.fromEntries(
-      (await db.prisma.outboxMessage.groupBy({ by: ["status"], _count: { _all: true } })).map((g) => [g.status, g._count._all]),
-    ) as Record<string, number>;
+    const byStatus = Object.fromEntries((await db.prisma.outboxMessage.groupBy({ by: ["status"], _count: { _all: true } })).map((g) => [g.status, g._count._all])) as Record<
+      string,
+      number
+    >;
     const deliverS = (lastAt - startedAt) / 1000;
     const maxPerChat = 1; // messages each chat should get
     const theoreticalS = Math.max(expected / limits.globalPerSecond, (maxPerChat - 1) / limits.perChatPerSecond);
@@ -159,9 +161,7 @@ export const runFanoutBench = async (options: FanoutBenchOptions = {}): Promise<
     return {
       name: "fanout",
       metrics,
-      comparisons: [
-        { metric: `deliver ${expected} msgs, s`, value: metrics.deliver_s!, baseline: theoreticalS, baselineIs: `platform minimum ${expected}/30 per s` },
-      ],
+      comparisons: [{ metric: `deliver ${expected} msgs, s`, value: metrics.deliver_s!, baseline: theoreticalS, baselineIs: `platform minimum ${expected}/30 per s` }],
       highlights: ["rejected_429", "lost", "duplicated", "outbox_not_sent", "issue_directive_ms"],
       notes: [
         `fanout: ${units} units × ${headsPerUnit} heads; time from runner start to the last accepted sendMessage; ${stats.rejected429} × 429, lost ${expected - distinct}, duplicated ${duplicated}; outbox ${JSON.stringify(byStatus)}`,

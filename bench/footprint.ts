@@ -63,7 +63,12 @@ export const stop = async (child: ChildProcess, graceMs = 15_000): Promise<numbe
 };
 
 /** The env a child gets: PATH and HOME only, plus what is given (no stray tokens from our env). */
-export const cleanEnv = (extra: Record<string, string>): NodeJS.ProcessEnv => ({ PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: process.env.HOME ?? "/tmp", TZ: "UTC", ...extra });
+export const cleanEnv = (extra: Record<string, string>): NodeJS.ProcessEnv => ({
+  PATH: process.env.PATH ?? "/usr/bin:/bin",
+  HOME: process.env.HOME ?? "/tmp",
+  TZ: "UTC",
+  ...extra,
+});
 
 const measureService = async (kind: "pglite" | "postgres", opts: Required<FootprintBenchOptions>, reuse?: { dataDir: string }) => {
   const dataDir = reuse?.dataDir ?? (await mkdtemp(join(tmpdir(), `edoc-bench-footprint-${kind}-`)));
@@ -89,7 +94,10 @@ const measureService = async (kind: "pglite" | "postgres", opts: Required<Footpr
     });
     const p = await port;
     for (;;) {
-      const ok = await fetch(`http://127.0.0.1:${p}/healthz`).then((r) => r.ok, () => false);
+      const ok = await fetch(`http://127.0.0.1:${p}/healthz`).then(
+        (r) => r.ok,
+        () => false,
+      );
       if (ok) break;
       if (performance.now() - started > opts.startTimeoutMs) throw new Error(`/healthz (${kind}) did not answer 200`);
       await sleep(200);
@@ -115,10 +123,24 @@ const measureService = async (kind: "pglite" | "postgres", opts: Required<Footpr
     const stopMs = await stop(proc);
     const exitCode = proc.exitCode;
     child = undefined;
-    progress("footprint", `${kind}${reuse ? " (reopened)" : ""}: ready in ${(readyMs / 1000).toFixed(1)} s, idle VmRSS ${mem.rssMb.toFixed(1)} MB${longIdle ? `, ${longIdle.rssMb.toFixed(1)} MB after ${opts.longIdleMs / 1000} s` : ""} (peak ${(longIdle ?? mem).hwmMb.toFixed(1)} MB), ${mem.children.length} child processes${childNames.length ? ` [${childNames.join(", ")}]` : ""}, SIGTERM → exit ${exitCode} in ${stopMs.toFixed(0)} ms`);
+    progress(
+      "footprint",
+      `${kind}${reuse ? " (reopened)" : ""}: ready in ${(readyMs / 1000).toFixed(1)} s, idle VmRSS ${mem.rssMb.toFixed(1)} MB${longIdle ? `, ${longIdle.rssMb.toFixed(1)} MB after ${opts.longIdleMs / 1000} s` : ""} (peak ${(longIdle ?? mem).hwmMb.toFixed(1)} MB), ${mem.children.length} child processes${childNames.length ? ` [${childNames.join(", ")}]` : ""}, SIGTERM → exit ${exitCode} in ${stopMs.toFixed(0)} ms`,
+    );
     // A fresh PGlite DATA_DIR is a copy of the template migrated at install when it is usable, else created and migrated here.
     const migratedAtStart = /"msg":"database migrated"/.test(output);
-    return { ...mem, migratedAtStart, hwmMb: (longIdle ?? mem).hwmMb, longIdleRssMb: longIdle?.rssMb ?? mem.rssMb, childrenRssMb, childNames, readyMs, stopMs, exitCode: exitCode ?? -1, dataDir };
+    return {
+      ...mem,
+      migratedAtStart,
+      hwmMb: (longIdle ?? mem).hwmMb,
+      longIdleRssMb: longIdle?.rssMb ?? mem.rssMb,
+      childrenRssMb,
+      childNames,
+      readyMs,
+      stopMs,
+      exitCode: exitCode ?? -1,
+      dataDir,
+    };
   } finally {
     if (child) await stop(child).catch(() => {});
     if (!opts.keepDataDir || reuse) await rm(dataDir, { recursive: true, force: true });
@@ -153,9 +175,17 @@ const measureBarePglite = async (idleMs: number, nodeArgs: string[] = []) => {
     console.log("ready");
     setInterval(() => {}, 1000);`;
   try {
-    const create = spawn(process.execPath, ["--input-type=module", "-e", script, "create", dataDir], { cwd: ROOT, env: cleanEnv({ PGLITE_OPTIONS: JSON.stringify(PGLITE_OPTIONS) }), stdio: "ignore" });
+    const create = spawn(process.execPath, ["--input-type=module", "-e", script, "create", dataDir], {
+      cwd: ROOT,
+      env: cleanEnv({ PGLITE_OPTIONS: JSON.stringify(PGLITE_OPTIONS) }),
+      stdio: "ignore",
+    });
     await new Promise<void>((r) => create.once("exit", () => r()));
-    const child = spawn(process.execPath, [...nodeArgs, "--input-type=module", "-e", script, "open", dataDir], { cwd: ROOT, env: cleanEnv({ PGLITE_OPTIONS: JSON.stringify(PGLITE_OPTIONS) }), stdio: ["ignore", "pipe", "inherit"] });
+    const child = spawn(process.execPath, [...nodeArgs, "--input-type=module", "-e", script, "open", dataDir], {
+      cwd: ROOT,
+      env: cleanEnv({ PGLITE_OPTIONS: JSON.stringify(PGLITE_OPTIONS) }),
+      stdio: ["ignore", "pipe", "inherit"],
+    });
     try {
       await new Promise<void>((r, reject) => {
         child.stdout!.on("data", (b: Buffer) => b.toString().includes("ready") && r());
@@ -176,7 +206,13 @@ const GOAL_RSS_MB = 250;
 const GOAL_FIRST_START_S = 5;
 
 export const runFootprintBench = async (options: FootprintBenchOptions = {}): Promise<BenchResult> => {
-  const opts = { idleMs: options.idleMs ?? 5_000, startTimeoutMs: options.startTimeoutMs ?? 90_000, longIdleMs: options.longIdleMs ?? 60_000, keepDataDir: false, postgres: options.postgres ?? true };
+  const opts = {
+    idleMs: options.idleMs ?? 5_000,
+    startTimeoutMs: options.startTimeoutMs ?? 90_000,
+    longIdleMs: options.longIdleMs ?? 60_000,
+    keepDataDir: false,
+    postgres: options.postgres ?? true,
+  };
   let runsFrom = "dist/ (current)";
   if (!currentDistEntry(ROOT)) {
     progress("footprint", "dist/ does not match the sources: npm run build");
@@ -210,7 +246,15 @@ export const runFootprintBench = async (options: FootprintBenchOptions = {}): Pr
     pglite_reopened_peak_rss_mb: reopened.hwmMb,
     pglite_reopened_ready_s: reopened.readyMs / 1000,
     pglite_reopened_ratio_over_bare: reopened.rssMb / bare.rssMb,
-    ...(pg ? { postgres_rss_mb: pg.rssMb, postgres_peak_rss_mb: pg.hwmMb, postgres_ratio_over_bare: pg.rssMb / bare.rssMb, postgres_ready_s: pg.readyMs / 1000, postgres_stop_ms: pg.stopMs } : {}),
+    ...(pg
+      ? {
+          postgres_rss_mb: pg.rssMb,
+          postgres_peak_rss_mb: pg.hwmMb,
+          postgres_ratio_over_bare: pg.rssMb / bare.rssMb,
+          postgres_ready_s: pg.readyMs / 1000,
+          postgres_stop_ms: pg.stopMs,
+        }
+      : {}),
     child_processes: lite.children.length + reopened.children.length + (pg?.children.length ?? 0),
     children_rss_mb: lite.childrenRssMb + reopened.childrenRssMb + (pg?.childrenRssMb ?? 0),
     exit_codes_nonzero: [lite, reopened, pg].filter((r) => r && r.exitCode !== 0).length,
@@ -221,12 +265,32 @@ export const runFootprintBench = async (options: FootprintBenchOptions = {}): Pr
     comparisons: [
       { metric: "idle VmRSS MB, PGlite", value: metrics.pglite_rss_mb!, baseline: metrics.bare_node_rss_mb!, baselineIs: "bare node setInterval" },
       { metric: "idle VmRSS MB, PGlite", value: metrics.pglite_rss_mb!, baseline: metrics.bare_pglite_rss_mb!, baselineIs: "bare node + bare PGlite (same options)" },
-      { metric: `VmRSS MB after ${opts.longIdleMs / 1000} s idle, PGlite`, value: metrics.pglite_long_idle_rss_mb!, baseline: metrics.bare_pglite_rss_mb!, baselineIs: "bare node + bare PGlite (same options)" },
-      { metric: "idle VmRSS MB, PGlite reopened", value: metrics.pglite_reopened_rss_mb!, baseline: metrics.bare_pglite_rss_mb!, baselineIs: "bare node + bare PGlite (same options)" },
-      { metric: `VmRSS MB after ${opts.longIdleMs / 1000} s idle, PGlite reopened`, value: metrics.pglite_reopened_long_idle_rss_mb!, baseline: metrics.bare_pglite_rss_mb!, baselineIs: "bare node + bare PGlite (same options)" },
+      {
+        metric: `VmRSS MB after ${opts.longIdleMs / 1000} s idle, PGlite`,
+        value: metrics.pglite_long_idle_rss_mb!,
+        baseline: metrics.bare_pglite_rss_mb!,
+        baselineIs: "bare node + bare PGlite (same options)",
+      },
+      {
+        metric: "idle VmRSS MB, PGlite reopened",
+        value: metrics.pglite_reopened_rss_mb!,
+        baseline: metrics.bare_pglite_rss_mb!,
+        baselineIs: "bare node + bare PGlite (same options)",
+      },
+      {
+        metric: `VmRSS MB after ${opts.longIdleMs / 1000} s idle, PGlite reopened`,
+        value: metrics.pglite_reopened_long_idle_rss_mb!,
+        baseline: metrics.bare_pglite_rss_mb!,
+        baselineIs: "bare node + bare PGlite (same options)",
+      },
       { metric: "idle VmRSS MB, PGlite reopened", value: metrics.pglite_reopened_rss_mb!, baseline: metrics.bare_node_rss_mb!, baselineIs: "bare node setInterval" },
       { metric: "idle VmRSS MB, PGlite", value: metrics.pglite_rss_mb!, baseline: metrics.bare_pglite_liftoff_rss_mb!, baselineIs: "bare PGlite, --liftoff-only (as the service)" },
-      { metric: "idle VmRSS MB, PGlite reopened", value: metrics.pglite_reopened_rss_mb!, baseline: metrics.bare_pglite_liftoff_rss_mb!, baselineIs: "bare PGlite, --liftoff-only (as the service)" },
+      {
+        metric: "idle VmRSS MB, PGlite reopened",
+        value: metrics.pglite_reopened_rss_mb!,
+        baseline: metrics.bare_pglite_liftoff_rss_mb!,
+        baselineIs: "bare PGlite, --liftoff-only (as the service)",
+      },
       { metric: "idle VmRSS MB, PGlite", value: metrics.pglite_rss_mb!, baseline: GOAL_RSS_MB, baselineIs: "goal (issue 23): ratio ≤ 1" },
       { metric: "idle VmRSS MB, PGlite reopened", value: metrics.pglite_reopened_rss_mb!, baseline: GOAL_RSS_MB, baselineIs: "goal (issue 23): ratio ≤ 1" },
       { metric: "first start to /healthz s, PGlite fresh DATA_DIR", value: metrics.pglite_ready_s!, baseline: GOAL_FIRST_START_S, baselineIs: "goal (issue 23): ratio ≤ 1" },

@@ -180,9 +180,21 @@ export const runOcrBench = async (opts: { limit?: number; cached?: boolean } = {
       if (cli) comparisons.push({ metric: label, value, baseline: metrics[`cli_${variant}_${field}_pct`]!, baselineIs });
       else comparisons.push({ metric: label, value, baseline: 0, baselineIs: "baseline skipped" });
     }
-    if (cli && !cached) comparisons.push({ metric: `ms per page ${variant}, median`, value: metrics[`js_${variant}_ms_median`]!, baseline: metrics[`cli_${variant}_ms_median`]!, baselineIs: "CLI, one process per page (model load included)" });
+    if (cli && !cached)
+      comparisons.push({
+        metric: `ms per page ${variant}, median`,
+        value: metrics[`js_${variant}_ms_median`]!,
+        baseline: metrics[`cli_${variant}_ms_median`]!,
+        baselineIs: "CLI, one process per page (model load included)",
+      });
   }
-  if (cliRss.length) comparisons.push({ metric: "peak RSS MB", value: metrics.js_peak_rss_mb_over_start!, baseline: metrics.cli_peak_rss_mb!, baselineIs: "CLI peak RSS (/usr/bin/time); ours: process VmHWM − RSS at start" });
+  if (cliRss.length)
+    comparisons.push({
+      metric: "peak RSS MB",
+      value: metrics.js_peak_rss_mb_over_start!,
+      baseline: metrics.cli_peak_rss_mb!,
+      baselineIs: "CLI peak RSS (/usr/bin/time); ours: process VmHWM − RSS at start",
+    });
   notes.push(`ocr: ${docs.length} documents × (clean 200 dpi, degraded photo) per engine; baseline ${cli ?? "skipped"}; misses in ${join(OUT, "misses.json")}`);
   return { name: "ocr", metrics, comparisons, highlights: ["documents"], notes };
 };

@@ -43,12 +43,18 @@ console.log(JSON.stringify(out));`;
 
 const runOnce = (dir: string, startParams: string[], nodeArgs: string[]): Promise<Figures> =>
   new Promise((resolveRun, reject) => {
-    const child = spawn(process.execPath, [...nodeArgs, "--input-type=module", "-e", SCRIPT, dir], { cwd: ROOT, env: cleanEnv({ START_PARAMS: JSON.stringify(startParams) }), stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, [...nodeArgs, "--input-type=module", "-e", SCRIPT, dir], {
+      cwd: ROOT,
+      env: cleanEnv({ START_PARAMS: JSON.stringify(startParams) }),
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     let out = "";
     let err = "";
     child.stdout.on("data", (b: Buffer) => (out += b.toString()));
     child.stderr.on("data", (b: Buffer) => (err += b.toString()));
-    child.once("exit", (code) => (code === 0 ? resolveRun(JSON.parse(out.trim().split("\n").at(-1)!) as Figures) : reject(new Error(`pglite-queries child exited ${code}: ${err.slice(-1000)}`))));
+    child.once("exit", (code) =>
+      code === 0 ? resolveRun(JSON.parse(out.trim().split("\n").at(-1)!) as Figures) : reject(new Error(`pglite-queries child exited ${code}: ${err.slice(-1000)}`)),
+    );
   });
 
 const withSharedBuffers = (mb: number) => PGLITE_START_PARAMS.map((p) => (p.startsWith("shared_buffers=") ? `shared_buffers=${mb}MB` : p));
@@ -68,7 +74,15 @@ export const runPgliteQueriesBench = async ({ rounds = 3 }: { rounds?: number } 
         progress("pglite", `round ${round}/${rounds}: ${s.label}`);
         const f = await runOnce(dir, s.startParams, s.nodeArgs);
         const b = best[name];
-        best[name] = b ? { point: Math.max(b.point, f.point), page: Math.max(b.page, f.page), update: Math.max(b.update, f.update), scan: Math.max(b.scan, f.scan), rssMb: Math.min(b.rssMb, f.rssMb) } : f;
+        best[name] = b
+          ? {
+              point: Math.max(b.point, f.point),
+              page: Math.max(b.page, f.page),
+              update: Math.max(b.update, f.update),
+              scan: Math.max(b.scan, f.scan),
+              rssMb: Math.min(b.rssMb, f.rssMb),
+            }
+          : f;
       }
     }
   } finally {
@@ -78,13 +92,24 @@ export const runPgliteQueriesBench = async ({ rounds = 3 }: { rounds?: number } 
   for (const [name, f] of Object.entries(best)) for (const [k, v] of Object.entries(f)) metrics[`${name}_${k === "rssMb" ? "rss_mb" : `${k}_per_s`}`] = v;
   const m = roundAll(metrics);
   const comparisons = (["service", "small"] as const).flatMap((name) =>
-    (["point", "page", "update", "scan"] as const).map((k) => ({ metric: `PGlite ${k} queries/s, ${settings[name].label}`, value: m[`${name}_${k}_per_s`]!, baseline: m[`before_${k}_per_s`]!, baselineIs: settings.before.label })).concat([{ metric: `PGlite VmRSS MB after the queries, ${settings[name].label}`, value: m[`${name}_rss_mb`]!, baseline: m.before_rss_mb!, baselineIs: settings.before.label }]),
+    (["point", "page", "update", "scan"] as const)
+      .map((k) => ({
+        metric: `PGlite ${k} queries/s, ${settings[name].label}`,
+        value: m[`${name}_${k}_per_s`]!,
+        baseline: m[`before_${k}_per_s`]!,
+        baselineIs: settings.before.label,
+      }))
+      .concat([
+        { metric: `PGlite VmRSS MB after the queries, ${settings[name].label}`, value: m[`${name}_rss_mb`]!, baseline: m.before_rss_mb!, baselineIs: settings.before.label },
+      ]),
   );
   return {
     name: "pglite",
     metrics: m,
     comparisons,
-    notes: [`pglite: 20,000 rows; point SELECT ×2000, 20-row page ×400, UPDATE ×800, GROUP BY scan ×15 per round; best of ${rounds} rounds per setting, settings in turn; one node process per round`],
+    notes: [
+      `pglite: 20,000 rows; point SELECT ×2000, 20-row page ×400, UPDATE ×800, GROUP BY scan ×15 per round; best of ${rounds} rounds per setting, settings in turn; one node process per round`,
+    ],
   };
 };
 

@@ -36,7 +36,14 @@ export type RegisterBenchOptions = { count?: number; sequentialCount?: number; c
 const ts = (d: Date) => d.toISOString().replace("T", " ").replace("Z", "");
 
 export const runRegisterBench = async (options: RegisterBenchOptions = {}): Promise<BenchResult> => {
-  const o = { count: options.count ?? 1000, sequentialCount: options.sequentialCount ?? 300, concurrency: options.concurrency ?? 10, warmup: options.warmup ?? 1000, rounds: 4, countedOps: 50 };
+  const o = {
+    count: options.count ?? 1000,
+    sequentialCount: options.sequentialCount ?? 300,
+    concurrency: options.concurrency ?? 10,
+    warmup: options.warmup ?? 1000,
+    rounds: 4,
+    countedOps: 50,
+  };
   const at = passLayout(o);
   const bdb = await createBenchDatabase("register");
   const checkpointDir = await mkdtemp(path.join(os.tmpdir(), "edoc-bench-register-"));
@@ -51,9 +58,23 @@ export const runRegisterBench = async (options: RegisterBenchOptions = {}): Prom
       store: createFileCheckpointStore({ file: path.join(checkpointDir, "checkpoint.json"), secret: "bench-secret-bench-secret-bench-secret-0" }),
       clock: { now: () => new Date() },
     });
-    const deps: CoreDeps = { prisma: withAuditCommitHook(db.prisma, checkpointer.afterCommit), logger: silentLogger, auditCheckpoint: checkpointer, clock: { now: () => new Date() }, files: createMemoryFileStore(), settings: DEFAULT_SETTINGS };
+    const deps: CoreDeps = {
+      prisma: withAuditCommitHook(db.prisma, checkpointer.afterCommit),
+      logger: silentLogger,
+      auditCheckpoint: checkpointer,
+      clock: { now: () => new Date() },
+      files: createMemoryFileStore(),
+      settings: DEFAULT_SETTINGS,
+    };
     const ISSUED = "2026-12-01";
-    const fields = (n: number) => ({ docType: "Công văn", issuer: "Sở Tài chính", codeNumber: String(n + 1), codeNotation: "STC-NS", issuedDate: ISSUED, subject: `V/v bố trí kinh phí thực hiện nhiệm vụ ${n}` });
+    const fields = (n: number) => ({
+      docType: "Công văn",
+      issuer: "Sở Tài chính",
+      codeNumber: String(n + 1),
+      codeNotation: "STC-NS",
+      issuedDate: ISSUED,
+      subject: `V/v bố trí kinh phí thực hiện nhiệm vụ ${n}`,
+    });
 
     const core = async (n: number) => {
       await registerIncomingDocument(deps, { actorUserId: org.clerkId, ...fields(n), urgency: "NORMAL" });
@@ -71,26 +92,54 @@ export const runRegisterBench = async (options: RegisterBenchOptions = {}): Prom
         );
         await c.query("BEGIN");
         const number = Number(
-          (await c.query<{ last: number }>(
-            `INSERT INTO "RegisterCounter" ("orgId", "book", "year", "last") VALUES ($1, 'IN', $2, 1) ON CONFLICT ("orgId", "book", "year") DO UPDATE SET "last" = "RegisterCounter"."last" + 1 RETURNING "last"`,
-            [org.orgId, year],
-          )).rows[0]!.last,
+          (
+            await c.query<{ last: number }>(
+              `INSERT INTO "RegisterCounter" ("orgId", "book", "year", "last") VALUES ($1, 'IN', $2, 1) ON CONFLICT ("orgId", "book", "year") DO UPDATE SET "last" = "RegisterCounter"."last" + 1 RETURNING "last"`,
+              [org.orgId, year],
+            )
+          ).rows[0]!.last,
         );
         const ref = `D${number}/${year}`;
         const doc = await c.query<{ id: string }>(
           `INSERT INTO "Document" ("id","orgId","direction","registerBook","registerYear","registerNumber","ref","docType","codeNumber","codeNotation","issuer","issuedDate","subject","arrivalAt","urgency","secrecy","isPaperOnly","createdById","searchText","createdAt","updatedAt")
            VALUES (gen_random_uuid()::text, $1, 'IN', 'IN', $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'NORMAL', 'NONE', false, $12, $13, $11, $11) RETURNING "id"`,
-          [org.orgId, year, number, ref, f.docType, f.codeNumber, f.codeNotation, f.issuer, issued.toISOString().slice(0, 10), f.subject, ts(now), org.clerkId, documentSearchText({ ref, ...f })],
+          [
+            org.orgId,
+            year,
+            number,
+            ref,
+            f.docType,
+            f.codeNumber,
+            f.codeNotation,
+            f.issuer,
+            issued.toISOString().slice(0, 10),
+            f.subject,
+            ts(now),
+            org.clerkId,
+            documentSearchText({ ref, ...f }),
+          ],
         );
         const documentId = doc.rows[0]!.id;
         const e = auditContentOf({
-          type: "document.registered", at: now, orgId: org.orgId, actorUserId: org.clerkId, entityType: "Document", entityId: documentId,
+          type: "document.registered",
+          at: now,
+          orgId: org.orgId,
+          actorUserId: org.clerkId,
+          entityType: "Document",
+          entityId: documentId,
           data: { ref, book: "IN", number, secrecy: "NONE", urgency: "NORMAL", sha256: null, source: null },
         });
-        await c.query(
-          `INSERT INTO "AuditEvent" ("at","orgId","actorUserId","type","entityType","entityId","data","prevHash","hash") VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9)`,
-          [ts(e.at), e.orgId, e.actorUserId, e.type, e.entityType, e.entityId, e.data, GENESIS_HASH, hashAuditEvent(GENESIS_HASH, e)],
-        );
+        await c.query(`INSERT INTO "AuditEvent" ("at","orgId","actorUserId","type","entityType","entityId","data","prevHash","hash") VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9)`, [
+          ts(e.at),
+          e.orgId,
+          e.actorUserId,
+          e.type,
+          e.entityType,
+          e.entityId,
+          e.data,
+          GENESIS_HASH,
+          hashAuditEvent(GENESIS_HASH, e),
+        ]);
         await c.query(
           `INSERT INTO "OutboxMessage" ("id","dedupeKey","userId","kind","payload","urgency","nextAttemptAt","createdAt")
            SELECT gen_random_uuid()::text, 'doc:' || $1 || ':toDirect:' || u."id", u."id", 'document.toDirect', jsonb_build_object('documentId', $1::text), 'NORMAL', $2, $2

@@ -43,7 +43,10 @@ const BENCHES: Record<string, () => Promise<BenchResult>> = {
 const fmt = (n: number): string => (Number.isInteger(n) ? String(n) : n >= 100 ? n.toFixed(1) : n.toFixed(2));
 
 const machine = async () => {
-  const nproc = await promisify(execFile)("nproc").then((r) => Number(r.stdout.trim()), () => cpus().length);
+  const nproc = await promisify(execFile)("nproc").then(
+    (r) => Number(r.stdout.trim()),
+    () => cpus().length,
+  );
   return {
     date: new Date().toISOString(),
     nproc,
@@ -63,7 +66,11 @@ const table = (results: BenchResult[]): string => {
     for (const key of r.highlights ?? []) if (key in r.metrics) rows.push([r.name, key, fmt(r.metrics[key]!), "-", "-", ""]);
   }
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((row) => row[i]!.length)));
-  const line = (row: string[]) => row.map((cell, i) => (i >= 2 && i <= 4 ? cell.padStart(widths[i]!) : cell.padEnd(widths[i]!))).join(" | ").trimEnd();
+  const line = (row: string[]) =>
+    row
+      .map((cell, i) => (i >= 2 && i <= 4 ? cell.padStart(widths[i]!) : cell.padEnd(widths[i]!)))
+      .join(" | ")
+      .trimEnd();
   return [line(rows[0]!), widths.map((w) => "-".repeat(w)).join("-|-"), ...rows.slice(1).map(line)].join("\n");
 };
 
@@ -92,7 +99,9 @@ for (const name of names) {
 }
 const totalS = round2((performance.now() - started) / 1000);
 
-console.log(`\nedoc benchmarks: ${host.date}, ${host.nproc} cores (${host.cpu}), ${host.memory_gib} GiB, Node ${host.node}, PostgreSQL ${host.postgres}, load average at start ${host.loadavg_at_start.join(" ")}`);
+console.log(
+  `\nedoc benchmarks: ${host.date}, ${host.nproc} cores (${host.cpu}), ${host.memory_gib} GiB, Node ${host.node}, PostgreSQL ${host.postgres}, load average at start ${host.loadavg_at_start.join(" ")}`,
+);
 console.log(`ratio = value / baseline, both measured in this run; total ${totalS} s\n`);
 console.log(table(results));
 const notes = results.flatMap((r) => r.notes ?? []);

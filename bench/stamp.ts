@@ -123,7 +123,12 @@ const measure = async (input: string, dir: string, runs: number, suffix: string,
     { metric: `stamp p.1 of ${label}, ms`, value: metrics[`ours_ms${suffix}`]!, baseline: metrics[`qpdf_ms${suffix}`]!, baselineIs: "qpdf --overlay (+ drawing the stamp page)" },
   ];
   if (metrics[`qpdf_peak_rss_mb${suffix}`] !== undefined)
-    comparisons.push({ metric: `stamp peak RSS MB, ${label}`, value: metrics[`ours_peak_rss_mb${suffix}`]!, baseline: metrics[`qpdf_peak_rss_mb${suffix}`]!, baselineIs: "qpdf --overlay peak RSS (/usr/bin/time)" });
+    comparisons.push({
+      metric: `stamp peak RSS MB, ${label}`,
+      value: metrics[`ours_peak_rss_mb${suffix}`]!,
+      baseline: metrics[`qpdf_peak_rss_mb${suffix}`]!,
+      baselineIs: "qpdf --overlay peak RSS (/usr/bin/time)",
+    });
   return { metrics, comparisons };
 };
 
@@ -136,11 +141,13 @@ export const runStampBench = async (options: { runs?: number } = {}): Promise<Be
     // The same scan four times over (200 pages, ~4× the bytes): the cost should not grow with it.
     const big = join(dir, "two-hundred-page-scan.pdf");
     // (four copies under different names: qpdf would share the pages of one file given four times)
-    const copies = await Promise.all([1, 2, 3, 4].map(async (i) => {
-      const copy = join(dir, `copy-${i}.pdf`);
-      await copyFile(scan, copy);
-      return copy;
-    }));
+    const copies = await Promise.all(
+      [1, 2, 3, 4].map(async (i) => {
+        const copy = join(dir, `copy-${i}.pdf`);
+        await copyFile(scan, copy);
+        return copy;
+      }),
+    );
     await run("qpdf", ["--empty", "--pages", ...copies, "--", big]);
     await Promise.all(copies.map((c) => rm(c)));
     const one = await measure(scan, dir, runs, "", "50-page scan");

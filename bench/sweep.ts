@@ -92,7 +92,10 @@ export const runSweepBench = async (options: SweepBenchOptions = {}): Promise<Be
       }
       const seqPlan = await explain(client, at, limit);
       await client.query("ROLLBACK");
-      progress("sweep", `${label}: findDueReminders median ${median(times).toFixed(2)} ms (${found} due), index ${plan.usesIndex ? "used" : "NOT used"}, ${plan.buffers} buffers; without index ${median(seqTimes).toFixed(1)} ms`);
+      progress(
+        "sweep",
+        `${label}: findDueReminders median ${median(times).toFixed(2)} ms (${found} due), index ${plan.usesIndex ? "used" : "NOT used"}, ${plan.buffers} buffers; without index ${median(seqTimes).toFixed(1)} ms`,
+      );
       return { ms: median(times), found, plan, seqMs: median(seqTimes), seqBuffers: seqPlan.buffers };
     };
 
@@ -134,13 +137,21 @@ export const runSweepBench = async (options: SweepBenchOptions = {}): Promise<Be
       name: "sweep",
       metrics,
       comparisons: [
-        { metric: `findDueReminders ms @${L} vs @${S}`, value: metrics.query_ms_large!, baseline: metrics.query_ms_small!, baselineIs: `same query @${S} (≈1: cost follows what is due)` },
+        {
+          metric: `findDueReminders ms @${L} vs @${S}`,
+          value: metrics.query_ms_large!,
+          baseline: metrics.query_ms_small!,
+          baselineIs: `same query @${S} (≈1: cost follows what is due)`,
+        },
         { metric: `EXPLAIN buffers @${L} vs @${S}`, value: l.plan.buffers, baseline: s.plan.buffers, baselineIs: `same, @${S} (load-independent)` },
         { metric: `findDueReminders ms vs no index @${L}`, value: metrics.query_ms_large!, baseline: metrics.no_index_ms_large!, baselineIs: "same SQL, index scans off" },
       ],
       highlights: ["index_used_large", "due_found_large"],
       notes: [
-        `sweep: EXPLAIN @${sizeLabel(large)}: ${INDEX} ${l.plan.usesIndex ? "IS used" : "is NOT used"} (@${sizeLabel(small)}: ${s.plan.usesIndex ? "used" : "NOT used"}); plan: ${l.plan.plan.filter((x) => !/Planning|Execution|Buffers/.test(x)).map((x) => x.trim()).join(" | ")}`,
+        `sweep: EXPLAIN @${sizeLabel(large)}: ${INDEX} ${l.plan.usesIndex ? "IS used" : "is NOT used"} (@${sizeLabel(small)}: ${s.plan.usesIndex ? "used" : "NOT used"}); plan: ${l.plan.plan
+          .filter((x) => !/Planning|Execution|Buffers/.test(x))
+          .map((x) => x.trim())
+          .join(" | ")}`,
         `sweep: ${dueCount} due of ${small.toLocaleString("en")} then ${large.toLocaleString("en")} rows, limit ${limit}, median of ${runs} runs through Prisma (adapter-pg)`,
       ],
     };

@@ -79,7 +79,15 @@ export const runUploadsBench = async (options: UploadsBenchOptions = {}): Promis
     for (const userCode of PEOPLE.slice(0, uploads)) codes.push((await issueLinkCode(deps, { userCode })).code);
     await db.close();
 
-    const env = cleanEnv({ DATA_DIR: dataDir, DATABASE_URL: pgdb.url, HTTP_PORT: "0", HTTP_HOST: "127.0.0.1", LOG_LEVEL: "warn", MAX_UPLOAD_MB: "50", MAX_CONCURRENT_UPLOADS: String(uploads) });
+    const env = cleanEnv({
+      DATA_DIR: dataDir,
+      DATABASE_URL: pgdb.url,
+      HTTP_PORT: "0",
+      HTTP_HOST: "127.0.0.1",
+      LOG_LEVEL: "warn",
+      MAX_UPLOAD_MB: "50",
+      MAX_CONCURRENT_UPLOADS: String(uploads),
+    });
     child = spawn(process.execPath, ["bin/edoc.js", "serve"], { cwd: ROOT, env: { ...env, LOG_LEVEL: "info" }, stdio: ["ignore", "pipe", "pipe"] });
     const proc = child;
     let output = "";
@@ -137,7 +145,10 @@ export const runUploadsBench = async (options: UploadsBenchOptions = {}): Promis
       await sampler;
       await sleep(idleMs);
       const after = await readProc(proc.pid!);
-      progress("uploads", `round ${n}: answers ${answers.map((a) => a.status).join(", ")} in ${(ms / 1000).toFixed(1)} s; peak VmRSS ${peakMb.toFixed(1)} MB; ${idleMs / 1000} s after ${after.rssMb.toFixed(1)} MB`);
+      progress(
+        "uploads",
+        `round ${n}: answers ${answers.map((a) => a.status).join(", ")} in ${(ms / 1000).toFixed(1)} s; peak VmRSS ${peakMb.toFixed(1)} MB; ${idleMs / 1000} s after ${after.rssMb.toFixed(1)} MB`,
+      );
       return { answers, peakMb, ms, afterMb: after.rssMb };
     };
     // A second round tells a leak (it would add as much again) from memory the idle process has not

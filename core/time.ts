@@ -284,8 +284,7 @@ export const endOfLocalDay = (date: LocalDate, zone: string = DEFAULT_TIME_ZONE)
 export const dueAtForDate = (date: LocalDate, zone: string = DEFAULT_TIME_ZONE): Date => endOfLocalDay(date, zone);
 
 /** True when `dueAt` is a date-only deadline (the last instant of its local day), as `dueAtForDate` makes. */
-export const isDateOnlyDueAt = (dueAt: Date, zone: string = DEFAULT_TIME_ZONE): boolean =>
-  dueAt.getTime() === endOfLocalDay(localDateOf(dueAt, zone), zone).getTime();
+export const isDateOnlyDueAt = (dueAt: Date, zone: string = DEFAULT_TIME_ZONE): boolean => dueAt.getTime() === endOfLocalDay(localDateOf(dueAt, zone), zone).getTime();
 
 // === Parsing what people type
 
@@ -314,9 +313,7 @@ export const parseVietnameseDate = (text: string, reference?: LocalDate): LocalD
     } else {
       if (reference === undefined) return null;
       const refYear = yearOfLocalDate(reference);
-      const candidates = [refYear - 1, refYear, refYear + 1]
-        .map((year) => toLocalDate(year, mo, d))
-        .filter((c): c is LocalDate => c !== null);
+      const candidates = [refYear - 1, refYear, refYear + 1].map((year) => toLocalDate(year, mo, d)).filter((c): c is LocalDate => c !== null);
       if (candidates.length === 0) return null;
       candidates.sort((a, b) => Math.abs(daysBetween(reference, a)) - Math.abs(daysBetween(reference, b)));
       return candidates[0] ?? null;
@@ -381,8 +378,7 @@ export const formatLocalDate = (date: LocalDate): string => {
 export const formatDate = (instant: Date, zone: string = DEFAULT_TIME_ZONE): string => formatLocalDate(localDateOf(instant, zone));
 
 /** "HH:mm dd/mm/yyyy" of an instant in the office zone (as Vietnamese documents write it). */
-export const formatDateTime = (instant: Date, zone: string = DEFAULT_TIME_ZONE): string =>
-  `${localTimeOf(instant, zone)} ${formatDate(instant, zone)}`;
+export const formatDateTime = (instant: Date, zone: string = DEFAULT_TIME_ZONE): string => `${localTimeOf(instant, zone)} ${formatDate(instant, zone)}`;
 
 /** The weekday name of a local date: "Thứ Hai" … "Chủ Nhật" (vi), "Monday" … "Sunday" (en). */
 export const weekdayName = (date: LocalDate, locale: Locale = "vi"): string => {

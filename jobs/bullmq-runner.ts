@@ -25,7 +25,13 @@ const CLOSE_GRACE_MS = 2_000;
 
 /** Whether `promise` settled within `ms` (it is left running either way). */
 const settlesWithin = (promise: Promise<unknown>, ms: number): Promise<boolean> =>
-  Promise.race([promise.then(() => true, () => true), new Promise<false>((resolve) => setTimeout(resolve, ms, false).unref())]);
+  Promise.race([
+    promise.then(
+      () => true,
+      () => true,
+    ),
+    new Promise<false>((resolve) => setTimeout(resolve, ms, false).unref()),
+  ]);
 
 export const createBullmqRunner = (opts: CreateJobRunnerOptions & { redisUrl: string }): JobRunner => {
   const roles = opts.roles ?? { workers: true, schedules: true };

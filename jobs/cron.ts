@@ -7,5 +7,4 @@ import { CronExpressionParser } from "cron-parser";
  *
  * @example nextFireTime("0 30 7 * * 1-5", "Asia/Ho_Chi_Minh", new Date("2026-12-04T01:00:00Z")) // Mon 2026-12-07T00:30:00Z
  */
-export const nextFireTime = (pattern: string, tz: string, after: Date): Date =>
-  CronExpressionParser.parse(pattern, { currentDate: after, tz }).next().toDate();
+export const nextFireTime = (pattern: string, tz: string, after: Date): Date => CronExpressionParser.parse(pattern, { currentDate: after, tz }).next().toDate();

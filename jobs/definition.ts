@@ -4,7 +4,6 @@
 import type { ZodType } from "zod";
 import type { Channel, CoreDeps, Sender } from "../core/index.ts";
 
-
 export type JobLogger = {
   info(obj: object, msg?: string): void;
   warn(obj: object, msg?: string): void;

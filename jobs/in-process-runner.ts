@@ -31,10 +31,13 @@ export const createInProcessRunner = (opts: CreateJobRunnerOptions): JobRunner =
   let pumpTimer: NodeJS.Timeout | undefined;
 
   const later = (ms: number, fn: () => void) => {
-    const timer = setTimeout(() => {
-      timers.delete(timer);
-      fn();
-    }, Math.min(Math.max(0, ms), MAX_TIMER_MS));
+    const timer = setTimeout(
+      () => {
+        timers.delete(timer);
+        fn();
+      },
+      Math.min(Math.max(0, ms), MAX_TIMER_MS),
+    );
     timers.add(timer);
   };
 
@@ -44,11 +47,14 @@ export const createInProcessRunner = (opts: CreateJobRunnerOptions): JobRunner =
       clearTimeout(pumpTimer);
       timers.delete(pumpTimer);
     }
-    const timer = setTimeout(() => {
-      timers.delete(timer);
-      pumpTimer = undefined;
-      pump();
-    }, Math.min(Math.max(0, at - Date.now()), MAX_TIMER_MS));
+    const timer = setTimeout(
+      () => {
+        timers.delete(timer);
+        pumpTimer = undefined;
+        pump();
+      },
+      Math.min(Math.max(0, at - Date.now()), MAX_TIMER_MS),
+    );
     pumpTimer = timer;
     timers.add(timer);
   };

@@ -13,7 +13,6 @@
 // without spending an attempt.
 import { type Channel, type Sender, SendError, abortedSendError } from "../core/index.ts";
 
-
 export type PacingOptions = {
   /** Sends per second on this platform from this process. */
   overallPerSecond: number;

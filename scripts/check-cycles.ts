@@ -98,10 +98,7 @@ export const findCycles = (graph: Map<string, Set<string>>): ImportCycle[] => {
 const sameCycle = (a: readonly string[], b: readonly string[]): boolean => a.length === b.length && a.every((f, i) => f === b[i]);
 
 /** The cycles under `root` that are not known, and the known ones that are gone. */
-export const checkCycles = async (
-  root: string,
-  known: readonly (readonly string[])[] = KNOWN_CYCLES,
-): Promise<{ unknown: ImportCycle[]; gone: (readonly string[])[] }> => {
+export const checkCycles = async (root: string, known: readonly (readonly string[])[] = KNOWN_CYCLES): Promise<{ unknown: ImportCycle[]; gone: (readonly string[])[] }> => {
   const cycles = findCycles(await importGraph(root));
   const sortedKnown = known.map((k) => [...k].sort());
   return {

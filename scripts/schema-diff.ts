@@ -38,7 +38,10 @@ const instantiateEngine = async (): Promise<{ new: (opts: unknown, cb: () => voi
 export const diffMigrationsToSchema = async (schemaPath: string, migrationsDir: string): Promise<string> => {
   const SchemaEngine = await loadEngineClass();
   const schema = await readFile(schemaPath, "utf8");
-  const entries = (await readdir(migrationsDir, { withFileTypes: true })).filter((e) => e.isDirectory()).map((e) => e.name).sort();
+  const entries = (await readdir(migrationsDir, { withFileTypes: true }))
+    .filter((e) => e.isDirectory())
+    .map((e) => e.name)
+    .sort();
   const migrationDirectories = await Promise.all(
     entries.map(async (name) => ({
       path: name,

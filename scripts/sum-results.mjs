@@ -3,7 +3,10 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 
-let passed = 0, failed = 0, skipped = 0, runs = 0;
+let passed = 0,
+  failed = 0,
+  skipped = 0,
+  runs = 0;
 const distinct = new Set();
 for (const file of process.argv.slice(2)) {
   try {

@@ -124,6 +124,8 @@ log "layering (core/ imports neither bots/ nor jobs/)"
 node --import tsx scripts/check-imports.ts || STATUS=1
 log "lint (ESLint: core only through its front door, the floors, import cycles, floating promises)"
 npx eslint . || STATUS=1
+log "format (Prettier: npm run format fixes what this finds)"
+npx prettier --check --log-level warn "**/*.{ts,js,mjs,css,html}" || STATUS=1
 
 suite "unit" TZ=UTC -- --project unit
 suite "time zones: UTC" TZ=UTC -- --project tz

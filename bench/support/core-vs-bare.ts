@@ -168,7 +168,9 @@ export const coreVsBareReport = (what: string, f: CoreVsBareFigures, o: Pick<Cor
     throughput_ratio_core_over_bare: f.coreParallelPerS / f.bareParallelPerS,
     [`core_node_cpu_ms_per_${what}`]: f.coreNodeCpuMsPerOp,
     [`bare_node_cpu_ms_per_${what}`]: f.bareNodeCpuMsPerOp,
-    ...(f.corePgCpuMsPerOp === null || f.barePgCpuMsPerOp === null ? {} : { [`core_pg_cpu_ms_per_${what}`]: f.corePgCpuMsPerOp, [`bare_pg_cpu_ms_per_${what}`]: f.barePgCpuMsPerOp }),
+    ...(f.corePgCpuMsPerOp === null || f.barePgCpuMsPerOp === null
+      ? {}
+      : { [`core_pg_cpu_ms_per_${what}`]: f.corePgCpuMsPerOp, [`bare_pg_cpu_ms_per_${what}`]: f.barePgCpuMsPerOp }),
     sequential_count: o.sequentialCount,
     core_sequential_per_s: f.coreSequentialPerS,
     bare_sequential_per_s: f.bareSequentialPerS,
@@ -179,9 +181,23 @@ export const coreVsBareReport = (what: string, f: CoreVsBareFigures, o: Pick<Cor
   const comparisons = [
     { metric: `${what}s/s core, ${o.concurrency} parallel`, value: f.coreParallelPerS, baseline: f.bareParallelPerS, baselineIs: `${bareIs}, same concurrency` },
     { metric: `Node CPU ms per ${what}, core`, value: f.coreNodeCpuMsPerOp, baseline: f.bareNodeCpuMsPerOp, baselineIs: "bare via pg (client-side CPU only)" },
-    ...(f.corePgCpuMsPerOp === null || f.barePgCpuMsPerOp === null ? [] : [{ metric: `PostgreSQL CPU ms per ${what}, core`, value: f.corePgCpuMsPerOp, baseline: f.barePgCpuMsPerOp, baselineIs: "bare (the backends of this database, from /proc)" }]),
+    ...(f.corePgCpuMsPerOp === null || f.barePgCpuMsPerOp === null
+      ? []
+      : [
+          {
+            metric: `PostgreSQL CPU ms per ${what}, core`,
+            value: f.corePgCpuMsPerOp,
+            baseline: f.barePgCpuMsPerOp,
+            baselineIs: "bare (the backends of this database, from /proc)",
+          },
+        ]),
     { metric: `${what}s/s core, sequential`, value: f.coreSequentialPerS, baseline: f.bareSequentialPerS, baselineIs: `${bareIs}, sequential` },
-    { metric: `statements per ${what}, core`, value: f.coreStatementsPerOp, baseline: f.bareStatementsPerOp, baselineIs: "bare (BEGIN/COMMIT included; core: its audit linker's share too)" },
+    {
+      metric: `statements per ${what}, core`,
+      value: f.coreStatementsPerOp,
+      baseline: f.bareStatementsPerOp,
+      baselineIs: "bare (BEGIN/COMMIT included; core: its audit linker's share too)",
+    },
   ];
   return { metrics, comparisons };
 };

@@ -85,7 +85,13 @@ export const ISSUERS: readonly Issuer[] = [
   { header: ["ỦY BAN NHÂN DÂN", "HUYỆN PHÙ CÁT"], name: "Ủy ban nhân dân huyện Phù Cát", abbr: "UBND", place: "Phù Cát", head: "CHỦ TỊCH", committee: true },
   { header: ["UBND TỈNH KHÁNH HÒA", "SỞ NÔNG NGHIỆP VÀ MÔI TRƯỜNG"], name: "Sở Nông nghiệp và Môi trường tỉnh Khánh Hòa", abbr: "SNNMT", place: "Khánh Hòa", head: "GIÁM ĐỐC" },
   { header: ["BỘ Y TẾ", "CỤC QUẢN LÝ DƯỢC"], name: "Cục Quản lý Dược", abbr: "QLD", place: "Hà Nội", head: "CỤC TRƯỞNG" },
-  { header: ["UBND THÀNH PHỐ HỒ CHÍ MINH", "SỞ KHOA HỌC VÀ CÔNG NGHỆ"], name: "Sở Khoa học và Công nghệ thành phố Hồ Chí Minh", abbr: "SKHCN", place: "Thành phố Hồ Chí Minh", head: "GIÁM ĐỐC" },
+  {
+    header: ["UBND THÀNH PHỐ HỒ CHÍ MINH", "SỞ KHOA HỌC VÀ CÔNG NGHỆ"],
+    name: "Sở Khoa học và Công nghệ thành phố Hồ Chí Minh",
+    abbr: "SKHCN",
+    place: "Thành phố Hồ Chí Minh",
+    head: "GIÁM ĐỐC",
+  },
   { header: ["UBND THÀNH PHỐ CẦN THƠ", "SỞ CÔNG THƯƠNG"], name: "Sở Công Thương thành phố Cần Thơ", abbr: "SCT", place: "Cần Thơ", head: "GIÁM ĐỐC" },
   { header: ["ỦY BAN NHÂN DÂN", "TỈNH LÂM ĐỒNG"], name: "Ủy ban nhân dân tỉnh Lâm Đồng", abbr: "UBND", place: "Lâm Đồng", head: "CHỦ TỊCH", committee: true },
   { header: ["UBND TỈNH GIA LAI", "SỞ VĂN HÓA, THỂ THAO VÀ DU LỊCH"], name: "Sở Văn hóa, Thể thao và Du lịch tỉnh Gia Lai", abbr: "SVHTTDL", place: "Gia Lai", head: "GIÁM ĐỐC" },
@@ -106,10 +112,32 @@ const KINDS: readonly Kind[] = [
       "V/v đôn đốc nộp báo cáo",
     ],
   },
-  { type: "Quyết định", title: "QUYẾT ĐỊNH", abbr: "QĐ", subjects: ["Về việc thành lập Tổ công tác triển khai Đề án 06", "Về việc phê duyệt kế hoạch lựa chọn nhà thầu gói thầu mua sắm trang thiết bị văn phòng năm 2026", "Về việc kiện toàn Hội đồng thi đua, khen thưởng"] },
-  { type: "Kế hoạch", title: "KẾ HOẠCH", abbr: "KH", subjects: ["Triển khai công tác kiểm tra việc thực hiện chế độ báo cáo năm 2026", "Tổ chức hội nghị tập huấn nghiệp vụ văn thư, lưu trữ cho cán bộ, công chức cấp xã trên địa bàn"] },
+  {
+    type: "Quyết định",
+    title: "QUYẾT ĐỊNH",
+    abbr: "QĐ",
+    subjects: [
+      "Về việc thành lập Tổ công tác triển khai Đề án 06",
+      "Về việc phê duyệt kế hoạch lựa chọn nhà thầu gói thầu mua sắm trang thiết bị văn phòng năm 2026",
+      "Về việc kiện toàn Hội đồng thi đua, khen thưởng",
+    ],
+  },
+  {
+    type: "Kế hoạch",
+    title: "KẾ HOẠCH",
+    abbr: "KH",
+    subjects: [
+      "Triển khai công tác kiểm tra việc thực hiện chế độ báo cáo năm 2026",
+      "Tổ chức hội nghị tập huấn nghiệp vụ văn thư, lưu trữ cho cán bộ, công chức cấp xã trên địa bàn",
+    ],
+  },
   { type: "Thông báo", title: "THÔNG BÁO", abbr: "TB", subjects: ["Kết luận của Giám đốc tại cuộc họp giao ban tháng 11 năm 2026", "Lịch tiếp công dân định kỳ"] },
-  { type: "Báo cáo", title: "BÁO CÁO", abbr: "BC", subjects: ["Kết quả thực hiện nhiệm vụ năm 2026 và phương hướng nhiệm vụ năm 2027", "Tình hình giải ngân vốn đầu tư công 11 tháng đầu năm"] },
+  {
+    type: "Báo cáo",
+    title: "BÁO CÁO",
+    abbr: "BC",
+    subjects: ["Kết quả thực hiện nhiệm vụ năm 2026 và phương hướng nhiệm vụ năm 2027", "Tình hình giải ngân vốn đầu tư công 11 tháng đầu năm"],
+  },
   { type: "Giấy mời", title: "GIẤY MỜI", abbr: "GM", subjects: ["Dự hội nghị sơ kết công tác quý IV năm 2026", "Họp thẩm định hồ sơ đề nghị công nhận sáng kiến cấp tỉnh"] },
   { type: "Tờ trình", title: "TỜ TRÌNH", abbr: "TTr", subjects: ["Đề nghị phê duyệt dự toán kinh phí tổ chức Hội chợ thương mại năm 2027"] },
   { type: "Hướng dẫn", title: "HƯỚNG DẪN", abbr: "HD", subjects: ["Thực hiện công tác thi đua, khen thưởng năm 2026"] },
@@ -172,7 +200,11 @@ const planDocument = (rng: Rng, index: number): Omit<Layout, "subjectLines"> & {
   const urgency: Urgency | null = urgencyRoll < 0.55 ? null : urgencyRoll < 0.75 ? "URGENT" : urgencyRoll < 0.9 ? "VERY_URGENT" : "FLASH";
   const urgencyMark = urgency && { URGENT: "KHẨN", VERY_URGENT: "THƯỢNG KHẨN", FLASH: "HỎA TỐC" }[urgency];
   const due = rng() < 0.8 ? new Date(issued.getTime() + int(rng, 3, 30) * 86_400_000) : null;
-  const dueText = due && (rng() < 0.5 ? `trước ngày ${due.getUTCDate()} tháng ${due.getUTCMonth() + 1} năm ${due.getUTCFullYear()}` : `trước ngày ${pad2(due.getUTCDate())}/${pad2(due.getUTCMonth() + 1)}/${due.getUTCFullYear()}`);
+  const dueText =
+    due &&
+    (rng() < 0.5
+      ? `trước ngày ${due.getUTCDate()} tháng ${due.getUTCMonth() + 1} năm ${due.getUTCFullYear()}`
+      : `trước ngày ${pad2(due.getUTCDate())}/${pad2(due.getUTCMonth() + 1)}/${due.getUTCFullYear()}`);
   const bodyStart = int(rng, 0, 2);
   const body = [
     ...BODY.slice(bodyStart, bodyStart + 2),
@@ -181,11 +213,9 @@ const planDocument = (rng: Rng, index: number): Omit<Layout, "subjectLines"> & {
   ].join(" ");
   const fullName = `${pick(rng, FAMILY)} ${pick(rng, MIDDLE)} ${pick(rng, GIVEN)}`;
   const deputy = rng() < 0.6;
-  const headDeputy = issuer.head === "TRƯỞNG PHÒNG" ? "PHÓ TRƯỞNG PHÒNG" : issuer.head === "CỤC TRƯỞNG" ? "PHÓ CỤC TRƯỞNG" : issuer.head === "BỘ TRƯỞNG" ? "THỨ TRƯỞNG" : `PHÓ ${issuer.head}`;
-  const signerLines = [
-    ...(issuer.committee ? ["TM. ỦY BAN NHÂN DÂN"] : []),
-    ...(deputy ? [`KT. ${issuer.head}`, headDeputy] : [issuer.head]),
-  ];
+  const headDeputy =
+    issuer.head === "TRƯỞNG PHÒNG" ? "PHÓ TRƯỞNG PHÒNG" : issuer.head === "CỤC TRƯỞNG" ? "PHÓ CỤC TRƯỞNG" : issuer.head === "BỘ TRƯỞNG" ? "THỨ TRƯỞNG" : `PHÓ ${issuer.head}`;
+  const signerLines = [...(issuer.committee ? ["TM. ỦY BAN NHÂN DÂN"] : []), ...(deputy ? [`KT. ${issuer.head}`, headDeputy] : [issuer.head])];
   const placeDate = `${issuer.place}, ngày ${pad2(issued.getUTCDate())} tháng ${pad2(issued.getUTCMonth() + 1)} năm ${issued.getUTCFullYear()}`;
   const truth: GroundTruth = {
     id: `doc${String(index + 1).padStart(3, "0")}`,
@@ -212,11 +242,11 @@ const MM = 72 / 25.4;
 const drawDocument = async (plan: ReturnType<typeof planDocument>): Promise<{ pdf: Uint8Array; layout: Layout; signer: { x: number; top: number; bottom: number } }> => {
   const doc = await PDFDocument.create();
   doc.registerFontkit(await loadFontkit());
-  const [regular, bold, italic, boldItalic] = await Promise.all(
+  const [regular, bold, italic, boldItalic] = (await Promise.all(
     ["400Regular/Tinos_400Regular.ttf", "700Bold/Tinos_700Bold.ttf", "400Regular_Italic/Tinos_400Regular_Italic.ttf", "700Bold_Italic/Tinos_700Bold_Italic.ttf"].map(async (f) =>
       doc.embedFont(await readFile(join(TINOS, f)), { subset: false }),
     ),
-  ) as [PDFFont, PDFFont, PDFFont, PDFFont];
+  )) as [PDFFont, PDFFont, PDFFont, PDFFont];
   const page: PDFPage = doc.addPage(A4);
   const [W, H] = A4;
   const left = 30 * MM;
@@ -336,7 +366,12 @@ const perspective = (src: Buffer, w: number, h: number, rng: Rng, amount: number
     [w - 1 - jitter(w), h - 1 - jitter(h)],
     [jitter(w), h - 1 - jitter(h)],
   ];
-  const from: [number, number][] = [[0, 0], [w - 1, 0], [w - 1, h - 1], [0, h - 1]];
+  const from: [number, number][] = [
+    [0, 0],
+    [w - 1, 0],
+    [w - 1, h - 1],
+    [0, h - 1],
+  ];
   const m = homography(to, from); // output pixel → source pixel
   const out = Buffer.alloc(w * h * 3);
   const lightX = rng() < 0.5 ? 0 : w;

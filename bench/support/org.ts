@@ -21,11 +21,7 @@ export const buildBenchOrg = async (prisma: Db, { units, headsPerUnit }: { units
   const officeId = randomUUID();
   const unitRows = Array.from({ length: units }, (_, i) => ({ id: randomUUID(), orgId, code: `P${pad(i + 1)}`, name: `Phòng ${pad(i + 1)}`, kind: "DEPARTMENT" as const }));
   await prisma.unit.createMany({
-    data: [
-      { id: leadershipId, orgId, code: "LD", name: "Lãnh đạo UBND", kind: "LEADERSHIP" },
-      { id: officeId, orgId, code: "VP", name: "Văn phòng", kind: "OFFICE" },
-      ...unitRows,
-    ],
+    data: [{ id: leadershipId, orgId, code: "LD", name: "Lãnh đạo UBND", kind: "LEADERSHIP" }, { id: officeId, orgId, code: "VP", name: "Văn phòng", kind: "OFFICE" }, ...unitRows],
   });
   const leaderId = randomUUID();
   const clerkId = randomUUID();
@@ -54,8 +50,20 @@ export const insertBareDirective = async (prisma: Db, org: BenchOrg, at: Date): 
   const directiveId = randomUUID();
   await prisma.document.create({
     data: {
-      id: documentId, orgId: org.orgId, direction: "IN", registerBook: "IN", registerYear: at.getUTCFullYear(), registerNumber: 9_000_000,
-      ref: `D9000000/${at.getUTCFullYear()}`, docType: "Công văn", issuer: "Sở Tài chính", subject: "Benchmark", status: "ASSIGNED", createdById: org.clerkId, arrivalAt: at, createdAt: at,
+      id: documentId,
+      orgId: org.orgId,
+      direction: "IN",
+      registerBook: "IN",
+      registerYear: at.getUTCFullYear(),
+      registerNumber: 9_000_000,
+      ref: `D9000000/${at.getUTCFullYear()}`,
+      docType: "Công văn",
+      issuer: "Sở Tài chính",
+      subject: "Benchmark",
+      status: "ASSIGNED",
+      createdById: org.clerkId,
+      arrivalAt: at,
+      createdAt: at,
     },
   });
   await prisma.directive.create({ data: { id: directiveId, documentId, authorId: org.leaderId, enteredById: org.leaderId, text: "Benchmark", createdAt: at } });

@@ -58,7 +58,6 @@ export const serverVersion = async (): Promise<string> => {
   }
 };
 
-
 /**
  * CPU time (user + system, ms) spent so far by the PostgreSQL backends connected to `database`
  * (read from /proc; PostgreSQL must run on this machine). Backends that exit are no longer counted,

@@ -15,8 +15,7 @@ export type TurnContext = {
 };
 
 /** `{ year, month, day }` → `YYYY-MM-DD` (core's local dates). */
-export const isoDate = (d: LocalDate): string =>
-  `${String(d.year).padStart(4, "0")}-${String(d.month).padStart(2, "0")}-${String(d.day).padStart(2, "0")}`;
+export const isoDate = (d: LocalDate): string => `${String(d.year).padStart(4, "0")}-${String(d.month).padStart(2, "0")}-${String(d.day).padStart(2, "0")}`;
 
 /** `YYYY-MM-DD` → `{ year, month, day }`. */
 export const parseIsoDate = (s: string): LocalDate => {

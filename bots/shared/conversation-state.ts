@@ -8,14 +8,7 @@ import type { DirectGuideState } from "./features/direct-guide.ts";
 import type { IssueState } from "./features/issue.ts";
 import type { RegisterState } from "./features/register.ts";
 
-export type ConversationState =
-  | RegisterState
-  | IssueState
-  | DirectState<DirectGuideState>
-  | DirectTextState
-  | DirectGuideState
-  | DoneReportState
-  | AssignmentArgState;
+export type ConversationState = RegisterState | IssueState | DirectState<DirectGuideState> | DirectTextState | DirectGuideState | DoneReportState | AssignmentArgState;
 
 /** The chat's conversation state, if any (the store holds what the features wrote: one of these). */
 export const readConversationState = async (ctx: TurnContext): Promise<ConversationState | null> => (await ctx.conversation.get()) as ConversationState | null;

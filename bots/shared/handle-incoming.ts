@@ -103,7 +103,11 @@ const onCallback = async (ctx: TurnContext, data: string): Promise<TurnResult> =
       const nonce = state && (state.kind === "register" || state.kind === "direct" || state.kind === "issue") ? state.nonce : undefined;
       if (nonce === undefined || nonce !== press.nonce) return { replies: [], callbackText: reply(ctx.locale, "bot.confirm.stale").text, card: { actions: [] } };
       const result =
-        press.kind === "confirm" ? await onConfirm(ctx) : press.kind === "cancel" ? await onCancel(ctx) : ((await onGuideEdit(ctx, state)) ?? { replies: [reply(ctx.locale, "bot.edit.how")] });
+        press.kind === "confirm"
+          ? await onConfirm(ctx)
+          : press.kind === "cancel"
+            ? await onCancel(ctx)
+            : ((await onGuideEdit(ctx, state)) ?? { replies: [reply(ctx.locale, "bot.edit.how")] });
       // The echo's buttons are spent once pressed (a new echo carries new ones).
       return { ...result, card: { actions: [] } };
     }
@@ -216,7 +220,9 @@ const onCommand = async (ctx: TurnContext, cmd: ParsedCommand): Promise<TurnResu
     case "cancel":
       return onCancel(ctx);
     case "edit":
-      return (await onGuideEdit(ctx)) ?? (await registerForm.onEdit(ctx, cmd.args)) ?? (await issueForm.onEdit(ctx, cmd.args)) ?? { replies: [reply(locale, "bot.confirm.nothing")] };
+      return (
+        (await onGuideEdit(ctx)) ?? (await registerForm.onEdit(ctx, cmd.args)) ?? (await issueForm.onEdit(ctx, cmd.args)) ?? { replies: [reply(locale, "bot.confirm.nothing")] }
+      );
     case "issue":
       return issueForm.onCommand(ctx, cmd.issue);
     case "report":

@@ -10,8 +10,7 @@ export const reply = (locale: Locale, key: MessageKey, params: MessageParams = {
 });
 
 /** Joins the lines that are set (false/null/undefined/"" are left out). */
-export const lines = (...parts: (string | false | null | undefined)[]): string =>
-  parts.filter((p): p is string => typeof p === "string" && p !== "").join("\n");
+export const lines = (...parts: (string | false | null | undefined)[]): string => parts.filter((p): p is string => typeof p === "string" && p !== "").join("\n");
 
 /** One line per grammar error, "Dòng 3: …" (line 0 = the whole message). */
 export const grammarErrorLines = (locale: Locale, errors: readonly GrammarError[]): string =>

@@ -109,16 +109,13 @@ export const createTelegramBot = (opts: TelegramBotOptions): TelegramBot => {
   let restartTimer: NodeJS.Timeout | undefined;
   const backoff = opts.pollBackoff ?? { minMs: 1_000, maxMs: 60_000 };
 
-  const download = (fileId: string, size?: number): Promise<Uint8Array> =>
-    downloadTelegramFile(bot.api, { token: opts.token, apiRoot, fileId, knownSize: size, maxBytes });
+  const download = (fileId: string, size?: number): Promise<Uint8Array> => downloadTelegramFile(bot.api, { token: opts.token, apiRoot, fileId, knownSize: size, maxBytes });
 
   const cards = telegramCards(opts.deps);
 
   /** The card keeps only the buttons that still apply (none: the keyboard goes). */
   const editButtons = (chatId: number, messageId: number, card: CardUpdate, updateKey: string): Promise<unknown> =>
-    bot.api
-      .editMessageReplyMarkup(chatId, messageId, { reply_markup: inlineKeyboard(card.actions) })
-      .catch((err: unknown) => log.warn({ err, updateKey }, "card not updated"));
+    bot.api.editMessageReplyMarkup(chatId, messageId, { reply_markup: inlineKeyboard(card.actions) }).catch((err: unknown) => log.warn({ err, updateKey }, "card not updated"));
 
   /**
    * Sends the replies (a reply that is a living card, like `/xem D7-TCKH`, becomes the chat's card)
@@ -276,7 +273,10 @@ export const createTelegramBot = (opts: TelegramBotOptions): TelegramBot => {
       const retryInMs = delayAfter(conflicts);
       if (!conflictWarned) {
         conflictWarned = true;
-        log.warn({ description: res.description, retryInMs }, "another process polls this token: use BOT_MODE=webhook to run several. This process keeps serving and polls again with backoff");
+        log.warn(
+          { description: res.description, retryInMs },
+          "another process polls this token: use BOT_MODE=webhook to run several. This process keeps serving and polls again with backoff",
+        );
       } else {
         log.debug({ description: res.description, retryInMs, conflicts }, "telegram polling conflict (409)");
       }

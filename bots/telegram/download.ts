@@ -8,7 +8,10 @@ export const DEFAULT_MAX_DOWNLOAD_BYTES = 20 * 1024 * 1024;
 /** The file is larger than the bot may download. */
 export class FileTooLargeError extends Error {
   override name = "FileTooLargeError";
-  constructor(readonly size: number, readonly max: number) {
+  constructor(
+    readonly size: number,
+    readonly max: number,
+  ) {
     super(`file of ${size} bytes exceeds ${max}`);
   }
 }

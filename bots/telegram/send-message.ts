@@ -12,9 +12,7 @@ import { renderHtmlParts } from "./html.ts";
 
 /** Actions → an inline keyboard, two buttons a row; an action whose data is too long is left out. */
 export const inlineKeyboard = (actions: readonly MessageAction[]): InlineKeyboardMarkup => {
-  const buttons = actions
-    .filter((a) => Buffer.byteLength(a.callback, "utf8") <= CALLBACK_DATA_MAX_BYTES)
-    .map((a) => ({ text: a.label, callback_data: a.callback }));
+  const buttons = actions.filter((a) => Buffer.byteLength(a.callback, "utf8") <= CALLBACK_DATA_MAX_BYTES).map((a) => ({ text: a.label, callback_data: a.callback }));
   const rows: InlineKeyboardMarkup["inline_keyboard"] = [];
   for (let i = 0; i < buttons.length; i += 2) rows.push(buttons.slice(i, i + 2));
   return { inline_keyboard: rows };

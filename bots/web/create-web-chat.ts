@@ -101,7 +101,8 @@ export const createWebChat = (opts: WebChatOptions): WebChat => {
       return sendJson(c, err.status, { error: { code: err.code, message: err.text }, ...(err.messages.length ? { messages: err.messages, updates: [] } : {}) }, unread);
     // Hono's csrf: a form post from another origin.
     if (err instanceof HTTPException && err.status === 403) return sendJson(c, 403, { error: { code: "CSRF", message: t("vi", "web.error.csrf") } }, unread);
-    if (err instanceof BodyTooLargeError) return sendJson(c, 413, { error: { code: "TOO_LARGE", message: t("vi", "web.upload.tooLarge", { maxMb: Math.round(maxUpload / 1048576) }) } }, unread);
+    if (err instanceof BodyTooLargeError)
+      return sendJson(c, 413, { error: { code: "TOO_LARGE", message: t("vi", "web.upload.tooLarge", { maxMb: Math.round(maxUpload / 1048576) }) } }, unread);
     if (isDomainError(err)) {
       const status = err.code === "LINK_LOCKED" ? 429 : 400;
       return sendJson(c, status, { error: { code: err.code, message: t("vi", err.messageKey, err.params) } });

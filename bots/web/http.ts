@@ -22,7 +22,8 @@ export const sendJson = (c: Context, status: ContentfulStatusCode, body: unknown
  * stream from `c.env.incoming`, never buffered), and is not drained after a refusal: such answers
  * say `connection: close` instead.
  */
-export const nodeListener = (app: { fetch: Parameters<typeof getRequestListener>[0] }) => getRequestListener(app.fetch, { autoCleanupIncoming: false, overrideGlobalObjects: false });
+export const nodeListener = (app: { fetch: Parameters<typeof getRequestListener>[0] }) =>
+  getRequestListener(app.fetch, { autoCleanupIncoming: false, overrideGlobalObjects: false });
 
 export const parseCookies = (header: string | undefined): Record<string, string> => {
   const out: Record<string, string> = {};
@@ -46,14 +47,25 @@ export type CookieOptions = { path: string; maxAgeSeconds: number; secure: boole
 
 /** An HttpOnly, SameSite=Strict cookie (Secure when the site is served over https). */
 export const serializeCookie = (name: string, value: string, opts: CookieOptions): string =>
-  [`${name}=${encodeURIComponent(value)}`, `Path=${opts.path}`, `Max-Age=${Math.max(0, Math.floor(opts.maxAgeSeconds))}`, "HttpOnly", "SameSite=Strict", ...(opts.secure ? ["Secure"] : [])].join("; ");
+  [
+    `${name}=${encodeURIComponent(value)}`,
+    `Path=${opts.path}`,
+    `Max-Age=${Math.max(0, Math.floor(opts.maxAgeSeconds))}`,
+    "HttpOnly",
+    "SameSite=Strict",
+    ...(opts.secure ? ["Secure"] : []),
+  ].join("; ");
 
 /**
  * The client's address: the socket's peer, or (only when the service sits behind a reverse proxy
  * that sets it, `trustProxy`) the first X-Forwarded-For entry.
  */
 export const clientIpOf = (req: IncomingMessage, trustProxy: boolean): string => {
-  const forwarded = trustProxy ? String(req.headers["x-forwarded-for"] ?? "").split(",")[0]?.trim() : "";
+  const forwarded = trustProxy
+    ? String(req.headers["x-forwarded-for"] ?? "")
+        .split(",")[0]
+        ?.trim()
+    : "";
   const ip = forwarded || req.socket.remoteAddress || "unknown";
   return ip.startsWith("::ffff:") ? ip.slice(7) : ip;
 };

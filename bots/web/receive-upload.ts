@@ -143,7 +143,12 @@ export const receiveUpload = async (req: IncomingMessage, limits: UploadLimits):
   } catch (err) {
     await Promise.all(writes);
     await dispose();
-    if (err instanceof BodyTooLargeError) throw new UploadTooLargeError(limits.maxBytes, fields, files.map((f) => ({ name: f.fileName, received: f.size })));
+    if (err instanceof BodyTooLargeError)
+      throw new UploadTooLargeError(
+        limits.maxBytes,
+        fields,
+        files.map((f) => ({ name: f.fileName, received: f.size })),
+      );
     throw err;
   }
 };

@@ -9,8 +9,7 @@ export type FileLinkSigner = { secret: string; /** Prefix of the links; "" = sam
 
 export const toWebMessageView = (m: StoredWebMessage, links: FileLinkSigner, now: Date): WebMessageView => {
   const base = { id: m.id, seq: m.seq, at: m.createdAt.toISOString() };
-  if (m.direction === "IN")
-    return { ...base, direction: "in", text: m.payload.text ?? "", actions: [], attachments: [], files: m.payload.files ?? [] };
+  if (m.direction === "IN") return { ...base, direction: "in", text: m.payload.text ?? "", actions: [], attachments: [], files: m.payload.files ?? [] };
   const p = m.payload;
   return {
     ...base,

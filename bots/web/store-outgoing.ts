@@ -15,7 +15,12 @@ import type { WebEventHub } from "./event-hub.ts";
 
 type Deps = Pick<CoreDeps, "prisma" | "clock">;
 
-export const storeOutgoing = async (deps: Deps, hub: WebEventHub, userId: string, messages: OutboundMessage[]): Promise<{ stored: StoredWebMessage[]; updated: StoredWebMessage[] }> => {
+export const storeOutgoing = async (
+  deps: Deps,
+  hub: WebEventHub,
+  userId: string,
+  messages: OutboundMessage[],
+): Promise<{ stored: StoredWebMessage[]; updated: StoredWebMessage[] }> => {
   const stored: StoredWebMessage[] = [];
   const updated: StoredWebMessage[] = [];
   for (const message of messages) {

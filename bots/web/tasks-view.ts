@@ -19,8 +19,24 @@ export const toTaskView = (item: TaskItem, locale: Locale, zone: string): TaskVi
     case "assignment":
       return { kind: item.kind, ref: item.displayRef, title: item.subject, badge: deadlineBadge, tone, ...(due ? { due } : {}), command: `/xem ${item.displayRef}` };
     case "toDirect":
-      return { kind: item.kind, ref: item.displayRef, title: item.subject, badge: t(locale, "web.tasks.toDirect"), tone, ...(due ? { due } : {}), command: `/xem ${item.displayRef}` };
+      return {
+        kind: item.kind,
+        ref: item.displayRef,
+        title: item.subject,
+        badge: t(locale, "web.tasks.toDirect"),
+        tone,
+        ...(due ? { due } : {}),
+        command: `/xem ${item.displayRef}`,
+      };
     case "extensionRequest":
-      return { kind: item.kind, ref: item.displayRef, title: item.reason, badge: t(locale, "web.tasks.extension"), tone, ...(due ? { due } : {}), command: `/xem ${item.displayRef}` };
+      return {
+        kind: item.kind,
+        ref: item.displayRef,
+        title: item.reason,
+        badge: t(locale, "web.tasks.extension"),
+        tone,
+        ...(due ? { due } : {}),
+        command: `/xem ${item.displayRef}`,
+      };
   }
 };

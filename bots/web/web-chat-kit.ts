@@ -196,8 +196,7 @@ export const createWebChatKit = (opts: WebChatOptions) => {
     checkCsrf: (c: WebContext, s: Session): void => {
       const given = Buffer.from(c.req.header("x-csrf-token") ?? "");
       const expected = Buffer.from(csrfTokenOf(s.sessionId));
-      if (given.length !== expected.length || !timingSafeEqual(given, expected))
-        throw new HttpRefusal(403, "CSRF", t(s.actor.locale, "web.error.csrf"));
+      if (given.length !== expected.length || !timingSafeEqual(given, expected)) throw new HttpRefusal(403, "CSRF", t(s.actor.locale, "web.error.csrf"));
     },
 
     me: (s: Session) => ({

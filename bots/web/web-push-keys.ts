@@ -53,7 +53,11 @@ export const loadWebPushOptions = async ({
   return { vapid: { ...keys, subject }, allowedHosts, keySource: source };
 };
 
-const loadVapidKeyPair = async (dataDir: string, env: WebPushEnv, prisma?: Db): Promise<{ keys: Omit<VapidKeys, "subject">; source: "env" | "file" | "generated" | "database" }> => {
+const loadVapidKeyPair = async (
+  dataDir: string,
+  env: WebPushEnv,
+  prisma?: Db,
+): Promise<{ keys: Omit<VapidKeys, "subject">; source: "env" | "file" | "generated" | "database" }> => {
   const fromEnv = { publicKey: env.VAPID_PUBLIC_KEY?.trim() ?? "", privateKey: env.VAPID_PRIVATE_KEY?.trim() ?? "" };
   if (fromEnv.publicKey || fromEnv.privateKey) {
     if (!isKey(fromEnv.publicKey, 65) || !isKey(fromEnv.privateKey, 32))
@@ -67,7 +71,10 @@ const loadVapidKeyPair = async (dataDir: string, env: WebPushEnv, prisma?: Db): 
       return JSON.stringify({ publicKey: pair.publicKey, privateKey: pair.privateKey });
     });
     const { publicKey, privateKey } = JSON.parse(stored) as { publicKey?: unknown; privateKey?: unknown };
-    if (!isKey(publicKey, 65) || !isKey(privateKey, 32)) throw new Error('the database\'s generated secret "vapid-keys" is not a VAPID key pair: delete that GeneratedSecret row to have a new one generated (browsers then subscribe again)');
+    if (!isKey(publicKey, 65) || !isKey(privateKey, 32))
+      throw new Error(
+        'the database\'s generated secret "vapid-keys" is not a VAPID key pair: delete that GeneratedSecret row to have a new one generated (browsers then subscribe again)',
+      );
     return { keys: { publicKey, privateKey }, source: "database" };
   }
   const existing = await readKeyFile(file);
@@ -101,6 +108,7 @@ const readKeyFile = async (file: string): Promise<Omit<VapidKeys, "subject"> | n
     throw new Error(`${file} is not valid JSON: remove it to have a new VAPID key pair generated (browsers then subscribe again)`, { cause: err });
   }
   const { publicKey, privateKey } = (parsed ?? {}) as { publicKey?: unknown; privateKey?: unknown };
-  if (!isKey(publicKey, 65) || !isKey(privateKey, 32)) throw new Error(`${file} does not hold a VAPID key pair: remove it to have a new one generated (browsers then subscribe again)`);
+  if (!isKey(publicKey, 65) || !isKey(privateKey, 32))
+    throw new Error(`${file} does not hold a VAPID key pair: remove it to have a new one generated (browsers then subscribe again)`);
   return { publicKey, privateKey };
 };

@@ -107,12 +107,14 @@ export type ZaloBot = {
 const updateKeyOf = (botId: string, update: ZaloUpdate): string => `zl:${botId}:${update.eventName}:${update.messageId}`;
 
 /** The platform's own code and description, logged with every error it answers. */
-const apiFields = (err: unknown): { code?: number; description?: string } =>
-  err instanceof ZaloApiError ? { code: err.error_code, description: err.description } : {};
+const apiFields = (err: unknown): { code?: number; description?: string } => (err instanceof ZaloApiError ? { code: err.error_code, description: err.description } : {});
 
 class PhotoTooLargeError extends Error {
   override name = "PhotoTooLargeError";
-  constructor(readonly size: number, readonly max: number) {
+  constructor(
+    readonly size: number,
+    readonly max: number,
+  ) {
     super(`photo of ${size} bytes exceeds ${max}`);
   }
 }

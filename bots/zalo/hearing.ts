@@ -10,9 +10,7 @@ import type { ZaloClient } from "./zalo-client.ts";
 import { ZaloApiError } from "./zalo-error.ts";
 
 /** What the watch last found. */
-export type ZaloHearing =
-  | { deaf: false; checkedAt: Date | null }
-  | { deaf: true; problem: ChannelDeafAlert["problem"]; detail: string; since: Date; checkedAt: Date };
+export type ZaloHearing = { deaf: false; checkedAt: Date | null } | { deaf: true; problem: ChannelDeafAlert["problem"]; detail: string; since: Date; checkedAt: Date };
 
 export type ZaloHearingWatchOptions = {
   client: ZaloClient;
@@ -40,8 +38,7 @@ export type ZaloHearingWatch = {
 
 export const DEFAULT_HEARING_CHECK_MS = 300_000;
 
-const describe = (err: unknown): string =>
-  err instanceof ZaloApiError ? `${err.error_code}: ${err.description}` : err instanceof Error ? err.message : String(err);
+const describe = (err: unknown): string => (err instanceof ZaloApiError ? `${err.error_code}: ${err.description}` : err instanceof Error ? err.message : String(err));
 
 /**
  * Starts watching (the first check runs at once; its promise is `check()`'s when called).
@@ -91,9 +88,9 @@ export const startZaloHearingWatch = (opts: ZaloHearingWatchOptions): ZaloHearin
           : "could not check the Zalo webhook (getWebhookInfo failed): the bot may be deaf",
     );
     if (found.problem !== "checkFailed") {
-      await opts.alert({ channel: "ZALO", problem: found.problem, detail: found.detail, since: since.toISOString() }).catch((err: unknown) =>
-        opts.logger.error({ err }, "could not queue the office alert about the deaf Zalo bot"),
-      );
+      await opts
+        .alert({ channel: "ZALO", problem: found.problem, detail: found.detail, since: since.toISOString() })
+        .catch((err: unknown) => opts.logger.error({ err }, "could not queue the office alert about the deaf Zalo bot"));
     }
     // Published once reported: whoever sees `deaf` can rely on the log line and the alert.
     state = next;

@@ -63,8 +63,8 @@ export type ZaloPollingHandle = {
 };
 
 const defaultOnError = (error: unknown, context: ZaloPollingErrorContext): void => {
-  const detail = error instanceof ZaloApiError ? `${error.name} ${error.error_code}: ${error.description}`
-    : error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  const detail =
+    error instanceof ZaloApiError ? `${error.name} ${error.error_code}: ${error.description}` : error instanceof Error ? `${error.name}: ${error.message}` : String(error);
   console.error(`[bot:zalo] polling ${context.kind} error: ${detail}`);
 };
 

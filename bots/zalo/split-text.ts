@@ -5,8 +5,7 @@
 const isHighSurrogate = (code: number): boolean => code >= 0xd800 && code <= 0xdbff;
 
 /** The largest cut ≤ `end` that does not fall inside a surrogate pair. */
-const safeCut = (text: string, end: number): number =>
-  end > 0 && end < text.length && isHighSurrogate(text.charCodeAt(end - 1)) ? end - 1 : end;
+const safeCut = (text: string, end: number): number => (end > 0 && end < text.length && isHighSurrogate(text.charCodeAt(end - 1)) ? end - 1 : end);
 
 /**
  * Splits one line longer than `limit`: at the last whitespace that fits (the whitespace stays

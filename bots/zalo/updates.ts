@@ -8,12 +8,7 @@ import { createHash } from "node:crypto";
 import { toEpochMs } from "./zalo-client.ts";
 
 /** The event names ZALO.md documents; others are passed through as strings. */
-export type ZaloEventName =
-  | "message.text.received"
-  | "message.image.received"
-  | "message.sticker.received"
-  | "message.voice.received"
-  | "message.unsupported.received";
+export type ZaloEventName = "message.text.received" | "message.image.received" | "message.sticker.received" | "message.voice.received" | "message.unsupported.received";
 
 /** A Zalo update in one channel-neutral-friendly shape. */
 export type ZaloUpdate = {
@@ -45,12 +40,10 @@ export type ZaloUpdate = {
   raw: Record<string, unknown>;
 };
 
-const isRecord = (value: unknown): value is Record<string, unknown> =>
-  typeof value === "object" && value !== null && !Array.isArray(value);
+const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === "object" && value !== null && !Array.isArray(value);
 
 const toId = (value: unknown): string | undefined =>
-  typeof value === "string" && value.trim().length > 0 ? value.trim()
-    : typeof value === "number" && Number.isFinite(value) ? String(value) : undefined;
+  typeof value === "string" && value.trim().length > 0 ? value.trim() : typeof value === "number" && Number.isFinite(value) ? String(value) : undefined;
 
 const toText = (value: unknown): string | undefined => (typeof value === "string" ? value : undefined);
 
@@ -132,7 +125,7 @@ export const normalizeZaloUpdate = (body: unknown): ZaloUpdate | null => {
     isReaction: eventName.includes("reaction"),
     raw,
   };
-  const text = toText(message.text) ?? (eventName.includes("link") ? toText(message.url) ?? toText(isRecord(message.link) ? message.link.url : undefined) : undefined);
+  const text = toText(message.text) ?? (eventName.includes("link") ? (toText(message.url) ?? toText(isRecord(message.link) ? message.link.url : undefined)) : undefined);
   if (text !== undefined) update.text = text;
   const caption = toText(message.caption);
   if (caption !== undefined) update.caption = caption;
@@ -149,5 +142,4 @@ export const normalizeZaloUpdate = (body: unknown): ZaloUpdate | null => {
  * The deduplication key of an update: `event_name` + `message_id` (ZALO.md). Webhook
  * redeliveries and a switch between polling and webhook can repeat an update.
  */
-export const updateKey = (update: Pick<ZaloUpdate, "eventName" | "messageId">): string =>
-  `${update.eventName}:${update.messageId}`;
+export const updateKey = (update: Pick<ZaloUpdate, "eventName" | "messageId">): string => `${update.eventName}:${update.messageId}`;

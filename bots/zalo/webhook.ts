@@ -72,10 +72,7 @@ const reply = (c: Context, status: ContentfulStatusCode, body: Record<string, un
  * probe, or JSON that is not an update); 500 when `onUpdate` throws, so that the platform
  * redelivers (deduplicate with `updateKey`).
  */
-export const zaloWebhookRoutes = (
-  path: string,
-  { secretToken, onUpdate, maxBodyBytes = 1_048_576, onError = defaultOnError }: ZaloWebhookOptions,
-): Hono => {
+export const zaloWebhookRoutes = (path: string, { secretToken, onUpdate, maxBodyBytes = 1_048_576, onError = defaultOnError }: ZaloWebhookOptions): Hono => {
   if (!secretToken) throw new TypeError("createZaloWebhookHandler: secretToken is required");
   const expected = Buffer.from(secretToken, "utf8");
   const report = (error: unknown, context: ZaloWebhookErrorContext) => {

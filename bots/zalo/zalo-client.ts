@@ -168,20 +168,11 @@ const LONG_POLL_MARGIN_MS = 10_000;
  * await zalo.sendMessage({ chat_id: "123", text: "Xin chào" });
  * ```
  */
-export const createZaloClient = ({
-  token,
-  apiBase = ZALO_API_BASE,
-  fetch: fetchImpl = globalThis.fetch,
-  timeoutMs = DEFAULT_TIMEOUT_MS,
-}: ZaloClientOptions): ZaloClient => {
+export const createZaloClient = ({ token, apiBase = ZALO_API_BASE, fetch: fetchImpl = globalThis.fetch, timeoutMs = DEFAULT_TIMEOUT_MS }: ZaloClientOptions): ZaloClient => {
   if (!token) throw new TypeError("createZaloClient: token is required");
   const base = normalizeApiBase(apiBase);
 
-  const call = async (
-    method: string,
-    payload: Record<string, unknown> = {},
-    options: ZaloCallOptions = {},
-  ): Promise<unknown> => {
+  const call = async (method: string, payload: Record<string, unknown> = {}, options: ZaloCallOptions = {}): Promise<unknown> => {
     const url = `${base}/bot${token}/${method}`;
     const timeout = AbortSignal.timeout(options.timeoutMs ?? timeoutMs);
     const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
@@ -215,13 +206,7 @@ export const createZaloClient = ({
     try {
       body = JSON.parse(text);
     } catch (err) {
-      throw new ZaloHttpError(
-        method,
-        "invalid-response",
-        `HTTP ${response.status} with a body that is not JSON`,
-        redactError(err, token),
-        response.status,
-      );
+      throw new ZaloHttpError(method, "invalid-response", `HTTP ${response.status} with a body that is not JSON`, redactError(err, token), response.status);
     }
     if (!isRecord(body)) {
       throw new ZaloHttpError(method, "invalid-response", `HTTP ${response.status} with a JSON body that is not an object`, undefined, response.status);
@@ -229,63 +214,64 @@ export const createZaloClient = ({
     if (body.ok === true) return body.result;
 
     const errorCode = toInteger(body.error_code) ?? response.status;
-    const rawDescription = typeof body.description === "string" ? body.description
-      : typeof body.message === "string" ? body.message : `HTTP ${response.status}`;
+    const rawDescription = typeof body.description === "string" ? body.description : typeof body.message === "string" ? body.message : `HTTP ${response.status}`;
     const parameters: ZaloResponseParameters = {};
-    const retryAfter = toInteger(isRecord(body.parameters) ? body.parameters.retry_after : undefined)
-      ?? toInteger(body.retry_after) ?? toInteger(response.headers.get("retry-after"));
+    const retryAfter =
+      toInteger(isRecord(body.parameters) ? body.parameters.retry_after : undefined) ?? toInteger(body.retry_after) ?? toInteger(response.headers.get("retry-after"));
     if (retryAfter !== undefined) parameters.retry_after = retryAfter;
-    throw new ZaloApiError(
-      method,
-      payload,
-      { error_code: errorCode, description: redactSecret(rawDescription, token), parameters },
-      response.status,
-    );
+    throw new ZaloApiError(method, payload, { error_code: errorCode, description: redactSecret(rawDescription, token), parameters }, response.status);
   };
 
-  const send = async (method: string, payload: Record<string, unknown>, options?: ZaloCallOptions) =>
-    toSentMessage(method, await call(method, payload, options));
+  const send = async (method: string, payload: Record<string, unknown>, options?: ZaloCallOptions) => toSentMessage(method, await call(method, payload, options));
 
   return {
     call,
     getMe: async (options) => toBotInfo(await call("getMe", {}, options)),
     getUpdates: async (params = {}, options = {}) => {
       const seconds = params.timeout ?? 30;
-      const result = await call("getUpdates", { timeout: String(seconds) }, {
-        ...options,
-        timeoutMs: options.timeoutMs ?? Math.max(timeoutMs, seconds * 1000 + LONG_POLL_MARGIN_MS),
-      });
+      const result = await call(
+        "getUpdates",
+        { timeout: String(seconds) },
+        {
+          ...options,
+          timeoutMs: options.timeoutMs ?? Math.max(timeoutMs, seconds * 1000 + LONG_POLL_MARGIN_MS),
+        },
+      );
       if (Array.isArray(result)) return result.filter(isRecord);
       return isRecord(result) ? result : {};
     },
-    setWebhook: async (params, options) =>
-      toWebhookInfo(await call("setWebhook", { url: params.url, secret_token: params.secret_token }, options)),
+    setWebhook: async (params, options) => toWebhookInfo(await call("setWebhook", { url: params.url, secret_token: params.secret_token }, options)),
     deleteWebhook: async (options) => toWebhookInfo(await call("deleteWebhook", {}, options)),
     getWebhookInfo: async (options) => toWebhookInfo(await call("getWebhookInfo", {}, options)),
     sendMessage: (params, options) =>
-      send("sendMessage", {
-        chat_id: String(params.chat_id),
-        text: params.text,
-        ...(params.parse_mode === undefined ? {} : { parse_mode: params.parse_mode }),
-        ...(params.text_styles === undefined || params.text_styles.length === 0 ? {} : { text_styles: params.text_styles }),
-      }, options),
+      send(
+        "sendMessage",
+        {
+          chat_id: String(params.chat_id),
+          text: params.text,
+          ...(params.parse_mode === undefined ? {} : { parse_mode: params.parse_mode }),
+          ...(params.text_styles === undefined || params.text_styles.length === 0 ? {} : { text_styles: params.text_styles }),
+        },
+        options,
+      ),
     sendPhoto: (params, options) =>
-      send("sendPhoto", {
-        chat_id: String(params.chat_id),
-        photo: params.photo,
-        ...(params.caption === undefined ? {} : { caption: params.caption }),
-      }, options),
-    sendSticker: (params, options) =>
-      send("sendSticker", { chat_id: String(params.chat_id), sticker: params.sticker }, options),
-    sendChatAction: async (params, options) =>
-      (await call("sendChatAction", { chat_id: String(params.chat_id), action: params.action ?? "typing" }, options)) !== false,
+      send(
+        "sendPhoto",
+        {
+          chat_id: String(params.chat_id),
+          photo: params.photo,
+          ...(params.caption === undefined ? {} : { caption: params.caption }),
+        },
+        options,
+      ),
+    sendSticker: (params, options) => send("sendSticker", { chat_id: String(params.chat_id), sticker: params.sticker }, options),
+    sendChatAction: async (params, options) => (await call("sendChatAction", { chat_id: String(params.chat_id), action: params.action ?? "typing" }, options)) !== false,
   };
 };
 
 // === Result normalisation (internal)
 
-const isRecord = (value: unknown): value is Record<string, unknown> =>
-  typeof value === "object" && value !== null && !Array.isArray(value);
+const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === "object" && value !== null && !Array.isArray(value);
 
 const toInteger = (value: unknown): number | undefined => {
   if (typeof value === "number" && Number.isFinite(value)) return Math.trunc(value);
@@ -294,8 +280,7 @@ const toInteger = (value: unknown): number | undefined => {
 };
 
 const toId = (value: unknown): string | undefined =>
-  typeof value === "string" && value.length > 0 ? value
-    : typeof value === "number" && Number.isFinite(value) ? String(value) : undefined;
+  typeof value === "string" && value.length > 0 ? value : typeof value === "number" && Number.isFinite(value) ? String(value) : undefined;
 
 /** Dates below 10^12 are taken as seconds (the API documents milliseconds). */
 export const toEpochMs = (value: unknown): number | undefined => {

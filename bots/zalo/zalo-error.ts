@@ -102,8 +102,7 @@ export class ZaloHttpError extends Error {
 // === Redaction (internal)
 
 /** Replaces every occurrence of `secret` in `text` with `[redacted]`. */
-export const redactSecret = (text: string, secret: string): string =>
-  secret.length === 0 ? text : text.split(secret).join("[redacted]");
+export const redactSecret = (text: string, secret: string): string => (secret.length === 0 ? text : text.split(secret).join("[redacted]"));
 
 /**
  * Returns `err` unchanged when nothing reachable from it (message, stack, own fields, causes)

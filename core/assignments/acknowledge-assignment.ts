@@ -81,7 +81,10 @@ type AckRow = {
 /** A timestamp column as epoch milliseconds (pg would read a timestamp without zone in the process's zone). */
 const epochMs = (col: string) => `(extract(epoch from ${col}) * 1000)::float8`;
 
-const ACK_READ: HotStatement = { name: "edoc_ack_read", kind: "query", text: `
+const ACK_READ: HotStatement = {
+  name: "edoc_ack_read",
+  kind: "query",
+  text: `
 SELECT u."id" AS "actorId", u."orgId" AS "actorOrgId", u."code" AS "actorCode", u."name" AS "actorName",
        u."title" AS "actorTitle", u."unitId" AS "actorUnitId", array_to_string(u."roles", ',') AS "actorRoles",
        u."locale" AS "actorLocale", u."active" AS "actorActive", au."code" AS "actorUnitCode", au."kind"::text AS "actorUnitKind",
@@ -95,13 +98,17 @@ FROM "User" u
 JOIN "Unit" au ON au."id" = u."unitId"
 JOIN "Organization" o ON o."id" = u."orgId"
 LEFT JOIN ("Assignment" a JOIN "Unit" un ON un."id" = a."unitId" JOIN "Document" d ON d."id" = a."documentId" LEFT JOIN "Assignment" pa ON pa."id" = a."parentId") ON a."id" = $2
-WHERE u."id" = $1` };
+WHERE u."id" = $1`,
+};
 
 // $1–$7 are the audit event's (auditInsertParams: at, orgId, actor, type, entityType, entityId, data).
 // The compare-and-set, guarded by every value the rules and the reminder were computed from (a row
 // changed since the read matches nothing and the transactional path decides), and the audit event
 // in the same statement (one implicit transaction; see append-audit-event.ts for the chain).
-const ACK_WRITE: HotStatement = { name: "edoc_ack_write", kind: "execute", text: `
+const ACK_WRITE: HotStatement = {
+  name: "edoc_ack_write",
+  kind: "execute",
+  text: `
 WITH upd AS (
   UPDATE "Assignment" AS a
   SET "status" = 'ACKNOWLEDGED', "acknowledgedAt" = $1::timestamp(3), "acknowledgedById" = $3, "ackChannel" = $8::"Channel",
@@ -121,7 +128,8 @@ ix AS (
   WHERE upd."role" = 'MAIN' AND p."state" = 'REGISTERED' AND p."codeNumber" IS NOT NULL AND p."codeNotation" IS NOT NULL AND p."promulgationDate" IS NOT NULL
   ON CONFLICT ("dedupeKey") DO NOTHING
 )
-${auditInsertSql((n) => `$${n}`, "upd")}` };
+${auditInsertSql((n) => `$${n}`, "upd")}`,
+};
 
 const policyCache = new Map<string, ReminderPolicy>();
 const policyOf = (text: string): ReminderPolicy => {
@@ -163,7 +171,16 @@ const acknowledgeDirect = async (deps: CoreDeps, input: AckInput): Promise<Ackno
   const dueAt = dateOf(r.dueAt);
   const sentAt = new Date(r.sentAt);
   const lastReminderAt = dateOf(r.lastReminderAt);
-  const facts: AssignmentFacts = { unitId: r.unitId, parentId: r.parentId, assigneeUserId: r.assigneeUserId, status: r.status as AssignmentStatus, role: r.role as AssignmentRole, dueAt, hasPendingExtension: r.hasPendingExtension === true, parent: r.parentStatus === null ? null : { status: r.parentStatus as AssignmentStatus } };
+  const facts: AssignmentFacts = {
+    unitId: r.unitId,
+    parentId: r.parentId,
+    assigneeUserId: r.assigneeUserId,
+    status: r.status as AssignmentStatus,
+    role: r.role as AssignmentRole,
+    dueAt,
+    hasPendingExtension: r.hasPendingExtension === true,
+    parent: r.parentStatus === null ? null : { status: r.parentStatus as AssignmentStatus },
+  };
   const now = deps.clock.now();
   requireAssignmentAction(actor, facts, "ack", shownRef(deps, r.ref));
   if (r.parentId !== null) return null;
@@ -251,7 +268,11 @@ const acknowledgeInTransaction = async (deps: CoreDeps, input: AckInput): Promis
       if (!a.parentId && a.role === "MAIN") await enqueueInterchangeProgress(tx, now, { documentId: a.documentId, statusCode: "05" });
       if (a.parentId) {
         const heads = (await unitHeadIds(tx, a.unitId)).filter((id) => id !== actor.id);
-        await enqueueOutbox(tx, now, heads.map((userId) => ({ userId, kind: "assignment.acknowledged" as const, payload: { assignmentId: a.id }, dedupeKey: `asg:${a.id}:ack:${userId}` })));
+        await enqueueOutbox(
+          tx,
+          now,
+          heads.map((userId) => ({ userId, kind: "assignment.acknowledged" as const, payload: { assignmentId: a.id }, dedupeKey: `asg:${a.id}:ack:${userId}` })),
+        );
       }
       return { id: a.id, assignmentId: a.id, ref: a.ref, actions: assignmentActionsFor(actor, { ...factsOf(a), status: "ACKNOWLEDGED" }), acknowledgedAt: now };
     });

@@ -36,7 +36,12 @@ export const closeDelegatedWork = async (
       data: { ref: child.ref, because: c.because },
     });
     if (child.assigneeUserId && child.assigneeUserId !== c.actorUserId)
-      outbox.push({ userId: child.assigneeUserId, kind: "assignment.cancelled", payload: { assignmentId: child.id }, dedupeKey: `asg:${child.id}:cancelled:${child.assigneeUserId}` });
+      outbox.push({
+        userId: child.assigneeUserId,
+        kind: "assignment.cancelled",
+        payload: { assignmentId: child.id },
+        dedupeKey: `asg:${child.id}:cancelled:${child.assigneeUserId}`,
+      });
   }
   await enqueueOutbox(tx, now, outbox);
   return closed;

@@ -90,10 +90,21 @@ export const completeAssignment = (deps: CoreDeps, raw: CompleteAssignmentInput)
         if (a.role === "MAIN") {
           // A document from the interchange: its sender hears the handling is complete (status 06).
           await enqueueInterchangeProgress(tx, now, { documentId: a.documentId, statusCode: "06" });
-          const closed = await tx.document.updateMany({ where: { id: a.documentId, status: { in: [...DOCUMENT_TRANSITIONS.complete.from] } }, data: { status: DOCUMENT_TRANSITIONS.complete.to } });
+          const closed = await tx.document.updateMany({
+            where: { id: a.documentId, status: { in: [...DOCUMENT_TRANSITIONS.complete.from] } },
+            data: { status: DOCUMENT_TRANSITIONS.complete.to },
+          });
           documentDone = closed.count === 1;
           if (documentDone) {
-            await appendAuditEvent(tx, { type: "document.done", at: now, orgId: actor.orgId, actorUserId: actor.id, entityType: "Document", entityId: a.documentId, data: { ref: a.document.ref } });
+            await appendAuditEvent(tx, {
+              type: "document.done",
+              at: now,
+              orgId: actor.orgId,
+              actorUserId: actor.id,
+              entityType: "Document",
+              entityId: a.documentId,
+              data: { ref: a.document.ref },
+            });
           }
         }
       }

@@ -61,7 +61,10 @@ const CLOSABLE_EXTENSION = sqlList(EXTENSION_TRANSITIONS.close.from);
 /** A timestamp column as epoch milliseconds (pg would read a timestamp without zone in the process's zone). */
 const epochMs = (col: string) => `(extract(epoch from ${col}) * 1000)::float8`;
 
-const COMPLETE_READ: HotStatement = { name: "edoc_complete_read", kind: "query", text: `
+const COMPLETE_READ: HotStatement = {
+  name: "edoc_complete_read",
+  kind: "query",
+  text: `
 SELECT u."id" AS "actorId", u."orgId" AS "actorOrgId", u."code" AS "actorCode", u."name" AS "actorName",
        u."title" AS "actorTitle", u."unitId" AS "actorUnitId", array_to_string(u."roles", ',') AS "actorRoles",
        u."locale" AS "actorLocale", u."active" AS "actorActive", au."code" AS "actorUnitCode", au."kind"::text AS "actorUnitKind",
@@ -74,7 +77,8 @@ FROM "User" u
 JOIN "Unit" au ON au."id" = u."unitId"
 LEFT JOIN ("Assignment" a JOIN "Unit" un ON un."id" = a."unitId" JOIN "Document" d ON d."id" = a."documentId"
            JOIN "Directive" dir ON dir."id" = a."directiveId" LEFT JOIN "Assignment" pa ON pa."id" = a."parentId") ON a."id" = $2
-WHERE u."id" = $1` };
+WHERE u."id" = $1`,
+};
 
 // $1–$7: the assignment.completed event (auditInsertParams: at, orgId, actor, type, entityType,
 // entityId, data); $19–$25: the document.done event. The compare-and-set is guarded by every value
@@ -82,7 +86,10 @@ WHERE u."id" = $1` };
 // open delegation): a row changed since the read matches nothing, and the transactional path decides.
 // document.done is selected from the first event's RETURNING, so it takes the later `seq` as it does
 // on the transactional path.
-const COMPLETE_WRITE: HotStatement = { name: "edoc_complete_write", kind: "query", text: `
+const COMPLETE_WRITE: HotStatement = {
+  name: "edoc_complete_write",
+  kind: "query",
+  text: `
 WITH upd AS (
   UPDATE "Assignment" AS a
   SET "status" = 'COMPLETED', "completedAt" = $1::timestamp(3), "completedById" = $3, "nextReminderAt" = NULL, "reminderStep" = NULL,
@@ -129,7 +136,8 @@ ix AS (
   WHERE upd."role" = 'MAIN' AND p."state" = 'REGISTERED' AND p."codeNumber" IS NOT NULL AND p."codeNotation" IS NOT NULL AND p."promulgationDate" IS NOT NULL
   ON CONFLICT ("dedupeKey") DO NOTHING
 )
-SELECT (SELECT count(*) FROM upd)::int AS "completed", (SELECT count(*) FROM doc)::int AS "documentDone"` };
+SELECT (SELECT count(*) FROM upd)::int AS "completed", (SELECT count(*) FROM doc)::int AS "documentDone"`,
+};
 
 const iso = (d: Date | null): string | null => (d === null ? null : d.toISOString());
 
@@ -141,7 +149,10 @@ export type CompleteDirectInput = { actorUserId: string; assignmentId: string; t
  * nothing, when the transactional path must do it (delegated work, a pending extension request, an
  * open delegation under it, or a row that changed between the read and the write).
  */
-export const completeDirect = async (deps: CoreDeps, input: CompleteDirectInput): Promise<(ActionOutcome<AssignmentAction> & { reportId: string; documentDone: boolean }) | null> => {
+export const completeDirect = async (
+  deps: CoreDeps,
+  input: CompleteDirectInput,
+): Promise<(ActionOutcome<AssignmentAction> & { reportId: string; documentDone: boolean }) | null> => {
   const { rows } = await runSql<CompleteRow>(deps.prisma, COMPLETE_READ, [input.actorUserId, input.assignmentId]);
   const r = rows[0];
   if (!r || !r.actorActive) throw new DomainError("ACTOR_UNKNOWN", "error.actorUnknown");

@@ -39,7 +39,13 @@ export const decideExtension = (deps: CoreDeps, raw: DecideExtensionInput): Prom
     return deps.prisma.$transaction(async (tx) => {
       const ext = await tx.extensionRequest.findUnique({
         where: { id: input.extensionId },
-        select: { id: true, status: true, requestedById: true, requestedDueAt: true, assignment: { select: { id: true, ref: true, status: true, dueAt: true, unit: { select: { orgId: true } } } } },
+        select: {
+          id: true,
+          status: true,
+          requestedById: true,
+          requestedDueAt: true,
+          assignment: { select: { id: true, ref: true, status: true, dueAt: true, unit: { select: { orgId: true } } } },
+        },
       });
       if (!ext || ext.assignment.unit.orgId !== actor.orgId) throw new DomainError("EXTENSION_NOT_FOUND", "assignment.extensionNotFound");
       const action = input.grant ? "grant" : "refuse";

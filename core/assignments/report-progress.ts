@@ -51,12 +51,22 @@ export const reportProgress = (deps: CoreDeps, raw: ReportProgressInput): Promis
       if (moved.count === 0) throw conflictFor((await tx.assignment.findUniqueOrThrow({ where: { id: a.id }, select: { status: true } })).status, shownRef(deps, a.ref));
       const reportId = await createReport(tx, now, { assignmentId: a.id, kind: "PROGRESS", text: input.text, authorId: actor.id, ref: a.ref, file });
       await refreshAssignmentReminder(tx, { assignmentId: a.id, calendar: ctx.calendar, policy: ctx.policy, now });
-      await appendAuditEvent(tx, { type: "assignment.progressReported", at: now, orgId: actor.orgId, actorUserId: actor.id, entityType: "Assignment", entityId: a.id, data: { reportId, sha256: file?.sha256 ?? null } });
+      await appendAuditEvent(tx, {
+        type: "assignment.progressReported",
+        at: now,
+        orgId: actor.orgId,
+        actorUserId: actor.id,
+        entityType: "Assignment",
+        entityId: a.id,
+        data: { reportId, sha256: file?.sha256 ?? null },
+      });
       const audience = a.parentId ? await unitHeadIds(tx, a.unitId) : a.role === "MAIN" ? [a.directive.authorId] : [];
       await enqueueOutbox(
         tx,
         now,
-        audience.filter((id) => id !== actor.id).map((userId) => ({ userId, kind: "assignment.progress" as const, payload: { assignmentId: a.id, reportId }, dedupeKey: `rep:${reportId}:${userId}` })),
+        audience
+          .filter((id) => id !== actor.id)
+          .map((userId) => ({ userId, kind: "assignment.progress" as const, payload: { assignmentId: a.id, reportId }, dedupeKey: `rep:${reportId}:${userId}` })),
       );
       return { ...outcomeAfter(actor, a, "IN_PROGRESS"), reportId };
     });

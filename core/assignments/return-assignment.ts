@@ -44,7 +44,15 @@ export const returnAssignment = (deps: CoreDeps, raw: ReturnAssignmentInput): Pr
       if (moved.count === 0) throw conflictFor((await tx.assignment.findUniqueOrThrow({ where: { id: a.id }, select: { status: true } })).status, shownRef(deps, a.ref));
       await closePendingExtensions(tx, now, { assignmentIds: [a.id], orgId: actor.orgId, actorUserId: actor.id, because: "RETURNED" });
       await closeDelegatedWork(tx, now, { parentIds: [a.id], orgId: actor.orgId, actorUserId: actor.id, because: "RETURNED" });
-      await appendAuditEvent(tx, { type: "assignment.returned", at: now, orgId: actor.orgId, actorUserId: actor.id, entityType: "Assignment", entityId: a.id, data: { ref: a.ref, reason: input.reason } });
+      await appendAuditEvent(tx, {
+        type: "assignment.returned",
+        at: now,
+        orgId: actor.orgId,
+        actorUserId: actor.id,
+        entityType: "Assignment",
+        entityId: a.id,
+        data: { ref: a.ref, reason: input.reason },
+      });
       const leader = a.directive.authorId;
       if (leader !== actor.id) {
         await enqueueOutbox(tx, now, [{ userId: leader, kind: "assignment.returned", payload: { assignmentId: a.id }, dedupeKey: `asg:${a.id}:returned:${leader}` }]);

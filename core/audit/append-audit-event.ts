@@ -101,6 +101,9 @@ export const auditInsertParams = (content: AuditContent): unknown[] => [
  * and before any verification or checkpoint.
  */
 export const appendAuditEvent = async (tx: Tx, input: AuditEventInput): Promise<void> => {
-  await tx.$executeRawUnsafe(auditInsertSql((n) => `$${n}`), ...auditInsertParams(auditContentOf(input)));
+  await tx.$executeRawUnsafe(
+    auditInsertSql((n) => `$${n}`),
+    ...auditInsertParams(auditContentOf(input)),
+  );
   appendedIn.add(tx);
 };

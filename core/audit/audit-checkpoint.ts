@@ -50,7 +50,9 @@ const ZSignedCheckpoints = z.strictObject({
 });
 
 const macOf = (secret: string, latest: AuditCheckpoint, history: AuditCheckpoint[]): string =>
-  createHmac("sha256", secret).update(canonicalJson({ format: CHECKPOINT_FORMAT, latest, history })).digest("hex");
+  createHmac("sha256", secret)
+    .update(canonicalJson({ format: CHECKPOINT_FORMAT, latest, history }))
+    .digest("hex");
 
 /** Signs a checkpoint and its history with HMAC-SHA256. */
 export const signCheckpoints = (secret: string, latest: AuditCheckpoint, history: AuditCheckpoint[]): SignedCheckpoints => ({
@@ -64,10 +66,7 @@ export const signCheckpoints = (secret: string, latest: AuditCheckpoint, history
 export type CheckpointProblem = "unreadable" | "malformed" | "signature" | "noKey";
 
 /** What a store found: nothing yet, authentic checkpoints, or something it must not trust. */
-export type LoadedCheckpoints =
-  | { status: "none" }
-  | { status: "ok"; checkpoints: SignedCheckpoints }
-  | { status: "notAuthentic"; reason: CheckpointProblem };
+export type LoadedCheckpoints = { status: "none" } | { status: "ok"; checkpoints: SignedCheckpoints } | { status: "notAuthentic"; reason: CheckpointProblem };
 
 /** Parses stored text and checks its signature. Anything but an intact, signed file is not authentic. */
 export const openSignedCheckpoints = (secret: string, text: string): LoadedCheckpoints => {
@@ -126,8 +125,7 @@ export type CheckpointCheck =
   | { status: "differs"; checkpoint: AuditCheckpoint; present: number };
 
 /** The checkpoint that reaches furthest into the chain (normally the latest). */
-const furthest = (c: SignedCheckpoints): AuditCheckpoint =>
-  [c.latest, ...c.history].reduce((best, cp) => (BigInt(cp.seq) > BigInt(best.seq) ? cp : best));
+const furthest = (c: SignedCheckpoints): AuditCheckpoint => [c.latest, ...c.history].reduce((best, cp) => (BigInt(cp.seq) > BigInt(best.seq) ? cp : best));
 
 /** Compares the table with one checkpoint. */
 export const checkAgainstCheckpoint = async (db: Db, checkpoint: AuditCheckpoint): Promise<CheckpointCheck> => {
@@ -203,7 +201,10 @@ export const createAuditCheckpointer = ({ db, store, clock, delayMs = 200, onPro
       lastProblem = null;
       return outcome;
     }
-    const key = outcome.status === "failed" ? `failed:${(outcome.error as { code?: string } | null)?.code ?? String(outcome.error)}` : `refused:${outcome.check.status}:${"checkpoint" in outcome.check ? outcome.check.checkpoint.seq : ""}`;
+    const key =
+      outcome.status === "failed"
+        ? `failed:${(outcome.error as { code?: string } | null)?.code ?? String(outcome.error)}`
+        : `refused:${outcome.check.status}:${"checkpoint" in outcome.check ? outcome.check.checkpoint.seq : ""}`;
     if (key !== lastProblem) {
       lastProblem = key;
       try {

@@ -74,7 +74,10 @@ const linkThroughPrisma = async (db: Db): Promise<number> => {
         select: { seq: true, at: true, orgId: true, actorUserId: true, type: true, entityType: true, entityId: true, data: true },
       });
       if (rows.length === 0) return 0;
-      const links = chainLinks(head?.hash ?? null, rows.map((row) => ({ seq: row.seq.toString(), content: row })));
+      const links = chainLinks(
+        head?.hash ?? null,
+        rows.map((row) => ({ seq: row.seq.toString(), content: row })),
+      );
       await tx.$executeRawUnsafe(UPDATE_LINKS, JSON.stringify(links));
       return rows.length;
     });
@@ -118,7 +121,15 @@ const linkThroughPool = async (pool: pg.Pool): Promise<number> => {
           rows[0]!.headHash,
           events.map((r) => ({
             seq: r.seq,
-            content: { at: new Date(r.at), orgId: r.orgId, actorUserId: r.actorUserId, type: r.type, entityType: r.entityType, entityId: r.entityId, data: JSON.parse(r.data) as unknown },
+            content: {
+              at: new Date(r.at),
+              orgId: r.orgId,
+              actorUserId: r.actorUserId,
+              type: r.type,
+              entityType: r.entityType,
+              entityId: r.entityId,
+              data: JSON.parse(r.data) as unknown,
+            },
           })),
         );
         await client.query(UPDATE_LINKS, [JSON.stringify(links)]);

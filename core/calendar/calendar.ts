@@ -55,10 +55,7 @@ export type WorkingHours = readonly WorkingPeriod[];
  * Not to be confused with the quiet hours of the reminder policy (07:00–18:00), which say when a
  * message may be SENT, not how working time is counted.
  */
-export const DEFAULT_WORKING_HOURS: WorkingHours = Object.freeze([
-  Object.freeze({ start: "07:30", end: "11:30" }),
-  Object.freeze({ start: "13:00", end: "17:00" }),
-]);
+export const DEFAULT_WORKING_HOURS: WorkingHours = Object.freeze([Object.freeze({ start: "07:30", end: "11:30" }), Object.freeze({ start: "13:00", end: "17:00" })]);
 
 /** Validates working hours from configuration; throws `WORKING_HOURS_INVALID`. */
 export const parseWorkingHours = (value: unknown): WorkingHours => {
@@ -345,5 +342,4 @@ export const createCalendar = (options: CalendarOptions = {}): Calendar => {
  *
  * @example loadShippedCalendar({ zone: org.timeZone }).isWorkingDay("2025-04-26") // true (make-up Saturday)
  */
-export const loadShippedCalendar = (options: Omit<CalendarOptions, "entries" | "files"> = {}): Calendar =>
-  createCalendar({ ...options, files: loadShippedCalendarFiles() });
+export const loadShippedCalendar = (options: Omit<CalendarOptions, "entries" | "files"> = {}): Calendar => createCalendar({ ...options, files: loadShippedCalendarFiles() });

@@ -27,7 +27,8 @@ const chartFonts = (): Fonts => {
   return fonts;
 };
 
-const isBold = (weight: unknown): boolean => weight === "bold" || weight === "bolder" || (typeof weight === "number" && weight >= 600) || (typeof weight === "string" && Number(weight) >= 600);
+const isBold = (weight: unknown): boolean =>
+  weight === "bold" || weight === "bolder" || (typeof weight === "number" && weight >= 600) || (typeof weight === "string" && Number(weight) >= 600);
 
 /** The width in px of `text` set in DejaVu Sans at `fontSize` px. */
 export const measureChartText = (text: string, fontSize: number, weight?: unknown): number => {
@@ -70,7 +71,10 @@ const glyphsAsPaths = (text: string, fontSize: number, bold: boolean): { d: stri
       d = glyph.path.toSVG();
       glyphPathCache.set(key, d);
     }
-    if (d) parts.push(`<path transform="translate(${fmt((pen + pos.xOffset) * scale)},${fmt(-pos.yOffset * scale)}) scale(${scale.toPrecision(6)},${(-scale).toPrecision(6)})" d="${d}"/>`);
+    if (d)
+      parts.push(
+        `<path transform="translate(${fmt((pen + pos.xOffset) * scale)},${fmt(-pos.yOffset * scale)}) scale(${scale.toPrecision(6)},${(-scale).toPrecision(6)})" d="${d}"/>`,
+      );
     pen += pos.xAdvance;
   });
   return { d: parts, width: pen * scale };

@@ -13,12 +13,12 @@ const CHART_FONT_FAMILY = "DejaVu Sans";
 type TextMetrics = { width: (item: { fontSize?: number; fontWeight?: unknown }, text: unknown) => number };
 
 const makeRenderer = async () => {
-    const [vega, { compile }, { default: sharp }, fonts] = await Promise.all([import("vega"), import("vega-lite"), import("sharp"), import("./chart-fonts.ts")]);
-    if (fonts.CHART_FONT_FAMILY !== CHART_FONT_FAMILY) throw new Error(`chart font family: ${fonts.CHART_FONT_FAMILY}`);
-    // `textMetrics` is exported at run time (vega-scenegraph) but missing from vega's typings.
-    (vega as unknown as { textMetrics: TextMetrics }).textMetrics.width = (item, text) =>
-      fonts.measureChartText(text == null ? "" : String(text).trim(), item.fontSize != null ? Number(item.fontSize) || 0 : 11, item.fontWeight);
-    return { vega, compile, sharp, svgTextToPaths: fonts.svgTextToPaths };
+  const [vega, { compile }, { default: sharp }, fonts] = await Promise.all([import("vega"), import("vega-lite"), import("sharp"), import("./chart-fonts.ts")]);
+  if (fonts.CHART_FONT_FAMILY !== CHART_FONT_FAMILY) throw new Error(`chart font family: ${fonts.CHART_FONT_FAMILY}`);
+  // `textMetrics` is exported at run time (vega-scenegraph) but missing from vega's typings.
+  (vega as unknown as { textMetrics: TextMetrics }).textMetrics.width = (item, text) =>
+    fonts.measureChartText(text == null ? "" : String(text).trim(), item.fontSize != null ? Number(item.fontSize) || 0 : 11, item.fontWeight);
+  return { vega, compile, sharp, svgTextToPaths: fonts.svgTextToPaths };
 };
 let renderer: ReturnType<typeof makeRenderer> | undefined;
 const loadRenderer = () => {
@@ -93,7 +93,10 @@ export const renderStackedBarChart = async (input: StackedBarChartInput): Promis
     autosize: { type: "fit", contains: "padding" },
     padding: 12,
     background: "white",
-    title: input.subtitle === undefined ? { text: input.title, anchor: "start", fontSize: 16 } : { text: input.title, subtitle: input.subtitle, anchor: "start", fontSize: 16, subtitleFontSize: 12 },
+    title:
+      input.subtitle === undefined
+        ? { text: input.title, anchor: "start", fontSize: 16 }
+        : { text: input.title, subtitle: input.subtitle, anchor: "start", fontSize: 16, subtitleFontSize: 12 },
     data: { values },
     mark: { type: "bar", tooltip: false },
     encoding: {
@@ -128,7 +131,9 @@ export const renderStackedBarChart = async (input: StackedBarChartInput): Promis
   const view = new vega.View(vega.parse(compile(spec).spec), { renderer: "none" });
   try {
     const svg = svgTextToPaths(await view.toSVG());
-    const png = await sharp(Buffer.from(svg), { density: 72 * scale }).png().toBuffer();
+    const png = await sharp(Buffer.from(svg), { density: 72 * scale })
+      .png()
+      .toBuffer();
     const meta = await sharp(png).metadata();
     return { png, svg, width: meta.width ?? 0, height: meta.height ?? 0 };
   } finally {

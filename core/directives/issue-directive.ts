@@ -16,10 +16,7 @@ import { closePendingExtensions } from "../assignments/close-extensions.ts";
 import { DOCUMENT_TRANSITIONS, SUPERSEDE_TRANSITION, isSecret } from "../workflow/state-machine.ts";
 import { requireWorkingDay } from "../workflow/deadlines.ts";
 
-const ZDue = z.union([
-  z.object({ date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "must be a date YYYY-MM-DD") }),
-  z.object({ workingDays: z.number().int().min(1).max(365) }),
-]);
+const ZDue = z.union([z.object({ date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "must be a date YYYY-MM-DD") }), z.object({ workingDays: z.number().int().min(1).max(365) })]);
 export type DueInput = z.infer<typeof ZDue>;
 
 export const ZIssueDirectiveInput = z.object({
@@ -82,7 +79,6 @@ export type IssueDirectiveResult = Omit<DirectivePlan, "assignments"> & {
   assignments: (PlannedAssignment & { assignmentId: string; ref: string })[];
 };
 
-
 /** Validates a directive and works out exactly what would be recorded (the echo before /ok). */
 const planDirective = async (deps: CoreDeps, actor: Actor, input: z.output<typeof ZIssueDirectiveInput>): Promise<DirectivePlan> => {
   let author = { id: actor.id, name: actor.name };
@@ -137,7 +133,8 @@ const planDirective = async (deps: CoreDeps, actor: Actor, input: z.output<typeo
     return "date" in due ? dueAtForDate(due.date, zone) : dueAtForDate(calendar.addWorkingDays(today, due.workingDays) as string, zone);
   };
   const requested = doc.requestedDueDate ? utcMidnightToLocalDate(doc.requestedDueDate) : null;
-  const requestedDue = requested === null ? null : { requested, due: calendar.isWorkingDay(requested) ? requested : calendar.addWorkingDays(requested, -1), isUsed: input.due === undefined };
+  const requestedDue =
+    requested === null ? null : { requested, due: calendar.isWorkingDay(requested) ? requested : calendar.addWorkingDays(requested, -1), isUsed: input.due === undefined };
   if (input.due === undefined && requestedDue === null) throw new DomainError("DIRECTIVE_NO_DUE", "directive.noDue");
   const mainDue = resolve(input.due ?? { date: requestedDue!.due });
   if (mainDue <= now) {
@@ -216,7 +213,10 @@ export const issueDirective = (deps: CoreDeps, raw: IssueDirectiveInput): Promis
             where: { directiveId: plan.supersedesId, status: { in: [...SUPERSEDE_TRANSITION.from] } },
             select: { id: true, unitId: true, isPaper: true, parentId: true, assigneeUserId: true },
           });
-          await tx.assignment.updateMany({ where: { id: { in: cancelled.map((c) => c.id) } }, data: { status: SUPERSEDE_TRANSITION.to, nextReminderAt: null, reminderStep: null } });
+          await tx.assignment.updateMany({
+            where: { id: { in: cancelled.map((c) => c.id) } },
+            data: { status: SUPERSEDE_TRANSITION.to, nextReminderAt: null, reminderStep: null },
+          });
           await closePendingExtensions(tx, now, { assignmentIds: cancelled.map((c) => c.id), orgId: doc.orgId, actorUserId: actor.id, because: "CANCELLED" });
           for (const c of cancelled.filter((c) => !c.isPaper)) {
             const people = c.assigneeUserId ? [{ id: c.assigneeUserId }] : await unitHeads(tx, c.unitId);
@@ -266,7 +266,10 @@ export const issueDirective = (deps: CoreDeps, raw: IssueDirectiveInput): Promis
             data: { ref, unit: a.unitCode, role: a.role, dueAt: a.dueAt?.toISOString() ?? null, isPaper: a.isPaper },
           });
           const recipients = a.isPaper
-            ? (await tx.user.findMany({ where: { orgId: doc.orgId, active: true, roles: { has: "MONITOR" } }, select: { id: true } })).map((u) => ({ id: u.id, kind: "assignment.paper" as const }))
+            ? (await tx.user.findMany({ where: { orgId: doc.orgId, active: true, roles: { has: "MONITOR" } }, select: { id: true } })).map((u) => ({
+                id: u.id,
+                kind: "assignment.paper" as const,
+              }))
             : (await unitHeads(tx, a.unitId)).map((u) => ({ id: u.id, kind: "assignment.new" as const }));
           for (const r of recipients.filter((r) => r.id !== actor.id))
             outbox.push({ userId: r.id, kind: r.kind, payload: { assignmentId: row.id }, dedupeKey: `asg:${row.id}:${r.kind}:${r.id}`, urgency: doc.urgency });

@@ -18,7 +18,10 @@ export const ZCompleteSecretDocumentInput = z
   .object({
     actorUserId: z.string().min(1),
     /** The document's reference: `M3/2026`, or `M3` for this year's. */
-    ref: z.string().trim().regex(/^[A-Za-z]+\d+(\/\d{4})?$/, "must be a reference such as M3 or M3/2026"),
+    ref: z
+      .string()
+      .trim()
+      .regex(/^[A-Za-z]+\d+(\/\d{4})?$/, "must be a reference such as M3 or M3/2026"),
     subject: z.string().trim().min(1).max(500).optional(),
     issuedDate: LOCAL_DATE.optional(),
     docType: z.string().trim().min(1).max(100).optional(),

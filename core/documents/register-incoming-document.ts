@@ -16,32 +16,36 @@ import { isSecret as isSecretLevel } from "../workflow/state-machine.ts";
 
 const LOCAL_DATE = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "must be a date YYYY-MM-DD");
 
-export const ZRegisterIncomingInput = z.object({
-  actorUserId: z.string().min(1),
-  docType: z.string().trim().min(1).max(100).default("Công văn"),
-  codeNumber: z.string().trim().max(11).optional(),
-  codeNotation: z.string().trim().max(30).optional(),
-  issuer: z.string().trim().min(1).max(200),
-  issuedDate: LOCAL_DATE.optional(),
-  /**
-   * Trích yếu. Required, except for a secret document registered from chat, where it is left out
-   * (it may itself disclose the secret) and entered later on the office's machine
-   * (completeSecretDocument, `edoc document complete`).
-   */
-  subject: z.string().trim().max(500).default(""),
-  urgency: z.enum(["NORMAL", "URGENT", "VERY_URGENT", "FLASH"]).default("NORMAL"),
-  secrecy: z.enum(["NONE", "CONFIDENTIAL", "SECRET", "TOP_SECRET"]).default("NONE"),
-  signerName: z.string().trim().max(50).optional(),
-  signerTitle: z.string().trim().max(100).optional(),
-  description: z.string().trim().max(500).optional(),
-  toPlaces: z.string().trim().max(1000).optional(),
-  /** The issuer's electronic identifier (mã định danh), when known (an interchange package's From/OrganId). */
-  issuerOrganId: z.string().trim().min(1).max(100).optional(),
-  /** The deadline the issuer asks for (an interchange package's DueDate), offered for the directive. */
-  requestedDueDate: LOCAL_DATE.optional(),
-  /** The scan: one PDF, or photos of the pages in order. */
-  files: z.array(z.object({ bytes: z.custom<Uint8Array>((v) => v instanceof Uint8Array, "must be bytes"), fileName: z.string().optional(), mimeHint: z.string().optional() })).default([]),
-}).refine((v) => v.subject !== "" || isSecretLevel(v.secrecy), { path: ["subject"], message: "required" });
+export const ZRegisterIncomingInput = z
+  .object({
+    actorUserId: z.string().min(1),
+    docType: z.string().trim().min(1).max(100).default("Công văn"),
+    codeNumber: z.string().trim().max(11).optional(),
+    codeNotation: z.string().trim().max(30).optional(),
+    issuer: z.string().trim().min(1).max(200),
+    issuedDate: LOCAL_DATE.optional(),
+    /**
+     * Trích yếu. Required, except for a secret document registered from chat, where it is left out
+     * (it may itself disclose the secret) and entered later on the office's machine
+     * (completeSecretDocument, `edoc document complete`).
+     */
+    subject: z.string().trim().max(500).default(""),
+    urgency: z.enum(["NORMAL", "URGENT", "VERY_URGENT", "FLASH"]).default("NORMAL"),
+    secrecy: z.enum(["NONE", "CONFIDENTIAL", "SECRET", "TOP_SECRET"]).default("NONE"),
+    signerName: z.string().trim().max(50).optional(),
+    signerTitle: z.string().trim().max(100).optional(),
+    description: z.string().trim().max(500).optional(),
+    toPlaces: z.string().trim().max(1000).optional(),
+    /** The issuer's electronic identifier (mã định danh), when known (an interchange package's From/OrganId). */
+    issuerOrganId: z.string().trim().min(1).max(100).optional(),
+    /** The deadline the issuer asks for (an interchange package's DueDate), offered for the directive. */
+    requestedDueDate: LOCAL_DATE.optional(),
+    /** The scan: one PDF, or photos of the pages in order. */
+    files: z
+      .array(z.object({ bytes: z.custom<Uint8Array>((v) => v instanceof Uint8Array, "must be bytes"), fileName: z.string().optional(), mimeHint: z.string().optional() }))
+      .default([]),
+  })
+  .refine((v) => v.subject !== "" || isSecretLevel(v.secrecy), { path: ["subject"], message: "required" });
 export type RegisterIncomingInput = z.input<typeof ZRegisterIncomingInput>;
 
 /** What a caller's own step inside the registration's transaction gets. */
@@ -75,7 +79,6 @@ export type RegisterIncomingResult = {
   /** The leaders the document was sent to for direction (title and name); none for a secret one. */
   sentTo: string[];
 };
-
 
 /**
  * Registers an incoming document (clerk): allocates số đến in the year's register without gaps or
@@ -141,7 +144,16 @@ export const registerIncomingDocument = (deps: CoreDeps, raw: RegisterIncomingIn
       });
       if (original && prepared) {
         await tx.storedFile.create({
-          data: { sha256: original.sha256, size: original.size, mime: "application/pdf", kind: "ORIGINAL", fileName: `${ref.replace("/", "-")}.pdf`, pageCount: prepared.pageCount, documentId: doc.id, createdAt: now },
+          data: {
+            sha256: original.sha256,
+            size: original.size,
+            mime: "application/pdf",
+            kind: "ORIGINAL",
+            fileName: `${ref.replace("/", "-")}.pdf`,
+            pageCount: prepared.pageCount,
+            documentId: doc.id,
+            createdAt: now,
+          },
         });
       }
       await appendAuditEvent(tx, {
@@ -155,19 +167,37 @@ export const registerIncomingDocument = (deps: CoreDeps, raw: RegisterIncomingIn
       });
       if (options.inTransaction) await options.inTransaction(tx, { documentId: doc.id, ref, registerNumber: number, registerYear: year, orgId: actor.orgId, now });
       if (warnings.length > 0) {
-        await appendAuditEvent(tx, { type: "document.duplicateWarned", at: now, orgId: actor.orgId, actorUserId: actor.id, entityType: "Document", entityId: doc.id, data: { warnings } });
+        await appendAuditEvent(tx, {
+          type: "document.duplicateWarned",
+          at: now,
+          orgId: actor.orgId,
+          actorUserId: actor.id,
+          entityType: "Document",
+          entityId: doc.id,
+          data: { warnings },
+        });
       }
       // Secret documents stay on paper: no message about them goes through any chat platform.
       let sentTo: string[] = [];
       if (!isSecret) {
-        const leaders = await tx.user.findMany({ where: { orgId: actor.orgId, active: true, roles: { has: "LEADER" } }, select: { id: true, name: true, title: true }, orderBy: { name: "asc" } });
+        const leaders = await tx.user.findMany({
+          where: { orgId: actor.orgId, active: true, roles: { has: "LEADER" } },
+          select: { id: true, name: true, title: true },
+          orderBy: { name: "asc" },
+        });
         sentTo = leaders.filter((l) => l.id !== actor.id).map((l) => (l.title ? `${l.title} ${l.name}` : l.name));
         await enqueueOutbox(
           tx,
           now,
           leaders
             .filter((l) => l.id !== actor.id)
-            .map((l) => ({ userId: l.id, kind: "document.toDirect" as const, payload: { documentId: doc.id }, dedupeKey: `doc:${doc.id}:toDirect:${l.id}`, urgency: input.urgency })),
+            .map((l) => ({
+              userId: l.id,
+              kind: "document.toDirect" as const,
+              payload: { documentId: doc.id },
+              dedupeKey: `doc:${doc.id}:toDirect:${l.id}`,
+              urgency: input.urgency,
+            })),
         );
       }
       return { id: doc.id, ref, number, sentTo };

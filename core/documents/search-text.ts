@@ -11,7 +11,5 @@ export const documentSearchText = (d: {
   extra?: string[];
 }): string =>
   foldVietnamese(
-    [d.ref, d.subject, d.issuer, d.docType, d.codeNumber && d.codeNotation ? `${d.codeNumber}/${d.codeNotation}` : d.codeNumber, ...(d.extra ?? [])]
-      .filter(Boolean)
-      .join(" "),
+    [d.ref, d.subject, d.issuer, d.docType, d.codeNumber && d.codeNotation ? `${d.codeNumber}/${d.codeNotation}` : d.codeNumber, ...(d.extra ?? [])].filter(Boolean).join(" "),
   );

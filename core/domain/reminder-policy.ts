@@ -71,7 +71,11 @@ export const WEEKLY_CHART_WEEKDAY = 1;
 export const WEEKLY_CHART_TIME = "07:30";
 
 const ZLocalTime = z.string().refine(isLocalTime, { message: 'expected "HH:mm"' });
-const ZMinutes = z.number().int().min(1).max(7 * 24 * 60);
+const ZMinutes = z
+  .number()
+  .int()
+  .min(1)
+  .max(7 * 24 * 60);
 
 /**
  * The reminder policy of an organisation. Every field has a default; an organisation's
@@ -313,12 +317,7 @@ const merge = (steps: readonly PlannedStep[]): ReminderPlan[] => {
  * const plan = nextReminder({ assignment, now: clock.now(), calendar, policy });
  * await store.assignments.scheduleReminder(id, plan?.at ?? null, plan?.step ?? null);
  */
-export const nextReminder = (input: {
-  assignment: ReminderAssignment;
-  now: Date;
-  calendar: Calendar;
-  policy?: ReminderPolicy;
-}): ReminderPlan | null => {
+export const nextReminder = (input: { assignment: ReminderAssignment; now: Date; calendar: Calendar; policy?: ReminderPolicy }): ReminderPlan | null => {
   const { assignment, now, calendar } = input;
   const policy = input.policy ?? DEFAULT_REMINDER_POLICY;
   const cut = assignment.lastReminderAt?.getTime() ?? Number.NEGATIVE_INFINITY;

@@ -22,7 +22,10 @@ const notFound = (sha256: string) => new DomainError("FILE_NOT_FOUND", "intake.f
  * crash mid-write leaves only unnamed chunks (`deleteUnnamedChunks` removes them). `read` fetches one
  * chunk at a time as the reader consumes the stream.
  */
-export const createDbFileStore = (prisma: Db, { chunkBytes = DB_FILE_CHUNK_BYTES }: { chunkBytes?: number } = {}): FileStore & {
+export const createDbFileStore = (
+  prisma: Db,
+  { chunkBytes = DB_FILE_CHUNK_BYTES }: { chunkBytes?: number } = {},
+): FileStore & {
   /** Deletes chunks left by writes interrupted before `olderThan`; returns how many. */
   deleteUnnamedChunks(olderThan: Date): Promise<number>;
 } => {

@@ -7,8 +7,7 @@ export type AcceptedKind = "pdf" | "jpeg" | "png";
 /** What `sniffFileType` can tell; the non-accepted kinds exist only to give the clerk a better hint. */
 export type SniffedKind = AcceptedKind | "html" | "zip" | "unknown";
 
-const startsWith = (bytes: Uint8Array, sig: readonly number[], offset = 0) =>
-  bytes.length >= offset + sig.length && sig.every((b, i) => bytes[offset + i] === b);
+const startsWith = (bytes: Uint8Array, sig: readonly number[], offset = 0) => bytes.length >= offset + sig.length && sig.every((b, i) => bytes[offset + i] === b);
 
 const PDF_HEADER = [0x25, 0x50, 0x44, 0x46, 0x2d]; // "%PDF-"
 /** Readers accept a PDF header anywhere in the first 1,024 bytes (some scanners prepend junk). */
@@ -26,7 +25,11 @@ export const sniffFileType = (bytes: Uint8Array): SniffedKind => {
   if (startsWith(bytes, [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])) return "png";
   if (indexOfSig(bytes, PDF_HEADER, PDF_HEADER_WINDOW) >= 0) return "pdf";
   if (startsWith(bytes, [0x50, 0x4b, 0x03, 0x04]) || startsWith(bytes, [0x50, 0x4b, 0x05, 0x06])) return "zip";
-  const head = Buffer.from(bytes.subarray(0, 512)).toString("latin1").replace(/^\uFEFF|^\xEF\xBB\xBF/, "").trimStart().toLowerCase();
+  const head = Buffer.from(bytes.subarray(0, 512))
+    .toString("latin1")
+    .replace(/^\uFEFF|^\xEF\xBB\xBF/, "")
+    .trimStart()
+    .toLowerCase();
   if (head.startsWith("<!doctype html") || head.startsWith("<html") || head.startsWith("<?xml") || head.startsWith("<head") || head.startsWith("<body")) return "html";
   return "unknown";
 };
@@ -73,5 +76,4 @@ const readJpegHeader = (bytes: Uint8Array): ImageHeader | null => {
 };
 
 /** Image dimensions from the header, or null when the header is missing or malformed. */
-export const readImageHeader = (bytes: Uint8Array, kind: "jpeg" | "png"): ImageHeader | null =>
-  kind === "png" ? readPngHeader(bytes) : readJpegHeader(bytes);
+export const readImageHeader = (bytes: Uint8Array, kind: "jpeg" | "png"): ImageHeader | null => (kind === "png" ? readPngHeader(bytes) : readJpegHeader(bytes));

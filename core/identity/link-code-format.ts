@@ -15,4 +15,7 @@ export const generateLinkCode = (): string => {
 export const normalizeLinkCode = (code: string): string => code.toUpperCase().replace(/[\s-]/g, "");
 
 /** What is stored: never the code itself. */
-export const hashLinkCode = (code: string): string => createHash("sha256").update(`edoc-link:${normalizeLinkCode(code)}`).digest("hex");
+export const hashLinkCode = (code: string): string =>
+  createHash("sha256")
+    .update(`edoc-link:${normalizeLinkCode(code)}`)
+    .digest("hex");

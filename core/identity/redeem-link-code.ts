@@ -52,7 +52,15 @@ export const redeemLinkCode = async (deps: CoreDeps, raw: RedeemLinkCodeInput): 
     const moved = existing !== null && existing.userId !== found.userId;
     const identity = await tx.chatIdentity.upsert({
       where: { channel_externalUserId: { channel: input.channel as Channel, externalUserId: input.externalUserId } },
-      create: { userId: found.userId, channel: input.channel as Channel, externalUserId: input.externalUserId, chatId: input.chatId, displayName: input.displayName ?? null, linkedAt: now, lastSeenAt: now },
+      create: {
+        userId: found.userId,
+        channel: input.channel as Channel,
+        externalUserId: input.externalUserId,
+        chatId: input.chatId,
+        displayName: input.displayName ?? null,
+        linkedAt: now,
+        lastSeenAt: now,
+      },
       update: { userId: found.userId, chatId: input.chatId, displayName: input.displayName ?? null, status: "ACTIVE", linkedAt: now, lastSeenAt: now, unreachableAt: null },
       select: { id: true },
     });

@@ -56,7 +56,15 @@ export const refreshAgencyDirectory = async (deps: Pick<CoreDeps, "prisma" | "cl
         const known = existing.get(organId);
         if (known?.source === "ORG_FILE") continue;
         const name = a.name.normalize("NFC").trim().slice(0, 500);
-        const data = { name, nameKey: agencyNameKey(name), parentOrganId: a.pcode ? organIdKey(a.pcode) : null, mail: a.mail ?? null, source: "AXIS" as const, active: true, refreshedAt: now };
+        const data = {
+          name,
+          nameKey: agencyNameKey(name),
+          parentOrganId: a.pcode ? organIdKey(a.pcode) : null,
+          mail: a.mail ?? null,
+          source: "AXIS" as const,
+          active: true,
+          refreshedAt: now,
+        };
         if (known) {
           await tx.interchangeAgency.update({ where: { organId }, data });
           result.updated++;
@@ -96,7 +104,15 @@ export const importDirectoryAgencies = async (tx: Tx, now: Date, agencies: Direc
   for (const a of agencies) {
     const organId = organIdKey(a.organId);
     const name = a.name.normalize("NFC").trim();
-    const data = { name, nameKey: agencyNameKey(name), parentOrganId: a.parentOrganId ? organIdKey(a.parentOrganId) : null, mail: a.mail ?? null, source: "ORG_FILE" as const, active: true, refreshedAt: now };
+    const data = {
+      name,
+      nameKey: agencyNameKey(name),
+      parentOrganId: a.parentOrganId ? organIdKey(a.parentOrganId) : null,
+      mail: a.mail ?? null,
+      source: "ORG_FILE" as const,
+      active: true,
+      refreshedAt: now,
+    };
     await tx.interchangeAgency.upsert({ where: { organId }, create: { organId, ...data }, update: data });
   }
   return agencies.length;

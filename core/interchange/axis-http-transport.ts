@@ -41,8 +41,7 @@ const DEFAULT_MAX_PACKAGE_BYTES = 200 * 1024 * 1024;
 type Json = Record<string, unknown>;
 
 const isRecord = (v: unknown): v is Json => typeof v === "object" && v !== null && !Array.isArray(v);
-const asId = (v: unknown): string | undefined =>
-  typeof v === "string" && v.trim() ? v.trim() : typeof v === "number" && Number.isFinite(v) ? String(v) : undefined;
+const asId = (v: unknown): string | undefined => (typeof v === "string" && v.trim() ? v.trim() : typeof v === "number" && Number.isFinite(v) ? String(v) : undefined);
 const asText = (v: unknown): string | undefined => (typeof v === "string" && v.trim() ? v.trim() : undefined);
 
 /** A timer that aborts a controller unless reset or cleared in time. */
@@ -53,7 +52,13 @@ const watchdog = (controller: AbortController, ms: number) => {
     timer = setTimeout(() => controller.abort(new Error(`no answer within ${ms} ms`)), ms);
   };
   arm();
-  return { reset: arm, clear: () => clearTimeout(timer), get fired() { return controller.signal.aborted; } };
+  return {
+    reset: arm,
+    clear: () => clearTimeout(timer),
+    get fired() {
+      return controller.signal.aborted;
+    },
+  };
 };
 
 /** Reads a body up to `limit` bytes; past it cancels the body and fails. */
@@ -109,7 +114,13 @@ export const createAxisHttpTransport = (options: AxisHttpTransportOptions): Inte
       return { response, dog };
     } catch (err) {
       dog.clear();
-      throw new InterchangeError("unreachable", call, dog.fired ? `no answer within ${timeoutMs} ms` : `network error: ${err instanceof Error ? err.message : String(err)}`, {}, { cause: err });
+      throw new InterchangeError(
+        "unreachable",
+        call,
+        dog.fired ? `no answer within ${timeoutMs} ms` : `network error: ${err instanceof Error ? err.message : String(err)}`,
+        {},
+        { cause: err },
+      );
     }
   };
 
@@ -130,7 +141,7 @@ export const createAxisHttpTransport = (options: AxisHttpTransportOptions): Inte
     } catch {
       body = undefined; // not JSON: the status alone describes the failure
     }
-    const errorDesc = isRecord(body) ? asText(body.ErrorDesc) ?? asText(body.errorDesc) : undefined;
+    const errorDesc = isRecord(body) ? (asText(body.ErrorDesc) ?? asText(body.errorDesc)) : undefined;
     const details = { status: response.status, ...(errorDesc ? { errorDesc } : {}) };
     if (response.status >= 500) throw new InterchangeError("unreachable", call, `HTTP ${response.status}${errorDesc ? `: ${errorDesc}` : ""}`, details);
     if (response.status >= 400) throw new InterchangeError("refused", call, `HTTP ${response.status}${errorDesc ? `: ${errorDesc}` : ""}`, details);
@@ -192,7 +203,13 @@ export const createAxisHttpTransport = (options: AxisHttpTransportOptions): Inte
             try {
               chunk = await reader.read();
             } catch (err) {
-              throw new InterchangeError("unreachable", call, dog.fired ? `download stalled for ${timeoutMs} ms` : "the download broke off", { status: response.status }, { cause: err });
+              throw new InterchangeError(
+                "unreachable",
+                call,
+                dog.fired ? `download stalled for ${timeoutMs} ms` : "the download broke off",
+                { status: response.status },
+                { cause: err },
+              );
             }
             if (chunk.done) break;
             dog.reset();

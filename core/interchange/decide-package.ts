@@ -27,7 +27,6 @@ export type PackageSelector = { packageId: string } | { number: number };
 /** The longest reason sent back with 02. */
 export const RETURN_REASON_MAX = 500;
 
-
 const PACKAGE_SELECT = {
   id: true,
   orgId: true,
@@ -62,7 +61,8 @@ const alreadyDecided = async (deps: CoreDeps, pkg: Pick<LoadedPackage, "id">, zo
     at: now.decidedAt ? formatDateTime(now.decidedAt, zone) : "—",
     docRef: now.document ? displayRef(now.document.ref, Number(localDateOf(deps.clock.now(), zone).slice(0, 4))) : "",
   };
-  if (now.state === "RECALLED") return new DomainError("INTERCHANGE_DECIDED", "interchange.card.recalled", { ref: params.ref, at: now.recallAt ? formatDateTime(now.recallAt, zone) : "—" });
+  if (now.state === "RECALLED")
+    return new DomainError("INTERCHANGE_DECIDED", "interchange.card.recalled", { ref: params.ref, at: now.recallAt ? formatDateTime(now.recallAt, zone) : "—" });
   const key = now.state === "REGISTERED" ? "interchange.card.alreadyRegistered" : now.state === "RETURNED" ? "interchange.card.alreadyReturned" : "interchange.card.notWaiting";
   return new DomainError("INTERCHANGE_DECIDED", key, params);
 };
@@ -105,10 +105,20 @@ export const registerInterchangePackage = (deps: CoreDeps, input: { actorUserId:
           });
           if (moved.count === 0) throw new DomainError("INTERCHANGE_DECIDED", "interchange.card.notWaiting", { ref: packageRef(pkg.number) });
           await tx.storedFile.create({
-            data: { sha256: held.original.sha256, size: held.original.size, mime: "application/xml", kind: "PACKAGE", fileName: `edxml-${pkg.axisDocId}.xml`, documentId: created.documentId, createdAt: created.now },
+            data: {
+              sha256: held.original.sha256,
+              size: held.original.size,
+              mime: "application/xml",
+              kind: "PACKAGE",
+              fileName: `edxml-${pkg.axisDocId}.xml`,
+              documentId: created.documentId,
+              createdAt: created.now,
+            },
           });
           for (const a of appendices)
-            await tx.storedFile.create({ data: { sha256: a.sha256, size: a.size, mime: a.contentType, kind: "APPENDIX", fileName: a.name, documentId: created.documentId, createdAt: created.now } });
+            await tx.storedFile.create({
+              data: { sha256: a.sha256, size: a.size, mime: a.contentType, kind: "APPENDIX", fileName: a.name, documentId: created.documentId, createdAt: created.now },
+            });
           if (mainText) await writeDocumentText(tx, { documentId: created.documentId, text: mainText, source: "TEXT_LAYER" });
           await enqueueInterchangeStatus(tx, created.now, {
             packageId: pkg.id,
@@ -127,7 +137,15 @@ export const registerInterchangePackage = (deps: CoreDeps, input: { actorUserId:
           });
         },
       });
-      return { packageId: pkg.id, packageRef: packageRef(pkg.number), documentId: result.documentId, ref: result.ref, displayRef: result.displayRef, registerNumber: result.registerNumber, sentTo: result.sentTo };
+      return {
+        packageId: pkg.id,
+        packageRef: packageRef(pkg.number),
+        documentId: result.documentId,
+        ref: result.ref,
+        displayRef: result.displayRef,
+        registerNumber: result.registerNumber,
+        sentTo: result.sentTo,
+      };
     } catch (err) {
       // Another clerk decided meanwhile: say who and what, as for a press after the fact.
       if (err instanceof DomainError && err.code === "INTERCHANGE_DECIDED") throw await alreadyDecided(deps, pkg, zone);
@@ -175,7 +193,12 @@ export const returnInterchangePackage = (deps: CoreDeps, input: { actorUserId: s
       await enqueueOutbox(
         tx,
         now,
-        monitors.map((m) => ({ userId: m.id, kind: "office.interchangeReturned" as const, payload: { packageId: pkg.id }, dedupeKey: `office.interchangeReturned:${pkg.id}:${m.id}` })),
+        monitors.map((m) => ({
+          userId: m.id,
+          kind: "office.interchangeReturned" as const,
+          payload: { packageId: pkg.id },
+          dedupeKey: `office.interchangeReturned:${pkg.id}:${m.id}`,
+        })),
       );
       return true;
     });

@@ -3,16 +3,7 @@
 // dropped; attachments are base64 in 76-character lines.
 import { EDXML_NAMESPACE, XLINK_NAMESPACE } from "./edxml-types.ts";
 import { escapeXml } from "../text/xml.ts";
-import type {
-  EdxmlBusiness,
-  EdxmlOrganization,
-  EdxmlPackageInput,
-  EdxmlStaffInfo,
-  EdxmlStatus,
-  EdxmlTraceHeaderList,
-  IsoDate,
-  LocalDateTime,
-} from "./edxml-types.ts";
+import type { EdxmlBusiness, EdxmlOrganization, EdxmlPackageInput, EdxmlStaffInfo, EdxmlStatus, EdxmlTraceHeaderList, IsoDate, LocalDateTime } from "./edxml-types.ts";
 
 // === Escaping and dates
 
@@ -40,8 +31,7 @@ export const formatEdxmlDateTime = (value: LocalDateTime): string => {
 type Node = string | undefined | false | null;
 
 /** An element with text; omitted when the value is undefined. */
-const leaf = (name: string, value: string | undefined, indent: string): Node =>
-  value === undefined ? undefined : `${indent}<edxml:${name}>${escapeXml(value)}</edxml:${name}>`;
+const leaf = (name: string, value: string | undefined, indent: string): Node => (value === undefined ? undefined : `${indent}<edxml:${name}>${escapeXml(value)}</edxml:${name}>`);
 
 const group = (name: string, children: Node[], indent: string, attrs = ""): string => {
   const inner = children.filter((c): c is string => typeof c === "string" && c.length > 0);
@@ -51,16 +41,20 @@ const group = (name: string, children: Node[], indent: string, attrs = ""): stri
 
 const organization = (name: string, org: EdxmlOrganization, indent: string) => {
   const i = `${indent}  `;
-  return group(name, [
-    leaf("OrganId", org.organId, i),
-    leaf("OrganizationInCharge", org.organizationInCharge, i),
-    leaf("OrganName", org.organName, i),
-    leaf("OrganAdd", org.organAdd, i),
-    leaf("Email", org.email, i),
-    leaf("Telephone", org.telephone, i),
-    leaf("Fax", org.fax, i),
-    leaf("Website", org.website, i),
-  ], indent);
+  return group(
+    name,
+    [
+      leaf("OrganId", org.organId, i),
+      leaf("OrganizationInCharge", org.organizationInCharge, i),
+      leaf("OrganName", org.organName, i),
+      leaf("OrganAdd", org.organAdd, i),
+      leaf("Email", org.email, i),
+      leaf("Telephone", org.telephone, i),
+      leaf("Fax", org.fax, i),
+      leaf("Website", org.website, i),
+    ],
+    indent,
+  );
 };
 
 const staffInfo = (info: EdxmlStaffInfo | undefined, indent: string): Node => {
@@ -73,28 +67,40 @@ const business = (b: EdxmlBusiness | undefined, indent: string): Node => {
   if (!b) return undefined;
   const i = `${indent}  `;
   const replacement = b.replacementInfoList.length
-    ? group("ReplacementInfoList", b.replacementInfoList.map((r) =>
-        group("ReplacementInfo", [
-          leaf("DocumentId", r.documentId, `${i}    `),
-          group("ToOrganIdList", r.organIds.map((id) => leaf("OrganId", id, `${i}      `)), `${i}    `),
-        ], `${i}  `)), i)
+    ? group(
+        "ReplacementInfoList",
+        b.replacementInfoList.map((r) =>
+          group(
+            "ReplacementInfo",
+            [
+              leaf("DocumentId", r.documentId, `${i}    `),
+              group(
+                "ToOrganIdList",
+                r.organIds.map((id) => leaf("OrganId", id, `${i}      `)),
+                `${i}    `,
+              ),
+            ],
+            `${i}  `,
+          ),
+        ),
+        i,
+      )
     : undefined;
-  return group("Bussiness", [
-    leaf("BussinessDocType", b.bussinessDocType, i),
-    leaf("BussinessDocReason", b.bussinessDocReason, i),
-    leaf("Paper", b.paper, i),
-    staffInfo(b.staffInfo, i),
-    replacement,
-  ], indent);
+  return group(
+    "Bussiness",
+    [leaf("BussinessDocType", b.bussinessDocType, i), leaf("BussinessDocReason", b.bussinessDocReason, i), leaf("Paper", b.paper, i), staffInfo(b.staffInfo, i), replacement],
+    indent,
+  );
 };
 
 const traceHeaderList = (list: EdxmlTraceHeaderList | undefined, indent: string): Node => {
   if (!list) return undefined;
   const i = `${indent}  `;
-  return group("TraceHeaderList", [
-    ...list.traceHeaders.map((h) => group("TraceHeader", [leaf("OrganId", h.organId, `${i}  `), leaf("Timestamp", h.timestamp, `${i}  `)], i)),
-    business(list.business, i),
-  ], indent);
+  return group(
+    "TraceHeaderList",
+    [...list.traceHeaders.map((h) => group("TraceHeader", [leaf("OrganId", h.organId, `${i}  `), leaf("Timestamp", h.timestamp, `${i}  `)], i)), business(list.business, i)],
+    indent,
+  );
 };
 
 /** Base64 in lines of 76 characters (MIME style), each on its own line. */
@@ -126,44 +132,70 @@ export const buildEdxmlPackage = (input: EdxmlPackageInput): Uint8Array => {
 
   const m = "        "; // MessageHeader children
   const mi = `${m}  `;
-  const messageHeader = group("MessageHeader", [
-    organization("From", h.from, m),
-    ...h.to.map((t) => organization("To", t, m)),
-    group("Code", [leaf("CodeNumber", h.code.codeNumber, mi), leaf("CodeNotation", h.code.codeNotation, mi)], m),
-    group("PromulgationInfo", [leaf("Place", h.promulgationInfo.place, mi), leaf("PromulgationDate", formatEdxmlDate(h.promulgationInfo.promulgationDate), mi)], m),
-    h.documentType && group("DocumentType", [leaf("Type", h.documentType.type, mi), leaf("TypeName", h.documentType.typeName, mi)], m),
-    leaf("Subject", h.subject, m),
-    leaf("Content", h.content, m),
-    h.signerInfo && group("SignerInfo", [leaf("Competence", h.signerInfo.competence, mi), leaf("Position", h.signerInfo.position, mi), leaf("FullName", h.signerInfo.fullName, mi)], m),
-    leaf("DueDate", h.dueDate === undefined ? undefined : formatEdxmlDate(h.dueDate), m),
-    h.toPlaces.length ? group("ToPlaces", h.toPlaces.map((p) => leaf("Place", p, mi)), m) : undefined,
-    h.otherInfo && group("OtherInfo", [
-      leaf("Priority", h.otherInfo.priority, mi),
-      leaf("SphereOfPromulgation", h.otherInfo.sphereOfPromulgation, mi),
-      leaf("TyperNotation", h.otherInfo.typerNotation, mi),
-      leaf("PromulgationAmount", h.otherInfo.promulgationAmount, mi),
-      leaf("PageAmount", h.otherInfo.pageAmount, mi),
-      h.otherInfo.appendixes.length ? group("Appendixes", h.otherInfo.appendixes.map((a) => leaf("Appendix", a, `${mi}  `)), mi) : undefined,
-    ], m),
-    leaf("SteeringType", h.steeringType, m),
-    leaf("DocumentId", h.documentId, m),
-  ], "      ");
+  const messageHeader = group(
+    "MessageHeader",
+    [
+      organization("From", h.from, m),
+      ...h.to.map((t) => organization("To", t, m)),
+      group("Code", [leaf("CodeNumber", h.code.codeNumber, mi), leaf("CodeNotation", h.code.codeNotation, mi)], m),
+      group("PromulgationInfo", [leaf("Place", h.promulgationInfo.place, mi), leaf("PromulgationDate", formatEdxmlDate(h.promulgationInfo.promulgationDate), mi)], m),
+      h.documentType && group("DocumentType", [leaf("Type", h.documentType.type, mi), leaf("TypeName", h.documentType.typeName, mi)], m),
+      leaf("Subject", h.subject, m),
+      leaf("Content", h.content, m),
+      h.signerInfo &&
+        group("SignerInfo", [leaf("Competence", h.signerInfo.competence, mi), leaf("Position", h.signerInfo.position, mi), leaf("FullName", h.signerInfo.fullName, mi)], m),
+      leaf("DueDate", h.dueDate === undefined ? undefined : formatEdxmlDate(h.dueDate), m),
+      h.toPlaces.length
+        ? group(
+            "ToPlaces",
+            h.toPlaces.map((p) => leaf("Place", p, mi)),
+            m,
+          )
+        : undefined,
+      h.otherInfo &&
+        group(
+          "OtherInfo",
+          [
+            leaf("Priority", h.otherInfo.priority, mi),
+            leaf("SphereOfPromulgation", h.otherInfo.sphereOfPromulgation, mi),
+            leaf("TyperNotation", h.otherInfo.typerNotation, mi),
+            leaf("PromulgationAmount", h.otherInfo.promulgationAmount, mi),
+            leaf("PageAmount", h.otherInfo.pageAmount, mi),
+            h.otherInfo.appendixes.length
+              ? group(
+                  "Appendixes",
+                  h.otherInfo.appendixes.map((a) => leaf("Appendix", a, `${mi}  `)),
+                  mi,
+                )
+              : undefined,
+          ],
+          m,
+        ),
+      leaf("SteeringType", h.steeringType, m),
+      leaf("DocumentId", h.documentId, m),
+    ],
+    "      ",
+  );
 
   const references = input.attachments.map((a, i) =>
-    group("Reference", [
-      leaf("Description", a.description, "          "),
-      leaf("AttachmentName", a.name, "          "),
-      leaf("ContentType", a.contentType, "          "),
-    ], "        ", ` xlink:href="${escapeXml(`cid:${ids[i]}`)}"`));
+    group(
+      "Reference",
+      [leaf("Description", a.description, "          "), leaf("AttachmentName", a.name, "          "), leaf("ContentType", a.contentType, "          ")],
+      "        ",
+      ` xlink:href="${escapeXml(`cid:${ids[i]}`)}"`,
+    ),
+  );
 
-  const attachments = input.attachments.map((a, i) => [
-    "    <edxml:Attachment>",
-    leaf("ContentType", a.contentType, "      "),
-    leaf("ContentId", ids[i], "      "),
-    `      <edxml:ContentTransferEncoded>\n${base64Lines(a.bytes, "")}\n      </edxml:ContentTransferEncoded>`,
-    leaf("AttachmentName", a.name, "      "),
-    "    </edxml:Attachment>",
-  ].join("\n"));
+  const attachments = input.attachments.map((a, i) =>
+    [
+      "    <edxml:Attachment>",
+      leaf("ContentType", a.contentType, "      "),
+      leaf("ContentId", ids[i], "      "),
+      `      <edxml:ContentTransferEncoded>\n${base64Lines(a.bytes, "")}\n      </edxml:ContentTransferEncoded>`,
+      leaf("AttachmentName", a.name, "      "),
+      "    </edxml:Attachment>",
+    ].join("\n"),
+  );
 
   const xml = [
     OPEN_ROOT,
@@ -180,7 +212,9 @@ export const buildEdxmlPackage = (input: EdxmlPackageInput): Uint8Array => {
     ...attachments,
     "  </edxml:AttachmentEncoded>",
     CLOSE_ROOT,
-  ].filter((line): line is string => typeof line === "string").join("\n");
+  ]
+    .filter((line): line is string => typeof line === "string")
+    .join("\n");
   return new TextEncoder().encode(xml);
 };
 
@@ -197,19 +231,27 @@ export const buildEdxmlStatus = (status: EdxmlStatus): Uint8Array => {
     OPEN_ROOT,
     "  <edxml:edXMLEnvelope>",
     "    <edxml:edXMLHeader>",
-    group("Status", [
-      group("ResponseFor", [
-        leaf("OrganId", status.responseFor.organId, r),
-        leaf("Code", status.responseFor.code, r),
-        leaf("PromulgationDate", formatEdxmlDate(status.responseFor.promulgationDate), r),
-        leaf("DocumentId", status.responseFor.documentId, r),
-      ], s),
-      organization("From", status.from, s),
-      leaf("StatusCode", status.statusCode, s),
-      leaf("Description", status.description, s),
-      leaf("Timestamp", formatEdxmlDateTime(status.timestamp), s),
-      staffInfo(status.staffInfo, s),
-    ], "      "),
+    group(
+      "Status",
+      [
+        group(
+          "ResponseFor",
+          [
+            leaf("OrganId", status.responseFor.organId, r),
+            leaf("Code", status.responseFor.code, r),
+            leaf("PromulgationDate", formatEdxmlDate(status.responseFor.promulgationDate), r),
+            leaf("DocumentId", status.responseFor.documentId, r),
+          ],
+          s,
+        ),
+        organization("From", status.from, s),
+        leaf("StatusCode", status.statusCode, s),
+        leaf("Description", status.description, s),
+        leaf("Timestamp", formatEdxmlDateTime(status.timestamp), s),
+        staffInfo(status.staffInfo, s),
+      ],
+      "      ",
+    ),
     "    </edxml:edXMLHeader>",
     "    <edxml:edXMLBody/>",
     "  </edxml:edXMLEnvelope>",

@@ -17,16 +17,7 @@
 import type { EdxmlMessageHeader } from "./edxml-types.ts";
 
 export type EdxmlErrorCode =
-  | "xml_invalid"
-  | "doctype"
-  | "namespace"
-  | "root"
-  | `missing:${string}`
-  | "duplicate_to"
-  | "date_invalid"
-  | "too_large"
-  | "attachment_encoding"
-  | "type_mismatch";
+  "xml_invalid" | "doctype" | "namespace" | "root" | `missing:${string}` | "duplicate_to" | "date_invalid" | "too_large" | "attachment_encoding" | "type_mismatch";
 
 export class EdxmlError extends Error {
   /**

@@ -31,8 +31,7 @@ const toIterable = (input: EdxmlInput): AsyncIterable<Uint8Array | string> =>
 
 // === Tree helpers
 
-const children = (el: XmlElement | undefined, local: string): XmlElement[] =>
-  el ? el.children.filter((c) => c.uri === EDXML_NAMESPACE && c.local === local) : [];
+const children = (el: XmlElement | undefined, local: string): XmlElement[] => (el ? el.children.filter((c) => c.uri === EDXML_NAMESPACE && c.local === local) : []);
 const child = (el: XmlElement | undefined, local: string): XmlElement | undefined => children(el, local)[0];
 /** The trimmed text of a child, or undefined when absent or empty. */
 const text = (el: XmlElement | undefined, local: string): string | undefined => {
@@ -97,7 +96,9 @@ const business = (el: XmlElement | undefined): EdxmlBusiness | undefined => {
   if (!el) return undefined;
   const replacementInfoList = children(child(el, "ReplacementInfoList"), "ReplacementInfo").map((r) => ({
     ...defined({ documentId: text(r, "DocumentId") }),
-    organIds: children(child(r, "ToOrganIdList"), "OrganId").map((o) => o.text.trim()).filter(Boolean),
+    organIds: children(child(r, "ToOrganIdList"), "OrganId")
+      .map((o) => o.text.trim())
+      .filter(Boolean),
   }));
   return {
     ...defined({
@@ -137,7 +138,13 @@ const declaredKind = (contentType: string): DeclaredKind => {
   if (t === "application/pdf" || t === "application/x-pdf") return "pdf";
   if (t === "image/jpeg" || t === "image/jpg" || t === "image/pjpeg") return "jpeg";
   if (t === "image/png") return "png";
-  if (t === "application/zip" || t === "application/x-zip-compressed" || t.startsWith("application/vnd.openxmlformats-officedocument.") || t.startsWith("application/vnd.oasis.opendocument.")) return "zip";
+  if (
+    t === "application/zip" ||
+    t === "application/x-zip-compressed" ||
+    t.startsWith("application/vnd.openxmlformats-officedocument.") ||
+    t.startsWith("application/vnd.oasis.opendocument.")
+  )
+    return "zip";
   if (t === "text/html" || t === "application/xhtml+xml" || t === "text/xml" || t === "application/xml") return "html";
   // Claims nothing: only a web page behind it is refused.
   if (t === "application/octet-stream" || t === "binary/octet-stream") return "any";
@@ -213,7 +220,9 @@ const mapPackage = <Stored>(root: XmlElement, streamed: StreamedAttachment<Store
       promulgationDate: parseEdxmlDate(required(text(promulgation, "PromulgationDate"), "PromulgationInfo.PromulgationDate"), "PromulgationInfo.PromulgationDate"),
     },
     subject: required(text(mh, "Subject"), "Subject"),
-    toPlaces: children(child(mh, "ToPlaces"), "Place").map((p) => p.text.trim()).filter(Boolean),
+    toPlaces: children(child(mh, "ToPlaces"), "Place")
+      .map((p) => p.text.trim())
+      .filter(Boolean),
   };
   const documentType = documentTypeEl && defined({ type: text(documentTypeEl, "Type"), typeName: text(documentTypeEl, "TypeName") });
   if (documentType) messageHeader.documentType = documentType;
@@ -231,7 +240,9 @@ const mapPackage = <Stored>(root: XmlElement, streamed: StreamedAttachment<Store
         promulgationAmount: text(otherEl, "PromulgationAmount"),
         pageAmount: text(otherEl, "PageAmount"),
       }),
-      appendixes: children(child(otherEl, "Appendixes"), "Appendix").map((a) => a.text.trim()).filter(Boolean),
+      appendixes: children(child(otherEl, "Appendixes"), "Appendix")
+        .map((a) => a.text.trim())
+        .filter(Boolean),
     };
   }
   const steeringType = text(mh, "SteeringType");
@@ -253,8 +264,7 @@ const mapBody = <Stored>(root: XmlElement, header: XmlElement, envelope: XmlElem
     href: r.attributes.find((a) => a.local === "href")?.value.trim() ?? "",
     ...defined({ description: text(r, "Description"), attachmentName: text(r, "AttachmentName"), contentType: text(r, "ContentType") }),
   }));
-  const referenceFor = (contentId: string | undefined) =>
-    contentId === undefined ? undefined : references.find((r) => r.href === `cid:${contentId}` || r.href === contentId);
+  const referenceFor = (contentId: string | undefined) => (contentId === undefined ? undefined : references.find((r) => r.href === `cid:${contentId}` || r.href === contentId));
 
   const attachmentElements = children(child(root, "AttachmentEncoded"), "Attachment");
   if (attachmentElements.length === 0) missing("Attachment");

@@ -115,10 +115,7 @@ const PIECE_BYTES = 64 * 1024;
 const SNIFF_BYTES = 2048;
 const MAX_DEPTH = 32;
 
-type Action =
-  | { kind: "begin"; index: number }
-  | { kind: "data"; bytes: Buffer }
-  | { kind: "end" };
+type Action = { kind: "begin"; index: number } | { kind: "data"; bytes: Buffer } | { kind: "end" };
 
 /** Splits large buffers so that one write to saxes stays small. */
 async function* pieces(input: AsyncIterable<Uint8Array | string>): AsyncGenerator<Uint8Array> {
@@ -139,11 +136,7 @@ const isAttachmentContent = (stack: XmlElement[], tag: SaxesTagNS) => {
  * `edXML/AttachmentEncoded/Attachment/ContentTransferEncoded`) into `sink`. On any failure every
  * attachment already begun is discarded before the error is thrown.
  */
-export const streamEdxml = async <Stored>(
-  input: AsyncIterable<Uint8Array | string>,
-  sink: AttachmentSink<Stored>,
-  limits: EdxmlLimits,
-): Promise<StreamedDocument<Stored>> => {
+export const streamEdxml = async <Stored>(input: AsyncIterable<Uint8Array | string>, sink: AttachmentSink<Stored>, limits: EdxmlLimits): Promise<StreamedDocument<Stored>> => {
   const maxAttachments = limits.maxAttachments ?? DEFAULT_MAX_ATTACHMENTS;
   const maxMetadataChars = limits.maxMetadataChars ?? DEFAULT_MAX_METADATA_CHARS;
   const parser = new SaxesParser({ xmlns: true, position: true });

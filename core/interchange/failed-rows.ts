@@ -17,7 +17,14 @@ export const listFailedInterchange = async (deps: Pick<CoreDeps, "prisma">, { li
     where: { state: "FAILED" },
     orderBy: { failedAt: "desc" },
     take: limit,
-    select: { id: true, attempts: true, failedAt: true, lastError: true, recipients: { orderBy: { createdAt: "asc" }, select: { organId: true } }, document: { select: { ref: true, codeNumber: true, codeNotation: true } } },
+    select: {
+      id: true,
+      attempts: true,
+      failedAt: true,
+      lastError: true,
+      recipients: { orderBy: { createdAt: "asc" }, select: { organId: true } },
+      document: { select: { ref: true, codeNumber: true, codeNotation: true } },
+    },
   });
   const statuses = await deps.prisma.interchangeStatusMessage.findMany({
     where: { state: "FAILED" },
@@ -36,6 +43,15 @@ export const listFailedInterchange = async (deps: Pick<CoreDeps, "prisma">, { li
       failedAt: p.failedAt,
       lastError: p.lastError,
     })),
-    ...statuses.map((s): FailedInterchangeRow => ({ kind: "status", id: s.id, statusCode: s.statusCode, to: s.toOrganId, about: s.responseCode, attempts: s.attempts, failedAt: s.failedAt, lastError: s.lastError })),
+    ...statuses.map((s): FailedInterchangeRow => ({
+      kind: "status",
+      id: s.id,
+      statusCode: s.statusCode,
+      to: s.toOrganId,
+      about: s.responseCode,
+      attempts: s.attempts,
+      failedAt: s.failedAt,
+      lastError: s.lastError,
+    })),
   ];
 };

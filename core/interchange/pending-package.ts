@@ -21,4 +21,3 @@ export const urgencyOfPriority = (priority: string | undefined): "NORMAL" | "URG
       return "NORMAL";
   }
 };
-

@@ -58,7 +58,15 @@ export const recallOutgoingDocument = (deps: CoreDeps, input: RecallOutgoingInpu
             codeNotation: true,
             issuedDate: true,
             interchangeOutgoing: {
-              select: { id: true, state: true, edxmlDocumentId: true, recalledAt: true, recalledById: true, recallReason: true, recipients: { orderBy: { createdAt: "asc" }, select: { organId: true, organName: true } } },
+              select: {
+                id: true,
+                state: true,
+                edxmlDocumentId: true,
+                recalledAt: true,
+                recalledById: true,
+                recallReason: true,
+                recipients: { orderBy: { createdAt: "asc" }, select: { organId: true, organName: true } },
+              },
             },
           },
         })

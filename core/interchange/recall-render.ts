@@ -31,7 +31,12 @@ const receivedDocument = (pkg: {
   const header = pkg.envelope as EdxmlMessageHeader | null;
   if (pkg.document) {
     const d = pkg.document;
-    return { code: numberAndNotation(d.codeNumber, d.codeNotation), date: d.issuedDate ? formatLocalDate(utcMidnightToLocalDate(d.issuedDate)) : "—", sender: d.issuer ?? pkg.fromOrganName ?? pkg.fromOrganId, subject: d.subject };
+    return {
+      code: numberAndNotation(d.codeNumber, d.codeNotation),
+      date: d.issuedDate ? formatLocalDate(utcMidnightToLocalDate(d.issuedDate)) : "—",
+      sender: d.issuer ?? pkg.fromOrganName ?? pkg.fromOrganId,
+      subject: d.subject,
+    };
   }
   return {
     code: header ? `${header.code.codeNumber}/${header.code.codeNotation}` : "—",
@@ -108,7 +113,11 @@ export const renderAssignmentRecalled = async (ctx: RecallRenderContext, a: { re
 export const renderRecallAnswered = async (ctx: RecallRenderContext, { statusId }: { statusId: string }): Promise<RenderResult> => {
   const s = await ctx.db.interchangeOutgoingStatus.findUnique({
     where: { id: statusId },
-    select: { statusCode: true, description: true, recipient: { select: { organName: true, outgoing: { select: { document: { select: { ref: true, codeNumber: true, codeNotation: true, subject: true } } } } } } },
+    select: {
+      statusCode: true,
+      description: true,
+      recipient: { select: { organName: true, outgoing: { select: { document: { select: { ref: true, codeNumber: true, codeNotation: true, subject: true } } } } } },
+    },
   });
   if (!s || (s.statusCode !== "15" && s.statusCode !== "16")) return { ok: false, reason: "not an answer to a recall" };
   const doc = s.recipient.outgoing.document;
@@ -116,7 +125,10 @@ export const renderRecallAnswered = async (ctx: RecallRenderContext, { statusId 
   return {
     ok: true,
     message: {
-      title: t(ctx.locale, s.statusCode === "15" ? "notify.recallAnswered.title.15" : "notify.recallAnswered.title.16", { agency: s.recipient.organName, code: numberAndNotation(doc.codeNumber, doc.codeNotation) }),
+      title: t(ctx.locale, s.statusCode === "15" ? "notify.recallAnswered.title.15" : "notify.recallAnswered.title.16", {
+        agency: s.recipient.organName,
+        code: numberAndNotation(doc.codeNumber, doc.codeNotation),
+      }),
       text: lines(
         t(ctx.locale, "notify.recallAnswered.document", { ref, subject: doc.subject }),
         s.description && t(ctx.locale, "notify.recallAnswered.reason", { reason: s.description }),
@@ -130,7 +142,12 @@ export const renderRecallAnswered = async (ctx: RecallRenderContext, { statusId 
 export const renderOutgoingFailed = async (ctx: RecallRenderContext, { outgoingId }: { outgoingId: string }): Promise<RenderResult> => {
   const row = await ctx.db.interchangeOutgoing.findUnique({
     where: { id: outgoingId },
-    select: { state: true, lastError: true, recipients: { orderBy: { createdAt: "asc" }, select: { organName: true } }, document: { select: { ref: true, codeNumber: true, codeNotation: true, subject: true } } },
+    select: {
+      state: true,
+      lastError: true,
+      recipients: { orderBy: { createdAt: "asc" }, select: { organName: true } },
+      document: { select: { ref: true, codeNumber: true, codeNotation: true, subject: true } },
+    },
   });
   if (!row || row.state !== "FAILED") return { ok: false, reason: "package not failed" };
   const ref = displayRef(row.document.ref, ctx.currentYear);
@@ -138,7 +155,12 @@ export const renderOutgoingFailed = async (ctx: RecallRenderContext, { outgoingI
     ok: true,
     message: {
       title: t(ctx.locale, "notify.interchangeFailed.title", { code: numberAndNotation(row.document.codeNumber, row.document.codeNotation) }),
-      text: t(ctx.locale, "notify.interchangeFailed.body", { ref, subject: row.document.subject, error: row.lastError ?? "—", agencies: row.recipients.map((r) => r.organName).join("; ") }),
+      text: t(ctx.locale, "notify.interchangeFailed.body", {
+        ref,
+        subject: row.document.subject,
+        error: row.lastError ?? "—",
+        agencies: row.recipients.map((r) => r.organName).join("; "),
+      }),
     },
   };
 };

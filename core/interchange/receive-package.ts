@@ -107,7 +107,10 @@ const answerFor = (state: string, hasReturnStatus: boolean): "done" | "fail" => 
  */
 export const receiveInterchangePackage = async (deps: CoreDeps, receiver: InterchangeReceiver, item: ReceivedPackage): Promise<ReceiveOutcome> => {
   const { docId } = item;
-  const existing = await deps.prisma.interchangePackage.findUnique({ where: { axisDocId: docId }, select: { id: true, state: true, _count: { select: { statuses: { where: { statusCode: "02" } } } } } });
+  const existing = await deps.prisma.interchangePackage.findUnique({
+    where: { axisDocId: docId },
+    select: { id: true, state: true, _count: { select: { statuses: { where: { statusCode: "02" } } } } },
+  });
   if (existing) {
     // Recorded by an earlier poll (its `done` was lost, or the axis lists it again): answer again only.
     await answerAxis(deps, receiver, existing.id, docId, answerFor(existing.state, existing._count.statuses > 0));
@@ -158,7 +161,12 @@ export const receiveInterchangePackage = async (deps: CoreDeps, receiver: Interc
     }
 
     // === The same document already arrived under another docId
-    const key = { fromOrganId: header.from.organId, codeNumber: header.code.codeNumber, codeNotation: header.code.codeNotation, promulgationDate: localDateToUtcMidnight(header.promulgationInfo.promulgationDate) };
+    const key = {
+      fromOrganId: header.from.organId,
+      codeNumber: header.code.codeNumber,
+      codeNotation: header.code.codeNotation,
+      promulgationDate: localDateToUtcMidnight(header.promulgationInfo.promulgationDate),
+    };
     // A recalled one (./receive-recall.ts) lets go of its key: the sender may send it again, corrected.
     await deps.prisma.interchangePackage.updateMany({ where: { ...key, state: "RECALLED" }, data: { codeNumber: null, codeNotation: null, promulgationDate: null } });
     const same = await deps.prisma.interchangePackage.findFirst({ where: { ...key, state: { in: ["REGISTERED", "PENDING"] } }, select: { id: true } });
@@ -193,18 +201,51 @@ export const receiveInterchangePackage = async (deps: CoreDeps, receiver: Interc
     try {
       result = await registerIncomingDocument(deps, input, {
         inTransaction: async (tx, created) => {
-          await tx.storedFile.create({ data: { sha256: original.sha256, size: original.size, mime: "application/xml", kind: "PACKAGE", fileName: `edxml-${docId}.xml`, documentId: created.documentId, createdAt: created.now } });
+          await tx.storedFile.create({
+            data: {
+              sha256: original.sha256,
+              size: original.size,
+              mime: "application/xml",
+              kind: "PACKAGE",
+              fileName: `edxml-${docId}.xml`,
+              documentId: created.documentId,
+              createdAt: created.now,
+            },
+          });
           for (const a of appendices)
-            await tx.storedFile.create({ data: { sha256: a.stored.sha256, size: a.stored.size, mime: a.contentType, kind: "APPENDIX", fileName: a.name, documentId: created.documentId, createdAt: created.now } });
+            await tx.storedFile.create({
+              data: {
+                sha256: a.stored.sha256,
+                size: a.stored.size,
+                mime: a.contentType,
+                kind: "APPENDIX",
+                fileName: a.name,
+                documentId: created.documentId,
+                createdAt: created.now,
+              },
+            });
           const row = await tx.interchangePackage.create({
-            data: { orgId: created.orgId, axisDocId: docId, ...key, fromOrganName: header.from.organName ?? null, edxmlDocumentId: header.documentId ?? null, state: "REGISTERED", documentId: created.documentId, receivedAt: created.now },
+            data: {
+              orgId: created.orgId,
+              axisDocId: docId,
+              ...key,
+              fromOrganName: header.from.organName ?? null,
+              edxmlDocumentId: header.documentId ?? null,
+              state: "REGISTERED",
+              documentId: created.documentId,
+              receivedAt: created.now,
+            },
             select: { id: true },
           });
           packageId = row.id;
           if (mainText) await writeDocumentText(tx, { documentId: created.documentId, text: mainText, source: "TEXT_LAYER" });
           const about = { packageId: row.id, header };
           await enqueueInterchangeStatus(tx, created.now, { ...about, statusCode: "01", description: t("vi", "interchange.status.01") });
-          await enqueueInterchangeStatus(tx, created.now, { ...about, statusCode: "03", description: t("vi", "interchange.status.03", { number: created.registerNumber, date: formatLocalDate(localDateOf(created.now, deps.settings.officeTimeZone)) }) });
+          await enqueueInterchangeStatus(tx, created.now, {
+            ...about,
+            statusCode: "03",
+            description: t("vi", "interchange.status.03", { number: created.registerNumber, date: formatLocalDate(localDateOf(created.now, deps.settings.officeTimeZone)) }),
+          });
         },
       });
     } catch (err) {
@@ -234,7 +275,10 @@ export const textLayerOf = async (bytes: Uint8Array): Promise<string | null> => 
   if (!Buffer.from(bytes.subarray(0, 1024)).includes("%PDF-")) return null;
   try {
     const layer = await readPdfTextLayer({ bytes });
-    const text = [...layer.pages.entries()].sort(([a], [b]) => a - b).map(([, t]) => t).join("\n\n");
+    const text = [...layer.pages.entries()]
+      .sort(([a], [b]) => a - b)
+      .map(([, t]) => t)
+      .join("\n\n");
     return text === "" ? null : text;
   } catch (err) {
     // The file passed the intake checks; a PDF poppler cannot open just has no text to keep.
@@ -266,7 +310,12 @@ export const registrationInputOf = (actorUserId: string, header: EdxmlMessageHea
 });
 
 /** The agency's register clerks: active CLERKs of an office or leadership unit. */
-export const registerClerksWhere = (orgId: string) => ({ orgId, active: true, roles: { has: "CLERK" as const }, unit: { kind: { in: ["OFFICE" as const, "LEADERSHIP" as const] } } });
+export const registerClerksWhere = (orgId: string) => ({
+  orgId,
+  active: true,
+  roles: { has: "CLERK" as const },
+  unit: { kind: { in: ["OFFICE" as const, "LEADERSHIP" as const] } },
+});
 
 /**
  * Card mode: the package that passed the checks is stored whole (original, attachments, parsed envelope)
@@ -313,7 +362,13 @@ const holdForCard = async (
       await enqueueOutbox(
         tx,
         now,
-        clerks.map((c) => ({ userId: c.id, kind: "interchange.toRegister" as const, payload: { packageId: created.id }, dedupeKey: `interchange.toRegister:${created.id}:${c.id}`, urgency })),
+        clerks.map((c) => ({
+          userId: c.id,
+          kind: "interchange.toRegister" as const,
+          payload: { packageId: created.id },
+          dedupeKey: `interchange.toRegister:${created.id}:${c.id}`,
+          urgency,
+        })),
       );
       return created;
     });
@@ -391,11 +446,24 @@ const refuse = async (
   return { docId: r.docId, outcome: "refused", packageId, reasonKey: r.reasonKey, reason: r.reason, answered };
 };
 
-const recordDuplicate = async (deps: CoreDeps, receiver: InterchangeReceiver, r: { docId: string; orgId: string; header: EdxmlMessageHeader; duplicateOfId: string }): Promise<ReceiveOutcome> => {
+const recordDuplicate = async (
+  deps: CoreDeps,
+  receiver: InterchangeReceiver,
+  r: { docId: string; orgId: string; header: EdxmlMessageHeader; duplicateOfId: string },
+): Promise<ReceiveOutcome> => {
   let packageId: string;
   try {
     const row = await deps.prisma.interchangePackage.create({
-      data: { orgId: r.orgId, axisDocId: r.docId, fromOrganId: r.header.from.organId, fromOrganName: r.header.from.organName ?? null, edxmlDocumentId: r.header.documentId ?? null, state: "DUPLICATE", duplicateOfId: r.duplicateOfId, receivedAt: deps.clock.now() },
+      data: {
+        orgId: r.orgId,
+        axisDocId: r.docId,
+        fromOrganId: r.header.from.organId,
+        fromOrganName: r.header.from.organName ?? null,
+        edxmlDocumentId: r.header.documentId ?? null,
+        state: "DUPLICATE",
+        duplicateOfId: r.duplicateOfId,
+        receivedAt: deps.clock.now(),
+      },
       select: { id: true },
     });
     packageId = row.id;
@@ -414,6 +482,12 @@ const tellOffice = async (tx: Tx, now: Date, orgId: string, packageId: string) =
   await enqueueOutbox(
     tx,
     now,
-    monitors.map((m) => ({ userId: m.id, kind: "office.interchangeRefused" as const, payload: { packageId }, dedupeKey: `office.interchangeRefused:${packageId}:${m.id}`, urgency: "URGENT" as const })),
+    monitors.map((m) => ({
+      userId: m.id,
+      kind: "office.interchangeRefused" as const,
+      payload: { packageId },
+      dedupeKey: `office.interchangeRefused:${packageId}:${m.id}`,
+      urgency: "URGENT" as const,
+    })),
   );
 };

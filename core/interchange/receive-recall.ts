@@ -67,7 +67,11 @@ const findRecalledPackage = async (deps: CoreDeps, status: EdxmlStatus) => {
   const states = { in: ["REGISTERED", "PENDING", "RETURNED", "RECALLED"] as ("REGISTERED" | "PENDING" | "RETURNED" | "RECALLED")[] };
   const documentId = status.responseFor.documentId?.trim();
   if (documentId) {
-    const byId = await deps.prisma.interchangePackage.findFirst({ where: { fromOrganId: from, edxmlDocumentId: documentId, state: states }, orderBy: { receivedAt: "desc" }, select });
+    const byId = await deps.prisma.interchangePackage.findFirst({
+      where: { fromOrganId: from, edxmlDocumentId: documentId, state: states },
+      orderBy: { receivedAt: "desc" },
+      select,
+    });
     if (byId) return byId;
   }
   const code = splitCode(status.responseFor.code);
@@ -133,12 +137,17 @@ export const receiveRecall = async (deps: CoreDeps, { transport }: { transport: 
     let cancelled = 0;
     if (withdraws && doc) {
       await tx.document.update({ where: { id: doc.id }, data: { status: "RECALLED" } });
-      const open = await tx.assignment.findMany({ where: { documentId: doc.id, status: { in: [...OPEN_STATUSES] } }, select: { id: true, unitId: true, isPaper: true, assigneeUserId: true } });
+      const open = await tx.assignment.findMany({
+        where: { documentId: doc.id, status: { in: [...OPEN_STATUSES] } },
+        select: { id: true, unitId: true, isPaper: true, assigneeUserId: true },
+      });
       await tx.assignment.updateMany({ where: { id: { in: open.map((a) => a.id) } }, data: { status: "CANCELLED", nextReminderAt: null, reminderStep: null } });
       cancelled = open.length;
       if (recorder) await closePendingExtensions(tx, now, { assignmentIds: open.map((a) => a.id), orgId: pkg.orgId, actorUserId: recorder, because: "CANCELLED" });
       for (const a of open.filter((a) => !a.isPaper)) {
-        const people = a.assigneeUserId ? [{ id: a.assigneeUserId }] : await tx.user.findMany({ where: { unitId: a.unitId, active: true, roles: { has: "UNIT_HEAD" } }, select: { id: true } });
+        const people = a.assigneeUserId
+          ? [{ id: a.assigneeUserId }]
+          : await tx.user.findMany({ where: { unitId: a.unitId, active: true, roles: { has: "UNIT_HEAD" } }, select: { id: true } });
         for (const p of people) outbox.push({ userId: p.id, kind: "assignment.cancelled", payload: { assignmentId: a.id }, dedupeKey: `asg:${a.id}:recalled:${p.id}` });
       }
     }
@@ -153,7 +162,8 @@ export const receiveRecall = async (deps: CoreDeps, { transport }: { transport: 
       entityId: pkg.id,
       data: { axisDocId: docId, from: status.from.organId, code: status.responseFor.code, reason, answer, ...(doc ? { ref: doc.ref } : {}), cancelledAssignments: cancelled },
     });
-    for (const u of told) outbox.push({ userId: u.id, kind: "interchange.recalled", payload: { packageId: pkg.id }, dedupeKey: `interchange.recalled:${pkg.id}:${u.id}`, urgency: "URGENT" });
+    for (const u of told)
+      outbox.push({ userId: u.id, kind: "interchange.recalled", payload: { packageId: pkg.id }, dedupeKey: `interchange.recalled:${pkg.id}:${u.id}`, urgency: "URGENT" });
     await enqueueOutbox(tx, now, outbox);
     return answer;
   });

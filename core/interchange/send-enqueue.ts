@@ -63,7 +63,12 @@ export const enqueueOutgoingInterchange = async (tx: Tx, now: Date, p: { documen
     matched.push({ documentRecipientId: r.id, organId: agency.organId, organName: agency.name });
   }
   if (matched.length === 0) return null;
-  const edxmlDocumentId = outgoingEdxmlDocumentId({ agencyOrganId: p.agencyOrganId, issuedDate: utcMidnightToLocalDate(doc.issuedDate), codeNumber: doc.codeNumber, codeNotation: doc.codeNotation });
+  const edxmlDocumentId = outgoingEdxmlDocumentId({
+    agencyOrganId: p.agencyOrganId,
+    issuedDate: utcMidnightToLocalDate(doc.issuedDate),
+    codeNumber: doc.codeNumber,
+    codeNotation: doc.codeNotation,
+  });
   const existing = await tx.interchangeOutgoing.findUnique({ where: { documentId: p.documentId }, select: { id: true } });
   if (existing) return null;
   const row = await tx.interchangeOutgoing.create({ data: { documentId: p.documentId, edxmlDocumentId, nextAttemptAt: now, createdAt: now }, select: { id: true } });

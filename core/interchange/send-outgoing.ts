@@ -39,8 +39,20 @@ const buildOutgoingPackage = async (deps: CoreDeps, outgoingId: string, agencyOr
       recipients: { orderBy: { createdAt: "asc" }, select: { organId: true, organName: true } },
       document: {
         select: {
-          ref: true, docType: true, codeNumber: true, codeNotation: true, issuedDate: true, subject: true, description: true, signerName: true, signerTitle: true,
-          urgency: true, toPlaces: true, issuer: true, pageCount: true, issuedAmount: true,
+          ref: true,
+          docType: true,
+          codeNumber: true,
+          codeNotation: true,
+          issuedDate: true,
+          subject: true,
+          description: true,
+          signerName: true,
+          signerTitle: true,
+          urgency: true,
+          toPlaces: true,
+          issuer: true,
+          pageCount: true,
+          issuedAmount: true,
           org: { select: { name: true, timeZone: true } },
           files: { where: { kind: { in: ["SIGNED", "ORIGINAL"] } }, select: { kind: true, sha256: true, fileName: true, mime: true } },
         },
@@ -62,8 +74,13 @@ const buildOutgoingPackage = async (deps: CoreDeps, outgoingId: string, agencyOr
       documentType: { typeName: doc.docType },
       subject: doc.subject,
       ...(doc.description ? { content: doc.description } : {}),
-      ...(doc.signerName || doc.signerTitle ? { signerInfo: { ...(doc.signerTitle ? { position: doc.signerTitle } : {}), ...(doc.signerName ? { fullName: doc.signerName } : {}) } } : {}),
-      toPlaces: (doc.toPlaces ?? "").split(";").map((p) => p.trim()).filter(Boolean),
+      ...(doc.signerName || doc.signerTitle
+        ? { signerInfo: { ...(doc.signerTitle ? { position: doc.signerTitle } : {}), ...(doc.signerName ? { fullName: doc.signerName } : {}) } }
+        : {}),
+      toPlaces: (doc.toPlaces ?? "")
+        .split(";")
+        .map((p) => p.trim())
+        .filter(Boolean),
       otherInfo: {
         priority: priorityOfUrgency(doc.urgency),
         ...(doc.issuedAmount ? { promulgationAmount: String(doc.issuedAmount) } : {}),
@@ -86,8 +103,18 @@ const buildOutgoingPackage = async (deps: CoreDeps, outgoingId: string, agencyOr
 export const sendDueInterchangeOutgoing = async (deps: CoreDeps, options: SendInterchangeOutgoingOptions): Promise<SendInterchangeOutgoingResult> => {
   const { transport, agencyOrganId, workerId, limit = 20, claimMs = 300_000 } = options;
   const now = deps.clock.now();
-  const dueWhere = { OR: [{ state: "PENDING" as const, nextAttemptAt: { lte: now } }, { state: "SENDING" as const, lockedUntil: { lt: now } }] };
-  const due = await deps.prisma.interchangeOutgoing.findMany({ where: dueWhere, orderBy: { createdAt: "asc" }, take: limit, select: { id: true, attempts: true, refusals: true, documentId: true } });
+  const dueWhere = {
+    OR: [
+      { state: "PENDING" as const, nextAttemptAt: { lte: now } },
+      { state: "SENDING" as const, lockedUntil: { lt: now } },
+    ],
+  };
+  const due = await deps.prisma.interchangeOutgoing.findMany({
+    where: dueWhere,
+    orderBy: { createdAt: "asc" },
+    take: limit,
+    select: { id: true, attempts: true, refusals: true, documentId: true },
+  });
   const result: SendInterchangeOutgoingResult = { sent: 0, retried: 0, failed: 0, errors: [] };
   for (const row of due) {
     const claimed = await deps.prisma.interchangeOutgoing.updateMany({
@@ -159,6 +186,8 @@ const giveUpOutgoing = async (deps: CoreDeps, p: { id: string; workerId: string;
     });
     const row = await tx.interchangeOutgoing.findUniqueOrThrow({ where: { id: p.id }, select: { document: { select: { createdById: true } } } });
     const userId = row.document.createdById;
-    await enqueueOutbox(tx, now, [{ userId, kind: "outgoing.interchangeFailed", payload: { outgoingId: p.id }, dedupeKey: `outgoing.interchangeFailed:${p.id}:${userId}`, urgency: "URGENT" }]);
+    await enqueueOutbox(tx, now, [
+      { userId, kind: "outgoing.interchangeFailed", payload: { outgoingId: p.id }, dedupeKey: `outgoing.interchangeFailed:${p.id}:${userId}`, urgency: "URGENT" },
+    ]);
   });
 };

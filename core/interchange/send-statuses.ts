@@ -91,11 +91,20 @@ export const receiveOutgoingStatus = async (
   if (status.statusCode.trim() === "13") return { docId, outcome: "recall", recall: await receiveRecall(deps, { transport }, item, status) };
   const outgoing = await findOutgoing(deps, status);
   const recipient = outgoing
-    ? await deps.prisma.interchangeOutgoingRecipient.findUnique({ where: { outgoingId_organId: { outgoingId: outgoing.id, organId: status.from.organId.trim().toUpperCase() } }, select: { id: true, organName: true } })
+    ? await deps.prisma.interchangeOutgoingRecipient.findUnique({
+        where: { outgoingId_organId: { outgoingId: outgoing.id, organId: status.from.organId.trim().toUpperCase() } },
+        select: { id: true, organName: true },
+      })
     : null;
   if (!outgoing || !recipient) {
     await answer(transport, docId, "done");
-    return { docId, outcome: "unmatched", reason: outgoing ? `agency ${status.from.organId} is not a recipient of ${status.responseFor.code}` : `no package of ours is ${status.responseFor.code} of ${status.responseFor.promulgationDate}` };
+    return {
+      docId,
+      outcome: "unmatched",
+      reason: outgoing
+        ? `agency ${status.from.organId} is not a recipient of ${status.responseFor.code}`
+        : `no package of ours is ${status.responseFor.code} of ${status.responseFor.promulgationDate}`,
+    };
   }
   const now = deps.clock.now();
   const statusCode = status.statusCode.trim().slice(0, 10);
@@ -111,13 +120,21 @@ export const receiveOutgoingStatus = async (
       // A returned document (02) reaches the clerk who issued it, with the reason.
       if (statusCode === "02") {
         await enqueueOutbox(tx, now, [
-          { userId: outgoing.document.createdById, kind: "outgoing.interchangeReturned", payload: { statusId: row.id }, dedupeKey: `outgoing.interchangeReturned:${row.id}`, urgency: "URGENT" },
+          {
+            userId: outgoing.document.createdById,
+            kind: "outgoing.interchangeReturned",
+            payload: { statusId: row.id },
+            dedupeKey: `outgoing.interchangeReturned:${row.id}`,
+            urgency: "URGENT",
+          },
         ]);
       }
       // The answer to our recall (15 accepted, 16 refused) reaches the clerk who recalled.
       if (statusCode === "15" || statusCode === "16") {
         const userId = outgoing.recalledById ?? outgoing.document.createdById;
-        await enqueueOutbox(tx, now, [{ userId, kind: "outgoing.interchangeRecallAnswered", payload: { statusId: row.id }, dedupeKey: `outgoing.interchangeRecallAnswered:${row.id}` }]);
+        await enqueueOutbox(tx, now, [
+          { userId, kind: "outgoing.interchangeRecallAnswered", payload: { statusId: row.id }, dedupeKey: `outgoing.interchangeRecallAnswered:${row.id}` },
+        ]);
       }
       return row.id;
     });

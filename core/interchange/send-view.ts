@@ -79,10 +79,10 @@ export const interchangeViewLines = (locale: Locale, view: InterchangeSendView |
     view.state === "FAILED"
       ? t(locale, "view.interchange.failed", { at: view.failedAt ? formatDateTime(view.failedAt, zone) : "—", error: view.lastError ?? "—" })
       : view.state === "SENT" && view.sentAt
-      ? t(locale, "view.interchange.sent", { at: formatDateTime(view.sentAt, zone) })
-      : view.attempts > 0
-        ? t(locale, "view.interchange.retrying", { attempts: view.attempts })
-        : t(locale, "view.interchange.pending");
+        ? t(locale, "view.interchange.sent", { at: formatDateTime(view.sentAt, zone) })
+        : view.attempts > 0
+          ? t(locale, "view.interchange.retrying", { attempts: view.attempts })
+          : t(locale, "view.interchange.pending");
   return [
     `${t(locale, "view.interchange.heading")} ${state}`,
     view.recall && t(locale, "view.interchange.recalled", { at: formatDateTime(view.recall.at, zone), reason: view.recall.reason ?? "—" }),
@@ -90,7 +90,8 @@ export const interchangeViewLines = (locale: Locale, view: InterchangeSendView |
       let status = t(locale, "view.interchange.noStatus");
       if (r.statusCode) {
         const name = interchangeStatusName(locale, r.statusCode);
-        const withReason = (r.statusCode === "02" || r.statusCode === "16") && r.statusDescription ? t(locale, "view.interchange.reason", { status: name, reason: r.statusDescription }) : name;
+        const withReason =
+          (r.statusCode === "02" || r.statusCode === "16") && r.statusDescription ? t(locale, "view.interchange.reason", { status: name, reason: r.statusDescription }) : name;
         status = r.statusAt ? t(locale, "view.interchange.statusAt", { status: withReason, at: formatDateTime(r.statusAt, zone) }) : withReason;
       }
       return t(locale, "view.interchange.recipient", { agency: r.name, organId: r.organId, status });

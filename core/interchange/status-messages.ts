@@ -30,7 +30,12 @@ export const sendDueInterchangeStatuses = async (deps: CoreDeps, options: SendIn
   const { transport, agencyOrganId, workerId, limit = 50, claimMs = 120_000 } = options;
   const now = deps.clock.now();
   const due = await deps.prisma.interchangeStatusMessage.findMany({
-    where: { OR: [{ state: "PENDING", nextAttemptAt: { lte: now } }, { state: "SENDING", lockedUntil: { lt: now } }] },
+    where: {
+      OR: [
+        { state: "PENDING", nextAttemptAt: { lte: now } },
+        { state: "SENDING", lockedUntil: { lt: now } },
+      ],
+    },
     orderBy: { seq: "asc" },
     take: limit,
     select: {
@@ -61,7 +66,14 @@ export const sendDueInterchangeStatuses = async (deps: CoreDeps, options: SendIn
       continue;
     }
     const claimed = await deps.prisma.interchangeStatusMessage.updateMany({
-      where: { id: row.id, attempts: row.attempts, OR: [{ state: "PENDING", nextAttemptAt: { lte: now } }, { state: "SENDING", lockedUntil: { lt: now } }] },
+      where: {
+        id: row.id,
+        attempts: row.attempts,
+        OR: [
+          { state: "PENDING", nextAttemptAt: { lte: now } },
+          { state: "SENDING", lockedUntil: { lt: now } },
+        ],
+      },
       data: { state: "SENDING", lockedUntil: new Date(now.getTime() + claimMs), lockedBy: workerId, attempts: { increment: 1 } },
     });
     if (claimed.count === 0) continue;
@@ -121,7 +133,10 @@ const giveUpStatus = async (deps: CoreDeps, p: { id: string; workerId: string; r
       data: { state: "FAILED", failedAt: now, lockedUntil: null, lastError: p.lastError, refusals: p.refusals },
     });
     if (moved.count === 0) return;
-    const row = await tx.interchangeStatusMessage.findUniqueOrThrow({ where: { id: p.id }, select: { outgoing: { select: { recalledById: true, document: { select: { createdById: true } } } } } });
+    const row = await tx.interchangeStatusMessage.findUniqueOrThrow({
+      where: { id: p.id },
+      select: { outgoing: { select: { recalledById: true, document: { select: { createdById: true } } } } },
+    });
     const people = row.outgoing
       ? [row.outgoing.recalledById ?? row.outgoing.document.createdById]
       : p.orgId

@@ -29,7 +29,30 @@ import type { CatalogPart, Locale, MessageParams } from "./types.ts";
 export type { CatalogPart, Locale, MessageParams } from "./types.ts";
 export { DEFAULT_LOCALE } from "./types.ts";
 
-const PARTS = [calendar, common, intake, link, org, workflow, notify, reminders, bot, queries, files, zalo, outgoing, office, web, webPush, directGuide, state, interchange, interchangeSend, interchangeRecall, ocr] as const;
+const PARTS = [
+  calendar,
+  common,
+  intake,
+  link,
+  org,
+  workflow,
+  notify,
+  reminders,
+  bot,
+  queries,
+  files,
+  zalo,
+  outgoing,
+  office,
+  web,
+  webPush,
+  directGuide,
+  state,
+  interchange,
+  interchangeSend,
+  interchangeRecall,
+  ocr,
+] as const;
 
 type Part = (typeof PARTS)[number];
 /** Keys of one part present in one locale but not in the other (distributes over the parts). */

@@ -204,7 +204,8 @@ const findDates = (folded: string): DateHit[] => {
   return hits.sort((a, b) => a.start - b.start);
 };
 
-const DEADLINE_BEFORE = /(?:truoc|cham nhat(?: la| vao)?|han chot(?: la)?|khong muon hon|han nop(?: la)?|han cuoi(?: la)?)\s*(?:\d{1,2}\s*(?:gio|h)\s*(?:\d{1,2}\s*(?:phut)?)?\s*,?\s*)?$/;
+const DEADLINE_BEFORE =
+  /(?:truoc|cham nhat(?: la| vao)?|han chot(?: la)?|khong muon hon|han nop(?: la)?|han cuoi(?: la)?)\s*(?:\d{1,2}\s*(?:gio|h)\s*(?:\d{1,2}\s*(?:phut)?)?\s*,?\s*)?$/;
 
 // === Document types (Decree 30 Appendix III)
 
@@ -353,21 +354,19 @@ const SECRECY_MARKS: [RegExp, SecrecyMark][] = [
 
 /** Runs of capital words in a line (a stamp "KHẨN" stands apart as such a run). */
 const capitalRuns = (text: string): string[] =>
-  text
-    .split(/[^\p{L}\s]+|\s{2,}/u)
-    .flatMap((seg) => {
-      const runs: string[] = [];
-      let cur: string[] = [];
-      for (const w of seg.trim().split(/\s+/)) {
-        if (w !== "" && w === w.toUpperCase() && /\p{Lu}/u.test(w)) cur.push(w);
-        else {
-          if (cur.length) runs.push(cur.join(" "));
-          cur = [];
-        }
+  text.split(/[^\p{L}\s]+|\s{2,}/u).flatMap((seg) => {
+    const runs: string[] = [];
+    let cur: string[] = [];
+    for (const w of seg.trim().split(/\s+/)) {
+      if (w !== "" && w === w.toUpperCase() && /\p{Lu}/u.test(w)) cur.push(w);
+      else {
+        if (cur.length) runs.push(cur.join(" "));
+        cur = [];
       }
-      if (cur.length) runs.push(cur.join(" "));
-      return runs;
-    });
+    }
+    if (cur.length) runs.push(cur.join(" "));
+    return runs;
+  });
 
 const findMark = <T>(lines: Line[], marks: [RegExp, T][]): ReadField<T> | undefined => {
   let found: { value: T; rank: number; line: Line; exact: boolean } | undefined;
@@ -475,9 +474,11 @@ export const extractFields = (input: ExtractInput): ExtractedFields => {
   // column after the left one, so the whole top is searched); a place and comma before it preferred.
   const bodyStart = [titleIndex, kinhGui?.index ?? -1, lines.findIndex((l) => /^\s*can cu\b/.test(l.folded))].filter((i) => i >= 0).reduce((a, b) => Math.min(a, b), 16);
   const topEnd = Math.max(bodyStart, codeLine + 1);
-  const dateHits = lines
-    .slice(0, topEnd)
-    .flatMap((line) => findDates(line.folded).filter((h) => !DEADLINE_BEFORE.test(line.folded.slice(0, h.start).trimEnd())).map((h) => ({ ...h, line, placeComma: /,\s*$/.test(line.folded.slice(0, h.start)) })));
+  const dateHits = lines.slice(0, topEnd).flatMap((line) =>
+    findDates(line.folded)
+      .filter((h) => !DEADLINE_BEFORE.test(line.folded.slice(0, h.start).trimEnd()))
+      .map((h) => ({ ...h, line, placeComma: /,\s*$/.test(line.folded.slice(0, h.start)) })),
+  );
   const issued = dateHits.find((h) => h.placeComma) ?? dateHits[0];
   if (issued) out.issuedDate = { value: issued.date, confidence: issued.repaired ? 0.8 : issued.placeComma ? 1 : 0.85, source: source("first", [issued.line]) };
 
@@ -532,7 +533,12 @@ export const extractFields = (input: ExtractInput): ExtractedFields => {
       subjectLines.push(line);
     }
     // A trích yếu ends without a full stop: a trailing "." or a leading quote is a speck.
-    const text = subjectLines.map((l) => l.text.trim()).join(" ").replace(/\s+/g, " ").replace(/^[^\p{L}\p{N}]+/u, "").replace(TRAILING_SPECKS, "");
+    const text = subjectLines
+      .map((l) => l.text.trim())
+      .join(" ")
+      .replace(/\s+/g, " ")
+      .replace(/^[^\p{L}\p{N}]+/u, "")
+      .replace(TRAILING_SPECKS, "");
     if (text) out.subject = { value: text, confidence: 0.9, source: source("first", subjectLines) };
   } else if (vvLine) {
     out.docType = { value: OFFICIAL_LETTER, confidence: notationType ? 0.6 : 0.9, source: source("first", [vvLine]) };

@@ -68,7 +68,7 @@ const greyWithoutSeal = async (rgb: Buffer, width: number, height: number, sealF
       const min = r < g ? (r < b ? r : b) : g < b ? g : b;
       const chroma = max - min;
       const w = chroma <= 12 ? 0 : chroma >= 36 ? 1 : (chroma - 12) / 24;
-      out[o] = lum + w * ((max * (1 - LIFT) + 255 * LIFT) - lum);
+      out[o] = lum + w * (max * (1 - LIFT) + 255 * LIFT - lum);
     }
   }
   return out;
@@ -176,7 +176,14 @@ export const prepareForOcr = async (bytes: Uint8Array, options: PrepareOptions =
     const { width: w, height: h } = base.info;
     const top = Math.floor(h * (options.removeSeal === false ? 1 : SEAL_FROM));
     const upper = await sharp(base.data).extract({ left: 0, top: 0, width: w, height: top }).sharpen({ sigma }).png({ compressionLevel: 1 }).toBuffer();
-    out = sharp(await sharp(base.data).composite([{ input: upper, left: 0, top: 0 }]).toColourspace("b-w").raw().toBuffer(), { raw: { width: w, height: h, channels: 1 } });
+    out = sharp(
+      await sharp(base.data)
+        .composite([{ input: upper, left: 0, top: 0 }])
+        .toColourspace("b-w")
+        .raw()
+        .toBuffer(),
+      { raw: { width: w, height: h, channels: 1 } },
+    );
   }
   return out.toColourspace("b-w").withDensity(outDpi).png({ compressionLevel: 1 }).toBuffer();
 };

@@ -176,15 +176,18 @@ export const readDocument = async (input: ReadDocumentInput, options: ReadDocume
     for (const file of input.files) {
       const head = await bounded(readHead(file).catch((err: unknown) => Promise.reject(unreadable(err))));
       if (isPdfHead(head)) {
-        const poppler = { ...(options.pdftotextPath ? { pdftotextPath: options.pdftotextPath } : {}), ...(options.pdfinfoPath ? { pdfinfoPath: options.pdfinfoPath } : {}), signal: stop.signal };
+        const poppler = {
+          ...(options.pdftotextPath ? { pdftotextPath: options.pdftotextPath } : {}),
+          ...(options.pdfinfoPath ? { pdfinfoPath: options.pdfinfoPath } : {}),
+          signal: stop.signal,
+        };
         const layer = await bounded(readPdfTextLayer(file, poppler));
         const first = planned.length + 1;
         for (let i = 1; i <= layer.pageCount; i++) {
           const text = layer.pages.get(i);
           planned.push({ page: first + i - 1, file, isPdf: true, filePage: i, filePages: layer.pageCount, ...(text !== undefined ? { layer: text } : {}) });
         }
-      }
-      else planned.push({ page: planned.length + 1, file, isPdf: false, filePage: 1, filePages: 1 });
+      } else planned.push({ page: planned.length + 1, file, isPdf: false, filePage: 1, filePages: 1 });
     }
     if (planned.length === 0) throw unreadable(new Error("no pages"));
     const pageCount = planned.length;
@@ -206,7 +209,8 @@ export const readDocument = async (input: ReadDocumentInput, options: ReadDocume
         knownIssuers: input.knownIssuers,
       });
       // An issue date after today is most likely a misread digit: keep it, but ask to check it.
-      if (fields.issuedDate && afterToday(fields.issuedDate.value, input.today)) fields.issuedDate = { ...fields.issuedDate, confidence: Math.min(fields.issuedDate.confidence, 0.4) };
+      if (fields.issuedDate && afterToday(fields.issuedDate.value, input.today))
+        fields.issuedDate = { ...fields.issuedDate, confidence: Math.min(fields.issuedDate.confidence, 0.4) };
       return fields;
     };
     for (const n of order) {
@@ -257,4 +261,3 @@ export const readDocument = async (input: ReadDocumentInput, options: ReadDocume
     input.signal?.removeEventListener("abort", onAbort);
   }
 };
-

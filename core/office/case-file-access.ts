@@ -25,7 +25,11 @@ export type CaseFileKey = z.infer<typeof ZCaseFileKey>;
 export const fileCodeOf = (orgCode: string, year: number, code: string): string => `${orgCode}.${year}.${code}`;
 
 /** The three fields of App. VI's file code: OrganId (13), FileCatalog (the year, 4), FileNotation (20). */
-export const fileCodeParts = (organId: string, year: number, code: string): { OrganId: string; FileCatalog: number; FileNotation: string } => ({ OrganId: organId, FileCatalog: year, FileNotation: code });
+export const fileCodeParts = (organId: string, year: number, code: string): { OrganId: string; FileCatalog: number; FileNotation: string } => ({
+  OrganId: organId,
+  FileCatalog: year,
+  FileNotation: code,
+});
 
 export const CASE_FILE_SELECT = {
   id: true,

@@ -154,7 +154,10 @@ export const exportCaseFile = (deps: CoreDeps, raw: ExportCaseFileInput): Promis
                 returnReason: true,
                 unit: { select: { code: true, name: true } },
                 reports: { where: { kind: "COMPLETION" }, orderBy: { createdAt: "asc" }, select: { text: true, createdAt: true } },
-                extensions: { orderBy: { createdAt: "asc" }, select: { id: true, requestedById: true, reason: true, requestedDueAt: true, status: true, decidedById: true, decidedAt: true, createdAt: true } },
+                extensions: {
+                  orderBy: { createdAt: "asc" },
+                  select: { id: true, requestedById: true, reason: true, requestedDueAt: true, status: true, decidedById: true, decidedAt: true, createdAt: true },
+                },
               },
             },
           },
@@ -183,7 +186,16 @@ export const exportCaseFile = (deps: CoreDeps, raw: ExportCaseFileInput): Promis
     for (const { ordinal, document: d } of links) {
       const docDate = d.issuedDate ? utcMidnightToLocalDate(d.issuedDate) : localDateOf(d.arrivalAt ?? d.createdAt, zone);
       docDates.push(docDate);
-      indexRows.push({ ordinal, code: codeOf(d), date: docDate, typeSubject: `${d.docType}: ${d.subject}`, author: d.direction === "OUT" ? (d.issuer ?? scope.orgName) : d.issuer, firstPage: d.pageCount ? pageTotal + 1 : null, pageCount: d.pageCount, secrecy: d.secrecy });
+      indexRows.push({
+        ordinal,
+        code: codeOf(d),
+        date: docDate,
+        typeSubject: `${d.docType}: ${d.subject}`,
+        author: d.direction === "OUT" ? (d.issuer ?? scope.orgName) : d.issuer,
+        firstPage: d.pageCount ? pageTotal + 1 : null,
+        pageCount: d.pageCount,
+        secrecy: d.secrecy,
+      });
       pageTotal += d.pageCount ?? 0;
       languages.add(d.language);
       const trace: TraceHeader[] = [];
@@ -337,14 +349,33 @@ const writeZip = async (dir: string, zipPath: string, files: string[], mtime: Da
 
 // === Mục lục văn bản trong hồ sơ
 
-type IndexRow = { ordinal: number; code: string | null; date: string; typeSubject: string; author: string | null; firstPage: number | null; pageCount: number | null; secrecy: Secrecy };
+type IndexRow = {
+  ordinal: number;
+  code: string | null;
+  date: string;
+  typeSubject: string;
+  author: string | null;
+  firstPage: number | null;
+  pageCount: number | null;
+  secrecy: Secrecy;
+};
 
 /**
  * The printable list of a file's documents (mục lục văn bản): one row per document in file order,
  * the pages it takes in the file ("Tờ số": from–to, counted through the file), a note for a secret
  * document kept on paper only; under it, the totals.
  */
-const documentIndexTable = ({ orgName, file, fileCode, documents }: { orgName: string; file: { code: string; title: string; year: number; retention: string }; fileCode: string; documents: IndexRow[] }): TitledTable => {
+const documentIndexTable = ({
+  orgName,
+  file,
+  fileCode,
+  documents,
+}: {
+  orgName: string;
+  file: { code: string; title: string; year: number; retention: string };
+  fileCode: string;
+  documents: IndexRow[];
+}): TitledTable => {
   const pages = documents.reduce((n, d) => n + (d.pageCount ?? 0), 0);
   const col = (key: KeySuffix<"office.archive.index.col.">) => t("vi", `office.archive.index.col.${key}`);
   return {
@@ -374,6 +405,11 @@ const documentIndexTable = ({ orgName, file, fileCode, documents }: { orgName: s
       d.firstPage !== null && d.pageCount ? (d.pageCount === 1 ? String(d.firstPage) : `${d.firstPage}–${d.firstPage + d.pageCount - 1}`) : null,
       d.secrecy === "NONE" ? null : t("vi", "office.register.note.secret", { level: t("vi", `office.secrecy.${d.secrecy}`) }),
     ]),
-    footerLines: [t("vi", "office.archive.index.total", { count: documents.length, pages }), t("vi", "office.register.signedOn"), t("vi", "office.archive.index.signer"), t("vi", "office.register.signerHint")],
+    footerLines: [
+      t("vi", "office.archive.index.total", { count: documents.length, pages }),
+      t("vi", "office.register.signedOn"),
+      t("vi", "office.archive.index.signer"),
+      t("vi", "office.register.signerHint"),
+    ],
   };
 };

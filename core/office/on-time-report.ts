@@ -315,7 +315,12 @@ export const onTimeTable = (report: OnTimeReport, locale: Locale = "vi"): Titled
     ],
     columns: [
       { title: t(locale, "office.onTime.col.unit"), kind: "text", width: 36 },
-      ...SUMMARY_COLUMNS.map((c) => ({ title: t(locale, `office.onTime.col.${c.key}`), kind: "number" as const, width: 13, ...(c.group ? { group: t(locale, `office.onTime.group.${c.group}`) } : {}) })),
+      ...SUMMARY_COLUMNS.map((c) => ({
+        title: t(locale, `office.onTime.col.${c.key}`),
+        kind: "number" as const,
+        width: 13,
+        ...(c.group ? { group: t(locale, `office.onTime.group.${c.group}`) } : {}),
+      })),
       { title: t(locale, "office.onTime.col.onTimeRate"), kind: "number" as const, width: 13 },
       ...DETAIL_KEYS.map((k) => ({ title: t(locale, `office.onTime.col.${k}`), kind: "number" as const, width: 13 })),
     ],

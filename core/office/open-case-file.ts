@@ -10,7 +10,12 @@ import { resolveOfficeScope } from "./office-scope.ts";
 export const ZOpenCaseFileInput = z.object({
   actorUserId: z.string().min(1),
   /** Số và ký hiệu hồ sơ in the year's file list, e.g. "05-VP" (no dots or spaces: it goes into the file code). */
-  code: z.string().trim().min(1).max(20).regex(/^[\p{L}\p{N}_-]+$/u, "letters, digits, - and _ only"),
+  code: z
+    .string()
+    .trim()
+    .min(1)
+    .max(20)
+    .regex(/^[\p{L}\p{N}_-]+$/u, "letters, digits, - and _ only"),
   /** Tiêu đề hồ sơ. */
   title: z.string().trim().min(1).max(500),
   /** Thời hạn bảo quản, e.g. "10 năm", "Vĩnh viễn". */

@@ -130,7 +130,8 @@ type UnitAssignment = {
 
 const ROLE_ORDER: Record<AssignmentRole, number> = { MAIN: 0, COORDINATE: 1, INFO: 2 };
 
-const secrecyNote = (locale: Locale, secrecy: Secrecy): string | null => (secrecy === "NONE" ? null : t(locale, "office.register.note.secret", { level: t(locale, `office.secrecy.${secrecy}`) }));
+const secrecyNote = (locale: Locale, secrecy: Secrecy): string | null =>
+  secrecy === "NONE" ? null : t(locale, "office.register.note.secret", { level: t(locale, `office.secrecy.${secrecy}`) });
 const urgencyNote = (locale: Locale, urgency: Urgency): string | null => (urgency === "NORMAL" ? null : t(locale, `office.urgency.${urgency}`));
 const joinNotes = (...parts: (string | null | undefined)[]): string => parts.filter((p): p is string => !!p && p.trim() !== "").join("; ");
 
@@ -215,7 +216,13 @@ const buildRegisterFor = async (deps: CoreDeps, scope: OfficeScope, input: z.out
         const units = (directive?.assignments ?? []).filter((a) => a.parentId === null && a.status !== "CANCELLED");
         const receipt = units
           .sort((a, b) => ROLE_ORDER[a.role] - ROLE_ORDER[b.role])
-          .map((a) => (a.acknowledgedAt ? t(locale, "office.register.receipt.acknowledged", { unit: a.unit.code, date: formatDate(a.acknowledgedAt, zone) }) : a.isPaper ? t(locale, "office.register.receipt.paper", { unit: a.unit.code }) : null))
+          .map((a) =>
+            a.acknowledgedAt
+              ? t(locale, "office.register.receipt.acknowledged", { unit: a.unit.code, date: formatDate(a.acknowledgedAt, zone) })
+              : a.isPaper
+                ? t(locale, "office.register.receipt.paper", { unit: a.unit.code })
+                : null,
+          )
           .filter((s): s is string => s !== null)
           .join("; ");
         return [
@@ -321,12 +328,7 @@ const buildRegisterFor = async (deps: CoreDeps, scope: OfficeScope, input: z.out
         d.issuedAmount,
         day(d.arrivalAt),
         receipt,
-        joinNotes(
-          secrecyNote(locale, d.secrecy),
-          urgencyNote(locale, d.urgency),
-          d.requiresRedSeal ? t(locale, "office.register.note.redSeal") : null,
-          d.description,
-        ),
+        joinNotes(secrecyNote(locale, d.secrecy), urgencyNote(locale, d.urgency), d.requiresRedSeal ? t(locale, "office.register.note.redSeal") : null, d.description),
       ];
     });
   }
@@ -341,7 +343,12 @@ const buildRegisterFor = async (deps: CoreDeps, scope: OfficeScope, input: z.out
     titleLines: [scope.orgName, t(locale, `${key}.title`), ...coverLines(locale, period, numbers, input.volume)],
     columns: columnsOf(type).map((c) => ({ title: t(locale, c.titleKey), kind: c.kind, width: c.width })),
     rows,
-    footerLines: [t(locale, "office.register.closing", { count: rows.length }), t(locale, "office.register.signedOn"), t(locale, "office.register.signer"), t(locale, "office.register.signerHint")],
+    footerLines: [
+      t(locale, "office.register.closing", { count: rows.length }),
+      t(locale, "office.register.signedOn"),
+      t(locale, "office.register.signer"),
+      t(locale, "office.register.signerHint"),
+    ],
   };
 };
 

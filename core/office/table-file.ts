@@ -80,7 +80,7 @@ export const addTableSheet = (workbook: ExcelJS.Workbook, table: TitledTable): E
     // The group row above the titles: a group's title merged over its columns; an ungrouped
     // column's title moved up and merged over both rows.
     const groupRow = sheet.getRow(headerAt - 1);
-    for (let i = 0; i < table.columns.length; ) {
+    for (let i = 0; i < table.columns.length;) {
       const group = table.columns[i]!.group;
       let end = i;
       while (group && table.columns[end + 1]?.group === group) end++;

@@ -59,7 +59,8 @@ export const verifyArchivePackage = async (dir: string): Promise<VerifyArchiveRe
   try {
     manifest = ZManifest.parse(JSON.parse(await readFile(path.join(dir, MANIFEST_NAME), "utf8")));
   } catch (err) {
-    result.manifestError = (err as NodeJS.ErrnoException).code === "ENOENT" ? `${MANIFEST_NAME} not found` : `${MANIFEST_NAME} unreadable: ${(err as Error).message.split("\n")[0]}`;
+    result.manifestError =
+      (err as NodeJS.ErrnoException).code === "ENOENT" ? `${MANIFEST_NAME} not found` : `${MANIFEST_NAME} unreadable: ${(err as Error).message.split("\n")[0]}`;
     return result;
   }
   result.fileCode = manifest.fileCode;

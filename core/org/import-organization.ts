@@ -12,7 +12,10 @@ const UNIT_KINDS = ["LEADERSHIP", "OFFICE", "DEPARTMENT", "WARD", "COMMUNE", "OT
 /** Kinds of unit that are a cơ quan of their own (a People's Committee with its own seal) unless the file says otherwise. */
 const OWN_SEAL_KINDS: ReadonlySet<string> = new Set(["WARD", "COMMUNE"]);
 const ROLES = ["CLERK", "LEADER", "UNIT_HEAD", "OFFICER", "MONITOR", "ADMIN"] as const;
-const CODE = z.string().trim().regex(/^[A-Za-z0-9._-]{1,32}$/, "must be 1–32 ASCII letters, digits, '.', '_' or '-'");
+const CODE = z
+  .string()
+  .trim()
+  .regex(/^[A-Za-z0-9._-]{1,32}$/, "must be 1–32 ASCII letters, digits, '.', '_' or '-'");
 
 const isTimeZone = (zone: string) => {
   try {
@@ -39,9 +42,18 @@ export const ZOrganizationFile = z.object({
         /** A separate cơ quan with its own seal; default: true for WARD and COMMUNE. */
         ownSeal: z.boolean().optional(),
         /** The cơ quan's abbreviation in a ký hiệu; default for WARD and COMMUNE: "UBND", else the unit code. */
-        notation: z.string().trim().regex(/^[\p{Lu}\p{Ll}0-9]{1,20}$/u, "must be 1–20 letters or digits, no spaces").optional(),
+        notation: z
+          .string()
+          .trim()
+          .regex(/^[\p{Lu}\p{Ll}0-9]{1,20}$/u, "must be 1–20 letters or digits, no spaces")
+          .optional(),
         /** An own-seal unit's electronic identifier (mã định danh điện tử), e.g. "000.31.32.H23". */
-        organId: z.string().trim().max(13).regex(/^[A-Z0-9]+(\.[A-Z0-9]+)*$/, "must be capital letters and digits in dot-separated groups").optional(),
+        organId: z
+          .string()
+          .trim()
+          .max(13)
+          .regex(/^[A-Z0-9]+(\.[A-Z0-9]+)*$/, "must be capital letters and digits in dot-separated groups")
+          .optional(),
         active: z.boolean().default(true),
       }),
     )
@@ -65,12 +77,19 @@ export const ZOrganizationFile = z.object({
    * passes the checks becomes. `card` (default): a card to the register clerks (Vào sổ / Trả lại);
    * `direct`: registered at once in the name of the office's clerk.
    */
-  interchange: z.object({ register: z.enum(["card", "direct"]).default("card") }).strict().optional(),
+  interchange: z
+    .object({ register: z.enum(["card", "direct"]).default("card") })
+    .strict()
+    .optional(),
   /** Agencies outside the organisation we send to through the interchange (core/interchange/agency-directory.ts). */
   agencies: z
     .array(
       z.object({
-        organId: z.string().trim().max(64).regex(/^[A-Za-z0-9]+([.-][A-Za-z0-9]+)*$/, "must be letters and digits in dot-separated groups, e.g. 000.00.31.H10"),
+        organId: z
+          .string()
+          .trim()
+          .max(64)
+          .regex(/^[A-Za-z0-9]+([.-][A-Za-z0-9]+)*$/, "must be letters and digits in dot-separated groups, e.g. 000.00.31.H10"),
         name: z.string().trim().min(1).max(500),
         parent: z.string().trim().max(64).optional(),
         mail: z.string().trim().max(200).optional(),
@@ -195,7 +214,11 @@ export const importOrganization = async (deps: CoreDeps, { text, actorUserId }: 
           result.users.created++;
         }
       }
-      result.agencies = await importDirectoryAgencies(tx, now, file.agencies.map((a) => ({ organId: a.organId, name: a.name, ...(a.parent ? { parentOrganId: a.parent } : {}), ...(a.mail ? { mail: a.mail } : {}) })));
+      result.agencies = await importDirectoryAgencies(
+        tx,
+        now,
+        file.agencies.map((a) => ({ organId: a.organId, name: a.name, ...(a.parent ? { parentOrganId: a.parent } : {}), ...(a.mail ? { mail: a.mail } : {}) })),
+      );
       await appendAuditEvent(tx, {
         type: "org.imported",
         at: now,

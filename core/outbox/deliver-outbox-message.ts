@@ -137,7 +137,10 @@ export const deliverOutboxMessage = async (deps: CoreDeps, input: DeliverOutboxI
   if (claim.count === 0) return { outcome: "not_claimable" };
 
   const guard = { id: input.outboxId, status: "SENDING" as const, lockedBy: token };
-  const row = await prisma.outboxMessage.findUniqueOrThrow({ where: { id: input.outboxId }, select: { id: true, userId: true, kind: true, payload: true, attempts: true, urgency: true, createdAt: true, seq: true } });
+  const row = await prisma.outboxMessage.findUniqueOrThrow({
+    where: { id: input.outboxId },
+    select: { id: true, userId: true, kind: true, payload: true, attempts: true, urgency: true, createdAt: true, seq: true },
+  });
   const user = await prisma.user.findUnique({ where: { id: row.userId }, select: { id: true, orgId: true, active: true, locale: true } });
 
   const cancel = async (reason: string): Promise<DeliverOutcome> => {
@@ -155,7 +158,14 @@ export const deliverOutboxMessage = async (deps: CoreDeps, input: DeliverOutboxI
     const officeNotified = await prisma.$transaction(async (tx) => {
       const done = await tx.outboxMessage.updateMany({ where: guard, data: { status: "FAILED", lastError: error, lockedBy: null, lockedUntil: null } });
       if (done.count === 0) return 0;
-      await appendAuditEvent(tx, { type: "outbox.failed", at: now, orgId: user.orgId, entityType: "OutboxMessage", entityId: row.id, data: { kind: row.kind, userId: user.id, reason, error } });
+      await appendAuditEvent(tx, {
+        type: "outbox.failed",
+        at: now,
+        orgId: user.orgId,
+        entityType: "OutboxMessage",
+        entityId: row.id,
+        data: { kind: row.kind, userId: user.id, reason, error },
+      });
       return notifyOffice(tx, now, { orgId: user.orgId, personId: user.id, outboxId: row.id, kind: row.kind, urgency: row.urgency });
     });
     return { outcome: "failed", reason, error, officeNotified, kind: row.kind };
@@ -217,7 +227,13 @@ export const deliverOutboxMessage = async (deps: CoreDeps, input: DeliverOutboxI
         const retryAfterMs = Math.max(1, error.retryAfterMs ?? 1_000);
         await prisma.outboxMessage.updateMany({
           where: guard,
-          data: { status: "PENDING", nextAttemptAt: new Date(deps.clock.now().getTime() + retryAfterMs), lastError: `rate limited on ${to.channel}`, lockedBy: null, lockedUntil: null },
+          data: {
+            status: "PENDING",
+            nextAttemptAt: new Date(deps.clock.now().getTime() + retryAfterMs),
+            lastError: `rate limited on ${to.channel}`,
+            lockedBy: null,
+            lockedUntil: null,
+          },
         });
         return { outcome: "rate_limited", channel: to.channel, retryAfterMs };
       }
@@ -287,10 +303,7 @@ const sendWithTimeout = (sender: Sender, target: SendTarget, message: OutboundMe
     );
   });
 
-const markUnreachable = async (
-  deps: CoreDeps,
-  input: { identityId: string; orgId: string; userId: string; channel: Channel; outboxId: string; error: string },
-): Promise<void> => {
+const markUnreachable = async (deps: CoreDeps, input: { identityId: string; orgId: string; userId: string; channel: Channel; outboxId: string; error: string }): Promise<void> => {
   const now = deps.clock.now();
   await deps.prisma.$transaction(async (tx) => {
     const changed = await tx.chatIdentity.updateMany({ where: { id: input.identityId, status: "ACTIVE" }, data: { status: "UNREACHABLE", unreachableAt: now } });
@@ -311,11 +324,7 @@ const markUnreachable = async (
  * could not be delivered. One row per failed row and monitor (dedupe key). A failed
  * `office.unreachable` row tells nobody, so an unreachable office cannot loop.
  */
-const notifyOffice = async (
-  tx: Tx,
-  now: Date,
-  input: { orgId: string; personId: string; outboxId: string; kind: string; urgency: OutboxIntent["urgency"] },
-): Promise<number> => {
+const notifyOffice = async (tx: Tx, now: Date, input: { orgId: string; personId: string; outboxId: string; kind: string; urgency: OutboxIntent["urgency"] }): Promise<number> => {
   if (input.kind === "office.unreachable") return 0;
   const monitors = await tx.user.findMany({ where: { orgId: input.orgId, active: true, roles: { has: "MONITOR" }, id: { not: input.personId } }, select: { id: true } });
   return enqueueOutbox(

@@ -50,7 +50,10 @@ export type { RenderOutboxResult };
 export const renderOutboxMessage = async (deps: CoreDeps, input: RenderOutboxInput): Promise<RenderOutboxResult> => {
   if (!(OUTBOX_KINDS as readonly string[]).includes(input.kind)) return { ok: false, reason: `unknown kind ${input.kind}` };
   const kind = input.kind as OutboxKind;
-  const user = await deps.prisma.user.findUnique({ where: { id: input.userId }, select: { id: true, orgId: true, unitId: true, roles: true, org: { select: { timeZone: true } } } });
+  const user = await deps.prisma.user.findUnique({
+    where: { id: input.userId },
+    select: { id: true, orgId: true, unitId: true, roles: true, org: { select: { timeZone: true } } },
+  });
   if (!user) return { ok: false, reason: "recipient not found" };
   const zone = user.org.timeZone || deps.settings.officeTimeZone;
   const now = deps.clock.now();
@@ -130,7 +133,6 @@ type DocView = {
   registerNumber: number;
   arrivalAt: Date | null;
 };
-
 
 /** The document as officials cite it, its subject and urgency. */
 const documentLines = (ctx: RenderContext, doc: DocView): string => {
@@ -224,7 +226,10 @@ const ASSIGNMENT_GONE = new Set(["CANCELLED"]);
 // === Renderers, one per kind
 
 const renderDocumentToDirect: Renderer<"document.toDirect"> = async (ctx, { documentId }) => {
-  const doc = await ctx.db.document.findUnique({ where: { id: documentId }, select: { ...DOCUMENT_SELECT, requestedDueDate: true, directives: { where: { supersededBy: { is: null } }, select: { id: true }, take: 1 } } });
+  const doc = await ctx.db.document.findUnique({
+    where: { id: documentId },
+    select: { ...DOCUMENT_SELECT, requestedDueDate: true, directives: { where: { supersededBy: { is: null } }, select: { id: true }, take: 1 } },
+  });
   if (!doc) return skip("document not found");
   if (doc.status === "RECALLED" || doc.status === "RETURNED_TO_SENDER") return skip(`document ${doc.status}`);
   if (doc.directives.length > 0) return skip("document already directed");
@@ -304,7 +309,9 @@ const renderAssignmentCancelled: Renderer<"assignment.cancelled"> = async (ctx, 
   if (a.document.status === "RECALLED") return renderAssignmentRecalled(ctx, { ref: a.ref, unitName: a.unit.name, documentId: a.document.id, cardKey: `assignment:${a.id}` });
   const ref = displayRef(a.ref, ctx.currentYear);
   // A delegation closed because the unit returned or completed its assignment (core/assignments/close-delegated-work.ts).
-  const parent = a.parentId ? await ctx.db.assignment.findUnique({ where: { id: a.parentId }, select: { status: true, ref: true, returnReason: true, completedById: true } }) : null;
+  const parent = a.parentId
+    ? await ctx.db.assignment.findUnique({ where: { id: a.parentId }, select: { status: true, ref: true, returnReason: true, completedById: true } })
+    : null;
   const why = parent ? cancelReasonOf(parent.status) : "SUPERSEDED";
   if (parent && why !== "SUPERSEDED") {
     const parentRef = displayRef(parent.ref, ctx.currentYear);
@@ -339,43 +346,45 @@ const renderAssignmentAcknowledged: Renderer<"assignment.acknowledged"> = async 
   });
 };
 
-const renderReport = (which: "progress" | "completed"): Renderer<"assignment.progress" | "assignment.completed"> => async (ctx, { assignmentId, reportId }) => {
-  const a = await loadAssignment(ctx, assignmentId);
-  if (!a) return skip("assignment not found");
-  if (ASSIGNMENT_GONE.has(a.status)) return skip("assignment cancelled");
-  const report = await ctx.db.report.findUnique({ where: { id: reportId }, select: { text: true, authorId: true, createdAt: true } });
-  if (!report) return skip("report not found");
-  const ref = displayRef(a.ref, ctx.currentYear);
-  const attachments = await reportAttachments(ctx, a.document, reportId);
-  const key = which === "progress" ? "assignmentProgress" : "assignmentCompleted";
-  let timeliness: string | null = null;
-  if (which === "completed" && a.dueAt) {
-    const late = workingDaysLate(await ctx.calendar(), a.dueAt, a.completedAt ?? report.createdAt);
-    timeliness = late > 0 ? t(ctx.locale, "notify.assignmentCompleted.late", { days: late }) : t(ctx.locale, "notify.assignmentCompleted.onTime");
-  }
-  // The next step: an officer finished delegated work; the head may now close the unit's own task.
-  const next: MessageAction[] = [];
-  if (which === "completed" && a.parentId) {
-    const parent = await loadAssignment(ctx, a.parentId);
-    if (parent && assignmentActionsFor(ctx.viewer, { ...parent, hasPendingExtension: parent.extensions.length > 0 }).includes("complete")) {
-      const parentRef = displayRef(parent.ref, ctx.currentYear);
-      const [complete] = assignmentMessageActions(ctx.locale, { id: parent.id, shownRef: parentRef }, ["complete"]);
-      next.push({ ...complete!, label: t(ctx.locale, "action.closeUnitTask") });
+const renderReport =
+  (which: "progress" | "completed"): Renderer<"assignment.progress" | "assignment.completed"> =>
+  async (ctx, { assignmentId, reportId }) => {
+    const a = await loadAssignment(ctx, assignmentId);
+    if (!a) return skip("assignment not found");
+    if (ASSIGNMENT_GONE.has(a.status)) return skip("assignment cancelled");
+    const report = await ctx.db.report.findUnique({ where: { id: reportId }, select: { text: true, authorId: true, createdAt: true } });
+    if (!report) return skip("report not found");
+    const ref = displayRef(a.ref, ctx.currentYear);
+    const attachments = await reportAttachments(ctx, a.document, reportId);
+    const key = which === "progress" ? "assignmentProgress" : "assignmentCompleted";
+    let timeliness: string | null = null;
+    if (which === "completed" && a.dueAt) {
+      const late = workingDaysLate(await ctx.calendar(), a.dueAt, a.completedAt ?? report.createdAt);
+      timeliness = late > 0 ? t(ctx.locale, "notify.assignmentCompleted.late", { days: late }) : t(ctx.locale, "notify.assignmentCompleted.onTime");
     }
-  }
-  return ok({
-    title: t(ctx.locale, `notify.${key}.title`, { ref }),
-    text: lines(
-      t(ctx.locale, `notify.${key}.body`, { who: await userName(ctx, report.authorId), unit: a.unit.name, ref, at: formatDateTime(report.createdAt, ctx.zone) }),
-      t(ctx.locale, "notify.line.subject", { subject: a.document.subject }),
-      t(ctx.locale, "notify.line.report", { text: report.text }),
-      attachments.length > 0 && t(ctx.locale, "notify.line.reportFiles", { count: attachments.length }),
-      timeliness,
-    ),
-    attachments,
-    ...(next.length > 0 ? { actions: next } : {}),
-  });
-};
+    // The next step: an officer finished delegated work; the head may now close the unit's own task.
+    const next: MessageAction[] = [];
+    if (which === "completed" && a.parentId) {
+      const parent = await loadAssignment(ctx, a.parentId);
+      if (parent && assignmentActionsFor(ctx.viewer, { ...parent, hasPendingExtension: parent.extensions.length > 0 }).includes("complete")) {
+        const parentRef = displayRef(parent.ref, ctx.currentYear);
+        const [complete] = assignmentMessageActions(ctx.locale, { id: parent.id, shownRef: parentRef }, ["complete"]);
+        next.push({ ...complete!, label: t(ctx.locale, "action.closeUnitTask") });
+      }
+    }
+    return ok({
+      title: t(ctx.locale, `notify.${key}.title`, { ref }),
+      text: lines(
+        t(ctx.locale, `notify.${key}.body`, { who: await userName(ctx, report.authorId), unit: a.unit.name, ref, at: formatDateTime(report.createdAt, ctx.zone) }),
+        t(ctx.locale, "notify.line.subject", { subject: a.document.subject }),
+        t(ctx.locale, "notify.line.report", { text: report.text }),
+        attachments.length > 0 && t(ctx.locale, "notify.line.reportFiles", { count: attachments.length }),
+        timeliness,
+      ),
+      attachments,
+      ...(next.length > 0 ? { actions: next } : {}),
+    });
+  };
 
 const renderAssignmentReturned: Renderer<"assignment.returned"> = async (ctx, { assignmentId }) => {
   const a = await loadAssignment(ctx, assignmentId);
@@ -515,7 +524,10 @@ const renderOfficeUnreachable: Renderer<"office.unreachable"> = async (ctx, { us
       t(ctx.locale, "notify.officeUnreachable.body", { what, name: person.name, unit: person.unit.name }),
       cause,
       // Kept in the person's inbox (the web chat) after their linked chats refused it.
-      row?.status === "SENT" && row.identityId === null && row.channel && t(ctx.locale, "notify.officeUnreachable.keptInInbox", { channel: t(ctx.locale, `notify.channel.${row.channel}`) }),
+      row?.status === "SENT" &&
+        row.identityId === null &&
+        row.channel &&
+        t(ctx.locale, "notify.officeUnreachable.keptInInbox", { channel: t(ctx.locale, `notify.channel.${row.channel}`) }),
     ),
   });
 };
@@ -539,7 +551,14 @@ const renderOfficeLinkCodesLocked: Renderer<"office.linkCodesLocked"> = async (c
 const renderOfficeInterchangeRefused: Renderer<"office.interchangeRefused"> = async (ctx, { packageId }) => {
   const pkg = await ctx.db.interchangePackage.findUnique({
     where: { id: packageId },
-    select: { axisDocId: true, fromOrganId: true, fromOrganName: true, refusalReason: true, axisAnswer: true, statuses: { where: { statusCode: "02" }, select: { responseCode: true, responseDate: true }, take: 1 } },
+    select: {
+      axisDocId: true,
+      fromOrganId: true,
+      fromOrganName: true,
+      refusalReason: true,
+      axisAnswer: true,
+      statuses: { where: { statusCode: "02" }, select: { responseCode: true, responseDate: true }, take: 1 },
+    },
   });
   if (!pkg) return skip("package not found");
   const returned = pkg.statuses[0];
@@ -547,7 +566,12 @@ const renderOfficeInterchangeRefused: Renderer<"office.interchangeRefused"> = as
     title: t(ctx.locale, "notify.interchangeRefused.title"),
     text: lines(
       returned
-        ? t(ctx.locale, "notify.interchangeRefused.document", { code: returned.responseCode, date: formatLocalDate(utcMidnightToLocalDate(returned.responseDate)), sender: pkg.fromOrganName ?? pkg.fromOrganId, organId: pkg.fromOrganId })
+        ? t(ctx.locale, "notify.interchangeRefused.document", {
+            code: returned.responseCode,
+            date: formatLocalDate(utcMidnightToLocalDate(returned.responseDate)),
+            sender: pkg.fromOrganName ?? pkg.fromOrganId,
+            organId: pkg.fromOrganId,
+          })
         : t(ctx.locale, "notify.interchangeRefused.unknownDocument", { docId: pkg.axisDocId, organId: pkg.fromOrganId }),
       pkg.refusalReason && t(ctx.locale, "notify.interchangeRefused.reason", { reason: pkg.refusalReason }),
       t(ctx.locale, returned ? "notify.interchangeRefused.returned" : "notify.interchangeRefused.failed"),
@@ -557,7 +581,9 @@ const renderOfficeInterchangeRefused: Renderer<"office.interchangeRefused"> = as
 
 /** A file's size as people read it: "812 KB", "3,4 MB". */
 const sizeText = (ctx: RenderContext, bytes: number): string =>
-  bytes >= 1_048_576 ? `${(bytes / 1_048_576).toLocaleString(ctx.locale === "vi" ? "vi-VN" : "en-GB", { maximumFractionDigits: 1 })} MB` : `${Math.max(1, Math.round(bytes / 1024))} KB`;
+  bytes >= 1_048_576
+    ? `${(bytes / 1_048_576).toLocaleString(ctx.locale === "vi" ? "vi-VN" : "en-GB", { maximumFractionDigits: 1 })} MB`
+    : `${Math.max(1, Math.round(bytes / 1024))} KB`;
 
 /**
  * The register clerk's card for a package from the interchange waiting for the register (card mode): its
@@ -565,7 +591,10 @@ const sizeText = (ctx: RenderContext, bytes: number): string =>
  * clerk: a card queued before another clerk decided is not sent.
  */
 const renderInterchangeToRegister: Renderer<"interchange.toRegister"> = async (ctx, { packageId }) => {
-  const pkg = await ctx.db.interchangePackage.findUnique({ where: { id: packageId }, select: { id: true, number: true, state: true, envelope: true, files: true, fromOrganId: true } });
+  const pkg = await ctx.db.interchangePackage.findUnique({
+    where: { id: packageId },
+    select: { id: true, number: true, state: true, envelope: true, files: true, fromOrganId: true },
+  });
   if (!pkg || !pkg.envelope) return skip("package not found");
   if (pkg.state !== "PENDING") return skip("package already decided");
   if (!ctx.viewer.roles.includes("CLERK")) return skip("not a register clerk");
@@ -579,7 +608,10 @@ const renderInterchangeToRegister: Renderer<"interchange.toRegister"> = async (c
     title: t(ctx.locale, "notify.interchangeCard.title", { ref, tag: tag(ctx, urgency) }),
     text: lines(
       t(ctx.locale, "notify.interchangeCard.intro"),
-      t(ctx.locale, "notify.interchangeCard.code", { docType: header.documentType?.typeName ?? t(ctx.locale, "notify.interchangeCard.defaultType"), code: `${header.code.codeNumber}/${header.code.codeNotation}` }),
+      t(ctx.locale, "notify.interchangeCard.code", {
+        docType: header.documentType?.typeName ?? t(ctx.locale, "notify.interchangeCard.defaultType"),
+        code: `${header.code.codeNumber}/${header.code.codeNotation}`,
+      }),
       t(ctx.locale, "notify.interchangeCard.issuer", { issuer: header.from.organName ?? header.from.organId, organId: header.from.organId }),
       t(ctx.locale, "notify.interchangeCard.date", { date: formatLocalDate(header.promulgationInfo.promulgationDate) }),
       t(ctx.locale, "notify.line.subject", { subject: header.subject }),
@@ -597,7 +629,10 @@ const renderInterchangeToRegister: Renderer<"interchange.toRegister"> = async (c
 };
 
 const renderOfficeInterchangeReturned: Renderer<"office.interchangeReturned"> = async (ctx, { packageId }) => {
-  const pkg = await ctx.db.interchangePackage.findUnique({ where: { id: packageId }, select: { number: true, state: true, envelope: true, returnReason: true, decidedById: true, decidedAt: true } });
+  const pkg = await ctx.db.interchangePackage.findUnique({
+    where: { id: packageId },
+    select: { number: true, state: true, envelope: true, returnReason: true, decidedById: true, decidedAt: true },
+  });
   if (!pkg || !pkg.envelope) return skip("package not found");
   if (pkg.state !== "RETURNED") return skip("package not returned");
   const header = pkg.envelope as unknown as EdxmlMessageHeader;
@@ -632,7 +667,7 @@ const renderOfficeDigest: Renderer<"office.digest"> = async (ctx, { date, auditH
       refs: [...u.overdue, ...u.dueToday].map((i) => displayRef(i.ref, ctx.currentYear)).join(", "),
     }),
   );
-  const list = <T,>(headingKey: MessageKey, params: Record<string, string | number>, items: T[], line: (item: T) => string): string | null =>
+  const list = <T>(headingKey: MessageKey, params: Record<string, string | number>, items: T[], line: (item: T) => string): string | null =>
     items.length === 0
       ? null
       : // A blank line before each list.
@@ -659,7 +694,11 @@ const renderOfficeDigest: Renderer<"office.digest"> = async (ctx, { date, auditH
       nothingDue ? t(ctx.locale, "notify.officeDigest.empty") : lines(t(ctx.locale, "notify.officeDigest.summary", digest.totals), ...unitLines),
       list("office.digest.awaitingDirective", {}, digest.awaitingDirective, documentLine),
       list("office.digest.unacknowledged", {}, digest.unacknowledged, (a) =>
-        t(ctx.locale, a.isPaper ? "office.digest.unacknowledgedPaper" : "office.digest.unacknowledgedLine", { ref: displayRef(a.ref, ctx.currentYear), unit: a.unitName, sent: formatDate(a.sentAt, ctx.zone) }),
+        t(ctx.locale, a.isPaper ? "office.digest.unacknowledgedPaper" : "office.digest.unacknowledgedLine", {
+          ref: displayRef(a.ref, ctx.currentYear),
+          unit: a.unitName,
+          sent: formatDate(a.sentAt, ctx.zone),
+        }),
       ),
       list("office.digest.received", { since: formatLocalDate(digest.receivedSince) }, digest.received, documentLine),
       // The audit chain's head, so a copy of it exists outside the database (core/audit/audit-checkpoint.ts).

@@ -58,7 +58,10 @@ export const acknowledgeOutgoing = (deps: CoreDeps, raw: AcknowledgeOutgoingInpu
       const ref = canonicalOutgoingRef(input.ref!, currentYear);
       if (!ref) throw notFound();
       const doc = await deps.prisma.document.findUnique({ where: { orgId_direction_ref: { orgId: actor.orgId, direction: "OUT", ref } }, select: { id: true } });
-      const unit = await deps.prisma.unit.findFirst({ where: { orgId: actor.orgId, code: { equals: input.unitCode ?? actor.unitCode, mode: "insensitive" } }, select: { id: true } });
+      const unit = await deps.prisma.unit.findFirst({
+        where: { orgId: actor.orgId, code: { equals: input.unitCode ?? actor.unitCode, mode: "insensitive" } },
+        select: { id: true },
+      });
       if (!doc || !unit) throw notFound();
       where = { documentId: doc.id, unitId: unit.id };
     }

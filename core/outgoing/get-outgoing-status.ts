@@ -103,7 +103,9 @@ export const getOutgoingStatus = (deps: CoreDeps, raw: GetOutgoingStatusInput): 
       select: { entityId: true, actorUserId: true },
     });
     const people = new Map(
-      (await deps.prisma.user.findMany({ where: { id: { in: acks.map((a) => a.actorUserId).filter((x): x is string => x !== null) } }, select: { id: true, name: true } })).map((u) => [u.id, u.name]),
+      (await deps.prisma.user.findMany({ where: { id: { in: acks.map((a) => a.actorUserId).filter((x): x is string => x !== null) } }, select: { id: true, name: true } })).map(
+        (u) => [u.id, u.name],
+      ),
     );
     const recipients = doc.recipients.map((r): OutgoingRecipientStatus => {
       const unit = r.unitId ? units.get(r.unitId) : undefined;

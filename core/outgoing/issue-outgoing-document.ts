@@ -165,14 +165,18 @@ export const issueOutgoingDocument = (deps: CoreDeps, raw: IssueOutgoingInput): 
     const input = ZIssueOutgoingInput.parse(raw);
     const docType = input.docType.normalize("NFC");
     if (!isKnownDocType(docType)) throw new DomainError("OUTGOING_UNKNOWN_DOC_TYPE", "outgoing.unknownDocType", { docType });
-    if (input.normative && !isNormativeType(docType)) throw new DomainError("OUTGOING_NOT_NORMATIVE", "numbering.notNormativeType", { docType, types: NORMATIVE_DOC_TYPES.join(", ") });
+    if (input.normative && !isNormativeType(docType))
+      throw new DomainError("OUTGOING_NOT_NORMATIVE", "numbering.notNormativeType", { docType, types: NORMATIVE_DOC_TYPES.join(", ") });
     const isSecret = isSecretLevel(input.secrecy);
     if (isSecret && input.files.length > 0) throw new DomainError("SECRET_FILE_REFUSED", "document.secretFileRefused");
     const isPaperOnly = isSecret || input.requiresRedSeal;
     if (!isPaperOnly && input.files.length === 0) throw new DomainError("OUTGOING_FILE_REQUIRED", "outgoing.fileRequired");
     if (input.internalRecipients.length + input.externalRecipients.length === 0) throw new DomainError("OUTGOING_NO_RECIPIENTS", "outgoing.noRecipients");
 
-    const units = await deps.prisma.unit.findMany({ where: { orgId: actor.orgId, active: true }, select: { id: true, code: true, name: true, hasAccount: true, ownSeal: true, notation: true } });
+    const units = await deps.prisma.unit.findMany({
+      where: { orgId: actor.orgId, active: true },
+      select: { id: true, code: true, name: true, hasAccount: true, ownSeal: true, notation: true },
+    });
     const unitByCode = new Map(units.map((u) => [u.code.toUpperCase(), u]));
     const drafting = unitByCode.get((input.draftingUnitCode ?? actor.unitCode).toUpperCase());
     if (!drafting) throw new DomainError("UNIT_UNKNOWN", "outgoing.unitUnknown", { codes: input.draftingUnitCode ?? actor.unitCode });
@@ -257,7 +261,16 @@ export const issueOutgoingDocument = (deps: CoreDeps, raw: IssueOutgoingInput): 
       });
       if (original && prepared) {
         await tx.storedFile.create({
-          data: { sha256: original.sha256, size: original.size, mime: "application/pdf", kind: "ORIGINAL", fileName: `${ref.replace("/", "-")}.pdf`, pageCount: prepared.pageCount, documentId: doc.id, createdAt: now },
+          data: {
+            sha256: original.sha256,
+            size: original.size,
+            mime: "application/pdf",
+            kind: "ORIGINAL",
+            fileName: `${ref.replace("/", "-")}.pdf`,
+            pageCount: prepared.pageCount,
+            documentId: doc.id,
+            createdAt: now,
+          },
         });
       }
       const recipients: IssuedRecipient[] = [
@@ -317,11 +330,13 @@ export const issueOutgoingDocument = (deps: CoreDeps, raw: IssueOutgoingInput): 
       pageCount: prepared?.pageCount ?? null,
       recipients: created.recipients,
       interchange: deps.settings.agencyOrganId
-        ? await deps.prisma.interchangeOutgoingRecipient.findMany({
-            where: { outgoing: { documentId: created.id } },
-            orderBy: { createdAt: "asc" },
-            select: { documentRecipientId: true, organId: true, organName: true },
-          }).then((rows) => rows.map((r) => ({ recipientId: r.documentRecipientId, organId: r.organId, organName: r.organName })))
+        ? await deps.prisma.interchangeOutgoingRecipient
+            .findMany({
+              where: { outgoing: { documentId: created.id } },
+              orderBy: { createdAt: "asc" },
+              select: { documentRecipientId: true, organId: true, organName: true },
+            })
+            .then((rows) => rows.map((r) => ({ recipientId: r.documentRecipientId, organId: r.organId, organName: r.organName })))
         : null,
     };
   });
@@ -344,7 +359,10 @@ export const sealFormOf = async (original: Uint8Array): Promise<SealForm> => ((a
  * queues its delivery to the heads of the electronic recipient units. Idempotent: an ISSUED document
  * is returned as it is (a crash between the two steps is repaired by calling this again).
  */
-export const finishOutgoingIssue = async (deps: CoreDeps, { documentId, certificate }: { documentId: string; certificate?: AgencyCertificate }): Promise<FinishOutgoingIssueResult> => {
+export const finishOutgoingIssue = async (
+  deps: CoreDeps,
+  { documentId, certificate }: { documentId: string; certificate?: AgencyCertificate },
+): Promise<FinishOutgoingIssueResult> => {
   const doc = await deps.prisma.document.findUniqueOrThrow({
     where: { id: documentId },
     select: {
@@ -400,12 +418,24 @@ export const finishOutgoingIssue = async (deps: CoreDeps, { documentId, certific
     const claimed = await tx.document.updateMany({ where: { id: doc.id, status: "REGISTERED" }, data: { status: "ISSUED", isSigned } });
     if (claimed.count === 0) {
       // Another call finished it first: report what it stored.
-      const current = await tx.document.findUniqueOrThrow({ where: { id: doc.id }, select: { isSigned: true, files: { where: { kind: "SIGNED" }, select: { sha256: true }, take: 1 } } });
+      const current = await tx.document.findUniqueOrThrow({
+        where: { id: doc.id },
+        select: { isSigned: true, files: { where: { kind: "SIGNED" }, select: { sha256: true }, take: 1 } },
+      });
       return { isSigned: current.isSigned, sealForm: current.isSigned ? sealForm : null, sealedSha256: current.files[0]?.sha256 ?? null };
     }
     if (sealed && original) {
       await tx.storedFile.create({
-        data: { sha256: sealed.sha256, size: sealed.size, mime: "application/pdf", kind: "SIGNED", fileName: original.fileName, pageCount: original.pageCount, documentId: doc.id, createdAt: signedAt },
+        data: {
+          sha256: sealed.sha256,
+          size: sealed.size,
+          mime: "application/pdf",
+          kind: "SIGNED",
+          fileName: original.fileName,
+          pageCount: original.pageCount,
+          documentId: doc.id,
+          createdAt: signedAt,
+        },
       });
     }
     // Paper-only documents have no electronic recipients (isPaper on every row): nothing is queued.
@@ -433,7 +463,14 @@ export const finishOutgoingIssue = async (deps: CoreDeps, { documentId, certific
       actorUserId: doc.createdById,
       entityType: "Document",
       entityId: doc.id,
-      data: { ref: doc.ref, isSigned, sealForm, sealedSha256: sealed?.sha256 ?? null, electronicRecipients: doc.recipients.map((r) => r.id), ...(interchange ? { interchangeRecipients: interchange.recipients } : {}) },
+      data: {
+        ref: doc.ref,
+        isSigned,
+        sealForm,
+        sealedSha256: sealed?.sha256 ?? null,
+        electronicRecipients: doc.recipients.map((r) => r.id),
+        ...(interchange ? { interchangeRecipients: interchange.recipients } : {}),
+      },
     });
     return { isSigned, sealForm, sealedSha256: sealed?.sha256 ?? null };
   }, TX_OPTIONS);

@@ -59,7 +59,9 @@ export const listOutgoingPaper = (deps: CoreDeps, raw: ListOutgoingPaperInput): 
       },
     });
     const units = new Map(
-      (await deps.prisma.unit.findMany({ where: { id: { in: rows.map((r) => r.unitId).filter((x): x is string => x !== null) } }, select: { id: true, code: true, name: true } })).map((u) => [u.id, u]),
+      (
+        await deps.prisma.unit.findMany({ where: { id: { in: rows.map((r) => r.unitId).filter((x): x is string => x !== null) } }, select: { id: true, code: true, name: true } })
+      ).map((u) => [u.id, u]),
     );
     const RANK: Record<Urgency, number> = { NORMAL: 0, URGENT: 1, VERY_URGENT: 2, FLASH: 3 };
     const items = rows.map((r): OutgoingPaperItem => {

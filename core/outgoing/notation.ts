@@ -22,7 +22,17 @@ export const formatOutgoingNumber = (n: number): string => String(n).padStart(2,
  * @example outgoingNotation({ docType: "Công văn", orgCode: "UBND", draftingUnitCode: "VP" }) // "UBND-VP"
  * @example outgoingNotation({ docType: "Quyết định", orgCode: "UBND" }) // "QĐ-UBND"
  */
-export const outgoingNotation = ({ docType, orgCode, draftingUnitCode, normativeYear }: { docType: string; orgCode: string; draftingUnitCode?: string | null; normativeYear?: number }): string => {
+export const outgoingNotation = ({
+  docType,
+  orgCode,
+  draftingUnitCode,
+  normativeYear,
+}: {
+  docType: string;
+  orgCode: string;
+  draftingUnitCode?: string | null;
+  normativeYear?: number;
+}): string => {
   const abbreviation = docTypeAbbreviation(docType);
   if (normativeYear !== undefined) {
     if (!abbreviation || !isNormativeType(docType)) throw new Error(`Document type ${docType} is not a legal normative type`);

@@ -34,9 +34,6 @@ export const loadStampFontBytes = (): Promise<{ regular: Uint8Array; bold: Uint8
 export const embedStampFonts = async (doc: PDFDocument): Promise<StampFonts> => {
   const [bytes, fontkit] = await Promise.all([loadStampFontBytes(), loadFontkit()]);
   doc.registerFontkit(fontkit);
-  const [regular, bold] = await Promise.all([
-    doc.embedFont(bytes.regular, { subset: true }),
-    doc.embedFont(bytes.bold, { subset: true }),
-  ]);
+  const [regular, bold] = await Promise.all([doc.embedFont(bytes.regular, { subset: true }), doc.embedFont(bytes.bold, { subset: true })]);
   return { regular, bold };
 };

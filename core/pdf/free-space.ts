@@ -103,8 +103,7 @@ export const findFreeSpot = (
       sums[(y + 1) * (rw + 1) + x + 1] = sums[y * (rw + 1) + x + 1]! + row;
     }
   }
-  const inkIn = (x0: number, y0: number, x1: number, y1: number) =>
-    sums[y1 * (rw + 1) + x1]! - sums[y0 * (rw + 1) + x1]! - sums[y1 * (rw + 1) + x0]! + sums[y0 * (rw + 1) + x0]!;
+  const inkIn = (x0: number, y0: number, x1: number, y1: number) => sums[y1 * (rw + 1) + x1]! - sums[y0 * (rw + 1) + x1]! - sums[y1 * (rw + 1) + x0]! + sums[y0 * (rw + 1) + x0]!;
 
   const clearance = options.clearance ?? 4;
   const edgeTop = options.edgeTop ?? (4 / 25.4) * 72;

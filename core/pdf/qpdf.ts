@@ -6,9 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 
 /** Result of trying to decrypt: the decrypted bytes, or why not. */
-export type DecryptResult =
-  | { ok: true; bytes: Uint8Array }
-  | { ok: false; reason: "password-required" | "qpdf-unavailable" | "failed" };
+export type DecryptResult = { ok: true; bytes: Uint8Array } | { ok: false; reason: "password-required" | "qpdf-unavailable" | "failed" };
 
 /** Options of `decryptOwnerOnly`. */
 export type QpdfOptions = {

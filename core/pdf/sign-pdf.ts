@@ -96,7 +96,11 @@ export const checkAgencyCertificate = (certificate: AgencyCertificate): Promise<
  * const signed = await signPdf(sealed, { certificate, signedAt: now });
  */
 export const signPdf = async (pdf: Uint8Array, options: SignPdfOptions): Promise<Uint8Array> => {
-  const [{ pdflibAddPlaceholder }, { P12Signer }, { SignPdf }] = await Promise.all([import("@signpdf/placeholder-pdf-lib"), import("@signpdf/signer-p12"), import("@signpdf/signpdf")]);
+  const [{ pdflibAddPlaceholder }, { P12Signer }, { SignPdf }] = await Promise.all([
+    import("@signpdf/placeholder-pdf-lib"),
+    import("@signpdf/signer-p12"),
+    import("@signpdf/signpdf"),
+  ]);
   let doc: PDFDocument;
   try {
     doc = await PDFDocument.load(pdf.slice(), { updateMetadata: false });

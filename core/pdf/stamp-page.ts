@@ -34,9 +34,7 @@ export const loadCopy = async (pdf: Uint8Array): Promise<PDFDocument> => {
     return await PDFDocument.load(pdf.slice(), { updateMetadata: false });
   } catch (err) {
     const isEncrypted = err instanceof Error && /is encrypted/i.test(err.message);
-    throw isEncrypted
-      ? new DomainError("PDF_ENCRYPTED", "intake.pdfEncrypted", {}, { cause: err })
-      : new DomainError("PDF_CORRUPT", "intake.pdfCorrupt", {}, { cause: err });
+    throw isEncrypted ? new DomainError("PDF_ENCRYPTED", "intake.pdfEncrypted", {}, { cause: err }) : new DomainError("PDF_CORRUPT", "intake.pdfCorrupt", {}, { cause: err });
   }
 };
 

@@ -14,14 +14,38 @@ import { ZAssignmentRefInput, canonicalDocumentRef } from "./refs-input.ts";
 import { visibleDocumentsWhere } from "./visibility.ts";
 
 const DETAIL_SELECT = {
-  id: true, ref: true, documentId: true, status: true, role: true, dueAt: true, originalDueAt: true, isPaper: true,
-  parentId: true, unitId: true, assigneeUserId: true, directiveId: true, acknowledgedAt: true, createdAt: true,
-  sentAt: true, acknowledgedById: true, completedAt: true, completedById: true, returnedAt: true, returnReason: true,
+  id: true,
+  ref: true,
+  documentId: true,
+  status: true,
+  role: true,
+  dueAt: true,
+  originalDueAt: true,
+  isPaper: true,
+  parentId: true,
+  unitId: true,
+  assigneeUserId: true,
+  directiveId: true,
+  acknowledgedAt: true,
+  createdAt: true,
+  sentAt: true,
+  acknowledgedById: true,
+  completedAt: true,
+  completedById: true,
+  returnedAt: true,
+  returnReason: true,
   unit: { select: { id: true, code: true, name: true } },
   directive: { select: { text: true } },
   document: {
     select: {
-      ref: true, subject: true, issuer: true, codeNumber: true, codeNotation: true, urgency: true, secrecy: true, isPaperOnly: true,
+      ref: true,
+      subject: true,
+      issuer: true,
+      codeNumber: true,
+      codeNotation: true,
+      urgency: true,
+      secrecy: true,
+      isPaperOnly: true,
       files: { where: { kind: { in: ["STAMPED", "ORIGINAL"] as FileKind[] } }, select: { kind: true, sha256: true, fileName: true, mime: true }, orderBy: { createdAt: "desc" } },
     },
   },
@@ -122,7 +146,11 @@ const refWhere = (actor: Actor, docRef: string, ref: { unitCode: string; officer
 });
 
 /** Of the candidates (newest first), the officer's if one is named; an open one beats a cancelled or closed one of an earlier directive. */
-const pickByRef = <C extends { status: AssignmentStatus; assigneeUserId: string | null }>(candidates: C[], assigneeById: Map<string, { code: string }>, officerCode: string | undefined): C | undefined => {
+const pickByRef = <C extends { status: AssignmentStatus; assigneeUserId: string | null }>(
+  candidates: C[],
+  assigneeById: Map<string, { code: string }>,
+  officerCode: string | undefined,
+): C | undefined => {
   const officer = officerCode?.toLowerCase();
   const matching = candidates.filter((c) => officer === undefined || assigneeById.get(c.assigneeUserId ?? "")?.code.toLowerCase() === officer);
   return matching.find((c) => OPEN_STATUSES.includes(c.status)) ?? matching[0];
@@ -201,7 +229,13 @@ const historyOf = (a: DetailRow, names: Map<string, string>): AssignmentHistoryE
   ].sort((x, y) => x.at.getTime() - y.at.getTime());
 };
 
-const detailOf = (ctx: QueryContext, actor: Actor, a: DetailRow, assignee: AssignmentDetail["assignee"], people: { names: Map<string, string>; heads: string[] }): AssignmentDetail => {
+const detailOf = (
+  ctx: QueryContext,
+  actor: Actor,
+  a: DetailRow,
+  assignee: AssignmentDetail["assignee"],
+  people: { names: Map<string, string>; heads: string[] },
+): AssignmentDetail => {
   const pending = a.extensions.filter((e) => e.status === "PENDING");
   const hasPendingExtension = pending.length > 0;
   const openDelegates = a.children.filter((c) => OPEN_STATUSES.includes(c.status) && c.assigneeUserId).map((c) => people.names.get(c.assigneeUserId!) ?? "");

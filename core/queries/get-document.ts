@@ -122,10 +122,30 @@ export const getDocumentByRef = (deps: CoreDeps, raw: GetDocumentByRefInput): Pr
     const doc = await deps.prisma.document.findFirst({
       where: { AND: [{ orgId: actor.orgId, ref }, visibleDocumentsWhere(actor)] },
       select: {
-        id: true, ref: true, direction: true, registerBook: true, registerNumber: true, registerYear: true, docType: true,
-        codeNumber: true, codeNotation: true, issuer: true, issuedDate: true, subject: true, pageCount: true, description: true,
-        arrivalAt: true, signerName: true, signerTitle: true, urgency: true, secrecy: true, isPaperOnly: true, requiresRedSeal: true,
-        status: true, dueAt: true, toPlaces: true,
+        id: true,
+        ref: true,
+        direction: true,
+        registerBook: true,
+        registerNumber: true,
+        registerYear: true,
+        docType: true,
+        codeNumber: true,
+        codeNotation: true,
+        issuer: true,
+        issuedDate: true,
+        subject: true,
+        pageCount: true,
+        description: true,
+        arrivalAt: true,
+        signerName: true,
+        signerTitle: true,
+        urgency: true,
+        secrecy: true,
+        isPaperOnly: true,
+        requiresRedSeal: true,
+        status: true,
+        dueAt: true,
+        toPlaces: true,
         files: { select: { kind: true, sha256: true, fileName: true, mime: true, size: true, pageCount: true }, orderBy: { createdAt: "asc" } },
         directives: { select: { id: true, text: true, authorId: true, enteredById: true, supersedesId: true, createdAt: true }, orderBy: { createdAt: "desc" } },
         interchangeOutgoing: { select: INTERCHANGE_SEND_SELECT },
@@ -136,9 +156,26 @@ export const getDocumentByRef = (deps: CoreDeps, raw: GetDocumentByRefInput): Pr
     const assignments = await deps.prisma.assignment.findMany({
       where: { documentId: doc.id },
       select: {
-        id: true, ref: true, directiveId: true, unitId: true, role: true, status: true, dueAt: true, originalDueAt: true, isPaper: true,
-        sentAt: true, acknowledgedAt: true, acknowledgedById: true, ackChannel: true, completedAt: true, completedById: true,
-        returnedAt: true, returnReason: true, parentId: true, assigneeUserId: true, createdAt: true,
+        id: true,
+        ref: true,
+        directiveId: true,
+        unitId: true,
+        role: true,
+        status: true,
+        dueAt: true,
+        originalDueAt: true,
+        isPaper: true,
+        sentAt: true,
+        acknowledgedAt: true,
+        acknowledgedById: true,
+        ackChannel: true,
+        completedAt: true,
+        completedById: true,
+        returnedAt: true,
+        returnReason: true,
+        parentId: true,
+        assigneeUserId: true,
+        createdAt: true,
         unit: { select: { code: true, name: true } },
         extensions: { where: { status: "PENDING" }, select: { id: true }, take: 1 },
       },
@@ -217,7 +254,10 @@ export const getDocumentByRef = (deps: CoreDeps, raw: GetDocumentByRefInput): Pr
     }
     const topLevel = assignments
       .filter((a) => a.parentId === null)
-      .sort((a, b) => Number(b.directiveId === current?.id) - Number(a.directiveId === current?.id) || ROLE_ORDER[a.role] - ROLE_ORDER[b.role] || a.createdAt.getTime() - b.createdAt.getTime());
+      .sort(
+        (a, b) =>
+          Number(b.directiveId === current?.id) - Number(a.directiveId === current?.id) || ROLE_ORDER[a.role] - ROLE_ORDER[b.role] || a.createdAt.getTime() - b.createdAt.getTime(),
+      );
 
     return {
       documentId: doc.id,

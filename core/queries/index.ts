@@ -3,7 +3,16 @@
 export { visibleDocumentsWhere, seesSecretMetadata, SECRET_METADATA_ROLES } from "./visibility.ts";
 export { assignmentActionsFor, ASSIGNMENT_ACTIONS, type AssignmentAction, type AssignmentFacts } from "../workflow/state-machine.ts";
 export { ZDocumentRefInput, ZAssignmentRefInput, type DocumentRefInput, type AssignmentRefInput, type RefKind } from "./refs-input.ts";
-export { listMyTasks, ZListMyTasksInput, type ListMyTasksInput, type ListMyTasksResult, type TaskItem, type AssignmentTask, type DirectTask, type ExtensionTask } from "./list-my-tasks.ts";
+export {
+  listMyTasks,
+  ZListMyTasksInput,
+  type ListMyTasksInput,
+  type ListMyTasksResult,
+  type TaskItem,
+  type AssignmentTask,
+  type DirectTask,
+  type ExtensionTask,
+} from "./list-my-tasks.ts";
 export { listOverdue, ZListOverdueInput, type ListOverdueInput, type ListOverdueResult, type OverdueGroup, type OverdueItem } from "./list-overdue.ts";
 export { getDocumentByRef, ZGetDocumentByRefInput, type GetDocumentByRefInput, type DocumentView, type DirectiveView, type AssignmentView } from "./get-document.ts";
 export { getAssignmentByRef, resolveAssignmentRef, ZGetAssignmentByRefInput, type GetAssignmentByRefInput, type AssignmentDetail } from "./get-assignment.ts";

@@ -80,7 +80,10 @@ export const listMyTasks = (deps: CoreDeps, raw: ListMyTasksInput): Promise<List
     const actor = await loadActor(deps.prisma, input.actorUserId);
     const ctx = await loadQueryContext(deps, actor);
     const visible = visibleDocumentsWhere(actor);
-    const base = (d: { id: string; ref: string; subject: string; issuer: string | null; codeNumber: string | null; codeNotation: string | null; urgency: Urgency }, dueAt: Date | null): TaskBase => ({
+    const base = (
+      d: { id: string; ref: string; subject: string; issuer: string | null; codeNumber: string | null; codeNotation: string | null; urgency: Urgency },
+      dueAt: Date | null,
+    ): TaskBase => ({
       documentId: d.id,
       documentRef: d.ref,
       documentDisplayRef: shownRef(ctx, d.ref),
@@ -100,7 +103,14 @@ export const listMyTasks = (deps: CoreDeps, raw: ListMyTasksInput): Promise<List
         AND: [{ OR: mine }, { OR: [{ role: { not: "INFO" } }, { status: "ASSIGNED" }] }],
       },
       select: {
-        id: true, ref: true, role: true, status: true, dueAt: true, unitId: true, parentId: true, assigneeUserId: true,
+        id: true,
+        ref: true,
+        role: true,
+        status: true,
+        dueAt: true,
+        unitId: true,
+        parentId: true,
+        assigneeUserId: true,
         unit: { select: { code: true, name: true } },
         directive: { select: { text: true } },
         document: { select: DOC },
@@ -131,11 +141,17 @@ export const listMyTasks = (deps: CoreDeps, raw: ListMyTasksInput): Promise<List
       const requests = await deps.prisma.extensionRequest.findMany({
         where: { status: "PENDING", assignment: { status: { in: OPEN_STATUSES }, directive: { authorId: actor.id }, document: visible } },
         select: {
-          id: true, requestedDueAt: true, reason: true, requestedById: true,
+          id: true,
+          requestedDueAt: true,
+          reason: true,
+          requestedById: true,
           assignment: { select: { id: true, ref: true, dueAt: true, unit: { select: { code: true, name: true } }, document: { select: DOC } } },
         },
       });
-      const requesters = await namesOf(deps, requests.map((r) => r.requestedById));
+      const requesters = await namesOf(
+        deps,
+        requests.map((r) => r.requestedById),
+      );
       for (const r of requests) {
         items.push({
           ...base(r.assignment.document, r.assignment.dueAt),
@@ -155,4 +171,3 @@ export const listMyTasks = (deps: CoreDeps, raw: ListMyTasksInput): Promise<List
     items.sort((a, b) => byDueThenUrgency(a, b) || a.ref.localeCompare(b.ref, "en", { numeric: true }));
     return { items };
   });
-

@@ -74,7 +74,13 @@ export const listOverdue = (deps: CoreDeps, raw: ListOverdueInput): Promise<List
     const rows = await deps.prisma.assignment.findMany({
       where: { AND: [scope, { status: { in: OPEN_STATUSES }, dueAt: { lt: ctx.now }, document: visibleDocumentsWhere(actor) }] },
       select: {
-        id: true, ref: true, role: true, status: true, dueAt: true, isPaper: true, assigneeUserId: true,
+        id: true,
+        ref: true,
+        role: true,
+        status: true,
+        dueAt: true,
+        isPaper: true,
+        assigneeUserId: true,
         unit: { select: { code: true, name: true } },
         document: { select: { id: true, ref: true, subject: true, urgency: true } },
       },

@@ -47,7 +47,11 @@ export const listPaperDeliveries = (deps: CoreDeps, raw: ListPaperDeliveriesInpu
     const rows = await deps.prisma.assignment.findMany({
       where: { isPaper: true, status: "ASSIGNED", document: visibleDocumentsWhere(actor) },
       select: {
-        id: true, ref: true, role: true, dueAt: true, sentAt: true,
+        id: true,
+        ref: true,
+        role: true,
+        dueAt: true,
+        sentAt: true,
         unit: { select: { code: true, name: true } },
         directive: { select: { text: true } },
         document: { select: { id: true, ref: true, subject: true, codeNumber: true, codeNotation: true, issuer: true, urgency: true } },

@@ -104,7 +104,13 @@ export const searchDocuments = (deps: CoreDeps, raw: SearchDocumentsInput): Prom
   runUseCase(deps, { action: "query.search", actorUserId: raw.actorUserId }, async () => {
     const input = ZSearchDocumentsInput.parse(raw);
     const actor = await loadActor(deps.prisma, input.actorUserId);
-    const words = [...new Set(foldVietnamese(input.query).split(" ").filter((w) => w !== ""))].slice(0, MAX_WORDS);
+    const words = [
+      ...new Set(
+        foldVietnamese(input.query)
+          .split(" ")
+          .filter((w) => w !== ""),
+      ),
+    ].slice(0, MAX_WORDS);
     if (words.length === 0) throw new DomainError("SEARCH_QUERY_EMPTY", "queries.searchQueryEmpty");
     const ctx = await loadQueryContext(deps, actor);
     const rows = await deps.prisma.document.findMany({
@@ -118,8 +124,20 @@ export const searchDocuments = (deps: CoreDeps, raw: SearchDocumentsInput): Prom
         ],
       },
       select: {
-        id: true, ref: true, direction: true, docType: true, codeNumber: true, codeNotation: true, issuer: true, subject: true,
-        arrivalAt: true, status: true, urgency: true, secrecy: true, isPaperOnly: true, searchText: true,
+        id: true,
+        ref: true,
+        direction: true,
+        docType: true,
+        codeNumber: true,
+        codeNotation: true,
+        issuer: true,
+        subject: true,
+        arrivalAt: true,
+        status: true,
+        urgency: true,
+        secrecy: true,
+        isPaperOnly: true,
+        searchText: true,
       },
       orderBy: [{ createdAt: "desc" }, { registerNumber: "desc" }],
       take: input.limit + 1,

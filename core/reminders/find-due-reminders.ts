@@ -15,8 +15,7 @@ export const MAX_SWEEP_LIMIT = 5_000;
  * The statement Prisma runs for `findDueReminders` ($1 = now, $2 = limit), for EXPLAIN in tests and
  * by operators (`EXPLAIN` it with a real instant to see the index range scan).
  */
-export const DUE_REMINDERS_SQL =
-  'SELECT "id", "reminderCount", "nextReminderAt" FROM "public"."Assignment" WHERE "nextReminderAt" <= $1 ORDER BY "nextReminderAt" ASC LIMIT $2';
+export const DUE_REMINDERS_SQL = 'SELECT "id", "reminderCount", "nextReminderAt" FROM "public"."Assignment" WHERE "nextReminderAt" <= $1 ORDER BY "nextReminderAt" ASC LIMIT $2';
 
 /**
  * Assignments with `nextReminderAt <= now`, the most overdue first, at most `limit`.

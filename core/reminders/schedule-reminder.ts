@@ -4,13 +4,7 @@
 // schedule may change: an assignment is created, acknowledged, delegated, completed, returned,
 // cancelled, or its deadline is extended. The chase job (send-due-reminder.ts) uses the same functions.
 import type { Calendar } from "../calendar/calendar.ts";
-import {
-  DEFAULT_REMINDER_POLICY,
-  nextReminder,
-  type ReminderAssignment,
-  type ReminderPlan,
-  type ReminderPolicy,
-} from "../domain/reminder-policy.ts";
+import { DEFAULT_REMINDER_POLICY, nextReminder, type ReminderAssignment, type ReminderPlan, type ReminderPolicy } from "../domain/reminder-policy.ts";
 import type { Tx } from "../store/tx.ts";
 
 /**
@@ -104,10 +98,7 @@ export const readReminderRow = async (
  * @returns the stored state, or null when the assignment does not exist.
  * @example await refreshAssignmentReminder(tx, { assignmentId, calendar, policy, now });
  */
-export const refreshAssignmentReminder = async (
-  tx: Tx,
-  input: { assignmentId: string; calendar: Calendar; policy?: ReminderPolicy; now: Date },
-): Promise<ReminderState | null> => {
+export const refreshAssignmentReminder = async (tx: Tx, input: { assignmentId: string; calendar: Calendar; policy?: ReminderPolicy; now: Date }): Promise<ReminderState | null> => {
   const row = await readReminderRow(tx, input.assignmentId);
   if (row === null) return null;
   const state = computeReminderState({ assignment: row, calendar: input.calendar, now: input.now, ...(input.policy ? { policy: input.policy } : {}) });

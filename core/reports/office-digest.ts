@@ -80,12 +80,33 @@ export type OfficeDigest = {
 };
 
 /** Whether the digest has anything for the office. */
-export const isDigestEmpty = (d: OfficeDigest): boolean =>
-  d.totals.overdue + d.totals.dueToday + d.awaitingDirective.length + d.unacknowledged.length + d.received.length === 0;
+export const isDigestEmpty = (d: OfficeDigest): boolean => d.totals.overdue + d.totals.dueToday + d.awaitingDirective.length + d.unacknowledged.length + d.received.length === 0;
 
-const DOCUMENT_SELECT = { id: true, ref: true, codeNumber: true, codeNotation: true, issuer: true, subject: true, secrecy: true, urgency: true, arrivalAt: true, createdAt: true } as const;
+const DOCUMENT_SELECT = {
+  id: true,
+  ref: true,
+  codeNumber: true,
+  codeNotation: true,
+  issuer: true,
+  subject: true,
+  secrecy: true,
+  urgency: true,
+  arrivalAt: true,
+  createdAt: true,
+} as const;
 
-const digestDocument = (d: { id: string; ref: string; codeNumber: string | null; codeNotation: string | null; issuer: string | null; subject: string; secrecy: Secrecy; urgency: Urgency; arrivalAt: Date | null; createdAt: Date }): DigestDocument => ({
+const digestDocument = (d: {
+  id: string;
+  ref: string;
+  codeNumber: string | null;
+  codeNotation: string | null;
+  issuer: string | null;
+  subject: string;
+  secrecy: Secrecy;
+  urgency: Urgency;
+  arrivalAt: Date | null;
+  createdAt: Date;
+}): DigestDocument => ({
   documentId: d.id,
   ref: d.ref,
   code: d.codeNumber ? (d.codeNotation ? `${d.codeNumber}/${d.codeNotation}` : d.codeNumber) : (d.codeNotation ?? null),

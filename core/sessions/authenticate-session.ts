@@ -35,8 +35,7 @@ export const authenticateSession = async (
   const hash = hashSessionToken(token);
   const select = { id: true, userId: true, tokenHash: true, rotatedAt: true, lastSeenAt: true, expiresAt: true, revokedAt: true } as const;
   const session =
-    (await deps.prisma.webSession.findUnique({ where: { tokenHash: hash }, select })) ??
-    (await deps.prisma.webSession.findUnique({ where: { prevTokenHash: hash }, select }));
+    (await deps.prisma.webSession.findUnique({ where: { tokenHash: hash }, select })) ?? (await deps.prisma.webSession.findUnique({ where: { prevTokenHash: hash }, select }));
   if (!session || session.revokedAt !== null) return null;
   const isCurrent = session.tokenHash === hash;
   if (!isCurrent && session.rotatedAt.getTime() + policy.graceMs <= now.getTime()) return null;
@@ -68,7 +67,11 @@ export const authenticateSession = async (
  * Whether a session (by id) can still be used: not revoked, not idle too long, not past its end.
  * Open event streams ask this on every heartbeat: their cookie may have been rotated since.
  */
-export const isWebSessionActive = async (deps: Pick<CoreDeps, "prisma" | "clock">, { sessionId }: { sessionId: string }, policy: WebSessionPolicy = DEFAULT_WEB_SESSION_POLICY): Promise<boolean> => {
+export const isWebSessionActive = async (
+  deps: Pick<CoreDeps, "prisma" | "clock">,
+  { sessionId }: { sessionId: string },
+  policy: WebSessionPolicy = DEFAULT_WEB_SESSION_POLICY,
+): Promise<boolean> => {
   const row = await deps.prisma.webSession.findUnique({ where: { id: sessionId }, select: { revokedAt: true, lastSeenAt: true, expiresAt: true, userId: true } });
   const now = deps.clock.now().getTime();
   if (!row || row.revokedAt !== null || row.expiresAt.getTime() <= now || row.lastSeenAt.getTime() + policy.idleMs <= now) return false;

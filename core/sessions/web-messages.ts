@@ -15,9 +15,7 @@ type Deps = Pick<CoreDeps, "prisma" | "clock">;
 
 const SELECT = { id: true, seq: true, userId: true, direction: true, payload: true, createdAt: true } as const;
 const toStored = (row: { id: string; seq: number; userId: string; direction: "IN" | "OUT"; payload: unknown; createdAt: Date }): StoredWebMessage =>
-  row.direction === "OUT"
-    ? { ...row, direction: "OUT", payload: row.payload as OutboundMessage }
-    : { ...row, direction: "IN", payload: row.payload as WebIncomingPayload };
+  row.direction === "OUT" ? { ...row, direction: "OUT", payload: row.payload as OutboundMessage } : { ...row, direction: "IN", payload: row.payload as WebIncomingPayload };
 
 /** Most messages one history page returns. */
 export const WEB_HISTORY_PAGE = 100;

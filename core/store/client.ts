@@ -200,5 +200,4 @@ const openThroughOwner = async (opts: OpenDatabaseOptions, socketDir: string, ow
 };
 
 /** Opens the configured database and (by default) applies pending migrations. */
-export const openDatabase = async (opts: OpenDatabaseOptions = {}): Promise<Database> =>
-  opts.databaseUrl ? openPostgres(opts.databaseUrl, opts) : openPglite(opts);
+export const openDatabase = async (opts: OpenDatabaseOptions = {}): Promise<Database> => (opts.databaseUrl ? openPostgres(opts.databaseUrl, opts) : openPglite(opts));

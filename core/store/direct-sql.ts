@@ -17,7 +17,7 @@ export const attachDirectSql = (prisma: object, pool: pg.Pool): void => {
 };
 
 /** The PostgreSQL pool behind the client; null on PGlite (one session: go through Prisma there). */
-export const directPoolOf = (db: Db | Tx): pg.Pool | null => ((db as unknown as Record<symbol, pg.Pool | undefined>)[DIRECT] ?? null);
+export const directPoolOf = (db: Db | Tx): pg.Pool | null => (db as unknown as Record<symbol, pg.Pool | undefined>)[DIRECT] ?? null;
 const poolOf = directPoolOf;
 
 /** A statement run often: on PostgreSQL it is prepared once per connection under `name` (no planning per call). */

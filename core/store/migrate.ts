@@ -44,7 +44,10 @@ export const checksumOf = (sql: string): string => createHash("sha256").update(s
 
 /** Reads `<dir>/<name>/migration.sql` for every migration directory, sorted by name. */
 export const readMigrations = async (dir: string = DEFAULT_MIGRATIONS_DIR): Promise<MigrationFile[]> => {
-  const entries = (await readdir(dir, { withFileTypes: true })).filter((e) => e.isDirectory()).map((e) => e.name).sort();
+  const entries = (await readdir(dir, { withFileTypes: true }))
+    .filter((e) => e.isDirectory())
+    .map((e) => e.name)
+    .sort();
   return Promise.all(
     entries.map(async (name) => {
       const sql = await readFile(path.join(dir, name, "migration.sql"), "utf8");
@@ -78,9 +81,7 @@ const migrateLocked = async (db: SqlRunner, dir: string): Promise<MigrateResult>
   await db.query(`SELECT pg_advisory_lock(${PRISMA_MIGRATION_LOCK_KEY})`);
   try {
     await db.exec(CREATE_BOOKKEEPING);
-    const rows = await db.query<Row>(
-      `SELECT id, migration_name, checksum, finished_at, rolled_back_at FROM "_prisma_migrations" ORDER BY started_at, migration_name`,
-    );
+    const rows = await db.query<Row>(`SELECT id, migration_name, checksum, finished_at, rolled_back_at FROM "_prisma_migrations" ORDER BY started_at, migration_name`);
     const failed = rows.filter((r) => r.finished_at === null && r.rolled_back_at === null);
     if (failed.length > 0) {
       throw new MigrationError(
@@ -94,10 +95,11 @@ const migrateLocked = async (db: SqlRunner, dir: string): Promise<MigrateResult>
     for (const migration of migrations) {
       if (live.has(migration.name)) continue;
       const id = randomUUID();
-      await db.query(
-        `INSERT INTO "_prisma_migrations" (id, checksum, migration_name, started_at, applied_steps_count) VALUES ($1, $2, $3, now(), 0)`,
-        [id, migration.checksum, migration.name],
-      );
+      await db.query(`INSERT INTO "_prisma_migrations" (id, checksum, migration_name, started_at, applied_steps_count) VALUES ($1, $2, $3, now(), 0)`, [
+        id,
+        migration.checksum,
+        migration.name,
+      ]);
       try {
         await db.exec(migration.sql);
       } catch (err) {

@@ -45,7 +45,9 @@ export const pgliteTemplateKey = async (migrationsDir: string = DEFAULT_MIGRATIO
   while (!existsSync(path.join(pkgDir, "package.json")) && path.dirname(pkgDir) !== pkgDir) pkgDir = path.dirname(pkgDir);
   const version = (JSON.parse(readFileSync(path.join(pkgDir, "package.json"), "utf8")) as { version: string }).version;
   const migrations = (await readMigrations(migrationsDir)).map((m) => [m.name, m.checksum]);
-  return createHash("sha256").update(JSON.stringify({ version, startParams: PGLITE_START_PARAMS, migrations })).digest("hex");
+  return createHash("sha256")
+    .update(JSON.stringify({ version, startParams: PGLITE_START_PARAMS, migrations }))
+    .digest("hex");
 };
 
 /** Builds the migrated template in `target` (replacing one there); returns its key. */
@@ -72,7 +74,10 @@ export const createPgliteTemplate = async (target: string = PGLITE_TEMPLATE_DIR,
 
 /** Copies the template into `dir` when it is there and made from what is here now; false when it is not usable. */
 const copyTemplate = async (template: string, dir: string): Promise<boolean> => {
-  const key = await readFile(path.join(template, TEMPLATE_KEY_FILE), "utf8").then((t) => t.trim(), () => null);
+  const key = await readFile(path.join(template, TEMPLATE_KEY_FILE), "utf8").then(
+    (t) => t.trim(),
+    () => null,
+  );
   if (!key || key !== (await pgliteTemplateKey())) return false;
   try {
     // PG_VERSION last: a copy cut short leaves a directory without it, which the next start fills again.
@@ -108,7 +113,9 @@ export const initPgliteDataDir = async (dir: string, { template = PGLITE_TEMPLAT
     let stderr = "";
     child.stderr!.on("data", (b: Buffer) => (stderr += b.toString()).length > 10_000 && (stderr = stderr.slice(-5_000)));
     child.once("error", reject);
-    child.once("exit", (code, signal) => (code === 0 ? resolve() : reject(new Error(`PGlite initdb in ${dir} failed (${signal ?? `exit ${code}`}): ${stderr.trim().slice(-2_000)}`))));
+    child.once("exit", (code, signal) =>
+      code === 0 ? resolve() : reject(new Error(`PGlite initdb in ${dir} failed (${signal ?? `exit ${code}`}): ${stderr.trim().slice(-2_000)}`)),
+    );
   });
   return true;
 };

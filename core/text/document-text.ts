@@ -20,7 +20,10 @@ export const tidyDocumentText = (text: string): string =>
 export const capUtf8 = (text: string, maxBytes: number): string => {
   const bytes = Buffer.from(text, "utf8");
   if (bytes.length <= maxBytes) return text;
-  return bytes.subarray(0, maxBytes).toString("utf8").replace(/\uFFFD$/u, "");
+  return bytes
+    .subarray(0, maxBytes)
+    .toString("utf8")
+    .replace(/\uFFFD$/u, "");
 };
 
 /**

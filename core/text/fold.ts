@@ -7,8 +7,7 @@ const COMBINING_MARKS = /\p{M}+/gu;
  *
  * @example foldVietnamese("  Trích   YẾU ") === "trich yeu"
  */
-export const foldVietnamese = (s: string): string =>
-  s.normalize("NFD").replace(COMBINING_MARKS, "").toLowerCase().replace(/đ/g, "d").replace(/\s+/g, " ").trim();
+export const foldVietnamese = (s: string): string => s.normalize("NFD").replace(COMBINING_MARKS, "").toLowerCase().replace(/đ/g, "d").replace(/\s+/g, " ").trim();
 
 const foldChar = (c: string): string => {
   const f = c.normalize("NFD").replace(COMBINING_MARKS, "").toLowerCase().replace(/đ/g, "d");

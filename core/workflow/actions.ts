@@ -87,7 +87,17 @@ const GUIDE_ID = /^([A-Za-z0-9_-]{8})(\d{1,4})$/;
 const ID = /^[A-Za-z0-9_-]{1,48}$/;
 
 const idOf = (a: Exclude<CallbackAction, { kind: "guide" }>): string =>
-  "assignmentId" in a ? a.assignmentId : "recipientId" in a ? a.recipientId : "documentId" in a ? a.documentId : "extensionId" in a ? a.extensionId : "packageId" in a ? a.packageId : a.nonce;
+  "assignmentId" in a
+    ? a.assignmentId
+    : "recipientId" in a
+      ? a.recipientId
+      : "documentId" in a
+        ? a.documentId
+        : "extensionId" in a
+          ? a.extensionId
+          : "packageId" in a
+            ? a.packageId
+            : a.nonce;
 
 /**
  * Encodes a press; throws on an id that would not round-trip or data over 64 bytes (a bug).

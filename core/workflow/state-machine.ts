@@ -100,8 +100,7 @@ const isUnitHead = (actor: ActorFacts, a: Pick<AssignmentFacts, "unitId">): bool
 export const isHolder = (actor: ActorFacts, a: Pick<AssignmentFacts, "unitId" | "assigneeUserId">): boolean =>
   isUnitHead(actor, a) || (a.assigneeUserId !== null && a.assigneeUserId === actor.id);
 
-const mayAct = (actor: ActorFacts, a: AssignmentFacts, who: AssignmentWho): boolean =>
-  who === "holder" ? isHolder(actor, a) : a.parentId === null && isUnitHead(actor, a);
+const mayAct = (actor: ActorFacts, a: AssignmentFacts, who: AssignmentWho): boolean => (who === "holder" ? isHolder(actor, a) : a.parentId === null && isUnitHead(actor, a));
 
 /** Why an action is not possible now, or null when it is. */
 export type AssignmentRefusal = "forbidden" | "state" | "info" | "noDeadline" | "pendingExtension";
@@ -243,8 +242,7 @@ export const checkExtensionAction = (actor: Pick<Actor, "roles">, ext: Extension
  * already, or closed because its assignment was completed, returned or cancelled.
  */
 export const extensionStaleError = (ext: ExtensionFacts, ref: string): DomainError => {
-  if (ext.status === "GRANTED" || ext.status === "REFUSED")
-    return new DomainError("EXTENSION_ALREADY_DECIDED", `assignment.extensionDecided.${ext.status}`, { ref });
+  if (ext.status === "GRANTED" || ext.status === "REFUSED") return new DomainError("EXTENSION_ALREADY_DECIDED", `assignment.extensionDecided.${ext.status}`, { ref });
   const why = ext.assignmentStatus === "COMPLETED" || ext.assignmentStatus === "RETURNED" || ext.assignmentStatus === "CANCELLED" ? ext.assignmentStatus : "OTHER";
   return new DomainError("EXTENSION_CLOSED", `assignment.extensionClosed.${why}`, { ref });
 };

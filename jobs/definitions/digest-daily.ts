@@ -26,7 +26,14 @@ export const digestDailyJob = defineJob<DigestDailyPayload>({
       const result = await sendOfficeDigest(ctx.deps, { orgId });
       ctx.logger.info(
         result.status === "queued"
-          ? { job: DIGEST_DAILY_JOB, orgId, date: result.date, recipients: result.recipients.length, overdue: result.digest.totals.overdue, dueToday: result.digest.totals.dueToday }
+          ? {
+              job: DIGEST_DAILY_JOB,
+              orgId,
+              date: result.date,
+              recipients: result.recipients.length,
+              overdue: result.digest.totals.overdue,
+              dueToday: result.digest.totals.dueToday,
+            }
           : { job: DIGEST_DAILY_JOB, orgId, date: result.date, skipped: result.reason },
         result.status === "queued" ? "office digest queued" : "office digest skipped",
       );

@@ -47,7 +47,8 @@ const sendOutgoing = async (options: InterchangeJobsOptions, ctx: JobContext) =>
   if (r.sent > 0) ctx.logger.info({ sent: r.sent }, "outgoing documents sent through the interchange");
   if (r.retried > 0) ctx.logger.warn({ retried: r.retried }, "outgoing documents not sent: the axis is unreachable or refused them; they are tried again later");
   if (r.failed > 0) ctx.logger.error({ failed: r.failed }, "outgoing packages given up: the axis kept refusing them; the issuing clerks were told");
-  for (const e of r.errors) ctx.logger.error({ documentId: e.documentId, error: e.error }, "an outgoing package cannot be built: check the document's issued file in the file store");
+  for (const e of r.errors)
+    ctx.logger.error({ documentId: e.documentId, error: e.error }, "an outgoing package cannot be built: check the document's issued file in the file store");
 };
 
 /** The statuses recipients sent back about our packages (listed apart from packages: `messagetype: status`). */
@@ -61,7 +62,8 @@ const receiveStatuses = async (options: InterchangeJobsOptions, ctx: JobContext)
     return;
   }
   for (const o of outcomes) {
-    if (o.outcome === "stored") ctx.logger.info({ docId: o.docId, documentId: o.documentId, organId: o.organId, status: o.statusCode }, "interchange status received for an outgoing document");
+    if (o.outcome === "stored")
+      ctx.logger.info({ docId: o.docId, documentId: o.documentId, organId: o.organId, status: o.statusCode }, "interchange status received for an outgoing document");
     else if (o.outcome === "unmatched") ctx.logger.warn({ docId: o.docId, reason: o.reason }, "interchange status about no package of ours: taken and ignored");
     else if (o.outcome === "refused") ctx.logger.warn({ docId: o.docId, reason: o.reason }, "interchange status message unreadable: the axis was told fail");
     else if (o.outcome === "skipped") ctx.logger.warn({ docId: o.docId, error: o.error }, "interchange status left on the axis for the next poll");
@@ -88,10 +90,12 @@ export const createInterchangeJobs = (options: InterchangeJobsOptions): JobDefin
       }
       for (const o of outcomes) {
         if (o.outcome === "registered") ctx.logger.info({ docId: o.docId, documentId: o.documentId, ref: o.ref }, "interchange package registered");
-        else if (o.outcome === "refused") ctx.logger.warn({ docId: o.docId, packageId: o.packageId, reason: o.reasonKey, answered: o.answered }, "interchange package refused; the office was told");
+        else if (o.outcome === "refused")
+          ctx.logger.warn({ docId: o.docId, packageId: o.packageId, reason: o.reasonKey, answered: o.answered }, "interchange package refused; the office was told");
         else if (o.outcome === "duplicate") ctx.logger.info({ docId: o.docId, duplicateOf: o.duplicateOfId }, "interchange package is a document already received");
         else if (o.outcome === "skipped") ctx.logger.warn({ docId: o.docId, error: o.error }, "interchange package left on the axis for the next poll");
-        else if (o.outcome === "status") ctx.logger.info({ docId: o.docId, outcome: o.status.outcome }, "a status message listed with the packages went to the outgoing documents' statuses");
+        else if (o.outcome === "status")
+          ctx.logger.info({ docId: o.docId, outcome: o.status.outcome }, "a status message listed with the packages went to the outgoing documents' statuses");
       }
       await receiveStatuses(options, ctx);
       await sendStatuses(options, ctx);

@@ -29,7 +29,11 @@ export const createOutboxDeliverJob = (policy: Partial<DeliveryPolicy> = {}) =>
               { outboxId, channel: result.channel, recorded: result.recorded, officeNotified: result.inbox.officeNotified },
               "the person's linked chats refused the message: kept in their inbox, and the office was told",
             );
-          else ctx.logger.info({ outboxId, channel: result.channel, recorded: result.recorded }, "outbox message kept in the person's inbox (no linked chat took it): they see it when they sign in");
+          else
+            ctx.logger.info(
+              { outboxId, channel: result.channel, recorded: result.recorded },
+              "outbox message kept in the person's inbox (no linked chat took it): they see it when they sign in",
+            );
           if (!result.recorded) ctx.logger.warn({ outboxId }, "sent after the claim expired: the row may be sent once more; raise claimMs if this repeats");
           return;
         case "rate_limited":

@@ -22,7 +22,14 @@ export const reminderSendJob = defineJob<ReminderSendPayload>({
     const result = await sendDueReminder(ctx.deps, payload);
     if (result.status === "sent") {
       ctx.logger.info(
-        { job: REMINDER_SEND_JOB, assignmentId: result.assignmentId, step: result.plan.step, reminderCount: result.reminderCount, recipients: result.recipients.length, next: result.next.nextReminderAt?.toISOString() ?? null },
+        {
+          job: REMINDER_SEND_JOB,
+          assignmentId: result.assignmentId,
+          step: result.plan.step,
+          reminderCount: result.reminderCount,
+          recipients: result.recipients.length,
+          next: result.next.nextReminderAt?.toISOString() ?? null,
+        },
         "reminder queued",
       );
     } else {

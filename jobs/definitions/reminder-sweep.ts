@@ -34,7 +34,11 @@ export const reminderSweepJob = defineJob<ReminderSweepPayload>({
     for (const d of due) {
       await ctx.enqueue(REMINDER_SEND_JOB, { assignmentId: d.assignmentId, expectedReminderCount: d.reminderCount }, { jobId: reminderSendJobId(d.assignmentId, d.reminderCount) });
     }
-    if (due.length >= limit) ctx.logger.warn({ job: REMINDER_SWEEP_JOB, due: due.length, limit }, "reminder sweep hit its batch limit: the rest waits for the next sweep; raise the limit if this repeats");
+    if (due.length >= limit)
+      ctx.logger.warn(
+        { job: REMINDER_SWEEP_JOB, due: due.length, limit },
+        "reminder sweep hit its batch limit: the rest waits for the next sweep; raise the limit if this repeats",
+      );
     else ctx.logger.debug({ job: REMINDER_SWEEP_JOB, due: due.length }, "reminder sweep done");
   },
 });

@@ -15,7 +15,12 @@ export const DEFAULT_PROCESSED_UPDATE_RETENTION_HOURS = 48;
 
 export const ZUpdatesPrunePayload = z.object({
   /** Keep the updates of the last this many hours. @defaultValue 48 */
-  retentionHours: z.number().int().min(1).max(24 * 6).optional(),
+  retentionHours: z
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 6)
+    .optional(),
 });
 export type UpdatesPrunePayload = z.infer<typeof ZUpdatesPrunePayload>;
 

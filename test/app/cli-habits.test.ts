@@ -35,8 +35,13 @@ afterAll(async () => {
   await rm(root, { recursive: true, force: true, maxRetries: 5 });
 });
 
-const edoc = (dir: string, args: string[], extra: Record<string, string> = {}) => run(process.execPath, ["bin/edoc.js", ...args], { DATA_DIR: path.join(root, dir), LOG_LEVEL: "warn", ...extra });
-const exists = (p: string) => stat(p).then(() => true, () => false);
+const edoc = (dir: string, args: string[], extra: Record<string, string> = {}) =>
+  run(process.execPath, ["bin/edoc.js", ...args], { DATA_DIR: path.join(root, dir), LOG_LEVEL: "warn", ...extra });
+const exists = (p: string) =>
+  stat(p).then(
+    () => true,
+    () => false,
+  );
 const NO_STACK = /\n\s+at /;
 
 /** A port nothing listens on. */
@@ -113,7 +118,9 @@ describe("start-up failures: one line naming the variable, nothing changed", () 
     const port = await closedPort();
     const r = await edoc("redis", ["serve"], { HTTP_PORT: "0", HTTP_HOST: "127.0.0.1", REDIS_URL: `redis://127.0.0.1:${port}` });
     expect(r.status).toBe(1);
-    expect(r.stderr).toBe(`REDIS_URL: cannot connect to Redis at 127.0.0.1:${port} (ECONNREFUSED). Check that Redis runs and the URL is right, or unset REDIS_URL to run the jobs in-process.\n`);
+    expect(r.stderr).toBe(
+      `REDIS_URL: cannot connect to Redis at 127.0.0.1:${port} (ECONNREFUSED). Check that Redis runs and the URL is right, or unset REDIS_URL to run the jobs in-process.\n`,
+    );
     expect(await exists(path.join(root, "redis"))).toBe(false);
   }, 200_000);
 
@@ -121,7 +128,9 @@ describe("start-up failures: one line naming the variable, nothing changed", () 
     const port = await closedPort();
     const r = await edoc("pg", ["serve"], { HTTP_PORT: "0", HTTP_HOST: "127.0.0.1", DATABASE_URL: `postgres://postgres@127.0.0.1:${port}/edoc` });
     expect(r.status).toBe(1);
-    expect(r.stderr).toMatch(new RegExp(`^DATABASE_URL: cannot connect to PostgreSQL at 127\\.0\\.0\\.1:${port}/edoc \\(.+\\)\\. Check that the server runs and the URL is right\\.\\n$`));
+    expect(r.stderr).toMatch(
+      new RegExp(`^DATABASE_URL: cannot connect to PostgreSQL at 127\\.0\\.0\\.1:${port}/edoc \\(.+\\)\\. Check that the server runs and the URL is right\\.\\n$`),
+    );
     expect(await exists(path.join(root, "pg"))).toBe(false);
   }, 200_000);
 });
@@ -137,7 +146,8 @@ describe("times and logs", () => {
     const { PGlite } = await import("@electric-sql/pglite");
     const db = await PGlite.create(path.join(root, "time", "pg"));
     try {
-      const rows = (await db.query<{ code: string; expiresAt: Date }>(`SELECT u.code, l."expiresAt" FROM "LinkCode" l JOIN "User" u ON u.id = l."userId" ORDER BY l."createdAt"`)).rows;
+      const rows = (await db.query<{ code: string; expiresAt: Date }>(`SELECT u.code, l."expiresAt" FROM "LinkCode" l JOIN "User" u ON u.id = l."userId" ORDER BY l."createdAt"`))
+        .rows;
       const last = rows.at(-1)!;
       expect(last.code).toBe("cvp");
       expect(until).toBe(formatDateTime(new Date(last.expiresAt), "Asia/Ho_Chi_Minh"));
@@ -152,7 +162,14 @@ describe("times and logs", () => {
     // migrated template was copied or the directory was created and migrated).
     const logs = (dir: string, extra: Record<string, string> = {}) => edoc(dir, ["user", "link-code", "nobody"], { LOG_LEVEL: "info", ...extra });
     const [piped, json, pretty] = await Promise.all([logs("log-pipe"), logs("log-json", { LOG_FORMAT: "json" }), logs("log-pretty", { LOG_FORMAT: "pretty" })]);
-    for (const r of [piped, json]) expect(r.stdout.split("\n").filter(Boolean).map((l) => JSON.parse(l) as { msg: string }).map((l) => l.msg)).toContain("embedded database created");
+    for (const r of [piped, json])
+      expect(
+        r.stdout
+          .split("\n")
+          .filter(Boolean)
+          .map((l) => JSON.parse(l) as { msg: string })
+          .map((l) => l.msg),
+      ).toContain("embedded database created");
     expect(pretty.stdout).toMatch(/^\[\d{2}:\d{2}:\d{2}\] INFO: embedded database created$/m);
     expect(pretty.stdout).not.toMatch(/^\{/m);
     // A terminal: `script` runs the command on a pseudo-terminal (util-linux, part of every Debian).

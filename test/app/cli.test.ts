@@ -109,7 +109,10 @@ describe("edoc CLI", () => {
 
   it("exits non-zero on a broken organisation file, naming the problem, and changes nothing", async () => {
     const file = path.join(dataDir, "broken.yaml");
-    await writeFile(file, `organization: { name: "X", code: "BROKEN" }\nunits: [ { code: "A", name: "A", kind: OFFICE } ]\nusers: [ { code: "u", name: "U", unit: "NOPE", roles: [CLERK] } ]\n`);
+    await writeFile(
+      file,
+      `organization: { name: "X", code: "BROKEN" }\nunits: [ { code: "A", name: "A", kind: OFFICE } ]\nusers: [ { code: "u", name: "U", unit: "NOPE", roles: [CLERK] } ]\n`,
+    );
     expect(edoc(["migrate"]).status).toBe(0);
     const r = edoc(["org", "import", file]);
     expect(r.status).toBe(1);
@@ -132,7 +135,7 @@ describe("edoc audit verify and the checkpoint (issue 16)", () => {
     await rm(dir, { recursive: true, force: true });
   });
   const run = (args: string[]) => edoc(args, { DATA_DIR: dir });
-  const sql = async <T,>(text: string): Promise<T[]> => {
+  const sql = async <T>(text: string): Promise<T[]> => {
     const { PGlite } = await import("@electric-sql/pglite");
     const db = await PGlite.create(path.join(dir, "pg"));
     try {

@@ -71,7 +71,16 @@ describe("the schema and README's table", () => {
 
   it("an empty environment is a valid configuration with the documented defaults", () => {
     const config = loadConfig({});
-    expect(config).toMatchObject({ DATA_DIR: "./data", HTTP_PORT: 8080, HTTP_HOST: "0.0.0.0", BOT_MODE: "polling", OFFICE_TZ: "Asia/Ho_Chi_Minh", LOG_FORMAT: "auto", TELEGRAM_SENDS_PER_SECOND: 28, ZALO_SENDS_PER_SECOND: 5 });
+    expect(config).toMatchObject({
+      DATA_DIR: "./data",
+      HTTP_PORT: 8080,
+      HTTP_HOST: "0.0.0.0",
+      BOT_MODE: "polling",
+      OFFICE_TZ: "Asia/Ho_Chi_Minh",
+      LOG_FORMAT: "auto",
+      TELEGRAM_SENDS_PER_SECOND: 28,
+      ZALO_SENDS_PER_SECOND: 5,
+    });
     expect(config.LOG_LEVEL).toBeUndefined();
     expect(config.FILE_LINK_SECRET).toBeUndefined();
   });
@@ -96,7 +105,9 @@ describe("a bad configuration", () => {
   });
 
   it("one VAPID key without the other names the missing one", () => {
-    expect(messageOf({ VAPID_PUBLIC_KEY: "abc" })).toMatch(/^VAPID_PRIVATE_KEY must be set together with the other VAPID key \(generate a pair with `npx web-push generate-vapid-keys`\): fix it/);
+    expect(messageOf({ VAPID_PUBLIC_KEY: "abc" })).toMatch(
+      /^VAPID_PRIVATE_KEY must be set together with the other VAPID key \(generate a pair with `npx web-push generate-vapid-keys`\): fix it/,
+    );
     expect(messageOf({ VAPID_PRIVATE_KEY: "abc" })).toMatch(/^VAPID_PUBLIC_KEY must be set together/);
   });
 
@@ -115,6 +126,9 @@ describe("agencyCertificateOptions", () => {
   });
 
   it("comes from the parsed configuration: the passphrase is kept as typed", () => {
-    expect(agencyCertificateOptions(loadConfig({ AGENCY_P12_PATH: " /a.p12 ", AGENCY_P12_PASSPHRASE: " with spaces " }))).toEqual({ p12Path: "/a.p12", passphrase: " with spaces " });
+    expect(agencyCertificateOptions(loadConfig({ AGENCY_P12_PATH: " /a.p12 ", AGENCY_P12_PASSPHRASE: " with spaces " }))).toEqual({
+      p12Path: "/a.p12",
+      passphrase: " with spaces ",
+    });
   });
 });

@@ -28,7 +28,13 @@ describe("interchange configuration", () => {
   });
 
   it("a complete configuration is accepted; a bad URL or poll interval is named", () => {
-    const config = loadConfig({ AXIS_URL: "https://lgsp.binhdinh.gov.vn/axis/", AXIS_SYSTEM_ID: "quynhon", AXIS_SECRET: "s3cret", AGENCY_ORGAN_ID: "000.00.32.H10", AXIS_POLL_SECONDS: "30" });
+    const config = loadConfig({
+      AXIS_URL: "https://lgsp.binhdinh.gov.vn/axis/",
+      AXIS_SYSTEM_ID: "quynhon",
+      AXIS_SECRET: "s3cret",
+      AGENCY_ORGAN_ID: "000.00.32.H10",
+      AXIS_POLL_SECONDS: "30",
+    });
     expect([config.AXIS_URL, config.AXIS_POLL_SECONDS]).toEqual(["https://lgsp.binhdinh.gov.vn/axis", 30]);
     expect(problemsOf({ AXIS_URL: "not a url" })[0]).toMatch(/^AXIS_URL /);
     expect(problemsOf({ AXIS_POLL_SECONDS: "1" })[0]).toMatch(/^AXIS_POLL_SECONDS /);

@@ -13,7 +13,8 @@ import { registerSample, setupExampleOrg } from "../support/workflow.ts";
 
 let dataDir: string;
 const env = () => ({ PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", DATA_DIR: dataDir, LOG_LEVEL: "warn" });
-const edoc = (args: string[], input?: string) => spawnSync(process.execPath, ["bin/edoc.js", ...args], { env: env(), encoding: "utf8", timeout: 90_000, ...(input !== undefined ? { input } : {}) });
+const edoc = (args: string[], input?: string) =>
+  spawnSync(process.execPath, ["bin/edoc.js", ...args], { env: env(), encoding: "utf8", timeout: 90_000, ...(input !== undefined ? { input } : {}) });
 const SUBJECT = "Kế hoạch bảo vệ mục tiêu trọng yếu dịp Tết";
 
 const withDb = async <T>(fn: (prisma: CoreDeps["prisma"]) => Promise<T>): Promise<T> => {
@@ -28,7 +29,13 @@ const withDb = async <T>(fn: (prisma: CoreDeps["prisma"]) => Promise<T>): Promis
 beforeAll(async () => {
   dataDir = await mkdtemp(path.join(os.tmpdir(), "edoc-document-cli-"));
   await withDb(async (prisma) => {
-    const deps: CoreDeps = { prisma, logger: silentLogger, clock: createTestClock("2026-11-02T01:00:00Z"), files: createFsFileStore(path.join(dataDir, "files")), settings: DEFAULT_SETTINGS };
+    const deps: CoreDeps = {
+      prisma,
+      logger: silentLogger,
+      clock: createTestClock("2026-11-02T01:00:00Z"),
+      files: createFsFileStore(path.join(dataDir, "files")),
+      settings: DEFAULT_SETTINGS,
+    };
     const org = await setupExampleOrg(deps);
     // As chat registers a secret document: no trích yếu, no date.
     await registerSample(deps, org, { codeNumber: "7", codeNotation: "BCA-A05", issuer: "Công an tỉnh", secrecy: "SECRET", subject: "", issuedDate: undefined });
@@ -41,12 +48,18 @@ afterAll(async () => {
 
 describe("edoc document complete", () => {
   it("enters the trích yếu from standard input and the other details; the audit log names the fields, not their values", async () => {
-    const r = edoc(["document", "complete", "M1/2026", "--as", "vanthu", "--subject", "-", "--date", "20/11/2026", "--type", "Kế hoạch", "--urgency", "thượng khẩn"], `${SUBJECT}\n`);
+    const r = edoc(
+      ["document", "complete", "M1/2026", "--as", "vanthu", "--subject", "-", "--date", "20/11/2026", "--type", "Kế hoạch", "--urgency", "thượng khẩn"],
+      `${SUBJECT}\n`,
+    );
     expect(r.stderr).toBe("");
     expect(r.status).toBe(0);
     expect(r.stdout).toContain("Secret document M1/2026: entered subject, issuedDate, docType, urgency.");
     await withDb(async (prisma) => {
-      const doc = await prisma.document.findFirstOrThrow({ where: { ref: "M1/2026" }, select: { subject: true, issuedDate: true, docType: true, urgency: true, secrecy: true, searchText: true } });
+      const doc = await prisma.document.findFirstOrThrow({
+        where: { ref: "M1/2026" },
+        select: { subject: true, issuedDate: true, docType: true, urgency: true, secrecy: true, searchText: true },
+      });
       expect(doc).toMatchObject({ subject: SUBJECT, issuedDate: new Date("2026-11-20T00:00:00Z"), docType: "Kế hoạch", urgency: "VERY_URGENT", secrecy: "SECRET" });
       expect(doc.searchText).toContain("muc tieu trong yeu");
       const events = await prisma.auditEvent.findMany({ where: { type: "document.completed" }, select: { data: true } });

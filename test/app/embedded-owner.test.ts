@@ -60,7 +60,13 @@ const countRows = async (dataDir: string) => {
   const db = await openDatabase({ dataDir });
   try {
     const p = db.prisma;
-    return { organizations: await p.organization.count(), units: await p.unit.count(), users: await p.user.count(), linkCodes: await p.linkCode.count(), calendarDays: await p.calendarDay.count() };
+    return {
+      organizations: await p.organization.count(),
+      units: await p.unit.count(),
+      users: await p.user.count(),
+      linkCodes: await p.linkCode.count(),
+      calendarDays: await p.calendarDay.count(),
+    };
   } finally {
     await db.close();
   }

@@ -106,7 +106,11 @@ describe("malformed requests", () => {
   });
 
   it("a JSON body over the JSON limit is refused with its own message, not the upload's 50 MB one", async () => {
-    const res = await fetch(`${base}/chat/api/sign-in`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ code: "x".repeat(300 * 1024) }) });
+    const res = await fetch(`${base}/chat/api/sign-in`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ code: "x".repeat(300 * 1024) }),
+    });
     expect(res.status).toBe(413);
     const { error } = (await res.json()) as { error: { code: string; message: string } };
     expect(error.message).toContain("tối đa 256 KB");

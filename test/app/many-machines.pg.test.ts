@@ -74,4 +74,3 @@ describe("many machines, one PostgreSQL", () => {
     for (const dir of [a, b]) expect(await readdir(dir)).not.toContain("secrets");
   });
 });
-

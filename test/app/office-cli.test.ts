@@ -19,7 +19,13 @@ import { registerSample, samplePdf, setupExampleOrg } from "../support/workflow.
 let dataDir: string;
 /** The agency's electronic identifier (OrganId of the archive package). */
 const ORGAN_ID = "000.00.31.H23";
-const env = (extra: Record<string, string> = { AGENCY_ORGAN_ID: ORGAN_ID }) => ({ PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", DATA_DIR: dataDir, LOG_LEVEL: "warn", ...extra });
+const env = (extra: Record<string, string> = { AGENCY_ORGAN_ID: ORGAN_ID }) => ({
+  PATH: process.env.PATH ?? "",
+  HOME: process.env.HOME ?? "",
+  DATA_DIR: dataDir,
+  LOG_LEVEL: "warn",
+  ...extra,
+});
 const edoc = (args: string[], extra?: Record<string, string>) => spawnSync(process.execPath, ["bin/edoc.js", ...args], { env: env(extra), encoding: "utf8", timeout: 90_000 });
 
 beforeAll(async () => {
@@ -53,7 +59,9 @@ describe("edoc report", () => {
     expect(r.stdout).toContain("2 row(s) written");
     const csv = await readFile(csvPath);
     expect([...csv.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
-    expect(csv.toString("utf8").slice(1).split("\r\n")[0]).toBe('Ngày đến,Số đến,Tác giả,"Số, ký hiệu văn bản",Ngày tháng văn bản,Tên loại và trích yếu nội dung,Đơn vị hoặc người nhận,Ngày chuyển,Ký nhận,Ghi chú');
+    expect(csv.toString("utf8").slice(1).split("\r\n")[0]).toBe(
+      'Ngày đến,Số đến,Tác giả,"Số, ký hiệu văn bản",Ngày tháng văn bản,Tên loại và trích yếu nội dung,Đơn vị hoặc người nhận,Ngày chuyển,Ký nhận,Ghi chú',
+    );
 
     const xlsxPath = path.join(dataDir, "theo-doi.xlsx");
     expect(edoc(["report", "register", "--type", "tracking", "--from", "2026-11-01", "--to", "2026-11-30", "--out", xlsxPath]).status).toBe(0);

@@ -32,7 +32,14 @@ beforeEach(async () => {
 });
 
 const bytes = (text: string) => new TextEncoder().encode(text);
-const s3Env = () => ({ FILE_STORE: "s3", S3_ENDPOINT: s3.endpoint, S3_BUCKET: "edoc-files", S3_ACCESS_KEY_ID: KEY_ID, S3_SECRET_ACCESS_KEY: "edoc-test-secret-key-1", DATA_DIR: dataDir });
+const s3Env = () => ({
+  FILE_STORE: "s3",
+  S3_ENDPOINT: s3.endpoint,
+  S3_BUCKET: "edoc-files",
+  S3_ACCESS_KEY_ID: KEY_ID,
+  S3_SECRET_ACCESS_KEY: "edoc-test-secret-key-1",
+  DATA_DIR: dataDir,
+});
 
 describe("openFileStore", () => {
   it("FILE_STORE=s3: new files go to the bucket; files kept in the database or DATA_DIR/files are still read", async () => {

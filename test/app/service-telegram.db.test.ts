@@ -42,7 +42,12 @@ const untilText = (chat: FakeUser, text: string | RegExp): Promise<StoredMessage
     .waitFor(() => fake.messages(chat.id).find((m) => (typeof text === "string" ? shown(m).includes(text) : text.test(shown(m)))), WAIT, `"${String(text)}" to ${chat.first_name}`)
     .catch((err: unknown) => {
       // Say what the chat did get: a timeout alone tells nothing.
-      throw new Error(`${String(err)}\nchat ${chat.first_name} got:\n${fake.messages(chat.id).map((m) => `- ${shown(m) || m.document?.file_name}`).join("\n")}\nlogs: ${JSON.stringify(logged)}`);
+      throw new Error(
+        `${String(err)}\nchat ${chat.first_name} got:\n${fake
+          .messages(chat.id)
+          .map((m) => `- ${shown(m) || m.document?.file_name}`)
+          .join("\n")}\nlogs: ${JSON.stringify(logged)}`,
+      );
     });
 /** Waits for `check`; on a timeout says where the outbox stands. */
 const until = <T>(check: () => T | undefined | null | false, what: string): Promise<T> =>
@@ -147,7 +152,10 @@ describe("the Telegram service, end to end", () => {
     // === Both heads get their assignment cards: the directive verbatim, REF, role, deadline, buttons.
     const mainCard = await untilText(HEAD_TCKH, "Giao việc D1-TCKH");
     const coordCard = await untilText(HEAD_TP, "Giao việc D1-TP");
-    for (const [card, role] of [[mainCard, "Đơn vị Sở Tài chính: chủ trì"], [coordCard, "Đơn vị Sở Tư pháp: phối hợp"]] as const) {
+    for (const [card, role] of [
+      [mainCard, "Đơn vị Sở Tài chính: chủ trì"],
+      [coordCard, "Đơn vị Sở Tư pháp: phối hợp"],
+    ] as const) {
       expect(shown(card)).toContain(DIRECTIVE);
       expect(shown(card)).toContain(role);
       expect(shown(card)).toMatch(/Hạn xử lý: Thứ .*\d\d\/\d\d\/\d{4} \(còn \d+ ngày làm việc\)/);

@@ -30,14 +30,21 @@ describe("import cycles (issue 22: none anywhere)", () => {
         "jobs/in-process-runner.ts": `import type { Runner } from "./runner.ts";\n`,
       };
       for (const [file, text] of Object.entries(files)) await writeFile(path.join(root, file), text);
-      const known = [["core/outbox/a.ts", "core/outbox/b.ts"], ["jobs/runner.ts", "jobs/in-process-runner.ts"], ["core/gone/x.ts", "core/gone/y.ts"]];
+      const known = [
+        ["core/outbox/a.ts", "core/outbox/b.ts"],
+        ["jobs/runner.ts", "jobs/in-process-runner.ts"],
+        ["core/gone/x.ts", "core/gone/y.ts"],
+      ];
       const { unknown, gone } = await checkCycles(root, known);
       expect(unknown).toEqual([
         ["bots/shared/conversation.ts", "bots/shared/features/issue.ts"],
         ["bots/shared/features/direct.ts"],
         ["core/outbox/a.ts", "core/outbox/b.ts", "core/outbox/c.ts"],
       ]);
-      expect(gone).toEqual([["core/outbox/a.ts", "core/outbox/b.ts"], ["core/gone/x.ts", "core/gone/y.ts"]]);
+      expect(gone).toEqual([
+        ["core/outbox/a.ts", "core/outbox/b.ts"],
+        ["core/gone/x.ts", "core/gone/y.ts"],
+      ]);
     } finally {
       await rm(root, { recursive: true, force: true });
     }

@@ -186,7 +186,11 @@ describe("web chat: a PDF uploaded with no text", () => {
     const echo = history.findIndex((m) => m.text.includes("Số, ký hiệu: 45/STC-NS (đọc từ bản quét)"));
     expect(reading).toBeGreaterThanOrEqual(0);
     expect(echo).toBeGreaterThan(reading);
-    const done = await fetch(`${base}/chat/api/messages`, { method: "POST", headers: { ...headers, "content-type": "application/json" }, body: JSON.stringify({ text: "/ok", updateKey: "read-scan-ok-1" }) });
+    const done = await fetch(`${base}/chat/api/messages`, {
+      method: "POST",
+      headers: { ...headers, "content-type": "application/json" },
+      body: JSON.stringify({ text: "/ok", updateKey: "read-scan-ok-1" }),
+    });
     expect(((await done.json()) as Answer).messages.map((m) => m.text).join("\n")).toContain("Mã tham chiếu: D1");
   });
 });

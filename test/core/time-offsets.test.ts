@@ -61,7 +61,9 @@ describe("time zone offsets kept per slot agree with Luxon", () => {
 
   it("moves a wall clock that a transition skips forward by the gap, as Luxon does", () => {
     // 2026-03-08 02:30 does not exist in New York (02:00 → 03:00).
-    expect(atLocalTime("2026-03-08", "02:30", "America/New_York").toISOString()).toBe(DateTime.fromObject({ year: 2026, month: 3, day: 8, hour: 2, minute: 30 }, { zone: "America/New_York" }).toUTC().toISO());
+    expect(atLocalTime("2026-03-08", "02:30", "America/New_York").toISOString()).toBe(
+      DateTime.fromObject({ year: 2026, month: 3, day: 8, hour: 2, minute: 30 }, { zone: "America/New_York" }).toUTC().toISO(),
+    );
     expect(localTimeOf(atLocalTime("2026-03-08", "02:30", "America/New_York"), "America/New_York")).toBe("03:30");
   });
 });

@@ -199,7 +199,11 @@ describe("the web chat in a browser", { shuffle: false }, () => {
   });
 
   it("the unit head gets the assignment card live (and a notification in the background), acknowledges and completes it", async () => {
-    const card = head.locator(".msg.bot").filter({ hasText: DIRECTIVE }).filter({ has: head.getByRole("button", { name: "Nhận" }) }).last();
+    const card = head
+      .locator(".msg.bot")
+      .filter({ hasText: DIRECTIVE })
+      .filter({ has: head.getByRole("button", { name: "Nhận" }) })
+      .last();
     await card.waitFor({ timeout: LIVE_MS });
     expect(await card.textContent()).toContain("D1-TCKH");
     const notes = await head.evaluate(() => (window as unknown as { __notes: { title: string; body: string }[] }).__notes);
@@ -218,7 +222,11 @@ describe("the web chat in a browser", { shuffle: false }, () => {
 
     await card.getByRole("button", { name: "Nhận" }).click();
     await expect.poll(() => head.locator(".toast").textContent()).toContain("Đã xác nhận đã nhận việc D1-TCKH");
-    const liveCard = head.locator(".msg.bot").filter({ hasText: DIRECTIVE }).filter({ has: head.getByRole("button", { name: "Báo cáo hoàn thành" }) }).last();
+    const liveCard = head
+      .locator(".msg.bot")
+      .filter({ hasText: DIRECTIVE })
+      .filter({ has: head.getByRole("button", { name: "Báo cáo hoàn thành" }) })
+      .last();
     await liveCard.waitFor();
     expect(await liveCard.getByRole("button", { name: "Nhận" }).count()).toBe(0);
 
@@ -226,7 +234,10 @@ describe("the web chat in a browser", { shuffle: false }, () => {
     await botMessage(head, "Gửi nội dung báo cáo hoàn thành").waitFor();
     await send(head, "Đã tham mưu văn bản trả lời Sở Tài chính, số 12/TCKH-NS.");
     await botMessage(head, "Đã báo cáo hoàn thành D1-TCKH").waitFor();
-    const a = await service.app.db.prisma.assignment.findFirstOrThrow({ where: { ref: { startsWith: "D1/" }, unit: { code: "TCKH" } }, select: { status: true, acknowledgedAt: true } });
+    const a = await service.app.db.prisma.assignment.findFirstOrThrow({
+      where: { ref: { startsWith: "D1/" }, unit: { code: "TCKH" } },
+      select: { status: true, acknowledgedAt: true },
+    });
     expect(a.acknowledgedAt).not.toBeNull();
     expect(a.status).toBe("COMPLETED");
 
@@ -260,7 +271,10 @@ describe("the web chat in a browser", { shuffle: false }, () => {
     const token = await csrfOf(clerk);
     const foreign = await clerk.request.post(url, { headers: { "content-type": "application/json", "x-csrf-token": token, origin: "http://evil.example" }, data: body });
     expect(foreign.status()).toBe(403);
-    const press = await clerk.request.post(`${base}/chat/api/press`, { headers: { "content-type": "application/json", "x-csrf-token": "forged" }, data: { messageId: "x", callback: "y", updateKey: "forgedcsrf0002" } });
+    const press = await clerk.request.post(`${base}/chat/api/press`, {
+      headers: { "content-type": "application/json", "x-csrf-token": "forged" },
+      data: { messageId: "x", callback: "y", updateKey: "forgedcsrf0002" },
+    });
     expect(press.status()).toBe(403);
     // The same request with the session's token goes through.
     const ok = await clerk.request.post(url, { headers: { "content-type": "application/json", "x-csrf-token": token }, data: body });
@@ -279,7 +293,11 @@ describe("the web chat in a browser", { shuffle: false }, () => {
     const r = await revokeWebSessions(service.app.deps, { userCode: "chutich" });
     expect(r.revoked).toBe(1);
     // The open page signs out by itself at its stream's next heartbeat, or at once on its next request.
-    await leader.locator(".composer textarea").fill("/viec", { timeout: 2_000 }).then(() => leader.getByRole("button", { name: "Gửi" }).click({ timeout: 2_000 })).catch(() => {});
+    await leader
+      .locator(".composer textarea")
+      .fill("/viec", { timeout: 2_000 })
+      .then(() => leader.getByRole("button", { name: "Gửi" }).click({ timeout: 2_000 }))
+      .catch(() => {});
     await leader.getByLabel("Mã đăng nhập").waitFor();
     expect(await leader.locator(".form-error").textContent()).toContain("đăng nhập lại");
     const identity = await service.app.db.prisma.chatIdentity.findFirstOrThrow({ where: { userId: users.chutich, channel: "WEB" }, select: { status: true } });
@@ -351,7 +369,10 @@ describe("Web Push in the browser", () => {
     let seen: Awaited<ReturnType<typeof shown>> = [];
     while (seen.length === 0 && Date.now() < deadline) {
       await cdp.send("ServiceWorker.deliverPushMessage", { origin: base, registrationId: chatWorker()!, data: JSON.stringify(push) });
-      await expect.poll(shown, { timeout: 60_000 }).not.toEqual([]).catch(() => undefined);
+      await expect
+        .poll(shown, { timeout: 60_000 })
+        .not.toEqual([])
+        .catch(() => undefined);
       seen = await shown();
     }
     expect(seen).toEqual([{ title: push.title, body: push.body, tag: push.tag }]);

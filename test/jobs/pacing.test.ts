@@ -96,7 +96,11 @@ describe("one pacing layer per channel", () => {
       ZALO: { overallPerSecond: 5, perChatIntervalMs: 1_000 },
       WEB: null,
     });
-    expect(channelPacing(loadConfig({ TELEGRAM_SENDS_PER_SECOND: "14", ZALO_SENDS_PER_SECOND: "2" }))).toMatchObject({ TELEGRAM: { overallPerSecond: 14 }, ZALO: { overallPerSecond: 2 }, WEB: null });
+    expect(channelPacing(loadConfig({ TELEGRAM_SENDS_PER_SECOND: "14", ZALO_SENDS_PER_SECOND: "2" }))).toMatchObject({
+      TELEGRAM: { overallPerSecond: 14 },
+      ZALO: { overallPerSecond: 2 },
+      WEB: null,
+    });
     expect(DEFAULT_PACING.WEB).toBeNull();
   });
 

@@ -119,7 +119,10 @@ export const runnerContract = (label: string, makeRunner: MakeRunner) => {
       await buildIdentity(db.prisma, s.users.head.id, { channel: "TELEGRAM", chatId: "tg-head", lastSeenAt: new Date() });
       await buildIdentity(db.prisma, s.users.head.id, { channel: "ZALO", chatId: "za-head", lastSeenAt: new Date(Date.now() - 86_400_000) });
       const rows = [];
-      for (let i = 0; i < 3; i++) rows.push(await buildOutboxRow(db.prisma, { userId: s.users.head.id, kind: "assignment.new", payload: { assignmentId: s.main.id }, nextAttemptAt: new Date(Date.now() - 1000) }));
+      for (let i = 0; i < 3; i++)
+        rows.push(
+          await buildOutboxRow(db.prisma, { userId: s.users.head.id, kind: "assignment.new", payload: { assignmentId: s.main.id }, nextAttemptAt: new Date(Date.now() - 1000) }),
+        );
       return { s, telegram, zalo, senders: { TELEGRAM: telegram, ZALO: zalo } as Partial<Record<Channel, RecordingSender>>, rows };
     };
     /** The outbox jobs, counted: `sweeps` finished dispatch runs, `deliveries` started/finished delivery runs (all runners made with them). */
@@ -227,7 +230,10 @@ export const runnerContract = (label: string, makeRunner: MakeRunner) => {
       await r.start();
       await settled(); // sweeps ran while the claim held: none took the row
       expect(telegram.calls).toHaveLength(0);
-      expect(await db.prisma.outboxMessage.findUniqueOrThrow({ where: { id: rows[0]!.id }, select: { status: true, lockedBy: true } })).toEqual({ status: "SENDING", lockedBy: "dead#1" });
+      expect(await db.prisma.outboxMessage.findUniqueOrThrow({ where: { id: rows[0]!.id }, select: { status: true, lockedBy: true } })).toEqual({
+        status: "SENDING",
+        lockedBy: "dead#1",
+      });
       // The claim runs out (as ten minutes later).
       await db.prisma.outboxMessage.update({ where: { id: rows[0]!.id }, data: { lockedUntil: new Date(Date.now() - 1_000) } });
       await waitFor(async () => (await statuses()).every((s) => s === "SENT"), 15_000, "abandoned row sent");
@@ -348,7 +354,10 @@ export const runnerContract = (label: string, makeRunner: MakeRunner) => {
           statusesEveryMs: 60_000,
           sendEveryMs: 50,
         }).filter((d) => d.name === INTERCHANGE_AGENCIES_JOB || d.name === INTERCHANGE_SEND_JOB);
-        const [a, b] = [await make({ definitions: jobs, deps: axisDeps, senders: {}, logger: silentLogger() }), await make({ definitions: jobs, deps: axisDeps, senders: {}, logger: silentLogger() })];
+        const [a, b] = [
+          await make({ definitions: jobs, deps: axisDeps, senders: {}, logger: silentLogger() }),
+          await make({ definitions: jobs, deps: axisDeps, senders: {}, logger: silentLogger() }),
+        ];
         await a.start();
         await b.start();
         await waitFor(async () => (await db.prisma.interchangeAgency.count()) === 1, 15_000, "the directory filled");

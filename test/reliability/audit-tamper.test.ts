@@ -38,7 +38,13 @@ describe("edoc audit verify on a tampered database", () => {
     const deps = realDeps(db.prisma);
     const org = await setupExampleOrg(deps);
     const doc = await registerSample(deps, org);
-    const directive = await issueDirective(deps, { actorUserId: org.users.chutich!, documentId: doc.documentId, text: "Giao TCKH chủ trì.", main: "TCKH", due: { workingDays: 5 } });
+    const directive = await issueDirective(deps, {
+      actorUserId: org.users.chutich!,
+      documentId: doc.documentId,
+      text: "Giao TCKH chủ trì.",
+      main: "TCKH",
+      due: { workingDays: 5 },
+    });
     await acknowledgeAssignment(deps, { actorUserId: org.users["tp.tckh"]!, assignmentId: directive.assignments[0]!.assignmentId });
 
     const intact = verify();

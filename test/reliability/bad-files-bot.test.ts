@@ -46,14 +46,29 @@ const logger: BotLogger = { debug: () => {}, info: () => {}, warn: () => {}, err
 const shown = (m: StoredMessage | undefined) => m?.plain_text ?? m?.plain_caption ?? "";
 /** Waits for the chat's next text message after the first `before` ones (a stamped PDF is not a reply). */
 const nextAfter = (before: number, what: string) =>
-  fake.waitFor(() => fake.messages(CLERK.id).slice(before).find((m) => !m.document), 60_000, what).then(
-    (m) => m,
-    (err: unknown) => {
-      throw new Error(`${String(err)} (${what})\nanswers: ${JSON.stringify(fake.callbackAnswers)}\nlast: ${JSON.stringify(fake.messages(CLERK.id).at(-1))}\nchat: ${fake.messages(CLERK.id).slice(before).map(shown).join(" | ")}\nerrors: ${JSON.stringify(errors)}`);
-    },
-  );
+  fake
+    .waitFor(
+      () =>
+        fake
+          .messages(CLERK.id)
+          .slice(before)
+          .find((m) => !m.document),
+      60_000,
+      what,
+    )
+    .then(
+      (m) => m,
+      (err: unknown) => {
+        throw new Error(
+          `${String(err)} (${what})\nanswers: ${JSON.stringify(fake.callbackAnswers)}\nlast: ${JSON.stringify(fake.messages(CLERK.id).at(-1))}\nchat: ${fake.messages(CLERK.id).slice(before).map(shown).join(" | ")}\nerrors: ${JSON.stringify(errors)}`,
+        );
+      },
+    );
 const filesOnDisk = async (): Promise<string[]> =>
-  (await readdir(storeDir, { recursive: true, withFileTypes: true })).filter((e) => e.isFile()).map((e) => e.name).sort();
+  (await readdir(storeDir, { recursive: true, withFileTypes: true }))
+    .filter((e) => e.isFile())
+    .map((e) => e.name)
+    .sort();
 
 beforeAll(async () => {
   db = await createTestDatabase();
@@ -75,7 +90,11 @@ afterAll(async () => {
 describe("the bad-file corpus through the Telegram bot", () => {
   it("answers each file in Vietnamese, keeps answering, and stores only what it accepted", { timeout: 240_000 }, async () => {
     const corpus = (await readdir(BAD_DIR)).filter((f) => f !== "README.md").sort();
-    expect(corpus.sort()).toEqual(Object.keys(EXPECTED).filter((f) => !["sixty-mb.pdf", "two-thousand-pages.pdf"].includes(f)).sort());
+    expect(corpus.sort()).toEqual(
+      Object.keys(EXPECTED)
+        .filter((f) => !["sixty-mb.pdf", "two-thousand-pages.pdf"].includes(f))
+        .sort(),
+    );
     const files: [string, Buffer][] = [];
     for (const name of corpus) files.push([name, await readFile(path.join(BAD_DIR, name))]);
     for (const name of ["sixty-mb.pdf", "two-thousand-pages.pdf"] as const) files.push([name, await readFile(await generateLargeFixture(name))]);
@@ -97,7 +116,10 @@ describe("the bad-file corpus through the Telegram bot", () => {
         answer = await waitUntil(
           () => {
             const toast = fake.callbackAnswers.find((a) => a.callback_query_id === pressId);
-            const message = fake.messages(CLERK.id).slice(before).find((m) => !m.document);
+            const message = fake
+              .messages(CLERK.id)
+              .slice(before)
+              .find((m) => !m.document);
             return message ? shown(message) : toast?.text ? toast.text : undefined;
           },
           { timeoutMs: 60_000, what: `the answer to confirming ${name}`, explain: () => `answers: ${JSON.stringify(fake.callbackAnswers)} errors: ${JSON.stringify(errors)}` },
@@ -114,7 +136,14 @@ describe("the bad-file corpus through the Telegram bot", () => {
       // The bot is still there: /viec is answered.
       before = fake.messages(CLERK.id).length;
       fake.pushUpdate(fake.command(CLERK, "viec"));
-      await waitUntil(() => fake.messages(CLERK.id).slice(before).some((m) => !m.document && shown(m) !== "" && !shown(m).startsWith("REF")), { timeoutMs: 30_000, what: `/viec after ${name}` });
+      await waitUntil(
+        () =>
+          fake
+            .messages(CLERK.id)
+            .slice(before)
+            .some((m) => !m.document && shown(m) !== "" && !shown(m).startsWith("REF")),
+        { timeoutMs: 30_000, what: `/viec after ${name}` },
+      );
     }
 
     // Nothing half-stored: one Document per accepted file, StoredFiles only of those documents, and

@@ -110,13 +110,23 @@ describe("SIGKILL in the middle of a fan-out", () => {
     expect(stillHeld, service.output().slice(-3000)).toBe(0);
     const explain = async () => `${JSON.stringify(await db.prisma.outboxMessage.groupBy({ by: ["status"], _count: true }))}\n${service?.output().slice(-3000)}`;
     const t0 = Date.now();
-    await waitUntil(async () => (await db.prisma.outboxMessage.count({ where: { status: { in: ["PENDING", "SENDING"] } } })) === 0, { timeoutMs: 150_000, what: "every outbox row settled", everyMs: 500, explain });
-    console.log(`reliability/crash: ${heldAtKill} sends held and ${sendingAtKill.length} rows mid-send at the kill, ${sentAtKill} sent; the rest settled ${Date.now() - t0} ms after the restart`);
+    await waitUntil(async () => (await db.prisma.outboxMessage.count({ where: { status: { in: ["PENDING", "SENDING"] } } })) === 0, {
+      timeoutMs: 150_000,
+      what: "every outbox row settled",
+      everyMs: 500,
+      explain,
+    });
+    console.log(
+      `reliability/crash: ${heldAtKill} sends held and ${sendingAtKill.length} rows mid-send at the kill, ${sentAtKill} sent; the rest settled ${Date.now() - t0} ms after the restart`,
+    );
     expect(await db.prisma.outboxMessage.count({ where: { kind: "assignment.new", status: "SENT" } })).toBe(UNITS);
     // The leader's "document to direct" became moot once the directive was recorded: cancelled, never failed.
     expect(await db.prisma.outboxMessage.count({ where: { status: "FAILED" } })).toBe(0);
     // Recovered: every row that was mid-send at the kill is now SENT, by the restarted process.
-    const recovered = await db.prisma.outboxMessage.findMany({ where: { id: { in: sendingAtKill.map((r) => r.id) } }, select: { status: true, platformMessageId: true, lockedBy: true } });
+    const recovered = await db.prisma.outboxMessage.findMany({
+      where: { id: { in: sendingAtKill.map((r) => r.id) } },
+      select: { status: true, platformMessageId: true, lockedBy: true },
+    });
     expect(recovered).toHaveLength(sendingAtKill.length);
     for (const r of recovered) {
       expect(r.status).toBe("SENT");

@@ -96,7 +96,9 @@ describe("kill -9 of the embedded database's owner during a burst of writes", ()
     settled = true;
     await watcher;
     const total = acked.length + registered.length + sessions.length;
-    console.log(`embedded crash: ${acked.length} acknowledgements, ${registered.length} registrations, ${sessions.length} sign-ins acknowledged before/at the kill; ${230 - total} not`);
+    console.log(
+      `embedded crash: ${acked.length} acknowledgements, ${registered.length} registrations, ${sessions.length} sign-ins acknowledged before/at the kill; ${230 - total} not`,
+    );
     expect(total).toBeGreaterThanOrEqual(100);
     expect(total).toBeLessThan(230); // the kill landed in the middle of the burst
     await db.close().catch(() => undefined);
@@ -108,7 +110,10 @@ describe("kill -9 of the embedded database's owner during a burst of writes", ()
     const ackedRows = await db.prisma.assignment.findMany({ where: { id: { in: acked } }, select: { acknowledgedAt: true } });
     expect(ackedRows).toHaveLength(acked.length);
     for (const r of ackedRows) expect(r.acknowledgedAt).not.toBeNull();
-    const docs = await db.prisma.document.findMany({ where: { registerNumber: { in: registered.map((r) => r.number) }, subject: { startsWith: "V/v số" } }, select: { registerNumber: true, subject: true } });
+    const docs = await db.prisma.document.findMany({
+      where: { registerNumber: { in: registered.map((r) => r.number) }, subject: { startsWith: "V/v số" } },
+      select: { registerNumber: true, subject: true },
+    });
     expect(new Map(docs.map((d) => [d.registerNumber, d.subject]))).toEqual(new Map(registered.map((r) => [r.number, r.subject])));
     for (const cookie of sessions) expect(await isSignedIn(service.port, cookie)).toBe(true);
     await db.close();

@@ -62,7 +62,11 @@ describe("SIGKILL between the durable write and updateStatus done", () => {
     fake.failNextCall("updateStatus", 1, "hang");
 
     service = await spawnServe(serveEnv());
-    await waitUntil(() => fake.requests.some((r) => r.call === "updateStatus" && r.status === 0), { timeoutMs: 60_000, what: "the service to say done", explain: () => service!.output() });
+    await waitUntil(() => fake.requests.some((r) => r.call === "updateStatus" && r.status === 0), {
+      timeoutMs: 60_000,
+      what: "the service to say done",
+      explain: () => service!.output(),
+    });
     expect(await db.prisma.document.count()).toBe(1);
     service.child.kill("SIGKILL");
     await service.exited;
@@ -70,10 +74,16 @@ describe("SIGKILL between the durable write and updateStatus done", () => {
     expect(fake.packages[0]!.done).toBe(false);
 
     service = await spawnServe(serveEnv());
-    await waitUntil(() => fake.statusUpdates.length > 0 && fake.statuses.length >= 2, { timeoutMs: 90_000, what: "done and the statuses after the restart", explain: () => service!.output() });
+    await waitUntil(() => fake.statusUpdates.length > 0 && fake.statuses.length >= 2, {
+      timeoutMs: 90_000,
+      what: "done and the statuses after the restart",
+      explain: () => service!.output(),
+    });
     expect(fake.statusUpdates).toEqual([{ docId, status: "done" }]);
     expect(await db.prisma.document.count()).toBe(1);
-    expect(await db.prisma.interchangePackage.findMany({ select: { axisDocId: true, state: true, axisAnswer: true } })).toEqual([{ axisDocId: docId, state: "REGISTERED", axisAnswer: "done" }]);
+    expect(await db.prisma.interchangePackage.findMany({ select: { axisDocId: true, state: true, axisAnswer: true } })).toEqual([
+      { axisDocId: docId, state: "REGISTERED", axisAnswer: "done" },
+    ]);
     expect(fake.downloads).toHaveLength(1);
     const codes = await Promise.all(fake.statuses.map(async (s) => (await parseEdxmlStatus(s.bytes)).statusCode));
     expect(codes).toEqual(["01", "03"]);

@@ -87,7 +87,14 @@ describe("platform faults", () => {
     const d1 = await registerSample(deps, org);
     await registerSample(deps, org, { codeNumber: "46", subject: "V/v kiểm tra công vụ" });
     await registerSample(deps, org, { codeNumber: "47", subject: "V/v cải cách hành chính" });
-    await issueDirective(deps, { actorUserId: org.users.chutich!, documentId: d1.documentId, text: "Giao các phòng thực hiện.", main: "TCKH", coordinate: ["TP", "NV", "NB"], due: { workingDays: 5 } });
+    await issueDirective(deps, {
+      actorUserId: org.users.chutich!,
+      documentId: d1.documentId,
+      text: "Giao các phòng thực hiện.",
+      main: "TCKH",
+      coordinate: ["TP", "NV", "NB"],
+      due: { workingDays: 5 },
+    });
 
     // === Faults, queued before anything is sent
     tg.failNext("sendMessage", { error_code: 429, description: "Too Many Requests: retry after 6", retry_after: 6 }); // longer than auto-retry waits: the queue pauses
@@ -148,7 +155,10 @@ describe("platform faults", () => {
       [card("tp.tp").id, zaloShown(ZL.tp), "Giao việc D1-TP"],
       [card("ct.nb").id, zaloShown(ZL.nb), "Giao việc D1-NB"],
     ];
-    for (const [code, chat] of [["chutich", TG.chutich], ["pct", TG.pct]] as const) {
+    for (const [code, chat] of [
+      ["chutich", TG.chutich],
+      ["pct", TG.pct],
+    ] as const) {
       const sent = byUser(code).filter((r) => r.kind === "document.toDirect" && r.status === "SENT");
       expect(sent).toHaveLength(2); // D2 and D3; D1's became moot once directed (CANCELLED)
       for (const ref of ["D2", "D3"]) expect(count(tgShown(chat), `Văn bản mới cần chỉ đạo: ${ref}`), `${ref} to ${code}`).toBeGreaterThanOrEqual(1);

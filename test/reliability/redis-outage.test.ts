@@ -33,7 +33,10 @@ const untilText = (chat: FakeUser, text: string, timeoutMs = 60_000) =>
     timeoutMs,
     what: `"${text}" to ${chat.first_name}`,
     explain: async () =>
-      `chat got: ${fake.messages(chat.id).map((m) => shown(m).slice(0, 60)).join(" | ")}\noutbox: ${JSON.stringify(await db.prisma.outboxMessage.groupBy({ by: ["kind", "status"], _count: true }))}\n${service?.output().slice(-4000)}`,
+      `chat got: ${fake
+        .messages(chat.id)
+        .map((m) => shown(m).slice(0, 60))
+        .join(" | ")}\noutbox: ${JSON.stringify(await db.prisma.outboxMessage.groupBy({ by: ["kind", "status"], _count: true }))}\n${service?.output().slice(-4000)}`,
   });
 
 beforeAll(async () => {
@@ -60,10 +63,22 @@ describe("Redis stopped for 30 s and started again", () => {
     await linkTelegram(deps, "tp.tp", HEAD_TP.id);
     await linkTelegram(deps, "tp.nv", HEAD_NV.id);
     // Everyone else who gets messages in this story, so that every row can be delivered.
-    for (const [code, chat] of [["pct", 720_011], ["cvp", 720_012], ["cv.vp", 720_013]] as const) await linkTelegram(deps, code, chat);
+    for (const [code, chat] of [
+      ["pct", 720_011],
+      ["cvp", 720_012],
+      ["cv.vp", 720_013],
+    ] as const)
+      await linkTelegram(deps, code, chat);
     const d1 = await registerSample(deps, org);
     const d2 = await registerSample(deps, org, { codeNumber: "46", subject: "V/v tuyển dụng công chức năm 2027" });
-    await issueDirective(deps, { actorUserId: org.users.chutich!, documentId: d1.documentId, text: "Giao TCKH chủ trì, TP phối hợp.", main: "TCKH", coordinate: ["TP"], due: { workingDays: 5 } });
+    await issueDirective(deps, {
+      actorUserId: org.users.chutich!,
+      documentId: d1.documentId,
+      text: "Giao TCKH chủ trì, TP phối hợp.",
+      main: "TCKH",
+      coordinate: ["TP"],
+      due: { workingDays: 5 },
+    });
 
     service = await spawnServe({ DATABASE_URL: db.url!, DATA_DIR: dataDir, REDIS_URL: redis.url, TELEGRAM_BOT_TOKEN: TOKEN, TELEGRAM_API_ROOT: fake.apiRoot });
     expect(service.output()).toContain("BullMQ on Redis");
@@ -81,7 +96,11 @@ describe("Redis stopped for 30 s and started again", () => {
     expect(ackData, shown(card)).toBeDefined();
     const answersBefore = fake.callbackAnswers.length;
     fake.pushUpdate(fake.callbackQuery(HEAD_TCKH, ackData!, card));
-    await waitUntil(() => fake.callbackAnswers.length > answersBefore, { timeoutMs: 20_000, what: "the Nhận press answered during the outage", explain: () => service!.output().slice(-3000) });
+    await waitUntil(() => fake.callbackAnswers.length > answersBefore, {
+      timeoutMs: 20_000,
+      what: "the Nhận press answered during the outage",
+      explain: () => service!.output().slice(-3000),
+    });
     // The other head acknowledges through core directly; a new directive writes new outbox rows.
     const tp = await db.prisma.assignment.findFirstOrThrow({ where: { unit: { code: "TP" }, status: "ASSIGNED" }, select: { id: true } });
     await acknowledgeAssignment(deps, { actorUserId: org.users["tp.tp"]!, assignmentId: tp.id });
@@ -106,14 +125,23 @@ describe("Redis stopped for 30 s and started again", () => {
     const unsettled = () => db.prisma.outboxMessage.count({ where: { status: { in: ["PENDING", "SENDING"] } } });
     await waitUntil(async () => (await unsettled()) === 0, { timeoutMs: 30_000, what: "every outbox row settled" }).catch(() => {});
     const outbox = await db.prisma.outboxMessage.groupBy({ by: ["status"], _count: true });
-    expect(outbox.filter((g) => g.status === "PENDING" || g.status === "SENDING" || g.status === "FAILED"), JSON.stringify(outbox)).toEqual([]);
+    expect(
+      outbox.filter((g) => g.status === "PENDING" || g.status === "SENDING" || g.status === "FAILED"),
+      JSON.stringify(outbox),
+    ).toEqual([]);
     console.log(`reliability/redis: delivery resumed ${Date.now() - back} ms after Redis came back`);
     const acks = await db.prisma.auditEvent.count({ where: { type: "assignment.acknowledged" } });
     expect(acks).toBe(2);
     await service.stop();
     const code = await service.exited;
     // How long each shutdown step took (a stop that hangs names its step).
-    console.log(service.output().split("\n").filter((l) => /shutdown step done|did not close in time|were cut off/.test(l)).join("\n"));
+    console.log(
+      service
+        .output()
+        .split("\n")
+        .filter((l) => /shutdown step done|did not close in time|were cut off/.test(l))
+        .join("\n"),
+    );
     expect(code, service.output().slice(-4000)).toBe(0);
     service = undefined;
   });

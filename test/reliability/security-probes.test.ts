@@ -37,7 +37,10 @@ let base: string;
 /** Posts an update to our Telegram webhook like Telegram does (the secret set with setWebhook). */
 const tgPost = (update: PushableUpdate, secret?: string) => tg.postWebhook(`${base}/webhook/telegram`, update, secret);
 const rawPost = (url: string, body: unknown, headers: Record<string, string> = {}) =>
-  fetch(url, { method: "POST", headers: { "content-type": "application/json", ...headers }, body: JSON.stringify(body) }).then(async (r) => ({ status: r.status, body: await r.text() }));
+  fetch(url, { method: "POST", headers: { "content-type": "application/json", ...headers }, body: JSON.stringify(body) }).then(async (r) => ({
+    status: r.status,
+    body: await r.text(),
+  }));
 /** Messages the bot sent to the chat after the first `from`. */
 const since = (chat: FakeUser, from: number) => tg.messages(chat.id).slice(from);
 
@@ -67,7 +70,13 @@ beforeAll(async () => {
   zalo.proxyWebhooksTo(base);
   service = await startService({ config, logger: pino({ level: "silent" }), role: "all" });
   org = await setupExampleOrg(service.app.deps);
-  for (const [code, user] of [["vanthu", CLERK], ["chutich", LEADER], ["tp.tckh", HEAD_TCKH], ["tp.tp", HEAD_TP]] as const) await linkTelegram(service.app.deps, code, user.id);
+  for (const [code, user] of [
+    ["vanthu", CLERK],
+    ["chutich", LEADER],
+    ["tp.tckh", HEAD_TCKH],
+    ["tp.tp", HEAD_TP],
+  ] as const)
+    await linkTelegram(service.app.deps, code, user.id);
 }, 120_000);
 afterAll(async () => {
   await service?.stop();
@@ -172,7 +181,11 @@ describe("security probes", () => {
     expect(done, since(CLERK, before).map(shown).join(" | ")).toBeDefined();
     const ref = /Mã tham chiếu: (D\d+)/.exec(shown(done))![1]!;
     // By number, not by a year fixed when the module loaded (a run across New Year registers in the new one).
-    const doc = await db.prisma.document.findFirstOrThrow({ where: { ref: { startsWith: `${ref}/` } }, orderBy: { createdAt: "desc" }, select: { id: true, subject: true, issuer: true } });
+    const doc = await db.prisma.document.findFirstOrThrow({
+      where: { ref: { startsWith: `${ref}/` } },
+      orderBy: { createdAt: "desc" },
+      select: { id: true, subject: true, issuer: true },
+    });
     expect(doc.subject).toBe(subject.trim());
     expect(doc.issuer).toBe(issuer);
 

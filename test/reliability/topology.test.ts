@@ -102,7 +102,11 @@ describe("two bots processes (webhook) and two jobs processes on one PostgreSQL 
       coordinate: org.unitCodes.slice(1),
       due: { workingDays: 5 },
     });
-    await waitUntil(() => totalCards() >= 40, { timeoutMs: 180_000, what: "40 cards before the kills", explain: () => `${jobs1.output().slice(-2000)}\n${jobs2.output().slice(-2000)}` });
+    await waitUntil(() => totalCards() >= 40, {
+      timeoutMs: 180_000,
+      what: "40 cards before the kills",
+      explain: () => `${jobs1.output().slice(-2000)}\n${jobs2.output().slice(-2000)}`,
+    });
 
     // A claim is `<host>~<data dir hash>/<pid>#<nonce>` (jobs/runner.ts serviceInstanceId): the dead
     // worker's claims are those of its pid.
@@ -121,7 +125,12 @@ describe("two bots processes (webhook) and two jobs processes on one PostgreSQL 
     expect((await fake.postWebhook(hookOf(bots2), fake.command(head(3), "viec"), SECRET)).status).toBe(200);
 
     const explain = async () => `${JSON.stringify(await db.prisma.outboxMessage.groupBy({ by: ["status"], _count: true }))}\n${jobs2.output().slice(-3000)}`;
-    await waitUntil(async () => (await db.prisma.outboxMessage.count({ where: { status: { in: ["PENDING", "SENDING"] } } })) === 0, { timeoutMs: 240_000, what: "every outbox row settled", everyMs: 500, explain });
+    await waitUntil(async () => (await db.prisma.outboxMessage.count({ where: { status: { in: ["PENDING", "SENDING"] } } })) === 0, {
+      timeoutMs: 240_000,
+      what: "every outbox row settled",
+      everyMs: 500,
+      explain,
+    });
     expect(await db.prisma.outboxMessage.count({ where: { kind: "assignment.new", status: "SENT" } })).toBe(UNITS);
     expect(await db.prisma.outboxMessage.count({ where: { status: "FAILED" } })).toBe(0);
 

@@ -8,7 +8,10 @@ export type CommandResult = { status: number | null; stdout: string; stderr: str
 /** Runs `edoc ARGS` with exactly `env` (plus PATH, HOME and TZ=UTC). */
 export const runEdoc = (args: string[], env: Record<string, string>): Promise<CommandResult> =>
   new Promise((resolve) => {
-    const child = spawn(process.execPath, ["bin/edoc.js", ...args], { env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", TZ: "UTC", ...env }, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, ["bin/edoc.js", ...args], {
+      env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", TZ: "UTC", ...env },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));

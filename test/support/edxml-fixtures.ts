@@ -51,10 +51,19 @@ const png = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a
 /** A package with every field of the envelope set, two recipients and two attachments. */
 export const samplePackage = (): EdxmlPackageInput => ({
   header: {
-    from: { organId: "000.00.31.H10", organName: "Sở Tài chính tỉnh Bình Định", organizationInCharge: "UBND tỉnh Bình Định", organAdd: "123 Lê Lợi, Quy Nhơn", email: "stc@binhdinh.gov.vn", telephone: "0256 3822 000", fax: "0256 3822 001", website: "https://stc.binhdinh.gov.vn" },
+    from: {
+      organId: "000.00.31.H10",
+      organName: "Sở Tài chính tỉnh Bình Định",
+      organizationInCharge: "UBND tỉnh Bình Định",
+      organAdd: "123 Lê Lợi, Quy Nhơn",
+      email: "stc@binhdinh.gov.vn",
+      telephone: "0256 3822 000",
+      fax: "0256 3822 001",
+      website: "https://stc.binhdinh.gov.vn",
+    },
     to: [
       { organId: "000.00.32.H10", organName: "UBND thành phố Quy Nhơn" },
-      { organId: "000.00.33.H10", organName: "UBND thị xã An Nhơn & \"các\" <đơn vị>" },
+      { organId: "000.00.33.H10", organName: 'UBND thị xã An Nhơn & "các" <đơn vị>' },
     ],
     code: { codeNumber: "45", codeNotation: "STC-NS" },
     promulgationInfo: { place: "Bình Định", promulgationDate: "2026-12-10" },
@@ -64,7 +73,14 @@ export const samplePackage = (): EdxmlPackageInput => ({
     signerInfo: { competence: "KT. Giám đốc", position: "Phó Giám đốc", fullName: "Nguyễn Văn Bình" },
     dueDate: "2026-12-20",
     toPlaces: ["Như trên;", "Lưu: VT, NS."],
-    otherInfo: { priority: "1", sphereOfPromulgation: "Địa phương", typerNotation: "NVB", promulgationAmount: "5", pageAmount: "3", appendixes: ["Phụ lục I: Biểu mẫu", "Phụ lục II"] },
+    otherInfo: {
+      priority: "1",
+      sphereOfPromulgation: "Địa phương",
+      typerNotation: "NVB",
+      promulgationAmount: "5",
+      pageAmount: "3",
+      appendixes: ["Phụ lục I: Biểu mẫu", "Phụ lục II"],
+    },
     steeringType: "0",
     documentId: "000.00.31.H10,2026/12/10,45/STC-NS",
   },

@@ -53,7 +53,13 @@ export const readElements = (xml: Uint8Array | string, local: string): string[] 
   const text = typeof xml === "string" ? xml : Buffer.from(xml).toString("utf8");
   const re = new RegExp(`<(?:[\\w.-]+:)?${local}(?:\\s[^>]*)?>([\\s\\S]*?)</(?:[\\w.-]+:)?${local}>`, "g");
   return [...text.matchAll(re)].map((m) =>
-    m[1]!.trim().replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&quot;/g, '"').replace(/&apos;/g, "'").replace(/&amp;/g, "&"),
+    m[1]!
+      .trim()
+      .replace(/&lt;/g, "<")
+      .replace(/&gt;/g, ">")
+      .replace(/&quot;/g, '"')
+      .replace(/&apos;/g, "'")
+      .replace(/&amp;/g, "&"),
   );
 };
 
@@ -108,7 +114,7 @@ export const startFakeAxisServer = async ({ systemId, secret }: { systemId: stri
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     const call = new URL(req.url ?? "/", "http://fake-axis").pathname.replace(/^\//, "");
     const body = await readBody(req);
-    const headers = Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(",") : v ?? ""]));
+    const headers = Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(",") : (v ?? "")]));
     const record = (status: number) => fake.requests.push({ call, status, headers });
 
     if (req.method !== "POST") {
@@ -170,7 +176,11 @@ export const startFakeAxisServer = async ({ systemId, secret }: { systemId: stri
           if (res.destroyed) return;
           const piece = pkg.bytes.subarray(i, i + 64 * 1024);
           download.sentBytes += piece.length;
-          if (!res.write(piece)) await new Promise<void>((r) => { res.once("drain", r); res.once("close", r); });
+          if (!res.write(piece))
+            await new Promise<void>((r) => {
+              res.once("drain", r);
+              res.once("close", r);
+            });
         }
         res.end();
         return;
@@ -187,7 +197,10 @@ export const startFakeAxisServer = async ({ systemId, secret }: { systemId: stri
         return json(res, 200, { status: "OK" });
       }
       case "sendEdoc": {
-        const to = (headers.to ?? "").split(",").map((s) => s.trim()).filter(Boolean);
+        const to = (headers.to ?? "")
+          .split(",")
+          .map((s) => s.trim())
+          .filter(Boolean);
         if (!headers.from || to.length === 0 || body.length === 0 || !["edoc", "status"].includes(headers.messagetype ?? "")) {
           record(200);
           return json(res, 200, { status: "FAIL", ErrorDesc: "from, to, messagetype and a body are required" });

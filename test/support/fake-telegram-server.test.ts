@@ -211,10 +211,12 @@ describe("fake Telegram server with the real grammY client", () => {
     expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(3);
     expect(fake.stats()).toEqual({ sent: 3, rejected429: 2, requests: 5 });
     expect(fake.allMessages().map((m) => m.chat_id)).toHaveLength(3);
-    expect(fake.callsTo("sendMessage").filter((c) => c.status === 429).map((c) => c.error?.description)).toEqual([
-      "Too Many Requests: retry after 1",
-      "Too Many Requests: retry after 1",
-    ]);
+    expect(
+      fake
+        .callsTo("sendMessage")
+        .filter((c) => c.status === 429)
+        .map((c) => c.error?.description),
+    ).toEqual(["Too Many Requests: retry after 1", "Too Many Requests: retry after 1"]);
   });
 
   it("editMessageText updates the stored card and keeps the history", async () => {
@@ -233,10 +235,7 @@ describe("fake Telegram server with the real grammY client", () => {
     expect(inlineButtons(stored).map((b) => b.text)).toEqual(["Báo cáo"]);
     expect(stored?.edits).toHaveLength(1);
     expect(stored?.edits[0]?.previous.text).toBe("<b>CV 12</b>: chờ tiếp nhận");
-    expect(inlineButtons({ ...stored!, reply_markup: stored?.edits[0]?.previous.reply_markup }).map((b) => b.text)).toEqual([
-      "Tiếp nhận",
-      "Từ chối",
-    ]);
+    expect(inlineButtons({ ...stored!, reply_markup: stored?.edits[0]?.previous.reply_markup }).map((b) => b.text)).toEqual(["Tiếp nhận", "Từ chối"]);
 
     // Same content again: Telegram's "message is not modified".
     const same = await apiError(

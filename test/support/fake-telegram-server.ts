@@ -660,12 +660,7 @@ export class FakeTelegramServer {
    * A button press. `message` is the bot message carrying the keyboard (a StoredMessage, or its
    * chat and message ids); data is passed through untouched.
    */
-  callbackQuery(
-    from: FakeUser,
-    data: string,
-    message?: StoredMessage | { chat_id: number; message_id: number },
-    options: { inlineMessageId?: string } = {},
-  ): Update {
+  callbackQuery(from: FakeUser, data: string, message?: StoredMessage | { chat_id: number; message_id: number }, options: { inlineMessageId?: string } = {}): Update {
     this.rememberUser(from);
     const id = `${Date.now()}${String(this.nextCallbackQuery++).padStart(4, "0")}`;
     const query: Record<string, unknown> = { id, from: userJson(from), chat_instance: `ci${message?.chat_id ?? from.id}`, data };
@@ -685,11 +680,7 @@ export class FakeTelegramServer {
   }
 
   /** A document from the user; its bytes are stored so getFile + download work. */
-  documentMessage(
-    from: FakeUser,
-    doc: { fileName: string; bytes: Buffer | Uint8Array; mime?: string; caption?: string },
-    options: UpdateOptions = {},
-  ): Update {
+  documentMessage(from: FakeUser, doc: { fileName: string; bytes: Buffer | Uint8Array; mime?: string; caption?: string }, options: UpdateOptions = {}): Update {
     const file = this.storeFile(doc.bytes, { kind: "documents", fileName: doc.fileName, mime: doc.mime ?? guessMime(doc.fileName) });
     const fields: Record<string, unknown> = { document: documentJson(file) };
     if (doc.caption !== undefined) fields.caption = doc.caption;
@@ -697,12 +688,7 @@ export class FakeTelegramServer {
   }
 
   /** A photo from the user with a PhotoSize array (smallest first, like Telegram). */
-  photoMessage(
-    from: FakeUser,
-    bytes: Buffer | Uint8Array,
-    extra: { caption?: string; mediaGroupId?: string } = {},
-    options: UpdateOptions = {},
-  ): Update {
+  photoMessage(from: FakeUser, bytes: Buffer | Uint8Array, extra: { caption?: string; mediaGroupId?: string } = {}, options: UpdateOptions = {}): Update {
     const fields: Record<string, unknown> = { photo: this.photoSizes(Buffer.from(bytes)) };
     if (extra.caption !== undefined) fields.caption = extra.caption;
     if (extra.mediaGroupId !== undefined) fields.media_group_id = extra.mediaGroupId;
@@ -1101,7 +1087,7 @@ export class FakeTelegramServer {
       return { file_id: file.file_id, file_unique_id: file.file_unique_id, file_size: file.bytes.length, file_path: file.file_path };
     });
     this.on("setMyCommands", (p) => {
-      if (!Array.isArray(p.commands)) throw bad("parameter \"commands\" is required");
+      if (!Array.isArray(p.commands)) throw bad('parameter "commands" is required');
       if (p.commands.length > 100) throw bad("too many commands");
       for (const c of p.commands as Array<Record<string, unknown>>) {
         if (typeof c.command !== "string" || !/^[a-z0-9_]{1,32}$/.test(c.command)) throw bad("BOT_COMMAND_INVALID");
@@ -1200,7 +1186,7 @@ export class FakeTelegramServer {
 
   private sendMediaGroup(p: Record<string, unknown>, files: Record<string, MultipartFile>): Array<Record<string, unknown>> {
     const chatId = chatIdOf(p);
-    if (!Array.isArray(p.media)) throw bad("parameter \"media\" is required");
+    if (!Array.isArray(p.media)) throw bad('parameter "media" is required');
     const media = p.media as Array<Record<string, unknown>>;
     if (media.length < 2 || media.length > 10) throw bad("wrong number of media in the album: must be 2-10 items");
     const types = new Set(media.map((m) => m.type));
@@ -1265,9 +1251,7 @@ export class FakeTelegramServer {
       else delete next.parse_mode;
     }
     const sameText = text === undefined || (text.plain === stored.plain_text && sameJson(text.entities, stored.entities ?? []));
-    const sameCaption =
-      caption === undefined ||
-      (caption.plain_caption === stored.plain_caption && sameJson(caption.caption_entities ?? [], stored.caption_entities ?? []));
+    const sameCaption = caption === undefined || (caption.plain_caption === stored.plain_caption && sameJson(caption.caption_entities ?? [], stored.caption_entities ?? []));
     if (sameText && sameCaption && sameJson(next.reply_markup, stored.reply_markup)) throw bad(NOT_MODIFIED);
 
     if (text !== undefined) {
@@ -1296,11 +1280,7 @@ export class FakeTelegramServer {
     return entry.raw;
   }
 
-  private checkCaption(
-    value: unknown,
-    parseMode: unknown,
-    entities: unknown,
-  ): { caption?: string; plain_caption?: string; caption_entities?: FakeEntity[] } {
+  private checkCaption(value: unknown, parseMode: unknown, entities: unknown): { caption?: string; plain_caption?: string; caption_entities?: FakeEntity[] } {
     const caption = optString(value);
     if (caption === undefined || caption === "") return {};
     const formatted = formatText(caption, parseMode, entities);
@@ -1348,9 +1328,7 @@ export class FakeTelegramServer {
   private attachMedia(stored: StoredMessage, field: "document" | "photo", input: { upload: MultipartFile } | { existing: StoredFile }): void {
     if (field === "document") {
       const file =
-        "existing" in input
-          ? input.existing
-          : this.storeFile(input.upload.bytes, { kind: "documents", fileName: input.upload.fileName, mime: guessMime(input.upload.fileName) });
+        "existing" in input ? input.existing : this.storeFile(input.upload.bytes, { kind: "documents", fileName: input.upload.fileName, mime: guessMime(input.upload.fileName) });
       stored.document = {
         file_id: file.file_id,
         file_name: file.file_name ?? ("upload" in input ? input.upload.fileName : "document"),
@@ -1443,24 +1421,7 @@ export class FakeTelegramServer {
 // ---------------------------------------------------------------------------------------------
 // Telegram HTML (the subset the Bot API accepts), as tdlib parses it
 
-const HTML_TAGS = new Set([
-  "b",
-  "strong",
-  "i",
-  "em",
-  "u",
-  "ins",
-  "s",
-  "strike",
-  "del",
-  "a",
-  "code",
-  "pre",
-  "tg-spoiler",
-  "span",
-  "blockquote",
-  "tg-emoji",
-]);
+const HTML_TAGS = new Set(["b", "strong", "i", "em", "u", "ins", "s", "strike", "del", "a", "code", "pre", "tg-spoiler", "span", "blockquote", "tg-emoji"]);
 
 const TAG_ENTITY: Record<string, string> = {
   b: "bold",
@@ -1619,7 +1580,7 @@ function decodeEntity(text: string, at: number): { value: string; length: number
 
 function decodeEntities(text: string): string {
   let out = "";
-  for (let i = 0; i < text.length; ) {
+  for (let i = 0; i < text.length;) {
     const decoded = text[i] === "&" ? decodeEntity(text, i) : undefined;
     if (decoded !== undefined) {
       out += decoded.value;
@@ -1658,7 +1619,7 @@ function validateReplyMarkup(value: unknown): FakeReplyMarkup | undefined {
   const markup = value as FakeReplyMarkup;
   if (markup.inline_keyboard !== undefined) {
     if (!Array.isArray(markup.inline_keyboard) || !markup.inline_keyboard.every((row) => Array.isArray(row))) {
-      throw bad("field \"inline_keyboard\" of the InlineKeyboardMarkup must be an Array of Arrays");
+      throw bad('field "inline_keyboard" of the InlineKeyboardMarkup must be an Array of Arrays');
     }
     for (const button of markup.inline_keyboard.flat()) {
       if (typeof button !== "object" || button === null || typeof button.text !== "string") {

@@ -123,8 +123,7 @@ export const startFakeZaloServer = async ({ token, numericIds = false }: FakeZal
     res.end(json);
   };
   const ok = (res: ServerResponse, result: unknown) => answer(res, 200, { ok: true, result });
-  const fail = (res: ServerResponse, code: number, description: string) =>
-    answer(res, code, { ok: false, error_code: code, description });
+  const fail = (res: ServerResponse, code: number, description: string) => answer(res, code, { ok: false, error_code: code, description });
 
   const releasePoll = (poll: Poll) => {
     clearTimeout(poll.timer);
@@ -138,15 +137,21 @@ export const startFakeZaloServer = async ({ token, numericIds = false }: FakeZal
     ok(res, { message_id: numericIds ? id : String(id), date: Date.now() });
   };
 
-  const isText = (value: unknown, min: number): value is string =>
-    typeof value === "string" && value.length >= min && value.length <= TEXT_LIMIT;
+  const isText = (value: unknown, min: number): value is string => typeof value === "string" && value.length >= min && value.length <= TEXT_LIMIT;
   /** Ranges inside the text, each with a style name. */
   const validStyles = (value: unknown, textLength: number): boolean =>
     Array.isArray(value) &&
     value.every((r: unknown) => {
       if (typeof r !== "object" || r === null) return false;
       const { start, len, st } = r as Record<string, unknown>;
-      return Number.isInteger(start) && Number.isInteger(len) && (start as number) >= 0 && (len as number) > 0 && (start as number) + (len as number) <= textLength && typeof st === "string";
+      return (
+        Number.isInteger(start) &&
+        Number.isInteger(len) &&
+        (start as number) >= 0 &&
+        (len as number) > 0 &&
+        (start as number) + (len as number) <= textLength &&
+        typeof st === "string"
+      );
     });
 
   const handleMethod = (method: string, body: Record<string, unknown>, res: ServerResponse) => {

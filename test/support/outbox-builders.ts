@@ -59,10 +59,7 @@ export const buildDocument = (
 
 export type AssignmentSpec = { unitId: string; unitCode: string; role: AssignmentRole; dueAt?: Date | null; assigneeUserId?: string };
 
-export const buildDirective = async (
-  prisma: Db,
-  o: { documentId: string; docRef: string; authorId: string; text?: string; assignments: AssignmentSpec[] },
-) => {
+export const buildDirective = async (prisma: Db, o: { documentId: string; docRef: string; authorId: string; text?: string; assignments: AssignmentSpec[] }) => {
   const directive = await prisma.directive.create({
     data: {
       documentId: o.documentId,
@@ -93,7 +90,17 @@ export const buildDirective = async (
 
 export const buildOutboxRow = (
   prisma: Db,
-  o: { userId: string; kind: string; payload: object; dedupeKey?: string; nextAttemptAt?: Date; status?: "PENDING" | "SENDING"; attempts?: number; lockedUntil?: Date; createdAt?: Date },
+  o: {
+    userId: string;
+    kind: string;
+    payload: object;
+    dedupeKey?: string;
+    nextAttemptAt?: Date;
+    status?: "PENDING" | "SENDING";
+    attempts?: number;
+    lockedUntil?: Date;
+    createdAt?: Date;
+  },
 ) =>
   prisma.outboxMessage.create({
     data: {

@@ -31,7 +31,16 @@ export const markCompleted = (db: Db, assignmentId: string, byUserId: string, at
 export const markDelegated = async (db: Db, parentId: string, officerUserId: string, at: Date, dueAt?: Date): Promise<string> => {
   const parent = await db.assignment.findUniqueOrThrow({
     where: { id: parentId },
-    select: { directiveId: true, documentId: true, unitId: true, role: true, dueAt: true, acknowledgedAt: true, unit: { select: { code: true } }, document: { select: { ref: true } } },
+    select: {
+      directiveId: true,
+      documentId: true,
+      unitId: true,
+      role: true,
+      dueAt: true,
+      acknowledgedAt: true,
+      unit: { select: { code: true } },
+      document: { select: { ref: true } },
+    },
   });
   const officer = await db.user.findUniqueOrThrow({ where: { id: officerUserId }, select: { code: true } });
   const child = await db.assignment.create({
@@ -81,11 +90,28 @@ export const buildVisibilityScene = async (deps: CoreDeps & { clock: TestClock }
   const minute = () => deps.clock.advance(60_000);
   const d1 = await registerSample(deps, org, { subject: "V/v hướng dẫn lập dự toán ngân sách năm 2027" });
   minute();
-  const d2 = await registerSample(deps, org, { codeNumber: "12", codeNotation: "STP-XDKTVB", issuer: "Sở Tư pháp tỉnh Bình Định", subject: "V/v rà soát văn bản quy phạm pháp luật", urgency: "URGENT" });
+  const d2 = await registerSample(deps, org, {
+    codeNumber: "12",
+    codeNotation: "STP-XDKTVB",
+    issuer: "Sở Tư pháp tỉnh Bình Định",
+    subject: "V/v rà soát văn bản quy phạm pháp luật",
+    urgency: "URGENT",
+  });
   minute();
-  const m1 = await registerSample(deps, org, { codeNumber: "3", codeNotation: "BCHQS-TM", issuer: "Bộ Chỉ huy quân sự tỉnh", subject: "V/v kế hoạch ngân sách quốc phòng", secrecy: "TOP_SECRET" });
+  const m1 = await registerSample(deps, org, {
+    codeNumber: "3",
+    codeNotation: "BCHQS-TM",
+    issuer: "Bộ Chỉ huy quân sự tỉnh",
+    subject: "V/v kế hoạch ngân sách quốc phòng",
+    secrecy: "TOP_SECRET",
+  });
   minute();
-  const d3 = await registerSample(deps, org, { codeNumber: "88", codeNotation: "STNMT-QLĐĐ", issuer: "Sở Tài nguyên và Môi trường", subject: "V/v báo cáo tình hình quản lý đất đai" });
+  const d3 = await registerSample(deps, org, {
+    codeNumber: "88",
+    codeNotation: "STNMT-QLĐĐ",
+    issuer: "Sở Tài nguyên và Môi trường",
+    subject: "V/v báo cáo tình hình quản lý đất đai",
+  });
   minute();
   await directSample(deps, org, d1.documentId, { main: "TCKH", info: ["NV"], due: { date: "2026-12-04" } });
   await directSample(deps, org, d2.documentId, { text: "Giao Phòng Tư pháp rà soát, báo cáo.", main: "TP", info: ["NC"], due: { date: "2026-12-08" } });

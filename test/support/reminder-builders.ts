@@ -19,8 +19,7 @@ export const buildOrg = async (prisma: Db, opts: { policy?: object; timeZone?: s
   const org = await prisma.organization.create({
     data: { code, name: "UBND thành phố Quy Nhơn", timeZone: opts.timeZone ?? "Asia/Ho_Chi_Minh", policy: opts.policy ?? {} },
   });
-  const unit = async (c: string, name: string, kind: "LEADERSHIP" | "OFFICE" | "DEPARTMENT") =>
-    (await prisma.unit.create({ data: { orgId: org.id, code: c, name, kind } })).id;
+  const unit = async (c: string, name: string, kind: "LEADERSHIP" | "OFFICE" | "DEPARTMENT") => (await prisma.unit.create({ data: { orgId: org.id, code: c, name, kind } })).id;
   const LD = await unit("LD", "Lãnh đạo UBND thành phố", "LEADERSHIP");
   const units = {
     VP: await unit("VP", "Văn phòng HĐND và UBND thành phố", "OFFICE"),

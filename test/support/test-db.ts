@@ -41,7 +41,13 @@ export const createTestDatabase = async (): Promise<TestDatabase> => {
     const pglite = await PGlite.create({ loadDataDir: blob });
     db = await openDatabase({ pglite, migrate: false });
     const close = db.close;
-    db = { ...db, close: async () => { await close(); await pglite.close(); } };
+    db = {
+      ...db,
+      close: async () => {
+        await close();
+        await pglite.close();
+      },
+    };
   }
   const truncate = async () => {
     const sql = await db.openSql();

@@ -41,7 +41,14 @@ export const newUpdateKey = (): string => Array.from(crypto.getRandomValues(new 
 export const createApi = () => {
   let csrf = "";
   const post = async <T>(path: string, body: unknown): Promise<T> =>
-    parse<T>(await fetch(`${BASE}/${path}`, { method: "POST", credentials: "same-origin", headers: { "content-type": "application/json", "x-csrf-token": csrf }, body: JSON.stringify(body) }));
+    parse<T>(
+      await fetch(`${BASE}/${path}`, {
+        method: "POST",
+        credentials: "same-origin",
+        headers: { "content-type": "application/json", "x-csrf-token": csrf },
+        body: JSON.stringify(body),
+      }),
+    );
   const get = async <T>(path: string): Promise<T> => parse<T>(await fetch(`${BASE}/${path}`, { credentials: "same-origin" }));
   const remember = (s: Session): Session => {
     csrf = s.signedIn ? s.csrfToken : "";
@@ -76,7 +83,15 @@ export const createApi = () => {
             body = null;
           }
           if (xhr.status >= 200 && xhr.status < 300 && body) resolve(body);
-          else reject(new ApiError(xhr.status, body?.error?.code ?? "HTTP", body?.error?.message ?? `HTTP ${xhr.status}`, body?.messages ? { messages: body.messages, updates: body.updates ?? [] } : undefined));
+          else
+            reject(
+              new ApiError(
+                xhr.status,
+                body?.error?.code ?? "HTTP",
+                body?.error?.message ?? `HTTP ${xhr.status}`,
+                body?.messages ? { messages: body.messages, updates: body.updates ?? [] } : undefined,
+              ),
+            );
         };
         xhr.onerror = () => reject(new ApiError(0, "NETWORK", ""));
         xhr.send(form);

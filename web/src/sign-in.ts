@@ -6,7 +6,16 @@ import { api, root, tr } from "./state.ts";
 /** Draws the card; `onSignedIn` gets the session a right code opened. */
 export const showSignInCard = (notice: string | undefined, onSignedIn: (s: Session) => void): void => {
   document.title = tr("web.title");
-  const input = h("input", { id: "code", name: "code", autocomplete: "one-time-code", autocapitalize: "characters", spellcheck: "false", placeholder: tr("web.signIn.codePlaceholder"), required: true, maxlength: 20 });
+  const input = h("input", {
+    id: "code",
+    name: "code",
+    autocomplete: "one-time-code",
+    autocapitalize: "characters",
+    spellcheck: "false",
+    placeholder: tr("web.signIn.codePlaceholder"),
+    required: true,
+    maxlength: 20,
+  });
   const error = h("p", { class: "form-error", role: "alert" }, notice ?? "");
   const button = h("button", { type: "submit", class: "primary" }, tr("web.signIn.submit"));
   const form = h(

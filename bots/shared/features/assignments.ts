@@ -94,7 +94,9 @@ const shown = (ctx: TurnContext, canonical: string): string => displayRef(canoni
 
 /** Runs a report use case with the report's files in memory (inside the large-file gate). */
 const withCoreFiles = <T>(files: IncomingFile[] | undefined, fn: (files: UploadPart[]) => Promise<T>): Promise<T> =>
-  withFilesInMemory(files ?? [], (inMemory) => fn(inMemory.map((f) => ({ bytes: f.bytes, ...(f.fileName ? { fileName: f.fileName } : {}), ...(f.mime ? { mimeHint: f.mime } : {}) }))));
+  withFilesInMemory(files ?? [], (inMemory) =>
+    fn(inMemory.map((f) => ({ bytes: f.bytes, ...(f.fileName ? { fileName: f.fileName } : {}), ...(f.mime ? { mimeHint: f.mime } : {}) }))),
+  );
 
 /** A typed assignment command. */
 export const onAssignmentCommand = async (ctx: TurnContext, cmd: RefCommand, files?: IncomingFile[]): Promise<TurnResult> => {
@@ -203,7 +205,11 @@ export const onExtensionPress = async (ctx: TurnContext, extensionId: string, gr
     throw err;
   }
   // The card keeps the decisions left (none, once decided).
-  return { replies: [], callbackText: t(ctx.locale, "bot.extend.decided"), card: { actions: extensionMessageActions(ctx.locale, { id: r.id, assignmentShownRef: shown(ctx, r.ref) }, r.actions) } };
+  return {
+    replies: [],
+    callbackText: t(ctx.locale, "bot.extend.decided"),
+    card: { actions: extensionMessageActions(ctx.locale, { id: r.id, assignmentShownRef: shown(ctx, r.ref) }, r.actions) },
+  };
 };
 
 /** What a button of an action that needs words (progress, return, extend, delegate) asks for. */
@@ -239,7 +245,15 @@ const staleReason = (ctx: TurnContext, d: AssignmentDetail, action: AssignmentAc
   try {
     requireAssignmentAction(
       ctx.actor,
-      { unitId: d.unit.id, parentId: d.parentId, assigneeUserId: d.assignee?.id ?? null, status: d.status, role: d.role, dueAt: d.dueAt, hasPendingExtension: d.hasPendingExtension },
+      {
+        unitId: d.unit.id,
+        parentId: d.parentId,
+        assigneeUserId: d.assignee?.id ?? null,
+        status: d.status,
+        role: d.role,
+        dueAt: d.dueAt,
+        hasPendingExtension: d.hasPendingExtension,
+      },
       action,
       d.displayRef,
     );

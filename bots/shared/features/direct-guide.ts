@@ -82,8 +82,15 @@ const PROBE_TEXT = "…";
 
 /** `/chidao D7` with nothing else: the guided flow (anything more is the typed grammar). */
 export const isBareDirective = (d: ParsedDirective): boolean =>
-  d.ref !== null && d.text === "" && d.main.length === 0 && d.coordinate.length === 0 && d.info.length === 0 && d.due === undefined &&
-  d.dueByRole.main === undefined && d.dueByRole.coordinate === undefined && d.errors.every((e) => e.messageKey === "grammar.noMainUnit" || e.messageKey === "grammar.emptyText");
+  d.ref !== null &&
+  d.text === "" &&
+  d.main.length === 0 &&
+  d.coordinate.length === 0 &&
+  d.info.length === 0 &&
+  d.due === undefined &&
+  d.dueByRole.main === undefined &&
+  d.dueByRole.coordinate === undefined &&
+  d.errors.every((e) => e.messageKey === "grammar.noMainUnit" || e.messageKey === "grammar.emptyText");
 
 export const onGuideCommand = async (ctx: TurnContext, d: ParsedDirective): Promise<TurnResult> => {
   const doc = await getDocumentByRef(ctx.env.deps, { actorUserId: ctx.actor.id, ref: { kind: d.ref!.kind, number: d.ref!.number, year: d.ref!.year } });
@@ -132,8 +139,7 @@ type Item = { label: string; command: string; op: GuideOp; n: number; code?: str
 
 const unitName = (s: DirectGuideState, code: string): string => s.units.find((u) => u.code === code)?.name ?? code;
 
-const dueText = (ctx: TurnContext, due: DueInput): string =>
-  "workingDays" in due ? t(ctx.locale, "guide.due.days", { days: due.workingDays }) : formatDate(parseIso(due.date));
+const dueText = (ctx: TurnContext, due: DueInput): string => ("workingDays" in due ? t(ctx.locale, "guide.due.days", { days: due.workingDays }) : formatDate(parseIso(due.date)));
 
 const parseIso = (s: string) => {
   const [year, month, day] = s.split("-").map(Number) as [number, number, number];
@@ -302,7 +308,12 @@ export const onGuideButton = async (ctx: TurnContext, press: GuidePress): Promis
   return result ? { ...result, card: { actions: [] } } : stale(ctx);
 };
 
-const isWord = (text: string, ...words: string[]): boolean => words.includes(foldVietnamese(text).replace(/[.!…]+$/, "").trim());
+const isWord = (text: string, ...words: string[]): boolean =>
+  words.includes(
+    foldVietnamese(text)
+      .replace(/[.!…]+$/, "")
+      .trim(),
+  );
 
 /** A typed answer to the current step (on numbered channels, "2" is the menu's second entry). */
 export const onGuideText = async (ctx: TurnContext, s: DirectGuideState, typed: string): Promise<TurnResult> => {

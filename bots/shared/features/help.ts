@@ -19,5 +19,7 @@ export const helpSections = (actor: Pick<Actor, "roles" | "unitKind">): MessageK
 /** The /help reply for an actor. */
 export const helpMessage = (locale: Locale, actor: Pick<Actor, "roles" | "unitKind">): OutboundMessage => ({
   title: t(locale, "bot.help.title"),
-  text: helpSections(actor).map((key) => t(locale, key)).join("\n"),
+  text: helpSections(actor)
+    .map((key) => t(locale, key))
+    .join("\n"),
 });

@@ -98,12 +98,22 @@ export const issueForm = createKeywordForm({
           : result.sealedSha256 &&
               t(locale, !result.isSigned ? "outgoing.bot.doneUnsigned" : result.sealForm === "SAO_Y" ? "outgoing.bot.doneSignedCopy" : "outgoing.bot.doneSigned"),
         electronic.length > 0 && t(locale, "outgoing.bot.doneElectronic", { units: electronic.join(", ") }),
-        viaAxis.length > 0 && t(locale, "outgoing.bot.doneInterchange", { agencies: axis!.filter((a) => viaAxis.some((r) => r.recipientId === a.recipientId)).map((a) => `${a.organName} (${a.organId})`).join("; ") }),
+        viaAxis.length > 0 &&
+          t(locale, "outgoing.bot.doneInterchange", {
+            agencies: axis!
+              .filter((a) => viaAxis.some((r) => r.recipientId === a.recipientId))
+              .map((a) => `${a.organName} (${a.organId})`)
+              .join("; "),
+          }),
         notViaAxis.length > 0 && t(locale, "outgoing.bot.doneNotInterchange", { names: notViaAxis.map((r) => r.name).join("; ") }),
         paper.length > 0 && t(locale, "outgoing.bot.donePaper", { names: paper.join("; ") }),
       ),
       ...(result.sealedSha256
-        ? { attachments: [{ sha256: result.sealedSha256, fileName: `${result.numberAndNotation.replace(/[^A-Za-z0-9_-]/g, "_")}.pdf`, mime: "application/pdf", kind: "document" as const }] }
+        ? {
+            attachments: [
+              { sha256: result.sealedSha256, fileName: `${result.numberAndNotation.replace(/[^A-Za-z0-9_-]/g, "_")}.pdf`, mime: "application/pdf", kind: "document" as const },
+            ],
+          }
         : {}),
     };
     return { replies: [message] };
@@ -135,5 +145,9 @@ export const onOutgoingRecall = async (ctx: TurnContext, ref: DocRef, reason: st
 export const onOutgoingAckPress = async (ctx: TurnContext, recipientId: string): Promise<TurnResult> => {
   const r = await acknowledgeOutgoing(ctx.env.deps, { actorUserId: ctx.actor.id, recipientId, channel: ctx.turn.channel });
   // The card keeps what the recipient may still do (nothing, once acknowledged).
-  return { replies: [], callbackText: t(ctx.locale, "outgoing.bot.ackDone", { ref: r.displayRef }), card: { actions: recipientMessageActions(ctx.locale, { id: r.id, shownRef: r.displayRef }, r.actions) } };
+  return {
+    replies: [],
+    callbackText: t(ctx.locale, "outgoing.bot.ackDone", { ref: r.displayRef }),
+    card: { actions: recipientMessageActions(ctx.locale, { id: r.id, shownRef: r.displayRef }, r.actions) },
+  };
 };

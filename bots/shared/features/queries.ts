@@ -59,7 +59,8 @@ export const onSearch = async (ctx: TurnContext, query: string): Promise<TurnRes
   return { replies: [{ title: t(ctx.locale, "bot.search.title", { count: r.hits.length }), text }] };
 };
 
-const deadlineText = (ctx: TurnContext, at: Date | null): string => (at ? t(ctx.locale, "view.due", { due: formatDueAt(at, ctx.env.deps.settings.officeTimeZone, ctx.locale) }) : t(ctx.locale, "view.noDeadline"));
+const deadlineText = (ctx: TurnContext, at: Date | null): string =>
+  at ? t(ctx.locale, "view.due", { due: formatDueAt(at, ctx.env.deps.settings.officeTimeZone, ctx.locale) }) : t(ctx.locale, "view.noDeadline");
 const holdersText = (ctx: TurnContext, names: string[]): string => (names.length > 0 ? names.join(", ") : t(ctx.locale, "notify.none"));
 
 /** One line of an assignment's history, with who and when. */

@@ -126,8 +126,7 @@ export const readCommandHead = (text: string): CommandHead | null => {
 };
 
 /** The command named by a word ("chỉ đạo", "chidao", "direct" → "direct"), or null. */
-export const commandByWord = (word: string): CommandName | null =>
-  BY_WORD.get(foldVietnamese(word.replace(/^\//, "")).replace(/ /g, "")) ?? null;
+export const commandByWord = (word: string): CommandName | null => BY_WORD.get(foldVietnamese(word.replace(/^\//, "")).replace(/ /g, "")) ?? null;
 
 /**
  * When `text` starts with the given command (any of its words, slash or not), returns what follows

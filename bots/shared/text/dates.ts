@@ -34,18 +34,14 @@ export const addDays = (d: LocalDate, days: number): LocalDate => {
 };
 
 /** dd/mm/yyyy, zero-padded, as Vietnamese officials write dates. */
-export const formatDate = (d: LocalDate): string =>
-  `${String(d.day).padStart(2, "0")}/${String(d.month).padStart(2, "0")}/${d.year}`;
+export const formatDate = (d: LocalDate): string => `${String(d.day).padStart(2, "0")}/${String(d.month).padStart(2, "0")}/${d.year}`;
 
 // === Patterns (matched on folded text: lower-case, no diacritics)
 
 // After a date: no further letters or digits, and no further "/12"-like piece ("1.2.3.4" is no date).
 const END = String.raw`(?![a-z0-9]|[\/.\-]\d)`;
 const NUMERIC = new RegExp(String.raw`^(?:ngay\s+)?(\d{1,2})([\/.\-])(\d{1,2})(?:\2(\d{4}|\d{2}))?${END}`, "d");
-const WORDED = new RegExp(
-  String.raw`^(?:ngay\s+)?(\d{1,2})\s+thang\s+(\d{1,2})(?:\s*,?\s*nam\s+(\d{4}))?${END}`,
-  "d",
-);
+const WORDED = new RegExp(String.raw`^(?:ngay\s+)?(\d{1,2})\s+thang\s+(\d{1,2})(?:\s*,?\s*nam\s+(\d{4}))?${END}`, "d");
 const RELATIVE = /^(hom\s+nay|today|ngay\s+mai|tomorrow)(?![a-z0-9])/d;
 const DURATION = /^(\d{1,3})\s*(?:ngay(?:\s+lam\s+viec)?|(?:working\s+)?days?)(?![a-z0-9])/d;
 
@@ -118,10 +114,7 @@ const DURATION_LEAD = /^(?:trong(?:\s+vong)?|within)\s+(?=\d)/d;
  * Reads a deadline at the start of `text`: a date ("20/12/2026", "trước ngày 20/12/2026", "chậm
  * nhất ngày 20/12/2026"), or a number of working days ("5 ngày", "5 ngày làm việc", "trong 5 ngày").
  */
-export const readDateOrDuration = (
-  text: string,
-  ctx: DateContext,
-): { value: DateOrDuration; rest: string } | null => {
+export const readDateOrDuration = (text: string, ctx: DateContext): { value: DateOrDuration; rest: string } | null => {
   const durLead = matchFoldedPrefix(text, DURATION_LEAD);
   const durText = durLead ? text.slice(durLead.end) : text;
   // Duration first: "5 ngày" must not be mistaken for anything else, and no date starts "N ngay".

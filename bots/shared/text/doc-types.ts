@@ -77,9 +77,7 @@ const BY_FOLDED_NAME = new Map(DOC_TYPES.map((t) => [foldVietnamese(t.name), t.n
 // "ĐA" (Đề án) and "DA" (Dự án), "HĐ" (Hợp đồng) and "HD" (Hướng dẫn) differ only by Đ, so the
 // abbreviation is first compared exactly (upper-case, Đ kept), then without diacritics only where
 // that is unambiguous.
-const BY_ABBREVIATION = new Map(
-  DOC_TYPES.filter((t) => t.abbreviation !== null).map((t) => [t.abbreviation!.toUpperCase(), t.name]),
-);
+const BY_ABBREVIATION = new Map(DOC_TYPES.filter((t) => t.abbreviation !== null).map((t) => [t.abbreviation!.toUpperCase(), t.name]));
 const BY_FOLDED_ABBREVIATION = (() => {
   const counts = new Map<string, number>();
   for (const t of DOC_TYPES) if (t.abbreviation) counts.set(foldVietnamese(t.abbreviation), (counts.get(foldVietnamese(t.abbreviation)) ?? 0) + 1);
@@ -109,13 +107,10 @@ export const normalizeDocType = (typed: string): string | null => {
 
 /** The ký hiệu abbreviation of a canonical type name ("Quyết định" → "QĐ"); null for công văn or an unknown name. */
 export const docTypeAbbreviation = (name: string): string | null =>
-  DOC_TYPES.find((t) => t.name === name)?.abbreviation ??
-  DOC_TYPES.find((t) => foldVietnamese(t.name) === foldVietnamese(name))?.abbreviation ??
-  null;
+  DOC_TYPES.find((t) => t.name === name)?.abbreviation ?? DOC_TYPES.find((t) => foldVietnamese(t.name) === foldVietnamese(name))?.abbreviation ?? null;
 
 /** The canonical type name of an abbreviation ("QĐ" → "Quyết định"; exact, case-insensitive). */
-export const docTypeByAbbreviation = (abbreviation: string): string | null =>
-  BY_ABBREVIATION.get(abbreviation.trim().normalize("NFC").toUpperCase()) ?? null;
+export const docTypeByAbbreviation = (abbreviation: string): string | null => BY_ABBREVIATION.get(abbreviation.trim().normalize("NFC").toUpperCase()) ?? null;
 
 // === Incoming documents: every type, not only the agency's own
 //
@@ -146,9 +141,7 @@ export const INCOMING_ONLY_DOC_TYPES: readonly DocTypeEntry[] = [
 export const MAX_DOC_TYPE_LENGTH = 100;
 
 const INCOMING_BY_FOLDED_NAME = new Map(INCOMING_ONLY_DOC_TYPES.map((t) => [foldVietnamese(t.name), t.name]));
-const INCOMING_BY_ABBREVIATION = new Map(
-  INCOMING_ONLY_DOC_TYPES.filter((t) => t.abbreviation !== null).map((t) => [foldVietnamese(t.abbreviation!), t.name]),
-);
+const INCOMING_BY_ABBREVIATION = new Map(INCOMING_ONLY_DOC_TYPES.filter((t) => t.abbreviation !== null).map((t) => [foldVietnamese(t.abbreviation!), t.name]));
 const INCOMING_ALIASES: Record<string, string> = {
   "nghi dinh chinh phu": "Nghị định",
   decree: "Nghị định",

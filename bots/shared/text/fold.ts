@@ -4,8 +4,7 @@
 
 const COMBINING_MARKS = /\p{M}+/gu;
 
-const foldChar = (ch: string): string =>
-  ch.normalize("NFD").replace(COMBINING_MARKS, "").toLowerCase().replace(/đ/g, "d");
+const foldChar = (ch: string): string => ch.normalize("NFD").replace(COMBINING_MARKS, "").toLowerCase().replace(/đ/g, "d");
 
 export { foldVietnamese } from "../../../core/index.ts";
 

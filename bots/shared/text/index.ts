@@ -8,7 +8,18 @@ export { COMMAND_WORDS, commandByWord, readCommandHead, bodyAfterCommand } from 
 export type { CommandHead, CommandName } from "./command-words.ts";
 
 // === Grammars
-export { parseRegistration, parseRegistrationBody, parseRegistrationAnswer, splitCodeNotation, splitSigner, signerText, REGISTRATION_GRAMMAR, REGISTRATION_KEYWORDS, REGISTRATION_MAX_LENGTH, REQUIRED_REGISTRATION_FIELDS } from "./register-grammar.ts";
+export {
+  parseRegistration,
+  parseRegistrationBody,
+  parseRegistrationAnswer,
+  splitCodeNotation,
+  splitSigner,
+  signerText,
+  REGISTRATION_GRAMMAR,
+  REGISTRATION_KEYWORDS,
+  REGISTRATION_MAX_LENGTH,
+  REQUIRED_REGISTRATION_FIELDS,
+} from "./register-grammar.ts";
 export type { ParsedRegistration, RegistrationField, RegistrationFields, RegistrationOptions } from "./register-grammar.ts";
 export { parseDirective, parseDirectiveBody, DIRECTIVE_KEYWORDS } from "./directive-grammar.ts";
 export type { DirectiveOptions, ParsedDirective } from "./directive-grammar.ts";

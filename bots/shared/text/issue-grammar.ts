@@ -104,7 +104,11 @@ type Fields = IssueFields;
 export const ISSUE_GRAMMAR = defineKeywordGrammar<Fields, IssueField, "docType" | "urgency" | "secrecy" | "requiresRedSeal", Partial<IssueOptions>>({
   command: "issue",
   lines: {
-    docType: { keywords: ["loai", "loai van ban", "type"], sets: ["docType"], read: readWith<Fields, "docType">("docType", (v) => normalizeDocType(stripAnnotation(v)), "grammar.unknownDocType") },
+    docType: {
+      keywords: ["loai", "loai van ban", "type"],
+      sets: ["docType"],
+      read: readWith<Fields, "docType">("docType", (v) => normalizeDocType(stripAnnotation(v)), "grammar.unknownDocType"),
+    },
     draftingUnit: {
       keywords: ["don vi soan", "don vi soan thao", "don vi", "drafting unit", "unit"],
       sets: ["draftingUnit"],
@@ -139,7 +143,11 @@ export const ISSUE_GRAMMAR = defineKeywordGrammar<Fields, IssueField, "docType" 
     },
     urgency: urgencyLine<Fields>(),
     secrecy: secrecyLine<Fields>(),
-    redSeal: { keywords: ["dau do", "dong dau do", "red seal"], sets: ["requiresRedSeal"], read: readWith<Fields, "requiresRedSeal">("requiresRedSeal", parseYesNo, "grammar.badYesNo") },
+    redSeal: {
+      keywords: ["dau do", "dong dau do", "red seal"],
+      sets: ["requiresRedSeal"],
+      read: readWith<Fields, "requiresRedSeal">("requiresRedSeal", parseYesNo, "grammar.badYesNo"),
+    },
     normative: {
       keywords: ["quy pham", "quy pham phap luat", "van ban quy pham", "van ban quy pham phap luat", "qppl", "normative"],
       sets: ["normative"],

@@ -138,7 +138,11 @@ export const REGISTRATION_GRAMMAR = defineKeywordGrammar<Fields, RegistrationFie
     },
     // Every incoming document is registered (Decree 30 Art. 22.1): any type is taken, known names in
     // their canonical form; only an over-long one is refused.
-    docType: { keywords: ["loai", "loai van ban", "type"], sets: ["docType"], read: readWith<Fields, "docType">("docType", (v) => normalizeIncomingDocType(stripAnnotation(v)), "grammar.tooLong") },
+    docType: {
+      keywords: ["loai", "loai van ban", "type"],
+      sets: ["docType"],
+      read: readWith<Fields, "docType">("docType", (v) => normalizeIncomingDocType(stripAnnotation(v)), "grammar.tooLong"),
+    },
     requestedDueDate: {
       keywords: ["han", "han de nghi", "han noi gui de nghi", "due"],
       sets: ["requestedDueDate"],
@@ -176,15 +180,13 @@ export const REGISTRATION_KEYWORDS = REGISTRATION_GRAMMAR.keywords;
  * Parses the answer to a question about one field (the bot asked for "cơ quan" and the clerk typed
  * just the value). `codeNumber` accepts "45/STC-NS" and fills codeNotation too.
  */
-export const parseRegistrationAnswer = (field: RegistrationField, typed: string, ctx: DateContext): Answer<RegistrationFields> =>
-  REGISTRATION_GRAMMAR.answer(field, typed, ctx);
+export const parseRegistrationAnswer = (field: RegistrationField, typed: string, ctx: DateContext): Answer<RegistrationFields> => REGISTRATION_GRAMMAR.answer(field, typed, ctx);
 
 /**
  * Parses `keyword: value` lines (without the command word). `lineOffset` is the number of message
  * lines before `body`'s first line, so that errors carry message line numbers.
  */
-export const parseRegistrationBody = (body: string, opts: RegistrationOptions, lineOffset = 0): ParsedRegistration =>
-  REGISTRATION_GRAMMAR.parseBody(body, opts, lineOffset);
+export const parseRegistrationBody = (body: string, opts: RegistrationOptions, lineOffset = 0): ParsedRegistration => REGISTRATION_GRAMMAR.parseBody(body, opts, lineOffset);
 
 /**
  * Parses a /dangky message, or a file caption of keyword lines (with or without the command).

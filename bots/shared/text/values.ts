@@ -83,8 +83,7 @@ export const readKeywordLine = (line: string): KeywordLine | null => {
 export const stripAnnotation = (value: string): string => value.replace(/\s{2,}\(.*\)\s*$/s, "").trim();
 
 /** How many message lines come before `body`, a suffix of `text` (for error line numbers). */
-export const lineOffsetOf = (text: string, body: string): number =>
-  text.slice(0, text.length - body.length).split("\n").length - 1;
+export const lineOffsetOf = (text: string, body: string): number => text.slice(0, text.length - body.length).split("\n").length - 1;
 
 /** Splits text into lines (CRLF or LF). Lines are otherwise untouched. */
 export const splitLines = (text: string): string[] => text.split(/\r?\n/);
@@ -134,7 +133,9 @@ const YES_NO_WORDS: Record<string, boolean> = {
 };
 
 const lookup = <T>(table: Record<string, T>, typed: string): T | null => {
-  const key = foldVietnamese(stripAnnotation(typed)).replace(/[.!]+$/, "").trim();
+  const key = foldVietnamese(stripAnnotation(typed))
+    .replace(/[.!]+$/, "")
+    .trim();
   return Object.hasOwn(table, key) ? table[key]! : null;
 };
 

@@ -79,7 +79,8 @@ export const messageRoutes = (kit: WebChatKit): Hono<WebChatEnv> => {
       });
     }
     // What the person typed stays in the history, except what a secret document may not keep.
-    const shownIncoming = incoming && result.redactIncoming ? ((await redactWebMessage(deps, { userId: s.actor.id, id: incoming.id, text: t(s.actor.locale, "web.redacted") })) ?? incoming) : incoming;
+    const shownIncoming =
+      incoming && result.redactIncoming ? ((await redactWebMessage(deps, { userId: s.actor.id, id: incoming.id, text: t(s.actor.locale, "web.redacted") })) ?? incoming) : incoming;
     const out = await finishTurn(s, result);
     return { ...out, messages: [...(shownIncoming ? [view(shownIncoming)] : []), ...out.messages] };
   };
@@ -104,14 +105,21 @@ export const messageRoutes = (kit: WebChatKit): Hono<WebChatEnv> => {
       }
       try {
         // Streamed from the Node request into temporary files, never held in memory.
-        const upload = await receiveUpload(c.env.incoming, { dir: kit.uploadDir, maxBytes: maxUpload, maxFiles: MAX_FILES_PER_UPLOAD, maxFieldBytes: JSON_LIMIT }).catch(async (err: unknown) => {
-          if (err instanceof MalformedUploadError) throw new HttpRefusal(400, "BAD_REQUEST", t(s.actor.locale, "web.error.badRequest"));
-          if (err instanceof UploadTooLargeError) throw await refuseTooLarge(s, err);
-          throw err;
-        });
+        const upload = await receiveUpload(c.env.incoming, { dir: kit.uploadDir, maxBytes: maxUpload, maxFiles: MAX_FILES_PER_UPLOAD, maxFieldBytes: JSON_LIMIT }).catch(
+          async (err: unknown) => {
+            if (err instanceof MalformedUploadError) throw new HttpRefusal(400, "BAD_REQUEST", t(s.actor.locale, "web.error.badRequest"));
+            if (err instanceof UploadTooLargeError) throw await refuseTooLarge(s, err);
+            throw err;
+          },
+        );
         // The files stay in their temporary files for the turn: read only where they must be parsed
         // (one large file at a time, bots/shared/incoming-files.ts), streamed where they are kept.
-        const files: IncomingFile[] = upload.files.map((f) => ({ path: f.path, size: f.size, ...(f.fileName ? { fileName: f.fileName } : {}), ...(f.mime ? { mime: f.mime } : {}) }));
+        const files: IncomingFile[] = upload.files.map((f) => ({
+          path: f.path,
+          size: f.size,
+          ...(f.fileName ? { fileName: f.fileName } : {}),
+          ...(f.mime ? { mime: f.mime } : {}),
+        }));
         let answer: object;
         try {
           answer = await answerMessage(s, upload.fields.text ?? "", upload.fields.updateKey, files);

@@ -28,7 +28,12 @@ export const sessionRoutes = (kit: WebChatKit): Hono<WebChatEnv> => {
       c.header("set-cookie", browser.cookie); // kept on a refusal too: the next try counts for the same browser
       const r = await signInWithCode(
         deps,
-        { code: typeof body.code === "string" ? body.code : "", clientIp: clientIpOf(req, kit.opts.trustProxy ?? false), browserId: browser.id, ...(userAgent ? { userAgent } : {}) },
+        {
+          code: typeof body.code === "string" ? body.code : "",
+          clientIp: clientIpOf(req, kit.opts.trustProxy ?? false),
+          browserId: browser.id,
+          ...(userAgent ? { userAgent } : {}),
+        },
         policy,
       );
       const s = await authenticateSession(deps, { token: r.token, rotate: false }, policy);

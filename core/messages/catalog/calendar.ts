@@ -16,8 +16,7 @@ export const calendar = {
     "calendar.timeZoneInvalid": "Múi giờ không hợp lệ: {zone}.",
     "calendar.workingHoursInvalid": "Giờ làm việc không hợp lệ: {detail}",
     "calendar.policyInvalid": "Cấu hình nhắc việc (policy) không hợp lệ: {detail}",
-    "calendar.estimatedDays":
-      "Lưu ý: hạn được tính theo lịch nghỉ dự kiến năm {years}, chưa có thông báo chính thức (các ngày {days}); hạn có thể thay đổi khi có thông báo.",
+    "calendar.estimatedDays": "Lưu ý: hạn được tính theo lịch nghỉ dự kiến năm {years}, chưa có thông báo chính thức (các ngày {days}); hạn có thể thay đổi khi có thông báo.",
   },
   en: {
     "weekday.1": "Monday",
@@ -32,7 +31,6 @@ export const calendar = {
     "calendar.timeZoneInvalid": "Invalid time zone: {zone}.",
     "calendar.workingHoursInvalid": "Invalid working hours: {detail}",
     "calendar.policyInvalid": "Invalid reminder policy: {detail}",
-    "calendar.estimatedDays":
-      "Note: the deadline was counted with the estimated days off of {years}, not yet officially announced ({days}); it may change once they are.",
+    "calendar.estimatedDays": "Note: the deadline was counted with the estimated days off of {years}, not yet officially announced ({days}); it may change once they are.",
   },
 } satisfies CatalogPart;

@@ -13,7 +13,8 @@ export const interchangeRecall = {
     "notify.interchangeRecalled.reason": "Lý do thu hồi: {reason}",
     "notify.interchangeRecalled.noReason": "(cơ quan gửi không ghi lý do)",
     "notify.interchangeRecalled.card": "Thẻ {ref} đã được rút: văn bản không vào sổ. Đã trả lời đồng ý thu hồi.",
-    "notify.interchangeRecalled.registered": "Văn bản {docRef} chuyển sang trạng thái đã thu hồi; các việc đang xử lý đã dừng và người nhận việc đã được báo. Đã trả lời đồng ý thu hồi.",
+    "notify.interchangeRecalled.registered":
+      "Văn bản {docRef} chuyển sang trạng thái đã thu hồi; các việc đang xử lý đã dừng và người nhận việc đã được báo. Đã trả lời đồng ý thu hồi.",
     "notify.interchangeRecalled.returned": "Văn bản này đã được trả lại trước đó; đã trả lời đồng ý thu hồi.",
     "notify.interchangeRecalled.refused": "Văn bản {docRef} đã xử lý xong nên không thu hồi được: đã trả lời từ chối thu hồi. Đề nghị thống nhất với cơ quan gửi.",
     "notify.assignmentRecalled.title": "Việc {ref} dừng: văn bản bị thu hồi",
@@ -31,7 +32,8 @@ export const interchangeRecall = {
     "outgoing.recall.already": "Văn bản {ref} đã được {who} thu hồi lúc {at}; không gửi yêu cầu thu hồi lần nữa.",
     "outgoing.recall.reasonRequired": "Thiếu lý do thu hồi. Ví dụ: /thuhoi {ref} Sai số liệu tại phụ lục 2",
     "outgoing.recall.reasonTooLong": "Lý do thu hồi {ref} dài quá {max} ký tự.",
-    "outgoing.bot.recalled": "Đã thu hồi văn bản {ref} (lý do: {reason}). Yêu cầu thu hồi đang được gửi tới: {agencies}. Trả lời của từng cơ quan sẽ báo tại đây và trong /xem {ref}.",
+    "outgoing.bot.recalled":
+      "Đã thu hồi văn bản {ref} (lý do: {reason}). Yêu cầu thu hồi đang được gửi tới: {agencies}. Trả lời của từng cơ quan sẽ báo tại đây và trong /xem {ref}.",
     "outgoing.bot.recalledNothingSent": "Đã ghi nhận thu hồi văn bản {ref}. Gói tin chưa từng lên trục liên thông nên không cơ quan nào nhận được: không cần gửi yêu cầu thu hồi.",
     "bot.recall.needRef": "Thiếu số văn bản đi. Ví dụ: /thuhoi P12 Sai số liệu tại phụ lục 2",
     "bot.help.recall": "/thuhoi P12 lý do: thu hồi văn bản đi đã gửi qua trục liên thông",
@@ -41,9 +43,9 @@ export const interchangeRecall = {
     "notify.interchangeFailed.body":
       "Trục liên thông nhiều lần từ chối gói tin của văn bản đi {ref} ({subject}); hệ thống đã dừng gửi.\nTrả lời cuối của trục: {error}\nĐề nghị gửi văn bản tới {agencies} bằng cách khác, hoặc báo quản trị hệ thống kiểm tra kết nối trục. Xem: /xem {ref}",
     "notify.what.interchange.statusFailed": "báo trạng thái không gửi được qua trục liên thông",
-    "notify.statusFailed.title": "Không gửi được trạng thái \"{status}\" qua trục liên thông",
+    "notify.statusFailed.title": 'Không gửi được trạng thái "{status}" qua trục liên thông',
     "notify.statusFailed.body":
-      "Trục liên thông nhiều lần từ chối thông báo \"{status}\" gửi {agency} về văn bản {code} ngày {date}; hệ thống đã dừng gửi.\nTrả lời cuối của trục: {error}\nĐề nghị báo cơ quan đó bằng cách khác, hoặc báo quản trị hệ thống kiểm tra kết nối trục.",
+      'Trục liên thông nhiều lần từ chối thông báo "{status}" gửi {agency} về văn bản {code} ngày {date}; hệ thống đã dừng gửi.\nTrả lời cuối của trục: {error}\nĐề nghị báo cơ quan đó bằng cách khác, hoặc báo quản trị hệ thống kiểm tra kết nối trục.',
     "view.interchange.failed": "không gửi được: trục liên thông từ chối nhiều lần, đã dừng gửi lúc {at} (trả lời cuối: {error})",
     "view.interchange.recalled": "Đã thu hồi lúc {at}, lý do: {reason}",
     "interchange.statusName.13": "thu hồi",
@@ -80,7 +82,8 @@ export const interchangeRecall = {
     "outgoing.recall.reasonRequired": "The reason for the recall is missing. Example: /thuhoi {ref} Wrong figures in appendix 2",
     "outgoing.recall.reasonTooLong": "The reason for recalling {ref} is longer than {max} characters.",
     "outgoing.bot.recalled": "Document {ref} recalled (reason: {reason}). The recall is being sent to: {agencies}. Each agency's answer will be shown here and in /xem {ref}.",
-    "outgoing.bot.recalledNothingSent": "The recall of document {ref} is recorded. Its package never reached the interchange, so no agency received it: no recall needs to be sent.",
+    "outgoing.bot.recalledNothingSent":
+      "The recall of document {ref} is recorded. Its package never reached the interchange, so no agency received it: no recall needs to be sent.",
     "bot.recall.needRef": "The outgoing document's number is missing. Example: /thuhoi P12 Wrong figures in appendix 2",
     "bot.help.recall": "/thuhoi P12 reason: recall an outgoing document sent through the interchange",
     "notify.what.outgoing.interchangeFailed": "notice of an outgoing document the interchange would not take",
@@ -88,9 +91,9 @@ export const interchangeRecall = {
     "notify.interchangeFailed.body":
       "The interchange refused the package of outgoing document {ref} ({subject}) repeatedly; sending has stopped.\nThe interchange's last answer: {error}\nPlease send the document to {agencies} another way, or ask the administrator to check the interchange connection. See: /xem {ref}",
     "notify.what.interchange.statusFailed": "notice of a status the interchange would not take",
-    "notify.statusFailed.title": "The status \"{status}\" could not be sent through the interchange",
+    "notify.statusFailed.title": 'The status "{status}" could not be sent through the interchange',
     "notify.statusFailed.body":
-      "The interchange refused the status \"{status}\" for {agency} about document {code} of {date} repeatedly; sending has stopped.\nThe interchange's last answer: {error}\nPlease tell that agency another way, or ask the administrator to check the interchange connection.",
+      'The interchange refused the status "{status}" for {agency} about document {code} of {date} repeatedly; sending has stopped.\nThe interchange\'s last answer: {error}\nPlease tell that agency another way, or ask the administrator to check the interchange connection.',
     "view.interchange.failed": "not sent: the interchange refused it repeatedly, sending stopped at {at} (last answer: {error})",
     "view.interchange.recalled": "Recalled at {at}, reason: {reason}",
     "interchange.statusName.13": "recall",

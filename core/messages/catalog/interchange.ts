@@ -29,7 +29,8 @@ export const interchange = {
     "notify.interchangeRefused.document": "Văn bản số {code} ngày {date} của {sender} (mã định danh {organId}).",
     "notify.interchangeRefused.unknownDocument": "Gói tin {docId} từ mã định danh {organId}: không đọc được thông tin văn bản.",
     "notify.interchangeRefused.reason": "Lý do: {reason}",
-    "notify.interchangeRefused.returned": "Hệ thống đã gửi trả lại (trạng thái 02) kèm lý do trên cho cơ quan gửi; không có gì được lưu. Nếu cần, đề nghị văn thư liên hệ cơ quan gửi để nhận lại văn bản.",
+    "notify.interchangeRefused.returned":
+      "Hệ thống đã gửi trả lại (trạng thái 02) kèm lý do trên cho cơ quan gửi; không có gì được lưu. Nếu cần, đề nghị văn thư liên hệ cơ quan gửi để nhận lại văn bản.",
     "notify.interchangeRefused.failed": "Hệ thống đã báo trục liên thông không nhận được gói tin; không có gì được lưu. Đề nghị văn thư liên hệ cơ quan gửi để họ gửi lại.",
     "notify.what.interchange.toRegister": "thẻ văn bản điện tử đến chờ vào sổ",
     "notify.what.office.interchangeReturned": "báo văn bản điện tử bị trả lại",
@@ -83,7 +84,8 @@ export const interchange = {
     "notify.interchangeRefused.document": "Document {code} of {date} from {sender} (identifier {organId}).",
     "notify.interchangeRefused.unknownDocument": "Package {docId} from identifier {organId}: its document details could not be read.",
     "notify.interchangeRefused.reason": "Reason: {reason}",
-    "notify.interchangeRefused.returned": "It was returned to the sender (status 02) with this reason; nothing was stored. If needed, the clerk should ask the sender to send it again.",
+    "notify.interchangeRefused.returned":
+      "It was returned to the sender (status 02) with this reason; nothing was stored. If needed, the clerk should ask the sender to send it again.",
     "notify.interchangeRefused.failed": "The interchange was told the package could not be taken; nothing was stored. The clerk should ask the sender to send it again.",
     "notify.what.interchange.toRegister": "incoming electronic document card",
     "notify.what.office.interchangeReturned": "returned electronic document notice",

@@ -5,7 +5,8 @@ export const link = {
     "link.userNotFound": "Không có người dùng mã {user}. Kiểm tra lại mã trong tệp tổ chức.",
     "link.userInactive": "Người dùng {user} đã ngừng hoạt động; không thể cấp mã liên kết.",
     "link.locked": "Bạn đã nhập sai mã quá nhiều lần. Vui lòng thử lại sau {minutes} phút, hoặc xin mã mới từ quản trị viên.",
-    "link.serviceLocked": "Hệ thống đang tạm ngừng nhận mã liên kết vì có quá nhiều lần nhập sai mã. Vui lòng thử lại sau {minutes} phút, hoặc liên hệ quản trị viên để được hỗ trợ.",
+    "link.serviceLocked":
+      "Hệ thống đang tạm ngừng nhận mã liên kết vì có quá nhiều lần nhập sai mã. Vui lòng thử lại sau {minutes} phút, hoặc liên hệ quản trị viên để được hỗ trợ.",
     "link.codeInvalid": "Mã liên kết không đúng hoặc đã được dùng. Kiểm tra lại mã, hoặc xin mã mới từ quản trị viên.",
     "link.codeExpired": "Mã liên kết đã hết hạn. Vui lòng xin mã mới từ quản trị viên.",
   },

@@ -56,7 +56,8 @@ export const notify = {
     "notify.delegationClosed.title": "Đóng việc {ref}",
     "notify.delegationClosed.RETURNED": "Việc {ref} đã đóng vì {unit} đã trả lại việc {parentRef} cho lãnh đạo (lý do: {reason}). Không cần xử lý tiếp.",
     "notify.delegationClosed.COMPLETED": "Việc {ref} đã đóng vì {head} đã báo cáo hoàn thành việc {parentRef} của {unit}. Không cần xử lý tiếp.",
-    "notify.assignmentCancelled.body": "Việc {ref} giao cho {unit} đã được hủy do ý kiến chỉ đạo đã được thay thế. Không cần xử lý theo nội dung cũ; nếu có giao việc mới, hệ thống sẽ gửi riêng.",
+    "notify.assignmentCancelled.body":
+      "Việc {ref} giao cho {unit} đã được hủy do ý kiến chỉ đạo đã được thay thế. Không cần xử lý theo nội dung cũ; nếu có giao việc mới, hệ thống sẽ gửi riêng.",
     "notify.assignmentAcknowledged.title": "Đã nhận việc {ref}",
     "notify.assignmentAcknowledged.body": "{unit} đã xác nhận đã nhận việc {ref} lúc {at} (người nhận: {who}).",
     "notify.assignmentProgress.title": "Báo cáo tiến độ {ref}",
@@ -106,14 +107,19 @@ export const notify = {
     "notify.what.office.unreachable": "báo không liên lạc được",
     "notify.what.office.channelDeaf": "báo bot không nhận được tin nhắn",
     "notify.channelDeaf.title": "Bot {channel} đang không nhận được tin nhắn",
-    "notify.channelDeaf.webhookSet": "Bot {channel} chạy ở chế độ polling nhưng trên nền tảng vẫn đặt webhook ({detail}), nên mọi tin nhắn gửi tới bot đều không đến hệ thống. Đề nghị quản trị viên kiểm tra ZALO_BOT_TOKEN, xóa webhook (hoặc dừng tiến trình khác đang dùng bot) rồi khởi động lại dịch vụ.",
-    "notify.channelDeaf.webhookLost": "Webhook của bot {channel} không còn trỏ về hệ thống (hiện là: {detail}), nên tin nhắn gửi tới bot không đến hệ thống. Đề nghị quản trị viên kiểm tra tiến trình khác đang dùng cùng bot rồi khởi động lại dịch vụ.",
-    "notify.channelDeaf.checkFailed": "Không kiểm tra được trạng thái webhook của bot {channel} ({detail}); bot có thể không nhận được tin nhắn. Đề nghị quản trị viên kiểm tra ZALO_BOT_TOKEN và kết nối mạng.",
+    "notify.channelDeaf.webhookSet":
+      "Bot {channel} chạy ở chế độ polling nhưng trên nền tảng vẫn đặt webhook ({detail}), nên mọi tin nhắn gửi tới bot đều không đến hệ thống. Đề nghị quản trị viên kiểm tra ZALO_BOT_TOKEN, xóa webhook (hoặc dừng tiến trình khác đang dùng bot) rồi khởi động lại dịch vụ.",
+    "notify.channelDeaf.webhookLost":
+      "Webhook của bot {channel} không còn trỏ về hệ thống (hiện là: {detail}), nên tin nhắn gửi tới bot không đến hệ thống. Đề nghị quản trị viên kiểm tra tiến trình khác đang dùng cùng bot rồi khởi động lại dịch vụ.",
+    "notify.channelDeaf.checkFailed":
+      "Không kiểm tra được trạng thái webhook của bot {channel} ({detail}); bot có thể không nhận được tin nhắn. Đề nghị quản trị viên kiểm tra ZALO_BOT_TOKEN và kết nối mạng.",
     "notify.channelDeaf.since": "Phát hiện lúc {since}. Trong lúc chờ khắc phục, hãy nhắc mọi người dùng kênh khác hoặc trang web.",
     "notify.what.office.linkCodesLocked": "báo tạm ngừng nhận mã liên kết",
     "notify.linkCodesLocked.title": "Tạm ngừng nhận mã liên kết: có dấu hiệu dò mã",
-    "notify.linkCodesLocked.body": "Đã có {maxTries} lần nhập sai mã liên kết trong vòng {windowMinutes} phút, từ nhiều tài khoản chat hoặc trình duyệt khác nhau: có thể ai đó đang dò mã. Để bảo vệ tài khoản, hệ thống tạm ngừng nhận mọi mã liên kết (cả đăng nhập trang web bằng mã) đến {until}.",
-    "notify.linkCodesLocked.advice": "Người cần liên kết tài khoản trong thời gian này hãy thử lại sau {until}. Đề nghị quản trị viên xem nhật ký kiểm tra (sự kiện link.failed) để biết các lần nhập sai đến từ đâu.",
+    "notify.linkCodesLocked.body":
+      "Đã có {maxTries} lần nhập sai mã liên kết trong vòng {windowMinutes} phút, từ nhiều tài khoản chat hoặc trình duyệt khác nhau: có thể ai đó đang dò mã. Để bảo vệ tài khoản, hệ thống tạm ngừng nhận mọi mã liên kết (cả đăng nhập trang web bằng mã) đến {until}.",
+    "notify.linkCodesLocked.advice":
+      "Người cần liên kết tài khoản trong thời gian này hãy thử lại sau {until}. Đề nghị quản trị viên xem nhật ký kiểm tra (sự kiện link.failed) để biết các lần nhập sai đến từ đâu.",
     "notify.what.office.digest": "báo cáo ngày",
     "notify.what.office.weeklyChart": "báo cáo tuần",
     "notify.what.document.done": "văn bản đã xử lý xong",
@@ -177,7 +183,8 @@ export const notify = {
     "notify.delegationClosed.title": "Task {ref} closed",
     "notify.delegationClosed.RETURNED": "Task {ref} was closed: {unit} returned {parentRef} to the leader (reason: {reason}). Nothing more to do.",
     "notify.delegationClosed.COMPLETED": "Task {ref} was closed: {head} reported {unit}'s task {parentRef} completed. Nothing more to do.",
-    "notify.assignmentCancelled.body": "Assignment {ref} to {unit} was cancelled because its directive was replaced. Do not act on the old text; any new assignment will be sent separately.",
+    "notify.assignmentCancelled.body":
+      "Assignment {ref} to {unit} was cancelled because its directive was replaced. Do not act on the old text; any new assignment will be sent separately.",
     "notify.assignmentAcknowledged.title": "Assignment {ref} acknowledged",
     "notify.assignmentAcknowledged.body": "{unit} acknowledged assignment {ref} at {at} (by {who}).",
     "notify.assignmentProgress.title": "Progress report {ref}",
@@ -227,14 +234,19 @@ export const notify = {
     "notify.what.office.unreachable": "unreachable notice",
     "notify.what.office.channelDeaf": "deaf bot notice",
     "notify.channelDeaf.title": "The {channel} bot is not receiving messages",
-    "notify.channelDeaf.webhookSet": "The {channel} bot runs in polling mode but a webhook is still set on the platform ({detail}), so no message sent to the bot reaches the system. An administrator should check ZALO_BOT_TOKEN, delete the webhook (or stop the other process using the bot) and restart the service.",
-    "notify.channelDeaf.webhookLost": "The {channel} bot's webhook no longer points to this system (it is now: {detail}), so messages sent to the bot do not reach it. An administrator should look for another process using the same bot and restart the service.",
-    "notify.channelDeaf.checkFailed": "The {channel} bot's webhook could not be checked ({detail}); the bot may not be receiving messages. An administrator should check ZALO_BOT_TOKEN and the network.",
+    "notify.channelDeaf.webhookSet":
+      "The {channel} bot runs in polling mode but a webhook is still set on the platform ({detail}), so no message sent to the bot reaches the system. An administrator should check ZALO_BOT_TOKEN, delete the webhook (or stop the other process using the bot) and restart the service.",
+    "notify.channelDeaf.webhookLost":
+      "The {channel} bot's webhook no longer points to this system (it is now: {detail}), so messages sent to the bot do not reach it. An administrator should look for another process using the same bot and restart the service.",
+    "notify.channelDeaf.checkFailed":
+      "The {channel} bot's webhook could not be checked ({detail}); the bot may not be receiving messages. An administrator should check ZALO_BOT_TOKEN and the network.",
     "notify.channelDeaf.since": "Noticed at {since}. Until it is fixed, remind people to use another channel or the web page.",
     "notify.what.office.linkCodesLocked": "link codes paused notice",
     "notify.linkCodesLocked.title": "Link codes paused: someone may be guessing codes",
-    "notify.linkCodesLocked.body": "{maxTries} wrong link codes were entered within {windowMinutes} minutes, from many different chats or browsers: someone may be guessing codes. To protect accounts, the system refuses every link code (web sign-in with a code too) until {until}.",
-    "notify.linkCodesLocked.advice": "Anyone who needs to link an account meanwhile should try again after {until}. An administrator should read the audit log (link.failed events) to see where the wrong codes came from.",
+    "notify.linkCodesLocked.body":
+      "{maxTries} wrong link codes were entered within {windowMinutes} minutes, from many different chats or browsers: someone may be guessing codes. To protect accounts, the system refuses every link code (web sign-in with a code too) until {until}.",
+    "notify.linkCodesLocked.advice":
+      "Anyone who needs to link an account meanwhile should try again after {until}. An administrator should read the audit log (link.failed events) to see where the wrong codes came from.",
     "notify.what.office.digest": "daily digest",
     "notify.what.office.weeklyChart": "weekly report",
     "notify.what.document.done": "document done",

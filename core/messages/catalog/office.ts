@@ -85,9 +85,11 @@ export const office = {
     "office.onTime.asOfShort": "Số liệu lúc {at}",
     "office.onTime.empty": "Không có việc nào được giao trong kỳ.",
     "office.onTime.total": "Tổng cộng",
-    "office.onTime.line": "{unit}: giao {total} · hoàn thành đúng hạn {doneOnTime} · hoàn thành quá hạn {doneLate} · đang thực hiện trong hạn {inTime} · đang thực hiện quá hạn {overdue} · tỷ lệ đúng hạn {rate}",
+    "office.onTime.line":
+      "{unit}: giao {total} · hoàn thành đúng hạn {doneOnTime} · hoàn thành quá hạn {doneLate} · đang thực hiện trong hạn {inTime} · đang thực hiện quá hạn {overdue} · tỷ lệ đúng hạn {rate}",
     "office.onTime.more": "… và {count} đơn vị khác (xem tệp Excel).",
-    "office.onTime.legend": "Hoàn thành trong thời hạn đã được gia hạn tính là đúng hạn. Tỷ lệ đúng hạn = hoàn thành đúng hạn ÷ (đã hoàn thành + đang thực hiện quá hạn); việc còn trong hạn chưa tính. Việc đơn vị trả lại không tính vào tổng số giao.",
+    "office.onTime.legend":
+      "Hoàn thành trong thời hạn đã được gia hạn tính là đúng hạn. Tỷ lệ đúng hạn = hoàn thành đúng hạn ÷ (đã hoàn thành + đang thực hiện quá hạn); việc còn trong hạn chưa tính. Việc đơn vị trả lại không tính vào tổng số giao.",
     "office.onTime.col.unit": "Đơn vị",
     "office.onTime.col.total": "Tổng số giao",
     "office.onTime.group.done": "Đã hoàn thành",
@@ -127,7 +129,8 @@ export const office = {
     "office.caseFile.list.col.documents": "Số văn bản",
     "office.caseFile.list.col.status": "Tình trạng",
     "office.archive.targetExists": "Thư mục {dir} đã có nội dung: hãy chọn thư mục mới.",
-    "office.archive.organIdMissing": "Chưa khai báo mã định danh điện tử của cơ quan (AGENCY_ORGAN_ID) nên chưa lập được gói nộp lưu: mã hồ sơ phải bắt đầu bằng mã định danh này. Liên hệ quản trị viên.",
+    "office.archive.organIdMissing":
+      "Chưa khai báo mã định danh điện tử của cơ quan (AGENCY_ORGAN_ID) nên chưa lập được gói nộp lưu: mã hồ sơ phải bắt đầu bằng mã định danh này. Liên hệ quản trị viên.",
     "office.archive.trace.DIRECTIVE": "Ý kiến chỉ đạo",
     "office.archive.trace.DIRECTIVE_SUPERSEDING": "Ý kiến chỉ đạo thay thế ý kiến trước",
     "office.archive.trace.DIRECTIVE_ENTERED_BY": "Nhập ý kiến chỉ đạo thay lãnh đạo",
@@ -261,9 +264,11 @@ export const office = {
     "office.onTime.asOfShort": "Figures as of {at}",
     "office.onTime.empty": "Nothing was assigned in the period.",
     "office.onTime.total": "Total",
-    "office.onTime.line": "{unit}: assigned {total} · done on time {doneOnTime} · done late {doneLate} · in progress, in time {inTime} · in progress, overdue {overdue} · on-time rate {rate}",
+    "office.onTime.line":
+      "{unit}: assigned {total} · done on time {doneOnTime} · done late {doneLate} · in progress, in time {inTime} · in progress, overdue {overdue} · on-time rate {rate}",
     "office.onTime.more": "… and {count} more units (see the Excel file).",
-    "office.onTime.legend": "Completion within an approved extension counts as on time. On-time rate = done on time ÷ (done + in progress past the deadline); work still within its deadline is not counted. Assignments returned by the unit are not in the total.",
+    "office.onTime.legend":
+      "Completion within an approved extension counts as on time. On-time rate = done on time ÷ (done + in progress past the deadline); work still within its deadline is not counted. Assignments returned by the unit are not in the total.",
     "office.onTime.col.unit": "Unit",
     "office.onTime.col.total": "Assigned",
     "office.onTime.group.done": "Completed",
@@ -303,7 +308,8 @@ export const office = {
     "office.caseFile.list.col.documents": "Documents",
     "office.caseFile.list.col.status": "Status",
     "office.archive.targetExists": "The folder {dir} is not empty: choose a new one.",
-    "office.archive.organIdMissing": "The agency's electronic identifier (AGENCY_ORGAN_ID) is not configured, so no archive package can be made: the file code must begin with it. Ask the administrator.",
+    "office.archive.organIdMissing":
+      "The agency's electronic identifier (AGENCY_ORGAN_ID) is not configured, so no archive package can be made: the file code must begin with it. Ask the administrator.",
     "office.archive.trace.DIRECTIVE": "Directive",
     "office.archive.trace.DIRECTIVE_SUPERSEDING": "Directive replacing the previous one",
     "office.archive.trace.DIRECTIVE_ENTERED_BY": "Directive entered on the leader's behalf",

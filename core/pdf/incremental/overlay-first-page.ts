@@ -10,20 +10,7 @@
 import { deflateSync } from "node:zlib";
 import { degrees, PDFDocument, type PDFPage } from "pdf-lib";
 import { bytesSource, PdfFile, type ByteSource } from "./pdf-file.ts";
-import {
-  mapRefs,
-  numberOf,
-  pdfArray,
-  pdfDict,
-  pdfName,
-  pdfNumber,
-  pdfRef,
-  PdfSyntaxError,
-  serialize,
-  type PdfDict,
-  type PdfRef,
-  type PdfValue,
-} from "./pdf-syntax.ts";
+import { mapRefs, numberOf, pdfArray, pdfDict, pdfName, pdfNumber, pdfRef, PdfSyntaxError, serialize, type PdfDict, type PdfRef, type PdfValue } from "./pdf-syntax.ts";
 
 /** Draws the stamp on `page` (a blank page shaped like the original's page 1). */
 export type DrawOnFirstPage = (page: PDFPage, doc: PDFDocument) => void | Promise<void>;
@@ -220,7 +207,7 @@ const buildUpdate = async (original: PdfFile, draw: DrawOnFirstPage): Promise<Bu
   } else {
     const nums = [...offsets.keys()].sort((a, b) => a - b);
     let table = "xref\n";
-    for (let i = 0; i < nums.length; ) {
+    for (let i = 0; i < nums.length;) {
       let j = i;
       while (j + 1 < nums.length && nums[j + 1] === nums[j]! + 1) j++;
       table += `${nums[i]} ${j - i + 1}\n`;
@@ -235,4 +222,3 @@ const buildUpdate = async (original: PdfFile, draw: DrawOnFirstPage): Promise<Bu
   }
   return Buffer.concat(chunks);
 };
-

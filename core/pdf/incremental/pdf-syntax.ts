@@ -144,7 +144,8 @@ export class PdfLexer {
     let depth = 0;
     for (let i = this.pos; i < this.text.length; i++) {
       const c = this.code(i);
-      if (c === 0x5c) i++; // backslash escapes the next character
+      if (c === 0x5c)
+        i++; // backslash escapes the next character
       else if (c === 0x28) depth++;
       else if (c === 0x29 && --depth === 0) {
         this.pos = i + 1;
@@ -171,8 +172,7 @@ export class PdfLexer {
   }
 }
 
-const encodeName = (name: string): string =>
-  "/" + name.replace(/[^\x21-\x7e]|[#()<>[\]{}/%]/g, (ch) => `#${ch.charCodeAt(0).toString(16).padStart(2, "0")}`);
+const encodeName = (name: string): string => "/" + name.replace(/[^\x21-\x7e]|[#()<>[\]{}/%]/g, (ch) => `#${ch.charCodeAt(0).toString(16).padStart(2, "0")}`);
 
 /** Writes a value back as PDF syntax (latin1). */
 export const serialize = (v: PdfValue): string => {

@@ -33,13 +33,19 @@ const logger: BotLogger = { debug: () => {}, info: () => {}, warn: () => {}, err
 const deps = (prisma = db.prisma) => createTestDeps(prisma, { clock, files });
 const env = (prisma = db.prisma): BotEnv => ({ deps: deps(prisma), logger });
 
-const evidence = async (ref: string) =>
-  db.prisma.assignment.findFirstOrThrow({ where: { ref }, select: { status: true, ackChannel: true, ackMessageId: true } });
+const evidence = async (ref: string) => db.prisma.assignment.findFirstOrThrow({ where: { ref }, select: { status: true, ackChannel: true, ackMessageId: true } });
 
 /** A document directed to TCKH (chủ trì) and TP (phối hợp). */
 const directSample = async (): Promise<void> => {
   const { documentId } = await registerSample(deps(), org, { files: [{ bytes: await samplePdf() }] });
-  await issueDirective(deps(), { actorUserId: org.users.chutich!, documentId, text: "Giao TCKH chủ trì, TP phối hợp tham mưu trả lời.", main: "TCKH", coordinate: ["TP"], due: { date: "2026-12-18" } });
+  await issueDirective(deps(), {
+    actorUserId: org.users.chutich!,
+    documentId,
+    text: "Giao TCKH chủ trì, TP phối hợp tham mưu trả lời.",
+    main: "TCKH",
+    coordinate: ["TP"],
+    due: { date: "2026-12-18" },
+  });
 };
 
 beforeAll(async () => {
@@ -59,7 +65,11 @@ describe("Telegram: the pressed card's message id, or the typed message's", () =
   let tg: TelegramBot;
   beforeEach(async () => {
     fake = await startFakeTelegramServer({ token: TOKEN });
-    for (const [user, code] of [[HEAD_TCKH, "tp.tckh"], [HEAD_TP, "tp.tp"]] as const) await linkChat(deps(), "TELEGRAM", String(user.id), code);
+    for (const [user, code] of [
+      [HEAD_TCKH, "tp.tckh"],
+      [HEAD_TP, "tp.tp"],
+    ] as const)
+      await linkChat(deps(), "TELEGRAM", String(user.id), code);
     tg = createTelegramBot({ token: TOKEN, apiRoot: fake.apiRoot, deps: deps(), logger, botInfo: fake.botInfo });
     await tg.startPolling();
   });
@@ -82,7 +92,13 @@ describe("Telegram: the pressed card's message id, or the typed message's", () =
     expect(await evidence("D1/2026-TCKH")).toEqual({ status: "ACKNOWLEDGED", ackChannel: "TELEGRAM", ackMessageId: String(card.message_id) });
     // The card was updated from what the use case returned: Nhận is gone, the rest stays.
     await fake.waitFor(() => !inlineButtons(fake.message(HEAD_TCKH.id, card.message_id)).some((b) => b.text === "Nhận"), 10_000, "the card without Nhận");
-    expect(inlineButtons(fake.message(HEAD_TCKH.id, card.message_id)).map((b) => b.text)).toEqual(["Giao chuyên viên", "Báo cáo tiến độ", "Báo cáo hoàn thành", "Trả lại", "Đề nghị gia hạn"]);
+    expect(inlineButtons(fake.message(HEAD_TCKH.id, card.message_id)).map((b) => b.text)).toEqual([
+      "Giao chuyên viên",
+      "Báo cáo tiến độ",
+      "Báo cáo hoàn thành",
+      "Trả lại",
+      "Đề nghị gia hạn",
+    ]);
 
     const before = fake.messages(HEAD_TP.id).length;
     const typed = fake.pushUpdate(fake.textMessage(HEAD_TP, "/nhan D1-TP")) as { message?: { message_id: number } };
@@ -97,13 +113,27 @@ describe("Zalo and the web chat", () => {
     await directSample();
     await linkChat(deps(), "ZALO", "z-tckh", "tp.tckh");
     await linkChat(deps(), "WEB", org.users["tp.tp"]!, "tp.tp");
-    const zalo = await handleIncoming(env(), { channel: "ZALO", externalUserId: "z-tckh", chatId: "z-tckh", updateKey: `z:${++seq}`, messageId: "zmsg-7f3a", text: "/nhan D1-TCKH" });
+    const zalo = await handleIncoming(env(), {
+      channel: "ZALO",
+      externalUserId: "z-tckh",
+      chatId: "z-tckh",
+      updateKey: `z:${++seq}`,
+      messageId: "zmsg-7f3a",
+      text: "/nhan D1-TCKH",
+    });
     expect(zalo.replies.map((r) => r.text).join("\n")).toContain("Đã xác nhận đã nhận việc D1-TCKH");
     expect(await evidence("D1/2026-TCKH")).toEqual({ status: "ACKNOWLEDGED", ackChannel: "ZALO", ackMessageId: "zmsg-7f3a" });
 
     const tp = await getAssignmentByRef(deps(), { actorUserId: org.users["tp.tp"]!, ref: { number: 1, unitCode: "TP" } });
     const [nhan] = assignmentMessageActions("vi", { id: tp.assignmentId, shownRef: tp.displayRef }, ["ack"]);
-    const web = await handleIncoming(env(), { channel: "WEB", externalUserId: org.users["tp.tp"]!, chatId: org.users["tp.tp"]!, updateKey: `w:${++seq}`, messageId: "web-msg-12", callback: nhan!.callback });
+    const web = await handleIncoming(env(), {
+      channel: "WEB",
+      externalUserId: org.users["tp.tp"]!,
+      chatId: org.users["tp.tp"]!,
+      updateKey: `w:${++seq}`,
+      messageId: "web-msg-12",
+      callback: nhan!.callback,
+    });
     expect(web.callbackText).toContain("Đã xác nhận đã nhận việc D1-TP");
     expect(await evidence("D1/2026-TP")).toEqual({ status: "ACKNOWLEDGED", ackChannel: "WEB", ackMessageId: "web-msg-12" });
   });
@@ -123,12 +153,22 @@ describe("Zalo and the web chat", () => {
         },
       },
     }) as unknown as typeof db.prisma;
-    const r = await handleIncoming(env(counted), { channel: "ZALO", externalUserId: "z-tckh", chatId: "z-tckh", updateKey: `z:${++seq}`, messageId: "zmsg-1", text: "/nhan D1-TCKH" });
+    const r = await handleIncoming(env(counted), {
+      channel: "ZALO",
+      externalUserId: "z-tckh",
+      chatId: "z-tckh",
+      updateKey: `z:${++seq}`,
+      messageId: "zmsg-1",
+      text: "/nhan D1-TCKH",
+    });
     expect(r.replies.map((m) => m.text).join("\n")).toContain("Đã xác nhận đã nhận việc D1-TCKH");
     // The ref → id (one narrow query), then the use case's one joined read; nothing after the change.
     expect(reads).toEqual(["Assignment.findMany", "$queryRawUnsafe"]);
     const fresh = await getAssignmentByRef(deps(), { actorUserId: org.users["tp.tckh"]!, ref: { number: 1, unitCode: "TCKH" } });
-    expect(r.card).toEqual({ actions: assignmentMessageActions("vi", { id: fresh.assignmentId, shownRef: fresh.displayRef }, fresh.actions), cardKey: `assignment:${fresh.assignmentId}` });
+    expect(r.card).toEqual({
+      actions: assignmentMessageActions("vi", { id: fresh.assignmentId, shownRef: fresh.displayRef }, fresh.actions),
+      cardKey: `assignment:${fresh.assignmentId}`,
+    });
     expect(fresh.actions).toEqual(["delegate", "progress", "complete", "return", "extend"]);
   });
 });

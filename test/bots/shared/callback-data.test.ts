@@ -31,9 +31,7 @@ describe("callback data codec", () => {
   it("decodes every button core's action messages write, back to the same action", () => {
     const id = "0f8fad5b-d9cb-469f-a165-70867728950e";
     const kinds = assignmentMessageActions("vi", { id, shownRef: "D7-TCKH" }, [...ASSIGNMENT_ACTIONS]).map((a) => decodeCallback(a.callback));
-    expect(kinds).toEqual(
-      (["ack", "delegate", "progress", "done", "return", "extend"] as const).map((kind) => ({ kind, assignmentId: id })),
-    );
+    expect(kinds).toEqual((["ack", "delegate", "progress", "done", "return", "extend"] as const).map((kind) => ({ kind, assignmentId: id })));
     expect(extensionMessageActions("vi", { id, assignmentShownRef: "D7-TCKH" }, ["grant", "refuse"]).map((a) => decodeCallback(a.callback))).toEqual([
       { kind: "extensionGrant", extensionId: id },
       { kind: "extensionRefuse", extensionId: id },

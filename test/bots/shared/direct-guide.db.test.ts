@@ -116,7 +116,7 @@ describe("the guided directive on Zalo (numbered answers)", () => {
     expect(only(await say("zaloLeader", "TCKH")).text).toContain("Sở Tài chính là đơn vị chủ trì");
     const wrong = only(await say("zaloLeader", "XYZ"));
     expect(wrong.text).toContain("Không có đơn vị mã XYZ");
-    expect(only(await say("zaloLeader", "99")).text).toContain("Không có lựa chọn \"99\"");
+    expect(only(await say("zaloLeader", "99")).text).toContain('Không có lựa chọn "99"');
 
     const due = only(await say("zaloLeader", numberOf(two, "Xong")));
     expect(shown(due)).toContain("Chỉ đạo D1: hạn xử lý");
@@ -186,7 +186,14 @@ describe("the guided directive on Telegram (buttons)", () => {
     // "Thêm…" changes the pressed message's buttons in place; a pick on the new page works.
     const more = await press("tgLeader", button(units, "Thêm…"));
     expect(more.replies).toEqual([]);
-    expect(more.card!.actions.map((a) => a.label)).toEqual(["UBND phường Quy Nhơn", "UBND phường Quy Nhơn Bắc", "UBND phường Quy Nhơn Nam", "UBND xã Nhơn Châu", "UBND xã Tuy Phước", "« Đầu danh sách"]);
+    expect(more.card!.actions.map((a) => a.label)).toEqual([
+      "UBND phường Quy Nhơn",
+      "UBND phường Quy Nhơn Bắc",
+      "UBND phường Quy Nhơn Nam",
+      "UBND xã Nhơn Châu",
+      "UBND xã Tuy Phước",
+      "« Đầu danh sách",
+    ]);
     const first = await press("tgLeader", more.card!.actions.find((a) => a.label === "« Đầu danh sách")!.callback);
     const page1 = first.card!.actions;
     expect(page1.map((a) => a.label)).toEqual(labels);
@@ -317,7 +324,7 @@ describe("the deadline the sender asked for (an interchange package's DueDate)",
     await ask();
     const echo = only(await say("tgLeader", "/chidao D1\nGiao Sở Tài chính chủ trì.\nchủ trì: TCKH"));
     expect(echo.text).toMatch(/Hạn xử lý: .*18\/12\/2026/);
-    expect(echo.text).toContain("(theo hạn nơi gửi đề nghị: 20/12/2026; ghi dòng \"hạn: …\" để đổi)");
+    expect(echo.text).toContain('(theo hạn nơi gửi đề nghị: 20/12/2026; ghi dòng "hạn: …" để đổi)');
     only(await say("tgLeader", "/ok"));
     const [directive] = await recorded();
     expect(directive!.assignments[0]!.dueAt!.toISOString()).toBe("2026-12-18T16:59:59.999Z");

@@ -89,11 +89,18 @@ describe("Telegram: bad files refused on arrival", () => {
       await linkChat(deps(), "TELEGRAM", String(clerk.id), "vanthu");
       fake.pushUpdate(fake.documentMessage(clerk, { fileName: k.fileName, bytes: await k.bytes(), mime: "application/pdf", caption: CAPTION }));
       fake.pushUpdate(fake.textMessage(clerk, BARRIER));
-      const all = await fake.waitFor(() => {
-        const m = fake.messages(clerk.id);
-        return m.some((x) => shownTg(x).includes(BARRIER_ANSWER)) && m;
-      }, 15_000, "the barrier's answer");
-      const turn = all.slice(0, all.findIndex((x) => shownTg(x).includes(BARRIER_ANSWER)));
+      const all = await fake.waitFor(
+        () => {
+          const m = fake.messages(clerk.id);
+          return m.some((x) => shownTg(x).includes(BARRIER_ANSWER)) && m;
+        },
+        15_000,
+        "the barrier's answer",
+      );
+      const turn = all.slice(
+        0,
+        all.findIndex((x) => shownTg(x).includes(BARRIER_ANSWER)),
+      );
       expect(turn.map((m) => m.method)).toEqual(["sendMessage"]);
       expect(shownTg(turn[0])).toContain(k.says);
       for (const m of all) expect(shownTg(m)).not.toMatch(FORM_WORDS);
@@ -114,7 +121,15 @@ describe("Zalo: bad files refused on arrival", () => {
   beforeAll(async () => {
     fake = await startFakeZaloServer({ token: TOKEN });
     service = await startLocalService(deps(), SECRET);
-    zalo = createZaloBot({ token: TOKEN, apiBase: fake.apiBase, deps: deps(), logger, fileLinks: { baseUrl: service.baseUrl, secret: SECRET }, pollingTimeoutSeconds: 1, hearingCheckMs: 0 });
+    zalo = createZaloBot({
+      token: TOKEN,
+      apiBase: fake.apiBase,
+      deps: deps(),
+      logger,
+      fileLinks: { baseUrl: service.baseUrl, secret: SECRET },
+      pollingTimeoutSeconds: 1,
+      hearingCheckMs: 0,
+    });
     await zalo.startPolling();
   });
   afterAll(async () => {
@@ -129,11 +144,18 @@ describe("Zalo: bad files refused on arrival", () => {
       await linkChat(deps(), "ZALO", clerk, "vanthu");
       fake.pushUpdate(photoUpdate(clerk, service.photo(`${clerk}-${k.fileName}`, await k.bytes(), "image/jpeg"), CAPTION));
       fake.pushUpdate(textUpdate(clerk, BARRIER));
-      const all = await waitFor(() => {
-        const m = sentTo(fake, clerk);
-        return m.some((x) => shownZalo(x).includes(BARRIER_ANSWER)) && m;
-      }, "the barrier's answer", 15_000);
-      const turn = all.slice(0, all.findIndex((x) => shownZalo(x).includes(BARRIER_ANSWER)));
+      const all = await waitFor(
+        () => {
+          const m = sentTo(fake, clerk);
+          return m.some((x) => shownZalo(x).includes(BARRIER_ANSWER)) && m;
+        },
+        "the barrier's answer",
+        15_000,
+      );
+      const turn = all.slice(
+        0,
+        all.findIndex((x) => shownZalo(x).includes(BARRIER_ANSWER)),
+      );
       expect(turn.map((m) => m.method)).toEqual(["sendMessage"]);
       expect(shownZalo(turn[0])).toContain(k.says);
       for (const m of all) expect(shownZalo(m)).not.toMatch(FORM_WORDS);

@@ -125,7 +125,13 @@ describe("the interchange card in chat", () => {
     const forbidden = t("vi", "error.forbidden");
     expect((await press("cv.tckh", `a1:axok:${packageId}`)).callbackText).toBe(forbidden);
     expect(textOf(await say("cv.tckh", `/tralai ${ref} không nhận`))).toContain(forbidden);
-    const stranger = await handleIncoming(env(), { channel: "TELEGRAM", externalUserId: "tg-stranger", chatId: "tg-stranger", updateKey: `ax:${++seq}`, callback: `a1:axok:${packageId}` });
+    const stranger = await handleIncoming(env(), {
+      channel: "TELEGRAM",
+      externalUserId: "tg-stranger",
+      chatId: "tg-stranger",
+      updateKey: `ax:${++seq}`,
+      callback: `a1:axok:${packageId}`,
+    });
     expect(stranger.callbackText).toBe(t("vi", "bot.link.howTo"));
     expect(await stateOf(packageId)).toBe("PENDING");
     expect(await db.prisma.document.count()).toBe(0);

@@ -91,7 +91,10 @@ describe("/phathanh through handleIncoming", () => {
     expect(attachment).toMatchObject({ fileName: "01_UBND-VP.pdf", mime: "application/pdf" });
     const path = join(dir, "issued.pdf");
     await writeFile(path, await files.readBytes(attachment.sha256));
-    const report = await run("pdfsig", [path]).then((r) => r.stdout, (e: { stdout: string }) => e.stdout);
+    const report = await run("pdfsig", [path]).then(
+      (r) => r.stdout,
+      (e: { stdout: string }) => e.stdout,
+    );
     expect(report).toContain("Total document signed");
     expect(report).toContain("Signature is Valid");
     expect(await db.prisma.document.findFirstOrThrow({ where: { direction: "OUT" }, select: { isSigned: true } })).toEqual({ isSigned: true });
@@ -111,7 +114,9 @@ describe("/phathanh through handleIncoming", () => {
 
   it("with the interchange on, /ok says which external recipients go through it and which have no organ id in its directory", async () => {
     const now = new Date();
-    await db.prisma.interchangeAgency.create({ data: { organId: "000.00.33.H10", name: "Sở Nội vụ tỉnh Bình Định", nameKey: agencyNameKey("Sở Nội vụ tỉnh Bình Định"), source: "AXIS", refreshedAt: now } });
+    await db.prisma.interchangeAgency.create({
+      data: { organId: "000.00.33.H10", name: "Sở Nội vụ tỉnh Bình Định", nameKey: agencyNameKey("Sở Nội vụ tỉnh Bình Định"), source: "AXIS", refreshedAt: now },
+    });
     const on = env({ deps: createTestDeps(db.prisma, { files, settings: { agencyOrganId: "000.00.32.H10" } }) });
     const form = FORM.replace("nơi nhận: TCKH, NB; Sở Nội vụ tỉnh Bình Định", "nơi nhận: TCKH; Sở Nội vụ tỉnh Bình Định; Bộ Nội vụ");
     await send("vanthu", { text: form, files: [{ bytes: pdf, fileName: "cv.pdf", mime: "application/pdf" }] }, on);

@@ -71,7 +71,12 @@ describe(`migration ${MIGRATION}`, () => {
     const photoFile: PendingFile = { key: `${conv}:file:Zz9_-xYw`, size: photo.byteLength, fileName: "anh.jpg", kind: "jpeg" };
     const state: RegisterState = { kind: "register", fields: { subject: "Về việc thử" }, files: [scanFile, photoFile] };
     const expires = "2099-01-01 00:00:00";
-    const put = (key: string, value: unknown) => sql.query(`INSERT INTO "ConversationState" ("key", "value", "expiresAt", "updatedAt") VALUES ($1, $2::jsonb, $3::timestamp(3), now())`, [key, JSON.stringify(value), expires]);
+    const put = (key: string, value: unknown) =>
+      sql.query(`INSERT INTO "ConversationState" ("key", "value", "expiresAt", "updatedAt") VALUES ($1, $2::jsonb, $3::timestamp(3), now())`, [
+        key,
+        JSON.stringify(value),
+        expires,
+      ]);
     await put(conv, state);
     for (let i = 0; i < 3; i++) await put(`${scanFile.key}:${i}`, { b64: scan.subarray(i * 1024 * 1024, (i + 1) * 1024 * 1024).toString("base64") });
     await put(photoFile.key, { b64: photo.toString("base64") });

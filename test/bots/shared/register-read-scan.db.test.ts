@@ -118,7 +118,10 @@ describe("/dangky prefilled from the scan", () => {
     const edited = await send(channel, { text: "người ký: Trần Văn Minh" });
     expect(edited.text).toContain("Người ký: Trần Văn Minh\n");
     await send(channel, { text: "/ok" });
-    expect(await db.prisma.document.findFirstOrThrow({ where: { codeNumber: "96" }, select: { signerName: true, signerTitle: true } })).toEqual({ signerName: "Trần Văn Minh", signerTitle: null });
+    expect(await db.prisma.document.findFirstOrThrow({ where: { codeNumber: "96" }, select: { signerName: true, signerTitle: true } })).toEqual({
+      signerName: "Trần Văn Minh",
+      signerTitle: null,
+    });
   });
 
   it("a read that runs out of time leaves the manual form and says why; the file stays kept", async () => {
@@ -149,7 +152,14 @@ describe("/dangky prefilled from the scan", () => {
   it("a scan marked MẬT is not kept: its files are discarded and only số, cơ quan, độ mật are shown", async () => {
     const channel = "TELEGRAM";
     await send(channel, { text: "/huy" });
-    const page = await makeTextPdf(["UBND TỈNH BÌNH ĐỊNH", "SỞ TÀI CHÍNH", "Số: 90/STC-NS", "MẬT", "Quy Nhơn, ngày 10 tháng 12 năm 2026", "V/v phương án bảo vệ mục tiêu trọng điểm"]);
+    const page = await makeTextPdf([
+      "UBND TỈNH BÌNH ĐỊNH",
+      "SỞ TÀI CHÍNH",
+      "Số: 90/STC-NS",
+      "MẬT",
+      "Quy Nhơn, ngày 10 tháng 12 năm 2026",
+      "V/v phương án bảo vệ mục tiêu trọng điểm",
+    ]);
     const sent = await send(channel, { files: [{ bytes: page, fileName: "mat.pdf" }] });
     expect(sent.text).toContain("Bản quét có dấu độ mật");
     expect(sent.text).not.toContain("phương án bảo vệ");

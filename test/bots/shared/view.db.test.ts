@@ -47,7 +47,14 @@ beforeAll(async () => {
   for (const [code, chat] of Object.entries(CHATS)) await linkChat(deps(), chat.channel, chat.id, code);
   d1 = (await registerSample(deps(), org, { files: [{ bytes: await samplePdf() }] })).documentId;
   d2 = (await registerSample(deps(), org, { codeNumber: "46", files: [{ bytes: await samplePdf() }] })).documentId;
-  await issueDirective(deps(), { actorUserId: u("chutich"), documentId: d1, text: "Giao TCKH chủ trì, TP phối hợp.", main: "TCKH", coordinate: ["TP"], due: { date: "2026-12-18" } });
+  await issueDirective(deps(), {
+    actorUserId: u("chutich"),
+    documentId: d1,
+    text: "Giao TCKH chủ trì, TP phối hợp.",
+    main: "TCKH",
+    coordinate: ["TP"],
+    due: { date: "2026-12-18" },
+  });
 }, 120_000);
 afterAll(async () => db?.close());
 
@@ -182,11 +189,19 @@ describe("/xem, state by state", () => {
     const ref = `${d3.displayRef}-TCKH`;
     const r = await issueDirective(deps(), { actorUserId: u("chutich"), documentId: d3.documentId, text: "Giao TCKH chủ trì.", main: "TCKH", due: { date: "2026-12-30" } });
     const ext = await requestExtension(deps(), { actorUserId: u("tp.tckh"), assignmentId: r.assignments[0]!.assignmentId, reason: "Chờ số liệu.", newDue: { date: "2027-01-05" } });
-    const row = await db.prisma.outboxMessage.findFirstOrThrow({ where: { kind: "extension.requested", userId: u("chutich"), payload: { path: ["extensionId"], equals: ext.extensionId } } });
+    const row = await db.prisma.outboxMessage.findFirstOrThrow({
+      where: { kind: "extension.requested", userId: u("chutich"), payload: { path: ["extensionId"], equals: ext.extensionId } },
+    });
     const card = await renderOutboxMessage(deps(), { kind: row.kind, payload: row.payload, userId: u("chutich"), locale: "vi" });
     expect(card).toMatchObject({ ok: true });
     expect(card.ok && card.message.actions?.map((a) => a.command)).toEqual([`/giahan ${ref} dong y`, `/giahan ${ref} khong`]);
-    const said = await handleIncoming(env(), { channel: "WEB", externalUserId: CHATS.chutich.id, chatId: CHATS.chutich.id, updateKey: `v:${++seq}`, text: `/giahan ${ref} đồng ý` });
+    const said = await handleIncoming(env(), {
+      channel: "WEB",
+      externalUserId: CHATS.chutich.id,
+      chatId: CHATS.chutich.id,
+      updateKey: `v:${++seq}`,
+      text: `/giahan ${ref} đồng ý`,
+    });
     expect(textOf(said)).toContain("Đã trả lời đề nghị gia hạn.");
     expect(await db.prisma.extensionRequest.findUniqueOrThrow({ where: { id: ext.extensionId }, select: { status: true, assignment: { select: { dueAt: true } } } })).toEqual({
       status: "GRANTED",

@@ -46,7 +46,14 @@ const deliverToOfficer = async () => {
 /** TP coordinates D1; its head delegates to the officer, whose card arrives with its buttons. */
 const delegated = async (): Promise<{ parentId: string; childId: string; card: StoredMessage; ackData: string }> => {
   const doc = await registerSample(deps(), org, { files: [{ bytes: await samplePdf() }] });
-  const r = await issueDirective(deps(), { actorUserId: u("chutich"), documentId: doc.documentId, text: "Giao TCKH chủ trì, TP phối hợp.", main: "TCKH", coordinate: ["TP"], due: { date: "2026-12-21" } });
+  const r = await issueDirective(deps(), {
+    actorUserId: u("chutich"),
+    documentId: doc.documentId,
+    text: "Giao TCKH chủ trì, TP phối hợp.",
+    main: "TCKH",
+    coordinate: ["TP"],
+    due: { date: "2026-12-21" },
+  });
   const parentId = r.assignments.find((a) => a.unitCode === "TP")!.assignmentId;
   const child = await delegateAssignment(deps(), { actorUserId: u("tp.tp"), assignmentId: parentId, officerUserCode: "cv.tp" });
   await deliverToOfficer();

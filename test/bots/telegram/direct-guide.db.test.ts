@@ -39,7 +39,12 @@ const nextMessage = async (chatId: number, act: () => void): Promise<StoredMessa
 const answers = (n: number) => fake.waitFor(() => fake.callbackAnswers.length >= n && fake.callbackAnswers, 10_000, `${n} callback answers`);
 const buttonData = (m: StoredMessage, label: string): string => {
   const data = inlineButtons(m).find((b) => b.text === label)?.callback_data;
-  expect(data, `no button "${label}" on: ${inlineButtons(m).map((b) => b.text).join(" | ")}`).toBeDefined();
+  expect(
+    data,
+    `no button "${label}" on: ${inlineButtons(m)
+      .map((b) => b.text)
+      .join(" | ")}`,
+  ).toBeDefined();
   return data!;
 };
 /** Presses the button labelled `label` on `m` and returns the bot's next message to that chat. */

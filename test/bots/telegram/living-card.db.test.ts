@@ -56,10 +56,25 @@ afterEach(async () => {
 describe("the Telegram sender keeps one card per cardKey and chat", () => {
   it("edits the card in place (text and buttons), tolerates 'not modified', and removes the keyboard when no action is left", async () => {
     const sender = newSender();
-    const first = await sender.send(target(303), { title: "Giao việc D1-TCKH", text: "Hạn xử lý: 08/12/2026", actions: [action("Nhận", "ack"), action("Báo cáo hoàn thành", "done")], cardKey: "assignment:abc" });
-    const second = await sender.send(target(303), { title: "Giao việc D1-TCKH", text: "Đã nhận. Hạn xử lý: 08/12/2026", actions: [action("Báo cáo hoàn thành", "done")], cardKey: "assignment:abc" });
+    const first = await sender.send(target(303), {
+      title: "Giao việc D1-TCKH",
+      text: "Hạn xử lý: 08/12/2026",
+      actions: [action("Nhận", "ack"), action("Báo cáo hoàn thành", "done")],
+      cardKey: "assignment:abc",
+    });
+    const second = await sender.send(target(303), {
+      title: "Giao việc D1-TCKH",
+      text: "Đã nhận. Hạn xử lý: 08/12/2026",
+      actions: [action("Báo cáo hoàn thành", "done")],
+      cardKey: "assignment:abc",
+    });
     expect(second.platformMessageId).toBe(first.platformMessageId);
-    const again = await sender.send(target(303), { title: "Giao việc D1-TCKH", text: "Đã nhận. Hạn xử lý: 08/12/2026", actions: [action("Báo cáo hoàn thành", "done")], cardKey: "assignment:abc" });
+    const again = await sender.send(target(303), {
+      title: "Giao việc D1-TCKH",
+      text: "Đã nhận. Hạn xử lý: 08/12/2026",
+      actions: [action("Báo cáo hoàn thành", "done")],
+      cardKey: "assignment:abc",
+    });
     expect(again.platformMessageId).toBe(first.platformMessageId);
     await sender.send(target(303), { title: "Giao việc D1-TCKH", text: "Đã hoàn thành.", cardKey: "assignment:abc" });
 
@@ -100,7 +115,11 @@ describe("an assignment's card through the outbox and the bot", () => {
   let tg: TelegramBot;
   beforeEach(async () => {
     org = await setupExampleOrg(deps());
-    for (const [user, code] of [[LEADER, "chutich"], [HEAD_TCKH, "tp.tckh"], [HEAD_TP, "tp.tp"]] as const) {
+    for (const [user, code] of [
+      [LEADER, "chutich"],
+      [HEAD_TCKH, "tp.tckh"],
+      [HEAD_TP, "tp.tp"],
+    ] as const) {
       const { code: linkCode } = await issueLinkCode(deps(), { userCode: code });
       await redeemLinkCode(deps(), { channel: "TELEGRAM", externalUserId: String(user.id), chatId: String(user.id), code: linkCode });
     }

@@ -159,9 +159,22 @@ describe("registering by /dangky", () => {
 
   it("registers an incoming decree, law or petition: every type is taken (Art. 22.1), known names in their canonical form", async () => {
     await link(CLERK, "vanthu");
-    const types: [typed: string, stored: string][] = [["Nghị định", "Nghị định"], ["thong tu lien tich", "Thông tư liên tịch"], ["Luật", "Luật"], ["Đơn", "Đơn"], ["Tờ khai", "Tờ khai"]];
+    const types: [typed: string, stored: string][] = [
+      ["Nghị định", "Nghị định"],
+      ["thong tu lien tich", "Thông tư liên tịch"],
+      ["Luật", "Luật"],
+      ["Đơn", "Đơn"],
+      ["Tờ khai", "Tờ khai"],
+    ];
     for (const [i, [typed, stored]] of types.entries()) {
-      send(fake.documentMessage(CLERK, { fileName: `vb${i}.pdf`, bytes: await samplePdf(), mime: "application/pdf", caption: `/dangky\nsố: ${i + 1}/2026/NĐ-CP\ncơ quan: Chính phủ\nngày: 20/11/2026\nloại: ${typed}\ntrích yếu: Quy định chi tiết` }));
+      send(
+        fake.documentMessage(CLERK, {
+          fileName: `vb${i}.pdf`,
+          bytes: await samplePdf(),
+          mime: "application/pdf",
+          caption: `/dangky\nsố: ${i + 1}/2026/NĐ-CP\ncơ quan: Chính phủ\nngày: 20/11/2026\nloại: ${typed}\ntrích yếu: Quy định chi tiết`,
+        }),
+      );
       const [echo] = await next(CLERK.id);
       expect(shown(echo)).toContain(`Loại văn bản: ${stored}`);
       send(fake.command(CLERK, "ok"));
@@ -200,7 +213,9 @@ describe("registering by /dangky", () => {
     expect(shown(done)).toContain("Mã tham chiếu: M1"); // the register of secret documents
     expect(shown(done)).toMatch(/bản giấy/i);
     expect(shown(done)).toContain("Nhập trích yếu và các thông tin còn lại trên máy tính của văn phòng");
-    const docs = await db.prisma.document.findMany({ select: { secrecy: true, isPaperOnly: true, subject: true, issuedDate: true, codeNotation: true, issuer: true, files: { select: { id: true } } } });
+    const docs = await db.prisma.document.findMany({
+      select: { secrecy: true, isPaperOnly: true, subject: true, issuedDate: true, codeNotation: true, issuer: true, files: { select: { id: true } } },
+    });
     expect(docs).toEqual([{ secrecy: "CONFIDENTIAL", isPaperOnly: true, subject: "", issuedDate: null, codeNotation: "STC-NS", issuer: "Sở Tài chính tỉnh Bình Định", files: [] }]);
     expect(await files.has(await sha256(pdf))).toBe(false);
     expect(files.size()).toBe(0);
@@ -248,7 +263,7 @@ describe("registering by /dangky", () => {
     expect(files.size()).toBe(0);
   });
 
-  it("the trích yếu typed first, \"độ mật: tối mật\" afterwards: the trích yếu is dropped from the conversation; a secret form with only its four fields asks nothing more", async () => {
+  it('the trích yếu typed first, "độ mật: tối mật" afterwards: the trích yếu is dropped from the conversation; a secret form with only its four fields asks nothing more', async () => {
     await link(CLERK, "vanthu");
     send(fake.textMessage(CLERK, "/dangky\nsố: 7/BCA-A05\ncơ quan: Công an tỉnh\ntrích yếu: Kế hoạch bảo vệ mục tiêu X\nđộ khẩn: khẩn"));
     const [echo] = await next(CLERK.id);
@@ -296,7 +311,7 @@ describe("registering by /dangky", () => {
 });
 
 describe("directives", () => {
-  it("/chidao reads \"hạn: trước ngày …\" and \"chậm nhất ngày …\" as the deadline date; \"5 ngày\" is echoed as working days with its date", async () => {
+  it('/chidao reads "hạn: trước ngày …" and "chậm nhất ngày …" as the deadline date; "5 ngày" is echoed as working days with its date', async () => {
     await link(LEADER, "chutich");
     await registerSample(deps(), org, { files: [{ bytes: await samplePdf() }] });
     send(fake.textMessage(LEADER, "/chidao D1\nGiao TCKH.\nchủ trì: TCKH\nhạn: trước ngày 10/12/2026"));
@@ -310,7 +325,7 @@ describe("directives", () => {
     send(fake.textMessage(LEADER, "/huy"));
     await next(LEADER.id);
     send(fake.textMessage(LEADER, "/chidao D1\nGiao TCKH.\nchủ trì: TCKH\nhạn: sớm"));
-    expect(shown((await next(LEADER.id))[0])).toContain("không phải hạn hợp lệ (20/12/2026, \"trước ngày 20/12/2026\" hoặc \"5 ngày làm việc\")");
+    expect(shown((await next(LEADER.id))[0])).toContain('không phải hạn hợp lệ (20/12/2026, "trước ngày 20/12/2026" hoặc "5 ngày làm việc")');
     expect(await db.prisma.directive.count()).toBe(0);
   });
 

@@ -49,7 +49,14 @@ const statusOf = async (ref: string) => (await db.prisma.assignment.findFirstOrT
 /** D1 registered and directed: TCKH leads, TP coordinates, due in 5 working days (08/12/2026). */
 const directed = async () => {
   const { documentId } = await registerSample(deps(), org, { files: [{ bytes: await samplePdf() }] });
-  await issueDirective(deps(), { actorUserId: org.users.chutich!, documentId, text: "Giao Phòng TCKH chủ trì tham mưu trả lời.", main: "TCKH", coordinate: ["TP"], due: { workingDays: 5 } });
+  await issueDirective(deps(), {
+    actorUserId: org.users.chutich!,
+    documentId,
+    text: "Giao Phòng TCKH chủ trì tham mưu trả lời.",
+    main: "TCKH",
+    coordinate: ["TP"],
+    due: { workingDays: 5 },
+  });
 };
 
 beforeAll(async () => {
@@ -66,7 +73,14 @@ beforeEach(async () => {
   fake = await startFakeTelegramServer({ token: TOKEN });
   tg = createTelegramBot({ token: TOKEN, apiRoot: fake.apiRoot, deps: deps(), logger, botInfo: fake.botInfo, maxDownloadBytes: 200_000 });
   await tg.startPolling();
-  for (const [user, code] of [[CLERK, "vanthu"], [LEADER, "chutich"], [HEAD_TCKH, "tp.tckh"], [OFFICER, "cv.tckh"], [HEAD_TP, "tp.tp"]] as const) await link(user, code);
+  for (const [user, code] of [
+    [CLERK, "vanthu"],
+    [LEADER, "chutich"],
+    [HEAD_TCKH, "tp.tckh"],
+    [OFFICER, "cv.tckh"],
+    [HEAD_TP, "tp.tp"],
+  ] as const)
+    await link(user, code);
 });
 afterEach(async () => {
   await tg.stop();
@@ -78,7 +92,10 @@ describe("assignment commands", () => {
   it("/giao hands D1-TCKH to cv.tckh with its own deadline; the officer sees it in /viec", async () => {
     await directed();
     expect(shown(await ask(HEAD_TCKH, "/giao D1-TCKH cv.tckh 3 ngày"))).toContain("Đã giao D1-TCKH-cv.tckh cho Hoàng Văn Em");
-    const child = await db.prisma.assignment.findFirstOrThrow({ where: { ref: "D1/2026-TCKH-cv.tckh" }, select: { assigneeUserId: true, dueAt: true, parent: { select: { ref: true } } } });
+    const child = await db.prisma.assignment.findFirstOrThrow({
+      where: { ref: "D1/2026-TCKH-cv.tckh" },
+      select: { assigneeUserId: true, dueAt: true, parent: { select: { ref: true } } },
+    });
     expect(child.assigneeUserId).toBe(org.users["cv.tckh"]);
     expect(child.parent?.ref).toBe("D1/2026-TCKH");
     expect(child.dueAt?.toISOString().slice(0, 10)).toBe("2026-12-04"); // 3 working days from Tuesday 01/12

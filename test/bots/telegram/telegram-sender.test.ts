@@ -35,7 +35,10 @@ describe("createTelegramSender", () => {
   });
 
   it("maps 403 → blocked, 429 → rate_limited with retry_after, 5xx → transient, 400 → permanent", async () => {
-    const kindOf = async () => ((await sender().send(target, { text: "x" }).catch((e: unknown) => e)) as SendError);
+    const kindOf = async () =>
+      (await sender()
+        .send(target, { text: "x" })
+        .catch((e: unknown) => e)) as SendError;
     fake.block(55);
     expect((await kindOf()).kind).toBe("blocked");
     fake.unblock(55);

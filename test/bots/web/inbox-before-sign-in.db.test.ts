@@ -60,7 +60,13 @@ afterEach(async () => {
 
 /** The service's delivery: the outbox sweep and delivery jobs with these senders (paced, as `serve` wires them). */
 const startDelivery = async (senders: Partial<Record<Sender["channel"], Sender>>) => {
-  runner = await createJobRunner({ definitions: [createOutboxDispatchJob({ everyMs: 100 }), createOutboxDeliverJob()], deps, senders: pacedSenders(senders), logger, workerId: "inbox-test" });
+  runner = await createJobRunner({
+    definitions: [createOutboxDispatchJob({ everyMs: 100 }), createOutboxDeliverJob()],
+    deps,
+    senders: pacedSenders(senders),
+    logger,
+    workerId: "inbox-test",
+  });
   await runner.start();
 };
 
@@ -87,10 +93,26 @@ const addressThree = async (org: OrgFixture) => {
   for (const n of [1, 2, 3])
     docs.push(await step(() => registerSample(deps, org, { codeNumber: String(44 + n), subject: `V/v việc số ${n}`, files: [{ bytes: pdf, fileName: `cv${n}.pdf` }] })));
   for (const [i, d] of docs.entries())
-    await step(() => issueDirective(deps, { actorUserId: org.users.chutich!, documentId: d.documentId, text: `Giao Sở Tài chính chủ trì việc số ${i + 1}.`, main: "TCKH", due: { workingDays: 5 } }));
+    await step(() =>
+      issueDirective(deps, {
+        actorUserId: org.users.chutich!,
+        documentId: d.documentId,
+        text: `Giao Sở Tài chính chủ trì việc số ${i + 1}.`,
+        main: "TCKH",
+        due: { workingDays: 5 },
+      }),
+    );
 };
 
-type View = { id: string; seq: number; direction: "in" | "out"; title?: string; text: string; actions: { label: string; callback: string; command: string }[]; attachments: { name: string }[] };
+type View = {
+  id: string;
+  seq: number;
+  direction: "in" | "out";
+  title?: string;
+  text: string;
+  actions: { label: string; callback: string; command: string }[];
+  attachments: { name: string }[];
+};
 type Browser = { cookie: string; csrf: string };
 
 /** Signs in through the web chat's HTTP API with a fresh link code, as the person does. */
@@ -119,7 +141,8 @@ const press = async (b: Browser, messageId: string, callback: string) => {
 
 const errorsAbout = (userId: string, outboxIds: string[]) =>
   logged.filter((l) => l.level === "error" && (l.obj.userId === userId || outboxIds.includes(String(l.obj.outboxId)) || JSON.stringify(l.obj).includes(userId)));
-const rowsOf = (userId: string) => db.prisma.outboxMessage.findMany({ where: { userId }, orderBy: { createdAt: "asc" }, select: { id: true, kind: true, status: true, channel: true, identityId: true } });
+const rowsOf = (userId: string) =>
+  db.prisma.outboxMessage.findMany({ where: { userId }, orderBy: { createdAt: "asc" }, select: { id: true, kind: true, status: true, channel: true, identityId: true } });
 
 describe("the web chat is every person's inbox", () => {
   it("embedded mode: a unit head signs in after three cards were addressed to them and finds all three, in order, with working buttons", { timeout: 120_000 }, async () => {
@@ -136,7 +159,12 @@ describe("the web chat is every person's inbox", () => {
     ]);
     expect(await db.prisma.outboxMessage.count({ where: { status: "FAILED" } })).toBe(0);
     expect(await db.prisma.outboxMessage.count({ where: { kind: "office.unreachable" } })).toBe(0);
-    expect(errorsAbout(head, rows.map((r) => r.id))).toEqual([]);
+    expect(
+      errorsAbout(
+        head,
+        rows.map((r) => r.id),
+      ),
+    ).toEqual([]);
     expect(logged.filter((l) => l.level === "error")).toEqual([]);
 
     // === First sign-in: the three cards, in the order they were addressed, each with its directive, PDF and buttons.
@@ -176,48 +204,61 @@ describe("the web chat is every person's inbox", () => {
     expect(logged.filter((l) => l.level === "error")).toEqual([]);
   });
 
-  it("with Telegram on: a linked person gets it on Telegram only; the others in their web inbox; a blocked chat's person too, and the office is told", { timeout: 120_000 }, async () => {
-    const org = await setupExampleOrg(deps);
-    tg = await startFakeTelegramServer({ token: TG_TOKEN });
-    const TCKH = 716_001;
-    const NV = 716_002;
-    await linkChat(deps, "TELEGRAM", String(TCKH), "tp.tckh");
-    await linkChat(deps, "TELEGRAM", String(NV), "tp.nv");
-    tg.block(NV);
-    await startDelivery({ TELEGRAM: createTelegramSender({ token: TG_TOKEN, apiRoot: tg.apiRoot, files: deps.files }), WEB: chat.sender });
+  it(
+    "with Telegram on: a linked person gets it on Telegram only; the others in their web inbox; a blocked chat's person too, and the office is told",
+    { timeout: 120_000 },
+    async () => {
+      const org = await setupExampleOrg(deps);
+      tg = await startFakeTelegramServer({ token: TG_TOKEN });
+      const TCKH = 716_001;
+      const NV = 716_002;
+      await linkChat(deps, "TELEGRAM", String(TCKH), "tp.tckh");
+      await linkChat(deps, "TELEGRAM", String(NV), "tp.nv");
+      tg.block(NV);
+      await startDelivery({ TELEGRAM: createTelegramSender({ token: TG_TOKEN, apiRoot: tg.apiRoot, files: deps.files }), WEB: chat.sender });
 
-    const d1 = await step(() => registerSample(deps, org));
-    await step(() => issueDirective(deps, { actorUserId: org.users.chutich!, documentId: d1.documentId, text: "Giao các phòng thực hiện.", main: "TCKH", coordinate: ["TP", "NV"], due: { workingDays: 5 } }));
+      const d1 = await step(() => registerSample(deps, org));
+      await step(() =>
+        issueDirective(deps, {
+          actorUserId: org.users.chutich!,
+          documentId: d1.documentId,
+          text: "Giao các phòng thực hiện.",
+          main: "TCKH",
+          coordinate: ["TP", "NV"],
+          due: { workingDays: 5 },
+        }),
+      );
 
-    // Linked on Telegram: the card there, once; nothing kept for the web.
-    const tckhRows = await rowsOf(org.users["tp.tckh"]!);
-    expect(tckhRows.map((r) => [r.kind, r.status, r.channel])).toEqual([["assignment.new", "SENT", "TELEGRAM"]]);
-    expect(tg.messages(TCKH).filter((m) => shown(m).startsWith("Giao việc D1-TCKH"))).toHaveLength(1);
-    expect(await db.prisma.webMessage.count({ where: { userId: org.users["tp.tckh"]! } })).toBe(0);
+      // Linked on Telegram: the card there, once; nothing kept for the web.
+      const tckhRows = await rowsOf(org.users["tp.tckh"]!);
+      expect(tckhRows.map((r) => [r.kind, r.status, r.channel])).toEqual([["assignment.new", "SENT", "TELEGRAM"]]);
+      expect(tg.messages(TCKH).filter((m) => shown(m).startsWith("Giao việc D1-TCKH"))).toHaveLength(1);
+      expect(await db.prisma.webMessage.count({ where: { userId: org.users["tp.tckh"]! } })).toBe(0);
 
-    // Never linked anything: the web inbox.
-    expect((await rowsOf(org.users["tp.tp"]!)).map((r) => [r.kind, r.status, r.channel, r.identityId])).toEqual([["assignment.new", "SENT", "WEB", null]]);
-    const tp = await signIn("tp.tp");
-    expect((await history(tp)).map((m) => m.title)).toEqual(["Giao việc D1-TP"]);
+      // Never linked anything: the web inbox.
+      expect((await rowsOf(org.users["tp.tp"]!)).map((r) => [r.kind, r.status, r.channel, r.identityId])).toEqual([["assignment.new", "SENT", "WEB", null]]);
+      const tp = await signIn("tp.tp");
+      expect((await history(tp)).map((m) => m.title)).toEqual(["Giao việc D1-TP"]);
 
-    // Telegram blocked: kept in the web inbox, and the office is told that their chat refused it.
-    const nvRows = await rowsOf(org.users["tp.nv"]!);
-    expect(nvRows.map((r) => [r.kind, r.status, r.channel])).toEqual([["assignment.new", "SENT", "WEB"]]);
-    expect(tg.messages(NV)).toEqual([]);
-    const office = await db.prisma.outboxMessage.findMany({ where: { kind: "office.unreachable" }, select: { userId: true, status: true } });
-    expect(office.map((o) => o.userId).sort()).toEqual([org.users.cvp!, org.users["cv.vp"]!].sort());
-    expect(office.every((o) => o.status === "SENT")).toBe(true);
-    const cvp = await signIn("cvp");
-    const notice = (await history(cvp)).find((m) => m.title === "Không gửi được tin nhắn tới Đỗ Minh Nhật");
-    expect(notice?.text).toContain("chặn bot");
-    expect(notice?.text).toContain("Thông báo vẫn được giữ trong hộp thư web của người này");
-    const nv = await signIn("tp.nv");
-    expect((await history(nv)).map((m) => m.title)).toEqual(["Giao việc D1-NV"]);
+      // Telegram blocked: kept in the web inbox, and the office is told that their chat refused it.
+      const nvRows = await rowsOf(org.users["tp.nv"]!);
+      expect(nvRows.map((r) => [r.kind, r.status, r.channel])).toEqual([["assignment.new", "SENT", "WEB"]]);
+      expect(tg.messages(NV)).toEqual([]);
+      const office = await db.prisma.outboxMessage.findMany({ where: { kind: "office.unreachable" }, select: { userId: true, status: true } });
+      expect(office.map((o) => o.userId).sort()).toEqual([org.users.cvp!, org.users["cv.vp"]!].sort());
+      expect(office.every((o) => o.status === "SENT")).toBe(true);
+      const cvp = await signIn("cvp");
+      const notice = (await history(cvp)).find((m) => m.title === "Không gửi được tin nhắn tới Đỗ Minh Nhật");
+      expect(notice?.text).toContain("chặn bot");
+      expect(notice?.text).toContain("Thông báo vẫn được giữ trong hộp thư web của người này");
+      const nv = await signIn("tp.nv");
+      expect((await history(nv)).map((m) => m.title)).toEqual(["Giao việc D1-NV"]);
 
-    // The log says what happened: no error (nothing failed), and "the office was told" only where it was.
-    expect(logged.filter((l) => l.level === "error")).toEqual([]);
-    const told = logged.filter((l) => String(l.msg).includes("the office was told"));
-    expect(told.map((l) => l.obj.outboxId)).toEqual([nvRows[0]!.id]);
-    expect(told[0]!.obj.officeNotified).toBe(2);
-  });
+      // The log says what happened: no error (nothing failed), and "the office was told" only where it was.
+      expect(logged.filter((l) => l.level === "error")).toEqual([]);
+      const told = logged.filter((l) => String(l.msg).includes("the office was told"));
+      expect(told.map((l) => l.obj.outboxId)).toEqual([nvRows[0]!.id]);
+      expect(told[0]!.obj.officeNotified).toBe(2);
+    },
+  );
 });

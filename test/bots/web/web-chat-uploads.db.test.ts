@@ -189,7 +189,8 @@ describe("web chat uploads", () => {
   it("refuses more than 60 files in one message (400) and leaves nothing", async () => {
     const b = await signIn("vanthu");
     const many = [partsHead("/dangky", "p1.jpg"), Buffer.from("x")];
-    for (let i = 2; i <= 61; i++) many.push(Buffer.from(`\r\n--${BOUNDARY}\r\ncontent-disposition: form-data; name="files"; filename="p${i}.jpg"\r\ncontent-type: image/jpeg\r\n\r\nx`));
+    for (let i = 2; i <= 61; i++)
+      many.push(Buffer.from(`\r\n--${BOUNDARY}\r\ncontent-disposition: form-data; name="files"; filename="p${i}.jpg"\r\ncontent-type: image/jpeg\r\n\r\nx`));
     many.push(partsTail);
     const answer = await upload(b, many);
     expect(answer.status).toBe(400);

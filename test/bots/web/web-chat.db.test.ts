@@ -49,8 +49,16 @@ const signIn = async (userCode: string): Promise<Browser> => {
 };
 let n = 0;
 const post = (b: Browser, path: string, body: Record<string, unknown>, csrf = b.csrf) =>
-  fetch(`${base}/chat/api/${path}`, { method: "POST", headers: { cookie: b.cookie, "content-type": "application/json", "x-csrf-token": csrf }, body: JSON.stringify({ updateKey: `key-${++n}-abcdefgh`, ...body }) });
-type Answer = { messages: { id: string; direction: string; text: string; title?: string; actions: { label: string; callback: string }[] }[]; updates: unknown[]; callbackText?: string };
+  fetch(`${base}/chat/api/${path}`, {
+    method: "POST",
+    headers: { cookie: b.cookie, "content-type": "application/json", "x-csrf-token": csrf },
+    body: JSON.stringify({ updateKey: `key-${++n}-abcdefgh`, ...body }),
+  });
+type Answer = {
+  messages: { id: string; direction: string; text: string; title?: string; actions: { label: string; callback: string }[] }[];
+  updates: unknown[];
+  callbackText?: string;
+};
 
 describe("web chat over HTTP", () => {
   it("answers a command through the shared conversation and keeps the history", async () => {
@@ -99,7 +107,11 @@ describe("web chat over HTTP", () => {
     expect(upload.status).toBe(403);
     expect(await upload.json()).toEqual({ error: { code: "CSRF", message: "Yêu cầu bị từ chối vì thiếu mã bảo vệ. Hãy tải lại trang rồi thử lại." } });
     const { code } = await issueLinkCode(deps(), { userCode: "chutich" });
-    const signInElsewhere = await fetch(`${base}/chat/api/sign-in`, { method: "POST", headers: { "content-type": "application/json", origin: "http://evil.example" }, body: JSON.stringify({ code }) });
+    const signInElsewhere = await fetch(`${base}/chat/api/sign-in`, {
+      method: "POST",
+      headers: { "content-type": "application/json", origin: "http://evil.example" },
+      body: JSON.stringify({ code }),
+    });
     expect(signInElsewhere.status).toBe(403);
     expect(((await signInElsewhere.json()) as { error: { code: string } }).error.code).toBe("CSRF");
     // The same form from our own origin goes through.

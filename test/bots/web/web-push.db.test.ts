@@ -287,7 +287,25 @@ const startFakePushService = async (): Promise<FakePushService> => {
   try {
     execFileSync(
       "openssl",
-      ["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", "key.pem", "-out", "cert.pem", "-days", "1", "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"],
+      [
+        "req",
+        "-x509",
+        "-newkey",
+        "ec",
+        "-pkeyopt",
+        "ec_paramgen_curve:P-256",
+        "-nodes",
+        "-keyout",
+        "key.pem",
+        "-out",
+        "cert.pem",
+        "-days",
+        "1",
+        "-subj",
+        "/CN=127.0.0.1",
+        "-addext",
+        "subjectAltName=IP:127.0.0.1",
+      ],
       { cwd: dir, stdio: "pipe" },
     );
     const key = readFileSync(path.join(dir, "key.pem"));
@@ -299,7 +317,8 @@ const startFakePushService = async (): Promise<FakePushService> => {
       req.on("data", (c: Buffer) => chunks.push(c));
       req.on("end", () => {
         const p = req.url ?? "/";
-        if (req.method === "POST") received.push({ path: p, headers: Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, String(v)])), body: Buffer.concat(chunks) });
+        if (req.method === "POST")
+          received.push({ path: p, headers: Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, String(v)])), body: Buffer.concat(chunks) });
         const status = statuses.get(p) ?? 201;
         res.writeHead(status, { "content-type": "text/plain" }).end(status < 300 ? "" : `fake push service says ${status}`);
       });

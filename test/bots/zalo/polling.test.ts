@@ -51,7 +51,10 @@ describe("startZaloPolling against the fake Zalo server", () => {
     polling = startZaloPolling({ client, onUpdate: (u) => void received.push(u), timeoutSeconds: 5, onError });
 
     await waitFor(() => received.length === 2);
-    expect(received.map((u) => [u.messageId, u.text])).toEqual([["m1", "/viec"], ["m2", "/quahan"]]);
+    expect(received.map((u) => [u.messageId, u.text])).toEqual([
+      ["m1", "/viec"],
+      ["m2", "/quahan"],
+    ]);
     expect(received[0]?.chatId).toBe("u1");
     expect(errors).toEqual([]);
   });
@@ -72,7 +75,12 @@ describe("startZaloPolling against the fake Zalo server", () => {
     fake.failNext("getUpdates", { error_code: 500, times: 3 });
     fake.pushUpdate(textUpdate("m4", "/viec"));
     polling = startZaloPolling({
-      client, onUpdate: (u) => void received.push(u), timeoutSeconds: 5, onError, initialBackoffMs: 20, maxBackoffMs: 50,
+      client,
+      onUpdate: (u) => void received.push(u),
+      timeoutSeconds: 5,
+      onError,
+      initialBackoffMs: 20,
+      maxBackoffMs: 50,
     });
 
     await waitFor(() => received.length === 1);
@@ -130,7 +138,11 @@ describe("startZaloPolling against the fake Zalo server", () => {
   it("stops cleanly on abort while a long poll is held", { timeout: 10_000 }, async () => {
     const controller = new AbortController();
     polling = startZaloPolling({
-      client, onUpdate: (u) => void received.push(u), timeoutSeconds: 30, signal: controller.signal, onError,
+      client,
+      onUpdate: (u) => void received.push(u),
+      timeoutSeconds: 30,
+      signal: controller.signal,
+      onError,
     });
     await waitFor(() => fake.waitingPolls === 1);
 

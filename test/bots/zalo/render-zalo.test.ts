@@ -20,9 +20,7 @@ const card: OutboundMessage = {
 describe("renderZaloText", () => {
   it("keeps the text plain and ends with the reply of the first action, the others above it", () => {
     const text = renderZaloText(card, { locale: "vi", extraLines: ["Tải D7.pdf: https://x/files/t"] });
-    expect(text).toBe(
-      "Giao việc D7-TCKH\nTrích yếu: V/v <dự toán> & ngân sách\nTải D7.pdf: https://x/files/t\nBáo cáo hoàn thành: /xong D7-TCKH\nTrả lời: /nhan D7-TCKH",
-    );
+    expect(text).toBe("Giao việc D7-TCKH\nTrích yếu: V/v <dự toán> & ngân sách\nTải D7.pdf: https://x/files/t\nBáo cáo hoàn thành: /xong D7-TCKH\nTrả lời: /nhan D7-TCKH");
   });
 
   it("numbers the choices of a confirmation echo", () => {

@@ -105,7 +105,13 @@ describe("normalizeZaloUpdate", () => {
         },
       },
     };
-    expect(normalizeZaloUpdate(sample)).toMatchObject({ eventName: "message.text.received", messageId: "16f6366b3f02645a3d15", fromName: "Nguyen Van A", text: "Xin chào", isReaction: false });
+    expect(normalizeZaloUpdate(sample)).toMatchObject({
+      eventName: "message.text.received",
+      messageId: "16f6366b3f02645a3d15",
+      fromName: "Nguyen Van A",
+      text: "Xin chào",
+      isReaction: false,
+    });
   });
 
   it("infers a missing event_name from the fields present", () => {
@@ -124,8 +130,13 @@ describe("normalizeZaloUpdate", () => {
 
   it("flags reactions, reads voice notes and a link's url as its text", () => {
     expect(normalizeZaloUpdate({ event_name: "message.reaction.received", message: { message_id: "r1", from: { id: "u" }, chat: { id: "u" } } })?.isReaction).toBe(true);
-    expect(normalizeZaloUpdate({ event_name: "message.voice.received", message: { ...textMessage, text: undefined, voice_url: "https://cdn.example/v.aac" } })).toMatchObject({ voiceUrl: "https://cdn.example/v.aac", isReaction: false });
-    expect(normalizeZaloUpdate({ event_name: "message.link.received", message: { ...textMessage, text: undefined, url: "https://vanban.example.vn/45" } })?.text).toBe("https://vanban.example.vn/45");
+    expect(normalizeZaloUpdate({ event_name: "message.voice.received", message: { ...textMessage, text: undefined, voice_url: "https://cdn.example/v.aac" } })).toMatchObject({
+      voiceUrl: "https://cdn.example/v.aac",
+      isReaction: false,
+    });
+    expect(normalizeZaloUpdate({ event_name: "message.link.received", message: { ...textMessage, text: undefined, url: "https://vanban.example.vn/45" } })?.text).toBe(
+      "https://vanban.example.vn/45",
+    );
   });
 
   it("keeps an update whose message_id or sender is missing when a chat id is known (the hint reaches the person)", () => {

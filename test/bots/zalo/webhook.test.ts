@@ -120,7 +120,9 @@ describe("createZaloWebhookHandler, fed by the fake Zalo server", () => {
 
   it("reads an update without event_name (the official getUpdates sample) as a text", async () => {
     await serve();
-    const sample = { message: { chat: { id: "e4ea", chat_type: "PRIVATE" }, text: "Xin chào", message_id: "16f6", date: 1766619597466, from: { id: "e4ea", first_name: "Nguyen Van A" } } };
+    const sample = {
+      message: { chat: { id: "e4ea", chat_type: "PRIVATE" }, text: "Xin chào", message_id: "16f6", date: 1766619597466, from: { id: "e4ea", first_name: "Nguyen Van A" } },
+    };
     expect((await fake.deliverWebhook({ ok: true, result: sample })).status).toBe(200);
     expect(received.map((u) => [u.eventName, u.text, u.fromName])).toEqual([["message.text.received", "Xin chào", "Nguyen Van A"]]);
   });

@@ -69,9 +69,15 @@ const say = async (chatId: string, text: string, n = 1) => {
   send(textUpdate(chatId, text));
   return waitFor(() => sentTo(fake, chatId).length >= before + n && sentTo(fake, chatId).slice(before), `${n} message(s) to ${chatId} after "${text.slice(0, 30)}"`);
 };
-const lastText = (chatId: string) => shown(sentTo(fake, chatId).filter((m) => m.method === "sendMessage").at(-1));
+const lastText = (chatId: string) =>
+  shown(
+    sentTo(fake, chatId)
+      .filter((m) => m.method === "sendMessage")
+      .at(-1),
+  );
 
-const zaloSender = () => createZaloSender({ client: createZaloClient({ token: TOKEN, apiBase: fake.apiBase }), files, fileLinks: { baseUrl: service.baseUrl, secret: LINK_SECRET }, clock, logger });
+const zaloSender = () =>
+  createZaloSender({ client: createZaloClient({ token: TOKEN, apiBase: fake.apiBase }), files, fileLinks: { baseUrl: service.baseUrl, secret: LINK_SECRET }, clock, logger });
 /** One pass of the delivery job over every due outbox row. */
 const deliverAll = async (senders: Partial<Record<Sender["channel"], Sender>>) => {
   for (const row of await findDueOutboxMessages(deps())) await deliverOutboxMessage(deps(), { outboxId: row.id, senders, workerId: "test" });
@@ -149,7 +155,15 @@ describe("what Zalo sends besides messages", () => {
 
   it("an update without event_name (the official sample, `first_name`) is handled", async () => {
     const code = await issueLinkCode(deps(), { userCode: "vanthu" });
-    send({ message: { chat: { id: CLERK, chat_type: "PRIVATE" }, text: `/link ${code.code}`, message_id: "16f6366b3f02645a3d15", date: Date.now(), from: { id: CLERK, first_name: "Trần Thị Bình" } } });
+    send({
+      message: {
+        chat: { id: CLERK, chat_type: "PRIVATE" },
+        text: `/link ${code.code}`,
+        message_id: "16f6366b3f02645a3d15",
+        date: Date.now(),
+        from: { id: CLERK, first_name: "Trần Thị Bình" },
+      },
+    });
     await waitFor(() => sentTo(fake, CLERK).length === 1, "the answer to /link");
     expect(lastText(CLERK)).toContain("Trần Thị Bình");
     expect(await db.prisma.chatIdentity.count({ where: { channel: "ZALO", externalUserId: CLERK } })).toBe(1);
@@ -188,7 +202,8 @@ describe("what Zalo sends besides messages", () => {
 
 describe("a deaf bot is reported", () => {
   const monitorAlerts = () => db.prisma.outboxMessage.findMany({ where: { kind: "office.channelDeaf" }, select: { userId: true, payload: true }, orderBy: { userId: "asc" } });
-  const monitors = async () => (await db.prisma.user.findMany({ where: { active: true, roles: { has: "MONITOR" } }, select: { id: true }, orderBy: { id: "asc" } })).map((u) => u.id);
+  const monitors = async () =>
+    (await db.prisma.user.findMany({ where: { active: true, roles: { has: "MONITOR" } }, select: { id: true }, orderBy: { id: "asc" } })).map((u) => u.id);
 
   it("polling with a webhook left set (deleteWebhook failed): error log, office alert, hearing deaf; sends still work", async () => {
     await zalo.stop();
@@ -306,7 +321,11 @@ describe("registering from photos sent one per message", () => {
     expect(photoUrl.endsWith(".png")).toBe(true);
     const image = await fetch(photoUrl);
     expect(image.headers.get("content-type")).toBe("image/png");
-    expect(Buffer.from(await image.arrayBuffer()).subarray(1, 4).toString()).toBe("PNG");
+    expect(
+      Buffer.from(await image.arrayBuffer())
+        .subarray(1, 4)
+        .toString(),
+    ).toBe("PNG");
   });
 
   it("answers the echo's numbers: 2 tells how to edit, 3 cancels; a number means nothing without an echo", async () => {
@@ -366,7 +385,10 @@ describe("the assignment story on Zalo", () => {
     await link(HEAD, "tp.tckh");
     const doc = await registerSample(deps(), org, { files: [{ bytes: await samplePdf() }] });
     const line = "Giao Sở Tài chính chủ trì, phối hợp các đơn vị liên quan tham mưu UBND tỉnh.";
-    const text = Array.from({ length: 60 }, (_, i) => `${i + 1}. ${line}`).join("\n").slice(0, 4500).trimEnd();
+    const text = Array.from({ length: 60 }, (_, i) => `${i + 1}. ${line}`)
+      .join("\n")
+      .slice(0, 4500)
+      .trimEnd();
     await issueDirective(deps(), { actorUserId: org.users.chutich!, documentId: doc.documentId, text, main: "TCKH", due: { workingDays: 5 } });
     await deliverAll({ ZALO: zaloSender() });
     const parts = sentTo(fake, HEAD).filter((m) => m.method === "sendMessage");

@@ -21,7 +21,12 @@ beforeEach(async () => {
 afterEach(async () => fake.close());
 
 const sender = (files = createMemoryFileStore()) =>
-  createZaloSender({ client: createZaloClient({ token: TOKEN, apiBase: fake.apiBase }), files, fileLinks: { baseUrl: "https://edoc.example.vn", secret: SECRET }, clock: { now: () => now } });
+  createZaloSender({
+    client: createZaloClient({ token: TOKEN, apiBase: fake.apiBase }),
+    files,
+    fileLinks: { baseUrl: "https://edoc.example.vn", secret: SECRET },
+    clock: { now: () => now },
+  });
 
 const failure = async (p: Promise<unknown>): Promise<SendError> => {
   try {
@@ -61,7 +66,10 @@ describe("createZaloSender", () => {
     const [first] = fake.sent;
     const text = String(first!.body.text);
     const bold = (first!.body.text_styles as Array<{ start: number; len: number; st: string }>).map((r) => [text.slice(r.start, r.start + r.len), r.st]);
-    expect(bold).toEqual([["D7-TCKH", "b"], ["Trả lời: /nhan D7-TCKH", "b"]]);
+    expect(bold).toEqual([
+      ["D7-TCKH", "b"],
+      ["Trả lời: /nhan D7-TCKH", "b"],
+    ]);
 
     fake.refuseStyles(true);
     await styled.send(target, card);

@@ -39,30 +39,33 @@ const watched = (afterRead: (row: Row) => Promise<void> | void = () => {}) => {
   // The target is an empty object (the client's own non-configurable properties would have to be
   // returned as they are); everything is read from the client.
   const target = db.prisma;
-  const prisma = new Proxy({}, {
-    get(_, prop) {
-      if (prop === Symbol.for("edoc.directSql")) {
-        const pool = directPoolOf(target);
-        if (pool === null) return undefined;
-        return {
-          query: async (q: { name: string; text: string; values: unknown[] }) => {
-            const r = await pool.query(q);
-            await seen(q.name, r.rows as Row[]);
-            return r;
-          },
-        };
-      }
-      const value: unknown = Reflect.get(target, prop);
-      if (prop === "$queryRawUnsafe") {
-        return async (text: string, ...params: unknown[]) => {
-          const rows = await target.$queryRawUnsafe<Row[]>(text, ...params);
-          await seen(nameOf(text), rows);
-          return rows;
-        };
-      }
-      return typeof value === "function" ? value.bind(target) : value;
+  const prisma = new Proxy(
+    {},
+    {
+      get(_, prop) {
+        if (prop === Symbol.for("edoc.directSql")) {
+          const pool = directPoolOf(target);
+          if (pool === null) return undefined;
+          return {
+            query: async (q: { name: string; text: string; values: unknown[] }) => {
+              const r = await pool.query(q);
+              await seen(q.name, r.rows as Row[]);
+              return r;
+            },
+          };
+        }
+        const value: unknown = Reflect.get(target, prop);
+        if (prop === "$queryRawUnsafe") {
+          return async (text: string, ...params: unknown[]) => {
+            const rows = await target.$queryRawUnsafe<Row[]>(text, ...params);
+            await seen(nameOf(text), rows);
+            return rows;
+          };
+        }
+        return typeof value === "function" ? value.bind(target) : value;
+      },
     },
-  });
+  );
   return { prisma: prisma as Db, ran };
 };
 
@@ -89,15 +92,37 @@ const rowsOf = async (assignmentId: string) => {
     [a.ref, "<assignment ref>"],
     [a.document.ref, "<document ref>"],
   ]);
-  const anon = (v: unknown): unknown => JSON.parse(JSON.stringify(v), (_k, x: unknown) => (typeof x === "string" ? [...names].reduce((s, [from, to]) => s.split(from).join(to), x) : x));
-  const audit = await db.prisma.auditEvent.findMany({ where: { entityId: { in: [a.id, a.documentId] }, type: { in: ["assignment.completed", "document.done"] } }, orderBy: { seq: "asc" } });
+  const anon = (v: unknown): unknown =>
+    JSON.parse(JSON.stringify(v), (_k, x: unknown) => (typeof x === "string" ? [...names].reduce((s, [from, to]) => s.split(from).join(to), x) : x));
+  const audit = await db.prisma.auditEvent.findMany({
+    where: { entityId: { in: [a.id, a.documentId] }, type: { in: ["assignment.completed", "document.done"] } },
+    orderBy: { seq: "asc" },
+  });
   const outbox = await db.prisma.outboxMessage.findMany({ where: { dedupeKey: { contains: report.id } }, orderBy: { seq: "asc" } });
   return anon({
-    assignment: { status: a.status, completedAt: a.completedAt, completedById: a.completedById, acknowledgedAt: a.acknowledgedAt, acknowledgedById: a.acknowledgedById, nextReminderAt: a.nextReminderAt, reminderStep: a.reminderStep },
+    assignment: {
+      status: a.status,
+      completedAt: a.completedAt,
+      completedById: a.completedById,
+      acknowledgedAt: a.acknowledgedAt,
+      acknowledgedById: a.acknowledgedById,
+      nextReminderAt: a.nextReminderAt,
+      reminderStep: a.reminderStep,
+    },
     document: { status: a.document.status },
     reports: a.reports.map((r) => ({ id: r.id, kind: r.kind, text: r.text, authorId: r.authorId, createdAt: r.createdAt, files: r.files.length })),
     audit: audit.map((e) => ({ at: e.at, orgId: e.orgId, actorUserId: e.actorUserId, type: e.type, entityType: e.entityType, entityId: e.entityId, data: e.data })),
-    outbox: outbox.map((m) => ({ dedupeKey: m.dedupeKey, userId: m.userId, kind: m.kind, payload: m.payload, urgency: m.urgency, status: m.status, attempts: m.attempts, nextAttemptAt: m.nextAttemptAt, createdAt: m.createdAt })),
+    outbox: outbox.map((m) => ({
+      dedupeKey: m.dedupeKey,
+      userId: m.userId,
+      kind: m.kind,
+      payload: m.payload,
+      urgency: m.urgency,
+      status: m.status,
+      attempts: m.attempts,
+      nextAttemptAt: m.nextAttemptAt,
+      createdAt: m.createdAt,
+    })),
   });
 };
 

@@ -36,7 +36,14 @@ beforeEach(async () => {
   files = createMemoryFileStore();
   org = await setupExampleOrg(deps());
   docId = (await registerSample(deps(), org, { files: [{ bytes: await samplePdf() }] })).documentId;
-  const r = await issueDirective(deps(), { actorUserId: u("chutich"), documentId: docId, text: "Giao TCKH chủ trì.", main: "TCKH", coordinate: ["TP"], due: { date: "2026-12-21" } });
+  const r = await issueDirective(deps(), {
+    actorUserId: u("chutich"),
+    documentId: docId,
+    text: "Giao TCKH chủ trì.",
+    main: "TCKH",
+    coordinate: ["TP"],
+    due: { date: "2026-12-21" },
+  });
   main = r.assignments[0]!.assignmentId;
   coord = r.assignments[1]!.assignmentId;
   await db.prisma.outboxMessage.deleteMany();
@@ -59,7 +66,10 @@ describe("acknowledgeAssignment", () => {
     const a = await db.prisma.assignment.findUniqueOrThrow({ where: { id: main } });
     expect(a.status).toBe("ACKNOWLEDGED");
     // The winner's channel and message id are kept as evidence.
-    expect([["TELEGRAM", "101"], ["ZALO", "202"]]).toContainEqual([a.ackChannel, a.ackMessageId]);
+    expect([
+      ["TELEGRAM", "101"],
+      ["ZALO", "202"],
+    ]).toContainEqual([a.ackChannel, a.ackMessageId]);
     expect(await db.prisma.auditEvent.count({ where: { type: "assignment.acknowledged" } })).toBe(1);
     expect(await db.prisma.auditEvent.count({ where: { type: "action.refused", data: { path: ["code"], equals: "ASSIGNMENT_ALREADY_ACKNOWLEDGED" } } })).toBe(1);
   });
@@ -89,14 +99,24 @@ describe("delegation, reports and completion", () => {
 
     await acknowledgeAssignment(deps(), { actorUserId: u("cv.tckh"), assignmentId: child.assignmentId });
     const photo = new Uint8Array(await (await import("node:fs/promises")).readFile("test/fixtures/photo-small.png"));
-    const done = await completeAssignment(deps(), { actorUserId: u("cv.tckh"), assignmentId: child.assignmentId, text: "Đã dự thảo văn bản trả lời.", files: [{ bytes: photo, fileName: "anh.png" }] });
+    const done = await completeAssignment(deps(), {
+      actorUserId: u("cv.tckh"),
+      assignmentId: child.assignmentId,
+      text: "Đã dự thảo văn bản trả lời.",
+      files: [{ bytes: photo, fileName: "anh.png" }],
+    });
     expect(done.documentDone).toBe(false);
     const report = await db.prisma.report.findUniqueOrThrow({ where: { id: done.reportId }, select: { text: true, files: { select: { kind: true, sha256: true } } } });
     expect(report.text).toBe("Đã dự thảo văn bản trả lời.");
     expect(report.files).toHaveLength(1);
     expect(await files.has(report.files[0]!.sha256)).toBe(true);
     const told = await db.prisma.outboxMessage.findMany({ where: { kind: { in: ["assignment.acknowledged", "assignment.completed"] } }, select: { userId: true, kind: true } });
-    expect(told).toEqual(expect.arrayContaining([{ userId: u("tp.tckh"), kind: "assignment.acknowledged" }, { userId: u("tp.tckh"), kind: "assignment.completed" }]));
+    expect(told).toEqual(
+      expect.arrayContaining([
+        { userId: u("tp.tckh"), kind: "assignment.acknowledged" },
+        { userId: u("tp.tckh"), kind: "assignment.completed" },
+      ]),
+    );
     expect(told.some((t) => t.userId === u("cv.tckh"))).toBe(false);
 
     const final = await completeAssignment(deps(), { actorUserId: u("tp.tckh"), assignmentId: main, text: "Phòng TCKH đã hoàn thành." });
@@ -110,7 +130,9 @@ describe("delegation, reports and completion", () => {
 
   it("refuses a delegation to someone outside the unit or later than the unit's deadline", async () => {
     expect(await codeOf(delegateAssignment(deps(), { actorUserId: u("tp.tckh"), assignmentId: main, officerUserCode: "cv.tp" }))).toBe("OFFICER_NOT_IN_UNIT");
-    expect(await codeOf(delegateAssignment(deps(), { actorUserId: u("tp.tckh"), assignmentId: main, officerUserCode: "cv.tckh", due: { date: "2026-12-22" } }))).toBe("DELEGATE_DUE_AFTER_PARENT");
+    expect(await codeOf(delegateAssignment(deps(), { actorUserId: u("tp.tckh"), assignmentId: main, officerUserCode: "cv.tckh", due: { date: "2026-12-22" } }))).toBe(
+      "DELEGATE_DUE_AFTER_PARENT",
+    );
     expect(await codeOf(delegateAssignment(deps(), { actorUserId: u("cv.tckh"), assignmentId: main, officerUserCode: "cv.tckh" }))).toBe("FORBIDDEN");
   });
 
@@ -123,7 +145,9 @@ describe("delegation, reports and completion", () => {
 
 describe("delegated work closes with its parent", () => {
   const renderFor = (userId: string, assignmentId: string) =>
-    renderOutboxMessage(deps(), { kind: "assignment.cancelled", payload: { assignmentId }, userId, locale: "vi" }).then((r) => (r.ok ? `${r.message.title}\n${r.message.text}` : r.reason));
+    renderOutboxMessage(deps(), { kind: "assignment.cancelled", payload: { assignmentId }, userId, locale: "vi" }).then((r) =>
+      r.ok ? `${r.message.title}\n${r.message.text}` : r.reason,
+    );
   const messageKeyOf = async (p: Promise<unknown>) => ((await p.catch((e: unknown) => e)) as DomainError).messageKey;
   /** The TCKH head as the notices name people (title and name). */
   const headName = async () => {
@@ -183,9 +207,9 @@ describe("delegated work closes with its parent", () => {
 
     const closed = await db.prisma.assignment.findUniqueOrThrow({ where: { id: child.assignmentId }, select: { status: true, nextReminderAt: true, reminderStep: true } });
     expect(closed).toEqual({ status: "CANCELLED", nextReminderAt: null, reminderStep: null });
-    expect(await db.prisma.auditEvent.findMany({ where: { type: "assignment.delegationClosed", entityId: child.assignmentId }, select: { actorUserId: true, data: true } })).toEqual([
-      { actorUserId: u("tp.tckh"), data: { ref: "D1/2026-TCKH-cv.tckh", because: "COMPLETED" } },
-    ]);
+    expect(
+      await db.prisma.auditEvent.findMany({ where: { type: "assignment.delegationClosed", entityId: child.assignmentId }, select: { actorUserId: true, data: true } }),
+    ).toEqual([{ actorUserId: u("tp.tckh"), data: { ref: "D1/2026-TCKH-cv.tckh", because: "COMPLETED" } }]);
     expect(await db.prisma.outboxMessage.findMany({ where: { userId: u("cv.tckh") }, select: { kind: true } })).toEqual([{ kind: "assignment.cancelled" }]);
     // The head is not told of their own action; the leader is told of the completion as before.
     expect(await db.prisma.outboxMessage.count({ where: { userId: u("tp.tckh") } })).toBe(0);

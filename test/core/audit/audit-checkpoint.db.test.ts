@@ -48,7 +48,9 @@ const sql = async (text: string) => {
 };
 
 const append = (prisma: Db, n: number) =>
-  prisma.$transaction((tx) => appendAuditEvent(tx, { type: "assignment.acknowledged", at: new Date(Date.UTC(2026, 11, 1, 0, n)), entityType: "Assignment", entityId: `a${n}`, data: { n } }));
+  prisma.$transaction((tx) =>
+    appendAuditEvent(tx, { type: "assignment.acknowledged", at: new Date(Date.UTC(2026, 11, 1, 0, n)), entityType: "Assignment", entityId: `a${n}`, data: { n } }),
+  );
 
 /** A file store that counts its saves. */
 const countingStore = (secret = SECRET) => {
@@ -164,7 +166,11 @@ describe("verify against the checkpoint", () => {
     const { checkpointer, prisma } = wire(countingStore());
     for (let n = 1; n <= 5; n++) await append(prisma, n);
     await checkpointer.close();
-    expect(await verifyAuditChain(db.prisma, { checkpoints: countingStore() })).toMatchObject({ ok: true, count: 5, checkpoint: { status: "matched", checkpoint: { seq: "5", count: 5 } } });
+    expect(await verifyAuditChain(db.prisma, { checkpoints: countingStore() })).toMatchObject({
+      ok: true,
+      count: 5,
+      checkpoint: { status: "matched", checkpoint: { seq: "5", count: 5 } },
+    });
   });
 
   it("a cut-off tail fails, naming how many events are missing after which one; later appends do not hide it", async () => {
@@ -177,7 +183,12 @@ describe("verify against the checkpoint", () => {
     expect(await verifyAuditChain(db.prisma)).toEqual({ ok: true, count: 7 });
 
     const cut = await verifyAuditChain(db.prisma, { checkpoints: store });
-    expect(cut).toMatchObject({ ok: false, count: 7, reason: "checkpoint", checkpoint: { status: "missing", missing: 3, lastSeq: 7n, checkpoint: { seq: "10", at: "2026-12-06T01:00:00.000Z" } } });
+    expect(cut).toMatchObject({
+      ok: false,
+      count: 7,
+      reason: "checkpoint",
+      checkpoint: { status: "missing", missing: 3, lastSeq: 7n, checkpoint: { seq: "10", at: "2026-12-06T01:00:00.000Z" } },
+    });
 
     // The service keeps writing: the new events chain onto #7, but the checkpoint is kept as evidence.
     await append(prisma, 11);
@@ -187,7 +198,12 @@ describe("verify against the checkpoint", () => {
     expect(await checkpointer.checkpoint()).toMatchObject({ status: "refused" });
     expect(problems).toHaveLength(1); // reported once, not on every commit
     expect(await readFile(file, "utf8")).toBe(before);
-    expect(await verifyAuditChain(db.prisma, { checkpoints: store })).toMatchObject({ ok: false, count: 9, reason: "checkpoint", checkpoint: { status: "missing", missing: 3, lastSeq: 7n } });
+    expect(await verifyAuditChain(db.prisma, { checkpoints: store })).toMatchObject({
+      ok: false,
+      count: 9,
+      reason: "checkpoint",
+      checkpoint: { status: "missing", missing: 3, lastSeq: 7n },
+    });
   });
 
   it("a log replaced after the checkpoint (the sequence reset, the same seq numbers again) is caught", async () => {
@@ -213,7 +229,11 @@ describe("verify against the checkpoint", () => {
 
     // Someone covers the deletion by moving the checkpoint back to #7, keeping the old signature.
     await writeFile(file, JSON.stringify({ ...original, latest: { ...original.latest, seq: "7", hash: row7.hash, count: 7 } }));
-    expect(await verifyAuditChain(db.prisma, { checkpoints: countingStore() })).toMatchObject({ ok: false, reason: "checkpoint", checkpoint: { status: "notAuthentic", reason: "signature", location: file } });
+    expect(await verifyAuditChain(db.prisma, { checkpoints: countingStore() })).toMatchObject({
+      ok: false,
+      reason: "checkpoint",
+      checkpoint: { status: "notAuthentic", reason: "signature", location: file },
+    });
     expect(await checkpointer.checkpoint()).toMatchObject({ status: "refused", check: { status: "notAuthentic" } });
 
     // ... or writes it unsigned, or signs it with a key of their own.

@@ -35,9 +35,12 @@ describe("linkers racing on PostgreSQL", () => {
     let writing = true;
     const writer = async (w: number) => {
       for (let i = 0; i < 30; i++) {
-        await db.prisma.$transaction(async (tx) => {
-          await appendAuditEvent(tx, { type: "assignment.acknowledged", at: new Date(), entityType: "Assignment", entityId: `w${w}-${i}`, data: { w, i, note: "<b>x</b> ký" } });
-        }, { timeout: 60_000, maxWait: 60_000 });
+        await db.prisma.$transaction(
+          async (tx) => {
+            await appendAuditEvent(tx, { type: "assignment.acknowledged", at: new Date(), entityType: "Assignment", entityId: `w${w}-${i}`, data: { w, i, note: "<b>x</b> ký" } });
+          },
+          { timeout: 60_000, maxWait: 60_000 },
+        );
       }
     };
     let linkedA = 0;

@@ -13,7 +13,13 @@ beforeEach(async () => {
   await db.truncate();
   for (let i = 1; i <= 5; i++) {
     await db.prisma.$transaction((tx) =>
-      appendAuditEvent(tx, { type: "assignment.acknowledged", at: new Date(Date.UTC(2026, 11, i)), entityType: "Assignment", entityId: `a${i}`, data: { n: i, note: "Đã nhận", nested: { z: 1, a: [1, 2] } } }),
+      appendAuditEvent(tx, {
+        type: "assignment.acknowledged",
+        at: new Date(Date.UTC(2026, 11, i)),
+        entityType: "Assignment",
+        entityId: `a${i}`,
+        data: { n: i, note: "Đã nhận", nested: { z: 1, a: [1, 2] } },
+      }),
     );
   }
   // As the service does right after each commit (core/audit/link-audit-chain.ts).
@@ -52,7 +58,9 @@ describe("verifyAuditChain", () => {
 
   it("links the events appended since the last link, then verifies them with the rest", async () => {
     for (let i = 6; i <= 7; i++)
-      await db.prisma.$transaction((tx) => appendAuditEvent(tx, { type: "assignment.acknowledged", at: new Date(Date.UTC(2026, 11, i)), entityType: "Assignment", entityId: `a${i}` }));
+      await db.prisma.$transaction((tx) =>
+        appendAuditEvent(tx, { type: "assignment.acknowledged", at: new Date(Date.UTC(2026, 11, i)), entityType: "Assignment", entityId: `a${i}` }),
+      );
     const tail = await db.prisma.auditEvent.findMany({ where: { seq: { gt: 5n } }, select: { hash: true } });
     expect(tail.map((r) => r.hash)).toEqual([null, null]);
     // Without linking, the unlinked tail is counted and the linked prefix verified.

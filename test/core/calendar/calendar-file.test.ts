@@ -38,12 +38,8 @@ describe("loadCalendarFile", () => {
   });
 
   it("names the bad entry: an unknown kind, a missing source, an unknown key", () => {
-    expect(loadError(`${FILE_HEAD}  - { date: "2026-02-16", kind: HOLIDAY, name: "Tết", source: "TB" }\n`).params.detail).toMatch(
-      /^days\[1\] \(2026-02-16 "Tết"\): kind: /,
-    );
-    expect(loadError(`${FILE_HEAD}  - { date: "2026-02-16", kind: DAY_OFF, name: "Tết" }\n`).params.detail).toMatch(
-      /^days\[1\] \(2026-02-16 "Tết"\): source: /,
-    );
+    expect(loadError(`${FILE_HEAD}  - { date: "2026-02-16", kind: HOLIDAY, name: "Tết", source: "TB" }\n`).params.detail).toMatch(/^days\[1\] \(2026-02-16 "Tết"\): kind: /);
+    expect(loadError(`${FILE_HEAD}  - { date: "2026-02-16", kind: DAY_OFF, name: "Tết" }\n`).params.detail).toMatch(/^days\[1\] \(2026-02-16 "Tết"\): source: /);
     expect(loadError(`${FILE_HEAD}  - { date: "2026-02-16", kind: DAY_OFF, name: "Tết", source: "TB", sourse: "x" }\n`).params.detail).toMatch(
       /^days\[1\] \(2026-02-16 "Tết"\): .*sourse/,
     );
@@ -70,10 +66,8 @@ describe("loadCalendarFile", () => {
 describe("the shipped files", () => {
   const files = loadShippedCalendarFiles();
   const byYear = new Map(files.map((f) => [f.year, f]));
-  const offDays = (year: number): string[] =>
-    (byYear.get(year)?.days ?? []).filter((d) => d.kind === "DAY_OFF").map((d) => d.date);
-  const workingSaturdays = (year: number): string[] =>
-    (byYear.get(year)?.days ?? []).filter((d) => d.kind === "WORKING_DAY").map((d) => d.date);
+  const offDays = (year: number): string[] => (byYear.get(year)?.days ?? []).filter((d) => d.kind === "DAY_OFF").map((d) => d.date);
+  const workingSaturdays = (year: number): string[] => (byYear.get(year)?.days ?? []).filter((d) => d.kind === "WORKING_DAY").map((d) => d.date);
 
   it("cover 2025, 2026 and 2027", () => {
     expect(files.map((f) => f.year)).toEqual([2025, 2026, 2027]);
@@ -82,8 +76,17 @@ describe("the shipped files", () => {
   it("2025: twelve weekdays off and the make-up Saturday 26/4 (Thông báo 6150/TB-BLĐTBXH)", () => {
     expect(offDays(2025)).toEqual([
       "2025-01-01",
-      "2025-01-27", "2025-01-28", "2025-01-29", "2025-01-30", "2025-01-31",
-      "2025-04-07", "2025-04-30", "2025-05-01", "2025-05-02", "2025-09-01", "2025-09-02",
+      "2025-01-27",
+      "2025-01-28",
+      "2025-01-29",
+      "2025-01-30",
+      "2025-01-31",
+      "2025-04-07",
+      "2025-04-30",
+      "2025-05-01",
+      "2025-05-02",
+      "2025-09-01",
+      "2025-09-02",
     ]);
     expect(workingSaturdays(2025)).toEqual(["2025-04-26"]);
   });

@@ -133,7 +133,12 @@ describe("options", () => {
 
   it("refuses overlapping or reversed working hours", () => {
     expect(() => parseWorkingHours([{ start: "13:00", end: "11:00" }])).toThrow(DomainError);
-    expect(() => parseWorkingHours([{ start: "07:30", end: "12:00" }, { start: "11:00", end: "17:00" }])).toThrow(DomainError);
+    expect(() =>
+      parseWorkingHours([
+        { start: "07:30", end: "12:00" },
+        { start: "11:00", end: "17:00" },
+      ]),
+    ).toThrow(DomainError);
     expect(parseWorkingHours([{ start: "08:00", end: "12:00" }])).toEqual([{ start: "08:00", end: "12:00" }]);
   });
 

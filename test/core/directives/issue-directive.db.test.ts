@@ -29,7 +29,16 @@ beforeEach(async () => {
 
 const TEXT = "Giao Sở Tài chính chủ trì, phối hợp Sở Tư pháp tham mưu UBND tỉnh trả lời trước ngày 20/12.";
 const direct = (over: Partial<IssueDirectiveInput> = {}) =>
-  issueDirective(deps(), { actorUserId: org.users.chutich!, documentId: docId, text: TEXT, main: "TCKH", coordinate: ["TP", "VP"], info: ["NB"], due: { date: "2026-12-21" }, ...over });
+  issueDirective(deps(), {
+    actorUserId: org.users.chutich!,
+    documentId: docId,
+    text: TEXT,
+    main: "TCKH",
+    coordinate: ["TP", "VP"],
+    info: ["NB"],
+    due: { date: "2026-12-21" },
+    ...over,
+  });
 const codeOf = async (p: Promise<unknown>) => ((await p.catch((e: unknown) => e)) as DomainError).code;
 
 describe("issueDirective", () => {
@@ -41,7 +50,10 @@ describe("issueDirective", () => {
       ["D1/2026-VP", "COORDINATE", false],
       ["D1/2026-NB", "INFO", false],
     ]);
-    const rows = await db.prisma.assignment.findMany({ orderBy: { createdAt: "asc" }, select: { ref: true, dueAt: true, originalDueAt: true, nextReminderAt: true, reminderStep: true, status: true } });
+    const rows = await db.prisma.assignment.findMany({
+      orderBy: { createdAt: "asc" },
+      select: { ref: true, dueAt: true, originalDueAt: true, nextReminderAt: true, reminderStep: true, status: true },
+    });
     const main = rows.find((a) => a.ref === "D1/2026-TCKH")!;
     // 21/12/2026 ends at 23:59:59.999 Hà Nội time.
     expect(main.dueAt?.toISOString()).toBe("2026-12-21T16:59:59.999Z");

@@ -44,7 +44,12 @@ describe("knownIssuers", () => {
 
   it("an OCR'd header with wrong capitals is shown as the organisation file writes the agency", async () => {
     await agency("000.00.31.H10", "Sở Y tế tỉnh Gia Lai", "ORG_FILE");
-    const page = ["UBND TÍNH GIA LAI CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "SỞ Y TÉ Độc lập - Tự do - Hạnh phúc", "Số: 12/SYT-KHTC Pleiku, ngày 02 tháng 12 năm 2026", "V/v tiêm chủng mở rộng"].join("\n");
+    const page = [
+      "UBND TÍNH GIA LAI CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+      "SỞ Y TÉ Độc lập - Tự do - Hạnh phúc",
+      "Số: 12/SYT-KHTC Pleiku, ngày 02 tháng 12 năm 2026",
+      "V/v tiêm chủng mở rộng",
+    ].join("\n");
     expect(extractFields({ firstPage: page, knownIssuers: [] }).issuer).toMatchObject({ known: false });
     const issuer = extractFields({ firstPage: page, knownIssuers: await knownIssuers(deps(), org.orgId) }).issuer;
     expect(issuer).toMatchObject({ value: "Sở Y tế tỉnh Gia Lai", known: true });

@@ -62,7 +62,10 @@ describe("registerIncomingDocument", () => {
   it("takes a secret document without its trích yếu (entered later on the office's machine), never an ordinary one", async () => {
     const secret = await registerSample(deps(), org, { secrecy: "TOP_SECRET", subject: "", issuedDate: undefined });
     expect(secret.ref).toBe("M1/2026");
-    expect(await db.prisma.document.findUniqueOrThrow({ where: { id: secret.documentId }, select: { subject: true, issuedDate: true } })).toEqual({ subject: "", issuedDate: null });
+    expect(await db.prisma.document.findUniqueOrThrow({ where: { id: secret.documentId }, select: { subject: true, issuedDate: true } })).toEqual({
+      subject: "",
+      issuedDate: null,
+    });
     expect(await codeOf(registerSample(deps(), org, { subject: "" }))).toBe("VALIDATION");
     expect(await codeOf(registerSample(deps(), org, { subject: "   " }))).toBe("VALIDATION");
     expect(await db.prisma.document.count()).toBe(1);

@@ -50,7 +50,13 @@ describe("ĐẾN stamp: Số và ký hiệu HS", () => {
     const d = deps();
     const doc = await registerSample(d, org, { files: [{ bytes: await samplePdf(), fileName: "cv.pdf" }] });
     expect(await stampedLines(doc.documentId)).toContain("Số và ký hiệu HS:");
-    await issueDirective(d, { actorUserId: org.users.chutich!, documentId: doc.documentId, text: "Giao Phòng Tài chính - Kế hoạch chủ trì.", main: "TCKH", due: { date: "2026-12-18" } });
+    await issueDirective(d, {
+      actorUserId: org.users.chutich!,
+      documentId: doc.documentId,
+      text: "Giao Phòng Tài chính - Kế hoạch chủ trì.",
+      main: "TCKH",
+      due: { date: "2026-12-18" },
+    });
 
     await openCaseFile(d, { actorUserId: org.users.vanthu!, code: "05-VP", title: "Hồ sơ dự toán ngân sách năm 2027", retention: "10 năm" });
     await openCaseFile(d, { actorUserId: org.users.vanthu!, code: "06-VP", title: "Hồ sơ chuyển đổi số", retention: "Vĩnh viễn" });

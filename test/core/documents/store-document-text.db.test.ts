@@ -27,7 +27,11 @@ const SCAN_TEXT = [
   "Nơi nhận:",
 ].join("\n");
 
-const refusal = (p: Promise<unknown>) => p.then(() => null, (e: unknown) => e as DomainError);
+const refusal = (p: Promise<unknown>) =>
+  p.then(
+    () => null,
+    (e: unknown) => e as DomainError,
+  );
 
 beforeAll(async () => {
   db = await createTestDatabase();
@@ -42,7 +46,10 @@ beforeEach(async () => {
 
 describe("storeDocumentText", () => {
   it("stores the text and its folded copy once; the same text again writes nothing; new text replaces it", async () => {
-    expect(await storeDocumentText(deps(), { documentId: scene.tckh.documentId, text: `${SCAN_TEXT}\r\n\f\n\n\n`, source: "OCR" })).toEqual({ changed: true, length: SCAN_TEXT.length });
+    expect(await storeDocumentText(deps(), { documentId: scene.tckh.documentId, text: `${SCAN_TEXT}\r\n\f\n\n\n`, source: "OCR" })).toEqual({
+      changed: true,
+      length: SCAN_TEXT.length,
+    });
     const row = await db.prisma.documentText.findUniqueOrThrow({ where: { documentId: scene.tckh.documentId } });
     expect(row).toMatchObject({ text: SCAN_TEXT, source: "OCR" });
     expect(row.searchText).toContain("kinh phi nao vet kenh muong noi dong");
@@ -108,7 +115,9 @@ describe("/tim in the text read from the scan", () => {
   });
 
   it("never matches or quotes text stored for a secret document (written around the refusal)", async () => {
-    await db.prisma.documentText.create({ data: { documentId: scene.secret.documentId, text: "Bố trí lực lượng phòng không", searchText: "bo tri luc luong phong khong", source: "OCR" } });
+    await db.prisma.documentText.create({
+      data: { documentId: scene.secret.documentId, text: "Bố trí lực lượng phòng không", searchText: "bo tri luc luong phong khong", source: "OCR" },
+    });
     expect(await found("chutich", "phong khong")).toEqual([]);
     expect((await search("chutich", "quốc phòng")).hits.map((h) => [h.displayRef, h.snippet])).toEqual([["M1", null]]);
   });

@@ -198,10 +198,11 @@ describe("quiet hours", () => {
   it("apply to the morning reminders when an organisation sets them before the window", () => {
     const policy = resolveReminderPolicy({ morningTime: "06:30" });
     const a = assignment({ status: "ACKNOWLEDGED", acknowledgedAt: vn("2026-02-12T09:10:00"), dueAt: dueAtForDate("2026-02-24") });
-    expect(reminderSchedule({ assignment: a, calendar, policy }).map((p) => p.at.toISOString()).slice(0, 2)).toEqual([
-      iso("2026-02-13T07:00:00"),
-      iso("2026-02-24T07:00:00"),
-    ]);
+    expect(
+      reminderSchedule({ assignment: a, calendar, policy })
+        .map((p) => p.at.toISOString())
+        .slice(0, 2),
+    ).toEqual([iso("2026-02-13T07:00:00"), iso("2026-02-24T07:00:00")]);
   });
 });
 

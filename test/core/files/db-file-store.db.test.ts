@@ -68,7 +68,9 @@ describe("createDbFileStore", () => {
   it("deletes the chunks of an interrupted write (never those of stored content)", async () => {
     const store = createDbFileStore(db.prisma);
     await store.put(content);
-    await db.prisma.fileBlobChunk.create({ data: { blobId: "00000000-0000-0000-0000-00000000dead", seq: 0, data: new Uint8Array([1, 2, 3]), createdAt: new Date("2026-01-01T00:00:00Z") } });
+    await db.prisma.fileBlobChunk.create({
+      data: { blobId: "00000000-0000-0000-0000-00000000dead", seq: 0, data: new Uint8Array([1, 2, 3]), createdAt: new Date("2026-01-01T00:00:00Z") },
+    });
     expect(await store.deleteUnnamedChunks(new Date("2026-06-01T00:00:00Z"))).toBe(1);
     expect(await db.prisma.fileBlobChunk.count()).toBe(1);
     expect(await store.readBytes(sha(content))).toEqual(content);

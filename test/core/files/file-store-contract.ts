@@ -12,7 +12,10 @@ export const collect = async (stream: Readable) => {
   return new Uint8Array(Buffer.concat(chunks));
 };
 const expectNotFound = async (promise: Promise<unknown>) => {
-  const err = await promise.then(() => null, (e: unknown) => e);
+  const err = await promise.then(
+    () => null,
+    (e: unknown) => e,
+  );
   expect(isDomainError(err) && err.code).toBe("FILE_NOT_FOUND");
 };
 
@@ -41,19 +44,19 @@ export const contract = (name: string, make: () => FileStore | Promise<FileStore
     // no run reports it as skipped.
     if (big)
       it("round-trips content of several megabytes streamed in uneven pieces, and empty content", async () => {
-      const store = await make();
-      const big = new Uint8Array(3 * 1024 * 1024 + 12_345).map((_, i) => (i * 7919) % 251);
-      const pieces = (function* () {
-        for (let at = 0; at < big.byteLength; at += 65_521) yield Buffer.from(big.subarray(at, at + 65_521));
-      })();
-      const stored = await store.put(Readable.from(pieces));
-      expect(stored).toEqual({ sha256: sha(big), size: big.byteLength });
-      expect(sha(await collect(await store.read(stored.sha256)))).toBe(sha(big));
-      expect(sha(await store.readBytes(stored.sha256))).toBe(sha(big));
-      const empty = await store.put(new Uint8Array(0));
-      expect(empty.size).toBe(0);
-      expect(await store.readBytes(empty.sha256)).toEqual(new Uint8Array(0));
-    });
+        const store = await make();
+        const big = new Uint8Array(3 * 1024 * 1024 + 12_345).map((_, i) => (i * 7919) % 251);
+        const pieces = (function* () {
+          for (let at = 0; at < big.byteLength; at += 65_521) yield Buffer.from(big.subarray(at, at + 65_521));
+        })();
+        const stored = await store.put(Readable.from(pieces));
+        expect(stored).toEqual({ sha256: sha(big), size: big.byteLength });
+        expect(sha(await collect(await store.read(stored.sha256)))).toBe(sha(big));
+        expect(sha(await store.readBytes(stored.sha256))).toBe(sha(big));
+        const empty = await store.put(new Uint8Array(0));
+        expect(empty.size).toBe(0);
+        expect(await store.readBytes(empty.sha256)).toEqual(new Uint8Array(0));
+      });
 
     it("reports unknown and malformed addresses as absent", async () => {
       const store = await make();
@@ -72,4 +75,3 @@ export const contract = (name: string, make: () => FileStore | Promise<FileStore
     });
   });
 };
-

@@ -37,7 +37,11 @@ const options = (over: Partial<S3FileStoreOptions> = {}): S3FileStoreOptions => 
   tmpDir: spool,
   ...over,
 });
-const errorOf = async (p: Promise<unknown>) => p.then(() => null, (e: unknown) => e);
+const errorOf = async (p: Promise<unknown>) =>
+  p.then(
+    () => null,
+    (e: unknown) => e,
+  );
 const content = new TextEncoder().encode("Kế hoạch số 45/KH-UBND triển khai văn phòng điện tử");
 
 /** Each test of the contract starts from an empty bucket. */
@@ -66,7 +70,12 @@ describe("createS3FileStore", () => {
     const streamed = await store.put(Readable.from([Buffer.from(bytes.subarray(0, 4)), Buffer.from(bytes.subarray(4))]));
     expect(again).toEqual(first);
     expect(streamed).toEqual(first);
-    expect(s3.requests.slice(from).filter((r) => r.key === first.sha256).map((r) => r.method)).toEqual(["HEAD", "HEAD"]);
+    expect(
+      s3.requests
+        .slice(from)
+        .filter((r) => r.key === first.sha256)
+        .map((r) => r.method),
+    ).toEqual(["HEAD", "HEAD"]);
   });
 
   it("streams a put through a spool file it removes, and sends the body in one plain PUT", async () => {

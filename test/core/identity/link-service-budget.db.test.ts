@@ -25,7 +25,11 @@ beforeEach(async () => {
 });
 
 const chat = (id: string, code: string) => ({ channel: "TELEGRAM" as const, externalUserId: id, chatId: id, code });
-const errorOf = async (p: Promise<unknown>) => (await p.then(() => null, (e: unknown) => e)) as DomainError | null;
+const errorOf = async (p: Promise<unknown>) =>
+  (await p.then(
+    () => null,
+    (e: unknown) => e,
+  )) as DomainError | null;
 const serviceEntity = `${SERVICE_THROTTLE_KEY.channel}:${SERVICE_THROTTLE_KEY.chatId}`;
 const serviceAudit = () => db.prisma.auditEvent.findMany({ where: { entityId: serviceEntity }, select: { type: true, data: true }, orderBy: { seq: "asc" } });
 const officeNotices = () => db.prisma.outboxMessage.findMany({ where: { kind: "office.linkCodesLocked" }, select: { userId: true, payload: true } });

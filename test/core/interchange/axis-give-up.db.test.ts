@@ -104,10 +104,15 @@ describe("an outgoing package the axis keeps refusing", () => {
     expect(told[0]!.text).toContain("Trả lời cuối của trục: sendEdoc: FAIL: the axis is busy");
     expect(told[0]!.text).toContain(`Đề nghị gửi văn bản tới ${STC.name} bằng cách khác`);
     const view = await getDocumentByRef(deps, { actorUserId: org.users.vanthu!, ref: { kind: "OUT", number: r.registerNumber } });
-    expect(interchangeViewLines("vi", view.interchange, "Asia/Ho_Chi_Minh")[0]).toMatch(/^Gửi qua trục liên thông: không gửi được: trục liên thông từ chối nhiều lần, đã dừng gửi lúc .+ \(trả lời cuối: sendEdoc: FAIL: the axis is busy\)$/);
+    expect(interchangeViewLines("vi", view.interchange, "Asia/Ho_Chi_Minh")[0]).toMatch(
+      /^Gửi qua trục liên thông: không gửi được: trục liên thông từ chối nhiều lần, đã dừng gửi lúc .+ \(trả lời cuối: sendEdoc: FAIL: the axis is busy\)$/,
+    );
     // A recall of a package that never left sends nothing.
     await linkChat(deps, "WEB", "w-vanthu", "vanthu");
-    const turn = await handleIncoming({ deps, logger: { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} } }, { channel: "WEB", externalUserId: "w-vanthu", chatId: "w-vanthu", updateKey: "thuhoi-1", text: `/thuhoi ${r.displayRef} gửi nhầm` });
+    const turn = await handleIncoming(
+      { deps, logger: { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} } },
+      { channel: "WEB", externalUserId: "w-vanthu", chatId: "w-vanthu", updateKey: "thuhoi-1", text: `/thuhoi ${r.displayRef} gửi nhầm` },
+    );
     expect(turn.replies.map((m) => m.text).join("\n")).toContain("Gói tin chưa từng lên trục liên thông nên không cơ quan nào nhận được");
     expect(await db.prisma.interchangeStatusMessage.count()).toBe(0);
   });
@@ -129,7 +134,9 @@ describe("an outgoing package the axis keeps refusing", () => {
     expect(await sendPackages()).toMatchObject({ sent: 1 });
     expect(await db.prisma.outboxMessage.count({ where: { kind: "outgoing.interchangeFailed" } })).toBe(1);
     // `edoc interchange failed` lists the one given up, not the one sent.
-    expect(await listFailedInterchange(deps)).toMatchObject([{ kind: "package", ref: "P1/2026", code: "01/UBND-VP", to: [STC.code], attempts: 1, lastError: "sendEdoc: HTTP 400: malformed package" }]);
+    expect(await listFailedInterchange(deps)).toMatchObject([
+      { kind: "package", ref: "P1/2026", code: "01/UBND-VP", to: [STC.code], attempts: 1, lastError: "sendEdoc: HTTP 400: malformed package" },
+    ]);
   });
 });
 
@@ -147,12 +154,18 @@ describe("a status message the axis keeps refusing", () => {
     fake.failNextCall("sendEdoc", 1, "400");
     expect(await sendStatuses()).toEqual({ sent: 1, retried: 0, waiting: 0, failed: 1 });
     const rows = await db.prisma.interchangeStatusMessage.findMany({ orderBy: { seq: "asc" } });
-    expect(rows.map((r) => [r.statusCode, r.state])).toEqual([["01", "FAILED"], ["03", "SENT"]]);
+    expect(rows.map((r) => [r.statusCode, r.state])).toEqual([
+      ["01", "FAILED"],
+      ["03", "SENT"],
+    ]);
     expect(await sendStatuses()).toEqual({ sent: 0, retried: 0, waiting: 0, failed: 0 });
     const told = await rendered("interchange.statusFailed");
     expect(told.map((m) => m.userId).sort()).toEqual([org.users.cvp, org.users["cv.vp"]].sort());
-    expect(told[0]!.text).toContain("Không gửi được trạng thái \"đã đến\" qua trục liên thông");
+    expect(told[0]!.text).toContain('Không gửi được trạng thái "đã đến" qua trục liên thông');
     expect(told[0]!.text).toContain(`gửi Sở Tài chính tỉnh Bình Định (${SENDER}) về văn bản 45/STC-NS ngày 10/12/2026`);
-    expect(told[0]!.text).toContain("Trả lời cuối của trục: sendEdoc: HTTP 400: malformed package");    expect(await listFailedInterchange(deps)).toMatchObject([{ kind: "status", statusCode: "01", to: SENDER, about: "45/STC-NS", lastError: "sendEdoc: HTTP 400: malformed package" }]);
+    expect(told[0]!.text).toContain("Trả lời cuối của trục: sendEdoc: HTTP 400: malformed package");
+    expect(await listFailedInterchange(deps)).toMatchObject([
+      { kind: "status", statusCode: "01", to: SENDER, about: "45/STC-NS", lastError: "sendEdoc: HTTP 400: malformed package" },
+    ]);
   });
 });

@@ -15,7 +15,10 @@ const collect = async (body: AsyncIterable<Uint8Array>) => {
 };
 
 const failure = async (promise: Promise<unknown>): Promise<InterchangeError> => {
-  const err = await promise.then(() => new Error("the call succeeded"), (e: unknown) => e);
+  const err = await promise.then(
+    () => new Error("the call succeeded"),
+    (e: unknown) => e,
+  );
   expect(err).toBeInstanceOf(InterchangeError);
   return err as InterchangeError;
 };
@@ -49,7 +52,10 @@ describe("createAxisHttpTransport against the fake interchange", () => {
     await vi.waitFor(() => expect(fake.downloads.map((d) => d.outcome)).toEqual(["complete"]));
     await axis.updateStatus(first, "done");
     await axis.updateStatus(second, "fail");
-    expect(fake.statusUpdates).toEqual([{ docId: first, status: "done" }, { docId: second, status: "fail" }]);
+    expect(fake.statusUpdates).toEqual([
+      { docId: first, status: "done" },
+      { docId: second, status: "fail" },
+    ]);
     expect((await axis.listReceived("edoc")).map((p) => p.docId)).toEqual([second]);
 
     const calls = fake.requests.map((r) => r.call);

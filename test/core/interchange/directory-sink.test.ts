@@ -26,7 +26,13 @@ describe("createDirectorySink", () => {
   });
 
   it("writes each attachment to its own file", async () => {
-    const bytes = buildEdxmlPackage({ header, attachments: [{ contentType: "application/pdf", name: "a.pdf", bytes: pdf }, { contentType: "text/plain", name: "b.txt", bytes: Buffer.from("ghi chú") }] });
+    const bytes = buildEdxmlPackage({
+      header,
+      attachments: [
+        { contentType: "application/pdf", name: "a.pdf", bytes: pdf },
+        { contentType: "text/plain", name: "b.txt", bytes: Buffer.from("ghi chú") },
+      ],
+    });
     const parsed = await parseEdxmlPackage(inPieces(bytes, 10_000), { sink: createDirectorySink(dir), maxAttachmentBytes: 1_000_000 });
     expect((await readFile(parsed.attachments[0]!.stored.path)).equals(pdf)).toBe(true);
     expect(await readFile(parsed.attachments[1]!.stored.path, "utf8")).toBe("ghi chú");
@@ -41,7 +47,13 @@ describe("createDirectorySink", () => {
   });
 
   it("leaves no file behind when the package is refused after its first attachment", async () => {
-    const bytes = buildEdxmlPackage({ header, attachments: [{ contentType: "application/pdf", name: "a.pdf", bytes: pdf }, { contentType: "image/png", name: "b.png", bytes: pdf }] });
+    const bytes = buildEdxmlPackage({
+      header,
+      attachments: [
+        { contentType: "application/pdf", name: "a.pdf", bytes: pdf },
+        { contentType: "image/png", name: "b.png", bytes: pdf },
+      ],
+    });
     const err = await parseEdxmlPackage(inPieces(bytes, 10_000), { sink: createDirectorySink(dir), maxAttachmentBytes: 1_000_000 }).catch((e: unknown) => e);
     expect((err as EdxmlError).code).toBe("type_mismatch");
     expect(await readdir(dir)).toEqual([]);

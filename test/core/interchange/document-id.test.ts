@@ -21,13 +21,7 @@ describe("outgoingEdxmlDocumentId", () => {
 
   it("is stable for the same document and differs when any part differs", () => {
     expect(outgoingEdxmlDocumentId({ ...doc })).toBe(outgoingEdxmlDocumentId(doc));
-    const variants = [
-      doc,
-      { ...doc, agencyOrganId: "000.00.33.H10" },
-      { ...doc, issuedDate: "2026-12-02" },
-      { ...doc, codeNumber: "06" },
-      { ...doc, codeNotation: "UBND-TCKH" },
-    ];
+    const variants = [doc, { ...doc, agencyOrganId: "000.00.33.H10" }, { ...doc, issuedDate: "2026-12-02" }, { ...doc, codeNumber: "06" }, { ...doc, codeNotation: "UBND-TCKH" }];
     expect(new Set(variants.map(outgoingEdxmlDocumentId)).size).toBe(variants.length);
     // Ten thousand numbers of one year: no two share an id.
     const ids = new Set(Array.from({ length: 10_000 }, (_, i) => outgoingEdxmlDocumentId({ ...doc, codeNumber: String(i + 1).padStart(2, "0") })));

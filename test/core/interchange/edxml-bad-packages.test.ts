@@ -105,7 +105,11 @@ describe("edXML parser refuses bad packages", () => {
     ["Subject", "the subject", { header: headerWith({ subject: "<Subject></Subject>" }) }],
     ["Attachment", "every attachment", { attachments: "" }],
     ["Attachment.ContentType", "the attachment's ContentType", { attachments: attachment().replace("<ContentType>application/pdf</ContentType>", "") }],
-    ["Attachment.ContentTransferEncoded", "the attachment's content", { attachments: `<Attachment><ContentType>application/pdf</ContentType><AttachmentName>a.pdf</AttachmentName></Attachment>` }],
+    [
+      "Attachment.ContentTransferEncoded",
+      "the attachment's content",
+      { attachments: `<Attachment><ContentType>application/pdf</ContentType><AttachmentName>a.pdf</AttachmentName></Attachment>` },
+    ],
   ];
   for (const [path, what, parts] of missingCases) {
     it(`without ${what} → missing:${path}`, async () => {
@@ -188,7 +192,11 @@ describe("edXML parser refuses bad packages", () => {
     const err = await refusal(pkg({ attachments: attachment() + attachment("application/pdf", html) }), sink);
     expect([err.code, err.field]).toEqual(["type_mismatch", "Attachment[2]"]);
     // Refused after the header was read: the refusal names the sender's document (for the status 02).
-    expect(err.header).toMatchObject({ from: { organId: "000.00.31.H10" }, code: { codeNumber: "45", codeNotation: "STC-NS" }, promulgationInfo: { promulgationDate: "2026-12-10" } });
+    expect(err.header).toMatchObject({
+      from: { organId: "000.00.31.H10" },
+      code: { codeNumber: "45", codeNotation: "STC-NS" },
+      promulgationInfo: { promulgationDate: "2026-12-10" },
+    });
     expect(sink.began).toEqual([0, 1]);
     expect(sink.discarded.sort()).toEqual([0, 1]);
 
@@ -204,7 +212,9 @@ describe("edXML parser refuses bad packages", () => {
       `<edXML xmlns="${NS}"><edXMLEnvelope><edXMLHeader><Status><ResponseFor><OrganId>A</OrganId><Code>1/X</Code><PromulgationDate>01/01/2027</PromulgationDate></ResponseFor><From><OrganId>B</OrganId></From>${inner}<Timestamp>01/01/2027 10:00:00</Timestamp></Status></edXMLHeader></edXMLEnvelope>`;
     const noCode = await parseEdxmlStatus(Buffer.from(`${status("")}</edXML>`)).catch((e: unknown) => e);
     expect((noCode as EdxmlError).code).toBe("missing:Status.StatusCode");
-    const withFile = await parseEdxmlStatus(Buffer.from(`${status("<StatusCode>01</StatusCode>")}<AttachmentEncoded>${attachment()}</AttachmentEncoded></edXML>`)).catch((e: unknown) => e);
+    const withFile = await parseEdxmlStatus(Buffer.from(`${status("<StatusCode>01</StatusCode>")}<AttachmentEncoded>${attachment()}</AttachmentEncoded></edXML>`)).catch(
+      (e: unknown) => e,
+    );
     expect((withFile as EdxmlError).code).toBe("too_large");
   });
 

@@ -3,7 +3,18 @@ import { EdxmlError, type EdxmlErrorCode } from "../../../core/interchange/edxml
 import { edxmlRefusalMessage } from "../../../core/interchange/edxml-refusal.ts";
 import { hasMessage, t } from "../../../core/messages/index.ts";
 
-const CODES: EdxmlErrorCode[] = ["xml_invalid", "doctype", "namespace", "root", "missing:From.OrganId", "duplicate_to", "date_invalid", "too_large", "attachment_encoding", "type_mismatch"];
+const CODES: EdxmlErrorCode[] = [
+  "xml_invalid",
+  "doctype",
+  "namespace",
+  "root",
+  "missing:From.OrganId",
+  "duplicate_to",
+  "date_invalid",
+  "too_large",
+  "attachment_encoding",
+  "type_mismatch",
+];
 
 describe("edxmlRefusalMessage", () => {
   it("has a Vietnamese and English message for every refusal code", () => {

@@ -19,8 +19,24 @@ describe("edXML builder and parser round trip", () => {
         { href: "cid:phuluc", attachmentName: "Phụ lục ảnh.png", contentType: "image/png" },
       ]);
       expect(parsed.attachments.map((a) => ({ ...a, stored: undefined }))).toEqual([
-        { contentId: "1", contentType: "application/pdf", name: "45-STC-NS.pdf", size: pdf.length, sha256: expect.stringMatching(/^[0-9a-f]{64}$/), sniffedKind: "pdf", stored: undefined },
-        { contentId: "phuluc", contentType: "image/png", name: "Phụ lục ảnh.png", size: png.length, sha256: expect.stringMatching(/^[0-9a-f]{64}$/), sniffedKind: "png", stored: undefined },
+        {
+          contentId: "1",
+          contentType: "application/pdf",
+          name: "45-STC-NS.pdf",
+          size: pdf.length,
+          sha256: expect.stringMatching(/^[0-9a-f]{64}$/),
+          sniffedKind: "pdf",
+          stored: undefined,
+        },
+        {
+          contentId: "phuluc",
+          contentType: "image/png",
+          name: "Phụ lục ảnh.png",
+          size: png.length,
+          sha256: expect.stringMatching(/^[0-9a-f]{64}$/),
+          sniffedKind: "png",
+          stored: undefined,
+        },
       ]);
       expect(parsed.attachments[0]!.stored.bytes.equals(pdf)).toBe(true);
       expect(parsed.attachments[1]!.stored.bytes.equals(png)).toBe(true);
@@ -39,7 +55,10 @@ describe("edXML builder and parser round trip", () => {
   it("attachments are written as base64 in lines of at most 76 characters", () => {
     const xml = Buffer.from(buildEdxmlPackage(samplePackage())).toString("utf8");
     const body = xml.split("<edxml:ContentTransferEncoded>")[1]!.split("</edxml:ContentTransferEncoded>")[0]!;
-    const lines = body.split("\n").map((l) => l.trim()).filter(Boolean);
+    const lines = body
+      .split("\n")
+      .map((l) => l.trim())
+      .filter(Boolean);
     expect(lines.length).toBeGreaterThan(50);
     expect(lines.every((l) => l.length <= 76 && /^[A-Za-z0-9+/=]+$/.test(l))).toBe(true);
   });

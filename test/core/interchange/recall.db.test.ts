@@ -54,8 +54,7 @@ const receive = () => pollInterchange(deps, { transport: transport(), tmpDir: tm
 const receiveStatuses = () => pollOutgoingStatuses(deps, { transport: transport() });
 const sendStatuses = () => sendDueInterchangeStatuses(deps, { transport: transport(), agencyOrganId: AGENCY, workerId: "test" });
 const sendPackages = () => sendDueInterchangeOutgoing(deps, { transport: transport(), agencyOrganId: AGENCY, workerId: "test" });
-const statusesAtFake = async () =>
-  Promise.all(fake.statuses.map(async (s) => ({ to: s.to, sender: s.from, messageType: s.messageType, ...(await parseEdxmlStatus(s.bytes)) })));
+const statusesAtFake = async () => Promise.all(fake.statuses.map(async (s) => ({ to: s.to, sender: s.from, messageType: s.messageType, ...(await parseEdxmlStatus(s.bytes)) })));
 const outboxTo = async (kind: string) => (await db.prisma.outboxMessage.findMany({ where: { kind }, orderBy: { userId: "asc" } })).map((o) => o.userId);
 const render = async (kind: string, userId: string, locale: "vi" | "en" = "vi") => {
   const row = await db.prisma.outboxMessage.findFirstOrThrow({ where: { kind, userId } });
@@ -125,7 +124,14 @@ describe("a sender recalls a document it sent us (13)", () => {
     const [received] = await receive();
     expect(received).toMatchObject({ outcome: "registered" });
     const documentId = (received as { documentId: string }).documentId;
-    const directive = await issueDirective(deps, { actorUserId: org.users.chutich!, documentId, text: "Giao Sở Tài chính chủ trì, Sở Tư pháp phối hợp.", main: "TCKH", coordinate: ["TP"], due: { date: "2026-12-18" } });
+    const directive = await issueDirective(deps, {
+      actorUserId: org.users.chutich!,
+      documentId,
+      text: "Giao Sở Tài chính chủ trì, Sở Tư pháp phối hợp.",
+      main: "TCKH",
+      coordinate: ["TP"],
+      due: { date: "2026-12-18" },
+    });
     const main = directive.assignments.find((a) => a.role === "MAIN")!;
     const coordinate = directive.assignments.find((a) => a.role === "COORDINATE")!;
     await acknowledgeAssignment(deps, { actorUserId: org.users["tp.tckh"]!, assignmentId: main.assignmentId });
@@ -137,7 +143,12 @@ describe("a sender recalls a document it sent us (13)", () => {
 
     expect(await db.prisma.document.findUniqueOrThrow({ where: { id: documentId } })).toMatchObject({ status: "RECALLED" });
     expect((await db.prisma.assignment.findMany({ where: { documentId } })).map((a) => a.status)).toEqual(["CANCELLED", "CANCELLED"]);
-    expect(await db.prisma.interchangePackage.findFirstOrThrow()).toMatchObject({ state: "RECALLED", recallAnswer: "15", recallReason: RECALL_REASON, recallAxisDocId: recallDocId });
+    expect(await db.prisma.interchangePackage.findFirstOrThrow()).toMatchObject({
+      state: "RECALLED",
+      recallAnswer: "15",
+      recallReason: RECALL_REASON,
+      recallAxisDocId: recallDocId,
+    });
     // The holders of the open tasks learn why they stopped, with the sender's reason.
     expect(await outboxTo("assignment.cancelled")).toEqual([org.users["tp.tckh"], org.users["tp.tp"]].sort());
     const stopped = await render("assignment.cancelled", org.users["tp.tp"]!);
@@ -234,14 +245,22 @@ describe("a sender recalls a document it sent us (13)", () => {
     expect(clerkNotice.text).toContain(`Thẻ LT${number} đã được rút`);
     expect((await render("interchange.recalled", org.users.cvp!)).cardKey).toBeUndefined();
     // A press (or /ok LT…) after the recall.
-    await expect(registerInterchangePackage(deps, { actorUserId: org.users.vanthu!, package: { number } })).rejects.toMatchObject({ code: "INTERCHANGE_DECIDED", messageKey: "interchange.card.recalled" });
-    await expect(returnInterchangePackage(deps, { actorUserId: org.users.vanthu!, package: { number }, reason: "x" })).rejects.toMatchObject({ messageKey: "interchange.card.recalled" });
+    await expect(registerInterchangePackage(deps, { actorUserId: org.users.vanthu!, package: { number } })).rejects.toMatchObject({
+      code: "INTERCHANGE_DECIDED",
+      messageKey: "interchange.card.recalled",
+    });
+    await expect(returnInterchangePackage(deps, { actorUserId: org.users.vanthu!, package: { number }, reason: "x" })).rejects.toMatchObject({
+      messageKey: "interchange.card.recalled",
+    });
     await linkChat(deps, "WEB", "w-vanthu", "vanthu");
     expect(await say("vanthu", `/ok LT${number}`)).toContain(`LT${number}: cơ quan gửi đã thu hồi văn bản này lúc`);
     await sendStatuses();
     expect((await statusesAtFake()).map((s) => s.statusCode)).toEqual(["01", "15"]);
     // The sender sends the corrected document with the same số/ký hiệu: a new package on the card, not a duplicate.
-    fake.deliver(goodPackage((p) => (p.header.subject = "V/v hướng dẫn lập dự toán ngân sách năm 2027 (đã sửa)")), { from: SENDER });
+    fake.deliver(
+      goodPackage((p) => (p.header.subject = "V/v hướng dẫn lập dự toán ngân sách năm 2027 (đã sửa)")),
+      { from: SENDER },
+    );
     expect(await receive()).toMatchObject([{ outcome: "pending" }]);
   });
 });
@@ -265,7 +284,12 @@ describe("our clerk recalls an outgoing document (/thuhoi P1 lý do)", () => {
   const answerFrom = (from: string, r: { codeNumber: string; codeNotation: string }, statusCode: "15" | "16", description?: string) =>
     fake.deliver(
       buildEdxmlStatus({
-        responseFor: { organId: AGENCY, code: `${r.codeNumber}/${r.codeNotation}`, promulgationDate: "2026-12-01", documentId: outgoingEdxmlDocumentId({ agencyOrganId: AGENCY, issuedDate: "2026-12-01", ...r }) },
+        responseFor: {
+          organId: AGENCY,
+          code: `${r.codeNumber}/${r.codeNotation}`,
+          promulgationDate: "2026-12-01",
+          documentId: outgoingEdxmlDocumentId({ agencyOrganId: AGENCY, issuedDate: "2026-12-01", ...r }),
+        },
         from: { organId: from },
         statusCode,
         ...(description ? { description } : {}),
@@ -275,7 +299,10 @@ describe("our clerk recalls an outgoing document (/thuhoi P1 lý do)", () => {
     );
 
   beforeEach(async () => {
-    fake.agencies = [{ code: STC.code, name: STC.name }, { code: SNV.code, name: SNV.name }];
+    fake.agencies = [
+      { code: STC.code, name: STC.name },
+      { code: SNV.code, name: SNV.name },
+    ];
     await refreshAgencyDirectory(deps, { transport: transport() });
     await linkChat(deps, "WEB", "w-vanthu", "vanthu");
     await linkChat(deps, "WEB", "w-vt.nb", "vt.nb");
@@ -323,8 +350,13 @@ describe("our clerk recalls an outgoing document (/thuhoi P1 lý do)", () => {
     expect(await say("vanthu", `/xem ${r.displayRef}`)).toContain(`${SNV.name} (${SNV.code}): từ chối thu hồi`);
     expect(await outboxTo("outgoing.interchangeRecallAnswered")).toEqual([org.users.vanthu, org.users.vanthu]);
     const refused = (await db.prisma.outboxMessage.findMany({ where: { kind: "outgoing.interchangeRecallAnswered" } })).map((o) => o.payload);
-    const messages = await Promise.all(refused.map((payload) => renderOutboxMessage(deps, { kind: "outgoing.interchangeRecallAnswered", payload, userId: org.users.vanthu!, locale: "vi" })));
-    expect(messages.map((m) => m.ok && m.message.title).sort()).toEqual([`${SNV.name} từ chối thu hồi văn bản ${r.numberAndNotation}`, `${STC.name} đồng ý thu hồi văn bản ${r.numberAndNotation}`]);
+    const messages = await Promise.all(
+      refused.map((payload) => renderOutboxMessage(deps, { kind: "outgoing.interchangeRecallAnswered", payload, userId: org.users.vanthu!, locale: "vi" })),
+    );
+    expect(messages.map((m) => m.ok && m.message.title).sort()).toEqual([
+      `${SNV.name} từ chối thu hồi văn bản ${r.numberAndNotation}`,
+      `${STC.name} đồng ý thu hồi văn bản ${r.numberAndNotation}`,
+    ]);
   });
 
   it("a recall before the package went out waits for it; a document not sent through the interchange cannot be recalled through it", async () => {

@@ -120,7 +120,15 @@ describe("receiving through the interchange", () => {
     expect(byKind.APPENDIX).toMatchObject({ sha256: sha(png), mime: "image/png", fileName: "Phụ lục ảnh.png" });
     expect(byKind.PACKAGE!.sha256).toBe(sha(bytes));
     expect(Buffer.from(await files.readBytes(byKind.PACKAGE!.sha256)).equals(Buffer.from(bytes))).toBe(true);
-    expect(doc.interchangePackage).toMatchObject({ axisDocId: docId, state: "REGISTERED", fromOrganId: SENDER, codeNumber: "45", codeNotation: "STC-NS", edxmlDocumentId: "000.00.31.H10,2026/12/10,45/STC-NS", axisAnswer: "done" });
+    expect(doc.interchangePackage).toMatchObject({
+      axisDocId: docId,
+      state: "REGISTERED",
+      fromOrganId: SENDER,
+      codeNumber: "45",
+      codeNotation: "STC-NS",
+      edxmlDocumentId: "000.00.31.H10,2026/12/10,45/STC-NS",
+      axisAnswer: "done",
+    });
     // Then to the leaders, exactly like a registered scan.
     const toDirect = await db.prisma.outboxMessage.findMany({ where: { kind: "document.toDirect" }, select: { userId: true } });
     expect(toDirect.map((o) => o.userId).sort()).toEqual([org.users.chutich, org.users.pct].sort());
@@ -132,7 +140,12 @@ describe("receiving through the interchange", () => {
     const statuses = await statusesAtFake();
     expect(statuses.map((s) => s.code)).toEqual(["01", "03"]);
     for (const s of statuses) {
-      expect(s).toMatchObject({ to: [SENDER], from: AGENCY, statusFrom: AGENCY, responseFor: { organId: SENDER, code: "45/STC-NS", promulgationDate: "2026-12-10", documentId: "000.00.31.H10,2026/12/10,45/STC-NS" } });
+      expect(s).toMatchObject({
+        to: [SENDER],
+        from: AGENCY,
+        statusFrom: AGENCY,
+        responseFor: { organId: SENDER, code: "45/STC-NS", promulgationDate: "2026-12-10", documentId: "000.00.31.H10,2026/12/10,45/STC-NS" },
+      });
     }
     expect(statuses[1]!.description).toBe("Đã vào sổ văn bản đến, số đến 1, ngày 01/12/2026.");
     // Sent once: a second run finds nothing due.
@@ -155,7 +168,10 @@ describe("receiving through the interchange", () => {
     expect(r.hits.map((h) => [h.displayRef, h.snippet])).toEqual([["D1", "năm 2026 để tổng hợp báo cáo Ủy ban nhân dân tỉnh."]]);
 
     // The sample PDF's text layer is two words a page: not worth keeping.
-    fake.deliver(goodPackage((p) => (p.header.code = { codeNumber: "46", codeNotation: "STC-NS" })), { from: SENDER });
+    fake.deliver(
+      goodPackage((p) => (p.header.code = { codeNumber: "46", codeNotation: "STC-NS" })),
+      { from: SENDER },
+    );
     const [second] = await pollInterchange(deps, receiver());
     expect(second).toMatchObject({ outcome: "registered", ref: "D2/2026" });
     expect(await db.prisma.documentText.count()).toBe(1);
@@ -169,7 +185,14 @@ describe("receiving through the interchange", () => {
     const scan = await registerSample(deps, org, { codeNumber: "99" });
     await issueDirective(deps, { actorUserId: org.users.chutich!, documentId: scan.documentId, text: "Giao TCKH chủ trì.", main: "TCKH", due: { date: "2026-12-18" } });
 
-    const directive = await issueDirective(deps, { actorUserId: org.users.chutich!, documentId, text: "Giao Sở Tài chính chủ trì, Sở Tư pháp phối hợp.", main: "TCKH", coordinate: ["TP"], due: { date: "2026-12-18" } });
+    const directive = await issueDirective(deps, {
+      actorUserId: org.users.chutich!,
+      documentId,
+      text: "Giao Sở Tài chính chủ trì, Sở Tư pháp phối hợp.",
+      main: "TCKH",
+      coordinate: ["TP"],
+      due: { date: "2026-12-18" },
+    });
     const main = directive.assignments.find((a) => a.role === "MAIN")!;
     const coordinate = directive.assignments.find((a) => a.role === "COORDINATE")!;
     // The coordinating unit acknowledging is not the main unit at work.
@@ -208,7 +231,11 @@ describe("receiving through the interchange", () => {
       { axisDocId: first, state: "REGISTERED" },
       { axisDocId: second, state: "DUPLICATE" },
     ]);
-    expect(fake.statusUpdates).toEqual([{ docId: first, status: "done" }, { docId: first, status: "done" }, { docId: second, status: "done" }]);
+    expect(fake.statusUpdates).toEqual([
+      { docId: first, status: "done" },
+      { docId: first, status: "done" },
+      { docId: second, status: "done" },
+    ]);
     // Downloaded once: the second listing of the first package only repeated the answer.
     expect(fake.downloads.map((d) => d.docId)).toEqual([first, second]);
     await sendStatuses();
@@ -269,9 +296,27 @@ describe("receiving through the interchange", () => {
     const xml = (bytes: Uint8Array) => Buffer.from(bytes).toString("utf8");
     const html = Buffer.from("<!DOCTYPE html><html><body>Đăng nhập</body></html>");
     const cases: { name: string; bytes: () => Promise<Uint8Array> | Uint8Array; key: string; reason: RegExp; named: boolean }[] = [
-      { name: "invalid XML", bytes: () => Buffer.from(xml(goodPackage()).replace(/<\/(\w+:)?Subject>/, "</Subjec>")), key: "interchange.refused.xml_invalid", reason: /không đúng cú pháp XML/, named: false },
-      { name: "a wrong namespace", bytes: () => Buffer.from(xml(goodPackage()).replaceAll(NS, "urn:other")), key: "interchange.refused.namespace", reason: /không gian tên edXML/, named: false },
-      { name: "a missing required element", bytes: () => Buffer.from(xml(goodPackage()).replace(/<(\w+:)?Subject>[\s\S]*?<\/(\w+:)?Subject>/, "")), key: "interchange.refused.missing", reason: /thiếu thành phần bắt buộc: Subject/, named: false },
+      {
+        name: "invalid XML",
+        bytes: () => Buffer.from(xml(goodPackage()).replace(/<\/(\w+:)?Subject>/, "</Subjec>")),
+        key: "interchange.refused.xml_invalid",
+        reason: /không đúng cú pháp XML/,
+        named: false,
+      },
+      {
+        name: "a wrong namespace",
+        bytes: () => Buffer.from(xml(goodPackage()).replaceAll(NS, "urn:other")),
+        key: "interchange.refused.namespace",
+        reason: /không gian tên edXML/,
+        named: false,
+      },
+      {
+        name: "a missing required element",
+        bytes: () => Buffer.from(xml(goodPackage()).replace(/<(\w+:)?Subject>[\s\S]*?<\/(\w+:)?Subject>/, "")),
+        key: "interchange.refused.missing",
+        reason: /thiếu thành phần bắt buộc: Subject/,
+        named: false,
+      },
       {
         name: "a duplicated To",
         bytes: () => goodPackage((p) => p.header.to.push({ organId: p.header.to[0]!.organId })),
@@ -281,7 +326,10 @@ describe("receiving through the interchange", () => {
       },
       {
         name: "an XML bomb (entity expansion)",
-        bytes: () => Buffer.from(`<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">]><edXML xmlns="${NS}">&lol2;</edXML>`),
+        bytes: () =>
+          Buffer.from(
+            `<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">]><edXML xmlns="${NS}">&lol2;</edXML>`,
+          ),
         key: "interchange.refused.doctype",
         reason: /DOCTYPE/,
         named: false,
@@ -309,7 +357,10 @@ describe("receiving through the interchange", () => {
       },
       {
         name: "a file type not allowed (a zip appendix)",
-        bytes: () => goodPackage((p) => (p.attachments[1] = { contentType: "application/zip", name: "ho-so.zip", bytes: Buffer.concat([Buffer.from("PK\x03\x04", "latin1"), Buffer.alloc(200, 0)]) })),
+        bytes: () =>
+          goodPackage(
+            (p) => (p.attachments[1] = { contentType: "application/zip", name: "ho-so.zip", bytes: Buffer.concat([Buffer.from("PK\x03\x04", "latin1"), Buffer.alloc(200, 0)]) }),
+          ),
         key: "interchange.refused.intake",
         reason: /ho-so\.zip \(Attachment\[2\]\) không được tiếp nhận/,
         named: true,
@@ -330,7 +381,10 @@ describe("receiving through the interchange", () => {
       it(`${c.name} → refused (${c.named ? "02 with the reason, done" : "fail: the document cannot be named"})`, async () => {
         deps.settings.maxUploadBytes = 200 * 1024;
         const bad = fake.deliver(await c.bytes(), { from: SENDER });
-        const good = fake.deliver(goodPackage((p) => (p.header.code.codeNumber = "46")), { from: SENDER });
+        const good = fake.deliver(
+          goodPackage((p) => (p.header.code.codeNumber = "46")),
+          { from: SENDER },
+        );
 
         const outcomes = await pollInterchange(deps, receiver());
         expect(outcomes).toMatchObject([
@@ -345,7 +399,10 @@ describe("receiving through the interchange", () => {
         expect(files.size()).toBe(await db.prisma.storedFile.findMany({ distinct: ["sha256"] }).then((r) => r.length));
         const refused = await db.prisma.interchangePackage.findUniqueOrThrow({ where: { axisDocId: bad } });
         expect(refused).toMatchObject({ state: "REFUSED", documentId: null, refusalKey: c.key, codeNumber: null });
-        expect(fake.statusUpdates).toEqual([{ docId: bad, status: c.named ? "done" : "fail" }, { docId: good, status: "done" }]);
+        expect(fake.statusUpdates).toEqual([
+          { docId: bad, status: c.named ? "done" : "fail" },
+          { docId: good, status: "done" },
+        ]);
         expect(await readdir(tmp)).toEqual([]);
         // The office (MONITOR users) is told.
         const told = await db.prisma.outboxMessage.findMany({ where: { kind: "office.interchangeRefused" }, select: { userId: true, payload: true } });
@@ -363,7 +420,10 @@ describe("receiving through the interchange", () => {
           expect(returned).toEqual([]);
         }
         // The good package's 01 and 03 went out too.
-        expect(statuses.filter((s) => s.code !== "02").map((s) => [s.code, s.responseFor.code])).toEqual([["01", "46/STC-NS"], ["03", "46/STC-NS"]]);
+        expect(statuses.filter((s) => s.code !== "02").map((s) => [s.code, s.responseFor.code])).toEqual([
+          ["01", "46/STC-NS"],
+          ["03", "46/STC-NS"],
+        ]);
 
         // Listed again (a `fail` leaves it on the axis): not downloaded again, nothing new recorded.
         const downloads = fake.downloads.length;
@@ -404,7 +464,13 @@ describe("receiving through the interchange", () => {
   it("the jobs: the poll job receives and sends the statuses; the statuses job retries on its own; an unreachable axis is logged, not thrown", async () => {
     const logged: { level: string; msg?: string }[] = [];
     const log = (level: string) => (_obj: object, msg?: string) => void logged.push({ level, ...(msg ? { msg } : {}) });
-    const ctx: JobContext = { deps, senders: {}, enqueue: async () => undefined, logger: { info: log("info"), warn: log("warn"), error: log("error"), debug: log("debug") }, workerId: "test" };
+    const ctx: JobContext = {
+      deps,
+      senders: {},
+      enqueue: async () => undefined,
+      logger: { info: log("info"), warn: log("warn"), error: log("error"), debug: log("debug") },
+      workerId: "test",
+    };
     const [poll, statuses] = createInterchangeJobs({ ...receiver(), agencyOrganId: AGENCY, pollEveryMs: 30_000 });
     expect([poll!.name, poll!.schedule, statuses!.name]).toEqual([INTERCHANGE_POLL_JOB, { every: 30_000 }, INTERCHANGE_STATUSES_JOB]);
 

@@ -99,10 +99,10 @@ describe("the agency directory", () => {
     ]);
     await importOrganization(deps, {
       text: [
-        "organization: { name: \"UBND tỉnh Gia Lai\", code: \"UBND\" }",
+        'organization: { name: "UBND tỉnh Gia Lai", code: "UBND" }',
         "agencies:",
-        "  - { organId: \"000.00.34.H10\", name: \"Sở Xây dựng tỉnh Bình Định\" }",
-        "  - { organId: \"000.00.33.H10\", name: \"Sở Nội vụ (tên của văn phòng)\" }",
+        '  - { organId: "000.00.34.H10", name: "Sở Xây dựng tỉnh Bình Định" }',
+        '  - { organId: "000.00.33.H10", name: "Sở Nội vụ (tên của văn phòng)" }',
       ].join("\n"),
     });
     fake.agencies = [{ code: STC.code, name: "Sở Tài chính tỉnh Bình Định (mới)" }, { name: "no code" }];
@@ -144,7 +144,10 @@ describe("sending an outgoing document", () => {
     const pkg = await parseEdxmlPackage(sent.bytes, { sink, maxAttachmentBytes: 50 * 1024 * 1024 });
     expect(pkg.header).toMatchObject({
       from: { organId: AGENCY, organName: "UBND tỉnh Gia Lai" },
-      to: [{ organId: STC.code, organName: STC.name }, { organId: SNV.code, organName: SNV.name }],
+      to: [
+        { organId: STC.code, organName: STC.name },
+        { organId: SNV.code, organName: SNV.name },
+      ],
       code: { codeNumber: r.codeNumber, codeNotation: r.codeNotation },
       promulgationInfo: { promulgationDate: "2026-12-01" },
       documentType: { typeName: "Công văn" },
@@ -195,7 +198,13 @@ describe("sending an outgoing document", () => {
     await issue({ externalRecipients: [STC.name] });
     const real = transport();
     // The process dies right after the axis answered (any error that is not the transport's).
-    const dying: InterchangeTransport = { ...real, send: async (bytes, options) => { await real.send(bytes, options); throw new Error("killed"); } };
+    const dying: InterchangeTransport = {
+      ...real,
+      send: async (bytes, options) => {
+        await real.send(bytes, options);
+        throw new Error("killed");
+      },
+    };
     await expect(send(dying, "dead-worker")).rejects.toThrow("killed");
     expect(fake.sent).toHaveLength(1);
     // Another worker does not take it while the lease holds.
@@ -248,7 +257,10 @@ describe("statuses from the recipients", () => {
     expect(text).toContain("bị trả lại, lý do: Văn bản không thuộc thẩm quyền của Sở Nội vụ");
     // The clerk types /xem P1 in the web chat: the same lines, through the bot.
     await linkChat(deps, "WEB", "w-vanthu", "vanthu");
-    const turn = await handleIncoming({ deps, logger: { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} } }, { channel: "WEB", externalUserId: "w-vanthu", chatId: "w-vanthu", updateKey: "xem-1", text: `/xem ${r.displayRef}` });
+    const turn = await handleIncoming(
+      { deps, logger: { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} } },
+      { channel: "WEB", externalUserId: "w-vanthu", chatId: "w-vanthu", updateKey: "xem-1", text: `/xem ${r.displayRef}` },
+    );
     const shown = turn.replies.map((m) => `${m.title ?? ""}\n${m.text}`).join("\n");
     expect(shown).toContain("Gửi qua trục liên thông: đã gửi lên trục lúc");
     expect(shown).toContain(`• Sở Nội vụ tỉnh Bình Định (${SNV.code}): bị trả lại, lý do: Văn bản không thuộc thẩm quyền của Sở Nội vụ`);
@@ -264,7 +276,12 @@ describe("statuses from the recipients", () => {
     const r = await issue({ externalRecipients: [STC.name] });
     await send();
     const docId = fake.deliver(
-      buildEdxmlStatus({ responseFor: { organId: AGENCY, code: r.numberAndNotation, promulgationDate: "2026-12-01" }, from: { organId: STC.code }, statusCode: "01", timestamp: "2026-12-01T10:15:00" }),
+      buildEdxmlStatus({
+        responseFor: { organId: AGENCY, code: r.numberAndNotation, promulgationDate: "2026-12-01" },
+        from: { organId: STC.code },
+        statusCode: "01",
+        timestamp: "2026-12-01T10:15:00",
+      }),
       { from: STC.code, messageType: "edoc" },
     );
     const tmp = await mkdtemp(path.join(tmpdir(), "edoc-axis-send-"));

@@ -94,10 +94,31 @@ describe("Vietnamese catalog wording", () => {
   });
 
   it("the check itself catches each variant", () => {
-    const samples = ["Thiếu số tham chiếu", "REF: D7", "xin gia hạn", "Hoàn thành chậm 2 ngày", "xong trễ 3", "Để biết: TP", "TCKH (để biết)", "đơn vị để biết không có hạn", "đã xác nhận nhận việc", "Loại: Công văn", "Hạn: 20/12", "Việc D7 giao {unit}", "lệnh edoc user link-code"];
-    for (const s of samples) expect(BANNED.some(([re]) => re.test(s)), s).toBe(true);
+    const samples = [
+      "Thiếu số tham chiếu",
+      "REF: D7",
+      "xin gia hạn",
+      "Hoàn thành chậm 2 ngày",
+      "xong trễ 3",
+      "Để biết: TP",
+      "TCKH (để biết)",
+      "đơn vị để biết không có hạn",
+      "đã xác nhận nhận việc",
+      "Loại: Công văn",
+      "Hạn: 20/12",
+      "Việc D7 giao {unit}",
+      "lệnh edoc user link-code",
+    ];
+    for (const s of samples)
+      expect(
+        BANNED.some(([re]) => re.test(s)),
+        s,
+      ).toBe(true);
     for (const s of ["mã tham chiếu", "nhận để biết: TP", "Loại văn bản: Công văn", "Hạn xử lý: 20/12", "hạn: 5 ngày", "giao cho {unit}", "để biết các lần nhập sai"]) {
-      expect(BANNED.some(([re]) => re.test(s)), s).toBe(false);
+      expect(
+        BANNED.some(([re]) => re.test(s)),
+        s,
+      ).toBe(false);
     }
   });
 

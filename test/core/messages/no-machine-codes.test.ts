@@ -7,7 +7,10 @@ describe("message catalog: register books by name, never by code", () => {
   it("no message names a register book by its code or takes it as a placeholder", () => {
     for (const locale of ["vi", "en"] as const) {
       const offenders = Object.entries(CATALOG[locale]).filter(([, text]) => /\b(IN|OUT)_SECRET\b|\{book\}|registerBook/.test(text));
-      expect(offenders.map(([key]) => key), locale).toEqual([]);
+      expect(
+        offenders.map(([key]) => key),
+        locale,
+      ).toEqual([]);
     }
   });
 });

@@ -68,7 +68,8 @@ describe("extractFields: OCR noise", () => {
 
   it('matches "TÍNH" to "TỈNH" and a one-letter slip in the issuer against the known list', () => {
     const f = extractFields({
-      firstPage: "ỦY BAN NHÂN DÂN CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nTÍNH GIA LAl Độc lập - Tự do - Hạnh phúc\nSố: 15/2026/QĐ-UBND Gia Lai, ngày 3 tháng 12 năm 2026\n\nQUYẾT ĐỊNH\nBan hành Quy chế làm việc của Ủy ban nhân dân tỉnh\n",
+      firstPage:
+        "ỦY BAN NHÂN DÂN CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nTÍNH GIA LAl Độc lập - Tự do - Hạnh phúc\nSố: 15/2026/QĐ-UBND Gia Lai, ngày 3 tháng 12 năm 2026\n\nQUYẾT ĐỊNH\nBan hành Quy chế làm việc của Ủy ban nhân dân tỉnh\n",
       knownIssuers: KNOWN,
     });
     expect(f.issuer).toMatchObject({ value: "Ủy ban nhân dân tỉnh Gia Lai", known: true });
@@ -176,7 +177,10 @@ Trần Thị Thu Hà
   });
 
   it("looks for the signer on page 1 when the last page (an annex) has none", () => {
-    const f = extractFields({ firstPage: "SỞ Y TẾ\nSố: 88/SYT-NVY\nNơi nhận: GIÁM ĐỐC\n- Như trên;\n\nLê Minh Tuấn\n", lastPage: "PHỤ LỤC\nDanh sách các đơn vị\n1. Bệnh viện tỉnh\n" });
+    const f = extractFields({
+      firstPage: "SỞ Y TẾ\nSố: 88/SYT-NVY\nNơi nhận: GIÁM ĐỐC\n- Như trên;\n\nLê Minh Tuấn\n",
+      lastPage: "PHỤ LỤC\nDanh sách các đơn vị\n1. Bệnh viện tỉnh\n",
+    });
     expect(f.signer?.value).toEqual({ position: "GIÁM ĐỐC", fullName: "Lê Minh Tuấn" });
     expect(f.signer?.source.page).toBe("first");
   });
@@ -196,7 +200,9 @@ Trần Thị Thu Hà
   });
 
   it("does not take the issued date from a body date nor from a deadline; a deadline in the V/v is a request", () => {
-    const f = extractFields({ firstPage: "SỞ TÀI CHÍNH\nSố: 45/STC-NS\nV/v nộp báo cáo trước ngày 18/12/2026\n\nKính gửi: Các đơn vị\nNgày 05 tháng 12 năm 2026, Bộ Tài chính có văn bản …\n" });
+    const f = extractFields({
+      firstPage: "SỞ TÀI CHÍNH\nSố: 45/STC-NS\nV/v nộp báo cáo trước ngày 18/12/2026\n\nKính gửi: Các đơn vị\nNgày 05 tháng 12 năm 2026, Bộ Tài chính có văn bản …\n",
+    });
     expect(f.issuedDate).toBeUndefined();
     expect(f.requestedDueDate?.value).toEqual({ year: 2026, month: 12, day: 18 });
   });
@@ -279,13 +285,15 @@ Kính gửi: Các đơn vị trực thuộc
   });
 
   it('matches a parent body whose "UBND" OCR glued to the locality ("UBNDTỈNH KHÁNH HÒA")', () => {
-    const page = "UBNDTÏNH KHÁNH HÒA CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nSỞ NÔNG NGHIỆP VÀ MÔI TRƯỜNG Độc lập - Tự do - Hạnh phúc\nSố: 2565/TTr-SNNMT Khánh Hòa, ngày 22 tháng 08 năm 2026\n";
+    const page =
+      "UBNDTÏNH KHÁNH HÒA CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nSỞ NÔNG NGHIỆP VÀ MÔI TRƯỜNG Độc lập - Tự do - Hạnh phúc\nSố: 2565/TTr-SNNMT Khánh Hòa, ngày 22 tháng 08 năm 2026\n";
     const f = extractFields({ firstPage: page, knownIssuers: ["Sở Nông nghiệp và Môi trường tỉnh Khánh Hòa", "Sở Nông nghiệp và Môi trường tỉnh Gia Lai"] });
     expect(f.issuer).toMatchObject({ value: "Sở Nông nghiệp và Môi trường tỉnh Khánh Hòa", known: true });
   });
 
   it("puts right a type abbreviation one letter off the title's in the ký hiệu, with a lower confidence", () => {
-    const read = (codeLine: string, title: string) => extractFields({ firstPage: `SỞ CÔNG THƯƠNG\n${codeLine} Cần Thơ, ngày 02 tháng 03 năm 2026\n${title}\nĐề nghị phê duyệt dự toán\n` }).code;
+    const read = (codeLine: string, title: string) =>
+      extractFields({ firstPage: `SỞ CÔNG THƯƠNG\n${codeLine} Cần Thơ, ngày 02 tháng 03 năm 2026\n${title}\nĐề nghị phê duyệt dự toán\n` }).code;
     expect(read("Số: 2954/TTT-SCT", "TỜ TRÌNH")?.value).toEqual({ codeNumber: "2954", codeNotation: "TTr-SCT" });
     expect(read("Số: 1363/TIr-UBND", "TỜ TRÌNH")?.confidence).toBeLessThan(1);
     expect(read("Số: 293/ABC-SVHTTDL", "BÁO CÁO")?.value.codeNotation).toBe("BC-SVHTTDL");
@@ -298,7 +306,9 @@ Kính gửi: Các đơn vị trực thuộc
   it("drops the noise tesseract makes of the rule under a trích yếu, and a trailing full stop or leading quote", () => {
     expect(extractFields({ firstPage: "GIẤY MỜI\nDự hội nghị sơ kết công tác quý IV năm 2026\nsa = ca\n" }).subject?.value).toBe("Dự hội nghị sơ kết công tác quý IV năm 2026");
     expect(extractFields({ firstPage: "KẾ HOẠCH\n'Triển khai công tác kiểm tra.\n" }).subject?.value).toBe("Triển khai công tác kiểm tra");
-    expect(extractFields({ firstPage: "SỞ TÀI CHÍNH\nSố: 45/STC-NS\nV/v rà soát, đề xuất danh mục\ncủa các sở, ban, ngành và địa phương.\nKính gửi: Các sở\n" }).subject?.value).toBe("V/v rà soát, đề xuất danh mục của các sở, ban, ngành và địa phương");
+    expect(
+      extractFields({ firstPage: "SỞ TÀI CHÍNH\nSố: 45/STC-NS\nV/v rà soát, đề xuất danh mục\ncủa các sở, ban, ngành và địa phương.\nKính gửi: Các sở\n" }).subject?.value,
+    ).toBe("V/v rà soát, đề xuất danh mục của các sở, ban, ngành và địa phương");
   });
 
   it("stops the trích yếu under a title at the rule under it read as a run of capitals", () => {
@@ -328,7 +338,12 @@ mắc và đề xuất giải pháp tháo gỡ trong thời gian tới. Văn b�
   });
 
   it("keeps a trích yếu whose lines are as wide as the body (nothing narrower to tell them apart)", () => {
-    const f = extractFields({ firstPage: "KẾ HOẠCH\nTriển khai công tác kiểm tra việc thực hiện chế độ báo cáo năm 2026 tại\ncác cơ quan, đơn vị trên địa bàn tỉnh trong quý IV năm 2026 theo quy định\n\nThực hiện chỉ đạo của cấp trên, Sở ban hành kế hoạch như sau:\n" });
-    expect(f.subject?.value).toBe("Triển khai công tác kiểm tra việc thực hiện chế độ báo cáo năm 2026 tại các cơ quan, đơn vị trên địa bàn tỉnh trong quý IV năm 2026 theo quy định");
+    const f = extractFields({
+      firstPage:
+        "KẾ HOẠCH\nTriển khai công tác kiểm tra việc thực hiện chế độ báo cáo năm 2026 tại\ncác cơ quan, đơn vị trên địa bàn tỉnh trong quý IV năm 2026 theo quy định\n\nThực hiện chỉ đạo của cấp trên, Sở ban hành kế hoạch như sau:\n",
+    });
+    expect(f.subject?.value).toBe(
+      "Triển khai công tác kiểm tra việc thực hiện chế độ báo cáo năm 2026 tại các cơ quan, đơn vị trên địa bàn tỉnh trong quý IV năm 2026 theo quy định",
+    );
   });
 });

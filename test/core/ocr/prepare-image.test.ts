@@ -36,9 +36,21 @@ describe("prepareForOcr", () => {
     expect(meta.height).toBe(Math.round(300 * 11.69));
     expect(meta.density).toBe(300);
     // A page at 300 dpi or more is not scaled up; a huge one is scaled down to MAX_LONG_SIDE.
-    const big = await sharp({ create: { width: 3000, height: 4300, channels: 3, background: "#ffffff" } }).png().toBuffer();
+    const big = await sharp({ create: { width: 3000, height: 4300, channels: 3, background: "#ffffff" } })
+      .png()
+      .toBuffer();
     expect((await sharp(await prepareForOcr(big)).metadata()).height).toBe(MAX_LONG_SIDE);
-    expect((await sharp(await prepareForOcr(await sharp(await photo()).resize({ height: 3508 }).toBuffer())).metadata()).height).toBe(3508);
+    expect(
+      (
+        await sharp(
+          await prepareForOcr(
+            await sharp(await photo())
+              .resize({ height: 3508 })
+              .toBuffer(),
+          ),
+        ).metadata()
+      ).height,
+    ).toBe(3508);
   });
 
   it("lifts the red seal and the blue signature out of the lower part, keeps print under the seal dark, keeps a red mark in the header, whitens the table", async () => {

@@ -37,7 +37,9 @@ beforeAll(async () => {
   scanPdf = await rasterisePdf(textPdf, 200);
   mixedPdf = await joinPdfs([scanPdf, await makeTextPdf(APPENDIX)]);
   execFileSync("pdftoppm", ["-r", "150", "-png", "-singlefile", textPdfPath, join(dir, "page")]);
-  photo = await sharp(readFileSync(join(dir, "page.png"))).jpeg({ quality: 85 }).toBuffer();
+  photo = await sharp(readFileSync(join(dir, "page.png")))
+    .jpeg({ quality: 85 })
+    .toBuffer();
 });
 
 afterAll(async () => {
@@ -125,7 +127,9 @@ describe("readDocument", () => {
     expect(more.fields.signer?.value).toMatchObject({ position: "PHÓ GIÁM ĐỐC", fullName: "Trần Văn Minh" });
     expect(more.text.startsWith(first.pageTexts[0]!.text)).toBe(true);
     // A known page past the document's end is ignored.
-    const alone = await readDocument(input([{ bytes: photo }], { known: [...first.pageTexts, { page: 2, text: "KT. GIÁM ĐỐC\nPHÓ GIÁM ĐỐC\n\nLê Văn Cường", source: "OCR" }] }), { pageReader: counting });
+    const alone = await readDocument(input([{ bytes: photo }], { known: [...first.pageTexts, { page: 2, text: "KT. GIÁM ĐỐC\nPHÓ GIÁM ĐỐC\n\nLê Văn Cường", source: "OCR" }] }), {
+      pageReader: counting,
+    });
     expect(alone.pageCount).toBe(1);
     expect(alone.fields.signer?.value.fullName).toBe("Nguyễn Văn An");
   });

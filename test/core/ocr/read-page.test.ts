@@ -22,14 +22,22 @@ beforeAll(async () => {
   writeFileSync(join(dir, "page.pdf"), pdf);
   execFileSync("pdftoppm", ["-r", "150", "-png", "-singlefile", join(dir, "page.pdf"), join(dir, "page")]);
   // Pixels turned a quarter left, EXIF orientation 6 ("turn right to view"): as a phone stores a photo.
-  photo = await sharp(readFileSync(join(dir, "page.png"))).rotate(-90).jpeg({ quality: 80 }).withMetadata({ orientation: 6 }).toBuffer();
+  photo = await sharp(readFileSync(join(dir, "page.png")))
+    .rotate(-90)
+    .jpeg({ quality: 80 })
+    .withMetadata({ orientation: 6 })
+    .toBuffer();
   // A poor scan: grey speckle noise (fixed seed), blur, 1.5° skew, JPEG quality 55.
   const png = sharp(readFileSync(join(dir, "page.png"))).greyscale();
   const { data, info } = await png.raw().toBuffer({ resolveWithObject: true });
   let seed = 42;
   const next = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
   for (let i = 0; i < data.length; i++) data[i] = Math.max(0, Math.min(255, data[i]! + Math.round((next() - 0.5) * 90)));
-  degraded = await sharp(data, { raw: { width: info.width, height: info.height, channels: 1 } }).blur(0.8).rotate(1.5, { background: "#ffffff" }).jpeg({ quality: 55 }).toBuffer();
+  degraded = await sharp(data, { raw: { width: info.width, height: info.height, channels: 1 } })
+    .blur(0.8)
+    .rotate(1.5, { background: "#ffffff" })
+    .jpeg({ quality: 55 })
+    .toBuffer();
 });
 
 afterAll(async () => {

@@ -42,7 +42,11 @@ const deps = () => createTestDeps(db.prisma, { clock, files, settings: { agencyO
 const u = (code: string) => org.users[code]!;
 const vn = (local: string) => new Date(`${local}+07:00`);
 const at = (local: string) => clock.set(vn(local));
-const errorOf = async (p: Promise<unknown>) => (await p.then(() => null, (e: unknown) => e)) as DomainError;
+const errorOf = async (p: Promise<unknown>) =>
+  (await p.then(
+    () => null,
+    (e: unknown) => e,
+  )) as DomainError;
 const NOV = { from: "2026-11-01", to: "2026-11-30" };
 /** Assignment ids by "<doc>-<unit>". */
 const asg: Record<string, string> = {};
@@ -157,7 +161,12 @@ beforeAll(async () => {
       status: "ISSUED",
       createdById: u("vanthu"),
       createdAt: vn("2026-11-10T15:00:00"),
-      recipients: { create: [{ unitId: org.units.TCKH!, acknowledgedAt: vn("2026-11-11T08:00:00") }, { externalName: "Sở Nội vụ tỉnh Bình Định", isPaper: true }] },
+      recipients: {
+        create: [
+          { unitId: org.units.TCKH!, acknowledgedAt: vn("2026-11-11T08:00:00") },
+          { externalName: "Sở Nội vụ tỉnh Bình Định", isPaper: true },
+        ],
+      },
     },
   });
 
@@ -195,8 +204,29 @@ const figures = (f: Partial<OnTimeFigures>): OnTimeFigures => ({
 // NV: C-main (never acknowledged, overdue), G-main (returned).
 // VP: F-VP (ack in time, completed on time). NB: INFO only → no row. The delegation to cv.tckh: not counted.
 const EXPECTED: Record<string, OnTimeFigures> = {
-  TCKH: figures({ assigned: 4, acknowledgedInTime: 3, completed: 2, completedOnTimeOriginal: 1, completedOnTimeExtended: 2, completedLateOriginal: 1, completedLateExtended: 0, extended: 2, open: 2, overdueNow: 1, overdueNowOriginal: 2 }),
-  TP: figures({ assigned: 2, acknowledgedInTime: 1, completed: 1, completedOnTimeOriginal: 0, completedOnTimeExtended: 0, completedLateOriginal: 1, completedLateExtended: 1, open: 1 }),
+  TCKH: figures({
+    assigned: 4,
+    acknowledgedInTime: 3,
+    completed: 2,
+    completedOnTimeOriginal: 1,
+    completedOnTimeExtended: 2,
+    completedLateOriginal: 1,
+    completedLateExtended: 0,
+    extended: 2,
+    open: 2,
+    overdueNow: 1,
+    overdueNowOriginal: 2,
+  }),
+  TP: figures({
+    assigned: 2,
+    acknowledgedInTime: 1,
+    completed: 1,
+    completedOnTimeOriginal: 0,
+    completedOnTimeExtended: 0,
+    completedLateOriginal: 1,
+    completedLateExtended: 1,
+    open: 1,
+  }),
   NV: figures({ assigned: 2, returned: 1, open: 1, overdueNow: 1, overdueNowOriginal: 1 }),
   VP: figures({ assigned: 1, acknowledgedInTime: 1, completed: 1, completedOnTimeOriginal: 1, completedOnTimeExtended: 1 }),
 };
@@ -296,9 +326,39 @@ const readSheet = async (bytes: Uint8Array) => {
 
 /** Decree 30 Appendix IV's column headings, as the forms word them (issue 21). */
 const APP_IV = {
-  IN: ["Ngày đến", "Số đến", "Tác giả", "Số, ký hiệu văn bản", "Ngày tháng văn bản", "Tên loại và trích yếu nội dung", "Đơn vị hoặc người nhận", "Ngày chuyển", "Ký nhận", "Ghi chú"],
-  OUT: ["Số, ký hiệu văn bản", "Ngày tháng văn bản", "Tên loại và trích yếu nội dung văn bản", "Người ký", "Nơi nhận văn bản", "Đơn vị, người nhận bản lưu", "Số lượng bản", "Ngày chuyển", "Ký nhận", "Ghi chú"],
-  TRACKING: ["Số đến", "Tên loại, số, ký hiệu, ngày, tháng và tên cơ quan, tổ chức ban hành văn bản", "Đơn vị hoặc người nhận", "Thời hạn giải quyết", "Tiến độ giải quyết", "Số, ký hiệu văn bản trả lời", "Ghi chú"],
+  IN: [
+    "Ngày đến",
+    "Số đến",
+    "Tác giả",
+    "Số, ký hiệu văn bản",
+    "Ngày tháng văn bản",
+    "Tên loại và trích yếu nội dung",
+    "Đơn vị hoặc người nhận",
+    "Ngày chuyển",
+    "Ký nhận",
+    "Ghi chú",
+  ],
+  OUT: [
+    "Số, ký hiệu văn bản",
+    "Ngày tháng văn bản",
+    "Tên loại và trích yếu nội dung văn bản",
+    "Người ký",
+    "Nơi nhận văn bản",
+    "Đơn vị, người nhận bản lưu",
+    "Số lượng bản",
+    "Ngày chuyển",
+    "Ký nhận",
+    "Ghi chú",
+  ],
+  TRACKING: [
+    "Số đến",
+    "Tên loại, số, ký hiệu, ngày, tháng và tên cơ quan, tổ chức ban hành văn bản",
+    "Đơn vị hoặc người nhận",
+    "Thời hạn giải quyết",
+    "Tiến độ giải quyết",
+    "Số, ký hiệu văn bản trả lời",
+    "Ghi chú",
+  ],
 };
 /** The title block (agency, title, năm, từ ngày, từ số, quyển số) takes rows 1–6; the header is row 8. */
 const HEADER = 8;
@@ -418,7 +478,9 @@ describe("registers", () => {
   it("is refused to people outside the office; a bad period is a validation error", async () => {
     expect((await errorOf(exportRegister(deps(), { viewer: { actorUserId: u("tp.tckh") }, type: "IN", period: NOV, format: "xlsx" }))).code).toBe("FORBIDDEN");
     expect((await errorOf(exportRegister(deps(), { viewer: { actorUserId: u("vt.nb") }, type: "IN", period: NOV, format: "csv" }))).code).toBe("FORBIDDEN");
-    expect((await errorOf(exportRegister(deps(), { viewer: { actorUserId: u("cvp") }, type: "IN", period: { from: "2026-11-30", to: "2026-11-01" }, format: "csv" }))).code).toBe("VALIDATION");
+    expect((await errorOf(exportRegister(deps(), { viewer: { actorUserId: u("cvp") }, type: "IN", period: { from: "2026-11-30", to: "2026-11-01" }, format: "csv" }))).code).toBe(
+      "VALIDATION",
+    );
     expect((await errorOf(exportRegister(deps(), { viewer: { actorUserId: u("cvp") }, type: "IN", period: NOV, format: "csv", volume: 0 }))).code).toBe("VALIDATION");
   });
 });
@@ -469,13 +531,49 @@ describe("case files and archive export", () => {
     const read = (rel: string) => readFile(path.join(outDir, rel), "utf8");
     const caseMeta = JSON.parse(await read("ho-so.json"));
     const FileCode = { OrganId: ORGAN_ID, FileCatalog: 2026, FileNotation: "05-VP" };
-    expect(caseMeta).toMatchObject({ FileCode, Title: "Hồ sơ xây dựng dự toán ngân sách năm 2027", Maintenance: "10 năm", Creator: "Trần Thị Bình", DocTotal: 3, PageTotal: 2, StartDate: "2026-10-28", EndDate: "2026-10-30" });
-    expect(Object.keys(caseMeta).slice(0, 11)).toEqual(["FileCode", "Title", "Maintenance", "Rights", "Creator", "Language", "StartDate", "EndDate", "DocTotal", "PageTotal", "Description"]);
-    expect(await read("ho-so.xml")).toContain("<FileCode>\n    <OrganId>000.00.31.H23</OrganId>\n    <FileCatalog>2026</FileCatalog>\n    <FileNotation>05-VP</FileNotation>\n  </FileCode>");
+    expect(caseMeta).toMatchObject({
+      FileCode,
+      Title: "Hồ sơ xây dựng dự toán ngân sách năm 2027",
+      Maintenance: "10 năm",
+      Creator: "Trần Thị Bình",
+      DocTotal: 3,
+      PageTotal: 2,
+      StartDate: "2026-10-28",
+      EndDate: "2026-10-30",
+    });
+    expect(Object.keys(caseMeta).slice(0, 11)).toEqual([
+      "FileCode",
+      "Title",
+      "Maintenance",
+      "Rights",
+      "Creator",
+      "Language",
+      "StartDate",
+      "EndDate",
+      "DocTotal",
+      "PageTotal",
+      "Description",
+    ]);
+    expect(await read("ho-so.xml")).toContain(
+      "<FileCode>\n    <OrganId>000.00.31.H23</OrganId>\n    <FileCatalog>2026</FileCatalog>\n    <FileNotation>05-VP</FileNotation>\n  </FileCode>",
+    );
     expect(await read("ho-so.xml")).not.toMatch(/>UBND[.<]/);
 
     const meta = JSON.parse(await read("van-ban/001-D2-2026/metadata.json"));
-    expect(meta).toMatchObject({ FileCode, DocOrdinal: 1, TypeName: "Công văn", CodeNumber: "11", CodeNotation: "STC-NS", IssuedDate: "2026-10-30", OrganName: "Sở Tài chính tỉnh Bình Định", Language: "Tiếng Việt", PageAmount: 2, ArrivalNumber: 2, Priority: 0, DueDate: "2026-11-06" });
+    expect(meta).toMatchObject({
+      FileCode,
+      DocOrdinal: 1,
+      TypeName: "Công văn",
+      CodeNumber: "11",
+      CodeNotation: "STC-NS",
+      IssuedDate: "2026-10-30",
+      OrganName: "Sở Tài chính tỉnh Bình Định",
+      Language: "Tiếng Việt",
+      PageAmount: 2,
+      ArrivalNumber: 2,
+      Priority: 0,
+      DueDate: "2026-11-06",
+    });
     expect(meta.ArrivalDate).toBe("2026-11-02");
     type Trace = { Action: string; ActionCode: string; Unit: string | null; Content: string | null };
     const trace = meta.TraceHeaderList as Trace[];
@@ -498,9 +596,23 @@ describe("case files and archive export", () => {
 
     const manifest = JSON.parse(await read("manifest.json"));
     const paths = manifest.files.map((f: { path: string }) => f.path);
-    expect(paths).toEqual(expect.arrayContaining(["ho-so.json", "ho-so.xml", "muc-luc-van-ban.xlsx", "nhat-ky.jsonl", "van-ban/001-D2-2026/original.pdf", "van-ban/001-D2-2026/stamped.pdf", "van-ban/002-M1-2026/metadata.xml", "van-ban/003-D3-2026/metadata.json"]));
+    expect(paths).toEqual(
+      expect.arrayContaining([
+        "ho-so.json",
+        "ho-so.xml",
+        "muc-luc-van-ban.xlsx",
+        "nhat-ky.jsonl",
+        "van-ban/001-D2-2026/original.pdf",
+        "van-ban/001-D2-2026/stamped.pdf",
+        "van-ban/002-M1-2026/metadata.xml",
+        "van-ban/003-D3-2026/metadata.json",
+      ]),
+    );
     expect(paths.some((p: string) => p.startsWith("van-ban/002-M1-2026/") && p.endsWith(".pdf"))).toBe(false); // secret: no file, ever
-    const audit = (await read("nhat-ky.jsonl")).trim().split("\n").map((l) => JSON.parse(l));
+    const audit = (await read("nhat-ky.jsonl"))
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l));
     expect(audit.some((e) => e.type === "document.registered" && e.entityId === docs.A)).toBe(true);
     expect(audit.some((e) => e.type === "assignment.extensionGranted")).toBe(true);
     expect(audit.some((e) => e.type === "caseFile.closed")).toBe(true);

@@ -206,7 +206,13 @@ describe("deliverOutboxMessage", () => {
     await db.prisma.outboxMessage.delete({ where: { id: row.id } });
     // The dead worker claimed the row and may or may not have reached the platform before dying.
     const lockedUntil = new Date(deps.clock.now().getTime() + 120_000);
-    const reachedPlatform = await buildOutboxRow(db.prisma, { userId: s.users.head.id, kind: "assignment.new", payload: { assignmentId: s.main.id }, status: "SENDING", lockedUntil });
+    const reachedPlatform = await buildOutboxRow(db.prisma, {
+      userId: s.users.head.id,
+      kind: "assignment.new",
+      payload: { assignmentId: s.main.id },
+      status: "SENDING",
+      lockedUntil,
+    });
     const diedBefore = await buildOutboxRow(db.prisma, { userId: s.users.head.id, kind: "assignment.new", payload: { assignmentId: s.coord.id }, status: "SENDING", lockedUntil });
     await telegram.send({ identityId: "x", channel: "TELEGRAM", chatId: "tg-head", userId: s.users.head.id, locale: "vi" }, { text: "the dead worker's send" });
 
@@ -236,7 +242,9 @@ describe("deliverOutboxMessage with an inbox channel (the web chat is every pers
     const r = await deliverOutboxMessage(deps, { outboxId: row.id, senders: { ...senders, WEB: web }, workerId: "w1" });
     expect(r).toEqual({ outcome: "sent", channel: "WEB", identityId: null, platformMessageId: "web-1", recorded: true, inbox: { officeNotified: 0 } });
     // Rendered for that person; addressed to them by user id.
-    expect(web.sent.map((x) => [x.target.userId, x.target.chatId, x.target.identityId, x.message.title])).toEqual([[s.users.officer.id, s.users.officer.id, null, "[KHẨN] Giao việc D7-TCKH"]]);
+    expect(web.sent.map((x) => [x.target.userId, x.target.chatId, x.target.identityId, x.message.title])).toEqual([
+      [s.users.officer.id, s.users.officer.id, null, "[KHẨN] Giao việc D7-TCKH"],
+    ]);
     expect(await reload(row.id)).toMatchObject({ status: "SENT", channel: "WEB", identityId: null, platformMessageId: "web-1" });
     expect(await db.prisma.outboxMessage.count({ where: { kind: "office.unreachable" } })).toBe(0);
     expect(await db.prisma.auditEvent.count({ where: { type: "outbox.failed" } })).toBe(0);
@@ -332,7 +340,13 @@ describe("deliverOutboxMessage with an inbox channel (the web chat is every pers
     const { deps, s } = await setup();
     const web = inboxSender();
     const earlier = new Date(deps.clock.now().getTime() - 60_000);
-    await buildOutboxRow(db.prisma, { userId: s.users.officer.id, kind: "assignment.new", payload: { assignmentId: s.main.id }, createdAt: earlier, nextAttemptAt: new Date(deps.clock.now().getTime() + 3_600_000) });
+    await buildOutboxRow(db.prisma, {
+      userId: s.users.officer.id,
+      kind: "assignment.new",
+      payload: { assignmentId: s.main.id },
+      createdAt: earlier,
+      nextAttemptAt: new Date(deps.clock.now().getTime() + 3_600_000),
+    });
     const row = await buildOutboxRow(db.prisma, { userId: s.users.officer.id, kind: "assignment.new", payload: { assignmentId: s.coord.id } });
     expect((await deliverOutboxMessage(deps, { outboxId: row.id, senders: { WEB: web }, workerId: "w1" })).outcome).toBe("sent");
   });

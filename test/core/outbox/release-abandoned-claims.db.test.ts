@@ -38,7 +38,8 @@ describe("releaseAbandonedClaims", () => {
     expect(released).toBe(2);
     deps.clock.advance(1);
     expect((await findDueOutboxMessages(deps)).map((r) => r.id).sort()).toEqual([dead.id, deadToo.id].sort());
-    for (const row of [dead, deadToo]) expect((await deliverOutboxMessage(deps, { outboxId: row.id, senders: { TELEGRAM: sender }, workerId: "host-a~1234abcd/4003" })).outcome).toBe("sent");
+    for (const row of [dead, deadToo])
+      expect((await deliverOutboxMessage(deps, { outboxId: row.id, senders: { TELEGRAM: sender }, workerId: "host-a~1234abcd/4003" })).outcome).toBe("sent");
     for (const row of [live, otherInstance]) {
       expect(await db.prisma.outboxMessage.findUniqueOrThrow({ where: { id: row.id } })).toMatchObject({ status: "SENDING", lockedUntil });
     }

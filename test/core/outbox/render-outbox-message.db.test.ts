@@ -134,12 +134,27 @@ describe("renderOutboxMessage", () => {
     const now = deps.clock.now();
     const report = await db.prisma.report.create({ data: { assignmentId: s.main.id, kind: "COMPLETION", text: "Đã xong.", authorId: s.users.head.id, createdAt: now } });
     await db.prisma.assignment.update({ where: { id: s.main.id }, data: { status: "COMPLETED", completedAt: now, completedById: s.users.head.id } });
-    const completed = await renderOutboxMessage(deps, { kind: "assignment.completed", payload: { assignmentId: s.main.id, reportId: report.id }, userId: s.users.leader.id, locale: "vi" });
+    const completed = await renderOutboxMessage(deps, {
+      kind: "assignment.completed",
+      payload: { assignmentId: s.main.id, reportId: report.id },
+      userId: s.users.leader.id,
+      locale: "vi",
+    });
     expect(completed.ok && completed.message.text).toContain("Hoàn thành quá hạn 2 ngày làm việc.");
-    const en = await renderOutboxMessage(deps, { kind: "assignment.completed", payload: { assignmentId: s.main.id, reportId: report.id }, userId: s.users.leader.id, locale: "en" });
+    const en = await renderOutboxMessage(deps, {
+      kind: "assignment.completed",
+      payload: { assignmentId: s.main.id, reportId: report.id },
+      userId: s.users.leader.id,
+      locale: "en",
+    });
     expect(en.ok && en.message.text).toContain("Completed 2 working day(s) late.");
     // A reminder row written before the sweep counted days (no overdueDay) is counted the same way.
-    const overdue = await renderOutboxMessage(deps, { kind: "reminder.step", payload: { assignmentId: s.coord.id, step: "OVERDUE", at: now.toISOString() }, userId: s.users.tpHead.id, locale: "vi" });
+    const overdue = await renderOutboxMessage(deps, {
+      kind: "reminder.step",
+      payload: { assignmentId: s.coord.id, step: "OVERDUE", at: now.toISOString() },
+      userId: s.users.tpHead.id,
+      locale: "vi",
+    });
     expect(overdue.ok && overdue.message.text).toContain("đã quá hạn 2 ngày làm việc.");
   });
 
@@ -148,7 +163,9 @@ describe("renderOutboxMessage", () => {
     const s = await buildScenario(db.prisma);
     const now = deps.clock.now();
     await db.prisma.assignment.update({ where: { id: s.coord.id }, data: { status: "ACKNOWLEDGED", acknowledgedAt: now, acknowledgedById: s.users.tpHead.id } });
-    const report = await db.prisma.report.create({ data: { assignmentId: s.main.id, kind: "COMPLETION", text: "Đã tham mưu văn bản trả lời số 12/TCKH.", authorId: s.users.head.id } });
+    const report = await db.prisma.report.create({
+      data: { assignmentId: s.main.id, kind: "COMPLETION", text: "Đã tham mưu văn bản trả lời số 12/TCKH.", authorId: s.users.head.id },
+    });
     await db.prisma.assignment.update({ where: { id: s.main.id }, data: { status: "COMPLETED", completedAt: now, completedById: s.users.head.id } });
     const returned = await buildScenario(db.prisma);
     await db.prisma.assignment.update({ where: { id: returned.main.id }, data: { status: "RETURNED", returnedAt: now, returnReason: "Không thuộc thẩm quyền" } });
@@ -156,7 +173,15 @@ describe("renderOutboxMessage", () => {
       data: { assignmentId: s.coord.id, requestedById: s.users.tpHead.id, reason: "Chờ số liệu", requestedDueAt: new Date("2026-12-25T16:59:59.999Z"), previousDueAt: s.dueAt },
     });
     const extDecided = await db.prisma.extensionRequest.create({
-      data: { assignmentId: s.coord.id, requestedById: s.users.tpHead.id, reason: "x", requestedDueAt: new Date("2026-12-25T16:59:59.999Z"), status: "GRANTED", decidedById: s.users.leader.id, decidedAt: now },
+      data: {
+        assignmentId: s.coord.id,
+        requestedById: s.users.tpHead.id,
+        reason: "x",
+        requestedDueAt: new Date("2026-12-25T16:59:59.999Z"),
+        status: "GRANTED",
+        decidedById: s.users.leader.id,
+        decidedAt: now,
+      },
     });
     const extClosed = await db.prisma.extensionRequest.create({
       data: { assignmentId: returned.main.id, requestedById: s.users.head.id, reason: "x", requestedDueAt: new Date("2026-12-25T16:59:59.999Z"), status: "CLOSED", decidedAt: now },
@@ -165,12 +190,34 @@ describe("renderOutboxMessage", () => {
     const otherDoc = await buildScenario(db.prisma);
     // An issued outgoing document with TCKH as an electronic recipient (core/outgoing).
     const outDoc = await db.prisma.document.create({
-      data: { orgId: s.org.id, direction: "OUT", registerBook: "OUT", registerYear: 2026, registerNumber: 5, ref: "P5/2026", docType: "Công văn", codeNumber: "05", codeNotation: "UBND-VP", issuer: "UBND thành phố Quy Nhơn", subject: "V/v triển khai văn phòng điện tử", status: "ISSUED", createdById: s.users.clerk.id },
+      data: {
+        orgId: s.org.id,
+        direction: "OUT",
+        registerBook: "OUT",
+        registerYear: 2026,
+        registerNumber: 5,
+        ref: "P5/2026",
+        docType: "Công văn",
+        codeNumber: "05",
+        codeNotation: "UBND-VP",
+        issuer: "UBND thành phố Quy Nhơn",
+        subject: "V/v triển khai văn phòng điện tử",
+        status: "ISSUED",
+        createdById: s.users.clerk.id,
+      },
     });
     const outRecipient = await db.prisma.documentRecipient.create({ data: { documentId: outDoc.id, unitId: s.units.tckh.id } });
     // A package from the document interchange refused (core/interchange/receive-package.ts).
     const refusedPackage = await db.prisma.interchangePackage.create({
-      data: { orgId: s.org.id, axisDocId: "1001", fromOrganId: "000.00.31.H10", state: "REFUSED", refusalKey: "interchange.refused.namespace", refusalReason: "Gói tin không theo không gian tên edXML.", receivedAt: now },
+      data: {
+        orgId: s.org.id,
+        axisDocId: "1001",
+        fromOrganId: "000.00.31.H10",
+        state: "REFUSED",
+        refusalKey: "interchange.refused.namespace",
+        refusalReason: "Gói tin không theo không gian tên edXML.",
+        receivedAt: now,
+      },
     });
     // Packages waiting on the register clerks' card, and returned by one (core/interchange/decide-package.ts).
     const envelope = {
@@ -183,25 +230,80 @@ describe("renderOutboxMessage", () => {
       toPlaces: [],
       otherInfo: { priority: "1" },
     };
-    const heldFiles = { original: { sha256: "a".repeat(64), size: 5000 }, attachments: [{ sha256: "b".repeat(64), size: 812_000, name: "45-STC-NS.pdf", contentType: "application/pdf" }] };
+    const heldFiles = {
+      original: { sha256: "a".repeat(64), size: 5000 },
+      attachments: [{ sha256: "b".repeat(64), size: 812_000, name: "45-STC-NS.pdf", contentType: "application/pdf" }],
+    };
     const pendingPackage = await db.prisma.interchangePackage.create({
       data: { orgId: s.org.id, axisDocId: "1002", fromOrganId: "000.00.31.H10", state: "PENDING", envelope, files: heldFiles, receivedAt: now },
     });
     const returnedPackage = await db.prisma.interchangePackage.create({
-      data: { orgId: s.org.id, axisDocId: "1003", fromOrganId: "000.00.31.H10", state: "RETURNED", envelope, files: heldFiles, returnReason: "Gửi nhầm cơ quan", decidedById: s.users.clerk.id, decidedAt: now, receivedAt: now },
+      data: {
+        orgId: s.org.id,
+        axisDocId: "1003",
+        fromOrganId: "000.00.31.H10",
+        state: "RETURNED",
+        envelope,
+        files: heldFiles,
+        returnReason: "Gửi nhầm cơ quan",
+        decidedById: s.users.clerk.id,
+        decidedAt: now,
+        receivedAt: now,
+      },
     });
     // An agency returned the outgoing document through the interchange (core/interchange/send-statuses.ts).
-    const outgoingPackage = await db.prisma.interchangeOutgoing.create({ data: { documentId: outDoc.id, edxmlDocumentId: "000.00.32.H10,2026/12/10,05/UBND-VP", state: "SENT", nextAttemptAt: now, createdAt: now } });
-    const outgoingRecipient = await db.prisma.interchangeOutgoingRecipient.create({ data: { outgoingId: outgoingPackage.id, documentRecipientId: outRecipient.id, organId: "000.00.31.H10", organName: "Sở Tài chính tỉnh Bình Định", createdAt: now } });
-    const returnedStatus = await db.prisma.interchangeOutgoingStatus.create({ data: { axisDocId: "2001", recipientId: outgoingRecipient.id, statusCode: "02", description: "Sai thẩm quyền", receivedAt: now } });
+    const outgoingPackage = await db.prisma.interchangeOutgoing.create({
+      data: { documentId: outDoc.id, edxmlDocumentId: "000.00.32.H10,2026/12/10,05/UBND-VP", state: "SENT", nextAttemptAt: now, createdAt: now },
+    });
+    const outgoingRecipient = await db.prisma.interchangeOutgoingRecipient.create({
+      data: { outgoingId: outgoingPackage.id, documentRecipientId: outRecipient.id, organId: "000.00.31.H10", organName: "Sở Tài chính tỉnh Bình Định", createdAt: now },
+    });
+    const returnedStatus = await db.prisma.interchangeOutgoingStatus.create({
+      data: { axisDocId: "2001", recipientId: outgoingRecipient.id, statusCode: "02", description: "Sai thẩm quyền", receivedAt: now },
+    });
     // A sender recalled a package (core/interchange/receive-recall.ts); a recipient answered our recall; the axis kept refusing.
     const recalledPackage = await db.prisma.interchangePackage.create({
-      data: { orgId: s.org.id, axisDocId: "1004", fromOrganId: "000.00.31.H10", state: "RECALLED", envelope, files: heldFiles, recallAt: now, recallReason: "Sai số liệu", recallAnswer: "15", receivedAt: now },
+      data: {
+        orgId: s.org.id,
+        axisDocId: "1004",
+        fromOrganId: "000.00.31.H10",
+        state: "RECALLED",
+        envelope,
+        files: heldFiles,
+        recallAt: now,
+        recallReason: "Sai số liệu",
+        recallAnswer: "15",
+        receivedAt: now,
+      },
     });
-    const recallAnswer = await db.prisma.interchangeOutgoingStatus.create({ data: { axisDocId: "2002", recipientId: outgoingRecipient.id, statusCode: "16", description: "Đã xử lý xong", receivedAt: now } });
-    const failedOutgoing = await db.prisma.interchangeOutgoing.create({ data: { documentId: otherDoc.doc.id, edxmlDocumentId: "EFAILED00000001", state: "FAILED", lastError: "sendEdoc: HTTP 400", failedAt: now, nextAttemptAt: now, createdAt: now } });
+    const recallAnswer = await db.prisma.interchangeOutgoingStatus.create({
+      data: { axisDocId: "2002", recipientId: outgoingRecipient.id, statusCode: "16", description: "Đã xử lý xong", receivedAt: now },
+    });
+    const failedOutgoing = await db.prisma.interchangeOutgoing.create({
+      data: {
+        documentId: otherDoc.doc.id,
+        edxmlDocumentId: "EFAILED00000001",
+        state: "FAILED",
+        lastError: "sendEdoc: HTTP 400",
+        failedAt: now,
+        nextAttemptAt: now,
+        createdAt: now,
+      },
+    });
     const failedStatus = await db.prisma.interchangeStatusMessage.create({
-      data: { dedupeKey: "x:03", packageId: pendingPackage.id, statusCode: "03", toOrganId: "000.00.31.H10", responseCode: "45/STC-NS", responseDate: new Date("2026-12-10T00:00:00Z"), state: "FAILED", lastError: "sendEdoc: FAIL", failedAt: now, nextAttemptAt: now, createdAt: now },
+      data: {
+        dedupeKey: "x:03",
+        packageId: pendingPackage.id,
+        statusCode: "03",
+        toOrganId: "000.00.31.H10",
+        responseCode: "45/STC-NS",
+        responseDate: new Date("2026-12-10T00:00:00Z"),
+        state: "FAILED",
+        lastError: "sendEdoc: FAIL",
+        failedAt: now,
+        nextAttemptAt: now,
+        createdAt: now,
+      },
     });
     const payloads: Record<OutboxKind, object> = {
       "document.toDirect": { documentId: otherDoc.doc.id },
@@ -254,12 +356,27 @@ describe("renderOutboxMessage", () => {
     expect(toDirect.ok && toDirect.message.actions?.[0]?.command).toBe("/chidao D7");
     const digest = await renderOutboxMessage(deps, { kind: "office.digest", payload: { date: "2026-12-21" }, userId: s.users.office.id, locale: "vi" });
     expect(digest.ok && digest.message.text).toContain("Quá hạn:");
-    const chart = await renderOutboxMessage(deps, { kind: "office.weeklyChart", payload: { weekStart: "2026-11-30", pngSha256: "c".repeat(64) }, userId: s.users.office.id, locale: "vi" });
+    const chart = await renderOutboxMessage(deps, {
+      kind: "office.weeklyChart",
+      payload: { weekStart: "2026-11-30", pngSha256: "c".repeat(64) },
+      userId: s.users.office.id,
+      locale: "vi",
+    });
     expect(chart.ok && chart.message.attachments).toEqual([{ sha256: "c".repeat(64), fileName: "bao-cao-tuan-2026-11-30.png", mime: "image/png", kind: "photo" }]);
-    const overdue = await renderOutboxMessage(deps, { kind: "reminder.step", payload: { assignmentId: s.coord.id, step: "OVERDUE", at: now.toISOString(), overdueDay: 3 }, userId: s.users.tpHead.id, locale: "vi" });
+    const overdue = await renderOutboxMessage(deps, {
+      kind: "reminder.step",
+      payload: { assignmentId: s.coord.id, step: "OVERDUE", at: now.toISOString(), overdueDay: 3 },
+      userId: s.users.tpHead.id,
+      locale: "vi",
+    });
     expect(overdue.ok && overdue.message.text).toContain("đã quá hạn 3 ngày làm việc.");
     // A reminder about work that is done is not sent.
-    const stale = await renderOutboxMessage(deps, { kind: "reminder.step", payload: { assignmentId: s.main.id, step: "OVERDUE", at: now.toISOString() }, userId: s.users.head.id, locale: "vi" });
+    const stale = await renderOutboxMessage(deps, {
+      kind: "reminder.step",
+      payload: { assignmentId: s.main.id, step: "OVERDUE", at: now.toISOString() },
+      userId: s.users.head.id,
+      locale: "vi",
+    });
     expect(stale.ok).toBe(false);
   });
 });

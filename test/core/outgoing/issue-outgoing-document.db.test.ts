@@ -30,7 +30,21 @@ const deps = () => createTestDeps(db.prisma, { files });
 
 /** A self-signed PKCS#12 made here. */
 const makeCertificate = async (name: string, cn: string): Promise<AgencyCertificate> => {
-  await run("openssl", ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", join(dir, `${name}.key`), "-out", join(dir, `${name}.crt`), "-days", "30", "-subj", `/CN=${cn}`]);
+  await run("openssl", [
+    "req",
+    "-x509",
+    "-newkey",
+    "rsa:2048",
+    "-nodes",
+    "-keyout",
+    join(dir, `${name}.key`),
+    "-out",
+    join(dir, `${name}.crt`),
+    "-days",
+    "30",
+    "-subj",
+    `/CN=${cn}`,
+  ]);
   await run("openssl", ["pkcs12", "-export", "-inkey", join(dir, `${name}.key`), "-in", join(dir, `${name}.crt`), "-out", join(dir, `${name}.p12`), "-passout", "pass:pw"]);
   return loadAgencyCertificate({ p12Path: join(dir, `${name}.p12`), passphrase: "pw" });
 };
@@ -40,7 +54,10 @@ const page1Lines = async (bytes: Uint8Array): Promise<string[]> => {
   const path = join(dir, `p${Math.random().toString(36).slice(2)}.pdf`);
   await writeFile(path, bytes);
   const { stdout } = await run("pdftotext", ["-f", "1", "-l", "1", path, "-"]);
-  return stdout.split("\n").map((l) => l.trim()).filter(Boolean);
+  return stdout
+    .split("\n")
+    .map((l) => l.trim())
+    .filter(Boolean);
 };
 
 beforeAll(async () => {
@@ -81,9 +98,7 @@ describe("issueOutgoingDocument", () => {
   // connections (the db project runs on PostgreSQL too in `npm test`); on PGlite (one session) they
   // interleave only between statements.
   it("numbers 30 concurrent issues 01–30 with their notations, no gap or duplicate", async () => {
-    const results = await Promise.all(
-      Array.from({ length: 30 }, (_, i) => issue(i % 3 === 0 ? { docType: "Quyết định" } : { draftingUnitCode: i % 3 === 1 ? "VP" : "TCKH" })),
-    );
+    const results = await Promise.all(Array.from({ length: 30 }, (_, i) => issue(i % 3 === 0 ? { docType: "Quyết định" } : { draftingUnitCode: i % 3 === 1 ? "VP" : "TCKH" })));
     const numbers = results.map((r) => r.registerNumber).sort((a, b) => a - b);
     expect(numbers).toEqual(Array.from({ length: 30 }, (_, i) => i + 1));
     for (const r of results) {

@@ -26,7 +26,11 @@ let org: OrgFixture;
 let pdf: Uint8Array;
 const files = createMemoryFileStore();
 const deps = () => createTestDeps(db.prisma, { files, settings: { agencyOrganId: "000.00.31.H23" } });
-const errorOf = async (p: Promise<unknown>) => (await p.then(() => null, (e: unknown) => e)) as DomainError;
+const errorOf = async (p: Promise<unknown>) =>
+  (await p.then(
+    () => null,
+    (e: unknown) => e,
+  )) as DomainError;
 
 beforeAll(async () => {
   db = await createTestDatabase();
@@ -140,21 +144,33 @@ units:
     const results = await Promise.all(
       Array.from({ length: 24 }, (_, i) => {
         const kind = kinds[i % 4]!;
-        const r = kind === "city" ? issue() : kind === "ward" ? ward() : kind === "normative" ? issue({ docType: "Quyết định", normative: true }) : ward({ docType: "Quyết định", normative: true });
+        const r =
+          kind === "city"
+            ? issue()
+            : kind === "ward"
+              ? ward()
+              : kind === "normative"
+                ? issue({ docType: "Quyết định", normative: true })
+                : ward({ docType: "Quyết định", normative: true });
         return r.then((x) => ({ kind, ...x }));
       }),
     );
     for (const kind of kinds) {
       const mine = results.filter((r) => r.kind === kind);
       expect(new Set(mine.map((r) => r.registerBook)).size, kind).toBe(1);
-      expect(mine.map((r) => r.registerNumber).sort((a, b) => a - b), kind).toEqual([1, 2, 3, 4, 5, 6]);
+      expect(
+        mine.map((r) => r.registerNumber).sort((a, b) => a - b),
+        kind,
+      ).toEqual([1, 2, 3, 4, 5, 6]);
     }
     expect(results.map((r) => Number(/^P(\d+)\//.exec(r.ref)![1])).sort((a, b) => a - b)).toEqual(Array.from({ length: 24 }, (_, i) => i + 1));
     expect(new Set(results.map((r) => `${r.registerBook} ${r.numberAndNotation}`)).size).toBe(24);
   }, 180_000);
 
   it("the archive package names each issuer and recipient by its electronic identifier: the agency's, a ward's own, none for an outside agency", async () => {
-    await importOrganization(deps(), { text: `organization: { name: "UBND tỉnh Gia Lai", code: "UBND" }\nunits:\n  - { code: "NB", name: "UBND phường Quy Nhơn Bắc", kind: WARD, organId: "000.31.32.H23" }\n` });
+    await importOrganization(deps(), {
+      text: `organization: { name: "UBND tỉnh Gia Lai", code: "UBND" }\nunits:\n  - { code: "NB", name: "UBND phường Quy Nhơn Bắc", kind: WARD, organId: "000.31.32.H23" }\n`,
+    });
     const city = await issue({ internalRecipients: ["TCKH", "NB"], externalRecipients: ["Sở Nội vụ tỉnh Gia Lai"] });
     const w = await ward({ internalRecipients: ["VP"] });
     const d = deps();

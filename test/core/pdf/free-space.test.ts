@@ -36,7 +36,21 @@ describe("findFreeSpot", () => {
     const specky = { ...OPTS, speckRatio: 0.002 };
     expect(findFreeSpot(raster([], [[70, 15]]), BOX, specky)).toEqual({ left: 55, top: 5, width: 40, height: 30 });
     expect(findFreeSpot(raster([], [[70, 15]]), BOX, OPTS)?.left).not.toBe(55);
-    expect(findFreeSpot(raster([], [[70, 15], [71, 15], [72, 15], [73, 15]]), BOX, specky)?.left).not.toBe(55);
+    expect(
+      findFreeSpot(
+        raster(
+          [],
+          [
+            [70, 15],
+            [71, 15],
+            [72, 15],
+            [73, 15],
+          ],
+        ),
+        BOX,
+        specky,
+      )?.left,
+    ).not.toBe(55);
     expect(findFreeSpot(raster([[0, 0, 100, 200]]), BOX, OPTS)).toBeNull();
     expect(findFreeSpot(raster(), { ...BOX, width: 120 }, OPTS)).toBeNull();
   });

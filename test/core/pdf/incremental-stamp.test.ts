@@ -51,11 +51,14 @@ const handWrittenPdf = (options: { rotate?: number } = {}): Uint8Array => {
 const counting = (source: ByteSource) => {
   let bytesRead = 0;
   return {
-    source: { ...source, read: async (offset: number, length: number) => {
-      const buf = await source.read(offset, length);
-      bytesRead += buf.length;
-      return buf;
-    } } satisfies ByteSource,
+    source: {
+      ...source,
+      read: async (offset: number, length: number) => {
+        const buf = await source.read(offset, length);
+        bytesRead += buf.length;
+        return buf;
+      },
+    } satisfies ByteSource,
     bytesRead: () => bytesRead,
   };
 };
@@ -132,11 +135,19 @@ describe("the ĐẾN stamp as an incremental update", () => {
     const filler = Buffer.alloc(40 * 1024 * 1024, 0x41);
     const file = await PdfFile.open(bytesSource(big));
     const n = file.size;
-    const prefix = Buffer.concat([Buffer.from(big), Buffer.from(`\n${n} 0 obj\n<< /Length ${filler.length} >>\nstream\n`, "latin1"), filler, Buffer.from("\nendstream\nendobj\n", "latin1")]);
+    const prefix = Buffer.concat([
+      Buffer.from(big),
+      Buffer.from(`\n${n} 0 obj\n<< /Length ${filler.length} >>\nstream\n`, "latin1"),
+      filler,
+      Buffer.from("\nendstream\nendobj\n", "latin1"),
+    ]);
     const xrefAt = prefix.length;
     const grown = Buffer.concat([
       prefix,
-      Buffer.from(`xref\n${n} 1\n${String(big.length + 1).padStart(10, "0")} 00000 n\r\ntrailer\n<< /Size ${n + 1} /Root ${(file.trailer.entries.get("Root") as { num: number }).num} 0 R /Prev ${file.lastXrefOffset} >>\nstartxref\n${xrefAt}\n%%EOF\n`, "latin1"),
+      Buffer.from(
+        `xref\n${n} 1\n${String(big.length + 1).padStart(10, "0")} 00000 n\r\ntrailer\n<< /Size ${n + 1} /Root ${(file.trailer.entries.get("Root") as { num: number }).num} 0 R /Prev ${file.lastXrefOffset} >>\nstartxref\n${xrefAt}\n%%EOF\n`,
+        "latin1",
+      ),
     ]);
     expect(qpdfCheck(grown)).toContain("No syntax or stream encoding errors");
     const path = writeTemp(grown);

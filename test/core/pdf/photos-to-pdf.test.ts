@@ -37,12 +37,17 @@ describe("photosToPdf", () => {
     const portrait = { width: Math.round(A4_POINTS.width), height: Math.round(A4_POINTS.height) };
     expect(await pageSizes(pdf)).toEqual([portrait, portrait]);
     // Pixels are turned, not just the page: the embedded image is 300 wide, 400 high.
-    expect(await embeddedImageSizes(pdf)).toEqual([{ width: 300, height: 400 }, { width: 300, height: 420 }]);
+    expect(await embeddedImageSizes(pdf)).toEqual([
+      { width: 300, height: 400 },
+      { width: 300, height: 420 },
+    ]);
   });
 
   it("gives a landscape photo a landscape A4 page", async () => {
     const sharp = (await import("sharp")).default;
-    const landscape = await sharp({ create: { width: 800, height: 500, channels: 3, background: "#eeeeee" } }).jpeg().toBuffer();
+    const landscape = await sharp({ create: { width: 800, height: 500, channels: 3, background: "#eeeeee" } })
+      .jpeg()
+      .toBuffer();
     const pdf = await photosToPdf([validateImage(new Uint8Array(landscape), "jpeg")]);
     expect(await pageSizes(pdf)).toEqual([{ width: Math.round(A4_POINTS.height), height: Math.round(A4_POINTS.width) }]);
   });

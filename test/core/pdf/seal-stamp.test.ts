@@ -60,7 +60,12 @@ describe("stampSeal", () => {
     const path = join(dir, "rotated.pdf");
     await writeFile(path, sealed);
     const { stdout } = await run("pdftotext", ["-bbox", path, "-"]);
-    const words = [...stdout.matchAll(/<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)<\/word>/g)].map((m) => ({ x: Number(m[1]), y: Number(m[2]), xMax: Number(m[3]), word: m[5] }));
+    const words = [...stdout.matchAll(/<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)<\/word>/g)].map((m) => ({
+      x: Number(m[1]),
+      y: Number(m[2]),
+      xMax: Number(m[3]),
+      word: m[5],
+    }));
     const number = words.find((w) => w.word === "05/UBND-VP");
     expect(number).toBeDefined();
     // Displayed landscape: 841.89 wide; the block is in the right third and the top 60 pt.
@@ -70,7 +75,10 @@ describe("stampSeal", () => {
 
   it("on a scan of a paper original prints the digitised copy's block: SAO Y, the copying agency, the time; no number", async () => {
     const sealed = await stampSeal(await samplePdf(), { form: "SAO_Y", agencyName: "UBND phường Quy Nhơn", signedAt: SEAL.signedAt });
-    const lines = (await textOfPage1(sealed, "sao-y.pdf")).split("\n").map((l) => l.trim()).filter(Boolean);
+    const lines = (await textOfPage1(sealed, "sao-y.pdf"))
+      .split("\n")
+      .map((l) => l.trim())
+      .filter(Boolean);
     // Decree 30 Appendix I Part II, I.3.c: copy type, copying agency, signing time (ISO 8601), in that order.
     const at = lines.indexOf("SAO Y");
     expect(at).toBeGreaterThanOrEqual(0);

@@ -16,7 +16,21 @@ let certificate: AgencyCertificate;
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), "sign-"));
   // A self-signed agency certificate made here, as a PKCS#12 with a passphrase.
-  await run("openssl", ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", join(dir, "key.pem"), "-out", join(dir, "cert.pem"), "-days", "30", "-subj", "/CN=UBND thanh pho Quy Nhon/O=UBND/C=VN"]);
+  await run("openssl", [
+    "req",
+    "-x509",
+    "-newkey",
+    "rsa:2048",
+    "-nodes",
+    "-keyout",
+    join(dir, "key.pem"),
+    "-out",
+    join(dir, "cert.pem"),
+    "-days",
+    "30",
+    "-subj",
+    "/CN=UBND thanh pho Quy Nhon/O=UBND/C=VN",
+  ]);
   await run("openssl", ["pkcs12", "-export", "-inkey", join(dir, "key.pem"), "-in", join(dir, "cert.pem"), "-out", join(dir, "agency.p12"), "-passout", "pass:mat-khau"]);
   await writeFile(join(dir, "pass.txt"), "mat-khau\n");
   certificate = await loadAgencyCertificate({ p12Path: join(dir, "agency.p12"), passphraseFile: join(dir, "pass.txt") });
@@ -33,7 +47,10 @@ describe("signPdf", () => {
     const path = join(dir, "signed.pdf");
     await writeFile(path, signed);
     // pdfsig exits non-zero when the certificate is not trusted (self-signed): read its report either way.
-    const report = await run("pdfsig", [path]).then((r) => r.stdout, (e: { stdout: string }) => e.stdout);
+    const report = await run("pdfsig", [path]).then(
+      (r) => r.stdout,
+      (e: { stdout: string }) => e.stdout,
+    );
     expect(report).toContain("Signature Type: ETSI.CAdES.detached");
     expect(report).toContain("Total document signed");
     expect(report).toContain("Signature is Valid");
@@ -50,7 +67,10 @@ describe("signPdf", () => {
     tampered[at] = tampered[at]! ^ 0x01;
     const path = join(dir, "tampered.pdf");
     await writeFile(path, tampered);
-    const report = await run("pdfsig", [path]).then((r) => r.stdout, (e: { stdout: string }) => e.stdout);
+    const report = await run("pdfsig", [path]).then(
+      (r) => r.stdout,
+      (e: { stdout: string }) => e.stdout,
+    );
     expect(report).not.toContain("Signature is Valid");
   });
 

@@ -173,7 +173,9 @@ describe("stampReceived placement", () => {
     expect(quocHieu.map((w) => w.word).join(" ")).toContain("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM");
     const stamped = await stampReceived(page, { ...stamp, routing: "TCKH (chủ trì); TP, VP (phối hợp); NB (để biết)", caseFile: "05-VP" });
 
-    const text = pdftotext(stamped).split("\n").map((l) => l.trim());
+    const text = pdftotext(stamped)
+      .split("\n")
+      .map((l) => l.trim());
     expect(text).toContain(QUOC_HIEU);
     expect(text).toContain(TIEU_NGU);
     expect(text).toContain("Số và ký hiệu HS: 05-VP");

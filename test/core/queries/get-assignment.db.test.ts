@@ -2,7 +2,16 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { DomainError } from "../../../core/errors.ts";
 import { getAssignmentByRef, type GetAssignmentByRefInput } from "../../../core/queries/get-assignment.ts";
 import { createTestClock, createTestDeps, type TestClock } from "../../support/core.ts";
-import { DIRECTIVE_TEXT, assignmentIdOf, buildVisibilityScene, directSample, markAcknowledged, markDelegated, requestExtension, type VisibilityScene } from "../../support/query-builders.ts";
+import {
+  DIRECTIVE_TEXT,
+  assignmentIdOf,
+  buildVisibilityScene,
+  directSample,
+  markAcknowledged,
+  markDelegated,
+  requestExtension,
+  type VisibilityScene,
+} from "../../support/query-builders.ts";
 import { createTestDatabase, type TestDatabase } from "../../support/test-db.ts";
 import { setupExampleOrg, type OrgFixture } from "../../support/workflow.ts";
 
@@ -66,7 +75,13 @@ describe("getAssignmentByRef", () => {
     const parent = await assignmentIdOf(db.prisma, "D1/2026-TCKH");
     const child = await markDelegated(db.prisma, parent, org.users["cv.tckh"]!, clock.now());
     const a = await get("cv.tckh", { number: 1, unitCode: "TCKH", officerCode: "CV.TCKH" });
-    expect(a).toMatchObject({ assignmentId: child, parentId: parent, displayRef: "D1-TCKH-cv.tckh", assignee: { code: "cv.tckh", name: "Hoàng Văn Em" }, actions: ["ack", "progress", "complete"] });
+    expect(a).toMatchObject({
+      assignmentId: child,
+      parentId: parent,
+      displayRef: "D1-TCKH-cv.tckh",
+      assignee: { code: "cv.tckh", name: "Hoàng Văn Em" },
+      actions: ["ack", "progress", "complete"],
+    });
     // The unit's own assignment: visible to the officer (same document), but not theirs to act on.
     expect(await get("cv.tckh", { number: 1, unitCode: "TCKH" })).toMatchObject({ assignmentId: parent, status: "IN_PROGRESS", actions: [] });
     expect(await codeOf(get("cv.tckh", { number: 1, unitCode: "TCKH", officerCode: "cv.tp" }))).toBe("ASSIGNMENT_NOT_FOUND");

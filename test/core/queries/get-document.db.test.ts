@@ -63,7 +63,15 @@ describe("getDocumentByRef", () => {
     await directSample(deps(), org, reg.documentId, { main: "TP", due: { date: "2026-12-10" } });
     clock.advance(3_600_000);
     const corrected = "Sửa: giao Phòng TCKH chủ trì, phối hợp Sở Tư pháp; Sở Nội vụ để biết.";
-    await directSample(deps(), org, reg.documentId, { actorUserId: org.users.vanthu!, onBehalfOfUserCode: "pct", text: corrected, main: "TCKH", coordinate: ["TP"], info: ["NV"], due: { date: "2026-12-10" } });
+    await directSample(deps(), org, reg.documentId, {
+      actorUserId: org.users.vanthu!,
+      onBehalfOfUserCode: "pct",
+      text: corrected,
+      main: "TCKH",
+      coordinate: ["TP"],
+      info: ["NV"],
+      due: { date: "2026-12-10" },
+    });
     const main = await assignmentIdOf(db.prisma, "D1/2026-TCKH");
     clock.advance(3_600_000);
     await markAcknowledged(db.prisma, main, org.users["tp.tckh"]!, clock.now());
@@ -96,7 +104,13 @@ describe("getDocumentByRef", () => {
       actions: ["delegate", "progress", "complete", "extend"],
     });
     expect(tckh!.children).toHaveLength(1);
-    expect(tckh!.children[0]).toMatchObject({ displayRef: "D1-TCKH-cv.tckh", status: "ASSIGNED", assignee: { code: "cv.tckh", name: "Hoàng Văn Em" }, dueAt: new Date("2026-12-08T16:59:59.999Z"), children: [] });
+    expect(tckh!.children[0]).toMatchObject({
+      displayRef: "D1-TCKH-cv.tckh",
+      status: "ASSIGNED",
+      assignee: { code: "cv.tckh", name: "Hoàng Văn Em" },
+      dueAt: new Date("2026-12-08T16:59:59.999Z"),
+      children: [],
+    });
     expect(tp!.actions).toEqual([]); // tp.tckh is not Tư pháp's head
     expect(nv!.dueAt).toBeNull();
     expect(cancelled).toMatchObject({ workingDaysLeft: null, isOverdue: false, actions: [] });

@@ -41,7 +41,14 @@ describe("listOverdue", () => {
       ["TP", ["D2-TP:1"]],
     ]);
     expect(r.groups[0]!.unit.name).toBe("Sở Tài chính");
-    expect(r.groups[0]!.items[0]).toMatchObject({ ref: "D1/2026-TCKH", role: "MAIN", status: "ASSIGNED", subject: "V/v hướng dẫn lập dự toán ngân sách năm 2027", assignee: null, isPaper: false });
+    expect(r.groups[0]!.items[0]).toMatchObject({
+      ref: "D1/2026-TCKH",
+      role: "MAIN",
+      status: "ASSIGNED",
+      subject: "V/v hướng dẫn lập dự toán ngân sách năm 2027",
+      assignee: null,
+      isPaper: false,
+    });
     for (const user of ["chutich", "vanthu"]) expect(shape(await overdue(user))).toEqual(shape(r));
     expect(shape(await overdue("cvp", "tp"))).toEqual([["TP", ["D2-TP:1"]]]);
   });

@@ -35,10 +35,12 @@ const sweep = async (deps: ReturnType<typeof createTestDeps>) => {
 };
 
 const outbox = async () =>
-  (await db.prisma.outboxMessage.findMany({ orderBy: { createdAt: "asc" }, select: { userId: true, kind: true, payload: true, dedupeKey: true, nextAttemptAt: true } })).map((r) => ({
-    ...r,
-    payload: r.payload as { step: string; audience: string; overdueDay?: number; at: string },
-  }));
+  (await db.prisma.outboxMessage.findMany({ orderBy: { createdAt: "asc" }, select: { userId: true, kind: true, payload: true, dedupeKey: true, nextAttemptAt: true } })).map(
+    (r) => ({
+      ...r,
+      payload: r.payload as { step: string; audience: string; overdueDay?: number; at: string },
+    }),
+  );
 
 const whoGot = (rows: Awaited<ReturnType<typeof outbox>>, org: TestOrg, step: string) => {
   const byId = new Map(Object.entries(org.users).map(([code, id]) => [id, code]));
@@ -70,7 +72,13 @@ describe("sendDueReminder: the chase along a timeline (fake clock)", () => {
     let rows = await outbox();
     expect(whoGot(rows, org, "ACK_REMINDER")).toEqual(["pp.tckh:HEADS", "tp.tckh:HEADS"]);
     expect(rows.map((r) => r.dedupeKey).sort()).toEqual([`rem:${a.id}:1:${org.users["pp.tckh"]}`, `rem:${a.id}:1:${org.users["tp.tckh"]}`].sort());
-    expect(await row()).toMatchObject({ reminderCount: 1, lastReminderAt: vn("2026-03-02T13:30:00"), nextReminderAt: vn("2026-03-03T08:00:00"), reminderStep: "ACK_ESCALATION_OFFICE", escalationLevel: 2 });
+    expect(await row()).toMatchObject({
+      reminderCount: 1,
+      lastReminderAt: vn("2026-03-02T13:30:00"),
+      nextReminderAt: vn("2026-03-03T08:00:00"),
+      reminderStep: "ACK_ESCALATION_OFFICE",
+      escalationLevel: 2,
+    });
     // A second sweep at the same moment sends nothing.
     expect(await sweep(deps)).toEqual([]);
 
@@ -152,7 +160,14 @@ describe("sendDueReminder: the chase along a timeline (fake clock)", () => {
   it("tells a delegated officer as the holder, and tells nobody twice (a head who is also in the office)", async () => {
     const { clock, deps, org, calendar, policy } = await setup();
     // An assignment to the office itself: cvp is its head AND a MONITOR.
-    const vp = await buildAssignment(db.prisma, org, { unit: "VP", sentAt: clock.now(), dueAt: dueAtForDate("2026-03-03"), acknowledgedAt: clock.now(), status: "ACKNOWLEDGED", schedule: { calendar, policy, now: clock.now() } });
+    const vp = await buildAssignment(db.prisma, org, {
+      unit: "VP",
+      sentAt: clock.now(),
+      dueAt: dueAtForDate("2026-03-03"),
+      acknowledgedAt: clock.now(),
+      status: "ACKNOWLEDGED",
+      schedule: { calendar, policy, now: clock.now() },
+    });
     const delegated = await buildAssignment(db.prisma, org, {
       sentAt: clock.now(),
       dueAt: dueAtForDate("2026-03-03"),
@@ -165,7 +180,12 @@ describe("sendDueReminder: the chase along a timeline (fake clock)", () => {
     clock.set(vn("2026-03-05T08:00:00"));
     await sweep(deps);
     const rows = await outbox();
-    const of = (id: string) => whoGot(rows.filter((r) => (r.payload as unknown as { assignmentId: string }).assignmentId === id), org, "OVERDUE");
+    const of = (id: string) =>
+      whoGot(
+        rows.filter((r) => (r.payload as unknown as { assignmentId: string }).assignmentId === id),
+        org,
+        "OVERDUE",
+      );
     expect(of(vp.id)).toEqual(["cv.vp:OFFICE", "cvp:HOLDER"]);
     expect(of(delegated.id)).toEqual(["cv.tckh:HOLDER", "cv.vp:OFFICE", "cvp:OFFICE", "pp.tckh:HEADS", "tp.tckh:HEADS"]);
   });
@@ -190,7 +210,12 @@ describe("sendDueReminder: the chase along a timeline (fake clock)", () => {
     const orgPolicy = resolveReminderPolicy({ ackDelayMinutes: { NORMAL: 60 } });
     const a = await buildAssignment(db.prisma, org, { sentAt: clock.now(), schedule: { calendar, policy: orgPolicy, now: clock.now() } });
     const info = await buildAssignment(db.prisma, org, { role: "INFO", sentAt: clock.now(), schedule: { calendar, policy: orgPolicy, now: clock.now() } });
-    const paper = await buildAssignment(db.prisma, org, { isPaper: true, sentAt: clock.now(), dueAt: dueAtForDate("2026-03-03"), schedule: { calendar, policy: orgPolicy, now: clock.now() } });
+    const paper = await buildAssignment(db.prisma, org, {
+      isPaper: true,
+      sentAt: clock.now(),
+      dueAt: dueAtForDate("2026-03-03"),
+      schedule: { calendar, policy: orgPolicy, now: clock.now() },
+    });
     expect((await db.prisma.assignment.findUniqueOrThrow({ where: { id: a.id } })).nextReminderAt).toEqual(vn("2026-03-02T09:00:00"));
     for (const id of [info.id, paper.id]) expect((await db.prisma.assignment.findUniqueOrThrow({ where: { id } })).nextReminderAt).toBeNull();
     // The send plans with the org policy too: 1 working hour after 08:00.

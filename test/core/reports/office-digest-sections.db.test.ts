@@ -35,7 +35,15 @@ beforeAll(async () => {
   // Fri 27/11: A directed (TCKH acknowledges, TP does not), B waiting; Sat 28/11: a secret one.
   await register("A", "2026-11-27T08:00:00", { urgency: "URGENT" });
   at("2026-11-27T09:00:00");
-  const directive = await issueDirective(deps(), { actorUserId: org.users.chutich!, documentId: refs.A!, text: "Giao TCKH chủ trì.", main: "TCKH", coordinate: ["TP"], info: ["NB"], due: { date: "2026-12-10" } });
+  const directive = await issueDirective(deps(), {
+    actorUserId: org.users.chutich!,
+    documentId: refs.A!,
+    text: "Giao TCKH chủ trì.",
+    main: "TCKH",
+    coordinate: ["TP"],
+    info: ["NB"],
+    due: { date: "2026-12-10" },
+  });
   const tckh = directive.assignments.find((a) => a.unitCode === "TCKH")!;
   at("2026-11-27T09:30:00");
   await acknowledgeAssignment(deps(), { actorUserId: org.users["tp.tckh"]!, assignmentId: tckh.assignmentId, channel: "TELEGRAM" });

@@ -72,7 +72,8 @@ describe("signing in to the web chat with a link code", () => {
     const deps = createTestDeps(db.prisma, { settings: { linkMaxFailuresPerAddress: 8 } });
     const NAT = "203.0.113.51";
     // A prober that drops its cookie every time: each try looks like a new browser.
-    for (let i = 0; i < 8; i++) expect(await codeOf(signInWithCode(deps, { code: "WRNG-CODE", clientIp: NAT, browserId: `fresh-browser-${String(i).padStart(6, "0")}` }))).toBe("LINK_CODE_INVALID");
+    for (let i = 0; i < 8; i++)
+      expect(await codeOf(signInWithCode(deps, { code: "WRNG-CODE", clientIp: NAT, browserId: `fresh-browser-${String(i).padStart(6, "0")}` }))).toBe("LINK_CODE_INVALID");
     const { code } = await issueLinkCode(deps, { userCode: "vanthu" });
     expect(await codeOf(signInWithCode(deps, { code, clientIp: NAT, browserId: "an-honest-browser-000001" }))).toBe("LINK_LOCKED");
     expect(await db.prisma.auditEvent.count({ where: { type: "link.locked", entityId: `WEB:ip:${NAT}` } })).toBe(1);

@@ -1,19 +1,34 @@
 import { describe, expect, it } from "vitest";
 import type { Actor } from "../../../core/actors/actor.ts";
 import { t } from "../../../core/messages/index.ts";
-import {
-  assignmentActionsFor as allowedActions,
-  assignmentStateKey,
-  conflictFor,
-  type AssignmentFacts as AssignmentForActions,
-} from "../../../core/workflow/state-machine.ts";
+import { assignmentActionsFor as allowedActions, assignmentStateKey, conflictFor, type AssignmentFacts as AssignmentForActions } from "../../../core/workflow/state-machine.ts";
 
-const actor = (over: Partial<Actor>): Actor => ({ id: "u1", orgId: "o", code: "x", name: "X", title: null, unitId: "TCKH", unitCode: "TCKH", unitKind: "DEPARTMENT", roles: [], locale: "vi", ...over });
+const actor = (over: Partial<Actor>): Actor => ({
+  id: "u1",
+  orgId: "o",
+  code: "x",
+  name: "X",
+  title: null,
+  unitId: "TCKH",
+  unitCode: "TCKH",
+  unitKind: "DEPARTMENT",
+  roles: [],
+  locale: "vi",
+  ...over,
+});
 const head = actor({ id: "head", roles: ["UNIT_HEAD"] });
 const officer = actor({ id: "officer", roles: ["OFFICER"] });
 const otherHead = actor({ id: "other", unitId: "TP", roles: ["UNIT_HEAD"] });
 const leader = actor({ id: "leader", unitId: "LD", roles: ["LEADER", "MONITOR"] });
-const top = (over: Partial<AssignmentForActions> = {}): AssignmentForActions => ({ unitId: "TCKH", parentId: null, assigneeUserId: null, status: "ASSIGNED", role: "MAIN", dueAt: new Date(), ...over });
+const top = (over: Partial<AssignmentForActions> = {}): AssignmentForActions => ({
+  unitId: "TCKH",
+  parentId: null,
+  assigneeUserId: null,
+  status: "ASSIGNED",
+  role: "MAIN",
+  dueAt: new Date(),
+  ...over,
+});
 const child = (over: Partial<AssignmentForActions> = {}) => top({ parentId: "p", assigneeUserId: "officer", ...over });
 
 describe("allowedActions", () => {

@@ -58,7 +58,14 @@ beforeAll(async () => {
   const d1 = (await registerSample(deps(), org, { files: [{ bytes: await samplePdf() }] })).documentId;
   const d2 = (await registerSample(deps(), org, { codeNumber: "46", files: [{ bytes: await samplePdf() }] })).documentId;
   const r1 = await issueDirective(deps(), { actorUserId: u("chutich"), documentId: d1, text: "Giao TCKH chủ trì.", main: "TCKH", due: { date: "2026-12-18" } });
-  const r2 = await issueDirective(deps(), { actorUserId: u("chutich"), documentId: d2, text: "Giao TP chủ trì, TCKH để biết.", main: "TP", info: ["TCKH"], due: { date: "2026-12-18" } });
+  const r2 = await issueDirective(deps(), {
+    actorUserId: u("chutich"),
+    documentId: d2,
+    text: "Giao TP chủ trì, TCKH để biết.",
+    main: "TP",
+    info: ["TCKH"],
+    due: { date: "2026-12-18" },
+  });
   const main = r1.assignments[0]!.assignmentId;
   ids = { main, info: r2.assignments.find((a) => a.role === "INFO")!.assignmentId, child: await markDelegated(db.prisma, main, u("cv.tckh"), clock.now()) };
 }, 120_000);
@@ -79,7 +86,9 @@ const reset = async (variant: Variant, status: AssignmentStatus): Promise<string
   await set(ids.info, variant === "info" ? status : "ACKNOWLEDGED");
   const target = variant === "delegated" ? ids.child : variant === "info" ? ids.info : ids.main;
   if (variant === "pendingExtension")
-    await p.extensionRequest.create({ data: { assignmentId: ids.main, requestedById: org.users["tp.tckh"]!, reason: "Chờ số liệu.", requestedDueAt: new Date("2026-12-23T16:59:59.999Z") } });
+    await p.extensionRequest.create({
+      data: { assignmentId: ids.main, requestedById: org.users["tp.tckh"]!, reason: "Chờ số liệu.", requestedDueAt: new Date("2026-12-23T16:59:59.999Z") },
+    });
   return target;
 };
 
@@ -102,7 +111,9 @@ const runAction = (action: AssignmentAction, actorUserId: string, assignmentId: 
 
 /** What each channel offers for these actions, read back as the table's actions. */
 const offeredOnChannels = (actions: MessageAction[]) => {
-  const telegram = inlineKeyboard(actions).inline_keyboard.flat().map((b) => ("callback_data" in b ? BY_KIND[decodeCallback(b.callback_data)?.kind ?? ""] : undefined));
+  const telegram = inlineKeyboard(actions)
+    .inline_keyboard.flat()
+    .map((b) => ("callback_data" in b ? BY_KIND[decodeCallback(b.callback_data)?.kind ?? ""] : undefined));
   const web = toWebMessageView(
     { id: "m", seq: 1, userId: "u", direction: "OUT", payload: { text: "x", actions }, createdAt: clock.now() } as Parameters<typeof toWebMessageView>[0],
     { secret: "s".repeat(32), baseUrl: "", ttlSeconds: 60 },
@@ -128,12 +139,20 @@ describe("the transition table, cell by cell", () => {
           const cell = `${variant} ${status} ${person}`;
 
           // The cards: the outbox's, and the living card (/xem, a pressed button).
-          const outbox = await renderOutboxMessage(deps(), { kind: "reminder.step", payload: { assignmentId: target, step: "DUE_SOON", at: clock.now().toISOString() }, userId, locale: "vi" });
+          const outbox = await renderOutboxMessage(deps(), {
+            kind: "reminder.step",
+            payload: { assignmentId: target, step: "DUE_SOON", at: clock.now().toISOString() },
+            userId,
+            locale: "vi",
+          });
           const outboxActions = outbox.ok ? (outbox.message.actions ?? []) : [];
           const detail = await getAssignmentById(deps(), { actorUserId: userId, assignmentId: target }).catch(() => null);
           const living = detail ? cardActions("vi", detail.assignmentId, detail.displayRef, detail.actions) : [];
           if (status !== "COMPLETED" && status !== "CANCELLED") expect(outbox.ok, cell).toBe(true);
-          for (const [where, actions] of [["outbox", outboxActions], ["living", living]] as const) {
+          for (const [where, actions] of [
+            ["outbox", outboxActions],
+            ["living", living],
+          ] as const) {
             const got = offeredOnChannels(actions);
             expect(got.telegram, `${cell} ${where} telegram`).toEqual(allowed);
             expect(got.web, `${cell} ${where} web`).toEqual(allowed);

@@ -48,7 +48,9 @@ describe("digest.daily", () => {
     const org = await buildOrg(db.prisma);
     await buildAssignment(db.prisma, org, { sentAt: new Date("2026-02-02T02:00:00Z"), dueAt: dueAtForDate("2026-02-12") });
     for (let n = 1; n <= 4; n++)
-      await db.prisma.$transaction((tx) => appendAuditEvent(tx, { type: "assignment.acknowledged", at: new Date(Date.UTC(2026, 1, 20, 0, n)), entityType: "Assignment", entityId: `a${n}` }));
+      await db.prisma.$transaction((tx) =>
+        appendAuditEvent(tx, { type: "assignment.acknowledged", at: new Date(Date.UTC(2026, 1, 20, 0, n)), entityType: "Assignment", entityId: `a${n}` }),
+      );
     await linkAuditChain(db.prisma);
     const linked = await db.prisma.auditEvent.findFirstOrThrow({ orderBy: { seq: "desc" } });
     const head = { seq: linked.seq, hash: linked.hash! };

@@ -23,7 +23,12 @@ const silent = { info() {}, warn() {}, error() {}, debug() {} };
 describe("digest.weekly", () => {
   it("on Monday 07:30 stores last week's chart and queues it for the office", async () => {
     const org = await buildOrg(db.prisma);
-    await buildAssignment(db.prisma, org, { sentAt: new Date("2026-03-02T01:00:00Z"), status: "COMPLETED", completedAt: new Date("2026-03-04T03:00:00Z"), dueAt: dueAtForDate("2026-03-03") });
+    await buildAssignment(db.prisma, org, {
+      sentAt: new Date("2026-03-02T01:00:00Z"),
+      status: "COMPLETED",
+      completedAt: new Date("2026-03-04T03:00:00Z"),
+      dueAt: dueAtForDate("2026-03-03"),
+    });
     const files = createMemoryFileStore();
     const job = createDigestWeeklyJob({ files });
     expect(job.schedule).toEqual({ pattern: "0 30 7 * * 1-6", tz: "Asia/Ho_Chi_Minh" });

@@ -48,7 +48,9 @@ describe("outbox.deliver logs", () => {
     await db.prisma.user.updateMany({ where: { roles: { has: "MONITOR" } }, data: { active: false } });
     const row = await buildOutboxRow(db.prisma, { userId: s.users.officer.id, kind: "assignment.new", payload: { assignmentId: s.main.id } });
     const lines = await deliver(row.id, { TELEGRAM: createRecordingSender("TELEGRAM") });
-    expect(lines.map((l) => [l.level, l.msg, l.obj.officeNotified])).toEqual([["error", "outbox message failed; nobody was told: the organisation has no other active MONITOR user", 0]]);
+    expect(lines.map((l) => [l.level, l.msg, l.obj.officeNotified])).toEqual([
+      ["error", "outbox message failed; nobody was told: the organisation has no other active MONITOR user", 0],
+    ]);
     expect(await db.prisma.outboxMessage.count({ where: { kind: "office.unreachable" } })).toBe(0);
   });
 
@@ -64,7 +66,9 @@ describe("outbox.deliver logs", () => {
     const row = await buildOutboxRow(db.prisma, { userId: s.users.officer.id, kind: "assignment.new", payload: { assignmentId: s.main.id } });
     const web = Object.assign(createRecordingSender("WEB"), { inbox: true as const });
     const lines = await deliver(row.id, { TELEGRAM: createRecordingSender("TELEGRAM"), WEB: web });
-    expect(lines.map((l) => [l.level, l.msg, l.obj.channel])).toEqual([["info", "outbox message kept in the person's inbox (no linked chat took it): they see it when they sign in", "WEB"]]);
+    expect(lines.map((l) => [l.level, l.msg, l.obj.channel])).toEqual([
+      ["info", "outbox message kept in the person's inbox (no linked chat took it): they see it when they sign in", "WEB"],
+    ]);
     expect(web.sent).toHaveLength(1);
   });
 });

@@ -24,7 +24,11 @@ export const createComposer = ({ maxUploadBytes, merge, failed, showToast }: Com
   const fileInput = h("input", { type: "file", accept: "application/pdf,image/*", multiple: true, hidden: true, "data-testid": "file-input" });
   const textarea = h("textarea", { rows: 1, placeholder: tr("web.composer.placeholder"), "aria-label": tr("web.composer.placeholder"), enterkeyhint: "send" });
   const sendButton = h("button", { type: "submit", class: "primary send", "aria-label": tr("web.composer.send") }, tr("web.composer.send"));
-  const attachButton = h("button", { type: "button", class: "icon attach", title: tr("web.composer.attach"), "aria-label": tr("web.composer.attach"), onclick: () => fileInput.click() }, icon("attach"));
+  const attachButton = h(
+    "button",
+    { type: "button", class: "icon attach", title: tr("web.composer.attach"), "aria-label": tr("web.composer.attach"), onclick: () => fileInput.click() },
+    icon("attach"),
+  );
   const form = h("form", { class: "composer", onsubmit: (e: Event) => (e.preventDefault(), void submit()) }, attachButton, textarea, sendButton);
   const drop = h("div", { class: "dropzone", hidden: true }, tr("web.composer.drop"));
 
@@ -86,7 +90,11 @@ export const createComposer = ({ maxUploadBytes, merge, failed, showToast }: Com
           {},
           icon(f.type.startsWith("image/") ? "photo" : "file"),
           `${f.name} · ${(f.size / 1048576).toFixed(1)} MB`,
-          h("button", { type: "button", class: "icon", "aria-label": tr("web.composer.remove"), title: tr("web.composer.remove"), onclick: () => (staged.splice(i, 1), renderChips()) }, icon("close")),
+          h(
+            "button",
+            { type: "button", class: "icon", "aria-label": tr("web.composer.remove"), title: tr("web.composer.remove"), onclick: () => (staged.splice(i, 1), renderChips()) },
+            icon("close"),
+          ),
         ),
       ),
     );
@@ -113,7 +121,7 @@ export const createComposer = ({ maxUploadBytes, merge, failed, showToast }: Com
       drop.hidden = false;
     });
     area.addEventListener("dragleave", () => {
-      if (--dragDepth <= 0) (dragDepth = 0), (drop.hidden = true);
+      if (--dragDepth <= 0) ((dragDepth = 0), (drop.hidden = true));
     });
     area.addEventListener("dragover", (e) => e.preventDefault());
     area.addEventListener("drop", (e) => {

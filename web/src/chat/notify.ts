@@ -42,7 +42,7 @@ export const createNotifications = ({ pushKey, showToast, failed, signedOut }: N
       if (permission === "denied") showToast(tr("web.push.denied"));
       return showBell();
     }
-    if (!canPush) return showToast(tr("web.notify.on")), showBell();
+    if (!canPush) return (showToast(tr("web.notify.on")), showBell());
     bell.disabled = true;
     try {
       registration ??= await registerServiceWorker();
@@ -86,7 +86,11 @@ export const createNotifications = ({ pushKey, showToast, failed, signedOut }: N
     if (canPush) {
       registration = await registerServiceWorker();
       const sub = registration && Notification.permission === "granted" ? await currentSubscription(registration, pushKey).catch(() => null) : null;
-      if (sub) pushOn = await api.pushSubscribe(sub.toJSON()).then(() => true, () => false);
+      if (sub)
+        pushOn = await api.pushSubscribe(sub.toJSON()).then(
+          () => true,
+          () => false,
+        );
     }
     showBell();
   };

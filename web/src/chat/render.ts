@@ -17,17 +17,41 @@ export const renderMessage = (m: Message, onPress: (m: Message, callback: string
       { class: "bubble" },
       m.title ? h("p", { class: "title" }, m.title) : null,
       m.text ? h("p", { class: "text" }, m.text) : null,
-      m.files.length > 0 ? h("ul", { class: "sent-files" }, m.files.map((f) => h("li", {}, icon("file"), f.name))) : null,
+      m.files.length > 0
+        ? h(
+            "ul",
+            { class: "sent-files" },
+            m.files.map((f) => h("li", {}, icon("file"), f.name)),
+          )
+        : null,
       m.attachments.length > 0
         ? h(
             "ul",
             { class: "attachments" },
-            m.attachments.map((a) => h("li", {}, h("a", { href: a.url, target: "_blank", rel: "noopener noreferrer", class: "file" }, icon(a.kind === "photo" ? "photo" : "file"), a.name, h("span", { class: "open" }, tr("web.attachment.open"))))),
+            m.attachments.map((a) =>
+              h(
+                "li",
+                {},
+                h(
+                  "a",
+                  { href: a.url, target: "_blank", rel: "noopener noreferrer", class: "file" },
+                  icon(a.kind === "photo" ? "photo" : "file"),
+                  a.name,
+                  h("span", { class: "open" }, tr("web.attachment.open")),
+                ),
+              ),
+            ),
           )
         : null,
       h("time", { datetime: m.at }, timeOf(m.at)),
     ),
-    m.actions.length > 0 ? h("div", { class: "actions" }, m.actions.map((a) => h("button", { type: "button", title: a.command, onclick: (e: Event) => onPress(m, a.callback, e.currentTarget as HTMLButtonElement) }, a.label))) : null,
+    m.actions.length > 0
+      ? h(
+          "div",
+          { class: "actions" },
+          m.actions.map((a) => h("button", { type: "button", title: a.command, onclick: (e: Event) => onPress(m, a.callback, e.currentTarget as HTMLButtonElement) }, a.label)),
+        )
+      : null,
   );
 };
 

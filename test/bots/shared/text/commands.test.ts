@@ -218,9 +218,7 @@ describe("forms inside commands", () => {
     const m = parse(DIRECTIVE_EXAMPLE);
     expect(m.kind === "command" && m.name === "direct" ? m.directive.main : null).toEqual(["TCKH"]);
     const bad = parse("/chidao D7\nX\nchủ trì: VP\nhạn: sớm");
-    expect(bad.kind === "command" && bad.name === "direct" ? bad.directive.errors : null).toEqual([
-      { line: 4, messageKey: "grammar.badDue", value: "sớm" },
-    ]);
+    expect(bad.kind === "command" && bad.name === "direct" ? bad.directive.errors : null).toEqual([{ line: 4, messageKey: "grammar.badDue", value: "sớm" }]);
   });
 
   it("passes the default drafting unit to /phathanh", () => {

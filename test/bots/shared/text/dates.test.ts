@@ -1,14 +1,5 @@
 import { describe, expect, it } from "vitest";
-import {
-  addDays,
-  formatDate,
-  isValidDate,
-  parseDate,
-  parseDateOrDuration,
-  parseDuration,
-  readDate,
-  readDateOrDuration,
-} from "../../../../bots/shared/text/dates.ts";
+import { addDays, formatDate, isValidDate, parseDate, parseDateOrDuration, parseDuration, readDate, readDateOrDuration } from "../../../../bots/shared/text/dates.ts";
 
 const today = { year: 2026, month: 11, day: 26 };
 const ctx = { today };

@@ -71,9 +71,7 @@ describe("parseDirective: the text is verbatim", () => {
       "",
     ].join("\n");
     const d = parseDirective(message, opts);
-    expect(d.text).toBe(
-      "Giao <b>TCKH</b> & TP:\n  - rà soát số liệu <i>năm 2026</i>;\n\n  - báo cáo UBND trước 15/12 (bản giấy & bản điện tử).",
-    );
+    expect(d.text).toBe("Giao <b>TCKH</b> & TP:\n  - rà soát số liệu <i>năm 2026</i>;\n\n  - báo cáo UBND trước 15/12 (bản giấy & bản điện tử).");
     expect(d.errors).toEqual([]);
   });
 
@@ -90,10 +88,7 @@ describe("parseDirective: the text is verbatim", () => {
 
 describe("parseDirective: keywords", () => {
   it("matches keywords without diacritics and in any case; English keywords too", () => {
-    const d = parseDirective(
-      "/chidao d7-tckh\nXu ly\nCHU TRI: tckh\nphoi hop: tp vp\nde biet: NB; NC\nHan: ngay 15 thang 12 nam 2026",
-      opts,
-    );
+    const d = parseDirective("/chidao d7-tckh\nXu ly\nCHU TRI: tckh\nphoi hop: tp vp\nde biet: NB; NC\nHan: ngay 15 thang 12 nam 2026", opts);
     expect(d.ref).toEqual({ kind: "IN", number: 7, year: 2026, unitCode: "TCKH" });
     expect(d.main).toEqual(["tckh"]);
     expect(d.coordinate).toEqual(["tp", "vp"]);
@@ -107,10 +102,7 @@ describe("parseDirective: keywords", () => {
   });
 
   it("takes per-role deadlines", () => {
-    const d = parseDirective(
-      "/chidao D7\nXử lý\nchủ trì: TCKH\nphối hợp: TP\nhạn: 20/12/2026\nhạn phối hợp: 15/12/2026\nhạn chủ trì: 10 ngày",
-      opts,
-    );
+    const d = parseDirective("/chidao D7\nXử lý\nchủ trì: TCKH\nphối hợp: TP\nhạn: 20/12/2026\nhạn phối hợp: 15/12/2026\nhạn chủ trì: 10 ngày", opts);
     expect(d.due).toEqual({ kind: "date", date: { year: 2026, month: 12, day: 20 } });
     expect(d.dueByRole).toEqual({
       coordinate: { kind: "date", date: { year: 2026, month: 12, day: 15 } },
@@ -140,22 +132,13 @@ describe("parseDirective: keywords", () => {
 
 describe("parseDirective: errors", () => {
   it("flags a missing main unit, several main units and a unit in two roles", () => {
-    expect(parseDirective("/chidao D7\nX\nphối hợp: TP", opts).errors).toEqual([
-      { line: 0, messageKey: "grammar.noMainUnit", value: "" },
-    ]);
-    expect(parseDirective("/chidao D7\nX\nchủ trì: TCKH, TP", opts).errors).toEqual([
-      { line: 0, messageKey: "grammar.severalMainUnits", value: "TCKH, TP" },
-    ]);
-    expect(parseDirective("/chidao D7\nX\nchủ trì: TCKH\nphối hợp: tckh, TP", opts).errors).toEqual([
-      { line: 0, messageKey: "grammar.unitInSeveralRoles", value: "TCKH" },
-    ]);
+    expect(parseDirective("/chidao D7\nX\nphối hợp: TP", opts).errors).toEqual([{ line: 0, messageKey: "grammar.noMainUnit", value: "" }]);
+    expect(parseDirective("/chidao D7\nX\nchủ trì: TCKH, TP", opts).errors).toEqual([{ line: 0, messageKey: "grammar.severalMainUnits", value: "TCKH, TP" }]);
+    expect(parseDirective("/chidao D7\nX\nchủ trì: TCKH\nphối hợp: tckh, TP", opts).errors).toEqual([{ line: 0, messageKey: "grammar.unitInSeveralRoles", value: "TCKH" }]);
   });
 
   it("flags a missing REF, a bad deadline, a deadline for info units, names instead of codes and empty text", () => {
-    const d = parseDirective(
-      "/chidao\nchủ trì: Phòng TCKH\nhạn: sớm nhất có thể\nhạn để biết: 5 ngày",
-      opts,
-    );
+    const d = parseDirective("/chidao\nchủ trì: Phòng TCKH\nhạn: sớm nhất có thể\nhạn để biết: 5 ngày", opts);
     expect(d.errors).toEqual([
       { line: 2, messageKey: "grammar.badUnitCode", value: "Phòng" },
       { line: 3, messageKey: "grammar.badDue", value: "sớm nhất có thể" },

@@ -1,10 +1,5 @@
 import { describe, expect, it } from "vitest";
-import {
-  parseIssue,
-  parseIssueAnswer,
-  parseRecipients,
-  parseSigner,
-} from "../../../../bots/shared/text/issue-grammar.ts";
+import { parseIssue, parseIssueAnswer, parseRecipients, parseSigner } from "../../../../bots/shared/text/issue-grammar.ts";
 import { ISSUE_EXAMPLE } from "./design-examples.ts";
 
 const today = { year: 2026, month: 11, day: 26 };

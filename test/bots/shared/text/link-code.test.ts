@@ -1,10 +1,5 @@
 import { describe, expect, it } from "vitest";
-import {
-  LINK_CODE_ALPHABET,
-  formatLinkCode,
-  normalizeLinkCode,
-  readBareLinkCode,
-} from "../../../../bots/shared/text/link-code.ts";
+import { LINK_CODE_ALPHABET, formatLinkCode, normalizeLinkCode, readBareLinkCode } from "../../../../bots/shared/text/link-code.ts";
 
 describe("link codes", () => {
   it("uses an alphabet without look-alikes", () => {

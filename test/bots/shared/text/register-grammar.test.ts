@@ -1,10 +1,5 @@
 import { describe, expect, it } from "vitest";
-import {
-  parseRegistration,
-  parseRegistrationAnswer,
-  splitCodeNotation,
-  splitSigner,
-} from "../../../../bots/shared/text/register-grammar.ts";
+import { parseRegistration, parseRegistrationAnswer, splitCodeNotation, splitSigner } from "../../../../bots/shared/text/register-grammar.ts";
 import { REGISTER_EXAMPLE } from "./design-examples.ts";
 
 const today = { year: 2026, month: 11, day: 26 };
@@ -49,10 +44,7 @@ describe("parseRegistration", () => {
   });
 
   it("accepts English keywords", () => {
-    const r = parseRegistration(
-      "/register\nnumber: 7/SNV\nissuer: Sở Nội vụ\ndate: 2/12/2026\ntype: TB\nsubject: Thông báo lịch họp\nurgency: very urgent\nsecrecy: none",
-      opts,
-    );
+    const r = parseRegistration("/register\nnumber: 7/SNV\nissuer: Sở Nội vụ\ndate: 2/12/2026\ntype: TB\nsubject: Thông báo lịch họp\nurgency: very urgent\nsecrecy: none", opts);
     expect(r.errors).toEqual([]);
     expect(r.fields).toMatchObject({ codeNumber: "7", codeNotation: "SNV", docType: "Thông báo", urgency: "VERY_URGENT" });
   });
@@ -77,7 +69,7 @@ describe("parseRegistration", () => {
   });
 
   it("keeps values verbatim, including HTML-like characters", () => {
-    const r = parseRegistration("/dangky\ntrích yếu:   V/v <b>khẩn</b> & \"gấp\"  \ncơ quan: Sở TN&MT", opts);
+    const r = parseRegistration('/dangky\ntrích yếu:   V/v <b>khẩn</b> & "gấp"  \ncơ quan: Sở TN&MT', opts);
     expect(r.fields.subject).toBe('V/v <b>khẩn</b> & "gấp"');
     expect(r.fields.issuer).toBe("Sở TN&MT");
   });
@@ -102,10 +94,7 @@ describe("parseRegistration", () => {
   });
 
   it("reports bad values with their message line, and applies no default over them", () => {
-    const r = parseRegistration(
-      `/dangky\nsố: 45/STC\nngày: 31/02/2026\nloại: ${"Thư tay ".repeat(13)}\nđộ khẩn: gấp\nđộ mật: bí mật\nxin anh xem giúp`,
-      opts,
-    );
+    const r = parseRegistration(`/dangky\nsố: 45/STC\nngày: 31/02/2026\nloại: ${"Thư tay ".repeat(13)}\nđộ khẩn: gấp\nđộ mật: bí mật\nxin anh xem giúp`, opts);
     expect(r.errors).toEqual([
       { line: 3, messageKey: "grammar.badDate", value: "31/02/2026" },
       { line: 4, messageKey: "grammar.tooLong", value: "Thư tay ".repeat(13).trim() },
@@ -176,7 +165,7 @@ describe("incoming document types (Decree 30 Art. 22.1: every incoming document 
     ["CV", "Công văn"],
     ["Tờ khai", "Tờ khai"],
     ["phiếu  lấy ý kiến", "Phiếu lấy ý kiến"],
-  ])("takes \"loại: %s\" as %j", (typed, docType) => {
+  ])('takes "loại: %s" as %j', (typed, docType) => {
     const r = parseRegistration(`/dangky\nsố: 12/2026/NĐ-CP\ncơ quan: Chính phủ\nloại: ${typed}\ntrích yếu: Quy định chi tiết`, opts);
     expect(r.errors).toEqual([]);
     expect(r.fields.docType).toBe(docType);

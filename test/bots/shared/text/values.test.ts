@@ -1,19 +1,6 @@
 import { describe, expect, it } from "vitest";
-import {
-  DOC_TYPES,
-  docTypeAbbreviation,
-  docTypeByAbbreviation,
-  normalizeDocType,
-  OFFICIAL_LETTER,
-} from "../../../../bots/shared/text/doc-types.ts";
-import {
-  parseSecrecy,
-  parseUrgency,
-  parseYesNo,
-  readKeywordLine,
-  splitCodes,
-  stripAnnotation,
-} from "../../../../bots/shared/text/values.ts";
+import { DOC_TYPES, docTypeAbbreviation, docTypeByAbbreviation, normalizeDocType, OFFICIAL_LETTER } from "../../../../bots/shared/text/doc-types.ts";
+import { parseSecrecy, parseUrgency, parseYesNo, readKeywordLine, splitCodes, stripAnnotation } from "../../../../bots/shared/text/values.ts";
 
 describe("urgency and secrecy words", () => {
   it.each([
@@ -100,8 +87,7 @@ describe("document types", () => {
 
   it("lists every abbreviation of DOMAIN.md §3 once", () => {
     const abbreviations = DOC_TYPES.flatMap((t) => (t.abbreviation ? [t.abbreviation] : []));
-    const domain =
-      "NQ, QĐ, CT, QC, QyĐ, TC, TB, HD, CTr, KH, PA, ĐA, DA, BC, BB, TTr, HĐ, CĐ, BGN, BTT, GUQ, GM, GGT, GNP, PG, PC, PB, SY, TrS, SL".split(", ");
+    const domain = "NQ, QĐ, CT, QC, QyĐ, TC, TB, HD, CTr, KH, PA, ĐA, DA, BC, BB, TTr, HĐ, CĐ, BGN, BTT, GUQ, GM, GGT, GNP, PG, PC, PB, SY, TrS, SL".split(", ");
     expect([...abbreviations].sort()).toEqual([...domain].sort());
   });
 });
