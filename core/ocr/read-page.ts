@@ -43,7 +43,7 @@ export type PageReaderOptions = {
   langPath?: string;
   /** Path of poppler's pdftoppm. @defaultValue "pdftoppm" (found on PATH) */
   pdftoppmPath?: string;
-  /** Resolution a PDF page is rendered at. @defaultValue 300 */
+  /** Resolution a PDF page is rendered at (a blurred page is then scaled to 300 dpi by ./prepare-image.ts). @defaultValue 200 */
   dpi?: number;
   /** Give up on one page (rendering and reading) after this long. @defaultValue 60_000 */
   timeoutMs?: number;
@@ -124,9 +124,9 @@ const renderPdfPage = async (pdf: { bytes: Uint8Array } | { path: string }, page
 };
 
 /** A page image made ready for OCR (./prepare-image.ts: upright, grey, seal out, light evened, ~300 dpi). */
-const prepareImage = async (bytes: Uint8Array): Promise<Buffer> => {
+const prepareImage = async (bytes: Uint8Array, dpi?: number): Promise<Buffer> => {
   try {
-    return await prepareForOcr(bytes);
+    return await prepareForOcr(bytes, dpi ? { dpi } : {});
   } catch (err) {
     throw unreadableError(err);
   }
@@ -144,7 +144,7 @@ const pdfPageCount = async (bytes: Uint8Array): Promise<number> => {
 export const createPageReader = (options: PageReaderOptions = {}): PageReader => {
   const langPath = options.langPath ?? defaultLangPath();
   const pdftoppmPath = options.pdftoppmPath ?? "pdftoppm";
-  const dpi = options.dpi ?? 300;
+  const dpi = options.dpi ?? 200;
   const defaultTimeout = options.timeoutMs ?? 60_000;
   /** The engine, and a promise that rejects when its thread dies. */
   type Engine = { worker: Worker; died: Promise<never> };
@@ -204,7 +204,7 @@ export const createPageReader = (options: PageReaderOptions = {}): PageReader =>
         const count = input.pageCount ?? (await pdfPageCount(bytes));
         page = input.page === "last" ? count : (input.page ?? 1);
         if (!Number.isInteger(page) || page < 1 || page > count) throw new OcrError("OCR_NO_PAGE", "ocr.noPage", { page: String(input.page), pages: count });
-        image = await prepareImage(await renderPdfPage("path" in input ? { path: input.path } : { bytes }, page, { pdftoppmPath, dpi, signal: stop.signal }));
+        image = await prepareImage(await renderPdfPage("path" in input ? { path: input.path } : { bytes }, page, { pdftoppmPath, dpi, signal: stop.signal }), dpi);
       } else image = await prepareImage(bytes);
       if (stop.signal.aborted) throw abortedError();
       const engine = await getWorker();
