@@ -275,7 +275,7 @@ export const preparePage = async (bytes: Uint8Array, options: PrepareOptions = {
       out.set(upper, 0);
     }
   }
-  const png = await sharp(out, { raw: { width, height, channels: 1 } }).withDensity(plan.outDpi).png({ compressionLevel: 1 }).toBuffer();
+  const png = await sharp(out, { raw: { width, height, channels: 1 } }).toColourspace("b-w").withDensity(plan.outDpi).png({ compressionLevel: 1 }).toBuffer();
   return { png, plan };
 };
 
