@@ -1,24 +1,30 @@
 // Getting a page image ready for tesseract (issue 18): upright, grey, the red seal taken out, the
-// lighting evened, and scaled so that the text is at about 300 dpi (tesseract's LSTM model reads
-// diacritics far better at 300 dpi than at the 150–200 dpi of a phone photo or a cheap scan).
+// lighting evened, and — only where it helps — scaled up and sharpened.
 //
-// - Resolution: a photo or scan carries no trustworthy dpi, but it shows one page: its pixels per
-//   inch are estimated from its long side as if it were A4 (11.69 in) and it is scaled up to
-//   `targetDpi` (never down below it), within MAX_LONG_SIDE pixels.
+// - What is done to a page is decided from the page itself (planPreparation, unit-tested): its
+//   resolution (given for a rendered PDF page, else estimated from its long side as if A4, 11.69 in)
+//   and its sharpness (edgeSharpness: the mean |Laplacian| on the print's edges). A crisp page from
+//   180 dpi up is read at its own size and not sharpened: on the bench a clean 200-dpi scan read
+//   worse scaled to 300 dpi ("tổ" → "tố") and sharpened (doubled letters: "SSGDĐT"). A blurred page
+//   (a phone photo) or one below 180 dpi is scaled to `targetDpi` (250: as accurate as 300 on the
+//   photos, a quarter faster, less memory), within MAX_LONG_SIDE pixels; its header (above the
+//   seal's part) is unsharp-masked when it is blurred or was scaled up 1.6× or more.
 // - The seal: Decree-30 seals are red and sit over the signer block, in the lower part of the page.
-//   There a reddish pixel is taken by its red channel (a red seal over white paper turns light, black
-//   print under it stays black); elsewhere the grey is the usual luminance, so a red "KHẨN" stamp in
-//   the header is kept. Only red goes: a blue signature stays as it is.
+//   There a coloured pixel is taken by its brightest channel lifted halfway to white (a red seal or a
+//   blue signature over paper turns light, black print under it stays dark); elsewhere the grey is the
+//   usual luminance, so a red "KHẨN" stamp in the header is kept. Done on every page (no colour: no-op).
 // - Lighting: a phone photo's light falls off towards the edges and the table shows around the page;
 //   the grey is divided by a local estimate of the paper's brightness (a bright percentile per block,
-//   smoothed), which leaves white paper at 255 and the print dark, so tesseract's global threshold works.
-// All pixel work is a few passes over the image in JS plus libvips (sharp) for the resizing: about a
-// tenth of a second per A4 page here, small next to the OCR itself.
+//   smoothed), which leaves white paper at 255 and the print dark, so tesseract's global threshold
+//   works. A page whose paper is white everywhere (a clean scan) is left as it is.
+// All pixel work is done at the page's own size in JS (yielding to the event loop every 64 rows) and
+// libvips (sharp); only the result is scaled. About 0.1–0.15 s of CPU for a clean A4 page at 200 dpi,
+// 0.5–1 s for a photo scaled and sharpened, small next to the OCR itself (BENCHMARKS.md, OCR).
 import sharp from "sharp";
 
 /** Options of {@link prepareForOcr}. */
 export type PrepareOptions = {
-  /** Scale a blurred or low-resolution page up to this many dots per inch (0: do not scale). @defaultValue 300 */
+  /** Scale a blurred or low-resolution page up to this many dots per inch (0: do not scale). @defaultValue 250 */
   targetDpi?: number;
   /** The page's resolution when known (a PDF page rendered by pdftoppm); otherwise estimated from its long side as if A4. */
   dpi?: number;
@@ -49,7 +55,7 @@ export const BLURRED_BELOW = 120;
 /** A crisp page from this resolution up is read at its own size. */
 export const SHARP_ENOUGH_DPI = 180;
 /** A page scaled up this much or more has its header sharpened even when it was crisp. */
-export const SHARPEN_FROM_SCALE = 1.75;
+export const SHARPEN_FROM_SCALE = 1.6;
 /** A pixel is on an edge when |∂x| + |∂y| (central differences) passes this. */
 const EDGE_GRADIENT = 40;
 /** Fewer edge pixels than this: a blank page, no sharpness to measure. */
@@ -214,12 +220,13 @@ export type PreparePlan = {
  * scaled up {@link SHARPEN_FROM_SCALE}× or more (sharpening a crisp scan doubles letters: "SSGDĐT").
  */
 export const planPreparation = (page: { width: number; height: number; dpi?: number; sharpness: number }, options: PrepareOptions = {}): PreparePlan => {
-  const targetDpi = options.targetDpi ?? 300;
+  const targetDpi = options.targetDpi ?? 250;
   const longSide = Math.max(page.width, page.height);
-  const dpi = page.dpi && page.dpi > 0 ? page.dpi : longSide / A4_LONG_INCHES;
+  const known = page.dpi !== undefined && page.dpi > 0;
+  const dpi = known ? page.dpi! : longSide / A4_LONG_INCHES;
   const blurred = page.sharpness < BLURRED_BELOW;
   let target = longSide;
-  if (targetDpi > 0 && dpi < targetDpi && (blurred || dpi < SHARP_ENOUGH_DPI)) target = Math.round((longSide * targetDpi) / dpi);
+  if (targetDpi > 0 && dpi < targetDpi && (blurred || dpi < SHARP_ENOUGH_DPI)) target = known ? Math.round((longSide * targetDpi) / dpi) : Math.round(targetDpi * A4_LONG_INCHES);
   target = Math.min(MAX_LONG_SIDE, Math.max(MIN_LONG_SIDE, target));
   const sigma = options.sharpen ?? 1;
   return {

@@ -2,7 +2,7 @@ import sharp from "sharp";
 import { describe, expect, it } from "vitest";
 import { BLURRED_BELOW, edgeSharpness, MAX_LONG_SIDE, planPreparation, prepareForOcr, preparePage } from "../../../core/ocr/prepare-image.ts";
 
-// The page image before OCR (issue 18): scaled to ~300 dpi, the red seal and a blue signature lifted
+// The page image before OCR (issue 18): scaled to 250 dpi when blurred or coarse, the red seal and a blue signature lifted
 // out of the lower part, print kept dark, a red mark in the header kept, the table around a photo white.
 // A synthetic A4 "photo" at 150 dpi (1240 × 1754): paper a little grey, a dark table strip on the left,
 // black print, a red box in the header, a red disc under black print in the lower part (print
@@ -29,12 +29,12 @@ const meanAt = async (png: Buffer, scale: number, x: number, y: number, w: numbe
 };
 
 describe("prepareForOcr", () => {
-  it("scales a 150-dpi page to 300 dpi (grey, the resolution written in it)", async () => {
+  it("scales a 150-dpi page to 250 dpi (grey, the resolution written in it)", async () => {
     const out = await prepareForOcr(await photo());
     const meta = await sharp(out).metadata();
     expect(meta.channels).toBe(1);
-    expect(meta.height).toBe(Math.round(300 * 11.69));
-    expect(meta.density).toBe(300);
+    expect(meta.height).toBe(Math.round(250 * 11.69));
+    expect(meta.density).toBe(250);
     // A page at 300 dpi or more is not scaled up; a huge one is scaled down to MAX_LONG_SIDE.
     const big = await sharp({ create: { width: 3000, height: 4300, channels: 3, background: "#ffffff" } }).png().toBuffer();
     expect((await sharp(await prepareForOcr(big)).metadata()).height).toBe(MAX_LONG_SIDE);
@@ -75,18 +75,18 @@ describe("prepareForOcr", () => {
       expect(planPreparation({ width: 2480, height: 3508, sharpness: crisp })).toMatchObject({ targetLongSide: 3508, outDpi: 300, sharpen: false });
     });
 
-    it("scales a blurred page below 300 dpi to 300 dpi and sharpens it", () => {
+    it("scales a blurred page below 250 dpi to 250 dpi and sharpens it", () => {
       const plan = planPreparation({ width: 1552, height: 2156, sharpness: blurred }); // 184 dpi
-      expect(plan).toMatchObject({ blurred: true, targetLongSide: 3507, outDpi: 300, sharpen: true });
-      // A blurred page already at 300 dpi is sharpened, not scaled.
+      expect(plan).toMatchObject({ blurred: true, targetLongSide: 2923, outDpi: 250, sharpen: true });
+      // A blurred page already at 250 dpi or more is sharpened, not scaled.
       expect(planPreparation({ width: 2480, height: 3508, sharpness: blurred })).toMatchObject({ targetLongSide: 3508, sharpen: true });
       expect(planPreparation({ width: 1552, height: 2156, sharpness: BLURRED_BELOW - 1 }).blurred).toBe(true);
       expect(planPreparation({ width: 1552, height: 2156, sharpness: BLURRED_BELOW }).blurred).toBe(false);
     });
 
-    it("scales a crisp page below 180 dpi to 300 dpi, and sharpens it only when scaled 1.75× or more", () => {
-      expect(planPreparation({ width: 1240, height: 1754, sharpness: crisp })).toMatchObject({ targetLongSide: 3507, outDpi: 300, sharpen: true }); // 150 dpi: 2×
-      expect(planPreparation({ width: 1447, height: 2046, sharpness: crisp })).toMatchObject({ targetLongSide: 3507, outDpi: 300, sharpen: false }); // 175 dpi: 1.71×
+    it("scales a crisp page below 180 dpi to 250 dpi, and sharpens it only when scaled 1.6× or more", () => {
+      expect(planPreparation({ width: 1240, height: 1754, sharpness: crisp })).toMatchObject({ targetLongSide: 2923, outDpi: 250, sharpen: true }); // 150 dpi: 1.67×
+      expect(planPreparation({ width: 1447, height: 2046, sharpness: crisp })).toMatchObject({ targetLongSide: 2923, outDpi: 250, sharpen: false }); // 175 dpi: 1.43×
     });
 
     it("takes a known resolution (a rendered PDF page) over the A4 estimate, and honours the options", () => {
@@ -94,7 +94,7 @@ describe("prepareForOcr", () => {
       expect(planPreparation({ width: 1166, height: 1654, dpi: 200, sharpness: crisp })).toMatchObject({ dpi: 200, targetLongSide: 1654, outDpi: 200, sharpen: false });
       expect(planPreparation({ width: 1166, height: 1654, sharpness: crisp }).targetLongSide).toBeGreaterThan(1654);
       expect(planPreparation({ width: 1552, height: 2156, sharpness: blurred }, { targetDpi: 0 })).toMatchObject({ targetLongSide: 2156, sharpen: true });
-      expect(planPreparation({ width: 1552, height: 2156, sharpness: blurred }, { sharpen: 0 })).toMatchObject({ targetLongSide: 3507, sharpen: false });
+      expect(planPreparation({ width: 1552, height: 2156, sharpness: blurred }, { sharpen: 0 })).toMatchObject({ targetLongSide: 2923, sharpen: false });
     });
 
     // A 200-dpi A4 page of dark bars (lines of print), as scanned and as a blurred JPEG photo.
@@ -112,13 +112,13 @@ describe("prepareForOcr", () => {
       expect(await edgeSharpness(new Uint8Array(1000 * 1400).fill(255), 1000, 1400)).toBe(Infinity);
     });
 
-    it("prepares the 200-dpi scan at its size and the blurred photo at 300 dpi", async () => {
+    it("prepares the 200-dpi scan at its size and the blurred photo at 250 dpi", async () => {
       const clean = await preparePage(await scan());
       expect(clean.plan).toMatchObject({ blurred: false, targetLongSide: 2339, sharpen: false });
       expect(await sharp(clean.png).metadata()).toMatchObject({ height: 2339, density: 200, channels: 1 });
       const photo = await preparePage(await blurredPhoto());
-      expect(photo.plan).toMatchObject({ blurred: true, targetLongSide: 3507, sharpen: true });
-      expect(await sharp(photo.png).metadata()).toMatchObject({ height: 3507, density: 300, channels: 1 });
+      expect(photo.plan).toMatchObject({ blurred: true, targetLongSide: 2923, sharpen: true });
+      expect(await sharp(photo.png).metadata()).toMatchObject({ height: 2923, density: 250, channels: 1 });
     });
   });
 });
