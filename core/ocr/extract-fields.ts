@@ -265,10 +265,13 @@ const ABBREVIATIONS: [RegExp, string][] = [
   [/\btx\b\.?/g, "thi xa"],
 ];
 const normaliseIssuer = (s: string): string => {
-  // OCR may glue the abbreviation to the locality: "UBNDTỈNH KHÁNH HÒA".
+  // OCR may glue the abbreviation to the locality: "UBNDTỈNH KHÁNH HÒA"…
   let f = fold(s)
     .replace(/[^a-z0-9 ]+/g, " ")
-    .replace(/\b(ubnd|hdnd)(?=tinh|thanh pho|huyen|quan|thi xa|xa|phuong)/g, "$1 ");
+    .replace(/\b(ubnd|hdnd)(?=tinh|thanh ?pho|huyen|quan|thi xa|xa|phuong)/g, "$1 ")
+    // …and the locality to its name: "UBNDTỈNHTHANHHÓA" ("tinh" and "thanh" end a syllable).
+    .replace(/\btinh(?=[a-z])/g, "tinh ")
+    .replace(/\bthanhpho/g, "thanh pho");
   for (const [re, full] of ABBREVIATIONS) f = f.replace(re, full);
   return f.replace(/\s+/g, " ").trim();
 };

@@ -118,6 +118,12 @@ Kính gửi: Các sở, ban, ngành
     expect(extractFields({ firstPage: above, knownIssuers: known }).issuer).toMatchObject({ value: "Sở Công Thương thành phố Cần Thơ", known: true });
   });
 
+  it("reads a parent body glued together by OCR (no spaces) for the issuer's locality, not a near-namesake ministry", () => {
+    const known = [...KNOWN, "Sở Nội vụ tỉnh Thanh Hóa", "Bộ Nội vụ"];
+    const page = "UBNDTÌNHTHANHHÓA CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nSỞ NỘI VỤ Độc lập - Tự do - Hạnh phúc\nSố: 1038/SNV-NV Thanh Hóa, ngày 07 tháng 11 năm 2026\n";
+    expect(extractFields({ firstPage: page, knownIssuers: known }).issuer).toMatchObject({ value: "Sở Nội vụ tỉnh Thanh Hóa", known: true });
+  });
+
   it("gives an unknown issuer as printed (its own line, not the parent body), with the whole header as source", () => {
     const f = extractFields({ firstPage: "UBND TỈNH KON TUM CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nSỞ XÂY DỰNG Độc lập - Tự do - Hạnh phúc\nSố: 9/SXD-QLN\n", knownIssuers: KNOWN });
     expect(f.issuer?.value).toBe("SỞ XÂY DỰNG");
