@@ -8,6 +8,8 @@
 //
 //   npm run bench -- ocr                    the whole corpus, both engines
 //   npm run bench -- ocr --limit 10         the first 10 documents only
+//   npm run bench -- ocr --limit 10 --ours-only --variant degraded
+//                                           our engine only (no CLI baseline), one variant only
 //   node --import tsx bench/ocr.ts --limit 10 --cached
 //                                           alone; --cached re-runs only the extraction on the texts
 //                                           saved by the last run (bench/ocr-corpus/out/)
@@ -101,19 +103,23 @@ const argValue = (name: string): string | undefined => {
   return i >= 0 ? process.argv[i + 1] : process.argv.find((a) => a.startsWith(`${name}=`))?.slice(name.length + 1);
 };
 
-export const runOcrBench = async (opts: { limit?: number; cached?: boolean } = {}): Promise<BenchResult> => {
+export const runOcrBench = async (opts: { limit?: number; cached?: boolean; oursOnly?: boolean; variants?: Variant[] } = {}): Promise<BenchResult> => {
   const limit = opts.limit ?? (argValue("--limit") ? Number(argValue("--limit")) : undefined);
   const cached = opts.cached ?? process.argv.includes("--cached");
+  const oursOnly = opts.oursOnly ?? process.argv.includes("--ours-only");
+  const variantArg = argValue("--variant");
+  const variants: Variant[] = opts.variants ?? (variantArg === "clean" || variantArg === "degraded" ? [variantArg] : ["clean", "degraded"]);
   progress("ocr", "corpus…");
   const all = await ensureCorpus({ log: (m) => progress("ocr", m) });
   const docs: CorpusDoc[] = limit ? all.slice(0, limit) : all;
   const known = knownIssuers();
   await mkdir(OUT, { recursive: true });
 
-  const cli = cached ? "cached" : await cliAvailable();
+  const cli = oursOnly ? null : cached ? "cached" : await cliAvailable();
   const engines: Engine[] = cli ? ["tesseract.js", "tesseract-cli"] : ["tesseract.js"];
   const notes: string[] = [];
-  if (!cli) notes.push("baseline SKIPPED: `tesseract` with the `vie` model not found (apt-get install tesseract-ocr tesseract-ocr-vie)");
+  if (oursOnly) notes.push("baseline not run (--ours-only)");
+  else if (!cli) notes.push("baseline SKIPPED: `tesseract` with the `vie` model not found (apt-get install tesseract-ocr tesseract-ocr-vie)");
 
   const rssBefore = await rssMb();
   const reader = createPageReader({ timeoutMs: 180_000 });
@@ -123,7 +129,7 @@ export const runOcrBench = async (opts: { limit?: number; cached?: boolean } = {
   const misses: unknown[] = [];
   try {
     for (const [n, doc] of docs.entries()) {
-      for (const variant of ["clean", "degraded"] as Variant[]) {
+      for (const variant of variants) {
         for (const engine of engines) {
           const textPath = join(OUT, `${doc.truth.id}.${variant}.${engine}.txt`);
           let page: PageRun;
@@ -153,17 +159,17 @@ export const runOcrBench = async (opts: { limit?: number; cached?: boolean } = {
   const jsPeakMb = (await peakRssMb()) - rssBefore;
   await writeFile(join(OUT, "misses.json"), `${JSON.stringify(misses, null, 2)}\n`);
 
-  const metrics: Record<string, number> = { documents: docs.length, pages_per_engine: docs.length * 2 };
+  const metrics: Record<string, number> = { documents: docs.length, pages_per_engine: docs.length * variants.length };
   const comparisons: Comparison[] = [];
   const pct = (engine: Engine, variant: Variant | "all", field: Field): number => {
-    const variants: Variant[] = variant === "all" ? ["clean", "degraded"] : [variant];
-    const h = variants.reduce((s, v) => s + (hits.get(`${engine}/${v}/${field}`) ?? 0), 0);
-    return round2((100 * h) / (docs.length * variants.length));
+    const vs: Variant[] = variant === "all" ? variants : [variant];
+    const h = vs.reduce((s, v) => s + (hits.get(`${engine}/${v}/${field}`) ?? 0), 0);
+    return round2((100 * h) / (docs.length * vs.length));
   };
   for (const engine of engines) {
     const tag = engine === "tesseract.js" ? "js" : "cli";
-    for (const variant of ["clean", "degraded", "all"] as const) for (const field of FIELDS) metrics[`${tag}_${variant}_${field}_pct`] = pct(engine, variant, field);
-    for (const variant of ["clean", "degraded"] as const) {
+    for (const variant of [...variants, "all"] as const) for (const field of FIELDS) metrics[`${tag}_${variant}_${field}_pct`] = pct(engine, variant, field);
+    for (const variant of variants) {
       const ms = times.get(`${engine}/${variant}`) ?? [];
       metrics[`${tag}_${variant}_ms_median`] = round2(median(ms));
     }
@@ -172,7 +178,7 @@ export const runOcrBench = async (opts: { limit?: number; cached?: boolean } = {
   if (cliRss.length) metrics.cli_peak_rss_mb = round2(Math.max(...cliRss));
 
   const baselineIs = "Debian tesseract CLI + tesseract-ocr-vie, same extraction";
-  for (const variant of ["clean", "degraded"] as const) {
+  for (const variant of variants) {
     for (const field of FIELDS) {
       const value = metrics[`js_${variant}_${field}_pct`]!;
       const goal = GOALS[field];
@@ -180,6 +186,7 @@ export const runOcrBench = async (opts: { limit?: number; cached?: boolean } = {
       if (cli) comparisons.push({ metric: label, value, baseline: metrics[`cli_${variant}_${field}_pct`]!, baselineIs });
       else comparisons.push({ metric: label, value, baseline: 0, baselineIs: "baseline skipped" });
     }
+    if (!cli && !cached) comparisons.push({ metric: `ms per page ${variant}, median`, value: metrics[`js_${variant}_ms_median`]!, baseline: 0, baselineIs: "baseline skipped" });
     if (cli && !cached)
       comparisons.push({
         metric: `ms per page ${variant}, median`,
@@ -188,6 +195,8 @@ export const runOcrBench = async (opts: { limit?: number; cached?: boolean } = {
         baselineIs: "CLI, one process per page (model load included)",
       });
   }
+  if (!cli && !cached)
+    comparisons.push({ metric: "peak RSS MB", value: metrics.js_peak_rss_mb_over_start!, baseline: 0, baselineIs: "baseline skipped; ours: process VmHWM − RSS at start" });
   if (cliRss.length)
     comparisons.push({
       metric: "peak RSS MB",
@@ -195,7 +204,7 @@ export const runOcrBench = async (opts: { limit?: number; cached?: boolean } = {
       baseline: metrics.cli_peak_rss_mb!,
       baselineIs: "CLI peak RSS (/usr/bin/time); ours: process VmHWM − RSS at start",
     });
-  notes.push(`ocr: ${docs.length} documents × (clean 200 dpi, degraded photo) per engine; baseline ${cli ?? "skipped"}; misses in ${join(OUT, "misses.json")}`);
+  notes.push(`ocr: ${docs.length} documents × (${variants.join(", ")}) per engine; baseline ${cli ?? "skipped"}; misses in ${join(OUT, "misses.json")}`);
   return { name: "ocr", metrics, comparisons, highlights: ["documents"], notes };
 };
 

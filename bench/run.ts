@@ -75,7 +75,7 @@ const table = (results: BenchResult[]): string => {
 };
 
 /** Options that take a value (`--limit 10`): their value is not a benchmark name. */
-const VALUED = new Set(["--limit"]);
+const VALUED = new Set(["--limit", "--variant"]);
 const wanted = process.argv.slice(2).filter((a, i, args) => !a.startsWith("-") && !VALUED.has(args[i - 1] ?? ""));
 for (const w of wanted) if (!(w in BENCHES)) throw new Error(`unknown benchmark "${w}"; known: ${Object.keys(BENCHES).join(", ")}`);
 const names = wanted.length > 0 ? wanted : Object.keys(BENCHES);

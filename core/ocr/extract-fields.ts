@@ -266,10 +266,13 @@ const ABBREVIATIONS: [RegExp, string][] = [
   [/\btx\b\.?/g, "thi xa"],
 ];
 const normaliseIssuer = (s: string): string => {
-  // OCR may glue the abbreviation to the locality: "UBNDTỈNH KHÁNH HÒA".
+  // OCR may glue the abbreviation to the locality: "UBNDTỈNH KHÁNH HÒA"…
   let f = fold(s)
     .replace(/[^a-z0-9 ]+/g, " ")
-    .replace(/\b(ubnd|hdnd)(?=tinh|thanh pho|huyen|quan|thi xa|xa|phuong)/g, "$1 ");
+    .replace(/\b(ubnd|hdnd)(?=tinh|thanh ?pho|huyen|quan|thi xa|xa|phuong)/g, "$1 ")
+    // …and the locality to its name: "UBNDTỈNHTHANHHÓA" ("tinh" and "thanh" end a syllable).
+    .replace(/\btinh(?=[a-z])/g, "tinh ")
+    .replace(/\bthanhpho/g, "thanh pho");
   for (const [re, full] of ABBREVIATIONS) f = f.replace(re, full);
   return f.replace(/\s+/g, " ").trim();
 };
@@ -279,29 +282,34 @@ const matchIssuer = (headerLines: Line[], known: readonly string[]): ExtractedFi
   if (headerLines.length === 0) return undefined;
   const parts = headerLines.map((l) => l.text);
   // The issuer is the bottom of the header (the parent body, if any, is printed above it). Candidates:
-  // the last line, the last two, …, and the lines under the parent with the parent's locality
-  // ("SỞ TÀI CHÍNH" under "UBND TỈNH BÌNH ĐỊNH" is "Sở Tài chính tỉnh Bình Định").
-  const candidates: { text: string; lines: Line[] }[] = [];
-  for (let i = 0; i < parts.length; i++) candidates.push({ text: parts.slice(i).join(" "), lines: headerLines.slice(i) });
-  const parentLocality = /\b(?:tinh|thanh pho|huyen|quan|thi xa|xa|phuong)\b.*$/.exec(normaliseIssuer(parts[0]!))?.[0];
-  if (parentLocality && parts.length > 1) candidates.push({ text: `${parts.slice(1).join(" ")} ${parentLocality}`, lines: headerLines });
-  // Best: the smallest distance per character, then the longest (most specific) name.
+  // the last line, the last two, …, each also with the locality of the line above it ("SỞ TÀI CHÍNH"
+  // under "UBND TỈNH BÌNH ĐỊNH" is "Sở Tài chính tỉnh Bình Định"). When none matches, the same ending
+  // one line higher, and so on: on a photo the rule under the issuer may be read as a line of capitals.
+  const normalisedKnown = known.map((name) => ({ name, k: normaliseIssuer(name) })).filter((x) => x.k !== "");
   let best: { name: string; k: string; ratio: number; lines: Line[] } | null = null;
   let tie = false;
-  const normalised = candidates.map((c) => ({ ...c, n: normaliseIssuer(c.text) }));
-  for (const name of known) {
-    const k = normaliseIssuer(name);
-    if (k === "") continue;
-    for (const c of normalised) {
-      // The distance is at least the difference in length: a name far longer or shorter cannot match.
-      if (Math.abs(c.n.length - k.length) > k.length * 0.15) continue;
-      const d = levenshtein(c.n, k);
-      const ratio = d / Math.max(k.length, 1);
-      if (ratio > 0.15) continue;
-      if (!best || ratio < best.ratio || (ratio === best.ratio && k.length > best.k.length)) {
-        tie = false;
-        best = { name, k, ratio, lines: c.lines };
-      } else if (ratio === best.ratio && k.length === best.k.length && best.k !== k) tie = true;
+  for (let bottom = parts.length; bottom > 0 && !best; bottom--) {
+    const candidates: { n: string; lines: Line[] }[] = [];
+    for (let i = 0; i < bottom; i++) {
+      const run = normaliseIssuer(parts.slice(i, bottom).join(" "));
+      candidates.push({ n: run, lines: headerLines.slice(i, bottom) });
+      const parentLocality = i > 0 ? /\b(?:tinh|thanh pho|huyen|quan|thi xa|xa|phuong)\b.*$/.exec(normaliseIssuer(parts[i - 1]!))?.[0] : undefined;
+      if (parentLocality) candidates.push({ n: `${run} ${parentLocality}`, lines: headerLines.slice(i - 1, bottom) });
+    }
+    // Best: the smallest distance per character, then the longest (most specific) name.
+    tie = false;
+    for (const { name, k } of normalisedKnown) {
+      for (const c of candidates) {
+        // The distance is at least the difference in length: a name far longer or shorter cannot match.
+        if (Math.abs(c.n.length - k.length) > k.length * 0.15) continue;
+        const d = levenshtein(c.n, k);
+        const ratio = d / Math.max(k.length, 1);
+        if (ratio > 0.15) continue;
+        if (!best || ratio < best.ratio || (ratio === best.ratio && k.length > best.k.length)) {
+          tie = false;
+          best = { name, k, ratio, lines: c.lines };
+        } else if (ratio === best.ratio && k.length === best.k.length && best.k !== k) tie = true;
+      }
     }
   }
   if (best && !tie) return { value: best.name, known: true, confidence: Math.max(0.6, 1 - best.ratio * 2), source: source("first", best.lines) };

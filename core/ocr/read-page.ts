@@ -7,9 +7,11 @@
 // README (issue 18, for the session that wires this in):
 // - One `PageReader` per process (or per job worker): `createPageReader()`, then `read({ bytes })`
 //   for a photo (JPEG/PNG/WebP…, EXIF rotation applied) or `read({ bytes, page: 1 | "last" })` for a
-//   PDF page (rendered by poppler's pdftoppm at 300 dpi; without pdftoppm an OcrError
+//   PDF page (rendered by poppler's pdftoppm at 200 dpi; without pdftoppm an OcrError
 //   `OCR_NO_RENDERER`). Either is made ready by ./prepare-image.ts first (grey, the red seal and a
-//   blue signature lifted out of the signer block, the light evened, scaled to about 300 dpi). Feed `text` to `extract-fields.ts`. `close()` on shutdown.
+//   blue signature lifted out of the signer block, the light evened; a blurred or coarse page scaled to
+//   250 dpi and its header sharpened, a crisp one left at its size). Feed `text` to
+//   `extract-fields.ts`. `close()` on shutdown.
 // - Reads run one at a time on one worker. A read that passes `timeoutMs` or whose `signal` aborts
 //   terminates the worker (WebAssembly cannot be interrupted otherwise) and rejects with an OcrError;
 //   the next read starts a fresh worker. Every failure is an OcrError (a DomainError with a catalog
@@ -19,8 +21,8 @@
 //   at once and the next read starts a new engine. Still to do: measure against tesseract-ocr-vie.
 // - Measured on the test page (test/core/ocr/read-page.test.ts, 2 shared cores, under nice): ≈0.4 s
 //   to start the worker and load the model once; then ≈1.1–1.3 s per A4 page at 200 dpi (pdftoppm
-//   included) and ≈0.8–0.9 s per 150-dpi photo, before pages were prepared at 300 dpi: that costs
-//   tesseract about 20–40 % more per page (BENCHMARKS.md, OCR).
+//   included) and ≈0.8–0.9 s per 150-dpi photo, before pages were prepared; a blurred photo scaled to
+//   250 dpi costs tesseract more (BENCHMARKS.md, OCR).
 import { readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
@@ -43,7 +45,7 @@ export type PageReaderOptions = {
   langPath?: string;
   /** Path of poppler's pdftoppm. @defaultValue "pdftoppm" (found on PATH) */
   pdftoppmPath?: string;
-  /** Resolution a PDF page is rendered at. @defaultValue 300 */
+  /** Resolution a PDF page is rendered at (a blurred page is then scaled to 250 dpi by ./prepare-image.ts). @defaultValue 200 */
   dpi?: number;
   /** Give up on one page (rendering and reading) after this long. @defaultValue 60_000 */
   timeoutMs?: number;
@@ -123,10 +125,10 @@ const renderPdfPage = async (pdf: { bytes: Uint8Array } | { path: string }, page
   throw unreadableError(rendered.cause);
 };
 
-/** A page image made ready for OCR (./prepare-image.ts: upright, grey, seal out, light evened, ~300 dpi). */
-const prepareImage = async (bytes: Uint8Array): Promise<Buffer> => {
+/** A page image made ready for OCR (./prepare-image.ts: upright, grey, seal out, light evened, scaled and sharpened when blurred). */
+const prepareImage = async (bytes: Uint8Array, dpi?: number): Promise<Buffer> => {
   try {
-    return await prepareForOcr(bytes);
+    return await prepareForOcr(bytes, dpi ? { dpi } : {});
   } catch (err) {
     throw unreadableError(err);
   }
@@ -144,7 +146,7 @@ const pdfPageCount = async (bytes: Uint8Array): Promise<number> => {
 export const createPageReader = (options: PageReaderOptions = {}): PageReader => {
   const langPath = options.langPath ?? defaultLangPath();
   const pdftoppmPath = options.pdftoppmPath ?? "pdftoppm";
-  const dpi = options.dpi ?? 300;
+  const dpi = options.dpi ?? 200;
   const defaultTimeout = options.timeoutMs ?? 60_000;
   /** The engine, and a promise that rejects when its thread dies. */
   type Engine = { worker: Worker; died: Promise<never> };
@@ -204,7 +206,7 @@ export const createPageReader = (options: PageReaderOptions = {}): PageReader =>
         const count = input.pageCount ?? (await pdfPageCount(bytes));
         page = input.page === "last" ? count : (input.page ?? 1);
         if (!Number.isInteger(page) || page < 1 || page > count) throw new OcrError("OCR_NO_PAGE", "ocr.noPage", { page: String(input.page), pages: count });
-        image = await prepareImage(await renderPdfPage("path" in input ? { path: input.path } : { bytes }, page, { pdftoppmPath, dpi, signal: stop.signal }));
+        image = await prepareImage(await renderPdfPage("path" in input ? { path: input.path } : { bytes }, page, { pdftoppmPath, dpi, signal: stop.signal }), dpi);
       } else image = await prepareImage(bytes);
       if (stop.signal.aborted) throw abortedError();
       const engine = await getWorker();

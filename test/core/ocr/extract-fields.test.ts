@@ -110,6 +110,23 @@ Kính gửi: Các sở, ban, ngành
     expect(f.issuer).toMatchObject({ value: "SỞ NỘI VỤ", known: false, confidence: 0.4 });
   });
 
+  it("matches the issuer past a line of noise under it or above the parent body (a photo's rule or page edge read as capitals)", () => {
+    // What tesseract read on two of the bench's phone photos (issue 18).
+    const known = [...KNOWN, "Sở Xây dựng thành phố Đà Nẵng", "Sở Công Thương thành phố Cần Thơ", "UBND thành phố Đà Nẵng"];
+    const below =
+      "UBND THÀNH PHỐ ĐÀ NẴNG CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nSỞ XÂY DỰNG Độc lập - Tự do - Hạnh phúc\nRHỚ II NG —*%- .X do - Hạnh phúc\nSố: 1386/SXD-HCTH Đà Nẵng, ngày 03 tháng 05 năm 2026\n";
+    expect(extractFields({ firstPage: below, knownIssuers: known }).issuer).toMatchObject({ value: "Sở Xây dựng thành phố Đà Nẵng", known: true });
+    const above =
+      "=ơ<— Ãa mm ỒN NHI NT NI NI NI N NỂ GEN TEEN\nUBND THÀNH PHÕ CẦN THƠ. CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nSỞ CÔNG THƯƠNG Độc lập - Tự do - Hạnh phúc\nSố: 2954/TTr-SCT Cần Thơ, ngày 17 tháng 09 năm 2026\n";
+    expect(extractFields({ firstPage: above, knownIssuers: known }).issuer).toMatchObject({ value: "Sở Công Thương thành phố Cần Thơ", known: true });
+  });
+
+  it("reads a parent body glued together by OCR (no spaces) for the issuer's locality, not a near-namesake ministry", () => {
+    const known = [...KNOWN, "Sở Nội vụ tỉnh Thanh Hóa", "Bộ Nội vụ"];
+    const page = "UBNDTÌNHTHANHHÓA CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nSỞ NỘI VỤ Độc lập - Tự do - Hạnh phúc\nSố: 1038/SNV-NV Thanh Hóa, ngày 07 tháng 11 năm 2026\n";
+    expect(extractFields({ firstPage: page, knownIssuers: known }).issuer).toMatchObject({ value: "Sở Nội vụ tỉnh Thanh Hóa", known: true });
+  });
+
   it("gives an unknown issuer as printed (its own line, not the parent body), with the whole header as source", () => {
     const f = extractFields({ firstPage: "UBND TỈNH KON TUM CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nSỞ XÂY DỰNG Độc lập - Tự do - Hạnh phúc\nSố: 9/SXD-QLN\n", knownIssuers: KNOWN });
     expect(f.issuer?.value).toBe("SỞ XÂY DỰNG");

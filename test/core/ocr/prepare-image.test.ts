@@ -1,8 +1,8 @@
 import sharp from "sharp";
 import { describe, expect, it } from "vitest";
-import { MAX_LONG_SIDE, prepareForOcr } from "../../../core/ocr/prepare-image.ts";
+import { BLURRED_BELOW, edgeSharpness, MAX_LONG_SIDE, planPreparation, prepareForOcr, preparePage } from "../../../core/ocr/prepare-image.ts";
 
-// The page image before OCR (issue 18): scaled to ~300 dpi, the red seal and a blue signature lifted
+// The page image before OCR (issue 18): scaled to 250 dpi when blurred or coarse, the red seal and a blue signature lifted
 // out of the lower part, print kept dark, a red mark in the header kept, the table around a photo white.
 // A synthetic A4 "photo" at 150 dpi (1240 × 1754): paper a little grey, a dark table strip on the left,
 // black print, a red box in the header, a red disc under black print in the lower part (print
@@ -29,12 +29,12 @@ const meanAt = async (png: Buffer, scale: number, x: number, y: number, w: numbe
 };
 
 describe("prepareForOcr", () => {
-  it("scales a 150-dpi page to 300 dpi (grey, the resolution written in it)", async () => {
+  it("scales a 150-dpi page to 250 dpi (grey, the resolution written in it)", async () => {
     const out = await prepareForOcr(await photo());
     const meta = await sharp(out).metadata();
     expect(meta.channels).toBe(1);
-    expect(meta.height).toBe(Math.round(300 * 11.69));
-    expect(meta.density).toBe(300);
+    expect(meta.height).toBe(Math.round(250 * 11.69));
+    expect(meta.density).toBe(250);
     // A page at 300 dpi or more is not scaled up; a huge one is scaled down to MAX_LONG_SIDE.
     const big = await sharp({ create: { width: 3000, height: 4300, channels: 3, background: "#ffffff" } })
       .png()
@@ -71,5 +71,70 @@ describe("prepareForOcr", () => {
     const out = await prepareForOcr(await photo(), { removeSeal: false, flattenLight: false, sharpen: 0 });
     const scale = (await sharp(out).metadata()).height! / H;
     expect(await meanAt(out, scale, 730, 1350, 60, 40)).toBeLessThan(120);
+  });
+
+  // Which pages are scaled and sharpened (a clean 200-dpi scan read worse at 300 dpi and sharpened:
+  // "tổ" → "tố", "SGDĐT" → "SSGDĐT"; the blurred phone photos read better so).
+  describe("the decision", () => {
+    const crisp = 178; // a clean scan's edgeSharpness
+    const blurred = 45; // a phone photo's
+
+    it("leaves a crisp page from 180 dpi up at its size, unsharpened", () => {
+      const plan = planPreparation({ width: 1654, height: 2339, sharpness: crisp });
+      expect(plan).toMatchObject({ blurred: false, longSide: 2339, targetLongSide: 2339, outDpi: 200, sharpen: false });
+      expect(Math.round(plan.dpi)).toBe(200);
+      expect(planPreparation({ width: 1485, height: 2105, sharpness: crisp })).toMatchObject({ targetLongSide: 2105, sharpen: false }); // 180 dpi
+      expect(planPreparation({ width: 2480, height: 3508, sharpness: crisp })).toMatchObject({ targetLongSide: 3508, outDpi: 300, sharpen: false });
+    });
+
+    it("scales a blurred page below 250 dpi to 250 dpi and sharpens it", () => {
+      const plan = planPreparation({ width: 1552, height: 2156, sharpness: blurred }); // 184 dpi
+      expect(plan).toMatchObject({ blurred: true, targetLongSide: 2923, outDpi: 250, sharpen: true });
+      // A blurred page already at 250 dpi or more is sharpened, not scaled.
+      expect(planPreparation({ width: 2480, height: 3508, sharpness: blurred })).toMatchObject({ targetLongSide: 3508, sharpen: true });
+      expect(planPreparation({ width: 1552, height: 2156, sharpness: BLURRED_BELOW - 1 }).blurred).toBe(true);
+      expect(planPreparation({ width: 1552, height: 2156, sharpness: BLURRED_BELOW }).blurred).toBe(false);
+    });
+
+    it("scales a crisp page below 180 dpi to 250 dpi, and sharpens it only when scaled 1.6× or more", () => {
+      expect(planPreparation({ width: 1240, height: 1754, sharpness: crisp })).toMatchObject({ targetLongSide: 2923, outDpi: 250, sharpen: true }); // 150 dpi: 1.67×
+      expect(planPreparation({ width: 1447, height: 2046, sharpness: crisp })).toMatchObject({ targetLongSide: 2923, outDpi: 250, sharpen: false }); // 175 dpi: 1.43×
+    });
+
+    it("takes a known resolution (a rendered PDF page) over the A4 estimate, and honours the options", () => {
+      // An A5 page rendered at 200 dpi: 141 dpi as if A4, but 200 dpi it is.
+      expect(planPreparation({ width: 1166, height: 1654, dpi: 200, sharpness: crisp })).toMatchObject({ dpi: 200, targetLongSide: 1654, outDpi: 200, sharpen: false });
+      expect(planPreparation({ width: 1166, height: 1654, sharpness: crisp }).targetLongSide).toBeGreaterThan(1654);
+      expect(planPreparation({ width: 1552, height: 2156, sharpness: blurred }, { targetDpi: 0 })).toMatchObject({ targetLongSide: 2156, sharpen: true });
+      expect(planPreparation({ width: 1552, height: 2156, sharpness: blurred }, { sharpen: 0 })).toMatchObject({ targetLongSide: 2923, sharpen: false });
+    });
+
+    // A 200-dpi A4 page of dark bars (lines of print), as scanned and as a blurred JPEG photo.
+    const bars = `<svg xmlns="http://www.w3.org/2000/svg" width="1654" height="2339"><rect width="1654" height="2339" fill="#fff"/>${Array.from({ length: 40 }, (_, i) => `<rect x="${150 + (i % 5) * 20}" y="${200 + i * 45}" width="${900 + (i % 7) * 40}" height="${8 + (i % 3) * 4}" fill="#111"/>`).join("")}</svg>`;
+    const scan = () => sharp(Buffer.from(bars)).png().toBuffer();
+    const blurredPhoto = async () =>
+      sharp(await scan())
+        .blur(1.2)
+        .jpeg({ quality: 60 })
+        .toBuffer();
+    const greyOf = async (bytes: Buffer) => {
+      const { data, info } = await sharp(bytes).greyscale().raw().toBuffer({ resolveWithObject: true });
+      return edgeSharpness(data, info.width, info.height);
+    };
+
+    it("measures a scan as crisp, the same page blurred as blurred, a blank page as not blurred", async () => {
+      expect(await greyOf(await scan())).toBeGreaterThanOrEqual(BLURRED_BELOW);
+      expect(await greyOf(await blurredPhoto())).toBeLessThan(BLURRED_BELOW);
+      expect(await edgeSharpness(new Uint8Array(1000 * 1400).fill(255), 1000, 1400)).toBe(Infinity);
+    });
+
+    it("prepares the 200-dpi scan at its size and the blurred photo at 250 dpi", async () => {
+      const clean = await preparePage(await scan());
+      expect(clean.plan).toMatchObject({ blurred: false, targetLongSide: 2339, sharpen: false });
+      expect(await sharp(clean.png).metadata()).toMatchObject({ height: 2339, density: 200, channels: 1 });
+      const photo = await preparePage(await blurredPhoto());
+      expect(photo.plan).toMatchObject({ blurred: true, targetLongSide: 2923, sharpen: true });
+      expect(await sharp(photo.png).metadata()).toMatchObject({ height: 2923, density: 250, channels: 1 });
+    });
   });
 });

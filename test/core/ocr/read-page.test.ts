@@ -56,9 +56,9 @@ const expectErrorCode = async (p: Promise<unknown>, code: string) => {
 };
 
 describe("createPageReader", () => {
-  it("reads a PDF page (pdftoppm, 300 dpi) well enough to extract số/ký hiệu, ngày, trích yếu, deadline and signer", async () => {
+  it("reads a PDF page (pdftoppm, 200 dpi) well enough to extract số/ký hiệu, ngày, trích yếu, deadline and signer", async () => {
     const page = await reader.read({ bytes: pdf, page: "last" });
-    console.log(`OCR of the generated page (PDF, 300 dpi): ${page.ms} ms, confidence ${page.confidence}`);
+    console.log(`OCR of the generated page (PDF, 200 dpi): ${page.ms} ms, confidence ${page.confidence}`);
     expect(page.page).toBe(1);
     const f = extractFields({ firstPage: page.text, knownIssuers: ["Sở Tài chính tỉnh Bình Định"] });
     expect(f.code?.value).toEqual({ codeNumber: "45", codeNotation: "STC-NS" });
