@@ -1,27 +1,23 @@
 // The service's HTTP server: one Hono app (@hono/node-server) with health, metrics, webhooks, signed
-// file downloads, the queue dashboard and the web chat. Hono apps are mounted as they are (the web
-// chat); plain node:http handlers (grammY's and Zalo's webhooks, file downloads, bull-board's
-// Express router) are mounted under their prefix and write to the raw Node response.
+// file downloads, the queue dashboard and the web chat, each a Hono app mounted as it is (its routes
+// carry their full paths).
 //
 // Shutdown is in two steps: `drain(graceMs)` answers every new request 503 at once (a load balancer
 // sends it elsewhere; the web page says to try again) and waits for the requests in flight, uploads
 // included, for up to `graceMs`; `close()` then cuts whatever is left.
-import http, { type IncomingMessage, type ServerResponse } from "node:http";
+import http, { type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { HttpBindings } from "@hono/node-server";
 import { RESPONSE_ALREADY_SENT } from "@hono/node-server/utils/response";
-import { Hono, type Context } from "hono";
+import { Hono } from "hono";
 import { Registry, collectDefaultMetrics } from "prom-client";
 import { nodeListener, sendJson } from "../bots/web/index.ts";
 import { t } from "../core/index.ts";
 import type { Logger } from "./logger.ts";
 
-export type RouteHandler = (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<void> | void;
 type Env = { Bindings: HttpBindings };
 
 export type HttpServer = {
-  /** Mounts a plain node:http handler under a path prefix (the prefix itself and everything below it). */
-  route(prefix: string, handler: RouteHandler): void;
   /** Mounts a Hono app (its routes carry their full paths): the web chat, the webhooks, file links. */
   mount(app: Hono<Env> | Hono): void;
   listen(port: number, host: string): Promise<number>;
@@ -91,16 +87,6 @@ export const createHttpServer = ({ logger, health }: { logger: Logger; health: (
   });
   return {
     metrics,
-    route: (prefix, handler) => {
-      const base = prefix.replace(/\/+$/, "");
-      const raw = async (c: Context<Env>) => {
-        // `/files/` serves below itself only (Hono's `/files/*` also matches `/files`).
-        if (prefix.endsWith("/") && c.req.path === base) return c.notFound();
-        await handler(c.env.incoming, c.env.outgoing, new URL(c.env.incoming.url ?? "/", "http://localhost"));
-        return RESPONSE_ALREADY_SENT;
-      };
-      app.all(`${base}/*`, raw); // the prefix itself too
-    },
     mount: (sub) => {
       // An app without bindings (the webhooks) runs as well under ours, which only adds them.
       app.route("/", sub as Hono<Env>);

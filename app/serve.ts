@@ -187,9 +187,9 @@ export const startService = async ({ config, logger, role = "all" }: { config: C
   http.mount(fileDownloadRoutes(app.deps, fileLinkSecret));
   const queues = runner.queues?.() ?? [];
   if (config.ADMIN_TOKEN && queues.length > 0) {
-    // bull-board and Express are loaded only with BullMQ's queues (REDIS_URL).
-    const { QUEUE_DASHBOARD_PATH, createQueueDashboardRoute } = await import("./queue-dashboard.ts");
-    http.route(QUEUE_DASHBOARD_PATH, createQueueDashboardRoute({ token: config.ADMIN_TOKEN, queues }));
+    // bull-board is loaded only with BullMQ's queues (REDIS_URL).
+    const { createQueueDashboardRoutes } = await import("./queue-dashboard.ts");
+    http.mount(createQueueDashboardRoutes({ token: config.ADMIN_TOKEN, queues }));
   } else logger.info({ dashboard: config.REDIS_URL ? "set ADMIN_TOKEN to open /admin/queues" : "needs REDIS_URL (BullMQ)" }, "queue dashboard off");
   if (telegram && config.BOT_MODE === "webhook") http.mount(telegram.webhookRoutes("/webhook/telegram", config.WEBHOOK_SECRET!));
   if (zalo && config.BOT_MODE === "webhook") http.mount(zalo.webhookRoutes("/webhook/zalo", config.WEBHOOK_SECRET!));

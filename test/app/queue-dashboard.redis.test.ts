@@ -43,6 +43,15 @@ describe("/admin/queues", () => {
     expect(body.queues.map((q) => q.name)).toEqual(expect.arrayContaining(["outbox.deliver", "reminder.sweep", "digest.daily"]));
     const page = await fetch(`http://127.0.0.1:${service.port}/admin/queues`, { headers: { authorization: `Bearer ${TOKEN}` } });
     expect(page.status).toBe(200);
-    expect(await page.text()).toContain("<html");
+    const html = await page.text();
+    expect(html).toContain("<html");
+    // Its script comes from bull-board's static files (relative to <base href="/admin/queues/">), served below the same path and token.
+    const asset = /src="(static\/js\/main[^"]+)"/.exec(html)?.[1];
+    expect(asset).toBeDefined();
+    const assetUrl = `http://127.0.0.1:${service.port}/admin/queues/${asset}`;
+    expect((await fetch(assetUrl)).status).toBe(401);
+    const file = await fetch(assetUrl, { headers: { authorization: `Bearer ${TOKEN}` } });
+    expect(file.status).toBe(200);
+    expect((await file.arrayBuffer()).byteLength).toBeGreaterThan(0);
   });
 });
