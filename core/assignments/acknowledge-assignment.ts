@@ -1,12 +1,13 @@
+import { ACTOR_COLUMNS, actorOfRow, type ActorColumns } from "../actors/actor-columns.ts";
 import { z } from "zod";
-import { loadActor, type Actor } from "../actors/actor.ts";
+import { loadActor } from "../actors/actor.ts";
 import { appendAuditEvent, auditContentOf, auditInsertParams, auditInsertSql } from "../audit/append-audit-event.ts";
 import { loadOrgCalendar } from "../calendar/load-org-calendar.ts";
 import { ZChannel } from "../channels.ts";
 import { resolveReminderPolicy, type ReminderPolicy } from "../domain/reminder-policy.ts";
 import { DomainError } from "../errors.ts";
 import { runSql, type HotStatement } from "../store/direct-sql.ts";
-import type { AssignmentRole, AssignmentStatus, Role, UnitKind, Urgency } from "../store/generated/enums.ts";
+import type { AssignmentRole, AssignmentStatus, Urgency } from "../store/generated/enums.ts";
 import type { ActionOutcome } from "../workflow/actions.ts";
 import type { AssignmentAction, AssignmentFacts } from "../workflow/state-machine.ts";
 import type { CoreDeps } from "../deps.ts";
@@ -46,18 +47,7 @@ export const acknowledgeAssignment = (deps: CoreDeps, raw: AcknowledgeAssignment
 type AckInput = z.output<typeof ZAcknowledgeAssignmentInput>;
 
 /** One row: the actor, their unit and organisation, and the assignment as the rules and the reminder need it. */
-type AckRow = {
-  actorId: string;
-  actorOrgId: string;
-  actorCode: string;
-  actorName: string;
-  actorTitle: string | null;
-  actorUnitId: string;
-  actorRoles: string[] | string;
-  actorLocale: string;
-  actorActive: boolean;
-  actorUnitCode: string;
-  actorUnitKind: string;
+type AckRow = ActorColumns & {
   orgTimeZone: string;
   orgPolicy: string;
   id: string | null;
@@ -85,9 +75,7 @@ const ACK_READ: HotStatement = {
   name: "edoc_ack_read",
   kind: "query",
   text: `
-SELECT u."id" AS "actorId", u."orgId" AS "actorOrgId", u."code" AS "actorCode", u."name" AS "actorName",
-       u."title" AS "actorTitle", u."unitId" AS "actorUnitId", array_to_string(u."roles", ',') AS "actorRoles",
-       u."locale" AS "actorLocale", u."active" AS "actorActive", au."code" AS "actorUnitCode", au."kind"::text AS "actorUnitKind",
+SELECT ${ACTOR_COLUMNS},
        o."timeZone" AS "orgTimeZone", o."policy"::text AS "orgPolicy",
        a."id", a."ref", a."status"::text AS "status", a."role"::text AS "role", a."unitId", un."orgId" AS "unitOrgId",
        a."parentId", a."assigneeUserId", ${epochMs('a."dueAt"')} AS "dueAt", ${epochMs('a."sentAt"')} AS "sentAt", a."isPaper",
@@ -153,20 +141,7 @@ const dateOf = (ms: number | null): Date | null => (ms === null ? null : new Dat
  */
 const acknowledgeDirect = async (deps: CoreDeps, input: AckInput): Promise<AcknowledgeAssignmentResult | null> => {
   const { rows } = await runSql<AckRow>(deps.prisma, ACK_READ, [input.actorUserId, input.assignmentId]);
-  const r = rows[0];
-  if (!r || !r.actorActive) throw new DomainError("ACTOR_UNKNOWN", "error.actorUnknown");
-  const actor: Actor = {
-    id: r.actorId,
-    orgId: r.actorOrgId,
-    code: r.actorCode,
-    name: r.actorName,
-    title: r.actorTitle,
-    unitId: r.actorUnitId,
-    unitCode: r.actorUnitCode,
-    unitKind: r.actorUnitKind as UnitKind,
-    roles: (Array.isArray(r.actorRoles) ? r.actorRoles : r.actorRoles === "" ? [] : r.actorRoles.split(",")) as Role[],
-    locale: r.actorLocale === "en" ? "en" : "vi",
-  };
+  const { row: r, actor } = actorOfRow(rows[0]);
   if (r.id === null || r.unitOrgId !== actor.orgId) throw new DomainError("ASSIGNMENT_NOT_FOUND", "assignment.notFound");
   const dueAt = dateOf(r.dueAt);
   const sentAt = new Date(r.sentAt);

@@ -4,13 +4,13 @@
 // unit's own assignment with a text report, nothing else to close. Everything else (a file, delegated
 // work, a pending extension request, an open delegation under it, a row changed since the read)
 // goes to the transactional path in complete-assignment.ts, which writes the same rows.
+import { ACTOR_COLUMNS, actorOfRow, type ActorColumns } from "../actors/actor-columns.ts";
 import { randomUUID } from "node:crypto";
-import type { Actor } from "../actors/actor.ts";
 import { auditContentOf, auditInsertParams, auditInsertSql } from "../audit/append-audit-event.ts";
 import type { CoreDeps } from "../deps.ts";
 import { DomainError } from "../errors.ts";
 import { t } from "../messages/index.ts";
-import type { AssignmentRole, AssignmentStatus, Role, UnitKind } from "../store/generated/enums.ts";
+import type { AssignmentRole, AssignmentStatus } from "../store/generated/enums.ts";
 import { runSql, type HotStatement } from "../store/direct-sql.ts";
 import type { ActionOutcome } from "../workflow/actions.ts";
 import {
@@ -26,18 +26,7 @@ import {
 import { shownRef } from "./assignment-access.ts";
 
 /** One row: the actor, their unit, and the assignment as the rules and the completion need it. */
-type CompleteRow = {
-  actorId: string;
-  actorOrgId: string;
-  actorCode: string;
-  actorName: string;
-  actorTitle: string | null;
-  actorUnitId: string;
-  actorRoles: string[] | string;
-  actorLocale: string;
-  actorActive: boolean;
-  actorUnitCode: string;
-  actorUnitKind: string;
+type CompleteRow = ActorColumns & {
   id: string | null;
   ref: string;
   status: string;
@@ -65,9 +54,7 @@ const COMPLETE_READ: HotStatement = {
   name: "edoc_complete_read",
   kind: "query",
   text: `
-SELECT u."id" AS "actorId", u."orgId" AS "actorOrgId", u."code" AS "actorCode", u."name" AS "actorName",
-       u."title" AS "actorTitle", u."unitId" AS "actorUnitId", array_to_string(u."roles", ',') AS "actorRoles",
-       u."locale" AS "actorLocale", u."active" AS "actorActive", au."code" AS "actorUnitCode", au."kind"::text AS "actorUnitKind",
+SELECT ${ACTOR_COLUMNS},
        a."id", a."ref", a."status"::text AS "status", a."role"::text AS "role", a."unitId", un."orgId" AS "unitOrgId",
        a."parentId", a."assigneeUserId", ${epochMs('a."dueAt"')} AS "dueAt", a."documentId", d."ref" AS "documentRef",
        dir."authorId", pa."status"::text AS "parentStatus",
@@ -154,20 +141,7 @@ export const completeDirect = async (
   input: CompleteDirectInput,
 ): Promise<(ActionOutcome<AssignmentAction> & { reportId: string; documentDone: boolean }) | null> => {
   const { rows } = await runSql<CompleteRow>(deps.prisma, COMPLETE_READ, [input.actorUserId, input.assignmentId]);
-  const r = rows[0];
-  if (!r || !r.actorActive) throw new DomainError("ACTOR_UNKNOWN", "error.actorUnknown");
-  const actor: Actor = {
-    id: r.actorId,
-    orgId: r.actorOrgId,
-    code: r.actorCode,
-    name: r.actorName,
-    title: r.actorTitle,
-    unitId: r.actorUnitId,
-    unitCode: r.actorUnitCode,
-    unitKind: r.actorUnitKind as UnitKind,
-    roles: (Array.isArray(r.actorRoles) ? r.actorRoles : r.actorRoles === "" ? [] : r.actorRoles.split(",")) as Role[],
-    locale: r.actorLocale === "en" ? "en" : "vi",
-  };
+  const { row: r, actor } = actorOfRow(rows[0]);
   if (r.id === null || r.unitOrgId !== actor.orgId) throw new DomainError("ASSIGNMENT_NOT_FOUND", "assignment.notFound");
   const dueAt = r.dueAt === null ? null : new Date(r.dueAt);
   const facts: AssignmentFacts = {
