@@ -10,21 +10,14 @@
 // A sequential pass (concurrency 1) of the core and the bare SQL is measured too.
 //
 // Run alone: node --import tsx bench/acks.ts
-import { mkdtemp, rm } from "node:fs/promises";
-import os from "node:os";
-import path from "node:path";
 import { fileURLToPath } from "node:url";
 import pg from "pg";
 import { acknowledgeAssignment } from "../core/assignments/acknowledge-assignment.ts";
 import { GENESIS_HASH, hashAuditEvent } from "../core/audit/append-audit-event.ts";
-import { createAuditCheckpointer, withAuditCommitHook } from "../core/audit/audit-checkpoint.ts";
-import { createFileCheckpointStore } from "../core/audit/checkpoint-file-store.ts";
-import { DEFAULT_SETTINGS, silentLogger, type CoreDeps } from "../core/deps.ts";
-import { createMemoryFileStore } from "../core/files/file-store.ts";
-import { openDatabase } from "../core/store/client.ts";
 import { pgClientRunner } from "../core/store/sql.ts";
+import { openCoreBench } from "./support/core-bench.ts";
 import { buildBenchOrg, insertBareDirective, insertBulkAssignments } from "./support/org.ts";
-import { backendCpuMs, createBenchDatabase } from "./support/pg.ts";
+import { backendCpuMs, pgTimestamp } from "./support/pg.ts";
 import { progress, roundAll, type BenchResult } from "./support/result.ts";
 
 const SELF = fileURLToPath(import.meta.url);
@@ -75,13 +68,8 @@ export const runAcksBench = async (options: AcksBenchOptions = {}): Promise<Benc
   const count = options.count ?? 1000;
   const seqCount = options.sequentialCount ?? 300;
   const concurrency = options.concurrency ?? 10;
-  const bdb = await createBenchDatabase("acks");
-  const checkpointDir = await mkdtemp(path.join(os.tmpdir(), "edoc-bench-acks-"));
-  const db = await openDatabase({ databaseUrl: bdb.url, migrate: false, poolSize: concurrency });
-  const pgPool = new pg.Pool({ connectionString: bdb.url, max: concurrency });
-  // pool.end() resolves before its sockets close; the DROP … WITH (FORCE) at the end may then
-  // terminate one, and an 'error' without a listener would kill the process.
-  pgPool.on("error", () => {});
+  const bench = await openCoreBench("acks", concurrency);
+  const { bdb, db, pgPool, checkpointer, deps } = bench;
   try {
     const org = await buildBenchOrg(db.prisma, { units: 60, headsPerUnit: 1 });
     const now = new Date();
@@ -116,21 +104,6 @@ export const runAcksBench = async (options: AcksBenchOptions = {}): Promise<Benc
     const headOf = new Map(org.heads.map((h) => [h.unitId, h.userId]));
     const actorOf = (n: number) => headOf.get(org.unitIds[n % org.unitIds.length]!)!;
 
-    // Wired as the service is: the commit hook and the checkpointer, which links the audit events
-    // the core appends into the chain (core/audit/link-audit-chain.ts) 200 ms after a burst of commits.
-    const checkpointer = createAuditCheckpointer({
-      db: db.prisma,
-      store: createFileCheckpointStore({ file: path.join(checkpointDir, "checkpoint.json"), secret: "bench-secret-bench-secret-bench-secret-0" }),
-      clock: { now: () => new Date() },
-    });
-    const deps: CoreDeps = {
-      prisma: withAuditCommitHook(db.prisma, checkpointer.afterCommit),
-      logger: silentLogger,
-      auditCheckpoint: checkpointer,
-      clock: { now: () => new Date() },
-      files: createMemoryFileStore(),
-      settings: DEFAULT_SETTINGS,
-    };
     // A core pass ends when the checkpointer has linked its last audit rows (counted in its time).
     const corePass = async (n: number, concurrency: number, base: number): Promise<number> => {
       const t = performance.now();
@@ -155,7 +128,7 @@ export const runAcksBench = async (options: AcksBenchOptions = {}): Promise<Benc
         const upd = await c.query(
           `UPDATE "Assignment" SET "status" = 'ACKNOWLEDGED', "acknowledgedAt" = $2, "acknowledgedById" = $3, "ackChannel" = 'TELEGRAM', "ackMessageId" = $4, "updatedAt" = $2
            WHERE "id" = $1 AND "status" = 'ASSIGNED'`,
-          [idOf[n], at.toISOString().replace("T", " ").replace("Z", ""), actor, String(n)],
+          [idOf[n], pgTimestamp(at), actor, String(n)],
         );
         if (upd.rowCount !== 1) throw new Error(`bare ack ${n}: compare-and-set matched ${upd.rowCount}`);
         let prevHash = GENESIS_HASH;
@@ -173,7 +146,7 @@ export const runAcksBench = async (options: AcksBenchOptions = {}): Promise<Benc
           data: { ref: `B${n}`, channel: "TELEGRAM", messageId: String(n) },
         };
         await c.query(`INSERT INTO "AuditEvent" ("at","orgId","actorUserId","type","entityType","entityId","data","prevHash","hash") VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9)`, [
-          content.at.toISOString().replace("T", " ").replace("Z", ""),
+          pgTimestamp(content.at),
           content.orgId,
           content.actorUserId,
           content.type,
@@ -308,10 +281,7 @@ export const runAcksBench = async (options: AcksBenchOptions = {}): Promise<Benc
       ],
     };
   } finally {
-    await rm(checkpointDir, { recursive: true, force: true });
-    await pgPool.end().catch(() => {});
-    await db.close().catch(() => {});
-    await bdb.drop();
+    await bench.close();
   }
 };
 

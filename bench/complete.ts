@@ -12,31 +12,21 @@
 //
 // Run alone: node --import tsx bench/complete.ts
 import { randomUUID } from "node:crypto";
-import { mkdtemp, rm } from "node:fs/promises";
-import os from "node:os";
-import path from "node:path";
 import { fileURLToPath } from "node:url";
 import pg from "pg";
 import { completeAssignment } from "../core/assignments/complete-assignment.ts";
 import { GENESIS_HASH, auditContentOf, hashAuditEvent } from "../core/audit/append-audit-event.ts";
-import { createAuditCheckpointer, withAuditCommitHook } from "../core/audit/audit-checkpoint.ts";
-import { createFileCheckpointStore } from "../core/audit/checkpoint-file-store.ts";
-import { DEFAULT_SETTINGS, silentLogger, type CoreDeps } from "../core/deps.ts";
-import { createMemoryFileStore } from "../core/files/file-store.ts";
 import { t } from "../core/messages/index.ts";
-import { openDatabase } from "../core/store/client.ts";
 import { coreVsBareReport, measureCoreVsBare, passLayout } from "./support/core-vs-bare.ts";
+import { openCoreBench } from "./support/core-bench.ts";
 import { buildBenchOrg } from "./support/org.ts";
-import { createBenchDatabase } from "./support/pg.ts";
+import { pgTimestamp } from "./support/pg.ts";
 import { roundAll, type BenchResult } from "./support/result.ts";
 
 const SELF = fileURLToPath(import.meta.url);
 const TEXT = "Đã tham mưu văn bản trả lời số 12/UBND-TCKH, trình lãnh đạo ký ngày 10/12.";
 
 export type CompleteBenchOptions = { count?: number; sequentialCount?: number; concurrency?: number; warmup?: number };
-
-/** A timestamp as PostgreSQL's timestamp(3) text in UTC (what Prisma stores). */
-const ts = (d: Date) => d.toISOString().replace("T", " ").replace("Z", "");
 
 export const runCompleteBench = async (options: CompleteBenchOptions = {}): Promise<BenchResult> => {
   const o = {
@@ -48,11 +38,8 @@ export const runCompleteBench = async (options: CompleteBenchOptions = {}): Prom
     countedOps: 50,
   };
   const at = passLayout(o);
-  const bdb = await createBenchDatabase("complete");
-  const checkpointDir = await mkdtemp(path.join(os.tmpdir(), "edoc-bench-complete-"));
-  const db = await openDatabase({ databaseUrl: bdb.url, migrate: false, poolSize: o.concurrency });
-  const pgPool = new pg.Pool({ connectionString: bdb.url, max: o.concurrency });
-  pgPool.on("error", () => {}); // see acks.ts
+  const bench = await openCoreBench("complete", o.concurrency);
+  const { bdb, db, pgPool, checkpointer, deps } = bench;
   try {
     const org = await buildBenchOrg(db.prisma, { units: 60, headsPerUnit: 1 });
     const now = new Date();
@@ -81,20 +68,6 @@ export const runCompleteBench = async (options: CompleteBenchOptions = {}): Prom
     await setup.end();
     const actorOf = (n: number) => headIds[n % headIds.length]!;
 
-    const checkpointer = createAuditCheckpointer({
-      db: db.prisma,
-      store: createFileCheckpointStore({ file: path.join(checkpointDir, "checkpoint.json"), secret: "bench-secret-bench-secret-bench-secret-0" }),
-      clock: { now: () => new Date() },
-    });
-    const deps: CoreDeps = {
-      prisma: withAuditCommitHook(db.prisma, checkpointer.afterCommit),
-      logger: silentLogger,
-      auditCheckpoint: checkpointer,
-      clock: { now: () => new Date() },
-      files: createMemoryFileStore(),
-      settings: DEFAULT_SETTINGS,
-    };
-
     const core = async (n: number) => {
       await completeAssignment(deps, { actorUserId: actorOf(n), assignmentId: `casg-${n}`, text: TEXT });
     };
@@ -113,16 +86,19 @@ export const runCompleteBench = async (options: CompleteBenchOptions = {}): Prom
           `UPDATE "Assignment" SET "status" = 'COMPLETED', "completedAt" = $2, "completedById" = $3, "nextReminderAt" = NULL, "reminderStep" = NULL,
                   "acknowledgedAt" = COALESCE("acknowledgedAt", $2), "acknowledgedById" = COALESCE("acknowledgedById", $3), "updatedAt" = $2
            WHERE "id" = $1 AND "status" IN ('ASSIGNED', 'ACKNOWLEDGED', 'IN_PROGRESS')`,
-          [assignmentId, ts(now), actor],
+          [assignmentId, pgTimestamp(now), actor],
         );
         if (upd.rowCount !== 1) throw new Error(`bare complete ${n}: compare-and-set matched ${upd.rowCount}`);
-        const doc = await c.query(`UPDATE "Document" SET "status" = 'DONE', "updatedAt" = $2 WHERE "id" = $1 AND "status" IN ('ASSIGNED', 'IN_PROGRESS')`, [documentId, ts(now)]);
+        const doc = await c.query(`UPDATE "Document" SET "status" = 'DONE', "updatedAt" = $2 WHERE "id" = $1 AND "status" IN ('ASSIGNED', 'IN_PROGRESS')`, [
+          documentId,
+          pgTimestamp(now),
+        ]);
         await c.query(`INSERT INTO "Report" ("id","assignmentId","kind","text","authorId","createdAt") VALUES ($1, $2, 'COMPLETION', $3, $4, $5)`, [
           reportId,
           assignmentId,
           TEXT,
           actor,
-          ts(now),
+          pgTimestamp(now),
         ]);
         const events = [
           auditContentOf({
@@ -141,18 +117,18 @@ export const runCompleteBench = async (options: CompleteBenchOptions = {}): Prom
         const values = events.map((_, i) => `(${Array.from({ length: 9 }, (_, j) => `$${i * 9 + j + 1}`).join(",")})`).join(",");
         await c.query(
           `INSERT INTO "AuditEvent" ("at","orgId","actorUserId","type","entityType","entityId","data","prevHash","hash") VALUES ${values}`,
-          events.flatMap((e) => [ts(e.at), e.orgId, e.actorUserId, e.type, e.entityType, e.entityId, e.data, GENESIS_HASH, hashAuditEvent(GENESIS_HASH, e)]),
+          events.flatMap((e) => [pgTimestamp(e.at), e.orgId, e.actorUserId, e.type, e.entityType, e.entityId, e.data, GENESIS_HASH, hashAuditEvent(GENESIS_HASH, e)]),
         );
         await c.query(
           `INSERT INTO "OutboxMessage" ("id","dedupeKey","userId","kind","payload","urgency","nextAttemptAt","createdAt") VALUES ($1, $2, $3, 'assignment.completed', $4, 'NORMAL', $5, $5) ON CONFLICT DO NOTHING`,
-          [randomUUID(), `rep:${reportId}:${org.leaderId}`, org.leaderId, { assignmentId, reportId }, ts(now)],
+          [randomUUID(), `rep:${reportId}:${org.leaderId}`, org.leaderId, { assignmentId, reportId }, pgTimestamp(now)],
         );
         await c.query(
           `INSERT INTO "InterchangeStatusMessage" ("id","dedupeKey","packageId","statusCode","description","toOrganId","responseCode","responseDate","responseDocumentId","nextAttemptAt","createdAt")
            SELECT gen_random_uuid()::text, p."id" || ':06', p."id", '06', $2, p."fromOrganId", p."codeNumber" || '/' || p."codeNotation", p."promulgationDate", p."edxmlDocumentId", $3, $3
            FROM "InterchangePackage" p WHERE p."documentId" = $1 AND p."state" = 'REGISTERED' AND p."codeNumber" IS NOT NULL AND p."codeNotation" IS NOT NULL AND p."promulgationDate" IS NOT NULL
            ON CONFLICT ("dedupeKey") DO NOTHING`,
-          [documentId, status06, ts(now)],
+          [documentId, status06, pgTimestamp(now)],
         );
         await c.query("COMMIT");
       } catch (err) {
@@ -197,10 +173,7 @@ export const runCompleteBench = async (options: CompleteBenchOptions = {}): Prom
       ],
     };
   } finally {
-    await rm(checkpointDir, { recursive: true, force: true });
-    await pgPool.end().catch(() => {});
-    await db.close().catch(() => {});
-    await bdb.drop();
+    await bench.close();
   }
 };
 

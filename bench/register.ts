@@ -10,30 +10,21 @@
 // Measured like acks.ts (bench/support/core-vs-bare.ts).
 //
 // Run alone: node --import tsx bench/register.ts
-import { mkdtemp, rm } from "node:fs/promises";
-import os from "node:os";
-import path from "node:path";
 import { fileURLToPath } from "node:url";
 import pg from "pg";
 import { GENESIS_HASH, auditContentOf, hashAuditEvent } from "../core/audit/append-audit-event.ts";
-import { createAuditCheckpointer, withAuditCommitHook } from "../core/audit/audit-checkpoint.ts";
-import { createFileCheckpointStore } from "../core/audit/checkpoint-file-store.ts";
-import { DEFAULT_SETTINGS, silentLogger, type CoreDeps } from "../core/deps.ts";
 import { registerIncomingDocument } from "../core/documents/register-incoming-document.ts";
 import { documentSearchText } from "../core/documents/search-text.ts";
-import { createMemoryFileStore } from "../core/files/file-store.ts";
-import { openDatabase } from "../core/store/client.ts";
 import { localDateOf, localDateToUtcMidnight } from "../core/time.ts";
 import { coreVsBareReport, measureCoreVsBare, passLayout } from "./support/core-vs-bare.ts";
+import { openCoreBench } from "./support/core-bench.ts";
 import { buildBenchOrg } from "./support/org.ts";
-import { createBenchDatabase } from "./support/pg.ts";
+import { pgTimestamp } from "./support/pg.ts";
 import { roundAll, type BenchResult } from "./support/result.ts";
 
 const SELF = fileURLToPath(import.meta.url);
 
 export type RegisterBenchOptions = { count?: number; sequentialCount?: number; concurrency?: number; warmup?: number };
-
-const ts = (d: Date) => d.toISOString().replace("T", " ").replace("Z", "");
 
 export const runRegisterBench = async (options: RegisterBenchOptions = {}): Promise<BenchResult> => {
   const o = {
@@ -45,27 +36,11 @@ export const runRegisterBench = async (options: RegisterBenchOptions = {}): Prom
     countedOps: 50,
   };
   const at = passLayout(o);
-  const bdb = await createBenchDatabase("register");
-  const checkpointDir = await mkdtemp(path.join(os.tmpdir(), "edoc-bench-register-"));
-  const db = await openDatabase({ databaseUrl: bdb.url, migrate: false, poolSize: o.concurrency });
-  const pgPool = new pg.Pool({ connectionString: bdb.url, max: o.concurrency });
-  pgPool.on("error", () => {}); // see acks.ts
+  const bench = await openCoreBench("register", o.concurrency);
+  const { bdb, db, pgPool, checkpointer, deps } = bench;
   try {
     const org = await buildBenchOrg(db.prisma, { units: 60, headsPerUnit: 1 });
     const zone = (await db.prisma.organization.findUniqueOrThrow({ where: { id: org.orgId }, select: { timeZone: true } })).timeZone;
-    const checkpointer = createAuditCheckpointer({
-      db: db.prisma,
-      store: createFileCheckpointStore({ file: path.join(checkpointDir, "checkpoint.json"), secret: "bench-secret-bench-secret-bench-secret-0" }),
-      clock: { now: () => new Date() },
-    });
-    const deps: CoreDeps = {
-      prisma: withAuditCommitHook(db.prisma, checkpointer.afterCommit),
-      logger: silentLogger,
-      auditCheckpoint: checkpointer,
-      clock: { now: () => new Date() },
-      files: createMemoryFileStore(),
-      settings: DEFAULT_SETTINGS,
-    };
     const ISSUED = "2026-12-01";
     const fields = (n: number) => ({
       docType: "Công văn",
@@ -114,7 +89,7 @@ export const runRegisterBench = async (options: RegisterBenchOptions = {}): Prom
             f.issuer,
             issued.toISOString().slice(0, 10),
             f.subject,
-            ts(now),
+            pgTimestamp(now),
             org.clerkId,
             documentSearchText({ ref, ...f }),
           ],
@@ -130,7 +105,7 @@ export const runRegisterBench = async (options: RegisterBenchOptions = {}): Prom
           data: { ref, book: "IN", number, secrecy: "NONE", urgency: "NORMAL", sha256: null, source: null },
         });
         await c.query(`INSERT INTO "AuditEvent" ("at","orgId","actorUserId","type","entityType","entityId","data","prevHash","hash") VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9)`, [
-          ts(e.at),
+          pgTimestamp(e.at),
           e.orgId,
           e.actorUserId,
           e.type,
@@ -145,7 +120,7 @@ export const runRegisterBench = async (options: RegisterBenchOptions = {}): Prom
            SELECT gen_random_uuid()::text, 'doc:' || $1 || ':toDirect:' || u."id", u."id", 'document.toDirect', jsonb_build_object('documentId', $1::text), 'NORMAL', $2, $2
            FROM "User" u WHERE u."orgId" = $3 AND u."active" AND 'LEADER' = ANY(u."roles") AND u."id" <> $4
            ON CONFLICT DO NOTHING`,
-          [documentId, ts(now), org.orgId, org.clerkId],
+          [documentId, pgTimestamp(now), org.orgId, org.clerkId],
         );
         await c.query("COMMIT");
       } catch (err) {
@@ -184,10 +159,7 @@ export const runRegisterBench = async (options: RegisterBenchOptions = {}): Prom
       ],
     };
   } finally {
-    await rm(checkpointDir, { recursive: true, force: true });
-    await pgPool.end().catch(() => {});
-    await db.close().catch(() => {});
-    await bdb.drop();
+    await bench.close();
   }
 };
 

@@ -13,7 +13,7 @@ import { DUE_REMINDERS_SQL, findDueReminders } from "../core/reminders/find-due-
 import { openDatabase } from "../core/store/client.ts";
 import { pgClientRunner } from "../core/store/sql.ts";
 import { buildBenchOrg, insertBareDirective, insertBulkAssignments } from "./support/org.ts";
-import { createBenchDatabase } from "./support/pg.ts";
+import { createBenchDatabase, pgTimestamp } from "./support/pg.ts";
 import { median, progress, roundAll, type BenchResult } from "./support/result.ts";
 
 const SELF = fileURLToPath(import.meta.url);
@@ -35,7 +35,7 @@ type PlanFacts = { usesIndex: boolean; buffers: number; planMs: number; execMs: 
 
 /** EXPLAIN (ANALYZE, BUFFERS) of the statement Prisma runs, with the instant and limit inlined. */
 const explain = async (client: pg.Client, now: Date, limit: number): Promise<PlanFacts> => {
-  const sql = DUE_REMINDERS_SQL.replace("$1", `'${now.toISOString().replace("T", " ").replace("Z", "")}'::timestamp(3)`).replace("$2", String(limit));
+  const sql = DUE_REMINDERS_SQL.replace("$1", `'${pgTimestamp(now)}'::timestamp(3)`).replace("$2", String(limit));
   const rows = (await client.query<{ "QUERY PLAN": string }>(`EXPLAIN (ANALYZE, BUFFERS) ${sql}`)).rows.map((r) => r["QUERY PLAN"]);
   const top = rows.find((l) => /Buffers:/.test(l)) ?? "";
   const buffers = [...top.matchAll(/(?:hit|read)=(\d+)/g)].reduce((s, m) => s + Number(m[1]), 0);
@@ -87,7 +87,7 @@ export const runSweepBench = async (options: SweepBenchOptions = {}): Promise<Be
       const seqSql = DUE_REMINDERS_SQL;
       for (let i = 0; i < 5; i++) {
         const t = performance.now();
-        await client.query(seqSql, [at.toISOString().replace("T", " ").replace("Z", ""), limit]);
+        await client.query(seqSql, [pgTimestamp(at), limit]);
         seqTimes.push(performance.now() - t);
       }
       const seqPlan = await explain(client, at, limit);

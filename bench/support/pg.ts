@@ -78,3 +78,6 @@ export const backendCpuMs = async (client: { query: (sql: string, values?: unkno
   }
   return ticks * 10; // USER_HZ is 100 on Linux
 };
+
+/** A timestamp as PostgreSQL's timestamp(3) text in UTC (what Prisma stores). */
+export const pgTimestamp = (d: Date): string => d.toISOString().replace("T", " ").replace("Z", "");
