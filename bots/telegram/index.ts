@@ -4,4 +4,3 @@ export type { TelegramBot, TelegramBotOptions } from "./create-telegram-bot.ts";
 export { createTelegramSender, toSendError } from "./telegram-sender.ts";
 export type { TelegramSenderOptions } from "./telegram-sender.ts";
 export { escapeHtml, renderHtmlParts } from "./html.ts";
-export { decodeCallback, encodeCallback } from "./callback-data.ts";

@@ -6,9 +6,8 @@
 // and the exact reply line) is set bold with `text_styles` ranges (zaloStyledParts); the sender
 // falls back to the plain text when the platform refuses them. Shared by the bot's replies and the
 // Zalo sender.
-import { t, type Locale, type MessageAction, type OutboundMessage } from "../../core/index.ts";
+import { t, type Locale, type MessageAction, type OutboundMessage, decodeCallback } from "../../core/index.ts";
 import type { ZaloTextStyle } from "./zalo-client.ts";
-import { decodeCallback } from "../shared/callback-data.ts";
 import { splitText } from "./split-text.ts";
 import { ZALO_TEXT_LIMIT } from "./zalo-client.ts";
 

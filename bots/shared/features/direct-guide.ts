@@ -16,9 +16,10 @@ import {
   type MessageAction,
   type OutboundMessage,
   getDocumentByRef,
+  encodeCallback,
+  type CallbackAction,
+  type GuideOp,
 } from "../../../core/index.ts";
-import { encodeCallback } from "../callback-data.ts";
-import type { CallbackAction, GuideOp } from "../callback-data.ts";
 import { isoDate } from "../context.ts";
 import type { TurnContext } from "../context.ts";
 import { newNonce } from "../conversation.ts";

@@ -13,8 +13,8 @@ import {
   getDocumentByRef,
   formatDueAt,
   formatLocalDate,
+  encodeCallback,
 } from "../../../core/index.ts";
-import { encodeCallback } from "../callback-data.ts";
 import { isoDate } from "../context.ts";
 import type { TurnContext } from "../context.ts";
 import { newNonce } from "../conversation.ts";

@@ -6,9 +6,8 @@
 //
 // A form is a spec: its grammar (forms/keyword-grammar.ts), its message keys, and the hooks where
 // the forms differ (what a secret document may say, which files /ok needs, the echo, the action).
-import { hasRole, type Actor, DomainError, t, type MessageKey, type OutboundMessage } from "../../../core/index.ts";
+import { hasRole, type Actor, DomainError, t, type MessageKey, type OutboundMessage, encodeCallback } from "../../../core/index.ts";
 import type { UploadPart } from "../../../core/pdf/index.ts";
-import { encodeCallback } from "../callback-data.ts";
 import type { TurnContext } from "../context.ts";
 import { newNonce } from "../conversation.ts";
 import type { PendingFile, StoredState } from "../conversation.ts";

@@ -1,8 +1,14 @@
 import { describe, expect, it } from "vitest";
-import { CALLBACK_DATA_MAX_BYTES, decodeCallback, encodeCallback } from "../../../bots/shared/callback-data.ts";
 import { mapError } from "../../../bots/shared/map-error.ts";
 import { DomainError } from "../../../core/errors.ts";
-import { assignmentMessageActions, documentMessageActions, extensionMessageActions } from "../../../core/workflow/action-messages.ts";
+import {
+  CALLBACK_DATA_MAX_BYTES,
+  assignmentMessageActions,
+  decodeCallback,
+  documentMessageActions,
+  encodeCallback,
+  extensionMessageActions,
+} from "../../../core/workflow/actions.ts";
 import { ASSIGNMENT_ACTIONS } from "../../../core/workflow/state-machine.ts";
 
 describe("callback data codec", () => {

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createMemoryFileStore } from "../../../core/files/file-store.ts";
 import { listUnits } from "../../../core/org/list-units.ts";
 import type { OutboundMessage } from "../../../core/ports/sender.ts";
-import { decodeCallback, encodeCallback } from "../../../bots/shared/callback-data.ts";
+import { decodeCallback, encodeCallback } from "../../../core/workflow/actions.ts";
 import { handleIncoming } from "../../../bots/shared/handle-incoming.ts";
 import type { BotEnv, IncomingTurn, TurnResult } from "../../../bots/shared/types.ts";
 import { createTestDeps } from "../../support/core.ts";

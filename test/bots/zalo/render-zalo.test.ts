@@ -3,7 +3,7 @@
 import { describe, expect, it } from "vitest";
 import { SendError } from "../../../core/ports/sender.ts";
 import type { OutboundMessage } from "../../../core/ports/sender.ts";
-import { encodeCallback } from "../../../bots/shared/callback-data.ts";
+import { encodeCallback } from "../../../core/workflow/actions.ts";
 import { actionLines, renderZaloText, zaloStyledParts, zaloTextParts } from "../../../bots/zalo/render-zalo.ts";
 import { ZaloApiError, ZaloHttpError } from "../../../bots/zalo/zalo-error.ts";
 import { DEFAULT_ZALO_RETRY_AFTER_MS, toZaloSendError } from "../../../bots/zalo/zalo-sender.ts";

@@ -23,7 +23,7 @@ import { renderOutboxMessage } from "../../../core/outbox/render-outbox-message.
 import { getAssignmentById } from "../../../core/queries/get-assignment.ts";
 import type { AssignmentStatus } from "../../../core/store/generated/enums.ts";
 import { ASSIGNMENT_ACTIONS, assignmentActionsFor, type AssignmentAction } from "../../../core/workflow/state-machine.ts";
-import { decodeCallback } from "../../../bots/shared/callback-data.ts";
+import { decodeCallback } from "../../../core/workflow/actions.ts";
 import { cardActions } from "../../../bots/shared/features/assignments.ts";
 import { inlineKeyboard } from "../../../bots/telegram/send-message.ts";
 import { toWebMessageView } from "../../../bots/web/render-web.ts";
