@@ -19,7 +19,7 @@ import { GENESIS_HASH, auditContentOf, hashAuditEvent } from "../core/audit/appe
 import { t } from "../core/messages/index.ts";
 import { coreVsBareReport, measureCoreVsBare, passLayout } from "./support/core-vs-bare.ts";
 import { openCoreBench } from "./support/core-bench.ts";
-import { buildBenchOrg } from "./support/org.ts";
+import { buildBenchOrg, insertOwnAssignments } from "./support/org.ts";
 import { pgTimestamp } from "./support/pg.ts";
 import { roundAll, type BenchResult } from "./support/result.ts";
 
@@ -48,22 +48,7 @@ export const runCompleteBench = async (options: CompleteBenchOptions = {}): Prom
     // One document, directive and acknowledged MAIN assignment per operation: ids c{doc,dir,asg}-<n>.
     const setup = new pg.Client({ connectionString: bdb.url });
     await setup.connect();
-    const series = `FROM generate_series(0, ${at.total - 1}) AS n, (SELECT now() AT TIME ZONE 'UTC' AS now) AS d`;
-    await setup.query(
-      `INSERT INTO "Document" ("id","orgId","direction","registerBook","registerYear","registerNumber","ref","docType","issuer","subject","status","createdById","arrivalAt","createdAt","updatedAt")
-       SELECT 'cdoc-' || n, $1, 'IN', 'IN', $2::int, n + 1, 'D' || (n + 1) || '/' || $2::text, 'Công văn', 'Sở Tài chính', 'Benchmark ' || n, 'ASSIGNED', $3, d.now, d.now, d.now ${series}`,
-      [org.orgId, year, org.clerkId],
-    );
-    await setup.query(
-      `INSERT INTO "Directive" ("id","documentId","authorId","enteredById","text","createdAt") SELECT 'cdir-' || n, 'cdoc-' || n, $1, $1, 'Giao phòng chủ trì', d.now ${series}`,
-      [org.leaderId],
-    );
-    await setup.query(
-      `INSERT INTO "Assignment" ("id","directiveId","documentId","unitId","role","status","ref","dueAt","originalDueAt","isPaper","acknowledgedAt","acknowledgedById","nextReminderAt","reminderStep","sentAt","createdAt","updatedAt")
-       SELECT 'casg-' || n, 'cdir-' || n, 'cdoc-' || n, ($1::text[])[1 + n % $3], 'MAIN', 'ACKNOWLEDGED', 'D' || (n + 1) || '/' || $4::text, d.now + interval '10 days', d.now + interval '10 days', false,
-              d.now, ($2::text[])[1 + n % $3], d.now + interval '1 day', 'DUE_SOON', d.now, d.now, d.now ${series}`,
-      [org.unitIds, headIds, org.unitIds.length, year],
-    );
+    await insertOwnAssignments(setup, org, headIds, { prefix: "c", total: at.total, year });
     await setup.query(`ANALYZE`);
     await setup.end();
     const actorOf = (n: number) => headIds[n % headIds.length]!;

@@ -5,7 +5,7 @@
 // The machine may be shared and noisy: read the ratios, not the absolute figures.
 //
 //   npm run bench                 all benchmarks
-//   npm run bench -- sweep acks   only these (names: stamp, sweep, acks, fanout, footprint, pglite, uploads, ocr)
+//   npm run bench -- sweep acks   only these (names: stamp, sweep, acks, complete, progress, delegate, register, fanout, footprint, pglite, uploads, ocr)
 //   npm run bench -- ocr --limit 10   the OCR benchmark on the first 10 documents of its corpus
 import { execFile } from "node:child_process";
 import { writeFile } from "node:fs/promises";
@@ -14,10 +14,12 @@ import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { runAcksBench } from "./acks.ts";
 import { runCompleteBench } from "./complete.ts";
+import { runDelegateBench } from "./delegate.ts";
 import { runFanoutBench } from "./fanout.ts";
 import { runFootprintBench } from "./footprint.ts";
 import { runOcrBench } from "./ocr.ts";
 import { runPgliteQueriesBench } from "./pglite-queries.ts";
+import { runProgressBench } from "./progress.ts";
 import { runRegisterBench } from "./register.ts";
 import { runStampBench } from "./stamp.ts";
 import { runSweepBench } from "./sweep.ts";
@@ -32,6 +34,8 @@ const BENCHES: Record<string, () => Promise<BenchResult>> = {
   sweep: () => runSweepBench(),
   acks: () => runAcksBench(),
   complete: () => runCompleteBench(),
+  progress: () => runProgressBench(),
+  delegate: () => runDelegateBench(),
   register: () => runRegisterBench(),
   fanout: () => runFanoutBench(),
   footprint: () => runFootprintBench(),

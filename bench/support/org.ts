@@ -100,3 +100,34 @@ export const insertBulkAssignments = async (sql: SqlRunner, unitIds: string[], b
     [b.directiveId, b.documentId, unitIds, unitIds.length, b.dueAt.toISOString(), b.from, b.to],
   );
 };
+
+/**
+ * One document, directive and acknowledged MAIN assignment per operation, for the benchmarks whose
+ * operations each need a fresh assignment (complete, progress, delegate): ids `<prefix>{doc,dir,asg}-<n>`
+ * for n in [0, total), the assignment of unit `unitIds[n % units]`, acknowledged by that unit's head,
+ * due in 10 days, a DUE_SOON reminder pending. Three INSERT … SELECT generate_series statements.
+ */
+export const insertOwnAssignments = async (
+  sql: { query(text: string, params: unknown[]): Promise<unknown> },
+  org: BenchOrg,
+  headIds: string[],
+  b: { prefix: string; total: number; year: number },
+): Promise<void> => {
+  const { prefix, total, year } = b;
+  const series = `FROM generate_series(0, ${total - 1}) AS n, (SELECT now() AT TIME ZONE 'UTC' AS now) AS d`;
+  await sql.query(
+    `INSERT INTO "Document" ("id","orgId","direction","registerBook","registerYear","registerNumber","ref","docType","issuer","subject","status","createdById","arrivalAt","createdAt","updatedAt")
+     SELECT '${prefix}doc-' || n, $1, 'IN', 'IN', $2::int, n + 1, 'D' || (n + 1) || '/' || $2::text, 'Công văn', 'Sở Tài chính', 'Benchmark ' || n, 'ASSIGNED', $3, d.now, d.now, d.now ${series}`,
+    [org.orgId, year, org.clerkId],
+  );
+  await sql.query(
+    `INSERT INTO "Directive" ("id","documentId","authorId","enteredById","text","createdAt") SELECT '${prefix}dir-' || n, '${prefix}doc-' || n, $1, $1, 'Giao phòng chủ trì', d.now ${series}`,
+    [org.leaderId],
+  );
+  await sql.query(
+    `INSERT INTO "Assignment" ("id","directiveId","documentId","unitId","role","status","ref","dueAt","originalDueAt","isPaper","acknowledgedAt","acknowledgedById","nextReminderAt","reminderStep","sentAt","createdAt","updatedAt")
+     SELECT '${prefix}asg-' || n, '${prefix}dir-' || n, '${prefix}doc-' || n, ($1::text[])[1 + n % $3], 'MAIN', 'ACKNOWLEDGED', 'D' || (n + 1) || '/' || $4::text, d.now + interval '10 days', d.now + interval '10 days', false,
+            d.now, ($2::text[])[1 + n % $3], d.now + interval '1 day', 'DUE_SOON', d.now, d.now, d.now ${series}`,
+    [org.unitIds, headIds, org.unitIds.length, year],
+  );
+};
