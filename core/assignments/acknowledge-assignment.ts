@@ -4,9 +4,8 @@ import { loadActor } from "../actors/actor.ts";
 import { appendAuditEvent, auditContentOf, auditInsertParams, auditInsertSql } from "../audit/append-audit-event.ts";
 import { loadOrgCalendar } from "../calendar/load-org-calendar.ts";
 import { ZChannel } from "../channels.ts";
-import { resolveReminderPolicy, type ReminderPolicy } from "../domain/reminder-policy.ts";
 import { DomainError } from "../errors.ts";
-import { runSql, type HotStatement } from "../store/direct-sql.ts";
+import { dateOfMs, epochMs, isoOrNull, runSql, type HotStatement } from "../store/direct-sql.ts";
 import type { AssignmentRole, AssignmentStatus, Urgency } from "../store/generated/enums.ts";
 import type { ActionOutcome } from "../workflow/actions.ts";
 import type { AssignmentAction, AssignmentFacts } from "../workflow/state-machine.ts";
@@ -14,7 +13,7 @@ import type { CoreDeps } from "../deps.ts";
 import { enqueueInterchangeProgress } from "../interchange/enqueue-status.ts";
 import { t } from "../messages/index.ts";
 import { enqueueOutbox } from "../outbox/enqueue-outbox.ts";
-import { loadReminderContext } from "../reminders/reminder-context.ts";
+import { loadReminderContext, reminderPolicyOfText } from "../reminders/reminder-context.ts";
 import { computeReminderState, refreshAssignmentReminder } from "../reminders/schedule-reminder.ts";
 import { runUseCase } from "../use-case.ts";
 import { assignmentActionsFor, conflictFor, fromStatuses, requireAssignmentAction } from "../workflow/state-machine.ts";
@@ -68,9 +67,6 @@ type AckRow = ActorColumns & {
   hasPendingExtension: boolean;
 };
 
-/** A timestamp column as epoch milliseconds (pg would read a timestamp without zone in the process's zone). */
-const epochMs = (col: string) => `(extract(epoch from ${col}) * 1000)::float8`;
-
 const ACK_READ: HotStatement = {
   name: "edoc_ack_read",
   kind: "query",
@@ -119,20 +115,6 @@ ix AS (
 ${auditInsertSql((n) => `$${n}`, "upd")}`,
 };
 
-const policyCache = new Map<string, ReminderPolicy>();
-const policyOf = (text: string): ReminderPolicy => {
-  let policy = policyCache.get(text);
-  if (policy === undefined) {
-    policy = resolveReminderPolicy(JSON.parse(text));
-    if (policyCache.size > 100) policyCache.clear();
-    policyCache.set(text, policy);
-  }
-  return policy;
-};
-
-const iso = (d: Date | null): string | null => (d === null ? null : d.toISOString());
-const dateOf = (ms: number | null): Date | null => (ms === null ? null : new Date(ms));
-
 /**
  * The acknowledgement in two statements: one joined read, then one statement that does the
  * compare-and-set, the reminder columns and the audit event. Returns null (nothing written) when the
@@ -143,9 +125,9 @@ const acknowledgeDirect = async (deps: CoreDeps, input: AckInput): Promise<Ackno
   const { rows } = await runSql<AckRow>(deps.prisma, ACK_READ, [input.actorUserId, input.assignmentId]);
   const { row: r, actor } = actorOfRow(rows[0]);
   if (r.id === null || r.unitOrgId !== actor.orgId) throw new DomainError("ASSIGNMENT_NOT_FOUND", "assignment.notFound");
-  const dueAt = dateOf(r.dueAt);
+  const dueAt = dateOfMs(r.dueAt);
   const sentAt = new Date(r.sentAt);
-  const lastReminderAt = dateOf(r.lastReminderAt);
+  const lastReminderAt = dateOfMs(r.lastReminderAt);
   const facts: AssignmentFacts = {
     unitId: r.unitId,
     parentId: r.parentId,
@@ -173,7 +155,7 @@ const acknowledgeDirect = async (deps: CoreDeps, input: AckInput): Promise<Ackno
       escalationLevel: r.escalationLevel,
     },
     calendar,
-    policy: policyOf(r.orgPolicy),
+    policy: reminderPolicyOfText(r.orgPolicy),
     now,
   });
   const audit = auditInsertParams(
@@ -191,16 +173,16 @@ const acknowledgeDirect = async (deps: CoreDeps, input: AckInput): Promise<Ackno
     ...audit,
     input.channel ?? null,
     input.messageId ?? null,
-    iso(state.nextReminderAt),
+    isoOrNull(state.nextReminderAt),
     state.reminderStep,
     state.escalationLevel,
     r.unitId,
     r.assigneeUserId,
     r.role,
-    iso(dueAt),
+    isoOrNull(dueAt),
     sentAt.toISOString(),
     r.isPaper,
-    iso(lastReminderAt),
+    isoOrNull(lastReminderAt),
     r.escalationLevel,
     r.urgency,
     t("vi", "interchange.status.05"),

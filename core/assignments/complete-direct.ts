@@ -11,7 +11,7 @@ import type { CoreDeps } from "../deps.ts";
 import { DomainError } from "../errors.ts";
 import { t } from "../messages/index.ts";
 import type { AssignmentRole, AssignmentStatus } from "../store/generated/enums.ts";
-import { runSql, type HotStatement } from "../store/direct-sql.ts";
+import { epochMs, isoOrNull, runSql, sqlList, type HotStatement } from "../store/direct-sql.ts";
 import type { ActionOutcome } from "../workflow/actions.ts";
 import {
   DOCUMENT_TRANSITIONS,
@@ -44,11 +44,8 @@ type CompleteRow = ActorColumns & {
   openDelegation: boolean;
 };
 
-const sqlList = (values: readonly string[]) => values.map((v) => `'${v}'`).join(", ");
 const OPEN = sqlList(OPEN_STATUSES);
 const CLOSABLE_EXTENSION = sqlList(EXTENSION_TRANSITIONS.close.from);
-/** A timestamp column as epoch milliseconds (pg would read a timestamp without zone in the process's zone). */
-const epochMs = (col: string) => `(extract(epoch from ${col}) * 1000)::float8`;
 
 const COMPLETE_READ: HotStatement = {
   name: "edoc_complete_read",
@@ -126,8 +123,6 @@ ix AS (
 SELECT (SELECT count(*) FROM upd)::int AS "completed", (SELECT count(*) FROM doc)::int AS "documentDone"`,
 };
 
-const iso = (d: Date | null): string | null => (d === null ? null : d.toISOString());
-
 export type CompleteDirectInput = { actorUserId: string; assignmentId: string; text: string };
 
 /**
@@ -169,7 +164,7 @@ export const completeDirect = async (
     r.unitId,
     r.assigneeUserId,
     r.role,
-    iso(dueAt),
+    isoOrNull(dueAt),
     r.authorId,
     told,
     told === null ? null : `rep:${reportId}:${told}`,

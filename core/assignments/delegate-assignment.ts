@@ -7,13 +7,12 @@ import { DomainError } from "../errors.ts";
 import { enqueueOutbox } from "../outbox/enqueue-outbox.ts";
 import { loadReminderContext } from "../reminders/reminder-context.ts";
 import { refreshAssignmentReminder } from "../reminders/schedule-reminder.ts";
-import { dueAtForDate, localDateOf } from "../time.ts";
 import { runUseCase } from "../use-case.ts";
 import { OPEN_STATUSES, conflictFor, fromStatuses, requireAssignmentAction } from "../workflow/state-machine.ts";
 import type { ActionOutcome } from "../workflow/actions.ts";
 import type { AssignmentAction } from "../workflow/state-machine.ts";
 import { factsOf, loadAssignmentForAction, outcomeAfter, shownRef } from "./assignment-access.ts";
-import { requireWorkingDay } from "../workflow/deadlines.ts";
+import { delegateDirect, delegationDueAt } from "./delegate-direct.ts";
 
 export const ZDelegateAssignmentInput = z.object({
   actorUserId: z.string().min(1),
@@ -42,6 +41,9 @@ export type DelegateAssignmentResult = { assignmentId: string; ref: string; offi
 export const delegateAssignment = (deps: CoreDeps, raw: DelegateAssignmentInput): Promise<DelegateAssignmentResult> =>
   runUseCase(deps, { action: "assignment.delegate", actorUserId: raw.actorUserId, entityType: "Assignment", entityId: raw.assignmentId }, async () => {
     const input = ZDelegateAssignmentInput.parse(raw);
+    // The common case in one read and one statement; the rest (a row changed meanwhile) here.
+    const direct = await delegateDirect(deps, input);
+    if (direct !== null) return direct;
     const actor = await loadActor(deps.prisma, input.actorUserId);
     const now = deps.clock.now();
     // Read outside the transaction: on PGlite (one session) a read through deps.prisma inside an
@@ -58,14 +60,7 @@ export const delegateAssignment = (deps: CoreDeps, raw: DelegateAssignmentInput)
       const open = await tx.assignment.count({ where: { parentId: a.id, assigneeUserId: officer.id, status: { in: OPEN_STATUSES } } });
       if (open > 0) throw new DomainError("DELEGATION_EXISTS", "assignment.delegationExists", { user: officer.code });
 
-      let dueAt = a.dueAt;
-      if (input.due) {
-        const today = localDateOf(now, ctx.zone);
-        if ("date" in input.due) requireWorkingDay(ctx.calendar, input.due.date);
-        dueAt = "date" in input.due ? dueAtForDate(input.due.date, ctx.zone) : dueAtForDate(ctx.calendar.addWorkingDays(today, input.due.workingDays) as string, ctx.zone);
-        if (dueAt <= now) throw new DomainError("DEADLINE_IN_PAST", "directive.deadlineInPast");
-        if (a.dueAt && dueAt > a.dueAt) throw new DomainError("DELEGATE_DUE_AFTER_PARENT", "assignment.delegateDueAfterParent");
-      }
+      const dueAt = delegationDueAt(ctx, now, input.due, a.dueAt);
       const ref = assignmentRef(a.document.ref, a.unit.code, officer.code);
       const child = await tx.assignment.create({
         data: {

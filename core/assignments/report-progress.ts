@@ -11,6 +11,7 @@ import { conflictFor, fromStatuses, requireAssignmentAction } from "../workflow/
 import type { ActionOutcome } from "../workflow/actions.ts";
 import type { AssignmentAction } from "../workflow/state-machine.ts";
 import { factsOf, loadAssignmentForAction, outcomeAfter, unitHeadIds, shownRef } from "./assignment-access.ts";
+import { reportProgressDirect } from "./progress-direct.ts";
 import { createReport, prepareReportFile } from "./store-report.ts";
 
 const ZFile = z.object({ bytes: z.custom<Uint8Array>((v) => v instanceof Uint8Array, "must be bytes"), fileName: z.string().optional(), mimeHint: z.string().optional() });
@@ -35,6 +36,9 @@ export const reportProgress = (deps: CoreDeps, raw: ReportProgressInput): Promis
   runUseCase(deps, { action: "assignment.reportProgress", actorUserId: raw.actorUserId, entityType: "Assignment", entityId: raw.assignmentId }, async () => {
     const input = ZReportProgressInput.parse(raw);
     if (input.text.trim() === "") throw new DomainError("REPORT_TEXT_EMPTY", "assignment.reportTextEmpty");
+    // The common case (a text report, no file) in one read and one statement; the rest here.
+    const direct = input.files.length === 0 ? await reportProgressDirect(deps, input) : null;
+    if (direct !== null) return direct;
     const actor = await loadActor(deps.prisma, input.actorUserId);
     const file = await prepareReportFile(deps, input.files);
     const now = deps.clock.now();

@@ -29,3 +29,19 @@ export const loadReminderContext = async (deps: Pick<CoreDeps, "prisma" | "setti
   const calendar = await loadOrgCalendar(deps, { zone: org.timeZone });
   return { orgId: org.id, zone: org.timeZone, calendar, policy: resolveReminderPolicy(org.policy) };
 };
+
+const policyCache = new Map<string, ReminderPolicy>();
+
+/**
+ * An organisation's policy from its `policy` column read as text (a hot path's joined read selects
+ * `o."policy"::text`), resolved once per distinct text.
+ */
+export const reminderPolicyOfText = (text: string): ReminderPolicy => {
+  let policy = policyCache.get(text);
+  if (policy === undefined) {
+    policy = resolveReminderPolicy(JSON.parse(text));
+    if (policyCache.size > 100) policyCache.clear();
+    policyCache.set(text, policy);
+  }
+  return policy;
+};

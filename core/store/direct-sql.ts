@@ -37,3 +37,17 @@ export const runSql = async <R>(db: Db, statement: HotStatement, params: unknown
   }
   return { rows: [], count: await db.$executeRawUnsafe(text, ...params) };
 };
+
+// === Helpers for the hot statements' text and parameters
+
+/** A list of constants as SQL literals (`'A', 'B'`), for values from the code's own tables (never input). */
+export const sqlList = (values: readonly string[]): string => values.map((v) => `'${v}'`).join(", ");
+
+/** A timestamp column as epoch milliseconds (pg would read a timestamp without zone in the process's zone). */
+export const epochMs = (col: string): string => `(extract(epoch from ${col}) * 1000)::float8`;
+
+/** A date as the ISO text a `$n::timestamp(3)` parameter takes; null stays null. */
+export const isoOrNull = (d: Date | null): string | null => (d === null ? null : d.toISOString());
+
+/** Epoch milliseconds read back with `epochMs` as a date; null stays null. */
+export const dateOfMs = (ms: number | null): Date | null => (ms === null ? null : new Date(ms));
