@@ -10,8 +10,8 @@ import { issueDirective } from "../../../core/directives/issue-directive.ts";
 import type { DomainError } from "../../../core/errors.ts";
 import { createMemoryFileStore } from "../../../core/files/file-store.ts";
 import type { Db } from "../../../core/store/client.ts";
-import { directPoolOf } from "../../../core/store/direct-sql.ts";
 import { createTestClock, createTestDeps, type TestClock } from "../../support/core.ts";
+import { watchDirect } from "../../support/direct-sql-watch.ts";
 import { createTestDatabase, type TestDatabase } from "../../support/test-db.ts";
 import { registerSample, setupExampleOrg, type OrgFixture } from "../../support/workflow.ts";
 
@@ -24,50 +24,8 @@ const u = (code: string) => org.users[code]!;
 const TEXT = "Đã tham mưu văn bản trả lời số 12/UBND-TCKH.";
 
 type Row = Record<string, unknown>;
-/**
- * The client with its hot statements watched: `ran` lists the direct statements sent, and `afterRead`
- * runs once the read has returned (it may change the database, or the row the direct path sees).
- */
-const watched = (afterRead: (row: Row) => Promise<void> | void = () => {}) => {
-  const ran: string[] = [];
-  const nameOf = (text: string) => Object.values(COMPLETE_STATEMENTS).find((s) => s.text === text)?.name;
-  const seen = async (name: string | undefined, rows: Row[]) => {
-    if (name === undefined) return;
-    ran.push(name);
-    if (name === COMPLETE_STATEMENTS.read.name && rows[0]) await afterRead(rows[0]);
-  };
-  // The target is an empty object (the client's own non-configurable properties would have to be
-  // returned as they are); everything is read from the client.
-  const target = db.prisma;
-  const prisma = new Proxy(
-    {},
-    {
-      get(_, prop) {
-        if (prop === Symbol.for("edoc.directSql")) {
-          const pool = directPoolOf(target);
-          if (pool === null) return undefined;
-          return {
-            query: async (q: { name: string; text: string; values: unknown[] }) => {
-              const r = await pool.query(q);
-              await seen(q.name, r.rows as Row[]);
-              return r;
-            },
-          };
-        }
-        const value: unknown = Reflect.get(target, prop);
-        if (prop === "$queryRawUnsafe") {
-          return async (text: string, ...params: unknown[]) => {
-            const rows = await target.$queryRawUnsafe<Row[]>(text, ...params);
-            await seen(nameOf(text), rows);
-            return rows;
-          };
-        }
-        return typeof value === "function" ? value.bind(target) : value;
-      },
-    },
-  );
-  return { prisma: prisma as Db, ran };
-};
+/** The client with the completion's statements watched (see watchDirect). */
+const watched = (afterRead: (row: Row) => Promise<void> | void = () => {}) => watchDirect(db.prisma, COMPLETE_STATEMENTS, afterRead);
 
 /** Two documents directed alike (TCKH main, TP coordinating): the same work twice. */
 const directTwo = async () => {
