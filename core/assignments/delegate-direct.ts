@@ -18,11 +18,11 @@ import { reminderPolicyOfText } from "../reminders/reminder-context.ts";
 import { computeReminderState } from "../reminders/schedule-reminder.ts";
 import { dateOfMs, epochMs, isoOrNull, runSql, sqlList, type HotStatement } from "../store/direct-sql.ts";
 import type { AssignmentRole, AssignmentStatus, Urgency } from "../store/generated/enums.ts";
+import type { ActionOutcome } from "../workflow/actions.ts";
 import { dueAtForDate, localDateOf } from "../time.ts";
 import { requireWorkingDay } from "../workflow/deadlines.ts";
-import { OPEN_STATUSES, assignmentActionsFor, fromStatuses, requireAssignmentAction, type AssignmentFacts } from "../workflow/state-machine.ts";
+import { OPEN_STATUSES, assignmentActionsFor, fromStatuses, requireAssignmentAction, type AssignmentAction, type AssignmentFacts } from "../workflow/state-machine.ts";
 import { shownRef } from "./assignment-access.ts";
-import type { DelegateAssignmentResult } from "./delegate-assignment.ts";
 
 /** The officer's deadline as the input gives it: a date, or a number of working days from today. */
 export type DelegationDue = { date: string } | { workingDays: number };
@@ -140,6 +140,9 @@ outbox AS (
 SELECT (SELECT count(*) FROM upd)::int AS "delegated"`,
 };
 
+/** As delegate-assignment.ts's DelegateAssignmentResult: the officer's new assignment and the unit's, with the head's actions on it now. */
+type DelegateDirectResult = { assignmentId: string; ref: string; officerId: string; officerName: string; dueAt: Date | null; unit: ActionOutcome<AssignmentAction> };
+
 export type DelegateDirectInput = { actorUserId: string; assignmentId: string; officerUserCode: string; due?: DelegationDue | undefined; note?: string | undefined };
 
 /** LIKE's wildcards and escape: Prisma's case-insensitive match may treat them apart; such codes take the transactional path. */
@@ -152,7 +155,7 @@ const LIKE_SPECIAL = /[%_\\]/;
  * path must decide (an officer code with LIKE's wildcards, or a row changed between the read and
  * the write).
  */
-export const delegateDirect = async (deps: CoreDeps, input: DelegateDirectInput): Promise<DelegateAssignmentResult | null> => {
+export const delegateDirect = async (deps: CoreDeps, input: DelegateDirectInput): Promise<DelegateDirectResult | null> => {
   if (LIKE_SPECIAL.test(input.officerUserCode)) return null;
   const { rows } = await runSql<DelegateRow>(deps.prisma, DELEGATE_READ, [input.actorUserId, input.assignmentId, input.officerUserCode]);
   const { row: r, actor } = actorOfRow(rows[0]);
