@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { z } from "zod";
 import { isAgencyClerk, loadActor } from "../actors/actor.ts";
 import { appendAuditEvent } from "../audit/append-audit-event.ts";
@@ -9,6 +10,7 @@ import { localDateOf, localDateToUtcMidnight } from "../time.ts";
 import { runUseCase } from "../use-case.ts";
 import type { Tx } from "../store/tx.ts";
 import { allocateRegisterNumber } from "./allocate-register-number.ts";
+import { readRegistration, readSameFile, writeRegistration, type FoundDocument, type IncomingRegistration, type Leader, type SameNumberQuery } from "./register-direct.ts";
 import { stampOrLog } from "./ensure-stamped-copy.ts";
 import { REF_PREFIX, displayRef, documentRef } from "./refs.ts";
 import { documentSearchText } from "./search-text.ts";
@@ -90,122 +92,76 @@ export type RegisterIncomingResult = {
  */
 export const registerIncomingDocument = (deps: CoreDeps, raw: RegisterIncomingInput, options: RegisterIncomingOptions = {}): Promise<RegisterIncomingResult> =>
   runUseCase(deps, { action: "document.register", actorUserId: raw.actorUserId, entityType: "Document" }, async () => {
-    const actor = await loadActor(deps.prisma, raw.actorUserId);
+    const parsed = ZRegisterIncomingInput.safeParse(raw);
+    // A clerk's registration in one joined read and one statement (register-direct.ts); the
+    // interchange's, whose own rows commit with it (options.inTransaction), in a transaction.
+    const direct = options.inTransaction === undefined;
+    const read = direct ? await readRegistration(deps, raw.actorUserId, parsed.success ? sameNumberQueryOf(parsed.data) : null) : null;
+    const actor = read?.actor ?? (await loadActor(deps.prisma, raw.actorUserId));
     // The agency's incoming register is kept by its clerks (the office's văn thư).
     if (!isAgencyClerk(actor)) throw new DomainError("FORBIDDEN", "error.forbidden");
-    const input = ZRegisterIncomingInput.parse(raw);
+    if (!parsed.success) throw parsed.error;
+    const input = parsed.data;
     const isSecret = isSecretLevel(input.secrecy);
     if (isSecret && input.files.length > 0) throw new DomainError("SECRET_FILE_REFUSED", "document.secretFileRefused");
 
     const now = deps.clock.now();
     const prepared = input.files.length > 0 ? await prepareIncoming(input.files, { limits: { maxBytes: deps.settings.maxUploadBytes } }) : null;
-    // The original goes to the content-addressed store before the transaction: a crash in between
+    // The original goes to the content-addressed store before the rows are written: a crash in between
     // leaves an unreferenced blob (harmless), never a row pointing at nothing.
     const original = prepared ? await deps.files.put(prepared.pdf) : null;
 
-    const org = await deps.prisma.organization.findUniqueOrThrow({ where: { id: actor.orgId }, select: { timeZone: true } });
-    const year = Number(localDateOf(now, org.timeZone).slice(0, 4));
+    const timeZone = read?.timeZone ?? (await deps.prisma.organization.findUniqueOrThrow({ where: { id: actor.orgId }, select: { timeZone: true } })).timeZone;
+    const year = Number(localDateOf(now, timeZone).slice(0, 4));
     const book = isSecret ? "IN_SECRET" : "IN";
-    const warnings = await findDuplicates(deps, actor.orgId, { sha256: original?.sha256, ...input });
+    const warnings = read
+      ? duplicateWarnings(original ? await readSameFile(deps, actor.orgId, original.sha256) : [], read.sameNumber)
+      : await findDuplicates(deps, actor.orgId, { sha256: original?.sha256, ...input });
+    const reg: IncomingRegistration = {
+      documentId: randomUUID(),
+      at: now,
+      orgId: actor.orgId,
+      actorUserId: actor.id,
+      book,
+      year,
+      prefix: isSecret ? REF_PREFIX.IN_SECRET : REF_PREFIX.IN,
+      document: {
+        docType: input.docType,
+        codeNumber: input.codeNumber ?? null,
+        codeNotation: input.codeNotation ?? null,
+        issuer: input.issuer,
+        issuedDate: input.issuedDate ?? null,
+        subject: input.subject,
+        pageCount: prepared?.pageCount ?? null,
+        description: input.description ?? null,
+        signerName: input.signerName ?? null,
+        signerTitle: input.signerTitle ?? null,
+        urgency: input.urgency,
+        secrecy: input.secrecy,
+        isPaperOnly: isSecret,
+        toPlaces: input.toPlaces ?? null,
+        issuerOrganId: input.issuerOrganId ?? null,
+        requestedDueDate: input.requestedDueDate ?? null,
+      },
+      searchTextAfterRef: documentSearchText({ ...input, ref: "" }),
+      original: original && prepared ? { sha256: original.sha256, size: original.size, pageCount: prepared.pageCount } : null,
+      registeredData: { book, secrecy: input.secrecy, urgency: input.urgency, sha256: original?.sha256 ?? null, source: prepared?.source ?? null },
+      warnedData: warnings.length > 0 ? { warnings } : null,
+      toDirect: [],
+    };
 
-    const created = await deps.prisma.$transaction(async (tx) => {
-      const number = await allocateRegisterNumber(tx, { orgId: actor.orgId, book, year });
-      const ref = documentRef(isSecret ? REF_PREFIX.IN_SECRET : REF_PREFIX.IN, number, year);
-      const doc = await tx.document.create({
-        data: {
-          orgId: actor.orgId,
-          direction: "IN",
-          registerBook: book,
-          registerYear: year,
-          registerNumber: number,
-          ref,
-          docType: input.docType,
-          codeNumber: input.codeNumber ?? null,
-          codeNotation: input.codeNotation ?? null,
-          issuer: input.issuer,
-          issuedDate: input.issuedDate ? localDateToUtcMidnight(input.issuedDate) : null,
-          subject: input.subject,
-          pageCount: prepared?.pageCount ?? null,
-          description: input.description ?? null,
-          arrivalAt: now,
-          signerName: input.signerName ?? null,
-          signerTitle: input.signerTitle ?? null,
-          urgency: input.urgency,
-          secrecy: input.secrecy,
-          isPaperOnly: isSecret,
-          toPlaces: input.toPlaces ?? null,
-          issuerOrganId: input.issuerOrganId ?? null,
-          requestedDueDate: input.requestedDueDate ? localDateToUtcMidnight(input.requestedDueDate) : null,
-          createdById: actor.id,
-          searchText: documentSearchText({ ref, ...input }),
-          createdAt: now,
-        },
-        select: { id: true },
-      });
-      if (original && prepared) {
-        await tx.storedFile.create({
-          data: {
-            sha256: original.sha256,
-            size: original.size,
-            mime: "application/pdf",
-            kind: "ORIGINAL",
-            fileName: `${ref.replace("/", "-")}.pdf`,
-            pageCount: prepared.pageCount,
-            documentId: doc.id,
-            createdAt: now,
-          },
-        });
-      }
-      await appendAuditEvent(tx, {
-        type: "document.registered",
-        at: now,
-        orgId: actor.orgId,
-        actorUserId: actor.id,
-        entityType: "Document",
-        entityId: doc.id,
-        data: { ref, book, number, secrecy: input.secrecy, urgency: input.urgency, sha256: original?.sha256 ?? null, source: prepared?.source ?? null },
-      });
-      if (options.inTransaction) await options.inTransaction(tx, { documentId: doc.id, ref, registerNumber: number, registerYear: year, orgId: actor.orgId, now });
-      if (warnings.length > 0) {
-        await appendAuditEvent(tx, {
-          type: "document.duplicateWarned",
-          at: now,
-          orgId: actor.orgId,
-          actorUserId: actor.id,
-          entityType: "Document",
-          entityId: doc.id,
-          data: { warnings },
-        });
-      }
+    let created: { number: number; ref: string; sentTo: string[] };
+    if (read) {
       // Secret documents stay on paper: no message about them goes through any chat platform.
-      let sentTo: string[] = [];
-      if (!isSecret) {
-        const leaders = await tx.user.findMany({
-          where: { orgId: actor.orgId, active: true, roles: { has: "LEADER" } },
-          select: { id: true, name: true, title: true },
-          orderBy: { name: "asc" },
-        });
-        sentTo = leaders.filter((l) => l.id !== actor.id).map((l) => (l.title ? `${l.title} ${l.name}` : l.name));
-        await enqueueOutbox(
-          tx,
-          now,
-          leaders
-            .filter((l) => l.id !== actor.id)
-            .map((l) => ({
-              userId: l.id,
-              kind: "document.toDirect" as const,
-              payload: { documentId: doc.id },
-              dedupeKey: `doc:${doc.id}:toDirect:${l.id}`,
-              urgency: input.urgency,
-            })),
-        );
-      }
-      return { id: doc.id, ref, number, sentTo };
-    });
+      const leaders = isSecret ? [] : read.leaders.filter((l) => l.id !== actor.id);
+      created = { ...(await writeRegistration(deps, { ...reg, toDirect: leaders.map((l) => l.id) })), sentTo: leaders.map(leaderName) };
+    } else {
+      created = await registerInTransaction(deps, reg, input, options);
+    }
 
-    const stamped = original ? await stampOrLog(deps, created.id) : null;
+    const stamped = original ? await stampOrLog(deps, reg.documentId) : null;
     return {
-      documentId: created.id,
+      documentId: reg.documentId,
       ref: created.ref,
       displayRef: displayRef(created.ref, year),
       registerNumber: created.number,
@@ -218,23 +174,117 @@ export const registerIncomingDocument = (deps: CoreDeps, raw: RegisterIncomingIn
     };
   });
 
+const leaderName = (l: Leader): string => (l.title ? `${l.title} ${l.name}` : l.name);
+
+/** The same-number check of the joined read, as findDuplicates makes it (issuer and số both given). */
+const sameNumberQueryOf = (input: RegisterIncomingParsed): SameNumberQuery | null =>
+  input.issuer && input.codeNumber ? { issuer: input.issuer, codeNumber: input.codeNumber, codeNotation: input.codeNotation ?? null, issuedDate: input.issuedDate ?? null } : null;
+
+type RegisterIncomingParsed = z.output<typeof ZRegisterIncomingInput>;
+
+/** The registration in one interactive transaction: what the interchange's own step needs. */
+const registerInTransaction = (
+  deps: CoreDeps,
+  reg: IncomingRegistration,
+  input: RegisterIncomingParsed,
+  options: RegisterIncomingOptions,
+): Promise<{ number: number; ref: string; sentTo: string[] }> =>
+  deps.prisma.$transaction(async (tx) => {
+    const { orgId, actorUserId, book, year, at: now, documentId } = reg;
+    const number = await allocateRegisterNumber(tx, { orgId, book, year });
+    const ref = documentRef(reg.prefix, number, year);
+    const d = reg.document;
+    await tx.document.create({
+      data: {
+        id: documentId,
+        orgId,
+        direction: "IN",
+        registerBook: book,
+        registerYear: year,
+        registerNumber: number,
+        ref,
+        ...d,
+        urgency: input.urgency,
+        secrecy: input.secrecy,
+        issuedDate: d.issuedDate ? localDateToUtcMidnight(d.issuedDate) : null,
+        requestedDueDate: d.requestedDueDate ? localDateToUtcMidnight(d.requestedDueDate) : null,
+        arrivalAt: now,
+        createdById: actorUserId,
+        searchText: documentSearchText({ ref, ...input }),
+        createdAt: now,
+        updatedAt: now,
+      },
+      select: { id: true },
+    });
+    if (reg.original) {
+      await tx.storedFile.create({
+        data: {
+          sha256: reg.original.sha256,
+          size: reg.original.size,
+          mime: "application/pdf",
+          kind: "ORIGINAL",
+          fileName: `${ref.replace("/", "-")}.pdf`,
+          pageCount: reg.original.pageCount,
+          documentId,
+          createdAt: now,
+        },
+      });
+    }
+    const event = { at: now, orgId, actorUserId, entityType: "Document", entityId: documentId } as const;
+    await appendAuditEvent(tx, { ...event, type: "document.registered", data: { ref, number, ...reg.registeredData } });
+    if (options.inTransaction) await options.inTransaction(tx, { documentId, ref, registerNumber: number, registerYear: year, orgId, now });
+    if (reg.warnedData) await appendAuditEvent(tx, { ...event, type: "document.duplicateWarned", data: reg.warnedData });
+    // Secret documents stay on paper: no message about them goes through any chat platform.
+    let sentTo: string[] = [];
+    if (!d.isPaperOnly) {
+      const leaders = (
+        await tx.user.findMany({
+          where: { orgId, active: true, roles: { has: "LEADER" } },
+          select: { id: true, name: true, title: true },
+          orderBy: { name: "asc" },
+        })
+      ).filter((l) => l.id !== actorUserId);
+      sentTo = leaders.map(leaderName);
+      await enqueueOutbox(
+        tx,
+        now,
+        leaders.map((l) => ({
+          userId: l.id,
+          kind: "document.toDirect" as const,
+          payload: { documentId },
+          dedupeKey: `doc:${documentId}:toDirect:${l.id}`,
+          urgency: input.urgency,
+        })),
+      );
+    }
+    return { number, ref, sentTo };
+  });
+
+/** Same-file duplicates first, then same-number ones not already named. */
+const duplicateWarnings = (sameFile: FoundDocument[], sameNumber: FoundDocument[]): DuplicateWarning[] => {
+  const warnings: DuplicateWarning[] = sameFile.map((d) => ({ kind: "sameFile", documentId: d.id, ref: d.ref }));
+  for (const d of sameNumber) if (!warnings.some((w) => w.documentId === d.id)) warnings.push({ kind: "sameNumber", documentId: d.id, ref: d.ref });
+  return warnings;
+};
+
 /** Same file already registered; same issuer + số/ký hiệu + date already registered. */
 export const findDuplicates = async (
   deps: CoreDeps,
   orgId: string,
   q: { sha256?: string | undefined; issuer?: string; codeNumber?: string | undefined; codeNotation?: string | undefined; issuedDate?: string | undefined },
 ): Promise<DuplicateWarning[]> => {
-  const warnings: DuplicateWarning[] = [];
+  const sameFile: FoundDocument[] = [];
   if (q.sha256) {
     const same = await deps.prisma.storedFile.findMany({
       where: { sha256: q.sha256, kind: "ORIGINAL", document: { orgId, direction: "IN" } },
       select: { document: { select: { id: true, ref: true } } },
       take: 5,
     });
-    for (const f of same) if (f.document) warnings.push({ kind: "sameFile", documentId: f.document.id, ref: f.document.ref });
+    for (const f of same) if (f.document) sameFile.push(f.document);
   }
+  let sameNumber: FoundDocument[] = [];
   if (q.issuer && q.codeNumber) {
-    const same = await deps.prisma.document.findMany({
+    sameNumber = await deps.prisma.document.findMany({
       where: {
         orgId,
         direction: "IN",
@@ -246,7 +296,6 @@ export const findDuplicates = async (
       select: { id: true, ref: true },
       take: 5,
     });
-    for (const d of same) if (!warnings.some((w) => w.documentId === d.id)) warnings.push({ kind: "sameNumber", documentId: d.id, ref: d.ref });
   }
-  return warnings;
+  return duplicateWarnings(sameFile, sameNumber);
 };
