@@ -1,6 +1,7 @@
 // Benchmark: registrations of incoming documents (the agency's clerk, no scan: metadata with số and
-// ký hiệu, so the duplicate check runs) through the core (registerIncomingDocument; the checkpointer
-// links the audit rows after the commits, counted in the core's time) on PostgreSQL, against the
+// ký hiệu, so the duplicate check runs) through the core (registerIncomingDocument, whose direct path
+// is one joined read and one statement, core/documents/register-direct.ts; the checkpointer links the
+// audit rows after the commits, counted in the core's time) on PostgreSQL, against the
 // bare SQL a registration needs, sent through `pg` with the same concurrency (10 in parallel, pools
 // of 10):
 //   the duplicate check (SELECT from "Document" by issuer, số/ký hiệu and date); BEGIN; the register
