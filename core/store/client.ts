@@ -61,7 +61,7 @@ export type OpenDatabaseOptions = {
 /** A real read of the schema's bookkeeping: answers only when the database is there and migrated. */
 const PING_SQL = `SELECT count(*) FROM "_prisma_migrations" WHERE finished_at IS NOT NULL`;
 
-const openPostgres = async (url: string, opts: OpenDatabaseOptions): Promise<Database> => {
+const openPostgres = async (url: string, opts: OpenDatabaseOptions, { sharedSession = false }: { sharedSession?: boolean } = {}): Promise<Database> => {
   const openSql = async (): Promise<SqlRunner> => {
     const client = new pg.Client({ connectionString: url });
     await client.connect();
@@ -84,7 +84,7 @@ const openPostgres = async (url: string, opts: OpenDatabaseOptions): Promise<Dat
   pool.on("error", () => {});
   const adapter = new PrismaPg(pool);
   const prisma = new PrismaClient({ adapter, ...(opts.transactionWaitMs ? { transactionOptions: { maxWait: opts.transactionWaitMs, timeout: opts.transactionWaitMs } } : {}) });
-  attachDirectSql(prisma, pool);
+  attachDirectSql(prisma, pool, { sharedSession });
   return {
     prisma,
     kind: "postgres",
@@ -195,7 +195,8 @@ const openThroughOwner = async (opts: OpenDatabaseOptions, socketDir: string, ow
   const url = `postgresql://postgres@localhost/postgres?host=${encodeURIComponent(socketDir)}`;
   // The owner runs one statement at a time, and a transaction holds it until it ends: transactions queue
   // behind each other (and behind the service's own), so they may wait longer than Prisma's 2 s to start.
-  const db = await openPostgres(url, { ...opts, poolSize: 4, transactionWaitMs: 60_000 });
+  // Its connections share the owner's one PGlite session: hot statements go unnamed (direct-sql.ts).
+  const db = await openPostgres(url, { ...opts, poolSize: 4, transactionWaitMs: 60_000 }, { sharedSession: true });
   return { ...db, kind: "pglite", via: "owner", owner: { pid: owner.pid, command: owner.command } };
 };
 

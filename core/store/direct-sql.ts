@@ -10,17 +10,24 @@ import type { PrismaClient as Db } from "./generated/client.ts";
 import type { Tx } from "./tx.ts";
 
 const DIRECT = Symbol.for("edoc.directSql");
+const SHARED_SESSION = Symbol.for("edoc.directSql.sharedSession");
 
-/** Attaches the pool to the client (it stays reachable through proxies of the client). */
-export const attachDirectSql = (prisma: object, pool: pg.Pool): void => {
+/**
+ * Attaches the pool to the client (it stays reachable through proxies of the client). `sharedSession`:
+ * the pool's connections all reach one session (the embedded database through its owner's socket,
+ * pglite-wire-server.ts), where a statement prepared under a name by one connection is there for the
+ * others too, so the second to prepare it would fail ("prepared statement … already exists").
+ */
+export const attachDirectSql = (prisma: object, pool: pg.Pool, opts: { sharedSession?: boolean } = {}): void => {
   Object.defineProperty(prisma, DIRECT, { value: pool, enumerable: false });
+  if (opts.sharedSession) Object.defineProperty(prisma, SHARED_SESSION, { value: true, enumerable: false });
 };
 
 /** The PostgreSQL pool behind the client; null on PGlite (one session: go through Prisma there). */
 export const directPoolOf = (db: Db | Tx): pg.Pool | null => (db as unknown as Record<symbol, pg.Pool | undefined>)[DIRECT] ?? null;
 const poolOf = directPoolOf;
 
-/** A statement run often: on PostgreSQL it is prepared once per connection under `name` (no planning per call). */
+/** A statement run often: on PostgreSQL it is prepared once per connection under `name` (no planning per call; not through the embedded database's owner, where the connections share one session). */
 export type HotStatement = { name: string; text: string; kind: "query" | "execute" };
 
 /** Runs one statement: through the pool on PostgreSQL, through Prisma otherwise. Returns rows and the affected count. */
@@ -28,7 +35,8 @@ export const runSql = async <R>(db: Db, statement: HotStatement, params: unknown
   const { name, text, kind } = statement;
   const pool = poolOf(db);
   if (pool !== null) {
-    const r = await pool.query({ name, text, values: params });
+    const shared = (db as unknown as Record<symbol, boolean | undefined>)[SHARED_SESSION] === true;
+    const r = await pool.query(shared ? { text, values: params } : { name, text, values: params });
     return { rows: r.rows as R[], count: r.rowCount ?? 0 };
   }
   if (kind === "query") {
