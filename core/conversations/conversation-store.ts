@@ -5,7 +5,7 @@ import { DomainError } from "../errors.ts";
 import type { CoreDeps } from "../deps.ts";
 import type { FileContent } from "../files/file-store.ts";
 import { rechunk } from "../files/rechunk.ts";
-import { directPoolOf } from "../store/direct-sql.ts";
+import { directPoolOf, runSql, type HotStatement } from "../store/direct-sql.ts";
 import { forgetQueryArgs } from "../store/forget-query-args.ts";
 import type { Channel } from "../store/generated/enums.ts";
 
@@ -39,6 +39,8 @@ export const PENDING_FILE_CHUNK_BYTES = 1024 * 1024;
 // ISO strings cast to `timestamp(3)` (UTC, as Prisma writes them).
 const PUT_CHUNK = `INSERT INTO "PendingFileChunk" ("fileKey", "seq", "data", "expiresAt") VALUES ($1, $2, $3, $4::timestamp(3))`;
 const READ_CHUNK = `SELECT "data" FROM "PendingFileChunk" WHERE "fileKey" = $1 AND "seq" = $2 AND ("expiresAt" IS NULL OR "expiresAt" > $3::timestamp(3))`;
+const PUT_CHUNK_STATEMENT: HotStatement = { name: "pending-file-put", text: PUT_CHUNK, kind: "execute" };
+const READ_CHUNK_STATEMENT: HotStatement = { name: "pending-file-read", text: READ_CHUNK, kind: "query" };
 const DELETE_CHUNKS = `DELETE FROM "PendingFileChunk" WHERE "fileKey" = $1`;
 
 const fileNotFound = (fileKey: string) => new DomainError("FILE_NOT_FOUND", "intake.fileNotFound", { fileKey });
@@ -73,8 +75,7 @@ export const createConversationStore = (deps: Pick<CoreDeps, "prisma" | "clock">
     try {
       for await (const piece of rechunk(content, PENDING_FILE_CHUNK_BYTES)) {
         // pg sends bytes (a Buffer, or a view on one it makes of a Uint8Array) as a binary parameter.
-        if (pool) await pool.query({ name: "pending-file-put", text: PUT_CHUNK, values: [fileKey, chunks, piece, expiresAt] });
-        else await deps.prisma.$executeRawUnsafe(PUT_CHUNK, fileKey, chunks, piece, expiresAt);
+        await runSql(deps.prisma, PUT_CHUNK_STATEMENT, [fileKey, chunks, piece, expiresAt]);
         chunks += 1;
         size += piece.byteLength;
       }
@@ -90,12 +91,9 @@ export const createConversationStore = (deps: Pick<CoreDeps, "prisma" | "clock">
   },
   readFile: (fileKey, chunks) => ({
     [Symbol.asyncIterator]: async function* () {
-      const pool = directPoolOf(deps.prisma);
       for (let seq = 0; seq < chunks; seq++) {
         const now = deps.clock.now().toISOString();
-        const data = pool
-          ? ((await pool.query<{ data: Buffer }>({ name: "pending-file-read", text: READ_CHUNK, values: [fileKey, seq, now] })).rows[0]?.data ?? null)
-          : ((await deps.prisma.$queryRawUnsafe<{ data: Uint8Array }[]>(READ_CHUNK, fileKey, seq, now))[0]?.data ?? null);
+        const data = (await runSql<{ data: Uint8Array }>(deps.prisma, READ_CHUNK_STATEMENT, [fileKey, seq, now])).rows[0]?.data ?? null;
         if (data === null) throw fileNotFound(fileKey);
         yield data;
       }
