@@ -22,6 +22,7 @@ import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { extractFields, type ExtractedFields, type OcrDate } from "../core/ocr/extract-fields.ts";
 import { createPageReader } from "../core/ocr/read-page.ts";
+import { loadVietnameseWords } from "../core/ocr/tone-marks.ts";
 import { CORPUS_DIR, ensureCorpus, knownIssuers, type CorpusDoc, type GroundTruth } from "./support/ocr-corpus.ts";
 import { median, progress, round2, type BenchResult, type Comparison } from "./support/result.ts";
 
@@ -123,6 +124,12 @@ export const runOcrBench = async (opts: { limit?: number; cached?: boolean; ours
 
   const rssBefore = await rssMb();
   const reader = createPageReader({ timeoutMs: 180_000 });
+  // The word list that puts back dấu hỏi read as dấu sắc in the trích yếu (--no-words: without it).
+  const wordsRss = await rssMb();
+  const wordsStarted = performance.now();
+  const words = process.argv.includes("--no-words") ? undefined : await loadVietnameseWords();
+  const wordsMs = performance.now() - wordsStarted;
+  const wordsMb = (await rssMb()) - wordsRss;
   const hits = new Map<string, number>(); // `${engine}/${variant}/${field}` → matches
   const times = new Map<string, number[]>(); // `${engine}/${variant}` → ms per page
   const cliRss: number[] = [];
@@ -141,7 +148,7 @@ export const runOcrBench = async (opts: { limit?: number; cached?: boolean; ours
           if (page.maxRssMb) cliRss.push(page.maxRssMb);
           const key = `${engine}/${variant}`;
           times.set(key, [...(times.get(key) ?? []), page.ms]);
-          const got = comparable(extractFields({ firstPage: page.text, knownIssuers: known }));
+          const got = comparable(extractFields({ firstPage: page.text, knownIssuers: known, ...(words ? { words } : {}) }));
           const want = expected(doc.truth);
           for (const field of FIELDS) {
             const ok = got[field] === want[field];
@@ -175,6 +182,7 @@ export const runOcrBench = async (opts: { limit?: number; cached?: boolean; ours
     }
   }
   metrics.js_peak_rss_mb_over_start = round2(jsPeakMb);
+  if (words) Object.assign(metrics, { word_list_load_ms: round2(wordsMs), word_list_rss_mb: round2(wordsMb) });
   if (cliRss.length) metrics.cli_peak_rss_mb = round2(Math.max(...cliRss));
 
   const baselineIs = "Debian tesseract CLI + tesseract-ocr-vie, same extraction";

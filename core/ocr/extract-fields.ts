@@ -20,6 +20,7 @@
 // OCR reads two-column headers either line by line ("UBND TỈNH X   CỘNG HÒA XÃ HỘI …") or column by
 // column; the rules accept both.
 import { foldSameLength } from "../text/fold.ts";
+import { restoreHoiTone, type WordList } from "./tone-marks.ts";
 
 /** A calendar date (same shape as bots' LocalDate). */
 export type OcrDate = { year: number; month: number; day: number };
@@ -68,6 +69,11 @@ export type ExtractInput = {
   lastPage?: string;
   /** Issuer names to match the header against (the register's issuers, the organisation file). */
   knownIssuers?: readonly string[];
+  /**
+   * A Vietnamese word list (`loadVietnameseWords()` in ./tone-marks.ts) to put back in the trích yếu
+   * the dấu hỏi OCR reads as a dấu sắc on blurred photos. For OCR text only: a text layer needs none.
+   */
+  words?: WordList;
 };
 
 // === Folding that keeps positions (core/text/fold.ts)
@@ -516,6 +522,15 @@ export const extractFields = (input: ExtractInput): ExtractedFields => {
       code.confidence = Math.min(code.confidence, 0.8);
     }
   }
+  // The ký hiệu holds the abbreviation of the issuer's name (Decree 30): one letter off the matched
+  // issuer's ("SSNV" for Sở Nội vụ's "SNV", a doubled letter) is an OCR slip, put right.
+  if (code?.value.codeNotation && issuer?.known) {
+    const fixed = fixIssuerAbbreviation(code.value.codeNotation, issuer.value);
+    if (fixed !== code.value.codeNotation) {
+      code.value = { ...code.value, codeNotation: fixed };
+      code.confidence = Math.min(code.confidence, 0.8);
+    }
+  }
   const notationType = typeOfNotation(code?.value.codeNotation);
   if (titleType && titleIndex >= 0) {
     out.docType = { value: titleType, confidence: notationType === null || notationType === titleType ? 1 : 0.7, source: source("first", [lines[titleIndex]!]) };
@@ -547,7 +562,7 @@ export const extractFields = (input: ExtractInput): ExtractedFields => {
       .replace(/\s+/g, " ")
       .replace(/^[^\p{L}\p{N}]+/u, "")
       .replace(TRAILING_SPECKS, "");
-    if (text) out.subject = { value: text, confidence: 0.9, source: source("first", subjectLines) };
+    if (text) out.subject = subjectField(text, subjectLines, input.words);
   } else if (vvLine) {
     out.docType = { value: OFFICIAL_LETTER, confidence: notationType ? 0.6 : 0.9, source: source("first", [vvLine]) };
     const subjectLines: Line[] = [vvLine];
@@ -569,7 +584,7 @@ export const extractFields = (input: ExtractInput): ExtractedFields => {
       if (subjectLines.length === 4) break;
     }
     const text = parts.join(" ").replace(/\s+/g, " ").trim().replace(TRAILING_SPECKS, "");
-    if (text) out.subject = { value: `V/v ${text}`, confidence: 0.9, source: source("first", subjectLines) };
+    if (text) out.subject = subjectField(`V/v ${text}`, subjectLines, input.words);
   } else if (notationType) {
     out.docType = { value: notationType, confidence: 0.7, source: code!.source };
   }

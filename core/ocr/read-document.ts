@@ -30,6 +30,7 @@ import { capUtf8, MAX_DOCUMENT_TEXT_BYTES, tidyDocumentText as tidy } from "../t
 import { extractFields, type ExtractedFields, type OcrDate } from "./extract-fields.ts";
 import { createPageReader, OcrError, type PageReader } from "./read-page.ts";
 import { readPdfTextLayer } from "./text-layer.ts";
+import { loadVietnameseWords, type WordList } from "./tone-marks.ts";
 
 export { isUsableTextLayer } from "./text-layer.ts";
 
@@ -200,13 +201,17 @@ export const readDocument = async (input: ReadDocumentInput, options: ReadDocume
     let ocrCount = 0;
     let isPartial = false;
     let fieldsGiven = false;
-    const fieldsNow = (): ExtractedFields => {
+    const fieldsNow = async (): Promise<ExtractedFields> => {
       const first = texts.get(1)?.text ?? "";
       const last = pageCount > 1 ? texts.get(pageCount)?.text : undefined;
+      // Page 1 read by OCR: the word list puts back the dấu hỏi read as a dấu sắc in the trích yếu
+      // (loaded on first use, once per process; without it the trích yếu is left as read).
+      const words: WordList | undefined = texts.get(1)?.source === "OCR" ? await loadVietnameseWords().catch(() => undefined) : undefined;
       const fields = extractFields({
         firstPage: first.slice(0, MAX_PAGE_CHARS_FOR_FIELDS),
         ...(last !== undefined ? { lastPage: last.slice(0, MAX_PAGE_CHARS_FOR_FIELDS) } : {}),
         knownIssuers: input.knownIssuers,
+        ...(words ? { words } : {}),
       });
       // An issue date after today is most likely a misread digit: keep it, but ask to check it.
       if (fields.issuedDate && afterToday(fields.issuedDate.value, input.today))
@@ -216,7 +221,7 @@ export const readDocument = async (input: ReadDocumentInput, options: ReadDocume
     for (const n of order) {
       if (!fieldsGiven && n !== 1 && n !== pageCount) {
         fieldsGiven = true;
-        input.onFields?.(fieldsNow());
+        input.onFields?.(await fieldsNow());
       }
       if (texts.has(n)) continue;
       if (ocrCount >= (input.maxOcrPages ?? MAX_OCR_PAGES)) {
@@ -239,7 +244,7 @@ export const readDocument = async (input: ReadDocumentInput, options: ReadDocume
         isPartial = true;
       }
     }
-    const fields = fieldsNow();
+    const fields = await fieldsNow();
     if (!fieldsGiven) input.onFields?.(fields);
 
     const pageTexts = [...texts.entries()].sort(([a], [b]) => a - b).map(([page, t]) => ({ page, text: t.text, source: t.source }));

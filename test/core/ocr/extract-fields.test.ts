@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { extractFields, foldSameLength } from "../../../core/ocr/extract-fields.ts";
+import { loadVietnameseWords } from "../../../core/ocr/tone-marks.ts";
 
 // Hand-written OCR-like texts of Decree-30 pages: clean, interleaved columns (tesseract reads the
 // header line by line), column by column, and with the slips tesseract makes on real scans.
@@ -362,5 +363,19 @@ mắc và đề xuất giải pháp tháo gỡ trong thời gian tới. Văn b�
     expect(f.subject?.value).toBe(
       "Triển khai công tác kiểm tra việc thực hiện chế độ báo cáo năm 2026 tại các cơ quan, đơn vị trên địa bàn tỉnh trong quý IV năm 2026 theo quy định",
     );
+  });
+});
+
+describe("extractFields: the trích yếu's tone marks, with the Vietnamese word list", () => {
+  it("puts back a dấu hỏi read as a dấu sắc in a V/v and under a title, with a lower confidence; leaves it as read without the list", async () => {
+    const words = await loadVietnameseWords();
+    const vv = "SỞ TÀI CHÍNH\nSố: 45/STC-NS\nV/v cung cấp số liệu phục vụ tống kết\ncông tác cải cách hành chính\nKính gửi: Các sở\n";
+    expect(extractFields({ firstPage: vv, words }).subject).toMatchObject({ value: "V/v cung cấp số liệu phục vụ tổng kết công tác cải cách hành chính", confidence: 0.8 });
+    expect(extractFields({ firstPage: vv }).subject?.value).toBe("V/v cung cấp số liệu phục vụ tống kết công tác cải cách hành chính");
+    const titled = "TỜ TRÌNH\nĐề nghị phê duyệt dự toán kinh phí tố chức Hội chợ thương mại năm 2027\n";
+    expect(extractFields({ firstPage: titled, words }).subject?.value).toBe("Đề nghị phê duyệt dự toán kinh phí tổ chức Hội chợ thương mại năm 2027");
+    // Read right: nothing changed, the confidence as before.
+    const right = "KẾ HOẠCH\nTriển khai công tác kiểm tra việc thực hiện chế độ báo cáo năm 2026\n";
+    expect(extractFields({ firstPage: right, words }).subject).toMatchObject({ value: "Triển khai công tác kiểm tra việc thực hiện chế độ báo cáo năm 2026", confidence: 0.9 });
   });
 });
