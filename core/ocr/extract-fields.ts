@@ -265,6 +265,43 @@ const typeOfNotation = (notation: string | undefined): string | null => {
 
 // === Issuer
 
+const LOCALITY_IN_NAME = /\s+(?:tỉnh|thành phố|huyện|quận|thị xã|xã|phường|thị trấn)\s+\S.*$/iu;
+const COMMITTEES: [RegExp, string][] = [
+  [/^(?:ủy|uỷ) ban nhân dân\b/iu, "UBND"],
+  [/^hội đồng nhân dân\b/iu, "HĐND"],
+];
+
+/**
+ * Abbreviations of an issuer's name as ký hiệu print it: the initials of its words before the locality
+ * ("Sở Nội vụ tỉnh Thanh Hóa" → "SNV", "Sở Giáo dục và Đào tạo" → "SGDĐT"), also without the first
+ * word ("Cục Quản lý Dược" → "QLD", "Phòng Tài chính - Kế hoạch" → "TCKH"); "UBND", "HĐND".
+ */
+export const issuerAbbreviations = (name: string): string[] => {
+  const base = name.normalize("NFC").replace(LOCALITY_IN_NAME, "").trim();
+  const committee = COMMITTEES.find(([re]) => re.test(base));
+  if (committee) return [committee[1]];
+  const words = base.split(/[\s,\-–]+/).filter((w) => /^\p{L}/u.test(w) && w.toLowerCase() !== "và");
+  const initials = words.map((w) => w[0]!.toUpperCase()).join("");
+  return initials.length > 3 ? [initials, initials.slice(1)] : [initials];
+};
+
+/** The ký hiệu with its issuer part put right when it is one letter off an abbreviation of `issuer`. */
+const fixIssuerAbbreviation = (notation: string, issuer: string): string => {
+  const slash = notation.lastIndexOf("/");
+  const head = notation.slice(0, slash + 1);
+  const segments = notation.slice(slash + 1).split("-");
+  // A named type's ký hiệu is "TYPE-ISSUER-…", a công văn's "ISSUER-UNIT".
+  const at = segments.length > 1 && DOC_TYPES.some((t) => t.abbr === segments[0]) ? 1 : 0;
+  const seg = segments[at];
+  if (!seg) return notation;
+  const abbrs = issuerAbbreviations(issuer).filter((a) => a.length >= 3);
+  if (abbrs.includes(seg)) return notation;
+  const near = abbrs.filter((a) => levenshtein(seg.toUpperCase(), a) <= 1);
+  if (near.length !== 1) return notation;
+  segments[at] = near[0]!;
+  return head + segments.join("-");
+};
+
 const ABBREVIATIONS: [RegExp, string][] = [
   [/\bubnd\b/g, "uy ban nhan dan"],
   [/\bhdnd\b/g, "hoi dong nhan dan"],
@@ -458,6 +495,12 @@ const findSigner = (lines: Line[], page: "first" | "last"): ExtractedFields["sig
 };
 
 // === The whole page
+
+/** The trích yếu, its tone marks put right by the word list when one is given (a change lowers the confidence). */
+const subjectField = (text: string, lines: Line[], words: WordList | undefined): ReadField<string> => {
+  const restored = words ? restoreHoiTone(text, words) : undefined;
+  return restored?.changed.length ? { value: restored.text, confidence: 0.8, source: source("first", lines) } : { value: text, confidence: 0.9, source: source("first", lines) };
+};
 
 /** Reads the `/dangky` fields from the OCR text of page 1 (and the last page). */
 export const extractFields = (input: ExtractInput): ExtractedFields => {

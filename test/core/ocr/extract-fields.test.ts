@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { extractFields, foldSameLength } from "../../../core/ocr/extract-fields.ts";
+import { extractFields, foldSameLength, issuerAbbreviations } from "../../../core/ocr/extract-fields.ts";
 import { loadVietnameseWords } from "../../../core/ocr/tone-marks.ts";
 
 // Hand-written OCR-like texts of Decree-30 pages: clean, interleaved columns (tesseract reads the
@@ -319,6 +319,32 @@ Kính gửi: Các đơn vị trực thuộc
     // Two letters off, or no title: left as read.
     expect(read("Số: 12/XYZ-SCT", "TỜ TRÌNH")?.value.codeNotation).toBe("XYZ-SCT");
     expect(extractFields({ firstPage: "SỞ CÔNG THƯƠNG\nSố: 2954/TTT-SCT\nV/v hội chợ\n" }).code?.value.codeNotation).toBe("TTT-SCT");
+  });
+
+  it("puts right the issuer's abbreviation in the ký hiệu when one letter off the matched issuer's, with a lower confidence", () => {
+    const read = (codeLine: string, title = "") =>
+      extractFields({
+        firstPage: `UBND TỈNH THANH HÓA\nSỞ NỘI VỤ\n${codeLine} Thanh Hóa, ngày 07 tháng 11 năm 2026\n${title}\nV/v tuyển dụng công chức\n`,
+        knownIssuers: ["Sở Nội vụ tỉnh Thanh Hóa", "Cục Quản lý Dược"],
+      }).code;
+    // "S5NV" (the 5 taken for an S: "SSNV") in a công văn: the issuer comes first.
+    expect(read("Số: 1038/S5NV-NV")?.value).toEqual({ codeNumber: "1038", codeNotation: "SNV-NV" });
+    expect(read("Số: 1038/S5NV-NV")?.confidence).toBeLessThan(1);
+    // After a named type's abbreviation.
+    expect(read("Số: 22/KH-SNVV", "KẾ HOẠCH")?.value.codeNotation).toBe("KH-SNV");
+    // Right already, two letters off, or the unit's part: left as read.
+    expect(read("Số: 1038/SNV-NV")?.value.codeNotation).toBe("SNV-NV");
+    expect(read("Số: 1038/SNV-NV")?.confidence).toBe(1);
+    expect(read("Số: 1038/SXYV-NV")?.value.codeNotation).toBe("SXYV-NV");
+    expect(read("Số: 1038/SNV-SNVV")?.value.codeNotation).toBe("SNV-SNVV");
+  });
+
+  it("derives the abbreviations of an issuer's name as ký hiệu print them", () => {
+    expect(issuerAbbreviations("Sở Nội vụ tỉnh Thanh Hóa")).toEqual(["SNV"]);
+    expect(issuerAbbreviations("Sở Giáo dục và Đào tạo thành phố Hà Nội")).toEqual(["SGDĐT", "GDĐT"]);
+    expect(issuerAbbreviations("Phòng Tài chính - Kế hoạch huyện Tuy Phước")).toEqual(["PTCKH", "TCKH"]);
+    expect(issuerAbbreviations("Cục Quản lý Dược")).toEqual(["CQLD", "QLD"]);
+    expect(issuerAbbreviations("Ủy ban nhân dân huyện Phù Cát")).toEqual(["UBND"]);
   });
 
   it("drops the noise tesseract makes of the rule under a trích yếu, and a trailing full stop or leading quote", () => {
