@@ -27,7 +27,8 @@ import { readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { PDFDocument } from "pdf-lib";
-import { createWorker, OEM, type Worker } from "tesseract.js";
+import sharp from "sharp";
+import { createWorker, OEM, PSM, type Block, type Worker } from "tesseract.js";
 import { Worker as ThreadWorker } from "node:worker_threads";
 import { runPdftoppm } from "../pdf/pdftoppm.ts";
 import { OcrError } from "./ocr-error.ts";
@@ -142,6 +143,77 @@ const pdfPageCount = async (bytes: Uint8Array): Promise<number> => {
   }
 };
 
+/** The số line: "Số:" (OCR may read "Sô:", "S6:") at the start of a line. */
+const CODE_LINE_START = /^\s*S[ốôoóồổ0-9]?\s*[:;.,]\s*$/u;
+/** Below this word confidence (0–100) the số line's number is read again on its own. */
+export const CODE_REREAD_BELOW = 90;
+
+type Box = { x0: number; y0: number; x1: number; y1: number };
+type OcrWord = { text: string; confidence: number; bbox: Box };
+/** The số line's number to read again: the line's text, the word, and the crop (page pixels) around them. */
+export type CodeReread = { line: string; word: OcrWord; crop: { left: number; top: number; width: number; height: number }; margin: number };
+
+/**
+ * The word after "Số:" (the number and ký hiệu) when tesseract was unsure of it on the page (word
+ * confidence under CODE_REREAD_BELOW), with the crop of "Số:" and it to read again; else null.
+ */
+export const codeWordToReread = (blocks: readonly Block[], page: { width: number; height: number }): CodeReread | null => {
+  const lines = blocks.flatMap((b) => b.paragraphs.flatMap((p) => p.lines)).slice(0, 25);
+  const line = lines.find((l) => l.words.length >= 2 && CODE_LINE_START.test(l.words[0]!.text));
+  const word = line?.words[1];
+  if (!line || !word || word.confidence >= CODE_REREAD_BELOW || !/^[0-9oOlI|]/.test(word.text)) return null;
+  const margin = Math.round((line.bbox.y1 - line.bbox.y0) / 3);
+  const left = Math.max(0, line.words[0]!.bbox.x0 - margin);
+  const top = Math.max(0, line.bbox.y0 - margin);
+  const right = Math.min(page.width, word.bbox.x1 + margin);
+  const bottom = Math.min(page.height, line.bbox.y1 + margin);
+  if (right <= left || bottom <= top) return null;
+  return {
+    line: line.text.trimEnd(),
+    word: { text: word.text, confidence: word.confidence, bbox: word.bbox },
+    crop: { left, top, width: right - left, height: bottom - top },
+    margin,
+  };
+};
+
+/**
+ * `text` with the number put as read again (`words`: the words of the crop, read at `scale`) when that
+ * read is a number again, more confident than the page's, and different; the words starting inside the
+ * page's word box are joined (single-line mode may split "243/U BND-TCCB").
+ */
+export const takeCodeReread = (text: string, target: CodeReread, words: readonly OcrWord[], scale: number): string => {
+  const { word, crop, margin } = target;
+  const inside = words.filter((w) => {
+    const x = crop.left + w.bbox.x0 / scale;
+    return x >= word.bbox.x0 - margin && x < word.bbox.x1 - margin;
+  });
+  const to = inside.map((w) => w.text).join("");
+  if (inside.length === 0 || !/^[0-9]/.test(to) || to === word.text || Math.min(...inside.map((w) => w.confidence)) <= word.confidence) return text;
+  const at = text.indexOf(target.line);
+  if (at < 0) return text;
+  return text.slice(0, at) + target.line.replace(word.text, to) + text.slice(at + target.line.length);
+};
+
+/**
+ * The số line's number read again alone, cropped from the page at twice the scale as a single line,
+ * when tesseract was unsure of it on the page: on the bench a slash read as a digit ("2434UBND-TCCB",
+ * confidence 22) and a doubled letter ("1038/S5NV-NV", 32) came out right so (92 / 82); a digit read
+ * wrong with some confidence ("604" for "694", 69) stays wrong.
+ */
+const rereadCode = async (worker: Worker, image: Buffer, text: string, blocks: readonly Block[]): Promise<string> => {
+  const { width = 0, height = 0 } = await sharp(image).metadata();
+  const target = codeWordToReread(blocks, { width, height });
+  if (!target) return text;
+  const crop = await sharp(image)
+    .extract(target.crop)
+    .resize({ width: 2 * target.crop.width, kernel: "cubic" })
+    .png()
+    .toBuffer();
+  const again = await worker.recognize(crop, { tessedit_pageseg_mode: PSM.SINGLE_LINE } as never, { text: false, blocks: true });
+  const words = (again.data.blocks ?? []).flatMap((b) => b.paragraphs.flatMap((p) => p.lines.flatMap((l) => l.words)));
+  return takeCodeReread(text, target, words, 2);
+};
+
 /** A reader of pages with one tesseract.js worker, started on the first read. */
 export const createPageReader = (options: PageReaderOptions = {}): PageReader => {
   const langPath = options.langPath ?? defaultLangPath();
@@ -210,10 +282,14 @@ export const createPageReader = (options: PageReaderOptions = {}): PageReader =>
       } else image = await prepareImage(bytes);
       if (stop.signal.aborted) throw abortedError();
       const engine = await getWorker();
-      const result = await Promise.race([engine.worker.recognize(image), engine.died]).catch((err: unknown) => {
+      const failed = (err: unknown): never => {
         throw stop.signal.aborted ? abortedError() : err instanceof OcrError ? err : new OcrError("OCR_ENGINE_FAILED", "ocr.engineFailed", {}, { cause: err });
-      });
-      return { text: result.data.text, confidence: result.data.confidence, page };
+      };
+      const result = await Promise.race([engine.worker.recognize(image, {}, { text: true, blocks: true }), engine.died]).catch(failed);
+      if (stop.signal.aborted) throw abortedError();
+      const reread = rereadCode(engine.worker, image, result.data.text, result.data.blocks ?? []).catch(() => result.data.text);
+      const text = await Promise.race([reread, engine.died]).catch(failed);
+      return { text, confidence: result.data.confidence, page };
     })();
     work.catch(() => {}); // a stopped read may still settle later
     const read = await guarded(work, timeoutMs, opts.signal, () => {

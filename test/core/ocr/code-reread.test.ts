@@ -1,0 +1,56 @@
+import type { Block } from "tesseract.js";
+import { describe, expect, it } from "vitest";
+import { CODE_REREAD_BELOW, codeWordToReread, takeCodeReread } from "../../../core/ocr/read-page.ts";
+
+// The số line's number read again on its own (core/ocr/read-page.ts): which word is read again, and
+// when the second read is taken. The words and boxes are those tesseract.js gave on the bench's page
+// doc017 (a phone photo: "2434UBND-TCCB", the slash read as a 4, confidence 22).
+const word = (text: string, confidence: number, x0: number, x1: number, y0 = 500, y1 = 530) => ({ text, confidence, bbox: { x0, y0, x1, y1 } });
+const page = (lines: { text: string; words: ReturnType<typeof word>[] }[]): Block[] =>
+  [
+    {
+      paragraphs: [
+        {
+          lines: lines.map((l) => ({
+            text: `${l.text}\n`,
+            words: l.words,
+            bbox: { x0: l.words[0]!.bbox.x0, y0: 500, x1: l.words[l.words.length - 1]!.bbox.x1, y1: 530 },
+          })),
+        },
+      ],
+    },
+  ] as unknown as Block[];
+const TEXT = "UBND TỈNH LÂM ĐỒNG\nSố: 2434UBND-TCCB Lâm Đồng, ngày 21 tháng 03 năm 2026\nV/v 2434UBND\n";
+const SO_LINE = {
+  text: "Số: 2434UBND-TCCB Lâm Đồng, ngày 21 tháng 03 năm 2026",
+  words: [word("Số:", 93, 300, 360), word("2434UBND-TCCB", 22, 375, 640), word("Lâm", 95, 900, 960)],
+};
+const SIZE = { width: 2000, height: 2900 };
+
+describe("the số line's number read again", () => {
+  it("picks the number after Số: when tesseract was unsure of it, with a crop around Số: and it", () => {
+    const target = codeWordToReread(page([{ text: "UBND TỈNH LÂM ĐỒNG", words: [word("UBND", 95, 300, 400)] }, SO_LINE]), SIZE);
+    expect(target).toMatchObject({ line: SO_LINE.text, word: { text: "2434UBND-TCCB", confidence: 22 }, crop: { left: 290, top: 490, width: 360, height: 50 } });
+  });
+
+  it("leaves a number read with confidence, and a line that is not the số line", () => {
+    const sure = { ...SO_LINE, words: [SO_LINE.words[0]!, word("1066/STC-TCCB", CODE_REREAD_BELOW, 375, 640)] };
+    expect(codeWordToReread(page([sure]), SIZE)).toBeNull();
+    expect(codeWordToReread(page([{ text: "Kính gửi: Sở Tài chính", words: [word("Kính", 50, 300, 360), word("gửi:", 40, 370, 420)] }]), SIZE)).toBeNull();
+  });
+
+  it("takes a second read that is a number, more confident and different, joining the words it split the number into; only on the số line", () => {
+    const target = codeWordToReread(page([SO_LINE]), SIZE)!;
+    // The crop read at twice the scale: "Số:" then the number split in two (x in crop pixels).
+    const again = [word("Số:", 93, 20, 140), word("243/U", 92, 170, 330), word("BND-TCCB", 91, 345, 680)];
+    expect(takeCodeReread(TEXT, target, again, 2)).toBe("UBND TỈNH LÂM ĐỒNG\nSố: 243/UBND-TCCB Lâm Đồng, ngày 21 tháng 03 năm 2026\nV/v 2434UBND\n");
+  });
+
+  it("keeps the page's read when the second is less confident, not a number, or the same", () => {
+    const target = codeWordToReread(page([SO_LINE]), SIZE)!;
+    expect(takeCodeReread(TEXT, target, [word("243/UBND-TCCB", 20, 170, 680)], 2)).toBe(TEXT);
+    expect(takeCodeReread(TEXT, target, [word("UBND-TCCB", 90, 170, 680)], 2)).toBe(TEXT);
+    expect(takeCodeReread(TEXT, target, [word("2434UBND-TCCB", 90, 170, 680)], 2)).toBe(TEXT);
+    expect(takeCodeReread(TEXT, target, [], 2)).toBe(TEXT);
+  });
+});
