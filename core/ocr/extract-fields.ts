@@ -4,7 +4,8 @@
 // README (issue 18, for the session that wires this in):
 // - `read-page.ts` turns a page image (photo, or a PDF page through pdftoppm) into text; this file
 //   turns that text into fields. Call `extractFields({ firstPage, lastPage, knownIssuers })` with the
-//   issuers already in the register plus the organisation file's agencies as `knownIssuers`.
+//   issuers already in the register plus the organisation file's agencies as `knownIssuers`, and for
+//   OCR text the word list of ./tone-marks.ts as `words` (the trích yếu's dấu hỏi read as dấu sắc).
 // - The result maps onto bots/shared/text/register-grammar.ts `RegistrationFields`: `code` →
 //   codeNumber/codeNotation, `issuer` (use `value`; `known` says whether it matched a known issuer, an
 //   unmatched one is the header as printed and deserves a "kiểm tra lại"), `issuedDate` (the shape of

@@ -10,7 +10,9 @@
 //   PDF page (rendered by poppler's pdftoppm at 200 dpi; without pdftoppm an OcrError
 //   `OCR_NO_RENDERER`). Either is made ready by ./prepare-image.ts first (grey, the red seal and a
 //   blue signature lifted out of the signer block, the light evened; a blurred or coarse page scaled to
-//   250 dpi and its header sharpened, a crisp one left at its size). Feed `text` to
+//   250 dpi and its header sharpened, a crisp one left at its size). When tesseract was unsure of the
+//   số line's number (word confidence under 90), that number is read a second time on its own (its
+//   crop at twice the scale, one line) and put in `text` when that read is surer (and sure enough). Feed `text` to
 //   `extract-fields.ts`. `close()` on shutdown.
 // - Reads run one at a time on one worker. A read that passes `timeoutMs` or whose `signal` aborts
 //   terminates the worker (WebAssembly cannot be interrupted otherwise) and rejects with an OcrError;
@@ -147,6 +149,11 @@ const pdfPageCount = async (bytes: Uint8Array): Promise<number> => {
 const CODE_LINE_START = /^\s*S[ốôoóồổ0-9]?\s*[:;.,]\s*$/u;
 /** Below this word confidence (0–100) the số line's number is read again on its own. */
 export const CODE_REREAD_BELOW = 90;
+/**
+ * The second read is taken only from this word confidence up: scaling a crisp scan up can make it
+ * worse ("28614/5KHON-HCTH", 18, for a "2814/SKHCN-HCTH.." the page read with confidence 0).
+ */
+export const CODE_REREAD_TAKE_FROM = 70;
 
 type Box = { x0: number; y0: number; x1: number; y1: number };
 type OcrWord = { text: string; confidence: number; bbox: Box };
@@ -178,7 +185,7 @@ export const codeWordToReread = (blocks: readonly Block[], page: { width: number
 
 /**
  * `text` with the number put as read again (`words`: the words of the crop, read at `scale`) when that
- * read is a number again, more confident than the page's, and different; the words starting inside the
+ * read is a number again, different, more confident than the page's and at least CODE_REREAD_TAKE_FROM; the words starting inside the
  * page's word box are joined (single-line mode may split "243/U BND-TCCB").
  */
 export const takeCodeReread = (text: string, target: CodeReread, words: readonly OcrWord[], scale: number): string => {
@@ -188,7 +195,8 @@ export const takeCodeReread = (text: string, target: CodeReread, words: readonly
     return x >= word.bbox.x0 - margin && x < word.bbox.x1 - margin;
   });
   const to = inside.map((w) => w.text).join("");
-  if (inside.length === 0 || !/^[0-9]/.test(to) || to === word.text || Math.min(...inside.map((w) => w.confidence)) <= word.confidence) return text;
+  const confidence = Math.min(...inside.map((w) => w.confidence));
+  if (inside.length === 0 || !/^[0-9]/.test(to) || to === word.text || confidence <= word.confidence || confidence < CODE_REREAD_TAKE_FROM) return text;
   const at = text.indexOf(target.line);
   if (at < 0) return text;
   return text.slice(0, at) + target.line.replace(word.text, to) + text.slice(at + target.line.length);

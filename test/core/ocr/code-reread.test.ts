@@ -46,9 +46,11 @@ describe("the số line's number read again", () => {
     expect(takeCodeReread(TEXT, target, again, 2)).toBe("UBND TỈNH LÂM ĐỒNG\nSố: 243/UBND-TCCB Lâm Đồng, ngày 21 tháng 03 năm 2026\nV/v 2434UBND\n");
   });
 
-  it("keeps the page's read when the second is less confident, not a number, or the same", () => {
+  it("keeps the page's read when the second is less confident, unsure, not a number, or the same", () => {
     const target = codeWordToReread(page([SO_LINE]), SIZE)!;
     expect(takeCodeReread(TEXT, target, [word("243/UBND-TCCB", 20, 170, 680)], 2)).toBe(TEXT);
+    // More confident than the page's 22 but still unsure: a 2× crop of a crisp scan read "28614/5KHON-HCTH" so.
+    expect(takeCodeReread(TEXT, target, [word("28614/5KHON-HCTH", 30, 170, 680)], 2)).toBe(TEXT);
     expect(takeCodeReread(TEXT, target, [word("UBND-TCCB", 90, 170, 680)], 2)).toBe(TEXT);
     expect(takeCodeReread(TEXT, target, [word("2434UBND-TCCB", 90, 170, 680)], 2)).toBe(TEXT);
     expect(takeCodeReread(TEXT, target, [], 2)).toBe(TEXT);
