@@ -10,7 +10,7 @@ import type { AssignmentRole, AssignmentStatus, Urgency } from "../store/generat
 import type { ActionOutcome } from "../workflow/actions.ts";
 import type { AssignmentAction, AssignmentFacts } from "../workflow/state-machine.ts";
 import type { CoreDeps } from "../deps.ts";
-import { enqueueInterchangeProgress } from "../interchange/enqueue-status.ts";
+import { enqueueInterchangeProgress, interchangeProgressSql } from "../interchange/enqueue-status.ts";
 import { t } from "../messages/index.ts";
 import { enqueueOutbox } from "../outbox/enqueue-outbox.ts";
 import { loadReminderContext, reminderPolicyOfText } from "../reminders/reminder-context.ts";
@@ -106,11 +106,7 @@ WITH upd AS (
 ),
 -- A document from the interchange: its sender hears the main unit is at work (status 05; ../interchange/enqueue-status.ts).
 ix AS (
-  INSERT INTO "InterchangeStatusMessage" ("id","dedupeKey","packageId","statusCode","description","toOrganId","responseCode","responseDate","responseDocumentId","nextAttemptAt","createdAt")
-  SELECT gen_random_uuid()::text, p."id" || ':05', p."id", '05', $22, p."fromOrganId", p."codeNumber" || '/' || p."codeNotation", p."promulgationDate", p."edxmlDocumentId", $1::timestamp(3), $1::timestamp(3)
-  FROM upd JOIN "InterchangePackage" p ON p."documentId" = upd."documentId"
-  WHERE upd."role" = 'MAIN' AND p."state" = 'REGISTERED' AND p."codeNumber" IS NOT NULL AND p."codeNotation" IS NOT NULL AND p."promulgationDate" IS NOT NULL
-  ON CONFLICT ("dedupeKey") DO NOTHING
+  ${interchangeProgressSql("05", { source: "upd", documentId: 'upd."documentId"', description: "$22", at: "$1::timestamp(3)", where: `upd."role" = 'MAIN'` })}
 )
 ${auditInsertSql((n) => `$${n}`, "upd")}`,
 };

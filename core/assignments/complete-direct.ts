@@ -9,6 +9,7 @@ import { randomUUID } from "node:crypto";
 import { auditContentOf, auditInsertParams, auditInsertSql } from "../audit/append-audit-event.ts";
 import type { CoreDeps } from "../deps.ts";
 import { DomainError } from "../errors.ts";
+import { interchangeProgressSql } from "../interchange/enqueue-status.ts";
 import { t } from "../messages/index.ts";
 import type { AssignmentRole, AssignmentStatus } from "../store/generated/enums.ts";
 import { epochMs, isoOrNull, runSql, sqlList, type HotStatement } from "../store/direct-sql.ts";
@@ -114,11 +115,7 @@ outbox AS (
 ),
 -- A document from the interchange: its sender hears the handling is complete (status 06; ../interchange/enqueue-status.ts).
 ix AS (
-  INSERT INTO "InterchangeStatusMessage" ("id","dedupeKey","packageId","statusCode","description","toOrganId","responseCode","responseDate","responseDocumentId","nextAttemptAt","createdAt")
-  SELECT gen_random_uuid()::text, p."id" || ':06', p."id", '06', $18, p."fromOrganId", p."codeNumber" || '/' || p."codeNotation", p."promulgationDate", p."edxmlDocumentId", $1::timestamp(3), $1::timestamp(3)
-  FROM upd JOIN "InterchangePackage" p ON p."documentId" = upd."documentId"
-  WHERE upd."role" = 'MAIN' AND p."state" = 'REGISTERED' AND p."codeNumber" IS NOT NULL AND p."codeNotation" IS NOT NULL AND p."promulgationDate" IS NOT NULL
-  ON CONFLICT ("dedupeKey") DO NOTHING
+  ${interchangeProgressSql("06", { source: "upd", documentId: 'upd."documentId"', description: "$18", at: "$1::timestamp(3)", where: `upd."role" = 'MAIN'` })}
 )
 SELECT (SELECT count(*) FROM upd)::int AS "completed", (SELECT count(*) FROM doc)::int AS "documentDone"`,
 };

@@ -69,3 +69,17 @@ export const enqueueInterchangeProgress = async (tx: Tx, now: Date, p: { documen
     description: t("vi", `interchange.status.${p.statusCode}`, { unit: p.unit ?? "" }),
   });
 };
+
+/**
+ * `enqueueInterchangeProgress` as SQL, for a hot path's single statement: the status row of the
+ * package of the document `documentId` (an SQL expression over `source`, a relation of the caller's
+ * statement: no row there, no status). `description` and `at` are SQL expressions too (parameters).
+ *
+ * @example interchangeProgressSql("06", { source: "upd", documentId: 'upd."documentId"', description: "$18", at: "$1::timestamp(3)", where: `upd."role" = 'MAIN'` })
+ */
+export const interchangeProgressSql = (code: InterchangeProgressCode, p: { source: string; documentId: string; description: string; at: string; where?: string }): string =>
+  `INSERT INTO "InterchangeStatusMessage" ("id","dedupeKey","packageId","statusCode","description","toOrganId","responseCode","responseDate","responseDocumentId","nextAttemptAt","createdAt")
+  SELECT gen_random_uuid()::text, p."id" || ':${code}', p."id", '${code}', ${p.description}, p."fromOrganId", p."codeNumber" || '/' || p."codeNotation", p."promulgationDate", p."edxmlDocumentId", ${p.at}, ${p.at}
+  FROM ${p.source} JOIN "InterchangePackage" p ON p."documentId" = ${p.documentId}
+  WHERE ${p.where ? `${p.where} AND ` : ""}p."state" = 'REGISTERED' AND p."codeNumber" IS NOT NULL AND p."codeNotation" IS NOT NULL AND p."promulgationDate" IS NOT NULL
+  ON CONFLICT ("dedupeKey") DO NOTHING`;
