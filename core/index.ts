@@ -39,7 +39,8 @@ export {
   recordPendingUpdate,
 } from "./conversations/conversation-store.ts";
 export { type CoreDeps, DEFAULT_SETTINGS } from "./deps.ts";
-export { type DirectivePlan, type DueInput, issueDirective, type IssueDirectiveInput, previewDirective } from "./directives/issue-directive.ts";
+export { issueDirective, previewDirective } from "./directives/issue-directive.ts";
+export { type DirectivePlan, type DueInput, type IssueDirectiveInput } from "./directives/plan-directive.ts";
 export { completeSecretDocument } from "./documents/complete-secret-document.ts";
 export { knownIssuers } from "./documents/known-issuers.ts";
 export { displayRef } from "./documents/refs.ts";

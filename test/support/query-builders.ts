@@ -3,7 +3,8 @@
 // (acknowledged, delegated, completed, extension requested) are set directly with Prisma, the way
 // those use cases leave the rows.
 import type { CoreDeps } from "../../core/deps.ts";
-import { issueDirective, type IssueDirectiveInput } from "../../core/directives/issue-directive.ts";
+import { issueDirective } from "../../core/directives/issue-directive.ts";
+import type { IssueDirectiveInput } from "../../core/directives/plan-directive.ts";
 import { assignmentRef } from "../../core/documents/refs.ts";
 import type { Db } from "../../core/store/client.ts";
 import type { TestClock } from "./core.ts";

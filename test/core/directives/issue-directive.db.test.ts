@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { issueDirective, previewDirective, type IssueDirectiveInput } from "../../../core/directives/issue-directive.ts";
+import { issueDirective, previewDirective } from "../../../core/directives/issue-directive.ts";
+import type { IssueDirectiveInput } from "../../../core/directives/plan-directive.ts";
 import type { DomainError } from "../../../core/errors.ts";
 import { createMemoryFileStore } from "../../../core/files/file-store.ts";
 import { createTestClock, createTestDeps, type TestClock } from "../../support/core.ts";
