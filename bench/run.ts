@@ -5,7 +5,7 @@
 // The machine may be shared and noisy: read the ratios, not the absolute figures.
 //
 //   npm run bench                 all benchmarks
-//   npm run bench -- sweep acks   only these (names: stamp, sweep, acks, complete, progress, delegate, register, fanout, footprint, pglite, uploads, ocr)
+//   npm run bench -- sweep acks   only these (names: stamp, sweep, acks, complete, progress, delegate, register, issue, issue60, fanout, footprint, pglite, uploads, ocr)
 //   npm run bench -- ocr --limit 10   the OCR benchmark on the first 10 documents of its corpus
 import { execFile } from "node:child_process";
 import { writeFile } from "node:fs/promises";
@@ -17,6 +17,7 @@ import { runCompleteBench } from "./complete.ts";
 import { runDelegateBench } from "./delegate.ts";
 import { runFanoutBench } from "./fanout.ts";
 import { runFootprintBench } from "./footprint.ts";
+import { runIssueBench } from "./issue.ts";
 import { runOcrBench } from "./ocr.ts";
 import { runPgliteQueriesBench } from "./pglite-queries.ts";
 import { runProgressBench } from "./progress.ts";
@@ -37,6 +38,8 @@ const BENCHES: Record<string, () => Promise<BenchResult>> = {
   progress: () => runProgressBench(),
   delegate: () => runDelegateBench(),
   register: () => runRegisterBench(),
+  issue: () => runIssueBench(),
+  issue60: () => runIssueBench({ units: 60 }),
   fanout: () => runFanoutBench(),
   footprint: () => runFootprintBench(),
   pglite: () => runPgliteQueriesBench(),
