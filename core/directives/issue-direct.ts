@@ -78,12 +78,13 @@ WHERE u."id" = $1`,
 // $1 now; $2–$6 the document's compare-and-set (id, updatedAt as read, urgency, ref) and the main
 // unit's deadline; $7–$10 the directive; $11–$18 the assignments, one array per column; $19–$25 the
 // assignment.created events (auditInsertParams' columns, entityId and data as arrays); $26–$32 the
-// directive.issued event; $33–$36 the outbox rows; $37 the interchange status' description.
+// directive.issued event; $33–$36 the outbox rows; $37 the interchange status' description; $38 the
+// document's status as read.
 // The document's row guards the whole: it is updated only if nothing changed it since the read and
 // no directive is on it, and only if the units are still active with the accounts read; everything
 // else is selected from it, so a document changed meanwhile gets nothing written and the
 // transactional path decides. A concurrent directive on the same document waits for the row and
-// then finds its `updatedAt` changed. The created events and the outbox rows take their `seq` in the
+// then finds its status and `updatedAt` changed. The created events and the outbox rows take their `seq` in the
 // plan's order; directive.issued is selected after all the created events, so it takes the last `seq`
 // as on the transactional path.
 const createdEventCol = (n: number): string => (n === 6 ? `ev."entityId"` : n === 7 ? `ev."data"` : `$${n + 18}`);
@@ -93,7 +94,8 @@ const ISSUE_WRITE: HotStatement = {
   text: `
 WITH doc AS (
   UPDATE "Document" AS d SET "status" = '${DOCUMENT_TRANSITIONS.direct.to}', "dueAt" = $6::timestamp(3), "updatedAt" = $1::timestamp(3)
-  WHERE d."id" = $2 AND d."updatedAt" = $3::timestamp(3) AND d."status"::text IN (${sqlList(DOCUMENT_TRANSITIONS.direct.from)}) AND d."urgency"::text = $4 AND d."ref" = $5
+  WHERE d."id" = $2 AND d."updatedAt" = $3::timestamp(3) AND d."status"::text = $38 AND d."status"::text IN (${sqlList(DOCUMENT_TRANSITIONS.direct.from)})
+    AND d."urgency"::text = $4 AND d."ref" = $5
     AND NOT EXISTS (SELECT 1 FROM "Directive" x WHERE x."documentId" = d."id")
     AND (SELECT count(*) FROM "Unit" un JOIN unnest($12::text[], $16::boolean[]) AS w("id", "isPaper") ON un."id" = w."id"
          WHERE un."active" AND un."hasAccount" = NOT w."isPaper") = cardinality($12::text[])
@@ -206,6 +208,7 @@ export const issueDirect = async (deps: CoreDeps, input: z.output<typeof ZIssueD
     outbox.map((o) => JSON.stringify(o.payload)),
     outbox.map((o) => o.dedupeKey),
     t("vi", "interchange.status.04", { unit: main.unitName }),
+    r.docStatus,
   ]);
   if (Number(written[0]?.issued ?? 0) !== 1) return null;
   deps.auditCheckpoint?.afterCommit();

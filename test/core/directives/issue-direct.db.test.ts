@@ -215,6 +215,24 @@ describe("issueDirective's direct path", () => {
     expect(await db.prisma.interchangeStatusMessage.count({ where: { statusCode: "04" } })).toBe(1);
   });
 
+  it("two leaders directing the same document at once: one directive is in force, the other supersedes it", async () => {
+    const documentId = await registerFromInterchange("45");
+    const [a, b] = await Promise.all([
+      issueDirective(deps(), input(documentId)),
+      issueDirective(deps(), input(documentId, { actorUserId: u("pct"), text: "Giao Sở Tư pháp chủ trì.", main: "TP", coordinate: [], info: [] })),
+    ]);
+    const [earlier, later] = a.supersedesId === null ? [a, b] : [b, a];
+    expect(earlier.supersedesId).toBeNull();
+    expect(later.supersedesId).toBe(earlier.directiveId);
+    expect(await db.prisma.directive.count({ where: { documentId } })).toBe(2);
+    const open = await db.prisma.assignment.findMany({ where: { documentId, status: { not: "CANCELLED" } }, select: { directiveId: true } });
+    expect(new Set(open.map((x) => x.directiveId))).toEqual(new Set([later.directiveId]));
+    expect((await db.prisma.auditEvent.findMany({ where: { type: { startsWith: "directive." } }, orderBy: { seq: "asc" } })).map((e) => e.type)).toEqual([
+      "directive.issued",
+      "directive.superseded",
+    ]);
+  });
+
   it("a unit deactivated between the read and the write: nothing is written, the transactional path refuses it", async () => {
     const documentId = await registerFromInterchange("45");
     const racing = watched(async () => {
