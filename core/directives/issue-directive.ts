@@ -87,79 +87,97 @@ export const issueDirective = (deps: CoreDeps, raw: IssueDirectiveInput): Promis
     }
     const actor = await loadActor(deps.prisma, raw.actorUserId);
     const input = ZIssueDirectiveInput.parse(raw);
-    const plan = await planDirective(deps, actor, input);
-    const now = deps.clock.now();
-    const { calendar, policy } = await loadReminderContext(deps, { orgId: actor.orgId });
+    // The plan is made outside the transaction: a directive recorded meanwhile (another leader, a clerk)
+    // is found under the document's lock and the directive planned again, now superseding it.
+    for (let attempt = 1; ; attempt++) {
+      const plan = await planDirective(deps, actor, input);
+      try {
+        return await recordDirective(deps, actor, plan);
+      } catch (err) {
+        if (!(err instanceof DirectiveInForceChanged) || attempt >= 3)
+          throw err instanceof DirectiveInForceChanged ? new DomainError("DIRECTIVE_CHANGED", "directive.changedMeanwhile") : err;
+      }
+    }
+  });
 
-    const result = await deps.prisma.$transaction(
-      async (tx) => {
-        const doc = await tx.document.findUniqueOrThrow({ where: { id: plan.documentId }, select: { orgId: true, urgency: true, ref: true } });
-        const outbox: OutboxIntent[] = [];
+/** The directive in force on the document is no longer the one the plan supersedes (or a first one appeared). */
+class DirectiveInForceChanged extends Error {}
 
-        if (plan.supersedesId) {
-          // Compare-and-set on the directive chain: two leaders superseding at once → one wins.
-          const stillCurrent = await tx.directive.count({ where: { supersedesId: plan.supersedesId } });
-          if (stillCurrent > 0) throw new DomainError("DIRECTIVE_CHANGED", "directive.changedMeanwhile");
-          const cancelled = await tx.assignment.findMany({
-            where: { directiveId: plan.supersedesId, status: { in: [...SUPERSEDE_TRANSITION.from] } },
-            select: { id: true, unitId: true, isPaper: true, parentId: true, assigneeUserId: true },
-          });
-          await tx.assignment.updateMany({
-            where: { id: { in: cancelled.map((c) => c.id) } },
-            data: { status: SUPERSEDE_TRANSITION.to, nextReminderAt: null, reminderStep: null },
-          });
-          await closePendingExtensions(tx, now, { assignmentIds: cancelled.map((c) => c.id), orgId: doc.orgId, actorUserId: actor.id, because: "CANCELLED" });
-          for (const c of cancelled.filter((c) => !c.isPaper)) {
-            const people = c.assigneeUserId ? [{ id: c.assigneeUserId }] : await unitHeads(tx, c.unitId);
-            for (const p of people.filter((p) => p.id !== actor.id))
-              outbox.push({ userId: p.id, kind: "assignment.cancelled", payload: { assignmentId: c.id }, dedupeKey: `asg:${c.id}:cancelled:${p.id}` });
-          }
+const recordDirective = async (deps: CoreDeps, actor: Actor, plan: DirectivePlan): Promise<IssueDirectiveResult> => {
+  const now = deps.clock.now();
+  const { calendar, policy } = await loadReminderContext(deps, { orgId: actor.orgId });
+
+  const result = await deps.prisma.$transaction(
+    async (tx) => {
+      // The document's row lock orders directives on one document; under it, the directive in force
+      // must still be the one the plan was made against.
+      await tx.$queryRaw`SELECT 1 FROM "Document" WHERE "id" = ${plan.documentId} FOR UPDATE`;
+      const inForce = await tx.directive.findFirst({ where: { documentId: plan.documentId, supersededBy: null }, orderBy: { createdAt: "desc" }, select: { id: true } });
+      if ((inForce?.id ?? null) !== plan.supersedesId) throw new DirectiveInForceChanged();
+      const doc = await tx.document.findUniqueOrThrow({ where: { id: plan.documentId }, select: { orgId: true, urgency: true, ref: true } });
+      const outbox: OutboxIntent[] = [];
+
+      if (plan.supersedesId) {
+        const cancelled = await tx.assignment.findMany({
+          where: { directiveId: plan.supersedesId, status: { in: [...SUPERSEDE_TRANSITION.from] } },
+          select: { id: true, unitId: true, isPaper: true, parentId: true, assigneeUserId: true },
+        });
+        await tx.assignment.updateMany({
+          where: { id: { in: cancelled.map((c) => c.id) } },
+          data: { status: SUPERSEDE_TRANSITION.to, nextReminderAt: null, reminderStep: null },
+        });
+        await closePendingExtensions(tx, now, { assignmentIds: cancelled.map((c) => c.id), orgId: doc.orgId, actorUserId: actor.id, because: "CANCELLED" });
+        for (const c of cancelled.filter((c) => !c.isPaper)) {
+          const people = c.assigneeUserId ? [{ id: c.assigneeUserId }] : await unitHeads(tx, c.unitId);
+          for (const p of people.filter((p) => p.id !== actor.id))
+            outbox.push({ userId: p.id, kind: "assignment.cancelled", payload: { assignmentId: c.id }, dedupeKey: `asg:${c.id}:cancelled:${p.id}` });
         }
+      }
 
-        const directive = await tx.directive.create({
-          data: { documentId: plan.documentId, authorId: plan.authorId, enteredById: plan.enteredById, text: plan.text, supersedesId: plan.supersedesId, createdAt: now },
+      const directive = await tx.directive.create({
+        data: { documentId: plan.documentId, authorId: plan.authorId, enteredById: plan.enteredById, text: plan.text, supersedesId: plan.supersedesId, createdAt: now },
+        select: { id: true },
+      });
+      const created: IssueDirectiveResult["assignments"] = [];
+      for (const a of plan.assignments) {
+        const { ref, reminder } = newAssignmentOf(a, { documentRef: doc.ref, urgency: doc.urgency, now, calendar, policy });
+        const row = await tx.assignment.create({
+          data: {
+            directiveId: directive.id,
+            documentId: plan.documentId,
+            unitId: a.unitId,
+            role: a.role,
+            ref,
+            dueAt: a.dueAt,
+            originalDueAt: a.dueAt,
+            isPaper: a.isPaper,
+            sentAt: now,
+            createdAt: now,
+            nextReminderAt: reminder?.at ?? null,
+            reminderStep: reminder?.step ?? null,
+          },
           select: { id: true },
         });
-        const created: IssueDirectiveResult["assignments"] = [];
-        for (const a of plan.assignments) {
-          const { ref, reminder } = newAssignmentOf(a, { documentRef: doc.ref, urgency: doc.urgency, now, calendar, policy });
-          const row = await tx.assignment.create({
-            data: {
-              directiveId: directive.id,
-              documentId: plan.documentId,
-              unitId: a.unitId,
-              role: a.role,
-              ref,
-              dueAt: a.dueAt,
-              originalDueAt: a.dueAt,
-              isPaper: a.isPaper,
-              sentAt: now,
-              createdAt: now,
-              nextReminderAt: reminder?.at ?? null,
-              reminderStep: reminder?.step ?? null,
-            },
-            select: { id: true },
-          });
-          created.push({ ...a, assignmentId: row.id, ref });
-          await appendAuditEvent(tx, assignmentCreatedEvent({ ...a, assignmentId: row.id, ref }, { now, orgId: doc.orgId, actorUserId: actor.id }));
-          const recipients = a.isPaper
-            ? (await tx.user.findMany({ where: { orgId: doc.orgId, active: true, roles: { has: "MONITOR" } }, select: { id: true } })).map((u) => u.id)
-            : (await unitHeads(tx, a.unitId)).map((u) => u.id);
-          outbox.push(...newAssignmentOutbox({ assignmentId: row.id, isPaper: a.isPaper }, recipients, { actorUserId: actor.id, urgency: doc.urgency }));
-        }
-        const main = plan.assignments.find((a) => a.role === "MAIN")!;
-        await tx.document.update({ where: { id: plan.documentId }, data: { status: DOCUMENT_TRANSITIONS.direct.to, dueAt: main.dueAt } });
-        await appendAuditEvent(tx, directiveEvent(plan, directive.id, { now, orgId: doc.orgId, actorUserId: actor.id }));
-        await enqueueOutbox(tx, now, outbox);
-        // A document from the interchange: its sender hears it was assigned (status 04).
-        await enqueueInterchangeProgress(tx, now, { documentId: plan.documentId, statusCode: "04", unit: main.unitName });
-        return { ...plan, directiveId: directive.id, assignments: created };
-      },
-      { timeout: 30_000 },
-    );
-    await stampOrLog(deps, plan.documentId, { restamp: true });
-    return result;
-  });
+        created.push({ ...a, assignmentId: row.id, ref });
+        await appendAuditEvent(tx, assignmentCreatedEvent({ ...a, assignmentId: row.id, ref }, { now, orgId: doc.orgId, actorUserId: actor.id }));
+        const recipients = a.isPaper
+          ? (await tx.user.findMany({ where: { orgId: doc.orgId, active: true, roles: { has: "MONITOR" } }, select: { id: true } })).map((u) => u.id)
+          : (await unitHeads(tx, a.unitId)).map((u) => u.id);
+        outbox.push(...newAssignmentOutbox({ assignmentId: row.id, isPaper: a.isPaper }, recipients, { actorUserId: actor.id, urgency: doc.urgency }));
+      }
+      const main = plan.assignments.find((a) => a.role === "MAIN")!;
+      await tx.document.update({ where: { id: plan.documentId }, data: { status: DOCUMENT_TRANSITIONS.direct.to, dueAt: main.dueAt } });
+      await appendAuditEvent(tx, directiveEvent(plan, directive.id, { now, orgId: doc.orgId, actorUserId: actor.id }));
+      await enqueueOutbox(tx, now, outbox);
+      // A document from the interchange: its sender hears it was assigned (status 04).
+      await enqueueInterchangeProgress(tx, now, { documentId: plan.documentId, statusCode: "04", unit: main.unitName });
+      return { ...plan, directiveId: directive.id, assignments: created };
+    },
+    { timeout: 30_000 },
+  );
+  await stampOrLog(deps, plan.documentId, { restamp: true });
+  return result;
+};
 
 const unitHeads = (tx: Pick<CoreDeps["prisma"], "user">, unitId: string) =>
   tx.user.findMany({ where: { unitId, active: true, roles: { has: "UNIT_HEAD" } }, select: { id: true } });

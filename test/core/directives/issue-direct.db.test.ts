@@ -233,6 +233,22 @@ describe("issueDirective's direct path", () => {
     ]);
   });
 
+  it("the clerk entering two leaders' first directives at once (the transactional path): one directive is in force, the other supersedes it", async () => {
+    const documentId = await registerFromInterchange("45");
+    const clerk = { actorUserId: u("vanthu") };
+    const [a, b] = await Promise.all([
+      issueDirective(deps(), input(documentId, { ...clerk, onBehalfOfUserCode: "chutich" })),
+      issueDirective(deps(), input(documentId, { ...clerk, onBehalfOfUserCode: "pct", text: "Giao Sở Tư pháp chủ trì.", main: "TP", coordinate: [], info: [] })),
+    ]);
+    const [earlier, later] = a.supersedesId === null ? [a, b] : [b, a];
+    expect(earlier.supersedesId).toBeNull();
+    expect(later.supersedesId).toBe(earlier.directiveId);
+    const inForce = await db.prisma.directive.findMany({ where: { documentId, supersededBy: null }, select: { id: true } });
+    expect(inForce.map((d) => d.id)).toEqual([later.directiveId]);
+    const open = await db.prisma.assignment.findMany({ where: { documentId, status: { not: "CANCELLED" } }, select: { directiveId: true } });
+    expect(new Set(open.map((x) => x.directiveId))).toEqual(new Set([later.directiveId]));
+  });
+
   it("a unit deactivated between the read and the write: nothing is written, the transactional path refuses it", async () => {
     const documentId = await registerFromInterchange("45");
     const racing = watched(async () => {
