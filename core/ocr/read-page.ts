@@ -12,7 +12,7 @@
 //   blue signature lifted out of the signer block, the light evened; a blurred or coarse page scaled to
 //   250 dpi and its header sharpened, a crisp one left at its size). When tesseract was unsure of the
 //   số line's number (word confidence under 90), that number is read a second time on its own (its
-//   crop at twice the scale, one line) and put in `text` when that read is surer (and sure enough). Feed `text` to
+//   crop, without "Số:", at twice the scale, one line) and put in `text` when that read is surer (and sure enough). Feed `text` to
 //   `extract-fields.ts`. `close()` on shutdown.
 // - Reads run one at a time on one worker. A read that passes `timeoutMs` or whose `signal` aborts
 //   terminates the worker (WebAssembly cannot be interrupted otherwise) and rejects with an OcrError;
@@ -157,12 +157,14 @@ export const CODE_REREAD_TAKE_FROM = 70;
 
 type Box = { x0: number; y0: number; x1: number; y1: number };
 type OcrWord = { text: string; confidence: number; bbox: Box };
-/** The số line's number to read again: the line's text, the word, and the crop (page pixels) around them. */
+/** The số line's number to read again: the line's text, the word, and the crop (page pixels) around the word. */
 export type CodeReread = { line: string; word: OcrWord; crop: { left: number; top: number; width: number; height: number }; margin: number };
 
 /**
  * The word after "Số:" (the number and ký hiệu) when tesseract was unsure of it on the page (word
- * confidence under CODE_REREAD_BELOW), with the crop of "Số:" and it to read again; else null.
+ * confidence under CODE_REREAD_BELOW), with its crop to read again; else null. The crop holds the word
+ * alone, from halfway between "Số:" and it: beside "Số:" a clean "694" was read "604" again (74), alone
+ * "694" (75).
  */
 export const codeWordToReread = (blocks: readonly Block[], page: { width: number; height: number }): CodeReread | null => {
   const lines = blocks.flatMap((b) => b.paragraphs.flatMap((p) => p.lines)).slice(0, 25);
@@ -170,7 +172,8 @@ export const codeWordToReread = (blocks: readonly Block[], page: { width: number
   const word = line?.words[1];
   if (!line || !word || word.confidence >= CODE_REREAD_BELOW || !/^[0-9oOlI|]/.test(word.text)) return null;
   const margin = Math.round((line.bbox.y1 - line.bbox.y0) / 3);
-  const left = Math.max(0, line.words[0]!.bbox.x0 - margin);
+  // The number alone, not "Số:" (nor its colon): read beside "Số:", "694" came out "604" at 1× and 2×.
+  const left = Math.max(0, word.bbox.x0 - margin, Math.round((line.words[0]!.bbox.x1 + word.bbox.x0) / 2));
   const top = Math.max(0, line.bbox.y0 - margin);
   const right = Math.min(page.width, word.bbox.x1 + margin);
   const bottom = Math.min(page.height, line.bbox.y1 + margin);
@@ -183,9 +186,13 @@ export const codeWordToReread = (blocks: readonly Block[], page: { width: number
   };
 };
 
+/** How often a digit touches a letter ("S5NV", "2434UBND"): a ký hiệu's parts are letters, its number digits. */
+const digitsAgainstLetters = (code: string): number => code.match(/\p{L}(?=\p{Nd})|\p{Nd}(?=\p{L})/gu)?.length ?? 0;
+
 /**
  * `text` with the number put as read again (`words`: the words of the crop, read at `scale`) when that
- * read is a number again, different, more confident than the page's and at least CODE_REREAD_TAKE_FROM; the words starting inside the
+ * read is a number again, different, more confident than the page's and at least CODE_REREAD_TAKE_FROM, and puts no more digits
+ * against letters than the page's read (the number alone read "77/SYT-NV" as "77/SY1-NV", 87); the words starting inside the
  * page's word box are joined (single-line mode may split "243/U BND-TCCB").
  */
 export const takeCodeReread = (text: string, target: CodeReread, words: readonly OcrWord[], scale: number): string => {
@@ -197,6 +204,7 @@ export const takeCodeReread = (text: string, target: CodeReread, words: readonly
   const to = inside.map((w) => w.text).join("");
   const confidence = Math.min(...inside.map((w) => w.confidence));
   if (inside.length === 0 || !/^[0-9]/.test(to) || to === word.text || confidence <= word.confidence || confidence < CODE_REREAD_TAKE_FROM) return text;
+  if (digitsAgainstLetters(to) > digitsAgainstLetters(word.text)) return text;
   const at = text.indexOf(target.line);
   if (at < 0) return text;
   return text.slice(0, at) + target.line.replace(word.text, to) + text.slice(at + target.line.length);
@@ -205,8 +213,8 @@ export const takeCodeReread = (text: string, target: CodeReread, words: readonly
 /**
  * The số line's number read again alone, cropped from the page at twice the scale as a single line,
  * when tesseract was unsure of it on the page: on the bench a slash read as a digit ("2434UBND-TCCB",
- * confidence 22) and a doubled letter ("1038/S5NV-NV", 32) came out right so (92 / 82); a digit read
- * wrong with some confidence ("604" for "694", 69) stays wrong.
+ * confidence 22), a doubled letter ("1038/S5NV-NV", 32) and a digit read wrong ("604" for "694", 69)
+ * came out right so.
  */
 const rereadCode = async (worker: Worker, image: Buffer, text: string, blocks: readonly Block[]): Promise<string> => {
   const { width = 0, height = 0 } = await sharp(image).metadata();
