@@ -1,7 +1,7 @@
 // Issue 18 through the channel adapters: each sends the turn's "đang đọc văn bản…" at once through
 // its own client (Telegram's Bot API, Zalo's, the web chat's history and event stream), then the
-// prefilled echo, and /ok registers. Telegram and the web chat get a text-layer PDF (read by
-// poppler); Zalo a photo of the page (read by OCR, a few seconds).
+// prefilled echo, and /ok registers. Each channel gets a photo of the page (read by OCR, a few
+// seconds); Telegram and the web chat also a text-layer PDF (read by poppler).
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
@@ -33,6 +33,13 @@ const deps = () => createTestDeps(db.prisma, { clock, files, settings: { ocr: { 
 beforeAll(async () => {
   db = await createTestDatabase();
 });
+
+/** Page 1 of the sample công văn as a photo (a 200-dpi grey PNG, no text layer): read by OCR. */
+const pagePhoto = async (): Promise<Uint8Array> => {
+  const png = await runPdftoppm({ bytes: await makeDecree30Pdf() }, ["-f", "1", "-l", "1", "-gray", "-png", "-r", "200"], "png");
+  if (!png.ok) throw new Error(png.reason);
+  return png.bytes;
+};
 afterAll(async () => {
   await closeDefaultPageReader();
   await db.close();
@@ -45,7 +52,7 @@ beforeEach(async () => {
 });
 afterEach(() => expect(errors).toEqual([]));
 
-describe("Telegram: a PDF with no caption", () => {
+describe("Telegram: a scan with no caption", () => {
   const TOKEN = "4243:read-scan-token";
   const CLERK: FakeUser = { id: 111, first_name: "Bình" };
   let fake: FakeTelegramServer;
@@ -60,7 +67,7 @@ describe("Telegram: a PDF with no caption", () => {
     await fake.close();
   });
 
-  it("'đang đọc văn bản…' first, then the prefilled echo; Xác nhận → REF", async () => {
+  it("a PDF: 'đang đọc văn bản…' first, then the prefilled echo; Xác nhận → REF", async () => {
     await linkChat(deps(), "TELEGRAM", String(CLERK.id), "vanthu");
     fake.pushUpdate(fake.documentMessage(CLERK, { fileName: "cv45.pdf", bytes: await makeDecree30Pdf(), mime: "application/pdf" }));
     const [reading, echo] = await fake.waitForMessages(CLERK.id, 2, 30_000);
@@ -75,6 +82,19 @@ describe("Telegram: a PDF with no caption", () => {
       subject: "V/v báo cáo tình hình thực hiện dự toán ngân sách năm 2026",
     });
   });
+
+  it("a photo of the page with no caption: read by OCR into the echo; Xác nhận → REF", async () => {
+    await linkChat(deps(), "TELEGRAM", String(CLERK.id), "vanthu");
+    fake.pushUpdate(fake.photoMessage(CLERK, await pagePhoto()));
+    const [reading, echo] = await fake.waitForMessages(CLERK.id, 2, 120_000);
+    expect(shownTg(reading)).toContain("Đang đọc văn bản…");
+    expect(shownTg(echo)).toContain("Số, ký hiệu: 45/STC-NS (đọc từ bản quét)");
+    expect(shownTg(echo)).toContain("Ngày văn bản: 10/12/2026 (đọc từ bản quét)");
+    fake.pushUpdate(fake.callbackQuery(CLERK, inlineButtons(echo!).find((b) => b.text === "Xác nhận")!.callback_data!, echo!));
+    const done = (await fake.waitForMessages(CLERK.id, 4, 30_000))[2];
+    expect(shownTg(done)).toContain("Mã tham chiếu: D1");
+    expect(await db.prisma.document.findFirstOrThrow({ select: { codeNumber: true, codeNotation: true } })).toEqual({ codeNumber: "45", codeNotation: "STC-NS" });
+  }, 180_000);
 });
 
 describe("Zalo: a photo of the page with no caption", () => {
@@ -152,7 +172,7 @@ describe("Zalo: a photo of the page with no caption", () => {
   }, 420_000);
 });
 
-describe("web chat: a PDF uploaded with no text", () => {
+describe("web chat: a scan uploaded with no text", () => {
   let chat: WebChat;
   let server: http.Server;
   let base: string;
@@ -168,7 +188,7 @@ describe("web chat: a PDF uploaded with no text", () => {
     await new Promise((r) => server.close(r));
   });
 
-  it("'đang đọc văn bản…' is in the history before the prefilled echo; /ok → REF", async () => {
+  it("a PDF: 'đang đọc văn bản…' is in the history before the prefilled echo; /ok → REF", async () => {
     const { code } = await issueLinkCode(deps(), { userCode: "vanthu" });
     const signIn = await fetch(`${base}/chat/api/sign-in`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ code }) });
     const cookie = signIn.headers.get("set-cookie")!.split(";")[0]!;
@@ -193,4 +213,29 @@ describe("web chat: a PDF uploaded with no text", () => {
     });
     expect(((await done.json()) as Answer).messages.map((m) => m.text).join("\n")).toContain("Mã tham chiếu: D1");
   });
+
+  it("a photo of the page uploaded with no text: read by OCR into the echo; /ok → REF", async () => {
+    const { code } = await issueLinkCode(deps(), { userCode: "vanthu" });
+    const signIn = await fetch(`${base}/chat/api/sign-in`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ code }) });
+    const cookie = signIn.headers.get("set-cookie")!.split(";")[0]!;
+    const { csrfToken } = (await signIn.json()) as { csrfToken: string };
+    const headers = { cookie, "x-csrf-token": csrfToken };
+    const form = new FormData();
+    form.set("text", "");
+    form.set("updateKey", "read-scan-photo-1");
+    form.set("files", new Blob([Buffer.from(await pagePhoto())], { type: "image/png" }), "trang-1.png");
+    expect((await fetch(`${base}/chat/api/messages`, { method: "POST", headers, body: form })).status).toBe(200);
+    type Answer = { messages: { direction: string; text: string }[] };
+    const history = ((await (await fetch(`${base}/chat/api/messages`, { headers: { cookie } })).json()) as Answer).messages.filter((m) => m.direction === "out");
+    const reading = history.findIndex((m) => m.text.includes("Đang đọc văn bản…"));
+    const echo = history.findIndex((m) => m.text.includes("Số, ký hiệu: 45/STC-NS (đọc từ bản quét)") && m.text.includes("Ngày văn bản: 10/12/2026 (đọc từ bản quét)"));
+    expect(reading).toBeGreaterThanOrEqual(0);
+    expect(echo).toBeGreaterThan(reading);
+    const done = await fetch(`${base}/chat/api/messages`, {
+      method: "POST",
+      headers: { ...headers, "content-type": "application/json" },
+      body: JSON.stringify({ text: "/ok", updateKey: "read-scan-photo-ok-1" }),
+    });
+    expect(((await done.json()) as Answer).messages.map((m) => m.text).join("\n")).toContain("Mã tham chiếu: D1");
+  }, 180_000);
 });
