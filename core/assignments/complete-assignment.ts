@@ -3,7 +3,7 @@ import { loadActor } from "../actors/actor.ts";
 import { appendAuditEvent } from "../audit/append-audit-event.ts";
 import type { CoreDeps } from "../deps.ts";
 import { DomainError } from "../errors.ts";
-import { enqueueInterchangeProgress } from "../interchange/enqueue-status.ts";
+import { acknowledgesMain, enqueueInterchangeProgress } from "../interchange/enqueue-status.ts";
 import { enqueueOutbox, type OutboxIntent } from "../outbox/enqueue-outbox.ts";
 import { runUseCase } from "../use-case.ts";
 import { DOCUMENT_TRANSITIONS, conflictFor, fromStatuses, requireAssignmentAction } from "../workflow/state-machine.ts";
@@ -88,7 +88,9 @@ export const completeAssignment = (deps: CoreDeps, raw: CompleteAssignmentInput)
       } else {
         tell([a.directive.authorId]);
         if (a.role === "MAIN") {
-          // A document from the interchange: its sender hears the handling is complete (status 06).
+          // A document from the interchange: its sender hears the handling is complete (status 06), after
+          // hearing the main unit is at work (05) when the completion also acknowledges it (straight from ASSIGNED).
+          if (acknowledgesMain(a)) await enqueueInterchangeProgress(tx, now, { documentId: a.documentId, statusCode: "05" });
           await enqueueInterchangeProgress(tx, now, { documentId: a.documentId, statusCode: "06" });
           const closed = await tx.document.updateMany({
             where: { id: a.documentId, status: { in: [...DOCUMENT_TRANSITIONS.complete.from] } },

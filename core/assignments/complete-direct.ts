@@ -1,15 +1,16 @@
 // The completion at the database's speed (issue 23): one joined read of what the rules need, then one
 // statement that does the compare-and-set, the report, the audit events, the leader's outbox row, the
-// document's status and the interchange's status 06. The common case only: a unit head completing the
-// unit's own assignment with a text report, nothing else to close. Everything else (a file, delegated
-// work, a pending extension request, an open delegation under it, a row changed since the read)
-// goes to the transactional path in complete-assignment.ts, which writes the same rows.
+// document's status and the interchange's status 06 (after 05 when straight from ASSIGNED). The common
+// case only: a unit head completing the unit's own assignment with a text report, nothing else to
+// close. Everything else (a file, delegated work, a pending extension request, an open delegation
+// under it, a row changed since the read) goes to the transactional path in complete-assignment.ts,
+// which writes the same rows.
 import { ACTOR_COLUMNS, actorOfRow, type ActorColumns } from "../actors/actor-columns.ts";
 import { randomUUID } from "node:crypto";
 import { auditContentOf, auditInsertParams, auditInsertSql } from "../audit/append-audit-event.ts";
 import type { CoreDeps } from "../deps.ts";
 import { DomainError } from "../errors.ts";
-import { interchangeProgressSql } from "../interchange/enqueue-status.ts";
+import { acknowledgesMain, interchangeProgressSql } from "../interchange/enqueue-status.ts";
 import { t } from "../messages/index.ts";
 import type { AssignmentRole, AssignmentStatus } from "../store/generated/enums.ts";
 import { epochMs, isoOrNull, runSql, sqlList, type HotStatement } from "../store/direct-sql.ts";
@@ -67,8 +68,9 @@ WHERE u."id" = $1`,
 
 // $1–$7: the assignment.completed event (auditInsertParams: at, orgId, actor, type, entityType,
 // entityId, data); $19–$25: the document.done event. The compare-and-set is guarded by every value
-// the rules and the rows were computed from, and by nothing left to close (no pending request, no
-// open delegation): a row changed since the read matches nothing, and the transactional path decides.
+// the rules and the rows were computed from (the status too: whether the completion acknowledges it),
+// and by nothing left to close (no pending request, no open delegation): a row changed since the read
+// matches nothing, and the transactional path decides.
 // document.done is selected from the first event's RETURNING, so it takes the later `seq` as it does
 // on the transactional path.
 const COMPLETE_WRITE: HotStatement = {
@@ -86,6 +88,7 @@ WITH upd AS (
     AND EXISTS (SELECT 1 FROM "Directive" dir WHERE dir."id" = a."directiveId" AND dir."authorId" = $14)
     AND NOT EXISTS (SELECT 1 FROM "ExtensionRequest" e WHERE e."assignmentId" = a."id" AND e."status"::text IN (${CLOSABLE_EXTENSION}))
     AND NOT EXISTS (SELECT 1 FROM "Assignment" c WHERE c."parentId" = a."id" AND c."status"::text IN (${OPEN}))
+    AND a."status"::text = $26
   RETURNING a."id", a."role", a."documentId"
 ),
 report AS (
@@ -113,9 +116,22 @@ outbox AS (
   FROM upd WHERE $15::text IS NOT NULL
   ON CONFLICT DO NOTHING
 ),
--- A document from the interchange: its sender hears the handling is complete (status 06; ../interchange/enqueue-status.ts).
+-- A document from the interchange: its sender hears the main unit is at work (status 05) when the
+-- completion also acknowledges the assignment (straight from ASSIGNED), as the acknowledgement does ...
+ix05 AS (
+  ${interchangeProgressSql("05", { source: "upd", documentId: 'upd."documentId"', description: "$27", at: "$1::timestamp(3)", where: `$28::boolean AND upd."role" = 'MAIN'` })}
+  RETURNING "seq"
+),
+-- ... and that the handling is complete (status 06; ../interchange/enqueue-status.ts), selected after
+-- 05's RETURNING so that it takes the later "seq" (the order the sender gets them in).
 ix AS (
-  ${interchangeProgressSql("06", { source: "upd", documentId: 'upd."documentId"', description: "$18", at: "$1::timestamp(3)", where: `upd."role" = 'MAIN'` })}
+  ${interchangeProgressSql("06", {
+    source: `upd CROSS JOIN (SELECT count(*) FROM ix05) AS "after05"`,
+    documentId: 'upd."documentId"',
+    description: "$18",
+    at: "$1::timestamp(3)",
+    where: `upd."role" = 'MAIN'`,
+  })}
 )
 SELECT (SELECT count(*) FROM upd)::int AS "completed", (SELECT count(*) FROM doc)::int AS "documentDone"`,
 };
@@ -168,6 +184,9 @@ export const completeDirect = async (
     JSON.stringify({ assignmentId: r.id, reportId }),
     t("vi", "interchange.status.06", { unit: "" }),
     ...event("document.done", "Document", r.documentId, { ref: r.documentRef }),
+    r.status,
+    t("vi", "interchange.status.05"),
+    acknowledgesMain(r),
   ]);
   if (Number(written[0]?.completed ?? 0) !== 1) return null;
   deps.auditCheckpoint?.afterCommit();

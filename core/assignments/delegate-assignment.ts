@@ -4,6 +4,7 @@ import { appendAuditEvent } from "../audit/append-audit-event.ts";
 import type { CoreDeps } from "../deps.ts";
 import { assignmentRef } from "../documents/refs.ts";
 import { DomainError } from "../errors.ts";
+import { acknowledgesMain, enqueueInterchangeProgress } from "../interchange/enqueue-status.ts";
 import { enqueueOutbox } from "../outbox/enqueue-outbox.ts";
 import { loadReminderContext } from "../reminders/reminder-context.ts";
 import { refreshAssignmentReminder } from "../reminders/schedule-reminder.ts";
@@ -83,6 +84,9 @@ export const delegateAssignment = (deps: CoreDeps, raw: DelegateAssignmentInput)
         data: { status: "IN_PROGRESS", ...(a.acknowledgedAt ? {} : { acknowledgedAt: now, acknowledgedById: actor.id }) },
       });
       if (moved.count === 0) throw conflictFor((await tx.assignment.findUniqueOrThrow({ where: { id: a.id }, select: { status: true } })).status, shownRef(deps, a.ref));
+      // Straight from ASSIGNED the delegation acknowledges the unit's main assignment: a document from the
+      // interchange tells its sender the main unit is at work (status 05), as the acknowledgement does.
+      if (acknowledgesMain(a)) await enqueueInterchangeProgress(tx, now, { documentId: a.documentId, statusCode: "05" });
       await refreshAssignmentReminder(tx, { assignmentId: child.id, calendar: ctx.calendar, policy: ctx.policy, now });
       await refreshAssignmentReminder(tx, { assignmentId: a.id, calendar: ctx.calendar, policy: ctx.policy, now });
       await appendAuditEvent(tx, {

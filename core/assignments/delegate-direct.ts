@@ -2,10 +2,11 @@
 // and the reminders need (the actor, their organisation, the unit's assignment, the officer named by
 // code and whether a delegation to them is open), then one statement that does the compare-and-set
 // of the unit's assignment with its reminder columns, the officer's assignment with its own, the
-// audit event and the officer's outbox row. The common case: a unit head delegates the unit's
-// assignment to an officer of the unit. A row changed since the read (or an officer code the read
-// does not match as Prisma would) goes to the transactional path in delegate-assignment.ts, which
-// writes the same rows; refusals are the same on both.
+// audit event, the officer's outbox row and, when it acknowledges the unit's main assignment, the
+// interchange's status 05. The common case: a unit head delegates the unit's assignment to an officer
+// of the unit. A row changed since the read (or an officer code the read does not match as Prisma
+// would) goes to the transactional path in delegate-assignment.ts, which writes the same rows;
+// refusals are the same on both.
 import { ACTOR_COLUMNS, actorOfRow, type ActorColumns } from "../actors/actor-columns.ts";
 import { randomUUID } from "node:crypto";
 import { auditContentOf, auditInsertParams, auditInsertSql } from "../audit/append-audit-event.ts";
@@ -14,6 +15,8 @@ import { loadOrgCalendar } from "../calendar/load-org-calendar.ts";
 import type { CoreDeps } from "../deps.ts";
 import { assignmentRef } from "../documents/refs.ts";
 import { DomainError } from "../errors.ts";
+import { acknowledgesMain, interchangeProgressSql } from "../interchange/enqueue-status.ts";
+import { t } from "../messages/index.ts";
 import { reminderPolicyOfText } from "../reminders/reminder-context.ts";
 import { computeReminderState } from "../reminders/schedule-reminder.ts";
 import { dateOfMs, epochMs, isoOrNull, runSql, sqlList, type HotStatement } from "../store/direct-sql.ts";
@@ -97,9 +100,10 @@ WHERE u."id" = $1`,
 
 // $1–$7: the assignment.delegated event (auditInsertParams: at, orgId, actor, type, entityType,
 // entityId = the officer's assignment, data). The compare-and-set of the unit's assignment is guarded
-// by every value the rules, the deadline, the reminders and the rows were computed from, by the
-// officer (still active in the unit under that code) and by no delegation to them being open: a
-// row changed since the read matches nothing, and the transactional path decides.
+// by every value the rules, the deadline, the reminders and the rows were computed from (its status
+// too: whether the delegation acknowledges it), by the officer (still active in the unit under that
+// code) and by no delegation to them being open: a row changed since the read matches nothing, and
+// the transactional path decides.
 const DELEGATE_WRITE: HotStatement = {
   name: "edoc_delegate_write",
   kind: "query",
@@ -119,6 +123,7 @@ WITH upd AS (
     AND EXISTS (SELECT 1 FROM "ExtensionRequest" x WHERE x."assignmentId" = a."id" AND x."status" = 'PENDING') = $26::boolean
     AND EXISTS (SELECT 1 FROM "User" f WHERE f."id" = $27 AND f."unitId" = a."unitId" AND f."active" AND f."orgId" = $2 AND f."code" = $28 AND f."name" = $29)
     AND NOT EXISTS (SELECT 1 FROM "Assignment" c WHERE c."parentId" = a."id" AND c."assigneeUserId" = $27 AND c."status"::text IN (${sqlList(OPEN_STATUSES)}))
+    AND a."status"::text = $37
   RETURNING a."id", a."directiveId", a."documentId", a."unitId", a."role"
 ),
 child AS (
@@ -136,6 +141,11 @@ outbox AS (
   SELECT gen_random_uuid()::text, $35, $27, 'assignment.new', $36::jsonb, $23::"Urgency", $1::timestamp(3), $1::timestamp(3)
   FROM upd
   ON CONFLICT DO NOTHING
+),
+-- Straight from ASSIGNED, the delegation acknowledges the unit's main assignment: a document from the
+-- interchange tells its sender the main unit is at work (status 05; ../interchange/enqueue-status.ts).
+ix AS (
+  ${interchangeProgressSql("05", { source: "upd", documentId: 'upd."documentId"', description: "$38", at: "$1::timestamp(3)", where: `$39::boolean AND upd."role" = 'MAIN'` })}
 )
 SELECT (SELECT count(*) FROM upd)::int AS "delegated"`,
 };
@@ -251,6 +261,9 @@ export const delegateDirect = async (deps: CoreDeps, input: DelegateDirectInput)
     childState.escalationLevel,
     `asg:${childId}:assignment.new:${r.officerId}`,
     JSON.stringify({ assignmentId: childId }),
+    r.status,
+    t("vi", "interchange.status.05"),
+    acknowledgesMain(r),
   ]);
   if (Number(written[0]?.delegated ?? 0) !== 1) return null;
   deps.auditCheckpoint?.afterCommit();

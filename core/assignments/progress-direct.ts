@@ -1,14 +1,17 @@
 // The progress report at the database's speed (issue 23): one joined read of what the rules and the
 // reminder need, then one statement that does the compare-and-set, the reminder columns, the report,
-// the audit event and the outbox rows. The common case: a text report, no file, by a holder (a head
-// of the unit, or the officer a delegation is for). A file, and a row changed since the read, go to
-// the transactional path in report-progress.ts, which writes the same rows.
+// the audit event, the outbox rows and, when the report acknowledges the unit's main assignment, the
+// interchange's status 05. The common case: a text report, no file, by a holder (a head of the unit,
+// or the officer a delegation is for). A file, and a row changed since the read, go to the
+// transactional path in report-progress.ts, which writes the same rows.
 import { ACTOR_COLUMNS, actorOfRow, type ActorColumns } from "../actors/actor-columns.ts";
 import { randomUUID } from "node:crypto";
 import { auditContentOf, auditInsertParams, auditInsertSql } from "../audit/append-audit-event.ts";
 import { loadOrgCalendar } from "../calendar/load-org-calendar.ts";
 import type { CoreDeps } from "../deps.ts";
 import { DomainError } from "../errors.ts";
+import { acknowledgesMain, interchangeProgressSql } from "../interchange/enqueue-status.ts";
+import { t } from "../messages/index.ts";
 import { reminderPolicyOfText } from "../reminders/reminder-context.ts";
 import { computeReminderState } from "../reminders/schedule-reminder.ts";
 import { dateOfMs, epochMs, isoOrNull, runSql, sqlList, type HotStatement } from "../store/direct-sql.ts";
@@ -63,8 +66,8 @@ WHERE u."id" = $1`,
 // $1–$7: the assignment.progressReported event (auditInsertParams: at, orgId, actor, type,
 // entityType, entityId, data). The compare-and-set is guarded by every value the rules, the reminder
 // and the rows were computed from (the assignment's columns, its document's urgency, its directive's
-// author, whether an extension request waits): a row changed since the read matches nothing, and the
-// transactional path decides.
+// author, whether an extension request waits, its status: whether the report acknowledges it): a row
+// changed since the read matches nothing, and the transactional path decides.
 const PROGRESS_WRITE: HotStatement = {
   name: "edoc_progress_write",
   kind: "query",
@@ -81,7 +84,8 @@ WITH upd AS (
     AND EXISTS (SELECT 1 FROM "Document" d WHERE d."id" = a."documentId" AND d."urgency"::text = $23)
     AND EXISTS (SELECT 1 FROM "Directive" dir WHERE dir."id" = a."directiveId" AND dir."authorId" = $24)
     AND EXISTS (SELECT 1 FROM "ExtensionRequest" x WHERE x."assignmentId" = a."id" AND x."status" = 'PENDING') = $25::boolean
-  RETURNING a."id", a."unitId", a."parentId", a."role"
+    AND a."status"::text = $27
+  RETURNING a."id", a."unitId", a."parentId", a."role", a."documentId"
 ),
 report AS (
   INSERT INTO "Report" ("id","assignmentId","kind","text","authorId","createdAt")
@@ -103,6 +107,11 @@ outbox AS (
   SELECT gen_random_uuid()::text, 'rep:' || $8::text || ':' || audience."userId", audience."userId", 'assignment.progress', $26::jsonb, 'NORMAL', $1::timestamp(3), $1::timestamp(3)
   FROM audience
   ON CONFLICT DO NOTHING
+),
+-- Straight from ASSIGNED, the report acknowledges the unit's main assignment: a document from the
+-- interchange tells its sender the main unit is at work (status 05; ../interchange/enqueue-status.ts).
+ix AS (
+  ${interchangeProgressSql("05", { source: "upd", documentId: 'upd."documentId"', description: "$28", at: "$1::timestamp(3)", where: `$29::boolean AND upd."role" = 'MAIN'` })}
 )
 SELECT (SELECT count(*) FROM upd)::int AS "reported"`,
 };
@@ -186,6 +195,9 @@ export const reportProgressDirect = async (deps: CoreDeps, input: ProgressDirect
     r.authorId,
     facts.hasPendingExtension,
     JSON.stringify({ assignmentId: r.id, reportId }),
+    r.status,
+    t("vi", "interchange.status.05"),
+    acknowledgesMain(r),
   ]);
   if (Number(written[0]?.reported ?? 0) !== 1) return null;
   deps.auditCheckpoint?.afterCommit();

@@ -83,3 +83,11 @@ export const interchangeProgressSql = (code: InterchangeProgressCode, p: { sourc
   FROM ${p.source} JOIN "InterchangePackage" p ON p."documentId" = ${p.documentId}
   WHERE ${p.where ? `${p.where} AND ` : ""}p."state" = 'REGISTERED' AND p."codeNumber" IS NOT NULL AND p."codeNotation" IS NOT NULL AND p."promulgationDate" IS NOT NULL
   ON CONFLICT ("dedupeKey") DO NOTHING`;
+
+/**
+ * Whether a change of `a` is the main unit's acknowledgement, the moment its status 05 goes: the
+ * acknowledgement itself, or the one a progress report, a delegation or a completion implies when it
+ * takes the unit's main assignment straight from ASSIGNED. Not delegated work, not a coordinating unit,
+ * not an assignment acknowledged before (its 05 went then).
+ */
+export const acknowledgesMain = (a: { status: string; parentId: string | null; role: string }): boolean => a.status === "ASSIGNED" && a.parentId === null && a.role === "MAIN";
