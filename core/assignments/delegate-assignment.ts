@@ -13,7 +13,7 @@ import { OPEN_STATUSES, conflictFor, fromStatuses, requireAssignmentAction } fro
 import type { ActionOutcome } from "../workflow/actions.ts";
 import type { AssignmentAction } from "../workflow/state-machine.ts";
 import { factsOf, loadAssignmentForAction, outcomeAfter, shownRef } from "./assignment-access.ts";
-import { delegateDirect, delegationDueAt } from "./delegate-direct.ts";
+import { delegateDirect, delegationDueAt, openDelegationRefusal } from "./delegate-direct.ts";
 
 export const ZDelegateAssignmentInput = z.object({
   actorUserId: z.string().min(1),
@@ -63,22 +63,27 @@ export const delegateAssignment = (deps: CoreDeps, raw: DelegateAssignmentInput)
 
       const dueAt = delegationDueAt(ctx, now, input.due, a.dueAt);
       const ref = assignmentRef(a.document.ref, a.unit.code, officer.code);
-      const child = await tx.assignment.create({
-        data: {
-          directiveId: a.directiveId,
-          documentId: a.documentId,
-          unitId: a.unitId,
-          role: a.role,
-          ref,
-          dueAt,
-          originalDueAt: dueAt,
-          parentId: a.id,
-          assigneeUserId: officer.id,
-          sentAt: now,
-          createdAt: now,
-        },
-        select: { id: true },
-      });
+      // Two delegations at the same moment both count none open: the index refuses the second.
+      const child = await tx.assignment
+        .create({
+          data: {
+            directiveId: a.directiveId,
+            documentId: a.documentId,
+            unitId: a.unitId,
+            role: a.role,
+            ref,
+            dueAt,
+            originalDueAt: dueAt,
+            parentId: a.id,
+            assigneeUserId: officer.id,
+            sentAt: now,
+            createdAt: now,
+          },
+          select: { id: true },
+        })
+        .catch((err: unknown) => {
+          throw openDelegationRefusal(err, officer.code);
+        });
       const moved = await tx.assignment.updateMany({
         where: { id: a.id, status: { in: fromStatuses("delegate") } },
         data: { status: "IN_PROGRESS", ...(a.acknowledgedAt ? {} : { acknowledgedAt: now, acknowledgedById: actor.id }) },

@@ -6,7 +6,7 @@
 // interchange's status 05. The common case: a unit head delegates the unit's assignment to an officer
 // of the unit. A row changed since the read (or an officer code the read does not match as Prisma
 // would) goes to the transactional path in delegate-assignment.ts, which writes the same rows;
-// refusals are the same on both.
+// refusals are the same on both, a delegation the open-delegation index refused included.
 import { ACTOR_COLUMNS, actorOfRow, type ActorColumns } from "../actors/actor-columns.ts";
 import { randomUUID } from "node:crypto";
 import { auditContentOf, auditInsertParams, auditInsertSql } from "../audit/append-audit-event.ts";
@@ -21,6 +21,7 @@ import { reminderPolicyOfText } from "../reminders/reminder-context.ts";
 import { computeReminderState } from "../reminders/schedule-reminder.ts";
 import { dateOfMs, epochMs, isoOrNull, runSql, sqlList, type HotStatement } from "../store/direct-sql.ts";
 import type { AssignmentRole, AssignmentStatus, Urgency } from "../store/generated/enums.ts";
+import { violatesUnique } from "../store/unique-violation.ts";
 import type { ActionOutcome } from "../workflow/actions.ts";
 import { dueAtForDate, localDateOf } from "../time.ts";
 import { requireWorkingDay } from "../workflow/deadlines.ts";
@@ -155,6 +156,17 @@ type DelegateDirectResult = { assignmentId: string; ref: string; officerId: stri
 
 export type DelegateDirectInput = { actorUserId: string; assignmentId: string; officerUserCode: string; due?: DelegationDue | undefined; note?: string | undefined };
 
+/**
+ * The partial unique index that keeps one open delegation per officer under a unit's assignment
+ * (migration 20261206200000_open_delegation_unique): two delegations at the same moment both read that
+ * none is open; the database refuses the second.
+ */
+export const OPEN_DELEGATION_INDEX = "Assignment_open_delegation_key";
+
+/** A delegation the index refused answers as one refused by the read (DELEGATION_EXISTS); any other error is returned as it is. */
+export const openDelegationRefusal = (err: unknown, officerCode: string): unknown =>
+  violatesUnique(err, OPEN_DELEGATION_INDEX) ? new DomainError("DELEGATION_EXISTS", "assignment.delegationExists", { user: officerCode }, { cause: err }) : err;
+
 /** LIKE's wildcards and escape: Prisma's case-insensitive match may treat them apart; such codes take the transactional path. */
 const LIKE_SPECIAL = /[%_\\]/;
 
@@ -264,7 +276,9 @@ export const delegateDirect = async (deps: CoreDeps, input: DelegateDirectInput)
     r.status,
     t("vi", "interchange.status.05"),
     acknowledgesMain(r),
-  ]);
+  ]).catch((err: unknown) => {
+    throw openDelegationRefusal(err, r.officerCode);
+  });
   if (Number(written[0]?.delegated ?? 0) !== 1) return null;
   deps.auditCheckpoint?.afterCommit();
   return {
