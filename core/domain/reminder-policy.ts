@@ -217,15 +217,22 @@ type PlannedStep = { step: ReminderStep; track: Track; plannedAt: Date; at: Date
 export const reminderSchedule = (input: { assignment: ReminderAssignment; calendar: Calendar; policy?: ReminderPolicy }): ReminderPlan[] =>
   merge(plannedSteps(input.assignment, input.calendar, input.policy ?? DEFAULT_REMINDER_POLICY));
 
-const plannedSteps = (a: ReminderAssignment, calendar: Calendar, policy: ReminderPolicy): PlannedStep[] => {
+/**
+ * `after`: only the steps up to the first one later than this instant are needed (nextReminder's case):
+ * the overdue steps come one working day apart in time order, so the loop stops at the first of them
+ * past it instead of planning every overdue day (an acknowledgement planned ten, each a calendar and
+ * time-zone computation).
+ */
+const plannedSteps = (a: ReminderAssignment, calendar: Calendar, policy: ReminderPolicy, after = Number.POSITIVE_INFINITY): PlannedStep[] => {
   if (!isOpenStatus(a.status) || a.role === "INFO" || a.isPaper === true) return [];
   const zone = calendar.zone;
   const out: PlannedStep[] = [];
-  const push = (step: ReminderStep, track: Track, plannedAt: Date, audience: ReminderAudience[], overdueDay?: number): void => {
+  const push = (step: ReminderStep, track: Track, plannedAt: Date, audience: ReminderAudience[], overdueDay?: number): Date | null => {
     // A step planned before the assignment existed is meaningless (a short deadline, a late assignment).
-    if (plannedAt.getTime() < a.sentAt.getTime()) return;
+    if (plannedAt.getTime() < a.sentAt.getTime()) return null;
     const at = applyQuietHours({ at: plannedAt, urgency: a.urgency, calendar, policy });
     out.push(overdueDay === undefined ? { step, track, plannedAt, at, audience } : { step, track, plannedAt, at, audience, overdueDay });
+    return at;
   };
 
   // Acknowledge track: only while nobody has acknowledged.
@@ -258,7 +265,8 @@ const plannedSteps = (a: ReminderAssignment, calendar: Calendar, policy: Reminde
     for (let k = 1; k <= policy.maxOverdueReminders; k++) {
       day = calendar.addWorkingDays(day, 1);
       const audience: ReminderAudience[] = k >= policy.officeFromOverdueDay ? ["HOLDER", "HEADS", "OFFICE"] : ["HOLDER", "HEADS"];
-      push("OVERDUE", "DEADLINE", morning(day), audience, k);
+      const at = push("OVERDUE", "DEADLINE", morning(day), audience, k);
+      if (at !== null && at.getTime() > after) break;
     }
   }
   return out;
@@ -321,7 +329,8 @@ export const nextReminder = (input: { assignment: ReminderAssignment; now: Date;
   const { assignment, now, calendar } = input;
   const policy = input.policy ?? DEFAULT_REMINDER_POLICY;
   const cut = assignment.lastReminderAt?.getTime() ?? Number.NEGATIVE_INFINITY;
-  const pending = plannedSteps(assignment, calendar, policy).filter((s) => s.at.getTime() > cut);
+  // Every step up to the first one past both `now` and the last sent: a later one is never the next.
+  const pending = plannedSteps(assignment, calendar, policy, Math.max(now.getTime(), cut)).filter((s) => s.at.getTime() > cut);
 
   // Drop a due step when a later step of the same track is due too (catch-up after downtime).
   const latestDue = new Map<Track, number>();
