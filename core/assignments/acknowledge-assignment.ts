@@ -18,6 +18,7 @@ import { computeReminderState, refreshAssignmentReminder } from "../reminders/sc
 import { runUseCase } from "../use-case.ts";
 import { assignmentActionsFor, conflictFor, fromStatuses, requireAssignmentAction } from "../workflow/state-machine.ts";
 import { factsOf, loadAssignmentForAction, unitHeadIds, shownRef } from "./assignment-access.ts";
+import { factsOfRow } from "./assignment-row.ts";
 
 export const ZAcknowledgeAssignmentInput = z.object({
   actorUserId: z.string().min(1),
@@ -124,16 +125,7 @@ const acknowledgeDirect = async (deps: CoreDeps, input: AckInput): Promise<Ackno
   const dueAt = dateOfMs(r.dueAt);
   const sentAt = new Date(r.sentAt);
   const lastReminderAt = dateOfMs(r.lastReminderAt);
-  const facts: AssignmentFacts = {
-    unitId: r.unitId,
-    parentId: r.parentId,
-    assigneeUserId: r.assigneeUserId,
-    status: r.status as AssignmentStatus,
-    role: r.role as AssignmentRole,
-    dueAt,
-    hasPendingExtension: r.hasPendingExtension === true,
-    parent: r.parentStatus === null ? null : { status: r.parentStatus as AssignmentStatus },
-  };
+  const facts = factsOfRow(r, { dueAt: dueAt, hasPendingExtension: r.hasPendingExtension === true });
   const now = deps.clock.now();
   requireAssignmentAction(actor, facts, "ack", shownRef(deps, r.ref));
   if (r.parentId !== null) return null;

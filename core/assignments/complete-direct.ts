@@ -26,6 +26,7 @@ import {
   type AssignmentFacts,
 } from "../workflow/state-machine.ts";
 import { shownRef } from "./assignment-access.ts";
+import { factsOfRow } from "./assignment-row.ts";
 
 /** One row: the actor, their unit, and the assignment as the rules and the completion need it. */
 type CompleteRow = ActorColumns & {
@@ -152,16 +153,7 @@ export const completeDirect = async (
   const { row: r, actor } = actorOfRow(rows[0]);
   if (r.id === null || r.unitOrgId !== actor.orgId) throw new DomainError("ASSIGNMENT_NOT_FOUND", "assignment.notFound");
   const dueAt = r.dueAt === null ? null : new Date(r.dueAt);
-  const facts: AssignmentFacts = {
-    unitId: r.unitId,
-    parentId: r.parentId,
-    assigneeUserId: r.assigneeUserId,
-    status: r.status as AssignmentStatus,
-    role: r.role as AssignmentRole,
-    dueAt,
-    hasPendingExtension: r.pendingExtension,
-    parent: r.parentStatus === null ? null : { status: r.parentStatus as AssignmentStatus },
-  };
+  const facts = factsOfRow(r, { dueAt: dueAt, hasPendingExtension: r.pendingExtension });
   requireAssignmentAction(actor, facts, "complete", shownRef(deps, r.ref));
   if (r.parentId !== null || r.pendingExtension || r.openDelegation) return null;
 

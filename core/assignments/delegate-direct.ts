@@ -27,6 +27,7 @@ import { dueAtForDate, localDateOf } from "../time.ts";
 import { requireWorkingDay } from "../workflow/deadlines.ts";
 import { OPEN_STATUSES, assignmentActionsFor, fromStatuses, requireAssignmentAction, type AssignmentAction, type AssignmentFacts } from "../workflow/state-machine.ts";
 import { shownRef } from "./assignment-access.ts";
+import { factsOfRow } from "./assignment-row.ts";
 
 /** The officer's deadline as the input gives it: a date, or a number of working days from today. */
 export type DelegationDue = { date: string } | { workingDays: number };
@@ -186,16 +187,7 @@ export const delegateDirect = async (deps: CoreDeps, input: DelegateDirectInput)
   const sentAt = new Date(r.sentAt);
   const acknowledgedAt = dateOfMs(r.acknowledgedAt);
   const lastReminderAt = dateOfMs(r.lastReminderAt);
-  const facts: AssignmentFacts = {
-    unitId: r.unitId,
-    parentId: r.parentId,
-    assigneeUserId: r.assigneeUserId,
-    status: r.status as AssignmentStatus,
-    role: r.role as AssignmentRole,
-    dueAt: unitDueAt,
-    hasPendingExtension: r.hasPendingExtension === true,
-    parent: r.parentStatus === null ? null : { status: r.parentStatus as AssignmentStatus },
-  };
+  const facts = factsOfRow(r, { dueAt: unitDueAt, hasPendingExtension: r.hasPendingExtension === true });
   requireAssignmentAction(actor, facts, "delegate", shownRef(deps, r.ref));
   if (r.officerId === null || r.officerUnitId !== r.unitId)
     throw new DomainError("OFFICER_NOT_IN_UNIT", "assignment.officerNotInUnit", { user: input.officerUserCode, unit: r.unitCode });

@@ -19,6 +19,7 @@ import type { AssignmentRole, AssignmentStatus, Urgency } from "../store/generat
 import type { ActionOutcome } from "../workflow/actions.ts";
 import { assignmentActionsFor, fromStatuses, requireAssignmentAction, type AssignmentAction, type AssignmentFacts } from "../workflow/state-machine.ts";
 import { shownRef } from "./assignment-access.ts";
+import { factsOfRow } from "./assignment-row.ts";
 
 /** One row: the actor, their organisation's calendar zone and policy, and the assignment as the rules, the reminder and the report need it. */
 type ProgressRow = ActorColumns & {
@@ -132,16 +133,7 @@ export const reportProgressDirect = async (deps: CoreDeps, input: ProgressDirect
   const sentAt = new Date(r.sentAt);
   const acknowledgedAt = dateOfMs(r.acknowledgedAt);
   const lastReminderAt = dateOfMs(r.lastReminderAt);
-  const facts: AssignmentFacts = {
-    unitId: r.unitId,
-    parentId: r.parentId,
-    assigneeUserId: r.assigneeUserId,
-    status: r.status as AssignmentStatus,
-    role: r.role as AssignmentRole,
-    dueAt,
-    hasPendingExtension: r.hasPendingExtension === true,
-    parent: r.parentStatus === null ? null : { status: r.parentStatus as AssignmentStatus },
-  };
+  const facts = factsOfRow(r, { dueAt: dueAt, hasPendingExtension: r.hasPendingExtension === true });
   requireAssignmentAction(actor, facts, "progress", shownRef(deps, r.ref));
 
   const now = deps.clock.now();
