@@ -16,6 +16,7 @@ import { acknowledgeAssignment } from "../core/assignments/acknowledge-assignmen
 import { GENESIS_HASH, hashAuditEvent } from "../core/audit/append-audit-event.ts";
 import { pgClientRunner } from "../core/store/sql.ts";
 import { openCoreBench } from "./support/core-bench.ts";
+import { onPooledClient } from "./support/core-vs-bare.ts";
 import { buildBenchOrg, insertBareDirective, insertBulkAssignments } from "./support/org.ts";
 import { backendCpuMs, pgTimestamp } from "./support/pg.ts";
 import { progress, roundAll, type BenchResult } from "./support/result.ts";
@@ -120,8 +121,7 @@ export const runAcksBench = async (options: AcksBenchOptions = {}): Promise<Benc
     // The bare SQL: one transaction, the compare-and-set UPDATE and the audit INSERT.
     const bare = (base: number, chain: boolean) => async (i: number) => {
       const n = base + i;
-      const c = await pgPool.connect();
-      try {
+      return onPooledClient(pgPool, async (c) => {
         const at = new Date();
         const actor = actorOf(n);
         await c.query("BEGIN");
@@ -157,12 +157,7 @@ export const runAcksBench = async (options: AcksBenchOptions = {}): Promise<Benc
           hashAuditEvent(prevHash, content),
         ]);
         await c.query("COMMIT");
-      } catch (err) {
-        await c.query("ROLLBACK").catch(() => {});
-        throw err;
-      } finally {
-        c.release();
-      }
+      });
     };
 
     // Warm both paths on rows of their own.

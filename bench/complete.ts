@@ -17,7 +17,7 @@ import pg from "pg";
 import { completeAssignment } from "../core/assignments/complete-assignment.ts";
 import { GENESIS_HASH, auditContentOf, hashAuditEvent } from "../core/audit/append-audit-event.ts";
 import { t } from "../core/messages/index.ts";
-import { coreVsBareReport, measureCoreVsBare, passLayout } from "./support/core-vs-bare.ts";
+import { coreVsBareReport, measureCoreVsBare, passLayout, onPooledClient } from "./support/core-vs-bare.ts";
 import { openCoreBench } from "./support/core-bench.ts";
 import { buildBenchOrg, insertOwnAssignments } from "./support/org.ts";
 import { pgTimestamp } from "./support/pg.ts";
@@ -58,8 +58,7 @@ export const runCompleteBench = async (options: CompleteBenchOptions = {}): Prom
     };
     const status06 = t("vi", "interchange.status.06", { unit: "" });
     const bare = async (n: number) => {
-      const c = await pgPool.connect();
-      try {
+      return onPooledClient(pgPool, async (c) => {
         const now = new Date();
         const actor = actorOf(n);
         const assignmentId = `casg-${n}`;
@@ -116,12 +115,7 @@ export const runCompleteBench = async (options: CompleteBenchOptions = {}): Prom
           [documentId, status06, pgTimestamp(now)],
         );
         await c.query("COMMIT");
-      } catch (err) {
-        await c.query("ROLLBACK").catch(() => {});
-        throw err;
-      } finally {
-        c.release();
-      }
+      });
     };
 
     const figures = await measureCoreVsBare({

@@ -18,7 +18,7 @@ import { delegateAssignment } from "../core/assignments/delegate-assignment.ts";
 import { GENESIS_HASH, auditContentOf, hashAuditEvent } from "../core/audit/append-audit-event.ts";
 import { loadReminderContext } from "../core/reminders/reminder-context.ts";
 import { computeReminderState } from "../core/reminders/schedule-reminder.ts";
-import { coreVsBareReport, measureCoreVsBare, passLayout } from "./support/core-vs-bare.ts";
+import { coreVsBareReport, measureCoreVsBare, passLayout, onPooledClient } from "./support/core-vs-bare.ts";
 import { openCoreBench } from "./support/core-bench.ts";
 import { buildBenchOrg, insertOwnAssignments } from "./support/org.ts";
 import { pgTimestamp } from "./support/pg.ts";
@@ -65,8 +65,7 @@ export const runDelegateBench = async (options: DelegateBenchOptions = {}): Prom
       await delegateAssignment(deps, { actorUserId: actorOf(n), assignmentId: `gasg-${n}`, officerUserCode: officerOf(n) });
     };
     const bare = async (n: number) => {
-      const c = await pgPool.connect();
-      try {
+      return onPooledClient(pgPool, async (c) => {
         const now = new Date();
         const actor = actorOf(n);
         const parentId = `gasg-${n}`;
@@ -140,12 +139,7 @@ export const runDelegateBench = async (options: DelegateBenchOptions = {}): Prom
           [randomUUID(), `asg:${childId}:assignment.new:${officer.id}`, officer.id, { assignmentId: childId }, pgTimestamp(now)],
         );
         await c.query("COMMIT");
-      } catch (err) {
-        await c.query("ROLLBACK").catch(() => {});
-        throw err;
-      } finally {
-        c.release();
-      }
+      });
     };
 
     const figures = await measureCoreVsBare({

@@ -20,7 +20,7 @@ import pg from "pg";
 import { GENESIS_HASH, auditContentOf, hashAuditEvent } from "../core/audit/append-audit-event.ts";
 import { issueDirective } from "../core/directives/issue-directive.ts";
 import { t } from "../core/messages/index.ts";
-import { coreVsBareReport, measureCoreVsBare, passLayout } from "./support/core-vs-bare.ts";
+import { coreVsBareReport, measureCoreVsBare, passLayout, onPooledClient } from "./support/core-vs-bare.ts";
 import { openCoreBench } from "./support/core-bench.ts";
 import { buildBenchOrg } from "./support/org.ts";
 import { pgTimestamp } from "./support/pg.ts";
@@ -74,8 +74,7 @@ export const runIssueBench = async (options: IssueBenchOptions = {}): Promise<Be
     };
     const status04 = t("vi", "interchange.status.04", { unit: "Phòng 01" });
     const bare = async (n: number) => {
-      const c = await pgPool.connect();
-      try {
+      return onPooledClient(pgPool, async (c) => {
         const now = new Date();
         const ts = pgTimestamp(now);
         const due = pgTimestamp(new Date(now.getTime() + 14 * 86_400_000));
@@ -151,12 +150,7 @@ export const runIssueBench = async (options: IssueBenchOptions = {}): Promise<Be
           [documentId, status04, ts],
         );
         await c.query("COMMIT");
-      } catch (err) {
-        await c.query("ROLLBACK").catch(() => {});
-        throw err;
-      } finally {
-        c.release();
-      }
+      });
     };
 
     const figures = await measureCoreVsBare({

@@ -16,7 +16,7 @@ import { reportProgress } from "../core/assignments/report-progress.ts";
 import { GENESIS_HASH, auditContentOf, hashAuditEvent } from "../core/audit/append-audit-event.ts";
 import { loadReminderContext } from "../core/reminders/reminder-context.ts";
 import { computeReminderState } from "../core/reminders/schedule-reminder.ts";
-import { coreVsBareReport, measureCoreVsBare, passLayout } from "./support/core-vs-bare.ts";
+import { coreVsBareReport, measureCoreVsBare, passLayout, onPooledClient } from "./support/core-vs-bare.ts";
 import { openCoreBench } from "./support/core-bench.ts";
 import { buildBenchOrg, insertOwnAssignments } from "./support/org.ts";
 import { pgTimestamp } from "./support/pg.ts";
@@ -59,8 +59,7 @@ export const runProgressBench = async (options: ProgressBenchOptions = {}): Prom
       await reportProgress(deps, { actorUserId: actorOf(n), assignmentId: `pasg-${n}`, text: TEXT });
     };
     const bare = async (n: number) => {
-      const c = await pgPool.connect();
-      try {
+      return onPooledClient(pgPool, async (c) => {
         const now = new Date();
         const actor = actorOf(n);
         const assignmentId = `pasg-${n}`;
@@ -120,12 +119,7 @@ export const runProgressBench = async (options: ProgressBenchOptions = {}): Prom
           [randomUUID(), `rep:${reportId}:${org.leaderId}`, org.leaderId, { assignmentId, reportId }, pgTimestamp(now)],
         );
         await c.query("COMMIT");
-      } catch (err) {
-        await c.query("ROLLBACK").catch(() => {});
-        throw err;
-      } finally {
-        c.release();
-      }
+      });
     };
 
     const figures = await measureCoreVsBare({

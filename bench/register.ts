@@ -17,7 +17,7 @@ import { GENESIS_HASH, auditContentOf, hashAuditEvent } from "../core/audit/appe
 import { registerIncomingDocument } from "../core/documents/register-incoming-document.ts";
 import { documentSearchText } from "../core/documents/search-text.ts";
 import { localDateOf, localDateToUtcMidnight } from "../core/time.ts";
-import { coreVsBareReport, measureCoreVsBare, passLayout } from "./support/core-vs-bare.ts";
+import { coreVsBareReport, measureCoreVsBare, passLayout, onPooledClient } from "./support/core-vs-bare.ts";
 import { openCoreBench } from "./support/core-bench.ts";
 import { buildBenchOrg } from "./support/org.ts";
 import { pgTimestamp } from "./support/pg.ts";
@@ -57,8 +57,7 @@ export const runRegisterBench = async (options: RegisterBenchOptions = {}): Prom
     };
     const bare = async (n: number) => {
       const f = fields(n);
-      const c = await pgPool.connect();
-      try {
+      return onPooledClient(pgPool, async (c) => {
         const now = new Date();
         const year = Number(localDateOf(now, zone).slice(0, 4));
         const issued = localDateToUtcMidnight(f.issuedDate);
@@ -124,12 +123,7 @@ export const runRegisterBench = async (options: RegisterBenchOptions = {}): Prom
           [documentId, pgTimestamp(now), org.orgId, org.clerkId],
         );
         await c.query("COMMIT");
-      } catch (err) {
-        await c.query("ROLLBACK").catch(() => {});
-        throw err;
-      } finally {
-        c.release();
-      }
+      });
     };
 
     const figures = await measureCoreVsBare({ name: "register", database: bdb, core: { op: core, afterPass: () => checkpointer.checkpoint() }, bare: { op: bare }, ...o });

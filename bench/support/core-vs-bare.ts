@@ -201,3 +201,19 @@ export const coreVsBareReport = (what: string, f: CoreVsBareFigures, o: Pick<Cor
   ];
   return { metrics, comparisons };
 };
+
+/**
+ * Runs a bare side's operation on a client of the pool: rolled back when it throws (after a BEGIN it
+ * sent), released either way.
+ */
+export const onPooledClient = async <T>(pool: pg.Pool, op: (c: pg.PoolClient) => Promise<T>): Promise<T> => {
+  const c = await pool.connect();
+  try {
+    return await op(c);
+  } catch (err) {
+    await c.query("ROLLBACK").catch(() => {});
+    throw err;
+  } finally {
+    c.release();
+  }
+};
