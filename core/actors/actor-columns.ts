@@ -4,10 +4,20 @@ import { DomainError } from "../errors.ts";
 import type { Role, UnitKind } from "../store/generated/enums.ts";
 import type { Actor } from "./actor.ts";
 
-/** The actor's columns, selected from `"User" u JOIN "Unit" au ON au."id" = u."unitId"`. */
-export const ACTOR_COLUMNS = `u."id" AS "actorId", u."orgId" AS "actorOrgId", u."code" AS "actorCode", u."name" AS "actorName",
-       u."title" AS "actorTitle", u."unitId" AS "actorUnitId", array_to_string(u."roles", ',') AS "actorRoles",
-       u."locale" AS "actorLocale", u."active" AS "actorActive", au."code" AS "actorUnitCode", au."kind"::text AS "actorUnitKind"`;
+/** The actor's columns (for `hotRead`), selected from `"User" u JOIN "Unit" au ON au."id" = u."unitId"`. */
+export const ACTOR_COLUMNS = {
+  actorId: 'u."id"',
+  actorOrgId: 'u."orgId"',
+  actorCode: 'u."code"',
+  actorName: 'u."name"',
+  actorTitle: 'u."title"',
+  actorUnitId: 'u."unitId"',
+  actorRoles: `array_to_string(u."roles", ',')`,
+  actorLocale: 'u."locale"',
+  actorActive: 'u."active"',
+  actorUnitCode: 'au."code"',
+  actorUnitKind: 'au."kind"::text',
+} as const;
 
 /** What `ACTOR_COLUMNS` gives (roles as text; an array when a driver parses it). */
 export type ActorColumns = {

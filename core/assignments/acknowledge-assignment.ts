@@ -5,7 +5,7 @@ import { appendAuditEvent, auditContentOf, auditInsertParams, auditInsertSql } f
 import { loadOrgCalendar } from "../calendar/load-org-calendar.ts";
 import { ZChannel } from "../channels.ts";
 import { DomainError } from "../errors.ts";
-import { dateOfMs, epochMs, isoOrNull, runSql, type HotStatement } from "../store/direct-sql.ts";
+import { dateOfMs, epochMs, hotRead, isoOrNull, runSql, type HotStatement } from "../store/direct-sql.ts";
 import type { AssignmentRole, AssignmentStatus, Urgency } from "../store/generated/enums.ts";
 import type { ActionOutcome } from "../workflow/actions.ts";
 import type { AssignmentAction, AssignmentFacts } from "../workflow/state-machine.ts";
@@ -68,23 +68,35 @@ type AckRow = ActorColumns & {
   hasPendingExtension: boolean;
 };
 
-const ACK_READ: HotStatement = {
-  name: "edoc_ack_read",
-  kind: "query",
-  text: `
-SELECT ${ACTOR_COLUMNS},
-       o."timeZone" AS "orgTimeZone", o."policy"::text AS "orgPolicy",
-       a."id", a."ref", a."status"::text AS "status", a."role"::text AS "role", a."unitId", un."orgId" AS "unitOrgId",
-       a."parentId", a."assigneeUserId", ${epochMs('a."dueAt"')} AS "dueAt", ${epochMs('a."sentAt"')} AS "sentAt", a."isPaper",
-       ${epochMs('a."lastReminderAt"')} AS "lastReminderAt", a."escalationLevel",
-       d."urgency"::text AS "urgency", pa."status"::text AS "parentStatus",
-       EXISTS (SELECT 1 FROM "ExtensionRequest" x WHERE x."assignmentId" = a."id" AND x."status" = 'PENDING') AS "hasPendingExtension"
-FROM "User" u
+const ACK_READ = hotRead(
+  "edoc_ack_read",
+  {
+    ...ACTOR_COLUMNS,
+    orgTimeZone: 'o."timeZone"',
+    orgPolicy: 'o."policy"::text',
+    id: 'a."id"',
+    ref: 'a."ref"',
+    status: 'a."status"::text',
+    role: 'a."role"::text',
+    unitId: 'a."unitId"',
+    unitOrgId: 'un."orgId"',
+    parentId: 'a."parentId"',
+    assigneeUserId: 'a."assigneeUserId"',
+    dueAt: epochMs('a."dueAt"'),
+    sentAt: epochMs('a."sentAt"'),
+    isPaper: 'a."isPaper"',
+    lastReminderAt: epochMs('a."lastReminderAt"'),
+    escalationLevel: 'a."escalationLevel"',
+    urgency: 'd."urgency"::text',
+    parentStatus: 'pa."status"::text',
+    hasPendingExtension: `EXISTS (SELECT 1 FROM "ExtensionRequest" x WHERE x."assignmentId" = a."id" AND x."status" = 'PENDING')`,
+  },
+  `FROM "User" u
 JOIN "Unit" au ON au."id" = u."unitId"
 JOIN "Organization" o ON o."id" = u."orgId"
 LEFT JOIN ("Assignment" a JOIN "Unit" un ON un."id" = a."unitId" JOIN "Document" d ON d."id" = a."documentId" LEFT JOIN "Assignment" pa ON pa."id" = a."parentId") ON a."id" = $2
 WHERE u."id" = $1`,
-};
+);
 
 // $1–$7 are the audit event's (auditInsertParams: at, orgId, actor, type, entityType, entityId, data).
 // The compare-and-set, guarded by every value the rules and the reminder were computed from (a row

@@ -13,7 +13,7 @@ import { DomainError } from "../errors.ts";
 import { acknowledgesMain, interchangeProgressSql } from "../interchange/enqueue-status.ts";
 import { t } from "../messages/index.ts";
 import type { AssignmentRole, AssignmentStatus } from "../store/generated/enums.ts";
-import { epochMs, isoOrNull, runSql, sqlList, type HotStatement } from "../store/direct-sql.ts";
+import { epochMs, isoOrNull, hotRead, runSql, sqlList, type HotStatement } from "../store/direct-sql.ts";
 import type { ActionOutcome } from "../workflow/actions.ts";
 import {
   DOCUMENT_TRANSITIONS,
@@ -50,22 +50,32 @@ type CompleteRow = ActorColumns & {
 const OPEN = sqlList(OPEN_STATUSES);
 const CLOSABLE_EXTENSION = sqlList(EXTENSION_TRANSITIONS.close.from);
 
-const COMPLETE_READ: HotStatement = {
-  name: "edoc_complete_read",
-  kind: "query",
-  text: `
-SELECT ${ACTOR_COLUMNS},
-       a."id", a."ref", a."status"::text AS "status", a."role"::text AS "role", a."unitId", un."orgId" AS "unitOrgId",
-       a."parentId", a."assigneeUserId", ${epochMs('a."dueAt"')} AS "dueAt", a."documentId", d."ref" AS "documentRef",
-       dir."authorId", pa."status"::text AS "parentStatus",
-       EXISTS (SELECT 1 FROM "ExtensionRequest" e WHERE e."assignmentId" = a."id" AND e."status"::text IN (${CLOSABLE_EXTENSION})) AS "pendingExtension",
-       EXISTS (SELECT 1 FROM "Assignment" c WHERE c."parentId" = a."id" AND c."status"::text IN (${OPEN})) AS "openDelegation"
-FROM "User" u
+const COMPLETE_READ = hotRead(
+  "edoc_complete_read",
+  {
+    ...ACTOR_COLUMNS,
+    id: 'a."id"',
+    ref: 'a."ref"',
+    status: 'a."status"::text',
+    role: 'a."role"::text',
+    unitId: 'a."unitId"',
+    unitOrgId: 'un."orgId"',
+    parentId: 'a."parentId"',
+    assigneeUserId: 'a."assigneeUserId"',
+    dueAt: epochMs('a."dueAt"'),
+    documentId: 'a."documentId"',
+    documentRef: 'd."ref"',
+    authorId: 'dir."authorId"',
+    parentStatus: 'pa."status"::text',
+    pendingExtension: `EXISTS (SELECT 1 FROM "ExtensionRequest" e WHERE e."assignmentId" = a."id" AND e."status"::text IN (${CLOSABLE_EXTENSION}))`,
+    openDelegation: `EXISTS (SELECT 1 FROM "Assignment" c WHERE c."parentId" = a."id" AND c."status"::text IN (${OPEN}))`,
+  },
+  `FROM "User" u
 JOIN "Unit" au ON au."id" = u."unitId"
 LEFT JOIN ("Assignment" a JOIN "Unit" un ON un."id" = a."unitId" JOIN "Document" d ON d."id" = a."documentId"
            JOIN "Directive" dir ON dir."id" = a."directiveId" LEFT JOIN "Assignment" pa ON pa."id" = a."parentId") ON a."id" = $2
 WHERE u."id" = $1`,
-};
+);
 
 // $1–$7: the assignment.completed event (auditInsertParams: at, orgId, actor, type, entityType,
 // entityId, data); $19–$25: the document.done event. The compare-and-set is guarded by every value

@@ -19,7 +19,7 @@ import { acknowledgesMain, interchangeProgressSql } from "../interchange/enqueue
 import { t } from "../messages/index.ts";
 import { reminderPolicyOfText } from "../reminders/reminder-context.ts";
 import { computeReminderState } from "../reminders/schedule-reminder.ts";
-import { dateOfMs, epochMs, isoOrNull, runSql, sqlList, type HotStatement } from "../store/direct-sql.ts";
+import { dateOfMs, epochMs, isoOrNull, hotRead, runSql, sqlList, type HotStatement } from "../store/direct-sql.ts";
 import type { AssignmentRole, AssignmentStatus, Urgency } from "../store/generated/enums.ts";
 import { violatesUnique } from "../store/unique-violation.ts";
 import type { ActionOutcome } from "../workflow/actions.ts";
@@ -78,27 +78,47 @@ type DelegateRow = ActorColumns & {
   officerOpen: boolean;
 };
 
-const DELEGATE_READ: HotStatement = {
-  name: "edoc_delegate_read",
-  kind: "query",
-  text: `
-SELECT ${ACTOR_COLUMNS},
-       o."timeZone" AS "orgTimeZone", o."policy"::text AS "orgPolicy",
-       a."id", a."ref", a."status"::text AS "status", a."role"::text AS "role", a."unitId", un."orgId" AS "unitOrgId", un."code" AS "unitCode",
-       a."parentId", a."assigneeUserId", ${epochMs('a."dueAt"')} AS "dueAt", ${epochMs('a."sentAt"')} AS "sentAt",
-       ${epochMs('a."acknowledgedAt"')} AS "acknowledgedAt", a."isPaper", ${epochMs('a."lastReminderAt"')} AS "lastReminderAt", a."escalationLevel",
-       a."documentId", a."directiveId", d."ref" AS "documentRef", d."urgency"::text AS "urgency", pa."status"::text AS "parentStatus",
-       EXISTS (SELECT 1 FROM "ExtensionRequest" x WHERE x."assignmentId" = a."id" AND x."status" = 'PENDING') AS "hasPendingExtension",
-       off."id" AS "officerId", off."code" AS "officerCode", off."name" AS "officerName", off."unitId" AS "officerUnitId",
-       EXISTS (SELECT 1 FROM "Assignment" c WHERE c."parentId" = a."id" AND c."assigneeUserId" = off."id" AND c."status"::text IN (${sqlList(OPEN_STATUSES)})) AS "officerOpen"
-FROM "User" u
+const DELEGATE_READ = hotRead(
+  "edoc_delegate_read",
+  {
+    ...ACTOR_COLUMNS,
+    orgTimeZone: 'o."timeZone"',
+    orgPolicy: 'o."policy"::text',
+    id: 'a."id"',
+    ref: 'a."ref"',
+    status: 'a."status"::text',
+    role: 'a."role"::text',
+    unitId: 'a."unitId"',
+    unitOrgId: 'un."orgId"',
+    unitCode: 'un."code"',
+    parentId: 'a."parentId"',
+    assigneeUserId: 'a."assigneeUserId"',
+    dueAt: epochMs('a."dueAt"'),
+    sentAt: epochMs('a."sentAt"'),
+    acknowledgedAt: epochMs('a."acknowledgedAt"'),
+    isPaper: 'a."isPaper"',
+    lastReminderAt: epochMs('a."lastReminderAt"'),
+    escalationLevel: 'a."escalationLevel"',
+    documentId: 'a."documentId"',
+    directiveId: 'a."directiveId"',
+    documentRef: 'd."ref"',
+    urgency: 'd."urgency"::text',
+    parentStatus: 'pa."status"::text',
+    hasPendingExtension: `EXISTS (SELECT 1 FROM "ExtensionRequest" x WHERE x."assignmentId" = a."id" AND x."status" = 'PENDING')`,
+    officerId: 'off."id"',
+    officerCode: 'off."code"',
+    officerName: 'off."name"',
+    officerUnitId: 'off."unitId"',
+    officerOpen: `EXISTS (SELECT 1 FROM "Assignment" c WHERE c."parentId" = a."id" AND c."assigneeUserId" = off."id" AND c."status"::text IN (${sqlList(OPEN_STATUSES)}))`,
+  },
+  `FROM "User" u
 JOIN "Unit" au ON au."id" = u."unitId"
 JOIN "Organization" o ON o."id" = u."orgId"
 LEFT JOIN ("Assignment" a JOIN "Unit" un ON un."id" = a."unitId" JOIN "Document" d ON d."id" = a."documentId"
            LEFT JOIN "Assignment" pa ON pa."id" = a."parentId") ON a."id" = $2
 LEFT JOIN LATERAL (SELECT f."id", f."code", f."name", f."unitId" FROM "User" f WHERE f."orgId" = u."orgId" AND lower(f."code") = lower($3) AND f."active" LIMIT 1) off ON true
 WHERE u."id" = $1`,
-};
+);
 
 // $1–$7: the assignment.delegated event (auditInsertParams: at, orgId, actor, type, entityType,
 // entityId = the officer's assignment, data). The compare-and-set of the unit's assignment is guarded

@@ -14,7 +14,7 @@ import { acknowledgesMain, interchangeProgressSql } from "../interchange/enqueue
 import { t } from "../messages/index.ts";
 import { reminderPolicyOfText } from "../reminders/reminder-context.ts";
 import { computeReminderState } from "../reminders/schedule-reminder.ts";
-import { dateOfMs, epochMs, isoOrNull, runSql, sqlList, type HotStatement } from "../store/direct-sql.ts";
+import { dateOfMs, epochMs, isoOrNull, hotRead, runSql, sqlList, type HotStatement } from "../store/direct-sql.ts";
 import type { AssignmentRole, AssignmentStatus, Urgency } from "../store/generated/enums.ts";
 import type { ActionOutcome } from "../workflow/actions.ts";
 import { assignmentActionsFor, fromStatuses, requireAssignmentAction, type AssignmentAction, type AssignmentFacts } from "../workflow/state-machine.ts";
@@ -45,24 +45,38 @@ type ProgressRow = ActorColumns & {
   hasPendingExtension: boolean;
 };
 
-const PROGRESS_READ: HotStatement = {
-  name: "edoc_progress_read",
-  kind: "query",
-  text: `
-SELECT ${ACTOR_COLUMNS},
-       o."timeZone" AS "orgTimeZone", o."policy"::text AS "orgPolicy",
-       a."id", a."ref", a."status"::text AS "status", a."role"::text AS "role", a."unitId", un."orgId" AS "unitOrgId",
-       a."parentId", a."assigneeUserId", ${epochMs('a."dueAt"')} AS "dueAt", ${epochMs('a."sentAt"')} AS "sentAt",
-       ${epochMs('a."acknowledgedAt"')} AS "acknowledgedAt", a."isPaper", ${epochMs('a."lastReminderAt"')} AS "lastReminderAt", a."escalationLevel",
-       d."urgency"::text AS "urgency", dir."authorId", pa."status"::text AS "parentStatus",
-       EXISTS (SELECT 1 FROM "ExtensionRequest" x WHERE x."assignmentId" = a."id" AND x."status" = 'PENDING') AS "hasPendingExtension"
-FROM "User" u
+const PROGRESS_READ = hotRead(
+  "edoc_progress_read",
+  {
+    ...ACTOR_COLUMNS,
+    orgTimeZone: 'o."timeZone"',
+    orgPolicy: 'o."policy"::text',
+    id: 'a."id"',
+    ref: 'a."ref"',
+    status: 'a."status"::text',
+    role: 'a."role"::text',
+    unitId: 'a."unitId"',
+    unitOrgId: 'un."orgId"',
+    parentId: 'a."parentId"',
+    assigneeUserId: 'a."assigneeUserId"',
+    dueAt: epochMs('a."dueAt"'),
+    sentAt: epochMs('a."sentAt"'),
+    acknowledgedAt: epochMs('a."acknowledgedAt"'),
+    isPaper: 'a."isPaper"',
+    lastReminderAt: epochMs('a."lastReminderAt"'),
+    escalationLevel: 'a."escalationLevel"',
+    urgency: 'd."urgency"::text',
+    authorId: 'dir."authorId"',
+    parentStatus: 'pa."status"::text',
+    hasPendingExtension: `EXISTS (SELECT 1 FROM "ExtensionRequest" x WHERE x."assignmentId" = a."id" AND x."status" = 'PENDING')`,
+  },
+  `FROM "User" u
 JOIN "Unit" au ON au."id" = u."unitId"
 JOIN "Organization" o ON o."id" = u."orgId"
 LEFT JOIN ("Assignment" a JOIN "Unit" un ON un."id" = a."unitId" JOIN "Document" d ON d."id" = a."documentId"
            JOIN "Directive" dir ON dir."id" = a."directiveId" LEFT JOIN "Assignment" pa ON pa."id" = a."parentId") ON a."id" = $2
 WHERE u."id" = $1`,
-};
+);
 
 // $1–$7: the assignment.progressReported event (auditInsertParams: at, orgId, actor, type,
 // entityType, entityId, data). The compare-and-set is guarded by every value the rules, the reminder

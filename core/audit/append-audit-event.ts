@@ -1,7 +1,7 @@
 // Appends to the hash-chained audit log. Each event's hash covers the previous event's hash and
 // its own canonical content, so editing, deleting or reordering a row breaks the chain
 // (`edoc audit verify` finds where).
-import { createHash } from "node:crypto";
+import { hash } from "node:crypto";
 import type { Tx } from "../store/tx.ts";
 import type { AuditEventType } from "./audit-events.ts";
 import { canonicalJson } from "./canonical-json.ts";
@@ -41,11 +41,12 @@ export type AuditContent = {
   data: unknown;
 };
 
+/** SHA-256 (hex) of the previous hash, a newline and the event's canonical JSON (one-shot `hash`: no Hash object per event). */
 export const hashAuditEvent = (prevHash: string, content: AuditContent): string =>
-  createHash("sha256")
-    .update(prevHash)
-    .update("\n")
-    .update(
+  hash(
+    "sha256",
+    prevHash +
+      "\n" +
       canonicalJson({
         at: content.at.toISOString(),
         orgId: content.orgId,
@@ -55,8 +56,8 @@ export const hashAuditEvent = (prevHash: string, content: AuditContent): string 
         entityId: content.entityId,
         data: content.data,
       }),
-    )
-    .digest("hex");
+    "hex",
+  );
 
 /** The content of an event as it is stored (and hashed once read back). */
 export const auditContentOf = (input: AuditEventInput): AuditContent => ({

@@ -17,7 +17,7 @@ import type { CoreDeps } from "../deps.ts";
 import { interchangeProgressSql } from "../interchange/enqueue-status.ts";
 import { t } from "../messages/index.ts";
 import { reminderPolicyOfText } from "../reminders/reminder-context.ts";
-import { epochMs, isoOrNull, runSql, sqlList, type HotStatement } from "../store/direct-sql.ts";
+import { epochMs, isoOrNull, hotRead, runSql, sqlList, type HotStatement } from "../store/direct-sql.ts";
 import type { DocumentStatus, Secrecy, Urgency } from "../store/generated/enums.ts";
 import { DOCUMENT_TRANSITIONS } from "../workflow/state-machine.ts";
 import {
@@ -54,26 +54,33 @@ type IssueRow = ActorColumns & {
 
 // $1 the actor, $2 the document, $3 the unit codes named. Units are matched by code in any case (as
 // Prisma's `mode: "insensitive"` does); heads and monitors are active users with the role, by id.
-const ISSUE_READ: HotStatement = {
-  name: "edoc_issue_read",
-  kind: "query",
-  text: `
-SELECT ${ACTOR_COLUMNS},
-       o."timeZone" AS "orgTimeZone", o."policy"::text AS "orgPolicy",
-       d."id" AS "docId", d."ref" AS "docRef", d."direction"::text AS "docDirection", d."secrecy"::text AS "docSecrecy", d."status"::text AS "docStatus",
-       d."urgency"::text AS "docUrgency", ${epochMs('d."requestedDueDate"')} AS "docRequestedDue", ${epochMs('d."updatedAt"')} AS "docVersion",
-       (NOT d."isPaperOnly" AND EXISTS (SELECT 1 FROM "StoredFile" f WHERE f."documentId" = d."id" AND f."kind" = 'ORIGINAL')) AS "docHasScan",
-       EXISTS (SELECT 1 FROM "Directive" dir WHERE dir."documentId" = d."id") AS "docDirected",
-       (SELECT coalesce(json_agg(json_build_object('id', un."id", 'code', un."code", 'name', un."name", 'active', un."active", 'hasAccount', un."hasAccount",
-                 'heads', (SELECT coalesce(json_agg(h."id" ORDER BY h."id"), '[]'::json) FROM "User" h WHERE h."unitId" = un."id" AND h."active" AND 'UNIT_HEAD' = ANY (h."roles")))), '[]'::json)::text
-          FROM "Unit" un WHERE un."orgId" = u."orgId" AND lower(un."code") IN (SELECT lower(c) FROM unnest($3::text[]) AS c)) AS "units",
-       (SELECT coalesce(json_agg(m."id" ORDER BY m."id"), '[]'::json)::text FROM "User" m WHERE m."orgId" = u."orgId" AND m."active" AND 'MONITOR' = ANY (m."roles")) AS "monitors"
-FROM "User" u
+const ISSUE_READ = hotRead(
+  "edoc_issue_read",
+  {
+    ...ACTOR_COLUMNS,
+    orgTimeZone: 'o."timeZone"',
+    orgPolicy: 'o."policy"::text',
+    docId: 'd."id"',
+    docRef: 'd."ref"',
+    docDirection: 'd."direction"::text',
+    docSecrecy: 'd."secrecy"::text',
+    docStatus: 'd."status"::text',
+    docUrgency: 'd."urgency"::text',
+    docRequestedDue: epochMs('d."requestedDueDate"'),
+    docVersion: epochMs('d."updatedAt"'),
+    docHasScan: `(NOT d."isPaperOnly" AND EXISTS (SELECT 1 FROM "StoredFile" f WHERE f."documentId" = d."id" AND f."kind" = 'ORIGINAL'))`,
+    docDirected: `EXISTS (SELECT 1 FROM "Directive" dir WHERE dir."documentId" = d."id")`,
+    units: `(SELECT coalesce(json_agg(json_build_object('id', un."id", 'code', un."code", 'name', un."name", 'active', un."active", 'hasAccount', un."hasAccount",
+               'heads', (SELECT coalesce(json_agg(h."id" ORDER BY h."id"), '[]'::json) FROM "User" h WHERE h."unitId" = un."id" AND h."active" AND 'UNIT_HEAD' = ANY (h."roles")))), '[]'::json)::text
+        FROM "Unit" un WHERE un."orgId" = u."orgId" AND lower(un."code") IN (SELECT lower(c) FROM unnest($3::text[]) AS c))`,
+    monitors: `(SELECT coalesce(json_agg(m."id" ORDER BY m."id"), '[]'::json)::text FROM "User" m WHERE m."orgId" = u."orgId" AND m."active" AND 'MONITOR' = ANY (m."roles"))`,
+  },
+  `FROM "User" u
 JOIN "Unit" au ON au."id" = u."unitId"
 JOIN "Organization" o ON o."id" = u."orgId"
 LEFT JOIN "Document" d ON d."id" = $2 AND d."orgId" = u."orgId"
 WHERE u."id" = $1`,
-};
+);
 
 // $1 now; $2–$6 the document's compare-and-set (id, updatedAt as read, urgency, ref) and the main
 // unit's deadline; $7–$10 the directive; $11–$18 the assignments, one array per column; $19–$25 the

@@ -10,7 +10,7 @@ import { ACTOR_COLUMNS, actorOfRow, type ActorColumns } from "../actors/actor-co
 import type { Actor } from "../actors/actor.ts";
 import { auditContentOf, auditInsertParams, auditInsertSql } from "../audit/append-audit-event.ts";
 import type { CoreDeps } from "../deps.ts";
-import { runSql, type HotStatement } from "../store/direct-sql.ts";
+import { hotRead, runSql, type HotStatement } from "../store/direct-sql.ts";
 
 /** A document a duplicate check found. */
 export type FoundDocument = { id: string; ref: string };
@@ -23,24 +23,24 @@ type RegisterRow = ActorColumns & { orgTimeZone: string; leaders: string; sameNu
 
 // The same-number check as Prisma sends the transactional path's (findDuplicates): the issuer
 // compared with ILIKE (its `mode: "insensitive"`), the first five by id.
-const REGISTER_READ: HotStatement = {
-  name: "edoc_register_read",
-  kind: "query",
-  text: `
-SELECT ${ACTOR_COLUMNS},
-       o."timeZone" AS "orgTimeZone",
-       (SELECT COALESCE(json_agg(json_build_object('id', l."id", 'name', l."name", 'title', l."title") ORDER BY l."name"), '[]')::text
-        FROM "User" l WHERE l."orgId" = u."orgId" AND l."active" AND 'LEADER' = ANY (l."roles")) AS "leaders",
-       (SELECT COALESCE(json_agg(json_build_object('id', s."id", 'ref', s."ref") ORDER BY s."id"), '[]')::text
-        FROM (SELECT d."id", d."ref" FROM "Document" d
-              WHERE $3::text IS NOT NULL AND d."orgId" = u."orgId" AND d."direction" = 'IN' AND d."issuer" ILIKE $2::text AND d."codeNumber" = $3::text
-                AND d."codeNotation" IS NOT DISTINCT FROM $4::text AND ($5::date IS NULL OR d."issuedDate" = $5::date)
-              ORDER BY d."id" LIMIT 5) s) AS "sameNumber"
-FROM "User" u
+const REGISTER_READ = hotRead(
+  "edoc_register_read",
+  {
+    ...ACTOR_COLUMNS,
+    orgTimeZone: 'o."timeZone"',
+    leaders: `(SELECT COALESCE(json_agg(json_build_object('id', l."id", 'name', l."name", 'title', l."title") ORDER BY l."name"), '[]')::text
+      FROM "User" l WHERE l."orgId" = u."orgId" AND l."active" AND 'LEADER' = ANY (l."roles"))`,
+    sameNumber: `(SELECT COALESCE(json_agg(json_build_object('id', s."id", 'ref', s."ref") ORDER BY s."id"), '[]')::text
+      FROM (SELECT d."id", d."ref" FROM "Document" d
+            WHERE $3::text IS NOT NULL AND d."orgId" = u."orgId" AND d."direction" = 'IN' AND d."issuer" ILIKE $2::text AND d."codeNumber" = $3::text
+              AND d."codeNotation" IS NOT DISTINCT FROM $4::text AND ($5::date IS NULL OR d."issuedDate" = $5::date)
+            ORDER BY d."id" LIMIT 5) s)`,
+  },
+  `FROM "User" u
 JOIN "Unit" au ON au."id" = u."unitId"
 JOIN "Organization" o ON o."id" = u."orgId"
 WHERE u."id" = $1`,
-};
+);
 
 // The same-file check (a scan only): documents of the organisation whose original has this hash.
 const SAME_FILE_READ: HotStatement = {

@@ -27,21 +27,53 @@ export const attachDirectSql = (prisma: object, pool: pg.Pool, opts: { sharedSes
 export const directPoolOf = (db: Db | Tx): pg.Pool | null => (db as unknown as Record<symbol, pg.Pool | undefined>)[DIRECT] ?? null;
 const poolOf = directPoolOf;
 
-/** A statement run often: on PostgreSQL it is prepared once per connection under `name` (no planning per call; not through the embedded database's owner, where the connections share one session). */
-export type HotStatement = { name: string; text: string; kind: "query" | "execute" };
+/**
+ * A statement run often: on PostgreSQL it is prepared once per connection under `name` (no planning
+ * per call; not through the embedded database's owner, where the connections share one session).
+ * `columns`: a read made by `hotRead`, whose rows arrive as one JSON array each (see there).
+ */
+export type HotStatement = { name: string; text: string; kind: "query" | "execute"; columns?: readonly string[] };
+
+/** json_build_array takes at most this many arguments (PostgreSQL's FUNC_MAX_ARGS). */
+const MAX_JSON_COLUMNS = 100;
+
+/**
+ * A hot joined read whose columns (output name → SQL expression) travel as one JSON array per row,
+ * decoded back into an object with those names by `runSql`. pg decodes every column of a result on
+ * its own (the row description, a parser and a property per column, every time), which for a
+ * thirty-column read cost more Node CPU than the rest of the request: one text column and
+ * `JSON.parse` cost about a third of it (measured in BENCHMARKS.md, issue 23). JSON keeps what the
+ * expressions give: text, numbers (timestamps as `epochMs`), booleans, null.
+ *
+ * @example hotRead("edoc_ack_read", { ...ACTOR_COLUMNS, ref: 'a."ref"' }, `FROM "User" u … WHERE u."id" = $1`)
+ */
+export const hotRead = (name: string, columns: Readonly<Record<string, string>>, from: string): HotStatement => {
+  const names = Object.keys(columns);
+  if (names.length > MAX_JSON_COLUMNS) throw new Error(`hotRead ${name}: ${names.length} columns, at most ${MAX_JSON_COLUMNS}`);
+  return { name, kind: "query", columns: names, text: `SELECT json_build_array(\n  ${Object.values(columns).join(",\n  ")})::text AS "row"\n${from}` };
+};
+
+/** The rows of a `hotRead` as objects named by its columns. */
+const decodeRows = <R>(rows: { row: string }[], names: readonly string[]): R[] =>
+  rows.map(({ row }) => {
+    const values = JSON.parse(row) as unknown[];
+    const out: Record<string, unknown> = {};
+    for (let i = 0; i < names.length; i++) out[names[i]!] = values[i];
+    return out as R;
+  });
 
 /** Runs one statement: through the pool on PostgreSQL, through Prisma otherwise. Returns rows and the affected count. */
 export const runSql = async <R>(db: Db, statement: HotStatement, params: unknown[]): Promise<{ rows: R[]; count: number }> => {
-  const { name, text, kind } = statement;
+  const { name, text, kind, columns } = statement;
   const pool = poolOf(db);
   if (pool !== null) {
     const shared = (db as unknown as Record<symbol, boolean | undefined>)[SHARED_SESSION] === true;
     const r = await pool.query(shared ? { text, values: params } : { name, text, values: params });
-    return { rows: r.rows as R[], count: r.rowCount ?? 0 };
+    return { rows: columns ? decodeRows<R>(r.rows as { row: string }[], columns) : (r.rows as R[]), count: r.rowCount ?? 0 };
   }
   if (kind === "query") {
-    const rows = await db.$queryRawUnsafe<R[]>(text, ...params);
-    return { rows, count: rows.length };
+    const rows = await db.$queryRawUnsafe<unknown[]>(text, ...params);
+    return { rows: columns ? decodeRows<R>(rows as { row: string }[], columns) : (rows as R[]), count: rows.length };
   }
   return { rows: [], count: await db.$executeRawUnsafe(text, ...params) };
 };

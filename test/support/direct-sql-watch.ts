@@ -17,7 +17,16 @@ export const watchDirect = (target: Db, statements: { read: HotStatement; write:
   const seen = async (name: string | undefined, rows: Row[]) => {
     if (name === undefined || !Object.values(statements).some((s) => s.name === name)) return;
     ran.push(name);
-    if (name === statements.read.name && rows[0]) await afterRead(rows[0]);
+    if (name === statements.read.name && rows[0]) await afterReadOf(rows[0]);
+  };
+  // A `hotRead`'s row travels as one JSON array: the hook sees it named, and what it changes is put back.
+  const afterReadOf = async (raw: Row) => {
+    const names = statements.read.columns;
+    if (names === undefined) return afterRead(raw);
+    const values = JSON.parse(raw.row as string) as unknown[];
+    const row: Row = Object.fromEntries(names.map((n, i) => [n, values[i]]));
+    await afterRead(row);
+    raw.row = JSON.stringify(names.map((n) => row[n]));
   };
   // The target is an empty object (the client's own non-configurable properties would have to be
   // returned as they are); everything is read from the client.
