@@ -26,9 +26,13 @@ const AUDIT_CHAIN_LOCK_KEY = 72041001; // core/audit/append-audit-event.ts
 /**
  * Acknowledgements per side before timing (connections, prepared statements, the calendar cache,
  * V8's optimised code). With 300, the first timed pass of the core still cost 0.6 ms of CPU per
- * acknowledgement against 0.36 ms for the next one: the parallel passes now also alternate.
+ * acknowledgement against 0.36 ms for the next one: the parallel passes now also alternate. With
+ * 1000, the timed passes were still on the way down: in passes of 250 (10 in parallel, each followed
+ * by its checkpoint) the core's Node CPU per pass went 223, 176, 147, 149, 138, 80, 67, 61, 60, 54,
+ * 64, 47 ms and stayed at 47–54 from the twelfth pass (3,000 acknowledgements) on. The bare side's
+ * few functions are warm long before (BENCHMARKS.md, issue 23).
  */
-const WARMUP = 1000;
+const WARMUP = 3000;
 /** The parallel passes run in this many alternating rounds (core, bare, bare + chain lock, …), so neither side gets the warmer or quieter half of the run. */
 const ROUNDS = 4;
 
