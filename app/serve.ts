@@ -1,9 +1,8 @@
 // `edoc serve` (npm start): the long-running service. Wires config, database, file store, channel
 // senders and bots, the job runner and the HTTP server; stops them in reverse order on SIGINT/SIGTERM.
 import path from "node:path";
-import { type Sender, releaseAbandonedClaims } from "../core/index.ts";
+import { type Sender, releaseAbandonedClaims, closeDefaultPageReader } from "../core/index.ts";
 import { getConfig, type Config } from "./config.ts";
-import { closeDefaultPageReader } from "../core/ocr/index.ts";
 // The Telegram and Zalo adapters (grammy and its plugins) are loaded only when their token is set.
 import type { TelegramBot } from "../bots/telegram/index.ts";
 import type { ZaloBot } from "../bots/zalo/index.ts";

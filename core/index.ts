@@ -56,6 +56,7 @@ export { issueLinkCode } from "./identity/issue-link-code.ts";
 export { redeemLinkCode } from "./identity/redeem-link-code.ts";
 export { resolveIdentity } from "./identity/resolve-identity.ts";
 export { CATALOG, hasMessage, type Locale, type MessageKey, type MessageParams, t } from "./messages/index.ts";
+export { closeDefaultPageReader } from "./ocr/shared-reader.ts";
 export { alertChannelDeaf, type ChannelDeafAlert } from "./office/alert-channel-deaf.ts";
 export { isOfficeUser } from "./office/office-scope.ts";
 export { buildOnTimeReport, formatOnTimeText, onTimeReportXlsx, renderOnTimeChart } from "./office/on-time-report.ts";
@@ -94,6 +95,12 @@ export { sendDueReminder } from "./reminders/send-due-reminder.ts";
 export { listOrganizationIds } from "./reports/list-organization-ids.ts";
 export { sendOfficeDigest } from "./reports/office-digest.ts";
 export { sendWeeklyChart } from "./reports/weekly-chart.ts";
+export { type AuthenticatedSession, authenticateSession, isWebSessionActive } from "./sessions/authenticate-session.ts";
+export { listWebPushSubscriptions, recordWebPushOutcome, removeWebPushSubscription, saveWebPushSubscription, type WebPushTarget } from "./sessions/push-subscriptions.ts";
+export { DEFAULT_WEB_SESSION_POLICY, generateBrowserId, type WebSessionPolicy } from "./sessions/session-token.ts";
+export { signInWithCode } from "./sessions/sign-in-with-code.ts";
+export { revokeWebSessions, signOut } from "./sessions/sign-out.ts";
+export { appendWebMessages, getWebMessage, listWebMessages, redactWebMessage, setWebMessageActions, type StoredWebMessage, WEB_HISTORY_PAGE } from "./sessions/web-messages.ts";
 export { type Database, type Db, openDatabase } from "./store/client.ts";
 export { DataDirLockedError } from "./store/data-dir-lock.ts";
 export { getOrCreateGeneratedSecret } from "./store/generated-secrets.ts";
@@ -101,12 +108,6 @@ export { migrate } from "./store/migrate.ts";
 export { capUtf8 } from "./text/document-text.ts";
 export { foldVietnamese } from "./text/fold.ts";
 export { addDays, formatDateTime, formatDueAt, formatLocalDate, type LocalDate, localDateOf, parseVietnameseDate } from "./time.ts";
-export { type AuthenticatedSession, authenticateSession, isWebSessionActive } from "./sessions/authenticate-session.ts";
-export { listWebPushSubscriptions, recordWebPushOutcome, removeWebPushSubscription, saveWebPushSubscription, type WebPushTarget } from "./sessions/push-subscriptions.ts";
-export { DEFAULT_WEB_SESSION_POLICY, generateBrowserId, type WebSessionPolicy } from "./sessions/session-token.ts";
-export { signInWithCode } from "./sessions/sign-in-with-code.ts";
-export { revokeWebSessions, signOut } from "./sessions/sign-out.ts";
-export { appendWebMessages, getWebMessage, listWebMessages, redactWebMessage, setWebMessageActions, type StoredWebMessage, WEB_HISTORY_PAGE } from "./sessions/web-messages.ts";
 export {
   type ActionOutcome,
   ASSIGNMENT_COMMANDS,

@@ -25,7 +25,9 @@ export const OUTSIDE_DIRS = ["app", "bots", "jobs", "bin"] as const;
  * [which core files, their entry]; the first match wins, everything else goes through the front door.
  */
 export const SUB_ENTRIES: readonly (readonly [RegExp, string])[] = [
-  [/^core\/ocr\//, "core/ocr/index.ts"], // reading scans: tesseract.js, sharp, the PDF text layer
+  // reading scans: tesseract.js, sharp, the PDF text layer (not the shared reader's holder: the service's
+  // shutdown closes it through the front door without loading the engine)
+  [/^core\/ocr\/(?!shared-reader\.ts$)/, "core/ocr/index.ts"],
   [/^core\/interchange\//, "core/interchange/index.ts"], // the national document interchange: edXML (saxes), the axis
   [/^core\/pdf\//, "core/pdf/index.ts"], // intake checks, stamps, seals, signing: pdf-lib, fontkit, @signpdf
   // case files and archive packages (yazl): the `edoc archive` command's; the registers and the on-time

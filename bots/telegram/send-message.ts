@@ -5,8 +5,7 @@
 import { GrammyError, InputFile } from "grammy";
 import type { Api } from "grammy";
 import type { InlineKeyboardMarkup } from "grammy/types";
-import type { FileStore, MessageAction, OutboundMessage } from "../../core/index.ts";
-import { CALLBACK_DATA_MAX_BYTES } from "../../core/index.ts";
+import { type FileStore, type MessageAction, type OutboundMessage, CALLBACK_DATA_MAX_BYTES } from "../../core/index.ts";
 import type { TelegramCards } from "./cards.ts";
 import { renderHtmlParts } from "./html.ts";
 

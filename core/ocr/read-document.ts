@@ -29,6 +29,7 @@ import { open } from "node:fs/promises";
 import { capUtf8, MAX_DOCUMENT_TEXT_BYTES, tidyDocumentText as tidy } from "../text/document-text.ts";
 import { extractFields, type ExtractedFields, type OcrDate } from "./extract-fields.ts";
 import { createPageReader, OcrError, type PageReader } from "./read-page.ts";
+import { sharedPageReader } from "./shared-reader.ts";
 import { readPdfTextLayer } from "./text-layer.ts";
 import { loadVietnameseWords, type WordList } from "./tone-marks.ts";
 
@@ -94,15 +95,8 @@ export type ReadDocumentOptions = {
   pdfinfoPath?: string;
 };
 
-let sharedReader: PageReader | null = null;
-/** The process-wide page reader used when none is passed. */
-export const defaultPageReader = (): PageReader => (sharedReader ??= createPageReader());
-/** Stops the process-wide page reader's engine (shutdown). */
-export const closeDefaultPageReader = async (): Promise<void> => {
-  const r = sharedReader;
-  sharedReader = null;
-  await r?.close();
-};
+/** The process-wide page reader used when none is passed (closed by `closeDefaultPageReader`, shared-reader.ts). */
+export const defaultPageReader = (): PageReader => sharedPageReader(createPageReader);
 
 // === Pages
 

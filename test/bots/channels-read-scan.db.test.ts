@@ -11,7 +11,7 @@ import { createWebChat, type WebChat } from "../../bots/web/index.ts";
 import { issueLinkCode } from "../../core/identity/issue-link-code.ts";
 import { createZaloBot, type ZaloBot } from "../../bots/zalo/create-zalo-bot.ts";
 import { createMemoryFileStore } from "../../core/files/file-store.ts";
-import { closeDefaultPageReader } from "../../core/ocr/read-document.ts";
+import { closeDefaultPageReader } from "../../core/ocr/shared-reader.ts";
 import { runPdftoppm } from "../../core/pdf/pdftoppm.ts";
 import { createTestClock, createTestDeps } from "../support/core.ts";
 import { makeDecree30Pdf, makeTextPdf, SAMPLE_PAGE } from "../support/decree30-page.ts";

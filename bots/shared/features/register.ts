@@ -16,7 +16,7 @@
 // tuyệt mật stops the read and goes the secret way (files discarded, text never kept). A failed read
 // leaves today's manual form and the reason. The text read is stored for /tim after /ok.
 import { findDuplicates, registerIncomingDocument, knownIssuers, storeDocumentText, t, type OutboundMessage, capUtf8 } from "../../../core/index.ts";
-import { OcrError, readDocument, type PageText, type ExtractedFields } from "../../../core/ocr/index.ts";
+import type { PageText, ExtractedFields } from "../../../core/ocr/index.ts";
 import { isoDate } from "../context.ts";
 import type { TurnContext } from "../context.ts";
 import { createKeywordForm } from "../forms/keyword-form.ts";
@@ -104,6 +104,8 @@ const readScan = async (ctx: TurnContext, state: RegisterState): Promise<{ read:
   await ctx.turn.progress?.(reply(locale, "bot.register.reading")).catch((err: unknown) => ctx.env.logger.warn({ err, updateKey: ctx.turn.updateKey }, "progress message failed"));
   const stop = new AbortController();
   let early: ExtractedFields | null = null;
+  // The OCR engine's modules (sharp, tesseract.js, pdf-lib) load with the first scan, not at start.
+  const { readDocument, OcrError } = await import("../../../core/ocr/index.ts");
   try {
     const files = await Promise.all(state.files.map(async (p) => ({ bytes: (await ctx.conversation.readFile(p)).bytes })));
     const result = await readDocument({

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { handleIncoming } from "../../../bots/shared/handle-incoming.ts";
 import type { BotEnv, IncomingTurn, TurnResult } from "../../../bots/shared/types.ts";
 import { createMemoryFileStore } from "../../../core/files/file-store.ts";
-import { closeDefaultPageReader } from "../../../core/ocr/read-document.ts";
+import { closeDefaultPageReader } from "../../../core/ocr/shared-reader.ts";
 import type { OutboundMessage } from "../../../core/ports/sender.ts";
 import { createTestClock, createTestDeps } from "../../support/core.ts";
 import { makeDecree30Pdf, makeTextPdf, rasterisePdf, SAMPLE_PAGE } from "../../support/decree30-page.ts";
