@@ -40,10 +40,10 @@ const MAX_JSON_COLUMNS = 100;
 /**
  * A hot joined read whose columns (output name → SQL expression) travel as one JSON array per row,
  * decoded back into an object with those names by `runSql`. pg decodes every column of a result on
- * its own (the row description, a parser and a property per column, every time), which for a
- * thirty-column read cost more Node CPU than the rest of the request: one text column and
- * `JSON.parse` cost about a third of it (measured in BENCHMARKS.md, issue 23). JSON keeps what the
- * expressions give: text, numbers (timestamps as `epochMs`), booleans, null.
+ * its own (the row description, a parser and a property per column, every time): the
+ * acknowledgement's thirty-column read cost 80 µs of Node CPU, the same row as one JSON text 50 µs
+ * (BENCHMARKS.md, issue 23). JSON keeps what the expressions give: text, numbers (timestamps as
+ * `epochMs`), booleans, null.
  *
  * @example hotRead("edoc_ack_read", { ...ACTOR_COLUMNS, ref: 'a."ref"' }, `FROM "User" u … WHERE u."id" = $1`)
  */
