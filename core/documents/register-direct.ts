@@ -16,13 +16,23 @@ import { hotRead, runSql, type HotStatement } from "../store/direct-sql.ts";
 export type FoundDocument = { id: string; ref: string };
 /** A leader to ask for direction, as `sentTo` names them. */
 export type Leader = { id: string; name: string; title: string | null };
-/** What the same-number check looks for (the transactional path's findDuplicates); null: no check. */
+/** What the same-number check looks for (both paths); null: no check. */
 export type SameNumberQuery = { issuer: string; codeNumber: string; codeNotation: string | null; issuedDate: string | null };
 
 type RegisterRow = ActorColumns & { orgTimeZone: string; leaders: string; sameNumber: string };
 
-// The same-number check as Prisma sends the transactional path's (findDuplicates): the issuer
-// compared with ILIKE (its `mode: "insensitive"`), the first five by id.
+// The same-number check, on both paths (the joined read here, findDuplicates through SAME_NUMBER_READ):
+// the issuer compared case-insensitively, the first five by id. lower() = lower() is what ILIKE (Prisma's
+// `mode: "insensitive"`, used before) does with a pattern free of wildcards, but it takes %, _ and \ in
+// an issuer as themselves (ILIKE matched other issuers with them, missed the same issuer with a
+// backslash and failed on a trailing one), and the index on ("orgId", lower("issuer"), "codeNumber",
+// "issuedDate") serves it. With ILIKE no index could: each registration read every document of its
+// organisation (5.8 of its 6.1 ms of PostgreSQL CPU with 5,000 documents; BENCHMARKS.md, issue 23).
+// $2–$5: issuer, số, ký hiệu, date (YYYY-MM-DD); no check without a số.
+const sameNumberWhere = (orgId: string) =>
+  `$3::text IS NOT NULL AND d."orgId" = ${orgId} AND d."direction" = 'IN' AND lower(d."issuer") = lower($2::text) AND d."codeNumber" = $3::text
+              AND d."codeNotation" IS NOT DISTINCT FROM $4::text AND ($5::date IS NULL OR d."issuedDate" = $5::date)`;
+
 const REGISTER_READ = hotRead(
   "edoc_register_read",
   {
@@ -32,8 +42,7 @@ const REGISTER_READ = hotRead(
       FROM "User" l WHERE l."orgId" = u."orgId" AND l."active" AND 'LEADER' = ANY (l."roles"))`,
     sameNumber: `(SELECT COALESCE(json_agg(json_build_object('id', s."id", 'ref', s."ref") ORDER BY s."id"), '[]')::text
       FROM (SELECT d."id", d."ref" FROM "Document" d
-            WHERE $3::text IS NOT NULL AND d."orgId" = u."orgId" AND d."direction" = 'IN' AND d."issuer" ILIKE $2::text AND d."codeNumber" = $3::text
-              AND d."codeNotation" IS NOT DISTINCT FROM $4::text AND ($5::date IS NULL OR d."issuedDate" = $5::date)
+            WHERE ${sameNumberWhere('u."orgId"')}
             ORDER BY d."id" LIMIT 5) s)`,
   },
   `FROM "User" u
@@ -41,6 +50,16 @@ JOIN "Unit" au ON au."id" = u."unitId"
 JOIN "Organization" o ON o."id" = u."orgId"
 WHERE u."id" = $1`,
 );
+
+// The same-number check alone ($1: the organisation), for findDuplicates.
+const SAME_NUMBER_READ: HotStatement = {
+  name: "edoc_register_same_number",
+  kind: "query",
+  text: `
+SELECT d."id", d."ref" FROM "Document" d
+WHERE ${sameNumberWhere("$1::text")}
+ORDER BY d."id" LIMIT 5`,
+};
 
 // The same-file check (a scan only): documents of the organisation whose original has this hash.
 const SAME_FILE_READ: HotStatement = {
@@ -121,6 +140,10 @@ export const readRegistration = async (
   const { row: r, actor } = actorOfRow(rows[0]);
   return { actor, timeZone: r.orgTimeZone, leaders: JSON.parse(r.leaders) as Leader[], sameNumber: JSON.parse(r.sameNumber) as FoundDocument[] };
 };
+
+/** The organisation's incoming documents `query` finds (at most five, by id), as the joined read finds them. */
+export const readSameNumber = async (deps: CoreDeps, orgId: string, query: SameNumberQuery): Promise<FoundDocument[]> =>
+  (await runSql<FoundDocument>(deps.prisma, SAME_NUMBER_READ, [orgId, query.issuer, query.codeNumber, query.codeNotation, query.issuedDate])).rows;
 
 /** The organisation's incoming documents whose original has this hash (at most five). */
 export const readSameFile = async (deps: CoreDeps, orgId: string, sha256: string): Promise<FoundDocument[]> =>
@@ -206,4 +229,4 @@ export const writeRegistration = async (deps: CoreDeps, reg: IncomingRegistratio
 };
 
 /** The statements, by name (tests watch for them to tell the direct path from the transactional one). */
-export const REGISTER_STATEMENTS = { read: REGISTER_READ, sameFile: SAME_FILE_READ, write: REGISTER_WRITE } as const;
+export const REGISTER_STATEMENTS = { read: REGISTER_READ, sameFile: SAME_FILE_READ, sameNumber: SAME_NUMBER_READ, write: REGISTER_WRITE } as const;

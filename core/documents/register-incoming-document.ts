@@ -10,7 +10,16 @@ import { localDateOf, localDateToUtcMidnight } from "../time.ts";
 import { runUseCase } from "../use-case.ts";
 import type { Tx } from "../store/tx.ts";
 import { allocateRegisterNumber } from "./allocate-register-number.ts";
-import { readRegistration, readSameFile, writeRegistration, type FoundDocument, type IncomingRegistration, type Leader, type SameNumberQuery } from "./register-direct.ts";
+import {
+  readRegistration,
+  readSameFile,
+  readSameNumber,
+  writeRegistration,
+  type FoundDocument,
+  type IncomingRegistration,
+  type Leader,
+  type SameNumberQuery,
+} from "./register-direct.ts";
 import { stampOrLog } from "./ensure-stamped-copy.ts";
 import { REF_PREFIX, displayRef, documentRef } from "./refs.ts";
 import { documentSearchText } from "./search-text.ts";
@@ -176,8 +185,17 @@ export const registerIncomingDocument = (deps: CoreDeps, raw: RegisterIncomingIn
 
 const leaderName = (l: Leader): string => (l.title ? `${l.title} ${l.name}` : l.name);
 
-/** The same-number check of the joined read, as findDuplicates makes it (issuer and số both given). */
-const sameNumberQueryOf = (input: RegisterIncomingParsed): SameNumberQuery | null =>
+/** What the duplicate checks look at (findDuplicates' query; the registration's input has it too). */
+type DuplicateQuery = {
+  sha256?: string | undefined;
+  issuer?: string | undefined;
+  codeNumber?: string | undefined;
+  codeNotation?: string | undefined;
+  issuedDate?: string | undefined;
+};
+
+/** The same-number check (issuer and số both given). */
+const sameNumberQueryOf = (input: DuplicateQuery): SameNumberQuery | null =>
   input.issuer && input.codeNumber ? { issuer: input.issuer, codeNumber: input.codeNumber, codeNotation: input.codeNotation ?? null, issuedDate: input.issuedDate ?? null } : null;
 
 type RegisterIncomingParsed = z.output<typeof ZRegisterIncomingInput>;
@@ -268,11 +286,7 @@ const duplicateWarnings = (sameFile: FoundDocument[], sameNumber: FoundDocument[
 };
 
 /** Same file already registered; same issuer + số/ký hiệu + date already registered. */
-export const findDuplicates = async (
-  deps: CoreDeps,
-  orgId: string,
-  q: { sha256?: string | undefined; issuer?: string; codeNumber?: string | undefined; codeNotation?: string | undefined; issuedDate?: string | undefined },
-): Promise<DuplicateWarning[]> => {
+export const findDuplicates = async (deps: CoreDeps, orgId: string, q: DuplicateQuery): Promise<DuplicateWarning[]> => {
   const sameFile: FoundDocument[] = [];
   if (q.sha256) {
     const same = await deps.prisma.storedFile.findMany({
@@ -282,20 +296,8 @@ export const findDuplicates = async (
     });
     for (const f of same) if (f.document) sameFile.push(f.document);
   }
-  let sameNumber: FoundDocument[] = [];
-  if (q.issuer && q.codeNumber) {
-    sameNumber = await deps.prisma.document.findMany({
-      where: {
-        orgId,
-        direction: "IN",
-        issuer: { equals: q.issuer, mode: "insensitive" },
-        codeNumber: q.codeNumber,
-        codeNotation: q.codeNotation ?? null,
-        ...(q.issuedDate ? { issuedDate: localDateToUtcMidnight(q.issuedDate) } : {}),
-      },
-      select: { id: true, ref: true },
-      take: 5,
-    });
-  }
+  // The joined read's check (register-direct.ts): both paths and the bot's echo find the same documents.
+  const query = sameNumberQueryOf(q);
+  const sameNumber = query ? await readSameNumber(deps, orgId, query) : [];
   return duplicateWarnings(sameFile, sameNumber);
 };

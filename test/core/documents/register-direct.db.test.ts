@@ -8,7 +8,7 @@ import pg from "pg";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { verifyAuditChain } from "../../../core/audit/verify-audit-chain.ts";
 import { REGISTER_STATEMENTS } from "../../../core/documents/register-direct.ts";
-import { registerIncomingDocument, type RegisterIncomingInput, type RegisterIncomingOptions } from "../../../core/documents/register-incoming-document.ts";
+import { findDuplicates, registerIncomingDocument, type RegisterIncomingInput, type RegisterIncomingOptions } from "../../../core/documents/register-incoming-document.ts";
 import { createMemoryFileStore } from "../../../core/files/file-store.ts";
 import type { Db } from "../../../core/store/client.ts";
 import { directPoolOf } from "../../../core/store/direct-sql.ts";
@@ -151,7 +151,8 @@ describe("registerIncomingDocument's direct path", () => {
     const direct = await scenario(scan, {});
     expect(direct.hot).toEqual([REGISTER_STATEMENTS.read.name, REGISTER_STATEMENTS.sameFile.name, REGISTER_STATEMENTS.write.name]);
     const transactional = await scenario(scan, TRANSACTIONAL);
-    expect(transactional.hot).toEqual([]);
+    // The transactional path's duplicate check is the joined read's same-number check on its own.
+    expect(transactional.hot).toEqual([REGISTER_STATEMENTS.sameNumber.name]);
     expect(direct.rows).toEqual(transactional.rows);
     // And what they are: D3, both warnings, the original and the stamped copy, the two events in
     // order, both leaders asked (by name), the register's counter at 3.
@@ -248,5 +249,29 @@ describe("registerIncomingDocument's direct path", () => {
     // Without ký hiệu: another number (the check compares it too, as a missing one).
     expect((await registerSample(deps(), org, { codeNotation: undefined })).warnings).toEqual([]);
     expect((await registerSample(deps(), org, { codeNotation: undefined })).warnings).toEqual([expect.objectContaining({ kind: "sameNumber", ref: "D4/2026" })]);
+  });
+
+  it("compares the issuer case-insensitively and its %, _ and \\ as themselves (not LIKE's wildcards), on both paths and in findDuplicates", async () => {
+    const register = (issuer: string, codeNumber: string, options: RegisterIncomingOptions = {}) =>
+      registerIncomingDocument(deps(), { actorUserId: org.users.vanthu!, issuer, codeNumber, codeNotation: "STC-NS", issuedDate: "2026-11-20", subject: "V/v kinh phí" }, options);
+    const refsOf = (found: { ref: string }[]) => found.map((d) => d.ref).sort();
+    for (const options of [{}, TRANSACTIONAL]) {
+      await db.truncate();
+      org = await setupExampleOrg(deps());
+      await register("Sở Tài chính", "7");
+      // A wildcard matched other issuers.
+      expect((await register("Sở T_i chính", "7", options)).warnings).toEqual([]);
+      expect((await register("SỞ %", "7", options)).warnings).toEqual([]);
+      expect(refsOf((await register("SỞ TÀI CHÍNH", "7", options)).warnings)).toEqual(["D1/2026"]);
+      // A backslash escaped the next character (the same issuer went unnoticed), and one at the end
+      // failed the statement ("LIKE pattern must not end with escape character").
+      await register("Sở Tài chính\\Phòng Ngân sách\\", "8");
+      expect(refsOf((await register("SỞ TÀI CHÍNH\\PHÒNG NGÂN SÁCH\\", "8", options)).warnings)).toEqual(["D5/2026"]);
+    }
+    const found = (issuer: string, codeNumber: string) => findDuplicates(deps(), org.orgId, { issuer, codeNumber, codeNotation: "STC-NS", issuedDate: "2026-11-20" }).then(refsOf);
+    expect(await found("sở tài chính", "7")).toEqual(["D1/2026", "D4/2026"]);
+    expect(await found("Sở T_i chính", "7")).toEqual(["D2/2026"]);
+    expect(await found("%", "7")).toEqual([]);
+    expect(await found("sở tài chính\\phòng ngân sách\\", "8")).toEqual(["D5/2026", "D6/2026"]);
   });
 });
