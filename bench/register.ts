@@ -126,7 +126,14 @@ export const runRegisterBench = async (options: RegisterBenchOptions = {}): Prom
       });
     };
 
-    const figures = await measureCoreVsBare({ name: "register", database: bdb, core: { op: core, afterPass: () => checkpointer.checkpoint() }, bare: { op: bare }, ...o });
+    const figures = await measureCoreVsBare({
+      name: "register",
+      database: bdb,
+      core: { op: core, afterPass: () => checkpointer.checkpoint() },
+      bare: { op: bare },
+      analyzeAfterWarmup: true,
+      ...o,
+    });
 
     await checkpointer.close();
     const check = new pg.Client({ connectionString: bdb.url });
@@ -150,7 +157,7 @@ export const runRegisterBench = async (options: RegisterBenchOptions = {}): Prom
       metrics: roundAll(metrics),
       comparisons,
       notes: [
-        `register: ${o.count} per parallel pass at concurrency ${o.concurrency} in ${o.rounds} alternating rounds after ${o.warmup} per side to warm up; ${o.sequentialCount} per sequential pass; statements counted over ${o.countedOps} sequential registrations per side; no scan (no file on either side); one leader to tell; PostgreSQL; checked: numbers 1…${at.total} without gaps or duplicates, one audit row and one outbox row each, every audit row linked`,
+        `register: ${o.count} per parallel pass at concurrency ${o.concurrency} in ${o.rounds} alternating rounds after ${o.warmup} per side to warm up and ANALYZE; ${o.sequentialCount} per sequential pass; statements counted over ${o.countedOps} sequential registrations per side; no scan (no file on either side); one leader to tell; PostgreSQL; checked: numbers 1…${at.total} without gaps or duplicates, one audit row and one outbox row each, every audit row linked`,
       ],
     };
   } finally {

@@ -57,7 +57,9 @@ export const openCoreBench = async (what: string, concurrency: number): Promise<
       await rm(checkpointDir, { recursive: true, force: true });
       await pgPool.end().catch(() => {});
       await db.close().catch(() => {});
-      await bdb.drop();
+      // BENCH_KEEP_DB=1: keep the database to look at its plans afterwards (its name on stderr).
+      if (process.env.BENCH_KEEP_DB === "1") process.stderr.write(`kept database ${bdb.name} (${bdb.url})\n`);
+      else await bdb.drop();
     },
   };
 };
