@@ -5,7 +5,6 @@ import { join } from "node:path";
 import { pipeline } from "node:stream/promises";
 import type { CoreDeps } from "../deps.ts";
 import type { StoredFile } from "../files/file-store.ts";
-import { stampReceivedFrom } from "../pdf/stamp-received.ts";
 
 export type StampedCopy = { sha256: string; size: number; fileId: string };
 
@@ -53,6 +52,8 @@ export const ensureStampedCopy = async (deps: CoreDeps, documentId: string, { re
   const routing = directive ? routingText(directive.assignments.map((a) => ({ role: a.role, unitCode: a.unit.code }))) : undefined;
   const filed = await deps.prisma.caseFileDocument.findMany({ where: { documentId }, orderBy: { addedAt: "asc" }, select: { caseFile: { select: { code: true } } } });
   const caseFile = caseFileText(filed.map((f) => f.caseFile));
+  // The stamp's modules (pdf-lib, fontkit when drawn) are loaded by the first stamp, not when the service starts.
+  const { stampReceivedFrom } = await import("../pdf/stamp-received.ts");
   // The original goes through a temporary file: the stamp is usually an incremental update that reads
   // a few objects of it by offset and appends a few kilobytes, so a scan's size never sits in memory.
   const dir = await mkdtemp(join(tmpdir(), "edoc-stamp-"));

@@ -2,7 +2,6 @@
 // scan with an OCR layer) is read from its text, never OCR'd. poppler's pdfinfo and pdftotext run as
 // child processes (../pdf/pdftotext.ts); without them there is no text layer (callers OCR, or skip).
 import { readFile } from "node:fs/promises";
-import { PDFDocument } from "pdf-lib";
 import { runPdfinfoPages, runPdftotext, withPdfPath } from "../pdf/pdftotext.ts";
 import { tidyDocumentText } from "../text/document-text.ts";
 import { OcrError } from "./ocr-error.ts";
@@ -65,7 +64,9 @@ export const readPdfTextLayer = async (file: { path: string } | { bytes: Uint8Ar
     else if (info.reason === "failed") throw unreadable(info.cause);
     else {
       // No poppler: count with pdf-lib (on the loop, but it yields every 100 objects). There is no
-      // text layer then, and image pages cannot be rendered for OCR either.
+      // text layer then, and image pages cannot be rendered for OCR either. pdf-lib is loaded here
+      // only, not when the service starts.
+      const { PDFDocument } = await import("pdf-lib");
       try {
         const bytes = "bytes" in file ? file.bytes : new Uint8Array(await readFile(file.path));
         count = (await PDFDocument.load(bytes, { ignoreEncryption: true, updateMetadata: false })).getPageCount();

@@ -41,8 +41,8 @@ import { DomainError } from "../errors.ts";
 import { enqueueOutbox } from "../outbox/enqueue-outbox.ts";
 import { enqueueOutgoingInterchange } from "../interchange/send-enqueue.ts";
 import { prepareIncoming } from "../pdf/prepare-incoming.ts";
-import { pdfHasDigitalSignature } from "../pdf/detect-signature.ts";
-import { copyForIssue, stampSeal, type SealForm } from "../pdf/seal-stamp.ts";
+// The seal and the signature check (pdf-lib) are loaded by the first issued copy, not when the service starts.
+import type { SealForm } from "../pdf/seal-stamp.ts";
 import { checkAgencyCertificate, signPdf } from "../pdf/sign-pdf.ts";
 import type { AgencyCertificate } from "../pdf/sign-pdf.ts";
 import { localDateOf, localDateToUtcMidnight } from "../time.ts";
@@ -350,7 +350,10 @@ export type FinishOutgoingIssueResult = { isSigned: boolean; sealForm: SealForm 
  * and signed by its signer (ORIGINAL); anything else is a scan or photos of a paper original, which
  * the agency's signature turns into a digitised copy (SAO_Y, Decree 30 Art. 18.6 and 25.1.c).
  */
-export const sealFormOf = async (original: Uint8Array): Promise<SealForm> => ((await pdfHasDigitalSignature(original)) ? "ORIGINAL" : "SAO_Y");
+export const sealFormOf = async (original: Uint8Array): Promise<SealForm> => {
+  const { pdfHasDigitalSignature } = await import("../pdf/detect-signature.ts");
+  return (await pdfHasDigitalSignature(original)) ? "ORIGINAL" : "SAO_Y";
+};
 
 /**
  * Completes a numbered outgoing document: makes the issued copy from the untouched original (with
@@ -393,6 +396,7 @@ export const finishOutgoingIssue = async (
   let isSigned = false;
   if (!doc.isPaperOnly && original) {
     const originalBytes = await deps.files.readBytes(original.sha256);
+    const { copyForIssue, stampSeal } = await import("../pdf/seal-stamp.ts");
     let bytes: Uint8Array;
     if (certificate) {
       sealForm = await sealFormOf(originalBytes);

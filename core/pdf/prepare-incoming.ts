@@ -3,7 +3,6 @@
 // (e.g. `fileStore.put(result.pdf)`) only after this returned.
 import { DomainError } from "../errors.ts";
 import { sniffFileType } from "../files/sniff-file-type.ts";
-import { photosToPdf } from "./photos-to-pdf.ts";
 import type { PhotosToPdfOptions } from "./photos-to-pdf.ts";
 import { resolveLimits, validateUpload, validatePdf } from "./validate-upload.ts";
 import type { IntakeOptions, UploadPart, ValidatedImage } from "./validate-upload.ts";
@@ -61,6 +60,8 @@ export const prepareIncoming = async (parts: readonly UploadPart[], options: Pre
   if (photos.length > limits.maxPdfPages) {
     throw new DomainError("PDF_TOO_MANY_PAGES", "intake.pdfTooManyPages", { pages: photos.length, max: limits.maxPdfPages });
   }
+  // pdf-lib (./photos-to-pdf.ts) is loaded by the first photos assembled, not when the service starts.
+  const { photosToPdf } = await import("./photos-to-pdf.ts");
   const assembled = await photosToPdf(photos, { ...options.photos, maxImagePixels: limits.maxImagePixels });
   // The assembled PDF goes through the same checks as an uploaded one (size limit included).
   const checked = await validatePdf(assembled, options);

@@ -7,8 +7,9 @@
 // AGENCY_P12_PASSPHRASE or AGENCY_P12_PASSPHRASE_FILE, read by `agencyCertificateOptionsFromEnv`)
 // and handed to core as an option; core never reads the environment itself.
 import { readFile } from "node:fs/promises";
-// @signpdf and node-forge are loaded by the first signature, not when the service starts.
-import { PDFDocument } from "pdf-lib";
+// pdf-lib, @signpdf and node-forge are loaded by the first signature (or certificate check), not when
+// the service starts.
+import type { PDFDocument } from "pdf-lib";
 import { DomainError } from "../errors.ts";
 
 /** The agency's certificate and private key (PKCS#12) with its passphrase, loaded in memory. */
@@ -77,6 +78,7 @@ export const checkAgencyCertificate = (certificate: AgencyCertificate): Promise<
   let check = checked.get(certificate);
   if (!check) {
     check = (async () => {
+      const { PDFDocument } = await import("pdf-lib");
       const blank = await PDFDocument.create();
       blank.addPage([200, 200]);
       await signPdf(await blank.save(), { certificate, signedAt: new Date(0) });
@@ -96,7 +98,8 @@ export const checkAgencyCertificate = (certificate: AgencyCertificate): Promise<
  * const signed = await signPdf(sealed, { certificate, signedAt: now });
  */
 export const signPdf = async (pdf: Uint8Array, options: SignPdfOptions): Promise<Uint8Array> => {
-  const [{ pdflibAddPlaceholder }, { P12Signer }, { SignPdf }] = await Promise.all([
+  const [{ PDFDocument }, { pdflibAddPlaceholder }, { P12Signer }, { SignPdf }] = await Promise.all([
+    import("pdf-lib"),
     import("@signpdf/placeholder-pdf-lib"),
     import("@signpdf/signer-p12"),
     import("@signpdf/signpdf"),

@@ -13,10 +13,11 @@
 // - JavaScript: accepted and flagged (`hasJavaScript`). The original bytes are kept unmodified because
 //   rewriting them would break the issuer's digital signature; the stamped copy people open from the
 //   chat is produced with the scripts removed (see javascript.ts and stamp-received.ts).
-import { PDFDocument } from "pdf-lib";
+// - pdf-lib (and ./javascript.ts, built on it) is loaded by the first PDF the structure reader cannot
+//   follow, not when the service starts: most uploads are read by offset (`inspectPdfStructure`).
+import type { PDFDocument } from "pdf-lib";
 import { DomainError } from "../errors.ts";
 import { readImageHeader, sniffFileType } from "../files/sniff-file-type.ts";
-import { hasJavaScript } from "./javascript.ts";
 import { bytesSource, PdfFile, type ByteSource } from "./incremental/pdf-file.ts";
 import { PdfSyntaxError } from "./incremental/pdf-syntax.ts";
 import { decryptOwnerOnly } from "./qpdf.ts";
@@ -98,6 +99,7 @@ export const assertUploadSize = (size: number, limits: IntakeLimits): void => {
 const isEncryptedError = (err: unknown) => err instanceof Error && /is encrypted/i.test(err.message);
 
 const loadPdf = async (bytes: Uint8Array): Promise<PDFDocument> => {
+  const { PDFDocument } = await import("pdf-lib");
   try {
     return await PDFDocument.load(bytes, { updateMetadata: false });
   } catch (err) {
@@ -163,6 +165,7 @@ export const validatePdf = async (bytes: Uint8Array, options: IntakeOptions = {}
   if (pageCount > limits.maxPdfPages) {
     throw new DomainError("PDF_TOO_MANY_PAGES", "intake.pdfTooManyPages", { pages: pageCount, max: limits.maxPdfPages });
   }
+  const { hasJavaScript } = await import("./javascript.ts");
   return { kind: "pdf", bytes: kept, pageCount, wasDecrypted, hasJavaScript: hasJavaScript(doc) };
 };
 
