@@ -19,6 +19,9 @@ export const ACTOR_COLUMNS = {
   actorUnitKind: 'au."kind"::text',
 } as const;
 
+/** The actor's organisation's time zone and reminder policy (as text), joined as `"Organization" o ON o."id" = u."orgId"`. */
+export const ORG_COLUMNS = { orgTimeZone: 'o."timeZone"', orgPolicy: 'o."policy"::text' } as const;
+
 /** What `ACTOR_COLUMNS` gives (roles as text; an array when a driver parses it). */
 export type ActorColumns = {
   actorId: string;

@@ -1,4 +1,4 @@
-import { ACTOR_COLUMNS, actorOfRow, type ActorColumns } from "../actors/actor-columns.ts";
+import { ACTOR_COLUMNS, actorOfRow, ORG_COLUMNS, type ActorColumns } from "../actors/actor-columns.ts";
 import { z } from "zod";
 import { loadActor } from "../actors/actor.ts";
 import { appendAuditEvent, auditContentOf, auditInsertParams, auditInsertSql } from "../audit/append-audit-event.ts";
@@ -18,7 +18,7 @@ import { computeReminderState, refreshAssignmentReminder } from "../reminders/sc
 import { runUseCase } from "../use-case.ts";
 import { assignmentActionsFor, conflictFor, fromStatuses, requireAssignmentAction } from "../workflow/state-machine.ts";
 import { factsOf, loadAssignmentForAction, unitHeadIds, shownRef } from "./assignment-access.ts";
-import { factsOfRow } from "./assignment-row.ts";
+import { factsOfRow, ASSIGNMENT_RULE_COLUMNS, REMINDER_COLUMNS, PENDING_EXTENSION_COLUMN } from "./assignment-row.ts";
 
 export const ZAcknowledgeAssignmentInput = z.object({
   actorUserId: z.string().min(1),
@@ -72,24 +72,10 @@ const ACK_READ = hotRead(
   "edoc_ack_read",
   {
     ...ACTOR_COLUMNS,
-    orgTimeZone: 'o."timeZone"',
-    orgPolicy: 'o."policy"::text',
-    id: 'a."id"',
-    ref: 'a."ref"',
-    status: 'a."status"::text',
-    role: 'a."role"::text',
-    unitId: 'a."unitId"',
-    unitOrgId: 'un."orgId"',
-    parentId: 'a."parentId"',
-    assigneeUserId: 'a."assigneeUserId"',
-    dueAt: epochMs('a."dueAt"'),
-    sentAt: epochMs('a."sentAt"'),
-    isPaper: 'a."isPaper"',
-    lastReminderAt: epochMs('a."lastReminderAt"'),
-    escalationLevel: 'a."escalationLevel"',
-    urgency: 'd."urgency"::text',
-    parentStatus: 'pa."status"::text',
-    hasPendingExtension: `EXISTS (SELECT 1 FROM "ExtensionRequest" x WHERE x."assignmentId" = a."id" AND x."status" = 'PENDING')`,
+    ...ORG_COLUMNS,
+    ...ASSIGNMENT_RULE_COLUMNS,
+    ...REMINDER_COLUMNS,
+    hasPendingExtension: PENDING_EXTENSION_COLUMN,
   },
   `FROM "User" u
 JOIN "Unit" au ON au."id" = u."unitId"

@@ -26,7 +26,7 @@ import {
   type AssignmentFacts,
 } from "../workflow/state-machine.ts";
 import { shownRef } from "./assignment-access.ts";
-import { factsOfRow } from "./assignment-row.ts";
+import { factsOfRow, ASSIGNMENT_RULE_COLUMNS } from "./assignment-row.ts";
 
 /** One row: the actor, their unit, and the assignment as the rules and the completion need it. */
 type CompleteRow = ActorColumns & {
@@ -54,19 +54,10 @@ const COMPLETE_READ = hotRead(
   "edoc_complete_read",
   {
     ...ACTOR_COLUMNS,
-    id: 'a."id"',
-    ref: 'a."ref"',
-    status: 'a."status"::text',
-    role: 'a."role"::text',
-    unitId: 'a."unitId"',
-    unitOrgId: 'un."orgId"',
-    parentId: 'a."parentId"',
-    assigneeUserId: 'a."assigneeUserId"',
-    dueAt: epochMs('a."dueAt"'),
+    ...ASSIGNMENT_RULE_COLUMNS,
     documentId: 'a."documentId"',
     documentRef: 'd."ref"',
     authorId: 'dir."authorId"',
-    parentStatus: 'pa."status"::text',
     pendingExtension: `EXISTS (SELECT 1 FROM "ExtensionRequest" e WHERE e."assignmentId" = a."id" AND e."status"::text IN (${CLOSABLE_EXTENSION}))`,
     openDelegation: `EXISTS (SELECT 1 FROM "Assignment" c WHERE c."parentId" = a."id" AND c."status"::text IN (${OPEN}))`,
   },

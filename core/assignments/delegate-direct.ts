@@ -7,7 +7,7 @@
 // of the unit. A row changed since the read (or an officer code the read does not match as Prisma
 // would) goes to the transactional path in delegate-assignment.ts, which writes the same rows;
 // refusals are the same on both, a delegation the open-delegation index refused included.
-import { ACTOR_COLUMNS, actorOfRow, type ActorColumns } from "../actors/actor-columns.ts";
+import { ACTOR_COLUMNS, actorOfRow, ORG_COLUMNS, type ActorColumns } from "../actors/actor-columns.ts";
 import { randomUUID } from "node:crypto";
 import { auditContentOf, auditInsertParams, auditInsertSql } from "../audit/append-audit-event.ts";
 import type { Calendar } from "../calendar/calendar.ts";
@@ -27,7 +27,7 @@ import { dueAtForDate, localDateOf } from "../time.ts";
 import { requireWorkingDay } from "../workflow/deadlines.ts";
 import { OPEN_STATUSES, assignmentActionsFor, fromStatuses, requireAssignmentAction, type AssignmentAction, type AssignmentFacts } from "../workflow/state-machine.ts";
 import { shownRef } from "./assignment-access.ts";
-import { factsOfRow } from "./assignment-row.ts";
+import { factsOfRow, ASSIGNMENT_RULE_COLUMNS, REMINDER_COLUMNS, PENDING_EXTENSION_COLUMN } from "./assignment-row.ts";
 
 /** The officer's deadline as the input gives it: a date, or a number of working days from today. */
 export type DelegationDue = { date: string } | { workingDays: number };
@@ -82,29 +82,15 @@ const DELEGATE_READ = hotRead(
   "edoc_delegate_read",
   {
     ...ACTOR_COLUMNS,
-    orgTimeZone: 'o."timeZone"',
-    orgPolicy: 'o."policy"::text',
-    id: 'a."id"',
-    ref: 'a."ref"',
-    status: 'a."status"::text',
-    role: 'a."role"::text',
-    unitId: 'a."unitId"',
-    unitOrgId: 'un."orgId"',
+    ...ORG_COLUMNS,
+    ...ASSIGNMENT_RULE_COLUMNS,
+    ...REMINDER_COLUMNS,
     unitCode: 'un."code"',
-    parentId: 'a."parentId"',
-    assigneeUserId: 'a."assigneeUserId"',
-    dueAt: epochMs('a."dueAt"'),
-    sentAt: epochMs('a."sentAt"'),
     acknowledgedAt: epochMs('a."acknowledgedAt"'),
-    isPaper: 'a."isPaper"',
-    lastReminderAt: epochMs('a."lastReminderAt"'),
-    escalationLevel: 'a."escalationLevel"',
     documentId: 'a."documentId"',
     directiveId: 'a."directiveId"',
     documentRef: 'd."ref"',
-    urgency: 'd."urgency"::text',
-    parentStatus: 'pa."status"::text',
-    hasPendingExtension: `EXISTS (SELECT 1 FROM "ExtensionRequest" x WHERE x."assignmentId" = a."id" AND x."status" = 'PENDING')`,
+    hasPendingExtension: PENDING_EXTENSION_COLUMN,
     officerId: 'off."id"',
     officerCode: 'off."code"',
     officerName: 'off."name"',

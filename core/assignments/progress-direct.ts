@@ -4,7 +4,7 @@
 // interchange's status 05. The common case: a text report, no file, by a holder (a head of the unit,
 // or the officer a delegation is for). A file, and a row changed since the read, go to the
 // transactional path in report-progress.ts, which writes the same rows.
-import { ACTOR_COLUMNS, actorOfRow, type ActorColumns } from "../actors/actor-columns.ts";
+import { ACTOR_COLUMNS, actorOfRow, ORG_COLUMNS, type ActorColumns } from "../actors/actor-columns.ts";
 import { randomUUID } from "node:crypto";
 import { auditContentOf, auditInsertParams, auditInsertSql } from "../audit/append-audit-event.ts";
 import { loadOrgCalendar } from "../calendar/load-org-calendar.ts";
@@ -19,7 +19,7 @@ import type { AssignmentRole, AssignmentStatus, Urgency } from "../store/generat
 import type { ActionOutcome } from "../workflow/actions.ts";
 import { assignmentActionsFor, fromStatuses, requireAssignmentAction, type AssignmentAction, type AssignmentFacts } from "../workflow/state-machine.ts";
 import { shownRef } from "./assignment-access.ts";
-import { factsOfRow } from "./assignment-row.ts";
+import { factsOfRow, ASSIGNMENT_RULE_COLUMNS, REMINDER_COLUMNS, PENDING_EXTENSION_COLUMN } from "./assignment-row.ts";
 
 /** One row: the actor, their organisation's calendar zone and policy, and the assignment as the rules, the reminder and the report need it. */
 type ProgressRow = ActorColumns & {
@@ -49,26 +49,12 @@ const PROGRESS_READ = hotRead(
   "edoc_progress_read",
   {
     ...ACTOR_COLUMNS,
-    orgTimeZone: 'o."timeZone"',
-    orgPolicy: 'o."policy"::text',
-    id: 'a."id"',
-    ref: 'a."ref"',
-    status: 'a."status"::text',
-    role: 'a."role"::text',
-    unitId: 'a."unitId"',
-    unitOrgId: 'un."orgId"',
-    parentId: 'a."parentId"',
-    assigneeUserId: 'a."assigneeUserId"',
-    dueAt: epochMs('a."dueAt"'),
-    sentAt: epochMs('a."sentAt"'),
+    ...ORG_COLUMNS,
+    ...ASSIGNMENT_RULE_COLUMNS,
+    ...REMINDER_COLUMNS,
     acknowledgedAt: epochMs('a."acknowledgedAt"'),
-    isPaper: 'a."isPaper"',
-    lastReminderAt: epochMs('a."lastReminderAt"'),
-    escalationLevel: 'a."escalationLevel"',
-    urgency: 'd."urgency"::text',
     authorId: 'dir."authorId"',
-    parentStatus: 'pa."status"::text',
-    hasPendingExtension: `EXISTS (SELECT 1 FROM "ExtensionRequest" x WHERE x."assignmentId" = a."id" AND x."status" = 'PENDING')`,
+    hasPendingExtension: PENDING_EXTENSION_COLUMN,
   },
   `FROM "User" u
 JOIN "Unit" au ON au."id" = u."unitId"

@@ -10,7 +10,7 @@
 // writes the same rows.
 import { randomUUID } from "node:crypto";
 import type { z } from "zod";
-import { ACTOR_COLUMNS, actorOfRow, type ActorColumns } from "../actors/actor-columns.ts";
+import { ACTOR_COLUMNS, actorOfRow, ORG_COLUMNS, type ActorColumns } from "../actors/actor-columns.ts";
 import { auditContentOf, auditInsertParams, auditInsertSql } from "../audit/append-audit-event.ts";
 import { loadOrgCalendar } from "../calendar/load-org-calendar.ts";
 import type { CoreDeps } from "../deps.ts";
@@ -58,8 +58,7 @@ const ISSUE_READ = hotRead(
   "edoc_issue_read",
   {
     ...ACTOR_COLUMNS,
-    orgTimeZone: 'o."timeZone"',
-    orgPolicy: 'o."policy"::text',
+    ...ORG_COLUMNS,
     docId: 'd."id"',
     docRef: 'd."ref"',
     docDirection: 'd."direction"::text',
