@@ -2,14 +2,14 @@
 // sub-entries below. Outside code never imports a deeper core path (ESLint's no-restricted-imports and
 // scripts/codemod-core-imports.ts --check refuse it); tests may, as they test modules.
 //
-// Loading this file loads the use cases, the read side, the outbox, the database client and pdf-lib (as
-// the service and the CLI did before it). It must not load what only some commands need: those live
+// Loading this file loads the use cases, the read side, the outbox and the database client. It must not
+// load what only some commands need (test/architecture/lazy-packages.test.ts checks): those live
 // behind the sub-entries, each imported where it is used (or with `await import(...)` to stay lazy):
 //   core/pdf/index.ts          intake checks, stamps, seals and signing (pdf-lib, fontkit, @signpdf)
 //   core/ocr/index.ts          reading a scan (tesseract.js, sharp, the PDF text layer)
 //   core/interchange/index.ts  the national document interchange (edXML through saxes, the axis over HTTP)
 //   core/office/index.ts       case files and archive packages (yazl)
-// Charts (vega, sharp), XLSX (exceljs) and signing (@signpdf) are loaded by the modules that need them, on first use.
+// pdf-lib, charts (vega, sharp), XLSX (exceljs) and signing (@signpdf) are loaded by the modules that need them, on first use.
 //
 // The list below is the names outside code uses, kept by the codemod: run it after adding a deep import.
 
