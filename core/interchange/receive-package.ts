@@ -45,6 +45,7 @@ import { urgencyOfPriority, type HeldFiles } from "./pending-package.ts";
 
 export { urgencyOfPriority };
 import { isStatusMessage, receiveOutgoingStatus, type OutgoingStatusOutcome } from "./send-statuses.ts";
+import { isUniqueViolation } from "../store/unique-violation.ts";
 
 /** What the receiving side needs besides the core deps. */
 export type InterchangeReceiver = {
@@ -66,8 +67,6 @@ export type ReceiveOutcome =
   | { docId: string; outcome: "status"; status: OutgoingStatusOutcome }
   /** Nothing recorded (the axis could not be reached, no clerk): the package stays on the axis for the next poll. */
   | { docId: string; outcome: "skipped"; error: string };
-
-const isUniqueViolation = (err: unknown): boolean => (err as { code?: unknown })?.code === "P2002" || /Unique constraint/i.test(String((err as Error)?.message));
 
 /** The clerk in whose name packages are registered: the first active CLERK of an office or leadership unit. */
 const findInterchangeClerk = async (deps: CoreDeps) =>

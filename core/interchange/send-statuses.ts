@@ -16,6 +16,7 @@ import { EdxmlError } from "./edxml-error.ts";
 import { parseEdxmlStatus } from "./edxml-parse.ts";
 import type { EdxmlStatus } from "./edxml-types.ts";
 import { receiveRecall, type RecallOutcome } from "./receive-recall.ts";
+import { isUniqueViolation } from "../store/unique-violation.ts";
 
 /** What happened to one listed status message. */
 export type OutgoingStatusOutcome =
@@ -30,8 +31,6 @@ export type OutgoingStatusOutcome =
   | { docId: string; outcome: "skipped"; error: string }
   /** A sender's recall (13) of a document it sent us (./receive-recall.ts). */
   | { docId: string; outcome: "recall"; recall: RecallOutcome };
-
-const isUniqueViolation = (err: unknown): boolean => (err as { code?: unknown })?.code === "P2002" || /Unique constraint/i.test(String((err as Error)?.message));
 
 /** The largest status message read (its text fields only): past it, the message is refused. */
 const MAX_STATUS_CHARS = 20_000;

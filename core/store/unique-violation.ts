@@ -20,3 +20,9 @@ export const violatesUnique = (err: unknown, index: string): boolean => {
   // PostgreSQL names the index; PGlite's adapter gives the fields only, and the message names it.
   return cause.constraint?.index === index || String(cause.originalMessage ?? "").includes(`"${index}"`);
 };
+
+/**
+ * True when `err` is any unique violation as Prisma reports it (P2002, or the driver's message): where
+ * the caller does not need to know which index refused.
+ */
+export const isUniqueViolation = (err: unknown): boolean => (err as { code?: unknown })?.code === "P2002" || /Unique constraint/i.test(String((err as Error)?.message));
